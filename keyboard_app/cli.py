@@ -1,0 +1,60 @@
+"""The `keyboard-app` command: `gui` (the default), suggest, explore, continue, models, train, bench."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from keyboard_app import __version__, commands
+
+
+def _command_modules() -> list[str]:
+    return sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keyboard-app", description="A local predictive keyboard: GPT-2 on llama.cpp."
+    )
+    parser.add_argument("--version", action="version", version=f"keyboard-app {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging details")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    bench = subparsers.add_parser("bench", help="benchmarks that print JSON")
+    bench_subparsers = bench.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
+    for name in _command_modules():
+        module = importlib.import_module(f"{commands.__name__}.{name}")
+        module.register(subparsers)
+        if hasattr(module, "register_bench"):
+            module.register_bench(bench_subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in _GLOBAL_FLAGS):
+        args_list.insert(0, "gui")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(name)s %(levelname)s: %(message)s",
+    )
+    if args.command is None:
+        args = parser.parse_args(["gui", *args_list])
+    return int(args.func(args))
+
+
+_GLOBAL_FLAGS = ("-h", "--help", "--version", "-v", "--verbose")
+
+
+def gui_main() -> None:
+    """Entry point of the desktop launcher (no console)."""
+    sys.exit(main(["gui", *sys.argv[1:]]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The llama.cpp wrapper: load a validated model, choose the device, decode batches of tokens on
+numbered sequences, read logits.
+
+One `LlamaBackend` is owned by one thread. It uses a single context whose size is the model's own
+context length (llama.cpp aborts the whole process on a position past a GPT-2 model's learned
+positions, so every position is checked here first) and a unified KV cache shared by several
+sequences: sequence 0 holds the user's text, the others hold candidate words or alternative
+continuations that share its cells without copying them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import llama_cpp
+import numpy as np
+import numpy.typing as npt
+
+from keyboard_app.engine.errors import ModelError
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 512
+_init_lock = threading.Lock()
+_initialised = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One token to decode: its id, position, sequence, and whether its logits are wanted."""
+
+    token: int
+    pos: int
+    seq: int
+    logits: bool = False
+
+
+def _init_llama() -> None:
+    global _initialised
+    with _init_lock:
+        if not _initialised:
+            logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+            llama_cpp.llama_backend_init()
+            _initialised = True
+
+
+def default_threads() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def gpu_offload_supported() -> bool:
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+class LlamaBackend:
+    def __init__(
+        self, path: Path, *, n_threads: int | None, n_gpu_layers: int | None, n_seq: int
+    ) -> None:
+        _init_llama()
+        self.path = path
+        self.n_threads = n_threads or default_threads()
+        self.n_gpu_layers = self._resolve_gpu_layers(n_gpu_layers)
+        self._model = self._load_model()
+        self.n_ctx = int(llama_cpp.llama_model_n_ctx_train(self._model))
+        self.n_layer = int(llama_cpp.llama_model_n_layer(self._model))
+        vocab = llama_cpp.llama_model_get_vocab(self._model)
+        self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(vocab))
+        self.n_seq = n_seq
+        self.n_batch = min(MAX_BATCH, self.n_ctx)
+        self._ctx = self._new_context()
+        self._memory = llama_cpp.llama_get_memory(self._ctx)
+        self._batch = llama_cpp.llama_batch_init(self.n_batch, 0, n_seq)
+        self.tokens_decoded = 0
+
+    @staticmethod
+    def _resolve_gpu_layers(requested: int | None) -> int:
+        if not gpu_offload_supported():
+            return 0
+        return 10_000 if requested is None or requested < 0 else requested
+
+    @property
+    def device(self) -> str:
+        if self.n_gpu_layers > 0:
+            return f"GPU ({min(self.n_gpu_layers, self.n_layer + 1)} layers offloaded)"
+        return f"CPU ({self.n_threads} threads)"
+
+    def _load_model(self) -> Any:
+        params = llama_cpp.llama_model_default_params()
+        params.n_gpu_layers = self.n_gpu_layers
+        model = llama_cpp.llama_model_load_from_file(str(self.path).encode(), params)
+        if not model:
+            raise ModelError(f"llama.cpp could not load the model file {self.path}.")
+        return model
+
+    def _new_context(self) -> Any:
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx = self.n_ctx
+        params.n_batch = self.n_batch
+        params.n_ubatch = self.n_batch
+        params.n_seq_max = self.n_seq
+        params.kv_unified = True
+        params.n_threads = self.n_threads
+        params.n_threads_batch = self.n_threads
+        params.no_perf = False
+        ctx = llama_cpp.llama_init_from_model(self._model, params)
+        if not ctx:
+            llama_cpp.llama_model_free(self._model)
+            raise ModelError(f"llama.cpp could not create a context for {self.path}.")
+        return ctx
+
+    def decode(self, entries: list[Entry]) -> None:
+        """Decode up to `n_batch` tokens in one call; positions are checked against the context."""
+        if not entries:
+            return
+        if len(entries) > self.n_batch:
+            raise ModelError(f"internal error: a batch of {len(entries)} tokens is too large")
+        batch = self._batch
+        for i, entry in enumerate(entries):
+            if not 0 <= entry.pos < self.n_ctx or not 0 <= entry.seq < self.n_seq:
+                raise ModelError(f"internal error: position {entry.pos} is outside the context")
+            batch.token[i] = entry.token
+            batch.pos[i] = entry.pos
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = entry.seq
+            batch.logits[i] = entry.logits
+        batch.n_tokens = len(entries)
+        status = llama_cpp.llama_decode(self._ctx, batch)
+        if status != 0:
+            raise ModelError(f"llama.cpp failed to evaluate the text (status {status}).")
+        self.tokens_decoded += len(entries)
+
+    def logits(self, index: int) -> npt.NDArray[np.float32]:
+        """A copy of the logits of the `index`-th entry of the last batch."""
+        pointer = llama_cpp.llama_get_logits_ith(self._ctx, index)
+        if not pointer:
+            raise ModelError("internal error: no logits for that token")
+        return np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)).copy()
+
+    def forget(self, seq: int, start: int = -1) -> None:
+        """Drop sequence `seq` from position `start` on (all of it by default)."""
+        llama_cpp.llama_memory_seq_rm(self._memory, seq, start, -1)
+
+    def share(self, source: int, target: int) -> None:
+        """Make `target` see all of `source`'s cells (free with a unified cache: cells are tagged)."""
+        llama_cpp.llama_memory_seq_cp(self._memory, source, target, -1, -1)
+
+    def single_token_decode_ms(self) -> float:
+        """llama.cpp's own mean time per single-token decode since the context was created."""
+        data = llama_cpp.llama_perf_context(self._ctx)
+        return float(data.t_eval_ms / data.n_eval) if data.n_eval else 0.0
+
+    def close(self) -> None:
+        if self._ctx:
+            llama_cpp.llama_batch_free(self._batch)
+            llama_cpp.llama_free(self._ctx)
+            llama_cpp.llama_model_free(self._model)
+            self._ctx = ctypes.c_void_p(None)  # type: ignore[assignment]

@@ -1,0 +1,86 @@
+"""The model's view of the text: `<|endoftext|>` then the text before the cursor, trimmed from the
+left to fit, and evaluated incrementally on sequence 0 of the backend (KV-cache reuse).
+
+Trimming is done in coarse steps (whole chunks of characters, then whole chunks of tokens) so that the
+start of the window stays put while the user types, and the cache keeps being reused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from keyboard_app.engine.backend import Entry, LlamaBackend
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+
+CHAR_CHUNK = 2048
+TOKEN_CHUNK = 128
+CHARS_PER_TOKEN_BOUND = 6
+MAIN_SEQ = 0
+
+
+def build_context(text: str, n_ctx: int, reserve: int) -> list[int]:
+    """`[<|endoftext|>] + tokens of the end of text`, at most `n_ctx - reserve` long, whatever the text."""
+    budget = n_ctx - reserve - 1
+    if budget < 1:
+        raise ValueError(f"a context of {n_ctx} cannot keep {reserve} positions in reserve")
+    tokens = encode_user_text(_tail(text, budget * CHARS_PER_TOKEN_BOUND))
+    excess = len(tokens) - budget
+    if excess > 0:
+        step = min(TOKEN_CHUNK, budget)
+        tokens = tokens[-(-excess // step) * step :]
+    return [END_OF_TEXT_ID, *tokens]
+
+
+def _tail(text: str, limit: int) -> str:
+    """The end of `text`, starting at a chunk-aligned offset just after whitespace when possible."""
+    if len(text) <= limit:
+        return text
+    start = (len(text) - limit) // CHAR_CHUNK * CHAR_CHUNK + CHAR_CHUNK
+    space = text.find(" ", start, start + 64)
+    return text[space + 1 if space >= 0 else start :]
+
+
+def common_prefix_length(a: list[int], b: list[int]) -> int:
+    n = min(len(a), len(b))
+    for i in range(n):
+        if a[i] != b[i]:
+            return i
+    return n
+
+
+class MainSequence:
+    """Sequence 0: the evaluated context, reused from one request to the next."""
+
+    def __init__(self, backend: LlamaBackend) -> None:
+        self.backend = backend
+        self.tokens: list[int] = []
+        self._last_logits: npt.NDArray[np.float32] | None = None
+
+    def evaluate(self, tokens: list[int]) -> npt.NDArray[np.float32]:
+        """Logits after the last of `tokens`, evaluating only what follows the shared prefix."""
+        if not tokens or len(tokens) > self.backend.n_ctx:
+            raise ValueError(f"cannot evaluate {len(tokens)} tokens in this context")
+        keep = common_prefix_length(self.tokens, tokens)
+        if keep == len(tokens) == len(self.tokens) and self._last_logits is not None:
+            return self._last_logits
+        keep = min(keep, len(tokens) - 1)
+        self._truncate(keep)
+        for start in range(keep, len(tokens), self.backend.n_batch):
+            chunk = tokens[start : start + self.backend.n_batch]
+            last = start + len(chunk) == len(tokens)
+            entries = [Entry(t, start + i, MAIN_SEQ) for i, t in enumerate(chunk)]
+            if last:
+                entries[-1] = Entry(chunk[-1], len(tokens) - 1, MAIN_SEQ, logits=True)
+            self.backend.decode(entries)
+            self.tokens.extend(chunk)
+        self._last_logits = self.backend.logits(len(chunk) - 1)
+        return self._last_logits
+
+    def _truncate(self, keep: int) -> None:
+        self.backend.forget(MAIN_SEQ, keep)
+        del self.tokens[keep:]
+        self._last_logits = None
+
+    def append(self, token: int) -> npt.NDArray[np.float32]:
+        return self.evaluate([*self.tokens, token])

@@ -1,0 +1,248 @@
+"""Validate a GGUF before llama.cpp ever opens it.
+
+llama.cpp's GGUF parser has a history of memory-safety bugs with crafted counts, lengths, offsets and
+dimensions. This pure-Python reader bounds-checks every one of them against the file size, then checks
+that the file is a GPT-2 model llama.cpp can run with our tokenizer. Only a file that passes is
+handed to llama.cpp.
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gguf
+
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.gguf_format import ARCH, MAX_CONTEXT, Gpt2Config, expected_shapes
+
+MAX_TENSORS = 4096
+MAX_KV = 1024
+MAX_STRING = 1 << 20
+MAX_NAME = 63
+MAX_ALIGNMENT = 1 << 16
+# GGUF value types: fixed sizes of the scalar types, and the string / array tags.
+_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q"}
+_SCALARS.update({11: "<q", 12: "<d"})
+_STRING, _ARRAY = 8, 9
+
+
+class _Malformed(Exception):
+    pass
+
+
+@dataclass
+class GgufInfo:
+    """What the validator learnt about a file."""
+
+    path: Path
+    size: int
+    metadata: dict[str, Any]
+    tensor_types: dict[str, str] = field(default_factory=dict)
+    config: Gpt2Config | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("general.name", self.path.stem))
+
+    @property
+    def quantization(self) -> str:
+        """The dominant storage type of the matrices (what the user thinks of as the quantization)."""
+        counts: dict[str, int] = {}
+        for name, kind in self.tensor_types.items():
+            if name.endswith(".weight") and "norm" not in name:
+                counts[kind] = counts.get(kind, 0) + 1
+        return max(counts, key=counts.__getitem__) if counts else "unknown"
+
+    def type_mix(self) -> dict[str, int]:
+        mix: dict[str, int] = {}
+        for kind in self.tensor_types.values():
+            mix[kind] = mix.get(kind, 0) + 1
+        return mix
+
+
+class _Reader:
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        self.data = data
+        self.pos = 0
+
+    def take(self, n: int) -> bytes:
+        if n < 0 or self.pos + n > len(self.data):
+            raise _Malformed(f"a field at byte {self.pos} runs past the end of the file")
+        chunk = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return chunk
+
+    def unpack(self, fmt: str) -> Any:
+        return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
+
+    def string(self, limit: int = MAX_STRING) -> str:
+        length = self.unpack("<Q")
+        if length > limit:
+            raise _Malformed(f"a string of {length} bytes at byte {self.pos} is too long")
+        try:
+            return self.take(length).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Malformed(f"a string at byte {self.pos} is not UTF-8") from exc
+
+    def value(self, kind: int, depth: int = 0) -> Any:
+        if kind in _SCALARS:
+            return self.unpack(_SCALARS[kind])
+        if kind == _STRING:
+            return self.string()
+        if kind == _ARRAY and depth == 0:
+            return self.array()
+        raise _Malformed(f"unknown or nested value type {kind} at byte {self.pos}")
+
+    def array(self) -> list[Any]:
+        kind = self.unpack("<I")
+        count = self.unpack("<Q")
+        smallest = 8 if kind == _STRING else struct.calcsize(_SCALARS.get(kind, "<B"))
+        if count * smallest > len(self.data) - self.pos:
+            raise _Malformed(f"an array of {count} items at byte {self.pos} cannot fit in the file")
+        return [self.value(kind, depth=1) for _ in range(count)]
+
+
+def _read_header(reader: _Reader) -> tuple[int, int]:
+    if reader.take(4) != b"GGUF":
+        raise _Malformed("it is not a GGUF file (wrong magic bytes)")
+    version = reader.unpack("<I")
+    if version not in (2, 3):
+        raise _Malformed(f"GGUF version {version} is not supported")
+    n_tensors, n_kv = reader.unpack("<Q"), reader.unpack("<Q")
+    if n_tensors > MAX_TENSORS or n_kv > MAX_KV:
+        raise _Malformed(f"implausible counts ({n_tensors} tensors, {n_kv} metadata keys)")
+    return n_tensors, n_kv
+
+
+def _read_metadata(reader: _Reader, n_kv: int) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
+    for _ in range(n_kv):
+        key = reader.string(limit=256)
+        if key in metadata:
+            raise _Malformed(f"metadata key {key!r} appears twice")
+        metadata[key] = reader.value(reader.unpack("<I"))
+    return metadata
+
+
+def _tensor_nbytes(name: str, dims: list[int], kind: int) -> int:
+    try:
+        block, type_size = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType(kind)]
+    except (ValueError, KeyError) as exc:
+        raise _Malformed(f"tensor {name} has unknown type {kind}") from exc
+    if dims[0] % block:
+        raise _Malformed(f"tensor {name} rows are not a whole number of {block}-blocks")
+    count = 1
+    for d in dims:
+        count *= d
+    return count // block * type_size
+
+
+def _read_tensors(reader: _Reader, n_tensors: int) -> list[tuple[str, list[int], int, int, int]]:
+    tensors = []
+    for _ in range(n_tensors):
+        name = reader.string(limit=MAX_NAME)
+        n_dims = reader.unpack("<I")
+        if not 1 <= n_dims <= 4:
+            raise _Malformed(f"tensor {name} has {n_dims} dimensions")
+        dims = [reader.unpack("<Q") for _ in range(n_dims)]
+        if any(not 1 <= d <= 1 << 31 for d in dims):
+            raise _Malformed(f"tensor {name} has an impossible shape {dims}")
+        kind, offset = reader.unpack("<I"), reader.unpack("<Q")
+        tensors.append((name, dims, kind, offset, _tensor_nbytes(name, dims, kind)))
+    return tensors
+
+
+def _check_layout(
+    tensors: list[tuple[str, list[int], int, int, int]], data_start: int, alignment: int, size: int
+) -> None:
+    names = [t[0] for t in tensors]
+    if len(set(names)) != len(names):
+        raise _Malformed("two tensors share a name")
+    end_of_previous = 0
+    for name, _, _, offset, nbytes in sorted(tensors, key=lambda t: t[3]):
+        if offset % alignment or offset < end_of_previous:
+            raise _Malformed(f"tensor {name} has a misaligned or overlapping offset")
+        if data_start + offset + nbytes > size:
+            raise _Malformed(f"tensor {name} runs past the end of the file (truncated?)")
+        end_of_previous = offset + nbytes
+
+
+def _int_key(metadata: dict[str, Any], key: str, low: int, high: int) -> int:
+    value = metadata.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _Malformed(f"metadata {key} is {value!r}, expected a number from {low} to {high}")
+    return value
+
+
+def _gpt2_config(metadata: dict[str, Any]) -> Gpt2Config:
+    arch = metadata.get("general.architecture")
+    if arch != ARCH:
+        raise _Malformed(f"its architecture is {arch!r}; keyboard-app runs GPT-2 models only")
+    n_embd = _int_key(metadata, "gpt2.embedding_length", 1, 8192)
+    n_head = _int_key(metadata, "gpt2.attention.head_count", 1, 256)
+    if n_embd % n_head:
+        raise _Malformed("the embedding width is not divisible by the number of heads")
+    config = Gpt2Config(
+        n_layer=_int_key(metadata, "gpt2.block_count", 1, 128),
+        n_embd=n_embd,
+        n_head=n_head,
+        n_ctx=_int_key(metadata, "gpt2.context_length", 8, MAX_CONTEXT),
+    )
+    _int_key(metadata, "gpt2.feed_forward_length", config.n_ff, config.n_ff)
+    tokens = metadata.get("tokenizer.ggml.tokens")
+    if metadata.get("tokenizer.ggml.model") != "gpt2" or not isinstance(tokens, list):
+        raise _Malformed("it does not carry the GPT-2 tokenizer")
+    if len(tokens) != config.n_vocab:
+        raise _Malformed(f"its vocabulary has {len(tokens)} tokens, GPT-2's has {config.n_vocab}")
+    return config
+
+
+def _check_tensors(config: Gpt2Config, tensors: list[tuple[str, list[int], int, int, int]]) -> None:
+    shapes = {name: tuple(reversed(dims)) for name, dims, *_ in tensors}
+    for name, shape in expected_shapes(config).items():
+        if shapes.get(name) != shape:
+            raise _Malformed(f"tensor {name} is {shapes.get(name, 'missing')}, expected {shape}")
+    output = shapes.get("output.weight")
+    if output is not None and output != (config.n_vocab, config.n_embd):
+        raise _Malformed(f"tensor output.weight has shape {output}")
+
+
+def validate_gguf(path: str | Path) -> GgufInfo:
+    """Check that `path` is a well-formed GPT-2 GGUF; raise ModelError naming the file and reason."""
+    path = Path(path)
+    try:
+        with path.open("rb") as file:
+            if path.stat().st_size < 24:
+                raise ModelError(f"Model file {path} cannot be used: it is empty or truncated.")
+            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return _validate_bytes(path, data)
+    except FileNotFoundError as exc:
+        raise ModelError(f"Model file {path} does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise ModelError(f"{path} is a folder, not a model file.") from exc
+    except OSError as exc:
+        raise ModelError(f"Model file {path} cannot be read: {exc.strerror or exc}.") from exc
+    except _Malformed as exc:
+        raise ModelError(f"Model file {path} cannot be used: {exc}.") from exc
+
+
+def _validate_bytes(path: Path, data: bytes | mmap.mmap) -> GgufInfo:
+    reader = _Reader(data)
+    n_tensors, n_kv = _read_header(reader)
+    metadata = _read_metadata(reader, n_kv)
+    tensors = _read_tensors(reader, n_tensors)
+    alignment = metadata.get("general.alignment", 32)
+    if not isinstance(alignment, int) or not 1 <= alignment <= MAX_ALIGNMENT:
+        raise _Malformed(f"alignment {alignment!r} is invalid")
+    if alignment & (alignment - 1):
+        raise _Malformed(f"alignment {alignment} is not a power of two")
+    data_start = -(-reader.pos // alignment) * alignment
+    _check_layout(tensors, data_start, alignment, len(data))
+    config = _gpt2_config(metadata)
+    _check_tensors(config, tensors)
+    types = {name: gguf.GGMLQuantizationType(kind).name for name, _, kind, _, _ in tensors}
+    return GgufInfo(path, len(data), metadata, types, config)

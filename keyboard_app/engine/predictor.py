@@ -1,0 +1,262 @@
+"""The engine's public face: suggest whole words, explore next tokens, continue the text."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from keyboard_app.engine.backend import Entry, LlamaBackend
+from keyboard_app.engine.context import MAIN_SEQ, MainSequence, build_context
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.engine.sampling import SamplingParams, log_softmax, sample_token
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
+from keyboard_app.engine.words import PieceTable, split_typed_word
+from keyboard_app.engine.wordsearch import BEAM_WIDTH, WordSearch
+from keyboard_app.paths import builtin_model_path
+
+log = logging.getLogger(__name__)
+SUGGEST_RESERVE = 64
+MAX_ALTERNATIVES = 8
+MAX_WORD_LENGTH = 48
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    word: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class TokenChoice:
+    token: str
+    token_id: int
+    probability: float
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    path: Path
+    size_bytes: int
+    quantization: str
+    n_layer: int
+    n_embd: int
+    n_ctx: int
+    device: str
+    n_threads: int
+    n_gpu_layers: int
+
+
+@lru_cache(maxsize=1)
+def _piece_table() -> PieceTable:
+    return PieceTable()
+
+
+class Predictor:
+    """GPT-2 predictions for one model. Not thread-safe: one thread owns a Predictor."""
+
+    def __init__(self, backend: LlamaBackend, info: ModelInfo, filter_offensive: bool) -> None:
+        self._backend = backend
+        self.info = info
+        self.filter_offensive = filter_offensive
+        self._table = _piece_table()
+        self._main = MainSequence(backend)
+        self._words = WordSearch(backend, self._table)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        *,
+        n_threads: int | None = None,
+        n_gpu_layers: int | None = None,
+        filter_offensive: bool = True,
+    ) -> Predictor:
+        """Load a GPT-2 GGUF (the built-in model when `path` is None); ModelError if unusable."""
+        if path is None and not builtin_model_path().is_file():
+            raise ModelError(
+                f"The built-in model is missing ({builtin_model_path()}). "
+                "Reinstall keyboard-app or open another model file."
+            )
+        model_path = Path(path) if path is not None else builtin_model_path()
+        checked = validate_gguf(model_path)
+        backend = LlamaBackend(
+            model_path, n_threads=n_threads, n_gpu_layers=n_gpu_layers, n_seq=1 + MAX_ALTERNATIVES
+        )
+        config = checked.config
+        assert config is not None
+        info = ModelInfo(
+            checked.name,
+            model_path,
+            checked.size,
+            checked.quantization.upper(),
+            config.n_layer,
+            config.n_embd,
+            backend.n_ctx,
+            backend.device,
+            backend.n_threads,
+            backend.n_gpu_layers,
+        )
+        log.info("loaded %s (%s) on %s", info.name, info.quantization, info.device)
+        return cls(backend, info, filter_offensive)
+
+    @property
+    def tokens_decoded(self) -> int:
+        """Tokens llama.cpp has evaluated so far (for cache-reuse checks and benchmarks)."""
+        return self._backend.tokens_decoded
+
+    @property
+    def backend(self) -> LlamaBackend:
+        return self._backend
+
+    def suggest(self, text: str, k: int = 3) -> list[Suggestion]:
+        """The `k` likeliest whole words completing the word being typed, or the next word."""
+        typed = split_typed_word(text)
+        if len(typed.typed) > MAX_WORD_LENGTH:
+            return []  # no word is that long: nothing sensible to complete
+        context = build_context(typed.boundary, self._backend.n_ctx, SUGGEST_RESERVE)
+        logits = self._main.evaluate(context)
+        found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive)
+        return [Suggestion(w.word, w.probability) for w in found[:k]]
+
+    def explore(self, text: str, k: int = 10) -> list[TokenChoice]:
+        """The `k` likeliest next tokens after `text`, with their probabilities."""
+        logits = self._main.evaluate(build_context(text, self._backend.n_ctx, SUGGEST_RESERVE))
+        probs = np.exp(log_softmax(logits))
+        if self.filter_offensive:
+            probs = np.where(self._table.offensive, 0.0, probs)
+        best = np.argsort(-probs, kind="stable")[:k]
+        return [
+            TokenChoice(token_bytes(int(t)).decode("utf-8", "replace"), int(t), float(probs[t]))
+            for t in best
+        ]
+
+    def continue_text(
+        self,
+        text: str,
+        max_tokens: int = 60,
+        top_k: int = 40,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        seed: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> Iterator[str]:
+        """Stream a sampled continuation of `text`, piece by piece; stops at `<|endoftext|>`,
+        after `max_tokens`, or when `stop` is set (checked before every token)."""
+        params = SamplingParams(top_k, temperature, top_p)
+        return self._generate(text, max_tokens, params, np.random.default_rng(seed), stop)
+
+    def _generate(
+        self,
+        text: str,
+        max_tokens: int,
+        params: SamplingParams,
+        rng: np.random.Generator,
+        stop: threading.Event | None,
+    ) -> Iterator[str]:
+        n_ctx = self._backend.n_ctx
+        logits = self._main.evaluate(build_context(text, n_ctx, min(max_tokens, n_ctx // 2)))
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        written = ""
+        for _ in range(max_tokens):
+            if stop is not None and stop.is_set():
+                return
+            token = sample_token(logits, params, rng, self._banned())
+            if token == END_OF_TEXT_ID:
+                break
+            piece = decoder.decode(token_bytes(token))
+            written += piece
+            if piece:
+                yield piece
+            if len(self._main.tokens) >= n_ctx:
+                # Slide the window: keep the latest half of the text and carry on from there.
+                logits = self._main.evaluate(build_context(text + written, n_ctx, n_ctx // 2))
+                continue
+            logits = self._main.append(token)
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    def _banned(self) -> np.ndarray | None:
+        return self._table.offensive if self.filter_offensive else None
+
+    def continue_alternatives(
+        self,
+        text: str,
+        n: int = 3,
+        max_tokens: int = 40,
+        top_k: int = 40,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        seed: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> Iterator[tuple[int, str]]:
+        """`n` alternative continuations decoded together, one sequence each, streamed as
+        `(index, piece)`. They are limited to half the context (no sliding)."""
+        if not 1 <= n <= MAX_ALTERNATIVES:
+            raise ModelError(f"between 1 and {MAX_ALTERNATIVES} alternatives can be asked for")
+        params = SamplingParams(top_k, temperature, top_p)
+        max_tokens = min(max_tokens, self._backend.n_ctx // 2)
+        context = build_context(text, self._backend.n_ctx, max_tokens)
+        first = self._main.evaluate(context)
+        seeds = np.random.SeedSequence(seed).spawn(n)
+        return self._generate_alternatives(
+            len(context), first, params, [np.random.default_rng(s) for s in seeds], max_tokens, stop
+        )
+
+    def _generate_alternatives(
+        self,
+        base: int,
+        first: np.ndarray,
+        params: SamplingParams,
+        rngs: list[np.random.Generator],
+        max_tokens: int,
+        stop: threading.Event | None,
+    ) -> Iterator[tuple[int, str]]:
+        n = len(rngs)
+        logits = [first] * n
+        decoders = [codecs.getincrementaldecoder("utf-8")(errors="replace") for _ in range(n)]
+        alive = list(range(n))
+        for seq in range(1, n + 1):
+            self._backend.forget(seq)
+            self._backend.share(MAIN_SEQ, seq)
+        try:
+            for step in range(max_tokens):
+                if (stop is not None and stop.is_set()) or not alive:
+                    return
+                entries: list[Entry] = []
+                for i in list(alive):
+                    token = sample_token(logits[i], params, rngs[i], self._banned())
+                    if token == END_OF_TEXT_ID:
+                        alive.remove(i)
+                        continue
+                    piece = decoders[i].decode(token_bytes(token))
+                    if piece:
+                        yield i, piece
+                    entries.append(Entry(token, base + step, i + 1, logits=True))
+                self._backend.decode(entries)
+                for row, entry in enumerate(entries):
+                    logits[entry.seq - 1] = self._backend.logits(row)
+        finally:
+            for seq in range(1, n + 1):
+                self._backend.forget(seq)
+
+    def close(self) -> None:
+        self._backend.close()
+
+    def __enter__(self) -> Predictor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+assert BEAM_WIDTH <= MAX_ALTERNATIVES, "candidate words need their own sequences"

@@ -1,0 +1,119 @@
+"""Words on top of byte-pair pieces: where the typed word starts, which pieces may spell it, and which
+pieces continue or end a word.
+
+A word is letters and digits with inner apostrophes or hyphens. Token healing: the model is run only up
+to the word boundary, and the next piece is constrained to be consistent with the letters typed so far.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, load_encoding
+from keyboard_app.engine.wordfilter import is_offensive
+
+_STARTS_WORD = re.compile(r"^ ?[^\W_]")
+_CONTINUES_WORD = re.compile(r"^(?:[^\W_]|['’\-](?=[^\W_]))(?:[^\W_]|['’\-])*$")
+_WORD = re.compile(r"^[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*$")
+_INNER = "'’-"
+
+
+@dataclass(frozen=True)
+class TypedWord:
+    """The text before the cursor split at the start of the word being typed."""
+
+    boundary: str  # what the model is run on
+    prefix: str  # what the next pieces must spell: optional single space, then the typed letters
+    typed: str  # the typed letters alone, kept exactly as typed
+
+    @property
+    def lead_space(self) -> bool:
+        return self.prefix.startswith(" ")
+
+
+def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
+    """Split `text` into the context before the current word and the word's typed prefix
+    (at most `max_length` characters are looked at)."""
+    start = len(text)
+    limit = max(0, len(text) - max_length)
+    while start > limit and (text[start - 1].isalnum() or text[start - 1] in _INNER):
+        start -= 1
+    while start < len(text) and text[start] in _INNER:
+        start += 1
+    partial = text[start:]
+    if start > 0 and text[start - 1] == " ":
+        return TypedWord(text[: start - 1], " " + partial, partial)
+    return TypedWord(text[:start], partial, partial)
+
+
+def is_word(text: str) -> bool:
+    return bool(_WORD.match(text))
+
+
+class PieceTable:
+    """Per-token facts, computed once per vocabulary, for fast constrained lookups."""
+
+    def __init__(self) -> None:
+        encoding = load_encoding()
+        self.n_vocab = encoding.n_vocab
+        self.texts = [
+            _piece_text(encoding.decode_single_token_bytes(t)) for t in range(self.n_vocab)
+        ]
+        self.texts[END_OF_TEXT_ID] = ""
+        self.starts_word = self._mask(_STARTS_WORD)
+        self.continues_word = self._mask(_CONTINUES_WORD)
+        self.offensive = np.array([is_offensive(t) for t in self.texts], dtype=bool)
+        folded = [(t.lower(), i) for i, t in enumerate(self.texts) if t]
+        folded.sort()
+        self._sorted_keys = [key for key, _ in folded]
+        self._sorted_ids = np.array([i for _, i in folded], dtype=np.int64)
+        self._by_text: dict[str, list[int]] = {}
+        for key, token in folded:
+            self._by_text.setdefault(key, []).append(token)
+        self.space_word_starts = np.flatnonzero(
+            self.starts_word & np.array([t.startswith(" ") for t in self.texts])
+        )
+        self.word_starts = np.flatnonzero(self.starts_word)
+
+    def _mask(self, pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
+        return np.array([bool(pattern.match(t)) for t in self.texts], dtype=bool)
+
+    def spelling(self, prefix: str) -> npt.NDArray[np.int64]:
+        """Tokens consistent with `prefix` (case-insensitive): those that start with it, and those
+        that are a shorter start of it."""
+        key = prefix.lower()
+        if len(key) != len(prefix):
+            return np.zeros(0, dtype=np.int64)
+        low = bisect.bisect_left(self._sorted_keys, key)
+        high = bisect.bisect_left(self._sorted_keys, key + "\U0010ffff")
+        shorter = [t for i in range(1, len(key)) for t in self._by_text.get(key[:i], [])]
+        return np.concatenate([self._sorted_ids[low:high], np.array(shorter, dtype=np.int64)])
+
+    def first_pieces(self, prefix: str) -> npt.NDArray[np.int64]:
+        """Tokens that may begin the word whose typed prefix (with optional lead space) is `prefix`."""
+        if prefix == "":
+            return self.word_starts
+        if prefix == " ":
+            return self.space_word_starts
+        candidates = self.spelling(prefix)
+        return candidates[self.starts_word[candidates]]
+
+    def next_pieces(self, remaining: str) -> npt.NDArray[np.int64]:
+        """Tokens that continue a word, consistent with the letters still to spell."""
+        if remaining == "":
+            return np.flatnonzero(self.continues_word)
+        candidates = self.spelling(remaining)
+        return candidates[self.continues_word[candidates]]
+
+
+def _piece_text(raw: bytes) -> str:
+    """A piece's text; pieces that are not whole UTF-8 characters get no text (never part of a word)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""

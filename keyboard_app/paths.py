@@ -1,0 +1,63 @@
+"""Where things live: shipped resources (source tree or frozen bundle), user data, config, cache.
+
+This is the only module that knows these locations; everything else asks it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from keyboard_app import APP_NAME
+
+_RESOURCES_ENV = "KEYBOARD_APP_RESOURCES"
+_DATA_ENV = "KEYBOARD_APP_DATA_DIR"
+_CONFIG_ENV = "KEYBOARD_APP_CONFIG_DIR"
+
+
+def resources_dir() -> Path:
+    """The shipped `resources/` folder, from the source tree or a PyInstaller bundle."""
+    override = os.environ.get(_RESOURCES_ENV)
+    if override:
+        return Path(override)
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def resource(*parts: str) -> Path:
+    """A path inside the shipped resources."""
+    return resources_dir().joinpath(*parts)
+
+
+def gpt2_vocab_dir() -> Path:
+    return resource("gpt2")
+
+
+def builtin_model_path() -> Path:
+    return resource("models", "keyboard-app-builtin-q8_0.gguf")
+
+
+def user_data_dir() -> Path:
+    """Per-user data (model store, recovery files); overridable for tests and portable installs."""
+    override = os.environ.get(_DATA_ENV)
+    path = (
+        Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_config_dir() -> Path:
+    override = os.environ.get(_CONFIG_ENV)
+    path = (
+        Path(override)
+        if override
+        else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
