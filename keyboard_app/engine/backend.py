@@ -10,7 +10,6 @@ continuations that share its cells without copying them.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import threading
@@ -117,6 +116,8 @@ class LlamaBackend:
         """Decode up to `n_batch` tokens in one call; positions are checked against the context."""
         if not entries:
             return
+        if self._ctx is None:
+            raise ModelError("The model has been closed.")
         if len(entries) > self.n_batch:
             raise ModelError(f"internal error: a batch of {len(entries)} tokens is too large")
         batch = self._batch
@@ -149,6 +150,9 @@ class LlamaBackend:
         """Make `target` see all of `source`'s cells (free with a unified cache: cells are tagged)."""
         llama_cpp.llama_memory_seq_cp(self._memory, source, target, -1, -1)
 
+    def reset_timings(self) -> None:
+        llama_cpp.llama_perf_context_reset(self._ctx)
+
     def single_token_decode_ms(self) -> float:
         """llama.cpp's own mean time per single-token decode since the context was created."""
         data = llama_cpp.llama_perf_context(self._ctx)
@@ -159,4 +163,4 @@ class LlamaBackend:
             llama_cpp.llama_batch_free(self._batch)
             llama_cpp.llama_free(self._ctx)
             llama_cpp.llama_model_free(self._model)
-            self._ctx = ctypes.c_void_p(None)  # type: ignore[assignment]
+            self._ctx = None

@@ -55,6 +55,7 @@ class MainSequence:
     def __init__(self, backend: LlamaBackend) -> None:
         self.backend = backend
         self.tokens: list[int] = []
+        self.tokens_evaluated = 0
         self._last_logits: npt.NDArray[np.float32] | None = None
 
     def evaluate(self, tokens: list[int]) -> npt.NDArray[np.float32]:
@@ -74,8 +75,13 @@ class MainSequence:
                 entries[-1] = Entry(chunk[-1], len(tokens) - 1, MAIN_SEQ, logits=True)
             self.backend.decode(entries)
             self.tokens.extend(chunk)
+            self.tokens_evaluated += len(chunk)
         self._last_logits = self.backend.logits(len(chunk) - 1)
         return self._last_logits
+
+    def reset(self) -> None:
+        """Forget everything (the next request is evaluated from scratch)."""
+        self._truncate(0)
 
     def _truncate(self, keep: int) -> None:
         self.backend.forget(MAIN_SEQ, keep)

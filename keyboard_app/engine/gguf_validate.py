@@ -19,6 +19,7 @@ import gguf
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_format import ARCH, MAX_CONTEXT, Gpt2Config, expected_shapes
 
+MIN_CONTEXT = 32
 MAX_TENSORS = 4096
 MAX_KV = 1024
 MAX_STRING = 1 << 20
@@ -190,7 +191,7 @@ def _gpt2_config(metadata: dict[str, Any]) -> Gpt2Config:
         n_layer=_int_key(metadata, "gpt2.block_count", 1, 128),
         n_embd=n_embd,
         n_head=n_head,
-        n_ctx=_int_key(metadata, "gpt2.context_length", 8, MAX_CONTEXT),
+        n_ctx=_int_key(metadata, "gpt2.context_length", MIN_CONTEXT, MAX_CONTEXT),
     )
     _int_key(metadata, "gpt2.feed_forward_length", config.n_ff, config.n_ff)
     tokens = metadata.get("tokenizer.ggml.tokens")

@@ -70,6 +70,7 @@ class Predictor:
         self._table = _piece_table()
         self._main = MainSequence(backend)
         self._words = WordSearch(backend, self._table)
+        self._reserve = min(SUGGEST_RESERVE, backend.n_ctx // 4)
 
     @classmethod
     def load(
@@ -89,7 +90,10 @@ class Predictor:
         model_path = Path(path) if path is not None else builtin_model_path()
         checked = validate_gguf(model_path)
         backend = LlamaBackend(
-            model_path, n_threads=n_threads, n_gpu_layers=n_gpu_layers, n_seq=1 + MAX_ALTERNATIVES
+            model_path,
+            n_threads=n_threads,
+            n_gpu_layers=n_gpu_layers,
+            n_seq=1 + max(MAX_ALTERNATIVES, 2 * BEAM_WIDTH),
         )
         config = checked.config
         assert config is not None
@@ -113,23 +117,37 @@ class Predictor:
         """Tokens llama.cpp has evaluated so far (for cache-reuse checks and benchmarks)."""
         return self._backend.tokens_decoded
 
+    def suggestion_context(self, text: str) -> list[int]:
+        """The tokens `suggest(text)` runs the model on (for benchmarks and checks)."""
+        typed = split_typed_word(text)
+        return build_context(typed.boundary, self._backend.n_ctx, self._reserve)
+
+    @property
+    def context_tokens_evaluated(self) -> int:
+        """Tokens of the user's text evaluated so far (the rest are candidate words)."""
+        return self._main.tokens_evaluated
+
     @property
     def backend(self) -> LlamaBackend:
         return self._backend
+
+    @property
+    def main_sequence(self) -> MainSequence:
+        return self._main
 
     def suggest(self, text: str, k: int = 3) -> list[Suggestion]:
         """The `k` likeliest whole words completing the word being typed, or the next word."""
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
             return []  # no word is that long: nothing sensible to complete
-        context = build_context(typed.boundary, self._backend.n_ctx, SUGGEST_RESERVE)
+        context = build_context(typed.boundary, self._backend.n_ctx, self._reserve)
         logits = self._main.evaluate(context)
         found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive)
         return [Suggestion(w.word, w.probability) for w in found[:k]]
 
     def explore(self, text: str, k: int = 10) -> list[TokenChoice]:
         """The `k` likeliest next tokens after `text`, with their probabilities."""
-        logits = self._main.evaluate(build_context(text, self._backend.n_ctx, SUGGEST_RESERVE))
+        logits = self._main.evaluate(build_context(text, self._backend.n_ctx, self._reserve))
         probs = np.exp(log_softmax(logits))
         if self.filter_offensive:
             probs = np.where(self._table.offensive, 0.0, probs)
@@ -257,6 +275,3 @@ class Predictor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-assert BEAM_WIDTH <= MAX_ALTERNATIVES, "candidate words need their own sequences"

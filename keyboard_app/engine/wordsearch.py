@@ -21,9 +21,9 @@ from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.engine.words import PieceTable, TypedWord, is_word
 
-BEAM_WIDTH = 8
-MAX_STEPS = 4
-BRANCHING = 4
+BEAM_WIDTH = 6
+MAX_STEPS = 3
+BRANCHING = 3
 MEMO_LIMIT = 256
 
 
@@ -49,6 +49,7 @@ class WordSearch:
         self.table = table
         self._memo: dict[tuple[int, ...], npt.NDArray[np.float32]] = {}
         self._memo_context: tuple[int, ...] = ()
+        self._live: dict[tuple[int, ...], int] = {}  # candidates whose cells are in the cache
 
     def search(
         self,
@@ -63,12 +64,15 @@ class WordSearch:
             self._memo, self._memo_context = {}, tuple(context)
         found: dict[str, float] = {}
         frontier = self._first_candidates(log_softmax(logits), typed)
-        for _ in range(MAX_STEPS):
-            frontier = self._prune(frontier, found, k)
-            if not frontier:
-                break
-            self._expand(context, frontier)
-            frontier = self._step(frontier, typed, found, filter_offensive)
+        try:
+            for step in range(MAX_STEPS):
+                frontier = self._prune(frontier, found, k)
+                if not frontier:
+                    break
+                self._expand(context, frontier, step)
+                frontier = self._step(frontier, typed, found, filter_offensive)
+        finally:
+            self._release()
         ranked = sorted(found.items(), key=lambda item: -item[1])
         return [WordScore(word, probability) for word, probability in ranked[:k]]
 
@@ -110,27 +114,42 @@ class WordSearch:
         alive = [c for c in frontier if math.exp(c.logp) > floor]
         return sorted(alive, key=lambda c: -c.logp)[:BEAM_WIDTH]
 
-    def _expand(self, context: list[int], frontier: list[Candidate]) -> None:
-        """Decode every candidate not seen yet, in one batch, one sequence per candidate."""
+    def _expand(self, context: list[int], frontier: list[Candidate], step: int) -> None:
+        """Decode every candidate not seen yet, in one batch, one sequence per candidate.
+
+        Sequences come in two banks used in turn, so a candidate's parent is still in the cache: the
+        child copies the parent's cells (free in a unified cache) and decodes one token, not its path.
+        """
         todo = [c.pieces for c in frontier if c.pieces not in self._memo]
         if not todo:
             return
-        base = len(context)
+        bank = [1 + (step % 2) * BEAM_WIDTH + i for i in range(BEAM_WIDTH)]
         entries: list[Entry] = []
-        ends: list[int] = []
-        for seq, pieces in enumerate(todo, start=1):
+        for seq, pieces in zip(bank, todo, strict=False):
             self.backend.forget(seq)
-            self.backend.share(MAIN_SEQ, seq)
-            for i, token in enumerate(pieces):
-                entries.append(Entry(token, base + i, seq, logits=i == len(pieces) - 1))
-            ends.append(len(entries) - 1)
-        try:
-            self.backend.decode(entries)
-            for pieces, end in zip(todo, ends, strict=True):
-                self._memo[pieces] = log_softmax(self.backend.logits(end)).astype(np.float32)
-        finally:
-            for seq in range(1, len(todo) + 1):
-                self.backend.forget(seq)
+            start = self._attach(seq, pieces)
+            for pos in range(start, len(pieces)):
+                last = pos == len(pieces) - 1
+                entries.append(Entry(pieces[pos], len(context) + pos, seq, logits=last))
+            self._live[pieces] = seq
+        self.backend.decode(entries)
+        rows = [i for i, entry in enumerate(entries) if entry.logits]
+        for pieces, row in zip(todo, rows, strict=True):
+            self._memo[pieces] = log_softmax(self.backend.logits(row)).astype(np.float32)
+
+    def _attach(self, seq: int, pieces: tuple[int, ...]) -> int:
+        """Give `seq` the context and as much of `pieces` as is cached; return what is left to decode."""
+        parent = self._live.get(pieces[:-1])
+        if parent is not None and parent != seq:
+            self.backend.share(parent, seq)
+            return len(pieces) - 1
+        self.backend.share(MAIN_SEQ, seq)
+        return 0
+
+    def _release(self) -> None:
+        for seq in range(1, 1 + 2 * BEAM_WIDTH):
+            self.backend.forget(seq)
+        self._live.clear()
 
     def _step(
         self,

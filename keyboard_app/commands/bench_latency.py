@@ -1,0 +1,31 @@
+"""`keyboard-app bench latency`: per-keystroke suggestion latency (see keyboard_app.bench.latency)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """No top-level command: this module only adds a benchmark."""
+
+
+def register_bench(bench_subparsers: Any) -> None:
+    parser = bench_subparsers.add_parser(
+        "latency", help="suggestion latency per keystroke vs llama.cpp's decode floor"
+    )
+    parser.add_argument(
+        "--model", type=Path, help="GGUF to measure (default: random GPT-2 small q8_0)"
+    )
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from keyboard_app.bench.latency import run
+
+    print(json.dumps(run(args.model, args.threads), indent=2))
+    return 0

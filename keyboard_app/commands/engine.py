@@ -1,0 +1,100 @@
+"""`keyboard-app suggest | explore | continue`: the engine from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from keyboard_app.engine import ModelError, Predictor
+
+
+def register(subparsers: Any) -> None:
+    suggest = subparsers.add_parser("suggest", help="the likeliest words to type next")
+    suggest.add_argument("text")
+    suggest.add_argument("--k", type=int, default=3, help="how many words (default 3)")
+    suggest.add_argument("--json", action="store_true", help="print JSON")
+    suggest.set_defaults(func=_suggest)
+
+    explore = subparsers.add_parser("explore", help="the likeliest next tokens and probabilities")
+    explore.add_argument("text")
+    explore.add_argument("--k", type=int, default=10)
+    explore.add_argument("--json", action="store_true", help="print JSON")
+    explore.set_defaults(func=_explore)
+
+    cont = subparsers.add_parser("continue", help="continue TEXT with top-k sampling")
+    cont.add_argument("text")
+    cont.add_argument("--tokens", type=int, default=60)
+    cont.add_argument("--top-k", type=int, default=40)
+    cont.add_argument("--top-p", type=float, default=1.0)
+    cont.add_argument("--temperature", type=float, default=1.0)
+    cont.add_argument("--seed", type=int, default=None)
+    cont.set_defaults(func=_continue)
+    for parser in (suggest, explore, cont):
+        add_model_options(parser)
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="a GPT-2 GGUF file (default: the built-in model)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads")
+    parser.add_argument("--no-filter", action="store_true", help="allow offensive words")
+
+
+def load_predictor(args: argparse.Namespace) -> Predictor:
+    return Predictor.load(args.model, n_threads=args.threads, filter_offensive=not args.no_filter)
+
+
+def _fail(error: ModelError) -> int:
+    print(f"keyboard-app: {error}", file=sys.stderr)
+    return 2
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    try:
+        with load_predictor(args) as predictor:
+            found = predictor.suggest(args.text, k=args.k)
+    except ModelError as error:
+        return _fail(error)
+    if args.json:
+        print(json.dumps([{"word": s.word, "probability": s.probability} for s in found]))
+    else:
+        for s in found:
+            print(f"{s.word}\t{s.probability:.4g}")
+    return 0
+
+
+def _explore(args: argparse.Namespace) -> int:
+    try:
+        with load_predictor(args) as predictor:
+            found = predictor.explore(args.text, k=args.k)
+    except ModelError as error:
+        return _fail(error)
+    if args.json:
+        print(json.dumps([{"token": c.token, "probability": c.probability} for c in found]))
+    else:
+        for c in found:
+            bar = "#" * round(c.probability * 40)
+            print(f"{c.token!r:>20} {c.probability:7.2%} {bar}")
+    return 0
+
+
+def _continue(args: argparse.Namespace) -> int:
+    try:
+        with load_predictor(args) as predictor:
+            sys.stdout.write(args.text)
+            pieces = predictor.continue_text(
+                args.text,
+                max_tokens=args.tokens,
+                top_k=args.top_k,
+                top_p=args.top_p,
+                temperature=args.temperature,
+                seed=args.seed,
+            )
+            for piece in pieces:
+                sys.stdout.write(piece)
+                sys.stdout.flush()
+            sys.stdout.write("\n")
+    except (ModelError, ValueError) as error:
+        return _fail(ModelError(str(error)))
+    return 0

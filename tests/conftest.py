@@ -1,0 +1,41 @@
+"""Shared fixtures: small GPT-2 models written with the project's own GGUF writer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from tests.model_factory import BigramSpec, write_bigram_model, write_random_model
+
+
+@pytest.fixture(scope="session")
+def random_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small GPT-2 with random weights, the real vocabulary and a 1,024-token context."""
+    return write_random_model(tmp_path_factory.mktemp("models") / "random.gguf")
+
+
+@pytest.fixture(scope="session")
+def short_context_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random GPT-2 with only 64 positions, to push trimming and sliding hard."""
+    return write_random_model(tmp_path_factory.mktemp("models") / "short.gguf", n_ctx=64)
+
+
+@pytest.fixture
+def bigram_model(tmp_path: Path) -> Callable[..., Path]:
+    def make(spec: BigramSpec, default: dict[str, float] | None = None, **kwargs: int) -> Path:
+        return write_bigram_model(tmp_path / "bigram.gguf", spec, default, **kwargs)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data or settings."""
+    root = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("KEYBOARD_APP_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("KEYBOARD_APP_CONFIG_DIR", str(root / "config"))

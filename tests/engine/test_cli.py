@@ -1,0 +1,38 @@
+"""`keyboard-app suggest | explore | continue` as a user runs them."""
+
+import json
+import subprocess
+import sys
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "keyboard_app.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_suggest_json(random_model):
+    result = run_cli("suggest", "Thank you for your hel", "--model", str(random_model), "--json")
+    assert result.returncode == 0, result.stderr
+    words = json.loads(result.stdout)
+    assert len(words) == 3
+    assert all(w["word"].startswith("hel") and 0 < w["probability"] <= 1 for w in words)
+
+
+def test_explore_and_continue(random_model):
+    explored = run_cli("explore", "Hello", "--k", "4", "--model", str(random_model), "--json")
+    assert explored.returncode == 0, explored.stderr
+    assert len(json.loads(explored.stdout)) == 4
+    first = run_cli("continue", "Hello", "--tokens", "8", "--seed", "3", "--model", str(random_model))
+    second = run_cli("continue", "Hello", "--tokens", "8", "--seed", "3", "--model", str(random_model))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Hello") and len(first.stdout) > len("Hello\n")
+    assert first.stdout == second.stdout
+
+
+def test_bad_model_is_a_clear_error_not_a_crash(tmp_path):
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"not a model at all, only some words " * 4)
+    result = run_cli("suggest", "Hello", "--model", str(bad))
+    assert result.returncode == 2
+    assert "not a GGUF file" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,81 @@
+"""Context building, trimming and KV-cache reuse."""
+
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.context import build_context, common_prefix_length
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+
+PASSAGE = (
+    "The museum opened its doors early on Saturday morning, and by nine o'clock a long line of "
+    "families had already formed along the river. Most of them had come to see the exhibition."
+)
+ODD_TEXTS = [
+    "",
+    "x" * 200_000,
+    "word " * 40_000,
+    "日本語のテキスト" * 20_000,
+    "😀🎉👍🏽" * 30_000,
+    "<|endoftext|>" * 5_000,
+    "\x00\x01\x1b[31m\u202e\ufeff" * 10_000,
+    "a\n\n\n" * 50_000,
+]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS, ids=range(len(ODD_TEXTS)))
+@pytest.mark.parametrize("n_ctx,reserve", [(1024, 64), (64, 16), (32, 8)])
+def test_context_always_fits_and_starts_with_end_of_text(text, n_ctx, reserve):
+    context = build_context(text, n_ctx, reserve)
+    assert context[0] == END_OF_TEXT_ID
+    assert 1 <= len(context) <= n_ctx - reserve
+    assert END_OF_TEXT_ID not in context[1:]  # a typed <|endoftext|> is text, never the token
+
+
+def test_short_text_is_kept_whole():
+    assert build_context(PASSAGE, 1024, 64) == [END_OF_TEXT_ID, *encode_user_text(PASSAGE)]
+
+
+def test_trimming_keeps_the_end_of_the_text():
+    text = "start " + "filler words here " * 2000 + "the very end"
+    context = build_context(text, 256, 16)
+    tail = encode_user_text(" the very end")
+    assert context[-len(tail) :] == tail
+
+
+def test_window_start_is_stable_while_typing():
+    """Trimming moves in coarse steps, so the cached prefix survives most keystrokes."""
+    text = "lorem ipsum dolor sit amet " * 400
+    changed = 0
+    previous = build_context(text, 256, 16)
+    for extra in range(1, 200):
+        current = build_context(text + "x" * extra, 256, 16)
+        changed += common_prefix_length(previous, current) < len(previous) - 2
+        previous = current
+    assert changed <= 3
+
+
+def test_typing_evaluates_only_the_new_tokens(random_model):
+    with Predictor.load(random_model) as predictor:
+        predictor.suggest(PASSAGE[:40])
+        before = predictor.context_tokens_evaluated
+        for end in range(41, len(PASSAGE) + 1):
+            previous = predictor.suggestion_context(PASSAGE[: end - 1])
+            current = predictor.suggestion_context(PASSAGE[:end])
+            counted = predictor.context_tokens_evaluated
+            predictor.suggest(PASSAGE[:end])
+            new = predictor.context_tokens_evaluated - counted
+            shared = common_prefix_length(previous, current)
+            assert new == max(len(current) - shared, 0 if current == previous else 1)
+            assert new <= 3
+        total = predictor.context_tokens_evaluated - before
+    assert total < len(current) * 1.5  # typing ~180 characters costs about one pass, not 180
+
+
+def test_odd_documents_never_crash_or_overflow(short_context_model):
+    with Predictor.load(short_context_model) as predictor:
+        for text in ODD_TEXTS:
+            predictor.suggest(text)
+            predictor.explore(text)
+            assert len(predictor.main_sequence.tokens) <= 64
+            pieces = list(predictor.continue_text(text, max_tokens=5, seed=1))
+            assert len(pieces) <= 5 + 1

@@ -1,0 +1,109 @@
+"""Whole-word suggestions on a model whose probabilities are known exactly."""
+
+import re
+
+import numpy as np
+import pytest
+
+from keyboard_app.engine import Predictor
+from tests.model_factory import bigram_logits, token_id
+
+# After " your": pieces that spell words starting with "hel", and one that does not.
+SPEC = {
+    " your": {" help": 4.0, " hello": 3.0, " hel": 3.5, " held": 2.0, " the": 5.0, " Hel": 1.0},
+    " hel": {"ium": 5.0, "lo": 1.0, "met": 2.0},
+    " help": {"ful": 2.0, ".": 6.0},
+    "ium": {".": 8.0},
+    "lo": {",": 8.0},
+    " the": {" cat": 5.0},
+}
+DEFAULT = {".": 6.0, " and": 5.0}
+# The test's own notion of a piece that continues a word: it starts with a letter or digit.
+CONTINUES = re.compile(r"^[^\W_]")
+
+
+def _softmax(row: np.ndarray) -> np.ndarray:
+    e = np.exp(row - row.max())
+    return e / e.sum()
+
+
+@pytest.fixture
+def expected_words():
+    """Exact probability of each whole word after "your" + " hel...", computed independently."""
+    from keyboard_app.engine.tokenizer import load_encoding
+
+    classes, logits = bigram_logits(SPEC, DEFAULT)
+    probs = {piece: _softmax(logits[classes[token_id(piece)]]) for piece in SPEC}
+    default = _softmax(logits[0])
+    texts = [load_encoding().decode_single_token_bytes(t) for t in range(load_encoding().n_vocab)]
+    continues = np.array([bool(CONTINUES.match(t.decode("utf-8", "replace"))) for t in texts])
+
+    def ends(dist: np.ndarray) -> float:
+        return 1.0 - dist[continues].sum()
+
+    def p(after: str, piece: str) -> float:
+        return probs[after][token_id(piece)]
+
+    return {
+        "help": p(" your", " help") * ends(probs[" help"]),
+        "hello": p(" your", " hello") * ends(default) + p(" your", " hel") * p(" hel", "lo") * ends(probs["lo"]),
+        "helium": p(" your", " hel") * p(" hel", "ium") * ends(probs["ium"]),
+        "helmet": p(" your", " hel") * p(" hel", "met") * ends(default),
+        "held": p(" your", " held") * ends(default),
+        # " hel" and " Hel" as whole words: typed as "hel", they are the same word.
+        "hel": p(" your", " hel") * ends(probs[" hel"]) + p(" your", " Hel") * ends(default),
+    }
+
+
+def test_completions_respect_the_typed_prefix_and_rank_by_true_probability(bigram_model, expected_words):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        found = predictor.suggest("I would like to thank you for your hel", k=6)
+    ranked = sorted(expected_words.items(), key=lambda item: -item[1])
+    assert [s.word for s in found] == [word for word, _ in ranked]
+    for suggestion in found:
+        assert suggestion.probability == pytest.approx(expected_words[suggestion.word], rel=1e-3)
+
+
+def test_multi_token_words_are_assembled(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        words = [s.word for s in predictor.suggest("for your hel", k=6)]
+    assert "helium" in words  # " hel" + "ium"
+    assert "helmet" in words  # " hel" + "met"
+
+
+def test_typed_case_is_kept(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        words = [s.word for s in predictor.suggest("for your Hel", k=3)]
+    assert words and all(w.startswith("Hel") for w in words)
+    assert words[0] == "Help"
+
+
+def test_after_a_space_the_next_word_is_predicted(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        assert predictor.suggest("for your ", k=1)[0].word == "the"
+        assert predictor.suggest("for the ", k=1)[0].word == "cat"
+
+
+def test_suggestions_are_unique_words_sorted_by_probability(random_model):
+    word = re.compile(r"^[^\W_](?:[^\W_]|['’-](?=[^\W_]))*$")
+    texts = ["", "The ", "Hello, wor", "(", "It's a", "x\n", "3 + 4 = ", "naïve café ", "don'"]
+    with Predictor.load(random_model) as predictor:
+        for text in texts:
+            found = predictor.suggest(text, k=5)
+            assert found, text
+            words = [s.word for s in found]
+            assert len(set(words)) == len(words)
+            assert all(word.match(w) for w in words), words
+            probabilities = [s.probability for s in found]
+            assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_offensive_words_are_filtered_unless_typed_out(bigram_model):
+    spec = {" your": {" shit": 9.0, " help": 4.0}}
+    with Predictor.load(bigram_model(spec, DEFAULT)) as predictor:
+        assert "shit" not in [s.word for s in predictor.suggest("for your ", k=3)]
+        assert "shit" not in [s.word for s in predictor.suggest("for your sh", k=3)]
+        assert [s.word for s in predictor.suggest("for your shit", k=1)] == ["shit"]
+        assert " shit" not in [c.token for c in predictor.explore("for your", k=5)]
+        predictor.filter_offensive = False
+        assert predictor.suggest("for your ", k=1)[0].word == "shit"
