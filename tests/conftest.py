@@ -34,7 +34,9 @@ def bigram_model(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user's data or settings."""
     root = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("KEYBOARD_APP_DATA_DIR", str(root / "data"))

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from keyboard_app.engine.gguf_format import Gpt2Config, expected_shapes, specs_from_arrays, write_gpt2_gguf
+from keyboard_app.engine.gguf_format import (
+    Gpt2Config,
+    expected_shapes,
+    specs_from_arrays,
+    write_gpt2_gguf,
+)
 from keyboard_app.engine.tokenizer import load_encoding
 
 WIDTH = 64
@@ -31,21 +36,32 @@ def token_id(piece: str) -> int:
     return load_encoding().encode_single_token(piece)
 
 
-def bigram_logits(spec: BigramSpec, default: dict[str, float] | None = None) -> tuple[dict[int, int], np.ndarray]:
+def bigram_logits(
+    spec: BigramSpec, default: dict[str, float] | None = None
+) -> tuple[dict[int, int], np.ndarray]:
     """Class index of each context token (0 = every other token) and the logits of each class."""
     n_vocab = load_encoding().n_vocab
     classes = {token_id(piece): i + 1 for i, piece in enumerate(spec)}
     logits = np.full((len(spec) + 1, n_vocab), DEFAULT_LOGIT)
     for row, table in enumerate([default or {}, *spec.values()]):
         for piece, value in table.items():
-            logits[row, load_encoding().encode_single_token(piece) if piece != "<eot>" else 50256] = value
+            logits[
+                row, load_encoding().encode_single_token(piece) if piece != "<eot>" else 50256
+            ] = value
     return classes, logits
 
 
-def write_bigram_model(path: Path, spec: BigramSpec, default: dict[str, float] | None = None,
-                       n_ctx: int = 256, n_layer: int = 1) -> Path:
+def write_bigram_model(
+    path: Path,
+    spec: BigramSpec,
+    default: dict[str, float] | None = None,
+    n_ctx: int = 256,
+    n_layer: int = 1,
+) -> Path:
     classes, logits = bigram_logits(spec, default)
-    codes = hadamard(WIDTH)[1 : len(logits) + 1]  # zero-mean rows: layer norm leaves them as they are
+    codes = hadamard(WIDTH)[
+        1 : len(logits) + 1
+    ]  # zero-mean rows: layer norm leaves them as they are
     config = Gpt2Config(n_layer=n_layer, n_embd=WIDTH, n_head=4, n_ctx=n_ctx)
     arrays = {name: np.zeros(shape, np.float32) for name, shape in expected_shapes(config).items()}
     for name in arrays:
@@ -71,5 +87,3 @@ def write_random_model(path: Path, n_ctx: int = 1024, n_layer: int = 2, seed: in
         else:
             arrays[name] = (rng.standard_normal(shape) * 0.5).astype(np.float32)
     return write_gpt2_gguf(path, config, specs_from_arrays(arrays, 0), name="random test model")
-
-

@@ -8,9 +8,9 @@ writes to a temporary name that is renamed into place only when complete.
 from __future__ import annotations
 
 import os
-from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import gguf

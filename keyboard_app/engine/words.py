@@ -79,6 +79,7 @@ class PieceTable:
             self.starts_word & np.array([t.startswith(" ") for t in self.texts])
         )
         self.word_starts = np.flatnonzero(self.starts_word)
+        self.word_continuations = np.flatnonzero(self.continues_word)
 
     def _mask(self, pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
         return np.array([bool(pattern.match(t)) for t in self.texts], dtype=bool)
@@ -106,7 +107,7 @@ class PieceTable:
     def next_pieces(self, remaining: str) -> npt.NDArray[np.int64]:
         """Tokens that continue a word, consistent with the letters still to spell."""
         if remaining == "":
-            return np.flatnonzero(self.continues_word)
+            return self.word_continuations
         candidates = self.spelling(remaining)
         return candidates[self.continues_word[candidates]]
 

@@ -49,6 +49,7 @@ class WordSearch:
         self.table = table
         self._memo: dict[tuple[int, ...], npt.NDArray[np.float32]] = {}
         self._memo_context: tuple[int, ...] = ()
+        self._ends: dict[tuple[int, ...], float] = {}  # chance that the word ends after the pieces
         self._live: dict[tuple[int, ...], int] = {}  # candidates whose cells are in the cache
 
     def search(
@@ -61,7 +62,7 @@ class WordSearch:
     ) -> list[WordScore]:
         """The `k` likeliest words completing `typed` after `context` (whose logits are given)."""
         if tuple(context) != self._memo_context or len(self._memo) > MEMO_LIMIT:
-            self._memo, self._memo_context = {}, tuple(context)
+            self._memo, self._ends, self._memo_context = {}, {}, tuple(context)
         found: dict[str, float] = {}
         frontier = self._first_candidates(log_softmax(logits), typed)
         try:
@@ -91,7 +92,7 @@ class WordSearch:
     ) -> list[Candidate]:
         if ids.size == 0:
             return []
-        best = ids[np.argsort(-logp[ids], kind="stable")[:limit]]
+        best = _top(ids, logp, limit)
         children = []
         remaining = parent.remaining.lstrip(" ")
         for token in best:
@@ -135,7 +136,9 @@ class WordSearch:
         self.backend.decode(entries)
         rows = [i for i, entry in enumerate(entries) if entry.logits]
         for pieces, row in zip(todo, rows, strict=True):
-            self._memo[pieces] = log_softmax(self.backend.logits(row)).astype(np.float32)
+            logp = log_softmax(self.backend.logits(row))
+            self._ends[pieces] = 1.0 - float(np.exp(logp[self.table.word_continuations]).sum())
+            self._memo[pieces] = logp.astype(np.float32)
 
     def _attach(self, seq: int, pieces: tuple[int, ...]) -> int:
         """Give `seq` the context and as much of `pieces` as is cached; return what is left to decode."""
@@ -181,5 +184,16 @@ class WordSearch:
             return
         if filter_offensive and is_offensive(word) and word.lower() != typed.typed.lower():
             return
-        ends = 1.0 - float(np.exp(logp[self.table.continues_word]).sum())
+        ends = self._ends[candidate.pieces]
         found[word] = found.get(word, 0.0) + math.exp(candidate.logp) * max(ends, 0.0)
+
+
+def _top(
+    ids: npt.NDArray[np.int64], logp: npt.NDArray[np.floating], limit: int
+) -> npt.NDArray[np.int64]:
+    """The `limit` ids of highest log-probability, best first (partial sort: this runs per keystroke)."""
+    scores = logp[ids]
+    if ids.size > limit:
+        keep = np.argpartition(-scores, limit - 1)[:limit]
+        ids, scores = ids[keep], scores[keep]
+    return ids[np.argsort(-scores, kind="stable")]

@@ -7,7 +7,10 @@ import sys
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "keyboard_app.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "keyboard_app.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -23,8 +26,12 @@ def test_explore_and_continue(random_model):
     explored = run_cli("explore", "Hello", "--k", "4", "--model", str(random_model), "--json")
     assert explored.returncode == 0, explored.stderr
     assert len(json.loads(explored.stdout)) == 4
-    first = run_cli("continue", "Hello", "--tokens", "8", "--seed", "3", "--model", str(random_model))
-    second = run_cli("continue", "Hello", "--tokens", "8", "--seed", "3", "--model", str(random_model))
+    first = run_cli(
+        "continue", "Hello", "--tokens", "8", "--seed", "3", "--model", str(random_model)
+    )
+    second = run_cli(
+        "continue", "Hello", "--tokens", "8", "--seed", "3", "--model", str(random_model)
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Hello") and len(first.stdout) > len("Hello\n")
     assert first.stdout == second.stdout

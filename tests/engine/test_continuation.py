@@ -28,7 +28,10 @@ def test_top_k_one_is_greedy(random_model):
 def test_top_k_limits_the_choices(random_model):
     with Predictor.load(random_model) as predictor:
         allowed = {c.token for c in predictor.explore("It was", k=3)}
-        drawn = {next(iter(predictor.continue_text("It was", max_tokens=1, top_k=3, seed=s))) for s in range(30)}
+        drawn = {
+            next(iter(predictor.continue_text("It was", max_tokens=1, top_k=3, seed=s)))
+            for s in range(30)
+        }
     assert drawn <= allowed
     assert len(drawn) > 1
 
@@ -63,7 +66,9 @@ def test_alternatives_decoded_together_match_single_decoding(random_model):
     with Predictor.load(random_model) as predictor:
         single = "".join(predictor.continue_text("The river", max_tokens=12, top_k=1))
         texts = ["", "", ""]
-        for index, piece in predictor.continue_alternatives("The river", n=3, max_tokens=12, top_k=1):
+        for index, piece in predictor.continue_alternatives(
+            "The river", n=3, max_tokens=12, top_k=1
+        ):
             texts[index] += piece
     assert texts == [single] * 3
 
@@ -71,7 +76,9 @@ def test_alternatives_decoded_together_match_single_decoding(random_model):
 def test_alternatives_differ_and_repeat_with_a_seed(random_model):
     def run(predictor: Predictor, seed: int) -> list[str]:
         texts = ["", "", ""]
-        for index, piece in predictor.continue_alternatives("The river", n=3, max_tokens=10, seed=seed):
+        for index, piece in predictor.continue_alternatives(
+            "The river", n=3, max_tokens=10, seed=seed
+        ):
             texts[index] += piece
         return texts
 

@@ -46,7 +46,8 @@ def expected_words():
 
     return {
         "help": p(" your", " help") * ends(probs[" help"]),
-        "hello": p(" your", " hello") * ends(default) + p(" your", " hel") * p(" hel", "lo") * ends(probs["lo"]),
+        "hello": p(" your", " hello") * ends(default)
+        + p(" your", " hel") * p(" hel", "lo") * ends(probs["lo"]),
         "helium": p(" your", " hel") * p(" hel", "ium") * ends(probs["ium"]),
         "helmet": p(" your", " hel") * p(" hel", "met") * ends(default),
         "held": p(" your", " held") * ends(default),
@@ -55,7 +56,9 @@ def expected_words():
     }
 
 
-def test_completions_respect_the_typed_prefix_and_rank_by_true_probability(bigram_model, expected_words):
+def test_completions_respect_the_typed_prefix_and_rank_by_true_probability(
+    bigram_model, expected_words
+):
     with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
         found = predictor.suggest("I would like to thank you for your hel", k=6)
     ranked = sorted(expected_words.items(), key=lambda item: -item[1])

@@ -1,11 +1,17 @@
 """The offline tokenizer is tiktoken's GPT-2 encoding, built from the shipped vocabulary files."""
 
 import hashlib
+import itertools
 import json
 
 import regex
 
-from keyboard_app.engine.tokenizer import END_OF_TEXT, END_OF_TEXT_ID, encode_user_text, load_encoding
+from keyboard_app.engine.tokenizer import (
+    END_OF_TEXT,
+    END_OF_TEXT_ID,
+    encode_user_text,
+    load_encoding,
+)
 from keyboard_app.paths import gpt2_vocab_dir
 
 # The hashes tiktoken pins for GPT-2's vocabulary files.
@@ -36,12 +42,14 @@ def _reference_bpe_encode(text: str) -> list[int]:
     merges = (gpt2_vocab_dir() / "vocab.bpe").read_text("utf-8").split("\n")[1:-1]
     ranks = {tuple(m.split()): i for i, m in enumerate(merges)}
     to_unicode = byte_to_unicode()
-    pattern = regex.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
+    pattern = regex.compile(
+        r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+    )
     ids = []
     for piece in pattern.findall(text):
         word = [to_unicode[b] for b in piece.encode("utf-8")]
         while len(word) > 1:
-            pairs = {(a, b) for a, b in zip(word, word[1:])}
+            pairs = set(itertools.pairwise(word))
             best = min(pairs, key=lambda p: ranks.get(p, float("inf")))
             if best not in ranks:
                 break
