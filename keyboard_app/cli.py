@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench_subparsers = bench.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
     for name in _command_modules():
         module = importlib.import_module(f"{commands.__name__}.{name}")
-        module.register(subparsers)
+        if hasattr(module, "register"):
+            module.register(subparsers)
         if hasattr(module, "register_bench"):
             module.register_bench(bench_subparsers)
     return parser

@@ -8,10 +8,6 @@ from pathlib import Path
 from typing import Any
 
 
-def register(subparsers: Any) -> None:
-    """No top-level command: this module only adds a benchmark."""
-
-
 def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser(
         "latency", help="suggestion latency per keystroke vs llama.cpp's decode floor"

@@ -8,6 +8,7 @@ handed to llama.cpp.
 
 from __future__ import annotations
 
+import math
 import mmap
 import struct
 from dataclasses import dataclass, field
@@ -29,6 +30,27 @@ MAX_ALIGNMENT = 1 << 16
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q"}
 _SCALARS.update({11: "<q", 12: "<d"})
 _STRING, _ARRAY = 8, 9
+_U32, _I32, _F32, _BOOL = 4, 5, 6, 7
+_REQUIRED_KEY_TYPES: dict[str, tuple[int, ...]] = {
+    "general.architecture": (_STRING,),
+    "gpt2.context_length": (_U32,),
+    "gpt2.embedding_length": (_U32,),
+    "gpt2.feed_forward_length": (_U32,),
+    "gpt2.block_count": (_U32,),
+    "gpt2.attention.head_count": (_U32,),
+    "gpt2.attention.layer_norm_epsilon": (_F32,),
+    "tokenizer.ggml.model": (_STRING,),
+    "tokenizer.ggml.tokens": (_ARRAY, _STRING),
+    "tokenizer.ggml.merges": (_ARRAY, _STRING),
+}
+_OPTIONAL_KEY_TYPES: dict[str, tuple[int, ...]] = {
+    "general.alignment": (_U32,),
+    "tokenizer.ggml.pre": (_STRING,),
+    "tokenizer.ggml.token_type": (_ARRAY, _I32),
+    "tokenizer.ggml.add_bos_token": (_BOOL,),
+    "tokenizer.ggml.bos_token_id": (_U32,),
+    "tokenizer.ggml.eos_token_id": (_U32,),
+}
 
 
 class _Malformed(Exception):
@@ -119,14 +141,52 @@ def _read_header(reader: _Reader) -> tuple[int, int]:
     return n_tensors, n_kv
 
 
-def _read_metadata(reader: _Reader, n_kv: int) -> dict[str, Any]:
+def _read_metadata(reader: _Reader, n_kv: int) -> tuple[dict[str, Any], dict[str, tuple[int, ...]]]:
+    """The metadata values, and each key's GGUF type (for arrays: the array tag and the item type)."""
     metadata: dict[str, Any] = {}
+    kinds: dict[str, tuple[int, ...]] = {}
     for _ in range(n_kv):
         key = reader.string(limit=256)
         if key in metadata:
             raise _Malformed(f"metadata key {key!r} appears twice")
-        metadata[key] = reader.value(reader.unpack("<I"))
-    return metadata
+        kind = reader.unpack("<I")
+        if kind == _ARRAY:
+            item_kind = struct.unpack_from("<I", reader.take(4))[0]
+            reader.pos -= 4
+            kinds[key] = (kind, item_kind)
+        else:
+            kinds[key] = (kind,)
+        metadata[key] = reader.value(kind)
+    return metadata, kinds
+
+
+def _check_key_types(metadata: dict[str, Any], kinds: dict[str, tuple[int, ...]]) -> None:
+    """Keys llama.cpp reads must have the type it expects: it asserts, rather than reports, otherwise."""
+    for key, expected in _REQUIRED_KEY_TYPES.items():
+        if key not in kinds:
+            raise _Malformed(f"metadata {key} is missing")
+        if kinds[key] != expected:
+            raise _Malformed(f"metadata {key} has the wrong type")
+    for key, expected in _OPTIONAL_KEY_TYPES.items():
+        if key in kinds and kinds[key] != expected:
+            raise _Malformed(f"metadata {key} has the wrong type")
+    epsilon = metadata["gpt2.attention.layer_norm_epsilon"]
+    if not (math.isfinite(epsilon) and 0 < epsilon <= 0.1):
+        raise _Malformed(f"layer-norm epsilon {epsilon!r} is invalid")
+    if metadata.get("tokenizer.ggml.pre", "gpt-2") != "gpt-2":
+        raise _Malformed("its pre-tokenizer is not GPT-2's")
+
+
+def _check_vocabulary(metadata: dict[str, Any], n_vocab: int) -> None:
+    tokens = metadata["tokenizer.ggml.tokens"]
+    if len(set(tokens)) != len(tokens):
+        raise _Malformed("its vocabulary lists a token twice")
+    types = metadata.get("tokenizer.ggml.token_type")
+    if types is not None and (len(types) != n_vocab or not all(1 <= t <= 6 for t in types)):
+        raise _Malformed("its token types do not match the vocabulary")
+    for key in ("tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id"):
+        if not 0 <= metadata.get(key, 0) < n_vocab:
+            raise _Malformed(f"metadata {key} is outside the vocabulary")
 
 
 def _tensor_nbytes(name: str, dims: list[int], kind: int) -> int:
@@ -234,7 +294,7 @@ def validate_gguf(path: str | Path) -> GgufInfo:
 def _validate_bytes(path: Path, data: bytes | mmap.mmap) -> GgufInfo:
     reader = _Reader(data)
     n_tensors, n_kv = _read_header(reader)
-    metadata = _read_metadata(reader, n_kv)
+    metadata, kinds = _read_metadata(reader, n_kv)
     tensors = _read_tensors(reader, n_tensors)
     alignment = metadata.get("general.alignment", 32)
     if not isinstance(alignment, int) or not 1 <= alignment <= MAX_ALIGNMENT:
@@ -243,7 +303,12 @@ def _validate_bytes(path: Path, data: bytes | mmap.mmap) -> GgufInfo:
         raise _Malformed(f"alignment {alignment} is not a power of two")
     data_start = -(-reader.pos // alignment) * alignment
     _check_layout(tensors, data_start, alignment, len(data))
+    if metadata.get("general.architecture") != ARCH:
+        arch = metadata.get("general.architecture")
+        raise _Malformed(f"its architecture is {arch!r}; keyboard-app runs GPT-2 models only")
+    _check_key_types(metadata, kinds)
     config = _gpt2_config(metadata)
+    _check_vocabulary(metadata, config.n_vocab)
     _check_tensors(config, tensors)
     types = {name: gguf.GGMLQuantizationType(kind).name for name, _, kind, _, _ in tensors}
     return GgufInfo(path, len(data), metadata, types, config)

@@ -1,0 +1,213 @@
+"""`keyboard-app models ...`: list, download, convert, quantize, import, remove, use."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from keyboard_app.models.progress import Progress
+
+# Checked by the model manager; named here so `--help` needs no imports.
+QUANT_HELP = "q8_0 (default), q6_k, q5_k_m, q4_k_m, q4_0 or f16"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("models", help="download, convert and manage GPT-2 models")
+    sub = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+
+    sub.add_parser("list", help="the catalog and the installed models").set_defaults(func=_list)
+
+    p = sub.add_parser("download", help="download, convert, quantize and install a GPT-2")
+    p.add_argument("name", help="gpt2, gpt2-medium, gpt2-large or gpt2-xl")
+    p.add_argument("--quant", default="q8_0", help=QUANT_HELP)
+    p.add_argument("--keep-download", action="store_true", help="keep the Hugging Face files")
+    p.add_argument("--use", action="store_true", help="make it the app's model when installed")
+    p.set_defaults(func=_download)
+
+    p = sub.add_parser("convert", help="convert a Hugging Face GPT-2 folder to GGUF")
+    p.add_argument("src", type=Path, help="folder with config.json and model.safetensors")
+    p.add_argument("--out", type=Path, required=True, help="the GGUF file to write")
+    p.add_argument("--type", dest="out_type", default="f32", choices=("f32", "f16"))
+    p.set_defaults(func=_convert)
+
+    p = sub.add_parser("quantize", help="quantize a GGUF with llama.cpp")
+    p.add_argument("src", type=Path)
+    p.add_argument("dst", type=Path)
+    p.add_argument("--type", dest="kind", default="q8_0", help=QUANT_HELP)
+    p.add_argument("--threads", type=int, default=None)
+    p.set_defaults(func=_quantize)
+
+    p = sub.add_parser("import", help="check a GGUF file and add it to the installed models")
+    p.add_argument("file", type=Path)
+    p.add_argument("--name", help="the name to install it under (default: the file name)")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("remove", help="delete an installed model")
+    p.add_argument("name")
+    p.set_defaults(func=_remove)
+
+    p = sub.add_parser("use", help="the model the app uses ('builtin' for the built-in one)")
+    p.add_argument("name")
+    p.set_defaults(func=_use)
+
+    # Hidden (no help): the child process of `models import`, reachable in a frozen app.
+    p = sub.add_parser("trial-load")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_trial_load)
+
+
+def _handle_errors(action: Any) -> Any:
+    """Print user-facing errors as one line and exit 1, instead of a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        from keyboard_app.engine.errors import ModelError
+
+        try:
+            return int(action(args))
+        except ModelError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("\ncancelled", file=sys.stderr)
+            return 130
+
+    return run
+
+
+def quiet_llama_cpp(args: argparse.Namespace) -> None:
+    """Keep llama.cpp's per-tensor log lines off the terminal unless --verbose was given."""
+    if not getattr(args, "verbose", False):
+        logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB"
+
+
+@_handle_errors
+def _list(args: argparse.Namespace) -> int:
+    from keyboard_app.models import store
+    from keyboard_app.models.catalog import catalog
+
+    print("Catalog (download size; size on disk and rough tokens/s for each quantization):")
+    for entry in catalog():
+        print(f"  {entry.name:<12} {entry.title:<22} download {_mb(entry.download_bytes)}")
+        quants = ", ".join(
+            f"{q.kind} {_mb(q.size_bytes)} ~{q.tokens_per_s:g}/s" for q in entry.estimates()
+        )
+        print(f"      {quants}")
+    default = store.default_model_name()
+    print("\nInstalled:")
+    models = store.installed_models()
+    for model in models:
+        mark = "*" if model.name == default else " "
+        print(
+            f" {mark}{model.name:<24} {model.quantization:<8} {_mb(model.size_bytes):>9}  "
+            f"{model.source}  {model.installed[:10]}"
+        )
+    if not models:
+        print("  (none)")
+    print(f"\nThe app uses: {default or 'the built-in model'}")
+    return 0
+
+
+class _ProgressBar:
+    """A one-line terminal progress bar for download and conversion reports."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+
+    def __call__(self, p: Progress) -> None:
+        if p.stage != self.stage and self.stage:
+            sys.stderr.write("\n")
+        self.stage = p.stage
+        fraction = p.fraction or 0.0
+        bar = "#" * int(fraction * 30)
+        detail = f"{_mb(p.done)} of {_mb(p.total or 0)}" if p.rate else f"{p.done}/{p.total}"
+        rate = f" {p.rate / 1e6:.1f} MB/s" if p.rate else ""
+        eta = f" ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
+        sys.stderr.write(f"\r{p.stage:<18} [{bar:<30}] {detail}{rate}{eta}   ")
+        sys.stderr.flush()
+
+
+@_handle_errors
+def _download(args: argparse.Namespace) -> int:
+    from keyboard_app.models.manager import download_model, set_default_model
+
+    quiet_llama_cpp(args)
+    try:
+        model = download_model(
+            args.name, args.quant, progress=_ProgressBar(), keep_download=args.keep_download
+        )
+    finally:
+        sys.stderr.write("\n")
+    mix = ", ".join(f"{count} {kind}" for kind, count in sorted(model.type_mix.items()))
+    print(f"Installed {model.name}: {_mb(model.size_bytes)} (tensors: {mix})")
+    if args.use:
+        set_default_model(model.name)
+        print(f"The app now uses {model.name}.")
+    return 0
+
+
+@_handle_errors
+def _convert(args: argparse.Namespace) -> int:
+    from keyboard_app.models.convert import convert_checkpoint
+
+    try:
+        out = convert_checkpoint(
+            args.src, args.out, out_type=args.out_type, progress=_ProgressBar()
+        )
+    finally:
+        sys.stderr.write("\n")
+    print(f"Wrote {out} ({_mb(out.stat().st_size)})")
+    return 0
+
+
+@_handle_errors
+def _quantize(args: argparse.Namespace) -> int:
+    from keyboard_app.engine.gguf_validate import validate_gguf
+    from keyboard_app.models.quantize import quantize_gguf
+
+    quiet_llama_cpp(args)
+    out = quantize_gguf(args.src, args.dst, args.kind, n_threads=args.threads)
+    mix = ", ".join(f"{n} {k}" for k, n in sorted(validate_gguf(out).type_mix().items()))
+    print(f"Wrote {out} ({_mb(out.stat().st_size)}; tensors: {mix})")
+    return 0
+
+
+@_handle_errors
+def _import(args: argparse.Namespace) -> int:
+    from keyboard_app.models.manager import import_model
+
+    model = import_model(args.file, args.name)
+    print(f"Installed {model.name} ({model.quantization}, {_mb(model.size_bytes)})")
+    return 0
+
+
+@_handle_errors
+def _remove(args: argparse.Namespace) -> int:
+    from keyboard_app.models.manager import remove_model
+
+    remove_model(args.name)
+    print(f"Removed {args.name}.")
+    return 0
+
+
+@_handle_errors
+def _use(args: argparse.Namespace) -> int:
+    from keyboard_app.models.manager import set_default_model
+
+    name = None if args.name in ("builtin", "built-in") else args.name
+    set_default_model(name)
+    print(f"The app now uses {name or 'the built-in model'}.")
+    return 0
+
+
+def _trial_load(args: argparse.Namespace) -> int:
+    from keyboard_app.models.trial_load import run_in_this_process
+
+    return run_in_this_process(args.file)

@@ -1,0 +1,213 @@
+"""Convert a Hugging Face GPT-2 checkpoint (config.json + model.safetensors) to GGUF.
+
+Tensors are read one at a time from the safetensors file while the project's GGUF writer streams
+them out, so converting GPT-2 XL never holds the model in memory twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.gguf_format import (
+    FILE_TYPE_F16,
+    FILE_TYPE_F32,
+    Gpt2Config,
+    TensorSpec,
+    expected_shapes,
+    storage_dtype,
+    write_gpt2_gguf,
+)
+from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.models.errors import ModelManagerError
+from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
+
+log = logging.getLogger(__name__)
+
+FILE_TYPES = {"f32": FILE_TYPE_F32, "f16": FILE_TYPE_F16}
+# Hugging Face GPT-2 names (after the optional `transformer.` prefix) -> GGUF names.
+_GLOBAL_NAMES = {
+    "wte.weight": "token_embd.weight",
+    "wpe.weight": "position_embd.weight",
+    "ln_f.weight": "output_norm.weight",
+    "ln_f.bias": "output_norm.bias",
+}
+_BLOCK_PARTS = {
+    "ln_1": "attn_norm",
+    "attn.c_attn": "attn_qkv",
+    "attn.c_proj": "attn_output",
+    "ln_2": "ffn_norm",
+    "mlp.c_fc": "ffn_up",
+    "mlp.c_proj": "ffn_down",
+}
+_BLOCK_KEY = re.compile(r"h\.(\d+)\.(.+)\.(weight|bias)")
+# Buffers of the attention's causal mask, and the output head tied to `wte`: not weights to write.
+_SKIPPED = re.compile(r"(h\.\d+\.attn\.(bias|masked_bias))|lm_head\.weight")
+
+
+def read_config(folder: Path) -> Gpt2Config:
+    """The GPT-2 shape from `config.json`, refusing anything that is not a plain GPT-2."""
+    path = folder / "config.json"
+    try:
+        raw: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelManagerError(
+            f"{folder} has no config.json; is it a Hugging Face checkpoint?"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise ModelManagerError(f"{path} cannot be read as JSON: {exc}") from exc
+    if raw.get("model_type") != "gpt2":
+        raise ModelManagerError(
+            f"{path} describes a {raw.get('model_type', 'unknown')!r} model; "
+            "only GPT-2 can be converted."
+        )
+    try:
+        config = Gpt2Config(
+            n_layer=int(raw["n_layer"]),
+            n_embd=int(raw["n_embd"]),
+            n_head=int(raw["n_head"]),
+            n_ctx=int(raw.get("n_positions", raw.get("n_ctx", 1024))),
+            n_vocab=int(raw.get("vocab_size", 50257)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelManagerError(f"{path} lacks a valid GPT-2 shape ({exc}).") from exc
+    _check_config(path, raw, config)
+    return config
+
+
+def _check_config(path: Path, raw: dict[str, Any], config: Gpt2Config) -> None:
+    problems = []
+    if config.n_vocab != 50257:
+        problems.append(f"a vocabulary of {config.n_vocab} tokens instead of GPT-2's 50,257")
+    if raw.get("n_inner") not in (None, config.n_ff):
+        problems.append(f"a feed-forward width of {raw['n_inner']} instead of {config.n_ff}")
+    if raw.get("activation_function", "gelu_new") not in ("gelu_new", "gelu_pytorch_tanh"):
+        problems.append(f"the activation {raw['activation_function']!r}")
+    if config.n_embd % config.n_head or not 8 <= config.n_ctx <= 1024 or config.n_layer < 1:
+        problems.append("an impossible shape")
+    if problems:
+        reasons = "; ".join(problems)
+        raise ModelManagerError(f"{path} is not a GPT-2 this app can run: it has {reasons}.")
+
+
+def _gguf_name(hf_name: str) -> str | None:
+    """The GGUF name of a checkpoint tensor, or None for tensors that are not written."""
+    name = hf_name.removeprefix("transformer.")
+    if _SKIPPED.fullmatch(name):
+        return None
+    if name in _GLOBAL_NAMES:
+        return _GLOBAL_NAMES[name]
+    match = _BLOCK_KEY.fullmatch(name)
+    if match and match.group(2) in _BLOCK_PARTS:
+        return f"blk.{match.group(1)}.{_BLOCK_PARTS[match.group(2)]}.{match.group(3)}"
+    raise ModelManagerError(f"The checkpoint has an unexpected tensor {hf_name!r}; is it GPT-2?")
+
+
+def _is_conv1d(gguf_name: str) -> bool:
+    """GPT-2's Conv1D layers store weights as (in, out); GGUF wants (out, in) like nn.Linear."""
+    is_matrix = gguf_name.endswith(".weight") and "norm" not in gguf_name
+    return gguf_name.startswith("blk.") and is_matrix
+
+
+@contextmanager
+def _open_safetensors(path: Path) -> Iterator[Any]:
+    from safetensors import SafetensorError, safe_open
+
+    if not path.is_file():
+        raise ModelManagerError(f"{path.parent} has no model.safetensors.")
+    try:
+        with safe_open(str(path), framework="numpy") as handle:
+            yield handle
+    except SafetensorError as exc:
+        raise ModelManagerError(f"{path} is not a readable safetensors file ({exc}).") from exc
+
+
+def _specs(
+    handle: Any, config: Gpt2Config, file_type: int, loaded: Callable[[], None]
+) -> list[TensorSpec]:
+    specs: dict[str, TensorSpec] = {}
+    for hf_name in handle.keys():  # noqa: SIM118 (a safetensors handle, not a dict)
+        name = _gguf_name(hf_name)
+        if name is None:
+            continue
+        shape = tuple(handle.get_slice(hf_name).get_shape())
+        transpose = _is_conv1d(name)
+        if transpose:
+            shape = shape[::-1]
+        dtype = storage_dtype(shape, file_type)
+
+        def load(key: str = hf_name, flip: bool = transpose, d: np.dtype = dtype) -> np.ndarray:
+            loaded()
+            array = handle.get_tensor(key)
+            return np.ascontiguousarray(array.T if flip else array, dtype=d)
+
+        specs[name] = TensorSpec(name, shape, dtype, load)
+    _check_shapes(config, {n: s.shape for n, s in specs.items()})
+    return list(specs.values())
+
+
+def _check_shapes(config: Gpt2Config, got: dict[str, tuple[int, ...]]) -> None:
+    expected = expected_shapes(config)
+    missing = [n for n in expected if n not in got]
+    if missing:
+        raise ModelManagerError(
+            f"The checkpoint is missing {len(missing)} tensor(s), e.g. {missing[0]}; "
+            "the download may be incomplete or it is not GPT-2."
+        )
+    for name, shape in got.items():
+        if expected.get(name) != shape:
+            raise ModelManagerError(
+                f"Tensor {name} has shape {shape} but config.json implies {expected.get(name)}."
+            )
+
+
+def convert_checkpoint(
+    folder: Path,
+    out: Path,
+    *,
+    out_type: str = "f32",
+    name: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Path:
+    """Convert the checkpoint in `folder` to a GGUF at `out` (f32 or f16), validated, atomically."""
+    if out_type not in FILE_TYPES:
+        raise ModelManagerError(f"Cannot convert to {out_type!r}; choose f32 or f16.")
+    folder, out = Path(folder), Path(out)
+    config = read_config(folder)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _open_safetensors(folder / "model.safetensors") as handle:
+        count = [0]
+        total = len(expected_shapes(config))
+
+        def loaded() -> None:
+            check_cancel(cancel, "The conversion")
+            if progress is not None:
+                progress(Progress("convert", count[0], total))
+            count[0] += 1
+
+        specs = _specs(handle, config, FILE_TYPES[out_type], loaded)
+        try:
+            write_gpt2_gguf(
+                out, config, specs, name=name or folder.name, file_type=FILE_TYPES[out_type]
+            )
+        except OSError as exc:
+            raise ModelManagerError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+        except (TypeError, ValueError) as exc:  # e.g. bfloat16 weights numpy cannot read
+            raise ModelManagerError(f"Cannot convert {folder}: {exc}") from exc
+    try:
+        validate_gguf(out)
+    except ModelError as exc:
+        out.unlink(missing_ok=True)
+        raise ModelManagerError(f"The converted file failed validation: {exc}") from exc
+    log.info("converted %s -> %s (%s)", folder, out, out_type)
+    return out

@@ -1,0 +1,269 @@
+"""Resumable, verified HTTPS downloads from the Hugging Face Hub (or a mirror: `HF_ENDPOINT`).
+
+A file is fetched into `NAME.part`, continued with an HTTP Range request after a dropped connection
+or a restart, checked against the expected size and SHA-256 (the hub's LFS ETag or a pinned hash),
+and only then renamed to `NAME`. A half-finished download therefore never looks finished.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import http.client
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from keyboard_app import __version__
+from keyboard_app.models.errors import ModelManagerError
+from keyboard_app.models.progress import ProgressCallback, RateMeter, check_cancel
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+CHUNK = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_NETWORK_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets are OSErrors
+
+
+@dataclass(frozen=True)
+class DownloadOptions:
+    retries: int = 5
+    timeout_s: float = 30.0
+    backoff_s: float = 1.0
+    #: Room left free on the disk beyond the download itself.
+    disk_margin_bytes: int = 64 << 20
+
+
+DEFAULT_OPTIONS = DownloadOptions()
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    url: str
+    size: int | None
+    sha256: str | None
+
+
+class _Retry(Exception):
+    """A transient failure: try again (after a pause) from wherever the .part file got to."""
+
+
+def hub_endpoint() -> str:
+    return os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
+
+
+def file_url(repo: str, revision: str, filename: str, endpoint: str | None = None) -> str:
+    return f"{endpoint or hub_endpoint()}/{repo}/resolve/{revision}/{filename}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Any:
+    return urllib.request.Request(
+        url, method=method, headers={"User-Agent": f"keyboard-app/{__version__}", **(headers or {})}
+    )
+
+
+def _http_error_message(url: str, code: int) -> str:
+    if code == 404:
+        return f"The file {url} was not found on the server (404). Check the model name and mirror."
+    if code in (401, 403):
+        return f"The server refused access to {url} ({code}); the repository may be private."
+    return f"The server answered {code} for {url}."
+
+
+def _offline_message(url: str, exc: BaseException) -> str:
+    host = urllib.parse.urlparse(url).netloc
+    reason = getattr(exc, "reason", exc)
+    return f"Cannot reach {host} ({reason}). Are you offline? The download can be resumed later."
+
+
+def probe(url: str, options: DownloadOptions = DEFAULT_OPTIONS) -> RemoteFile:
+    """Size and SHA-256 the hub announces for `url`, read before following its CDN redirect."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(_request(url, "HEAD"), timeout=options.timeout_s) as response:
+            headers = response.headers
+    except urllib.error.HTTPError as exc:
+        if exc.code not in (301, 302, 303, 307, 308):
+            raise ModelManagerError(_http_error_message(url, exc.code)) from exc
+        headers = exc.headers
+    except _NETWORK_ERRORS as exc:
+        raise ModelManagerError(_offline_message(url, exc)) from exc
+    etag = (headers.get("X-Linked-Etag") or headers.get("ETag") or "").strip('W/"').lower()
+    size = headers.get("X-Linked-Size") or headers.get("Content-Length")
+    sha256 = etag if _SHA256.fullmatch(etag) else None
+    return RemoteFile(url, int(size) if size and size.isdigit() else None, sha256)
+
+
+def _check_disk(folder: Path, needed: int, options: DownloadOptions) -> None:
+    free = shutil.disk_usage(folder).free
+    if free < needed + options.disk_margin_bytes:
+        raise ModelManagerError(
+            f"Not enough disk space in {folder}: {needed / 1e6:,.0f} MB needed, "
+            f"{free / 1e6:,.0f} MB free."
+        )
+
+
+def _start_offset(response: Any, have: int) -> int:
+    """Where the body of `response` starts: `have` for a honoured Range, 0 if it was ignored."""
+    if response.status != 206:
+        return 0
+    match = re.match(r"bytes (\d+)-", response.headers.get("Content-Range", ""))
+    if not match or int(match.group(1)) != have:
+        raise _Retry("the server sent a different byte range than asked for")
+    return have
+
+
+def _hash_prefix(part: Path) -> Any:
+    digest = hashlib.sha256()
+    with part.open("rb") as file:
+        for block in iter(lambda: file.read(CHUNK), b""):
+            digest.update(block)
+    return digest
+
+
+class _Transfer:
+    """One file's download state across attempts: the .part file and the running hash."""
+
+    def __init__(
+        self,
+        remote: RemoteFile,
+        part: Path,
+        meter: RateMeter,
+        cancel: threading.Event | None,
+        options: DownloadOptions,
+    ) -> None:
+        self.remote, self.part, self.meter = remote, part, meter
+        self.cancel, self.options = cancel, options
+        self.done = part.stat().st_size if part.exists() else 0
+        self.digest = _hash_prefix(part) if self.done else hashlib.sha256()
+
+    def attempt(self) -> None:
+        headers = {"Range": f"bytes={self.done}-"} if self.done else {}
+        try:
+            with urllib.request.urlopen(
+                _request(self.remote.url, headers=headers), timeout=self.options.timeout_s
+            ) as response:
+                self._receive(response)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 416 and self.done == self.remote.size:
+                return  # the .part file already holds the whole file
+            if exc.code == 416:
+                self._restart()
+                raise _Retry("the server refused the byte range") from exc
+            if exc.code in (408, 429) or exc.code >= 500:
+                raise _Retry(f"server error {exc.code}") from exc
+            raise ModelManagerError(_http_error_message(self.remote.url, exc.code)) from exc
+        except _NETWORK_ERRORS as exc:
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                self.part.unlink(missing_ok=True)
+                raise ModelManagerError(
+                    f"The disk is full: {self.part.parent} has no room left for the download."
+                ) from exc
+            raise _Retry(str(exc)) from exc
+
+    def _restart(self) -> None:
+        self.done = 0
+        self.digest = hashlib.sha256()
+        self.part.write_bytes(b"")
+
+    def _receive(self, response: Any) -> None:
+        if _start_offset(response, self.done) == 0 and self.done:
+            log.info("server ignored the Range request; restarting %s", self.part.name)
+            self._restart()
+        length = response.headers.get("Content-Length")
+        expected_end = self.done + int(length) if length and length.isdigit() else None
+        with self.part.open("ab") as out:
+            self._copy(response, out)
+        if expected_end is not None and self.done < expected_end:
+            raise _Retry(f"the connection closed after {self.done} of {expected_end} bytes")
+
+    def _copy(self, response: Any, out: IO[bytes]) -> None:
+        while True:
+            check_cancel(self.cancel, "The download")
+            block = response.read(CHUNK)
+            if not block:
+                return
+            out.write(block)
+            self.digest.update(block)
+            self.done += len(block)
+            self.meter.update(self.done)
+
+
+def _verify(transfer: _Transfer, expected_sha256: str | None) -> None:
+    remote, part = transfer.remote, transfer.part
+    if remote.size is not None and transfer.done != remote.size:
+        part.unlink(missing_ok=True)
+        raise ModelManagerError(
+            f"The download of {remote.url} has {transfer.done} bytes, expected {remote.size}; "
+            "it was deleted."
+        )
+    actual = transfer.digest.hexdigest()
+    if expected_sha256 and actual != expected_sha256.lower():
+        part.unlink(missing_ok=True)
+        raise ModelManagerError(
+            f"The download of {remote.url} is corrupt (SHA-256 {actual[:12]}..., expected "
+            f"{expected_sha256[:12]}...); it was deleted. Try again."
+        )
+
+
+def download_file(
+    url: str,
+    dest: Path,
+    *,
+    sha256: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    options: DownloadOptions = DEFAULT_OPTIONS,
+) -> Path:
+    """Download `url` to `dest`, resuming `dest.part`; verify size and hash; rename atomically.
+
+    `sha256` pins the expected hash; without it the hub's LFS ETag is used when there is one.
+    Cancelling keeps the .part file so the next call resumes it.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    remote = probe(url, options)
+    expected_sha = sha256 or remote.sha256
+    part = dest.with_name(dest.name + ".part")
+    have = part.stat().st_size if part.exists() else 0
+    if remote.size is not None:
+        _check_disk(dest.parent, max(remote.size - have, 0), options)
+    meter = RateMeter(dest.name, progress, remote.size, start=have)
+    transfer = _Transfer(remote, part, meter, cancel, options)
+    failures = 0
+    while True:
+        before = transfer.done
+        try:
+            transfer.attempt()
+            break
+        except _Retry as exc:
+            failures = 0 if transfer.done > before else failures + 1
+            if failures > options.retries:
+                raise ModelManagerError(_offline_message(url, exc)) from exc
+            delay = min(options.backoff_s * 2 ** max(failures - 1, 0), 30.0)
+            log.warning("download of %s interrupted (%s); retrying in %.1fs", url, exc, delay)
+            if cancel is not None:
+                cancel.wait(delay)
+            else:
+                time.sleep(delay)
+            check_cancel(cancel, "The download")
+    meter.update(transfer.done, force=True)
+    _verify(transfer, expected_sha)
+    os.replace(part, dest)
+    log.info("downloaded %s (%d bytes)", dest, transfer.done)
+    return dest

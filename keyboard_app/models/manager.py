@@ -1,0 +1,190 @@
+"""The model manager's API for the CLI and the app's dialog (called from a worker thread; no Qt).
+
+`download_model` runs the whole pipeline: download (resumable, verified), convert to an f32 GGUF,
+quantize with llama.cpp, validate, and install into the store; the f32 intermediate is removed.
+`import_model` validates a GGUF, trial-loads it in a child process, and copies it into the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.gguf_validate import GgufInfo, validate_gguf
+from keyboard_app.models import store
+from keyboard_app.models.catalog import CHECKPOINT_FILES, CatalogEntry, catalog, catalog_entry
+from keyboard_app.models.convert import convert_checkpoint
+from keyboard_app.models.download import DEFAULT_OPTIONS, DownloadOptions, download_file, file_url
+from keyboard_app.models.errors import ModelManagerError
+from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
+from keyboard_app.models.quantize import QUANT_KINDS, quantize_gguf
+from keyboard_app.models.store import (
+    InstalledModel,
+    installed_models,
+    remove_model,
+    set_default_model,
+    store_dir,
+)
+from keyboard_app.models.trial_load import trial_load
+
+__all__ = [
+    "catalog",
+    "download_model",
+    "import_model",
+    "installed_models",
+    "remove_model",
+    "set_default_model",
+]
+
+log = logging.getLogger(__name__)
+
+
+def download_dir(entry: CatalogEntry) -> Path:
+    return store_dir() / "downloads" / f"{entry.name}-{entry.revision[:12]}"
+
+
+def _check_free_space(folder: Path, needed: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise ModelManagerError(
+            f"Not enough disk space in {folder}: about {needed / 1e9:.1f} GB is needed, "
+            f"{free / 1e9:.1f} GB is free."
+        )
+
+
+def _ensure_new_name(name: str) -> None:
+    if any(m.name == name for m in installed_models()):
+        raise ModelManagerError(f"A model called {name!r} is already installed; remove it first.")
+
+
+def _validated(path: Path) -> GgufInfo:
+    try:
+        return validate_gguf(path)
+    except ModelError as exc:
+        raise ModelManagerError(str(exc)) from exc
+
+
+def fetch_checkpoint(
+    entry: CatalogEntry,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    endpoint: str | None = None,
+    options: DownloadOptions = DEFAULT_OPTIONS,
+) -> Path:
+    """Download (or resume) the checkpoint files of `entry`; return their folder."""
+    folder = download_dir(entry)
+    for filename in CHECKPOINT_FILES:
+        dest = folder / filename
+        if dest.is_file():  # only verified downloads are ever renamed into place
+            continue
+        sha = entry.safetensors_sha256 if filename == "model.safetensors" else None
+        url = file_url(entry.repo, entry.revision, filename, endpoint)
+        download_file(url, dest, sha256=sha, progress=progress, cancel=cancel, options=options)
+    return folder
+
+
+def _estimated_need(entry: CatalogEntry, quant: str) -> int:
+    have = sum(f.stat().st_size for f in download_dir(entry).glob("*") if f.is_file())
+    f32_size = entry.parameters * 4
+    return max(entry.download_bytes - have, 0) + f32_size + entry.estimate(quant).size_bytes
+
+
+def download_model(
+    name: str,
+    quant: str = "q8_0",
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    endpoint: str | None = None,
+    keep_download: bool = False,
+    n_threads: int | None = None,
+    options: DownloadOptions = DEFAULT_OPTIONS,
+) -> InstalledModel:
+    """Download, convert, quantize, verify and install catalog model `name` as `quant`."""
+    entry = catalog_entry(name)
+    quant = quant.lower()
+    if quant not in QUANT_KINDS:
+        raise ModelManagerError(f"Unknown quantization {quant!r}; choose one of {QUANT_KINDS}.")
+    model_name = f"{entry.name}-{quant}"
+    _ensure_new_name(model_name)
+    _check_free_space(store_dir(), _estimated_need(entry, quant))
+    folder = fetch_checkpoint(
+        entry, progress=progress, cancel=cancel, endpoint=endpoint, options=options
+    )
+    staged = store_dir() / f".{model_name}.staging.gguf"
+    intermediate = store_dir() / f".{model_name}.f32.gguf"
+    try:
+        check_cancel(cancel, "The installation")
+        if quant == "f16":
+            convert_checkpoint(
+                folder, staged, out_type="f16", name=entry.name, progress=progress, cancel=cancel
+            )
+        else:
+            convert_checkpoint(
+                folder,
+                intermediate,
+                out_type="f32",
+                name=entry.name,
+                progress=progress,
+                cancel=cancel,
+            )
+            check_cancel(cancel, "The installation")
+            _report(progress, "quantize", 0)
+            quantize_gguf(intermediate, staged, quant, n_threads=n_threads)
+            _report(progress, "quantize", 1)
+        info = _validated(staged)
+        check_cancel(cancel, "The installation")
+        model = store.add_model(
+            model_name,
+            staged,
+            source=entry.repo,
+            revision=entry.revision,
+            quantization=quant,
+            type_mix=info.type_mix(),
+        )
+    finally:
+        intermediate.unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
+    if not keep_download:
+        shutil.rmtree(folder, ignore_errors=True)
+    return model
+
+
+def _report(progress: ProgressCallback | None, stage: str, done: int) -> None:
+    if progress is not None:
+        progress(Progress(stage, done, 1))
+
+
+def import_model(
+    path: Path, name: str | None = None, *, timeout_s: float = 120.0
+) -> InstalledModel:
+    """Validate `path`, trial-load it in a child process, then copy it into the store."""
+    path = Path(path)
+    info = _validated(path)
+    model_name = store.safe_model_name(name or path.stem)
+    _ensure_new_name(model_name)
+    trial_load(path, timeout_s=timeout_s)
+    _check_free_space(store_dir(), info.size)
+    staged = store_dir() / f".{model_name}.staging.gguf"
+    try:
+        shutil.copyfile(path, staged)
+        copied = _validated(staged)
+        model = store.add_model(
+            model_name,
+            staged,
+            source=f"imported from {path}",
+            revision=None,
+            quantization=copied.quantization.lower(),
+            type_mix=copied.type_mix(),
+        )
+    except OSError as exc:
+        raise ModelManagerError(
+            f"Cannot copy {path} into the model store: {exc.strerror}."
+        ) from exc
+    finally:
+        staged.unlink(missing_ok=True)
+    return model

@@ -1,0 +1,204 @@
+"""The model store: installed GGUF files in the user data folder, described by a JSON manifest.
+
+The manifest (`models/manifest.json`) records each model's name, source, revision, quantization,
+size, SHA-256 and date, and which one is the app's default. It is rewritten atomically (a temporary
+file renamed over it), so a crash never leaves it half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from keyboard_app import paths
+from keyboard_app.models.errors import ModelManagerError
+
+log = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 1
+_LOCK = threading.Lock()
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    name: str
+    file: str  # relative to the store folder
+    source: str  # a hub repository, or "imported from PATH"
+    revision: str | None
+    quantization: str
+    size_bytes: int
+    sha256: str
+    installed: str  # ISO 8601 date and time
+    type_mix: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return store_dir() / self.file
+
+
+def store_dir() -> Path:
+    folder = paths.user_data_dir() / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def manifest_path() -> Path:
+    return store_dir() / "manifest.json"
+
+
+def safe_model_name(name: str) -> str:
+    """A name usable as a file name on every platform."""
+    cleaned = _SAFE_NAME.sub("-", name).strip(".-")
+    if not cleaned:
+        raise ModelManagerError(f"{name!r} cannot be used as a model name.")
+    return cleaned[:80]
+
+
+def _empty() -> dict[str, Any]:
+    return {"version": MANIFEST_VERSION, "default": None, "models": {}}
+
+
+def _read() -> dict[str, Any]:
+    path = manifest_path()
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return _empty()
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable model manifest %s: %s", path, exc)
+        return _empty()
+    if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
+        log.warning("ignoring malformed model manifest %s", path)
+        return _empty()
+    return data
+
+
+def _write(data: dict[str, Any]) -> None:
+    path = manifest_path()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", "utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ModelManagerError(f"Cannot save the model list {path}: {exc.strerror}.") from exc
+
+
+def _from_record(record: dict[str, Any]) -> InstalledModel | None:
+    try:
+        return InstalledModel(**record)
+    except TypeError:
+        log.warning("ignoring malformed manifest entry %r", record.get("name"))
+        return None
+
+
+def installed_models() -> list[InstalledModel]:
+    """Installed models, by name."""
+    with _LOCK:
+        records = _read()["models"]
+    models = [_from_record(r) for _, r in sorted(records.items())]
+    return [m for m in models if m is not None]
+
+
+def get_model(name: str) -> InstalledModel:
+    for model in installed_models():
+        if model.name == name:
+            return model
+    raise ModelManagerError(
+        f"No installed model is called {name!r}; see `keyboard-app models list`."
+    )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def add_model(
+    name: str,
+    staged: Path,
+    *,
+    source: str,
+    revision: str | None,
+    quantization: str,
+    type_mix: dict[str, int],
+) -> InstalledModel:
+    """Move the validated GGUF `staged` (in the store folder) into place and record it."""
+    name = safe_model_name(name)
+    target = store_dir() / f"{name}.gguf"
+    model = InstalledModel(
+        name=name,
+        file=target.name,
+        source=source,
+        revision=revision,
+        quantization=quantization,
+        size_bytes=staged.stat().st_size,
+        sha256=file_sha256(staged),
+        installed=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        type_mix=dict(type_mix),
+    )
+    with _LOCK:
+        data = _read()
+        os.replace(staged, target)
+        data["models"][name] = asdict(model)
+        _write(data)
+    log.info("installed model %s (%s, %d bytes)", name, quantization, model.size_bytes)
+    return model
+
+
+def remove_model(name: str) -> None:
+    """Delete an installed model; if it was the default, the app goes back to the built-in one."""
+    with _LOCK:
+        data = _read()
+        record = data["models"].pop(name, None)
+        if record is None:
+            raise ModelManagerError(f"No installed model is called {name!r}.")
+        if data.get("default") == name:
+            data["default"] = None
+        _write(data)
+    (store_dir() / str(record.get("file", ""))).unlink(missing_ok=True)
+    log.info("removed model %s", name)
+
+
+def set_default_model(name: str | None) -> None:
+    """Make `name` the app's model; None means the built-in model."""
+    with _LOCK:
+        data = _read()
+        if name is not None and name not in data["models"]:
+            raise ModelManagerError(f"No installed model is called {name!r}.")
+        data["default"] = name
+        _write(data)
+
+
+def default_model_name() -> str | None:
+    with _LOCK:
+        name = _read().get("default")
+    return name if isinstance(name, str) else None
+
+
+def default_model_path() -> Path | None:
+    """The GGUF the app should load, or None for the built-in model (also if the file is gone)."""
+    name = default_model_name()
+    if name is None:
+        return None
+    try:
+        path = get_model(name).path
+    except ModelManagerError:
+        log.warning("default model %s is not installed; using the built-in model", name)
+        return None
+    if not path.is_file():
+        log.warning("default model file %s is missing; using the built-in model", path)
+        return None
+    return path

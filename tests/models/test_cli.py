@@ -1,0 +1,59 @@
+"""`keyboard-app models ...` end to end, in process, against the fake hub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.cli import main
+from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.models import store
+from tests.models.hf_fixtures import FakeHub
+
+
+def test_list_shows_catalog_and_installed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "q4_k_m", "download 548 MB"):
+        assert name in out
+    assert "(none)" in out and "the built-in model" in out
+
+
+def test_download_use_list_remove(fake_hub: FakeHub, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "download", "tiny-gpt2", "--quant", "q4_0", "--use"]) == 0
+    out = capsys.readouterr().out
+    assert "Installed tiny-gpt2-q4_0" in out and "Q4_0" in out
+    assert store.default_model_path() == store.get_model("tiny-gpt2-q4_0").path
+    assert main(["models", "list"]) == 0
+    assert "*tiny-gpt2-q4_0" in capsys.readouterr().out
+    assert main(["models", "use", "builtin"]) == 0
+    assert store.default_model_path() is None
+    assert main(["models", "remove", "tiny-gpt2-q4_0"]) == 0
+    assert store.installed_models() == []
+
+
+def test_convert_quantize_import(
+    tiny_checkpoint: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f32 = tmp_path / "tiny.gguf"
+    assert main(["models", "convert", str(tiny_checkpoint), "--out", str(f32)]) == 0
+    q4 = tmp_path / "tiny-q4_k_m.gguf"
+    assert main(["models", "quantize", str(f32), str(q4), "--type", "q4_k_m"]) == 0
+    assert "Wrote" in capsys.readouterr().out
+    assert validate_gguf(q4).size < validate_gguf(f32).size
+    assert main(["models", "import", str(q4)]) == 0
+    assert [m.name for m in store.installed_models()] == ["tiny-q4_k_m"]
+
+
+def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    foreign = tmp_path / "foreign.gguf"
+    foreign.write_bytes(b"not a gguf at all, just some text padding it out")
+    assert main(["models", "import", str(foreign)]) == 1
+    assert main(["models", "convert", str(tmp_path), "--out", str(tmp_path / "x.gguf")]) == 1
+    assert main(["models", "remove", "nothing"]) == 1
+    assert main(["models", "download", "gpt5"]) == 1
+    err = capsys.readouterr().err
+    assert "wrong magic bytes" in err and "has no config.json" in err
+    assert "No installed model" in err and "no model 'gpt5'" in err
+    assert "Traceback" not in err

@@ -1,0 +1,146 @@
+"""Hugging Face GPT-2 -> GGUF: llama.cpp on the converted file matches a numpy GPT-2."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.models.convert import convert_checkpoint, read_config
+from keyboard_app.models.errors import ModelManagerError, OperationCancelled
+from keyboard_app.models.progress import Progress
+from keyboard_app.models.quantize import quantize_gguf
+from tests.models.gpt2_reference import gpt2_logits
+from tests.models.hf_fixtures import TINY, hf_config, tiny_weights, write_checkpoint
+from tests.models.llama_helpers import llama_logits
+
+# Random tokens over the whole vocabulary, plus its two ends and <|endoftext|>.
+TOKENS = [0, 50256, 50255, *(int(t) for t in np.random.default_rng(5).integers(0, 50257, 57))]
+
+
+@pytest.fixture(scope="module")
+def reference_logits() -> np.ndarray:
+    return gpt2_logits(tiny_weights(), TOKENS, TINY["n_head"])
+
+
+def test_f32_logits_match_numpy_gpt2(tiny_f32_gguf: Path, reference_logits: np.ndarray) -> None:
+    info = validate_gguf(tiny_f32_gguf)
+    assert info.quantization == "F32"
+    assert "output.weight" not in info.tensor_types  # tied to the token embedding
+    logits = llama_logits(tiny_f32_gguf, TOKENS)
+    assert np.abs(logits).max() > 1.0  # the check below is not vacuous
+    np.testing.assert_allclose(logits, reference_logits, atol=5e-3, rtol=0)
+
+
+def test_prefixed_layout_converts_identically(
+    tmp_path: Path, tiny_f32_gguf: Path, reference_logits: np.ndarray
+) -> None:
+    folder = write_checkpoint(tmp_path / "prefixed", tiny_weights(), prefix="transformer.")
+    out = convert_checkpoint(folder, tmp_path / "prefixed.gguf")
+    logits = llama_logits(out, TOKENS)
+    np.testing.assert_allclose(logits, reference_logits, atol=5e-3, rtol=0)
+
+
+def test_f16_and_q8_0_keep_the_top_token(
+    tmp_path: Path, tiny_checkpoint: Path, tiny_f32_gguf: Path, reference_logits: np.ndarray
+) -> None:
+    f16 = convert_checkpoint(tiny_checkpoint, tmp_path / "f16.gguf", out_type="f16")
+    q8 = quantize_gguf(tiny_f32_gguf, tmp_path / "q8.gguf", "q8_0", n_threads=2)
+    want = reference_logits.argmax(-1)
+    best = reference_logits.max(-1)
+    for path in (f16, q8):
+        picked = llama_logits(path, TOKENS).argmax(-1)
+        assert (picked == want).mean() >= 0.9, path.name
+        # Where the pick differs, the reference had a near tie (random weights make a few): the
+        # pick is within the rounding q8_0 causes in these logits (about 0.2 at most).
+        shortfall = best - reference_logits[np.arange(len(TOKENS)), picked]
+        assert shortfall.max() < 0.2, path.name
+    assert validate_gguf(f16).quantization == "F16"
+
+
+def test_progress_is_reported_per_tensor(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    reports: list[Progress] = []
+    convert_checkpoint(tiny_checkpoint, tmp_path / "out.gguf", progress=reports.append)
+    n_tensors = 4 + 12 * TINY["n_layer"]
+    assert [r.done for r in reports] == list(range(n_tensors))
+    assert {r.total for r in reports} == {n_tensors}
+
+
+def test_cancel_leaves_no_file(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    cancel = threading.Event()
+
+    def cancel_at_fifth(p: Progress) -> None:
+        if p.done == 5:
+            cancel.set()
+
+    with pytest.raises(OperationCancelled):
+        convert_checkpoint(
+            tiny_checkpoint, tmp_path / "out.gguf", progress=cancel_at_fifth, cancel=cancel
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def _broken_checkpoint(tmp_path: Path, kind: str) -> Path:
+    weights = tiny_weights()
+    folder = tmp_path / kind
+    if kind == "missing-tensor":
+        del weights["h.1.mlp.c_fc.weight"]
+    elif kind == "wrong-shape":
+        weights["h.0.attn.c_proj.weight"] = weights["h.0.attn.c_proj.weight"][:, :16]
+    elif kind == "extra-tensor":
+        weights["h.0.attn.rotary.weight"] = np.zeros(4, np.float32)
+    write_checkpoint(folder, weights)
+    if kind == "not-gpt2":
+        (folder / "config.json").write_text(json.dumps(hf_config(model_type="llama")))
+    elif kind == "other-vocab":
+        (folder / "config.json").write_text(json.dumps(hf_config(vocab_size=32000)))
+    elif kind == "bad-json":
+        (folder / "config.json").write_text("{not json")
+    elif kind == "no-config":
+        (folder / "config.json").unlink()
+    elif kind == "no-weights":
+        (folder / "model.safetensors").unlink()
+    elif kind == "truncated-weights":
+        data = (folder / "model.safetensors").read_bytes()
+        (folder / "model.safetensors").write_bytes(data[: len(data) // 2])
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("missing-tensor", "missing 1 tensor"),
+        ("wrong-shape", "has shape"),
+        ("extra-tensor", "unexpected tensor"),
+        ("not-gpt2", "only GPT-2"),
+        ("other-vocab", "vocabulary of 32000"),
+        ("bad-json", "cannot be read as JSON"),
+        ("no-config", "has no config.json"),
+        ("no-weights", "has no model.safetensors"),
+        ("truncated-weights", "not a readable safetensors"),
+    ],
+)
+def test_bad_checkpoints_are_refused_clearly(tmp_path: Path, kind: str, message: str) -> None:
+    folder = _broken_checkpoint(tmp_path, kind)
+    out = tmp_path / "out" / "model.gguf"
+    with pytest.raises(ModelManagerError, match=message):
+        convert_checkpoint(folder, out)
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []
+
+
+def test_read_config(tiny_checkpoint: Path) -> None:
+    config = read_config(tiny_checkpoint)
+    assert (config.n_layer, config.n_embd, config.n_head, config.n_ctx) == (2, 32, 2, 128)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_disk_full_while_converting(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    out = tmp_path / "out.gguf"
+    (tmp_path / "out.gguf.part").symlink_to("/dev/full")  # the writer's temporary file
+    with pytest.raises(ModelManagerError, match="No space left"):
+        convert_checkpoint(tiny_checkpoint, out)
+    assert not out.exists()

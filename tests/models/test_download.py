@@ -1,0 +1,123 @@
+"""Downloads from a real HTTP server on 127.0.0.1 that behaves like the Hugging Face Hub."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.models.download import DownloadOptions, download_file, file_url, probe
+from keyboard_app.models.errors import ModelManagerError, OperationCancelled
+from keyboard_app.models.progress import Progress
+from tests.models.hf_fixtures import TINY_REPO, TINY_REVISION, FakeHub
+
+FAST = DownloadOptions(retries=2, timeout_s=5.0, backoff_s=0.01, disk_margin_bytes=0)
+
+
+def _url(name: str) -> str:
+    return file_url(TINY_REPO, TINY_REVISION, name)  # HF_ENDPOINT points at the fake hub
+
+
+def test_probe_reads_the_lfs_hash_before_the_redirect(fake_hub: FakeHub) -> None:
+    data = fake_hub.files["model.safetensors"]
+    remote = probe(_url("model.safetensors"))
+    assert remote.size == len(data)
+    assert remote.sha256 == hashlib.sha256(data).hexdigest()
+    assert probe(_url("config.json")).sha256 is None  # not an LFS file: size only
+
+
+def test_full_download_with_progress(fake_hub: FakeHub, tmp_path: Path) -> None:
+    reports: list[Progress] = []
+    dest = download_file(
+        _url("model.safetensors"),
+        tmp_path / "m.safetensors",
+        progress=reports.append,
+        options=FAST,
+    )
+    data = fake_hub.files["model.safetensors"]
+    assert dest.read_bytes() == data
+    assert not (tmp_path / "m.safetensors.part").exists()
+    assert reports[-1].done == reports[-1].total == len(data)
+    assert all(r.stage == "m.safetensors" and r.rate >= 0 for r in reports)
+    assert [r.done for r in reports] == sorted(r.done for r in reports)
+
+
+def test_resume_after_the_server_drops_the_connection(fake_hub: FakeHub, tmp_path: Path) -> None:
+    data = fake_hub.files["model.safetensors"]
+    fake_hub.behaviour.drop_after = len(data) // 2
+    dest = download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert dest.read_bytes() == data
+    ranges = [r for method, path, r in fake_hub.behaviour.requests if method == "GET"]
+    assert ranges[-1] == f"bytes={len(data) // 2}-"
+
+
+def test_resume_of_a_part_file_left_by_an_earlier_run(fake_hub: FakeHub, tmp_path: Path) -> None:
+    data = fake_hub.files["model.safetensors"]
+    (tmp_path / "m.part").write_bytes(data[:1000])
+    dest = download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert dest.read_bytes() == data
+    assert ("GET", "/cdn/model.safetensors", "bytes=1000-") in fake_hub.behaviour.requests
+
+
+def test_server_ignoring_range_restarts_cleanly(fake_hub: FakeHub, tmp_path: Path) -> None:
+    data = fake_hub.files["model.safetensors"]
+    fake_hub.behaviour.ignore_range = True
+    (tmp_path / "m.part").write_bytes(data[:1000])
+    assert (
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST).read_bytes() == data
+    )
+
+
+def test_corrupted_byte_is_rejected_and_deleted(fake_hub: FakeHub, tmp_path: Path) -> None:
+    fake_hub.behaviour.corrupt = True
+    with pytest.raises(ModelManagerError, match="corrupt"):
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pinned_hash_mismatch_is_rejected(fake_hub: FakeHub, tmp_path: Path) -> None:
+    with pytest.raises(ModelManagerError, match="corrupt"):
+        download_file(_url("config.json"), tmp_path / "c", sha256="0" * 64, options=FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_404_says_not_found(fake_hub: FakeHub, tmp_path: Path) -> None:
+    fake_hub.behaviour.missing.add("model.safetensors")
+    with pytest.raises(ModelManagerError, match="not found"):
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreachable_server_says_offline(tmp_path: Path) -> None:
+    with pytest.raises(ModelManagerError, match="offline"):
+        download_file("http://127.0.0.1:9/x", tmp_path / "x", options=FAST)
+
+
+def test_not_enough_disk_space(fake_hub: FakeHub, tmp_path: Path) -> None:
+    options = DownloadOptions(disk_margin_bytes=1 << 60)
+    with pytest.raises(ModelManagerError, match="Not enough disk space"):
+        download_file(_url("model.safetensors"), tmp_path / "m", options=options)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancel_keeps_the_part_file_for_a_resume(fake_hub: FakeHub, tmp_path: Path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(OperationCancelled):
+        download_file(_url("model.safetensors"), tmp_path / "m", cancel=cancel, options=FAST)
+    assert not (tmp_path / "m").exists()
+    data = fake_hub.files["model.safetensors"]
+    assert (
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST).read_bytes() == data
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_disk_full_while_writing(fake_hub: FakeHub, tmp_path: Path) -> None:
+    """Every write to /dev/full fails with ENOSPC, as on a full disk."""
+    (tmp_path / "m.part").symlink_to("/dev/full")
+    with pytest.raises(ModelManagerError, match="disk is full"):
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert list(tmp_path.iterdir()) == []

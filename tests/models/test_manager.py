@@ -1,0 +1,169 @@
+"""The model manager end to end: fake hub -> convert -> quantize -> store -> the app's default."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.models import manager, store
+from keyboard_app.models.download import DownloadOptions
+from keyboard_app.models.errors import ModelManagerError, OperationCancelled
+from keyboard_app.models.progress import Progress
+from tests.models.hf_fixtures import FakeHub
+
+FAST = DownloadOptions(retries=1, timeout_s=5.0, backoff_s=0.01, disk_margin_bytes=0)
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.rglob("*") if p.is_file()}
+
+
+def test_download_installs_a_quantized_model(fake_hub: FakeHub) -> None:
+    stages: list[str] = []
+    model = manager.download_model(
+        "tiny-gpt2", "q8_0", progress=lambda p: stages.append(p.stage), options=FAST
+    )
+    assert model.name == "tiny-gpt2-q8_0"
+    assert model.source == "test-org/tiny-gpt2" and model.revision == fake_hub.entry.revision
+    assert model.path.is_file() and model.size_bytes == model.path.stat().st_size
+    assert model.sha256 == store.file_sha256(model.path)
+    assert validate_gguf(model.path).quantization == "Q8_0"
+    assert model.type_mix["Q8_0"] >= 8
+    assert {"config.json", "model.safetensors", "convert", "quantize"} <= set(stages)
+    # Only the model and the manifest remain: no f32 intermediate, no download, no staging.
+    assert _files(store.store_dir()) == {"tiny-gpt2-q8_0.gguf", "manifest.json"}
+    assert [m.name for m in manager.installed_models()] == ["tiny-gpt2-q8_0"]
+
+
+def test_default_model_round_trip(fake_hub: FakeHub) -> None:
+    assert store.default_model_path() is None
+    model = manager.download_model("tiny-gpt2", "q4_0", options=FAST)
+    manager.set_default_model(model.name)
+    assert store.default_model_path() == model.path
+    manifest = json.loads(store.manifest_path().read_text())
+    assert manifest["default"] == model.name
+    assert manifest["models"][model.name]["quantization"] == "q4_0"
+    manager.remove_model(model.name)
+    assert store.default_model_path() is None
+    assert not model.path.exists()
+
+
+def test_kept_download_is_reused_for_another_quantization(fake_hub: FakeHub) -> None:
+    manager.download_model("tiny-gpt2", "q8_0", keep_download=True, options=FAST)
+    fake_hub.behaviour.requests.clear()
+    model = manager.download_model("tiny-gpt2", "f16", options=FAST)
+    assert fake_hub.behaviour.requests == []
+    assert validate_gguf(model.path).quantization == "F16"
+    assert not manager.download_dir(fake_hub.entry).exists()
+
+
+def test_failed_download_leaves_the_previous_model_in_use(fake_hub: FakeHub) -> None:
+    model = manager.download_model("tiny-gpt2", "q8_0", options=FAST)
+    manager.set_default_model(model.name)
+    fake_hub.behaviour.corrupt = True
+    with pytest.raises(ModelManagerError, match="corrupt"):
+        manager.download_model("tiny-gpt2", "q4_0", options=FAST)
+    assert store.default_model_path() == model.path
+    # The corrupt download is gone; the verified config.json stays for the next try.
+    assert _files(store.store_dir()) == {"tiny-gpt2-q8_0.gguf", "manifest.json", "config.json"}
+
+
+def test_cancelled_install_leaves_nothing_that_looks_finished(fake_hub: FakeHub) -> None:
+    cancel = threading.Event()
+
+    def cancel_while_converting(p: Progress) -> None:
+        if p.stage == "convert":
+            cancel.set()
+
+    with pytest.raises(OperationCancelled):
+        manager.download_model("tiny-gpt2", "q8_0", cancel_while_converting, cancel, options=FAST)
+    assert manager.installed_models() == []
+    assert not list(store.store_dir().glob("*.gguf")) and not list(store.store_dir().glob(".*"))
+
+
+def test_already_installed_and_unknown_names(fake_hub: FakeHub) -> None:
+    manager.download_model("tiny-gpt2", "q8_0", options=FAST)
+    with pytest.raises(ModelManagerError, match="already installed"):
+        manager.download_model("tiny-gpt2", "q8_0", options=FAST)
+    with pytest.raises(ModelManagerError, match="no model 'gpt5'"):
+        manager.download_model("gpt5")
+    with pytest.raises(ModelManagerError, match="Unknown quantization"):
+        manager.download_model("tiny-gpt2", "q3_k")
+    with pytest.raises(ModelManagerError, match="No installed model"):
+        manager.set_default_model("nope")
+
+
+def test_import_validates_trial_loads_and_copies(tiny_f32_gguf: Path) -> None:
+    model = manager.import_model(tiny_f32_gguf, "my model")
+    assert model.name == "my-model" and model.quantization == "f32"
+    assert model.path.read_bytes() == tiny_f32_gguf.read_bytes()
+    assert model.source == f"imported from {tiny_f32_gguf}"
+
+
+def test_import_refuses_a_truncated_file(tiny_f32_gguf: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(tiny_f32_gguf.read_bytes()[:-1000])
+    with pytest.raises(ModelManagerError, match="truncated"):
+        manager.import_model(broken)
+    assert manager.installed_models() == []
+
+
+def test_missing_default_file_falls_back_to_builtin(tiny_f32_gguf: Path) -> None:
+    model = manager.import_model(tiny_f32_gguf)
+    manager.set_default_model(model.name)
+    model.path.unlink()
+    assert store.default_model_path() is None
+
+
+def test_unreadable_manifest_is_treated_as_empty() -> None:
+    store.manifest_path().write_text("{broken")
+    assert manager.installed_models() == []
+    assert store.default_model_path() is None
+
+
+def test_catalog_lists_the_four_gpt2_sizes() -> None:
+    entries = {e.name: e for e in manager.catalog()}
+    assert list(entries) == ["gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl"]
+    small = entries["gpt2"]
+    assert small.download_bytes == pytest.approx(548_105_171, rel=1e-3)
+    sizes = {q.kind: q.size_bytes for q in small.estimates()}
+    assert sizes["q4_0"] < sizes["q4_k_m"] < sizes["q8_0"] < sizes["f16"]
+    xl = {q.kind: q.size_bytes for q in entries["gpt2-xl"].estimates()}
+    assert xl["q4_k_m"] > xl["q4_0"] * 1.1  # 1,600-wide rows: k-quants fall back to bigger types
+
+
+def test_installed_model_runs_in_the_predictor(fake_hub: FakeHub) -> None:
+    """What the app does with the default model: Predictor.load, then the next-token ranking."""
+    from keyboard_app.engine import Predictor
+    from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+    from tests.models.gpt2_reference import gpt2_logits
+    from tests.models.hf_fixtures import TINY, tiny_weights
+
+    model = manager.download_model("tiny-gpt2", "f16", options=FAST)
+    manager.set_default_model(model.name)
+    predictor = Predictor.load(
+        store.default_model_path(), n_threads=1, n_gpu_layers=0, filter_offensive=False
+    )
+    try:
+        assert predictor.info.quantization == "F16" and predictor.info.n_layer == TINY["n_layer"]
+        text = "The quick brown fox jumps over the lazy"
+        choices = predictor.explore(text, k=5)
+    finally:
+        predictor.close()
+    tokens = [END_OF_TEXT_ID, *encode_user_text(text)]  # the engine starts every context so
+    reference = gpt2_logits(tiny_weights(), tokens, TINY["n_head"])[-1]
+    assert choices[0].token_id == int(reference.argmax())
+
+
+def test_import_survives_a_file_that_aborts_llama_cpp(tiny_f32_gguf: Path, tmp_path: Path) -> None:
+    """A duplicate token string makes llama.cpp abort; only the trial-load child dies."""
+    from tests.models.llama_helpers import patched_gguf
+
+    crafted = patched_gguf(tiny_f32_gguf, tmp_path / "crafted.gguf", "tokenizer.ggml.tokens", b'"')
+    with pytest.raises(ModelManagerError, match=r"crashed|cannot be used"):
+        manager.import_model(crafted)
+    assert manager.installed_models() == []
