@@ -19,10 +19,6 @@ PROMPT_TOKENS = 128
 DECODE_TOKENS = 16
 
 
-def register(subparsers: Any) -> None:
-    """No top-level command: this module only adds `bench models` (see `register_bench`)."""
-
-
 def register_bench(bench_subparsers: Any) -> None:
     p = bench_subparsers.add_parser("models", help="quantization sizes and speeds (GPT-2 small)")
     p.add_argument("--json", action="store_true", help="print JSON only (the default output)")
