@@ -1,0 +1,169 @@
+"""The training corpora as plain English: reading, cleaning, offensive-sentence filtering, splitting.
+
+Two corpora are understood:
+
+- `brown/`: the Brown Corpus (files `ca01` ... `cr09`), one sentence a line of `word/tag` tokens,
+  paragraphs separated by blank lines. Tags are stripped and punctuation re-spaced so it reads like
+  ordinary text (``` ``quoted'' ``` becomes `"quoted"`, `word ,` becomes `word,`).
+- `nlp-corpus/`: JSON files, each a list of independent sentences.
+
+A *document* is one file; the validation split is a fixed, seeded 5% of the documents of each
+corpus, so no sentence of a held-out document is ever trained on. A *unit* is what a person would
+type in one go: a Brown paragraph or one nlp-corpus sentence. Each unit becomes one line of text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+HELDOUT_FRACTION = 0.05
+SPLIT_SEED = 1234
+_BROWN_NAME = re.compile(r"^c[a-r]\d\d$")
+
+# Tokens that attach to the word before them, and those that attach to the word after them.
+_CLOSERS = {",", ".", ";", ":", "?", "!", ")", "]", "}", "''", "'", "%", "...", "n't"}
+_OPENERS = {"``", "`", "(", "[", "{", "$"}
+_SINGLE_MARKS = {",", ".", ";", ":"}
+_BROWN_REPLACE = {"``": '"', "''": '"', "`": "'"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file: `doc_id` is `corpus/filename`; `units` its lines of plain text."""
+
+    doc_id: str
+    units: list[str]
+
+
+@dataclass(frozen=True)
+class Split:
+    train: list[Document]
+    heldout: list[Document]
+
+    def train_lines(self) -> list[str]:
+        return [unit for doc in self.train for unit in doc.units]
+
+    def heldout_lines(self) -> list[str]:
+        return [unit for doc in self.heldout for unit in doc.units]
+
+
+def default_offensive_check() -> Callable[[str], bool]:
+    """The engine's filter: the same word list decides what is dropped here and never suggested."""
+    from keyboard_app.engine.wordfilter import contains_offensive
+
+    return contains_offensive
+
+
+def detokenize_brown(line: str) -> str:
+    """One Brown sentence (`word/tag` tokens) as normally spaced plain text."""
+    words = [token.rsplit("/", 1)[0] for token in line.split()]
+    out: list[str] = []
+    attach_next = False
+    for word in words:
+        text = _BROWN_REPLACE.get(word, word)
+        if word in _SINGLE_MARKS and out and out[-1].endswith(word):
+            continue  # "Jr. ." and the doubled ";" the corpus has in places
+        if out and not attach_next and word not in _CLOSERS:
+            out.append(" ")
+        out.append(text)
+        attach_next = word in _OPENERS
+    return "".join(out).strip()
+
+
+def read_brown_file(path: Path) -> list[list[str]]:
+    """The paragraphs of one Brown file, each a list of detokenized sentences."""
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for raw in path.read_text("utf-8", errors="replace").splitlines():
+        if not raw.strip():
+            if current:
+                paragraphs.append(current)
+                current = []
+            continue
+        sentence = detokenize_brown(raw)
+        if sentence:
+            current.append(sentence)
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _clean_sentence(sentence: str) -> str:
+    return " ".join(sentence.split())
+
+
+def load_brown(directory: Path, is_offensive: Callable[[str], bool]) -> list[Document]:
+    docs = []
+    for path in sorted(p for p in directory.iterdir() if _BROWN_NAME.match(p.name)):
+        units = []
+        for paragraph in read_brown_file(path):
+            kept = [s for s in paragraph if not is_offensive(s)]
+            if kept:
+                units.append(" ".join(kept))
+        docs.append(Document(f"brown/{path.name}", units))
+    return docs
+
+
+def load_sentence_json(directory: Path, is_offensive: Callable[[str], bool]) -> list[Document]:
+    docs = []
+    for path in sorted(directory.glob("*.json")):
+        sentences = json.loads(path.read_text("utf-8"))
+        units = [_clean_sentence(s) for s in sentences if isinstance(s, str)]
+        units = [s for s in units if s and not is_offensive(s)]
+        docs.append(Document(f"{directory.name}/{path.name}", units))
+    return docs
+
+
+def load_corpus(
+    corpus_dir: Path, is_offensive: Callable[[str], bool] | None = None
+) -> dict[str, list[Document]]:
+    """Every corpus found under `corpus_dir`: a `brown/` folder and any folder of JSON files."""
+    check = is_offensive or default_offensive_check()
+    corpora: dict[str, list[Document]] = {}
+    for sub in sorted(p for p in Path(corpus_dir).iterdir() if p.is_dir()):
+        if any(_BROWN_NAME.match(p.name) for p in sub.iterdir()):
+            corpora[sub.name] = load_brown(sub, check)
+        elif any(sub.glob("*.json")):
+            corpora[sub.name] = load_sentence_json(sub, check)
+    if not corpora:
+        raise FileNotFoundError(f"no Brown or JSON corpus found under {corpus_dir}")
+    for name, docs in corpora.items():
+        log.info("%s: %d documents, %d lines", name, len(docs), sum(len(d.units) for d in docs))
+    return corpora
+
+
+def split_documents(
+    corpora: dict[str, list[Document]],
+    fraction: float = HELDOUT_FRACTION,
+    seed: int = SPLIT_SEED,
+) -> Split:
+    """Hold out a fixed `fraction` of the documents of each corpus (at least one where possible)."""
+    train: list[Document] = []
+    heldout: list[Document] = []
+    for name in sorted(corpora):
+        docs = sorted(corpora[name], key=lambda d: d.doc_id)
+        n_heldout = max(1, round(fraction * len(docs))) if len(docs) > 1 else 0
+        chosen = set(random.Random(f"{seed}:{name}").sample(range(len(docs)), n_heldout))
+        for i, doc in enumerate(docs):
+            (heldout if i in chosen else train).append(doc)
+    return Split(train, heldout)
+
+
+def load_split(corpus_dir: Path, is_offensive: Callable[[str], bool] | None = None) -> Split:
+    return split_documents(load_corpus(corpus_dir, is_offensive))
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> Path:
+    """One unit a line, UTF-8; the format `bench ksr` and the baselines read."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in lines), "utf-8")
+    return path

@@ -1,0 +1,206 @@
+"""The training loop: time-budgeted, seeded, resumable, keeping the best validation checkpoint."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from keyboard_app.training.corpus import load_split
+from keyboard_app.training.dataset import BatchSampler, build_token_data, fixed_windows
+from keyboard_app.training.model import Gpt2, ModelConfig
+from keyboard_app.training.vocab import RestrictedVocab
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    n_layer: int = 4
+    n_embd: int = 192
+    n_head: int = 4
+    n_ctx: int = 256
+    vocab_size: int = 12288
+    batch_size: int = 8
+    learning_rate: float = 2e-3
+    min_learning_rate: float = 1e-4
+    warmup_steps: int = 200
+    weight_decay: float = 0.1
+    minutes: float = 60.0
+    eval_every_s: float = 240.0
+    eval_windows: int = 48
+    threads: int = 2
+    seed: int = 1234
+
+
+@dataclass
+class TrainState:
+    step: int = 0
+    elapsed_s: float = 0.0
+    best_val_loss: float = math.inf
+    history: list[dict[str, float]] | None = None
+
+
+def _learning_rate(config: TrainConfig, step: int, progress: float) -> float:
+    warmup = min(1.0, (step + 1) / config.warmup_steps)
+    cosine = 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+    return warmup * (
+        config.min_learning_rate + (config.learning_rate - config.min_learning_rate) * cosine
+    )
+
+
+@torch.no_grad()
+def evaluate(model: Gpt2, windows: np.ndarray, rare_row: int, n_rare: int) -> dict[str, float]:
+    """Validation loss over the restricted vocabulary, and per GPT-2 token (a rare target's
+    probability is its share of the RARE row's)."""
+    model.eval()
+    losses, rare = [], 0
+    for start in range(0, len(windows), 8):
+        batch = torch.from_numpy(windows[start : start + 8])
+        losses.append(float(model.loss(batch)) * batch[:, 1:].numel())
+        rare += int((batch[:, 1:] == rare_row).sum())
+    model.train()
+    targets = windows[:, 1:].size
+    loss = sum(losses) / targets
+    token_loss = loss + rare / targets * math.log(n_rare)
+    return {"val_loss": loss, "val_token_loss": token_loss, "val_perplexity": math.exp(token_loss)}
+
+
+class Trainer:
+    def __init__(self, corpus: Path, work_dir: Path, config: TrainConfig) -> None:
+        self.config = config
+        self.work_dir = Path(work_dir)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        torch.manual_seed(config.seed)
+        torch.set_num_threads(config.threads)
+        tokens = build_token_data(load_split(corpus), self.work_dir / "data")
+        self.vocab = RestrictedVocab.from_stream(tokens.train, config.vocab_size)
+        self.train_rows = self.vocab.to_rows(tokens.train)
+        self.val_windows = fixed_windows(
+            self.vocab.to_rows(tokens.val), config.n_ctx, config.eval_windows
+        )
+        self.model = Gpt2(self.model_config())
+        self.optimizer = torch.optim.AdamW(
+            self.model.param_groups(config.weight_decay), lr=config.learning_rate, betas=(0.9, 0.95)
+        )
+        self.sampler = BatchSampler(self.train_rows, config.n_ctx, config.batch_size, config.seed)
+        self.state = TrainState(history=[])
+        self._resume()
+
+    def model_config(self) -> ModelConfig:
+        c = self.config
+        return ModelConfig(
+            c.n_layer, c.n_embd, c.n_head, c.n_ctx, self.vocab.size, self.vocab.n_rare
+        )
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.work_dir / "checkpoint.pt"
+
+    @property
+    def best_path(self) -> Path:
+        return self.work_dir / "best.pt"
+
+    def _resume(self) -> None:
+        if not self.checkpoint_path.is_file():
+            return
+        saved = torch.load(self.checkpoint_path, weights_only=False)
+        if saved["train_config"] != asdict(self.config):
+            raise ValueError(
+                f"{self.checkpoint_path} was made with other settings; use another --work-dir"
+            )
+        self.model.load_state_dict(saved["model"])
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.sampler.rng.bit_generator.state = saved["sampler"]
+        torch.set_rng_state(saved["torch_rng"])
+        self.state = TrainState(**saved["state"])
+        log.info("resumed at step %d (%.0f s trained)", self.state.step, self.state.elapsed_s)
+
+    def _save(self, path: Path, payload: dict[str, Any]) -> None:
+        partial = path.with_name(path.name + ".part")
+        torch.save(payload, partial)
+        partial.replace(path)
+
+    def _checkpoint(self) -> None:
+        self._save(
+            self.checkpoint_path,
+            {
+                "train_config": asdict(self.config),
+                "model": self.model.state_dict(),
+                "optimizer": self.optimizer.state_dict(),
+                "sampler": self.sampler.rng.bit_generator.state,
+                "torch_rng": torch.get_rng_state(),
+                "state": asdict(self.state),
+            },
+        )
+
+    def save_best(self, metrics: dict[str, float]) -> None:
+        self._save(
+            self.best_path,
+            {
+                "model_config": asdict(self.model_config()),
+                "model": self.model.state_dict(),
+                "frequent": self.vocab.frequent,
+                "seen": self.vocab.seen,
+                "metrics": metrics,
+                "step": self.state.step,
+                "elapsed_s": self.state.elapsed_s,
+            },
+        )
+
+    def _evaluate_and_keep(self) -> dict[str, float]:
+        metrics = evaluate(self.model, self.val_windows, self.vocab.rare_row, self.vocab.n_rare)
+        metrics.update(step=self.state.step, elapsed_s=round(self.state.elapsed_s, 1))
+        assert self.state.history is not None
+        self.state.history.append(metrics)
+        if metrics["val_loss"] < self.state.best_val_loss:
+            self.state.best_val_loss = metrics["val_loss"]
+            self.save_best(metrics)
+        self._checkpoint()
+        log.info(
+            "step %d: validation loss %.4f (per GPT-2 token %.4f, perplexity %.1f)",
+            self.state.step,
+            metrics["val_loss"],
+            metrics["val_token_loss"],
+            metrics["val_perplexity"],
+        )
+        return metrics
+
+    def run(self) -> dict[str, float]:
+        """Train until the time budget is spent (measured in training time, across resumes)."""
+        budget = self.config.minutes * 60
+        tokens_per_step = self.config.batch_size * self.config.n_ctx
+        last_eval = last_log = self.state.elapsed_s
+        while self.state.elapsed_s < budget:
+            began = time.perf_counter()
+            lr = _learning_rate(self.config, self.state.step, self.state.elapsed_s / budget)
+            for group in self.optimizer.param_groups:
+                group["lr"] = lr
+            loss = self.model.loss(torch.from_numpy(self.sampler.next()))
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+            self.optimizer.step()
+            self.state.step += 1
+            step_s = time.perf_counter() - began
+            self.state.elapsed_s += step_s
+            if self.state.elapsed_s - last_log >= 30:
+                last_log = self.state.elapsed_s
+                log.info(
+                    "step %d loss %.4f lr %.2e %.0f tokens/s, %.1f min left",
+                    self.state.step,
+                    float(loss),
+                    lr,
+                    tokens_per_step / step_s,
+                    (budget - self.state.elapsed_s) / 60,
+                )
+            if self.state.elapsed_s - last_eval >= self.config.eval_every_s:
+                last_eval = self.state.elapsed_s
+                self._evaluate_and_keep()
+        return self._evaluate_and_keep()
