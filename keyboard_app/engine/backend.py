@@ -49,7 +49,9 @@ def _init_llama() -> None:
 
 
 def default_threads() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
+    """Half the logical CPUs (about the physical cores), at most 8: single-token decoding is memory
+    bound, and the GUI thread and the rest of the desktop need a core too."""
+    return max(1, min(8, (os.cpu_count() or 2) // 2))
 
 
 def gpu_offload_supported() -> bool:
@@ -86,7 +88,7 @@ class LlamaBackend:
     def device(self) -> str:
         if self.n_gpu_layers > 0:
             return f"GPU ({min(self.n_gpu_layers, self.n_layer + 1)} layers offloaded)"
-        return f"CPU ({self.n_threads} threads)"
+        return f"CPU ({self.n_threads} thread{'s' if self.n_threads > 1 else ''})"
 
     def _load_model(self) -> Any:
         params = llama_cpp.llama_model_default_params()

@@ -60,6 +60,11 @@ def _piece_table() -> PieceTable:
     return PieceTable()
 
 
+def _readable(piece: bytes) -> str:
+    """A token's text; a token that is part of a multi-byte character shows its bytes (`\\xe6`)."""
+    return piece.decode("utf-8", "backslashreplace")
+
+
 class Predictor:
     """GPT-2 predictions for one model. Not thread-safe: one thread owns a Predictor."""
 
@@ -152,10 +157,7 @@ class Predictor:
         if self.filter_offensive:
             probs = np.where(self._table.offensive, 0.0, probs)
         best = np.argsort(-probs, kind="stable")[:k]
-        return [
-            TokenChoice(token_bytes(int(t)).decode("utf-8", "replace"), int(t), float(probs[t]))
-            for t in best
-        ]
+        return [TokenChoice(_readable(token_bytes(int(t))), int(t), float(probs[t])) for t in best]
 
     def continue_text(
         self,

@@ -1,0 +1,87 @@
+"""`keyboard-app bench ui`: typing into the real window; GUI stalls, keystroke-to-strip latency."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """No top-level command; the benchmark is registered under `bench`."""
+
+
+def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = bench_subparsers.add_parser(
+        "ui", help="type at 15 characters/s into the window; stalls and suggestion latency"
+    )
+    parser.add_argument("--seconds", type=float, default=30.0, help="how long to type (30)")
+    parser.add_argument("--model", metavar="PATH", help="GGUF to use (default: built-in model)")
+    parser.add_argument("--json", action="store_true", help="print JSON only (the default output)")
+    parser.set_defaults(func=run)
+
+
+def process_started_at() -> float:
+    """`time.perf_counter()` at the moment this process started (Linux), else now."""
+    now = time.perf_counter()
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        age = uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return now
+    return now - max(age, 0.0)
+
+
+def run(args: argparse.Namespace) -> int:
+    launched_at = process_started_at()
+    with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as scratch:
+        result = _measure(args, launched_at, Path(scratch))
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _measure(args: argparse.Namespace, launched_at: float, scratch: Path) -> dict[str, Any]:
+    from keyboard_app import paths
+    from keyboard_app.settings import Settings, SettingsStore
+    from keyboard_app.ui.app import create_app
+    from keyboard_app.ui.main_window import MainWindow
+    from keyboard_app.ui.stand_in_model import write_stand_in_model
+    from keyboard_app.ui.typing_bench import TypingBench
+
+    model = args.model or str(paths.builtin_model_path())
+    stand_in = not args.model and not paths.builtin_model_path().is_file()
+    app = create_app()
+    # Default settings and a scratch recovery file: the user's own files are left alone.
+    window = MainWindow(
+        Settings(), SettingsStore(scratch / "settings.json"), recovery_file=scratch / "recovery"
+    )
+    window.show()
+    if stand_in:
+        model = str(write_stand_in_model(scratch / "stand-in.gguf"))
+    window.load_model(model)
+    bench = TypingBench(window, launched_at, args.seconds)
+    results: list[dict[str, Any]] = []
+    failures: list[str] = []
+
+    def finished(result: dict[str, Any]) -> None:
+        results.append(result)
+        app.exit(0)
+
+    def failed(message: str) -> None:
+        failures.append(message)
+        app.exit(0)
+
+    bench.finished.connect(finished)
+    window.client.load_failed.connect(failed)
+    app.exec()
+    window.editor.document().setModified(False)
+    window.shutdown()
+    window.close()
+    if failures:
+        return {"error": failures[0]}
+    return {**results[0], "stand_in_model": stand_in}

@@ -1,0 +1,40 @@
+"""`keyboard-app gui`: the desktop editor (also what runs without a sub-command)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("gui", help="open the editor (the default)")
+    parser.add_argument("--model", metavar="PATH", help="GGUF model to load instead of the default")
+    parser.add_argument(
+        "--demo-text", metavar="TEXT", help="type TEXT into the editor (with --screenshot)"
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        type=Path,
+        help="after typing --demo-text and showing suggestions, save the window as PNG and exit",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.screenshot is not None:
+        from keyboard_app.ui.demo import run_demo
+
+        code, error = run_demo(args.demo_text or "", args.screenshot, args.model)
+        if code == 0:
+            print(f"screenshot saved to {args.screenshot}")
+        else:
+            print(f"keyboard-app gui: {error}", file=sys.stderr)
+        return code
+    if args.demo_text:
+        print("keyboard-app gui: --demo-text needs --screenshot", file=sys.stderr)
+        return 2
+    from keyboard_app.ui.app import run as run_app
+
+    return run_app(args.model)

@@ -1,0 +1,132 @@
+"""Menus, the toolbar and keyboard shortcuts of the main window."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar
+
+from keyboard_app.settings import RANGES
+
+if TYPE_CHECKING:
+    from keyboard_app.ui.main_window import MainWindow
+
+MAX_TAKE_ACTIONS = int(RANGES["suggestion_count"][1])
+
+
+@dataclass
+class Actions:
+    """The actions whose state changes while the app runs."""
+
+    stop: QAction
+    explorer: QAction
+    recent: QMenu
+    take: list[QAction] = field(default_factory=list)
+
+
+def _action(
+    window: MainWindow,
+    text: str,
+    slot: Callable[[], object] | None,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    tip: str = "",
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    if slot is not None:
+        action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)
+    return action
+
+
+def install_actions(window: MainWindow) -> Actions:
+    docs, cont, sugg = window.documents, window.continuation, window.suggestions
+    menu = window.menuBar()
+    file_menu = menu.addMenu("&File")
+    file_menu.addAction(_action(window, "&New", docs.new, QKeySequence.StandardKey.New))
+    file_menu.addAction(_action(window, "&Open…", docs.open, QKeySequence.StandardKey.Open))
+    recent = file_menu.addMenu("Open &Recent")
+    file_menu.addAction(_action(window, "&Save", docs.save, QKeySequence.StandardKey.Save))
+    file_menu.addAction(_action(window, "Save &As…", docs.save_as, QKeySequence.StandardKey.SaveAs))
+    file_menu.addSeparator()
+    file_menu.addAction(_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit))
+
+    write = menu.addMenu("&Write")
+    continue_action = _action(
+        window, "&Continue", cont.start, "Ctrl+Return", "Continue the text from the cursor"
+    )
+    ways_action = _action(
+        window,
+        "&Three Ways On",
+        cont.start_alternatives,
+        "Ctrl+Shift+Return",
+        "Three alternative continuations side by side",
+    )
+    stop = _action(window, "&Stop (Esc)", cont.stop, tip="Stop the continuation")
+    stop.setEnabled(False)
+    cont.streaming_started.connect(lambda: stop.setEnabled(True))
+    cont.streaming_stopped.connect(lambda: stop.setEnabled(False))
+    for action in (continue_action, ways_action, stop):
+        write.addAction(action)
+    write.addSeparator()
+    take = []
+    for position in range(MAX_TAKE_ACTIONS):
+        action = _action(
+            window,
+            f"Take Suggestion &{position + 1}",
+            functools.partial(sugg.take_position, position),
+            f"Alt+{position + 1}",
+        )
+        write.addAction(action)
+        take.append(action)
+
+    view = menu.addMenu("&View")
+    explorer = _action(window, "GPT-2 &Explorer", None, "Ctrl+E", "Next-token explorer")
+    explorer.setCheckable(True)
+    explorer.toggled.connect(window.set_explorer_visible)
+    view.addAction(explorer)
+
+    model_menu = menu.addMenu("&Model")
+    model_menu.addAction(
+        _action(window, "&Models…", window.show_model_dialog, "Ctrl+M", "Manage models")
+    )
+    model_menu.addAction(_action(window, "&Open Model File…", window.open_model_file))
+
+    settings_menu = menu.addMenu("&Settings")
+    settings_menu.addAction(_action(window, "&Preferences…", window.show_settings_dialog, "Ctrl+,"))
+    help_menu = menu.addMenu("&Help")
+    help_menu.addAction(_action(window, "&About", window.show_about))
+
+    toolbar = QToolBar("Writing", window)
+    toolbar.setObjectName("writingToolbar")
+    toolbar.setMovable(False)
+    for action in (continue_action, ways_action, stop, explorer):
+        toolbar.addAction(action)
+    window.addToolBar(toolbar)
+    return Actions(stop, explorer, recent, take)
+
+
+def fill_recent(actions: Actions, files: list[str], open_file: Callable[[Path], None]) -> None:
+    """Rebuild the Open Recent menu from the settings' list."""
+    actions.recent.clear()
+    for index, name in enumerate(files):
+        entry = actions.recent.addAction(f"&{index + 1} {Path(name).name}")
+        entry.setToolTip(name)
+        entry.triggered.connect(lambda _checked=False, p=Path(name): open_file(p))
+    actions.recent.setEnabled(bool(files))
+
+
+def show_take_actions(actions: Actions, count: int) -> None:
+    """Alt+1 ... Alt+count pick strip slots; the rest are hidden and inactive."""
+    for position, action in enumerate(actions.take):
+        action.setVisible(position < count)
+        action.setEnabled(position < count)

@@ -1,0 +1,89 @@
+"""'Three ways on': alternative continuations streamed side by side; the user picks one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+STYLE = """
+#alternatives { background: palette(window); border-top: 1px solid palette(mid); }
+#alternatives QLabel#alternativeText {
+    background: palette(base); border: 1px solid palette(mid); border-radius: 6px; padding: 8px;
+}
+"""
+
+
+class AlternativesPanel(QWidget):
+    """N columns of streamed text, each with a 'Use' button (Ctrl+1, Ctrl+2, ...)."""
+
+    # Alternative `index` was chosen.
+    chosen = Signal(int)
+    # The panel was closed without choosing (Close button or Esc).
+    dismissed = Signal()
+
+    def __init__(self, count: int = 3, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alternatives")
+        self.setAccessibleName("Alternative continuations")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 8, 12, 8)
+        header = QHBoxLayout()
+        header.addWidget(QLabel("Three ways on: pick a continuation", self), 1)
+        close = QPushButton("Close", self)
+        close.setAccessibleName("Close alternatives")
+        close.clicked.connect(self.dismissed)
+        header.addWidget(close)
+        outer.addLayout(header)
+        columns = QHBoxLayout()
+        outer.addLayout(columns)
+        self.texts: list[QLabel] = []
+        self.buttons: list[QPushButton] = []
+        for index in range(count):
+            columns.addLayout(self._column(index))
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.dismissed)
+
+    def _column(self, index: int) -> QVBoxLayout:
+        column = QVBoxLayout()
+        text = QLabel(self)
+        text.setObjectName("alternativeText")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        text.setMinimumHeight(90)
+        text.setFrameShape(QFrame.Shape.NoFrame)
+        text.setAccessibleName(f"Alternative {index + 1}")
+        button = QPushButton(f"Use {index + 1}", self)
+        button.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+        button.setToolTip(f"Ctrl+{index + 1}")
+        button.setAccessibleName(f"Use alternative {index + 1}")
+        button.clicked.connect(lambda _checked=False, i=index: self.chosen.emit(i))
+        column.addWidget(text, 1)
+        column.addWidget(button)
+        self.texts.append(text)
+        self.buttons.append(button)
+        return column
+
+    def reset(self) -> None:
+        for text in self.texts:
+            text.setText("")
+
+    def append(self, index: int, piece: str) -> None:
+        if 0 <= index < len(self.texts):
+            self.texts[index].setText(self.texts[index].text() + piece)
+
+    def text(self, index: int) -> str:
+        return self.texts[index].text()

@@ -1,0 +1,85 @@
+"""Starting the desktop app: the QApplication, the main window, the model, the crash handler."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import PySide6
+from PySide6.QtWidgets import QApplication
+
+from keyboard_app import APP_ID, APP_NAME, paths
+from keyboard_app.settings import Settings, SettingsStore
+from keyboard_app.ui.crash import CrashHandler
+from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.theme import apply_style
+
+log = logging.getLogger(__name__)
+
+
+def check_qt_binding() -> None:
+    """Warn about PySide6 6.12.0 on Python < 3.12: it drops references to None and True (on
+    void method calls and `emit(True)`) until the interpreter crashes."""
+    if PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12):
+        log.warning(
+            "PySide6 6.12.0 miscounts references on Python %d.%d and will crash; "
+            "install PySide6-Essentials 6.11 or use Python 3.12+",
+            *sys.version_info[:2],
+        )
+
+
+def create_app() -> QApplication:
+    """The QApplication (created once per process), named and styled."""
+    check_qt_binding()
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("Keyboard App")
+    app.setDesktopFileName(APP_ID)
+    apply_style(app)
+    return app
+
+
+def resolve_model_path(requested: str | None, settings: Settings) -> str | None:
+    """The model to load: `--model`, else a file opened earlier, else the store's default, else
+    the built-in model; None if there is none."""
+    if requested:
+        return requested
+    if settings.model_path and Path(settings.model_path).is_file():
+        return settings.model_path
+    from keyboard_app.models.store import default_model_path
+
+    chosen = default_model_path()
+    if chosen is not None:
+        return str(chosen)
+    builtin = paths.builtin_model_path()
+    return str(builtin) if builtin.is_file() else None
+
+
+def open_window(model: str | None, recovery_file: Path | None = None) -> MainWindow:
+    """Show the main window and start loading the model in the engine thread."""
+    store = SettingsStore()
+    window = MainWindow(store.load(), store, recovery_file=recovery_file)
+    window.show()
+    path = resolve_model_path(model, window.settings)
+    if path is None:
+        window.status.show_no_model("No model: choose one in Model > Models…")
+    else:
+        window.load_model(path)
+    return window
+
+
+def run(model: str | None) -> int:
+    """`keyboard-app gui`: run the editor until it is closed."""
+    app = create_app()
+    window = open_window(model)
+    crash = CrashHandler(window.autosaver.flush, window)
+    crash.install()
+    window.offer_recovery()
+    try:
+        return app.exec()
+    finally:
+        crash.uninstall()
+        window.shutdown()

@@ -1,0 +1,156 @@
+"""Continuation: ghost text streamed at the cursor, and 'three ways on' side by side."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from keyboard_app.settings import Settings
+from keyboard_app.ui.alternatives import AlternativesPanel
+from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.engine_client import ContinueOptions, EngineClient
+
+log = logging.getLogger(__name__)
+
+
+class ContinuationController(QObject):
+    """Starts, streams, stops, accepts and discards continuations.
+
+    The single continuation is a preview in the editor: Tab or Enter inserts it as one undo step,
+    Esc, typing or clicking drops it. The Stop button ends streaming but keeps the preview.
+    """
+
+    # Streaming started / ended: enables the Stop action. (No bool argument: see worker.FINISHED.)
+    streaming_started = Signal()
+    streaming_stopped = Signal()
+    # Something to tell the user in the status bar.
+    message = Signal(str)
+
+    def __init__(
+        self,
+        editor: Editor,
+        panel: AlternativesPanel,
+        client: EngineClient,
+        settings: Settings,
+    ) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.panel = panel
+        self.client = client
+        self.settings = settings
+        self._alternatives = False
+        editor.continue_requested.connect(self.start)
+        editor.preview_accept_requested.connect(self.accept)
+        editor.preview_dismiss_requested.connect(self.discard)
+        editor.escape_pressed.connect(self.escape)
+        panel.chosen.connect(self.choose)
+        panel.dismissed.connect(self.close_alternatives)
+        client.continuation_piece.connect(self._on_piece)
+        client.continuation_done.connect(self._on_done)
+
+    @property
+    def streaming(self) -> bool:
+        return self.client.continuing
+
+    def _options(self, max_tokens: int) -> ContinueOptions:
+        s = self.settings
+        return ContinueOptions(max_tokens, s.top_k, s.temperature, s.top_p)
+
+    def _ready(self) -> bool:
+        if self.client.model_info is None:
+            self.message.emit("No model is loaded yet.")
+            return False
+        return True
+
+    @Slot()
+    def start(self) -> None:
+        """Continue the draft from the cursor (Ctrl+Enter or the Continue button)."""
+        self.discard()
+        self.close_alternatives()
+        if not self._ready():
+            return
+        self._alternatives = False
+        self.editor.begin_preview()
+        self.client.continue_text(
+            self.editor.context(), self._options(self.settings.continuation_tokens)
+        )
+        self.streaming_started.emit()
+        self.editor.setFocus()
+
+    @Slot()
+    def start_alternatives(self) -> None:
+        """Three alternative continuations side by side."""
+        self.discard()
+        if not self._ready():
+            return
+        self._alternatives = True
+        self.panel.reset()
+        self.panel.show()
+        count = len(self.panel.texts)
+        max_tokens = min(self.settings.continuation_tokens, 40)
+        self.client.continue_text(self.editor.context(), self._options(max_tokens), count)
+        self.streaming_started.emit()
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop streaming at once; a preview stays for Tab/Enter or Esc."""
+        was_streaming = self.client.continuing
+        self.client.stop_continuation()
+        if was_streaming:
+            self.streaming_stopped.emit()
+        if self.editor.preview_active and not self.editor.preview_text:
+            self.editor.end_preview()
+
+    @Slot()
+    def escape(self) -> None:
+        """Esc without a preview: close the alternatives, or stop whatever is streaming."""
+        if self.panel.isVisible():
+            self.close_alternatives()
+        else:
+            self.stop()
+
+    @Slot()
+    def accept(self) -> None:
+        """Insert the preview at the cursor as one undo step."""
+        self.stop()
+        text = self.editor.end_preview()
+        if text:
+            self.editor.replace_before_cursor(0, text)
+
+    @Slot()
+    def discard(self) -> None:
+        if self.editor.preview_active:
+            self.stop()
+            self.editor.end_preview()
+
+    @Slot(int)
+    def choose(self, index: int) -> None:
+        self.stop()
+        text = self.panel.text(index)
+        self.panel.hide()
+        if text:
+            self.editor.replace_before_cursor(0, text)
+        self.editor.setFocus()
+
+    @Slot()
+    def close_alternatives(self) -> None:
+        if self.panel.isVisible():
+            self.stop()
+            self.panel.hide()
+            self.editor.setFocus()
+
+    @Slot(int, str)
+    def _on_piece(self, index: int, piece: str) -> None:
+        if self._alternatives:
+            self.panel.append(index, piece)
+        else:
+            self.editor.append_preview(piece)
+
+    @Slot(str, str)
+    def _on_done(self, _outcome: str, error: str) -> None:
+        self.streaming_stopped.emit()
+        if error:
+            self.message.emit(f"Continuation failed: {error}")
+        if not self._alternatives and not self.editor.preview_text:
+            self.editor.end_preview()

@@ -1,0 +1,132 @@
+"""The Settings dialog: sampling, suggestions, device and font."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFontComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QSpinBox,
+    QWidget,
+)
+
+from keyboard_app.settings import RANGES, Settings
+
+GPU_AUTO, GPU_OFF, GPU_LAYERS = 0, 1, 2
+
+
+def _spin(name: str, value: int, *, special: str = "") -> QSpinBox:
+    low, high = RANGES[name]
+    box = QSpinBox()
+    box.setRange(int(low), int(high))
+    box.setValue(value)
+    if special:
+        box.setSpecialValueText(special)
+    return box
+
+
+def _double(name: str, value: float, step: float) -> QDoubleSpinBox:
+    low, high = RANGES[name]
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setDecimals(2)
+    box.setValue(value)
+    return box
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; `result_settings()` returns it after the dialog is accepted."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self._original = settings
+        form = QFormLayout(self)
+        self.top_k = _spin("top_k", settings.top_k)
+        self.temperature = _double("temperature", settings.temperature, 0.05)
+        self.top_p = _double("top_p", settings.top_p, 0.05)
+        self.length = _spin("continuation_tokens", settings.continuation_tokens)
+        self.length.setSuffix(" tokens")
+        self.count = _spin("suggestion_count", settings.suggestion_count)
+        self.threads = _spin("n_threads", settings.n_threads, special="Automatic")
+        self.threads.setMaximum(max(os.cpu_count() or 1, settings.n_threads))
+        self.gpu_mode = QComboBox()
+        self.gpu_mode.addItems(["Automatic", "Off (CPU only)", "Layers:"])
+        self.gpu_layers = _spin("gpu_layers", settings.gpu_layers or 1)
+        self._set_gpu(settings.gpu_layers)
+        self.gpu_mode.currentIndexChanged.connect(self._gpu_mode_changed)
+        self.filter = QCheckBox("Hide offensive words")
+        self.filter.setChecked(settings.filter_offensive)
+        self.font_family = QFontComboBox()
+        if settings.font_family:
+            self.font_family.setCurrentFont(QFont(settings.font_family))
+        self.font_size = _spin("font_size", settings.font_size)
+        self.font_size.setSuffix(" pt")
+        gpu_row = QHBoxLayout()
+        gpu_row.addWidget(self.gpu_mode)
+        gpu_row.addWidget(self.gpu_layers)
+        rows: list[tuple[str, QWidget | QHBoxLayout]] = [
+            ("&Top-k:", self.top_k),
+            ("T&emperature:", self.temperature),
+            ("Top-&p:", self.top_p),
+            ("&Continuation length:", self.length),
+            ("&Suggestions shown:", self.count),
+            ("CPU t&hreads:", self.threads),
+            ("&GPU layers:", gpu_row),
+            ("", self.filter),
+            ("&Font:", self.font_family),
+            ("Font si&ze:", self.font_size),
+        ]
+        for label, field in rows:
+            if isinstance(field, QWidget):
+                form.addRow(label, field)
+                if label:
+                    field.setAccessibleName(label.replace("&", "").rstrip(":"))
+            else:
+                form.addRow(label, field)
+        self.gpu_mode.setAccessibleName("GPU offload")
+        self.gpu_layers.setAccessibleName("GPU layers")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _set_gpu(self, layers: int | None) -> None:
+        mode = GPU_AUTO if layers is None else GPU_OFF if layers == 0 else GPU_LAYERS
+        self.gpu_mode.setCurrentIndex(mode)
+        self.gpu_layers.setEnabled(mode == GPU_LAYERS)
+
+    def _gpu_mode_changed(self, mode: int) -> None:
+        self.gpu_layers.setEnabled(mode == GPU_LAYERS)
+
+    def _gpu_value(self) -> int | None:
+        mode = self.gpu_mode.currentIndex()
+        return None if mode == GPU_AUTO else 0 if mode == GPU_OFF else self.gpu_layers.value()
+
+    def result_settings(self) -> Settings:
+        return replace(
+            self._original,
+            top_k=self.top_k.value(),
+            temperature=round(self.temperature.value(), 2),
+            top_p=round(self.top_p.value(), 2),
+            continuation_tokens=self.length.value(),
+            suggestion_count=self.count.value(),
+            n_threads=self.threads.value(),
+            gpu_layers=self._gpu_value(),
+            filter_offensive=self.filter.isChecked(),
+            font_family=self.font_family.currentFont().family(),
+            font_size=self.font_size.value(),
+        )

@@ -1,0 +1,170 @@
+"""The GUI thread's handle on the engine thread: starts it, numbers requests, drops stale ones."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from keyboard_app.ui.worker import (
+    ContinueRequest,
+    EngineWorker,
+    LoadRequest,
+    TextRequest,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ContinueOptions:
+    max_tokens: int
+    top_k: int
+    temperature: float
+    top_p: float
+
+
+class EngineClient(QObject):
+    """Owns the engine QThread and its worker; re-emits only results that are still wanted.
+
+    A suggestion or explorer result is dropped unless it answers the newest request, so the strip
+    never shows words for text that has changed since.
+    """
+
+    # The model is ready (ModelInfo).
+    loaded = Signal(object)
+    # Loading failed (message); the previous model, if any, stays in use.
+    load_failed = Signal(str)
+    # Suggestions for the newest context (context, list[Suggestion], ms since the request).
+    suggestions = Signal(str, list, float)
+    # Explorer rows for the newest context (context, list[TokenChoice]).
+    exploration = Signal(str, list)
+    # A piece of the current continuation (alternative index, text).
+    continuation_piece = Signal(int, str)
+    # The current continuation ended (worker.FINISHED / STOPPED / FAILED, error message or "").
+    continuation_done = Signal(str, str)
+    # A request failed (message).
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._latest_suggest = 0
+        self._latest_explore = 0
+        self._latest_load = 0
+        self._continuation: ContinueRequest | None = None
+        self._suggest_sent = 0.0
+        self.model_info: object | None = None
+        self._thread = QThread()
+        self._thread.setObjectName("engine")
+        self._worker = EngineWorker()
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.start)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._connect_worker()
+        self._thread.start()
+
+    def _connect_worker(self) -> None:
+        w = self._worker
+        w.loaded.connect(self._on_loaded)
+        w.load_failed.connect(self._on_load_failed)
+        w.suggestions_ready.connect(self._on_suggestions)
+        w.exploration_ready.connect(self._on_exploration)
+        w.continuation_piece.connect(self._on_piece)
+        w.continuation_done.connect(self._on_continuation_done)
+        w.request_failed.connect(self._on_failed)
+
+    # --- requests ---
+
+    def load(
+        self, path: str, n_threads: int | None, n_gpu_layers: int | None, filter_offensive: bool
+    ) -> None:
+        self._latest_load = next(self._ids)
+        request = LoadRequest(self._latest_load, path, n_threads, n_gpu_layers, filter_offensive)
+        self._worker.submit_load(request)
+
+    def suggest(self, context: str, k: int) -> None:
+        self._latest_suggest = next(self._ids)
+        self._suggest_sent = time.perf_counter()
+        self._worker.submit_suggest(TextRequest(self._latest_suggest, context, k))
+
+    def explore(self, context: str, k: int = 10) -> None:
+        self._latest_explore = next(self._ids)
+        self._worker.submit_explore(TextRequest(self._latest_explore, context, k))
+
+    def continue_text(self, context: str, options: ContinueOptions, alternatives: int = 1) -> None:
+        """Start a continuation, stopping the one in progress (its remaining pieces are dropped)."""
+        self.stop_continuation()
+        request = ContinueRequest(
+            next(self._ids),
+            context,
+            options.max_tokens,
+            options.top_k,
+            options.temperature,
+            options.top_p,
+            alternatives,
+        )
+        self._continuation = request
+        self._worker.submit_continue(request)
+
+    def stop_continuation(self) -> None:
+        """Stop the continuation between two tokens; nothing more of it is emitted."""
+        if self._continuation is not None:
+            self._continuation.stop.set()
+            self._continuation = None
+
+    @property
+    def continuing(self) -> bool:
+        return self._continuation is not None
+
+    def shutdown(self) -> None:
+        """Stop any continuation, let a model load finish, close the model and join the thread."""
+        if not self._thread.isRunning():
+            return
+        self.stop_continuation()
+        self._worker.request_shutdown()
+        if not self._thread.wait(60_000):
+            log.error("engine thread did not finish within a minute")
+
+    # --- results (GUI thread) ---
+
+    @Slot(int, object)
+    def _on_loaded(self, request_id: int, info: object) -> None:
+        self.model_info = info
+        if request_id == self._latest_load:
+            self.loaded.emit(info)
+
+    @Slot(int, str)
+    def _on_load_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._latest_load:
+            self.load_failed.emit(message)
+
+    @Slot(int, str, list)
+    def _on_suggestions(self, request_id: int, context: str, items: list[object]) -> None:
+        if request_id != self._latest_suggest:
+            return
+        latency_ms = (time.perf_counter() - self._suggest_sent) * 1000.0
+        self.suggestions.emit(context, items, latency_ms)
+
+    @Slot(int, str, list)
+    def _on_exploration(self, request_id: int, context: str, items: list[object]) -> None:
+        if request_id == self._latest_explore:
+            self.exploration.emit(context, items)
+
+    @Slot(int, int, str)
+    def _on_piece(self, request_id: int, index: int, piece: str) -> None:
+        if self._continuation is not None and request_id == self._continuation.request_id:
+            self.continuation_piece.emit(index, piece)
+
+    @Slot(int, str, str)
+    def _on_continuation_done(self, request_id: int, outcome: str, error: str) -> None:
+        if self._continuation is not None and request_id == self._continuation.request_id:
+            self._continuation = None
+            self.continuation_done.emit(outcome, error)
+
+    @Slot(int, str)
+    def _on_failed(self, _request_id: int, message: str) -> None:
+        self.failed.emit(message)

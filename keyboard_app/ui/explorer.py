@@ -1,0 +1,104 @@
+"""The GPT-2 explorer: the likeliest next tokens with probability bars; clicking one inserts it.
+
+Walking the model's choices token by token shows what the model "thinks" comes next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
+
+from keyboard_app.ui.text_ops import display_token
+
+ROWS = 10
+
+
+class TokenBar(QAbstractButton):
+    """One explorer row: the token and its probability, over a bar of that length."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.token = ""
+        self.probability = 0.0
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+    def set_choice(self, token: str, probability: float) -> None:
+        self.token = token
+        self.probability = probability
+        self.setEnabled(bool(token))
+        shown = display_token(token)
+        self.setText(shown)
+        self.setAccessibleName(f"Next token {shown!r}: {probability:.1%}" if token else "Empty")
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.fontMetrics().height() + 10)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        rect = QRectF(self.rect()).adjusted(1, 2, -1, -2)
+        bar = QColor(palette.highlight().color())
+        bar.setAlphaF(0.35 if self.underMouse() or self.hasFocus() else 0.22)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(bar)
+        painter.drawRoundedRect(
+            QRectF(rect.x(), rect.y(), rect.width() * self.probability, rect.height()), 4, 4
+        )
+        if self.hasFocus():
+            painter.setPen(palette.highlight().color())
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(palette.text().color())
+        text_rect = rect.adjusted(8, 0, -8, 0)
+        align = Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(text_rect, align | Qt.AlignmentFlag.AlignLeft, self.text())
+        if self.token:
+            painter.setPen(palette.placeholderText().color())
+            percent = f"{self.probability:.1%}"
+            painter.drawText(text_rect, align | Qt.AlignmentFlag.AlignRight, percent)
+
+
+class ExplorerPanel(QWidget):
+    """The ten likeliest next tokens for the text before the cursor."""
+
+    # A token was chosen (its text, with its leading space if any).
+    picked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("explorer")
+        self.setAccessibleName("GPT-2 explorer")
+        self.setMinimumWidth(220)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(2)
+        title = QLabel("Next token", self)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        self.rows: list[TokenBar] = []
+        for _ in range(ROWS):
+            row = TokenBar(self)
+            row.clicked.connect(lambda _checked=False, r=row: self.picked.emit(r.token))
+            layout.addWidget(row)
+            self.rows.append(row)
+        layout.addStretch(1)
+        self.context = ""
+        self.show_choices("", [])
+
+    def show_choices(self, context: str, choices: Sequence[object]) -> None:
+        """Fill the rows from `TokenChoice`s (token, probability), likeliest first."""
+        self.context = context
+        for index, row in enumerate(self.rows):
+            if index < len(choices):
+                choice = choices[index]
+                row.set_choice(choice.token, choice.probability)  # type: ignore[attr-defined]
+            else:
+                row.set_choice("", 0.0)

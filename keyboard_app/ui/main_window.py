@@ -1,0 +1,256 @@
+"""The main window: composes the editor, strip, explorer and panels, and wires their controllers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyboard_app import __version__
+from keyboard_app.settings import Settings, SettingsStore
+from keyboard_app.ui import actions as window_actions
+from keyboard_app.ui.alternatives import AlternativesPanel
+from keyboard_app.ui.continuation import ContinuationController
+from keyboard_app.ui.dialogs.messages import Button, ask, inform
+from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
+from keyboard_app.ui.documents import APP_TITLE, DocumentController
+from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.engine_client import EngineClient
+from keyboard_app.ui.explorer import ExplorerPanel
+from keyboard_app.ui.recovery import Autosaver, read_recovery
+from keyboard_app.ui.status_bar import StatusBar
+from keyboard_app.ui.suggestion_strip import SuggestionStrip
+from keyboard_app.ui.suggestions import SuggestionController
+from keyboard_app.ui.theme import writing_font
+
+if TYPE_CHECKING:
+    from keyboard_app.ui.dialogs.model_dialog import ModelDialog
+
+log = logging.getLogger(__name__)
+
+GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, settings: Settings, store: SettingsStore, *, recovery_file: Path | None = None
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.resize(1100, 720)
+        self.client = EngineClient(self)
+        self.editor = Editor(self)
+        self.strip = SuggestionStrip(settings.suggestion_count, self)
+        self.explorer = ExplorerPanel(self)
+        self.alternatives = AlternativesPanel(parent=self)
+        self.status = StatusBar(self)
+        self._compose()
+        self.suggestions = SuggestionController(
+            self.editor, self.strip, self.explorer, self.client, settings.suggestion_count
+        )
+        self.continuation = ContinuationController(
+            self.editor, self.alternatives, self.client, settings
+        )
+        self.documents = DocumentController(self, self.editor, settings, store)
+        self.autosaver = Autosaver(
+            self.editor,
+            lambda: str(self.documents.path) if self.documents.path else "",
+            recovery_file,
+        )
+        self.menu_actions = window_actions.install_actions(self)
+        self.model_dialog: ModelDialog | None = None
+        self.dialog: QWidget | None = None
+        self._model_path = ""
+        self._closing = False
+        self._shut_down = False
+        self._wire()
+        self.apply_settings(settings)
+        self.editor.setFocus()
+
+    def _compose(self) -> None:
+        column = QWidget(self)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.alternatives)
+        layout.addWidget(self.strip)
+        self.alternatives.hide()
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(column)
+        splitter.addWidget(self.explorer)
+        splitter.setStretchFactor(0, 1)
+        splitter.setCollapsible(0, False)
+        self.setCentralWidget(splitter)
+        self.setStatusBar(self.status)
+        self.setWindowTitle(APP_TITLE)
+
+    def _wire(self) -> None:
+        c = self.client
+        c.loaded.connect(self.status.show_model)
+        c.load_failed.connect(self._on_load_failed)
+        c.failed.connect(lambda message: self.status.showMessage(message, 5000))
+        self.suggestions.shown.connect(lambda _context, ms: self.status.show_latency(ms))
+        self.continuation.message.connect(lambda message: self.status.showMessage(message, 5000))
+        self.editor.best_suggestion_requested.connect(self.suggestions.take_best)
+        self.documents.clean.connect(self.autosaver.discard)
+        self.documents.recent_changed.connect(self._fill_recent)
+        self._fill_recent()
+
+    # --- settings ---
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Apply `settings` (dialog or start); reload the model if its options changed."""
+        reload = self._model_path and _engine_options(settings) != _engine_options(self.settings)
+        self.settings = settings
+        self.continuation.settings = settings
+        self.documents.settings = settings
+        self.editor.set_writing_font(writing_font(settings.font_family, settings.font_size))
+        if settings.suggestion_count != self.suggestions.count:
+            self.suggestions.set_count(settings.suggestion_count)
+        window_actions.show_take_actions(self.menu_actions, settings.suggestion_count)
+        self.menu_actions.explorer.setChecked(settings.explorer_visible)
+        self.explorer.setVisible(settings.explorer_visible)
+        if reload:
+            self.load_model(self._model_path)
+
+    def show_settings_dialog(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            self.apply_settings(dialog.result_settings())
+            self.store.save(self.settings)
+
+        dialog.accepted.connect(accepted)
+        self.dialog = dialog
+        dialog.open()
+
+    def set_explorer_visible(self, visible: bool) -> None:
+        self.explorer.setVisible(visible)
+        self.settings.explorer_visible = visible
+        if visible:
+            self.suggestions.explorer_shown()
+
+    def _fill_recent(self) -> None:
+        window_actions.fill_recent(
+            self.menu_actions, self.settings.recent_files, self.documents.open_recent
+        )
+
+    # --- models ---
+
+    def load_model(self, path: str) -> None:
+        """Load `path` in the engine thread; the editor stays usable meanwhile."""
+        self._model_path = path
+        self.status.show_loading(Path(path).name)
+        s = self.settings
+        self.client.load(path, s.n_threads or None, s.gpu_layers, s.filter_offensive)
+
+    def _on_load_failed(self, message: str) -> None:
+        if self.client.model_info is None:
+            self.status.show_no_model("No model loaded")
+        else:
+            self.status.show_model(self.client.model_info)
+        self.dialog = inform(self, "Cannot load the model", message)
+
+    def open_model_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open model file", "", GGUF_FILTER)
+        if name:
+            self.use_model_file(name)
+
+    def use_model_file(self, path: str) -> None:
+        """Switch to a GGUF chosen by the user (remembered for the next start)."""
+        self.settings.model_path = path
+        self.store.save(self.settings)
+        self.load_model(path)
+
+    def show_model_dialog(self) -> None:
+        from keyboard_app.ui.dialogs.model_dialog import ModelDialog
+
+        if self.model_dialog is None:
+            dialog = ModelDialog(self)
+            dialog.installed_chosen.connect(self.use_installed_model)
+            dialog.file_chosen.connect(self.use_model_file)
+            self.model_dialog = dialog
+        self.model_dialog.show()
+        self.model_dialog.raise_()
+
+    def use_installed_model(self, path: str) -> None:
+        """Switch to a model of the store (now its default there, so no file is remembered here)."""
+        self.settings.model_path = ""
+        self.store.save(self.settings)
+        self.load_model(path)
+
+    def show_about(self) -> None:
+        inform(
+            self,
+            f"About {APP_TITLE}",
+            f"{APP_TITLE} {__version__}\nA local predictive keyboard: GPT-2 on llama.cpp.",
+            icon=QMessageBox.Icon.Information,
+        )
+
+    # --- recovery and closing ---
+
+    def offer_recovery(self) -> None:
+        """If the last session ended without saving, offer its text back."""
+        found = read_recovery(self.autosaver.path)
+        if found is None:
+            return
+        text, original = found
+
+        def answered(button: Button) -> None:
+            self.dialog = None
+            if button == Button.Yes:
+                self.documents.restore(text, Path(original) if original else None)
+            else:
+                self.autosaver.discard()
+
+        self.dialog = ask(
+            self,
+            "Recover unsaved text",
+            "The last session ended without saving. Restore the unsaved text "
+            f"({len(text.split())} words)?",
+            Button.Yes | Button.No,
+            answered,
+            default=Button.Yes,
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and self.documents.modified:
+            event.ignore()
+            self.documents.confirm_discard(self._close_confirmed)
+            return
+        self.shutdown()
+        self.autosaver.discard()
+        event.accept()
+
+    def _close_confirmed(self) -> None:
+        self._closing = True
+        self.close()
+
+    def shutdown(self) -> None:
+        """Stop continuations and background tasks, close the model and join the threads."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.continuation.stop()
+        if self.model_dialog is not None:
+            self.model_dialog.runner.shutdown()
+        self.client.shutdown()
+        self.store.save(self.settings)
+
+
+def _engine_options(settings: Settings) -> tuple[int, int | None, bool]:
+    return settings.n_threads, settings.gpu_layers, settings.filter_offensive

@@ -1,0 +1,56 @@
+"""Status bar: the model (name, size, quantization), its device, a busy indicator, the latency."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+
+def human_size(size_bytes: int) -> str:
+    """`1536000` -> `1.5 MB` (decimal units, as file managers show model files)."""
+    value = float(size_bytes)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Status")
+        self.model_label = QLabel("No model", self)
+        self.model_label.setAccessibleName("Model")
+        self.device_label = QLabel("", self)
+        self.device_label.setAccessibleName("Device")
+        self.latency_label = QLabel("", self)
+        self.latency_label.setAccessibleName("Suggestion latency")
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setAccessibleName("Working")
+        self.busy.hide()
+        self.addWidget(self.model_label)
+        self.addWidget(self.busy)
+        self.addPermanentWidget(self.device_label)
+        self.addPermanentWidget(self.latency_label)
+
+    def show_loading(self, path: str) -> None:
+        self.model_label.setText(f"Loading {path} …")
+        self.busy.show()
+
+    def show_model(self, info: object) -> None:
+        """Name, size and quantization of a `ModelInfo`, and its device."""
+        name = getattr(info, "name", "model")
+        size = human_size(int(getattr(info, "size_bytes", 0)))
+        quantization = getattr(info, "quantization", "")
+        self.model_label.setText(f"{name} · {size} · {quantization}")
+        self.device_label.setText(str(getattr(info, "device", "")))
+        self.busy.hide()
+
+    def show_no_model(self, message: str) -> None:
+        self.model_label.setText(message)
+        self.busy.hide()
+
+    def show_latency(self, milliseconds: float) -> None:
+        self.latency_label.setText(f"{milliseconds:.0f} ms")

@@ -1,0 +1,111 @@
+"""The suggestion strip under the editor, laid out like a phone keyboard's.
+
+The likeliest word sits in the middle, the next ones alternate to its left and right. Buttons never
+take focus, so the cursor stays in the editor; Alt+1, Alt+2, ... pick them from left to right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
+
+STYLE = """
+#suggestionStrip { background: palette(window); border-top: 1px solid palette(mid); }
+#suggestionStrip QPushButton {
+    border: none; border-radius: 8px; padding: 10px 12px; margin: 5px 3px; font-size: 12pt;
+    background: transparent; color: palette(window-text);
+}
+#suggestionStrip QPushButton:hover { background: palette(midlight); }
+#suggestionStrip QPushButton:pressed { background: palette(mid); }
+#suggestionStrip QPushButton:disabled { color: palette(placeholder-text); }
+#suggestionStrip QFrame[frameShape="5"] { color: palette(mid); margin: 10px 0; }
+"""
+
+
+def slot_order(count: int) -> list[int]:
+    """Rank shown in each slot from left to right: the best (0) in the middle, then alternating.
+
+    >>> slot_order(3)
+    [1, 0, 2]
+    >>> slot_order(5)
+    [3, 1, 0, 2, 4]
+    """
+    left = [rank for rank in range(1, count) if rank % 2 == 1]
+    right = [rank for rank in range(1, count) if rank % 2 == 0]
+    return [*reversed(left), 0, *right]
+
+
+class SuggestionStrip(QWidget):
+    """A row of word buttons; `picked` carries the word of the button clicked."""
+
+    picked = Signal(str)
+
+    def __init__(self, count: int = 3, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("suggestionStrip")
+        self.setAccessibleName("Suggestions")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(8, 0, 8, 0)
+        self._layout.setSpacing(0)
+        self.buttons: list[QPushButton] = []
+        self._words: list[str] = []
+        self.context = ""
+        self.set_count(count)
+
+    def set_count(self, count: int) -> None:
+        """Rebuild the strip with `count` buttons."""
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.buttons = []
+        for position in range(count):
+            if position:
+                divider = QFrame(self)
+                divider.setFrameShape(QFrame.Shape.VLine)
+                self._layout.addWidget(divider)
+            button = QPushButton(self)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(lambda _checked=False, p=position: self.pick(p))
+            self._layout.addWidget(button, 1)
+            self.buttons.append(button)
+        self.show_suggestions(self.context, self._words)
+
+    def show_suggestions(self, context: str, words: Sequence[str]) -> None:
+        """Show `words` (best first) for the text `context`; extra slots are left empty."""
+        self.context = context
+        self._words = list(words)
+        order = slot_order(len(self.buttons))
+        middle = order.index(0) if order else -1
+        for position, (button, rank) in enumerate(zip(self.buttons, order, strict=True)):
+            word = self._words[rank] if rank < len(self._words) else ""
+            button.setText(word.replace("&", "&&"))
+            button.setEnabled(bool(word))
+            font = button.font()
+            font.setBold(position == middle)
+            button.setFont(font)
+            where = "middle" if position == middle else f"position {position + 1}"
+            button.setAccessibleName(f"Suggestion {position + 1} ({where}): {word or 'none'}")
+            button.setToolTip(f"Alt+{position + 1}" if position < 9 else "")
+
+    def word_at(self, position: int) -> str:
+        """The word shown in slot `position` (0 = leftmost), '' if empty."""
+        order = slot_order(len(self.buttons))
+        if not 0 <= position < len(order):
+            return ""
+        rank = order[position]
+        return self._words[rank] if rank < len(self._words) else ""
+
+    def best(self) -> str:
+        return self._words[0] if self._words else ""
+
+    def pick(self, position: int) -> None:
+        word = self.word_at(position)
+        if word:
+            self.picked.emit(word)

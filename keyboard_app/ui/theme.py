@@ -1,0 +1,51 @@
+"""Look and feel: the Fusion style with the system's light or dark palette, and the writing font."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+from keyboard_app import paths
+
+# Comfortable reading faces, the first installed one wins; the system serif font is the fallback.
+WRITING_FONTS = (
+    "Charter",
+    "Iowan Old Style",
+    "Georgia",
+    "Source Serif 4",
+    "Noto Serif",
+    "Liberation Serif",
+    "DejaVu Serif",
+)
+
+
+def apply_style(app: QApplication) -> None:
+    """Fusion follows the system colour scheme (Qt 6.5+), so dark and light both work."""
+    app.setStyle("Fusion")
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    folder = paths.resource("icons")
+    for png in sorted(folder.glob("keyboard-app-*.png")):
+        icon.addFile(str(png))
+    svg = folder / "keyboard-app.svg"
+    if svg.exists():
+        icon.addFile(str(svg))
+    return icon
+
+
+def writing_font(family: str, size: int) -> QFont:
+    """The editor's font: `family` if installed, else the first available comfortable face."""
+    installed = set(QFontDatabase.families())
+    if not family or family not in installed:
+        family = next((name for name in WRITING_FONTS if name in installed), "")
+    font = (
+        QFont(family) if family else QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    )
+    font.setPointSize(size)
+    font.setStyleHint(QFont.StyleHint.Serif, QFont.StyleStrategy.PreferAntialias)
+    return font

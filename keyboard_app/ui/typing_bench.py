@@ -1,0 +1,141 @@
+"""`keyboard-app bench ui`: type into the real window at a steady pace and measure responsiveness.
+
+- GUI-thread stall: a precise 5 ms QTimer runs while typing; the longest gap between its ticks,
+  minus the interval, is the longest time the event loop could not run.
+- Keystroke to strip: for every keystroke, the time until the strip shows suggestions for exactly
+  the text after that keystroke (keystrokes overtaken by the next one before their suggestions
+  arrive are counted as `superseded`).
+- Launch: from process start (Linux; elsewhere from the command's start) to the window's first
+  paint and to the first suggestions on the strip.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+
+from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.typing import type_char
+
+LAG_INTERVAL_MS = 5
+SETTLE_MS = 1500
+SAMPLE_TEXT = (
+    "The morning train was late again, so I walked along the river and watched the boats. "
+    "A light rain had started by the time I reached the bridge, and the city looked quiet "
+    "and grey. I thought about the letter I still had to write, and about the people who "
+    "would read it. Some days the right words come at once; on other days every sentence "
+    "has to be found one piece at a time. "
+)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The `fraction` quantile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+class _FirstPaint(QObject):
+    """Records when a widget is first painted."""
+
+    def __init__(self, target: QObject) -> None:
+        super().__init__(target)
+        self.at: float | None = None
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.at is None:
+            self.at = time.perf_counter()
+        return False
+
+
+class TypingBench(QObject):
+    """Drives the window; `finished` carries the result dictionary."""
+
+    finished = Signal(dict)
+
+    def __init__(
+        self, window: MainWindow, launched_at: float, seconds: float, chars_per_s: float = 15.0
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.launched_at = launched_at
+        self.seconds = seconds
+        self.chars_per_s = chars_per_s
+        self.first_paint = _FirstPaint(window.editor.viewport())
+        self.first_suggestions: float | None = None
+        self._pending: dict[str, float] = {}
+        self._latencies: list[float] = []
+        self._typed = 0
+        self._started = 0.0
+        self._max_lag = 0.0
+        self._last_tick = 0.0
+        self._lag_timer = QTimer(self)
+        self._lag_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._lag_timer.setInterval(LAG_INTERVAL_MS)
+        self._lag_timer.timeout.connect(self._tick)
+        self._key_timer = QTimer(self)
+        self._key_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._key_timer.setInterval(round(1000 / chars_per_s))
+        self._key_timer.timeout.connect(self._type_next)
+        window.suggestions.shown.connect(self._on_shown)
+
+    def _on_shown(self, context: str, _latency: float) -> None:
+        now = time.perf_counter()
+        if self.first_suggestions is None and self.window.strip.best():
+            self.first_suggestions = now
+            QTimer.singleShot(500, self, self._start_typing)
+        typed_at = self._pending.pop(context, None)
+        if typed_at is not None:
+            self._latencies.append((now - typed_at) * 1000.0)
+
+    def _start_typing(self) -> None:
+        self._started = time.perf_counter()
+        self._last_tick = self._started
+        self._lag_timer.start()
+        self._key_timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self._max_lag = max(self._max_lag, (now - self._last_tick) * 1000.0 - LAG_INTERVAL_MS)
+        self._last_tick = now
+
+    def _type_next(self) -> None:
+        if time.perf_counter() - self._started >= self.seconds:
+            self._key_timer.stop()
+            QTimer.singleShot(SETTLE_MS, self, self._finish)
+            return
+        char = SAMPLE_TEXT[self._typed % len(SAMPLE_TEXT)]
+        pressed = time.perf_counter()
+        type_char(self.window.editor, char)
+        self._typed += 1
+        self._pending[self.window.editor.context()] = pressed
+
+    def _finish(self) -> None:
+        self._lag_timer.stop()
+        latencies = self._latencies or [float("nan")]
+        info = self.window.client.model_info
+        paint = self.first_paint.at or float("nan")
+        first = self.first_suggestions or float("nan")
+        self.finished.emit(
+            {
+                "model": getattr(info, "name", None),
+                "model_path": str(getattr(info, "path", "")),
+                "device": getattr(info, "device", None),
+                "seconds": self.seconds,
+                "chars_per_s": self.chars_per_s,
+                "keystrokes": self._typed,
+                "strip_updates_for_exact_text": len(self._latencies),
+                "superseded": self._typed - len(self._latencies),
+                "keystroke_to_strip_ms": {
+                    "p50": round(statistics.median(latencies), 2),
+                    "p95": round(percentile(latencies, 0.95), 2),
+                    "max": round(max(latencies), 2),
+                },
+                "gui_longest_stall_ms": round(max(self._max_lag, 0.0), 2),
+                "launch_to_window_ms": round((paint - self.launched_at) * 1000.0, 1),
+                "launch_to_first_suggestions_ms": round((first - self.launched_at) * 1000.0, 1),
+            }
+        )

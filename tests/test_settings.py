@@ -1,0 +1,93 @@
+"""The settings store: typed, versioned JSON with defaults for anything missing or invalid."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.settings import (
+    MAX_RECENT_FILES,
+    SETTINGS_VERSION,
+    Settings,
+    SettingsStore,
+    settings_from_dict,
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SettingsStore:
+    monkeypatch.setenv("KEYBOARD_APP_CONFIG_DIR", str(tmp_path / "config"))
+    return SettingsStore()
+
+
+def test_missing_file_gives_defaults(store: SettingsStore) -> None:
+    assert store.load() == Settings()
+
+
+def test_round_trip_in_the_config_folder(store: SettingsStore, tmp_path: Path) -> None:
+    settings = Settings(top_k=12, temperature=0.7, gpu_layers=0, font_family="Serif")
+    settings.add_recent_file("/a.txt")
+    store.save(settings)
+    assert store.path == tmp_path / "config" / "settings.json"
+    data = json.loads(store.path.read_text("utf-8"))
+    assert data["version"] == SETTINGS_VERSION
+    assert SettingsStore().load() == settings
+
+
+def test_save_leaves_no_temporary_files(store: SettingsStore) -> None:
+    store.save(Settings())
+    store.save(Settings(top_k=3))
+    assert [p.name for p in store.path.parent.iterdir()] == ["settings.json"]
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", "\xff\xfe", "null"])
+def test_corrupt_file_falls_back_to_defaults(store: SettingsStore, content: str) -> None:
+    store.path.write_bytes(content.encode("latin-1"))
+    assert store.load() == Settings()
+
+
+def test_invalid_values_fall_back_one_by_one() -> None:
+    settings = settings_from_dict(
+        {
+            "version": SETTINGS_VERSION,
+            "top_k": 0,  # out of range
+            "temperature": "hot",  # wrong type
+            "top_p": 0.5,  # fine
+            "filter_offensive": 1,  # not a bool
+            "suggestion_count": True,  # a bool is not a count
+            "gpu_layers": None,  # automatic
+            "recent_files": ["/ok", 3],
+            "unknown": "ignored",
+        }
+    )
+    defaults = Settings()
+    assert settings.top_k == defaults.top_k
+    assert settings.temperature == defaults.temperature
+    assert settings.top_p == 0.5
+    assert settings.filter_offensive is True
+    assert settings.suggestion_count == 3
+    assert settings.gpu_layers is None
+    assert settings.recent_files == []
+
+
+def test_integers_are_accepted_for_floats() -> None:
+    settings = settings_from_dict({"temperature": 1})
+    assert settings.temperature == 1.0
+    assert isinstance(settings.temperature, float)
+
+
+def test_newer_version_keeps_known_fields(store: SettingsStore) -> None:
+    store.path.write_text(json.dumps({"version": SETTINGS_VERSION + 1, "top_k": 7}), "utf-8")
+    assert store.load().top_k == 7
+
+
+def test_recent_files_are_unique_and_bounded() -> None:
+    settings = Settings()
+    for i in range(MAX_RECENT_FILES + 5):
+        settings.add_recent_file(f"/file{i}")
+    settings.add_recent_file("/file7")
+    assert settings.recent_files[0] == "/file7"
+    assert len(settings.recent_files) == MAX_RECENT_FILES
+    assert len(set(settings.recent_files)) == MAX_RECENT_FILES

@@ -1,0 +1,94 @@
+"""Fixtures of the UI tests: offscreen Qt, private data and config folders, a real small model."""
+
+from __future__ import annotations
+
+import os
+
+# Before any QApplication exists: render offscreen, no display needed.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QtMsgType
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.settings import Settings, SettingsStore
+from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.stand_in_model import write_stand_in_model
+
+# Qt messages that say nothing about the app (the offscreen platform's limits).
+IGNORED_QT_MESSAGES = ("This plugin does not support",)
+FAILING_QT_MESSAGES = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+LOAD_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEYBOARD_APP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KEYBOARD_APP_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture(autouse=True)
+def qt_warnings_fail(qtlog: object) -> Iterator[None]:
+    """A Qt warning (or worse) during a test fails it."""
+    yield
+    bad = [
+        record.message
+        for record in qtlog.records  # type: ignore[attr-defined]
+        if record.type in FAILING_QT_MESSAGES and not record.message.startswith(IGNORED_QT_MESSAGES)
+    ]
+    assert not bad, f"Qt warnings: {bad}"
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A writer-made GPT-2 (2 layers, 64 wide, real vocabulary, random weights)."""
+    return write_stand_in_model(tmp_path_factory.mktemp("model") / "stand-in.gguf", seed=1)
+
+
+@pytest.fixture(scope="session")
+def second_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_stand_in_model(tmp_path_factory.mktemp("model2") / "other.gguf", seed=2)
+
+
+def ui_settings() -> Settings:
+    """Settings for tests: one CPU thread (the test machine is shared), short continuations."""
+    return Settings(n_threads=1, continuation_tokens=24)
+
+
+def close_window(window: MainWindow) -> None:
+    """Close without the unsaved-changes question, joining the engine thread."""
+    window.editor.document().setModified(False)
+    window.shutdown()
+    window.close()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
+    """Create main windows (settings from the store unless given); all are closed afterwards."""
+    windows: list[MainWindow] = []
+
+    def make(settings: Settings | None = None, model: Path | None = None) -> MainWindow:
+        store = SettingsStore()
+        win = MainWindow(settings or store.load(), store)
+        qtbot.addWidget(win)
+        windows.append(win)
+        win.show()
+        if model is not None:
+            with qtbot.waitSignal(win.client.loaded, timeout=LOAD_TIMEOUT_MS):
+                win.load_model(str(model))
+            qtbot.waitUntil(lambda: bool(win.strip.best()), timeout=10_000)
+        win.editor.setFocus()
+        return win
+
+    yield make
+    for win in windows:
+        close_window(win)
+
+
+@pytest.fixture
+def window(make_window: Callable[..., MainWindow], model_path: Path) -> MainWindow:
+    """The main window with the small model loaded."""
+    return make_window(ui_settings(), model_path)

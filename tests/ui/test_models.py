@@ -1,0 +1,131 @@
+"""Switching models keeps the editor responsive; a bad model file is explained in a dialog."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.settings import SettingsStore
+from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.typing import type_char
+
+
+def test_model_switch_keeps_editor_responsive(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    with qtbot.waitSignal(window.client.loaded, timeout=30_000) as loaded:
+        window.use_model_file(str(second_model_path))
+        assert window.status.busy.isVisibleTo(window.status)
+        for char in "typing on":
+            type_char(window.editor, char)
+            qtbot.wait(10)
+    timer.stop()
+    assert window.editor.toPlainText() == "typing on"
+    assert loaded.args[0].path == second_model_path
+    assert not window.status.busy.isVisibleTo(window.status)
+    # The GUI thread never stopped for long while the engine thread loaded the model.
+    assert max(gaps) < 0.25, max(gaps)
+    qtbot.waitUntil(lambda: window.strip.context == "typing on", timeout=10_000)
+    assert SettingsStore().load().model_path == str(second_model_path)
+
+
+def test_invalid_model_file_shows_why(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a gguf file at all")
+    with qtbot.waitSignal(window.client.load_failed, timeout=10_000) as failed:
+        window.use_model_file(str(broken))
+    box = window.dialog
+    assert isinstance(box, QMessageBox)
+    assert box.isVisible()
+    assert failed.args[0] in box.text()
+    box.accept()
+    # The working model stays in use.
+    assert window.client.model_info is not None
+    assert "stand-in" in window.status.model_label.text()
+
+
+def test_no_model_says_so(make_window: object) -> None:
+    win: MainWindow = make_window()  # type: ignore[operator]
+    win.continuation.start()
+    assert not win.editor.preview_active
+    assert win.client.model_info is None
+
+
+def test_model_dialog_imports_and_switches(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    from keyboard_app.models import store
+
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.catalog.count() >= 4  # GPT-2 small, medium, large, XL
+    assert dialog.quant.count() > 0
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
+        dialog.start_import(second_model_path)
+    assert "Installed other" in dialog.status.text()
+    names = [dialog.installed.item(i).text() for i in range(dialog.installed.count())]
+    assert any(name.startswith("other") for name in names), names
+    row = next(i for i, name in enumerate(names) if name.startswith("other"))
+    dialog.installed.setCurrentRow(row)
+    with qtbot.waitSignal(window.client.loaded, timeout=30_000) as loaded:
+        dialog.use_selected()
+    assert loaded.args[0].path == store.store_dir() / "other.gguf"
+    assert store.default_model_name() == "other"
+    assert SettingsStore().load().model_path == ""
+    dialog.close()
+
+
+def test_model_dialog_reports_a_failed_import(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + bytes(60))
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.runner.failed, timeout=30_000) as failed:
+        dialog.start_import(broken)
+    qtbot.waitUntil(lambda: not dialog.runner.running, timeout=10_000)
+    assert dialog.status.text() == failed.args[0]
+    notices = [box for box in dialog.findChildren(QMessageBox) if box.isVisible()]
+    assert notices and failed.args[0] in notices[0].text()
+    notices[0].accept()
+    assert dialog.download_button.isEnabled()
+    dialog.close()
+
+
+def test_background_task_can_be_cancelled(qtbot: QtBot) -> None:
+    from keyboard_app.models.progress import check_cancel
+    from keyboard_app.ui.tasks import TaskRunner
+
+    def task(report: object, cancel: threading.Event) -> None:
+        report("download", 1.0, 10.0)  # type: ignore[operator]
+        cancel.wait(10)
+        check_cancel(cancel, "The download")
+
+    runner = TaskRunner()
+    with qtbot.waitSignal(runner.progress, timeout=5000) as progress:
+        runner.start(task)
+    assert progress.args == ["download", 1.0, 10.0]
+    with qtbot.waitSignal(runner.cancelled, timeout=5000) as cancelled:
+        runner.cancel()
+    assert cancelled.args == ["The download was cancelled."]
+    qtbot.waitUntil(lambda: not runner.running, timeout=5000)

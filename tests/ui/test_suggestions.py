@@ -1,0 +1,139 @@
+"""Typing updates the strip; clicks, Alt+N and Tab insert suggestions; stale results are dropped."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.suggestion_strip import SuggestionStrip, slot_order
+from keyboard_app.ui.typing import press, type_char
+
+
+def type_text(window: MainWindow, text: str) -> None:
+    for char in text:
+        type_char(window.editor, char)
+
+
+def wait_for_strip(qtbot: QtBot, window: MainWindow) -> list[str]:
+    """Wait until the strip shows suggestions for exactly the text before the cursor."""
+
+    def current() -> bool:
+        return window.strip.context == window.editor.context() and bool(window.strip.best())
+
+    qtbot.waitUntil(current, timeout=10_000)
+    return [window.strip.word_at(p) for p in range(len(window.strip.buttons))]
+
+
+def test_slot_order_puts_the_best_in_the_middle() -> None:
+    assert slot_order(3) == [1, 0, 2]
+    assert slot_order(5) == [3, 1, 0, 2, 4]
+    assert slot_order(1) == [0]
+
+
+def test_strip_shows_words_phone_style(qtbot: QtBot) -> None:
+    strip = SuggestionStrip(3)
+    qtbot.addWidget(strip)
+    strip.show_suggestions("ctx", ["best", "second", "third"])
+    assert [b.text() for b in strip.buttons] == ["second", "best", "third"]
+    assert strip.buttons[1].font().bold()
+    assert all(b.focusPolicy() == Qt.FocusPolicy.NoFocus for b in strip.buttons)
+    assert "best" in strip.buttons[1].accessibleName()
+    with qtbot.waitSignal(strip.picked) as picked:
+        strip.buttons[2].click()
+    assert picked.args == ["third"]
+    strip.show_suggestions("ctx", ["only"])
+    assert not strip.buttons[0].isEnabled()
+
+
+def test_typing_updates_strip_with_matching_words(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "Hello the")
+    words = wait_for_strip(qtbot, window)
+    assert window.strip.context == "Hello the"
+    assert len(words) == 3
+    assert all(word.lower().startswith("the") for word in words), words
+    assert window.status.latency_label.text().endswith("ms")
+
+
+def test_strip_follows_cursor_moves(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "one two thr")
+    wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_Home)
+    for _ in range(5):
+        press(window.editor, Qt.Key.Key_Right)
+    assert window.editor.context() == "one t"
+    words = wait_for_strip(qtbot, window)
+    assert all(word.lower().startswith("t") for word in words), words
+
+
+def test_clicking_each_button_inserts_its_word(qtbot: QtBot, window: MainWindow) -> None:
+    for position in range(3):
+        window.editor.clear()
+        type_text(window, "Good wea")
+        words = wait_for_strip(qtbot, window)
+        window.strip.buttons[position].click()
+        assert window.editor.toPlainText() == f"Good {words[position]} "
+        assert window.editor.hasFocus()
+
+
+def test_next_word_gets_a_space_after_punctuation(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "Done.")
+    words = wait_for_strip(qtbot, window)
+    window.strip.buttons[1].click()
+    assert window.editor.toPlainText() == f"Done. {words[1]} "
+
+
+def test_alt_2_and_tab_take_the_middle_word(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "The quick bro")
+    words = wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText() == f"The quick {words[1]} "
+
+    next_words = wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == f"The quick {words[1]} {next_words[1]} "
+    assert window.editor.hasFocus()
+
+
+def test_alt_1_and_alt_3_take_the_sides(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "I wr")
+    words = wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText() == f"I {words[0]} "
+    words = wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText().endswith(f" {words[2]} ")
+
+
+def test_taking_a_word_is_one_undo_step(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "Hello wo")
+    wait_for_strip(qtbot, window)
+    window.editor.document().clearUndoRedoStacks()
+    press(window.editor, Qt.Key.Key_Tab)
+    window.editor.undo()
+    assert window.editor.toPlainText() == "Hello wo"
+
+
+def test_selection_is_replaced(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "Some text")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(5)
+    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    words = wait_for_strip(qtbot, window)
+    assert window.strip.context == "Some "
+    press(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == f"Some {words[1]} "
+
+
+def test_fast_typing_ends_on_the_newest_text(qtbot: QtBot, window: MainWindow) -> None:
+    """Keystrokes faster than the model: the strip ends up showing the final text's words."""
+    shown: list[str] = []
+    window.suggestions.shown.connect(lambda context, _ms: shown.append(context))
+    type_text(window, "A sentence typed all at once without waiting for the model")
+    wait_for_strip(qtbot, window)
+    assert shown[-1] == window.editor.context()
+    # Every result shown was for the newest request at the time it arrived, and old ones were
+    # dropped, so the strip never went back to an older text.
+    assert len(shown) == len(set(shown))

@@ -1,0 +1,76 @@
+"""The pure text rules: partial words, suggestion insertion, the model's context window."""
+
+from __future__ import annotations
+
+import pytest
+
+from keyboard_app.ui.text_ops import (
+    CONTEXT_CHARS,
+    Insertion,
+    context_window,
+    display_token,
+    partial_word,
+    suggestion_insertion,
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        ("", ""),
+        ("Hello wor", "wor"),
+        ("Hello ", ""),
+        ("it's", "it's"),
+        ("well-kno", "well-kno"),
+        ("She said 'hel", "hel"),
+        ("She said '", ""),
+        ("(abc", "abc"),
+        ("route 66", "66"),
+        ("end.", ""),
+        ("naïve caf", "caf"),
+        ("it\u2019", "it\u2019"),
+    ],
+)
+def test_partial_word(before: str, expected: str) -> None:
+    assert partial_word(before) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "word", "expected"),
+    [
+        ("Hello wor", "world", Insertion(3, "world ")),
+        ("Hello ", "world", Insertion(0, "world ")),
+        ("", "Hello", Insertion(0, "Hello ")),
+        ("line\n", "Next", Insertion(0, "Next ")),
+        ("He said (", "maybe", Insertion(0, "maybe ")),
+        ("He said '", "yes", Insertion(0, "yes ")),
+        ("He said \u201c", "yes", Insertion(0, "yes ")),
+        ("The end.", "Then", Insertion(0, " Then ")),
+        ("Wait,", "what", Insertion(0, " what ")),
+        ("don'", "don't", Insertion(4, "don't ")),
+        ("Hello", ",", Insertion(0, ", ")),
+    ],
+)
+def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> None:
+    assert suggestion_insertion(before, word) == expected
+
+
+def test_short_context_is_whole_text() -> None:
+    text = "a few words"
+    assert context_window(text) == text
+
+
+def test_long_context_is_a_stable_tail_starting_at_a_word() -> None:
+    text = " ".join(f"word{i}" for i in range(3000))
+    window = context_window(text)
+    assert text.endswith(window)
+    assert CONTEXT_CHARS <= len(window) <= CONTEXT_CHARS + 1300
+    assert window.startswith("word")
+    # Typing a few more characters keeps the same start: the engine can reuse its prefix.
+    assert context_window(text + " more")[:100] == window[:100]
+
+
+def test_display_token_shows_spaces_and_newlines() -> None:
+    assert display_token(" the") == "␣the"
+    assert display_token("\n") == "\\n"
+    assert display_token("ing") == "ing"

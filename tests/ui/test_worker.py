@@ -1,0 +1,133 @@
+"""The engine thread: requests coalesce to the newest, stale results are dropped, shutdown is clean."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThread
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.ui.engine_client import ContinueOptions, EngineClient
+from keyboard_app.ui.worker import STOPPED, LatestSlot
+
+LONG = ContinueOptions(max_tokens=200, top_k=40, temperature=1.0, top_p=1.0)
+
+
+@pytest.fixture
+def client(qtbot: QtBot, model_path: Path) -> Iterator[EngineClient]:
+    engine = EngineClient()
+    with qtbot.waitSignal(engine.loaded, timeout=30_000):
+        engine.load(str(model_path), 1, 0, True)
+    yield engine
+    engine.shutdown()
+
+
+def test_latest_slot_keeps_only_the_newest() -> None:
+    slot: LatestSlot[int] = LatestSlot()
+    assert slot.take() is None
+    for i in range(5):
+        slot.put(i)
+    assert slot.take() == 4
+    assert slot.take() is None
+
+
+def test_latest_slot_is_safe_across_threads() -> None:
+    slot: LatestSlot[int] = LatestSlot()
+    taken: list[int] = []
+
+    def consume() -> None:
+        for _ in range(2000):
+            item = slot.take()
+            if item is not None:
+                taken.append(item)
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    for i in range(2000):
+        slot.put(i)
+    consumer.join()
+    leftover = slot.take()
+    seen = taken + ([leftover] if leftover is not None else [])
+    assert seen == sorted(seen)  # never an older item after a newer one
+    assert len(seen) == len(set(seen))
+
+
+def test_worker_lives_in_its_own_thread(client: EngineClient) -> None:
+    worker_thread = client._worker.thread()
+    assert worker_thread is not QThread.currentThread()
+    assert worker_thread.isRunning()
+
+
+def test_busy_worker_computes_only_the_newest_request(qtbot: QtBot, client: EngineClient) -> None:
+    computed: list[str] = []
+    client._worker.suggestions_ready.connect(lambda _id, context, _w: computed.append(context))
+    shown: list[str] = []
+    client.suggestions.connect(lambda context, _words, _ms: shown.append(context))
+    # Keep the worker busy with a continuation while requests pile up.
+    with qtbot.waitSignal(client.continuation_piece, timeout=10_000):
+        client.continue_text("It was a dark and stormy night", LONG)
+    for i in range(1, 30):
+        client.suggest("typing fast " + "x" * i, 3)
+    client.stop_continuation()
+    qtbot.waitUntil(lambda: shown == ["typing fast " + "x" * 29], timeout=10_000)
+    assert computed == shown
+
+
+def test_results_for_old_requests_are_dropped(qtbot: QtBot, client: EngineClient) -> None:
+    # Worker signals are watched through lists: a direct connection runs in the engine thread.
+    computed: list[str] = []
+    client._worker.suggestions_ready.connect(lambda _id, context, _w: computed.append(context))
+    shown: list[str] = []
+    client.suggestions.connect(lambda context, _words, _ms: shown.append(context))
+    client.suggest("first", 3)
+    client._latest_suggest += 1  # a newer request was made: "first" is stale
+    qtbot.waitUntil(lambda: computed == ["first"], timeout=10_000)
+    qtbot.wait(100)
+    assert shown == []
+
+
+def test_stopped_continuation_emits_nothing_more(qtbot: QtBot, client: EngineClient) -> None:
+    pieces: list[str] = []
+    done: list[str] = []
+    client._worker.continuation_done.connect(lambda _id, outcome, _error: done.append(outcome))
+    with qtbot.waitSignal(client.continuation_piece, timeout=10_000):
+        client.continue_text("The weather today", LONG)
+    client.continuation_piece.connect(lambda _i, piece: pieces.append(piece))
+    client.stop_continuation()
+    qtbot.waitUntil(lambda: done == [STOPPED], timeout=10_000)  # not run to the end
+    qtbot.wait(100)
+    assert pieces == []
+
+
+def test_shutdown_during_continuation_joins_the_thread(qtbot: QtBot, model_path: Path) -> None:
+    engine = EngineClient()
+    with qtbot.waitSignal(engine.loaded, timeout=30_000):
+        engine.load(str(model_path), 1, 0, True)
+    with qtbot.waitSignal(engine.continuation_piece, timeout=10_000):
+        engine.continue_text("A long story", LONG)
+    thread = engine._thread
+    engine.shutdown()
+    assert thread.isFinished()
+
+
+def test_shutdown_during_load_joins_the_thread(model_path: Path) -> None:
+    engine = EngineClient()
+    engine.load(str(model_path), 1, 0, True)
+    engine.shutdown()  # waits for the load to finish, then closes the model
+    assert engine._thread.isFinished()
+
+
+def test_bad_model_reports_a_message(qtbot: QtBot, tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.gguf"
+    bogus.write_bytes(b"GGUF but not really a model")
+    engine = EngineClient()
+    try:
+        with qtbot.waitSignal(engine.load_failed, timeout=10_000) as failed:
+            engine.load(str(bogus), 1, 0, True)
+        assert failed.args[0]
+        assert engine.model_info is None
+    finally:
+        engine.shutdown()
