@@ -60,6 +60,14 @@ def _piece_table() -> PieceTable:
     return PieceTable()
 
 
+def _heal_trailing_space(text: str) -> tuple[str, bool]:
+    """GPT-2 writes a space as part of the next word (" the"), so a text ending in one space is
+    continued from before that space, with a first token that starts with a space (token healing)."""
+    if text.endswith(" ") and not text.endswith("  "):
+        return text[:-1], True
+    return text, False
+
+
 def _readable(piece: bytes) -> str:
     """A token's text; a token that is part of a multi-byte character shows its bytes (`\\xe6`)."""
     return piece.decode("utf-8", "backslashreplace")
@@ -183,19 +191,21 @@ class Predictor:
         stop: threading.Event | None,
     ) -> Iterator[str]:
         n_ctx = self._backend.n_ctx
+        text, healed = _heal_trailing_space(text)
         logits = self._main.evaluate(build_context(text, n_ctx, min(max_tokens, n_ctx // 2)))
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         written = ""
-        for _ in range(max_tokens):
+        for step in range(max_tokens):
             if stop is not None and stop.is_set():
                 return
-            token = sample_token(logits, params, rng, self._banned())
+            token = sample_token(logits, params, rng, self._banned(healed and step == 0))
             if token == END_OF_TEXT_ID:
                 break
             piece = decoder.decode(token_bytes(token))
             written += piece
-            if piece:
-                yield piece
+            shown = piece[1:] if healed and step == 0 else piece
+            if shown:
+                yield shown
             if len(self._main.tokens) >= n_ctx:
                 # Slide the window: keep the latest half of the text and carry on from there.
                 logits = self._main.evaluate(build_context(text + written, n_ctx, n_ctx // 2))
@@ -205,8 +215,13 @@ class Predictor:
         if tail:
             yield tail
 
-    def _banned(self) -> np.ndarray | None:
-        return self._table.offensive if self.filter_offensive else None
+    def _banned(self, needs_space: bool = False) -> np.ndarray | None:
+        """Tokens never to sample: offensive ones (with the filter on) and, right after a healed
+        trailing space, every token that does not start with a space."""
+        banned = self._table.offensive if self.filter_offensive else None
+        if needs_space:
+            banned = ~self._table.spaced if banned is None else banned | ~self._table.spaced
+        return banned
 
     def continue_alternatives(
         self,
@@ -225,11 +240,13 @@ class Predictor:
             raise ModelError(f"between 1 and {MAX_ALTERNATIVES} alternatives can be asked for")
         params = SamplingParams(top_k, temperature, top_p)
         max_tokens = min(max_tokens, self._backend.n_ctx // 2)
+        text, healed = _heal_trailing_space(text)
         context = build_context(text, self._backend.n_ctx, max_tokens)
         first = self._main.evaluate(context)
         seeds = np.random.SeedSequence(seed).spawn(n)
+        rngs = [np.random.default_rng(s) for s in seeds]
         return self._generate_alternatives(
-            len(context), first, params, [np.random.default_rng(s) for s in seeds], max_tokens, stop
+            len(context), first, params, rngs, max_tokens, stop, healed
         )
 
     def _generate_alternatives(
@@ -240,6 +257,7 @@ class Predictor:
         rngs: list[np.random.Generator],
         max_tokens: int,
         stop: threading.Event | None,
+        healed: bool,
     ) -> Iterator[tuple[int, str]]:
         n = len(rngs)
         logits = [first] * n
@@ -254,11 +272,13 @@ class Predictor:
                     return
                 entries: list[Entry] = []
                 for i in list(alive):
-                    token = sample_token(logits[i], params, rngs[i], self._banned())
+                    banned = self._banned(healed and step == 0)
+                    token = sample_token(logits[i], params, rngs[i], banned)
                     if token == END_OF_TEXT_ID:
                         alive.remove(i)
                         continue
                     piece = decoders[i].decode(token_bytes(token))
+                    piece = piece[1:] if healed and step == 0 else piece
                     if piece:
                         yield i, piece
                     entries.append(Entry(token, base + step, i + 1, logits=True))

@@ -79,6 +79,7 @@ class PieceTable:
             self.starts_word & np.array([t.startswith(" ") for t in self.texts])
         )
         self.word_starts = np.flatnonzero(self.starts_word)
+        self.spaced = np.array([len(t) > 1 and t[0] == " " and t[1] != " " for t in self.texts])
         self.word_continuations = np.flatnonzero(self.continues_word)
 
     def _mask(self, pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:

@@ -10,6 +10,7 @@ import PySide6
 from PySide6.QtWidgets import QApplication
 
 from keyboard_app import APP_ID, APP_NAME, paths
+from keyboard_app.qt_check import ensure_xcb_libraries
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
@@ -34,6 +35,7 @@ def create_app() -> QApplication:
     check_qt_binding()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        ensure_xcb_libraries()
         app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("Keyboard App")

@@ -88,3 +88,19 @@ def test_alternatives_differ_and_repeat_with_a_seed(random_model):
         assert len(set(first)) == 3
         with pytest.raises(ModelError):
             list(predictor.continue_alternatives("x", n=50))
+
+
+def test_a_trailing_space_is_healed(bigram_model):
+    """After "your " the model continues from "your" with a word that brings its own space."""
+    path = bigram_model(
+        {" your": {" help": 9.0, "iced": 12.0}, " help": {"<eot>": 20.0}}, default={".": 5.0}
+    )
+    with Predictor.load(path) as predictor:
+        assert list(predictor.continue_text("for your ", max_tokens=5, top_k=1)) == ["help"]
+        assert list(predictor.continue_text("for your", max_tokens=1, top_k=1)) == ["iced"]
+        texts = ["", ""]
+        for index, piece in predictor.continue_alternatives(
+            "for your ", n=2, max_tokens=3, top_k=1
+        ):
+            texts[index] += piece
+        assert texts == ["help", "help"]

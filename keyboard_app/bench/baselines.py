@@ -1,0 +1,75 @@
+"""Two keyboards a user could pick instead of the model, built from the same training text:
+a word-frequency keyboard and a word trigram keyboard with backoff."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from keyboard_app.engine.words import split_typed_word
+
+WORD = re.compile(r"[^\W_](?:[^\W_]|['’-](?=[^\W_]))*")
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+class FrequencyKeyboard:
+    """The `k` most frequent training words that start with the typed prefix."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.counts: Counter[str] = Counter(w for line in lines for w in words_of(line))
+        self._sorted = sorted(self.counts)
+        self._cache: dict[tuple[str, int], list[str]] = {}
+
+    def matching(self, prefix: str, k: int) -> list[str]:
+        key = (prefix, k)
+        if key not in self._cache:
+            low = bisect.bisect_left(self._sorted, prefix)
+            high = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
+            found = self._sorted[low:high]
+            found.sort(key=lambda w: (-self.counts[w], w))
+            self._cache[key] = found[:k]
+        return self._cache[key]
+
+    def suggest(self, text: str, k: int = 3) -> list[str]:
+        return self.matching(split_typed_word(text).typed, k)
+
+
+class TrigramKeyboard:
+    """Words seen after the previous two words, then after the previous one, then by frequency
+    (backoff: each level fills the places the one above left empty), all matching the prefix."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        lines = list(lines)
+        self.unigrams = FrequencyKeyboard(lines)
+        self.bigrams: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.trigrams: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for line in lines:
+            words = ["<s>", "<s>", *words_of(line)]
+            for a, b, c in zip(words, words[1:], words[2:], strict=False):
+                self.bigrams[b][c] += 1
+                self.trigrams[(a, b)][c] += 1
+
+    def suggest(self, text: str, k: int = 3) -> list[str]:
+        typed = split_typed_word(text)
+        history = ["<s>", "<s>", *words_of(typed.boundary)]
+        found: list[str] = []
+        for counts in (
+            self.trigrams.get((history[-2], history[-1])),
+            self.bigrams.get(history[-1]),
+        ):
+            if counts:
+                ranked = sorted(
+                    (w for w in counts if w.startswith(typed.typed)), key=lambda w: (-counts[w], w)
+                )
+                found.extend(w for w in ranked if w not in found)
+            if len(found) >= k:
+                return found[:k]
+        found.extend(
+            w for w in self.unigrams.matching(typed.typed, k + len(found)) if w not in found
+        )
+        return found[:k]

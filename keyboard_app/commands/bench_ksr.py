@@ -1,0 +1,62 @@
+"""`keyboard-app bench ksr`: keystroke savings of the model against two classic keyboards."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from keyboard_app.paths import resource
+
+
+def register_bench(bench_subparsers: Any) -> None:
+    parser = bench_subparsers.add_parser("ksr", help="keystroke savings rate on a held-out text")
+    parser.add_argument("file", type=Path, help="held-out text, one document a line")
+    parser.add_argument("--model", type=Path, help="GGUF to measure (default: the built-in model)")
+    parser.add_argument("--words", type=int, default=2000, help="words to type (default 2000)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--train-text", type=Path, help="training text for the baselines")
+    source.add_argument(
+        "--corpus", type=Path, help="corpus folder; its training split builds the baselines"
+    )
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    parser.set_defaults(func=_run)
+
+
+def _training_lines(args: argparse.Namespace) -> list[str]:
+    if args.train_text:
+        return args.train_text.read_text("utf-8").splitlines()
+    from keyboard_app.training.corpus import load_split
+
+    return load_split(args.corpus or resource("corpora")).train_lines()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
+    from keyboard_app.bench.ksr import simulate
+    from keyboard_app.engine import Predictor
+
+    lines = args.file.read_text("utf-8").splitlines()
+    training = _training_lines(args)
+    frequency, trigram = FrequencyKeyboard(training), TrigramKeyboard(training)
+    with Predictor.load(args.model, n_threads=args.threads) as predictor:
+        model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], lines, args.words)
+        info = predictor.info
+    report = {
+        "model": {
+            "name": info.name,
+            "file": str(info.path),
+            "quantization": info.quantization,
+            "device": info.device,
+        },
+        "text": str(args.file),
+        "keyboards": {
+            "model": model.as_dict(),
+            "word_frequency": simulate(frequency.suggest, lines, args.words).as_dict(),
+            "word_trigram": simulate(trigram.suggest, lines, args.words).as_dict(),
+        },
+    }
+    print(json.dumps(report, indent=2))
+    return 0
