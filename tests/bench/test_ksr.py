@@ -1,0 +1,58 @@
+"""The keystroke-savings simulator and the two baseline keyboards, on hand-checked examples."""
+
+from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
+from keyboard_app.bench.ksr import simulate
+
+
+def never(_text: str) -> list[str]:
+    return []
+
+
+def test_without_suggestions_every_character_is_a_keystroke():
+    score = simulate(never, ["Hello world, again."], max_words=100)
+    assert score.keystrokes == score.characters == len("Hello world, again.")
+    assert score.as_dict()["ksr"] == 0.0
+
+
+def test_a_perfect_keyboard_costs_one_key_per_word_and_saves_the_spaces():
+    line = "the cat sat, then slept"
+    words = ["the", "cat", "sat", "then", "slept"]
+
+    def oracle(text: str) -> list[str]:
+        return [words[len(text.replace(",", "").split())]] if text.endswith((" ", "")) else []
+
+    score = simulate(oracle, [line], max_words=100)
+    # 5 words (1 key each); "the " "cat " "then " spaces come with the word; "sat" then "," and " " typed.
+    assert score.keystrokes == 5 + 2
+    assert score.characters == len(line)
+    assert score.top1 == score.top3 == score.words == 5
+
+
+def test_a_word_found_after_two_letters():
+    def keyboard(text: str) -> list[str]:
+        return ["house"] if text.endswith("ho") else ["x", "y", "z"]
+
+    score = simulate(keyboard, ["house"], max_words=10)
+    assert score.keystrokes == 3  # h, o, then the suggestion
+    assert score.top3 == 0
+
+
+def test_word_budget_stops_early():
+    score = simulate(never, ["one two three", "four five"], max_words=2)
+    assert score.words == 2
+    assert score.characters == len("one two")
+
+
+def test_frequency_keyboard_ranks_by_count():
+    keyboard = FrequencyKeyboard(["the cat and the dog", "the end", "then"])
+    assert keyboard.suggest("I saw th", k=3) == ["the", "then"]
+    assert keyboard.suggest("", k=1) == ["the"]
+
+
+def test_trigram_keyboard_backs_off():
+    keyboard = TrigramKeyboard(["a big dog barked", "a big cat", "one big cat", "dog dog dog dog"])
+    assert keyboard.suggest("a big ", k=2) == ["cat", "dog"]  # tie broken alphabetically
+    assert keyboard.suggest("one big ", k=1) == ["cat"]  # trigram
+    assert keyboard.suggest("my big ", k=1) == ["cat"]  # backs off to the bigram "big"
+    assert keyboard.suggest("unknown words ", k=1) == ["dog"]  # backs off to frequency
+    assert keyboard.suggest("a big d", k=3) == ["dog"]

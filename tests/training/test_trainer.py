@@ -1,0 +1,130 @@
+"""The trainer end to end on a tiny corpus: loss goes down, it resumes, and the export runs in
+llama.cpp with the same logits as PyTorch."""
+
+import json
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from keyboard_app.engine import Predictor  # noqa: E402
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text  # noqa: E402
+from keyboard_app.training.corpus import detokenize_brown, load_split  # noqa: E402
+from keyboard_app.training.export import export_gguf, export_quantized, load_best  # noqa: E402
+from keyboard_app.training.model import RESERVED_OUTPUT, UNSEEN_OFFSET  # noqa: E402
+from keyboard_app.training.trainer import TrainConfig, Trainer, evaluate  # noqa: E402
+from tests.models.llama_helpers import llama_logits  # noqa: E402
+
+SENTENCES = [
+    "the cat sat on the mat .",
+    "the dog sat on the log .",
+    "a cat and a dog played in the garden .",
+    "she said that the weather was fine today .",
+    "we walked to the river and back again .",
+]
+TINY = TrainConfig(
+    n_layer=2,
+    n_embd=32,
+    n_head=2,
+    n_ctx=32,
+    vocab_size=96,
+    batch_size=8,
+    learning_rate=3e-3,
+    warmup_steps=5,
+    minutes=0.06,
+    eval_every_s=1.0,
+    eval_windows=8,
+    threads=1,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "brown").mkdir()
+    (root / "nlp-corpus").mkdir()
+    for i in range(20):
+        lines = [" ".join(f"{w}/nn" for w in SENTENCES[(i + j) % 5].split()) for j in range(6)]
+        (root / "brown" / f"ca{i:02d}").write_text("\n".join(lines) + "\n\n" + "\n".join(lines))
+        (root / "nlp-corpus" / f"doc-{i}.json").write_text(
+            json.dumps([s.replace(" .", ".") for s in SENTENCES] * 3)
+        )
+    return root
+
+
+@pytest.fixture(scope="module")
+def trained(corpus, tmp_path_factory):
+    trainer = Trainer(corpus, tmp_path_factory.mktemp("work"), TINY)
+    before = evaluate(
+        trainer.model, trainer.val_windows, trainer.vocab.rare_row, trainer.vocab.n_rare
+    )
+    after = trainer.run()
+    return trainer, before, after
+
+
+def test_loss_goes_down(trained):
+    _, before, after = trained
+    assert after["val_loss"] < before["val_loss"] - 0.5
+
+
+def test_training_resumes_from_its_checkpoint(trained, corpus):
+    trainer, _, _ = trained
+    steps = trainer.state.step
+    resumed = Trainer(corpus, trainer.work_dir, replace(TINY))
+    assert resumed.state.step == steps
+    assert torch.equal(resumed.model.wte, trainer.model.wte)
+
+
+def _torch_full_log_probs(model, vocab, rows):
+    """Expand the restricted logits to all 50,257 tokens, as the export does."""
+    with torch.no_grad():
+        logits = model(torch.tensor([rows]))[0, -1].double().numpy()
+    rare = logits[-1] - math.log(vocab.n_rare)
+    full = np.full(50257, rare + UNSEEN_OFFSET * RESERVED_OUTPUT)
+    full[vocab.seen] = rare
+    full[vocab.frequent] = logits[:-1]
+    return full - np.logaddexp.reduce(full)
+
+
+def test_export_matches_pytorch_in_llama_cpp(trained, tmp_path):
+    trainer, _, _ = trained
+    model, vocab, _ = load_best(trainer.best_path)
+    path = export_gguf(model, vocab, tmp_path / "tiny-f32.gguf")
+    ids = [END_OF_TEXT_ID, *encode_user_text("the cat sat on the")]
+    expected = _torch_full_log_probs(model, vocab, vocab.to_rows(np.array(ids)).tolist())
+    got = llama_logits(path, ids)[-1]  # llama.cpp, with an f32 cache: this checks the weights
+    got -= np.logaddexp.reduce(got)
+    assert np.max(np.abs(got[vocab.frequent] - expected[vocab.frequent])) < 1e-3
+    unseen = np.setdiff1d(np.arange(50257), vocab.seen)
+    assert np.exp(got[unseen]).sum() < 1e-4  # never-seen tokens: negligible probability
+
+
+def test_quantized_export_loads_and_predicts(trained, tmp_path):
+    trainer, _, _ = trained
+    model, vocab, _ = load_best(trainer.best_path)
+    path = export_quantized(model, vocab, tmp_path / "tiny-q8_0.gguf")
+    with Predictor.load(path) as predictor:
+        assert predictor.info.quantization == "Q8_0"
+        assert predictor.suggest("the cat sat on the ", k=3)
+
+
+def test_brown_tags_are_stripped_and_spacing_fixed():
+    line = "``/`` The/at jury/nn said/vbd ,/, ``/`` it's/pps+bez fine/jj ''/'' ./."
+    assert detokenize_brown(line) == '"The jury said, "it\'s fine".'
+
+
+def test_split_is_by_document_fixed_and_drops_offensive_sentences(corpus, tmp_path):
+    (corpus / "nlp-corpus" / "doc-rude.json").write_text(
+        json.dumps(["what the fuck is this", "a kind word"])
+    )
+    first, again = load_split(corpus), load_split(corpus)
+    assert [d.doc_id for d in first.heldout] == [d.doc_id for d in again.heldout]
+    train_ids = {d.doc_id for d in first.train}
+    assert train_ids.isdisjoint(d.doc_id for d in first.heldout)
+    assert 1 <= len([d for d in first.heldout if d.doc_id.startswith("brown")]) <= 2
+    lines = first.train_lines() + first.heldout_lines()
+    assert "a kind word" in lines and not any("fuck" in line for line in lines)
+    (corpus / "nlp-corpus" / "doc-rude.json").unlink()
