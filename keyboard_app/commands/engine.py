@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from keyboard_app.engine import ModelError, Predictor
+from keyboard_app.engine import ModelError
+
+if TYPE_CHECKING:
+    from keyboard_app.engine import Predictor
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +45,8 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_predictor(args: argparse.Namespace) -> Predictor:
+    from keyboard_app.engine import Predictor
+
     return Predictor.load(args.model, n_threads=args.threads, filter_offensive=not args.no_filter)
 
 
