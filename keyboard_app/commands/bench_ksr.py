@@ -27,7 +27,8 @@ def register_bench(bench_subparsers: Any) -> None:
 
 def _training_lines(args: argparse.Namespace) -> list[str]:
     if args.train_text:
-        return args.train_text.read_text("utf-8").splitlines()
+        lines: list[str] = Path(args.train_text).read_text("utf-8").splitlines()
+        return lines
     from keyboard_app.training.corpus import load_split
 
     return load_split(args.corpus or resource("corpora")).train_lines()

@@ -45,7 +45,7 @@ def full_vocabulary_embedding(model: Gpt2, vocab: RestrictedVocab) -> np.ndarray
     unseen[vocab.seen] = False
     unseen[vocab.frequent] = False
     table[unseen, -1] = UNSEEN_OFFSET
-    return table
+    return np.asarray(table, dtype=np.float32)
 
 
 def gguf_arrays(model: Gpt2, vocab: RestrictedVocab) -> dict[str, np.ndarray]:
@@ -58,8 +58,8 @@ def gguf_arrays(model: Gpt2, vocab: RestrictedVocab) -> dict[str, np.ndarray]:
         "output_norm.weight": norm_weight,
         "output_norm.bias": norm_bias,
     }
-    for i, block in enumerate(model.blocks):
-        parts = {
+    for i, block in enumerate(model.layers()):
+        parts: dict[str, torch.nn.Linear | torch.nn.LayerNorm] = {
             "attn_norm": block.ln_1,
             "attn_qkv": block.attn_qkv,
             "attn_output": block.attn_out,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import cast
 
 import torch
 from torch import nn
@@ -64,16 +65,22 @@ class Block(nn.Module):
         y = F.scaled_dot_product_attention(
             q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0
         )
-        return self.attn_out(y.transpose(1, 2).reshape(batch, length, width))
+        out: torch.Tensor = self.attn_out(y.transpose(1, 2).reshape(batch, length, width))
+        return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.drop(self.attention(self.ln_1(x)))
         mlp = self.ffn_down(F.gelu(self.ffn_up(self.ln_2(x)), approximate="tanh"))
-        return x + self.drop(mlp)
+        out: torch.Tensor = x + self.drop(mlp)
+        return out
 
 
 class Gpt2(nn.Module):
     """GPT-2 over `config.n_vocab` rows; inputs and targets are restricted-vocabulary indices."""
+
+    reserved_mask: torch.Tensor
+    reserved_column: torch.Tensor
+    rare_correction: torch.Tensor
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
@@ -99,11 +106,14 @@ class Gpt2(nn.Module):
         residual_std = 0.02 / math.sqrt(2 * self.config.n_layer)
         nn.init.normal_(self.wte, std=0.02)
         nn.init.normal_(self.wpe, std=0.01)
-        for block in self.blocks:
+        for block in self.layers():
             for linear in (block.attn_qkv, block.attn_out, block.ffn_up, block.ffn_down):
                 std = residual_std if linear in (block.attn_out, block.ffn_down) else 0.02
                 nn.init.normal_(linear.weight, std=std)
                 nn.init.zeros_(linear.bias)
+
+    def layers(self) -> list[Block]:
+        return [cast(Block, block) for block in self.blocks]
 
     def token_embedding(self) -> torch.Tensor:
         """The embedding with the reserved dimension fixed (zero, or RARE_OFFSET for RARE)."""

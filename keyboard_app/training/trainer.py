@@ -184,7 +184,7 @@ class Trainer:
                 group["lr"] = lr
             loss = self.model.loss(torch.from_numpy(self.sampler.next()))
             self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
             self.optimizer.step()
             self.state.step += 1
@@ -195,7 +195,7 @@ class Trainer:
                 log.info(
                     "step %d loss %.4f lr %.2e %.0f tokens/s, %.1f min left",
                     self.state.step,
-                    float(loss),
+                    float(loss.detach()),
                     lr,
                     tokens_per_step / step_s,
                     (budget - self.state.elapsed_s) / 60,
