@@ -53,22 +53,28 @@ class TrigramKeyboard:
             for a, b, c in zip(words, words[1:], words[2:], strict=False):
                 self.bigrams[b][c] += 1
                 self.trigrams[(a, b)][c] += 1
+        self._ranked: dict[tuple[str, ...], list[str]] = {}
+
+    def _ranked_after(self, history: tuple[str, ...]) -> list[str]:
+        """The words seen after `history` (two words or one), most frequent first; sorted once."""
+        if history not in self._ranked:
+            counts = (
+                self.trigrams.get(history) if len(history) == 2 else self.bigrams.get(history[0])
+            )
+            counts = counts or Counter()
+            self._ranked[history] = sorted(counts, key=lambda w: (-counts[w], w))
+        return self._ranked[history]
 
     def suggest(self, text: str, k: int = 3) -> list[str]:
         typed = split_typed_word(text)
         history = ["<s>", "<s>", *words_of(typed.boundary)]
         found: list[str] = []
-        for counts in (
-            self.trigrams.get((history[-2], history[-1])),
-            self.bigrams.get(history[-1]),
-        ):
-            if counts:
-                ranked = sorted(
-                    (w for w in counts if w.startswith(typed.typed)), key=lambda w: (-counts[w], w)
-                )
-                found.extend(w for w in ranked if w not in found)
-            if len(found) >= k:
-                return found[:k]
+        for context in ((history[-2], history[-1]), (history[-1],)):
+            for word in self._ranked_after(context):
+                if word.startswith(typed.typed) and word not in found:
+                    found.append(word)
+                    if len(found) == k:
+                        return found
         found.extend(
             w for w in self.unigrams.matching(typed.typed, k + len(found)) if w not in found
         )
