@@ -97,7 +97,11 @@ def test_export_matches_pytorch_in_llama_cpp(trained, tmp_path):
     expected = _torch_full_log_probs(model, vocab, vocab.to_rows(np.array(ids)).tolist())
     got = llama_logits(path, ids)[-1]  # llama.cpp, with an f32 cache: this checks the weights
     got -= np.logaddexp.reduce(got)
-    assert np.max(np.abs(got[vocab.frequent] - expected[vocab.frequent])) < 1e-3
+    # Probabilities within 1e-3; log-probabilities within 5e-3, since llama.cpp's GELU goes through an
+    # f16 lookup table (about 1e-3 of each activation).
+    frequent = vocab.frequent
+    assert np.max(np.abs(np.exp(got[frequent]) - np.exp(expected[frequent]))) < 1e-3
+    assert np.max(np.abs(got[frequent] - expected[frequent])) < 5e-3
     unseen = np.setdiff1d(np.arange(50257), vocab.seen)
     assert np.exp(got[unseen]).sum() < 1e-4  # never-seen tokens: negligible probability
 
