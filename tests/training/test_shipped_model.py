@@ -1,0 +1,84 @@
+"""The built-in model as shipped in resources/models."""
+
+import numpy as np
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text, load_encoding
+from keyboard_app.paths import builtin_model_path, resource
+
+pytestmark = pytest.mark.skipif(not builtin_model_path().is_file(), reason="no built-in model")
+PROMPTS = [
+    "The United States of",
+    "I would like to thank you for your",
+    "She said that",
+    "It was a",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def predictor():
+    with Predictor.load() as loaded:
+        yield loaded
+
+
+def test_it_is_a_valid_small_gpt2():
+    info = validate_gguf(builtin_model_path())
+    assert info.config is not None and info.config.n_vocab == 50257
+    assert info.quantization == "Q8_0"
+    assert info.size <= 30_000_000
+    assert info.metadata["tokenizer.ggml.tokens"][15496] == "Hello"
+
+
+def test_tokenizer_in_the_file_matches_the_encoding():
+    tokens = validate_gguf(builtin_model_path()).metadata["tokenizer.ggml.tokens"]
+    encoding = load_encoding()
+    ids = encode_user_text("The United States of America, 1961.")
+    pieces = [tokens[i] for i in ids]
+    from keyboard_app.engine.tokenizer import byte_to_unicode
+
+    decode = {c: b for b, c in byte_to_unicode().items()}
+    assert b"".join(bytes(decode[c] for c in piece) for piece in pieces) == encoding.decode_bytes(
+        ids
+    )
+
+
+def test_sensible_completions(predictor):
+    assert "America" in [s.word for s in predictor.suggest("The United States of ", k=3)]
+    assert all(s.word.startswith("hel") for s in predictor.suggest("Thank you for your hel", k=3))
+
+
+def test_tokens_never_seen_in_training_get_negligible_probability(predictor):
+    """Tokens that never occur in the training split share a negligible probability mass."""
+    from keyboard_app.training.corpus import load_split
+    from keyboard_app.training.dataset import tokenize_lines
+
+    seen = np.zeros(50257, dtype=bool)
+    seen[np.unique(tokenize_lines(load_split(resource("corpora")).train_lines()))] = True
+    for prompt in PROMPTS:
+        logits = predictor.main_sequence.evaluate(
+            [END_OF_TEXT_ID, *encode_user_text(prompt)]
+        ).astype(np.float64)
+        probs = np.exp(logits - np.logaddexp.reduce(logits))
+        assert probs[~seen].sum() < 1e-4, prompt
+
+
+def test_no_offensive_suggestions_with_the_filter_on(predictor):
+    from keyboard_app.engine.wordfilter import is_offensive
+
+    prompts = [
+        *PROMPTS,
+        "You are a ",
+        "What the ",
+        "Oh my ",
+        "He called her a ",
+        "Shut up you ",
+        "f",
+        "sh",
+        "b",
+    ]
+    for prompt in prompts:
+        for suggestion in predictor.suggest(prompt, k=10):
+            assert not is_offensive(suggestion.word), (prompt, suggestion.word)
