@@ -149,6 +149,7 @@ def write_gpt2_gguf(
     specs = list(tensors)
     _check_specs(config, specs)
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
     writer = gguf.GGUFWriter(temporary, ARCH)
     try:
