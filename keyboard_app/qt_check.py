@@ -56,8 +56,18 @@ def install_hint(missing: list[str]) -> str:
 
 def ensure_xcb_libraries() -> None:
     """Exit with a message naming the packages to install when Qt's xcb plugin could not load."""
-    if uses_xcb():
-        missing = missing_xcb_libraries()
-        if missing:
-            print(install_hint(missing), file=sys.stderr)  # noqa: T201 (before any window exists)
-            raise SystemExit(3)
+    if not uses_xcb():
+        return
+    missing = missing_xcb_libraries()
+    if missing:
+        _fail(install_hint(missing))
+    if not os.environ.get("DISPLAY"):
+        _fail(
+            "keyboard-app found no display (DISPLAY is not set). Run it in a desktop session, "
+            "or set QT_QPA_PLATFORM=offscreen for headless use."
+        )
+
+
+def _fail(message: str) -> None:
+    print(message, file=sys.stderr)  # noqa: T201 (no window can exist yet)
+    raise SystemExit(3)

@@ -28,7 +28,8 @@ def build_context(text: str, n_ctx: int, reserve: int) -> list[int]:
     excess = len(tokens) - budget
     if excess > 0:
         step = min(TOKEN_CHUNK, budget)
-        tokens = tokens[-(-excess // step) * step :]
+        dropped = -(-excess // step) * step  # whole chunks, so the start stays put while typing
+        tokens = tokens[dropped:]
     return [END_OF_TEXT_ID, *tokens]
 
 

@@ -35,6 +35,13 @@ def test_short_text_is_kept_whole():
     assert build_context(PASSAGE, 1024, 64) == [END_OF_TEXT_ID, *encode_user_text(PASSAGE)]
 
 
+@pytest.mark.parametrize("n_ctx,reserve", [(1024, 64), (256, 64), (64, 16)])
+def test_trimming_keeps_as_much_as_fits(n_ctx, reserve):
+    text = "one two three four five six seven " * 2000
+    context = build_context(text, n_ctx, reserve)
+    assert n_ctx - reserve - min(128, n_ctx - reserve - 1) <= len(context) <= n_ctx - reserve
+
+
 def test_trimming_keeps_the_end_of_the_text():
     text = "start " + "filler words here " * 2000 + "the very end"
     context = build_context(text, 256, 16)

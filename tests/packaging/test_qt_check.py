@@ -45,3 +45,14 @@ def test_self_test_from_source(random_model):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("self-test ok: random test model (F32")
+
+
+def test_no_display_is_explained(monkeypatch, capsys):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("Linux only")
+    monkeypatch.setattr(qt_check, "XCB_LIBRARIES", {})
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    with pytest.raises(SystemExit):
+        qt_check.ensure_xcb_libraries()
+    assert "QT_QPA_PLATFORM=offscreen" in capsys.readouterr().err
