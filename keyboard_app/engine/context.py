@@ -27,17 +27,19 @@ def build_context(text: str, n_ctx: int, reserve: int) -> list[int]:
     tokens = encode_user_text(_tail(text, budget * CHARS_PER_TOKEN_BOUND))
     excess = len(tokens) - budget
     if excess > 0:
-        step = min(TOKEN_CHUNK, budget)
+        step = max(1, min(TOKEN_CHUNK, budget // 2))
         dropped = -(-excess // step) * step  # whole chunks, so the start stays put while typing
         tokens = tokens[dropped:]
     return [END_OF_TEXT_ID, *tokens]
 
 
 def _tail(text: str, limit: int) -> str:
-    """The end of `text`, starting at a chunk-aligned offset just after whitespace when possible."""
+    """The end of `text`, at most `limit` characters, starting at a chunk-aligned offset (so it stays
+    put while the user types) and just after a space when there is one nearby."""
     if len(text) <= limit:
         return text
-    start = (len(text) - limit) // CHAR_CHUNK * CHAR_CHUNK + CHAR_CHUNK
+    chunk = min(CHAR_CHUNK, limit // 2)
+    start = -(-(len(text) - limit) // chunk) * chunk
     space = text.find(" ", start, start + 64)
     return text[space + 1 if space >= 0 else start :]
 

@@ -36,10 +36,12 @@ def test_short_text_is_kept_whole():
 
 
 @pytest.mark.parametrize("n_ctx,reserve", [(1024, 64), (256, 64), (64, 16)])
-def test_trimming_keeps_as_much_as_fits(n_ctx, reserve):
-    text = "one two three four five six seven " * 2000
+@pytest.mark.parametrize("repeat", [30, 45, 60, 2000])
+def test_trimming_keeps_as_much_as_fits(n_ctx, reserve, repeat):
+    text = "one two three four five six seven " * repeat
     context = build_context(text, n_ctx, reserve)
-    assert n_ctx - reserve - min(128, n_ctx - reserve - 1) <= len(context) <= n_ctx - reserve
+    full = len(encode_user_text(text)) + 1
+    assert min(full, (n_ctx - reserve) // 2) <= len(context) <= n_ctx - reserve
 
 
 def test_trimming_keeps_the_end_of_the_text():
