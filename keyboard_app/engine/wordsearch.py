@@ -74,7 +74,8 @@ class WordSearch:
                 frontier = self._step(frontier, typed, found, filter_offensive)
         finally:
             self._release()
-        ranked = sorted(found.items(), key=lambda item: -item[1])
+        # What the user has already typed goes last: offering it back saves at most a space.
+        ranked = sorted(found.items(), key=lambda item: (item[0] == typed.typed, -item[1]))
         return [WordScore(word, probability) for word, probability in ranked[:k]]
 
     def _first_candidates(
