@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from keyboard_app.engine import ModelError
@@ -55,33 +56,42 @@ def _fail(error: ModelError) -> int:
     return 2
 
 
-def _suggest(args: argparse.Namespace) -> int:
+def _ask(
+    args: argparse.Namespace,
+    query: Callable[[Predictor], list[Any]],
+    key: str,
+    line: Callable[[Any], str],
+) -> int:
+    """Run `query` on the chosen model; print JSON (`key` and probability per result) or lines."""
     try:
         with load_predictor(args) as predictor:
-            found = predictor.suggest(args.text, k=args.k)
+            found = query(predictor)
     except ModelError as error:
         return _fail(error)
     if args.json:
-        print(json.dumps([{"word": s.word, "probability": s.probability} for s in found]))
+        print(json.dumps([{key: getattr(r, key), "probability": r.probability} for r in found]))
     else:
-        for s in found:
-            print(f"{s.word}\t{s.probability:.4g}")
+        for result in found:
+            print(line(result))
     return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    return _ask(
+        args,
+        lambda p: p.suggest(args.text, k=args.k),
+        "word",
+        lambda s: f"{s.word}\t{s.probability:.4g}",
+    )
 
 
 def _explore(args: argparse.Namespace) -> int:
-    try:
-        with load_predictor(args) as predictor:
-            found = predictor.explore(args.text, k=args.k)
-    except ModelError as error:
-        return _fail(error)
-    if args.json:
-        print(json.dumps([{"token": c.token, "probability": c.probability} for c in found]))
-    else:
-        for c in found:
-            bar = "#" * round(c.probability * 40)
-            print(f"{c.token!r:>20} {c.probability:7.2%} {bar}")
-    return 0
+    return _ask(
+        args,
+        lambda p: p.explore(args.text, k=args.k),
+        "token",
+        lambda c: f"{c.token!r:>20} {c.probability:7.2%} {'#' * round(c.probability * 40)}",
+    )
 
 
 def _continue(args: argparse.Namespace) -> int:
