@@ -79,7 +79,7 @@ def _ask(
 def _suggest(args: argparse.Namespace) -> int:
     return _ask(
         args,
-        lambda p: p.suggest(args.text, k=args.k),
+        lambda p: p.suggest(args.text, k=args.k, exact=True),
         "word",
         lambda s: f"{s.word}\t{s.probability:.4g}",
     )

@@ -49,9 +49,11 @@ def _init_llama() -> None:
 
 
 def default_threads() -> int:
-    """Half the logical CPUs (about the physical cores), at most 8: single-token decoding is memory
-    bound, and the GUI thread and the rest of the desktop need a core too."""
-    return max(1, min(8, (os.cpu_count() or 2) // 2))
+    """Every CPU on small machines (up to 4: decoding a batch of candidates is compute bound and
+    nearly halves on a second core, while the GUI thread waits), else half the logical CPUs (about
+    the physical cores: single-token decoding is memory bound), at most 8."""
+    cpus = os.cpu_count() or 2
+    return max(1, min(8, cpus if cpus <= 4 else cpus // 2))
 
 
 def gpu_offload_supported() -> bool:

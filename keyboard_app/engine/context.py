@@ -7,6 +7,8 @@ start of the window stays put while the user types, and the cache keeps being re
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -59,6 +61,7 @@ class MainSequence:
         self.backend = backend
         self.tokens: list[int] = []
         self.tokens_evaluated = 0
+        self._watchers: list[Callable[[], None]] = []
         self._last_logits: npt.NDArray[np.float32] | None = None
 
     def evaluate(self, tokens: list[int]) -> npt.NDArray[np.float32]:
@@ -86,7 +89,14 @@ class MainSequence:
         """Forget everything (the next request is evaluated from scratch)."""
         self._truncate(0)
 
+    def watch(self, before_change: Callable[[], None]) -> None:
+        """Call `before_change` before the sequence's cells change (sequences that copied them, for
+        candidate words, give theirs back then: the cache holds only as many cells as the context)."""
+        self._watchers.append(before_change)
+
     def _truncate(self, keep: int) -> None:
+        for before_change in self._watchers:
+            before_change()
         self.backend.forget(MAIN_SEQ, keep)
         del self.tokens[keep:]
         self._last_logits = None

@@ -19,7 +19,7 @@ from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.sampling import SamplingParams, log_softmax, sample_token
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
 from keyboard_app.engine.words import PieceTable, split_typed_word
-from keyboard_app.engine.wordsearch import BEAM_WIDTH, WordSearch
+from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
 from keyboard_app.paths import builtin_model_path
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class Predictor:
         self.filter_offensive = filter_offensive
         self._table = _piece_table()
         self._main = MainSequence(backend)
-        self._words = WordSearch(backend, self._table)
+        self._words = WordSearch(self._main, self._table)
         self._reserve = min(SUGGEST_RESERVE, backend.n_ctx // 4)
 
     @classmethod
@@ -106,7 +106,7 @@ class Predictor:
             model_path,
             n_threads=n_threads,
             n_gpu_layers=n_gpu_layers,
-            n_seq=1 + max(MAX_ALTERNATIVES, 2 * BEAM_WIDTH),
+            n_seq=1 + max(MAX_ALTERNATIVES, SEQUENCES),
         )
         config = checked.config
         assert config is not None
@@ -148,14 +148,18 @@ class Predictor:
     def main_sequence(self) -> MainSequence:
         return self._main
 
-    def suggest(self, text: str, k: int = 3) -> list[Suggestion]:
-        """The `k` likeliest whole words completing the word being typed, or the next word."""
+    def suggest(self, text: str, k: int = 3, exact: bool = False) -> list[Suggestion]:
+        """The `k` likeliest whole words completing the word being typed, or the next word.
+
+        Made for a call per keystroke: each decodes a few candidate pieces at most and estimates the
+        rest, and the next call on the same word goes on from there (asking twice refines). `exact`
+        decodes all that the ranking depends on (slower; for one-off queries)."""
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
             return []  # no word is that long: nothing sensible to complete
         context = build_context(typed.boundary, self._backend.n_ctx, self._reserve)
         logits = self._main.evaluate(context)
-        found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive)
+        found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive, exact)
         return [Suggestion(w.word, w.probability) for w in found[:k]]
 
     def explore(self, text: str, k: int = 10) -> list[TokenChoice]:
@@ -263,6 +267,7 @@ class Predictor:
         logits = [first] * n
         decoders = [codecs.getincrementaldecoder("utf-8")(errors="replace") for _ in range(n)]
         alive = list(range(n))
+        self._words.release()
         for seq in range(1, n + 1):
             self._backend.forget(seq)
             self._backend.share(MAIN_SEQ, seq)

@@ -1,38 +1,59 @@
-"""Whole-word suggestions: a small beam search over pieces, batched on candidate sequences.
+"""Whole-word suggestions: a best-first search over pieces, batched on candidate sequences.
 
 The first piece is constrained to the typed letters (token healing); each candidate is extended until
 the model's next piece starts a new word. A word's probability is the product of its pieces'
 probabilities times the probability that the word ends there (the next piece does not continue it),
-so "help" is not confused with "helpful". All candidates of one step are decoded in one batch, each
-on its own sequence that shares the context's cells.
+so "help" is not confused with "helpful".
+
+A candidate's probability so far bounds every word that starts with it, so the search decodes
+candidates best bound first and stops as soon as no bound left can beat the k-th word found: most
+keystrokes decode a handful of pieces at most. Candidates that must be decoded together go in one
+batch, each on its own sequence that shares the context's cells. Within a word the context does not
+change (token healing stops it at the word boundary), so what was decoded for one keystroke (the
+pieces' distributions and their cells) is reused by the next.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from keyboard_app.engine.backend import Entry, LlamaBackend
-from keyboard_app.engine.context import MAIN_SEQ
+from keyboard_app.engine.backend import Entry
+from keyboard_app.engine.context import MAIN_SEQ, MainSequence
 from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.engine.words import PieceTable, TypedWord, is_word
 
-BEAM_WIDTH = 6
-MAX_STEPS = 3
-BRANCHING = 3
-MEMO_LIMIT = 256
+MAX_PIECES = 3  # pieces per word: longer words are rare and are typed on by then
+FIRST_CANDIDATES = 12  # first pieces considered per keystroke
+BRANCHING = 3  # continuations considered per candidate
+SEQUENCES = 12  # candidate sequences kept in the cache (sequence ids 1..SEQUENCES)
+MEMO_LIMIT = 256  # decoded candidates remembered for one context
+# Candidates decoded per keystroke: the next word's three best are worth a batch; completions add
+# one a keystroke (the memo keeps what earlier keystrokes of the word decoded).
+NEXT_WORD_BUDGET = 3
+COMPLETION_BUDGET = 1
+UNLIMITED = 1 << 30
+DEFAULT_END = 0.5
+TYPED_WORD_SHARE = 0.02  # words less likely than this share of the typed word come after it  # a word's chance of ending after a piece never decoded yet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Candidate:
-    pieces: tuple[int, ...]
-    spelled: str  # the candidate's text so far, lead space removed
-    remaining: str  # typed letters not yet covered by the pieces
-    logp: float
+    cost: float  # -log-probability of the pieces so far: the heap's order
+    pieces: tuple[int, ...] = field(compare=False)
+    spelled: str = field(compare=False)  # the candidate's text so far, lead space removed
+    remaining: str = field(compare=False)  # typed letters not yet covered by the pieces
+
+    @property
+    def probability(self) -> float:
+        return math.exp(-self.cost)
 
 
 @dataclass(frozen=True)
@@ -44,13 +65,17 @@ class WordScore:
 class WordSearch:
     """Finds the likeliest whole words after one evaluated context."""
 
-    def __init__(self, backend: LlamaBackend, table: PieceTable) -> None:
-        self.backend = backend
+    def __init__(self, main: MainSequence, table: PieceTable) -> None:
+        self.main = main
+        self.backend = main.backend
         self.table = table
+        self._context: tuple[int, ...] = ()
         self._memo: dict[tuple[int, ...], npt.NDArray[np.float32]] = {}
-        self._memo_context: tuple[int, ...] = ()
         self._ends: dict[tuple[int, ...], float] = {}  # chance that the word ends after the pieces
-        self._live: dict[tuple[int, ...], int] = {}  # candidates whose cells are in the cache
+        self._live: OrderedDict[tuple[int, ...], int] = OrderedDict()  # cells in the cache, LRU
+        self._free = list(range(1, SEQUENCES + 1))
+        main.watch(self.release)
+        self._token_ends: dict[int, float] = {}  # last measured end chance per last piece
 
     def search(
         self,
@@ -59,30 +84,49 @@ class WordSearch:
         typed: TypedWord,
         k: int,
         filter_offensive: bool,
+        exact: bool = False,
     ) -> list[WordScore]:
-        """The `k` likeliest words completing `typed` after `context` (whose logits are given)."""
-        if tuple(context) != self._memo_context or len(self._memo) > MEMO_LIMIT:
-            self._memo, self._ends, self._memo_context = {}, {}, tuple(context)
+        """The `k` likeliest words completing `typed` after `context` (whose logits are given).
+
+        Each call decodes a few candidates at most (one keystroke's worth); what it could not
+        decode yet is estimated, and a later call on the same context goes on from there. With
+        `exact`, it decodes everything the ranking depends on."""
+        self._sync(context)
         found: dict[str, float] = {}
-        frontier = self._first_candidates(log_softmax(logits), typed)
-        try:
-            for step in range(MAX_STEPS):
-                frontier = self._prune(frontier, found, k)
-                if not frontier:
-                    break
-                self._expand(context, frontier, step)
-                frontier = self._step(frontier, typed, found, filter_offensive)
-        finally:
-            self._release()
-        # What the user has already typed goes last: offering it back saves at most a space.
-        ranked = sorted(found.items(), key=lambda item: (item[0] == typed.typed, -item[1]))
+        heap = self._first_candidates(log_softmax(logits), typed)
+        heapq.heapify(heap)
+        budget = NEXT_WORD_BUDGET if not typed.typed else COMPLETION_BUDGET
+        budget = UNLIMITED if exact else budget
+        while batch := self._next_batch(heap, found, typed, k, budget):
+            todo = [c for c in batch if c.pieces not in self._memo]
+            budget -= len(todo)
+            self._decode(context, todo)
+            for candidate in batch:
+                self._visit(candidate, heap, typed, found, filter_offensive)
+        self._estimate_rest(heap, typed, found, k, filter_offensive)
+        ranked = sorted(found.items(), key=_ranking(typed.typed, found.get(typed.typed)))
         return [WordScore(word, probability) for word, probability in ranked[:k]]
+
+    def release(self) -> None:
+        """Drop the candidates' cells (the main sequence is about to change, or another user of
+        the sequences is about to run)."""
+        for seq in self._live.values():
+            self.backend.forget(seq)
+        self._live.clear()
+        self._free = list(range(1, SEQUENCES + 1))
+
+    def _sync(self, context: list[int]) -> None:
+        """Start afresh for a new context (the main sequence has released the cells already)."""
+        if tuple(context) != self._context or len(self._memo) > MEMO_LIMIT:
+            self._context, self._memo, self._ends = tuple(context), {}, {}
+            self.release()
 
     def _first_candidates(
         self, logp: npt.NDArray[np.floating], typed: TypedWord
     ) -> list[Candidate]:
         ids = self.table.first_pieces(typed.prefix)
-        return self._extend(Candidate((), "", typed.prefix, 0.0), ids, logp, BEAM_WIDTH * 2)
+        root = Candidate(0.0, (), "", typed.prefix)
+        return self._extend(root, ids, logp, FIRST_CANDIDATES)
 
     def _extend(
         self,
@@ -93,42 +137,82 @@ class WordSearch:
     ) -> list[Candidate]:
         if ids.size == 0:
             return []
-        best = _top(ids, logp, limit)
-        children = []
         remaining = parent.remaining.lstrip(" ")
-        for token in best:
+        children = []
+        for token in _top(ids, logp, limit):
             text = self.table.texts[token]
             text = text if parent.pieces else text.lstrip(" ")
             children.append(
                 Candidate(
+                    parent.cost - float(logp[token]),
                     (*parent.pieces, int(token)),
                     parent.spelled + text,
                     remaining[len(text) :] if len(text) < len(remaining) else "",
-                    parent.logp + float(logp[token]),
                 )
             )
         return children
 
-    @staticmethod
-    def _prune(frontier: list[Candidate], found: dict[str, float], k: int) -> list[Candidate]:
-        """Keep the best candidates that could still beat the k-th word found so far."""
-        floor = sorted(found.values(), reverse=True)[k - 1] if len(found) >= k else 0.0
-        alive = [c for c in frontier if math.exp(c.logp) > floor]
-        return sorted(alive, key=lambda c: -c.logp)[:BEAM_WIDTH]
+    def _next_batch(
+        self, heap: list[Candidate], found: dict[str, float], typed: TypedWord, k: int, budget: int
+    ) -> list[Candidate]:
+        """The candidates to decode next: the best one if it is decoded already (free), else as
+        many of the best as there are places still open among the k, within the budget."""
+        if not heap or heap[0].probability <= _kth(found, k, typed.typed):
+            return []
+        if heap[0].pieces in self._memo:
+            return [heapq.heappop(heap)]
+        certain = sum(p >= heap[0].probability for w, p in found.items() if w != typed.typed)
+        places = min(k - certain, budget, SEQUENCES // 2)
+        batch: list[Candidate] = []
+        while heap and len(batch) < places and heap[0].pieces not in self._memo:
+            if heap[0].probability <= _kth(found, k, typed.typed):
+                break
+            batch.append(heapq.heappop(heap))
+        return batch
 
-    def _expand(self, context: list[int], frontier: list[Candidate], step: int) -> None:
-        """Decode every candidate not seen yet, in one batch, one sequence per candidate.
+    def _estimate_rest(
+        self,
+        heap: list[Candidate],
+        typed: TypedWord,
+        found: dict[str, float],
+        k: int,
+        filter_offensive: bool,
+    ) -> None:
+        """Out of budget: candidates that spell a whole word still count, their chance of ending
+        there estimated from what the same last piece did elsewhere (the next keystroke decodes them)."""
+        while heap and heap[0].probability > _kth(found, k, typed.typed):
+            candidate = heapq.heappop(heap)
+            if not candidate.remaining:
+                ends = self._token_ends.get(candidate.pieces[-1], DEFAULT_END)
+                self._record(candidate, typed, found, filter_offensive, ends)
 
-        Sequences come in two banks used in turn, so a candidate's parent is still in the cache: the
-        child copies the parent's cells (free in a unified cache) and decodes one token, not its path.
-        """
-        todo = [c.pieces for c in frontier if c.pieces not in self._memo]
+    def _visit(
+        self,
+        candidate: Candidate,
+        heap: list[Candidate],
+        typed: TypedWord,
+        found: dict[str, float],
+        filter_offensive: bool,
+    ) -> None:
+        """Count the candidate as a word if it spells all that was typed, and queue its continuations."""
+        if not candidate.remaining:
+            self._record(candidate, typed, found, filter_offensive)
+        if len(candidate.pieces) < MAX_PIECES:
+            ids = self.table.next_pieces(candidate.remaining)
+            logp = self._memo[candidate.pieces]
+            for child in self._extend(candidate, ids, logp, BRANCHING):
+                heapq.heappush(heap, child)
+
+    def _decode(self, context: list[int], todo: list[Candidate]) -> None:
+        """Decode the candidates in one batch, one sequence each. A candidate whose parent's cells
+        are in the cache copies them (free in a unified cache) and decodes one token, not its path."""
         if not todo:
             return
-        bank = [1 + (step % 2) * BEAM_WIDTH + i for i in range(BEAM_WIDTH)]
         entries: list[Entry] = []
-        for seq, pieces in zip(bank, todo, strict=False):
-            self.backend.forget(seq)
+        keep = {c.pieces[:-1] for c in todo}
+        for candidate in todo:
+            pieces = candidate.pieces
+            seq = self._allocate(keep)
             start = self._attach(seq, pieces)
             for pos in range(start, len(pieces)):
                 last = pos == len(pieces) - 1
@@ -136,48 +220,39 @@ class WordSearch:
             self._live[pieces] = seq
         self.backend.decode(entries)
         rows = [i for i, entry in enumerate(entries) if entry.logits]
-        for pieces, row in zip(todo, rows, strict=True):
+        for candidate, row in zip(todo, rows, strict=True):
             logp = log_softmax(self.backend.logits(row))
-            self._ends[pieces] = 1.0 - float(np.exp(logp[self.table.word_continuations]).sum())
-            self._memo[pieces] = logp.astype(np.float32)
+            ends = 1.0 - float(np.exp(logp[self.table.word_continuations]).sum())
+            self._ends[candidate.pieces] = ends
+            self._token_ends[candidate.pieces[-1]] = ends
+            self._memo[candidate.pieces] = logp.astype(np.float32)
+
+    def _allocate(self, keep: set[tuple[int, ...]]) -> int:
+        """A free sequence; when none is left, the least recently used one not in `keep`."""
+        if self._free:
+            return self._free.pop()
+        victim = next(pieces for pieces in self._live if pieces not in keep)
+        seq = self._live.pop(victim)
+        self.backend.forget(seq)
+        return seq
 
     def _attach(self, seq: int, pieces: tuple[int, ...]) -> int:
         """Give `seq` the context and as much of `pieces` as is cached; return what is left to decode."""
         parent = self._live.get(pieces[:-1])
-        if parent is not None and parent != seq:
+        if parent is not None:
+            self._live.move_to_end(pieces[:-1])
             self.backend.share(parent, seq)
             return len(pieces) - 1
         self.backend.share(MAIN_SEQ, seq)
         return 0
 
-    def _release(self) -> None:
-        for seq in range(1, 1 + 2 * BEAM_WIDTH):
-            self.backend.forget(seq)
-        self._live.clear()
-
-    def _step(
-        self,
-        frontier: list[Candidate],
-        typed: TypedWord,
-        found: dict[str, float],
-        filter_offensive: bool,
-    ) -> list[Candidate]:
-        children: list[Candidate] = []
-        for candidate in frontier:
-            logp = self._memo[candidate.pieces]
-            if not candidate.remaining:
-                self._record(candidate, logp, typed, found, filter_offensive)
-            ids = self.table.next_pieces(candidate.remaining)
-            children.extend(self._extend(candidate, ids, logp, BRANCHING))
-        return children
-
     def _record(
         self,
         candidate: Candidate,
-        logp: npt.NDArray[np.float32],
         typed: TypedWord,
         found: dict[str, float],
         filter_offensive: bool,
+        ends: float | None = None,
     ) -> None:
         """Count `candidate` as a finished word, weighted by the chance that it ends here."""
         word = typed.typed + candidate.spelled[len(typed.typed) :]
@@ -185,8 +260,32 @@ class WordSearch:
             return
         if filter_offensive and is_offensive(word) and word.lower() != typed.typed.lower():
             return
-        ends = self._ends[candidate.pieces]
-        found[word] = found.get(word, 0.0) + math.exp(candidate.logp) * max(ends, 0.0)
+        ends = self._ends[candidate.pieces] if ends is None else ends
+        found[word] = found.get(word, 0.0) + candidate.probability * max(ends, 0.0)
+
+
+def _ranking(
+    typed: str, typed_probability: float | None
+) -> Callable[[tuple[str, float]], tuple[int, float]]:
+    """Best first, but what the user has already typed goes after the words that are not much less
+    likely than it (offering it back saves a space at most), before those that are."""
+
+    def key(item: tuple[str, float]) -> tuple[int, float]:
+        word, probability = item
+        if typed_probability is None:
+            return (0, -probability)
+        if word == typed:
+            return (1, 0.0)
+        return (0 if probability >= typed_probability * TYPED_WORD_SHARE else 2, -probability)
+
+    return key
+
+
+def _kth(found: dict[str, float], k: int, typed: str) -> float:
+    """The k-th best probability found so far (0 while fewer than k words are found), not counting
+    the typed word itself (it is offered last)."""
+    values = sorted((p for word, p in found.items() if word != typed), reverse=True)
+    return values[k - 1] if len(values) >= k else 0.0
 
 
 def _top(

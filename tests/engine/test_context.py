@@ -5,6 +5,7 @@ import pytest
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.context import build_context, common_prefix_length
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+from tests.model_factory import write_random_model
 
 PASSAGE = (
     "The museum opened its doors early on Saturday morning, and by nine o'clock a long line of "
@@ -88,3 +89,19 @@ def test_odd_documents_never_crash_or_overflow(short_context_model):
             assert len(predictor.main_sequence.tokens) <= 64
             pieces = list(predictor.continue_text(text, max_tokens=5, seed=1))
             assert len(pieces) <= 5 + 1
+
+
+def test_candidate_cells_are_given_back_before_the_context_changes(tmp_path):
+    """The cache holds as many cells as the model has positions (256 here, llama.cpp's smallest):
+    candidate words' copies of an old context must not crowd out a new one."""
+    model = write_random_model(tmp_path / "ctx256.gguf", n_ctx=256)
+    long_text = PASSAGE * 4
+    texts = [long_text + " wor", long_text[:-40] + " th", long_text[:-20] + " "]
+    with Predictor.load(model) as predictor:
+        for text in texts * 2:
+            assert predictor.suggest(text, k=3, exact=True)
+            context = predictor.suggestion_context(text)
+            assert len(context) > 256 // 2
+            predictor.main_sequence.reset()
+            predictor.main_sequence.evaluate(context)  # the whole window again, from scratch
+            assert predictor.explore(text[:-5])
