@@ -150,9 +150,10 @@ class LlamaBackend:
         """Drop sequence `seq` from position `start` on (all of it by default)."""
         llama_cpp.llama_memory_seq_rm(self._memory, seq, start, -1)
 
-    def share(self, source: int, target: int) -> None:
-        """Make `target` see all of `source`'s cells (free with a unified cache: cells are tagged)."""
-        llama_cpp.llama_memory_seq_cp(self._memory, source, target, -1, -1)
+    def share(self, source: int, target: int, start: int = -1) -> None:
+        """Make `target` see `source`'s cells from position `start` on (all by default); free with a
+        unified cache, where cells are tagged with the sequences that see them."""
+        llama_cpp.llama_memory_seq_cp(self._memory, source, target, start, -1)
 
     def reset_timings(self) -> None:
         llama_cpp.llama_perf_context_reset(self._ctx)

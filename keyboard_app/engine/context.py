@@ -89,6 +89,16 @@ class MainSequence:
         """Forget everything (the next request is evaluated from scratch)."""
         self._truncate(0)
 
+    def adopt(self, tokens: list[int], donor: int, logits: npt.NDArray[np.float32]) -> None:
+        """Extend the sequence to `tokens` with the cells of sequence `donor`, which already
+        evaluated the new tokens right after this sequence's (a candidate word, typed out since):
+        nothing is decoded. `logits` are the donor's after the last of them."""
+        if tokens[: len(self.tokens)] != self.tokens:
+            raise ValueError("only an extension of the evaluated tokens can be adopted")
+        self.backend.share(donor, MAIN_SEQ, len(self.tokens))
+        self.tokens = list(tokens)
+        self._last_logits = logits
+
     def watch(self, before_change: Callable[[], None]) -> None:
         """Call `before_change` before the sequence's cells change (sequences that copied them, for
         candidate words, give theirs back then: the cache holds only as many cells as the context)."""

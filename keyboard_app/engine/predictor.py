@@ -158,6 +158,7 @@ class Predictor:
         if len(typed.typed) > MAX_WORD_LENGTH:
             return []  # no word is that long: nothing sensible to complete
         context = build_context(typed.boundary, self._backend.n_ctx, self._reserve)
+        self._words.adopt(context)
         logits = self._main.evaluate(context)
         found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive, exact)
         return [Suggestion(w.word, w.probability) for w in found[:k]]

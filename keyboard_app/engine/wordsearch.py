@@ -35,9 +35,9 @@ FIRST_CANDIDATES = 12  # first pieces considered per keystroke
 BRANCHING = 3  # continuations considered per candidate
 SEQUENCES = 12  # candidate sequences kept in the cache (sequence ids 1..SEQUENCES)
 MEMO_LIMIT = 256  # decoded candidates remembered for one context
-# Candidates decoded per keystroke: the next word's three best are worth a batch; completions add
-# one a keystroke (the memo keeps what earlier keystrokes of the word decoded).
-NEXT_WORD_BUDGET = 3
+# Candidates decoded per keystroke: the next word's two best in a batch (the third place is estimated
+# until the first letter), then one a keystroke while the word is typed (the memo keeps the rest).
+NEXT_WORD_BUDGET = 2
 COMPLETION_BUDGET = 1
 UNLIMITED = 1 << 30
 DEFAULT_END = 0.5
@@ -106,6 +106,22 @@ class WordSearch:
         self._estimate_rest(heap, typed, found, k, filter_offensive)
         ranked = sorted(found.items(), key=_ranking(typed.typed, found.get(typed.typed)))
         return [WordScore(word, probability) for word, probability in ranked[:k]]
+
+    def adopt(self, context: list[int]) -> None:
+        """Hand the main sequence the cells of a candidate the user has since typed out: when a word
+        is finished, its pieces were usually decoded as a candidate while it was being typed."""
+        base = len(self._context)
+        if (
+            not base
+            or self.main.tokens != list(self._context)
+            or context[:base] != self.main.tokens
+        ):
+            return
+        for end in range(len(context), base, -1):
+            pieces = tuple(context[base:end])
+            if pieces in self._live and pieces in self._memo:
+                self.main.adopt(context[:end], self._live[pieces], self._memo[pieces])
+                return
 
     def release(self) -> None:
         """Drop the candidates' cells (the main sequence is about to change, or another user of

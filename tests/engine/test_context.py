@@ -5,7 +5,8 @@ import pytest
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.context import build_context, common_prefix_length
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
-from tests.model_factory import write_random_model
+from keyboard_app.engine.wordsearch import NEXT_WORD_BUDGET
+from tests.model_factory import token_id, write_random_model
 
 PASSAGE = (
     "The museum opened its doors early on Saturday morning, and by nine o'clock a long line of "
@@ -75,7 +76,9 @@ def test_typing_evaluates_only_the_new_tokens(random_model):
             predictor.suggest(PASSAGE[:end])
             new = predictor.context_tokens_evaluated - counted
             shared = common_prefix_length(previous, current)
-            assert new == max(len(current) - shared, 0 if current == previous else 1)
+            # At most the new tokens: fewer when a finished word's pieces were decoded as a
+            # candidate while it was typed (their cells are taken over).
+            assert new <= max(len(current) - shared, 0 if current == previous else 1)
             assert new <= 3
         total = predictor.context_tokens_evaluated - before
     assert total < len(current) * 1.5  # typing ~180 characters costs about one pass, not 180
@@ -105,3 +108,16 @@ def test_candidate_cells_are_given_back_before_the_context_changes(tmp_path):
             predictor.main_sequence.reset()
             predictor.main_sequence.evaluate(context)  # the whole window again, from scratch
             assert predictor.explore(text[:-5])
+
+
+def test_a_word_typed_out_is_not_evaluated_again(bigram_model):
+    """Its piece was decoded as a candidate while it was typed: the next word starts for free."""
+    spec = {" your": {" help": 9.0}, " help": {" with": 9.0}}
+    with Predictor.load(bigram_model(spec)) as predictor:
+        predictor.suggest("Thank you for your hel")
+        evaluated, decoded = predictor.context_tokens_evaluated, predictor.tokens_decoded
+        found = predictor.suggest("Thank you for your help ")
+        assert predictor.context_tokens_evaluated == evaluated
+        assert predictor.main_sequence.tokens[-1] == token_id(" help")
+        assert found[0].word == "with"
+        assert predictor.tokens_decoded - decoded <= NEXT_WORD_BUDGET
