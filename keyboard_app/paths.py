@@ -42,6 +42,11 @@ def builtin_model_path() -> Path:
     return resource("models", "keyboard-app-builtin-q8_0.gguf")
 
 
+def lexicon_path() -> Path:
+    """The English dictionary blended into suggestions (see engine/lexicon.py)."""
+    return resource("lexicon", "english-words.tsv")
+
+
 def user_data_dir() -> Path:
     """Per-user data (model store, recovery files); overridable for tests and portable installs."""
     override = os.environ.get(_DATA_ENV)

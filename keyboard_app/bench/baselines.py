@@ -4,24 +4,17 @@ a word-frequency keyboard and a word trigram keyboard with backoff."""
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from keyboard_app.engine.words import split_typed_word
-
-WORD = re.compile(r"[^\W_](?:[^\W_]|['’-](?=[^\W_]))*")
-
-
-def words_of(text: str) -> list[str]:
-    return WORD.findall(text)
+from keyboard_app.engine.words import find_words, split_typed_word
 
 
 class FrequencyKeyboard:
     """The `k` most frequent training words that start with the typed prefix."""
 
     def __init__(self, lines: Iterable[str]) -> None:
-        self.counts: Counter[str] = Counter(w for line in lines for w in words_of(line))
+        self.counts: Counter[str] = Counter(w for line in lines for w in find_words(line))
         self._sorted = sorted(self.counts)
         self._cache: dict[tuple[str, int], list[str]] = {}
 
@@ -49,7 +42,7 @@ class TrigramKeyboard:
         self.bigrams: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.trigrams: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         for line in lines:
-            words = ["<s>", "<s>", *words_of(line)]
+            words = ["<s>", "<s>", *find_words(line)]
             for a, b, c in zip(words, words[1:], words[2:], strict=False):
                 self.bigrams[b][c] += 1
                 self.trigrams[(a, b)][c] += 1
@@ -67,7 +60,7 @@ class TrigramKeyboard:
 
     def suggest(self, text: str, k: int = 3) -> list[str]:
         typed = split_typed_word(text)
-        history = ["<s>", "<s>", *words_of(typed.boundary)]
+        history = ["<s>", "<s>", *find_words(typed.boundary)]
         found: list[str] = []
         for context in ((history[-2], history[-1]), (history[-1],)):
             for word in self._ranked_after(context):

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from keyboard_app.bench.baselines import WORD
+from keyboard_app.engine.words import WORDS
 
 Keyboard = Callable[[str], list[str]]
 
@@ -68,7 +68,7 @@ class Typist:
 
     def type_line(self, line: str, word_budget: int) -> None:
         position = 0
-        for match in WORD.finditer(line):
+        for match in WORDS.finditer(line):
             if self.score.words >= word_budget:
                 line = line[:position]
                 break

@@ -45,6 +45,9 @@ def _run(args: argparse.Namespace) -> int:
     with Predictor.load(args.model, n_threads=args.threads) as predictor:
         model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], lines, args.words)
         info = predictor.info
+    # The same model without the dictionary: what the network alone contributes.
+    with Predictor.load(args.model, n_threads=args.threads, use_dictionary=False) as predictor:
+        alone = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], lines, args.words)
     report = {
         "model": {
             "name": info.name,
@@ -55,6 +58,7 @@ def _run(args: argparse.Namespace) -> int:
         "text": str(args.file),
         "keyboards": {
             "model": model.as_dict(),
+            "model_without_dictionary": alone.as_dict(),
             "word_frequency": simulate(frequency.suggest, lines, args.words).as_dict(),
             "word_trigram": simulate(trigram.suggest, lines, args.words).as_dict(),
         },

@@ -36,22 +36,29 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--write-train", type=Path, help="write the training split as text and stop"
     )
+    parser.add_argument(
+        "--write-lexicon",
+        type=Path,
+        help="write the dictionary (words of the training split seen twice or more) and stop",
+    )
     parser.set_defaults(func=_train)
 
 
 def _write_splits(args: argparse.Namespace) -> int:
-    from keyboard_app.training.corpus import load_split, write_lines
+    from keyboard_app.training.corpus import lexicon_lines, load_split, write_lines
 
     split = load_split(args.corpus)
     if args.write_heldout:
         write_lines(args.write_heldout, split.heldout_lines())
     if args.write_train:
         write_lines(args.write_train, split.train_lines())
+    if args.write_lexicon:
+        write_lines(args.write_lexicon, lexicon_lines(split.train_lines()))
     return 0
 
 
 def _train(args: argparse.Namespace) -> int:
-    if args.write_heldout or args.write_train:
+    if args.write_heldout or args.write_train or args.write_lexicon:
         return _write_splits(args)
     if args.out is None:
         raise SystemExit("keyboard-app train: --out FILE.gguf is required")

@@ -16,16 +16,18 @@ from keyboard_app.engine.backend import Entry, LlamaBackend
 from keyboard_app.engine.context import MAIN_SEQ, MainSequence, build_context
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.engine.lexicon import Lexicon, blend, load_lexicon
 from keyboard_app.engine.sampling import SamplingParams, log_softmax, sample_token
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
-from keyboard_app.engine.words import PieceTable, split_typed_word
-from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
-from keyboard_app.paths import builtin_model_path
+from keyboard_app.engine.words import PieceTable, find_words, split_typed_word
+from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch, rank
+from keyboard_app.paths import builtin_model_path, lexicon_path
 
 log = logging.getLogger(__name__)
 SUGGEST_RESERVE = 64
 MAX_ALTERNATIVES = 8
 MAX_WORD_LENGTH = 48
+DOCUMENT_WORDS_WINDOW = 4000  # characters before the cursor whose words count as known
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,17 @@ def _readable(piece: bytes) -> str:
 class Predictor:
     """GPT-2 predictions for one model. Not thread-safe: one thread owns a Predictor."""
 
-    def __init__(self, backend: LlamaBackend, info: ModelInfo, filter_offensive: bool) -> None:
+    def __init__(
+        self,
+        backend: LlamaBackend,
+        info: ModelInfo,
+        filter_offensive: bool,
+        lexicon: Lexicon | None = None,
+    ) -> None:
         self._backend = backend
         self.info = info
         self.filter_offensive = filter_offensive
+        self.lexicon = lexicon  # the dictionary blended into suggestions (None: the model alone)
         self._table = _piece_table()
         self._main = MainSequence(backend)
         self._words = WordSearch(self._main, self._table)
@@ -93,8 +102,10 @@ class Predictor:
         n_threads: int | None = None,
         n_gpu_layers: int | None = None,
         filter_offensive: bool = True,
+        use_dictionary: bool = True,
     ) -> Predictor:
-        """Load a GPT-2 GGUF (the built-in model when `path` is None); ModelError if unusable."""
+        """Load a GPT-2 GGUF (the built-in model when `path` is None); ModelError if unusable.
+        With `use_dictionary`, the shipped English dictionary is blended into suggestions."""
         if path is None and not builtin_model_path().is_file():
             raise ModelError(
                 f"The built-in model is missing ({builtin_model_path()}). "
@@ -123,7 +134,8 @@ class Predictor:
             backend.n_gpu_layers,
         )
         log.info("loaded %s (%s) on %s", info.name, info.quantization, info.device)
-        return cls(backend, info, filter_offensive)
+        lexicon = load_lexicon(lexicon_path()) if use_dictionary else None
+        return cls(backend, info, filter_offensive, lexicon)
 
     @property
     def tokens_decoded(self) -> int:
@@ -161,7 +173,11 @@ class Predictor:
         self._words.adopt(context)
         logits = self._main.evaluate(context)
         found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive, exact)
-        return [Suggestion(w.word, w.probability) for w in found[:k]]
+        scores = found.words
+        if self.lexicon is not None:
+            document = find_words(typed.boundary[-DOCUMENT_WORDS_WINDOW:])
+            scores = blend(scores, typed, found.prefix_mass, self.lexicon, document, 2 * k)
+        return [Suggestion(word, p) for word, p in rank(scores, typed.typed, k)]
 
     def explore(self, text: str, k: int = 10) -> list[TokenChoice]:
         """The `k` likeliest next tokens after `text`, with their probabilities."""

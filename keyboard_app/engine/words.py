@@ -20,6 +20,7 @@ from keyboard_app.engine.wordfilter import is_offensive
 _STARTS_WORD = re.compile(r"^ ?[^\W_]")
 _CONTINUES_WORD = re.compile(r"^(?:[^\W_]|['’\-](?=[^\W_]))(?:[^\W_]|['’\-])*$")
 _WORD = re.compile(r"^[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*$")
+WORDS = re.compile(r"[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*")  # every word in a text
 _INNER = "'’-"
 
 
@@ -49,6 +50,10 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     if start > 0 and text[start - 1] == " ":
         return TypedWord(text[: start - 1], " " + partial, partial)
     return TypedWord(text[:start], partial, partial)
+
+
+def find_words(text: str) -> list[str]:
+    return WORDS.findall(text)
 
 
 def is_word(text: str) -> bool:

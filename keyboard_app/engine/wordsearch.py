@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,9 +56,9 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class WordScore:
-    word: str
-    probability: float
+class Found:
+    words: dict[str, float]  # whole words and their probabilities (more than the k best)
+    prefix_mass: float  # the probability of all first pieces that spell the typed letters
 
 
 class WordSearch:
@@ -85,7 +84,7 @@ class WordSearch:
         k: int,
         filter_offensive: bool,
         exact: bool = False,
-    ) -> list[WordScore]:
+    ) -> Found:
         """The `k` likeliest words completing `typed` after `context` (whose logits are given).
 
         Each call decodes a few candidates at most (one keystroke's worth); what it could not
@@ -93,7 +92,9 @@ class WordSearch:
         `exact`, it decodes everything the ranking depends on."""
         self._sync(context)
         found: dict[str, float] = {}
-        heap = self._first_candidates(log_softmax(logits), typed)
+        logp = log_softmax(logits)
+        ids = self.table.first_pieces(typed.prefix)
+        heap = self._extend(Candidate(0.0, (), "", typed.prefix), ids, logp, FIRST_CANDIDATES)
         heapq.heapify(heap)
         budget = NEXT_WORD_BUDGET if not typed.typed else COMPLETION_BUDGET
         budget = UNLIMITED if exact else budget
@@ -104,8 +105,7 @@ class WordSearch:
             for candidate in batch:
                 self._visit(candidate, heap, typed, found, filter_offensive)
         self._estimate_rest(heap, typed, found, k, filter_offensive)
-        ranked = sorted(found.items(), key=_ranking(typed.typed, found.get(typed.typed)))
-        return [WordScore(word, probability) for word, probability in ranked[:k]]
+        return Found(found, float(np.exp(logp[ids]).sum()) if ids.size else 0.0)
 
     def adopt(self, context: list[int]) -> None:
         """Hand the main sequence the cells of a candidate the user has since typed out: when a word
@@ -136,13 +136,6 @@ class WordSearch:
         if tuple(context) != self._context or len(self._memo) > MEMO_LIMIT:
             self._context, self._memo, self._ends = tuple(context), {}, {}
             self.release()
-
-    def _first_candidates(
-        self, logp: npt.NDArray[np.floating], typed: TypedWord
-    ) -> list[Candidate]:
-        ids = self.table.first_pieces(typed.prefix)
-        root = Candidate(0.0, (), "", typed.prefix)
-        return self._extend(root, ids, logp, FIRST_CANDIDATES)
 
     def _extend(
         self,
@@ -280,11 +273,10 @@ class WordSearch:
         found[word] = found.get(word, 0.0) + candidate.probability * max(ends, 0.0)
 
 
-def _ranking(
-    typed: str, typed_probability: float | None
-) -> Callable[[tuple[str, float]], tuple[int, float]]:
-    """Best first, but what the user has already typed goes after the words that are not much less
-    likely than it (offering it back saves a space at most), before those that are."""
+def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]]:
+    """The `k` best words, best first; but what the user has already typed goes after the words
+    not much less likely than it (offering it back saves a space at most), before the others."""
+    typed_probability = scores.get(typed)
 
     def key(item: tuple[str, float]) -> tuple[int, float]:
         word, probability = item
@@ -294,7 +286,7 @@ def _ranking(
             return (1, 0.0)
         return (0 if probability >= typed_probability * TYPED_WORD_SHARE else 2, -probability)
 
-    return key
+    return sorted(scores.items(), key=key)[:k]
 
 
 def _kth(found: dict[str, float], k: int, typed: str) -> float:

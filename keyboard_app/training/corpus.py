@@ -18,9 +18,13 @@ import json
 import logging
 import random
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.engine.words import find_words
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +163,15 @@ def split_documents(
 
 def load_split(corpus_dir: Path, is_offensive: Callable[[str], bool] | None = None) -> Split:
     return split_documents(load_corpus(corpus_dir, is_offensive))
+
+
+def lexicon_lines(lines: Iterable[str], min_count: int = 2) -> list[str]:
+    """The dictionary's `word<TAB>count` lines: the words of `lines` seen at least `min_count`
+    times (fewer are mostly typos and one-off names), most frequent first."""
+    counts = Counter(word for line in lines for word in find_words(line))
+    kept = [(word, n) for word, n in counts.items() if n >= min_count and not is_offensive(word)]
+    kept.sort(key=lambda item: (-item[1], item[0]))
+    return [f"{word}\t{n}" for word, n in kept]
 
 
 def write_lines(path: Path, lines: Iterable[str]) -> Path:

@@ -50,4 +50,5 @@ def test_no_training_stack_in_the_bundle():
     internal = EXECUTABLE.parent / "_internal"
     assert not (internal / "torch").exists()
     assert (internal / "resources" / "gpt2" / "encoder.json").is_file()
+    assert (internal / "resources" / "lexicon" / "english-words.tsv").is_file()
     assert not (internal / "resources" / "corpora").exists()

@@ -1,0 +1,111 @@
+"""A keyboard's dictionary: English words with how often they occur, blended into the model's words.
+
+The model's word search is exact about what the model believes, but a small model spells rare words
+badly (it never learnt their pieces well) and sometimes believes in non-words. The dictionary fixes
+both, as on a phone keyboard: a word neither in it nor in the document is demoted, and the chance
+that the model gives to the typed letters but that its best words do not account for is shared
+among the dictionary's completions of those letters, by how often each occurs.
+
+The file is one `word<TAB>count` per line (UTF-8), made from the built-in model's training text by
+`keyboard-app train --write-lexicon` (so the held-out text stays unseen).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.engine.words import TypedWord
+
+UNKNOWN_WORD_SHARE = 0.05  # what is left of a word that is neither known nor in the document
+COMPLETION_CACHE = 4096
+BELOW = 0.999  # a dictionary word's score stays under the model's weakest known word
+
+
+class Lexicon:
+    """Words (as spelled most often) and their counts, searchable by a case-insensitive prefix."""
+
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        spellings: dict[str, dict[str, int]] = {}
+        for word, count in counts.items():
+            spellings.setdefault(word.lower(), {})[word] = count
+        self._keys = sorted(key for key in spellings if not is_offensive(key))
+        self._forms = [
+            (max(spellings[key], key=spellings[key].__getitem__), sum(spellings[key].values()))
+            for key in self._keys
+        ]
+        self.completions = lru_cache(maxsize=COMPLETION_CACHE)(self._completions)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ModelError(f"The dictionary {path} cannot be read: {error}") from error
+        counts: dict[str, int] = {}
+        for number, line in enumerate(lines, 1):
+            word, _, count = line.partition("\t")
+            if not word or not count.isdigit():
+                raise ModelError(f"The dictionary {path} is damaged (line {number}).")
+            counts[word] = int(count)
+        return cls(counts)
+
+    def knows(self, word: str) -> bool:
+        key = word.lower()
+        i = bisect.bisect_left(self._keys, key)
+        return i < len(self._keys) and self._keys[i] == key
+
+    def _completions(self, prefix: str, limit: int) -> tuple[tuple[str, float], ...]:
+        """The `limit` most frequent words starting with `prefix` (any case), spelled with the
+        prefix exactly as given, each with its share of all the words that start so."""
+        key = prefix.lower()
+        low = bisect.bisect_left(self._keys, key)
+        high = bisect.bisect_left(self._keys, key + "\U0010ffff")
+        matches = self._forms[low:high]
+        total = sum(count for _, count in matches)
+        matches = sorted(matches, key=lambda form: -form[1])
+        return tuple(
+            (prefix + word[len(prefix) :], count / total) for word, count in matches[:limit]
+        )
+
+
+def blend(
+    found: dict[str, float],
+    typed: TypedWord,
+    prefix_mass: float,
+    lexicon: Lexicon,
+    document_words: Iterable[str],
+    limit: int,
+) -> dict[str, float]:
+    """The model's words, those neither in the dictionary nor in the document demoted; then, when
+    letters are typed, the dictionary's `limit` most frequent completions of them, sharing what the
+    model's words leave of `prefix_mass` (the probability of all that spells the letters) by how
+    often each occurs, but never above a word the model found and the dictionary knows."""
+    in_document = {word.lower() for word in document_words}
+    scores: dict[str, float] = {}
+    known: list[float] = []
+    for word, probability in found.items():
+        if word == typed.typed or lexicon.knows(word) or word.lower() in in_document:
+            scores[word] = probability
+            known.append(probability)
+        else:
+            scores[word] = probability * UNKNOWN_WORD_SHARE
+    if not typed.typed:
+        return scores  # the next word: the model alone knows what fits here
+    left = min(max(prefix_mass - sum(found.values()), 0.0), BELOW * min(known, default=1.0))
+    for word, share in lexicon.completions(typed.typed, limit):
+        scores.setdefault(word, left * share)
+    return scores
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path) -> Lexicon:
+    """The dictionary at `path`, read once per process."""
+    return Lexicon.load(path)

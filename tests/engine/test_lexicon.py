@@ -1,0 +1,80 @@
+"""The dictionary: lookups, completions, and how it is blended into the model's words."""
+
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.engine import ModelError, Predictor
+from keyboard_app.engine.lexicon import UNKNOWN_WORD_SHARE, Lexicon, blend
+from keyboard_app.engine.words import split_typed_word
+from keyboard_app.paths import lexicon_path
+from keyboard_app.training.corpus import lexicon_lines
+
+COUNTS = {"conductor": 30, "conductors": 10, "Conductor": 5, "conduct": 60, "shit": 99, "the": 500}
+
+
+def test_completions_are_the_most_frequent_words_with_the_typed_case_kept():
+    lexicon = Lexicon(COUNTS)
+    found = lexicon.completions("Conducto", 5)
+    assert [word for word, _ in found] == ["Conductor", "Conductors"]
+    shares = [share for _, share in found]
+    assert shares == pytest.approx([35 / 45, 10 / 45])  # both spellings of "conductor" count
+    assert lexicon.knows("CONDUCT") and not lexicon.knows("conducto")
+
+
+def test_offensive_words_are_never_completions():
+    assert Lexicon(COUNTS).completions("sh", 3) == ()
+
+
+def test_a_damaged_dictionary_is_a_clear_error(tmp_path: Path):
+    bad = tmp_path / "words.tsv"
+    bad.write_text("the\t12\nbroken line\n", "utf-8")
+    with pytest.raises(ModelError, match="line 2"):
+        Lexicon.load(bad)
+    with pytest.raises(ModelError, match="cannot be read"):
+        Lexicon.load(tmp_path / "missing.tsv")
+
+
+def test_the_dictionary_is_made_from_text_and_read_back(tmp_path: Path):
+    lines = lexicon_lines(["The cat and the dog.", "the cat, once", "shit shit"], min_count=2)
+    assert lines == ["cat\t2", "the\t2"]  # "The" is its own spelling; once-only words and slurs go
+    path = tmp_path / "words.tsv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert Lexicon.load(path).knows("Cat")
+
+
+def test_unknown_words_are_demoted_and_completions_fill_below_known_ones():
+    typed = split_typed_word("led by the conduc")
+    found = {"conductoral": 0.02, "conduct": 0.01}
+    scores = blend(found, typed, 0.05, Lexicon(COUNTS), ["orchestra"], limit=5)
+    assert scores["conductoral"] == pytest.approx(0.02 * UNKNOWN_WORD_SHARE)
+    assert scores["conduct"] == 0.01
+    assert 0 < scores["conductors"] < scores["conductor"] < scores["conduct"]
+
+
+def test_words_of_the_document_are_known():
+    typed = split_typed_word("Kolpakova danced. Then Kolpa")
+    scores = blend({"Kolpakova": 0.3}, typed, 0.3, Lexicon(COUNTS), ["Kolpakova"], limit=3)
+    assert scores == {"Kolpakova": 0.3}
+
+
+def test_the_next_word_is_left_to_the_model():
+    typed = split_typed_word("led by the ")
+    assert blend({"conduct": 0.1}, typed, 0.9, Lexicon(COUNTS), [], limit=3) == {"conduct": 0.1}
+
+
+def test_the_shipped_dictionary_loads():
+    lexicon = Lexicon.load(lexicon_path())
+    assert len(lexicon) > 20_000
+    assert lexicon.knows("museum") and lexicon.knows("the")
+
+
+def test_a_word_the_model_cannot_spell_is_completed_from_the_dictionary(bigram_model):
+    """The model puts all its weight on one spelling: the dictionary offers the others."""
+    spec = {" the": {" conduct": 9.0}, " conduct": {"or": 1.0, ".": 9.0}}
+    with Predictor.load(bigram_model(spec)) as predictor:
+        with_dictionary = [s.word for s in predictor.suggest("led by the conducto")]
+        predictor.lexicon = None
+        alone = [s.word for s in predictor.suggest("led by the conducto")]
+    assert "conductor" in with_dictionary and "conductors" in with_dictionary
+    assert "conductors" not in alone
