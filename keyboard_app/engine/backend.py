@@ -25,6 +25,7 @@ from keyboard_app.engine.errors import ModelError
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 512
+SMALL_MODEL_BYTES = 64 << 20  # below this, one thread decodes faster than several
 _init_lock = threading.Lock()
 _initialised = False
 
@@ -48,10 +49,14 @@ def _init_llama() -> None:
             _initialised = True
 
 
-def default_threads() -> int:
-    """Every CPU on small machines (up to 4: decoding a batch of candidates is compute bound and
-    nearly halves on a second core, while the GUI thread waits), else half the logical CPUs (about
-    the physical cores: single-token decoding is memory bound), at most 8."""
+def default_threads(model_bytes: int) -> int:
+    """One thread for a tiny model (it decodes in well under a millisecond, less than waking a
+    second thread and sharing the cores with the GUI costs). Otherwise every CPU on a small
+    machine (up to 4: decoding a batch of candidates is compute bound and nearly halves on a
+    second core), else half the logical CPUs (about the physical cores: single-token decoding is
+    memory bound), at most 8."""
+    if model_bytes < SMALL_MODEL_BYTES:
+        return 1
     cpus = os.cpu_count() or 2
     return max(1, min(8, cpus if cpus <= 4 else cpus // 2))
 
@@ -66,7 +71,7 @@ class LlamaBackend:
     ) -> None:
         _init_llama()
         self.path = path
-        self.n_threads = n_threads or default_threads()
+        self.n_threads = n_threads or default_threads(path.stat().st_size)
         self.n_gpu_layers = self._resolve_gpu_layers(n_gpu_layers)
         self._model = self._load_model()
         self.n_ctx = int(llama_cpp.llama_model_n_ctx_train(self._model))
