@@ -52,7 +52,7 @@ class Lexicon:
         counts: dict[str, int] = {}
         for number, line in enumerate(lines, 1):
             word, _, count = line.partition("\t")
-            if not word or not count.isdigit():
+            if not word or not count.isdigit() or int(count) == 0:
                 raise ModelError(f"The dictionary {path} is damaged (line {number}).")
             counts[word] = int(count)
         return cls(counts)
@@ -66,6 +66,8 @@ class Lexicon:
         """The `limit` most frequent words starting with `prefix` (any case), spelled with the
         prefix exactly as given, each with its share of all the words that start so."""
         key = prefix.lower()
+        if len(key) != len(prefix):
+            return ()  # a letter whose lower case is longer: the spellings would not line up
         low = bisect.bisect_left(self._keys, key)
         high = bisect.bisect_left(self._keys, key + "\U0010ffff")
         matches = self._forms[low:high]

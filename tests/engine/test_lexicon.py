@@ -26,11 +26,17 @@ def test_offensive_words_are_never_completions():
     assert Lexicon(COUNTS).completions("sh", 3) == ()
 
 
+@pytest.mark.parametrize("prefix", ["日本", "İs", "😀", "\x00", "<|endoftext|>"])
+def test_odd_prefixes_complete_to_nothing(prefix):
+    assert Lexicon(COUNTS).completions(prefix, 3) == ()
+
+
 def test_a_damaged_dictionary_is_a_clear_error(tmp_path: Path):
     bad = tmp_path / "words.tsv"
-    bad.write_text("the\t12\nbroken line\n", "utf-8")
-    with pytest.raises(ModelError, match="line 2"):
-        Lexicon.load(bad)
+    for damaged in ("the\t12\nbroken line\n", "the\t12\nof\t0\n"):
+        bad.write_text(damaged, "utf-8")
+        with pytest.raises(ModelError, match="line 2"):
+            Lexicon.load(bad)
     with pytest.raises(ModelError, match="cannot be read"):
         Lexicon.load(tmp_path / "missing.tsv")
 
