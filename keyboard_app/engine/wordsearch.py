@@ -74,7 +74,7 @@ class WordSearch:
         self._live: OrderedDict[tuple[int, ...], int] = OrderedDict()  # cells in the cache, LRU
         self._free = list(range(1, SEQUENCES + 1))
         main.watch(self.release)
-        self._token_ends: dict[int, float] = {}  # last measured end chance per last piece
+        self._token_ends: dict[int, float] = {}  # last measured end chance per piece (any context)
 
     def search(
         self,
@@ -96,8 +96,7 @@ class WordSearch:
         ids = self.table.first_pieces(typed.prefix)
         heap = self._extend(Candidate(0.0, (), "", typed.prefix), ids, logp, FIRST_CANDIDATES)
         heapq.heapify(heap)
-        budget = NEXT_WORD_BUDGET if not typed.typed else COMPLETION_BUDGET
-        budget = UNLIMITED if exact else budget
+        budget = UNLIMITED if exact else COMPLETION_BUDGET if typed.typed else NEXT_WORD_BUDGET
         while batch := self._next_batch(heap, found, typed, k, budget):
             todo = [c for c in batch if c.pieces not in self._memo]
             budget -= len(todo)
