@@ -13,7 +13,7 @@ The file is one `word<TAB>count` per line (UTF-8), made from the built-in model'
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Set
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,18 +83,18 @@ def blend(
     typed: TypedWord,
     prefix_mass: float,
     lexicon: Lexicon,
-    document_words: Iterable[str],
+    document_words: Set[str],
     limit: int,
 ) -> dict[str, float]:
     """The model's words, those neither in the dictionary nor in the document demoted; then, when
     letters are typed, the dictionary's `limit` most frequent completions of them, sharing what the
     model's words leave of `prefix_mass` (the probability of all that spells the letters) by how
-    often each occurs, but never above a word the model found and the dictionary knows."""
-    in_document = {word.lower() for word in document_words}
+    often each occurs, but never above a word the model found and the dictionary knows.
+    `document_words` are the document's words, lower-cased."""
     scores: dict[str, float] = {}
     known: list[float] = []
     for word, probability in found.items():
-        if word == typed.typed or lexicon.knows(word) or word.lower() in in_document:
+        if word == typed.typed or lexicon.knows(word) or word.lower() in document_words:
             scores[word] = probability
             known.append(probability)
         else:

@@ -62,6 +62,12 @@ def _piece_table() -> PieceTable:
     return PieceTable()
 
 
+@lru_cache(maxsize=1)
+def _document_words(text: str) -> frozenset[str]:
+    """The lower-cased words of `text`: the same text for every keystroke of a word, read once."""
+    return frozenset(word.lower() for word in find_words(text))
+
+
 def _heal_trailing_space(text: str) -> tuple[str, bool]:
     """GPT-2 writes a space as part of the next word (" the"), so a text ending in one space is
     continued from before that space, with a first token that starts with a space (token healing)."""
@@ -175,7 +181,7 @@ class Predictor:
         found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive, exact)
         scores = found.words
         if self.lexicon is not None:
-            document = find_words(typed.boundary[-DOCUMENT_WORDS_WINDOW:])
+            document = _document_words(typed.boundary[-DOCUMENT_WORDS_WINDOW:])
             scores = blend(scores, typed, found.prefix_mass, self.lexicon, document, 2 * k)
         return [Suggestion(word, p) for word, p in rank(scores, typed.typed, k)]
 

@@ -165,7 +165,8 @@ class WordSearch:
     ) -> list[Candidate]:
         """The candidates to decode next: the best one if it is decoded already (free), else as
         many of the best as there are places still open among the k, within the budget."""
-        if not heap or heap[0].probability <= _kth(found, k, typed.typed):
+        floor = _kth(found, k, typed.typed)  # `found` does not change while the batch is chosen
+        if not heap or heap[0].probability <= floor:
             return []
         if heap[0].pieces in self._memo:
             return [heapq.heappop(heap)]
@@ -173,7 +174,7 @@ class WordSearch:
         places = min(k - certain, budget, SEQUENCES // 2)
         batch: list[Candidate] = []
         while heap and len(batch) < places and heap[0].pieces not in self._memo:
-            if heap[0].probability <= _kth(found, k, typed.typed):
+            if heap[0].probability <= floor:
                 break
             batch.append(heapq.heappop(heap))
         return batch

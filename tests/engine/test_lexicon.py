@@ -52,7 +52,7 @@ def test_the_dictionary_is_made_from_text_and_read_back(tmp_path: Path):
 def test_unknown_words_are_demoted_and_completions_fill_below_known_ones():
     typed = split_typed_word("led by the conduc")
     found = {"conductoral": 0.02, "conduct": 0.01}
-    scores = blend(found, typed, 0.05, Lexicon(COUNTS), ["orchestra"], limit=5)
+    scores = blend(found, typed, 0.05, Lexicon(COUNTS), {"orchestra"}, limit=5)
     assert scores["conductoral"] == pytest.approx(0.02 * UNKNOWN_WORD_SHARE)
     assert scores["conduct"] == 0.01
     assert 0 < scores["conductors"] < scores["conductor"] < scores["conduct"]
@@ -60,13 +60,13 @@ def test_unknown_words_are_demoted_and_completions_fill_below_known_ones():
 
 def test_words_of_the_document_are_known():
     typed = split_typed_word("Kolpakova danced. Then Kolpa")
-    scores = blend({"Kolpakova": 0.3}, typed, 0.3, Lexicon(COUNTS), ["Kolpakova"], limit=3)
+    scores = blend({"Kolpakova": 0.3}, typed, 0.3, Lexicon(COUNTS), {"kolpakova"}, limit=3)
     assert scores == {"Kolpakova": 0.3}
 
 
 def test_the_next_word_is_left_to_the_model():
     typed = split_typed_word("led by the ")
-    assert blend({"conduct": 0.1}, typed, 0.9, Lexicon(COUNTS), [], limit=3) == {"conduct": 0.1}
+    assert blend({"conduct": 0.1}, typed, 0.9, Lexicon(COUNTS), set(), limit=3) == {"conduct": 0.1}
 
 
 def test_the_shipped_dictionary_loads():
