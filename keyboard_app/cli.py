@@ -21,7 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="keyboard-app", description="A local predictive keyboard: GPT-2 on llama.cpp."
     )
     parser.add_argument("--version", action="version", version=f"keyboard-app {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging details")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log progress, and the app's debugging details"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     bench = subparsers.add_parser("bench", help="benchmarks that print JSON")
     bench_subparsers = bench.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
@@ -43,9 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
+        level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s: %(message)s",
     )
+    if args.verbose:  # the app's own debugging details, not those of every library it uses
+        logging.getLogger("keyboard_app").setLevel(logging.DEBUG)
     if args.command is None:
         args = parser.parse_args(["gui", *args_list])
     return int(args.func(args))

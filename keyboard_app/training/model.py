@@ -37,6 +37,8 @@ class ModelConfig:
     n_ctx: int
     n_vocab: int  # frequent tokens + the shared RARE row (the last one)
     n_rare: int = 1  # how many GPT-2 tokens the RARE row stands for
+    # On the embeddings and residual branches only: dropping attention weights makes PyTorch
+    # leave its fused attention kernel, which made training 1.3x slower on CPU.
     dropout: float = 0.0
 
     def to_dict(self) -> dict[str, float | int]:
@@ -48,7 +50,6 @@ class Block(nn.Module):
         super().__init__()
         e = config.n_embd
         self.n_head = config.n_head
-        self.dropout = config.dropout
         self.ln_1 = nn.LayerNorm(e, eps=LAYER_NORM_EPS)
         self.attn_qkv = nn.Linear(e, 3 * e)
         self.attn_out = nn.Linear(e, e)
@@ -62,9 +63,7 @@ class Block(nn.Module):
         q, k, v = self.attn_qkv(x).split(width, dim=2)
         shape = (batch, length, self.n_head, width // self.n_head)
         q, k, v = (t.view(shape).transpose(1, 2) for t in (q, k, v))
-        y = F.scaled_dot_product_attention(
-            q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0
-        )
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         out: torch.Tensor = self.attn_out(y.transpose(1, 2).reshape(batch, length, width))
         return out
 

@@ -12,10 +12,11 @@ torch = pytest.importorskip("torch")
 
 from keyboard_app.engine import Predictor  # noqa: E402
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text  # noqa: E402
+from keyboard_app.training.config import TrainConfig  # noqa: E402
 from keyboard_app.training.corpus import detokenize_brown, load_split  # noqa: E402
 from keyboard_app.training.export import export_gguf, export_quantized, load_best  # noqa: E402
 from keyboard_app.training.model import RESERVED_OUTPUT, UNSEEN_OFFSET  # noqa: E402
-from keyboard_app.training.trainer import TrainConfig, Trainer, evaluate  # noqa: E402
+from keyboard_app.training.trainer import Trainer, cpp_compiler_available, evaluate  # noqa: E402
 from tests.models.llama_helpers import llama_logits  # noqa: E402
 
 SENTENCES = [
@@ -38,6 +39,9 @@ TINY = TrainConfig(
     eval_every_s=1.0,
     eval_windows=8,
     threads=1,
+    dropout=0.1,
+    bf16=False,
+    compile=False,
 )
 
 
@@ -67,6 +71,24 @@ def trained(corpus, tmp_path_factory):
 
 def test_loss_goes_down(trained):
     _, before, after = trained
+    assert after["val_loss"] < before["val_loss"] - 0.5
+
+
+@pytest.mark.skipif(not cpp_compiler_available(), reason="torch.compile needs a C++ compiler")
+def test_fast_path_computes_the_same_loss_and_trains(corpus, tmp_path):
+    """The shipped model's speed settings: compiled, with bfloat16 products. Capped by steps, since
+    compiling takes tens of seconds of the time budget; no dropout, so that the compiled loss can
+    be compared with the plain one (and the comparison compiles the very graph the steps use)."""
+    config = replace(TINY, bf16=True, compile=True, dropout=0.0, minutes=10, max_steps=60)
+    trainer = Trainer(corpus, tmp_path, config)
+    batch = torch.from_numpy(trainer.val_windows[:4])
+    compiled = float(trainer.training_loss(batch).detach())
+    assert compiled == pytest.approx(float(trainer.model.loss(batch)), abs=0.02)
+    before = evaluate(
+        trainer.model, trainer.val_windows, trainer.vocab.rare_row, trainer.vocab.n_rare
+    )
+    after = trainer.run()
+    assert trainer.state.step == 60
     assert after["val_loss"] < before["val_loss"] - 0.5
 
 
