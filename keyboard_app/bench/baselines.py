@@ -34,7 +34,8 @@ class FrequencyKeyboard:
 
 class TrigramKeyboard:
     """Words seen after the previous two words, then after the previous one, then by frequency
-    (backoff: each level fills the places the one above left empty), all matching the prefix."""
+    (backoff: each level fills the places the one above left empty), all matching the prefix.
+    History starts at each paragraph, as it does in the training lines it counts."""
 
     def __init__(self, lines: Iterable[str]) -> None:
         lines = list(lines)
@@ -60,7 +61,8 @@ class TrigramKeyboard:
 
     def suggest(self, text: str, k: int = 3) -> list[str]:
         typed = split_typed_word(text)
-        history = ["<s>", "<s>", *find_words(typed.boundary)]
+        paragraph = typed.boundary.rsplit("\n", 1)[-1]
+        history = ["<s>", "<s>", *find_words(paragraph)]
         found: list[str] = []
         for context in ((history[-2], history[-1]), (history[-1],)):
             for word in self._ranked_after(context):

@@ -12,7 +12,7 @@ from keyboard_app.paths import resource
 
 def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser("ksr", help="keystroke savings rate on a held-out text")
-    parser.add_argument("file", type=Path, help="held-out text, one document a line")
+    parser.add_argument("file", type=Path, help="held-out texts, separated by blank lines")
     parser.add_argument("--model", type=Path, help="GGUF to measure (default: the built-in model)")
     parser.add_argument("--words", type=int, default=2000, help="words to type (default 2000)")
     source = parser.add_mutually_exclusive_group()
@@ -36,18 +36,18 @@ def _training_lines(args: argparse.Namespace) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
-    from keyboard_app.bench.ksr import simulate
+    from keyboard_app.bench.ksr import read_texts, simulate
     from keyboard_app.engine import Predictor
 
-    lines = args.file.read_text("utf-8").splitlines()
+    texts = read_texts(args.file.read_text("utf-8"))
     training = _training_lines(args)
     frequency, trigram = FrequencyKeyboard(training), TrigramKeyboard(training)
     with Predictor.load(args.model, n_threads=args.threads) as predictor:
-        model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], lines, args.words)
+        model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
         info = predictor.info
     # The same model without the dictionary: what the network alone contributes.
     with Predictor.load(args.model, n_threads=args.threads, use_dictionary=False) as predictor:
-        alone = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], lines, args.words)
+        alone = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
     report = {
         "model": {
             "name": info.name,
@@ -59,8 +59,8 @@ def _run(args: argparse.Namespace) -> int:
         "keyboards": {
             "model": model.as_dict(),
             "model_without_dictionary": alone.as_dict(),
-            "word_frequency": simulate(frequency.suggest, lines, args.words).as_dict(),
-            "word_trigram": simulate(trigram.suggest, lines, args.words).as_dict(),
+            "word_frequency": simulate(frequency.suggest, texts, args.words).as_dict(),
+            "word_trigram": simulate(trigram.suggest, texts, args.words).as_dict(),
         },
     }
     print(json.dumps(report, indent=2))

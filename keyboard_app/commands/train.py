@@ -58,7 +58,9 @@ def register(subparsers: Any) -> None:
         help="seconds between evaluations",
     )
     parser.add_argument(
-        "--write-heldout", type=Path, help="write the held-out split as text and stop"
+        "--write-heldout",
+        type=Path,
+        help="write the held-out split (texts separated by blank lines) and stop",
     )
     parser.add_argument(
         "--write-train", type=Path, help="write the training split as text and stop"
@@ -72,11 +74,11 @@ def register(subparsers: Any) -> None:
 
 
 def _write_splits(args: argparse.Namespace) -> int:
-    from keyboard_app.training.corpus import lexicon_lines, load_split, write_lines
+    from keyboard_app.training.corpus import lexicon_lines, load_split, write_lines, write_texts
 
     split = load_split(args.corpus)
     if args.write_heldout:
-        write_lines(args.write_heldout, split.heldout_lines())
+        write_texts(args.write_heldout, split.heldout_texts())
     if args.write_train:
         write_lines(args.write_train, split.train_lines())
     if args.write_lexicon:

@@ -39,8 +39,8 @@ MEMO_LIMIT = 256  # decoded candidates remembered for one context
 NEXT_WORD_BUDGET = 2
 COMPLETION_BUDGET = 1
 UNLIMITED = 1 << 30
-DEFAULT_END = 0.5
-TYPED_WORD_SHARE = 0.02  # words less likely than this share of the typed word come after it  # a word's chance of ending after a piece never decoded yet
+DEFAULT_END = 0.5  # a word's chance of ending after a piece never decoded yet
+TYPED_WORD_SHARE = 0.02  # words less likely than this share of the typed word come after it
 
 
 @dataclass(frozen=True, order=True)

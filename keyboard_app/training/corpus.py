@@ -10,6 +10,10 @@ Two corpora are understood:
 A *document* is one file; the validation split is a fixed, seeded 5% of the documents of each
 corpus, so no sentence of a held-out document is ever trained on. A *unit* is what a person would
 type in one go: a Brown paragraph or one nlp-corpus sentence. Each unit becomes one line of text.
+
+A *text* is what a person writes in one editor: a Brown file's paragraphs joined by newlines (so the
+model learns to start a paragraph after one, and to use the paragraphs above), or one nlp-corpus
+sentence on its own (those are unrelated to each other).
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ class Document:
 
     doc_id: str
     units: list[str]
+    continuous: bool = False  # the units are paragraphs of one text, not independent sentences
+
+    def texts(self) -> list[str]:
+        return ["\n".join(self.units)] if self.continuous and self.units else list(self.units)
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,12 @@ class Split:
 
     def heldout_lines(self) -> list[str]:
         return [unit for doc in self.heldout for unit in doc.units]
+
+    def train_texts(self) -> list[str]:
+        return [text for doc in self.train for text in doc.texts()]
+
+    def heldout_texts(self) -> list[str]:
+        return [text for doc in self.heldout for text in doc.texts()]
 
 
 def default_offensive_check() -> Callable[[str], bool]:
@@ -112,7 +126,7 @@ def load_brown(directory: Path, is_offensive: Callable[[str], bool]) -> list[Doc
             kept = [s for s in paragraph if not is_offensive(s)]
             if kept:
                 units.append(" ".join(kept))
-        docs.append(Document(f"brown/{path.name}", units))
+        docs.append(Document(f"brown/{path.name}", units, continuous=True))
     return docs
 
 
@@ -175,8 +189,14 @@ def lexicon_lines(lines: Iterable[str], min_count: int = 2) -> list[str]:
 
 
 def write_lines(path: Path, lines: Iterable[str]) -> Path:
-    """One unit a line, UTF-8; the format `bench ksr` and the baselines read."""
+    """One unit a line, UTF-8; the format the baselines read."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(line + "\n" for line in lines), "utf-8")
     return path
+
+
+def write_texts(path: Path, texts: Iterable[str]) -> Path:
+    """Texts separated by a blank line (a paragraph a line within each), UTF-8; what `bench ksr`
+    reads. A blank line never occurs inside a text: paragraphs are joined by a single newline."""
+    return write_lines(path, (text + "\n" for text in texts))

@@ -1,7 +1,8 @@
 """Token streams for training: the split tokenized with GPT-2's encoding, cached as numpy arrays.
 
-Every unit (one line of the split) is preceded by `<|endoftext|>`, exactly as the predictor feeds
-what a person types: `[<|endoftext|>] + tokens of the text`. The *seen vocabulary* is the set of
+Every text of the split (a Brown file's paragraphs joined by newlines, or one nlp-corpus sentence) is
+preceded by `<|endoftext|>`, exactly as the predictor feeds what a person types:
+`[<|endoftext|>] + tokens of the text`. The *seen vocabulary* is the set of
 token ids that occur in the training stream; the model is trained over those ids only, and the
 export gives every other id a negligible probability.
 """
@@ -20,7 +21,7 @@ from keyboard_app.training.corpus import Split
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,10 @@ class TokenData:
         return lookup
 
 
-def tokenize_lines(lines: list[str]) -> np.ndarray:
-    """`<|endoftext|>` + tokens of each line, concatenated, as uint16."""
+def tokenize_texts(texts: list[str]) -> np.ndarray:
+    """`<|endoftext|>` + tokens of each text, concatenated, as uint16."""
     encoding = load_encoding()
-    pieces = encoding.encode_ordinary_batch(lines, num_threads=1)
+    pieces = encoding.encode_ordinary_batch(texts, num_threads=1)
     total = sum(len(p) + 1 for p in pieces)
     out = np.empty(total, dtype=np.uint16)
     pos = 0
@@ -60,7 +61,7 @@ def _split_key(split: Split) -> str:
     digest = hashlib.sha256(_CACHE_VERSION.encode())
     for part, docs in (("train", split.train), ("heldout", split.heldout)):
         for doc in docs:
-            digest.update(f"{part}\0{doc.doc_id}\0".encode())
+            digest.update(f"{part}\0{doc.doc_id}\0{doc.continuous}\0".encode())
             for unit in doc.units:
                 digest.update(unit.encode("utf-8") + b"\n")
     return digest.hexdigest()[:16]
@@ -73,8 +74,8 @@ def build_token_data(split: Split, cache_dir: Path | None = None) -> TokenData:
         with np.load(cache) as data:
             log.info("token cache %s", cache)
             return TokenData(data["train"], data["val"], data["seen_ids"])
-    train = tokenize_lines(split.train_lines())
-    val = tokenize_lines(split.heldout_lines())
+    train = tokenize_texts(split.train_texts())
+    val = tokenize_texts(split.heldout_texts())
     seen = np.unique(train).astype(np.int64)
     tokens = TokenData(train, val, seen)
     log.info(

@@ -1,7 +1,7 @@
 """The keystroke-savings simulator and the two baseline keyboards, on hand-checked examples."""
 
 from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
-from keyboard_app.bench.ksr import simulate
+from keyboard_app.bench.ksr import read_texts, simulate
 
 
 def never(_text: str) -> list[str]:
@@ -9,7 +9,7 @@ def never(_text: str) -> list[str]:
 
 
 def test_without_suggestions_every_character_is_a_keystroke():
-    score = simulate(never, ["Hello world, again."], max_words=100)
+    score = simulate(never, [["Hello world, again."]], max_words=100)
     assert score.keystrokes == score.characters == len("Hello world, again.")
     assert score.as_dict()["ksr"] == 0.0
 
@@ -21,7 +21,7 @@ def test_a_perfect_keyboard_costs_one_key_per_word_and_saves_the_spaces():
     def oracle(text: str) -> list[str]:
         return [words[len(text.replace(",", "").split())]] if text.endswith((" ", "")) else []
 
-    score = simulate(oracle, [line], max_words=100)
+    score = simulate(oracle, [[line]], max_words=100)
     # 5 words (1 key each); "the " "cat " "then " spaces come with the word; "sat" then "," and " " typed.
     assert score.keystrokes == 5 + 2
     assert score.characters == len(line)
@@ -32,15 +32,53 @@ def test_a_word_found_after_two_letters():
     def keyboard(text: str) -> list[str]:
         return ["house"] if text.endswith("ho") else ["x", "y", "z"]
 
-    score = simulate(keyboard, ["house"], max_words=10)
+    score = simulate(keyboard, [["house"]], max_words=10)
     assert score.keystrokes == 3  # h, o, then the suggestion
     assert score.top3 == 0
 
 
 def test_word_budget_stops_early():
-    score = simulate(never, ["one two three", "four five"], max_words=2)
+    score = simulate(never, [["one two three"], ["four five"]], max_words=2)
     assert score.words == 2
     assert score.characters == len("one two")
+
+
+def test_earlier_paragraphs_of_a_text_are_the_context_and_texts_start_afresh():
+    asked: list[str] = []
+
+    def recorder(text: str) -> list[str]:
+        asked.append(text)
+        return []
+
+    score = simulate(recorder, [["one two", "three"], ["four"]], max_words=100)
+    assert asked == [
+        "",
+        "o",
+        "on",
+        "one ",
+        "one t",
+        "one tw",
+        "one two\n",
+        "one two\nt",
+        "one two\nth",
+        "one two\nthr",
+        "one two\nthre",
+        "",
+        "f",
+        "fo",
+        "fou",
+    ]
+    assert score.characters == score.keystrokes == len("one twothreefour")  # no newlines
+
+
+def test_benchmark_files_are_texts_separated_by_blank_lines():
+    content = "First paragraph.\nSecond one.\n\nAnother text.\n\n\nA third.\n"
+    assert read_texts(content) == [
+        ["First paragraph.", "Second one."],
+        ["Another text."],
+        ["A third."],
+    ]
+    assert read_texts(content.replace("\n", "\r\n")) == read_texts(content)
 
 
 def test_frequency_keyboard_ranks_by_count():
@@ -56,3 +94,4 @@ def test_trigram_keyboard_backs_off():
     assert keyboard.suggest("my big ", k=1) == ["cat"]  # backs off to the bigram "big"
     assert keyboard.suggest("unknown words ", k=1) == ["dog"]  # backs off to frequency
     assert keyboard.suggest("a big d", k=3) == ["dog"]
+    assert keyboard.suggest("one big\n", k=1) == ["a"]  # a paragraph starts afresh, not after "big"

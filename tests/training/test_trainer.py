@@ -10,10 +10,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from keyboard_app.bench.ksr import read_texts  # noqa: E402
 from keyboard_app.engine import Predictor  # noqa: E402
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text  # noqa: E402
 from keyboard_app.training.config import TrainConfig  # noqa: E402
-from keyboard_app.training.corpus import detokenize_brown, load_split  # noqa: E402
+from keyboard_app.training.corpus import detokenize_brown, load_split, write_texts  # noqa: E402
+from keyboard_app.training.dataset import tokenize_texts  # noqa: E402
 from keyboard_app.training.export import export_gguf, export_quantized, load_best  # noqa: E402
 from keyboard_app.training.model import RESERVED_OUTPUT, UNSEEN_OFFSET  # noqa: E402
 from keyboard_app.training.trainer import Trainer, cpp_compiler_available, evaluate  # noqa: E402
@@ -154,3 +156,18 @@ def test_split_is_by_document_fixed_and_drops_offensive_sentences(corpus, tmp_pa
     lines = first.train_lines() + first.heldout_lines()
     assert "a kind word" in lines and not any("fuck" in line for line in lines)
     (corpus / "nlp-corpus" / "doc-rude.json").unlink()
+
+
+def test_a_brown_file_is_one_text_of_paragraphs_and_sentences_stand_alone(corpus, tmp_path):
+    split = load_split(corpus)
+    brown = next(d for d in split.train if d.doc_id.startswith("brown"))
+    assert len(brown.units) == 2 and brown.texts() == ["\n".join(brown.units)]
+    sentences = next(d for d in split.train if d.doc_id.startswith("nlp-corpus"))
+    assert sentences.texts() == sentences.units
+    texts = split.train_texts()
+    tokens = tokenize_texts(texts)
+    assert np.count_nonzero(tokens == END_OF_TEXT_ID) == len(texts)  # one start per text
+    brown_texts = [d for d in split.train if d.doc_id.startswith("brown")]
+    assert np.count_nonzero(tokens == encode_user_text("\n")[0]) == len(brown_texts)
+    heldout = write_texts(tmp_path / "heldout.txt", split.heldout_texts())
+    assert read_texts(heldout.read_text("utf-8")) == [t.split("\n") for t in split.heldout_texts()]
