@@ -15,6 +15,7 @@ PROMPTS = [
     "She said that",
     "It was a",
     "",
+    "The meeting was held on Monday.\nThe mayor said",
 ]
 
 
@@ -50,13 +51,19 @@ def test_sensible_completions(predictor):
     assert all(s.word.startswith("hel") for s in predictor.suggest("Thank you for your hel", k=3))
 
 
+def test_a_new_paragraph_starts_with_a_capitalized_word(predictor):
+    """Paragraphs are trained as newline-separated parts of one text, as the editor has them."""
+    words = [s.word for s in predictor.suggest("The meeting was held on Monday.\n", k=3)]
+    assert len(words) == 3 and all(word[0].isupper() for word in words), words
+
+
 def test_tokens_never_seen_in_training_get_negligible_probability(predictor):
     """Tokens that never occur in the training split share a negligible probability mass."""
     from keyboard_app.training.corpus import load_split
-    from keyboard_app.training.dataset import tokenize_lines
+    from keyboard_app.training.dataset import tokenize_texts
 
     seen = np.zeros(50257, dtype=bool)
-    seen[np.unique(tokenize_lines(load_split(resource("corpora")).train_lines()))] = True
+    seen[np.unique(tokenize_texts(load_split(resource("corpora")).train_texts()))] = True
     for prompt in PROMPTS:
         logits = predictor.main_sequence.evaluate(
             [END_OF_TEXT_ID, *encode_user_text(prompt)]
