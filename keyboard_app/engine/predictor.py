@@ -16,10 +16,10 @@ from keyboard_app.engine.backend import Entry, LlamaBackend
 from keyboard_app.engine.context import MAIN_SEQ, MainSequence, build_context
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_validate import validate_gguf
-from keyboard_app.engine.lexicon import Lexicon, blend, load_lexicon
+from keyboard_app.engine.lexicon import DocumentWords, Lexicon, blend, load_lexicon
 from keyboard_app.engine.sampling import SamplingParams, log_softmax, sample_token
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
-from keyboard_app.engine.words import PieceTable, find_words, split_typed_word
+from keyboard_app.engine.words import PieceTable, split_typed_word
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch, rank
 from keyboard_app.paths import builtin_model_path, lexicon_path
 
@@ -63,9 +63,9 @@ def _piece_table() -> PieceTable:
 
 
 @lru_cache(maxsize=1)
-def _document_words(text: str) -> frozenset[str]:
-    """The lower-cased words of `text`: the same text for every keystroke of a word, read once."""
-    return frozenset(word.lower() for word in find_words(text))
+def _document_words(text: str) -> DocumentWords:
+    """The words of `text`: the same text for every keystroke of a word, read once."""
+    return DocumentWords.of(text)
 
 
 def _heal_trailing_space(text: str) -> tuple[str, bool]:

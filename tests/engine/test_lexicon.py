@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine import ModelError, Predictor
-from keyboard_app.engine.lexicon import UNKNOWN_WORD_SHARE, Lexicon, blend
+from keyboard_app.engine.lexicon import (
+    DOCUMENT_CACHE,
+    UNKNOWN_WORD_SHARE,
+    DocumentWords,
+    Lexicon,
+    blend,
+)
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.paths import lexicon_path
 from keyboard_app.training.corpus import lexicon_lines
@@ -52,21 +58,42 @@ def test_the_dictionary_is_made_from_text_and_read_back(tmp_path: Path):
 def test_unknown_words_are_demoted_and_completions_fill_below_known_ones():
     typed = split_typed_word("led by the conduc")
     found = {"conductoral": 0.02, "conduct": 0.01}
-    scores = blend(found, typed, 0.05, Lexicon(COUNTS), {"orchestra"}, limit=5)
-    assert scores["conductoral"] == pytest.approx(0.02 * UNKNOWN_WORD_SHARE)
-    assert scores["conduct"] == 0.01
+    scores = blend(found, typed, 0.05, Lexicon(COUNTS), DocumentWords.of("the orchestra"), limit=5)
+    kept = 1 - DOCUMENT_CACHE  # the mixture's share of the model's words (the document adds none)
+    assert scores["conductoral"] == pytest.approx(0.02 * UNKNOWN_WORD_SHARE * kept)
+    assert scores["conduct"] == pytest.approx(0.01 * kept)
     assert 0 < scores["conductors"] < scores["conductor"] < scores["conduct"]
 
 
-def test_words_of_the_document_are_known():
-    typed = split_typed_word("Kolpakova danced. Then Kolpa")
-    scores = blend({"Kolpakova": 0.3}, typed, 0.3, Lexicon(COUNTS), {"kolpakova"}, limit=3)
-    assert scores == {"Kolpakova": 0.3}
+def test_words_of_the_document_are_known_and_complete_the_typed_letters():
+    typed = split_typed_word("Jorda conducted. Later JORDA and Jorda returned. Then Jo")
+    found = {"John": 0.02, "Joe": 0.01, "Jorda": 0.001}
+    document = DocumentWords.of(typed.boundary)
+    scores = blend(found, typed, 0.05, Lexicon(COUNTS), document, limit=3)
+    frequency = 2 / 8  # "Jorda" twice in 8 words; "JORDA" is another spelling
+    assert scores["Jorda"] == pytest.approx(
+        (1 - DOCUMENT_CACHE) * 0.001 + DOCUMENT_CACHE * frequency
+    )
+    assert scores["Joe"] == pytest.approx((1 - DOCUMENT_CACHE) * 0.01 * UNKNOWN_WORD_SHARE)
+    assert max(scores, key=scores.__getitem__) == "Jorda"
+    assert "JORDA" not in scores  # the case typed is kept
+
+
+def test_the_document_never_offers_an_offensive_word_or_the_word_as_typed():
+    typed = split_typed_word("shit happens, said the sh")
+    scores = blend({}, typed, 0.0, Lexicon(COUNTS), DocumentWords.of(typed.boundary), limit=3)
+    assert "shit" not in scores
+    typed = split_typed_word("xylo xylophone xylo")
+    scores = blend({}, typed, 0.0, Lexicon(COUNTS), DocumentWords.of(typed.boundary), limit=3)
+    assert set(scores) == {"xylophone"}
 
 
 def test_the_next_word_is_left_to_the_model():
     typed = split_typed_word("led by the ")
-    assert blend({"conduct": 0.1}, typed, 0.9, Lexicon(COUNTS), set(), limit=3) == {"conduct": 0.1}
+    document = DocumentWords.of(typed.boundary)
+    assert blend({"conduct": 0.1}, typed, 0.9, Lexicon(COUNTS), document, limit=3) == {
+        "conduct": 0.1
+    }
 
 
 def test_the_shipped_dictionary_loads():

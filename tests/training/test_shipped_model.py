@@ -57,6 +57,11 @@ def test_a_new_paragraph_starts_with_a_capitalized_word(predictor):
     assert len(words) == 3 and all(word[0].isupper() for word in words), words
 
 
+def test_a_name_used_above_is_completed_from_the_document(predictor):
+    text = "Enrique Jorda conducted the symphony in Palermo last week. Next month Jo"
+    assert "Jorda" in [s.word for s in predictor.suggest(text, k=3)]
+
+
 def test_tokens_never_seen_in_training_get_negligible_probability(predictor):
     """Tokens that never occur in the training split share a negligible probability mass."""
     from keyboard_app.training.corpus import load_split
