@@ -141,9 +141,11 @@ def blend(
 
 
 def _mix_document(scores: dict[str, float], cached: list[tuple[str, float]]) -> dict[str, float]:
-    mixed = {word: (1 - DOCUMENT_CACHE) * score for word, score in scores.items()}
+    """The mixture (1 - w) * score + w * frequency, divided by (1 - w): the ranking is the
+    mixture's, and the words the document does not add keep their probabilities."""
+    mixed = dict(scores)
     for word, frequency in cached:
-        mixed[word] = mixed.get(word, 0.0) + DOCUMENT_CACHE * frequency
+        mixed[word] = mixed.get(word, 0.0) + DOCUMENT_CACHE / (1 - DOCUMENT_CACHE) * frequency
     return mixed
 
 

@@ -59,9 +59,8 @@ def test_unknown_words_are_demoted_and_completions_fill_below_known_ones():
     typed = split_typed_word("led by the conduc")
     found = {"conductoral": 0.02, "conduct": 0.01}
     scores = blend(found, typed, 0.05, Lexicon(COUNTS), DocumentWords.of("the orchestra"), limit=5)
-    kept = 1 - DOCUMENT_CACHE  # the mixture's share of the model's words (the document adds none)
-    assert scores["conductoral"] == pytest.approx(0.02 * UNKNOWN_WORD_SHARE * kept)
-    assert scores["conduct"] == pytest.approx(0.01 * kept)
+    assert scores["conductoral"] == pytest.approx(0.02 * UNKNOWN_WORD_SHARE)
+    assert scores["conduct"] == 0.01  # the document adds nothing here
     assert 0 < scores["conductors"] < scores["conductor"] < scores["conduct"]
 
 
@@ -71,10 +70,9 @@ def test_words_of_the_document_are_known_and_complete_the_typed_letters():
     document = DocumentWords.of(typed.boundary)
     scores = blend(found, typed, 0.05, Lexicon(COUNTS), document, limit=3)
     frequency = 2 / 8  # "Jorda" twice in 8 words; "JORDA" is another spelling
-    assert scores["Jorda"] == pytest.approx(
-        (1 - DOCUMENT_CACHE) * 0.001 + DOCUMENT_CACHE * frequency
-    )
-    assert scores["Joe"] == pytest.approx((1 - DOCUMENT_CACHE) * 0.01 * UNKNOWN_WORD_SHARE)
+    mixture = (1 - DOCUMENT_CACHE) * 0.001 + DOCUMENT_CACHE * frequency
+    assert scores["Jorda"] == pytest.approx(mixture / (1 - DOCUMENT_CACHE))
+    assert scores["Joe"] == pytest.approx(0.01 * UNKNOWN_WORD_SHARE)
     assert max(scores, key=scores.__getitem__) == "Jorda"
     assert "JORDA" not in scores  # the case typed is kept
 
