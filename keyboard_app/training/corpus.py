@@ -63,9 +63,6 @@ class Split:
     def train_lines(self) -> list[str]:
         return [unit for doc in self.train for unit in doc.units]
 
-    def heldout_lines(self) -> list[str]:
-        return [unit for doc in self.heldout for unit in doc.units]
-
     def train_texts(self) -> list[str]:
         return [text for doc in self.train for text in doc.texts()]
 

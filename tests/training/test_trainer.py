@@ -153,7 +153,7 @@ def test_split_is_by_document_fixed_and_drops_offensive_sentences(corpus, tmp_pa
     train_ids = {d.doc_id for d in first.train}
     assert train_ids.isdisjoint(d.doc_id for d in first.heldout)
     assert 1 <= len([d for d in first.heldout if d.doc_id.startswith("brown")]) <= 2
-    lines = first.train_lines() + first.heldout_lines()
+    lines = first.train_texts() + first.heldout_texts()
     assert "a kind word" in lines and not any("fuck" in line for line in lines)
     (corpus / "nlp-corpus" / "doc-rude.json").unlink()
 
