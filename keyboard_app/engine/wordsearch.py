@@ -41,6 +41,9 @@ COMPLETION_BUDGET = 1
 UNLIMITED = 1 << 30
 DEFAULT_END = 0.5  # a word's chance of ending after a piece never decoded yet
 TYPED_WORD_SHARE = 0.02  # words less likely than this share of the typed word come after it
+# The one-letter words worth a place in the strip. Any other single letter (an initial, the "p" of
+# "p.m.", a model's guess after an opening quote) saves no keystroke when taken, and looks broken.
+ONE_LETTER_WORDS = frozenset({"a", "A", "I"})
 
 
 @dataclass(frozen=True, order=True)
@@ -265,7 +268,7 @@ class WordSearch:
     ) -> None:
         """Count `candidate` as a finished word, weighted by the chance that it ends here."""
         word = typed.typed + candidate.spelled[len(typed.typed) :]
-        if not is_word(word):
+        if not is_word(word) or _lone_letter(word, typed.typed):
             return
         if filter_offensive and is_offensive(word) and word.lower() != typed.typed.lower():
             return
@@ -287,6 +290,11 @@ def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]
         return (0 if probability >= typed_probability * TYPED_WORD_SHARE else 2, -probability)
 
     return sorted(scores.items(), key=key)[:k]
+
+
+def _lone_letter(word: str, typed: str) -> bool:
+    """A single letter not worth suggesting (the letter the user typed is always kept)."""
+    return len(word) == 1 and word.isalpha() and word not in ONE_LETTER_WORDS and word != typed
 
 
 def _kth(found: dict[str, float], k: int, typed: str) -> float:

@@ -137,6 +137,14 @@ def test_offensive_words_are_filtered_unless_typed_out(bigram_model):
         assert predictor.suggest("for your ", k=1)[0].word == "shit"
 
 
+def test_single_letters_other_than_a_and_i_are_not_suggested(bigram_model):
+    spec = {' "': {"f": 9.0, "B": 8.5, "I": 8.0, "a": 7.5, "The": 7.0, "We": 6.5}}
+    with Predictor.load(bigram_model(spec, DEFAULT)) as predictor:
+        words = [s.word for s in predictor.suggest('She said "', k=4, exact=True)]
+        assert words == ["I", "a", "The", "We"]
+        assert "f" in [s.word for s in predictor.suggest('She said "f', k=3, exact=True)]
+
+
 def test_what_earlier_keystrokes_left_in_the_cache_does_not_change_the_answer(random_model):
     text = "The museum opened its doors early on Saturday morn"
     with Predictor.load(random_model) as fresh:
