@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,12 @@ def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser("ksr", help="keystroke savings rate on a held-out text")
     parser.add_argument("file", type=Path, help="held-out texts, separated by blank lines")
     parser.add_argument("--model", type=Path, help="GGUF to measure (default: the built-in model)")
-    parser.add_argument("--words", type=int, default=2000, help="words to type (default 2000)")
+    parser.add_argument(
+        "--words",
+        type=_word_count,
+        default=2000,
+        help="words to type, or `all` for the whole file (default 2000)",
+    )
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--train-text", type=Path, help="training text for the baselines")
     source.add_argument(
@@ -23,6 +29,17 @@ def register_bench(bench_subparsers: Any) -> None:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
+
+
+def _word_count(value: str) -> int:
+    """A positive number of words, or `all` (every word of the file)."""
+    if value == "all":
+        return sys.maxsize
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of words or `all`, not {value!r}"
+        )
+    return int(value)
 
 
 def _training_lines(args: argparse.Namespace) -> list[str]:

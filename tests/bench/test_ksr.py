@@ -1,7 +1,12 @@
 """The keystroke-savings simulator and the two baseline keyboards, on hand-checked examples."""
 
+import json
+
+import pytest
+
 from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
 from keyboard_app.bench.ksr import read_texts, simulate
+from keyboard_app.cli import main
 
 
 def never(_text: str) -> list[str]:
@@ -95,3 +100,29 @@ def test_trigram_keyboard_backs_off():
     assert keyboard.suggest("unknown words ", k=1) == ["dog"]  # backs off to frequency
     assert keyboard.suggest("a big d", k=3) == ["dog"]
     assert keyboard.suggest("one big\n", k=1) == ["a"]  # a paragraph starts afresh, not after "big"
+
+
+def test_the_command_types_every_word_of_the_file_and_scores_four_keyboards(tmp_path, capsys):
+    heldout = tmp_path / "heldout.txt"
+    heldout.write_text("The United States of America.\nIt was a long day.\n\nThank you.\n", "utf-8")
+    training = tmp_path / "train.txt"
+    training.write_text("It was a good day.\nThank you very much.\n", "utf-8")
+    argv = ["bench", "ksr", str(heldout), "--train-text", str(training), "--words", "all"]
+    assert main([*argv, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    keyboards = report["keyboards"]
+    assert set(keyboards) == {"model", "model_without_dictionary", "word_frequency", "word_trigram"}
+    for score in keyboards.values():
+        assert score["words"] == 12
+        assert score["characters"] == len(
+            "The United States of America.It was a long day.Thank you."
+        )
+    assert keyboards["model"]["ksr"] > 0.2  # "America", "day", "you" come early
+    # Only "It", "was", "a", "day" (+ space), "Thank", "you" are in the training text.
+    assert keyboards["word_frequency"]["keystrokes"] > keyboards["model"]["keystrokes"]
+
+
+def test_the_word_count_must_be_positive_or_all(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["bench", "ksr", str(tmp_path / "x.txt"), "--words", "0"])
+    assert "positive number of words or `all`" in capsys.readouterr().err
