@@ -68,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
     report = {
         "model": {
             "name": info.name,
-            "file": str(info.path),
+            "file": str(args.model) if args.model else f"built-in: {info.path.name}",
             "quantization": info.quantization,
             "device": info.device,
         },

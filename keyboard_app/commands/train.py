@@ -40,6 +40,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--dropout", type=float, default=defaults.dropout)
     parser.add_argument(
+        "--optimizer",
+        choices=("adamw", "muon"),
+        default=defaults.optimizer,
+        help="muon: Muon for the blocks' matrices, AdamW for the rest",
+    )
+    parser.add_argument(
         "--bf16",
         action=argparse.BooleanOptionalAction,
         default=defaults.bf16,
@@ -103,6 +109,7 @@ def _train(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         dropout=args.dropout,
+        optimizer=args.optimizer,
         bf16=args.bf16,
         compile=args.compile,
         minutes=args.minutes,

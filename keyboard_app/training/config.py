@@ -16,11 +16,12 @@ class TrainConfig:
     n_ctx: int = 256
     vocab_size: int = 16384  # rows trained: the most frequent tokens + the shared RARE row
     batch_size: int = 8
-    learning_rate: float = 1.5e-3
+    learning_rate: float = 3e-3
     min_learning_rate: float = 1e-4
     warmup_steps: int = 300
     weight_decay: float = 0.1
     dropout: float = 0.1
+    optimizer: str = "muon"  # Muon for the blocks' matrices and AdamW for the rest, or "adamw"
     minutes: float = 90.0
     max_steps: int | None = None  # stop after this many steps even if time is left
     eval_every_s: float = 300.0

@@ -139,10 +139,23 @@ class Gpt2(nn.Module):
         logits = self.forward(inputs)
         return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
-    def param_groups(self, weight_decay: float) -> list[dict[str, object]]:
-        """Weight decay on matrices only (not on norms, biases or the position table)."""
-        decay = [p for n, p in self.named_parameters() if p.dim() == 2 and n != "wpe"]
-        rest = [p for n, p in self.named_parameters() if p.dim() < 2 or n == "wpe"]
+    def hidden_matrices(self) -> list[torch.Tensor]:
+        """The blocks' weight matrices: what Muon trains (not the embeddings, norms or biases)."""
+        return [
+            linear.weight
+            for block in self.layers()
+            for linear in (block.attn_qkv, block.attn_out, block.ffn_up, block.ffn_down)
+        ]
+
+    def param_groups(
+        self, weight_decay: float, without: list[torch.Tensor] | None = None
+    ) -> list[dict[str, object]]:
+        """Weight decay on matrices only (not on norms, biases or the position table); the
+        parameters in `without` are left out (another optimizer trains them)."""
+        skip = {id(p) for p in without or []}
+        named = [(n, p) for n, p in self.named_parameters() if id(p) not in skip]
+        decay = [p for n, p in named if p.dim() == 2 and n != "wpe"]
+        rest = [p for n, p in named if p.dim() < 2 or n == "wpe"]
         return [
             {"params": decay, "weight_decay": weight_decay},
             {"params": rest, "weight_decay": 0.0},

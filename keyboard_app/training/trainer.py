@@ -63,6 +63,20 @@ def evaluate(model: Gpt2, windows: np.ndarray, rare_row: int, n_rare: int) -> di
     return {"val_loss": loss, "val_token_loss": token_loss, "val_perplexity": math.exp(token_loss)}
 
 
+def build_optimizers(model: Gpt2, config: TrainConfig) -> list[torch.optim.Optimizer]:
+    """AdamW for everything, or Muon for the blocks' matrices and AdamW for the rest. Muon's
+    steps are scaled to AdamW's size (`match_rms_adamw`), so both share the learning rate."""
+    if config.optimizer not in ("adamw", "muon"):
+        raise ValueError(f"unknown optimizer {config.optimizer!r}: use adamw or muon")
+    lr, decay = config.learning_rate, config.weight_decay
+    hidden = model.hidden_matrices() if config.optimizer == "muon" else []
+    adamw = torch.optim.AdamW(model.param_groups(decay, hidden), lr=lr, betas=(0.9, 0.95))
+    if not hidden:
+        return [adamw]
+    muon = torch.optim.Muon(hidden, lr=lr, weight_decay=decay, adjust_lr_fn="match_rms_adamw")
+    return [muon, adamw]
+
+
 class Trainer:
     def __init__(self, corpus: Path, work_dir: Path, config: TrainConfig) -> None:
         self.config = config
@@ -77,9 +91,7 @@ class Trainer:
             self.vocab.to_rows(tokens.val), config.n_ctx, config.eval_windows
         )
         self.model = Gpt2(self.model_config())
-        self.optimizer = torch.optim.AdamW(
-            self.model.param_groups(config.weight_decay), lr=config.learning_rate, betas=(0.9, 0.95)
-        )
+        self.optimizers = build_optimizers(self.model, config)
         self.sampler = BatchSampler(self.train_rows, config.n_ctx, config.batch_size, config.seed)
         self.state = TrainState(history=[])
         self._resume()
@@ -128,7 +140,8 @@ class Trainer:
                 f"{self.checkpoint_path} was made with other settings; use another --work-dir"
             )
         self.model.load_state_dict(saved["model"])
-        self.optimizer.load_state_dict(saved["optimizer"])
+        for optimizer, state in zip(self.optimizers, saved["optimizers"], strict=True):
+            optimizer.load_state_dict(state)
         self.sampler.rng.bit_generator.state = saved["sampler"]
         torch.set_rng_state(saved["torch_rng"])
         self.state = TrainState(**saved["state"])
@@ -145,7 +158,7 @@ class Trainer:
             {
                 "train_config": asdict(self.config),
                 "model": self.model.state_dict(),
-                "optimizer": self.optimizer.state_dict(),
+                "optimizers": [optimizer.state_dict() for optimizer in self.optimizers],
                 "sampler": self.sampler.rng.bit_generator.state,
                 "torch_rng": torch.get_rng_state(),
                 "state": asdict(self.state),
@@ -195,13 +208,14 @@ class Trainer:
             began = time.perf_counter()
             progress = max(self.state.elapsed_s / budget, self.state.step / max_steps)
             lr = _learning_rate(self.config, self.state.step, progress)
-            for group in self.optimizer.param_groups:
-                group["lr"] = lr
             loss = self.training_loss(torch.from_numpy(self.sampler.next()))
-            self.optimizer.zero_grad(set_to_none=True)
+            self.model.zero_grad(set_to_none=True)
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
-            self.optimizer.step()
+            for optimizer in self.optimizers:
+                for group in optimizer.param_groups:
+                    group["lr"] = lr
+                optimizer.step()
             self.state.step += 1
             step_s = time.perf_counter() - began
             self.state.elapsed_s += step_s

@@ -7,6 +7,7 @@ import pytest
 from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
 from keyboard_app.bench.ksr import read_texts, simulate
 from keyboard_app.cli import main
+from keyboard_app.paths import builtin_model_path
 
 
 def never(_text: str) -> list[str]:
@@ -110,6 +111,8 @@ def test_the_command_types_every_word_of_the_file_and_scores_four_keyboards(tmp_
     argv = ["bench", "ksr", str(heldout), "--train-text", str(training), "--words", "all"]
     assert main([*argv, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
+    # The file as given, or the built-in model's name (not a path that depends on the install).
+    assert report["model"]["file"] == f"built-in: {builtin_model_path().name}"
     keyboards = report["keyboards"]
     assert set(keyboards) == {"model", "model_without_dictionary", "word_frequency", "word_trigram"}
     for score in keyboards.values():

@@ -102,6 +102,44 @@ def test_training_resumes_from_its_checkpoint(trained, corpus):
     assert torch.equal(resumed.model.wte, trainer.model.wte)
 
 
+@pytest.mark.parametrize("optimizer", ["adamw", "muon"])
+def test_each_optimizer_trains_and_resumes_with_its_state(corpus, tmp_path, optimizer):
+    config = replace(TINY, optimizer=optimizer, minutes=10, max_steps=40)
+    trainer = Trainer(corpus, tmp_path, config)
+    before = evaluate(
+        trainer.model, trainer.val_windows, trainer.vocab.rare_row, trainer.vocab.n_rare
+    )
+    after = trainer.run()
+    assert after["val_loss"] < before["val_loss"] - 0.5
+    resumed = Trainer(corpus, tmp_path, config)
+    for saved, loaded in zip(trainer.optimizers, resumed.optimizers, strict=True):
+        saved_state, loaded_state = saved.state_dict()["state"], loaded.state_dict()["state"]
+        assert saved_state and saved_state.keys() == loaded_state.keys()
+        for index, state in saved_state.items():
+            assert state.keys() == loaded_state[index].keys()
+            for key, value in state.items():
+                assert torch.equal(
+                    torch.as_tensor(value), torch.as_tensor(loaded_state[index][key])
+                )
+
+
+def test_muon_trains_the_block_matrices_and_adamw_everything_else(corpus, tmp_path):
+    trainer = Trainer(corpus, tmp_path, replace(TINY, optimizer="muon"))
+    muon, adamw = trainer.optimizers
+    assert isinstance(muon, torch.optim.Muon)
+    assert isinstance(adamw, torch.optim.AdamW)
+    by_muon = {id(p) for group in muon.param_groups for p in group["params"]}
+    by_adamw = {id(p) for group in adamw.param_groups for p in group["params"]}
+    assert by_muon == {id(p) for p in trainer.model.hidden_matrices()}
+    assert by_muon.isdisjoint(by_adamw)
+    assert by_muon | by_adamw == {id(p) for p in trainer.model.parameters()}
+
+
+def test_an_unknown_optimizer_is_refused(corpus, tmp_path):
+    with pytest.raises(ValueError, match="unknown optimizer 'sgd'"):
+        Trainer(corpus, tmp_path, replace(TINY, optimizer="sgd"))
+
+
 def _torch_full_log_probs(model, vocab, rows):
     """Expand the restricted logits to all 50,257 tokens, as the export does."""
     with torch.no_grad():
