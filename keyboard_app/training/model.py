@@ -58,6 +58,9 @@ class Block(nn.Module):
         self.ffn_down = nn.Linear(4 * e, e)
         self.drop = nn.Dropout(config.dropout)
 
+    def linears(self) -> tuple[nn.Linear, ...]:
+        return (self.attn_qkv, self.attn_out, self.ffn_up, self.ffn_down)
+
     def attention(self, x: torch.Tensor) -> torch.Tensor:
         batch, length, width = x.shape
         q, k, v = self.attn_qkv(x).split(width, dim=2)
@@ -106,7 +109,7 @@ class Gpt2(nn.Module):
         nn.init.normal_(self.wte, std=0.02)
         nn.init.normal_(self.wpe, std=0.01)
         for block in self.layers():
-            for linear in (block.attn_qkv, block.attn_out, block.ffn_up, block.ffn_down):
+            for linear in block.linears():
                 std = residual_std if linear in (block.attn_out, block.ffn_down) else 0.02
                 nn.init.normal_(linear.weight, std=std)
                 nn.init.zeros_(linear.bias)
@@ -141,11 +144,7 @@ class Gpt2(nn.Module):
 
     def hidden_matrices(self) -> list[torch.Tensor]:
         """The blocks' weight matrices: what Muon trains (not the embeddings, norms or biases)."""
-        return [
-            linear.weight
-            for block in self.layers()
-            for linear in (block.attn_qkv, block.attn_out, block.ffn_up, block.ffn_down)
-        ]
+        return [linear.weight for block in self.layers() for linear in block.linears()]
 
     def param_groups(
         self, weight_decay: float, without: list[torch.Tensor] | None = None
