@@ -8,7 +8,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.training.config import TrainConfig
+from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 
 
 def register(subparsers: Any) -> None:
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dropout", type=float, default=defaults.dropout)
     parser.add_argument(
         "--optimizer",
-        choices=("adamw", "muon"),
+        choices=OPTIMIZERS,
         default=defaults.optimizer,
         help="muon: Muon for the blocks' matrices, AdamW for the rest",
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+OPTIMIZERS = ("adamw", "muon")  # what `TrainConfig.optimizer` may name
+
 
 @dataclass(frozen=True)
 class TrainConfig:

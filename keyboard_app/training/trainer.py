@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from keyboard_app.training.config import TrainConfig
+from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 from keyboard_app.training.corpus import load_split
 from keyboard_app.training.dataset import BatchSampler, build_token_data, fixed_windows
 from keyboard_app.training.model import Gpt2, ModelConfig
@@ -66,8 +66,8 @@ def evaluate(model: Gpt2, windows: np.ndarray, rare_row: int, n_rare: int) -> di
 def build_optimizers(model: Gpt2, config: TrainConfig) -> list[torch.optim.Optimizer]:
     """AdamW for everything, or Muon for the blocks' matrices and AdamW for the rest. Muon's
     steps are scaled to AdamW's size (`match_rms_adamw`), so both share the learning rate."""
-    if config.optimizer not in ("adamw", "muon"):
-        raise ValueError(f"unknown optimizer {config.optimizer!r}: use adamw or muon")
+    if config.optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {config.optimizer!r}: use {' or '.join(OPTIMIZERS)}")
     lr, decay = config.learning_rate, config.weight_decay
     hidden = model.hidden_matrices() if config.optimizer == "muon" else []
     adamw = torch.optim.AdamW(model.param_groups(decay, hidden), lr=lr, betas=(0.9, 0.95))
