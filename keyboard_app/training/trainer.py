@@ -90,6 +90,8 @@ class Trainer:
         self.val_windows = fixed_windows(
             self.vocab.to_rows(tokens.val), config.n_ctx, config.eval_windows
         )
+        # The same loss on training text shows how much of the training split is memorised.
+        self.train_windows = fixed_windows(self.train_rows, config.n_ctx, config.eval_windows)
         self.model = Gpt2(self.model_config())
         self.optimizers = build_optimizers(self.model, config)
         self.sampler = BatchSampler(self.train_rows, config.n_ctx, config.batch_size, config.seed)
@@ -180,8 +182,12 @@ class Trainer:
         )
 
     def _evaluate_and_keep(self) -> dict[str, float]:
-        metrics = evaluate(self.model, self.val_windows, self.vocab.rare_row, self.vocab.n_rare)
-        metrics.update(step=self.state.step, elapsed_s=round(self.state.elapsed_s, 1))
+        rare_row, n_rare = self.vocab.rare_row, self.vocab.n_rare
+        metrics = evaluate(self.model, self.val_windows, rare_row, n_rare)
+        train_loss = evaluate(self.model, self.train_windows, rare_row, n_rare)["val_loss"]
+        metrics.update(
+            train_loss=train_loss, step=self.state.step, elapsed_s=round(self.state.elapsed_s, 1)
+        )
         assert self.state.history is not None
         self.state.history.append(metrics)
         if metrics["val_loss"] < self.state.best_val_loss:
@@ -189,11 +195,13 @@ class Trainer:
             self.save_best(metrics)
         self._checkpoint()
         log.info(
-            "step %d: validation loss %.4f (per GPT-2 token %.4f, perplexity %.1f)",
+            "step %d: validation loss %.4f (per GPT-2 token %.4f, perplexity %.1f), "
+            "on training text %.4f",
             self.state.step,
             metrics["val_loss"],
             metrics["val_token_loss"],
             metrics["val_perplexity"],
+            train_loss,
         )
         return metrics
 

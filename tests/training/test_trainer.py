@@ -76,6 +76,20 @@ def test_loss_goes_down(trained):
     assert after["val_loss"] < before["val_loss"] - 0.5
 
 
+def test_evaluation_measures_training_text_too(trained):
+    """The loss on training windows, without dropout, beside the validation loss: their gap is
+    what the model has memorised."""
+    trainer, _, after = trained
+    assert trainer.train_windows.max() < trainer.vocab.size
+    assert not np.array_equal(trainer.train_windows, trainer.val_windows)
+    again = evaluate(
+        trainer.model, trainer.train_windows, trainer.vocab.rare_row, trainer.vocab.n_rare
+    )
+    assert after["train_loss"] == pytest.approx(again["val_loss"], abs=1e-6)
+    assert after["train_loss"] != pytest.approx(after["val_loss"], abs=1e-6)
+    assert trainer.state.history[-1]["train_loss"] == after["train_loss"]
+
+
 @pytest.mark.skipif(not cpp_compiler_available(), reason="torch.compile needs a C++ compiler")
 def test_fast_path_computes_the_same_loss_and_trains(corpus, tmp_path):
     """The shipped model's speed settings: compiled, with bfloat16 products. Capped by steps, since
