@@ -46,10 +46,17 @@ def register(subparsers: Any) -> None:
         help="muon: Muon for the blocks' matrices, AdamW for the rest",
     )
     parser.add_argument(
+        "--shuffle-texts",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.shuffle_texts,
+        help="each pass over the training texts in a new order (else always the corpus order)",
+    )
+    parser.add_argument(
         "--bf16",
         action=argparse.BooleanOptionalAction,
         default=defaults.bf16,
-        help="bfloat16 matrix products (about 1.6x faster on CPUs with AVX-512 BF16)",
+        help="bfloat16 matrix products (about 1.6x faster on CPUs with AVX-512 BF16, 140x slower "
+        "on CPUs without; by default, used where the CPU multiplies bfloat16 fast)",
     )
     parser.add_argument(
         "--compile",
@@ -110,6 +117,7 @@ def _train(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate,
         dropout=args.dropout,
         optimizer=args.optimizer,
+        shuffle_texts=args.shuffle_texts,
         bf16=args.bf16,
         compile=args.compile,
         minutes=args.minutes,

@@ -24,11 +24,14 @@ class TrainConfig:
     weight_decay: float = 0.1
     dropout: float = 0.1
     optimizer: str = "muon"  # Muon for the blocks' matrices and AdamW for the rest, or "adamw"
+    shuffle_texts: bool = True  # each pass over the training texts in a new order
     minutes: float = 90.0
     max_steps: int | None = None  # stop after this many steps even if time is left
     eval_every_s: float = 300.0
     eval_windows: int = 160
     threads: int = 2
     seed: int = 1234
-    bf16: bool = True  # bfloat16 matrix products (autocast); the weights stay float32
+    # bfloat16 matrix products (autocast, and Muon's iterations); the weights stay float32. None: where
+    # the CPU multiplies bfloat16 at least as fast as float32 (the shipped model's CPU did).
+    bf16: bool | None = None
     compile: bool = True  # torch.compile the training step's forward and backward passes

@@ -16,13 +16,16 @@ from typing import Any
 import numpy as np
 import torch
 
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID
 from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 from keyboard_app.training.corpus import load_split
 from keyboard_app.training.dataset import BatchSampler, build_token_data, fixed_windows
 from keyboard_app.training.model import Gpt2, ModelConfig
+from keyboard_app.training.precision import Float32Muon, bfloat16_is_fast
 from keyboard_app.training.vocab import RestrictedVocab
 
 log = logging.getLogger(__name__)
+CHECKPOINT_FORMAT = 2  # 2: the sampler's position is a pass and a batch within it
 
 
 def cpp_compiler_available() -> bool:
@@ -63,9 +66,10 @@ def evaluate(model: Gpt2, windows: np.ndarray, rare_row: int, n_rare: int) -> di
     return {"val_loss": loss, "val_token_loss": token_loss, "val_perplexity": math.exp(token_loss)}
 
 
-def build_optimizers(model: Gpt2, config: TrainConfig) -> list[torch.optim.Optimizer]:
+def build_optimizers(model: Gpt2, config: TrainConfig, bf16: bool) -> list[torch.optim.Optimizer]:
     """AdamW for everything, or Muon for the blocks' matrices and AdamW for the rest. Muon's
-    steps are scaled to AdamW's size (`match_rms_adamw`), so both share the learning rate."""
+    steps are scaled to AdamW's size (`match_rms_adamw`), so both share the learning rate; its
+    iterations run in bfloat16 with `bf16`, else in float32."""
     if config.optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {config.optimizer!r}: use {' or '.join(OPTIMIZERS)}")
     lr, decay = config.learning_rate, config.weight_decay
@@ -73,7 +77,8 @@ def build_optimizers(model: Gpt2, config: TrainConfig) -> list[torch.optim.Optim
     adamw = torch.optim.AdamW(model.param_groups(decay, hidden), lr=lr, betas=(0.9, 0.95))
     if not hidden:
         return [adamw]
-    muon = torch.optim.Muon(hidden, lr=lr, weight_decay=decay, adjust_lr_fn="match_rms_adamw")
+    muon_class = torch.optim.Muon if bf16 else Float32Muon
+    muon = muon_class(hidden, lr=lr, weight_decay=decay, adjust_lr_fn="match_rms_adamw")
     return [muon, adamw]
 
 
@@ -93,8 +98,17 @@ class Trainer:
         # The same loss on training text shows how much of the training split is memorised.
         self.train_windows = fixed_windows(self.train_rows, config.n_ctx, config.eval_windows)
         self.model = Gpt2(self.model_config())
-        self.optimizers = build_optimizers(self.model, config)
-        self.sampler = BatchSampler(self.train_rows, config.n_ctx, config.batch_size, config.seed)
+        self.bf16 = bfloat16_is_fast() if config.bf16 is None else config.bf16
+        self.optimizers = build_optimizers(self.model, config, self.bf16)
+        text_start = int(self.vocab.lookup()[END_OF_TEXT_ID])
+        self.sampler = BatchSampler(
+            self.train_rows,
+            text_start,
+            config.n_ctx,
+            config.batch_size,
+            config.seed,
+            config.shuffle_texts,
+        )
         self.state = TrainState(history=[])
         self._resume()
 
@@ -116,7 +130,7 @@ class Trainer:
                     "or train with --no-compile (about 2x slower)"
                 )
             loss = torch.compile(loss)
-        if not self.config.bf16:
+        if not self.bf16:
             return loss
 
         def autocast_loss(batch: torch.Tensor) -> torch.Tensor:
@@ -137,14 +151,14 @@ class Trainer:
         if not self.checkpoint_path.is_file():
             return
         saved = torch.load(self.checkpoint_path, weights_only=False)
-        if saved["train_config"] != asdict(self.config):
+        if saved.get("format") != CHECKPOINT_FORMAT or saved["train_config"] != asdict(self.config):
             raise ValueError(
                 f"{self.checkpoint_path} was made with other settings; use another --work-dir"
             )
         self.model.load_state_dict(saved["model"])
         for optimizer, state in zip(self.optimizers, saved["optimizers"], strict=True):
             optimizer.load_state_dict(state)
-        self.sampler.rng.bit_generator.state = saved["sampler"]
+        self.sampler.restore(saved["sampler"])
         torch.set_rng_state(saved["torch_rng"])
         self.state = TrainState(**saved["state"])
         log.info("resumed at step %d (%.0f s trained)", self.state.step, self.state.elapsed_s)
@@ -158,10 +172,11 @@ class Trainer:
         self._save(
             self.checkpoint_path,
             {
+                "format": CHECKPOINT_FORMAT,
                 "train_config": asdict(self.config),
                 "model": self.model.state_dict(),
                 "optimizers": [optimizer.state_dict() for optimizer in self.optimizers],
-                "sampler": self.sampler.rng.bit_generator.state,
+                "sampler": self.sampler.state(),
                 "torch_rng": torch.get_rng_state(),
                 "state": asdict(self.state),
             },

@@ -18,6 +18,7 @@ from keyboard_app.training.corpus import detokenize_brown, load_split, write_tex
 from keyboard_app.training.dataset import tokenize_texts  # noqa: E402
 from keyboard_app.training.export import export_gguf, export_quantized, load_best  # noqa: E402
 from keyboard_app.training.model import RESERVED_OUTPUT, UNSEEN_OFFSET  # noqa: E402
+from keyboard_app.training.precision import Float32Muon, bfloat16_is_fast  # noqa: E402
 from keyboard_app.training.trainer import Trainer, cpp_compiler_available, evaluate  # noqa: E402
 from tests.models.llama_helpers import llama_logits  # noqa: E402
 
@@ -114,6 +115,18 @@ def test_training_resumes_from_its_checkpoint(trained, corpus):
     resumed = Trainer(corpus, trainer.work_dir, replace(TINY))
     assert resumed.state.step == steps
     assert torch.equal(resumed.model.wte, trainer.model.wte)
+    # The batches go on where they stopped: the same pass, the same place in it.
+    assert resumed.sampler.state() == trainer.sampler.state()
+    assert np.array_equal(resumed.sampler.next(), trainer.sampler.next())
+
+
+def test_a_checkpoint_of_an_older_trainer_is_refused(trained, corpus, tmp_path):
+    trainer, _, _ = trained
+    saved = torch.load(trainer.checkpoint_path, weights_only=False)
+    del saved["format"]  # what checkpoints were before the sampler kept its pass
+    torch.save(saved, tmp_path / "checkpoint.pt")
+    with pytest.raises(ValueError, match="made with other settings"):
+        Trainer(corpus, tmp_path, replace(TINY))
 
 
 @pytest.mark.parametrize("optimizer", ["adamw", "muon"])
@@ -147,6 +160,20 @@ def test_muon_trains_the_block_matrices_and_adamw_everything_else(corpus, tmp_pa
     assert by_muon == {id(p) for p in trainer.model.hidden_matrices()}
     assert by_muon.isdisjoint(by_adamw)
     assert by_muon | by_adamw == {id(p) for p in trainer.model.parameters()}
+
+
+@pytest.mark.parametrize("bf16", [True, False])
+def test_muon_iterates_in_bfloat16_only_with_bfloat16_products(corpus, tmp_path, bf16):
+    """PyTorch's Muon iterates in bfloat16, which CPUs without bfloat16 products emulate slowly."""
+    trainer = Trainer(corpus, tmp_path, replace(TINY, optimizer="muon", bf16=bf16))
+    expected = torch.optim.Muon if bf16 else Float32Muon
+    assert type(trainer.optimizers[0]) is expected
+    assert trainer.bf16 is bf16
+
+
+def test_bfloat16_is_chosen_by_the_cpu_unless_set(corpus, tmp_path):
+    trainer = Trainer(corpus, tmp_path, replace(TINY, bf16=None))
+    assert trainer.bf16 is bfloat16_is_fast()
 
 
 def test_an_unknown_optimizer_is_refused(corpus, tmp_path):

@@ -1,0 +1,85 @@
+"""bfloat16 only where the CPU has it, and Muon's step in float32 elsewhere."""
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from keyboard_app.training.precision import (  # noqa: E402
+    Float32Muon,
+    bfloat16_is_fast,
+    orthogonalize,
+)
+
+COEFFICIENTS = (3.4445, -4.7750, 2.0315)  # PyTorch's Muon defaults
+
+
+def _newton_schulz_float64(matrix: torch.Tensor, steps: int = 5) -> torch.Tensor:
+    """The reference: Muon's iteration in float64."""
+    a, b, c = COEFFICIENTS
+    tall = matrix.size(0) > matrix.size(1)
+    x = (matrix.T if tall else matrix).double()
+    x = x / x.norm()
+    for _ in range(steps):
+        gram = x @ x.T
+        x = a * x + (b * gram + c * gram @ gram) @ x
+    return x.T if tall else x
+
+
+@pytest.mark.parametrize("shape", [(48, 16), (16, 48), (32, 32)])
+def test_orthogonalize_is_muons_iteration_in_float32(shape):
+    matrix = torch.randn(shape, generator=torch.Generator().manual_seed(0))
+    before = matrix.clone()
+    result = orthogonalize(matrix, COEFFICIENTS, 5, 1e-7)
+    assert result.dtype == torch.float32 and result.shape == shape
+    assert torch.allclose(result.double(), _newton_schulz_float64(matrix), atol=1e-5)
+    assert torch.equal(matrix, before)  # the momentum buffer it is given is left as it is
+    singular = torch.linalg.svdvals(result)
+    assert singular.min() > 0.5 and singular.max() < 1.5  # near-orthogonal, as Muon intends
+
+
+def _three_steps(optimizer_class, start: torch.Tensor, nesterov: bool) -> torch.nn.Parameter:
+    param = torch.nn.Parameter(start.clone())
+    optimizer = optimizer_class(
+        [param], lr=0.02, weight_decay=0.1, nesterov=nesterov, adjust_lr_fn="match_rms_adamw"
+    )
+    generator = torch.Generator().manual_seed(1)
+    for _ in range(3):
+        param.grad = torch.randn(start.shape, generator=generator)
+        optimizer.step()
+    return param, optimizer
+
+
+@pytest.mark.parametrize("nesterov", [True, False])
+def test_float32_muon_takes_pytorchs_steps(nesterov):
+    start = torch.randn(24, 40, generator=torch.Generator().manual_seed(2))
+    ours, ours_optimizer = _three_steps(Float32Muon, start, nesterov)
+    theirs, theirs_optimizer = _three_steps(torch.optim.Muon, start, nesterov)
+    moved = (theirs - start).abs().max()
+    assert moved > 0.01
+    # The same steps but for PyTorch's bfloat16 rounding (about 1% of each step).
+    assert (ours - theirs).abs().max() < 0.03 * moved
+    ours_state = ours_optimizer.state_dict()["state"][0]
+    theirs_state = theirs_optimizer.state_dict()["state"][0]
+    assert ours_state.keys() == theirs_state.keys() == {"momentum_buffer"}
+    assert torch.allclose(ours_state["momentum_buffer"], theirs_state["momentum_buffer"])
+
+
+def test_a_checkpoint_of_one_muon_resumes_in_the_other():
+    start = torch.randn(8, 8, generator=torch.Generator().manual_seed(3))
+    _, theirs = _three_steps(torch.optim.Muon, start, True)
+    param = torch.nn.Parameter(start.clone())
+    ours = Float32Muon([param], lr=0.02)
+    ours.load_state_dict(theirs.state_dict())
+    assert ours.param_groups[0]["adjust_lr_fn"] == "match_rms_adamw"
+    assert torch.equal(
+        ours.state[param]["momentum_buffer"],
+        theirs.state_dict()["state"][0]["momentum_buffer"],
+    )
+
+
+def test_bfloat16_is_used_where_the_cpu_has_bfloat16_products():
+    """The measured answer agrees with what the CPU declares (AVX-512 BF16 or AMX on x86)."""
+    if torch.backends.cpu.get_cpu_capability().startswith("AVX") is False:
+        pytest.skip("the declared capability is known on x86 only")
+    declared = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    assert bfloat16_is_fast() == declared
