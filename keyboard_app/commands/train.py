@@ -46,12 +46,6 @@ def register(subparsers: Any) -> None:
         help="muon: Muon for the blocks' matrices, AdamW for the rest",
     )
     parser.add_argument(
-        "--shuffle-texts",
-        action=argparse.BooleanOptionalAction,
-        default=defaults.shuffle_texts,
-        help="each pass over the training texts in a new order (else always the corpus order)",
-    )
-    parser.add_argument(
         "--bf16",
         action=argparse.BooleanOptionalAction,
         default=defaults.bf16,
@@ -117,7 +111,6 @@ def _train(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate,
         dropout=args.dropout,
         optimizer=args.optimizer,
-        shuffle_texts=args.shuffle_texts,
         bf16=args.bf16,
         compile=args.compile,
         minutes=args.minutes,

@@ -24,7 +24,6 @@ class TrainConfig:
     weight_decay: float = 0.1
     dropout: float = 0.1
     optimizer: str = "muon"  # Muon for the blocks' matrices and AdamW for the rest, or "adamw"
-    shuffle_texts: bool = True  # each pass over the training texts in a new order
     minutes: float = 90.0
     max_steps: int | None = None  # stop after this many steps even if time is left
     eval_every_s: float = 300.0

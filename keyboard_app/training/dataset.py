@@ -93,70 +93,19 @@ def build_token_data(split: Split, cache_dir: Path | None = None) -> TokenData:
 
 
 class BatchSampler:
-    """Batches of `n_ctx + 1`-token windows, each pass over the training texts in a new order.
+    """Random windows of `n_ctx + 1` tokens from a stream, reproducible from `seed`."""
 
-    Every pass shuffles the texts (each starts at its `<|endoftext|>`), joins them and cuts the result
-    into consecutive windows from a random offset, taken in random order: a pass sees every token
-    once. The order matters over many passes: with the texts always in one order, every unrelated
-    nlp-corpus sentence is always followed by the same one, and the model learns which follows which,
-    which nothing typed in the editor rewards (a text there starts on its own). Reproducible from
-    `seed`; `state()` and `restore()` carry the position across a resume."""
-
-    def __init__(
-        self,
-        stream: np.ndarray,
-        text_start: int,
-        n_ctx: int,
-        batch_size: int,
-        seed: int,
-        shuffle_texts: bool = True,
-    ) -> None:
-        if (len(stream) - n_ctx) // n_ctx < batch_size:  # the fewest windows a pass can have
-            raise ValueError(
-                f"a stream of {len(stream)} tokens is too short for batches of "
-                f"{batch_size} x {n_ctx} tokens"
-            )
-        self.texts = split_texts(stream.astype(np.int64), text_start)
+    def __init__(self, stream: np.ndarray, n_ctx: int, batch_size: int, seed: int) -> None:
+        if len(stream) <= n_ctx + 1:
+            raise ValueError(f"a stream of {len(stream)} tokens is too short for n_ctx={n_ctx}")
+        self.stream = stream.astype(np.int64)
         self.n_ctx = n_ctx
         self.batch_size = batch_size
-        self.seed = seed
-        self.shuffle_texts = shuffle_texts  # False: every pass in the stream's own order
-        self.epoch = 0
-        self.batches_taken = 0  # in this epoch
-        self._stream, self._starts = self._shuffled(self.epoch)
-
-    def _shuffled(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
-        """The epoch's stream (texts in a new order) and its windows' start positions, shuffled."""
-        rng = np.random.default_rng([self.seed, epoch])
-        texts = len(self.texts)
-        order = rng.permutation(texts) if self.shuffle_texts else range(texts)
-        stream = np.concatenate([self.texts[i] for i in order])
-        offset = int(rng.integers(0, self.n_ctx))
-        windows = (len(stream) - offset - 1) // self.n_ctx
-        return stream, offset + self.n_ctx * rng.permutation(windows)
+        self.rng = np.random.default_rng(seed)
 
     def next(self) -> np.ndarray:
-        if (self.batches_taken + 1) * self.batch_size > len(self._starts):
-            self.restore({"epoch": self.epoch + 1, "batches_taken": 0})
-        first = self.batches_taken * self.batch_size
-        self.batches_taken += 1
-        starts = self._starts[first : first + self.batch_size]
-        return np.stack([self._stream[s : s + self.n_ctx + 1] for s in starts])
-
-    def state(self) -> dict[str, int]:
-        return {"epoch": self.epoch, "batches_taken": self.batches_taken}
-
-    def restore(self, state: dict[str, int]) -> None:
-        if state["epoch"] != self.epoch:
-            self._stream, self._starts = self._shuffled(state["epoch"])
-        self.epoch, self.batches_taken = state["epoch"], state["batches_taken"]
-
-
-def split_texts(stream: np.ndarray, text_start: int) -> list[np.ndarray]:
-    """The texts of a token stream, each from its `text_start` token (`<|endoftext|>`, or its row);
-    a stream that does not start with one starts with a text anyway."""
-    starts = np.flatnonzero(stream == text_start)
-    return [text for text in np.split(stream, starts) if len(text)]
+        starts = self.rng.integers(0, len(self.stream) - self.n_ctx - 1, self.batch_size)
+        return np.stack([self.stream[s : s + self.n_ctx + 1] for s in starts])
 
 
 def fixed_windows(stream: np.ndarray, n_ctx: int, max_windows: int) -> np.ndarray:

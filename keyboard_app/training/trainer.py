@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import torch
 
-from keyboard_app.engine.tokenizer import END_OF_TEXT_ID
 from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 from keyboard_app.training.corpus import load_split
 from keyboard_app.training.dataset import BatchSampler, build_token_data, fixed_windows
@@ -25,7 +24,6 @@ from keyboard_app.training.precision import Float32Muon, bfloat16_is_fast
 from keyboard_app.training.vocab import RestrictedVocab
 
 log = logging.getLogger(__name__)
-CHECKPOINT_FORMAT = 2  # 2: the sampler's position is a pass and a batch within it
 
 
 def cpp_compiler_available() -> bool:
@@ -100,15 +98,7 @@ class Trainer:
         self.model = Gpt2(self.model_config())
         self.bf16 = bfloat16_is_fast() if config.bf16 is None else config.bf16
         self.optimizers = build_optimizers(self.model, config, self.bf16)
-        text_start = int(self.vocab.lookup()[END_OF_TEXT_ID])
-        self.sampler = BatchSampler(
-            self.train_rows,
-            text_start,
-            config.n_ctx,
-            config.batch_size,
-            config.seed,
-            config.shuffle_texts,
-        )
+        self.sampler = BatchSampler(self.train_rows, config.n_ctx, config.batch_size, config.seed)
         self.state = TrainState(history=[])
         self._resume()
 
@@ -151,14 +141,14 @@ class Trainer:
         if not self.checkpoint_path.is_file():
             return
         saved = torch.load(self.checkpoint_path, weights_only=False)
-        if saved.get("format") != CHECKPOINT_FORMAT or saved["train_config"] != asdict(self.config):
+        if saved["train_config"] != asdict(self.config):
             raise ValueError(
                 f"{self.checkpoint_path} was made with other settings; use another --work-dir"
             )
         self.model.load_state_dict(saved["model"])
         for optimizer, state in zip(self.optimizers, saved["optimizers"], strict=True):
             optimizer.load_state_dict(state)
-        self.sampler.restore(saved["sampler"])
+        self.sampler.rng.bit_generator.state = saved["sampler"]
         torch.set_rng_state(saved["torch_rng"])
         self.state = TrainState(**saved["state"])
         log.info("resumed at step %d (%.0f s trained)", self.state.step, self.state.elapsed_s)
@@ -172,11 +162,10 @@ class Trainer:
         self._save(
             self.checkpoint_path,
             {
-                "format": CHECKPOINT_FORMAT,
                 "train_config": asdict(self.config),
                 "model": self.model.state_dict(),
                 "optimizers": [optimizer.state_dict() for optimizer in self.optimizers],
-                "sampler": self.sampler.state(),
+                "sampler": self.sampler.rng.bit_generator.state,
                 "torch_rng": torch.get_rng_state(),
                 "state": asdict(self.state),
             },

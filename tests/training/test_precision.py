@@ -78,8 +78,12 @@ def test_a_checkpoint_of_one_muon_resumes_in_the_other():
 
 
 def test_bfloat16_is_used_where_the_cpu_has_bfloat16_products():
-    """The measured answer agrees with what the CPU declares (AVX-512 BF16 or AMX on x86)."""
-    if torch.backends.cpu.get_cpu_capability().startswith("AVX") is False:
-        pytest.skip("the declared capability is known on x86 only")
-    declared = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    assert bfloat16_is_fast() == declared
+    """The measured answer agrees with what an x86 CPU declares, where that is clear-cut: bfloat16
+    products (AVX-512 BF16 or AMX, about 1.6x float32's speed), or AVX2 alone (emulated, 100x
+    slower). AVX-512 without BF16 converts to float32 at about float32's speed: either answer is fair."""
+    if torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported():
+        assert bfloat16_is_fast()
+    elif torch.backends.cpu.get_cpu_capability() == "AVX2":
+        assert not bfloat16_is_fast()
+    else:
+        pytest.skip(f"no clear-cut answer on {torch.backends.cpu.get_cpu_capability()}")

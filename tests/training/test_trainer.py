@@ -115,18 +115,6 @@ def test_training_resumes_from_its_checkpoint(trained, corpus):
     resumed = Trainer(corpus, trainer.work_dir, replace(TINY))
     assert resumed.state.step == steps
     assert torch.equal(resumed.model.wte, trainer.model.wte)
-    # The batches go on where they stopped: the same pass, the same place in it.
-    assert resumed.sampler.state() == trainer.sampler.state()
-    assert np.array_equal(resumed.sampler.next(), trainer.sampler.next())
-
-
-def test_a_checkpoint_of_an_older_trainer_is_refused(trained, corpus, tmp_path):
-    trainer, _, _ = trained
-    saved = torch.load(trainer.checkpoint_path, weights_only=False)
-    del saved["format"]  # what checkpoints were before the sampler kept its pass
-    torch.save(saved, tmp_path / "checkpoint.pt")
-    with pytest.raises(ValueError, match="made with other settings"):
-        Trainer(corpus, tmp_path, replace(TINY))
 
 
 @pytest.mark.parametrize("optimizer", ["adamw", "muon"])
