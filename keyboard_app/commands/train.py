@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
         "--bf16",
         action=argparse.BooleanOptionalAction,
         default=defaults.bf16,
-        help="bfloat16 matrix products (about 1.6x faster on CPUs with AVX-512 BF16, 140x slower "
+        help="bfloat16 matrix products (about 1.6x faster on CPUs with AVX-512 BF16, 150x slower "
         "on CPUs without; by default, used where the CPU multiplies bfloat16 fast)",
     )
     parser.add_argument(

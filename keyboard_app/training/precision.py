@@ -1,8 +1,8 @@
 """bfloat16 where the CPU multiplies it fast, float32 elsewhere, Muon included.
 
 bfloat16 products are fast only on CPUs that have them (AVX-512 BF16, AMX, recent Arm cores). On the
-others (AVX2: most laptops, AMD before Zen 4) PyTorch emulates them, measured 140 times slower than
-float32 on an AMD EPYC (Zen 3): a step of the built-in model's training took 55 s instead of 0.4.
+others (AVX2: most laptops, AMD before Zen 4) PyTorch emulates them, measured about 150 times slower than
+float32 on an AMD EPYC (Zen 3), where a step of the built-in model's training took 55 s (1.3 s in float32).
 PyTorch's Muon always runs its Newton-Schulz iterations in bfloat16, so `Float32Muon` does the same
 step in float32 for those CPUs.
 """

@@ -37,7 +37,8 @@ def test_orthogonalize_is_muons_iteration_in_float32(shape):
     assert singular.min() > 0.5 and singular.max() < 1.5  # near-orthogonal, as Muon intends
 
 
-def _three_steps(optimizer_class, start: torch.Tensor, nesterov: bool) -> torch.nn.Parameter:
+def _three_steps(optimizer_class, start, nesterov):
+    """A matrix after three Muon steps on seeded gradients, and the optimizer that took them."""
     param = torch.nn.Parameter(start.clone())
     optimizer = optimizer_class(
         [param], lr=0.02, weight_decay=0.1, nesterov=nesterov, adjust_lr_fn="match_rms_adamw"
