@@ -47,6 +47,11 @@ def lexicon_path() -> Path:
     return resource("lexicon", "english-words.tsv")
 
 
+def trigrams_path() -> Path:
+    """The word trigram model mixed into the built-in model's next words (see engine/trigrams.py)."""
+    return resource("lexicon", "english-trigrams.npz")
+
+
 def user_data_dir() -> Path:
     """Per-user data (model store, recovery files); overridable for tests and portable installs."""
     override = os.environ.get(_DATA_ENV)

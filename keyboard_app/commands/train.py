@@ -77,10 +77,16 @@ def register(subparsers: Any) -> None:
         type=Path,
         help="write the dictionary (words of the training split seen twice or more) and stop",
     )
+    parser.add_argument(
+        "--write-trigrams",
+        type=Path,
+        help="write the word trigram model of the training split (a .npz file) and stop",
+    )
     parser.set_defaults(func=_train)
 
 
 def _write_splits(args: argparse.Namespace) -> int:
+    from keyboard_app.engine.trigrams import WordTrigrams
     from keyboard_app.training.corpus import lexicon_lines, load_split, write_lines, write_texts
 
     split = load_split(args.corpus)
@@ -90,11 +96,13 @@ def _write_splits(args: argparse.Namespace) -> int:
         write_lines(args.write_train, split.train_lines())
     if args.write_lexicon:
         write_lines(args.write_lexicon, lexicon_lines(split.train_lines()))
+    if args.write_trigrams:
+        WordTrigrams.from_lines(split.train_lines()).save(args.write_trigrams)
     return 0
 
 
 def _train(args: argparse.Namespace) -> int:
-    if args.write_heldout or args.write_train or args.write_lexicon:
+    if args.write_heldout or args.write_train or args.write_lexicon or args.write_trigrams:
         return _write_splits(args)
     if args.out is None:
         raise SystemExit("keyboard-app train: --out FILE.gguf is required")

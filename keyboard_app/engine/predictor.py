@@ -19,9 +19,10 @@ from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.lexicon import DocumentWords, Lexicon, blend, load_lexicon
 from keyboard_app.engine.sampling import SamplingParams, log_softmax, sample_token
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
+from keyboard_app.engine.trigrams import WordTrigrams, load_trigrams, mix_next_words
 from keyboard_app.engine.words import PieceTable, split_typed_word
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch, rank
-from keyboard_app.paths import builtin_model_path, lexicon_path
+from keyboard_app.paths import builtin_model_path, lexicon_path, trigrams_path
 
 log = logging.getLogger(__name__)
 SUGGEST_RESERVE = 64
@@ -90,11 +91,13 @@ class Predictor:
         info: ModelInfo,
         filter_offensive: bool,
         lexicon: Lexicon | None = None,
+        trigrams: WordTrigrams | None = None,
     ) -> None:
         self._backend = backend
         self.info = info
         self.filter_offensive = filter_offensive
         self.lexicon = lexicon  # the dictionary blended into suggestions (None: the model alone)
+        self.trigrams = trigrams  # mixed into the next word (None: the model alone)
         self._table = _piece_table()
         self._main = MainSequence(backend)
         self._words = WordSearch(self._main, self._table)
@@ -111,7 +114,8 @@ class Predictor:
         use_dictionary: bool = True,
     ) -> Predictor:
         """Load a GPT-2 GGUF (the built-in model when `path` is None); ModelError if unusable.
-        With `use_dictionary`, the shipped English dictionary is blended into suggestions."""
+        With `use_dictionary`, the shipped English dictionary is blended into suggestions, and
+        into the built-in model's next words the word trigrams of its training text."""
         if path is None and not builtin_model_path().is_file():
             raise ModelError(
                 f"The built-in model is missing ({builtin_model_path()}). "
@@ -141,7 +145,9 @@ class Predictor:
         )
         log.info("loaded %s (%s) on %s", info.name, info.quantization, info.device)
         lexicon = load_lexicon(lexicon_path()) if use_dictionary else None
-        return cls(backend, info, filter_offensive, lexicon)
+        builtin = model_path.resolve() == builtin_model_path().resolve()
+        trigrams = load_trigrams(trigrams_path()) if use_dictionary and builtin else None
+        return cls(backend, info, filter_offensive, lexicon, trigrams)
 
     @property
     def tokens_decoded(self) -> int:
@@ -178,11 +184,16 @@ class Predictor:
         context = build_context(typed.boundary, self._backend.n_ctx, self._reserve)
         self._words.adopt(context)
         logits = self._main.evaluate(context)
-        found = self._words.search(context, logits, typed, max(k, 1), self.filter_offensive, exact)
+        mixing = self.trigrams is not None and not typed.typed
+        wanted = max(2 * k if mixing else k, 1)
+        found = self._words.search(context, logits, typed, wanted, self.filter_offensive, exact)
         scores = found.words
         if self.lexicon is not None:
             document = _document_words(typed.boundary[-DOCUMENT_WORDS_WINDOW:])
             scores = blend(scores, typed, found.prefix_mass, self.lexicon, document, 2 * k)
+        if self.trigrams is not None and mixing:
+            paragraph = typed.boundary.rsplit("\n", 1)[-1]
+            scores = mix_next_words(scores, self.trigrams.next_words(paragraph, scores))
         return [Suggestion(word, p) for word, p in rank(scores, typed.typed, k)]
 
     def explore(self, text: str, k: int = 10) -> list[TokenChoice]:

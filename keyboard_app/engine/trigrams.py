@@ -1,0 +1,313 @@
+"""A word trigram model of the built-in model's training text, mixed into its next-word guesses.
+
+A small network trained for an hour and a half misses common phrases that plain counts get right;
+a phone keyboard's n-gram model is the classic fix. The mixture is linear, (1 - w) * network +
+w * trigram, over the network's best words and the trigram's, and only for the next word (no letters
+typed): that is where it measured better (see docs/engine.md).
+
+The model is interpolated Kneser-Ney (Chen and Goodman, 1998) with one discount. Its tokens are words
+and the punctuation marks `.,;:!?`, so that "announced. The" and "announced the" have different
+histories; each paragraph starts a history, as in the training lines it counts. Trigrams seen once
+are pruned (a history left with none backs off to its last word); bigram continuation counts are
+all kept. The file is a NumPy archive (`keyboard-app train --write-trigrams`), read without pickle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+import numpy as np
+import numpy.typing as npt
+
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.engine.words import WORDS, is_word
+
+TOKENS = re.compile(WORDS.pattern + r"|[.,;:!?]")
+BOUNDARY = "<s>"  # the start of a paragraph
+DISCOUNT = 0.75
+UNIGRAM_PRIOR = 0.5  # added to every unigram continuation count, so unseen words get a little
+HISTORY_CHARS = 200  # the end of the paragraph that the last two tokens are read from
+CANDIDATES = 20  # words taken from each level of the model
+# The trigram's weight in the mixture; chosen on the first 20,000 held-out words (see docs/engine.md).
+TRIGRAM_WEIGHT = 0.2
+
+Ids = npt.NDArray[np.int64]
+_ARRAYS = (
+    "words",
+    "unigram",
+    "bigram_start",
+    "bigram_word",
+    "bigram_count",
+    "trigram_history",
+    "trigram_total",
+    "trigram_types",
+    "trigram_start",
+    "trigram_word",
+    "trigram_count",
+)
+
+
+def history(paragraph: str) -> list[str | None]:
+    """The last two tokens before the cursor in `paragraph`, `<s>` standing for its start; None
+    where the paragraph is too long to tell (its end held no two whole tokens)."""
+    tail = paragraph[-HISTORY_CHARS:]
+    tokens: list[str | None] = list(TOKENS.findall(tail))
+    if len(tail) < len(paragraph):
+        return [None, None, *tokens[1:]][-2:]  # the first token of the tail may be cut
+    return [BOUNDARY, BOUNDARY, *tokens][-2:]
+
+
+def count_trigrams(lines: Iterable[str]) -> Counter[tuple[str, str, str]]:
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for line in lines:
+        tokens = [BOUNDARY, BOUNDARY, *TOKENS.findall(line)]
+        counts.update(zip(tokens, tokens[1:], tokens[2:], strict=False))
+    return counts
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """Rows grouped by a history id: `start[h]:start[h + 1]`, most frequent word first."""
+
+    start: Ids
+    word: Ids
+    count: Ids
+
+    def rows(self, h: int) -> tuple[Ids, Ids]:
+        low, high = int(self.start[h]), int(self.start[h + 1])
+        return self.word[low:high], self.count[low:high]
+
+    def count_of(self, h: int, word: int) -> int:
+        words, counts = self.rows(h)
+        hits = np.flatnonzero(words == word)
+        return int(counts[hits[0]]) if hits.size else 0
+
+
+def _segments(groups: Mapping[int, Mapping[int, int]], n: int) -> _Segments:
+    start: list[int] = [0]
+    words: list[int] = []
+    counts: list[int] = []
+    for h in range(n):
+        row = sorted(groups.get(h, {}).items(), key=lambda item: (-item[1], item[0]))
+        words.extend(w for w, _ in row)
+        counts.extend(c for _, c in row)
+        start.append(len(words))
+    return _Segments(*(np.asarray(column, np.int64) for column in (start, words, counts)))
+
+
+def _segment_totals(segments: _Segments) -> Ids:
+    running: Ids = np.concatenate([[0], np.cumsum(segments.count)])
+    totals: Ids = running[segments.start[1:]] - running[segments.start[:-1]]
+    return totals
+
+
+class WordTrigrams:
+    """Next-word probabilities after the last two tokens of a paragraph."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        if any(arrays[key].dtype.kind not in "iu" for key in _ARRAYS):
+            raise ModelError("The word trigram file is damaged (its tables are not integers).")
+        self._arrays = {key: np.asarray(arrays[key], np.int64) for key in _ARRAYS}
+        self.words = arrays["words"].astype(np.uint8).tobytes().decode("utf-8").split("\n")
+        self.ids = {word: i for i, word in enumerate(self.words)}
+        n = len(self.words)
+        self.unigram = self._arrays["unigram"]
+        self.bigrams = self._segments("bigram")
+        self.histories = self._arrays["trigram_history"]
+        self.trigram_total = self._arrays["trigram_total"]
+        self.trigram_types = self._arrays["trigram_types"]
+        self.trigrams = self._segments("trigram")
+        self._check(n)
+        self.bigram_total = _segment_totals(self.bigrams)
+        self.bigram_types = np.diff(self.bigrams.start)
+        self._unigram_total = float(self.unigram.sum()) + UNIGRAM_PRIOR * n
+        self._top_unigrams = np.argsort(-self.unigram, kind="stable")[: 4 * CANDIDATES]
+
+    def _segments(self, level: str) -> _Segments:
+        return _Segments(*(self._arrays[f"{level}_{key}"] for key in ("start", "word", "count")))
+
+    def _check(self, n: int) -> None:
+        """Catch a damaged or foreign file before it gives wrong answers or an IndexError."""
+        ok = (
+            len(self.ids) == n
+            and self.unigram.shape == (n,)
+            and self.bigrams.start.shape == (n + 1,)
+            and self.trigrams.start.shape == (self.histories.size + 1,)
+            and self.trigram_total.shape == self.trigram_types.shape == self.histories.shape
+            and all(_consistent(s, n) for s in (self.bigrams, self.trigrams))
+            and bool(np.all(np.diff(self.histories) > 0))
+            and (self.histories.size == 0 or 0 <= self.histories[0] <= self.histories[-1] < n * n)
+            and bool(np.all(self.unigram >= 0))
+            and bool(np.all((self.trigram_types > 0) & (self.trigram_types <= self.trigram_total)))
+        )
+        if not ok:
+            raise ModelError("The word trigram file is damaged (its tables do not fit together).")
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str], min_count: int = 2) -> WordTrigrams:
+        """Count `lines` (one paragraph each); trigrams seen fewer than `min_count` times are pruned."""
+        return cls(build_arrays(count_trigrams(lines), min_count))
+
+    @classmethod
+    def load(cls, path: Path) -> WordTrigrams:
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                arrays = {key: archive[key] for key in _ARRAYS}
+            return cls(arrays)
+        except (OSError, ValueError, KeyError, UnicodeDecodeError, EOFError, BadZipFile) as error:
+            raise ModelError(f"The word trigram file {path} cannot be read: {error}") from error
+
+    def save(self, path: Path) -> Path:
+        """Write the tables (compressed; the smallest integer type that holds each), by way of a
+        temporary file, so that a failed write leaves no half file under the name."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        with partial.open("wb") as out:
+            np.savez_compressed(out, allow_pickle=False, **_compacted(self._arrays))
+        partial.replace(path)
+        return path
+
+    def _unigram(self, word: int | None) -> float:
+        seen = float(self.unigram[word]) if word is not None else 0.0
+        return (seen + UNIGRAM_PRIOR) / self._unigram_total
+
+    def _bigram(self, last: int | None, word: int | None) -> float:
+        if last is None or self.bigram_total[last] == 0:
+            return self._unigram(word)
+        total = float(self.bigram_total[last])
+        seen = self.bigrams.count_of(last, word) if word is not None else 0
+        backoff = DISCOUNT * float(self.bigram_types[last]) / total
+        return max(seen - DISCOUNT, 0.0) / total + backoff * self._unigram(word)
+
+    def _history_row(self, first: int | None, last: int | None) -> int | None:
+        if first is None or last is None:
+            return None
+        key = first * len(self.words) + last
+        row = int(np.searchsorted(self.histories, key))
+        return row if row < self.histories.size and self.histories[row] == key else None
+
+    def _probability(self, row: int | None, last: int | None, word: int | None) -> float:
+        if row is None:
+            return self._bigram(last, word)
+        total = float(self.trigram_total[row])
+        seen = self.trigrams.count_of(row, word) if word is not None else 0
+        backoff = DISCOUNT * float(self.trigram_types[row]) / total
+        return max(seen - DISCOUNT, 0.0) / total + backoff * self._bigram(last, word)
+
+    def _context(self, paragraph: str) -> tuple[int | None, int | None]:
+        """The trigram row and the last token's id for the history at the end of `paragraph`."""
+        first, last = (None if t is None else self.ids.get(t) for t in history(paragraph))
+        return self._history_row(first, last), last
+
+    def probability(self, paragraph: str, token: str) -> float:
+        """P(token | the last two tokens of `paragraph`); a token never seen in training shares
+        the unigram prior."""
+        row, last = self._context(paragraph)
+        return self._probability(row, last, self.ids.get(token))
+
+    def next_words(self, paragraph: str, also: Iterable[str] = ()) -> dict[str, float]:
+        """The likeliest next words after `paragraph` (the text of the current paragraph before the
+        cursor), and the words `also`, each with its probability. Only words are offered (no
+        punctuation, no lone letter but "a", "A" and "I"), never an offensive one."""
+        row, last = self._context(paragraph)
+        candidates = list(self._top_unigrams)
+        if last is not None:
+            candidates = list(self.bigrams.rows(last)[0][:CANDIDATES]) + candidates
+        if row is not None:
+            candidates = list(self.trigrams.rows(row)[0][:CANDIDATES]) + candidates
+        offered = {self.words[i] for i in candidates} | set(also)
+        return {
+            word: self._probability(row, last, self.ids.get(word))
+            for word in offered
+            if _offerable(word)
+        }
+
+
+def _compacted(arrays: Mapping[str, Ids]) -> dict[str, Any]:
+    """Each table in the smallest of uint8, int32 and int64 that holds its values."""
+    compact: dict[str, Any] = {}
+    for key, values in arrays.items():
+        fits = (np.uint8, np.int32) if values.size == 0 or values.min() >= 0 else ()
+        kind = next((t for t in fits if values.max(initial=0) <= np.iinfo(t).max), np.int64)
+        compact[key] = values.astype(kind)
+    return compact
+
+
+def _offerable(word: str) -> bool:
+    lone_letter = len(word) == 1 and word.isalpha() and word not in {"a", "A", "I"}
+    return is_word(word) and not lone_letter and not is_offensive(word)
+
+
+def _consistent(segments: _Segments, n: int) -> bool:
+    start, words = segments.start, segments.word
+    return (
+        start.size > 0
+        and start[0] == 0
+        and start[-1] == words.size == segments.count.size
+        and bool(np.all(np.diff(start) >= 0))
+        and (words.size == 0 or (words.min() >= 0 and words.max() < n))
+        and bool(np.all(segments.count > 0))
+    )
+
+
+def build_arrays(counts: Counter[tuple[str, str, str]], min_count: int) -> dict[str, np.ndarray]:
+    """The tables of an interpolated Kneser-Ney trigram model from trigram counts."""
+    vocabulary = sorted({BOUNDARY} | {token for trigram in counts for token in trigram})
+    ids = {token: i for i, token in enumerate(vocabulary)}
+    n = len(vocabulary)
+    continuations: defaultdict[int, Counter[int]] = defaultdict(Counter)  # N1+(. b c) by b
+    trigrams: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    totals: Counter[int] = Counter()
+    types: Counter[int] = Counter()
+    for (a, b, c), count in counts.items():
+        key = ids[a] * n + ids[b]
+        continuations[ids[b]][ids[c]] += 1
+        totals[key] += count
+        types[key] += 1
+        if count >= min_count:
+            trigrams[key][ids[c]] = count
+    unigram = np.zeros(n, np.int64)
+    for row in continuations.values():
+        for word in row:
+            unigram[word] += 1
+    histories = sorted(trigrams)
+    bigrams = _segments(continuations, n)
+    kept = _segments({i: trigrams[key] for i, key in enumerate(histories)}, len(histories))
+    return {
+        "words": np.frombuffer("\n".join(vocabulary).encode("utf-8"), np.uint8),
+        "unigram": unigram,
+        "bigram_start": bigrams.start,
+        "bigram_word": bigrams.word,
+        "bigram_count": bigrams.count,
+        "trigram_history": np.asarray(histories, np.int64),
+        "trigram_total": np.asarray([totals[key] for key in histories], np.int64),
+        "trigram_types": np.asarray([types[key] for key in histories], np.int64),
+        "trigram_start": kept.start,
+        "trigram_word": kept.word,
+        "trigram_count": kept.count,
+    }
+
+
+@lru_cache(maxsize=2)
+def load_trigrams(path: Path) -> WordTrigrams:
+    """The word trigram model at `path`, read once per process."""
+    return WordTrigrams.load(path)
+
+
+def mix_next_words(
+    network: Mapping[str, float], trigram: Mapping[str, float], weight: float = TRIGRAM_WEIGHT
+) -> dict[str, float]:
+    """The linear mixture (1 - weight) * network + weight * trigram over both models' words."""
+    return {
+        word: (1 - weight) * network.get(word, 0.0) + weight * trigram.get(word, 0.0)
+        for word in {**network, **trigram}
+    }

@@ -1,0 +1,196 @@
+"""The word trigram model: Kneser-Ney by hand, pruning, histories, the file, the mixture."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from keyboard_app.cli import main
+from keyboard_app.engine import ModelError, Predictor
+from keyboard_app.engine.trigrams import (
+    DISCOUNT,
+    TOKENS,
+    TRIGRAM_WEIGHT,
+    UNIGRAM_PRIOR,
+    WordTrigrams,
+    build_arrays,
+    count_trigrams,
+    history,
+    mix_next_words,
+)
+from keyboard_app.paths import resource, trigrams_path
+from keyboard_app.training.corpus import load_split
+
+LINES = ["the cat sat .", "the cat ran .", "a cat sat .", "the dog sat ."]
+
+
+def test_a_seen_history_follows_interpolated_kneser_ney_by_hand():
+    model = WordTrigrams.from_lines(LINES, min_count=1)
+    # Continuation counts N1+(. w): cat 2 (after "the", "a"), dog 1, sat 2 (after "cat", "dog"), ...
+    vocabulary = {"<s>", "the", "a", "cat", "dog", "sat", "ran", "."}
+    unigram_total = (
+        2 + 1 + 2 + 1 + 2 + 1 + 1 + UNIGRAM_PRIOR * len(vocabulary)
+    )  # the a cat dog sat ran .
+    p_unigram_sat = (2 + UNIGRAM_PRIOR) / unigram_total
+    # After "cat": "sat" follows two different words ("the cat", "a cat"), "ran" one.
+    p_bigram_sat = (2 - DISCOUNT) / 3 + DISCOUNT * 2 / 3 * p_unigram_sat
+    # After "the cat": "sat" once, "ran" once.
+    p_sat = (1 - DISCOUNT) / 2 + DISCOUNT * 2 / 2 * p_bigram_sat
+    assert model.probability("the cat", "sat") == pytest.approx(p_sat)
+    assert model.probability("Yesterday the cat", "sat") == pytest.approx(p_sat)
+
+
+@pytest.mark.parametrize("paragraph", ["", "the cat", "a", "the dog", "zebra", "a cat sat ."])
+def test_each_history_is_a_distribution_over_the_vocabulary(paragraph: str):
+    model = WordTrigrams.from_lines(LINES, min_count=1)
+    total = sum(model.probability(paragraph, token) for token in model.words)
+    assert total == pytest.approx(1.0)
+
+
+def test_a_pruned_history_backs_off_to_its_last_word():
+    model = WordTrigrams.from_lines(LINES, min_count=2)
+    full = WordTrigrams.from_lines(LINES, min_count=1)
+    # "a cat" was seen once: pruned, so it predicts as "cat" alone does.
+    assert model.probability("a cat", "sat") == pytest.approx(full.probability("dog cat", "sat"))
+    assert model.probability("a cat", "sat") != pytest.approx(full.probability("a cat", "sat"))
+    # "<s> the" was seen three times, twice before "cat": kept.
+    assert model.probability("", "the") == pytest.approx(full.probability("", "the"))
+
+
+def test_punctuation_and_paragraph_starts_are_part_of_the_history():
+    assert history("It was announced. The") == [".", "The"]
+    assert history("It was announced.") == ["announced", "."]
+    assert history("Hello") == ["<s>", "Hello"]
+    assert history("") == ["<s>", "<s>"]
+    assert history("x" * 300 + " of the") == ["of", "the"]
+    assert history("y" * 300) == [None, None]  # nothing whole to go on
+
+
+def test_next_words_are_words_never_punctuation_lone_letters_or_slurs():
+    lines = ["we said shit .", "we said shit .", "we said b .", "we said b .", "we said no ."]
+    model = WordTrigrams.from_lines(lines, min_count=1)
+    found = model.next_words("and we said", also=["maybe"])
+    assert "no" in found and "maybe" in found
+    assert not {"shit", "b", ".", "<s>"} & set(found)
+    assert max(found, key=found.__getitem__) == "no"
+    assert found["maybe"] == pytest.approx(model.probability("we said", "maybe"))
+
+
+def test_the_mixture_is_linear_over_both_models_words():
+    mixed = mix_next_words({"the": 0.5, "a": 0.1}, {"a": 0.4, "America": 0.3}, weight=0.2)
+    assert mixed == pytest.approx({"the": 0.4, "a": 0.16, "America": 0.06})
+
+
+def test_the_file_round_trips_and_is_written_by_way_of_a_temporary(tmp_path: Path):
+    model = WordTrigrams.from_lines(LINES * 3)
+    path = model.save(tmp_path / "trigrams.npz")
+    assert [p.name for p in tmp_path.iterdir()] == ["trigrams.npz"]
+    again = WordTrigrams.load(path)
+    for paragraph in ("", "the cat", "the dog sat"):
+        assert again.next_words(paragraph) == model.next_words(paragraph)
+
+
+def _saved_arrays(tmp_path: Path) -> dict[str, np.ndarray]:
+    path = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    with np.load(path) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+def test_a_damaged_or_foreign_file_is_a_clear_error(tmp_path: Path):
+    good = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    foreign = tmp_path / "foreign.npz"
+    foreign.write_bytes(b"GGUF" + bytes(100))
+    for path in (truncated, foreign, tmp_path / "missing.npz"):
+        with pytest.raises(ModelError, match="cannot be read"):
+            WordTrigrams.load(path)
+
+
+def test_a_file_with_pickled_objects_is_refused(tmp_path: Path):
+    arrays = _saved_arrays(tmp_path)
+    arrays["words"] = np.array([{"run": "code"}], dtype=object)
+    path = tmp_path / "pickled.npz"
+    np.savez(path, allow_pickle=True, **arrays)
+    with pytest.raises(ModelError, match="cannot be read"):
+        WordTrigrams.load(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "damage"),
+    [
+        ("bigram_word", lambda a: a.astype(np.int32) + 10_000),  # words past the vocabulary
+        ("bigram_start", lambda a: a.astype(np.int32) * 1000),  # rows past the table's end
+        ("trigram_types", lambda a: a.astype(np.int32) - 1_000),  # impossible counts
+        ("trigram_start", lambda a: a[:-1]),  # a table of the wrong length
+        ("trigram_history", lambda a: a[::-1].copy()),  # histories out of order
+        ("unigram", lambda a: a.astype(np.float32)),  # not integers
+    ],
+)
+def test_tables_that_do_not_fit_together_are_a_clear_error(tmp_path: Path, key, damage):
+    arrays = _saved_arrays(tmp_path)
+    arrays[key] = damage(arrays[key])
+    path = tmp_path / "damaged.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(ModelError, match="damaged"):
+        WordTrigrams.load(path)
+
+
+def test_the_shipped_trigrams_are_the_training_splits_and_know_common_phrases():
+    """The shipped file is what `train --write-trigrams` makes: nothing held out is in it."""
+    shipped = trigrams_path()
+    with np.load(shipped) as archive:
+        stored = {key: archive[key] for key in archive.files}
+    rebuilt = build_arrays(count_trigrams(load_split(resource("corpora")).train_lines()), 2)
+    assert set(stored) == set(rebuilt)
+    for key, values in rebuilt.items():
+        assert np.array_equal(stored[key], values), key
+    found = WordTrigrams.load(shipped).next_words("The United States of")
+    assert max(found, key=found.__getitem__) == "America"
+
+
+def test_the_next_word_mixes_the_trigrams_in_and_typed_letters_do_not(bigram_model):
+    spec = {" striped": {" shirt": 7.0, " tie": 6.0}}
+    trigrams = WordTrigrams.from_lines(["the striped cat ran"] * 5)
+    with Predictor.load(bigram_model(spec)) as predictor:
+        assert predictor.trigrams is None  # not the built-in model: the network alone
+        alone = {s.word: s.probability for s in predictor.suggest("the striped ", k=3)}
+        typed_alone = predictor.suggest("the striped c", k=3, exact=True)
+        predictor.trigrams = trigrams
+        mixed = [(s.word, s.probability) for s in predictor.suggest("the striped ", k=3)]
+        typed_mixed = predictor.suggest("the striped c", k=3, exact=True)
+    assert "cat" not in alone
+    assert [word for word, _ in mixed] == ["shirt", "cat", "tie"]
+    p_shirt = (1 - TRIGRAM_WEIGHT) * alone["shirt"] + TRIGRAM_WEIGHT * trigrams.probability(
+        "the striped", "shirt"
+    )
+    assert dict(mixed)["shirt"] == pytest.approx(p_shirt)
+    assert typed_mixed == typed_alone
+
+
+def test_only_the_built_in_model_with_its_dictionary_gets_the_trigrams():
+    with Predictor.load() as predictor:
+        assert predictor.trigrams is not None
+        words = [s.word for s in predictor.suggest("The United States of ", k=3)]
+    assert words[0] == "America"
+    with Predictor.load(use_dictionary=False) as predictor:
+        assert predictor.trigrams is None
+
+
+def test_the_command_counts_the_training_split_alone(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    (corpus / "brown").mkdir(parents=True)
+    (corpus / "nlp-corpus").mkdir()
+    for i in range(20):
+        (corpus / "brown" / f"ca{i:02d}").write_text(f"The/at river{i}/nn ran/vbd ./.\n")
+        sentences = [f"we met quill{i} today.", f"quill{i} said hello."]
+        (corpus / "nlp-corpus" / f"doc-{i}.json").write_text(json.dumps(sentences))
+    out = tmp_path / "trigrams.npz"
+    assert main(["train", "--corpus", str(corpus), "--write-trigrams", str(out)]) == 0
+    split = load_split(corpus)
+    trained = {token for line in split.train_lines() for token in TOKENS.findall(line)}
+    held_out = {token for text in split.heldout_texts() for token in TOKENS.findall(text)}
+    words = set(WordTrigrams.load(out).words)
+    assert trained <= words
+    assert held_out - trained and not (held_out - trained) & words
