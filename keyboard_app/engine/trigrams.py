@@ -40,6 +40,7 @@ CANDIDATES = 20  # words taken from each level of the model
 TRIGRAM_WEIGHT = 0.2
 
 Ids = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 _ARRAYS = (
     "words",
     "unigram",
@@ -75,20 +76,34 @@ def count_trigrams(lines: Iterable[str]) -> Counter[tuple[str, str, str]]:
 
 @dataclass(frozen=True)
 class _Segments:
-    """Rows grouped by a history id: `start[h]:start[h + 1]`, most frequent word first."""
+    """Rows grouped by a history id: `start[h]:start[h + 1]`, sorted by word id."""
 
     start: Ids
     word: Ids
     count: Ids
 
-    def rows(self, h: int) -> tuple[Ids, Ids]:
+    def _row(self, h: int) -> tuple[Ids, Ids]:
         low, high = int(self.start[h]), int(self.start[h + 1])
         return self.word[low:high], self.count[low:high]
 
-    def count_of(self, h: int, word: int) -> int:
-        words, counts = self.rows(h)
-        hits = np.flatnonzero(words == word)
-        return int(counts[hits[0]]) if hits.size else 0
+    def counts_of(self, h: int, words: Ids) -> Ids:
+        """How often each of `words` (ids, -1 for a word never seen) follows history `h`."""
+        row, counts = self._row(h)
+        if row.size == 0:
+            return np.zeros_like(words)
+        at = np.minimum(np.searchsorted(row, words), row.size - 1)
+        found: Ids = np.where(row[at] == words, counts[at], 0)
+        return found
+
+    def most_frequent(self, h: int, n: int) -> Ids:
+        """The `n` words that most often follow history `h` (ties: the lower id first)."""
+        row, counts = self._row(h)
+        if counts.size > n:
+            threshold = np.partition(counts, counts.size - n)[counts.size - n]
+            keep = np.flatnonzero(counts >= threshold)
+            row, counts = row[keep], counts[keep]
+        best: Ids = row[np.lexsort((row, -counts))][:n]
+        return best
 
 
 def _segments(groups: Mapping[int, Mapping[int, int]], n: int) -> _Segments:
@@ -96,7 +111,7 @@ def _segments(groups: Mapping[int, Mapping[int, int]], n: int) -> _Segments:
     words: list[int] = []
     counts: list[int] = []
     for h in range(n):
-        row = sorted(groups.get(h, {}).items(), key=lambda item: (-item[1], item[0]))
+        row = sorted(groups.get(h, {}).items())
         words.extend(w for w, _ in row)
         counts.extend(c for _, c in row)
         start.append(len(words))
@@ -176,18 +191,6 @@ class WordTrigrams:
         partial.replace(path)
         return path
 
-    def _unigram(self, word: int | None) -> float:
-        seen = float(self.unigram[word]) if word is not None else 0.0
-        return (seen + UNIGRAM_PRIOR) / self._unigram_total
-
-    def _bigram(self, last: int | None, word: int | None) -> float:
-        if last is None or self.bigram_total[last] == 0:
-            return self._unigram(word)
-        total = float(self.bigram_total[last])
-        seen = self.bigrams.count_of(last, word) if word is not None else 0
-        backoff = DISCOUNT * float(self.bigram_types[last]) / total
-        return max(seen - DISCOUNT, 0.0) / total + backoff * self._unigram(word)
-
     def _history_row(self, first: int | None, last: int | None) -> int | None:
         if first is None or last is None:
             return None
@@ -195,13 +198,18 @@ class WordTrigrams:
         row = int(np.searchsorted(self.histories, key))
         return row if row < self.histories.size and self.histories[row] == key else None
 
-    def _probability(self, row: int | None, last: int | None, word: int | None) -> float:
-        if row is None:
-            return self._bigram(last, word)
-        total = float(self.trigram_total[row])
-        seen = self.trigrams.count_of(row, word) if word is not None else 0
-        backoff = DISCOUNT * float(self.trigram_types[row]) / total
-        return max(seen - DISCOUNT, 0.0) / total + backoff * self._bigram(last, word)
+    def _probabilities(self, row: int | None, last: int | None, words: Ids) -> Floats:
+        """P(word | history) for each of `words` (ids, -1 for a word never seen), the trigram
+        `row` and the `last` token's bigram interpolated down to the unigram."""
+        seen = np.where(words >= 0, self.unigram[np.maximum(words, 0)], 0)
+        probabilities: Floats = (seen + UNIGRAM_PRIOR) / self._unigram_total
+        if last is not None and self.bigram_total[last] > 0:
+            totals = float(self.bigram_total[last]), float(self.bigram_types[last])
+            probabilities = _interpolate(self.bigrams, last, words, *totals, probabilities)
+        if row is not None:
+            totals = float(self.trigram_total[row]), float(self.trigram_types[row])
+            probabilities = _interpolate(self.trigrams, row, words, *totals, probabilities)
+        return probabilities
 
     def _context(self, paragraph: str) -> tuple[int | None, int | None]:
         """The trigram row and the last token's id for the history at the end of `paragraph`."""
@@ -212,24 +220,32 @@ class WordTrigrams:
         """P(token | the last two tokens of `paragraph`); a token never seen in training shares
         the unigram prior."""
         row, last = self._context(paragraph)
-        return self._probability(row, last, self.ids.get(token))
+        return float(self._probabilities(row, last, np.array([self.ids.get(token, -1)]))[0])
 
     def next_words(self, paragraph: str, also: Iterable[str] = ()) -> dict[str, float]:
         """The likeliest next words after `paragraph` (the text of the current paragraph before the
         cursor), and the words `also`, each with its probability. Only words are offered (no
         punctuation, no lone letter but "a", "A" and "I"), never an offensive one."""
         row, last = self._context(paragraph)
-        candidates = list(self._top_unigrams)
+        levels = [self._top_unigrams]
         if last is not None:
-            candidates = list(self.bigrams.rows(last)[0][:CANDIDATES]) + candidates
+            levels.append(self.bigrams.most_frequent(last, CANDIDATES))
         if row is not None:
-            candidates = list(self.trigrams.rows(row)[0][:CANDIDATES]) + candidates
-        offered = {self.words[i] for i in candidates} | set(also)
-        return {
-            word: self._probability(row, last, self.ids.get(word))
-            for word in offered
-            if _offerable(word)
-        }
+            levels.append(self.trigrams.most_frequent(row, CANDIDATES))
+        offered = {self.words[i] for level in levels for i in level.tolist()} | set(also)
+        words = [word for word in offered if _offerable(word)]
+        ids = np.array([self.ids.get(word, -1) for word in words], np.int64)
+        return dict(zip(words, self._probabilities(row, last, ids).tolist(), strict=True))
+
+
+def _interpolate(
+    segments: _Segments, h: int, words: Ids, total: float, types: float, lower: Floats
+) -> Floats:
+    """Interpolated Kneser-Ney: the discounted counts after history `h`, plus the mass the
+    discount freed spread by the lower-order probabilities."""
+    seen = segments.counts_of(h, words)
+    mixed: Floats = np.maximum(seen - DISCOUNT, 0.0) / total + DISCOUNT * types / total * lower
+    return mixed
 
 
 def _compacted(arrays: Mapping[str, Ids]) -> dict[str, Any]:
@@ -248,13 +264,17 @@ def _offerable(word: str) -> bool:
 
 
 def _consistent(segments: _Segments, n: int) -> bool:
+    """Rows that tile the table in order, each with known words in increasing order."""
     start, words = segments.start, segments.word
+    if not (start.size > 0 and start[0] == 0 and start[-1] == words.size == segments.count.size):
+        return False
+    if not bool(np.all(np.diff(start) >= 0)):
+        return False
+    row_starts = np.zeros(words.size, bool)
+    row_starts[start[:-1][start[:-1] < words.size]] = True
     return (
-        start.size > 0
-        and start[0] == 0
-        and start[-1] == words.size == segments.count.size
-        and bool(np.all(np.diff(start) >= 0))
-        and (words.size == 0 or (words.min() >= 0 and words.max() < n))
+        (words.size == 0 or (words.min() >= 0 and words.max() < n))
+        and bool(np.all((np.diff(words) > 0) | row_starts[1:]))
         and bool(np.all(segments.count > 0))
     )
 

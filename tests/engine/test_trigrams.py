@@ -123,6 +123,7 @@ def test_a_file_with_pickled_objects_is_refused(tmp_path: Path):
         ("bigram_word", lambda a: a.astype(np.int32) + 10_000),  # words past the vocabulary
         ("bigram_start", lambda a: a.astype(np.int32) * 1000),  # rows past the table's end
         ("trigram_types", lambda a: a.astype(np.int32) - 1_000),  # impossible counts
+        ("bigram_word", lambda a: a[::-1].copy()),  # a row's words out of order
         ("trigram_start", lambda a: a[:-1]),  # a table of the wrong length
         ("trigram_history", lambda a: a[::-1].copy()),  # histories out of order
         ("unigram", lambda a: a.astype(np.float32)),  # not integers
