@@ -123,6 +123,10 @@ class Predictor:
             )
         model_path = Path(path) if path is not None else builtin_model_path()
         checked = validate_gguf(model_path)
+        # The shipped word lists are read before llama.cpp, so that a damaged one leaks nothing.
+        lexicon = load_lexicon(lexicon_path()) if use_dictionary else None
+        builtin = model_path.resolve() == builtin_model_path().resolve()
+        trigrams = load_trigrams(trigrams_path()) if use_dictionary and builtin else None
         backend = LlamaBackend(
             model_path,
             n_threads=n_threads,
@@ -144,9 +148,6 @@ class Predictor:
             backend.n_gpu_layers,
         )
         log.info("loaded %s (%s) on %s", info.name, info.quantization, info.device)
-        lexicon = load_lexicon(lexicon_path()) if use_dictionary else None
-        builtin = model_path.resolve() == builtin_model_path().resolve()
-        trigrams = load_trigrams(trigrams_path()) if use_dictionary and builtin else None
         return cls(backend, info, filter_offensive, lexicon, trigrams)
 
     @property

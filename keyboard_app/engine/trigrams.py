@@ -3,25 +3,27 @@
 A small network trained for an hour and a half misses common phrases that plain counts get right;
 a phone keyboard's n-gram model is the classic fix. The mixture is linear, (1 - w) * network +
 w * trigram, over the network's best words and the trigram's, and only for the next word (no letters
-typed): that is where it measured better (see docs/engine.md).
+typed), where it was measured (see docs/engine.md).
 
 The model is interpolated Kneser-Ney (Chen and Goodman, 1998) with one discount. Its tokens are words
 and the punctuation marks `.,;:!?`, so that "announced. The" and "announced the" have different
 histories; each paragraph starts a history, as in the training lines it counts. Trigrams seen once
-are pruned (a history left with none backs off to its last word); bigram continuation counts are
-all kept. The file is a NumPy archive (`keyboard-app train --write-trigrams`), read without pickle.
+are pruned, their probability left to the bigram below (a history left with none backs off to its
+last word); bigram continuation counts are all kept. The file is a NumPy archive
+(`keyboard-app train --write-trigrams`), read without pickle.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
 import numpy as np
 import numpy.typing as npt
@@ -33,9 +35,10 @@ from keyboard_app.engine.words import WORDS, is_word
 TOKENS = re.compile(WORDS.pattern + r"|[.,;:!?]")
 BOUNDARY = "<s>"  # the start of a paragraph
 DISCOUNT = 0.75
-UNIGRAM_PRIOR = 0.5  # added to every unigram continuation count, so unseen words get a little
+UNIGRAM_PRIOR = 0.5  # added to every continuation count, so that unseen words get a little
 HISTORY_CHARS = 200  # the end of the paragraph that the last two tokens are read from
 CANDIDATES = 20  # words taken from each level of the model
+MAX_FILE_BYTES = 256 * 2**20  # uncompressed; the shipped tables take about 20 MB
 # The trigram's weight in the mixture; chosen on the first 20,000 held-out words (see docs/engine.md).
 TRIGRAM_WEIGHT = 0.2
 
@@ -43,16 +46,28 @@ Ids = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 _ARRAYS = (
     "words",
-    "unigram",
+    "continuations",
     "bigram_start",
     "bigram_word",
     "bigram_count",
     "trigram_history",
-    "trigram_total",
-    "trigram_types",
+    "trigram_history_count",
     "trigram_start",
     "trigram_word",
     "trigram_count",
+)
+_UNREADABLE = (
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+    EOFError,
+    UnicodeDecodeError,
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,  # a zip feature numpy cannot read
+    RuntimeError,  # an encrypted zip
+    MemoryError,
 )
 
 
@@ -75,8 +90,8 @@ def count_trigrams(lines: Iterable[str]) -> Counter[tuple[str, str, str]]:
 
 
 @dataclass(frozen=True)
-class _Segments:
-    """Rows grouped by a history id: `start[h]:start[h + 1]`, sorted by word id."""
+class _Rows:
+    """Counts grouped by history: row `h` is `start[h]:start[h + 1]`, its words in id order."""
 
     start: Ids
     word: Ids
@@ -105,8 +120,30 @@ class _Segments:
         best: Ids = row[np.lexsort((row, -counts))][:n]
         return best
 
+    def sums(self) -> tuple[Ids, Ids]:
+        """Each row's total count and number of words."""
+        running = np.concatenate([[0], np.cumsum(self.count)])
+        totals: Ids = running[self.start[1:]] - running[self.start[:-1]]
+        sizes: Ids = np.diff(self.start)
+        return totals, sizes
 
-def _segments(groups: Mapping[int, Mapping[int, int]], n: int) -> _Segments:
+    def fits(self, n_words: int) -> bool:
+        """Rows that tile the table in order, each with known words in increasing order."""
+        start, words = self.start, self.word
+        if not (start.size > 0 and start[0] == 0 and start[-1] == words.size == self.count.size):
+            return False
+        if not bool(np.all(np.diff(start) >= 0)):
+            return False
+        row_starts = np.zeros(words.size, bool)
+        row_starts[start[:-1][start[:-1] < words.size]] = True
+        return (
+            (words.size == 0 or (words.min() >= 0 and words.max() < n_words))
+            and bool(np.all((np.diff(words) > 0) | row_starts[1:]))
+            and bool(np.all(self.count > 0))
+        )
+
+
+def _rows(groups: Mapping[int, Mapping[int, int]], n: int) -> _Rows:
     start: list[int] = [0]
     words: list[int] = []
     counts: list[int] = []
@@ -115,53 +152,50 @@ def _segments(groups: Mapping[int, Mapping[int, int]], n: int) -> _Segments:
         words.extend(w for w, _ in row)
         counts.extend(c for _, c in row)
         start.append(len(words))
-    return _Segments(*(np.asarray(column, np.int64) for column in (start, words, counts)))
-
-
-def _segment_totals(segments: _Segments) -> Ids:
-    running: Ids = np.concatenate([[0], np.cumsum(segments.count)])
-    totals: Ids = running[segments.start[1:]] - running[segments.start[:-1]]
-    return totals
+    return _Rows(*(np.asarray(column, np.int64) for column in (start, words, counts)))
 
 
 class WordTrigrams:
     """Next-word probabilities after the last two tokens of a paragraph."""
 
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
-        if any(arrays[key].dtype.kind not in "iu" for key in _ARRAYS):
-            raise ModelError("The word trigram file is damaged (its tables are not integers).")
+        vectors = all(_is_integer_vector(arrays[key]) for key in _ARRAYS)
+        if not vectors or arrays["words"].dtype != np.uint8:
+            raise ModelError("The word trigram file is damaged (its tables are not integer lists).")
         self._arrays = {key: np.asarray(arrays[key], np.int64) for key in _ARRAYS}
         self.words = arrays["words"].astype(np.uint8).tobytes().decode("utf-8").split("\n")
         self.ids = {word: i for i, word in enumerate(self.words)}
-        n = len(self.words)
-        self.unigram = self._arrays["unigram"]
-        self.bigrams = self._segments("bigram")
-        self.histories = self._arrays["trigram_history"]
-        self.trigram_total = self._arrays["trigram_total"]
-        self.trigram_types = self._arrays["trigram_types"]
-        self.trigrams = self._segments("trigram")
-        self._check(n)
-        self.bigram_total = _segment_totals(self.bigrams)
-        self.bigram_types = np.diff(self.bigrams.start)
-        self._unigram_total = float(self.unigram.sum()) + UNIGRAM_PRIOR * n
-        self._top_unigrams = np.argsort(-self.unigram, kind="stable")[: 4 * CANDIDATES]
+        self.continuations = self._arrays["continuations"]  # N1+(. w): words seen before w
+        self.bigram_rows = self._rows("bigram")  # continuation counts N1+(. b w) by b
+        self.histories = self._arrays["trigram_history"]  # first * len(words) + last, sorted
+        self.history_counts = self._arrays["trigram_history_count"]  # before pruning
+        self.trigram_rows = self._rows("trigram")  # counts c(a b w) by history, pruned
+        self._check()
+        self.bigram_totals, bigram_sizes = self.bigram_rows.sums()
+        self.bigram_backoff = DISCOUNT * bigram_sizes / np.maximum(self.bigram_totals, 1)
+        kept, kept_sizes = self.trigram_rows.sums()
+        self.trigram_backoff = 1 - (kept - DISCOUNT * kept_sizes) / self.history_counts
+        self._continuation_total = float(self.continuations.sum()) + UNIGRAM_PRIOR * len(self.words)
+        self._top_words = np.argsort(-self.continuations, kind="stable")[: 4 * CANDIDATES]
 
-    def _segments(self, level: str) -> _Segments:
-        return _Segments(*(self._arrays[f"{level}_{key}"] for key in ("start", "word", "count")))
+    def _rows(self, level: str) -> _Rows:
+        return _Rows(*(self._arrays[f"{level}_{key}"] for key in ("start", "word", "count")))
 
-    def _check(self, n: int) -> None:
+    def _check(self) -> None:
         """Catch a damaged or foreign file before it gives wrong answers or an IndexError."""
+        n = len(self.words)
         ok = (
             len(self.ids) == n
-            and self.unigram.shape == (n,)
-            and self.bigrams.start.shape == (n + 1,)
-            and self.trigrams.start.shape == (self.histories.size + 1,)
-            and self.trigram_total.shape == self.trigram_types.shape == self.histories.shape
-            and all(_consistent(s, n) for s in (self.bigrams, self.trigrams))
+            and self.continuations.size == n
+            and bool(np.all(self.continuations >= 0))
+            and self.bigram_rows.start.size == n + 1
+            and self.trigram_rows.start.size == self.histories.size + 1
+            and self.history_counts.size == self.histories.size
+            and all(rows.fits(n) for rows in (self.bigram_rows, self.trigram_rows))
             and bool(np.all(np.diff(self.histories) > 0))
             and (self.histories.size == 0 or 0 <= self.histories[0] <= self.histories[-1] < n * n)
-            and bool(np.all(self.unigram >= 0))
-            and bool(np.all((self.trigram_types > 0) & (self.trigram_types <= self.trigram_total)))
+            and bool(np.all(self.history_counts > 0))
+            and bool(np.all(self.trigram_rows.sums()[0] <= self.history_counts))
         )
         if not ok:
             raise ModelError("The word trigram file is damaged (its tables do not fit together).")
@@ -174,21 +208,27 @@ class WordTrigrams:
     @classmethod
     def load(cls, path: Path) -> WordTrigrams:
         try:
+            with zipfile.ZipFile(path) as archive:
+                if sum(member.file_size for member in archive.infolist()) > MAX_FILE_BYTES:
+                    raise ValueError("its tables are larger than any this app writes")
             with np.load(path, allow_pickle=False) as archive:
                 arrays = {key: archive[key] for key in _ARRAYS}
             return cls(arrays)
-        except (OSError, ValueError, KeyError, UnicodeDecodeError, EOFError, BadZipFile) as error:
+        except _UNREADABLE as error:
             raise ModelError(f"The word trigram file {path} cannot be read: {error}") from error
 
     def save(self, path: Path) -> Path:
         """Write the tables (compressed; the smallest integer type that holds each), by way of a
-        temporary file, so that a failed write leaves no half file under the name."""
+        temporary file, so that a failed write leaves any earlier file as it was."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")
-        with partial.open("wb") as out:
-            np.savez_compressed(out, allow_pickle=False, **_compacted(self._arrays))
-        partial.replace(path)
+        try:
+            with partial.open("wb") as out:
+                np.savez_compressed(out, allow_pickle=False, **_compacted(self._arrays))
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
         return path
 
     def _history_row(self, first: int | None, last: int | None) -> int | None:
@@ -199,16 +239,18 @@ class WordTrigrams:
         return row if row < self.histories.size and self.histories[row] == key else None
 
     def _probabilities(self, row: int | None, last: int | None, words: Ids) -> Floats:
-        """P(word | history) for each of `words` (ids, -1 for a word never seen), the trigram
-        `row` and the `last` token's bigram interpolated down to the unigram."""
-        seen = np.where(words >= 0, self.unigram[np.maximum(words, 0)], 0)
-        probabilities: Floats = (seen + UNIGRAM_PRIOR) / self._unigram_total
-        if last is not None and self.bigram_total[last] > 0:
-            totals = float(self.bigram_total[last]), float(self.bigram_types[last])
-            probabilities = _interpolate(self.bigrams, last, words, *totals, probabilities)
+        """P(word | history) for each of `words` (ids, -1 for a word never seen): the trigram
+        `row` and the `last` token's bigram, interpolated down to the continuation unigram."""
+        seen = np.where(words >= 0, self.continuations[np.maximum(words, 0)], 0)
+        probabilities: Floats = (seen + UNIGRAM_PRIOR) / self._continuation_total
+        if last is not None and self.bigram_totals[last] > 0:
+            counts = self.bigram_rows.counts_of(last, words)
+            total, backoff = float(self.bigram_totals[last]), float(self.bigram_backoff[last])
+            probabilities = _interpolate(counts, total, backoff, probabilities)
         if row is not None:
-            totals = float(self.trigram_total[row]), float(self.trigram_types[row])
-            probabilities = _interpolate(self.trigrams, row, words, *totals, probabilities)
+            counts = self.trigram_rows.counts_of(row, words)
+            total, backoff = float(self.history_counts[row]), float(self.trigram_backoff[row])
+            probabilities = _interpolate(counts, total, backoff, probabilities)
         return probabilities
 
     def _context(self, paragraph: str) -> tuple[int | None, int | None]:
@@ -227,25 +269,26 @@ class WordTrigrams:
         cursor), and the words `also`, each with its probability. Only words are offered (no
         punctuation, no lone letter but "a", "A" and "I"), never an offensive one."""
         row, last = self._context(paragraph)
-        levels = [self._top_unigrams]
+        levels = [self._top_words]
         if last is not None:
-            levels.append(self.bigrams.most_frequent(last, CANDIDATES))
+            levels.append(self.bigram_rows.most_frequent(last, CANDIDATES))
         if row is not None:
-            levels.append(self.trigrams.most_frequent(row, CANDIDATES))
+            levels.append(self.trigram_rows.most_frequent(row, CANDIDATES))
         offered = {self.words[i] for level in levels for i in level.tolist()} | set(also)
         words = [word for word in offered if _offerable(word)]
         ids = np.array([self.ids.get(word, -1) for word in words], np.int64)
         return dict(zip(words, self._probabilities(row, last, ids).tolist(), strict=True))
 
 
-def _interpolate(
-    segments: _Segments, h: int, words: Ids, total: float, types: float, lower: Floats
-) -> Floats:
-    """Interpolated Kneser-Ney: the discounted counts after history `h`, plus the mass the
-    discount freed spread by the lower-order probabilities."""
-    seen = segments.counts_of(h, words)
-    mixed: Floats = np.maximum(seen - DISCOUNT, 0.0) / total + DISCOUNT * types / total * lower
+def _interpolate(counts: Ids, total: float, backoff: float, lower: Floats) -> Floats:
+    """Interpolated Kneser-Ney: the discounted counts after a history, plus the probability left
+    over (what the discount freed, and what pruning removed) spread by the lower order's."""
+    mixed: Floats = np.maximum(counts - DISCOUNT, 0.0) / total + backoff * lower
     return mixed
+
+
+def _is_integer_vector(values: object) -> bool:
+    return isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "iu"
 
 
 def _compacted(arrays: Mapping[str, Ids]) -> dict[str, Any]:
@@ -263,22 +306,6 @@ def _offerable(word: str) -> bool:
     return is_word(word) and not lone_letter and not is_offensive(word)
 
 
-def _consistent(segments: _Segments, n: int) -> bool:
-    """Rows that tile the table in order, each with known words in increasing order."""
-    start, words = segments.start, segments.word
-    if not (start.size > 0 and start[0] == 0 and start[-1] == words.size == segments.count.size):
-        return False
-    if not bool(np.all(np.diff(start) >= 0)):
-        return False
-    row_starts = np.zeros(words.size, bool)
-    row_starts[start[:-1][start[:-1] < words.size]] = True
-    return (
-        (words.size == 0 or (words.min() >= 0 and words.max() < n))
-        and bool(np.all((np.diff(words) > 0) | row_starts[1:]))
-        and bool(np.all(segments.count > 0))
-    )
-
-
 def build_arrays(counts: Counter[tuple[str, str, str]], min_count: int) -> dict[str, np.ndarray]:
     """The tables of an interpolated Kneser-Ney trigram model from trigram counts."""
     vocabulary = sorted({BOUNDARY} | {token for trigram in counts for token in trigram})
@@ -286,31 +313,28 @@ def build_arrays(counts: Counter[tuple[str, str, str]], min_count: int) -> dict[
     n = len(vocabulary)
     continuations: defaultdict[int, Counter[int]] = defaultdict(Counter)  # N1+(. b c) by b
     trigrams: defaultdict[int, dict[int, int]] = defaultdict(dict)
-    totals: Counter[int] = Counter()
-    types: Counter[int] = Counter()
+    history_counts: Counter[int] = Counter()
     for (a, b, c), count in counts.items():
         key = ids[a] * n + ids[b]
         continuations[ids[b]][ids[c]] += 1
-        totals[key] += count
-        types[key] += 1
+        history_counts[key] += count
         if count >= min_count:
             trigrams[key][ids[c]] = count
-    unigram = np.zeros(n, np.int64)
+    before = np.zeros(n, np.int64)
     for row in continuations.values():
         for word in row:
-            unigram[word] += 1
+            before[word] += 1
     histories = sorted(trigrams)
-    bigrams = _segments(continuations, n)
-    kept = _segments({i: trigrams[key] for i, key in enumerate(histories)}, len(histories))
+    bigrams = _rows(continuations, n)
+    kept = _rows({i: trigrams[key] for i, key in enumerate(histories)}, len(histories))
     return {
         "words": np.frombuffer("\n".join(vocabulary).encode("utf-8"), np.uint8),
-        "unigram": unigram,
+        "continuations": before,
         "bigram_start": bigrams.start,
         "bigram_word": bigrams.word,
         "bigram_count": bigrams.count,
         "trigram_history": np.asarray(histories, np.int64),
-        "trigram_total": np.asarray([totals[key] for key in histories], np.int64),
-        "trigram_types": np.asarray([types[key] for key in histories], np.int64),
+        "trigram_history_count": np.asarray([history_counts[key] for key in histories], np.int64),
         "trigram_start": kept.start,
         "trigram_word": kept.word,
         "trigram_count": kept.count,

@@ -1,13 +1,14 @@
 """The word trigram model: Kneser-Ney by hand, pruning, histories, the file, the mixture."""
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from keyboard_app.cli import main
-from keyboard_app.engine import ModelError, Predictor
+from keyboard_app.engine import ModelError, Predictor, trigrams
 from keyboard_app.engine.trigrams import (
     DISCOUNT,
     TOKENS,
@@ -41,9 +42,10 @@ def test_a_seen_history_follows_interpolated_kneser_ney_by_hand():
     assert model.probability("Yesterday the cat", "sat") == pytest.approx(p_sat)
 
 
+@pytest.mark.parametrize("min_count", [1, 2])
 @pytest.mark.parametrize("paragraph", ["", "the cat", "a", "the dog", "zebra", "a cat sat ."])
-def test_each_history_is_a_distribution_over_the_vocabulary(paragraph: str):
-    model = WordTrigrams.from_lines(LINES, min_count=1)
+def test_each_history_is_a_distribution_over_the_vocabulary(paragraph: str, min_count: int):
+    model = WordTrigrams.from_lines(LINES, min_count=min_count)
     total = sum(model.probability(paragraph, token) for token in model.words)
     assert total == pytest.approx(1.0)
 
@@ -54,8 +56,12 @@ def test_a_pruned_history_backs_off_to_its_last_word():
     # "a cat" was seen once: pruned, so it predicts as "cat" alone does.
     assert model.probability("a cat", "sat") == pytest.approx(full.probability("dog cat", "sat"))
     assert model.probability("a cat", "sat") != pytest.approx(full.probability("a cat", "sat"))
-    # "<s> the" was seen three times, twice before "cat": kept.
-    assert model.probability("", "the") == pytest.approx(full.probability("", "the"))
+    # A paragraph starts with "the" three times (kept) and "a" once (pruned): what "a" had goes to
+    # the bigram below, with what the discount freed.
+    p_unigram_the = (1 + UNIGRAM_PRIOR) / (10 + UNIGRAM_PRIOR * 8)  # "the" follows only "<s>"
+    p_bigram_the = (1 - DISCOUNT) / 2 + DISCOUNT * 2 / 2 * p_unigram_the
+    kept = (3 - DISCOUNT) / 4
+    assert model.probability("", "the") == pytest.approx(kept + (1 - kept) * p_bigram_the)
 
 
 def test_punctuation_and_paragraph_starts_are_part_of_the_history():
@@ -82,13 +88,26 @@ def test_the_mixture_is_linear_over_both_models_words():
     assert mixed == pytest.approx({"the": 0.4, "a": 0.16, "America": 0.06})
 
 
-def test_the_file_round_trips_and_is_written_by_way_of_a_temporary(tmp_path: Path):
+def test_the_file_round_trips(tmp_path: Path):
     model = WordTrigrams.from_lines(LINES * 3)
-    path = model.save(tmp_path / "trigrams.npz")
-    assert [p.name for p in tmp_path.iterdir()] == ["trigrams.npz"]
-    again = WordTrigrams.load(path)
+    again = WordTrigrams.load(model.save(tmp_path / "trigrams.npz"))
     for paragraph in ("", "the cat", "the dog sat"):
         assert again.next_words(paragraph) == model.next_words(paragraph)
+
+
+def test_a_failed_write_leaves_the_earlier_file_and_no_partial_one(tmp_path: Path, monkeypatch):
+    path = WordTrigrams.from_lines(LINES).save(tmp_path / "trigrams.npz")
+    before = path.read_bytes()
+
+    def disk_full(out, **arrays):
+        out.write(b"PK\x03\x04 half a table")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        WordTrigrams.from_lines(LINES * 2).save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["trigrams.npz"]
 
 
 def _saved_arrays(tmp_path: Path) -> dict[str, np.ndarray]:
@@ -108,6 +127,36 @@ def test_a_damaged_or_foreign_file_is_a_clear_error(tmp_path: Path):
             WordTrigrams.load(path)
 
 
+def test_a_byte_changed_anywhere_loads_the_same_tables_or_is_a_clear_error(tmp_path: Path):
+    good = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    content = good.read_bytes()
+    expected = WordTrigrams.load(good).next_words("the cat")
+    damaged = tmp_path / "damaged.npz"
+    for position in range(0, len(content), max(len(content) // 300, 1)):
+        changed = bytearray(content)
+        changed[position] ^= 0x5A
+        damaged.write_bytes(bytes(changed))
+        try:
+            loaded = WordTrigrams.load(damaged)
+        except ModelError:
+            continue
+        assert loaded.next_words("the cat") == expected, position  # a date or a name changed
+
+
+def test_a_member_that_is_not_an_array_or_too_large_is_refused(tmp_path: Path, monkeypatch):
+    good = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    raw = tmp_path / "raw.npz"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(raw, "w") as target:
+        for member in source.namelist():
+            data = b"hello" if member == "words.npy" else source.read(member)
+            target.writestr(member, data)
+    with pytest.raises(ModelError, match="damaged"):
+        WordTrigrams.load(raw)
+    monkeypatch.setattr(trigrams, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ModelError, match="larger"):
+        WordTrigrams.load(good)
+
+
 def test_a_file_with_pickled_objects_is_refused(tmp_path: Path):
     arrays = _saved_arrays(tmp_path)
     arrays["words"] = np.array([{"run": "code"}], dtype=object)
@@ -122,11 +171,12 @@ def test_a_file_with_pickled_objects_is_refused(tmp_path: Path):
     [
         ("bigram_word", lambda a: a.astype(np.int32) + 10_000),  # words past the vocabulary
         ("bigram_start", lambda a: a.astype(np.int32) * 1000),  # rows past the table's end
-        ("trigram_types", lambda a: a.astype(np.int32) - 1_000),  # impossible counts
+        ("trigram_history_count", lambda a: a.astype(np.int32) - 1),  # fewer than its trigrams
+        ("trigram_history", lambda a: a.reshape(-1, 1)),  # not a list
         ("bigram_word", lambda a: a[::-1].copy()),  # a row's words out of order
         ("trigram_start", lambda a: a[:-1]),  # a table of the wrong length
         ("trigram_history", lambda a: a[::-1].copy()),  # histories out of order
-        ("unigram", lambda a: a.astype(np.float32)),  # not integers
+        ("continuations", lambda a: a.astype(np.float32)),  # not integers
     ],
 )
 def test_tables_that_do_not_fit_together_are_a_clear_error(tmp_path: Path, key, damage):
@@ -195,3 +245,22 @@ def test_the_command_counts_the_training_split_alone(tmp_path: Path):
     words = set(WordTrigrams.load(out).words)
     assert trained <= words
     assert held_out - trained and not (held_out - trained) & words
+
+
+def test_a_damaged_shipped_trigram_file_stops_the_built_in_model_with_a_clear_error(
+    tmp_path: Path, monkeypatch
+):
+    shipped = resource()
+    for entry in shipped.iterdir():
+        if entry.name != "lexicon":
+            (tmp_path / entry.name).symlink_to(entry)
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "english-words.tsv").symlink_to(
+        shipped / "lexicon" / "english-words.tsv"
+    )
+    (tmp_path / "lexicon" / "english-trigrams.npz").write_bytes(b"PK\x03\x04 not a table")
+    monkeypatch.setenv("KEYBOARD_APP_RESOURCES", str(tmp_path))
+    with pytest.raises(ModelError, match="trigram file"):
+        Predictor.load()
+    with Predictor.load(use_dictionary=False) as predictor:  # the network alone still loads
+        assert predictor.suggest("The United States of ")
