@@ -185,16 +185,16 @@ class Predictor:
         context = build_context(typed.boundary, self._backend.n_ctx, self._reserve)
         self._words.adopt(context)
         logits = self._main.evaluate(context)
-        mixing = self.trigrams is not None and not typed.typed
-        wanted = max(2 * k if mixing else k, 1)
+        trigrams = None if typed.typed else self.trigrams  # the next word only
+        wanted = max(2 * k if trigrams is not None else k, 1)
         found = self._words.search(context, logits, typed, wanted, self.filter_offensive, exact)
         scores = found.words
         if self.lexicon is not None:
             document = _document_words(typed.boundary[-DOCUMENT_WORDS_WINDOW:])
             scores = blend(scores, typed, found.prefix_mass, self.lexicon, document, 2 * k)
-        if self.trigrams is not None and mixing:
+        if trigrams is not None:
             paragraph = typed.boundary.rsplit("\n", 1)[-1]
-            scores = mix_next_words(scores, self.trigrams.next_words(paragraph, scores))
+            scores = mix_next_words(scores, trigrams.next_words(paragraph, scores))
         return [Suggestion(word, p) for word, p in rank(scores, typed.typed, k)]
 
     def explore(self, text: str, k: int = 10) -> list[TokenChoice]:

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.wordfilter import is_offensive
-from keyboard_app.engine.words import WORDS, is_word
+from keyboard_app.engine.words import WORDS, is_lone_letter, is_word
 
 TOKENS = re.compile(WORDS.pattern + r"|[.,;:!?]")
 BOUNDARY = "<s>"  # the start of a paragraph
@@ -302,8 +302,7 @@ def _compacted(arrays: Mapping[str, Ids]) -> dict[str, Any]:
 
 
 def _offerable(word: str) -> bool:
-    lone_letter = len(word) == 1 and word.isalpha() and word not in {"a", "A", "I"}
-    return is_word(word) and not lone_letter and not is_offensive(word)
+    return is_word(word) and not is_lone_letter(word) and not is_offensive(word)
 
 
 def build_arrays(counts: Counter[tuple[str, str, str]], min_count: int) -> dict[str, np.ndarray]:

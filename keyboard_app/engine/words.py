@@ -22,6 +22,9 @@ _CONTINUES_WORD = re.compile(r"^(?:[^\W_]|['’\-](?=[^\W_]))(?:[^\W_]|['’\-])
 _WORD = re.compile(r"^[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*$")
 WORDS = re.compile(r"[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*")  # every word in a text
 _INNER = "'’-"
+# The one-letter words worth a place in the strip. Any other single letter (an initial, the "p" of
+# "p.m.", a model's guess after an opening quote) saves no keystroke when taken, and looks broken.
+ONE_LETTER_WORDS = frozenset({"a", "A", "I"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ def find_words(text: str) -> list[str]:
 
 def is_word(text: str) -> bool:
     return bool(_WORD.match(text))
+
+
+def is_lone_letter(word: str) -> bool:
+    """A single letter other than the one-letter words: never worth suggesting by itself."""
+    return len(word) == 1 and word.isalpha() and word not in ONE_LETTER_WORDS
 
 
 class PieceTable:

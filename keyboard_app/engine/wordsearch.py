@@ -27,7 +27,7 @@ from keyboard_app.engine.backend import Entry
 from keyboard_app.engine.context import MAIN_SEQ, MainSequence
 from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.wordfilter import is_offensive
-from keyboard_app.engine.words import PieceTable, TypedWord, is_word
+from keyboard_app.engine.words import PieceTable, TypedWord, is_lone_letter, is_word
 
 MAX_PIECES = 3  # pieces per word: longer words are rare and are typed on by then
 FIRST_CANDIDATES = 12  # first pieces considered per keystroke
@@ -41,9 +41,6 @@ COMPLETION_BUDGET = 1
 UNLIMITED = 1 << 30
 DEFAULT_END = 0.5  # a word's chance of ending after a piece never decoded yet
 TYPED_WORD_SHARE = 0.02  # words less likely than this share of the typed word come after it
-# The one-letter words worth a place in the strip. Any other single letter (an initial, the "p" of
-# "p.m.", a model's guess after an opening quote) saves no keystroke when taken, and looks broken.
-ONE_LETTER_WORDS = frozenset({"a", "A", "I"})
 
 
 @dataclass(frozen=True, order=True)
@@ -294,7 +291,7 @@ def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]
 
 def _lone_letter(word: str, typed: str) -> bool:
     """A single letter not worth suggesting (the letter the user typed is always kept)."""
-    return len(word) == 1 and word.isalpha() and word not in ONE_LETTER_WORDS and word != typed
+    return is_lone_letter(word) and word != typed
 
 
 def _kth(found: dict[str, float], k: int, typed: str) -> float:
