@@ -163,7 +163,7 @@ class WordTrigrams:
         if not vectors or arrays["words"].dtype != np.uint8:
             raise ModelError("The word trigram file is damaged (its tables are not integer lists).")
         self._arrays = {key: np.asarray(arrays[key], np.int64) for key in _ARRAYS}
-        self.words = arrays["words"].astype(np.uint8).tobytes().decode("utf-8").split("\n")
+        self.words = arrays["words"].tobytes().decode("utf-8").split("\n")
         self.ids = {word: i for i, word in enumerate(self.words)}
         self.continuations = self._arrays["continuations"]  # N1+(. w): words seen before w
         self.bigram_rows = self._rows("bigram")  # continuation counts N1+(. b w) by b
