@@ -52,6 +52,11 @@ def trigrams_path() -> Path:
     return resource("lexicon", "english-trigrams.npz")
 
 
+def offensive_words_path() -> Path:
+    """The words never suggested (see engine/wordfilter.py)."""
+    return resource("lexicon", "offensive-words.txt")
+
+
 def user_data_dir() -> Path:
     """Per-user data (model store, recovery files); overridable for tests and portable installs."""
     override = os.environ.get(_DATA_ENV)

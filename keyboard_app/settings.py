@@ -1,26 +1,31 @@
 """The one settings store: typed, versioned JSON in the user config folder, written atomically.
 
-Anything missing, of the wrong type or out of range falls back to its default, so a hand-edited or
-half-written file never stops the app from starting. No Qt here: the CLI and tests use it too.
+Anything missing, of the wrong type or out of range falls back to its default, so a hand-edited,
+half-written or hostile file (a folder, a pipe, JSON nested a thousand deep) never stops the app
+from starting. Two copies of the app may run at once: each writes only what it changed over what
+the file holds by then. No Qt here: the CLI and tests use it too.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from keyboard_app import paths
+from keyboard_app.engine.sampling import SamplingParams
+from keyboard_app.files import UnusableFile, read_json, write_atomic
 
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
 FILE_NAME = "settings.json"
 MAX_RECENT_FILES = 10
+# Far above any real settings file (about 1 KB); a larger one is not read.
+MAX_FILE_BYTES = 1 << 20
 
 
 @dataclass
@@ -38,8 +43,17 @@ class Settings:
     font_family: str = ""  # empty: the default writing font
     font_size: int = 13
     explorer_visible: bool = False
-    model_path: str = ""  # empty: the model manager's default, else the built-in model
     recent_files: list[str] = field(default_factory=list)
+
+    def sampling(self, max_tokens: int | None = None) -> SamplingParams:
+        """How continuations are sampled, `max_tokens` long (default: `continuation_tokens`);
+        ModelError if the engine does not accept a value."""
+        return SamplingParams(
+            max_tokens=self.continuation_tokens if max_tokens is None else max_tokens,
+            top_k=self.top_k,
+            temperature=self.temperature,
+            top_p=self.top_p,
+        )
 
     def add_recent_file(self, path: str) -> None:
         """Put `path` first in the recent-files list (no duplicates, bounded length)."""
@@ -95,6 +109,8 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         value = data[spec.name]
         if _valid(spec.name, value, default):
             values[spec.name] = float(value) if isinstance(default, float) else value
+            if spec.name == "recent_files":
+                values[spec.name] = list(dict.fromkeys(value))[:MAX_RECENT_FILES]
         else:
             log.warning("settings: invalid %s=%r, using %r", spec.name, value, default)
     return Settings(**values)
@@ -104,44 +120,70 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
     return {"version": SETTINGS_VERSION, **asdict(settings)}
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, flush it to disk, rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+def merge(ours: Settings, known: Settings | None, theirs: Settings) -> Settings:
+    """What to write when this copy holds `ours`, had `known` when it last read or wrote the file,
+    and the file now holds `theirs` (another copy wrote it meanwhile): the fields this copy changed
+    since `known` (all of them if unknown) take its values, the others keep the file's; the recent
+    files are this copy's first, then the file's others, up to the usual number."""
+    merged = copy.deepcopy(theirs)
+    for spec in fields(Settings):
+        if spec.name == "recent_files":
+            continue
+        value = getattr(ours, spec.name)
+        if known is None or value != getattr(known, spec.name):
+            setattr(merged, spec.name, copy.deepcopy(value))
+    recent = dict.fromkeys([*ours.recent_files, *theirs.recent_files])
+    merged.recent_files = list(recent)[:MAX_RECENT_FILES]
+    return merged
 
 
 class SettingsStore:
-    """Loads and saves `Settings` as JSON; by default in the platform's config folder."""
+    """Loads and saves `Settings` as JSON; by default in the platform's config folder.
+
+    `save` merges with what the file holds by then (see `merge`), so that two copies of the app
+    keep each other's changes; it raises OSError when the file cannot be written."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.user_config_dir() / FILE_NAME
+        self._known: Settings | None = None
 
     def load(self) -> Settings:
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-        except FileNotFoundError:
-            return Settings()
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            log.warning("settings: cannot read %s (%s); using defaults", self.path, error)
-            return Settings()
-        if not isinstance(data, dict):
-            log.warning("settings: %s does not hold an object; using defaults", self.path)
-            return Settings()
-        version = data.get("version")
+        settings = self._load()
+        self._known = copy.deepcopy(settings)
+        return settings
+
+    def stored_value(self, name: str) -> object:
+        """The value of `name` as the file holds it (None if absent), unchecked: for moving a
+        field that `Settings` no longer has to where it lives now."""
+        return self._read().get(name)
+
+    def save(self, settings: Settings) -> Settings:
+        """Write `settings` merged with the file's present contents; returns what was written
+        (the caller may adopt the merged recent files)."""
+        merged = merge(settings, self._known, self._load())
+        text = json.dumps(settings_to_dict(merged), indent=2, sort_keys=True) + "\n"
+        write_atomic(self.path, text)
+        self._known = copy.deepcopy(settings)
+        return merged
+
+    def _load(self) -> Settings:
+        data = self._read()
+        version = data.get("version", SETTINGS_VERSION)
         if version != SETTINGS_VERSION:
             # Newer files keep the fields this version knows; there are no older versions yet.
             log.info("settings: file version %r, reading as version %d", version, SETTINGS_VERSION)
         return settings_from_dict(data)
 
-    def save(self, settings: Settings) -> None:
-        text = json.dumps(settings_to_dict(settings), indent=2, sort_keys=True) + "\n"
-        atomic_write_text(self.path, text)
+    def _read(self) -> dict[str, Any]:
+        """The file's JSON object; empty if there is no file or it cannot be used."""
+        try:
+            data = read_json(self.path, MAX_FILE_BYTES)
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnusableFile) as error:
+            log.warning("settings: cannot read %s (%s); using defaults", self.path, error)
+            return {}
+        if not isinstance(data, dict):
+            log.warning("settings: %s does not hold an object; using defaults", self.path)
+            return {}
+        return data

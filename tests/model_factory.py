@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from keyboard_app.bench.random_model import STAND_IN_STD, write_random_gguf
 from keyboard_app.engine.gguf_format import (
     Gpt2Config,
     expected_shapes,
@@ -76,14 +77,6 @@ def write_bigram_model(
 
 
 def write_random_model(path: Path, n_ctx: int = 1024, n_layer: int = 2, seed: int = 0) -> Path:
+    """A random GPT-2 of the tests' width, as peaked as the stand-in model."""
     config = Gpt2Config(n_layer=n_layer, n_embd=WIDTH, n_head=4, n_ctx=n_ctx)
-    rng = np.random.default_rng(seed)
-    arrays = {}
-    for name, shape in expected_shapes(config).items():
-        if name.endswith("norm.weight"):
-            arrays[name] = np.ones(shape, np.float32)
-        elif name.endswith(".bias"):
-            arrays[name] = np.zeros(shape, np.float32)
-        else:
-            arrays[name] = (rng.standard_normal(shape) * 0.5).astype(np.float32)
-    return write_gpt2_gguf(path, config, specs_from_arrays(arrays, 0), name="random test model")
+    return write_random_gguf(path, config, seed=seed, std=STAND_IN_STD, name="random test model")

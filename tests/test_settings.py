@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.settings import (
     MAX_RECENT_FILES,
+    RANGES,
     SETTINGS_VERSION,
     Settings,
     SettingsStore,
@@ -91,3 +94,37 @@ def test_recent_files_are_unique_and_bounded() -> None:
     assert settings.recent_files[0] == "/file7"
     assert len(settings.recent_files) == MAX_RECENT_FILES
     assert len(set(settings.recent_files)) == MAX_RECENT_FILES
+
+
+def test_sampling_is_built_from_the_stored_fields() -> None:
+    settings = Settings(top_k=12, temperature=0.6, top_p=0.9, continuation_tokens=80)
+    assert settings.sampling() == SamplingParams(
+        max_tokens=80, top_k=12, temperature=0.6, top_p=0.9
+    )
+    assert settings.sampling(20).max_tokens == 20
+
+
+def test_sampling_the_engine_refuses_is_a_model_error() -> None:
+    with pytest.raises(ModelError, match="top-p"):
+        Settings(top_p=1.5).sampling()
+
+
+def test_every_range_is_one_the_engine_accepts() -> None:
+    lowest = {name: low for name, (low, _high) in RANGES.items()}
+    highest = {name: high for name, (_low, high) in RANGES.items()}
+    for bound in (lowest, highest):
+        settings = Settings(
+            top_k=int(bound["top_k"]),
+            temperature=bound["temperature"],
+            top_p=bound["top_p"],
+            continuation_tokens=int(bound["continuation_tokens"]),
+        )
+        settings.sampling()  # no ModelError
+
+
+def test_a_field_this_version_no_longer_has_can_still_be_read(store: SettingsStore) -> None:
+    store.path.write_text(json.dumps({"version": 1, "model_path": "/m.gguf", "top_k": 7}), "utf-8")
+    assert store.stored_value("model_path") == "/m.gguf"
+    assert store.load().top_k == 7
+    store.save(store.load())
+    assert store.stored_value("model_path") is None

@@ -4,13 +4,13 @@ single-token decode) and the naive approach (re-evaluating the whole context), i
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.bench.stats import percentile
 from keyboard_app.engine import Predictor
-from keyboard_app.engine.backend import Entry
-from keyboard_app.engine.context import MAIN_SEQ
 
 PASSAGE = (
     "The museum opened its doors early on Saturday morning, and by nine o'clock a long line of "
@@ -33,26 +33,22 @@ PASSAGE = (
 TYPED_CHARS = 400
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def _type_passage(predictor: Predictor) -> dict[str, Any]:
     start = len(PASSAGE) - TYPED_CHARS
     predictor.suggest(PASSAGE[:start])
     latencies, decoded, context = [], [], []
     for end in range(start + 1, len(PASSAGE) + 1):
-        before_all, before_ctx = predictor.tokens_decoded, predictor.context_tokens_evaluated
+        before = predictor.stats()
         began = time.perf_counter()
         predictor.suggest(PASSAGE[:end])
         latencies.append((time.perf_counter() - began) * 1000)
-        decoded.append(predictor.tokens_decoded - before_all)
-        context.append(predictor.context_tokens_evaluated - before_ctx)
+        after = predictor.stats()
+        decoded.append(after.tokens_decoded - before.tokens_decoded)
+        context.append(after.context_tokens_evaluated - before.context_tokens_evaluated)
     return {
         "keystrokes": len(latencies),
         "p50_ms": round(statistics.median(latencies), 3),
-        "p95_ms": round(_percentile(latencies, 0.95), 3),
+        "p95_ms": round(percentile(latencies, 0.95), 3),
         "max_ms": round(max(latencies), 3),
         "mean_ms": round(statistics.fmean(latencies), 3),
         "tokens_evaluated_per_keystroke": round(statistics.fmean(decoded), 3),
@@ -60,44 +56,22 @@ def _type_passage(predictor: Predictor) -> dict[str, Any]:
     }
 
 
-def _single_token_decode_ms(predictor: Predictor, context: list[int], repeats: int = 32) -> float:
-    """llama.cpp's own timing of one-token decodes at the end of `context`."""
-    main = predictor.main_sequence
-    main.evaluate(context[:-1])
-    backend = predictor.backend
-    backend.reset_timings()
-    for _ in range(repeats):
-        backend.forget(MAIN_SEQ, len(context) - 1)
-        backend.decode([Entry(context[-1], len(context) - 1, MAIN_SEQ, logits=True)])
-        backend.logits(0)  # waits for the result, which is when llama.cpp books the time
-    main.reset()
-    return backend.single_token_decode_ms()
-
-
-def _full_evaluation_ms(predictor: Predictor, context: list[int], repeats: int = 3) -> float:
-    """The naive approach: evaluate the whole context from scratch."""
-    times = []
-    for _ in range(repeats):
-        predictor.main_sequence.reset()
-        began = time.perf_counter()
-        predictor.main_sequence.evaluate(context)
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
-
-
 def run(model: Path | None, threads: int | None) -> dict[str, Any]:
     """Type the passage with `model` (a random GPT-2-small q8_0 when None) and measure."""
+    if model is not None:
+        return _measure(model, threads)
     from keyboard_app.bench.random_model import write_random_gpt2
 
-    path = model or write_random_gpt2()
+    with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as folder:
+        return _measure(write_random_gpt2(Path(folder)), threads)
+
+
+def _measure(path: Path, threads: int | None) -> dict[str, Any]:
     with Predictor.load(path, n_threads=threads) as predictor:
         typing = _type_passage(predictor)
-        context = predictor.suggestion_context(PASSAGE)
-        floor = _single_token_decode_ms(predictor, context)
-        full = _full_evaluation_ms(predictor, context)
+        times = predictor.time_decoding(PASSAGE)
         info = predictor.info
-    if model is None:
-        path.unlink()
+    floor, full = times.single_token_decode_ms, times.full_evaluation_ms
     return {
         "model": {
             "name": info.name,
@@ -107,7 +81,7 @@ def run(model: Path | None, threads: int | None) -> dict[str, Any]:
             "size_bytes": info.size_bytes,
         },
         "device": info.device,
-        "context_tokens": len(context),
+        "context_tokens": times.context_tokens,
         "typing": typing,
         "single_token_decode_ms": round(floor, 3),
         "full_reevaluation_ms": round(full, 3),

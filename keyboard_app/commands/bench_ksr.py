@@ -26,6 +26,23 @@ def register_bench(bench_subparsers: Any) -> None:
     source.add_argument(
         "--corpus", type=Path, help="corpus folder; its training split builds the baselines"
     )
+    parser.add_argument(
+        "--skip-words",
+        type=_word_count,
+        default=0,
+        help="start after the first texts that hold this many words (to measure on the rest)",
+    )
+    parser.add_argument(
+        "--inline",
+        action="store_true",
+        help="also type with inline predictions (the model keyboard plus Tab on a right one)",
+    )
+    parser.add_argument(
+        "--inline-threshold",
+        type=_probability,
+        default=None,
+        help="how sure the model must be of an inline prediction (default: the engine's)",
+    )
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
@@ -42,6 +59,18 @@ def _word_count(value: str) -> int:
     return int(value)
 
 
+def _probability(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a probability above 0 and at most 1, not {value!r}"
+        )
+    return number
+
+
 def _training_lines(args: argparse.Namespace) -> list[str]:
     if args.train_text:
         lines: list[str] = Path(args.train_text).read_text("utf-8").splitlines()
@@ -53,15 +82,18 @@ def _training_lines(args: argparse.Namespace) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
-    from keyboard_app.bench.ksr import read_texts, simulate
+    from keyboard_app.bench.ksr import read_texts, simulate, skip_words
     from keyboard_app.engine import Predictor
 
-    texts = read_texts(args.file.read_text("utf-8"))
+    texts = skip_words(read_texts(args.file.read_text("utf-8")), args.skip_words)
     training = _training_lines(args)
     frequency, trigram = FrequencyKeyboard(training), TrigramKeyboard(training)
+    extra: dict[str, Any] = {}
     with Predictor.load(args.model, n_threads=args.threads) as predictor:
         model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
         info = predictor.info
+        if args.inline:
+            extra = _with_inline(predictor, texts, args)
     # The same model without the dictionary: what the network alone contributes.
     with Predictor.load(args.model, n_threads=args.threads, use_dictionary=False) as predictor:
         alone = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
@@ -78,7 +110,39 @@ def _run(args: argparse.Namespace) -> int:
             "model_without_dictionary": alone.as_dict(),
             "word_frequency": simulate(frequency.suggest, texts, args.words).as_dict(),
             "word_trigram": simulate(trigram.suggest, texts, args.words).as_dict(),
+            **extra,
         },
     }
+    if args.skip_words:
+        report["skipped_words"] = args.skip_words
     print(json.dumps(report, indent=2))
     return 0
+
+
+def _with_inline(
+    predictor: Any, texts: list[list[str]], args: argparse.Namespace
+) -> dict[str, Any]:
+    """The model keyboard with inline predictions taken when right, and without them but asked
+    as often (once more when a word is typed out, as the app is), side by side."""
+    from keyboard_app.bench.ksr import Typist, run_typist
+
+    if args.inline_threshold is not None:
+        predictor.inline_threshold = args.inline_threshold
+
+    def strip(text: str) -> list[str]:
+        return [s.word for s in predictor.suggest(text, k=3)]
+
+    predictor.drop_cache()
+    without = run_typist(Typist(strip, asks_at_word_end=True), texts, args.words).score.as_dict()
+    predictor.drop_cache()
+    typist = run_typist(Typist(strip, predictor.inline_prediction), texts, args.words)
+    with_inline = typist.score.as_dict()
+    return {
+        "model_asked_at_word_ends": without,
+        "model_with_inline": {
+            **with_inline,
+            "ksr_gain": round(with_inline["ksr"] - without["ksr"], 4),
+            "inline_threshold": predictor.inline_threshold,
+            "inline": typist.inline_score.as_dict(),
+        },
+    }

@@ -13,7 +13,10 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from keyboard_app.engine.gguf_format import Gpt2Config
 
 PROMPT_TOKENS = 128
 DECODE_TOKENS = 16
@@ -27,47 +30,38 @@ def register_bench(bench_subparsers: Any) -> None:
     p.set_defaults(func=_run)
 
 
-def _write_random_checkpoint(folder: Path) -> None:
+def write_random_checkpoint(folder: Path, config: Gpt2Config | None = None) -> None:
+    """A Hugging Face GPT-2 checkpoint with random weights (GPT-2 small's shape by default)."""
     import numpy as np
     from safetensors.numpy import save_file
 
-    from keyboard_app.engine.gguf_format import Gpt2Config, expected_shapes
+    from keyboard_app.engine.gguf_format import (
+        Gpt2Config,
+        expected_shapes,
+        hf_stores_transposed,
+        hf_tensor_name,
+    )
+    from keyboard_app.files import atomic_path, write_atomic
 
     rng = np.random.default_rng(0)
-    config = Gpt2Config(n_layer=12, n_embd=768, n_head=12)
-    names = {"token_embd": "wte", "position_embd": "wpe", "output_norm": "ln_f"}
-    parts = {
-        "attn_norm": "ln_1",
-        "attn_qkv": "attn.c_attn",
-        "attn_output": "attn.c_proj",
-        "ffn_norm": "ln_2",
-        "ffn_up": "mlp.c_fc",
-        "ffn_down": "mlp.c_proj",
-    }
+    config = config or Gpt2Config(n_layer=12, n_embd=768, n_head=12)
     tensors = {}
     for name, shape in expected_shapes(config).items():
-        stem, kind = name.rsplit(".", 1)
-        if stem.startswith("blk."):
-            _, layer, part = stem.split(".")
-            hf = f"h.{layer}.{parts[part]}.{kind}"
-            shape = shape[::-1] if kind == "weight" and "norm" not in part else shape
-        else:
-            hf = f"{names[stem]}.{kind}"
-        tensors[hf] = (rng.standard_normal(shape, dtype=np.float32) * 0.02).astype(np.float32)
-    save_file(tensors, str(folder / "model.safetensors"))
-    (folder / "config.json").write_text(
-        json.dumps(
-            {
-                "model_type": "gpt2",
-                "n_layer": 12,
-                "n_embd": 768,
-                "n_head": 12,
-                "n_positions": 1024,
-                "vocab_size": 50257,
-                "activation_function": "gelu_new",
-            }
-        )
-    )
+        hf_shape = shape[::-1] if hf_stores_transposed(name) else shape
+        weights = rng.standard_normal(hf_shape, dtype=np.float32) * 0.02
+        tensors[hf_tensor_name(name)] = weights.astype(np.float32)
+    with atomic_path(folder / "model.safetensors") as temporary:
+        save_file(tensors, str(temporary))
+    hf_config = {
+        "model_type": "gpt2",
+        "n_layer": config.n_layer,
+        "n_embd": config.n_embd,
+        "n_head": config.n_head,
+        "n_positions": config.n_ctx,
+        "vocab_size": config.n_vocab,
+        "activation_function": "gelu_new",
+    }
+    write_atomic(folder / "config.json", json.dumps(hf_config))
 
 
 def _speed(path: Path, n_threads: int) -> dict[str, float]:
@@ -124,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as tmp:
         folder = Path(tmp) / "gpt2-small-random"
         folder.mkdir()
-        _write_random_checkpoint(folder)
+        write_random_checkpoint(folder)
         start = time.perf_counter()
         f32 = convert_checkpoint(folder, Path(tmp) / "f32.gguf")
         convert_s = time.perf_counter() - start

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,6 +41,10 @@ def process_started_at() -> float:
 
 def run(args: argparse.Namespace) -> int:
     launched_at = process_started_at()
+    if importlib.util.find_spec("keyboard_app.bench.ui_typing") is None:
+        # The desktop bundle leaves the developer tools out.
+        print("keyboard-app bench ui: not part of this build", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as scratch:
         result = _measure(args, launched_at, Path(scratch))
     print(json.dumps(result, indent=2))
@@ -47,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _measure(args: argparse.Namespace, launched_at: float, scratch: Path) -> dict[str, Any]:
     from keyboard_app import paths
+    from keyboard_app.bench.random_model import write_stand_in_model
+    from keyboard_app.bench.ui_typing import TypingBench
     from keyboard_app.settings import Settings, SettingsStore
     from keyboard_app.ui.app import create_app
     from keyboard_app.ui.main_window import MainWindow
-    from keyboard_app.ui.stand_in_model import write_stand_in_model
-    from keyboard_app.ui.typing_bench import TypingBench
 
     model = args.model or str(paths.builtin_model_path())
     stand_in = not args.model and not paths.builtin_model_path().is_file()
@@ -63,8 +69,8 @@ def _measure(args: argparse.Namespace, launched_at: float, scratch: Path) -> dic
     window.show()
     if stand_in:
         model = str(write_stand_in_model(scratch / "stand-in.gguf"))
-    window.load_model(model)
     bench = TypingBench(window, launched_at, args.seconds)
+    window.load_model(model)
     results: list[dict[str, Any]] = []
     failures: list[str] = []
 

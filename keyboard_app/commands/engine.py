@@ -14,16 +14,23 @@ if TYPE_CHECKING:
     from keyboard_app.engine import Predictor
 
 
+def _positive(value: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def register(subparsers: Any) -> None:
     suggest = subparsers.add_parser("suggest", help="the likeliest words to type next")
     suggest.add_argument("text")
-    suggest.add_argument("--k", type=int, default=3, help="how many words (default 3)")
+    suggest.add_argument("--k", type=_positive, default=3, help="how many words (default 3)")
     suggest.add_argument("--json", action="store_true", help="print JSON")
     suggest.set_defaults(func=_suggest)
 
     explore = subparsers.add_parser("explore", help="the likeliest next tokens and probabilities")
     explore.add_argument("text")
-    explore.add_argument("--k", type=int, default=10)
+    explore.add_argument("--k", type=_positive, default=10, help="how many tokens (default 10)")
     explore.add_argument("--json", action="store_true", help="print JSON")
     explore.set_defaults(func=_explore)
 
@@ -86,6 +93,10 @@ def _suggest(args: argparse.Namespace) -> int:
 
 
 def _explore(args: argparse.Namespace) -> int:
+    from keyboard_app.engine.window import heals_trailing_space
+
+    if heals_trailing_space(args.text) and not args.json:
+        print("# after the trailing space: tokens that start with one, renormalised over them")
     return _ask(
         args,
         lambda p: p.explore(args.text, k=args.k),
@@ -95,21 +106,16 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _continue(args: argparse.Namespace) -> int:
+    from keyboard_app.engine.sampling import SamplingParams
+
     try:
+        params = SamplingParams(args.tokens, args.top_k, args.temperature, args.top_p, args.seed)
         with load_predictor(args) as predictor:
             sys.stdout.write(args.text)
-            pieces = predictor.continue_text(
-                args.text,
-                max_tokens=args.tokens,
-                top_k=args.top_k,
-                top_p=args.top_p,
-                temperature=args.temperature,
-                seed=args.seed,
-            )
-            for piece in pieces:
+            for piece in predictor.continue_text(args.text, params):
                 sys.stdout.write(piece)
                 sys.stdout.flush()
             sys.stdout.write("\n")
-    except (ModelError, ValueError) as error:
-        return _fail(ModelError(str(error)))
+    except ModelError as error:
+        return _fail(error)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -24,7 +25,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     if args.screenshot is not None:
-        from keyboard_app.ui.demo import run_demo
+        if importlib.util.find_spec("keyboard_app.bench.demo") is None:
+            # The desktop bundle leaves the developer tools out.
+            print("keyboard-app gui: --screenshot is not part of this build", file=sys.stderr)
+            return 2
+        from keyboard_app.bench.demo import run_demo
 
         code, error = run_demo(args.demo_text or "", args.screenshot, args.model)
         if code == 0:

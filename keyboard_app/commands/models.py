@@ -88,30 +88,49 @@ def _mb(size: int) -> str:
     return f"{size / 1e6:,.0f} MB"
 
 
+def _ms(milliseconds: float) -> str:
+    return f"{milliseconds:.1f} ms" if milliseconds < 10 else f"{milliseconds:,.0f} ms"
+
+
+def _installed_keystroke(path: Path) -> str:
+    from keyboard_app.engine.errors import ModelError
+    from keyboard_app.engine.gguf_validate import validate_gguf
+    from keyboard_app.models.speed import file_keystroke_ms
+
+    try:
+        return f"~{_ms(file_keystroke_ms(validate_gguf(path)))}"
+    except ModelError:
+        return "unusable"
+
+
 @_handle_errors
 def _list(args: argparse.Namespace) -> int:
     from keyboard_app.models import store
     from keyboard_app.models.catalog import catalog
 
-    print("Catalog (download size; size on disk and rough tokens/s for each quantization):")
+    print(
+        "Catalog: download size; for each quantization, size on disk and the typical time of "
+        "one keystroke's suggestions (on 2 CPU cores):"
+    )
     for entry in catalog():
         print(f"  {entry.name:<12} {entry.title:<22} download {_mb(entry.download_bytes)}")
         quants = ", ".join(
-            f"{q.kind} {_mb(q.size_bytes)} ~{q.tokens_per_s:g}/s" for q in entry.estimates()
+            f"{q.kind} {_mb(q.size_bytes)} ~{_ms(q.keystroke_ms)}" for q in entry.estimates()
         )
         print(f"      {quants}")
     default = store.default_model_name()
-    print("\nInstalled:")
+    print("\nInstalled (size, time per keystroke):")
     models = store.installed_models()
     for model in models:
         mark = "*" if model.name == default else " "
         print(
-            f" {mark}{model.name:<24} {model.quantization:<8} {_mb(model.size_bytes):>9}  "
-            f"{model.source}  {model.installed[:10]}"
+            f" {mark}{model.name:<24} {model.quantization:<8} {_mb(model.size_bytes):>9} "
+            f"{_installed_keystroke(model.path):>9}  {model.source}  {model.installed[:10]}"
         )
     if not models:
         print("  (none)")
-    print(f"\nThe app uses: {default or 'the built-in model'}")
+    chosen_file = store.default_model_file()
+    print(f"\nThe app uses: {default or chosen_file or 'the built-in model'}")
     return 0
 
 

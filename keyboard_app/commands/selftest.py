@@ -24,6 +24,9 @@ def _check(condition: bool, what: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from keyboard_app.engine import ModelError, Predictor
+    from keyboard_app.engine.sampling import SamplingParams
+
+    greedy_params = SamplingParams(max_tokens=8, top_k=1)
 
     try:
         began = time.perf_counter()
@@ -33,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
             words = [s.word for s in predictor.suggest(TEXT, k=3)]
             suggest_ms = (time.perf_counter() - started) * 1000
             partial = [s.word for s in predictor.suggest(TEXT + "he", k=3)]
-            greedy = "".join(predictor.continue_text(TEXT, max_tokens=8, top_k=1))
-            again = "".join(predictor.continue_text(TEXT, max_tokens=8, top_k=1))
+            greedy = "".join(predictor.continue_text(TEXT, greedy_params))
+            again = "".join(predictor.continue_text(TEXT, greedy_params))
             info = predictor.info
         _check(
             len(words) == 3 and all(w.isprintable() and w.strip() for w in words),

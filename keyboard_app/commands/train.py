@@ -86,8 +86,8 @@ def register(subparsers: Any) -> None:
 
 
 def _write_splits(args: argparse.Namespace) -> int:
-    from keyboard_app.engine.trigrams import WordTrigrams
     from keyboard_app.training.corpus import lexicon_lines, load_split, write_lines, write_texts
+    from keyboard_app.training.trigrams import build_trigrams, save_trigrams
 
     split = load_split(args.corpus)
     if args.write_heldout:
@@ -97,7 +97,7 @@ def _write_splits(args: argparse.Namespace) -> int:
     if args.write_lexicon:
         write_lines(args.write_lexicon, lexicon_lines(split.train_lines()))
     if args.write_trigrams:
-        WordTrigrams.from_lines(split.train_lines()).save(args.write_trigrams)
+        save_trigrams(build_trigrams(split.train_lines()), args.write_trigrams)
     return 0
 
 

@@ -149,7 +149,7 @@ class LlamaBackend:
         pointer = llama_cpp.llama_get_logits_ith(self._ctx, index)
         if not pointer:
             raise ModelError("internal error: no logits for that token")
-        return np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)).copy()
+        return np.array(np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)), dtype=np.float32)
 
     def forget(self, seq: int, start: int = -1) -> None:
         """Drop sequence `seq` from position `start` on (all of it by default)."""

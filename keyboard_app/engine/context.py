@@ -1,5 +1,5 @@
 """The model's view of the text: `<|endoftext|>` then the text before the cursor, trimmed from the
-left to fit, and evaluated incrementally on sequence 0 of the backend (KV-cache reuse).
+left to fit, and evaluated incrementally on the backend's main sequence (KV-cache reuse).
 
 Trimming is done in coarse steps (whole chunks of characters, then whole chunks of tokens) so that the
 start of the window stays put while the user types, and the cache keeps being reused.
@@ -7,18 +7,16 @@ start of the window stays put while the user types, and the cache keeps being re
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.engine.backend import Entry, LlamaBackend
+from keyboard_app.engine.sequences import MAIN_SEQ, SequencePool
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+from keyboard_app.engine.window import CHARS_PER_TOKEN_BOUND
 
 CHAR_CHUNK = 2048
 TOKEN_CHUNK = 128
-CHARS_PER_TOKEN_BOUND = 6
-MAIN_SEQ = 0
 
 
 def build_context(text: str, n_ctx: int, reserve: int) -> list[int]:
@@ -55,13 +53,14 @@ def common_prefix_length(a: list[int], b: list[int]) -> int:
 
 
 class MainSequence:
-    """Sequence 0: the evaluated context, reused from one request to the next."""
+    """The main sequence: the evaluated context, reused from one request to the next. Before its
+    cells change, the pool takes back every sequence lent out (they copied its cells)."""
 
-    def __init__(self, backend: LlamaBackend) -> None:
+    def __init__(self, backend: LlamaBackend, pool: SequencePool) -> None:
         self.backend = backend
+        self.pool = pool
         self.tokens: list[int] = []
         self.tokens_evaluated = 0
-        self._watchers: list[Callable[[], None]] = []
         self._last_logits: npt.NDArray[np.float32] | None = None
 
     def evaluate(self, tokens: list[int]) -> npt.NDArray[np.float32]:
@@ -99,14 +98,8 @@ class MainSequence:
         self.tokens = list(tokens)
         self._last_logits = logits
 
-    def watch(self, before_change: Callable[[], None]) -> None:
-        """Call `before_change` before the sequence's cells change (sequences that copied them, for
-        candidate words, give theirs back then: the cache holds only as many cells as the context)."""
-        self._watchers.append(before_change)
-
     def _truncate(self, keep: int) -> None:
-        for before_change in self._watchers:
-            before_change()
+        self.pool.take_back_all()
         self.backend.forget(MAIN_SEQ, keep)
         del self.tokens[keep:]
         self._last_logits = None

@@ -3,22 +3,34 @@
 llama.cpp's GGUF parser has a history of memory-safety bugs with crafted counts, lengths, offsets and
 dimensions. This pure-Python reader bounds-checks every one of them against the file size, then checks
 that the file is a GPT-2 model llama.cpp can run with our tokenizer. Only a file that passes is
-handed to llama.cpp.
+handed to llama.cpp. The vocabulary must be GPT-2's own, token for token (the engine tokenizes
+with GPT-2's encoding, so another vocabulary would turn its token ids into other words).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import mmap
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import gguf
 
 from keyboard_app.engine.errors import ModelError
-from keyboard_app.engine.gguf_format import ARCH, MAX_CONTEXT, Gpt2Config, expected_shapes
+from keyboard_app.engine.gguf_format import (
+    ARCH,
+    MAX_CONTEXT,
+    Gpt2Config,
+    expected_shapes,
+    token_list,
+)
+from keyboard_app.engine.tokenizer import read_vocabulary
+from keyboard_app.paths import gpt2_vocab_dir
 
 MIN_CONTEXT = 32
 MAX_TENSORS = 4096
@@ -65,6 +77,7 @@ class GgufInfo:
     size: int
     metadata: dict[str, Any]
     tensor_types: dict[str, str] = field(default_factory=dict)
+    tensor_bytes: dict[str, int] = field(default_factory=dict)
     config: Gpt2Config | None = None
 
     @property
@@ -177,10 +190,38 @@ def _check_key_types(metadata: dict[str, Any], kinds: dict[str, tuple[int, ...]]
         raise _Malformed("its pre-tokenizer is not GPT-2's")
 
 
+def token_list_hash(tokens: list[str]) -> str:
+    """A SHA-256 of a token list (its JSON text: every list of strings has exactly one)."""
+    return hashlib.sha256(json.dumps(tokens, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _gpt2_tokens() -> list[str]:
+    encoder, _ = read_vocabulary(gpt2_vocab_dir())
+    return token_list(encoder)
+
+
+@lru_cache(maxsize=1)
+def gpt2_vocabulary_hash() -> str:
+    """The hash of GPT-2's token list, from the shipped `encoder.json` (computed once)."""
+    return token_list_hash(_gpt2_tokens())
+
+
+def _first_difference(tokens: list[str]) -> str:
+    """Where `tokens` first differs from GPT-2's (read only when a file is being refused)."""
+    for index, (theirs, ours) in enumerate(zip(tokens, _gpt2_tokens(), strict=True)):
+        if theirs != ours:
+            return f"token {index} is {theirs[:40]!r} where GPT-2 has {ours!r}"
+    return "the tokens differ"
+
+
 def _check_vocabulary(metadata: dict[str, Any], n_vocab: int) -> None:
-    tokens = metadata["tokenizer.ggml.tokens"]
-    if len(set(tokens)) != len(tokens):
-        raise _Malformed("its vocabulary lists a token twice")
+    tokens = metadata.get("tokenizer.ggml.tokens")
+    if metadata.get("tokenizer.ggml.model") != "gpt2" or not isinstance(tokens, list):
+        raise _Malformed("it does not carry the GPT-2 tokenizer")
+    if len(tokens) != n_vocab:
+        raise _Malformed(f"its vocabulary has {len(tokens)} tokens, GPT-2's has {n_vocab}")
+    if token_list_hash(tokens) != gpt2_vocabulary_hash():
+        raise _Malformed(f"its vocabulary is not GPT-2's ({_first_difference(tokens)})")
     types = metadata.get("tokenizer.ggml.token_type")
     if types is not None and (len(types) != n_vocab or not all(1 <= t <= 6 for t in types)):
         raise _Malformed("its token types do not match the vocabulary")
@@ -239,10 +280,13 @@ def _int_key(metadata: dict[str, Any], key: str, low: int, high: int) -> int:
     return value
 
 
-def _gpt2_config(metadata: dict[str, Any]) -> Gpt2Config:
+def _check_architecture(metadata: dict[str, Any]) -> None:
     arch = metadata.get("general.architecture")
     if arch != ARCH:
         raise _Malformed(f"its architecture is {arch!r}; keyboard-app runs GPT-2 models only")
+
+
+def _gpt2_config(metadata: dict[str, Any]) -> Gpt2Config:
     n_embd = _int_key(metadata, "gpt2.embedding_length", 1, 8192)
     n_head = _int_key(metadata, "gpt2.attention.head_count", 1, 256)
     if n_embd % n_head:
@@ -254,11 +298,6 @@ def _gpt2_config(metadata: dict[str, Any]) -> Gpt2Config:
         n_ctx=_int_key(metadata, "gpt2.context_length", MIN_CONTEXT, MAX_CONTEXT),
     )
     _int_key(metadata, "gpt2.feed_forward_length", config.n_ff, config.n_ff)
-    tokens = metadata.get("tokenizer.ggml.tokens")
-    if metadata.get("tokenizer.ggml.model") != "gpt2" or not isinstance(tokens, list):
-        raise _Malformed("it does not carry the GPT-2 tokenizer")
-    if len(tokens) != config.n_vocab:
-        raise _Malformed(f"its vocabulary has {len(tokens)} tokens, GPT-2's has {config.n_vocab}")
     return config
 
 
@@ -303,12 +342,11 @@ def _validate_bytes(path: Path, data: bytes | mmap.mmap) -> GgufInfo:
         raise _Malformed(f"alignment {alignment} is not a power of two")
     data_start = -(-reader.pos // alignment) * alignment
     _check_layout(tensors, data_start, alignment, len(data))
-    if metadata.get("general.architecture") != ARCH:
-        arch = metadata.get("general.architecture")
-        raise _Malformed(f"its architecture is {arch!r}; keyboard-app runs GPT-2 models only")
+    _check_architecture(metadata)  # before the keys: a foreign model lacks GPT-2's keys
     _check_key_types(metadata, kinds)
     config = _gpt2_config(metadata)
     _check_vocabulary(metadata, config.n_vocab)
     _check_tensors(config, tensors)
     types = {name: gguf.GGMLQuantizationType(kind).name for name, _, kind, _, _ in tensors}
-    return GgufInfo(path, len(data), metadata, types, config)
+    sizes = {name: nbytes for name, _, _, _, nbytes in tensors}
+    return GgufInfo(path, len(data), metadata, types, sizes, config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import logging
 import threading
 from collections.abc import Iterator
@@ -11,24 +10,29 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from keyboard_app.engine.backend import Entry, LlamaBackend
-from keyboard_app.engine.context import MAIN_SEQ, MainSequence, build_context
+from keyboard_app.engine.backend import LlamaBackend
+from keyboard_app.engine.context import MainSequence
 from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.generation import MAX_ALTERNATIVES, Generator, healed
 from keyboard_app.engine.gguf_validate import validate_gguf
-from keyboard_app.engine.lexicon import DocumentWords, Lexicon, blend, load_lexicon
-from keyboard_app.engine.sampling import SamplingParams, log_softmax, sample_token
-from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
-from keyboard_app.engine.trigrams import WordTrigrams, load_trigrams, mix_next_words
+from keyboard_app.engine.inline import DEFAULT_THRESHOLD, InlinePredictor
+from keyboard_app.engine.mixer import Mixed, Mixer
+from keyboard_app.engine.sampling import SamplingParams, log_softmax
+from keyboard_app.engine.sequences import SequencePool
+from keyboard_app.engine.sources import Query, Source, standard_sources
+from keyboard_app.engine.sources.network import NetworkSource
+from keyboard_app.engine.timing import DecodeTimes, time_decodes
+from keyboard_app.engine.tokenizer import token_bytes
 from keyboard_app.engine.words import PieceTable, split_typed_word
-from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch, rank
-from keyboard_app.paths import builtin_model_path, lexicon_path, trigrams_path
+from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
+from keyboard_app.paths import builtin_model_path
 
 log = logging.getLogger(__name__)
 SUGGEST_RESERVE = 64
-MAX_ALTERNATIVES = 8
 MAX_WORD_LENGTH = 48
-DOCUMENT_WORDS_WINDOW = 4000  # characters before the cursor whose words count as known
+DEFAULT_SAMPLING = SamplingParams()
 
 
 @dataclass(frozen=True)
@@ -58,23 +62,19 @@ class ModelInfo:
     n_gpu_layers: int
 
 
+@dataclass(frozen=True)
+class EngineStats:
+    """What the engine has done so far, for benchmarks and checks."""
+
+    tokens_decoded: int  # every token llama.cpp evaluated (context and candidate words)
+    context_tokens_evaluated: int  # tokens of the user's text among them
+    cached_context_tokens: int  # the context now held in the cache
+    device: str
+
+
 @lru_cache(maxsize=1)
 def _piece_table() -> PieceTable:
     return PieceTable()
-
-
-@lru_cache(maxsize=1)
-def _document_words(text: str) -> DocumentWords:
-    """The words of `text`: the same text for every keystroke of a word, read once."""
-    return DocumentWords.of(text)
-
-
-def _heal_trailing_space(text: str) -> tuple[str, bool]:
-    """GPT-2 writes a space as part of the next word (" the"), so a text ending in one space is
-    continued from before that space, with a first token that starts with a space (token healing)."""
-    if text.endswith(" ") and not text.endswith("  "):
-        return text[:-1], True
-    return text, False
 
 
 def _readable(piece: bytes) -> str:
@@ -83,25 +83,31 @@ def _readable(piece: bytes) -> str:
 
 
 class Predictor:
-    """GPT-2 predictions for one model. Not thread-safe: one thread owns a Predictor."""
+    """GPT-2 predictions for one model. Not thread-safe: one thread owns a Predictor.
+
+    `sources` are the suggestion sources mixed with the network's words (`engine.sources`); a
+    script may change the list."""
 
     def __init__(
         self,
         backend: LlamaBackend,
         info: ModelInfo,
         filter_offensive: bool,
-        lexicon: Lexicon | None = None,
-        trigrams: WordTrigrams | None = None,
+        sources: list[Source],
     ) -> None:
         self._backend = backend
         self.info = info
         self.filter_offensive = filter_offensive
-        self.lexicon = lexicon  # the dictionary blended into suggestions (None: the model alone)
-        self.trigrams = trigrams  # mixed into the next word (None: the model alone)
         self._table = _piece_table()
-        self._main = MainSequence(backend)
-        self._words = WordSearch(self._main, self._table)
-        self._reserve = min(SUGGEST_RESERVE, backend.n_ctx // 4)
+        self._main = MainSequence(backend, SequencePool(backend))
+        reserve = min(SUGGEST_RESERVE, backend.n_ctx // 4)
+        words = WordSearch(self._main, self._table)
+        self._network = NetworkSource(self._main, words, reserve)
+        self._mixer = Mixer(self._network, sources)
+        self._inline = InlinePredictor(self._main, words, self._table)
+        self._last: tuple[str, Mixed] | None = None  # the last suggestion's text and mixture
+        self._generator = Generator(self._main, self._table)
+        self.inline_threshold = DEFAULT_THRESHOLD
 
     @classmethod
     def load(
@@ -114,8 +120,9 @@ class Predictor:
         use_dictionary: bool = True,
     ) -> Predictor:
         """Load a GPT-2 GGUF (the built-in model when `path` is None); ModelError if unusable.
-        With `use_dictionary`, the shipped English dictionary is blended into suggestions, and
-        into the built-in model's next words the word trigrams of its training text."""
+        With `use_dictionary`, the shipped English dictionary and the document's words are mixed
+        into suggestions, and into the built-in model's next words the word trigrams of its
+        training text (`engine.sources.standard_sources`)."""
         if path is None and not builtin_model_path().is_file():
             raise ModelError(
                 f"The built-in model is missing ({builtin_model_path()}). "
@@ -123,15 +130,12 @@ class Predictor:
             )
         model_path = Path(path) if path is not None else builtin_model_path()
         checked = validate_gguf(model_path)
-        # The shipped word lists are read before llama.cpp, so that a damaged one leaks nothing.
-        lexicon = load_lexicon(lexicon_path()) if use_dictionary else None
-        builtin = model_path.resolve() == builtin_model_path().resolve()
-        trigrams = load_trigrams(trigrams_path()) if use_dictionary and builtin else None
+        sources = standard_sources(model_path, use_dictionary)
         backend = LlamaBackend(
             model_path,
             n_threads=n_threads,
             n_gpu_layers=n_gpu_layers,
-            n_seq=1 + max(MAX_ALTERNATIVES, SEQUENCES),
+            n_seq=1 + max(MAX_ALTERNATIVES, SEQUENCES + 1),  # + 1: the inline prediction's
         )
         config = checked.config
         assert config is not None
@@ -148,30 +152,36 @@ class Predictor:
             backend.n_gpu_layers,
         )
         log.info("loaded %s (%s) on %s", info.name, info.quantization, info.device)
-        return cls(backend, info, filter_offensive, lexicon, trigrams)
+        return cls(backend, info, filter_offensive, sources)
 
     @property
-    def tokens_decoded(self) -> int:
-        """Tokens llama.cpp has evaluated so far (for cache-reuse checks and benchmarks)."""
-        return self._backend.tokens_decoded
+    def sources(self) -> list[Source]:
+        return self._mixer.sources
+
+    @sources.setter
+    def sources(self, sources: list[Source]) -> None:
+        self._mixer.sources = list(sources)
+
+    def stats(self) -> EngineStats:
+        return EngineStats(
+            self._backend.tokens_decoded,
+            self._main.tokens_evaluated,
+            len(self._main.tokens),
+            self._backend.device,
+        )
 
     def suggestion_context(self, text: str) -> list[int]:
         """The tokens `suggest(text)` runs the model on (for benchmarks and checks)."""
-        typed = split_typed_word(text)
-        return build_context(typed.boundary, self._backend.n_ctx, self._reserve)
+        return self._network.context(split_typed_word(text).boundary)
 
-    @property
-    def context_tokens_evaluated(self) -> int:
-        """Tokens of the user's text evaluated so far (the rest are candidate words)."""
-        return self._main.tokens_evaluated
+    def drop_cache(self) -> None:
+        """Forget the evaluated context: the next request evaluates its text from scratch."""
+        self._main.reset()
 
-    @property
-    def backend(self) -> LlamaBackend:
-        return self._backend
-
-    @property
-    def main_sequence(self) -> MainSequence:
-        return self._main
+    def time_decoding(self, text: str) -> DecodeTimes:
+        """llama.cpp's time for one single-token decode and for the whole context of
+        `suggest(text)` from scratch (for benchmarks); the cache is dropped."""
+        return time_decodes(self._main, self.suggestion_context(text))
 
     def suggest(self, text: str, k: int = 3, exact: bool = False) -> list[Suggestion]:
         """The `k` likeliest whole words completing the word being typed, or the next word.
@@ -179,155 +189,73 @@ class Predictor:
         Made for a call per keystroke: each decodes a few candidate pieces at most and estimates the
         rest, and the next call on the same word goes on from there (asking twice refines). `exact`
         decodes all that the ranking depends on (slower; for one-off queries)."""
+        mixed = self._mix(text, k, exact)
+        return [] if mixed is None else [Suggestion(word, p) for word, p in mixed.ranked()]
+
+    def inline_prediction(self, text: str, threshold: float | None = None) -> str:
+        """The rest of the word being typed and of the next few words when the model is sure of
+        them (the whole span at least `threshold` likely, `inline_threshold` by default), ending
+        at a word boundary; "" when unsure. Meant right after `suggest(text)`, whose word search
+        it goes on from; it decodes at most `inline.DECODES_PER_CALL` pieces."""
+        last = self._last
+        mixed = last[1] if last is not None and last[0] == text else self._mix(text, 3)
+        if mixed is None or (mixed.query.next_word and not text.endswith(" ")):
+            return ""  # after punctuation, whether a space comes first is not the model's to say
+        threshold = self.inline_threshold if threshold is None else threshold
+        return self._inline.predict(mixed, self._network.last_context, threshold)
+
+    def _mix(self, text: str, k: int, exact: bool = False) -> Mixed | None:
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
-            return []  # no word is that long: nothing sensible to complete
-        context = build_context(typed.boundary, self._backend.n_ctx, self._reserve)
-        self._words.adopt(context)
-        logits = self._main.evaluate(context)
-        trigrams = None if typed.typed else self.trigrams  # the next word only
-        wanted = max(2 * k if trigrams is not None else k, 1)
-        found = self._words.search(context, logits, typed, wanted, self.filter_offensive, exact)
-        scores = found.words
-        if self.lexicon is not None:
-            document = _document_words(typed.boundary[-DOCUMENT_WORDS_WINDOW:])
-            scores = blend(scores, typed, found.prefix_mass, self.lexicon, document, 2 * k)
-        if trigrams is not None:
-            paragraph = typed.boundary.rsplit("\n", 1)[-1]
-            scores = mix_next_words(scores, trigrams.next_words(paragraph, scores))
-        return [Suggestion(word, p) for word, p in rank(scores, typed.typed, k)]
+            return None  # no word is that long: nothing sensible to complete
+        mixed = self._mixer.mix(Query(typed, k, exact, self.filter_offensive))
+        self._last = (text, mixed)
+        return mixed
+
+    def next_token_probabilities(self, text: str) -> npt.NDArray[np.float64]:
+        """The model's distribution over the token after `text` (no filter, no healing)."""
+        return np.exp(log_softmax(self._main.evaluate(self._network.context(text))))
 
     def explore(self, text: str, k: int = 10) -> list[TokenChoice]:
-        """The `k` likeliest next tokens after `text`, with their probabilities."""
-        logits = self._main.evaluate(build_context(text, self._backend.n_ctx, self._reserve))
-        probs = np.exp(log_softmax(logits))
+        """The `k` likeliest next tokens after `text`, with their probabilities. After one
+        trailing space (`window.heals_trailing_space`) they are the tokens that start with a
+        space, given after the text without it, their probabilities renormalised over those
+        tokens. Offensive tokens (with the filter on) are left out before ranking."""
+        context, heal = healed(text)
+        probs = self.next_token_probabilities(context)
+        allowed = self._table.spaced & np.isfinite(probs) if heal else np.isfinite(probs)
+        if heal:
+            probs = probs / probs[allowed].sum()  # over the tokens that may follow the space
         if self.filter_offensive:
-            probs = np.where(self._table.offensive, 0.0, probs)
-        best = np.argsort(-probs, kind="stable")[:k]
-        return [TokenChoice(_readable(token_bytes(int(t))), int(t), float(probs[t])) for t in best]
+            allowed &= ~self._table.offensive  # hidden, the others' probabilities unchanged
+        ids = np.flatnonzero(allowed)
+        chosen = probs[ids]
+        best = np.argsort(-chosen, kind="stable")[:k]
+        return [
+            TokenChoice(_readable(token_bytes(int(ids[i]))), int(ids[i]), float(chosen[i]))
+            for i in best
+        ]
 
     def continue_text(
         self,
         text: str,
-        max_tokens: int = 60,
-        top_k: int = 40,
-        temperature: float = 1.0,
-        top_p: float = 1.0,
-        seed: int | None = None,
+        params: SamplingParams = DEFAULT_SAMPLING,
         stop: threading.Event | None = None,
     ) -> Iterator[str]:
         """Stream a sampled continuation of `text`, piece by piece; stops at `<|endoftext|>`,
-        after `max_tokens`, or when `stop` is set (checked before every token)."""
-        params = SamplingParams(top_k, temperature, top_p)
-        return self._generate(text, max_tokens, params, np.random.default_rng(seed), stop)
-
-    def _generate(
-        self,
-        text: str,
-        max_tokens: int,
-        params: SamplingParams,
-        rng: np.random.Generator,
-        stop: threading.Event | None,
-    ) -> Iterator[str]:
-        n_ctx = self._backend.n_ctx
-        text, healed = _heal_trailing_space(text)
-        logits = self._main.evaluate(build_context(text, n_ctx, min(max_tokens, n_ctx // 2)))
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        written = ""
-        for step in range(max_tokens):
-            if stop is not None and stop.is_set():
-                return
-            token = sample_token(logits, params, rng, self._banned(healed and step == 0))
-            if token == END_OF_TEXT_ID:
-                break
-            piece = decoder.decode(token_bytes(token))
-            written += piece
-            shown = piece[1:] if healed and step == 0 else piece
-            if shown:
-                yield shown
-            if len(self._main.tokens) >= n_ctx:
-                # Slide the window: keep the latest half of the text and carry on from there.
-                logits = self._main.evaluate(build_context(text + written, n_ctx, n_ctx // 2))
-                continue
-            logits = self._main.append(token)
-        tail = decoder.decode(b"", final=True)
-        if tail:
-            yield tail
-
-    def _banned(self, needs_space: bool = False) -> np.ndarray | None:
-        """Tokens never to sample: offensive ones (with the filter on) and, right after a healed
-        trailing space, every token that does not start with a space."""
-        banned = self._table.offensive if self.filter_offensive else None
-        if needs_space:
-            banned = ~self._table.spaced if banned is None else banned | ~self._table.spaced
-        return banned
+        after `params.max_tokens`, or when `stop` is set (checked before every token)."""
+        return self._generator.continuation(text, params, stop, self.filter_offensive)
 
     def continue_alternatives(
         self,
         text: str,
         n: int = 3,
-        max_tokens: int = 40,
-        top_k: int = 40,
-        temperature: float = 1.0,
-        top_p: float = 1.0,
-        seed: int | None = None,
+        params: SamplingParams = DEFAULT_SAMPLING,
         stop: threading.Event | None = None,
     ) -> Iterator[tuple[int, str]]:
         """`n` alternative continuations decoded together, one sequence each, streamed as
         `(index, piece)`. They are limited to half the context (no sliding)."""
-        if not 1 <= n <= MAX_ALTERNATIVES:
-            raise ModelError(f"between 1 and {MAX_ALTERNATIVES} alternatives can be asked for")
-        params = SamplingParams(top_k, temperature, top_p)
-        max_tokens = min(max_tokens, self._backend.n_ctx // 2)
-        text, healed = _heal_trailing_space(text)
-        context = build_context(text, self._backend.n_ctx, max_tokens)
-        first = self._main.evaluate(context)
-        seeds = np.random.SeedSequence(seed).spawn(n)
-        rngs = [np.random.default_rng(s) for s in seeds]
-        return self._generate_alternatives(
-            len(context), first, params, rngs, max_tokens, stop, healed
-        )
-
-    def _generate_alternatives(
-        self,
-        base: int,
-        first: np.ndarray,
-        params: SamplingParams,
-        rngs: list[np.random.Generator],
-        max_tokens: int,
-        stop: threading.Event | None,
-        healed: bool,
-    ) -> Iterator[tuple[int, str]]:
-        n = len(rngs)
-        logits = [first] * n
-        decoders = [codecs.getincrementaldecoder("utf-8")(errors="replace") for _ in range(n)]
-        alive = list(range(n))
-        self._words.release()
-        for seq in range(1, n + 1):
-            self._backend.forget(seq)
-            self._backend.share(MAIN_SEQ, seq)
-        try:
-            for step in range(max_tokens):
-                if (stop is not None and stop.is_set()) or not alive:
-                    return
-                entries: list[Entry] = []
-                for i in list(alive):
-                    banned = self._banned(healed and step == 0)
-                    token = sample_token(logits[i], params, rngs[i], banned)
-                    if token == END_OF_TEXT_ID:
-                        alive.remove(i)
-                        continue
-                    piece = decoders[i].decode(token_bytes(token))
-                    piece = piece[1:] if healed and step == 0 else piece
-                    if piece:
-                        yield i, piece
-                    entries.append(Entry(token, base + step, i + 1, logits=True))
-                self._backend.decode(entries)
-                for row, entry in enumerate(entries):
-                    logits[entry.seq - 1] = self._backend.logits(row)
-        finally:
-            for seq in range(1, n + 1):
-                self._backend.forget(seq)
+        return self._generator.alternatives(text, n, params, stop, self.filter_offensive)
 
     def close(self) -> None:
         self._backend.close()

@@ -2,25 +2,70 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from keyboard_app.engine.errors import ModelError
+
+MAX_TOKENS_LIMIT = 4096
+
 
 @dataclass(frozen=True)
 class SamplingParams:
+    """How a continuation is sampled; checked once, here, for every caller (CLI, app, engine).
+
+    `top_k` 0 means no limit and 1 greedy; `temperature` 0 is greedy too; `seed` None draws a new
+    one each time."""
+
+    max_tokens: int = 60
     top_k: int = 40
     temperature: float = 1.0
     top_p: float = 1.0
+    seed: int | None = None
 
     def __post_init__(self) -> None:
-        if self.top_k < 0 or self.temperature < 0 or not 0 < self.top_p <= 1:
-            raise ValueError("top-k and temperature must be >= 0, top-p in (0, 1]")
+        problems = [
+            f"{name} {detail}"
+            for name, ok, detail in (
+                (
+                    "max_tokens",
+                    _whole(self.max_tokens, 1, MAX_TOKENS_LIMIT),
+                    f"must be 1 to {MAX_TOKENS_LIMIT:,}",
+                ),
+                ("top-k", _whole(self.top_k, 0, None), "must be 0 (no limit) or more"),
+                (
+                    "temperature",
+                    _finite(self.temperature) and self.temperature >= 0,
+                    "must be a number, 0 or more",
+                ),
+                (
+                    "top-p",
+                    _finite(self.top_p) and 0 < self.top_p <= 1,
+                    "must be above 0 and at most 1",
+                ),
+                ("seed", self.seed is None or _whole(self.seed, 0, 2**64 - 1), "must be 0 or more"),
+            )
+            if not ok
+        ]
+        if problems:
+            raise ModelError("Sampling settings: " + "; ".join(problems) + ".")
 
     @property
     def greedy(self) -> bool:
         return self.top_k == 1 or self.temperature == 0
+
+
+def _whole(value: object, low: int, high: int | None) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return low <= value and (high is None or value <= high)
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def log_softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:

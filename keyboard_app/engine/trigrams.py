@@ -1,16 +1,15 @@
-"""A word trigram model of the built-in model's training text, mixed into its next-word guesses.
+"""A word trigram model of the built-in model's training text, a source of its next words.
 
 A small network trained for an hour and a half misses common phrases that plain counts get right;
-a phone keyboard's n-gram model is the classic fix. The mixture is linear, (1 - w) * network +
-w * trigram, over the network's best words and the trigram's, and only for the next word (no letters
-typed), where it was measured (see docs/engine.md).
+a phone keyboard's n-gram model is the classic fix (`sources/trigrams.py` proposes its words for the
+next word, `mixer.py` mixes them in).
 
 The model is interpolated Kneser-Ney (Chen and Goodman, 1998) with one discount. Its tokens are words
 and the punctuation marks `.,;:!?`, so that "announced. The" and "announced the" have different
 histories; each paragraph starts a history, as in the training lines it counts. Trigrams seen once
 are pruned, their probability left to the bigram below (a history left with none backs off to its
-last word); bigram continuation counts are all kept. The file is a NumPy archive
-(`keyboard-app train --write-trigrams`), read without pickle.
+last word); bigram continuation counts are all kept. The file is a NumPy archive, read without
+pickle; `keyboard_app.training.trigrams` builds it (`keyboard-app train --write-trigrams`).
 """
 
 from __future__ import annotations
@@ -18,12 +17,10 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,12 +36,10 @@ UNIGRAM_PRIOR = 0.5  # added to every continuation count, so that unseen words g
 HISTORY_CHARS = 200  # the end of the paragraph that the last two tokens are read from
 CANDIDATES = 20  # words taken from each level of the model
 MAX_FILE_BYTES = 256 * 2**20  # uncompressed; the shipped tables take about 20 MB
-# The trigram's weight in the mixture; chosen on the first 20,000 held-out words (see docs/engine.md).
-TRIGRAM_WEIGHT = 0.2
 
 Ids = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-_ARRAYS = (
+TABLES = (
     "words",
     "continuations",
     "bigram_start",
@@ -81,16 +76,8 @@ def history(paragraph: str) -> list[str | None]:
     return [BOUNDARY, BOUNDARY, *tokens][-2:]
 
 
-def count_trigrams(lines: Iterable[str]) -> Counter[tuple[str, str, str]]:
-    counts: Counter[tuple[str, str, str]] = Counter()
-    for line in lines:
-        tokens = [BOUNDARY, BOUNDARY, *TOKENS.findall(line)]
-        counts.update(zip(tokens, tokens[1:], tokens[2:], strict=False))
-    return counts
-
-
 @dataclass(frozen=True)
-class _Rows:
+class Rows:
     """Counts grouped by history: row `h` is `start[h]:start[h + 1]`, its words in id order."""
 
     start: Ids
@@ -143,32 +130,20 @@ class _Rows:
         )
 
 
-def _rows(groups: Mapping[int, Mapping[int, int]], n: int) -> _Rows:
-    start: list[int] = [0]
-    words: list[int] = []
-    counts: list[int] = []
-    for h in range(n):
-        row = sorted(groups.get(h, {}).items())
-        words.extend(w for w, _ in row)
-        counts.extend(c for _, c in row)
-        start.append(len(words))
-    return _Rows(*(np.asarray(column, np.int64) for column in (start, words, counts)))
-
-
 class WordTrigrams:
     """Next-word probabilities after the last two tokens of a paragraph."""
 
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
-        vectors = all(_is_integer_vector(arrays[key]) for key in _ARRAYS)
+        vectors = all(_is_integer_vector(arrays[key]) for key in TABLES)
         if not vectors or arrays["words"].dtype != np.uint8:
             raise ModelError("The word trigram file is damaged (its tables are not integer lists).")
-        self._arrays = {key: np.asarray(arrays[key], np.int64) for key in _ARRAYS}
+        self.tables = {key: np.asarray(arrays[key], np.int64) for key in TABLES}
         self.words = arrays["words"].tobytes().decode("utf-8").split("\n")
         self.ids = {word: i for i, word in enumerate(self.words)}
-        self.continuations = self._arrays["continuations"]  # N1+(. w): words seen before w
+        self.continuations = self.tables["continuations"]  # N1+(. w): words seen before w
         self.bigram_rows = self._rows("bigram")  # continuation counts N1+(. b w) by b
-        self.histories = self._arrays["trigram_history"]  # first * len(words) + last, sorted
-        self.history_counts = self._arrays["trigram_history_count"]  # before pruning
+        self.histories = self.tables["trigram_history"]  # first * len(words) + last, sorted
+        self.history_counts = self.tables["trigram_history_count"]  # before pruning
         self.trigram_rows = self._rows("trigram")  # counts c(a b w) by history, pruned
         self._check()
         self.bigram_totals, bigram_sizes = self.bigram_rows.sums()
@@ -178,8 +153,8 @@ class WordTrigrams:
         self._continuation_total = float(self.continuations.sum()) + UNIGRAM_PRIOR * len(self.words)
         self._top_words = np.argsort(-self.continuations, kind="stable")[: 4 * CANDIDATES]
 
-    def _rows(self, level: str) -> _Rows:
-        return _Rows(*(self._arrays[f"{level}_{key}"] for key in ("start", "word", "count")))
+    def _rows(self, level: str) -> Rows:
+        return Rows(*(self.tables[f"{level}_{key}"] for key in ("start", "word", "count")))
 
     def _check(self) -> None:
         """Catch a damaged or foreign file before it gives wrong answers or an IndexError."""
@@ -201,35 +176,16 @@ class WordTrigrams:
             raise ModelError("The word trigram file is damaged (its tables do not fit together).")
 
     @classmethod
-    def from_lines(cls, lines: Iterable[str], min_count: int = 2) -> WordTrigrams:
-        """Count `lines` (one paragraph each); trigrams seen fewer than `min_count` times are pruned."""
-        return cls(build_arrays(count_trigrams(lines), min_count))
-
-    @classmethod
     def load(cls, path: Path) -> WordTrigrams:
         try:
             with zipfile.ZipFile(path) as archive:
                 if sum(member.file_size for member in archive.infolist()) > MAX_FILE_BYTES:
                     raise ValueError("its tables are larger than any this app writes")
             with np.load(path, allow_pickle=False) as archive:
-                arrays = {key: archive[key] for key in _ARRAYS}
+                arrays = {key: archive[key] for key in TABLES}
             return cls(arrays)
         except _UNREADABLE as error:
             raise ModelError(f"The word trigram file {path} cannot be read: {error}") from error
-
-    def save(self, path: Path) -> Path:
-        """Write the tables (compressed; the smallest integer type that holds each), by way of a
-        temporary file, so that a failed write leaves any earlier file as it was."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".part")
-        try:
-            with partial.open("wb") as out:
-                np.savez_compressed(out, allow_pickle=False, **_compacted(self._arrays))
-            partial.replace(path)
-        finally:
-            partial.unlink(missing_ok=True)
-        return path
 
     def _history_row(self, first: int | None, last: int | None) -> int | None:
         if first is None or last is None:
@@ -291,66 +247,11 @@ def _is_integer_vector(values: object) -> bool:
     return isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "iu"
 
 
-def _compacted(arrays: Mapping[str, Ids]) -> dict[str, Any]:
-    """Each table in the smallest of uint8, int32 and int64 that holds its values."""
-    compact: dict[str, Any] = {}
-    for key, values in arrays.items():
-        fits = (np.uint8, np.int32) if values.size == 0 or values.min() >= 0 else ()
-        kind = next((t for t in fits if values.max(initial=0) <= np.iinfo(t).max), np.int64)
-        compact[key] = values.astype(kind)
-    return compact
-
-
 def _offerable(word: str) -> bool:
     return is_word(word) and not is_lone_letter(word) and not is_offensive(word)
-
-
-def build_arrays(counts: Counter[tuple[str, str, str]], min_count: int) -> dict[str, np.ndarray]:
-    """The tables of an interpolated Kneser-Ney trigram model from trigram counts."""
-    vocabulary = sorted({BOUNDARY} | {token for trigram in counts for token in trigram})
-    ids = {token: i for i, token in enumerate(vocabulary)}
-    n = len(vocabulary)
-    continuations: defaultdict[int, Counter[int]] = defaultdict(Counter)  # N1+(. b c) by b
-    trigrams: defaultdict[int, dict[int, int]] = defaultdict(dict)
-    history_counts: Counter[int] = Counter()
-    for (a, b, c), count in counts.items():
-        key = ids[a] * n + ids[b]
-        continuations[ids[b]][ids[c]] += 1
-        history_counts[key] += count
-        if count >= min_count:
-            trigrams[key][ids[c]] = count
-    before = np.zeros(n, np.int64)
-    for row in continuations.values():
-        for word in row:
-            before[word] += 1
-    histories = sorted(trigrams)
-    bigrams = _rows(continuations, n)
-    kept = _rows({i: trigrams[key] for i, key in enumerate(histories)}, len(histories))
-    return {
-        "words": np.frombuffer("\n".join(vocabulary).encode("utf-8"), np.uint8),
-        "continuations": before,
-        "bigram_start": bigrams.start,
-        "bigram_word": bigrams.word,
-        "bigram_count": bigrams.count,
-        "trigram_history": np.asarray(histories, np.int64),
-        "trigram_history_count": np.asarray([history_counts[key] for key in histories], np.int64),
-        "trigram_start": kept.start,
-        "trigram_word": kept.word,
-        "trigram_count": kept.count,
-    }
 
 
 @lru_cache(maxsize=2)
 def load_trigrams(path: Path) -> WordTrigrams:
     """The word trigram model at `path`, read once per process."""
     return WordTrigrams.load(path)
-
-
-def mix_next_words(
-    network: Mapping[str, float], trigram: Mapping[str, float], weight: float = TRIGRAM_WEIGHT
-) -> dict[str, float]:
-    """The linear mixture (1 - weight) * network + weight * trigram over both models' words."""
-    return {
-        word: (1 - weight) * network.get(word, 0.0) + weight * trigram.get(word, 0.0)
-        for word in {**network, **trigram}
-    }

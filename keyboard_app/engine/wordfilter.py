@@ -1,22 +1,21 @@
 """The offensive-word filter: keeps slurs and profanity out of suggestions.
 
-The word list is better-profanity's (a maintained list of about 900 entries, single words and a few
-phrases); matching is on whole words, case-insensitive.
+The word list is better-profanity's (about 900 entries, single words and a few phrases), shipped
+in `resources/lexicon/offensive-words.txt` with its licence; matching is on whole words,
+case-insensitive.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-_WORDLIST_PACKAGE = "better_profanity"
-_WORDLIST_FILE = "profanity_wordlist.txt"
+from keyboard_app.paths import offensive_words_path
 
 
 @lru_cache(maxsize=1)
 def offensive_words() -> frozenset[str]:
     """The lower-cased offensive words (single words only; phrases are never one suggestion)."""
-    text = resources.files(_WORDLIST_PACKAGE).joinpath(_WORDLIST_FILE).read_text("utf-8")
+    text = offensive_words_path().read_text("utf-8")
     return frozenset(
         line.strip().lower() for line in text.splitlines() if line.strip() and " " not in line
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,9 @@ _STARTS_WORD = re.compile(r"^ ?[^\W_]")
 _CONTINUES_WORD = re.compile(r"^(?:[^\W_]|['’\-](?=[^\W_]))(?:[^\W_]|['’\-])*$")
 _WORD = re.compile(r"^[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*$")
 WORDS = re.compile(r"[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*")  # every word in a text
-_INNER = "'’-"
+# Characters that continue a word besides letters and digits: apostrophes (also the typographic
+# one, U+2019) and hyphens, as in don't and well-known. The regular expressions above say the same.
+WORD_PUNCTUATION = "'’-"
 # The one-letter words worth a place in the strip. Any other single letter (an initial, the "p" of
 # "p.m.", a model's guess after an opening quote) saves no keystroke when taken, and looks broken.
 ONE_LETTER_WORDS = frozenset({"a", "A", "I"})
@@ -35,24 +38,33 @@ class TypedWord:
     prefix: str  # what the next pieces must spell: optional single space, then the typed letters
     typed: str  # the typed letters alone, kept exactly as typed
 
-    @property
-    def lead_space(self) -> bool:
-        return self.prefix.startswith(" ")
-
 
 def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     """Split `text` into the context before the current word and the word's typed prefix
     (at most `max_length` characters are looked at)."""
     start = len(text)
     limit = max(0, len(text) - max_length)
-    while start > limit and (text[start - 1].isalnum() or text[start - 1] in _INNER):
+    while start > limit and is_word_char(text[start - 1]):
         start -= 1
-    while start < len(text) and text[start] in _INNER:
+    while start < len(text) and text[start] in WORD_PUNCTUATION:
         start += 1
     partial = text[start:]
     if start > 0 and text[start - 1] == " ":
         return TypedWord(text[: start - 1], " " + partial, partial)
     return TypedWord(text[:start], partial, partial)
+
+
+def is_word_char(char: str) -> bool:
+    """A letter, a digit, or punctuation that may continue a word (the one definition)."""
+    return char.isalnum() or char in WORD_PUNCTUATION
+
+
+def prefix_range(sorted_keys: Sequence[str], prefix: str) -> tuple[int, int]:
+    """The slice of `sorted_keys` (sorted strings) that start with `prefix`, by bisection."""
+    return (
+        bisect.bisect_left(sorted_keys, prefix),
+        bisect.bisect_left(sorted_keys, prefix + "\U0010ffff"),
+    )
 
 
 def find_words(text: str) -> list[str]:
@@ -74,9 +86,8 @@ class PieceTable:
     def __init__(self) -> None:
         encoding = load_encoding()
         self.n_vocab = encoding.n_vocab
-        self.texts = [
-            _piece_text(encoding.decode_single_token_bytes(t)) for t in range(self.n_vocab)
-        ]
+        raw = [encoding.decode_single_token_bytes(t) for t in range(self.n_vocab)]
+        self.texts = [_piece_text(piece) for piece in raw]
         self.texts[END_OF_TEXT_ID] = ""
         self.starts_word = self._mask(_STARTS_WORD)
         self.continues_word = self._mask(_CONTINUES_WORD)
@@ -92,7 +103,10 @@ class PieceTable:
             self.starts_word & np.array([t.startswith(" ") for t in self.texts])
         )
         self.word_starts = np.flatnonzero(self.starts_word)
-        self.spaced = np.array([len(t) > 1 and t[0] == " " and t[1] != " " for t in self.texts])
+        # A space and then something else: what may follow a healed trailing space. Read from the
+        # bytes, so that the first piece of a character of several bytes (" \xc3" of " ñ") counts.
+        self.spaced = np.array([len(b) > 1 and b[:1] == b" " and b[1:2] != b" " for b in raw])
+        self.spaced[END_OF_TEXT_ID] = False
         self.word_continuations = np.flatnonzero(self.continues_word)
 
     def _mask(self, pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
@@ -104,8 +118,7 @@ class PieceTable:
         key = prefix.lower()
         if len(key) != len(prefix):
             return np.zeros(0, dtype=np.int64)
-        low = bisect.bisect_left(self._sorted_keys, key)
-        high = bisect.bisect_left(self._sorted_keys, key + "\U0010ffff")
+        low, high = prefix_range(self._sorted_keys, key)
         shorter = [t for i in range(1, len(key)) for t in self._by_text.get(key[:i], [])]
         return np.concatenate([self._sorted_ids[low:high], np.array(shorter, dtype=np.int64)])
 

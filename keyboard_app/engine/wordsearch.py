@@ -24,15 +24,16 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.engine.backend import Entry
-from keyboard_app.engine.context import MAIN_SEQ, MainSequence
+from keyboard_app.engine.context import MainSequence
 from keyboard_app.engine.sampling import log_softmax
+from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.engine.words import PieceTable, TypedWord, is_lone_letter, is_word
 
 MAX_PIECES = 3  # pieces per word: longer words are rare and are typed on by then
 FIRST_CANDIDATES = 12  # first pieces considered per keystroke
 BRANCHING = 3  # continuations considered per candidate
-SEQUENCES = 12  # candidate sequences kept in the cache (sequence ids 1..SEQUENCES)
+SEQUENCES = 12  # candidate sequences kept in the cache (borrowed from the pool)
 MEMO_LIMIT = 256  # decoded candidates remembered for one context
 # Candidates decoded per keystroke: the next word's two best in a batch (the third place is estimated
 # until the first letter), then one a keystroke while the word is typed (the memo keeps the rest).
@@ -67,13 +68,16 @@ class WordSearch:
     def __init__(self, main: MainSequence, table: PieceTable) -> None:
         self.main = main
         self.backend = main.backend
+        self.pool = main.pool
         self.table = table
         self._context: tuple[int, ...] = ()
         self._memo: dict[tuple[int, ...], npt.NDArray[np.float32]] = {}
         self._ends: dict[tuple[int, ...], float] = {}  # chance that the word ends after the pieces
-        self._live: OrderedDict[tuple[int, ...], int] = OrderedDict()  # cells in the cache, LRU
-        self._free = list(range(1, SEQUENCES + 1))
-        main.watch(self.release)
+        # Each word found for this context: its likeliest spelling in pieces, and that one's probability.
+        self._spellings: dict[str, tuple[float, tuple[int, ...]]] = {}
+        # Candidates whose cells are in the cache, least recently used first, with their sequence.
+        self._cached: OrderedDict[tuple[int, ...], int] = OrderedDict()
+        self._generation = self.pool.generation
         self._token_ends: dict[int, float] = {}  # last measured end chance per piece (any context)
 
     def search(
@@ -110,6 +114,7 @@ class WordSearch:
         """Hand the main sequence the cells of a candidate the user has since typed out: when a word
         is finished, its pieces were usually decoded as a candidate while it was being typed."""
         base = len(self._context)
+        live = self._live()
         if (
             not base
             or self.main.tokens != list(self._context)
@@ -118,23 +123,36 @@ class WordSearch:
             return
         for end in range(len(context), base, -1):
             pieces = tuple(context[base:end])
-            if pieces in self._live and pieces in self._memo:
-                self.main.adopt(context[:end], self._live[pieces], self._memo[pieces])
+            if pieces in live and pieces in self._memo:
+                self.main.adopt(context[:end], live[pieces], self._memo[pieces])
                 return
 
-    def release(self) -> None:
-        """Drop the candidates' cells (the main sequence is about to change, or another user of
-        the sequences is about to run)."""
-        for seq in self._live.values():
-            self.backend.forget(seq)
-        self._live.clear()
-        self._free = list(range(1, SEQUENCES + 1))
+    def spelling(self, word: str) -> tuple[int, ...] | None:
+        """The pieces of the likeliest spelling of `word` found for the current context."""
+        best = self._spellings.get(word)
+        return None if best is None else best[1]
+
+    def decoded(self, pieces: tuple[int, ...]) -> tuple[int | None, npt.NDArray[np.float32] | None]:
+        """For a candidate of the current context: the sequence holding its cells (None when not
+        in the cache) and the log-probabilities after its last piece (None when not decoded)."""
+        return self._live().get(pieces), self._memo.get(pieces)
+
+    def _live(self) -> OrderedDict[tuple[int, ...], int]:
+        """The candidates whose cells are still in the cache: none once the pool has taken its
+        sequences back (the main sequence changed, or the alternatives needed them)."""
+        if self._generation != self.pool.generation:
+            self._cached.clear()
+            self._generation = self.pool.generation
+        return self._cached
 
     def _sync(self, context: list[int]) -> None:
-        """Start afresh for a new context (the main sequence has released the cells already)."""
+        """Start afresh for a new context (the pool has taken the candidates' sequences back)."""
         if tuple(context) != self._context or len(self._memo) > MEMO_LIMIT:
             self._context, self._memo, self._ends = tuple(context), {}, {}
-            self.release()
+            self._spellings = {}
+            for seq in self._live().values():
+                self.pool.give_back(seq)
+            self._cached.clear()
 
     def _extend(
         self,
@@ -219,14 +237,18 @@ class WordSearch:
             return
         entries: list[Entry] = []
         keep = {c.pieces[:-1] for c in todo}
+        live = self._live()
         for candidate in todo:
             pieces = candidate.pieces
-            seq = self._allocate(keep)
-            start = self._attach(seq, pieces)
+            parent = live.get(pieces[:-1])
+            if parent is not None:
+                live.move_to_end(pieces[:-1])
+            seq = self._sequence(MAIN_SEQ if parent is None else parent, keep)
+            start = 0 if parent is None else len(pieces) - 1
             for pos in range(start, len(pieces)):
                 last = pos == len(pieces) - 1
                 entries.append(Entry(pieces[pos], len(context) + pos, seq, logits=last))
-            self._live[pieces] = seq
+            live[pieces] = seq
         self.backend.decode(entries)
         rows = [i for i, entry in enumerate(entries) if entry.logits]
         for candidate, row in zip(todo, rows, strict=True):
@@ -236,24 +258,17 @@ class WordSearch:
             self._token_ends[candidate.pieces[-1]] = ends
             self._memo[candidate.pieces] = logp.astype(np.float32)
 
-    def _allocate(self, keep: set[tuple[int, ...]]) -> int:
-        """A free sequence; when none is left, the least recently used one not in `keep`."""
-        if self._free:
-            return self._free.pop()
-        victim = next(pieces for pieces in self._live if pieces not in keep)
-        seq = self._live.pop(victim)
-        self.backend.forget(seq)
+    def _sequence(self, source: int, keep: set[tuple[int, ...]]) -> int:
+        """A sequence holding a copy of `source`'s cells (the context, or a candidate's parent):
+        a new one from the pool, or, with `SEQUENCES` in use or none left, the least recently used
+        candidate's that is not in `keep`."""
+        live = self._live()
+        seq = self.pool.borrow(source) if len(live) < SEQUENCES else None
+        if seq is None:
+            victim = next(pieces for pieces in live if pieces not in keep)
+            seq = live.pop(victim)
+            self.pool.reuse(seq, source)
         return seq
-
-    def _attach(self, seq: int, pieces: tuple[int, ...]) -> int:
-        """Give `seq` the context and as much of `pieces` as is cached; return what is left to decode."""
-        parent = self._live.get(pieces[:-1])
-        if parent is not None:
-            self._live.move_to_end(pieces[:-1])
-            self.backend.share(parent, seq)
-            return len(pieces) - 1
-        self.backend.share(MAIN_SEQ, seq)
-        return 0
 
     def _record(
         self,
@@ -271,6 +286,9 @@ class WordSearch:
             return
         ends = self._ends[candidate.pieces] if ends is None else ends
         found[word] = found.get(word, 0.0) + candidate.probability * max(ends, 0.0)
+        best = self._spellings.get(word)
+        if best is None or candidate.probability > best[0]:
+            self._spellings[word] = (candidate.probability, candidate.pieces)
 
 
 def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]]:

@@ -1,4 +1,5 @@
-"""The GPT-2 checkpoints the model manager can install, and what each quantization costs on disk."""
+"""The GPT-2 checkpoints the model manager can install, what each quantization costs on disk, and
+how long a keystroke's suggestions would take with it (`speed.py`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from keyboard_app.engine.gguf_format import Gpt2Config, expected_shapes
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.quantize import QUANT_KINDS
+from keyboard_app.models.speed import bytes_read_per_decode, keystroke_ms_for_bytes
 
 CHECKPOINT_FILES = ("config.json", "model.safetensors")
 _MIB = 1 << 20
@@ -17,16 +19,14 @@ _MIB = 1 << 20
 _BITS = {"q8_0": 8.5, "q6_k": 6.5625, "q5_k_m": 5.85, "q4_k_m": 5.1, "q4_0": 4.5, "f16": 16.0}
 _FALLBACK_BITS = {"q6_k": 8.5, "q5_k_m": 6.0, "q4_k_m": 5.5}
 _OUTPUT_KINDS = ("q5_k_m", "q4_k_m", "q4_0")
-# Decoding one token reads every matrix once, so its speed follows the file size. `keyboard-app
-# bench models` on a 2-core CPU decoded GPT-2 small at about 5 GB of weights per second.
-_READ_BYTES_PER_S = 5e9
 
 
 @dataclass(frozen=True)
 class QuantEstimate:
     kind: str
     size_bytes: int
-    tokens_per_s: float
+    #: The median time of one keystroke's suggestions (see `speed.py` for the machine).
+    keystroke_ms: float
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,18 @@ class CatalogEntry:
         return self.parameters * 4 + mask_buffers
 
     def estimate(self, kind: str) -> QuantEstimate:
-        """Approximate file size and decoding speed of this model quantized as `kind`."""
+        """Approximate file size and keystroke time of this model quantized as `kind`."""
         if kind not in _BITS:
             raise ModelManagerError(f"Unknown quantization {kind!r}; choose from {QUANT_KINDS}.")
-        total_bits = 0.0
+        tensor_bytes = {}
         for name, shape in expected_shapes(self.config).items():
             count = 1
             for dim in shape:
                 count *= dim
-            total_bits += count * self._bits(name, shape, kind)
-        size = int(total_bits / 8) + 2 * _MIB  # plus the tokenizer in the metadata
-        return QuantEstimate(kind, size, round(_READ_BYTES_PER_S / size, 1))
+            tensor_bytes[name] = int(count * self._bits(name, shape, kind) / 8)
+        size = sum(tensor_bytes.values()) + 2 * _MIB  # plus the tokenizer in the metadata
+        keystroke = keystroke_ms_for_bytes(bytes_read_per_decode(tensor_bytes))
+        return QuantEstimate(kind, size, keystroke)
 
     @staticmethod
     def _bits(name: str, shape: tuple[int, ...], kind: str) -> float:
@@ -132,6 +133,11 @@ _CATALOG: tuple[CatalogEntry, ...] = (
         1_557_611_200,
     ),
 )
+
+
+def keystroke_ms(entry: CatalogEntry, kind: str = "q8_0") -> float:
+    """The median time of one keystroke's suggestions with `entry` quantized as `kind`."""
+    return entry.estimate(kind).keystroke_ms
 
 
 def catalog() -> list[CatalogEntry]:

@@ -24,6 +24,8 @@ from keyboard_app.engine.gguf_format import (
     Gpt2Config,
     TensorSpec,
     expected_shapes,
+    gguf_tensor_name,
+    hf_stores_transposed,
     storage_dtype,
     write_gpt2_gguf,
 )
@@ -34,24 +36,8 @@ from keyboard_app.models.progress import Progress, ProgressCallback, check_cance
 log = logging.getLogger(__name__)
 
 FILE_TYPES = {"f32": FILE_TYPE_F32, "f16": FILE_TYPE_F16}
-# Hugging Face GPT-2 names (after the optional `transformer.` prefix) -> GGUF names.
-_GLOBAL_NAMES = {
-    "wte.weight": "token_embd.weight",
-    "wpe.weight": "position_embd.weight",
-    "ln_f.weight": "output_norm.weight",
-    "ln_f.bias": "output_norm.bias",
-}
-_BLOCK_PARTS = {
-    "ln_1": "attn_norm",
-    "attn.c_attn": "attn_qkv",
-    "attn.c_proj": "attn_output",
-    "ln_2": "ffn_norm",
-    "mlp.c_fc": "ffn_up",
-    "mlp.c_proj": "ffn_down",
-}
-_BLOCK_KEY = re.compile(r"h\.(\d+)\.(.+)\.(weight|bias)")
 # Buffers of the attention's causal mask, and the output head tied to `wte`: not weights to write.
-_SKIPPED = re.compile(r"(h\.\d+\.attn\.(bias|masked_bias))|lm_head\.weight")
+_SKIPPED = re.compile(r"(transformer\.)?((h\.\d+\.attn\.(bias|masked_bias))|lm_head\.weight)")
 
 
 def read_config(folder: Path) -> Gpt2Config:
@@ -101,21 +87,14 @@ def _check_config(path: Path, raw: dict[str, Any], config: Gpt2Config) -> None:
 
 def _gguf_name(hf_name: str) -> str | None:
     """The GGUF name of a checkpoint tensor, or None for tensors that are not written."""
-    name = hf_name.removeprefix("transformer.")
-    if _SKIPPED.fullmatch(name):
+    if _SKIPPED.fullmatch(hf_name):
         return None
-    if name in _GLOBAL_NAMES:
-        return _GLOBAL_NAMES[name]
-    match = _BLOCK_KEY.fullmatch(name)
-    if match and match.group(2) in _BLOCK_PARTS:
-        return f"blk.{match.group(1)}.{_BLOCK_PARTS[match.group(2)]}.{match.group(3)}"
-    raise ModelManagerError(f"The checkpoint has an unexpected tensor {hf_name!r}; is it GPT-2?")
-
-
-def _is_conv1d(gguf_name: str) -> bool:
-    """GPT-2's Conv1D layers store weights as (in, out); GGUF wants (out, in) like nn.Linear."""
-    is_matrix = gguf_name.endswith(".weight") and "norm" not in gguf_name
-    return gguf_name.startswith("blk.") and is_matrix
+    name = gguf_tensor_name(hf_name)
+    if name is None:
+        raise ModelManagerError(
+            f"The checkpoint has an unexpected tensor {hf_name!r}; is it GPT-2?"
+        )
+    return name
 
 
 @contextmanager
@@ -140,7 +119,7 @@ def _specs(
         if name is None:
             continue
         shape = tuple(handle.get_slice(hf_name).get_shape())
-        transpose = _is_conv1d(name)
+        transpose = hf_stores_transposed(name)
         if transpose:
             shape = shape[::-1]
         dtype = storage_dtype(shape, file_type)

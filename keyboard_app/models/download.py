@@ -13,7 +13,6 @@ import http.client
 import logging
 import os
 import re
-import shutil
 import threading
 import time
 import urllib.error
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from keyboard_app import __version__
+from keyboard_app.files import NotEnoughSpace, check_free_space, hash_file, move_into_place
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import ProgressCallback, RateMeter, check_cancel
 
@@ -110,12 +110,10 @@ def probe(url: str, options: DownloadOptions = DEFAULT_OPTIONS) -> RemoteFile:
 
 
 def _check_disk(folder: Path, needed: int, options: DownloadOptions) -> None:
-    free = shutil.disk_usage(folder).free
-    if free < needed + options.disk_margin_bytes:
-        raise ModelManagerError(
-            f"Not enough disk space in {folder}: {needed / 1e6:,.0f} MB needed, "
-            f"{free / 1e6:,.0f} MB free."
-        )
+    try:
+        check_free_space(folder, needed, options.disk_margin_bytes)
+    except NotEnoughSpace as exc:
+        raise ModelManagerError(str(exc)) from exc
 
 
 def _start_offset(response: Any, have: int) -> int:
@@ -126,14 +124,6 @@ def _start_offset(response: Any, have: int) -> int:
     if not match or int(match.group(1)) != have:
         raise _Retry("the server sent a different byte range than asked for")
     return have
-
-
-def _hash_prefix(part: Path) -> Any:
-    digest = hashlib.sha256()
-    with part.open("rb") as file:
-        for block in iter(lambda: file.read(CHUNK), b""):
-            digest.update(block)
-    return digest
 
 
 class _Transfer:
@@ -150,7 +140,7 @@ class _Transfer:
         self.remote, self.part, self.meter = remote, part, meter
         self.cancel, self.options = cancel, options
         self.done = part.stat().st_size if part.exists() else 0
-        self.digest = _hash_prefix(part) if self.done else hashlib.sha256()
+        self.digest = hash_file(part) if self.done else hashlib.sha256()
 
     def attempt(self) -> None:
         headers = {"Range": f"bytes={self.done}-"} if self.done else {}
@@ -264,6 +254,6 @@ def download_file(
             check_cancel(cancel, "The download")
     meter.update(transfer.done, force=True)
     _verify(transfer, expected_sha)
-    os.replace(part, dest)
+    move_into_place(part, dest)
     log.info("downloaded %s (%d bytes)", dest, transfer.done)
     return dest

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_validate import GgufInfo, validate_gguf
+from keyboard_app.files import NotEnoughSpace, check_free_space
 from keyboard_app.models import store
 from keyboard_app.models.catalog import CHECKPOINT_FILES, CatalogEntry, catalog, catalog_entry
 from keyboard_app.models.convert import convert_checkpoint
@@ -46,13 +47,11 @@ def download_dir(entry: CatalogEntry) -> Path:
     return store_dir() / "downloads" / f"{entry.name}-{entry.revision[:12]}"
 
 
-def _check_free_space(folder: Path, needed: int) -> None:
-    free = shutil.disk_usage(folder).free
-    if free < needed:
-        raise ModelManagerError(
-            f"Not enough disk space in {folder}: about {needed / 1e9:.1f} GB is needed, "
-            f"{free / 1e9:.1f} GB is free."
-        )
+def _check_free_space(needed: int) -> None:
+    try:
+        check_free_space(store_dir(), needed)
+    except NotEnoughSpace as exc:
+        raise ModelManagerError(str(exc)) from exc
 
 
 def _ensure_new_name(name: str) -> None:
@@ -111,7 +110,7 @@ def download_model(
         raise ModelManagerError(f"Unknown quantization {quant!r}; choose one of {QUANT_KINDS}.")
     model_name = f"{entry.name}-{quant}"
     _ensure_new_name(model_name)
-    _check_free_space(store_dir(), _estimated_need(entry, quant))
+    _check_free_space(_estimated_need(entry, quant))
     folder = fetch_checkpoint(
         entry, progress=progress, cancel=cancel, endpoint=endpoint, options=options
     )
@@ -168,7 +167,7 @@ def import_model(
     model_name = store.safe_model_name(name or path.stem)
     _ensure_new_name(model_name)
     trial_load(path, timeout_s=timeout_s)
-    _check_free_space(store_dir(), info.size)
+    _check_free_space(info.size)
     staged = store_dir() / f".{model_name}.staging.gguf"
     try:
         shutil.copyfile(path, staged)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.files import atomic_path
 from keyboard_app.models.errors import ModelManagerError
 
 log = logging.getLogger(__name__)
@@ -39,39 +40,33 @@ def _ftype(kind: str) -> int:
 def quantize_gguf(src: Path, dst: Path, kind: str = "q8_0", n_threads: int | None = None) -> Path:
     """Write a `kind`-quantized copy of the GGUF `src` to `dst` and return `dst`.
 
-    `src` is validated before llama.cpp parses it. The result is written under a temporary name,
-    validated, and renamed into place only then, so a failed or interrupted run never leaves a file
-    at `dst` that looks finished.
+    `src` is validated before llama.cpp parses it. llama.cpp writes to a temporary name
+    (`files.atomic_path`), which is validated and renamed to `dst` only then, so a failed or
+    interrupted run never leaves a file at `dst` that looks finished.
     """
     import llama_cpp
 
     src, dst = Path(src), Path(dst)
-    ftype = _ftype(kind)
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = _ftype(kind)
+    params.nthread = n_threads if n_threads and n_threads > 0 else (os.cpu_count() or 1)
+    params.allow_requantize = True
     try:
         validate_gguf(src)
     except ModelError as exc:
         raise ModelManagerError(f"Cannot quantize: {exc}") from exc
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    params = llama_cpp.llama_model_quantize_default_params()
-    params.ftype = ftype
-    params.nthread = n_threads if n_threads and n_threads > 0 else (os.cpu_count() or 1)
-    params.allow_requantize = True
     log.info("quantizing %s -> %s (%s, %d threads)", src, dst, kind, params.nthread)
-    try:
+    with atomic_path(dst) as temporary:
         rc = llama_cpp.llama_model_quantize(
-            os.fsencode(src), os.fsencode(tmp), ctypes.byref(params)
+            os.fsencode(src), os.fsencode(temporary), ctypes.byref(params)
         )
-        if rc != 0 or not tmp.is_file():
+        if rc != 0 or temporary.stat().st_size == 0:
             raise ModelManagerError(
                 f"llama.cpp could not quantize {src.name} to {kind} (error code {rc}); "
                 "the input may not be a valid GGUF model, or the disk may be full."
             )
         try:
-            validate_gguf(tmp)
+            validate_gguf(temporary)
         except ModelError as exc:
             raise ModelManagerError(f"llama.cpp wrote an unusable {kind} file: {exc}") from exc
-        os.replace(tmp, dst)
-    finally:
-        tmp.unlink(missing_ok=True)
     return dst

@@ -1,16 +1,16 @@
 """The model store: installed GGUF files in the user data folder, described by a JSON manifest.
 
 The manifest (`models/manifest.json`) records each model's name, source, revision, quantization,
-size, SHA-256 and date, and which one is the app's default. It is rewritten atomically (a temporary
-file renamed over it), so a crash never leaves it half-written.
+size, SHA-256 and date, and the model the app uses: one of the store's (`default`), a GGUF file
+opened from elsewhere (`default_file`), or neither (the built-in model). It is the one record of
+that choice, which `models use`, the Models dialog and Open Model File all change. It is rewritten
+atomically (`files.write_atomic`), so a crash never leaves it half-written.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 import re
 import threading
 from dataclasses import asdict, dataclass, field
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from keyboard_app import paths
+from keyboard_app.files import move_into_place, sha256_of, write_atomic
 from keyboard_app.models.errors import ModelManagerError
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def safe_model_name(name: str) -> str:
 
 
 def _empty() -> dict[str, Any]:
-    return {"version": MANIFEST_VERSION, "default": None, "models": {}}
+    return {"version": MANIFEST_VERSION, "default": None, "default_file": None, "models": {}}
 
 
 def _read() -> dict[str, Any]:
@@ -84,12 +85,9 @@ def _read() -> dict[str, Any]:
 
 def _write(data: dict[str, Any]) -> None:
     path = manifest_path()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", "utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise ModelManagerError(f"Cannot save the model list {path}: {exc.strerror}.") from exc
 
 
@@ -118,14 +116,6 @@ def get_model(name: str) -> InstalledModel:
     )
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def add_model(
     name: str,
     staged: Path,
@@ -135,7 +125,8 @@ def add_model(
     quantization: str,
     type_mix: dict[str, int],
 ) -> InstalledModel:
-    """Move the validated GGUF `staged` (in the store folder) into place and record it."""
+    """Move the validated GGUF `staged` (a temporary name in the store folder) into place, flushed
+    to disk, and record it."""
     name = safe_model_name(name)
     target = store_dir() / f"{name}.gguf"
     model = InstalledModel(
@@ -145,13 +136,13 @@ def add_model(
         revision=revision,
         quantization=quantization,
         size_bytes=staged.stat().st_size,
-        sha256=file_sha256(staged),
+        sha256=sha256_of(staged),
         installed=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         type_mix=dict(type_mix),
     )
     with _LOCK:
         data = _read()
-        os.replace(staged, target)
+        move_into_place(staged, target)
         data["models"][name] = asdict(model)
         _write(data)
     log.info("installed model %s (%s, %d bytes)", name, quantization, model.size_bytes)
@@ -179,7 +170,27 @@ def set_default_model(name: str | None) -> None:
         if name is not None and name not in data["models"]:
             raise ModelManagerError(f"No installed model is called {name!r}.")
         data["default"] = name
+        data["default_file"] = None
         _write(data)
+
+
+def set_default_file(path: Path) -> None:
+    """Make the GGUF file `path`, outside the store (Open Model File), the app's model."""
+    path = Path(path).absolute()
+    if not path.is_file():
+        raise ModelManagerError(f"{path} is not a model file.")
+    with _LOCK:
+        data = _read()
+        data["default"] = None
+        data["default_file"] = str(path)
+        _write(data)
+
+
+def default_model_file() -> Path | None:
+    """The file outside the store the app uses, if that is the choice (whether or not it exists)."""
+    with _LOCK:
+        file = _read().get("default_file")
+    return Path(file) if isinstance(file, str) and file else None
 
 
 def default_model_name() -> str | None:
@@ -190,6 +201,12 @@ def default_model_name() -> str | None:
 
 def default_model_path() -> Path | None:
     """The GGUF the app should load, or None for the built-in model (also if the file is gone)."""
+    file = default_model_file()
+    if file is not None:
+        if file.is_file():
+            return file
+        log.warning("default model file %s is missing; using the built-in model", file)
+        return None
     name = default_model_name()
     if name is None:
         return None

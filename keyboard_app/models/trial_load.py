@@ -1,4 +1,8 @@
-"""Load a GGUF in llama.cpp in a child process, so a file that crashes it cannot take the app down.
+"""Load a GGUF in a child process, so a file that crashes llama.cpp cannot take the app down.
+
+The child loads the file exactly as the app does, with `Predictor.load` (the same backend: the
+model's whole context, every sequence the word search and the alternatives use, the unified cache)
+and asks it for suggestions once, so a file that would fail in the app fails here first.
 
 The child is `python -m keyboard_app.models.trial_load FILE` from a source checkout, or the hidden
 `keyboard-app models trial-load FILE` sub-command of a frozen app (`sys.executable` is the app).
@@ -14,12 +18,11 @@ import sys
 from pathlib import Path
 
 from keyboard_app.engine.errors import ModelError
-from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.models.errors import ModelManagerError
 
 log = logging.getLogger(__name__)
 
-TRIAL_TOKENS = [464, 2068, 7586, 21831]  # "The quick brown fox"
+PROBE_TEXT = "The quick brown fox jumps over the "
 _OK_MARKER = "trial-load-ok "
 
 
@@ -40,34 +43,30 @@ def trial_load_argv(path: Path) -> list[str]:
 
 
 def run_in_this_process(path: Path) -> int:
-    """The child's side: validate, load, evaluate a few tokens, print a result line; exit code."""
+    """The child's side: load as the app does, suggest once, print a result line; exit code."""
+    from keyboard_app.engine.predictor import Predictor
+
     try:
-        validate_gguf(path)
+        with Predictor.load(path, use_dictionary=False) as predictor:
+            words = [s.word for s in predictor.suggest(PROBE_TEXT)]
     except ModelError as exc:
         print(exc, file=sys.stderr)  # noqa: T201 (the parent reads this)
         return 2
-    import llama_cpp
-
-    try:
-        llm = llama_cpp.Llama(model_path=str(path), n_ctx=64, n_threads=1, verbose=False)
-    except ValueError as exc:  # llama-cpp-python's "Failed to load model from file"
-        print(exc, file=sys.stderr)  # noqa: T201 (the parent reads this)
-        return 3
-    try:
-        llm.eval(TRIAL_TOKENS)
-        top = int(llm.scores[len(TRIAL_TOKENS) - 1].argmax())
-    finally:
-        llm.close()
-    print(_OK_MARKER + json.dumps({"top_token": top}))  # noqa: T201 (the parent reads this)
+    print(_OK_MARKER + json.dumps({"suggestions": words}))  # noqa: T201 (the parent reads this)
     return 0
 
 
 def trial_load(path: Path, timeout_s: float = 120.0) -> None:
-    """Raise ModelManagerError unless a child process loads and runs `path` cleanly."""
-    argv = trial_load_argv(path)
+    """Raise ModelManagerError unless a child process loads and runs `path` cleanly; a child
+    that takes longer than `timeout_s` is killed."""
     try:
         result = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout_s, check=False, env=_child_env()
+            trial_load_argv(path),
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+            env=_child_env(),
         )
     except subprocess.TimeoutExpired as exc:
         raise ModelManagerError(
@@ -75,13 +74,13 @@ def trial_load(path: Path, timeout_s: float = 120.0) -> None:
         ) from exc
     if result.returncode == 0 and _OK_MARKER in result.stdout:
         return
-    detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
     if result.returncode < 0:
         raise ModelManagerError(
             f"llama.cpp crashed while loading {path.name} (signal {-result.returncode}); "
             "the file is corrupt or malicious and was not installed."
         )
     log.debug("trial load of %s failed: %s", path, result.stderr)
+    detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
     raise ModelManagerError(f"llama.cpp could not load {path.name}: {detail}")
 
 

@@ -23,12 +23,13 @@ import logging
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.engine.wordfilter import contains_offensive, is_offensive
 from keyboard_app.engine.words import find_words
+from keyboard_app.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +71,6 @@ class Split:
         return [text for doc in self.heldout for text in doc.texts()]
 
 
-def default_offensive_check() -> Callable[[str], bool]:
-    """The engine's filter: the same word list decides what is dropped here and never suggested."""
-    from keyboard_app.engine.wordfilter import contains_offensive
-
-    return contains_offensive
-
-
 def detokenize_brown(line: str) -> str:
     """One Brown sentence (`word/tag` tokens) as normally spaced plain text."""
     words = [token.rsplit("/", 1)[0] for token in line.split()]
@@ -115,39 +109,37 @@ def _clean_sentence(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
-def load_brown(directory: Path, is_offensive: Callable[[str], bool]) -> list[Document]:
+def load_brown(directory: Path) -> list[Document]:
     docs = []
     for path in sorted(p for p in directory.iterdir() if _BROWN_NAME.match(p.name)):
         units = []
         for paragraph in read_brown_file(path):
-            kept = [s for s in paragraph if not is_offensive(s)]
+            kept = [s for s in paragraph if not contains_offensive(s)]
             if kept:
                 units.append(" ".join(kept))
         docs.append(Document(f"brown/{path.name}", units, continuous=True))
     return docs
 
 
-def load_sentence_json(directory: Path, is_offensive: Callable[[str], bool]) -> list[Document]:
+def load_sentence_json(directory: Path) -> list[Document]:
     docs = []
     for path in sorted(directory.glob("*.json")):
         sentences = json.loads(path.read_text("utf-8"))
         units = [_clean_sentence(s) for s in sentences if isinstance(s, str)]
-        units = [s for s in units if s and not is_offensive(s)]
+        units = [s for s in units if s and not contains_offensive(s)]
         docs.append(Document(f"{directory.name}/{path.name}", units))
     return docs
 
 
-def load_corpus(
-    corpus_dir: Path, is_offensive: Callable[[str], bool] | None = None
-) -> dict[str, list[Document]]:
-    """Every corpus found under `corpus_dir`: a `brown/` folder and any folder of JSON files."""
-    check = is_offensive or default_offensive_check()
+def load_corpus(corpus_dir: Path) -> dict[str, list[Document]]:
+    """Every corpus found under `corpus_dir`: a `brown/` folder and any folder of JSON files.
+    Sentences with an offensive word are dropped (the words the engine never suggests)."""
     corpora: dict[str, list[Document]] = {}
     for sub in sorted(p for p in Path(corpus_dir).iterdir() if p.is_dir()):
         if any(_BROWN_NAME.match(p.name) for p in sub.iterdir()):
-            corpora[sub.name] = load_brown(sub, check)
+            corpora[sub.name] = load_brown(sub)
         elif any(sub.glob("*.json")):
-            corpora[sub.name] = load_sentence_json(sub, check)
+            corpora[sub.name] = load_sentence_json(sub)
     if not corpora:
         raise FileNotFoundError(f"no Brown or JSON corpus found under {corpus_dir}")
     for name, docs in corpora.items():
@@ -172,8 +164,8 @@ def split_documents(
     return Split(train, heldout)
 
 
-def load_split(corpus_dir: Path, is_offensive: Callable[[str], bool] | None = None) -> Split:
-    return split_documents(load_corpus(corpus_dir, is_offensive))
+def load_split(corpus_dir: Path) -> Split:
+    return split_documents(load_corpus(corpus_dir))
 
 
 def lexicon_lines(lines: Iterable[str], min_count: int = 2) -> list[str]:
@@ -187,10 +179,8 @@ def lexicon_lines(lines: Iterable[str], min_count: int = 2) -> list[str]:
 
 def write_lines(path: Path, lines: Iterable[str]) -> Path:
     """One unit a line, UTF-8; the format the baselines read."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(line + "\n" for line in lines), "utf-8")
-    return path
+    write_atomic(path, "".join(line + "\n" for line in lines))
+    return Path(path)
 
 
 def write_texts(path: Path, texts: Iterable[str]) -> Path:

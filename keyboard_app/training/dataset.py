@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, load_encoding
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, load_encoding
+from keyboard_app.files import atomic_path
 from keyboard_app.training.corpus import Split
 
 log = logging.getLogger(__name__)
@@ -31,16 +32,6 @@ class TokenData:
     train: np.ndarray
     val: np.ndarray
     seen_ids: np.ndarray
-
-    @property
-    def n_seen(self) -> int:
-        return len(self.seen_ids)
-
-    def to_seen_index(self) -> np.ndarray:
-        """A full-vocabulary lookup: GPT-2 id -> index in `seen_ids`, or -1 for unseen ids."""
-        lookup = np.full(N_VOCAB, -1, dtype=np.int64)
-        lookup[self.seen_ids] = np.arange(len(self.seen_ids))
-        return lookup
 
 
 def tokenize_texts(texts: list[str]) -> np.ndarray:
@@ -85,10 +76,9 @@ def build_token_data(split: Split, cache_dir: Path | None = None) -> TokenData:
         len(seen),
     )
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(cache.name + ".part.npz")
-        np.savez(partial, train=train, val=val, seen_ids=seen)
-        partial.replace(cache)
+        # Through an open file: given a path, NumPy would add `.npz` to the temporary name.
+        with atomic_path(cache) as temporary, temporary.open("wb") as out:
+            np.savez(out, train=train, val=val, seen_ids=seen)
     return tokens
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from keyboard_app.engine.gguf_format import (
+    BLOCK_LAYERS,
     FILE_TYPE_F32,
     Gpt2Config,
     specs_from_arrays,
@@ -59,17 +60,10 @@ def gguf_arrays(model: Gpt2, vocab: RestrictedVocab) -> dict[str, np.ndarray]:
         "output_norm.bias": norm_bias,
     }
     for i, block in enumerate(model.layers()):
-        parts: dict[str, torch.nn.Linear | torch.nn.LayerNorm] = {
-            "attn_norm": block.ln_1,
-            "attn_qkv": block.attn_qkv,
-            "attn_output": block.attn_out,
-            "ffn_norm": block.ln_2,
-            "ffn_up": block.ffn_up,
-            "ffn_down": block.ffn_down,
-        }
-        for name, module in parts.items():
-            arrays[f"blk.{i}.{name}.weight"] = _numpy(module.weight)
-            arrays[f"blk.{i}.{name}.bias"] = _numpy(module.bias)
+        for layer in BLOCK_LAYERS:
+            for kind in ("weight", "bias"):
+                parameter = block.get_parameter(f"{layer.gguf}.{kind}")
+                arrays[f"blk.{i}.{layer.gguf}.{kind}"] = _numpy(parameter)
     return arrays
 
 

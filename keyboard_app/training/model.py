@@ -1,7 +1,9 @@
 """GPT-2 in PyTorch, as llama.cpp's `gpt2` architecture computes it, over a restricted vocabulary.
 
 Pre-LN blocks, GELU (tanh approximation), learned positions, layer-norm eps 1e-5, fused QKV
-projection (q, k, v in that order, like GPT-2's `c_attn`), output tied to the token embedding.
+projection (q, k, v in that order, like GPT-2's `c_attn`), output tied to the token embedding. A
+block's layers are named as llama.cpp names their tensors (`gguf_format.BLOCK_LAYERS`), which is
+how the export finds them.
 
 The output layer (50,257 x width) dominates the cost at small widths, so the model is trained over
 a restricted vocabulary: the `n_vocab - 1` most frequent training tokens, plus one shared row,
@@ -16,7 +18,7 @@ together they get a negligible probability (see `export.py`).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import cast
 
 import torch
@@ -41,25 +43,22 @@ class ModelConfig:
     # leave its fused attention kernel, which made training 1.3x slower on CPU.
     dropout: float = 0.0
 
-    def to_dict(self) -> dict[str, float | int]:
-        return asdict(self)
-
 
 class Block(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         e = config.n_embd
         self.n_head = config.n_head
-        self.ln_1 = nn.LayerNorm(e, eps=LAYER_NORM_EPS)
+        self.attn_norm = nn.LayerNorm(e, eps=LAYER_NORM_EPS)
         self.attn_qkv = nn.Linear(e, 3 * e)
-        self.attn_out = nn.Linear(e, e)
-        self.ln_2 = nn.LayerNorm(e, eps=LAYER_NORM_EPS)
+        self.attn_output = nn.Linear(e, e)
+        self.ffn_norm = nn.LayerNorm(e, eps=LAYER_NORM_EPS)
         self.ffn_up = nn.Linear(e, 4 * e)
         self.ffn_down = nn.Linear(4 * e, e)
         self.drop = nn.Dropout(config.dropout)
 
     def linears(self) -> tuple[nn.Linear, ...]:
-        return (self.attn_qkv, self.attn_out, self.ffn_up, self.ffn_down)
+        return (self.attn_qkv, self.attn_output, self.ffn_up, self.ffn_down)
 
     def attention(self, x: torch.Tensor) -> torch.Tensor:
         batch, length, width = x.shape
@@ -67,12 +66,12 @@ class Block(nn.Module):
         shape = (batch, length, self.n_head, width // self.n_head)
         q, k, v = (t.view(shape).transpose(1, 2) for t in (q, k, v))
         y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        out: torch.Tensor = self.attn_out(y.transpose(1, 2).reshape(batch, length, width))
+        out: torch.Tensor = self.attn_output(y.transpose(1, 2).reshape(batch, length, width))
         return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.drop(self.attention(self.ln_1(x)))
-        mlp = self.ffn_down(F.gelu(self.ffn_up(self.ln_2(x)), approximate="tanh"))
+        x = x + self.drop(self.attention(self.attn_norm(x)))
+        mlp = self.ffn_down(F.gelu(self.ffn_up(self.ffn_norm(x)), approximate="tanh"))
         out: torch.Tensor = x + self.drop(mlp)
         return out
 
@@ -110,7 +109,7 @@ class Gpt2(nn.Module):
         nn.init.normal_(self.wpe, std=0.01)
         for block in self.layers():
             for linear in block.linears():
-                std = residual_std if linear in (block.attn_out, block.ffn_down) else 0.02
+                std = residual_std if linear in (block.attn_output, block.ffn_down) else 0.02
                 nn.init.normal_(linear.weight, std=std)
                 nn.init.zeros_(linear.bias)
 
@@ -159,6 +158,3 @@ class Gpt2(nn.Module):
             {"params": decay, "weight_decay": weight_decay},
             {"params": rest, "weight_decay": 0.0},
         ]
-
-    def n_params(self) -> int:
-        return sum(p.numel() for p in self.parameters())

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from keyboard_app.files import atomic_path
 from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 from keyboard_app.training.corpus import load_split
 from keyboard_app.training.dataset import BatchSampler, build_token_data, fixed_windows
@@ -154,9 +155,8 @@ class Trainer:
         log.info("resumed at step %d (%.0f s trained)", self.state.step, self.state.elapsed_s)
 
     def _save(self, path: Path, payload: dict[str, Any]) -> None:
-        partial = path.with_name(path.name + ".part")
-        torch.save(payload, partial)
-        partial.replace(path)
+        with atomic_path(path) as temporary:
+            torch.save(payload, temporary)
 
     def _checkpoint(self) -> None:
         self._save(

@@ -33,11 +33,14 @@ def _action(
     window: MainWindow,
     text: str,
     slot: Callable[[], object] | None,
-    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    shortcut: QKeySequence.StandardKey | str | list[str] | None = None,
     tip: str = "",
 ) -> QAction:
+    """An action of the window; a list of shortcuts all trigger it (the first is shown)."""
     action = QAction(text, window)
-    if shortcut is not None:
+    if isinstance(shortcut, list):
+        action.setShortcuts([QKeySequence(key) for key in shortcut])
+    elif shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if tip:
         action.setStatusTip(tip)
@@ -61,14 +64,19 @@ def install_actions(window: MainWindow) -> Actions:
     file_menu.addAction(_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit))
 
     write = menu.addMenu("&Write")
+    # Return and the keypad's Enter; these shortcuts are the only place these keys are handled.
     continue_action = _action(
-        window, "&Continue", cont.start, "Ctrl+Return", "Continue the text from the cursor"
+        window,
+        "&Continue",
+        cont.start,
+        ["Ctrl+Return", "Ctrl+Enter"],
+        "Continue the text from the cursor",
     )
     ways_action = _action(
         window,
         "&Three Ways On",
         cont.start_alternatives,
-        "Ctrl+Shift+Return",
+        ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
         "Three alternative continuations side by side",
     )
     stop = _action(window, "&Stop (Esc)", cont.stop, tip="Stop the continuation")
@@ -119,7 +127,9 @@ def fill_recent(actions: Actions, files: list[str], open_file: Callable[[Path], 
     """Rebuild the Open Recent menu from the settings' list."""
     actions.recent.clear()
     for index, name in enumerate(files):
-        entry = actions.recent.addAction(f"&{index + 1} {Path(name).name}")
+        # `&&`: an ampersand in a file name is shown, not taken for a mnemonic.
+        shown = Path(name).name.replace("&", "&&")
+        entry = actions.recent.addAction(f"&{index + 1} {shown}")
         entry.setToolTip(name)
         entry.triggered.connect(lambda _checked=False, p=Path(name): open_file(p))
     actions.recent.setEnabled(bool(files))

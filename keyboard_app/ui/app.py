@@ -10,8 +10,10 @@ import PySide6
 from PySide6.QtWidgets import QApplication
 
 from keyboard_app import APP_ID, APP_NAME, paths
+from keyboard_app.models import store as model_store
+from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.qt_check import ensure_xcb_libraries
-from keyboard_app.settings import Settings, SettingsStore
+from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.theme import apply_style
@@ -44,28 +46,42 @@ def create_app() -> QApplication:
     return app
 
 
-def resolve_model_path(requested: str | None, settings: Settings) -> str | None:
-    """The model to load: `--model`, else a file opened earlier, else the store's default, else
-    the built-in model; None if there is none."""
+def resolve_model_path(requested: str | None) -> str | None:
+    """The model to load: `--model`, else the model store's default (a model of the store or a
+    file opened with Open Model File), else the built-in model; None if there is none."""
     if requested:
         return requested
-    if settings.model_path and Path(settings.model_path).is_file():
-        return settings.model_path
-    from keyboard_app.models.store import default_model_path
-
-    chosen = default_model_path()
+    chosen = model_store.default_model_path()
     if chosen is not None:
         return str(chosen)
     builtin = paths.builtin_model_path()
     return str(builtin) if builtin.is_file() else None
 
 
+def move_model_file_setting(settings: SettingsStore) -> None:
+    """Settings files of earlier versions remembered the model file opened last (`model_path`),
+    which won over the model store's default. Move it into the store, once, so that the user keeps
+    their model and the store's default is the one record of the chosen model."""
+    legacy = settings.stored_value("model_path")
+    if legacy is None:
+        return
+    if isinstance(legacy, str) and legacy and Path(legacy).is_file():
+        try:
+            model_store.set_default_file(Path(legacy))
+        except ModelManagerError as error:
+            log.warning("cannot keep the model file %s: %s", legacy, error)
+        else:
+            log.info("the model file %s is now the model store's default", legacy)
+    settings.save(settings.load())  # without the old field
+
+
 def open_window(model: str | None, recovery_file: Path | None = None) -> MainWindow:
     """Show the main window and start loading the model in the engine thread."""
     store = SettingsStore()
+    move_model_file_setting(store)
     window = MainWindow(store.load(), store, recovery_file=recovery_file)
     window.show()
-    path = resolve_model_path(model, window.settings)
+    path = resolve_model_path(model)
     if path is None:
         window.status.show_no_model("No model: choose one in Model > Models…")
     else:

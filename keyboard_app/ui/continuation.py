@@ -6,12 +6,18 @@ import logging
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.settings import Settings
 from keyboard_app.ui.alternatives import AlternativesPanel
 from keyboard_app.ui.editor import Editor
-from keyboard_app.ui.engine_client import ContinueOptions, EngineClient
+from keyboard_app.ui.engine_client import EngineClient
 
 log = logging.getLogger(__name__)
+
+NO_MODEL = "No model is loaded yet."
+# The longest alternative of "three ways on": three side by side are read at a glance.
+ALTERNATIVE_TOKENS = 40
 
 
 class ContinuationController(QObject):
@@ -40,7 +46,6 @@ class ContinuationController(QObject):
         self.client = client
         self.settings = settings
         self._alternatives = False
-        editor.continue_requested.connect(self.start)
         editor.preview_accept_requested.connect(self.accept)
         editor.preview_dismiss_requested.connect(self.discard)
         editor.escape_pressed.connect(self.escape)
@@ -53,28 +58,28 @@ class ContinuationController(QObject):
     def streaming(self) -> bool:
         return self.client.continuing
 
-    def _options(self, max_tokens: int) -> ContinueOptions:
-        s = self.settings
-        return ContinueOptions(max_tokens, s.top_k, s.temperature, s.top_p)
-
-    def _ready(self) -> bool:
+    def _sampling(self, max_tokens: int) -> SamplingParams | None:
+        """The settings' sampling, or None (and the reason told) if a model or a value is wrong."""
         if self.client.model_info is None:
-            self.message.emit("No model is loaded yet.")
-            return False
-        return True
+            self.message.emit(NO_MODEL)
+            return None
+        try:
+            return self.settings.sampling(max_tokens)
+        except ModelError as error:
+            self.message.emit(f"Continuation failed: {error}")
+            return None
 
     @Slot()
     def start(self) -> None:
         """Continue the draft from the cursor (Ctrl+Enter or the Continue button)."""
         self.discard()
         self.close_alternatives()
-        if not self._ready():
+        params = self._sampling(self.settings.continuation_tokens)
+        if params is None:
             return
         self._alternatives = False
         self.editor.begin_preview()
-        self.client.continue_text(
-            self.editor.context(), self._options(self.settings.continuation_tokens)
-        )
+        self.client.continue_text(self.editor.context(), params)
         self.streaming_started.emit()
         self.editor.setFocus()
 
@@ -82,14 +87,13 @@ class ContinuationController(QObject):
     def start_alternatives(self) -> None:
         """Three alternative continuations side by side."""
         self.discard()
-        if not self._ready():
+        params = self._sampling(min(self.settings.continuation_tokens, ALTERNATIVE_TOKENS))
+        if params is None:
             return
         self._alternatives = True
         self.panel.reset()
         self.panel.show()
-        count = len(self.panel.texts)
-        max_tokens = min(self.settings.continuation_tokens, 40)
-        self.client.continue_text(self.editor.context(), self._options(max_tokens), count)
+        self.client.continue_text(self.editor.context(), params, len(self.panel.texts))
         self.streaming_started.emit()
 
     @Slot()

@@ -1,4 +1,4 @@
-"""The open document: New, Open, Save, Save As (atomic, through QSaveFile), recent files, title."""
+"""The open document: New, Open, Save, Save As (atomic), recent files, the window title."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSaveFile, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from keyboard_app.files import write_atomic
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui.dialogs.messages import Button, ask, inform
 from keyboard_app.ui.editor import Editor
@@ -129,17 +130,11 @@ class DocumentController(QObject):
         return bool(name) and self.write(Path(name))
 
     def write(self, path: Path) -> bool:
-        """Save the text to `path` atomically: QSaveFile writes a temporary file and renames it."""
-        file = QSaveFile(str(path))
-        data = self.editor.toPlainText().encode("utf-8")
-        if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data):
-            file.cancelWriting()
-            inform(
-                self.window, "Cannot save", f"{path} could not be written:\n{file.errorString()}"
-            )
-            return False
-        if not file.commit():
-            inform(self.window, "Cannot save", f"{path} could not be saved:\n{file.errorString()}")
+        """Save the text to `path` atomically (a crash never leaves half a file)."""
+        try:
+            write_atomic(path, self.editor.toPlainText())
+        except OSError as error:
+            inform(self.window, "Cannot save", f"{path} could not be written:\n{error}")
             return False
         log.info("saved %s", path)
         self.path = path

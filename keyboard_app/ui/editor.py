@@ -23,15 +23,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from keyboard_app.ui.text_ops import context_window
+from keyboard_app.engine.window import text_start
 
 log = logging.getLogger(__name__)
 
 # The text column's width in average characters: a comfortable line length for prose.
 COLUMN_CHARS = 72
 MIN_SIDE_MARGIN = 16
-_PARAGRAPH_SEPARATOR = "\u2029"
 _LINE_SEPARATOR = "\u2028"
+# The document's own characters that its saved form (QTextDocument.toPlainText) writes otherwise:
+# the paragraph separator between blocks and the line separator of Shift+Enter become line feeds,
+# a no-break space a space. The model is given the text as it is saved, never these.
+_AS_SAVED = str.maketrans({"\u2029": "\n", _LINE_SEPARATOR: "\n", "\u00a0": " "})
 _ACCEPT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _MODIFIER_KEYS = (
     Qt.Key.Key_Shift,
@@ -46,8 +49,6 @@ _MODIFIER_KEYS = (
 class Editor(QPlainTextEdit):
     """Plain-text editor; key presses that belong to suggestions or the preview become signals."""
 
-    # Ctrl+Enter: continue the draft from the cursor.
-    continue_requested = Signal()
     # Tab or Enter while a preview is active: insert it.
     preview_accept_requested = Signal()
     # Esc, typing, clicking or moving while a preview is active: stop and drop it.
@@ -97,14 +98,19 @@ class Editor(QPlainTextEdit):
     # --- context ---
 
     def text_before_cursor(self) -> str:
-        """All text from the start of the document to the cursor (or the selection's start)."""
+        """All text from the start of the document to the cursor (or the selection's start), as
+        it is saved: line breaks are line feeds."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.textCursor().selectionStart(), QTextCursor.MoveMode.KeepAnchor)
-        return cursor.selectedText().replace(_PARAGRAPH_SEPARATOR, "\n")
+        return cursor.selectedText().translate(_AS_SAVED)
 
     def context(self) -> str:
-        """What the model is given: the tail of the text before the cursor."""
-        return context_window(self.text_before_cursor())
+        """What the model is given: the text before the cursor from where the engine reads it.
+
+        (Sliced here, not selected from that position in the document: Qt counts positions in
+        UTF-16 units, so a text with emoji would start elsewhere than the engine's rule says.)"""
+        before = self.text_before_cursor()
+        return before[text_start(len(before)) :]
 
     def replace_before_cursor(self, remove: int, text: str) -> None:
         """Delete the selection and `remove` characters before the cursor, insert `text`.
@@ -170,10 +176,6 @@ class Editor(QPlainTextEdit):
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         plain = modifiers == Qt.KeyboardModifier.NoModifier
-        ctrl = modifiers == Qt.KeyboardModifier.ControlModifier
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
-            self.continue_requested.emit()
-            return
         if self._preview_active and key not in _MODIFIER_KEYS:
             if plain and key in _ACCEPT_KEYS:
                 self.preview_accept_requested.emit()

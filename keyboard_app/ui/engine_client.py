@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.ui.worker import (
     ContinueRequest,
     EngineWorker,
@@ -16,15 +17,10 @@ from keyboard_app.ui.worker import (
     TextRequest,
 )
 
+if TYPE_CHECKING:
+    from keyboard_app.engine.predictor import ModelInfo, Suggestion, TokenChoice
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ContinueOptions:
-    max_tokens: int
-    top_k: int
-    temperature: float
-    top_p: float
 
 
 class EngineClient(QObject):
@@ -57,7 +53,7 @@ class EngineClient(QObject):
         self._latest_load = 0
         self._continuation: ContinueRequest | None = None
         self._suggest_sent = 0.0
-        self.model_info: object | None = None
+        self.model_info: ModelInfo | None = None
         self._thread = QThread()
         self._thread.setObjectName("engine")
         self._worker = EngineWorker()
@@ -95,18 +91,10 @@ class EngineClient(QObject):
         self._latest_explore = next(self._ids)
         self._worker.submit_explore(TextRequest(self._latest_explore, context, k))
 
-    def continue_text(self, context: str, options: ContinueOptions, alternatives: int = 1) -> None:
+    def continue_text(self, context: str, params: SamplingParams, alternatives: int = 1) -> None:
         """Start a continuation, stopping the one in progress (its remaining pieces are dropped)."""
         self.stop_continuation()
-        request = ContinueRequest(
-            next(self._ids),
-            context,
-            options.max_tokens,
-            options.top_k,
-            options.temperature,
-            options.top_p,
-            alternatives,
-        )
+        request = ContinueRequest(next(self._ids), context, params, alternatives)
         self._continuation = request
         self._worker.submit_continue(request)
 
@@ -132,7 +120,7 @@ class EngineClient(QObject):
     # --- results (GUI thread) ---
 
     @Slot(int, object)
-    def _on_loaded(self, request_id: int, info: object) -> None:
+    def _on_loaded(self, request_id: int, info: ModelInfo) -> None:
         self.model_info = info
         if request_id == self._latest_load:
             self.loaded.emit(info)
@@ -143,14 +131,14 @@ class EngineClient(QObject):
             self.load_failed.emit(message)
 
     @Slot(int, str, list)
-    def _on_suggestions(self, request_id: int, context: str, items: list[object]) -> None:
+    def _on_suggestions(self, request_id: int, context: str, items: list[Suggestion]) -> None:
         if request_id != self._latest_suggest:
             return
         latency_ms = (time.perf_counter() - self._suggest_sent) * 1000.0
         self.suggestions.emit(context, items, latency_ms)
 
     @Slot(int, str, list)
-    def _on_exploration(self, request_id: int, context: str, items: list[object]) -> None:
+    def _on_exploration(self, request_id: int, context: str, items: list[TokenChoice]) -> None:
         if request_id == self._latest_explore:
             self.exploration.emit(context, items)
 

@@ -6,14 +6,22 @@ Walking the model's choices token by token shows what the model "thinks" comes n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
 
+from keyboard_app.engine.window import heals_trailing_space
 from keyboard_app.ui.text_ops import display_token
 
+if TYPE_CHECKING:
+    from keyboard_app.engine.predictor import TokenChoice
+
 ROWS = 10
+RENORMALISED_NOTE = (
+    "The text ends in a space: probabilities renormalised over the tokens that start with one."
+)
 
 
 class TokenBar(QAbstractButton):
@@ -22,6 +30,7 @@ class TokenBar(QAbstractButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.token = ""
+        self.shown = ""
         self.probability = 0.0
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -30,9 +39,11 @@ class TokenBar(QAbstractButton):
         self.token = token
         self.probability = probability
         self.setEnabled(bool(token))
-        shown = display_token(token)
-        self.setText(shown)
-        self.setAccessibleName(f"Next token {shown!r}: {probability:.1%}" if token else "Empty")
+        # Not the button's text: an `&` there would become a keyboard shortcut.
+        self.shown = display_token(token)
+        self.setAccessibleName(
+            f"Next token {self.shown!r}: {probability:.1%}" if token else "Empty"
+        )
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -57,7 +68,7 @@ class TokenBar(QAbstractButton):
         painter.setPen(palette.text().color())
         text_rect = rect.adjusted(8, 0, -8, 0)
         align = Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(text_rect, align | Qt.AlignmentFlag.AlignLeft, self.text())
+        painter.drawText(text_rect, align | Qt.AlignmentFlag.AlignLeft, self.shown)
         if self.token:
             painter.setPen(palette.placeholderText().color())
             percent = f"{self.probability:.1%}"
@@ -83,6 +94,11 @@ class ExplorerPanel(QWidget):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
+        self.note = QLabel(RENORMALISED_NOTE, self)
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.hide()
+        layout.addWidget(self.note)
         self.rows: list[TokenBar] = []
         for _ in range(ROWS):
             row = TokenBar(self)
@@ -91,14 +107,17 @@ class ExplorerPanel(QWidget):
             self.rows.append(row)
         layout.addStretch(1)
         self.context = ""
-        self.show_choices("", [])
+        self._fill([])
 
-    def show_choices(self, context: str, choices: Sequence[object]) -> None:
-        """Fill the rows from `TokenChoice`s (token, probability), likeliest first."""
+    def show_choices(self, context: str, choices: Sequence[TokenChoice]) -> None:
+        """Fill the rows with the engine's choices for `context`, likeliest first."""
         self.context = context
+        self.note.setVisible(bool(choices) and heals_trailing_space(context))
+        self._fill(choices)
+
+    def _fill(self, choices: Sequence[TokenChoice]) -> None:
         for index, row in enumerate(self.rows):
             if index < len(choices):
-                choice = choices[index]
-                row.set_choice(choice.token, choice.probability)  # type: ignore[attr-defined]
+                row.set_choice(choices[index].token, choices[index].probability)
             else:
                 row.set_choice("", 0.0)

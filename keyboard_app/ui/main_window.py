@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from keyboard_app import __version__
+from keyboard_app.models import store as model_store
+from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui import actions as window_actions
 from keyboard_app.ui.alternatives import AlternativesPanel
@@ -35,6 +38,7 @@ from keyboard_app.ui.suggestions import SuggestionController
 from keyboard_app.ui.theme import writing_font
 
 if TYPE_CHECKING:
+    from keyboard_app.engine.predictor import ModelInfo
     from keyboard_app.ui.dialogs.model_dialog import ModelDialog
 
 log = logging.getLogger(__name__)
@@ -71,8 +75,9 @@ class MainWindow(QMainWindow):
         )
         self.menu_actions = window_actions.install_actions(self)
         self.model_dialog: ModelDialog | None = None
-        self.dialog: QWidget | None = None
+        self.dialog: QDialog | None = None
         self._model_path = ""
+        self._file_to_remember: Path | None = None
         self._closing = False
         self._shut_down = False
         self._wire()
@@ -99,7 +104,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         c = self.client
-        c.loaded.connect(self.status.show_model)
+        c.loaded.connect(self._on_loaded)
         c.load_failed.connect(self._on_load_failed)
         c.failed.connect(lambda message: self.status.showMessage(message, 5000))
         self.suggestions.shown.connect(lambda _context, ms: self.status.show_latency(ms))
@@ -124,7 +129,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.explorer.setChecked(settings.explorer_visible)
         self.explorer.setVisible(settings.explorer_visible)
         if reload:
-            self.load_model(self._model_path)
+            self._start_load(self._model_path)
 
     def show_settings_dialog(self) -> None:
         dialog = SettingsDialog(self.settings, self)
@@ -153,12 +158,32 @@ class MainWindow(QMainWindow):
 
     def load_model(self, path: str) -> None:
         """Load `path` in the engine thread; the editor stays usable meanwhile."""
+        self._file_to_remember = None
+        self._start_load(path)
+
+    def _start_load(self, path: str) -> None:
         self._model_path = path
         self.status.show_loading(Path(path).name)
         s = self.settings
         self.client.load(path, s.n_threads or None, s.gpu_layers, s.filter_offensive)
 
+    def _on_loaded(self, info: ModelInfo) -> None:
+        self.status.show_model(info)
+        if self._file_to_remember is not None:
+            self._remember_model_file(self._file_to_remember)
+            self._file_to_remember = None
+
+    def _remember_model_file(self, path: Path) -> None:
+        try:
+            model_store.set_default_file(path)
+        except ModelManagerError as error:
+            self.status.showMessage(str(error), 5000)
+            return
+        if self.model_dialog is not None:
+            self.model_dialog.refresh()  # no installed model is the default now
+
     def _on_load_failed(self, message: str) -> None:
+        self._file_to_remember = None
         if self.client.model_info is None:
             self.status.show_no_model("No model loaded")
         else:
@@ -171,10 +196,10 @@ class MainWindow(QMainWindow):
             self.use_model_file(name)
 
     def use_model_file(self, path: str) -> None:
-        """Switch to a GGUF chosen by the user (remembered for the next start)."""
-        self.settings.model_path = path
-        self.store.save(self.settings)
-        self.load_model(path)
+        """Switch to a GGUF chosen by the user; once it has loaded, it is the model store's default
+        (the one record of the chosen model, which `keyboard-app models use` changes too)."""
+        self._start_load(path)
+        self._file_to_remember = Path(path)
 
     def show_model_dialog(self) -> None:
         from keyboard_app.ui.dialogs.model_dialog import ModelDialog
@@ -188,9 +213,7 @@ class MainWindow(QMainWindow):
         self.model_dialog.raise_()
 
     def use_installed_model(self, path: str) -> None:
-        """Switch to a model of the store (now its default there, so no file is remembered here)."""
-        self.settings.model_path = ""
-        self.store.save(self.settings)
+        """Switch to a model of the store (the dialog has made it the store's default)."""
         self.load_model(path)
 
     def show_about(self) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from keyboard_app import paths
-from keyboard_app.settings import atomic_write_text
+from keyboard_app.files import write_atomic
 from keyboard_app.ui.editor import Editor
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class Autosaver(QObject):
             "text": self.editor.toPlainText(),
         }
         try:
-            atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False))
+            write_atomic(self.path, json.dumps(payload, ensure_ascii=False))
         except OSError as error:
             log.error("cannot write recovery file %s: %s", self.path, error)
             return

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+if TYPE_CHECKING:
+    from keyboard_app.engine.predictor import ModelInfo
 
 
 def human_size(size_bytes: int) -> str:
@@ -25,6 +31,8 @@ class StatusBar(QStatusBar):
         self.device_label.setAccessibleName("Device")
         self.latency_label = QLabel("", self)
         self.latency_label.setAccessibleName("Suggestion latency")
+        for label in (self.model_label, self.device_label, self.latency_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a model's name is shown as it is
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
@@ -39,13 +47,11 @@ class StatusBar(QStatusBar):
         self.model_label.setText(f"Loading {path} …")
         self.busy.show()
 
-    def show_model(self, info: object) -> None:
-        """Name, size and quantization of a `ModelInfo`, and its device."""
-        name = getattr(info, "name", "model")
-        size = human_size(int(getattr(info, "size_bytes", 0)))
-        quantization = getattr(info, "quantization", "")
-        self.model_label.setText(f"{name} · {size} · {quantization}")
-        self.device_label.setText(str(getattr(info, "device", "")))
+    def show_model(self, info: ModelInfo) -> None:
+        """The model's name, size and quantization, and its device."""
+        size = human_size(info.size_bytes)
+        self.model_label.setText(f"{info.name} · {size} · {info.quantization}")
+        self.device_label.setText(info.device)
         self.busy.hide()
 
     def show_no_model(self, message: str) -> None:

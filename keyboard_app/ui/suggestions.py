@@ -11,7 +11,7 @@ from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.explorer import ExplorerPanel
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
-from keyboard_app.ui.text_ops import suggestion_insertion
+from keyboard_app.ui.text_ops import suggestion_insertion, token_insertion
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Suggestion, TokenChoice
@@ -91,8 +91,7 @@ class SuggestionController(QObject):
     @Slot(str)
     def take(self, word: str) -> None:
         """Replace the partly typed word (or add the next word) with `word` and a space."""
-        if self.editor.preview_active:
-            self.editor.preview_dismiss_requested.emit()
+        self._dismiss_preview()
         insertion = suggestion_insertion(self.editor.text_before_cursor(), word)
         self.editor.replace_before_cursor(insertion.remove, insertion.text)
         self.editor.setFocus()
@@ -111,6 +110,14 @@ class SuggestionController(QObject):
 
     @Slot(str)
     def insert_token(self, token: str) -> None:
+        """Append an explorer token at the cursor (no second space after a trailing one)."""
         if token:
-            self.editor.replace_before_cursor(0, token)
+            self._dismiss_preview()
+            text = token_insertion(self.editor.text_before_cursor(), token)
+            self.editor.replace_before_cursor(0, text)
             self.editor.setFocus()
+
+    def _dismiss_preview(self) -> None:
+        """A continuation's ghost text goes before anything is inserted at the cursor."""
+        if self.editor.preview_active:
+            self.editor.preview_dismiss_requested.emit()

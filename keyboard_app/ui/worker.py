@@ -13,9 +13,15 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.sampling import SamplingParams
+
+if TYPE_CHECKING:
+    from keyboard_app.engine.predictor import Predictor
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +73,7 @@ class ContinueRequest:
 
     request_id: int
     context: str
-    max_tokens: int
-    top_k: int
-    temperature: float
-    top_p: float
+    params: SamplingParams
     alternatives: int = 1
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -97,7 +100,7 @@ class EngineWorker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._predictor: Any = None
+        self._predictor: Predictor | None = None
         self._load_slot: LatestSlot[LoadRequest] = LatestSlot()
         self._suggest_slot: LatestSlot[TextRequest] = LatestSlot()
         self._explore_slot: LatestSlot[TextRequest] = LatestSlot()
@@ -165,7 +168,7 @@ class EngineWorker(QObject):
             thread.quit()
 
     def _load(self, request: LoadRequest) -> None:
-        from keyboard_app.engine import ModelError, Predictor
+        from keyboard_app.engine.predictor import Predictor
 
         log.info("loading model %s", request.path)
         try:
@@ -190,8 +193,7 @@ class EngineWorker(QObject):
         try:
             suggestions = self._predictor.suggest(request.context, k=request.k)
         except Exception as error:
-            log.exception("suggest failed")
-            self.request_failed.emit(request.request_id, str(error))
+            self.request_failed.emit(request.request_id, _message("suggest", error))
             return
         self.suggestions_ready.emit(request.request_id, request.context, suggestions)
 
@@ -201,8 +203,7 @@ class EngineWorker(QObject):
         try:
             choices = self._predictor.explore(request.context, k=request.k)
         except Exception as error:
-            log.exception("explore failed")
-            self.request_failed.emit(request.request_id, str(error))
+            self.request_failed.emit(request.request_id, _message("explore", error))
             return
         self.exploration_ready.emit(request.request_id, request.context, choices)
 
@@ -211,29 +212,31 @@ class EngineWorker(QObject):
             self.continuation_done.emit(request.request_id, STOPPED, "")
             return
         try:
-            for index, piece in self._pieces(request):
+            for index, piece in self._pieces(self._predictor, request):
                 self.continuation_piece.emit(request.request_id, index, piece)
         except Exception as error:
-            log.exception("continuation failed")
-            self.continuation_done.emit(request.request_id, FAILED, str(error))
+            message = _message("continuation", error)
+            self.continuation_done.emit(request.request_id, FAILED, message)
             return
         outcome = STOPPED if request.stop.is_set() else FINISHED
         self.continuation_done.emit(request.request_id, outcome, "")
 
-    def _pieces(self, request: ContinueRequest) -> Iterator[tuple[int, str]]:
-        options = {
-            "top_k": request.top_k,
-            "temperature": request.temperature,
-            "top_p": request.top_p,
-            "stop": request.stop,
-        }
+    @staticmethod
+    def _pieces(predictor: Predictor, request: ContinueRequest) -> Iterator[tuple[int, str]]:
+        """(alternative index, piece) of the continuation or of the side-by-side alternatives."""
         if request.alternatives == 1:
-            pieces = self._predictor.continue_text(
-                request.context, max_tokens=request.max_tokens, **options
-            )
+            pieces = predictor.continue_text(request.context, request.params, request.stop)
             return ((0, piece) for piece in pieces)
-        return iter(
-            self._predictor.continue_alternatives(
-                request.context, n=request.alternatives, max_tokens=request.max_tokens, **options
-            )
+        return predictor.continue_alternatives(
+            request.context, request.alternatives, request.params, request.stop
         )
+
+
+def _message(what: str, error: Exception) -> str:
+    """The user's message for an engine error: a ModelError's own; anything else is a bug, logged
+    with its traceback."""
+    if isinstance(error, ModelError):
+        log.warning("%s failed: %s", what, error)
+        return str(error)
+    log.error("%s failed", what, exc_info=error)
+    return f"Unexpected error: {error}"

@@ -1,6 +1,9 @@
 """The keystroke-savings simulator and the two baseline keyboards, on hand-checked examples."""
 
+from __future__ import annotations
+
 import json
+from pathlib import Path
 
 import pytest
 
@@ -14,27 +17,32 @@ def never(_text: str) -> list[str]:
     return []
 
 
-def test_without_suggestions_every_character_is_a_keystroke():
+def test_without_suggestions_every_character_is_a_keystroke() -> None:
     score = simulate(never, [["Hello world, again."]], max_words=100)
     assert score.keystrokes == score.characters == len("Hello world, again.")
     assert score.as_dict()["ksr"] == 0.0
 
 
-def test_a_perfect_keyboard_costs_one_key_per_word_and_saves_the_spaces():
+def test_a_perfect_keyboard_costs_one_key_per_word_and_saves_the_spaces() -> None:
     line = "the cat sat, then slept"
     words = ["the", "cat", "sat", "then", "slept"]
+    asked: list[str] = []
 
     def oracle(text: str) -> list[str]:
-        return [words[len(text.replace(",", "").split())]] if text.endswith((" ", "")) else []
+        asked.append(text)
+        at_word_start = text == "" or text.endswith(" ")
+        return [words[len(text.replace(",", "").split())]] if at_word_start else []
 
     score = simulate(oracle, [[line]], max_words=100)
+    # Asked once per word, at its start: each word is taken at once.
+    assert asked == ["", "the ", "the cat ", "the cat sat, ", "the cat sat, then "]
     # 5 words (1 key each); "the " "cat " "then " spaces come with the word; "sat" then "," and " " typed.
     assert score.keystrokes == 5 + 2
     assert score.characters == len(line)
     assert score.top1 == score.top3 == score.words == 5
 
 
-def test_a_word_found_after_two_letters():
+def test_a_word_found_after_two_letters() -> None:
     def keyboard(text: str) -> list[str]:
         return ["house"] if text.endswith("ho") else ["x", "y", "z"]
 
@@ -43,13 +51,13 @@ def test_a_word_found_after_two_letters():
     assert score.top3 == 0
 
 
-def test_word_budget_stops_early():
+def test_word_budget_stops_early() -> None:
     score = simulate(never, [["one two three"], ["four five"]], max_words=2)
     assert score.words == 2
     assert score.characters == len("one two")
 
 
-def test_earlier_paragraphs_of_a_text_are_the_context_and_texts_start_afresh():
+def test_earlier_paragraphs_of_a_text_are_the_context_and_texts_start_afresh() -> None:
     asked: list[str] = []
 
     def recorder(text: str) -> list[str]:
@@ -77,7 +85,7 @@ def test_earlier_paragraphs_of_a_text_are_the_context_and_texts_start_afresh():
     assert score.characters == score.keystrokes == len("one twothreefour")  # no newlines
 
 
-def test_benchmark_files_are_texts_separated_by_blank_lines():
+def test_benchmark_files_are_texts_separated_by_blank_lines() -> None:
     content = "First paragraph.\nSecond one.\n\nAnother text.\n\n\nA third.\n"
     assert read_texts(content) == [
         ["First paragraph.", "Second one."],
@@ -87,13 +95,13 @@ def test_benchmark_files_are_texts_separated_by_blank_lines():
     assert read_texts(content.replace("\n", "\r\n")) == read_texts(content)
 
 
-def test_frequency_keyboard_ranks_by_count():
+def test_frequency_keyboard_ranks_by_count() -> None:
     keyboard = FrequencyKeyboard(["the cat and the dog", "the end", "then"])
     assert keyboard.suggest("I saw th", k=3) == ["the", "then"]
     assert keyboard.suggest("", k=1) == ["the"]
 
 
-def test_trigram_keyboard_backs_off():
+def test_trigram_keyboard_backs_off() -> None:
     keyboard = TrigramKeyboard(["a big dog barked", "a big cat", "one big cat", "dog dog dog dog"])
     assert keyboard.suggest("a big ", k=2) == ["cat", "dog"]  # tie broken alphabetically
     assert keyboard.suggest("one big ", k=1) == ["cat"]  # trigram
@@ -103,7 +111,9 @@ def test_trigram_keyboard_backs_off():
     assert keyboard.suggest("one big\n", k=1) == ["a"]  # a paragraph starts afresh, not after "big"
 
 
-def test_the_command_types_every_word_of_the_file_and_scores_four_keyboards(tmp_path, capsys):
+def test_the_command_types_every_word_of_the_file_and_scores_four_keyboards(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     heldout = tmp_path / "heldout.txt"
     heldout.write_text("The United States of America.\nIt was a long day.\n\nThank you.\n", "utf-8")
     training = tmp_path / "train.txt"
@@ -125,7 +135,9 @@ def test_the_command_types_every_word_of_the_file_and_scores_four_keyboards(tmp_
     assert keyboards["word_frequency"]["keystrokes"] > keyboards["model"]["keystrokes"]
 
 
-def test_the_word_count_must_be_positive_or_all(tmp_path, capsys):
+def test_the_word_count_must_be_positive_or_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
         main(["bench", "ksr", str(tmp_path / "x.txt"), "--words", "0"])
     assert "positive number of words or `all`" in capsys.readouterr().err

@@ -43,3 +43,23 @@ def test_bad_model_is_a_clear_error_not_a_crash(tmp_path):
     result = run_cli("suggest", "Hello", "--model", str(bad))
     assert result.returncode == 2
     assert "not a GGUF file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_exploring_after_a_space_says_what_the_bars_are(random_model):
+    spaced = run_cli("explore", "Hello ", "--k", "3", "--model", str(random_model))
+    assert spaced.returncode == 0, spaced.stderr
+    assert spaced.stdout.startswith("# after the trailing space")
+    as_json = run_cli("explore", "Hello ", "--k", "3", "--model", str(random_model), "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    assert all(choice["token"].startswith(" ") for choice in json.loads(as_json.stdout))
+    plain = run_cli("explore", "Hello", "--k", "3", "--model", str(random_model))
+    assert not plain.stdout.startswith("#")
+
+
+def test_bad_sampling_settings_are_a_clear_error_not_a_crash(random_model):
+    result = run_cli(
+        "continue", "Hello", "--top-k", "-1", "--temperature", "nan", "--model", str(random_model)
+    )
+    assert result.returncode == 2
+    assert "top-k" in result.stderr and "temperature" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""

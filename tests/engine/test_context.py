@@ -4,7 +4,9 @@ import pytest
 
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.context import build_context, common_prefix_length
+from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+from keyboard_app.engine.words import split_typed_word
 from keyboard_app.engine.wordsearch import NEXT_WORD_BUDGET
 from tests.model_factory import token_id, write_random_model
 
@@ -65,33 +67,51 @@ def test_window_start_is_stable_while_typing():
     assert changed <= 3
 
 
+def evaluated(predictor: Predictor) -> int:
+    return predictor.stats().context_tokens_evaluated
+
+
 def test_typing_evaluates_only_the_new_tokens(random_model):
     with Predictor.load(random_model) as predictor:
         predictor.suggest(PASSAGE[:40])
-        before = predictor.context_tokens_evaluated
+        before = evaluated(predictor)
         for end in range(41, len(PASSAGE) + 1):
             previous = predictor.suggestion_context(PASSAGE[: end - 1])
             current = predictor.suggestion_context(PASSAGE[:end])
-            counted = predictor.context_tokens_evaluated
+            counted = evaluated(predictor)
             predictor.suggest(PASSAGE[:end])
-            new = predictor.context_tokens_evaluated - counted
+            new = evaluated(predictor) - counted
             shared = common_prefix_length(previous, current)
             # At most the new tokens: fewer when a finished word's pieces were decoded as a
             # candidate while it was typed (their cells are taken over).
             assert new <= max(len(current) - shared, 0 if current == previous else 1)
             assert new <= 3
-        total = predictor.context_tokens_evaluated - before
+            assert predictor.stats().cached_context_tokens == len(current)
+        total = evaluated(predictor) - before
     assert total < len(current) * 1.5  # typing ~180 characters costs about one pass, not 180
 
 
+def test_dropping_the_cache_evaluates_the_next_text_from_scratch(random_model):
+    with Predictor.load(random_model) as predictor:
+        predictor.sources = []  # the network alone (the mixer can vary: test_suggest.py)
+        expected = predictor.suggest(PASSAGE, exact=True)
+        context = predictor.suggestion_context(PASSAGE)
+        predictor.drop_cache()
+        assert predictor.stats().cached_context_tokens == 0
+        before = evaluated(predictor)
+        assert predictor.suggest(PASSAGE, exact=True) == expected
+        assert evaluated(predictor) - before == len(context)
+
+
 def test_odd_documents_never_crash_or_overflow(short_context_model):
+    params = SamplingParams(max_tokens=5, seed=1)
     with Predictor.load(short_context_model) as predictor:
         for text in ODD_TEXTS:
             predictor.suggest(text)
             predictor.explore(text)
-            assert len(predictor.main_sequence.tokens) <= 64
-            pieces = list(predictor.continue_text(text, max_tokens=5, seed=1))
-            assert len(pieces) <= 5 + 1
+            assert predictor.stats().cached_context_tokens <= 64
+            pieces = list(predictor.continue_text(text, params))
+            assert len(pieces) <= 5 + 1  # a character cut short comes out when the stream ends
 
 
 def test_candidate_cells_are_given_back_before_the_context_changes(tmp_path):
@@ -105,9 +125,14 @@ def test_candidate_cells_are_given_back_before_the_context_changes(tmp_path):
             assert predictor.suggest(text, k=3, exact=True)
             context = predictor.suggestion_context(text)
             assert len(context) > 256 // 2
-            predictor.main_sequence.reset()
-            predictor.main_sequence.evaluate(context)  # the whole window again, from scratch
-            assert predictor.explore(text[:-5])
+            # Another whole window, evaluated while the candidates above hold their cells.
+            other = "A different story altogether. " * 30
+            assert len(predictor.suggestion_context(other)) > 256 // 2
+            assert predictor.explore(other)
+            predictor.drop_cache()
+            probabilities = predictor.next_token_probabilities(split_typed_word(text).boundary)
+            assert predictor.stats().cached_context_tokens == len(context)
+            assert probabilities.sum() == pytest.approx(1.0)
 
 
 def test_a_word_typed_out_is_not_evaluated_again(bigram_model):
@@ -115,9 +140,12 @@ def test_a_word_typed_out_is_not_evaluated_again(bigram_model):
     spec = {" your": {" help": 9.0}, " help": {" with": 9.0}}
     with Predictor.load(bigram_model(spec)) as predictor:
         predictor.suggest("Thank you for your hel")
-        evaluated, decoded = predictor.context_tokens_evaluated, predictor.tokens_decoded
+        before = predictor.stats()
         found = predictor.suggest("Thank you for your help ")
-        assert predictor.context_tokens_evaluated == evaluated
-        assert predictor.main_sequence.tokens[-1] == token_id(" help")
-        assert found[0].word == "with"
-        assert predictor.tokens_decoded - decoded <= NEXT_WORD_BUDGET
+        after = predictor.stats()
+        context = predictor.suggestion_context("Thank you for your help ")
+    assert context[-1] == token_id(" help")
+    assert after.context_tokens_evaluated == before.context_tokens_evaluated
+    assert after.cached_context_tokens == len(context)  # " help" is in the cache all the same
+    assert found[0].word == "with"
+    assert after.tokens_decoded - before.tokens_decoded <= NEXT_WORD_BUDGET

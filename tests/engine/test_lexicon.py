@@ -1,22 +1,36 @@
-"""The dictionary: lookups, completions, and how it is blended into the model's words."""
+"""The dictionary and the document's words: lookups, completions, and what their sources add to
+the model's words (through the mixer)."""
 
 from pathlib import Path
 
 import pytest
 
 from keyboard_app.engine import ModelError, Predictor
-from keyboard_app.engine.lexicon import (
-    DOCUMENT_CACHE,
-    UNKNOWN_WORD_SHARE,
-    DocumentWords,
-    Lexicon,
-    blend,
-)
+from keyboard_app.engine.lexicon import Lexicon
+from keyboard_app.engine.mixer import BELOW, DOCUMENT_CACHE, UNKNOWN_WORD_SHARE, mix
+from keyboard_app.engine.sources import Proposal, Query, Source
+from keyboard_app.engine.sources.dictionary import DictionarySource
+from keyboard_app.engine.sources.document import DocumentSource, DocumentWords
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.paths import lexicon_path
 from keyboard_app.training.corpus import lexicon_lines
 
 COUNTS = {"conductor": 30, "conductors": 10, "Conductor": 5, "conduct": 60, "shit": 99, "the": 500}
+
+
+def mixed_with_dictionary_and_document(
+    text: str, found: dict[str, float], mass: float, k: int = 3
+) -> dict[str, float]:
+    """The network's `found` words (and `mass` of the typed letters) mixed with what the
+    dictionary of COUNTS and the document before the typed word propose for `text`."""
+    query = Query(split_typed_word(text), k)
+    sources: list[Source] = [DictionarySource(Lexicon(COUNTS)), DocumentSource()]
+    proposals = {
+        source.kind: proposal
+        for source in sources
+        if (proposal := source.propose(query, found)) is not None
+    }
+    return mix(query, Proposal(found, mass=mass), proposals)
 
 
 def test_completions_are_the_most_frequent_words_with_the_typed_case_kept():
@@ -30,6 +44,7 @@ def test_completions_are_the_most_frequent_words_with_the_typed_case_kept():
 
 def test_offensive_words_are_never_completions():
     assert Lexicon(COUNTS).completions("sh", 3) == ()
+    assert not Lexicon(COUNTS).knows("shit")
 
 
 @pytest.mark.parametrize("prefix", ["日本", "İs", "😀", "\x00", "<|endoftext|>"])
@@ -55,20 +70,31 @@ def test_the_dictionary_is_made_from_text_and_read_back(tmp_path: Path):
     assert Lexicon.load(path).knows("Cat")
 
 
+def test_the_dictionary_source_proposes_completions_and_knows_its_words():
+    query = Query(split_typed_word("led by the conduc"), k=1)
+    proposal = DictionarySource(Lexicon(COUNTS)).propose(query, {})
+    assert dict(proposal.words) == pytest.approx({"conduct": 60 / 105, "conductor": 35 / 105})
+    assert proposal.knows is not None and proposal.knows("Conductors")
+    next_word = DictionarySource(Lexicon(COUNTS)).propose(Query(split_typed_word("the "), 3), {})
+    assert dict(next_word.words) == {}  # the next word is left to the model
+
+
 def test_unknown_words_are_demoted_and_completions_fill_below_known_ones():
-    typed = split_typed_word("led by the conduc")
     found = {"conductoral": 0.02, "conduct": 0.01}
-    scores = blend(found, typed, 0.05, Lexicon(COUNTS), DocumentWords.of("the orchestra"), limit=5)
+    scores = mixed_with_dictionary_and_document("led by the conduc", found, mass=0.05)
     assert scores["conductoral"] == pytest.approx(0.02 * UNKNOWN_WORD_SHARE)
-    assert scores["conduct"] == 0.01  # the document adds nothing here
+    assert scores["conduct"] == 0.01  # known, and the document adds nothing here
+    # What the network's words leave of the mass (0.02) is capped under its weakest known word.
+    left = BELOW * 0.01
+    assert scores["conductor"] == pytest.approx(left * 35 / 105)
+    assert scores["conductors"] == pytest.approx(left * 10 / 105)
     assert 0 < scores["conductors"] < scores["conductor"] < scores["conduct"]
 
 
 def test_words_of_the_document_are_known_and_complete_the_typed_letters():
-    typed = split_typed_word("Jorda conducted. Later JORDA and Jorda returned. Then Jo")
+    text = "Jorda conducted. Later JORDA and Jorda returned. Then Jo"
     found = {"John": 0.02, "Joe": 0.01, "Jorda": 0.001}
-    document = DocumentWords.of(typed.boundary)
-    scores = blend(found, typed, 0.05, Lexicon(COUNTS), document, limit=3)
+    scores = mixed_with_dictionary_and_document(text, found, mass=0.05)
     frequency = 2 / 8  # "Jorda" twice in 8 words; "JORDA" is another spelling
     mixture = (1 - DOCUMENT_CACHE) * 0.001 + DOCUMENT_CACHE * frequency
     assert scores["Jorda"] == pytest.approx(mixture / (1 - DOCUMENT_CACHE))
@@ -78,20 +104,22 @@ def test_words_of_the_document_are_known_and_complete_the_typed_letters():
 
 
 def test_the_document_never_offers_an_offensive_word_or_the_word_as_typed():
-    typed = split_typed_word("shit happens, said the sh")
-    scores = blend({}, typed, 0.0, Lexicon(COUNTS), DocumentWords.of(typed.boundary), limit=3)
+    scores = mixed_with_dictionary_and_document("shit happens, said the sh", {}, mass=0.0)
     assert "shit" not in scores
-    typed = split_typed_word("xylo xylophone xylo")
-    scores = blend({}, typed, 0.0, Lexicon(COUNTS), DocumentWords.of(typed.boundary), limit=3)
-    assert set(scores) == {"xylophone"}
+    scores = mixed_with_dictionary_and_document("xylo xylophone xylo", {}, mass=0.0)
+    assert scores == pytest.approx({"xylophone": DOCUMENT_CACHE / (1 - DOCUMENT_CACHE) / 2})
+
+
+def test_the_document_knows_words_in_any_case_and_counts_them_as_spelled():
+    words = DocumentWords.of("Jorda and JORDA, and shit")
+    assert words.knows("jorda") and words.knows("SHIT") and not words.knows("Jord")
+    assert words.completions("Jo") == {"Jorda": 1 / 5}
+    assert words.completions("sh") == {}
 
 
 def test_the_next_word_is_left_to_the_model():
-    typed = split_typed_word("led by the ")
-    document = DocumentWords.of(typed.boundary)
-    assert blend({"conduct": 0.1}, typed, 0.9, Lexicon(COUNTS), document, limit=3) == {
-        "conduct": 0.1
-    }
+    scores = mixed_with_dictionary_and_document("led by the ", {"conduct": 0.1}, mass=0.9)
+    assert scores == {"conduct": 0.1}
 
 
 def test_the_shipped_dictionary_loads():
@@ -104,8 +132,9 @@ def test_a_word_the_model_cannot_spell_is_completed_from_the_dictionary(bigram_m
     """The model puts all its weight on one spelling: the dictionary offers the others."""
     spec = {" the": {" conduct": 9.0}, " conduct": {"or": 1.0, ".": 9.0}}
     with Predictor.load(bigram_model(spec)) as predictor:
+        assert {source.kind for source in predictor.sources} == {"dictionary", "document"}
         with_dictionary = [s.word for s in predictor.suggest("led by the conducto")]
-        predictor.lexicon = None
+        predictor.sources = []
         alone = [s.word for s in predictor.suggest("led by the conducto")]
     assert "conductor" in with_dictionary and "conductors" in with_dictionary
     assert "conductors" not in alone

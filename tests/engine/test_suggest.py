@@ -83,9 +83,9 @@ def test_each_keystroke_decodes_little_and_asking_again_converges_to_the_exact_r
         predictor.suggest(text[:-1])  # the keystroke before: the context is evaluated
         rounds = []
         while not rounds or rounds[-1][1] > 0:
-            before = predictor.tokens_decoded
+            before = predictor.stats().tokens_decoded
             found = predictor.suggest(text, k=6)
-            rounds.append((found, predictor.tokens_decoded - before))
+            rounds.append((found, predictor.stats().tokens_decoded - before))
             assert len(rounds) < 20
     assert all(decoded <= COMPLETION_BUDGET for _, decoded in rounds)
     assert len(rounds) > 2  # the first call could not decode all it needed
@@ -133,6 +133,7 @@ def test_offensive_words_are_filtered_unless_typed_out(bigram_model):
         assert "shit" not in [s.word for s in predictor.suggest("for your sh", k=3)]
         assert "shit" in [s.word for s in predictor.suggest("for your shit", k=3)]
         assert " shit" not in [c.token for c in predictor.explore("for your", k=5)]
+        assert " shit" not in [c.token for c in predictor.explore("for your ", k=5)]
         predictor.filter_offensive = False
         assert predictor.suggest("for your ", k=1)[0].word == "shit"
 
@@ -156,3 +157,35 @@ def test_what_earlier_keystrokes_left_in_the_cache_does_not_change_the_answer(ra
     assert [s.word for s in found] == [s.word for s in expected]
     for got, want in zip(found, expected, strict=True):
         assert got.probability == pytest.approx(want.probability, rel=1e-2)  # batch numerics
+
+
+def test_a_word_search_repeated_on_the_same_text_gives_the_same_words(random_model):
+    text = "The museum opened its doors early on Saturday morning, and by nine"
+    with Predictor.load(random_model) as predictor:
+        predictor.sources = []
+        first = predictor.suggest(text + " ", k=3, exact=True)
+        assert predictor.suggest(text + " ", k=3, exact=True) == first
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: the network's search stops once k words beat the rest before the mixer "
+    "demotes the unknown ones, so a second exact call (which pops memoised candidates first and "
+    "stops sooner) misses a known word the first call found: 'BAR' (0.030) gives way to the "
+    "demoted 'disappearancethinkable' (0.0026)",
+)
+def test_exact_suggestions_with_the_dictionary_do_not_depend_on_what_was_asked_before(
+    random_model,
+):
+    text = (
+        "The museum opened its doors early on Saturday morning, and by nine o'clock a long line "
+        "of families had already formed along the river. Most of them had come to see the "
+        "exhibition."
+    )
+    with Predictor.load(random_model) as predictor:
+        first = [s.word for s in predictor.suggest(text, k=3, exact=True)]
+        again = [s.word for s in predictor.suggest(text, k=3, exact=True)]
+    with Predictor.load(random_model) as fresh:
+        fresh.suggest(text[:-1], k=3)  # another keystroke first
+        after_typing = [s.word for s in fresh.suggest(text, k=3, exact=True)]
+    assert first == again == after_typing

@@ -9,25 +9,26 @@ import pytest
 
 from keyboard_app.cli import main
 from keyboard_app.engine import ModelError, Predictor, trigrams
-from keyboard_app.engine.trigrams import (
-    DISCOUNT,
-    TOKENS,
-    TRIGRAM_WEIGHT,
-    UNIGRAM_PRIOR,
-    WordTrigrams,
-    build_arrays,
-    count_trigrams,
-    history,
-    mix_next_words,
-)
+from keyboard_app.engine.mixer import NEXT_WORD_WEIGHTS, mix
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.sources.trigrams import TrigramSource
+from keyboard_app.engine.trigrams import DISCOUNT, TOKENS, UNIGRAM_PRIOR, WordTrigrams, history
+from keyboard_app.engine.words import split_typed_word
 from keyboard_app.paths import resource, trigrams_path
 from keyboard_app.training.corpus import load_split
+from keyboard_app.training.trigrams import (
+    build_arrays,
+    build_trigrams,
+    count_trigrams,
+    save_trigrams,
+)
 
 LINES = ["the cat sat .", "the cat ran .", "a cat sat .", "the dog sat ."]
+TRIGRAM_WEIGHT = NEXT_WORD_WEIGHTS["trigrams"]
 
 
 def test_a_seen_history_follows_interpolated_kneser_ney_by_hand():
-    model = WordTrigrams.from_lines(LINES, min_count=1)
+    model = build_trigrams(LINES, min_count=1)
     # Continuation counts N1+(. w): cat 2 (after "the", "a"), dog 1, sat 2 (after "cat", "dog"), ...
     vocabulary = {"<s>", "the", "a", "cat", "dog", "sat", "ran", "."}
     unigram_total = (
@@ -45,14 +46,14 @@ def test_a_seen_history_follows_interpolated_kneser_ney_by_hand():
 @pytest.mark.parametrize("min_count", [1, 2])
 @pytest.mark.parametrize("paragraph", ["", "the cat", "a", "the dog", "zebra", "a cat sat ."])
 def test_each_history_is_a_distribution_over_the_vocabulary(paragraph: str, min_count: int):
-    model = WordTrigrams.from_lines(LINES, min_count=min_count)
+    model = build_trigrams(LINES, min_count=min_count)
     total = sum(model.probability(paragraph, token) for token in model.words)
     assert total == pytest.approx(1.0)
 
 
 def test_a_pruned_history_backs_off_to_its_last_word():
-    model = WordTrigrams.from_lines(LINES, min_count=2)
-    full = WordTrigrams.from_lines(LINES, min_count=1)
+    model = build_trigrams(LINES, min_count=2)
+    full = build_trigrams(LINES, min_count=1)
     # "a cat" was seen once: pruned, so it predicts as "cat" alone does.
     assert model.probability("a cat", "sat") == pytest.approx(full.probability("dog cat", "sat"))
     assert model.probability("a cat", "sat") != pytest.approx(full.probability("a cat", "sat"))
@@ -75,7 +76,7 @@ def test_punctuation_and_paragraph_starts_are_part_of_the_history():
 
 def test_next_words_are_words_never_punctuation_lone_letters_or_slurs():
     lines = ["we said shit .", "we said shit .", "we said b .", "we said b .", "we said no ."]
-    model = WordTrigrams.from_lines(lines, min_count=1)
+    model = build_trigrams(lines, min_count=1)
     found = model.next_words("and we said", also=["maybe"])
     assert "no" in found and "maybe" in found
     assert not {"shit", "b", ".", "<s>"} & set(found)
@@ -83,20 +84,39 @@ def test_next_words_are_words_never_punctuation_lone_letters_or_slurs():
     assert found["maybe"] == pytest.approx(model.probability("we said", "maybe"))
 
 
-def test_the_mixture_is_linear_over_both_models_words():
-    mixed = mix_next_words({"the": 0.5, "a": 0.1}, {"a": 0.4, "America": 0.3}, weight=0.2)
-    assert mixed == pytest.approx({"the": 0.4, "a": 0.16, "America": 0.06})
+def test_the_source_scores_the_network_words_and_the_mixture_is_linear_over_both():
+    model = build_trigrams(LINES, min_count=1)
+    source = TrigramSource(model)
+    next_word = Query(split_typed_word("and the cat "), k=3)
+    network = Proposal({"sat": 0.5, "purred": 0.1})
+    proposal = source.propose(next_word, network.words)
+    assert proposal is not None
+    assert proposal.words["purred"] == pytest.approx(model.probability("and the cat", "purred"))
+    scores = mix(next_word, network, {"trigrams": proposal})
+    for word, p_trigrams in proposal.words.items():
+        p_network = network.words.get(word, 0.0)
+        expected = (1 - TRIGRAM_WEIGHT) * p_network + TRIGRAM_WEIGHT * p_trigrams
+        assert scores[word] == pytest.approx(expected), word
+    assert set(scores) == set(proposal.words) | set(network.words)
+    assert source.propose(Query(split_typed_word("and the cat s"), k=3), network.words) is None
+
+
+def test_the_source_reads_the_history_from_the_current_paragraph_alone():
+    model = build_trigrams(LINES, min_count=1)
+    after_break = TrigramSource(model).propose(Query(split_typed_word("the cat\n"), k=3), {})
+    assert after_break is not None
+    assert dict(after_break.words) == pytest.approx(model.next_words(""))
 
 
 def test_the_file_round_trips(tmp_path: Path):
-    model = WordTrigrams.from_lines(LINES * 3)
-    again = WordTrigrams.load(model.save(tmp_path / "trigrams.npz"))
+    model = build_trigrams(LINES * 3)
+    again = WordTrigrams.load(save_trigrams(model, tmp_path / "trigrams.npz"))
     for paragraph in ("", "the cat", "the dog sat"):
         assert again.next_words(paragraph) == model.next_words(paragraph)
 
 
 def test_a_failed_write_leaves_the_earlier_file_and_no_partial_one(tmp_path: Path, monkeypatch):
-    path = WordTrigrams.from_lines(LINES).save(tmp_path / "trigrams.npz")
+    path = save_trigrams(build_trigrams(LINES), tmp_path / "trigrams.npz")
     before = path.read_bytes()
 
     def disk_full(out, **arrays):
@@ -105,19 +125,19 @@ def test_a_failed_write_leaves_the_earlier_file_and_no_partial_one(tmp_path: Pat
 
     monkeypatch.setattr(np, "savez_compressed", disk_full)
     with pytest.raises(OSError, match="No space"):
-        WordTrigrams.from_lines(LINES * 2).save(path)
+        save_trigrams(build_trigrams(LINES * 2), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["trigrams.npz"]
 
 
 def _saved_arrays(tmp_path: Path) -> dict[str, np.ndarray]:
-    path = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    path = save_trigrams(build_trigrams(LINES), tmp_path / "good.npz")
     with np.load(path) as archive:
         return {key: archive[key] for key in archive.files}
 
 
 def test_a_damaged_or_foreign_file_is_a_clear_error(tmp_path: Path):
-    good = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    good = save_trigrams(build_trigrams(LINES), tmp_path / "good.npz")
     truncated = tmp_path / "truncated.npz"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     foreign = tmp_path / "foreign.npz"
@@ -128,23 +148,27 @@ def test_a_damaged_or_foreign_file_is_a_clear_error(tmp_path: Path):
 
 
 def test_a_byte_changed_anywhere_loads_the_same_tables_or_is_a_clear_error(tmp_path: Path):
-    good = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    good = save_trigrams(build_trigrams(LINES), tmp_path / "good.npz")
     content = good.read_bytes()
     expected = WordTrigrams.load(good).next_words("the cat")
     damaged = tmp_path / "damaged.npz"
+    refused = loaded = 0
     for position in range(0, len(content), max(len(content) // 300, 1)):
         changed = bytearray(content)
         changed[position] ^= 0x5A
         damaged.write_bytes(bytes(changed))
         try:
-            loaded = WordTrigrams.load(damaged)
+            again = WordTrigrams.load(damaged)
         except ModelError:
+            refused += 1
             continue
-        assert loaded.next_words("the cat") == expected, position  # a date or a name changed
+        loaded += 1
+        assert again.next_words("the cat") == expected, position  # a date or a name changed
+    assert refused and loaded  # both outcomes were met: the loop checked something
 
 
 def test_a_member_that_is_not_an_array_or_too_large_is_refused(tmp_path: Path, monkeypatch):
-    good = WordTrigrams.from_lines(LINES).save(tmp_path / "good.npz")
+    good = save_trigrams(build_trigrams(LINES), tmp_path / "good.npz")
     raw = tmp_path / "raw.npz"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(raw, "w") as target:
         for member in source.namelist():
@@ -201,32 +225,37 @@ def test_the_shipped_trigrams_are_the_training_splits_and_know_common_phrases():
     assert max(found, key=found.__getitem__) == "America"
 
 
+def kinds(predictor: Predictor) -> list[str]:
+    return [source.kind for source in predictor.sources]
+
+
 def test_the_next_word_mixes_the_trigrams_in_and_typed_letters_do_not(bigram_model):
-    spec = {" striped": {" shirt": 7.0, " tie": 6.0}}
-    trigrams = WordTrigrams.from_lines(["the striped cat ran"] * 5)
+    spec = {" striped": {" shirt": 7.0, " tie": 6.0, " cotton": 5.0, " coat": 4.5}}
+    trigrams = build_trigrams(["the striped cat ran"] * 5)
     with Predictor.load(bigram_model(spec)) as predictor:
-        assert predictor.trigrams is None  # not the built-in model: the network alone
+        assert "trigrams" not in kinds(predictor)  # not the built-in model: the network alone
         alone = {s.word: s.probability for s in predictor.suggest("the striped ", k=3)}
-        typed_alone = predictor.suggest("the striped c", k=3, exact=True)
-        predictor.trigrams = trigrams
+        typed_alone = predictor.suggest("the striped c", k=2, exact=True)
+        predictor.sources = [*predictor.sources, TrigramSource(trigrams)]
         mixed = [(s.word, s.probability) for s in predictor.suggest("the striped ", k=3)]
-        typed_mixed = predictor.suggest("the striped c", k=3, exact=True)
+        typed_mixed = predictor.suggest("the striped c", k=2, exact=True)
     assert "cat" not in alone
     assert [word for word, _ in mixed] == ["shirt", "cat", "tie"]
     p_shirt = (1 - TRIGRAM_WEIGHT) * alone["shirt"] + TRIGRAM_WEIGHT * trigrams.probability(
         "the striped", "shirt"
     )
     assert dict(mixed)["shirt"] == pytest.approx(p_shirt)
-    assert typed_mixed == typed_alone
+    assert [s.word for s in typed_alone] == ["cotton", "coat"]
+    assert typed_mixed == typed_alone  # "cat" would beat "coat" if the trigrams were mixed in
 
 
 def test_only_the_built_in_model_with_its_dictionary_gets_the_trigrams():
     with Predictor.load() as predictor:
-        assert predictor.trigrams is not None
+        assert kinds(predictor) == ["dictionary", "document", "trigrams"]
         words = [s.word for s in predictor.suggest("The United States of ", k=3)]
     assert words[0] == "America"
     with Predictor.load(use_dictionary=False) as predictor:
-        assert predictor.trigrams is None
+        assert predictor.sources == []
 
 
 def test_the_command_counts_the_training_split_alone(tmp_path: Path):

@@ -10,11 +10,11 @@ EPS = 1e-5
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + EPS) * weight + bias
+    return np.asarray((x - mean) / np.sqrt(var + EPS) * weight + bias)
 
 
 def _gelu_new(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+    return np.asarray(0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3))))
 
 
 def _attention(x: np.ndarray, w: dict[str, np.ndarray], p: str, n_head: int) -> np.ndarray:
@@ -26,7 +26,7 @@ def _attention(x: np.ndarray, w: dict[str, np.ndarray], p: str, n_head: int) -> 
     scores = np.exp(scores - scores.max(-1, keepdims=True))
     scores /= scores.sum(-1, keepdims=True)
     out = (scores @ v).transpose(1, 0, 2).reshape(t, e)
-    return out @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"]
+    return np.asarray(out @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"])
 
 
 def gpt2_logits(weights: dict[str, np.ndarray], tokens: list[int], n_head: int) -> np.ndarray:
@@ -42,4 +42,4 @@ def gpt2_logits(weights: dict[str, np.ndarray], tokens: list[int], n_head: int) 
         x = x + h @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
         layer += 1
     x = _layer_norm(x, w["ln_f.weight"], w["ln_f.bias"])
-    return x @ w["wte.weight"].T
+    return np.asarray(x @ w["wte.weight"].T)

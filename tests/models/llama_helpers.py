@@ -42,3 +42,10 @@ def patched_gguf(source: Path, dest: Path, key: str, value: bytes) -> Path:
     data[offset : offset + len(value)] = value
     dest.write_bytes(bytes(data))
     return dest
+
+
+def read_tensor(path: Path, name: str) -> np.ndarray:
+    """Tensor `name` of a GGUF file in numpy (rows, columns) order, read with gguf-py."""
+    tensor = next(t for t in gguf.GGUFReader(path).tensors if t.name == name)
+    shape = tuple(int(d) for d in reversed(tensor.shape))
+    return np.asarray(tensor.data).reshape(shape)

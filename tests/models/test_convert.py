@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -137,10 +140,22 @@ def test_read_config(tiny_checkpoint: Path) -> None:
     assert (config.n_layer, config.n_embd, config.n_head, config.n_ctx) == (2, 32, 2, 128)
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_disk_full_while_converting(tmp_path: Path, tiny_checkpoint: Path) -> None:
-    out = tmp_path / "out.gguf"
-    (tmp_path / "out.gguf.part").symlink_to("/dev/full")  # the writer's temporary file
-    with pytest.raises(ModelManagerError, match="No space left"):
+@contextmanager
+def _file_size_limit(limit: int) -> Iterator[None]:
+    """Writes past `limit` bytes fail (EFBIG), as writes to a full disk fail (ENOSPC)."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous_handler)
+
+
+def test_a_failed_write_leaves_no_file(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    out = tmp_path / "out" / "model.gguf"
+    with _file_size_limit(1 << 20), pytest.raises(ModelManagerError, match=r"Cannot write .*model"):
         convert_checkpoint(tiny_checkpoint, out)
-    assert not out.exists()
+    assert list(out.parent.iterdir()) == []  # neither the file nor the writer's temporary one

@@ -204,7 +204,7 @@ def test_mutated_real_gguf_is_rejected_or_loads_without_crash(
     assert not crashes, "the validator let through files that crash llama.cpp:\n" + "\n".join(
         crashes
     )
-    assert len(results["ok"]) >= 10  # flips in tensor data and token text are harmless and pass
+    assert len(results["ok"]) >= 10  # flips in tensor data are harmless and pass
 
 
 @pytest.mark.parametrize(

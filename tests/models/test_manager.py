@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.files import sha256_of
 from keyboard_app.models import manager, store
 from keyboard_app.models.download import DownloadOptions
 from keyboard_app.models.errors import ModelManagerError, OperationCancelled
@@ -30,7 +31,7 @@ def test_download_installs_a_quantized_model(fake_hub: FakeHub) -> None:
     assert model.name == "tiny-gpt2-q8_0"
     assert model.source == "test-org/tiny-gpt2" and model.revision == fake_hub.entry.revision
     assert model.path.is_file() and model.size_bytes == model.path.stat().st_size
-    assert model.sha256 == store.file_sha256(model.path)
+    assert model.sha256 == sha256_of(model.path)
     assert validate_gguf(model.path).quantization == "Q8_0"
     assert model.type_mix["Q8_0"] >= 8
     assert {"config.json", "model.safetensors", "convert", "quantize"} <= set(stages)
@@ -167,3 +168,21 @@ def test_import_survives_a_file_that_aborts_llama_cpp(tiny_f32_gguf: Path, tmp_p
     with pytest.raises(ModelManagerError, match=r"crashed|cannot be used"):
         manager.import_model(crafted)
     assert manager.installed_models() == []
+
+
+def test_one_record_of_the_chosen_model(tiny_f32_gguf: Path, tmp_path: Path) -> None:
+    """A store model (`models use`) and a file opened from elsewhere replace each other."""
+    model = manager.import_model(tiny_f32_gguf, "stored")
+    outside = tmp_path / "outside.gguf"
+    outside.write_bytes(tiny_f32_gguf.read_bytes())
+    store.set_default_file(outside)
+    assert store.default_model_path() == outside and store.default_model_name() is None
+    store.set_default_model(model.name)
+    assert store.default_model_path() == model.path and store.default_model_file() is None
+    store.set_default_file(outside)
+    outside.unlink()
+    assert store.default_model_path() is None  # gone: the built-in model
+    store.set_default_model(None)
+    assert store.default_model_file() is None
+    with pytest.raises(ModelManagerError, match="not a model file"):
+        store.set_default_file(tmp_path)

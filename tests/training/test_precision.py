@@ -1,10 +1,14 @@
 """bfloat16 only where the CPU has it, and Muon's step in float32 elsewhere."""
 
+from __future__ import annotations
+
 import pytest
 
-torch = pytest.importorskip("torch")
+pytest.importorskip("torch")
 
-from keyboard_app.training.precision import (  # noqa: E402
+import torch
+
+from keyboard_app.training.precision import (
     Float32Muon,
     bfloat16_is_fast,
     orthogonalize,
@@ -17,7 +21,7 @@ def _newton_schulz_float64(matrix: torch.Tensor, steps: int = 5) -> torch.Tensor
     """The reference: Muon's iteration in float64."""
     a, b, c = COEFFICIENTS
     tall = matrix.size(0) > matrix.size(1)
-    x = (matrix.T if tall else matrix).double()
+    x: torch.Tensor = (matrix.T if tall else matrix).double()
     x = x / x.norm()
     for _ in range(steps):
         gram = x @ x.T
@@ -26,7 +30,7 @@ def _newton_schulz_float64(matrix: torch.Tensor, steps: int = 5) -> torch.Tensor
 
 
 @pytest.mark.parametrize("shape", [(48, 16), (16, 48), (32, 32)])
-def test_orthogonalize_is_muons_iteration_in_float32(shape):
+def test_orthogonalize_is_muons_iteration_in_float32(shape: tuple[int, int]) -> None:
     matrix = torch.randn(shape, generator=torch.Generator().manual_seed(0))
     before = matrix.clone()
     result = orthogonalize(matrix, COEFFICIENTS, 5, 1e-7)
@@ -37,7 +41,9 @@ def test_orthogonalize_is_muons_iteration_in_float32(shape):
     assert singular.min() > 0.5 and singular.max() < 1.5  # near-orthogonal, as Muon intends
 
 
-def _three_steps(optimizer_class, start, nesterov):
+def _three_steps(
+    optimizer_class: type[torch.optim.Muon], start: torch.Tensor, nesterov: bool
+) -> tuple[torch.nn.Parameter, torch.optim.Muon]:
     """A matrix after three Muon steps on seeded gradients, and the optimizer that took them."""
     param = torch.nn.Parameter(start.clone())
     optimizer = optimizer_class(
@@ -46,12 +52,12 @@ def _three_steps(optimizer_class, start, nesterov):
     generator = torch.Generator().manual_seed(1)
     for _ in range(3):
         param.grad = torch.randn(start.shape, generator=generator)
-        optimizer.step()
+        optimizer.step()  # type: ignore[no-untyped-call]
     return param, optimizer
 
 
 @pytest.mark.parametrize("nesterov", [True, False])
-def test_float32_muon_takes_pytorchs_steps(nesterov):
+def test_float32_muon_takes_pytorchs_steps(nesterov: bool) -> None:
     start = torch.randn(24, 40, generator=torch.Generator().manual_seed(2))
     ours, ours_optimizer = _three_steps(Float32Muon, start, nesterov)
     theirs, theirs_optimizer = _three_steps(torch.optim.Muon, start, nesterov)
@@ -65,7 +71,7 @@ def test_float32_muon_takes_pytorchs_steps(nesterov):
     assert torch.allclose(ours_state["momentum_buffer"], theirs_state["momentum_buffer"])
 
 
-def test_a_checkpoint_of_one_muon_resumes_in_the_other():
+def test_a_checkpoint_of_one_muon_resumes_in_the_other() -> None:
     start = torch.randn(8, 8, generator=torch.Generator().manual_seed(3))
     _, theirs = _three_steps(torch.optim.Muon, start, True)
     param = torch.nn.Parameter(start.clone())
@@ -78,7 +84,7 @@ def test_a_checkpoint_of_one_muon_resumes_in_the_other():
     )
 
 
-def test_bfloat16_is_used_where_the_cpu_has_bfloat16_products():
+def test_bfloat16_is_used_where_the_cpu_has_bfloat16_products() -> None:
     """The measured answer agrees with what an x86 CPU declares, where that is clear-cut: bfloat16
     products (AVX-512 BF16 or AMX, about 1.6x float32's speed), or AVX2 alone (emulated, 100x
     slower). AVX-512 without BF16 converts to float32 at about float32's speed: either answer is fair."""

@@ -5,7 +5,7 @@ import pytest
 
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.gguf_validate import validate_gguf
-from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text, load_encoding
+from keyboard_app.engine.tokenizer import byte_to_unicode, encode_user_text, load_encoding
 from keyboard_app.paths import builtin_model_path, resource
 
 pytestmark = pytest.mark.skipif(not builtin_model_path().is_file(), reason="no built-in model")
@@ -38,8 +38,6 @@ def test_tokenizer_in_the_file_matches_the_encoding():
     encoding = load_encoding()
     ids = encode_user_text("The United States of America, 1961.")
     pieces = [tokens[i] for i in ids]
-    from keyboard_app.engine.tokenizer import byte_to_unicode
-
     decode = {c: b for b, c in byte_to_unicode().items()}
     assert b"".join(bytes(decode[c] for c in piece) for piece in pieces) == encoding.decode_bytes(
         ids
@@ -48,7 +46,15 @@ def test_tokenizer_in_the_file_matches_the_encoding():
 
 def test_sensible_completions(predictor):
     assert "America" in [s.word for s in predictor.suggest("The United States of ", k=3)]
-    assert all(s.word.startswith("hel") for s in predictor.suggest("Thank you for your hel", k=3))
+    completions = predictor.suggest("Thank you for your hel", k=3)
+    assert len(completions) == 3 and all(s.word.startswith("hel") for s in completions)
+
+
+def test_exploring_after_a_space_offers_the_next_word_with_its_space(predictor):
+    choices = predictor.explore("The United States of ", k=5)
+    assert choices[0].token == " America"
+    assert all(choice.token.startswith(" ") for choice in choices)
+    assert sum(choice.probability for choice in choices) <= 1 + 1e-9
 
 
 def test_a_new_paragraph_starts_with_a_capitalized_word(predictor):
@@ -69,11 +75,10 @@ def test_tokens_never_seen_in_training_get_negligible_probability(predictor):
 
     seen = np.zeros(50257, dtype=bool)
     seen[np.unique(tokenize_texts(load_split(resource("corpora")).train_texts()))] = True
+    assert 0 < seen.sum() < seen.size
     for prompt in PROMPTS:
-        logits = predictor.main_sequence.evaluate(
-            [END_OF_TEXT_ID, *encode_user_text(prompt)]
-        ).astype(np.float64)
-        probs = np.exp(logits - np.logaddexp.reduce(logits))
+        probs = predictor.next_token_probabilities(prompt)
+        assert probs.sum() == pytest.approx(1.0)
         assert probs[~seen].sum() < 1e-4, prompt
 
 
@@ -92,5 +97,7 @@ def test_no_offensive_suggestions_with_the_filter_on(predictor):
         "b",
     ]
     for prompt in prompts:
-        for suggestion in predictor.suggest(prompt, k=10):
+        found = predictor.suggest(prompt, k=10)
+        assert found, prompt
+        for suggestion in found:
             assert not is_offensive(suggestion.word), (prompt, suggestion.word)

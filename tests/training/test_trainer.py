@@ -1,26 +1,36 @@
 """The trainer end to end on a tiny corpus: loss goes down, it resumes, and the export runs in
 llama.cpp with the same logits as PyTorch."""
 
+from __future__ import annotations
+
 import json
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+pytest.importorskip("torch")
 
-from keyboard_app.bench.ksr import read_texts  # noqa: E402
-from keyboard_app.engine import Predictor  # noqa: E402
-from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text  # noqa: E402
-from keyboard_app.training.config import TrainConfig  # noqa: E402
-from keyboard_app.training.corpus import detokenize_brown, load_split, write_texts  # noqa: E402
-from keyboard_app.training.dataset import tokenize_texts  # noqa: E402
-from keyboard_app.training.export import export_gguf, export_quantized, load_best  # noqa: E402
-from keyboard_app.training.model import RESERVED_OUTPUT, UNSEEN_OFFSET  # noqa: E402
-from keyboard_app.training.precision import Float32Muon, bfloat16_is_fast  # noqa: E402
-from keyboard_app.training.trainer import Trainer, cpp_compiler_available, evaluate  # noqa: E402
-from tests.models.llama_helpers import llama_logits  # noqa: E402
+import torch
+
+from keyboard_app.bench.ksr import read_texts
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+from keyboard_app.training.config import TrainConfig
+from keyboard_app.training.corpus import detokenize_brown, load_split, write_texts
+from keyboard_app.training.dataset import tokenize_texts
+from keyboard_app.training.export import export_gguf, export_quantized, load_best
+from keyboard_app.training.model import (
+    RESERVED_OUTPUT,
+    UNSEEN_OFFSET,
+    Gpt2,
+)
+from keyboard_app.training.precision import Float32Muon, bfloat16_is_fast
+from keyboard_app.training.trainer import Trainer, cpp_compiler_available, evaluate
+from keyboard_app.training.vocab import RestrictedVocab
+from tests.models.llama_helpers import llama_logits
 
 SENTENCES = [
     "the cat sat on the mat .",
@@ -29,6 +39,7 @@ SENTENCES = [
     "she said that the weather was fine today .",
     "we walked to the river and back again .",
 ]
+Trained = tuple[Trainer, dict[str, float], dict[str, float]]
 TINY = TrainConfig(
     n_layer=2,
     n_embd=32,
@@ -49,7 +60,7 @@ TINY = TrainConfig(
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("corpus")
     (root / "brown").mkdir()
     (root / "nlp-corpus").mkdir()
@@ -63,7 +74,7 @@ def corpus(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def trained(corpus, tmp_path_factory):
+def trained(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Trained:
     trainer = Trainer(corpus, tmp_path_factory.mktemp("work"), TINY)
     before = evaluate(
         trainer.model, trainer.val_windows, trainer.vocab.rare_row, trainer.vocab.n_rare
@@ -72,12 +83,12 @@ def trained(corpus, tmp_path_factory):
     return trainer, before, after
 
 
-def test_loss_goes_down(trained):
+def test_loss_goes_down(trained: Trained) -> None:
     _, before, after = trained
     assert after["val_loss"] < before["val_loss"] - 0.5
 
 
-def test_evaluation_measures_training_text_too(trained):
+def test_evaluation_measures_training_text_too(trained: Trained) -> None:
     """The loss on training windows, without dropout, beside the validation loss: their gap is
     what the model has memorised."""
     trainer, _, after = trained
@@ -88,11 +99,12 @@ def test_evaluation_measures_training_text_too(trained):
     )
     assert after["train_loss"] == pytest.approx(again["val_loss"], abs=1e-6)
     assert after["train_loss"] != pytest.approx(after["val_loss"], abs=1e-6)
+    assert trainer.state.history is not None
     assert trainer.state.history[-1]["train_loss"] == after["train_loss"]
 
 
 @pytest.mark.skipif(not cpp_compiler_available(), reason="torch.compile needs a C++ compiler")
-def test_fast_path_computes_the_same_loss_and_trains(corpus, tmp_path):
+def test_fast_path_computes_the_same_loss_and_trains(corpus: Path, tmp_path: Path) -> None:
     """The shipped model's speed settings: compiled, with bfloat16 products. Capped by steps, since
     compiling takes tens of seconds of the time budget; no dropout, so that the compiled loss can
     be compared with the plain one (and the comparison compiles the very graph the steps use)."""
@@ -109,7 +121,7 @@ def test_fast_path_computes_the_same_loss_and_trains(corpus, tmp_path):
     assert after["val_loss"] < before["val_loss"] - 0.5
 
 
-def test_training_resumes_from_its_checkpoint(trained, corpus):
+def test_training_resumes_from_its_checkpoint(trained: Trained, corpus: Path) -> None:
     trainer, _, _ = trained
     steps = trainer.state.step
     resumed = Trainer(corpus, trainer.work_dir, replace(TINY))
@@ -118,7 +130,9 @@ def test_training_resumes_from_its_checkpoint(trained, corpus):
 
 
 @pytest.mark.parametrize("optimizer", ["adamw", "muon"])
-def test_each_optimizer_trains_and_resumes_with_its_state(corpus, tmp_path, optimizer):
+def test_each_optimizer_trains_and_resumes_with_its_state(
+    corpus: Path, tmp_path: Path, optimizer: str
+) -> None:
     config = replace(TINY, optimizer=optimizer, minutes=10, max_steps=40)
     trainer = Trainer(corpus, tmp_path, config)
     before = evaluate(
@@ -138,7 +152,9 @@ def test_each_optimizer_trains_and_resumes_with_its_state(corpus, tmp_path, opti
                 )
 
 
-def test_muon_trains_the_block_matrices_and_adamw_everything_else(corpus, tmp_path):
+def test_muon_trains_the_block_matrices_and_adamw_everything_else(
+    corpus: Path, tmp_path: Path
+) -> None:
     trainer = Trainer(corpus, tmp_path, replace(TINY, optimizer="muon"))
     muon, adamw = trainer.optimizers
     assert isinstance(muon, torch.optim.Muon)
@@ -151,7 +167,9 @@ def test_muon_trains_the_block_matrices_and_adamw_everything_else(corpus, tmp_pa
 
 
 @pytest.mark.parametrize("bf16", [True, False])
-def test_muon_iterates_in_bfloat16_only_with_bfloat16_products(corpus, tmp_path, bf16):
+def test_muon_iterates_in_bfloat16_only_with_bfloat16_products(
+    corpus: Path, tmp_path: Path, bf16: bool
+) -> None:
     """PyTorch's Muon iterates in bfloat16, which CPUs without bfloat16 products emulate slowly."""
     trainer = Trainer(corpus, tmp_path, replace(TINY, optimizer="muon", bf16=bf16))
     expected = torch.optim.Muon if bf16 else Float32Muon
@@ -159,17 +177,17 @@ def test_muon_iterates_in_bfloat16_only_with_bfloat16_products(corpus, tmp_path,
     assert trainer.bf16 is bf16
 
 
-def test_bfloat16_is_chosen_by_the_cpu_unless_set(corpus, tmp_path):
+def test_bfloat16_is_chosen_by_the_cpu_unless_set(corpus: Path, tmp_path: Path) -> None:
     trainer = Trainer(corpus, tmp_path, replace(TINY, bf16=None))
     assert trainer.bf16 is bfloat16_is_fast()
 
 
-def test_an_unknown_optimizer_is_refused(corpus, tmp_path):
+def test_an_unknown_optimizer_is_refused(corpus: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown optimizer 'sgd'"):
         Trainer(corpus, tmp_path, replace(TINY, optimizer="sgd"))
 
 
-def _torch_full_log_probs(model, vocab, rows):
+def _torch_full_log_probs(model: Gpt2, vocab: RestrictedVocab, rows: list[int]) -> np.ndarray:
     """Expand the restricted logits to all 50,257 tokens, as the export does."""
     with torch.no_grad():
         logits = model(torch.tensor([rows]))[0, -1].double().numpy()
@@ -177,10 +195,10 @@ def _torch_full_log_probs(model, vocab, rows):
     full = np.full(50257, rare + UNSEEN_OFFSET * RESERVED_OUTPUT)
     full[vocab.seen] = rare
     full[vocab.frequent] = logits[:-1]
-    return full - np.logaddexp.reduce(full)
+    return np.asarray(full - np.logaddexp.reduce(full))
 
 
-def test_export_matches_pytorch_in_llama_cpp(trained, tmp_path):
+def test_export_matches_pytorch_in_llama_cpp(trained: Trained, tmp_path: Path) -> None:
     trainer, _, _ = trained
     model, vocab, _ = load_best(trainer.best_path)
     path = export_gguf(model, vocab, tmp_path / "tiny-f32.gguf")
@@ -197,7 +215,7 @@ def test_export_matches_pytorch_in_llama_cpp(trained, tmp_path):
     assert np.exp(got[unseen]).sum() < 1e-4  # never-seen tokens: negligible probability
 
 
-def test_quantized_export_loads_and_predicts(trained, tmp_path):
+def test_quantized_export_loads_and_predicts(trained: Trained, tmp_path: Path) -> None:
     trainer, _, _ = trained
     model, vocab, _ = load_best(trainer.best_path)
     path = export_quantized(model, vocab, tmp_path / "tiny-q8_0.gguf")
@@ -206,12 +224,12 @@ def test_quantized_export_loads_and_predicts(trained, tmp_path):
         assert predictor.suggest("the cat sat on the ", k=3)
 
 
-def test_brown_tags_are_stripped_and_spacing_fixed():
+def test_brown_tags_are_stripped_and_spacing_fixed() -> None:
     line = "``/`` The/at jury/nn said/vbd ,/, ``/`` it's/pps+bez fine/jj ''/'' ./."
     assert detokenize_brown(line) == '"The jury said, "it\'s fine".'
 
 
-def test_split_is_by_document_fixed_and_drops_offensive_sentences(corpus, tmp_path):
+def test_split_is_by_document_fixed_and_drops_offensive_sentences(corpus: Path) -> None:
     (corpus / "nlp-corpus" / "doc-rude.json").write_text(
         json.dumps(["what the fuck is this", "a kind word"])
     )
@@ -225,7 +243,9 @@ def test_split_is_by_document_fixed_and_drops_offensive_sentences(corpus, tmp_pa
     (corpus / "nlp-corpus" / "doc-rude.json").unlink()
 
 
-def test_a_brown_file_is_one_text_of_paragraphs_and_sentences_stand_alone(corpus, tmp_path):
+def test_a_brown_file_is_one_text_of_paragraphs_and_sentences_stand_alone(
+    corpus: Path, tmp_path: Path
+) -> None:
     split = load_split(corpus)
     brown = next(d for d in split.train if d.doc_id.startswith("brown"))
     assert len(brown.units) == 2 and brown.texts() == ["\n".join(brown.units)]

@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QtMsgType
+from PySide6.QtCore import QObject, QtMsgType, Slot
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.bench.random_model import write_stand_in_model
 from keyboard_app.settings import Settings, SettingsStore
+from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.stand_in_model import write_stand_in_model
 
 # Qt messages that say nothing about the app (the offscreen platform's limits).
 IGNORED_QT_MESSAGES = ("This plugin does not support",)
@@ -51,6 +52,20 @@ def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def second_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_stand_in_model(tmp_path_factory.mktemp("model2") / "other.gguf", seed=2)
+
+
+class ContinuationEnds(QObject):
+    """How the engine thread's continuations ended, as the GUI thread receives it: after every
+    piece they sent before. Waiting for an end therefore also waits for any piece on its way."""
+
+    def __init__(self, client: EngineClient) -> None:
+        super().__init__(client)
+        self.outcomes: list[str] = []
+        client._worker.continuation_done.connect(self._record)
+
+    @Slot(int, str, str)
+    def _record(self, _request_id: int, outcome: str, _error: str) -> None:
+        self.outcomes.append(outcome)
 
 
 def ui_settings() -> Settings:

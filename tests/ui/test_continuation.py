@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.settings import Settings
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.typing import press, type_char
+from keyboard_app.ui.worker import FINISHED
+from tests.ui.conftest import ContinuationEnds
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+LONG = Settings(n_threads=1, continuation_tokens=400)
 
 
 def start_continuation(qtbot: QtBot, window: MainWindow, text: str = "Once upon a time") -> None:
@@ -18,6 +24,11 @@ def start_continuation(qtbot: QtBot, window: MainWindow, text: str = "Once upon 
     window.editor.document().clearUndoRedoStacks()
     with qtbot.waitSignal(window.client.continuation_piece, timeout=10_000):
         press(window.editor, Qt.Key.Key_Return, CTRL)
+
+
+def type_text(window: MainWindow, text: str) -> None:
+    for char in text:
+        type_char(window.editor, char)
 
 
 def wait_until_streamed(qtbot: QtBot, window: MainWindow) -> None:
@@ -49,53 +60,95 @@ def test_tab_accepts_as_one_undo_step(qtbot: QtBot, window: MainWindow) -> None:
     assert window.editor.toPlainText() == "Once upon a time"
 
 
+def wait_for_the_end(qtbot: QtBot, ends: ContinuationEnds) -> None:
+    """Wait until the engine thread has ended the continuation and its last pieces are in."""
+    qtbot.waitUntil(lambda: bool(ends.outcomes), timeout=20_000)
+
+
 def test_enter_accepts_while_still_streaming(qtbot: QtBot, window: MainWindow) -> None:
+    window.apply_settings(LONG)
+    ends = ContinuationEnds(window.client)
     start_continuation(qtbot, window)
-    press(window.editor, Qt.Key.Key_Return)
-    accepted = window.editor.toPlainText()
-    assert accepted.startswith("Once upon a time")
-    assert len(accepted) > len("Once upon a time")
-    assert not window.continuation.streaming
-    qtbot.wait(200)  # pieces still on their way must not reach the editor
+    with qtbot.assertNotEmitted(window.client.continuation_piece):
+        press(window.editor, Qt.Key.Key_Return)
+        accepted = window.editor.toPlainText()
+        assert accepted.startswith("Once upon a time")
+        assert len(accepted) > len("Once upon a time")
+        assert not window.continuation.streaming
+        wait_for_the_end(qtbot, ends)
     assert window.editor.toPlainText() == accepted
 
 
 def test_esc_stops_at_once_and_discards(qtbot: QtBot, window: MainWindow) -> None:
-    long = Settings(n_threads=1, continuation_tokens=200)
-    window.apply_settings(long)
+    window.apply_settings(LONG)
+    ends = ContinuationEnds(window.client)
     start_continuation(qtbot, window)
-    pieces: list[str] = []
-    window.client.continuation_piece.connect(lambda _index, piece: pieces.append(piece))
-    press(window.editor, Qt.Key.Key_Escape)
-    assert not window.continuation.streaming
-    assert not window.editor.preview_active
-    assert window.editor.toPlainText() == "Once upon a time"
-    qtbot.wait(300)
-    assert pieces == []
+    with qtbot.assertNotEmitted(window.client.continuation_piece):
+        press(window.editor, Qt.Key.Key_Escape)
+        assert not window.continuation.streaming
+        assert not window.editor.preview_active
+        assert window.editor.toPlainText() == "Once upon a time"
+        wait_for_the_end(qtbot, ends)
     assert not window.menu_actions.stop.isEnabled()
 
 
 def test_stop_button_keeps_the_preview(qtbot: QtBot, window: MainWindow) -> None:
-    window.apply_settings(Settings(n_threads=1, continuation_tokens=200))
+    window.apply_settings(LONG)
+    ends = ContinuationEnds(window.client)
     start_continuation(qtbot, window)
     assert window.menu_actions.stop.isEnabled()
     window.menu_actions.stop.trigger()
     kept = window.editor.preview_text
     assert kept and not window.continuation.streaming
-    qtbot.wait(200)
+    wait_for_the_end(qtbot, ends)
     assert window.editor.preview_text == kept
     press(window.editor, Qt.Key.Key_Escape)
     assert window.editor.toPlainText() == "Once upon a time"
 
 
 def test_typing_discards_the_preview(qtbot: QtBot, window: MainWindow) -> None:
+    window.apply_settings(LONG)
+    ends = ContinuationEnds(window.client)
     start_continuation(qtbot, window)
     type_char(window.editor, ",")
     assert not window.editor.preview_active
     assert not window.continuation.streaming
     assert window.editor.toPlainText() == "Once upon a time,"
-    qtbot.wait(200)
+    wait_for_the_end(qtbot, ends)
     assert window.editor.toPlainText() == "Once upon a time,"
+
+
+def test_one_ctrl_return_starts_one_continuation(qtbot: QtBot, window: MainWindow) -> None:
+    window.editor.setPlainText("Once upon a time")
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    starts: list[str] = []
+    window.continuation.streaming_started.connect(lambda: starts.append("started"))
+    ends = ContinuationEnds(window.client)
+    QTest.keyClick(window.editor, Qt.Key.Key_Return, CTRL)
+    wait_for_the_end(qtbot, ends)
+    assert starts == ["started"]
+    assert ends.outcomes == [FINISHED]
+    assert window.editor.preview_text
+
+
+def test_keypad_enter_continues_too(qtbot: QtBot, window: MainWindow) -> None:
+    window.editor.setPlainText("Once upon a time")
+    with qtbot.waitSignal(window.continuation.streaming_started, timeout=5000):
+        QTest.keyClick(window.editor, Qt.Key.Key_Enter, CTRL | Qt.KeyboardModifier.KeypadModifier)
+
+
+def test_the_engine_is_given_the_text_as_it_is_saved(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    type_text(window, "First\u00a0line")  # a no-break space is saved as a space
+    QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    type_text(window, "second")
+    assert window.editor.document().toRawText() == "First\u00a0line\u2028second"
+    saved = tmp_path / "saved.txt"
+    assert window.documents.write(saved)
+    assert saved.read_text("utf-8") == "First line\nsecond"
+    assert window.editor.context() == "First line\nsecond"
+    qtbot.waitUntil(lambda: window.strip.context == "First line\nsecond", timeout=10_000)
 
 
 def test_three_ways_on(qtbot: QtBot, window: MainWindow) -> None:
@@ -132,7 +185,7 @@ def test_preview_wraps_inside_the_column(qtbot: QtBot, window: MainWindow) -> No
 
 
 def test_closing_during_a_continuation_is_clean(qtbot: QtBot, window: MainWindow) -> None:
-    window.apply_settings(Settings(n_threads=1, continuation_tokens=400))
+    window.apply_settings(LONG)
     start_continuation(qtbot, window)
     window.editor.document().setModified(False)
     thread = window.client._thread

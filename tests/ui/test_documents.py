@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.bench.key_typing import type_char
 from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.typing import type_char
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -48,7 +48,9 @@ def test_save_and_open_round_trip(make_window: MakeWindow, tmp_path: Path) -> No
 def test_save_failure_is_reported(make_window: MakeWindow, tmp_path: Path) -> None:
     win = make_window()
     type_char(win.editor, "x")
-    assert not win.documents.write(tmp_path / "missing-folder" / "file.txt")
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("", "utf-8")
+    assert not win.documents.write(not_a_folder / "inside.txt")
     assert win.documents.modified
     notices = [b for b in win.findChildren(QMessageBox) if b.isVisible()]
     assert notices and "could not" in notices[0].text()
@@ -73,6 +75,7 @@ def test_cancel_keeps_the_window_open(qtbot: QtBot, make_window: MakeWindow) -> 
     win = make_window()
     type_char(win.editor, "z")
     win.close()
+    assert win.documents.prompt is not None
     win.documents.prompt.button(QMessageBox.StandardButton.Cancel).click()
     assert win.isVisible()
     assert win.editor.toPlainText() == "z"
@@ -87,3 +90,14 @@ def test_unreadable_file_is_reported(make_window: MakeWindow, tmp_path: Path) ->
     notices = [b for b in win.findChildren(QMessageBox) if b.isVisible()]
     assert notices
     notices[0].accept()
+
+
+def test_an_ampersand_in_a_recent_file_name_is_shown(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    target = tmp_path / "salt&pepper.txt"
+    assert win.documents.write(target)
+    entry = win.menu_actions.recent.actions()[0]
+    assert entry.text() == "&1 salt&&pepper.txt"  # `&&` is shown as one `&`, no mnemonic
+    assert entry.toolTip() == str(target)

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.bench.key_typing import type_char
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.recovery import read_recovery, recovery_path
-from keyboard_app.ui.typing import type_char
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -29,7 +29,9 @@ def crash(window: MainWindow) -> CrashHandler:
     try:
         raise RuntimeError("simulated crash")
     except RuntimeError:
-        handler.handle(*sys.exc_info())  # type: ignore[arg-type]
+        kind, error, trace = sys.exc_info()
+        assert kind is not None and error is not None
+        handler.handle(kind, error, trace)
     return handler
 
 
@@ -63,6 +65,7 @@ def test_crash_in_another_thread_reports_on_the_gui_thread(
         qtbot.waitUntil(lambda: handler.dialog is not None, timeout=5000)
     finally:
         handler.uninstall()
+    assert handler.dialog is not None
     assert "ZeroDivisionError" in handler.dialog.text()
     assert read_recovery(recovery_path()) == ("from a thread", "")
     handler.dialog.accept()
@@ -72,7 +75,9 @@ def test_restart_after_crash_offers_the_text(
     qtbot: QtBot, make_window: MakeWindow, window: MainWindow
 ) -> None:
     type_text(window, "Dear diary, today")
-    crash(window).dialog.accept()
+    dialog = crash(window).dialog
+    assert dialog is not None
+    dialog.accept()
     # The process dies here; the next start finds the recovery file.
     second = make_window()
     second.offer_recovery()
@@ -91,6 +96,7 @@ def test_declining_recovery_deletes_the_file(make_window: MakeWindow) -> None:
     path.write_text(json.dumps({"version": 1, "path": "", "text": "old"}), "utf-8")
     win = make_window()
     win.offer_recovery()
+    assert isinstance(win.dialog, QMessageBox)
     win.dialog.button(QMessageBox.StandardButton.No).click()
     assert not path.exists()
     assert win.editor.toPlainText() == ""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.settings import Settings, SettingsStore
@@ -51,16 +54,49 @@ def test_corrupt_settings_file_gives_defaults(make_window: MakeWindow) -> None:
 
 
 def test_dialog_round_trips_every_field(qtbot: QtBot) -> None:
-    original = Settings(top_k=5, top_p=0.5, continuation_tokens=80, n_threads=1, gpu_layers=7)
+    # An installed font (not an alias such as "Serif", which stands for another family).
+    family = next(
+        name for name in QFontDatabase.families() if QFontInfo(QFont(name)).family() == name
+    )
+    # Every field away from its default, so that a field the dialog resets is caught.
+    original = Settings(
+        top_k=5,
+        temperature=0.35,
+        top_p=0.5,
+        continuation_tokens=80,
+        suggestion_count=5,
+        n_threads=1,
+        gpu_layers=7,
+        filter_offensive=False,
+        font_family=family,
+        font_size=17,
+        explorer_visible=True,
+        recent_files=["/a.txt"],
+    )
     dialog = SettingsDialog(original)
     qtbot.addWidget(dialog)
-    assert dialog.result_settings().gpu_layers == 7
     result = dialog.result_settings()
-    for name in ("top_k", "top_p", "continuation_tokens", "n_threads", "suggestion_count"):
-        assert getattr(result, name) == getattr(original, name)
+    defaults = Settings()
+    for spec in fields(Settings):
+        assert getattr(original, spec.name) != getattr(defaults, spec.name), spec.name
+        assert getattr(result, spec.name) == getattr(original, spec.name), spec.name
     dialog.gpu_mode.setCurrentIndex(0)
     assert dialog.result_settings().gpu_layers is None
     assert not dialog.gpu_layers.isEnabled()
+
+
+def test_no_label_shows_an_ampersand(qtbot: QtBot) -> None:
+    """A label's `&` marks its mnemonic only when the label has a buddy; otherwise it is shown."""
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    labels = [label for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert len(labels) >= 9
+    for label in labels:
+        shown = label.text() if label.buddy() is None else label.text().replace("&", "", 1)
+        assert "&" not in shown.replace("&&", ""), label.text()
+    gpu = next(label for label in labels if "GPU" in label.text())
+    assert gpu.buddy() is dialog.gpu_mode
 
 
 def test_model_options_change_reloads_the_model(

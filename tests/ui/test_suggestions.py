@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.suggestion_strip import SuggestionStrip, slot_order
-from keyboard_app.ui.typing import press, type_char
 
 
 def type_text(window: MainWindow, text: str) -> None:

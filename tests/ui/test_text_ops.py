@@ -1,16 +1,15 @@
-"""The pure text rules: partial words, suggestion insertion, the model's context window."""
+"""The pure text rules: partial words, suggestion and explorer-token insertion, token display."""
 
 from __future__ import annotations
 
 import pytest
 
 from keyboard_app.ui.text_ops import (
-    CONTEXT_CHARS,
     Insertion,
-    context_window,
     display_token,
     partial_word,
     suggestion_insertion,
+    token_insertion,
 )
 
 
@@ -55,19 +54,18 @@ def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> No
     assert suggestion_insertion(before, word) == expected
 
 
-def test_short_context_is_whole_text() -> None:
-    text = "a few words"
-    assert context_window(text) == text
-
-
-def test_long_context_is_a_stable_tail_starting_at_a_word() -> None:
-    text = " ".join(f"word{i}" for i in range(3000))
-    window = context_window(text)
-    assert text.endswith(window)
-    assert CONTEXT_CHARS <= len(window) <= CONTEXT_CHARS + 1300
-    assert window.startswith("word")
-    # Typing a few more characters keeps the same start: the engine can reuse its prefix.
-    assert context_window(text + " more")[:100] == window[:100]
+@pytest.mark.parametrize(
+    ("before", "token", "expected"),
+    [
+        ("very ", " high", "high"),  # after a healed trailing space: no second space
+        ("very", " high", " high"),
+        ("very ", "ly", "ly"),
+        ("The cat", "'s", "'s"),
+        ("", " The", " The"),
+    ],
+)
+def test_token_insertion(before: str, token: str, expected: str) -> None:
+    assert token_insertion(before, token) == expected
 
 
 def test_display_token_shows_spaces_and_newlines() -> None:

@@ -10,10 +10,12 @@ import pytest
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.ui.engine_client import ContinueOptions, EngineClient
+from keyboard_app.engine.sampling import SamplingParams
+from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.worker import STOPPED, LatestSlot
+from tests.ui.conftest import ContinuationEnds
 
-LONG = ContinueOptions(max_tokens=200, top_k=40, temperature=1.0, top_p=1.0)
+LONG = SamplingParams(max_tokens=400, top_k=40, temperature=1.0, top_p=1.0)
 
 
 @pytest.fixture
@@ -77,29 +79,33 @@ def test_busy_worker_computes_only_the_newest_request(qtbot: QtBot, client: Engi
 
 
 def test_results_for_old_requests_are_dropped(qtbot: QtBot, client: EngineClient) -> None:
-    # Worker signals are watched through lists: a direct connection runs in the engine thread.
-    computed: list[str] = []
-    client._worker.suggestions_ready.connect(lambda _id, context, _w: computed.append(context))
+    # A lambda connected to a worker signal runs in the engine thread, as the worker emits.
+    first_computed = threading.Event()
+
+    def computed(_request_id: int, context: str, _words: object) -> None:
+        if context == "first":
+            first_computed.set()
+
+    client._worker.suggestions_ready.connect(computed)
     shown: list[str] = []
     client.suggestions.connect(lambda context, _words, _ms: shown.append(context))
     client.suggest("first", 3)
-    client._latest_suggest += 1  # a newer request was made: "first" is stale
-    qtbot.waitUntil(lambda: computed == ["first"], timeout=10_000)
-    qtbot.wait(100)
-    assert shown == []
+    # The GUI thread handles no event until "first" is computed, so its result is still on its
+    # way when the newer request is sent.
+    assert first_computed.wait(10)
+    client.suggest("second", 3)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)  # results arrive in order
+    assert shown == ["second"]
 
 
 def test_stopped_continuation_emits_nothing_more(qtbot: QtBot, client: EngineClient) -> None:
-    pieces: list[str] = []
-    done: list[str] = []
-    client._worker.continuation_done.connect(lambda _id, outcome, _error: done.append(outcome))
+    ends = ContinuationEnds(client)
     with qtbot.waitSignal(client.continuation_piece, timeout=10_000):
         client.continue_text("The weather today", LONG)
-    client.continuation_piece.connect(lambda _i, piece: pieces.append(piece))
-    client.stop_continuation()
-    qtbot.waitUntil(lambda: done == [STOPPED], timeout=10_000)  # not run to the end
-    qtbot.wait(100)
-    assert pieces == []
+    with qtbot.assertNotEmitted(client.continuation_piece):
+        client.stop_continuation()
+        qtbot.waitUntil(lambda: bool(ends.outcomes), timeout=10_000)
+    assert ends.outcomes == [STOPPED]  # not run to the end
 
 
 def test_shutdown_during_continuation_joins_the_thread(qtbot: QtBot, model_path: Path) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from keyboard_app import paths
 from keyboard_app.models import manager, store
+from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress
 from keyboard_app.ui.dialogs.messages import inform
 from keyboard_app.ui.status_bar import human_size
@@ -110,6 +111,7 @@ class ModelDialog(QDialog):
         self.progress.setAccessibleName("Progress")
         self.status = QLabel("", box)
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # messages and names as they are
         row = QHBoxLayout()
         row.addWidget(self.catalog, 2)
         row.addWidget(self.quant, 1)
@@ -129,17 +131,21 @@ class ModelDialog(QDialog):
         entry = next(e for e in manager.catalog() if e.name == self.catalog.currentData())
         self.quant.clear()
         for estimate in entry.estimates():
-            label = f"{estimate.kind.upper()} (about {human_size(estimate.size_bytes)})"
+            label = (
+                f"{estimate.kind.upper()} (about {human_size(estimate.size_bytes)}, "
+                f"~{estimate.keystroke_ms:.0f} ms a keystroke)"
+            )
             self.quant.addItem(label, estimate.kind)
 
     def refresh(self) -> None:
         """Rebuild the installed list: the built-in model, then the store's models."""
         self.installed.clear()
         default = store.default_model_name()
+        builtin_is_default = default is None and store.default_model_file() is None
         builtin = paths.builtin_model_path()
         if builtin.is_file():
             label = f"Built-in model · {human_size(builtin.stat().st_size)}"
-            self._add_item(label + (" (default)" if default is None else ""), BUILTIN)
+            self._add_item(label + (" (default)" if builtin_is_default else ""), BUILTIN)
         for model in manager.installed_models():
             label = f"{model.name} · {human_size(model.size_bytes)} · {model.quantization.upper()}"
             self._add_item(label + (" (default)" if model.name == default else ""), model.name)
@@ -156,7 +162,11 @@ class ModelDialog(QDialog):
         if item is None:
             return
         name = item.data(Qt.ItemDataRole.UserRole)
-        store.set_default_model(name or None)
+        try:
+            store.set_default_model(name or None)
+        except ModelManagerError as error:
+            self._on_failed(str(error))
+            return
         path = store.default_model_path() if name else paths.builtin_model_path()
         self.refresh()
         if path is not None:
@@ -208,9 +218,8 @@ class ModelDialog(QDialog):
             self.progress.setRange(0, 0)
         self.status.setText(f"{stage.capitalize()} …")
 
-    def _on_succeeded(self, model: object) -> None:
-        name = getattr(model, "name", "model")
-        self.status.setText(f"Installed {name}. Select it and press Use to switch.")
+    def _on_succeeded(self, model: store.InstalledModel) -> None:
+        self.status.setText(f"Installed {model.name}. Select it and press Use to switch.")
         self.refresh()
 
     def _on_failed(self, message: str) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFontComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -42,6 +43,14 @@ def _double(name: str, value: float, step: float) -> QDoubleSpinBox:
     box.setDecimals(2)
     box.setValue(value)
     return box
+
+
+def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    """A row's label; its mnemonic (`&`) moves the focus to `buddy` (a label without a buddy
+    would show the `&` itself)."""
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label
 
 
 class SettingsDialog(QDialog):
@@ -73,36 +82,40 @@ class SettingsDialog(QDialog):
             self.font_family.setCurrentFont(QFont(settings.font_family))
         self.font_size = _spin("font_size", settings.font_size)
         self.font_size.setSuffix(" pt")
-        gpu_row = QHBoxLayout()
-        gpu_row.addWidget(self.gpu_mode)
-        gpu_row.addWidget(self.gpu_layers)
-        rows: list[tuple[str, QWidget | QHBoxLayout]] = [
-            ("&Top-k:", self.top_k),
-            ("T&emperature:", self.temperature),
-            ("Top-&p:", self.top_p),
-            ("&Continuation length:", self.length),
-            ("&Suggestions shown:", self.count),
-            ("CPU t&hreads:", self.threads),
-            ("&GPU layers:", gpu_row),
-            ("", self.filter),
-            ("&Font:", self.font_family),
-            ("Font si&ze:", self.font_size),
-        ]
-        for label, field in rows:
-            if isinstance(field, QWidget):
-                form.addRow(label, field)
-                if label:
-                    field.setAccessibleName(label.replace("&", "").rstrip(":"))
-            else:
-                form.addRow(label, field)
-        self.gpu_mode.setAccessibleName("GPU offload")
-        self.gpu_layers.setAccessibleName("GPU layers")
+        self._add_rows(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _add_rows(self, form: QFormLayout) -> None:
+        gpu_row = QHBoxLayout()
+        gpu_row.addWidget(self.gpu_mode)
+        gpu_row.addWidget(self.gpu_layers)
+        # (label, the widget its mnemonic focuses, what the row shows); no label: the check box
+        rows: list[tuple[str, QWidget | None, QWidget | QHBoxLayout]] = [
+            ("&Top-k:", self.top_k, self.top_k),
+            ("T&emperature:", self.temperature, self.temperature),
+            ("Top-&p:", self.top_p, self.top_p),
+            ("&Continuation length:", self.length, self.length),
+            ("&Suggestions shown:", self.count, self.count),
+            ("CPU t&hreads:", self.threads, self.threads),
+            ("&GPU layers:", self.gpu_mode, gpu_row),
+            ("", None, self.filter),
+            ("&Font:", self.font_family, self.font_family),
+            ("Font si&ze:", self.font_size, self.font_size),
+        ]
+        for text, buddy, field in rows:
+            if buddy is None:
+                form.addRow(field)
+                continue
+            form.addRow(_label(text, buddy, self), field)
+            if buddy is field:
+                buddy.setAccessibleName(text.replace("&", "").rstrip(":"))
+        self.gpu_mode.setAccessibleName("GPU offload")
+        self.gpu_layers.setAccessibleName("GPU layers")
 
     def _set_gpu(self, layers: int | None) -> None:
         mode = GPU_AUTO if layers is None else GPU_OFF if layers == 0 else GPU_LAYERS

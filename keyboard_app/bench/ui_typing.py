@@ -1,7 +1,9 @@
 """`keyboard-app bench ui`: type into the real window at a steady pace and measure responsiveness.
 
 - GUI-thread stall: a precise 5 ms QTimer runs while typing; the longest gap between its ticks,
-  minus the interval, is the longest time the event loop could not run.
+  minus the interval, is the longest time the event loop could not run. The same is measured
+  while the engine thread loads the model, from the window's first paint to the first
+  suggestions.
 - Keystroke to strip: for every keystroke, the time until the strip shows suggestions for exactly
   the text after that keystroke (keystrokes overtaken by the next one before their suggestions
   arrive are counted as `superseded`).
@@ -11,13 +13,13 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
+from keyboard_app.bench.key_typing import type_char
+from keyboard_app.bench.stats import percentile
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.typing import type_char
 
 LAG_INTERVAL_MS = 5
 SETTLE_MS = 1500
@@ -30,15 +32,10 @@ SAMPLE_TEXT = (
 )
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """The `fraction` quantile (nearest rank) of `values`."""
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 class _FirstPaint(QObject):
-    """Records when a widget is first painted."""
+    """Records when a widget is first painted, and says so with `painted`."""
+
+    painted = Signal()
 
     def __init__(self, target: QObject) -> None:
         super().__init__(target)
@@ -48,11 +45,47 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self.at is None:
             self.at = time.perf_counter()
+            self.painted.emit()
         return False
 
 
+class _StallMeter(QObject):
+    """The longest time the event loop could not run: a precise timer's worst lateness."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.longest_ms = 0.0
+        self._last_tick = 0.0
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(LAG_INTERVAL_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.longest_ms = 0.0
+        self._last_tick = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> float:
+        """Stop measuring; returns the longest stall in milliseconds (NaN if never started)."""
+        if not self._timer.isActive():
+            return float("nan")
+        self._tick()  # a stall that is still going on when measuring ends counts too
+        self._timer.stop()
+        return max(self.longest_ms, 0.0)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest_ms = max(self.longest_ms, (now - self._last_tick) * 1000.0 - LAG_INTERVAL_MS)
+        self._last_tick = now
+
+
 class TypingBench(QObject):
-    """Drives the window; `finished` carries the result dictionary."""
+    """Drives the window; `finished` carries the result dictionary.
+
+    Create it before the window is first painted and before asking it to load its model, so that
+    the stall while loading is seen.
+    """
 
     finished = Signal(dict)
 
@@ -70,22 +103,22 @@ class TypingBench(QObject):
         self._latencies: list[float] = []
         self._typed = 0
         self._started = 0.0
-        self._max_lag = 0.0
-        self._last_tick = 0.0
-        self._lag_timer = QTimer(self)
-        self._lag_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._lag_timer.setInterval(LAG_INTERVAL_MS)
-        self._lag_timer.timeout.connect(self._tick)
+        self._stalls = _StallMeter(self)
+        self._stall_loading_ms = float("nan")
+        self._stall_typing_ms = float("nan")  # typing, and the settling of its last suggestions
         self._key_timer = QTimer(self)
         self._key_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._key_timer.setInterval(round(1000 / chars_per_s))
         self._key_timer.timeout.connect(self._type_next)
         window.suggestions.shown.connect(self._on_shown)
+        # Once the window is up, the model is still loading in the engine thread: measure from then.
+        self.first_paint.painted.connect(self._stalls.start)
 
     def _on_shown(self, context: str, _latency: float) -> None:
         now = time.perf_counter()
         if self.first_suggestions is None and self.window.strip.best():
             self.first_suggestions = now
+            self._stall_loading_ms = self._stalls.stop()
             QTimer.singleShot(500, self, self._start_typing)
         typed_at = self._pending.pop(context, None)
         if typed_at is not None:
@@ -93,14 +126,8 @@ class TypingBench(QObject):
 
     def _start_typing(self) -> None:
         self._started = time.perf_counter()
-        self._last_tick = self._started
-        self._lag_timer.start()
+        self._stalls.start()
         self._key_timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self._max_lag = max(self._max_lag, (now - self._last_tick) * 1000.0 - LAG_INTERVAL_MS)
-        self._last_tick = now
 
     def _type_next(self) -> None:
         if time.perf_counter() - self._started >= self.seconds:
@@ -114,7 +141,7 @@ class TypingBench(QObject):
         self._pending[self.window.editor.context()] = pressed
 
     def _finish(self) -> None:
-        self._lag_timer.stop()
+        self._stall_typing_ms = self._stalls.stop()
         latencies = self._latencies or [float("nan")]
         info = self.window.client.model_info
         paint = self.first_paint.at or float("nan")
@@ -130,11 +157,12 @@ class TypingBench(QObject):
                 "strip_updates_for_exact_text": len(self._latencies),
                 "superseded": self._typed - len(self._latencies),
                 "keystroke_to_strip_ms": {
-                    "p50": round(statistics.median(latencies), 2),
+                    "p50": round(percentile(latencies, 0.5), 2),
                     "p95": round(percentile(latencies, 0.95), 2),
                     "max": round(max(latencies), 2),
                 },
-                "gui_longest_stall_ms": round(max(self._max_lag, 0.0), 2),
+                "gui_longest_stall_ms": round(self._stall_typing_ms, 2),
+                "gui_longest_stall_loading_ms": round(self._stall_loading_ms, 2),
                 "launch_to_window_ms": round((paint - self.launched_at) * 1000.0, 1),
                 "launch_to_first_suggestions_ms": round((first - self.launched_at) * 1000.0, 1),
             }

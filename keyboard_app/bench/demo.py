@@ -11,9 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from keyboard_app.bench.key_typing import type_char
 from keyboard_app.ui.app import create_app, open_window
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.typing import type_char
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Typing into a widget with synthetic key events, as a person would (demo, benchmark, tests).
+"""Typing into a widget with synthetic key events, as a person would (the demo, `bench ui`, tests).
 
 The events go through QApplication like real ones, so shortcuts and key handling apply.
 """

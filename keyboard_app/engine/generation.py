@@ -1,0 +1,189 @@
+"""Sampled continuations: one loop for one continuation and for several side by side.
+
+The loop owns the rules every continuation follows: token healing (a text ending in one space is
+continued from before it, with a first token that starts with a space, whose space is not shown),
+the offensive-word ban, the incremental UTF-8 decoding (a character split over tokens comes out
+whole; each stream's decoder is flushed when the stream ends), `<|endoftext|>` ending a stream, and
+the stop event checked before every token. What differs is how a chosen token is evaluated: one
+continuation runs on the main sequence and slides its window when the context is full; several run
+on borrowed sequences, one batch per token, within half the context.
+"""
+
+from __future__ import annotations
+
+import codecs
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from keyboard_app.engine.backend import Entry
+from keyboard_app.engine.context import MainSequence, build_context
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.sampling import SamplingParams, sample_token
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
+from keyboard_app.engine.window import heals_trailing_space
+from keyboard_app.engine.words import PieceTable
+
+MAX_ALTERNATIVES = 8
+Logits = npt.NDArray[np.float32]
+
+
+def healed(text: str) -> tuple[str, bool]:
+    """The text the model is run on, and whether its trailing space was healed."""
+    return (text[:-1], True) if heals_trailing_space(text) else (text, False)
+
+
+@dataclass
+class _Stream:
+    index: int
+    rng: np.random.Generator
+    logits: Logits
+    written: str = ""
+    decoder: codecs.IncrementalDecoder = field(
+        default_factory=lambda: codecs.getincrementaldecoder("utf-8")(errors="replace")
+    )
+
+
+@dataclass(frozen=True)
+class _Bans:
+    healed: bool  # the first token must start with a space, which is not shown
+    first: npt.NDArray[np.bool_] | None  # tokens never sampled first
+    rest: npt.NDArray[np.bool_] | None  # tokens never sampled after
+
+
+# Evaluates each stream's chosen token at `step` and sets the stream's next logits.
+Advance = Callable[[list[tuple[_Stream, int]], int], None]
+
+
+class Generator:
+    """Continuations of the user's text on one model (owned by the Predictor's thread)."""
+
+    def __init__(self, main: MainSequence, table: PieceTable) -> None:
+        self._main = main
+        self._table = table
+
+    def continuation(
+        self, text: str, params: SamplingParams, stop: threading.Event | None, filtered: bool
+    ) -> Iterator[str]:
+        """One continuation, on the main sequence; past the context, the window slides (the
+        latest half of the text is kept and re-evaluated)."""
+        n_ctx = self._main.backend.n_ctx
+        text, heal = healed(text)
+        first = self._main.evaluate(build_context(text, n_ctx, min(params.max_tokens, n_ctx // 2)))
+        stream = _Stream(0, np.random.default_rng(params.seed), first)
+
+        def advance(chosen: list[tuple[_Stream, int]], step: int) -> None:
+            for item, token in chosen:
+                if len(self._main.tokens) >= n_ctx:
+                    context = build_context(text + item.written, n_ctx, n_ctx // 2)
+                    item.logits = self._main.evaluate(context)
+                else:
+                    item.logits = self._main.append(token)
+
+        bans = self._bans(heal, filtered)
+        for _, piece in self._run([stream], params, params.max_tokens, bans, stop, advance):
+            yield piece
+
+    def alternatives(
+        self,
+        text: str,
+        n: int,
+        params: SamplingParams,
+        stop: threading.Event | None,
+        filtered: bool,
+    ) -> Iterator[tuple[int, str]]:
+        """`n` continuations decoded together, each on a sequence borrowed from the pool, streamed
+        as `(index, piece)`; limited to half the context (no sliding)."""
+        if not 1 <= n <= MAX_ALTERNATIVES:
+            raise ModelError(f"Between 1 and {MAX_ALTERNATIVES} alternatives can be asked for.")
+        n_ctx = self._main.backend.n_ctx
+        max_tokens = min(params.max_tokens, n_ctx // 2)
+        text, heal = healed(text)
+        context = build_context(text, n_ctx, max_tokens)
+        first = self._main.evaluate(context)
+        rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(n)]
+        streams = [_Stream(i, rng, first) for i, rng in enumerate(rngs)]
+        bans = self._bans(heal, filtered)
+        return self._alternatives(streams, len(context), params, max_tokens, bans, stop)
+
+    def _alternatives(
+        self,
+        streams: list[_Stream],
+        base: int,
+        params: SamplingParams,
+        max_tokens: int,
+        bans: _Bans,
+        stop: threading.Event | None,
+    ) -> Iterator[tuple[int, str]]:
+        pool, backend = self._main.pool, self._main.backend
+        pool.take_back_all()  # the candidate words' sequences: the alternatives need them
+        borrowed = [pool.borrow() for _ in streams]
+        sequences = [seq for seq in borrowed if seq is not None]
+        if len(sequences) < len(streams):
+            raise ModelError("internal error: not enough sequences for the alternatives")
+
+        def advance(chosen: list[tuple[_Stream, int]], step: int) -> None:
+            entries = [
+                Entry(token, base + step, sequences[item.index], logits=True)
+                for item, token in chosen
+            ]
+            backend.decode(entries)
+            for row, (item, _) in enumerate(chosen):
+                item.logits = backend.logits(row)
+
+        try:
+            yield from self._run(streams, params, max_tokens, bans, stop, advance)
+        finally:
+            for seq in sequences:
+                pool.give_back(seq)
+
+    def _run(
+        self,
+        streams: list[_Stream],
+        params: SamplingParams,
+        max_tokens: int,
+        bans: _Bans,
+        stop: threading.Event | None,
+        advance: Advance,
+    ) -> Iterator[tuple[int, str]]:
+        alive = list(streams)
+        for step in range(max_tokens):
+            if (stop is not None and stop.is_set()) or not alive:
+                return
+            banned = bans.first if step == 0 else bans.rest
+            chosen: list[tuple[_Stream, int]] = []
+            for stream in list(alive):
+                token = sample_token(stream.logits, params, stream.rng, banned)
+                if token == END_OF_TEXT_ID:
+                    alive.remove(stream)
+                    yield from _flushed(stream)
+                    continue
+                piece = stream.decoder.decode(token_bytes(token))
+                stream.written += piece
+                shown = piece[1:] if bans.healed and step == 0 else piece
+                if shown:
+                    yield stream.index, shown
+                chosen.append((stream, token))
+            if chosen and step + 1 < max_tokens:
+                advance(chosen, step)
+        for stream in alive:
+            yield from _flushed(stream)
+
+    def _bans(self, heal: bool, filtered: bool) -> _Bans:
+        """Tokens never to sample: offensive ones (with the filter on) and, right after a healed
+        trailing space, every token that does not start with a space."""
+        rest = self._table.offensive if filtered else None
+        if not heal:
+            return _Bans(False, rest, rest)
+        first = ~self._table.spaced if rest is None else rest | ~self._table.spaced
+        return _Bans(True, first, rest)
+
+
+def _flushed(stream: _Stream) -> Iterator[tuple[int, str]]:
+    """What the stream's decoder still holds (an incomplete character, shown as U+FFFD)."""
+    tail = stream.decoder.decode(b"", final=True)
+    if tail:
+        yield stream.index, tail

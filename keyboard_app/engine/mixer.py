@@ -1,0 +1,138 @@
+"""The one place where the suggestion sources are combined, and where all their weights live.
+
+The network's words come first; each other source (`keyboard_app.engine.sources`) proposes its own,
+and the mixture is, in this order:
+
+1. **Unknown words demoted.** When some source has a vocabulary (the dictionary, the document), a
+   network word that none of them knows (and that is not what the user typed) keeps
+   `UNKNOWN_WORD_SHARE` of its probability, so non-words like "engagemented" drop out.
+2. **The dictionary fills the gaps** (letters typed): its completions share what the network's
+   words leave of the probability of all that spells the letters, by how often each occurs, always
+   below the weakest known word the network found (`BELOW`).
+3. **The document's words** (letters typed) are mixed in by a cache model with `DOCUMENT_CACHE`.
+4. **Next-word sources** (no letters typed: the word trigrams) are mixed linearly with
+   `NEXT_WORD_WEIGHTS`, over the network's 2k best words and theirs.
+
+Then the words are ranked (`wordsearch.rank`). docs/engine.md has the measurements behind each
+weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from keyboard_app.engine.sources import Proposal, Query, Source
+from keyboard_app.engine.sources.network import NetworkSource
+from keyboard_app.engine.wordsearch import rank
+
+# What is left of a network word no vocabulary knows. Set when the dictionary went in (built-in
+# model, benchmark's first 3,000 held-out words: keystroke savings 0.4555 without the dictionary,
+# 0.462 with it); see docs/engine.md, "The dictionary".
+UNKNOWN_WORD_SHARE = 0.05
+# A dictionary completion's score stays under the network's weakest known word.
+BELOW = 0.999
+# The document cache's weight: chosen on the 4,000 held-out words after the benchmark's first
+# 3,000 (0.05: KSR 0.467, 0.1: 0.4709, none: 0.4531); no gain for the next word, so letters only.
+DOCUMENT_CACHE = 0.1
+# Each next-word source's weight in the linear mixture with the network. The trigrams' 0.2 was
+# chosen on the first 20,000 held-out words (top-3 0.2903 against 0.2841 for the network alone)
+# and checked on the other 96,829 (0.3081 against 0.2977).
+NEXT_WORD_WEIGHTS = {"trigrams": 0.2}
+# Network candidates per requested word when next-word sources are mixed in (they re-rank more).
+NEXT_WORD_CANDIDATES = 2
+
+Scores = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Mixed:
+    """A query's mixture: every candidate word's score, and the network's own proposal."""
+
+    query: Query
+    scores: Scores
+    network: Proposal
+
+    def ranked(self) -> list[tuple[str, float]]:
+        """The `query.k` best words, best first, with their mixed scores."""
+        return rank(self.scores, self.query.typed.typed, self.query.k)
+
+
+class Mixer:
+    """Asks the network and the other sources, and combines their words."""
+
+    def __init__(self, network: NetworkSource, sources: Sequence[Source]) -> None:
+        self.network = network
+        self.sources = list(sources)
+
+    def mix(self, query: Query) -> Mixed:
+        mixes_next_word = query.next_word and any(s.next_word for s in self.sources)
+        wanted = max(NEXT_WORD_CANDIDATES * query.k if mixes_next_word else query.k, 1)
+        network = self.network.propose(query, wanted)
+        proposals = {
+            source.kind: proposal
+            for source in self.sources
+            if (proposal := source.propose(query, network.words)) is not None
+        }
+        return Mixed(query, mix(query, network, proposals), network)
+
+
+def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> Scores:
+    """The network's words combined with the other sources' proposals (by source kind)."""
+    typed = query.typed.typed
+    knowers = [p.knows for p in proposals.values() if p.knows is not None]
+    scores = dict(network.words)
+    if knowers:
+        scores, known = _demote_unknown(network.words, typed, knowers)
+        if typed and "dictionary" in proposals:
+            _fill_from_dictionary(scores, network, known, proposals["dictionary"])
+        if typed and "document" in proposals:
+            scores = _mix_cache(scores, proposals["document"].words, DOCUMENT_CACHE)
+    if query.next_word:
+        for kind, weight in NEXT_WORD_WEIGHTS.items():
+            if kind in proposals:
+                scores = _mix_linear(scores, proposals[kind].words, weight)
+    return scores
+
+
+def _demote_unknown(
+    found: Mapping[str, float], typed: str, knowers: list[Callable[[str], bool]]
+) -> tuple[Scores, list[float]]:
+    """The network's words, each that no source knows demoted; and the known words' scores."""
+    scores: Scores = {}
+    known: list[float] = []
+    for word, probability in found.items():
+        if word == typed or any(knows(word) for knows in knowers):
+            scores[word] = probability
+            known.append(probability)
+        else:
+            scores[word] = probability * UNKNOWN_WORD_SHARE
+    return scores, known
+
+
+def _fill_from_dictionary(
+    scores: Scores, network: Proposal, known: list[float], dictionary: Proposal
+) -> None:
+    """The dictionary's completions share what the network's words leave of its prefix mass."""
+    left = min(
+        max(network.mass - sum(network.words.values()), 0.0), BELOW * min(known, default=1.0)
+    )
+    for word, share in dictionary.words.items():
+        scores.setdefault(word, left * share)
+
+
+def _mix_cache(scores: Scores, cached: Mapping[str, float], weight: float) -> Scores:
+    """The mixture (1 - w) * score + w * frequency, divided by (1 - w): the ranking is the
+    mixture's, and the words the cache does not add keep their probabilities."""
+    mixed = dict(scores)
+    for word, frequency in cached.items():
+        mixed[word] = mixed.get(word, 0.0) + weight / (1 - weight) * frequency
+    return mixed
+
+
+def _mix_linear(first: Mapping[str, float], second: Mapping[str, float], weight: float) -> Scores:
+    """The linear mixture (1 - weight) * first + weight * second over both sides' words."""
+    return {
+        word: (1 - weight) * first.get(word, 0.0) + weight * second.get(word, 0.0)
+        for word in {**first, **second}
+    }

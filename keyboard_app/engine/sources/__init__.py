@@ -1,0 +1,73 @@
+"""Suggestion sources: each knows one kind of evidence about the word being typed or the next word,
+and nothing of the others; `keyboard_app.engine.mixer` combines what they propose.
+
+A source proposes scored words for a `Query` (the text split at the word being typed). Adding one
+is a new module here and one line in `standard_sources`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from keyboard_app.engine.words import TypedWord
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the strip is asked for: `k` words completing `typed`, or the next word."""
+
+    typed: TypedWord
+    k: int
+    exact: bool = False  # decode all that the ranking depends on (no per-keystroke budget)
+    filter_offensive: bool = True
+
+    @property
+    def next_word(self) -> bool:
+        return not self.typed.typed
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A source's words for a query, each with its probability under that source.
+
+    `knows` says whether a word is in the source's vocabulary (a word no source knows is demoted);
+    `mass` is the probability the source gives to everything that spells the typed letters (the
+    network's first pieces; what its words leave of it goes to the dictionary's completions)."""
+
+    words: Mapping[str, float]
+    knows: Callable[[str], bool] | None = None
+    mass: float = 0.0
+
+
+class Source(Protocol):
+    """One kind of evidence. `kind` names it for the mixer; `next_word` says whether it proposes
+    next words (no letters typed), where the mixer then asks the network for more candidates."""
+
+    kind: str
+    next_word: bool
+
+    def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal | None:
+        """Words for `query`, or None when the source has nothing to say about it. `candidates`
+        are the network's words, which a source may score too."""
+        ...
+
+
+def standard_sources(model_path: Path, use_dictionary: bool = True) -> list[Source]:
+    """The sources mixed with the network's words: the dictionary and the document's words with
+    `use_dictionary`, and the word trigrams of the built-in model's training text with the built-in
+    model alone (they count that text). The shipped files are read here, before llama.cpp loads,
+    so that a damaged one fails early and leaks nothing."""
+    from keyboard_app.engine.sources.dictionary import DictionarySource
+    from keyboard_app.engine.sources.document import DocumentSource
+    from keyboard_app.engine.sources.trigrams import TrigramSource
+    from keyboard_app.paths import builtin_model_path
+
+    if not use_dictionary:
+        return []
+    sources: list[Source] = [DictionarySource.shipped(), DocumentSource()]
+    if model_path.resolve() == builtin_model_path().resolve():
+        sources.append(TrigramSource.shipped())
+    return sources

@@ -1,0 +1,62 @@
+"""The document's own words as a source: a cache model (Kuhn and De Mori, 1990).
+
+The network sees only its last tokens and spells a rare name badly; a writer repeats names and
+terms, so a word used above is likely again. The words of the text before the cursor (its last
+`DOCUMENT_WINDOW` characters) count as known, and those that complete the typed letters (case as
+typed) are proposed with their frequency there. Offensive words are never proposed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.window import DOCUMENT_WINDOW
+from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.engine.words import find_words
+
+
+@dataclass(frozen=True)
+class DocumentWords:
+    """The words of a text: as spelled, with counts (offensive ones left out of the counts, so the
+    cache never offers them), and lower-cased (the words the writer knows)."""
+
+    counts: Counter[str]
+    lowered: frozenset[str]
+    total: int
+
+    @classmethod
+    def of(cls, text: str) -> DocumentWords:
+        words = find_words(text)
+        counts = Counter(word for word in words if not is_offensive(word))
+        return cls(counts, frozenset(word.lower() for word in words), len(words))
+
+    def knows(self, word: str) -> bool:
+        return word.lower() in self.lowered
+
+    def completions(self, typed: str) -> dict[str, float]:
+        """The words that start with `typed` (case as typed) and go on, each with its frequency."""
+        return {
+            word: count / self.total
+            for word, count in self.counts.items()
+            if word.startswith(typed) and len(word) > len(typed)
+        }
+
+
+@lru_cache(maxsize=1)
+def document_words(text: str) -> DocumentWords:
+    """The words of `text`: the same text for every keystroke of a word, read once."""
+    return DocumentWords.of(text)
+
+
+class DocumentSource:
+    kind = "document"
+    next_word = False
+
+    def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal:
+        words = document_words(query.typed.boundary[-DOCUMENT_WINDOW:])
+        typed = query.typed.typed
+        return Proposal(words.completions(typed) if typed else {}, knows=words.knows)

@@ -1,0 +1,30 @@
+"""Word trigrams of the built-in model's training text as a source of next words (`trigrams.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.trigrams import WordTrigrams, load_trigrams
+from keyboard_app.paths import trigrams_path
+
+
+@dataclass
+class TrigramSource:
+    """The likeliest next words after the current paragraph's last two tokens, and the network's
+    candidates scored too; nothing once a letter is typed."""
+
+    trigrams: WordTrigrams
+    kind: str = "trigrams"
+    next_word: bool = True
+
+    @classmethod
+    def shipped(cls) -> TrigramSource:
+        return cls(load_trigrams(trigrams_path()))
+
+    def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal | None:
+        if not query.next_word:
+            return None
+        paragraph = query.typed.boundary.rsplit("\n", 1)[-1]
+        return Proposal(self.trigrams.next_words(paragraph, candidates))

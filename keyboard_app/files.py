@@ -1,0 +1,213 @@
+"""Writing files so that a crash, a full disk or a kill never leaves a half-written one, and the
+other small file jobs several modules share (a file's SHA-256, the free-space check).
+
+Every file the project writes goes through `atomic_path` (or `write_atomic`, built on it): the data
+goes to a temporary file beside the target, which is flushed to disk, renamed over the target, and
+the folder's entry flushed too, so that after a power cut the target holds the old data or the new,
+never a mixture. No Qt here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import shutil
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+HASH_CHUNK = 1 << 20
+
+
+class NotEnoughSpace(OSError):
+    """A folder has less free space than an operation needs (the message is for a person)."""
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
+    """A temporary path beside `path` to write to; when the block ends without an exception, the
+    file there is flushed to disk and renamed to `path`. On any exception it is deleted and `path`
+    is left as it was. Writers that take a path (llama.cpp, GGUF, NumPy, PyTorch) write to it.
+
+    The new file keeps the permissions of the file it replaces; a new one gets the user's default
+    (the umask's), or only the owner's with `private` (files holding the user's text)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _new_temporary(target, 0o600 if private else 0o666)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+        yield temporary
+        move_into_place(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _new_temporary(target: Path, mode: int) -> Path:
+    """An empty new file beside `target`, created with `mode` less the umask."""
+    while True:
+        candidate = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        except FileExistsError:
+            continue
+        return candidate
+
+
+def move_into_place(finished: str | Path, target: str | Path) -> None:
+    """Rename the complete file `finished` to `target` (in the same folder) durably: its data is
+    flushed to disk first and the folder's entry after. For files that must outlive a failed
+    attempt under their temporary name (a resumable download's `.part` file)."""
+    _fsync_file(Path(finished))
+    os.replace(finished, target)
+    _fsync_folder(Path(target).parent)
+
+
+def write_atomic(path: str | Path, data: str | bytes, *, private: bool = False) -> None:
+    """Replace the file at `path` with `data` (text is written as UTF-8), atomically."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_path(path, private=private) as temporary:
+        temporary.write_bytes(raw)
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush the folder's entries (the rename); not every platform can open a folder (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse to sync a folder; the rename itself is still atomic
+    finally:
+        os.close(fd)
+
+
+def sha256_of(path: str | Path, progress: Callable[[int], None] | None = None) -> str:
+    """The SHA-256 of the file at `path`, in hex; `progress` is told the bytes read so far."""
+    return hash_file(path, progress).hexdigest()
+
+
+def hash_file(path: str | Path, progress: Callable[[int], None] | None = None) -> hashlib._Hash:
+    """A running SHA-256 of the file at `path`, to go on updating (a resumed download)."""
+    digest = hashlib.sha256()
+    done = 0
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(HASH_CHUNK), b""):
+            digest.update(block)
+            done += len(block)
+            if progress is not None:
+                progress(done)
+    return digest
+
+
+def check_free_space(folder: str | Path, needed: int, margin: int = 0) -> None:
+    """NotEnoughSpace unless `folder` has `needed` + `margin` bytes free."""
+    free = shutil.disk_usage(folder).free
+    if free < needed + margin:
+        raise NotEnoughSpace(
+            f"Not enough disk space in {folder}: {_size(needed)} needed, {_size(free)} free."
+        )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:,.0f} MB"
+
+
+def write_in_place(path: str | Path, data: bytes) -> None:
+    """Overwrite the existing file at `path` with `data`, flushed to disk, keeping the file itself.
+
+    For a file the user may write in a folder they may not (where `atomic_path` cannot create its
+    temporary file). It is not atomic: if writing fails part way (a full disk), the old contents
+    are written back before the error is raised, which succeeds when they fit where they were."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        old = b"".join(iter(lambda: os.read(fd, HASH_CHUNK), b""))
+        try:
+            _overwrite(fd, data)
+        except OSError:
+            with contextlib.suppress(OSError):
+                _overwrite(fd, old)
+            raise
+    finally:
+        os.close(fd)
+
+
+def _overwrite(fd: int, data: bytes) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
+
+
+class UnusableFile(ValueError):
+    """A file that cannot be used for what it should hold; the message says why, for a person."""
+
+
+def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
+    """The bytes of the file at `path`, which must be a regular file of at most `max_bytes`.
+
+    Anything else is refused before it is read, with UnusableFile: a named pipe or a device would
+    block or never end, a folder is not a file. It is checked before opening and again on the
+    open file (opened without blocking, so a pipe put there in between cannot hang the caller).
+    FileNotFoundError and the other OSErrors of reading pass through."""
+    _check_regular(os.stat(path), max_bytes)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        _check_regular(os.fstat(fd), max_bytes)
+        chunks = []
+        left = max_bytes + 1
+        while left > 0 and (chunk := os.read(fd, min(left, HASH_CHUNK))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    if left <= 0:
+        raise UnusableFile(f"it is larger than {_size(max_bytes)}")
+    return b"".join(chunks)
+
+
+def read_json(path: str | Path, max_bytes: int) -> object:
+    """The JSON value in the file at `path`, read defensively (a hand-edited, damaged or hostile
+    file): UnusableFile if it is not a regular file, larger than `max_bytes`, not UTF-8, not JSON
+    or nested too deeply to parse. FileNotFoundError if there is none; other OSErrors pass."""
+    import json  # here: the rest of this module writes files and needs no JSON
+
+    data = read_regular_file(path, max_bytes)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise UnusableFile(f"it is not UTF-8 text (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise UnusableFile(f"it is not JSON ({error.msg}, line {error.lineno})") from None
+    except (ValueError, RecursionError) as error:
+        raise UnusableFile(f"it is not usable JSON ({type(error).__name__})") from None
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(info: os.stat_result, max_bytes: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "")
+        raise UnusableFile(f"it is {kind}, not a file" if kind else "it is not a regular file")
+    if info.st_size > max_bytes:
+        raise UnusableFile(f"it is larger than {_size(max_bytes)}")

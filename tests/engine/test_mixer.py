@@ -1,0 +1,162 @@
+"""The mixer's arithmetic on hand-made proposals, against values worked out by hand; and the
+mixer at work with a source written here."""
+
+from collections.abc import Mapping
+
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.mixer import (
+    BELOW,
+    DOCUMENT_CACHE,
+    NEXT_WORD_WEIGHTS,
+    UNKNOWN_WORD_SHARE,
+    mix,
+)
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.words import split_typed_word
+
+TRIGRAM_WEIGHT = NEXT_WORD_WEIGHTS["trigrams"]
+DICTIONARY = frozenset({"conduct", "conductor", "conductors", "the", "a", "orchestra"})
+
+
+def query(text: str, k: int = 3) -> Query:
+    return Query(split_typed_word(text), k)
+
+
+def knows(word: str) -> bool:
+    return word.lower() in DICTIONARY
+
+
+def test_the_weights_are_the_documented_ones():
+    assert (UNKNOWN_WORD_SHARE, BELOW, DOCUMENT_CACHE, TRIGRAM_WEIGHT) == (0.05, 0.999, 0.1, 0.2)
+
+
+def test_without_other_sources_the_network_words_are_kept_as_they_are():
+    network = Proposal({"conductoral": 0.02, "conduct": 0.01}, mass=0.05)
+    assert mix(query("led by the conduc"), network, {}) == network.words
+
+
+def test_a_word_no_source_knows_keeps_its_share_unless_it_was_typed():
+    network = Proposal({"conductoral": 0.02, "conduct": 0.01, "conduc": 0.004}, mass=0.05)
+    dictionary = Proposal({}, knows=knows)
+    scores = mix(query("led by the conduc"), network, {"dictionary": dictionary})
+    assert scores == pytest.approx({"conductoral": 0.001, "conduct": 0.01, "conduc": 0.004})
+
+
+def test_a_word_any_source_knows_is_not_demoted():
+    network = Proposal({"Jorda": 0.003, "Jordan": 0.002}, mass=0.01)
+    proposals = {
+        "dictionary": Proposal({}, knows=knows),
+        "document": Proposal({}, knows=lambda word: word == "Jorda"),
+    }
+    scores = mix(query("then Jo"), network, proposals)
+    assert scores == pytest.approx({"Jorda": 0.003, "Jordan": 0.0001})
+
+
+def test_the_dictionary_fills_what_the_network_leaves_of_the_typed_letters():
+    # The network's words take 0.03 of the 0.035 that spells "conduc": 0.005 is left, less than
+    # BELOW times the weakest known word (0.00999), so all of it is shared out.
+    network = Proposal({"conductoral": 0.02, "conduct": 0.01}, mass=0.035)
+    dictionary = Proposal({"conduct": 0.6, "conductor": 0.3, "conductors": 0.1}, knows=knows)
+    scores = mix(query("led by the conduc"), network, {"dictionary": dictionary})
+    assert scores == pytest.approx(
+        {"conductoral": 0.001, "conduct": 0.01, "conductor": 0.0015, "conductors": 0.0005}
+    )
+
+
+def test_the_dictionary_stays_below_the_weakest_known_word():
+    # 0.47 is left, but the weakest known word has 0.01: the share is of 0.999 * 0.01.
+    network = Proposal({"conductoral": 0.02, "conduct": 0.01}, mass=0.5)
+    dictionary = Proposal({"conductor": 0.75, "conductors": 0.25}, knows=knows)
+    scores = mix(query("led by the conduc"), network, {"dictionary": dictionary})
+    assert scores["conductor"] == pytest.approx(0.0074925)
+    assert scores["conductors"] == pytest.approx(0.0024975)
+    assert scores["conductor"] < scores["conduct"]
+
+
+def test_with_no_known_word_the_dictionary_shares_all_that_is_left():
+    dictionary = Proposal({"conductor": 0.8, "conductors": 0.2}, knows=knows)
+    network = Proposal({"conductoral": 0.02}, mass=0.5)  # 0.48 left, no known word to stay under
+    scores = mix(query("the conduc"), network, {"dictionary": dictionary})
+    assert scores == pytest.approx({"conductoral": 0.001, "conductor": 0.384, "conductors": 0.096})
+    network = Proposal({"conductoral": 0.02}, mass=0.01)  # more than the mass: nothing left
+    scores = mix(query("the conduc"), network, {"dictionary": dictionary})
+    assert scores == pytest.approx({"conductoral": 0.001, "conductor": 0.0, "conductors": 0.0})
+
+
+def test_the_document_cache_adds_its_frequencies_scaled_to_keep_the_others():
+    # (1 - 0.1) * p + 0.1 * f, divided by 0.9: p + f / 9.
+    network = Proposal({"Jorda": 0.001, "John": 0.02}, mass=0.05)
+    document = Proposal({"Jorda": 0.25, "Jones": 0.09}, knows=lambda word: word != "John")
+    scores = mix(query("then Jo"), network, {"document": document})
+    assert scores == pytest.approx({"Jorda": 0.001 + 0.25 / 9, "John": 0.001, "Jones": 0.01})
+
+
+def test_letters_typed_mix_the_dictionary_then_the_document():
+    network = Proposal({"conduct": 0.01}, mass=0.02)
+    proposals = {
+        "dictionary": Proposal({"conductor": 0.5}, knows=knows),
+        "document": Proposal({"conductor": 0.18}, knows=lambda word: False),
+    }
+    scores = mix(query("the conduc"), network, proposals)
+    # The dictionary: 0.5 of min(0.01, 0.00999); then the document's 0.18 / 9.
+    assert scores == pytest.approx({"conduct": 0.01, "conductor": 0.004995 + 0.02})
+
+
+def test_the_next_word_mixes_next_word_sources_linearly_over_both_sides_words():
+    network = Proposal({"the": 0.5, "a": 0.1})
+    trigrams = Proposal({"a": 0.4, "America": 0.3})
+    scores = mix(query("the United States of "), network, {"trigrams": trigrams})
+    # 0.8 * network + 0.2 * trigrams, a word missing from one side counting 0 there.
+    assert scores == pytest.approx({"the": 0.4, "a": 0.16, "America": 0.06})
+
+
+def test_the_next_word_is_demoted_first_and_ignores_letter_sources():
+    network = Proposal({"the": 0.5, "thee": 0.1})
+    proposals = {
+        "dictionary": Proposal({"conductor": 1.0}, knows=knows),
+        "document": Proposal({"orchestra": 1.0}, knows=knows),
+        "trigrams": Proposal({"the": 0.5}),
+    }
+    scores = mix(query("led by "), network, proposals)
+    assert scores == pytest.approx({"the": 0.8 * 0.5 + 0.2 * 0.5, "thee": 0.8 * 0.1 * 0.05})
+
+
+def test_next_word_sources_are_left_out_once_a_letter_is_typed():
+    network = Proposal({"the": 0.5}, mass=0.6)
+    scores = mix(query("led by t"), network, {"trigrams": Proposal({"them": 0.9})})
+    assert scores == {"the": 0.5}
+
+
+class Sights:
+    """A next-word source (of the trigrams' kind) that proposes fixed words, and remembers the
+    network's candidates it was shown."""
+
+    kind = "trigrams"
+    next_word = True
+
+    def __init__(self, words: Mapping[str, float]) -> None:
+        self.words = dict(words)
+        self.shown: list[dict[str, float]] = []
+
+    def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal | None:
+        self.shown.append(dict(candidates))
+        return Proposal(self.words) if query.next_word else None
+
+
+def test_a_source_set_on_the_predictor_is_mixed_in_with_its_weight(bigram_model):
+    spec = {" striped": {" shirt": 7.0, " tie": 6.0}}
+    with Predictor.load(bigram_model(spec)) as predictor:
+        predictor.sources = []
+        alone = {s.word: s.probability for s in predictor.suggest("the striped ", k=3, exact=True)}
+        typed_alone = predictor.suggest("the striped s", k=3, exact=True)
+        sights = Sights({"sweater": 0.9})
+        predictor.sources = [sights]
+        mixed = {s.word: s.probability for s in predictor.suggest("the striped ", k=3, exact=True)}
+        typed_mixed = predictor.suggest("the striped s", k=3, exact=True)
+    assert list(mixed)[:2] == ["shirt", "sweater"]
+    assert mixed["sweater"] == pytest.approx(TRIGRAM_WEIGHT * 0.9)
+    assert mixed["shirt"] == pytest.approx((1 - TRIGRAM_WEIGHT) * alone["shirt"])
+    assert {"shirt", "tie"} <= set(sights.shown[0])  # it was shown the network's words
+    assert typed_mixed == typed_alone  # None once a letter is typed: nothing mixed in

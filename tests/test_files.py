@@ -1,0 +1,96 @@
+"""Atomic writes, file hashes and the free-space check (keyboard_app/files.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from keyboard_app import files
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "settings.json"
+    target.write_text("old")
+    with pytest.raises(RuntimeError, match="crash"), files.atomic_path(target) as temporary:
+        temporary.write_text("half of the new")
+        raise RuntimeError("crash while writing")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+
+
+def test_a_finished_write_replaces_the_file_and_no_temporary_is_left(tmp_path: Path) -> None:
+    target = tmp_path / "settings.json"
+    target.write_text("old")
+    with files.atomic_path(target) as temporary:
+        assert temporary.parent == tmp_path and temporary != target
+        temporary.write_text("new")
+        assert target.read_text() == "old"  # nothing changes before the block ends
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+
+
+def test_write_atomic_writes_text_and_bytes_and_creates_the_folder(tmp_path: Path) -> None:
+    text_file = tmp_path / "new" / "folder" / "notes.txt"
+    files.write_atomic(text_file, "héllo\n")
+    assert text_file.read_bytes() == "héllo\n".encode()
+    files.write_atomic(text_file, b"\x00\xff")
+    assert text_file.read_bytes() == b"\x00\xff"
+    assert [p.name for p in text_file.parent.iterdir()] == ["notes.txt"]
+
+
+def test_move_into_place_renames_a_finished_file(tmp_path: Path) -> None:
+    part, target = tmp_path / "model.bin.part", tmp_path / "model.bin"
+    part.write_bytes(b"complete")
+    target.write_bytes(b"previous")
+    files.move_into_place(part, target)
+    assert target.read_bytes() == b"complete" and not part.exists()
+
+
+def test_sha256_matches_hashlib_and_reports_progress(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 10_000  # 2.5 MB: more than one read
+    path = tmp_path / "data.bin"
+    path.write_bytes(data)
+    seen: list[int] = []
+    assert files.sha256_of(path, seen.append) == hashlib.sha256(data).hexdigest()
+    assert seen == sorted(seen) and seen[-1] == len(data) and len(seen) >= 2
+
+
+def test_hash_file_can_go_on_with_more_data(tmp_path: Path) -> None:
+    path = tmp_path / "part"
+    path.write_bytes(b"first half, ")
+    digest = files.hash_file(path)
+    digest.update(b"second half")
+    assert digest.hexdigest() == hashlib.sha256(b"first half, second half").hexdigest()
+
+
+def test_check_free_space(tmp_path: Path) -> None:
+    files.check_free_space(tmp_path, 1)
+    with pytest.raises(files.NotEnoughSpace, match=r"Not enough disk space in .*needed") as caught:
+        files.check_free_space(tmp_path, 1 << 62)
+    assert isinstance(caught.value, OSError)
+    with pytest.raises(files.NotEnoughSpace):
+        files.check_free_space(tmp_path, 1, margin=1 << 62)
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "shared.txt"
+    target.write_text("old")
+    target.chmod(0o640)
+    files.write_atomic(target, "new")
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_a_new_file_gets_the_users_default_permissions_or_the_owners_only(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        files.write_atomic(tmp_path / "public.txt", "words")
+        files.write_atomic(tmp_path / "private.txt", "the user's text", private=True)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "public.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "private.txt").stat().st_mode) == 0o600

@@ -1,0 +1,111 @@
+"""One record of the chosen model: the model store's default, which Open Model File, the Models
+dialog and `keyboard-app models use` all change, and which the next start loads."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.models import store
+from keyboard_app.settings import SettingsStore
+from keyboard_app.ui.app import move_model_file_setting, open_window, resolve_model_path
+from keyboard_app.ui.main_window import MainWindow
+from tests.ui.conftest import LOAD_TIMEOUT_MS, close_window
+
+
+def install(model: Path, name: str) -> Path:
+    """Put a copy of `model` into the model store as `name` (no download, no trial load)."""
+    staged = store.store_dir() / f".{name}.staged"
+    shutil.copyfile(model, staged)
+    installed = store.add_model(
+        name, staged, source="test", revision=None, quantization="f32", type_mix={}
+    )
+    return installed.path
+
+
+def next_start(qtbot: QtBot) -> MainWindow:
+    """Start the app as `keyboard-app` does (no --model) and wait until its model is loaded."""
+    window = open_window(None)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.client.model_info is not None, timeout=LOAD_TIMEOUT_MS)
+    return window
+
+
+def test_models_use_wins_over_a_file_opened_earlier(
+    qtbot: QtBot, window: MainWindow, model_path: Path, second_model_path: Path
+) -> None:
+    installed = install(second_model_path, "other")
+    with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
+        window.use_model_file(str(model_path))  # Open Model File…
+    assert resolve_model_path(None) == str(model_path)
+    store.set_default_model("other")  # what `keyboard-app models use other` does
+    again = next_start(qtbot)
+    try:
+        assert again.client.model_info is not None
+        assert again.client.model_info.path == installed
+    finally:
+        close_window(again)
+
+
+def test_a_file_that_fails_to_load_is_not_remembered(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a gguf file at all")
+    with qtbot.waitSignal(window.client.load_failed, timeout=LOAD_TIMEOUT_MS):
+        window.use_model_file(str(broken))
+    assert isinstance(window.dialog, QMessageBox)
+    window.dialog.accept()
+    assert store.default_model_path() is None
+
+
+def test_the_model_file_of_an_older_settings_file_is_kept(
+    qtbot: QtBot, model_path: Path, second_model_path: Path
+) -> None:
+    settings = SettingsStore()
+    settings.path.write_text(json.dumps({"version": 1, "model_path": str(model_path)}), "utf-8")
+    again = next_start(qtbot)
+    try:
+        assert again.client.model_info is not None
+        assert again.client.model_info.path == model_path
+    finally:
+        close_window(again)
+    assert settings.stored_value("model_path") is None
+    # Moved once: a later `models use` is not undone by the old setting.
+    install(second_model_path, "other")
+    store.set_default_model("other")
+    move_model_file_setting(settings)
+    assert resolve_model_path(None) == str(store.store_dir() / "other.gguf")
+
+
+@pytest.mark.parametrize("legacy", ["", "/no/such/model.gguf", 3])
+def test_an_unusable_old_model_setting_is_dropped(legacy: object) -> None:
+    settings = SettingsStore()
+    settings.path.write_text(json.dumps({"version": 1, "model_path": legacy}), "utf-8")
+    move_model_file_setting(settings)
+    assert settings.stored_value("model_path") is None
+    assert store.default_model_path() is None
+
+
+def test_the_models_dialog_changes_the_same_record(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], model_path: Path, second_model_path: Path
+) -> None:
+    window = make_window(model=model_path)
+    window.use_model_file(str(model_path))
+    qtbot.waitUntil(lambda: store.default_model_path() == model_path, timeout=LOAD_TIMEOUT_MS)
+    install(second_model_path, "other")
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None
+    names = [dialog.installed.item(i).text() for i in range(dialog.installed.count())]
+    dialog.installed.setCurrentRow(next(i for i, n in enumerate(names) if n.startswith("other")))
+    with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
+        dialog.use_selected()
+    assert resolve_model_path(None) == str(store.store_dir() / "other.gguf")
+    dialog.close()
