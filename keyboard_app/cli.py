@@ -36,22 +36,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _with_command(args_list: list[str], commands: set[str]) -> list[str]:
+    """`gui` put where the command goes when none is named: `keyboard-app`, `keyboard-app FILE...`
+    (the desktop file's `Exec=keyboard-app %F`), `keyboard-app -v --model PATH`."""
+    index = next((i for i, arg in enumerate(args_list) if arg not in _GLOBAL_FLAGS), None)
+    if index is None:
+        return [*args_list, "gui"]
+    if args_list[index] in commands:
+        return args_list
+    return [*args_list[:index], "gui", *args_list[index:]]
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    """Run a command; Ctrl+C ends it quietly with the shell's status for it (130)."""
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args_list: list[str]) -> int:
     if args_list[:1] == ["--self-test"]:
         args_list[0] = "self-test"  # the packaged app's check, as a flag
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in _GLOBAL_FLAGS):
-        args_list.insert(0, "gui")
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    args = parser.parse_args(_with_command(args_list, _command_names(parser)))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s: %(message)s",
     )
     if args.verbose:  # the app's own debugging details, not those of every library it uses
         logging.getLogger("keyboard_app").setLevel(logging.DEBUG)
-    if args.command is None:
-        args = parser.parse_args(["gui", *args_list])
     return int(args.func(args))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -183,8 +184,6 @@ def read_json(path: str | Path, max_bytes: int) -> object:
     """The JSON value in the file at `path`, read defensively (a hand-edited, damaged or hostile
     file): UnusableFile if it is not a regular file, larger than `max_bytes`, not UTF-8, not JSON
     or nested too deeply to parse. FileNotFoundError if there is none; other OSErrors pass."""
-    import json  # here: the rest of this module writes files and needs no JSON
-
     data = read_regular_file(path, max_bytes)
     try:
         return json.loads(data.decode("utf-8"))

@@ -5,6 +5,7 @@ This is the only module that knows these locations; everything else asks it.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import platformdirs
 
 from keyboard_app import APP_NAME
+
+log = logging.getLogger(__name__)
 
 _RESOURCES_ENV = "KEYBOARD_APP_RESOURCES"
 _DATA_ENV = "KEYBOARD_APP_DATA_DIR"
@@ -63,8 +66,12 @@ def user_data_dir() -> Path:
     path = (
         Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _made(path)
+
+
+def personal_store_path() -> Path:
+    """The words and phrases the keyboard has learned from its user (see personal/store.py)."""
+    return user_data_dir() / "personal.sqlite3"
 
 
 def user_config_dir() -> Path:
@@ -74,5 +81,14 @@ def user_config_dir() -> Path:
         if override
         else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
     )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _made(path)
+
+
+def _made(folder: Path) -> Path:
+    """`folder`, created if missing. When it cannot be (a file has its name, no permission), the
+    path is still returned: whoever writes there gets the error and says so, and the app starts."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        log.warning("cannot create %s: %s", folder, error)
+    return folder

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import reprlib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,10 @@ class Settings:
     font_family: str = ""  # empty: the default writing font
     font_size: int = 13
     explorer_visible: bool = False
+    learning_enabled: bool = True  # learn the user's words as they are typed
+    learning_paused: bool = False  # the status bar's pause: nothing at all is learned
+    inline_predictions: bool = True  # the confident rest of a phrase in grey after the cursor
+    inline_threshold: float = 0.6  # how likely the whole grey span must be
     recent_files: list[str] = field(default_factory=list)
 
     def sampling(self, max_tokens: int | None = None) -> SamplingParams:
@@ -71,6 +76,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "n_threads": (0, 256),
     "gpu_layers": (0, 1000),
     "font_size": (6, 48),
+    "inline_threshold": (0.3, 0.95),
 }
 
 
@@ -112,7 +118,9 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             if spec.name == "recent_files":
                 values[spec.name] = list(dict.fromkeys(value))[:MAX_RECENT_FILES]
         else:
-            log.warning("settings: invalid %s=%r, using %r", spec.name, value, default)
+            log.warning(
+                "settings: invalid %s=%s, using %r", spec.name, reprlib.repr(value), default
+            )
     return Settings(**values)
 
 
@@ -171,7 +179,11 @@ class SettingsStore:
         version = data.get("version", SETTINGS_VERSION)
         if version != SETTINGS_VERSION:
             # Newer files keep the fields this version knows; there are no older versions yet.
-            log.info("settings: file version %r, reading as version %d", version, SETTINGS_VERSION)
+            log.info(
+                "settings: file version %s, reading as version %d",
+                reprlib.repr(version),
+                SETTINGS_VERSION,
+            )
         return settings_from_dict(data)
 
     def _read(self) -> dict[str, Any]:

@@ -94,3 +94,16 @@ def test_a_new_file_gets_the_users_default_permissions_or_the_owners_only(tmp_pa
         os.umask(umask)
     assert stat.S_IMODE((tmp_path / "public.txt").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "private.txt").stat().st_mode) == 0o600
+
+
+def test_a_user_folder_that_cannot_be_made_does_not_stop_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keyboard_app import paths
+
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the folder should be")
+    monkeypatch.setenv("KEYBOARD_APP_CONFIG_DIR", str(blocker / "config"))
+    assert paths.user_config_dir() == blocker / "config"  # returned; whoever writes gets the error
+    with pytest.raises(OSError):
+        files.write_atomic(paths.user_config_dir() / "settings.json", "{}")

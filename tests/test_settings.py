@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,91 @@ def test_a_field_this_version_no_longer_has_can_still_be_read(store: SettingsSto
     assert store.load().top_k == 7
     store.save(store.load())
     assert store.stored_value("model_path") is None
+
+
+def test_a_hand_edited_list_of_recent_files_is_capped_on_load(store: SettingsStore) -> None:
+    names = [f"/notes/{n}.txt" for n in range(20_004)]
+    store.path.write_text(json.dumps({"recent_files": ["/a", "/a", *names]}), "utf-8")
+    assert store.load().recent_files == ["/a", *names[: MAX_RECENT_FILES - 1]]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[" * 100_000 + "]" * 100_000,  # a RecursionError for json.loads
+        '{"top_k": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"top_k": 1' + "0" * 5000 + "}",  # an integer too long for Python to read
+        '{"temperature": NaN, "top_p": Infinity}',
+    ],
+)
+def test_hostile_json_gives_defaults(store: SettingsStore, content: str) -> None:
+    store.path.write_text(content, "utf-8")
+    assert store.load() == Settings()
+
+
+def test_a_huge_file_is_not_read(store: SettingsStore) -> None:
+    store.path.write_text('{"top_k": 7, "pad": "' + "x" * (2 << 20) + '"}', "utf-8")
+    assert store.load() == Settings()
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_folder_or_a_pipe_in_place_of_the_file_gives_defaults(
+    store: SettingsStore, kind: str
+) -> None:
+    if kind == "folder":
+        store.path.mkdir()
+    else:
+        os.mkfifo(store.path)  # reading it would wait for a writer for ever
+    assert store.load() == Settings()
+    if kind == "folder":
+        with pytest.raises(OSError):
+            store.save(Settings(top_k=3))
+    else:  # the pipe is replaced by a file
+        store.save(Settings(top_k=3))
+        assert store.load().top_k == 3
+
+
+def test_two_copies_keep_each_others_changes(store: SettingsStore) -> None:
+    first, second = SettingsStore(store.path), SettingsStore(store.path)
+    a, b = first.load(), second.load()
+    a.add_recent_file("/from-first.txt")
+    a.temperature = 0.5
+    first.save(a)
+    b.add_recent_file("/from-second.txt")
+    b.top_k = 7
+    merged = second.save(b)  # the last to quit
+    stored = SettingsStore(store.path).load()
+    assert stored == merged
+    assert (stored.temperature, stored.top_k) == (0.5, 7)
+    assert stored.recent_files == ["/from-second.txt", "/from-first.txt"]
+    # A field both changed: the last writer's value.
+    a.top_k = 9
+    first.save(a)
+    assert SettingsStore(store.path).load().top_k == 9
+    # A field this copy did not change since it last wrote stays as the other copy left it.
+    b.font_size = 20
+    second.save(b)
+    assert SettingsStore(store.path).load().top_k == 9
+
+
+def test_merged_recent_files_stay_capped(store: SettingsStore) -> None:
+    first, second = SettingsStore(store.path), SettingsStore(store.path)
+    a, b = first.load(), second.load()
+    for n in range(MAX_RECENT_FILES):
+        a.add_recent_file(f"/a{n}")
+        b.add_recent_file(f"/b{n}")
+    first.save(a)
+    merged = second.save(b)
+    assert len(merged.recent_files) == MAX_RECENT_FILES
+    assert merged.recent_files[0] == f"/b{MAX_RECENT_FILES - 1}"
+
+
+def test_learning_and_inline_settings_round_trip_and_are_checked(store: SettingsStore) -> None:
+    chosen = Settings(
+        learning_enabled=False, learning_paused=True, inline_predictions=False, inline_threshold=0.9
+    )
+    store.save(chosen)
+    assert SettingsStore(store.path).load() == chosen
+    loaded = settings_from_dict({"inline_threshold": 0.2, "learning_paused": "yes"})
+    assert loaded.inline_threshold == 0.6  # below the range: the default
+    assert loaded.learning_paused is False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -74,12 +75,20 @@ class ScreenshotDemo(QObject):
         self.finished.emit(1)
 
 
-def run_demo(text: str, screenshot: Path, model: str | None) -> tuple[int, str]:
-    """Run the demo; returns the exit code and an error message ('' on success)."""
+def run_demo(
+    text: str, screenshot: Path, model: str | None, files: Sequence[Path] = ()
+) -> tuple[int, str]:
+    """Run the demo with `files` open (as `keyboard-app gui FILE...` does); returns the exit code
+    and an error message ('' on success)."""
     app = create_app()
     with tempfile.TemporaryDirectory() as scratch:
-        # The demo's typing must not touch the user's own recovery file.
-        window = open_window(model, recovery_file=Path(scratch) / "recovery.json")
+        # The demo's typing must not touch the user's own recovery file, nor learn into their store.
+        window = open_window(
+            model,
+            recovery_file=Path(scratch) / "recovery.json",
+            files=files,
+            personal_store=Path(scratch) / "personal.sqlite3",
+        )
         demo = ScreenshotDemo(window, text, screenshot)
         results: list[int] = []
 

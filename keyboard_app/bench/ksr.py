@@ -62,9 +62,13 @@ class Score:
     calls: int = 0
     seconds: float = field(default=0.0)
 
+    @property
+    def ksr(self) -> float:
+        return round(1 - self.keystrokes / max(self.characters, 1), 4)
+
     def as_dict(self) -> dict[str, float]:
         return {
-            "ksr": round(1 - self.keystrokes / max(self.characters, 1), 4),
+            "ksr": self.ksr,
             "top1_next_word": round(self.top1 / max(self.words, 1), 4),
             "top3_next_word": round(self.top3 / max(self.words, 1), 4),
             "mean_latency_ms": round(1000 * self.seconds / max(self.calls, 1), 3),
@@ -162,15 +166,42 @@ def simulate(
     return run_typist(Typist(keyboard, inline), texts, max_words).score
 
 
-def run_typist(typist: Typist, texts: Iterable[list[str]], max_words: int) -> Typist:
+def run_typist(
+    typist: Typist,
+    texts: Iterable[list[str]],
+    max_words: int,
+    after_line: Callable[[str, str], None] | None = None,
+) -> Typist:
+    """Type the texts; `after_line(above, line)` is told each paragraph once it is typed."""
     for paragraphs in texts:
         above = ""
         for line in paragraphs:
             if typist.score.words >= max_words:
                 return typist
             typist.type_line(above, line, max_words)
+            if after_line is not None:
+                after_line(above, line)
             above += line + "\n"
     return typist
+
+
+def learning_groups(
+    texts: list[list[str]], fraction: float
+) -> list[tuple[list[str], list[list[str]]]]:
+    """Who learns what and types what after, for a personal store: each text of several
+    paragraphs (one author's) learns its first `fraction` of paragraphs and types the rest (as a
+    new text); the texts of one paragraph (unrelated people's sentences) are one group, the first
+    `fraction` of them learned and the others typed."""
+    groups: list[tuple[list[str], list[list[str]]]] = []
+    for paragraphs in texts:
+        if len(paragraphs) > 1:
+            split = min(max(round(fraction * len(paragraphs)), 1), len(paragraphs) - 1)
+            groups.append((paragraphs[:split], [paragraphs[split:]]))
+    single = [paragraphs for paragraphs in texts if len(paragraphs) == 1]
+    if single:
+        cut = round(fraction * len(single))
+        groups.append(([paragraphs[0] for paragraphs in single[:cut]], single[cut:]))
+    return groups
 
 
 def skip_words(texts: list[list[str]], count: int) -> list[list[str]]:

@@ -3,6 +3,7 @@ single-token decode) and the naive approach (re-evaluating the whole context), i
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import tempfile
 import time
@@ -56,21 +57,41 @@ def _type_passage(predictor: Predictor) -> dict[str, Any]:
     }
 
 
-def run(model: Path | None, threads: int | None) -> dict[str, Any]:
-    """Type the passage with `model` (a random GPT-2-small q8_0 when None) and measure."""
+def run(model: Path | None, threads: int | None, personal: Path | None = None) -> dict[str, Any]:
+    """Type the passage with `model` (a random GPT-2-small q8_0 when None) and measure; with a
+    `personal` store, type it again with the store mixed in (a copy: the store is not changed)."""
     if model is not None:
-        return _measure(model, threads)
+        return _measure(model, threads, personal)
     from keyboard_app.bench.random_model import write_random_gpt2
 
     with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as folder:
-        return _measure(write_random_gpt2(Path(folder)), threads)
+        return _measure(write_random_gpt2(Path(folder)), threads, personal)
 
 
-def _measure(path: Path, threads: int | None) -> dict[str, Any]:
+def _with_personal(path: Path, threads: int | None, store: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as folder:
+        copy = Path(folder) / "personal.sqlite3"
+        shutil.copyfile(store, copy)
+        with Predictor.load(path, n_threads=threads, personal=copy) as predictor:
+            assert predictor.personal_store is not None
+            entries = predictor.personal_store.stats().entries
+            return {"personal_entries": entries, **_type_passage(predictor)}
+
+
+def _measure(path: Path, threads: int | None, personal: Path | None) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if personal is not None:
+        extra["typing_with_personal"] = _with_personal(path, threads, personal)
     with Predictor.load(path, n_threads=threads) as predictor:
         typing = _type_passage(predictor)
         times = predictor.time_decoding(PASSAGE)
         info = predictor.info
+    if extra:
+        with_store = extra["typing_with_personal"]
+        extra["personal_added_ms"] = {
+            key: round(with_store[f"{key}_ms"] - typing[f"{key}_ms"], 3)
+            for key in ("p50", "p95", "mean")
+        }
     floor, full = times.single_token_decode_ms, times.full_evaluation_ms
     return {
         "model": {
@@ -90,4 +111,5 @@ def _measure(path: Path, threads: int | None) -> dict[str, Any]:
             "p95_over_single_token_decode": round(typing["p95_ms"] / floor, 3),
             "full_reevaluation_over_p50": round(full / typing["p50_ms"], 3),
         },
+        **extra,
     }

@@ -43,6 +43,23 @@ def register_bench(bench_subparsers: Any) -> None:
         default=None,
         help="how sure the model must be of an inline prediction (default: the engine's)",
     )
+    parser.add_argument(
+        "--min-paragraphs",
+        type=int,
+        default=1,
+        help="type only the texts of at least this many paragraphs (e.g. 2: the Brown files)",
+    )
+    parser.add_argument(
+        "--personal-split",
+        type=_probability,
+        default=None,
+        help="learn this share of each text into a personal store, type the rest with and without it",
+    )
+    parser.add_argument(
+        "--learn-online",
+        action="store_true",
+        help="with --personal-split: also a store that learns each paragraph once typed",
+    )
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
@@ -82,10 +99,17 @@ def _training_lines(args: argparse.Namespace) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
-    from keyboard_app.bench.ksr import read_texts, simulate, skip_words
+    from keyboard_app.bench.ksr import learning_groups, read_texts, simulate, skip_words
     from keyboard_app.engine import Predictor
 
     texts = skip_words(read_texts(args.file.read_text("utf-8")), args.skip_words)
+    texts = [paragraphs for paragraphs in texts if len(paragraphs) >= args.min_paragraphs]
+    groups: list[tuple[list[str], list[list[str]]]] = []
+    if args.personal_split is not None:
+        from keyboard_app.bench.personal_ksr import typed_texts
+
+        groups = learning_groups(texts, args.personal_split)
+        texts = typed_texts(groups)
     training = _training_lines(args)
     frequency, trigram = FrequencyKeyboard(training), TrigramKeyboard(training)
     extra: dict[str, Any] = {}
@@ -97,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
     # The same model without the dictionary: what the network alone contributes.
     with Predictor.load(args.model, n_threads=args.threads, use_dictionary=False) as predictor:
         alone = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
-    report = {
+    report: dict[str, Any] = {
         "model": {
             "name": info.name,
             "file": str(args.model) if args.model else f"built-in: {info.path.name}",
@@ -113,6 +137,12 @@ def _run(args: argparse.Namespace) -> int:
             **extra,
         },
     }
+    if args.personal_split is not None:
+        from keyboard_app.bench.personal_ksr import with_personal
+
+        personal = with_personal(args.model, args.threads, groups, args.words, args.learn_online)
+        personal["ksr_gain"] = round(personal["model_with_personal"]["ksr"] - model.ksr, 4)
+        report["personal"] = personal
     if args.skip_words:
         report["skipped_words"] = args.skip_words
     print(json.dumps(report, indent=2))

@@ -16,6 +16,11 @@ def register_bench(bench_subparsers: Any) -> None:
         "--model", type=Path, help="GGUF to measure (default: random GPT-2 small q8_0)"
     )
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument(
+        "--personal",
+        type=Path,
+        help="a personal store: the typing is measured with it too, side by side (it is not changed)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
 
@@ -23,5 +28,5 @@ def register_bench(bench_subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.latency import run
 
-    print(json.dumps(run(args.model, args.threads), indent=2))
+    print(json.dumps(run(args.model, args.threads, args.personal), indent=2))
     return 0

@@ -10,7 +10,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from keyboard_app.ui.main_window import MainWindow
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +26,12 @@ def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.Argumen
     )
     parser.add_argument("--seconds", type=float, default=30.0, help="how long to type (30)")
     parser.add_argument("--model", metavar="PATH", help="GGUF to use (default: built-in model)")
+    parser.add_argument(
+        "--document",
+        metavar="FILE",
+        type=Path,
+        help="open FILE first and type at its end (default: an empty document)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON only (the default output)")
     parser.set_defaults(func=run)
 
@@ -62,11 +71,18 @@ def _measure(args: argparse.Namespace, launched_at: float, scratch: Path) -> dic
     model = args.model or str(paths.builtin_model_path())
     stand_in = not args.model and not paths.builtin_model_path().is_file()
     app = create_app()
-    # Default settings and a scratch recovery file: the user's own files are left alone.
+    # Default settings, a scratch recovery file and personal store: the user's own are left alone.
     window = MainWindow(
-        Settings(), SettingsStore(scratch / "settings.json"), recovery_file=scratch / "recovery"
+        Settings(),
+        SettingsStore(scratch / "settings.json"),
+        recovery_file=scratch / "recovery",
+        personal_store=scratch / "personal.sqlite3",
     )
     window.show()
+    if args.document is not None and not _open_at_end(window, args.document):
+        window.shutdown()
+        window.close()
+        return {"error": f"cannot open {args.document}"}
     if stand_in:
         model = str(write_stand_in_model(scratch / "stand-in.gguf"))
     bench = TypingBench(window, launched_at, args.seconds)
@@ -90,4 +106,15 @@ def _measure(args: argparse.Namespace, launched_at: float, scratch: Path) -> dic
     window.close()
     if failures:
         return {"error": failures[0]}
-    return {**results[0], "stand_in_model": stand_in}
+    document = str(args.document) if args.document is not None else None
+    return {**results[0], "stand_in_model": stand_in, "document": document}
+
+
+def _open_at_end(window: MainWindow, path: Path) -> bool:
+    """Open `path` in the window as File > Open does, with the cursor at its end."""
+    from PySide6.QtGui import QTextCursor
+
+    if not window.documents.load(path):
+        return False
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    return True

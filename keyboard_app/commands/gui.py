@@ -1,4 +1,5 @@
-"""`keyboard-app gui`: the desktop editor (also what runs without a sub-command)."""
+"""`keyboard-app gui [FILE...]`: the desktop editor (also what runs without a sub-command, so that
+`keyboard-app FILE...`, the desktop file's `Exec=keyboard-app %F`, opens files too)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("gui", help="open the editor (the default)")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        type=Path,
+        help="text files to open: the first in the editor, the others in Open Recent",
+    )
     parser.add_argument("--model", metavar="PATH", help="GGUF model to load instead of the default")
     parser.add_argument(
         "--demo-text", metavar="TEXT", help="type TEXT into the editor (with --screenshot)"
@@ -31,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         from keyboard_app.bench.demo import run_demo
 
-        code, error = run_demo(args.demo_text or "", args.screenshot, args.model)
+        code, error = run_demo(args.demo_text or "", args.screenshot, args.model, args.files)
         if code == 0:
             print(f"screenshot saved to {args.screenshot}")
         else:
@@ -42,4 +50,4 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from keyboard_app.ui.app import run as run_app
 
-    return run_app(args.model)
+    return run_app(args.model, args.files)

@@ -219,8 +219,9 @@ def _remove(args: argparse.Namespace) -> int:
 @_handle_errors
 def _use(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import set_default_model
+    from keyboard_app.models.store import BUILTIN_NAMES
 
-    name = None if args.name in ("builtin", "built-in") else args.name
+    name = None if args.name.lower() in BUILTIN_NAMES else args.name
     set_default_model(name)
     print(f"The app now uses {name or 'the built-in model'}.")
     return 0

@@ -34,6 +34,7 @@ class Lexicon:
             for key in self._keys
         ]
         self.completions = lru_cache(maxsize=COMPLETION_CACHE)(self._completions)
+        self._total = sum(count for _, count in self._forms)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -51,6 +52,13 @@ class Lexicon:
                 raise ModelError(f"The dictionary {path} is damaged (line {number}).")
             counts[word] = int(count)
         return cls(counts)
+
+    def frequency(self, word: str) -> float:
+        """How often `word` (any case) occurs, as a share of all the words counted."""
+        key = word.lower()
+        low, _ = prefix_range(self._keys, key)
+        found = low < len(self._keys) and self._keys[low] == key
+        return self._forms[low][1] / self._total if found and self._total else 0.0
 
     def knows(self, word: str) -> bool:
         key = word.lower()

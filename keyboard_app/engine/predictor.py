@@ -18,16 +18,19 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.generation import MAX_ALTERNATIVES, Generator, healed
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.inline import DEFAULT_THRESHOLD, InlinePredictor
+from keyboard_app.engine.lexicon import load_lexicon
 from keyboard_app.engine.mixer import Mixed, Mixer
 from keyboard_app.engine.sampling import SamplingParams, log_softmax
 from keyboard_app.engine.sequences import SequencePool
 from keyboard_app.engine.sources import Query, Source, standard_sources
 from keyboard_app.engine.sources.network import NetworkSource
+from keyboard_app.engine.sources.personal import PersonalSource, learn_into, personal_history
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
 from keyboard_app.engine.words import PieceTable, split_typed_word
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
-from keyboard_app.paths import builtin_model_path
+from keyboard_app.paths import builtin_model_path, lexicon_path
+from keyboard_app.personal import PersonalStore, PersonalStoreError
 
 log = logging.getLogger(__name__)
 SUGGEST_RESERVE = 64
@@ -77,6 +80,13 @@ def _piece_table() -> PieceTable:
     return PieceTable()
 
 
+def _open_personal(path: str | Path) -> PersonalStore:
+    try:
+        return PersonalStore.open(path)
+    except PersonalStoreError as error:
+        raise ModelError(str(error)) from error
+
+
 def _readable(piece: bytes) -> str:
     """A token's text; a token that is part of a multi-byte character shows its bytes (`\\xe6`)."""
     return piece.decode("utf-8", "backslashreplace")
@@ -108,6 +118,7 @@ class Predictor:
         self._last: tuple[str, Mixed] | None = None  # the last suggestion's text and mixture
         self._generator = Generator(self._main, self._table)
         self.inline_threshold = DEFAULT_THRESHOLD
+        self.personal_store: PersonalStore | None = None
 
     @classmethod
     def load(
@@ -118,11 +129,14 @@ class Predictor:
         n_gpu_layers: int | None = None,
         filter_offensive: bool = True,
         use_dictionary: bool = True,
+        personal: str | Path | None = None,
     ) -> Predictor:
         """Load a GPT-2 GGUF (the built-in model when `path` is None); ModelError if unusable.
         With `use_dictionary`, the shipped English dictionary and the document's words are mixed
         into suggestions, and into the built-in model's next words the word trigrams of its
-        training text (`engine.sources.standard_sources`)."""
+        training text (`engine.sources.standard_sources`). `personal`: the user's store of words
+        and phrases (created if missing), mixed in and learned into by `learn`; a damaged one is
+        moved aside and a new one started (`personal_store.recovered_from` says where)."""
         if path is None and not builtin_model_path().is_file():
             raise ModelError(
                 f"The built-in model is missing ({builtin_model_path()}). "
@@ -131,6 +145,10 @@ class Predictor:
         model_path = Path(path) if path is not None else builtin_model_path()
         checked = validate_gguf(model_path)
         sources = standard_sources(model_path, use_dictionary)
+        store = _open_personal(personal) if personal is not None else None
+        if store is not None:
+            reference = load_lexicon(lexicon_path()) if use_dictionary else None
+            sources.append(PersonalSource(store, reference))
         backend = LlamaBackend(
             model_path,
             n_threads=n_threads,
@@ -152,7 +170,9 @@ class Predictor:
             backend.n_gpu_layers,
         )
         log.info("loaded %s (%s) on %s", info.name, info.quantization, info.device)
-        return cls(backend, info, filter_offensive, sources)
+        predictor = cls(backend, info, filter_offensive, sources)
+        predictor.personal_store = store
+        return predictor
 
     @property
     def sources(self) -> list[Source]:
@@ -257,7 +277,25 @@ class Predictor:
         `(index, piece)`. They are limited to half the context (no sliding)."""
         return self._generator.alternatives(text, n, params, stop, self.filter_offensive)
 
+    def learn(self, text: str, context: str = "") -> int:
+        """Learn the words and phrases of `text` into the personal store (none: nothing), those
+        reaching back into `context`, the text just before it (learned already), included: what
+        the editor does as words are finished. Secrets and noise are never learned
+        (`personal.learnable`). Returns the words learned; PersonalStoreError if the store
+        cannot be written (a full disk: nothing already stored is lost)."""
+        if self.personal_store is None:
+            return 0
+        return learn_into(self.personal_store, text, context)
+
+    def penalise(self, word: str, context: str) -> None:
+        """A suggestion `word` taken after `context` and deleted straight away: it counts against
+        that word after that context in the personal store (none: nothing)."""
+        if self.personal_store is not None:
+            self.personal_store.penalise(personal_history(context), word)
+
     def close(self) -> None:
+        if self.personal_store is not None:
+            self.personal_store.close()
         self._backend.close()
 
     def __enter__(self) -> Predictor:

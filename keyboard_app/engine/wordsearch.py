@@ -293,7 +293,8 @@ class WordSearch:
 
 def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]]:
     """The `k` best words, best first; but what the user has already typed goes after the words
-    not much less likely than it (offering it back saves a space at most), before the others."""
+    not much less likely than it (offering it back saves a space at most), before the others.
+    A score that is not a number (a model whose weights hold NaN) is never offered."""
     typed_probability = scores.get(typed)
 
     def key(item: tuple[str, float]) -> tuple[int, float]:
@@ -304,7 +305,8 @@ def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]
             return (1, 0.0)
         return (0 if probability >= typed_probability * TYPED_WORD_SHARE else 2, -probability)
 
-    return sorted(scores.items(), key=key)[:k]
+    finite = [(word, p) for word, p in scores.items() if math.isfinite(p)]  # a broken model's NaN
+    return sorted(finite, key=key)[:k]
 
 
 def _lone_letter(word: str, typed: str) -> bool:

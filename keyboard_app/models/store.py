@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import logging
 import re
+import reprlib
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from keyboard_app import paths
-from keyboard_app.files import move_into_place, sha256_of, write_atomic
+from keyboard_app.files import UnusableFile, move_into_place, read_json, sha256_of, write_atomic
 from keyboard_app.models.errors import ModelManagerError
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,19 @@ def manifest_path() -> Path:
     return store_dir() / "manifest.json"
 
 
+# Names that mean the built-in model (`keyboard-app models use builtin`): no installed model has one.
+BUILTIN_NAMES = frozenset({"builtin", "built-in"})
+
+
 def safe_model_name(name: str) -> str:
-    """A name usable as a file name on every platform."""
+    """A name usable as a file name on every platform, and not one of the built-in model's."""
     cleaned = _SAFE_NAME.sub("-", name).strip(".-")
     if not cleaned:
         raise ModelManagerError(f"{name!r} cannot be used as a model name.")
+    if cleaned.lower() in BUILTIN_NAMES:
+        raise ModelManagerError(
+            f"{name!r} is the built-in model's name; choose another name for this model."
+        )
     return cleaned[:80]
 
 
@@ -68,13 +77,16 @@ def _empty() -> dict[str, Any]:
     return {"version": MANIFEST_VERSION, "default": None, "default_file": None, "models": {}}
 
 
+MAX_MANIFEST_BYTES = 16 << 20  # a manifest of thousands of models is a few hundred KB
+
+
 def _read() -> dict[str, Any]:
     path = manifest_path()
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = read_json(path, MAX_MANIFEST_BYTES)
     except FileNotFoundError:
         return _empty()
-    except (OSError, ValueError) as exc:
+    except (OSError, UnusableFile) as exc:
         log.warning("ignoring unreadable model manifest %s: %s", path, exc)
         return _empty()
     if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
@@ -91,12 +103,38 @@ def _write(data: dict[str, Any]) -> None:
         raise ModelManagerError(f"Cannot save the model list {path}: {exc.strerror}.") from exc
 
 
-def _from_record(record: dict[str, Any]) -> InstalledModel | None:
-    try:
-        return InstalledModel(**record)
-    except TypeError:
-        log.warning("ignoring malformed manifest entry %r", record.get("name"))
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "file": str,
+    "source": str,
+    "revision": (str, type(None)),
+    "quantization": str,
+    "size_bytes": int,
+    "sha256": str,
+    "installed": str,
+    "type_mix": dict,
+}
+
+
+def _from_record(record: object) -> InstalledModel | None:
+    """An installed model from its manifest entry; None (and a warning) for an entry of the wrong
+    shape or types, or whose file lies outside the store (a hand-edited or hostile manifest)."""
+    if not _valid_record(record):
+        log.warning("ignoring malformed manifest entry %s", reprlib.repr(record))
         return None
+    assert isinstance(record, dict)
+    return InstalledModel(**record)
+
+
+def _valid_record(record: object) -> bool:
+    if not isinstance(record, dict) or not set(record) <= set(_FIELD_TYPES):
+        return False
+    if not all(name in record for name in _FIELD_TYPES if name != "type_mix"):
+        return False
+    if not all(isinstance(record[n], t) for n, t in _FIELD_TYPES.items() if n in record):
+        return False
+    file = PurePath(record["file"])
+    return not file.is_absolute() and ".." not in file.parts
 
 
 def installed_models() -> list[InstalledModel]:

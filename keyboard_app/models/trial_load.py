@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.models.errors import ModelManagerError
 
@@ -48,6 +50,12 @@ def run_in_this_process(path: Path) -> int:
 
     try:
         with Predictor.load(path, use_dictionary=False) as predictor:
+            probabilities = predictor.next_token_probabilities(PROBE_TEXT)
+            if not np.all(np.isfinite(probabilities)):
+                raise ModelError(
+                    "its weights hold values that are not numbers (NaN or infinity), "
+                    "so its predictions are not either"
+                )
             words = [s.word for s in predictor.suggest(PROBE_TEXT)]
     except ModelError as exc:
         print(exc, file=sys.stderr)  # noqa: T201 (the parent reads this)

@@ -26,6 +26,7 @@ class Actions:
     stop: QAction
     explorer: QAction
     recent: QMenu
+    pause_learning: QAction
     take: list[QAction] = field(default_factory=list)
 
 
@@ -109,6 +110,8 @@ def install_actions(window: MainWindow) -> Actions:
     )
     model_menu.addAction(_action(window, "&Open Model File…", window.open_model_file))
 
+    pause_learning = _install_tools(window)
+
     settings_menu = menu.addMenu("&Settings")
     settings_menu.addAction(_action(window, "&Preferences…", window.show_settings_dialog, "Ctrl+,"))
     help_menu = menu.addMenu("&Help")
@@ -120,7 +123,31 @@ def install_actions(window: MainWindow) -> Actions:
     for action in (continue_action, ways_action, stop, explorer):
         toolbar.addAction(action)
     window.addToolBar(toolbar)
-    return Actions(stop, explorer, recent, take)
+    return Actions(stop, explorer, recent, pause_learning, take)
+
+
+def _install_tools(window: MainWindow) -> QAction:
+    """The Tools menu: the personal store's actions. Returns the pause toggle."""
+    personal = window.personal
+    tools = window.menuBar().addMenu("&Tools")
+    pause = _action(window, "&Pause Learning", None, tip="Learn nothing until resumed")
+    pause.setCheckable(True)
+    pause.toggled.connect(personal.set_paused)
+    personal.pause_changed.connect(pause.setChecked)
+    tools.addAction(pause)
+    tools.addAction(
+        _action(
+            window,
+            "&Learn from This Document",
+            personal.learn_document,
+            tip="Learn the words and phrases of the whole document",
+        )
+    )
+    tools.addSeparator()
+    tools.addAction(
+        _action(window, "&What the Keyboard Has Learned…", personal.show_dialog, "Ctrl+Shift+L")
+    )
+    return pause
 
 
 def fill_recent(actions: Actions, files: list[str], open_file: Callable[[Path], None]) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import PySide6
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from keyboard_app import APP_ID, APP_NAME, paths
@@ -72,15 +75,28 @@ def move_model_file_setting(settings: SettingsStore) -> None:
             log.warning("cannot keep the model file %s: %s", legacy, error)
         else:
             log.info("the model file %s is now the model store's default", legacy)
-    settings.save(settings.load())  # without the old field
+    try:
+        settings.save(settings.load())  # without the old field
+    except OSError as error:
+        log.warning("cannot save the settings to %s: %s", settings.path, error)
 
 
-def open_window(model: str | None, recovery_file: Path | None = None) -> MainWindow:
-    """Show the main window and start loading the model in the engine thread."""
+def open_window(
+    model: str | None,
+    recovery_file: Path | None = None,
+    files: Sequence[Path] = (),
+    personal_store: Path | None = None,
+) -> MainWindow:
+    """Show the main window with `files` open (see `MainWindow.open_files`) and start loading the
+    model in the engine thread. `personal_store`: where the words typed are learned (default:
+    the user's own store; a scratch file for the demo)."""
     store = SettingsStore()
     move_model_file_setting(store)
-    window = MainWindow(store.load(), store, recovery_file=recovery_file)
+    window = MainWindow(
+        store.load(), store, recovery_file=recovery_file, personal_store=personal_store
+    )
     window.show()
+    window.open_files(list(files))
     path = resolve_model_path(model)
     if path is None:
         window.status.show_no_model("No model: choose one in Model > Models…")
@@ -89,15 +105,54 @@ def open_window(model: str | None, recovery_file: Path | None = None) -> MainWin
     return window
 
 
-def run(model: str | None) -> int:
-    """`keyboard-app gui`: run the editor until it is closed."""
+class InterruptToClose:
+    """Ctrl+C in the terminal closes the window the way Quit does (asking about unsaved
+    changes) instead of raising KeyboardInterrupt in whatever runs next. Installed before the
+    window exists, so that a Ctrl+C while it opens closes it as soon as it is up. (Python sees
+    a signal only when it runs, hence a timer that lets it run while Qt waits for events.)"""
+
+    POLL_MS = 250
+
+    def __init__(self, app: QApplication) -> None:
+        self.window: MainWindow | None = None
+        self.interrupted = False
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        self._timer = QTimer(app)
+        self._timer.timeout.connect(lambda: None)
+        self._timer.start(self.POLL_MS)
+
+    def _handle(self, _signal: int, _frame: object) -> None:
+        self.interrupted = True
+        QTimer.singleShot(0, self._close)
+
+    def _close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+
+    def uninstall(self) -> None:
+        self._timer.stop()
+        signal.signal(signal.SIGINT, self._previous)
+
+
+def run(model: str | None, files: Sequence[Path] = ()) -> int:
+    """`keyboard-app gui [FILE...]`: run the editor until it is closed (130 after Ctrl+C)."""
     app = create_app()
-    window = open_window(model)
-    crash = CrashHandler(window.autosaver.flush, window)
+    interrupt = InterruptToClose(app)
+    try:
+        window = open_window(model, files=files)
+    except BaseException:
+        interrupt.uninstall()
+        raise
+    interrupt.window = window
+    if interrupt.interrupted:
+        QTimer.singleShot(0, window.close)
+    crash = CrashHandler(window.autosaver.write_now, window)
     crash.install()
     window.offer_recovery()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
+        interrupt.uninstall()
         crash.uninstall()
         window.shutdown()
+    return 130 if interrupt.interrupted else code

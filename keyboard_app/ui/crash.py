@@ -1,4 +1,5 @@
-"""The crash handler: an uncaught exception is logged, the text saved for recovery, the user told.
+"""The crash handler: an uncaught exception is logged, the text saved for recovery, the user told
+(that the text was saved, and where, only when it was).
 
 It is installed as `sys.excepthook` and `threading.excepthook`. Whatever thread the exception
 happened in, saving the text and showing the dialog happen on the GUI thread (via a queued signal).
@@ -11,23 +12,28 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from keyboard_app.ui.dialogs.messages import inform
+from keyboard_app.ui.text_file import describe
 
 log = logging.getLogger(__name__)
 
 
 class CrashHandler(QObject):
-    """Call `install()` once the main window exists; `autosave` writes the recovery file."""
+    """Call `install()` once the main window exists; `autosave` writes the recovery file and
+    returns its path (None if nothing was unsaved), or raises OSError."""
 
     # An exception's traceback text, delivered to the GUI thread.
     _crashed = Signal(str)
 
-    def __init__(self, autosave: Callable[[], None], parent_widget: QWidget | None = None) -> None:
+    def __init__(
+        self, autosave: Callable[[], Path | None], parent_widget: QWidget | None = None
+    ) -> None:
         super().__init__()
         self.autosave = autosave
         self.parent_widget = parent_widget
@@ -62,16 +68,29 @@ class CrashHandler(QObject):
     @Slot(str)
     def _report(self, details: str) -> None:
         """GUI thread (this object lives there): save the text first, then show what happened."""
-        try:
-            self.autosave()
-        except Exception:
-            log.exception("autosave after a crash failed")
         summary = details.strip().splitlines()[-1] if details.strip() else "unknown error"
         self.dialog = inform(
             self.parent_widget,
             "Something went wrong",
-            "An unexpected error occurred. Your text has been saved for recovery; saving it "
-            "to a file and restarting the app is recommended.\n\n" + summary,
+            f"An unexpected error occurred. {self._save_text()}\n\n{summary}",
             details=details,
             icon=QMessageBox.Icon.Critical,
+        )
+
+    def _save_text(self) -> str:
+        """Write the recovery file; what to tell the user about their text."""
+        try:
+            saved = self.autosave()
+        except Exception as error:
+            log.exception("autosave after a crash failed")
+            reason = describe(error) if isinstance(error, OSError) else type(error).__name__
+            return (
+                f"Your unsaved text could not be saved for recovery ({reason}): "
+                "save it to a file now, if you can."
+            )
+        if saved is None:
+            return "Your text has no unsaved changes; restarting the app is recommended."
+        return (
+            f"Your text has been saved for recovery in {saved}; saving it to a file and "
+            "restarting the app is recommended."
         )

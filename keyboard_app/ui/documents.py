@@ -1,4 +1,9 @@
-"""The open document: New, Open, Save, Save As (atomic), recent files, the window title."""
+"""The open document: New, Open, Save, Save As, recent files, the window title.
+
+A file keeps what it had: its UTF-8 BOM and line endings are remembered when it is opened and
+written back on saving (see `text_file`). Saving is atomic, or in place in a folder the user cannot
+write to; what is not a regular file (a named pipe, a device) is refused before it is opened.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,17 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from keyboard_app.files import write_atomic
-from keyboard_app.settings import Settings, SettingsStore
+from keyboard_app.settings import Settings
 from keyboard_app.ui.dialogs.messages import Button, ask, inform
 from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.text_file import (
+    NEWLINE_NAMES,
+    TextFileError,
+    TextFormat,
+    read_text_file,
+    save_error_message,
+    save_text_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -21,22 +33,32 @@ FILE_FILTER = "Text files (*.txt *.md);;All files (*)"
 
 
 class DocumentController(QObject):
-    """File operations on the editor's document; the window title shows the name and `*`."""
+    """File operations on the editor's document; the window title shows the name and `*`.
+
+    `save_settings` is called after the recent files changed (the window writes the settings and
+    tells the user once if it cannot)."""
 
     # The recent-files list changed.
     recent_changed = Signal()
     # A document was saved, opened or cleared: nothing unsaved remains.
     clean = Signal()
+    # Something to tell the user in the status bar.
+    message = Signal(str)
 
     def __init__(
-        self, window: QMainWindow, editor: Editor, settings: Settings, store: SettingsStore
+        self,
+        window: QMainWindow,
+        editor: Editor,
+        settings: Settings,
+        save_settings: Callable[[], object],
     ) -> None:
         super().__init__(window)
         self.window = window
         self.editor = editor
         self.settings = settings
-        self.store = store
+        self.save_settings = save_settings
         self.path: Path | None = None
+        self.format = TextFormat()
         self.prompt: QMessageBox | None = None
         editor.document().modificationChanged.connect(window.setWindowModified)
         self._update_title()
@@ -50,17 +72,19 @@ class DocumentController(QObject):
         self.window.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.window.setWindowModified(self.modified)
 
-    def _set_text(self, text: str, path: Path | None) -> None:
-        self.editor.setPlainText(text)
+    def _set_text(self, text: str, path: Path | None, text_format: TextFormat) -> None:
+        self.editor.set_text(text)
         self.editor.document().setModified(False)
         self.path = path
+        self.format = text_format
         self._update_title()
         self.clean.emit()
 
-    def restore(self, text: str, path: Path | None) -> None:
+    def restore(self, text: str, path: Path | None, text_format: TextFormat) -> None:
         """Put recovered text back; it stays marked unsaved until the user saves it."""
-        self.editor.setPlainText(text)
+        self.editor.set_text(text)
         self.path = path
+        self.format = text_format
         self.editor.document().setModified(True)
         self._update_title()
 
@@ -94,7 +118,7 @@ class DocumentController(QObject):
     # --- commands ---
 
     def new(self) -> None:
-        self.confirm_discard(lambda: self._set_text("", None))
+        self.confirm_discard(lambda: self._set_text("", None, TextFormat()))
 
     def open(self) -> None:
         def choose() -> None:
@@ -111,12 +135,17 @@ class DocumentController(QObject):
     def load(self, path: Path) -> bool:
         """Read `path` into the editor (no unsaved-changes check)."""
         try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            inform(self.window, "Cannot open file", f"{path} could not be opened:\n{error}")
+            opened = read_text_file(path)
+        except TextFileError as error:
+            inform(self.window, "Cannot open file", str(error))
             return False
-        self._set_text(text, path)
-        self._remember(path)
+        self._set_text(opened.text, path, opened.format)
+        if opened.mixed:
+            newline = NEWLINE_NAMES[opened.format.newline]
+            self.message.emit(
+                f"{path.name} mixes line endings; saving writes them all as {newline}."
+            )
+        self.remember(path)
         return True
 
     def save(self) -> bool:
@@ -130,21 +159,25 @@ class DocumentController(QObject):
         return bool(name) and self.write(Path(name))
 
     def write(self, path: Path) -> bool:
-        """Save the text to `path` atomically (a crash never leaves half a file)."""
+        """Save the text to `path` (atomically, or in place where the folder is read-only)."""
         try:
-            write_atomic(path, self.editor.toPlainText())
+            in_place = save_text_file(path, self.editor.text(), self.format)
         except OSError as error:
-            inform(self.window, "Cannot save", f"{path} could not be written:\n{error}")
+            log.warning("cannot save %s: %s", path, error)
+            inform(self.window, "Cannot save", save_error_message(path, error))
             return False
         log.info("saved %s", path)
+        if in_place:
+            self.message.emit(f"Saved {path.name} in place: its folder cannot be written to.")
         self.path = path
         self.editor.document().setModified(False)
         self._update_title()
-        self._remember(path)
+        self.remember(path)
         self.clean.emit()
         return True
 
-    def _remember(self, path: Path) -> None:
+    def remember(self, path: Path) -> None:
+        """Put `path` first in the recent files."""
         self.settings.add_recent_file(str(path))
-        self.store.save(self.settings)
+        self.save_settings()
         self.recent_changed.emit()

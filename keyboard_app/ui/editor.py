@@ -3,13 +3,20 @@
 The preview is drawn as input-method pre-edit text at the cursor: it is laid out inline like real
 text but is not part of the document, so it never enters the undo stack, never marks the document
 modified and is not saved. Accepting it inserts the text as one undo step.
+
+The text is read through `text()`, `context()` and `text_between()`, never `toPlainText()`: a very
+long line is held as several blocks (see `long_lines`), which these join again. Per keystroke the
+editor reads only the end of the text before the cursor that the engine uses, however long the
+document.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QMargins, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -23,7 +30,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from keyboard_app.engine.window import text_start
+from keyboard_app.engine.window import TEXT_NEEDED, TEXT_STEP
+from keyboard_app.ui import long_lines
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +39,14 @@ log = logging.getLogger(__name__)
 COLUMN_CHARS = 72
 MIN_SIDE_MARGIN = 16
 _LINE_SEPARATOR = "\u2028"
-# The document's own characters that its saved form (QTextDocument.toPlainText) writes otherwise:
-# the paragraph separator between blocks and the line separator of Shift+Enter become line feeds,
-# a no-break space a space. The model is given the text as it is saved, never these.
-_AS_SAVED = str.maketrans({"\u2029": "\n", _LINE_SEPARATOR: "\n", "\u00a0": " "})
+# How much of the document before the cursor `context()` reads, in Qt's positions (UTF-16 units,
+# two for a character outside the BMP): at least TEXT_NEEDED characters, the most the engine uses.
+_CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
 _ACCEPT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Modifiers with which a key's text is typed (no Ctrl, Alt or Meta: those are commands).
+_TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+# Where a change of the document comes from (`Editor.edit_origin`).
+USER, GHOST = "user", "ghost"
 _MODIFIER_KEYS = (
     Qt.Key.Key_Shift,
     Qt.Key.Key_Control,
@@ -57,6 +68,15 @@ class Editor(QPlainTextEdit):
     best_suggestion_requested = Signal()
     # Esc without a preview: stop streaming alternatives, close their panel.
     escape_pressed = Signal()
+    # The user typed this text (a key's text, Enter as "\n"; or took an inline prediction),
+    # after it is in the document.
+    typed = Signal(str)
+    # The user pressed Backspace (plain), after it deleted what it deletes.
+    backspaced = Signal()
+    # Tab while an inline prediction shows: insert all of it.
+    inline_accept_requested = Signal()
+    # Ctrl+Right while an inline prediction shows: insert its first word.
+    inline_word_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +93,10 @@ class Editor(QPlainTextEdit):
         self.tab_takes_suggestion = False
         self._preview_active = False
         self._preview_text = ""
+        self._inline_text = ""
+        self._edit_origin = ""
+        # Whether the document may hold continuation blocks (a line longer than LONG_LINE).
+        self._joined = False
 
     # --- font and column ---
 
@@ -97,26 +121,37 @@ class Editor(QPlainTextEdit):
 
     # --- context ---
 
-    def text_before_cursor(self) -> str:
-        """All text from the start of the document to the cursor (or the selection's start), as
-        it is saved: line breaks are line feeds."""
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.textCursor().selectionStart(), QTextCursor.MoveMode.KeepAnchor)
-        return cursor.selectedText().translate(_AS_SAVED)
+    def set_text(self, text: str) -> None:
+        """Replace the whole text (no undo history), splitting very long lines into blocks."""
+        self.clear_inline()
+        self._joined = long_lines.set_text(self.document(), text)
+
+    def text(self) -> str:
+        """The whole text as it is saved: line breaks are line feeds, long lines whole."""
+        return long_lines.whole_text(self.document(), self._joined)
+
+    def text_between(self, start: int, end: int) -> str:
+        """The text between two document positions, as it is saved."""
+        return long_lines.text_between(self.document(), start, end, self._joined)
 
     def context(self) -> str:
-        """What the model is given: the text before the cursor from where the engine reads it.
+        """What the model is given: the end of the text before the cursor (or the selection's start),
+        as it is saved (a line break made with Shift+Enter is a line feed, a no-break space a space).
 
-        (Sliced here, not selected from that position in the document: Qt counts positions in
-        UTF-16 units, so a text with emoji would start elsewhere than the engine's rule says.)"""
-        before = self.text_before_cursor()
-        return before[text_start(len(before)) :]
+        It starts at least as far back as the engine reads (TEXT_NEEDED characters), at a multiple
+        of TEXT_STEP positions, so the start stays put while the user types and the engine's
+        evaluated prefix is reused; the engine trims it to what the model sees. Only that end is
+        read: typing at the end of a document of megabytes costs what it costs in a short one."""
+        end = self.textCursor().selectionStart()
+        start = max(0, (end - _CONTEXT_UNITS) // TEXT_STEP * TEXT_STEP)
+        return self.text_between(start, end)
 
     def replace_before_cursor(self, remove: int, text: str) -> None:
         """Delete the selection and `remove` characters before the cursor, insert `text`.
 
         It is one undo step.
         """
+        self.clear_inline()
         cursor = self.textCursor()
         cursor.beginEditBlock()
         cursor.removeSelectedText()
@@ -124,9 +159,56 @@ class Editor(QPlainTextEdit):
             cursor.movePosition(
                 QTextCursor.MoveOperation.PreviousCharacter, QTextCursor.MoveMode.KeepAnchor, remove
             )
-        cursor.insertText(text)
+        self._joined |= long_lines.insert_text(cursor, text)
         cursor.endEditBlock()
         self.setTextCursor(cursor)
+
+    # --- clipboard and long lines ---
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Paste and drop: plain text, inserted like typed text (see `long_lines.insert_text`)."""
+        if not source.hasText():
+            return
+        self.clear_inline()
+        cursor = self.textCursor()
+        self._joined |= long_lines.insert_text(cursor, source.text())
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copy, cut and drag: the selected text as it is saved (long lines whole)."""
+        cursor = self.textCursor()
+        data = QMimeData()
+        data.setText(self.text_between(cursor.selectionStart(), cursor.selectionEnd()))
+        return data
+
+    def _edit_long_line(self, key: int, plain: bool) -> bool:
+        """Enter, Backspace and Delete where a long line's blocks meet act on the line's text, as
+        across a wrapped line (by default they would continue the line, or remove only the
+        invisible block boundary). Returns whether the key was handled here."""
+        cursor = self.textCursor()
+        if not (self._joined and plain) or cursor.hasSelection():
+            return False
+        block = cursor.block()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            long_lines.new_line(cursor)
+        elif key == Qt.Key.Key_Backspace and cursor.atBlockStart() and long_lines.continues(block):
+            if block.previous().length() <= 1:
+                return False
+            cursor.setPosition(block.position() - 1)
+            cursor.deletePreviousChar()
+        elif (
+            key == Qt.Key.Key_Delete and cursor.atBlockEnd() and long_lines.continues(block.next())
+        ):
+            if block.next().length() <= 1:
+                return False
+            cursor.setPosition(block.next().position())
+            cursor.deleteChar()
+        else:
+            return False
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
 
     # --- preview (ghost text) ---
 
@@ -140,6 +222,7 @@ class Editor(QPlainTextEdit):
 
     def begin_preview(self) -> None:
         """A continuation is on its way: from now on keys act on the preview."""
+        self._inline_text = ""
         self._preview_active = True
         self._show_preedit("")
 
@@ -156,11 +239,53 @@ class Editor(QPlainTextEdit):
         self._show_preedit("")
         return text
 
-    def _show_preedit(self, text: str) -> None:
+    # --- inline prediction (ghost text too, but upright: the rest of what is being typed) ---
+
+    @property
+    def inline_text(self) -> str:
+        return self._inline_text
+
+    def show_inline(self, text: str) -> None:
+        """Show `text` after the cursor as grey text; never while a continuation preview shows."""
+        if self._preview_active or text == self._inline_text:
+            return
+        self._inline_text = text
+        self._show_preedit(text, italic=False)
+
+    def clear_inline(self) -> None:
+        if self._inline_text:
+            self._inline_text = ""
+            self._show_preedit("")
+
+    # --- where changes come from ---
+
+    @property
+    def edit_origin(self) -> str:
+        """USER while the user's typing (or a word they took) changes the text, GHOST while ghost
+        text is shown or removed (Qt reports that as a change of the text), else ""."""
+        return self._edit_origin
+
+    @contextlib.contextmanager
+    def user_edit(self) -> Iterator[None]:
+        """Changes made inside are the user's own writing (typed, or a suggestion taken)."""
+        outer, self._edit_origin = self._edit_origin, USER
+        try:
+            yield
+        finally:
+            self._edit_origin = outer
+
+    def _show_preedit(self, text: str, italic: bool = True) -> None:
+        outer, self._edit_origin = self._edit_origin, GHOST
+        try:
+            self._send_preedit(text, italic)
+        finally:
+            self._edit_origin = outer
+
+    def _send_preedit(self, text: str, italic: bool) -> None:
         shown = text.replace("\n", _LINE_SEPARATOR)
         ghost = QTextCharFormat()
         ghost.setForeground(self.palette().placeholderText())
-        ghost.setFontItalic(True)
+        ghost.setFontItalic(italic)
         attributes = [
             QInputMethodEvent.Attribute(
                 QInputMethodEvent.AttributeType.TextFormat, 0, len(shown), ghost
@@ -183,15 +308,48 @@ class Editor(QPlainTextEdit):
             self.preview_dismiss_requested.emit()
             if key == Qt.Key.Key_Escape:
                 return
+        if self._inline_key(key, modifiers):
+            return
         if key == Qt.Key.Key_Escape and plain:
             self.escape_pressed.emit()
             return
         if key == Qt.Key.Key_Tab and plain and self.tab_takes_suggestion:
             self.best_suggestion_requested.emit()
             return
-        super().keyPressEvent(event)
+        self._edit(event, key, modifiers)
+
+    def _inline_key(self, key: int, modifiers: Qt.KeyboardModifier) -> bool:
+        """Tab and Ctrl+Right take an inline prediction; any other key (not a lone modifier)
+        drops it first. Returns whether the key was handled here."""
+        if not self._inline_text or key in _MODIFIER_KEYS:
+            return False
+        if key == Qt.Key.Key_Tab and modifiers == Qt.KeyboardModifier.NoModifier:
+            self.inline_accept_requested.emit()
+            return True
+        if key == Qt.Key.Key_Right and modifiers == Qt.KeyboardModifier.ControlModifier:
+            self.inline_word_requested.emit()
+            return True
+        self.clear_inline()
+        return False
+
+    def _edit(self, event: QKeyEvent, key: int, modifiers: Qt.KeyboardModifier) -> None:
+        """The editor's own handling of a key; typed text and Backspace are reported after."""
+        plain = modifiers == Qt.KeyboardModifier.NoModifier
+        text = event.text().replace("\r", "\n")
+        typing = (
+            modifiers in _TYPING_MODIFIERS and bool(text) and (text.isprintable() or text in "\n\t")
+        )
+        backspace = plain and key == Qt.Key.Key_Backspace
+        with self.user_edit() if typing or backspace else contextlib.nullcontext():
+            if not self._edit_long_line(key, plain):
+                super().keyPressEvent(event)
+        if typing:
+            self.typed.emit(text)
+        elif backspace:
+            self.backspaced.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self._preview_active:
             self.preview_dismiss_requested.emit()
+        self.clear_inline()
         super().mousePressEvent(event)

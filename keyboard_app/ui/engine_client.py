@@ -12,7 +12,9 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.ui.worker import (
     ContinueRequest,
+    DocumentRequest,
     EngineWorker,
+    LearnRequest,
     LoadRequest,
     TextRequest,
 )
@@ -27,7 +29,8 @@ class EngineClient(QObject):
     """Owns the engine QThread and its worker; re-emits only results that are still wanted.
 
     A suggestion or explorer result is dropped unless it answers the newest request, so the strip
-    never shows words for text that has changed since.
+    never shows words for text that has changed since. After `shutdown` requests are ignored and
+    results still on their way (a model that finished loading while the window closed) dropped.
     """
 
     # The model is ready (ModelInfo).
@@ -44,6 +47,16 @@ class EngineClient(QObject):
     continuation_done = Signal(str, str)
     # A request failed (message).
     failed = Signal(str)
+    # The inline prediction for the newest suggestion request (context, text; "" when unsure).
+    inline_prediction = Signal(str, str)
+    # The personal store replaced a damaged file, moved to this path.
+    personal_moved = Signal(str)
+    # Learning failed and stopped (message).
+    learning_failed = Signal(str)
+    # The document being learned: characters done, characters in all.
+    document_progress = Signal(int, int)
+    # The document was learned, or learning it failed (words learned, error message or "").
+    document_done = Signal(int, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,7 +65,9 @@ class EngineClient(QObject):
         self._latest_explore = 0
         self._latest_load = 0
         self._continuation: ContinueRequest | None = None
+        self._document: DocumentRequest | None = None
         self._suggest_sent = 0.0
+        self._shut_down = False
         self.model_info: ModelInfo | None = None
         self._thread = QThread()
         self._thread.setObjectName("engine")
@@ -72,28 +87,74 @@ class EngineClient(QObject):
         w.continuation_piece.connect(self._on_piece)
         w.continuation_done.connect(self._on_continuation_done)
         w.request_failed.connect(self._on_failed)
+        w.inline_ready.connect(self._on_inline)
+        w.personal_moved.connect(self.personal_moved)
+        w.learning_failed.connect(self.learning_failed)
+        w.document_progress.connect(self._on_document_progress)
+        w.document_done.connect(self._on_document_done)
 
     # --- requests ---
 
     def load(
-        self, path: str, n_threads: int | None, n_gpu_layers: int | None, filter_offensive: bool
+        self,
+        path: str,
+        n_threads: int | None,
+        n_gpu_layers: int | None,
+        filter_offensive: bool,
+        personal: str | None = None,
     ) -> None:
+        if self._shut_down:
+            return
         self._latest_load = next(self._ids)
-        request = LoadRequest(self._latest_load, path, n_threads, n_gpu_layers, filter_offensive)
+        request = LoadRequest(
+            self._latest_load, path, n_threads, n_gpu_layers, filter_offensive, personal
+        )
         self._worker.submit_load(request)
 
-    def suggest(self, context: str, k: int) -> None:
+    def suggest(self, context: str, k: int, inline_threshold: float | None = None) -> None:
+        """Suggestions for `context`; then, with a threshold, its inline prediction."""
+        if self._shut_down:
+            return
         self._latest_suggest = next(self._ids)
         self._suggest_sent = time.perf_counter()
-        self._worker.submit_suggest(TextRequest(self._latest_suggest, context, k))
+        request = TextRequest(self._latest_suggest, context, k, inline_threshold)
+        self._worker.submit_suggest(request)
+
+    def learn(self, text: str, context: str) -> None:
+        """Learn the words of `text`, finished after `context` (the text before it)."""
+        if not self._shut_down:
+            self._worker.submit_learn(LearnRequest(text, context))
+
+    def penalise(self, word: str, context: str) -> None:
+        """The suggestion `word`, taken after `context`, was deleted straight away."""
+        if not self._shut_down:
+            self._worker.submit_learn(LearnRequest(word, context, penalty=True))
+
+    def learn_document(self, text: str) -> None:
+        """Learn a whole document (progress and the end come as signals); replaces one waiting."""
+        self.cancel_document()
+        if self._shut_down:
+            return
+        self._document = DocumentRequest(next(self._ids), text)
+        self._worker.submit_document(self._document)
+
+    def cancel_document(self) -> None:
+        """Stop learning the document after the batch in progress (what it learned stays)."""
+        if self._document is not None:
+            self._document.cancel.set()
+            self._document = None
 
     def explore(self, context: str, k: int = 10) -> None:
+        if self._shut_down:
+            return
         self._latest_explore = next(self._ids)
         self._worker.submit_explore(TextRequest(self._latest_explore, context, k))
 
     def continue_text(self, context: str, params: SamplingParams, alternatives: int = 1) -> None:
         """Start a continuation, stopping the one in progress (its remaining pieces are dropped)."""
         self.stop_continuation()
+        if self._shut_down:
+            return
         request = ContinueRequest(next(self._ids), context, params, alternatives)
         self._continuation = request
         self._worker.submit_continue(request)
@@ -112,7 +173,9 @@ class EngineClient(QObject):
         """Stop any continuation, let a model load finish, close the model and join the thread."""
         if not self._thread.isRunning():
             return
+        self._shut_down = True
         self.stop_continuation()
+        self.cancel_document()
         self._worker.request_shutdown()
         if not self._thread.wait(60_000):
             log.error("engine thread did not finish within a minute")
@@ -121,25 +184,27 @@ class EngineClient(QObject):
 
     @Slot(int, object)
     def _on_loaded(self, request_id: int, info: ModelInfo) -> None:
+        if self._shut_down:
+            return
         self.model_info = info
         if request_id == self._latest_load:
             self.loaded.emit(info)
 
     @Slot(int, str)
     def _on_load_failed(self, request_id: int, message: str) -> None:
-        if request_id == self._latest_load:
+        if request_id == self._latest_load and not self._shut_down:
             self.load_failed.emit(message)
 
     @Slot(int, str, list)
     def _on_suggestions(self, request_id: int, context: str, items: list[Suggestion]) -> None:
-        if request_id != self._latest_suggest:
+        if request_id != self._latest_suggest or self._shut_down:
             return
         latency_ms = (time.perf_counter() - self._suggest_sent) * 1000.0
         self.suggestions.emit(context, items, latency_ms)
 
     @Slot(int, str, list)
     def _on_exploration(self, request_id: int, context: str, items: list[TokenChoice]) -> None:
-        if request_id == self._latest_explore:
+        if request_id == self._latest_explore and not self._shut_down:
             self.exploration.emit(context, items)
 
     @Slot(int, int, str)
@@ -155,4 +220,21 @@ class EngineClient(QObject):
 
     @Slot(int, str)
     def _on_failed(self, _request_id: int, message: str) -> None:
-        self.failed.emit(message)
+        if not self._shut_down:
+            self.failed.emit(message)
+
+    @Slot(int, str, str)
+    def _on_inline(self, request_id: int, context: str, text: str) -> None:
+        if request_id == self._latest_suggest and not self._shut_down:
+            self.inline_prediction.emit(context, text)
+
+    @Slot(int, int, int)
+    def _on_document_progress(self, request_id: int, done: int, total: int) -> None:
+        if self._document is not None and request_id == self._document.request_id:
+            self.document_progress.emit(done, total)
+
+    @Slot(int, int, str)
+    def _on_document_done(self, request_id: int, words: int, error: str) -> None:
+        if self._document is not None and request_id == self._document.request_id:
+            self._document = None
+            self.document_done.emit(words, error)

@@ -18,23 +18,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyboard_app import __version__
+from keyboard_app import __version__, paths
 from keyboard_app.models import store as model_store
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui import actions as window_actions
 from keyboard_app.ui.alternatives import AlternativesPanel
 from keyboard_app.ui.continuation import ContinuationController
-from keyboard_app.ui.dialogs.messages import Button, ask, inform
+from keyboard_app.ui.dialogs.messages import inform
 from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
 from keyboard_app.ui.documents import APP_TITLE, DocumentController
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.explorer import ExplorerPanel
-from keyboard_app.ui.recovery import Autosaver, read_recovery
+from keyboard_app.ui.inline import InlineController
+from keyboard_app.ui.personal_controls import PersonalControls
+from keyboard_app.ui.recovery import Autosaver
+from keyboard_app.ui.recovery_offer import RecoveryOffer
 from keyboard_app.ui.status_bar import StatusBar
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 from keyboard_app.ui.suggestions import SuggestionController
+from keyboard_app.ui.text_file import describe
 from keyboard_app.ui.theme import writing_font
 
 if TYPE_CHECKING:
@@ -48,9 +52,16 @@ GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, settings: Settings, store: SettingsStore, *, recovery_file: Path | None = None
+        self,
+        settings: Settings,
+        store: SettingsStore,
+        *,
+        recovery_file: Path | None = None,
+        personal_store: Path | None = None,
     ) -> None:
+        """`personal_store`: the file of the words learned (default: the user's own)."""
         super().__init__()
+        self.personal_store = personal_store or paths.personal_store_path()
         self.settings = settings
         self.store = store
         self.resize(1100, 720)
@@ -67,12 +78,17 @@ class MainWindow(QMainWindow):
         self.continuation = ContinuationController(
             self.editor, self.alternatives, self.client, settings
         )
-        self.documents = DocumentController(self, self.editor, settings, store)
+        self.inline = InlineController(self.editor, self.client)
+        self.documents = DocumentController(self, self.editor, settings, self.save_settings)
+        self.personal = PersonalControls(
+            self, self.editor, self.client, self.status, self.save_settings, self.personal_store
+        )
         self.autosaver = Autosaver(
             self.editor,
-            lambda: str(self.documents.path) if self.documents.path else "",
+            lambda: (str(self.documents.path or ""), self.documents.format),
             recovery_file,
         )
+        self.recovery = RecoveryOffer(self, self.documents, self.autosaver)
         self.menu_actions = window_actions.install_actions(self)
         self.model_dialog: ModelDialog | None = None
         self.dialog: QDialog | None = None
@@ -80,6 +96,7 @@ class MainWindow(QMainWindow):
         self._file_to_remember: Path | None = None
         self._closing = False
         self._shut_down = False
+        self._settings_unsaved_told = False
         self._wire()
         self.apply_settings(settings)
         self.editor.setFocus()
@@ -108,7 +125,10 @@ class MainWindow(QMainWindow):
         c.load_failed.connect(self._on_load_failed)
         c.failed.connect(lambda message: self.status.showMessage(message, 5000))
         self.suggestions.shown.connect(lambda _context, ms: self.status.show_latency(ms))
-        self.continuation.message.connect(lambda message: self.status.showMessage(message, 5000))
+        self.suggestions.taken.connect(self.personal.learner.on_taken)
+        for source in (self.continuation, self.documents, self.recovery, self.personal):
+            source.message.connect(lambda message: self.status.showMessage(message, 10_000))
+        self.autosaver.failed.connect(lambda message: self.status.showMessage(message, 10_000))
         self.editor.best_suggestion_requested.connect(self.suggestions.take_best)
         self.documents.clean.connect(self.autosaver.discard)
         self.documents.recent_changed.connect(self._fill_recent)
@@ -122,6 +142,10 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.continuation.settings = settings
         self.documents.settings = settings
+        self.personal.apply(settings)
+        self.inline.set_enabled(settings.inline_predictions)
+        inline = settings.inline_threshold if settings.inline_predictions else None
+        self.suggestions.inline_threshold = inline
         self.editor.set_writing_font(writing_font(settings.font_family, settings.font_size))
         if settings.suggestion_count != self.suggestions.count:
             self.suggestions.set_count(settings.suggestion_count)
@@ -137,11 +161,48 @@ class MainWindow(QMainWindow):
 
         def accepted() -> None:
             self.apply_settings(dialog.result_settings())
-            self.store.save(self.settings)
+            self.save_settings()
 
         dialog.accepted.connect(accepted)
         self.dialog = dialog
         dialog.open()
+
+    def save_settings(self, *, quiet: bool = False) -> bool:
+        """Write the settings (merged with another copy's changes: the recent files it added
+        appear here too). If they cannot be written, the user is told once, in a dialog (later
+        only in the status bar, and with `quiet` only in the log), and the app goes on."""
+        try:
+            merged = self.store.save(self.settings)
+        except OSError as error:
+            message = (
+                f"The settings cannot be saved: {describe(error)}.\n\n{self.store.path}\n\n"
+                "The app goes on with them until it closes."
+            )
+            log.warning("cannot save the settings to %s: %s", self.store.path, error)
+            if not quiet and not self._settings_unsaved_told:
+                self._settings_unsaved_told = True
+                self.dialog = inform(self, "Settings not saved", message)
+            elif not quiet:
+                self.status.showMessage(f"The settings cannot be saved: {describe(error)}.", 10_000)
+            return False
+        if merged.recent_files != self.settings.recent_files:
+            self.settings.recent_files = merged.recent_files
+            self._fill_recent()
+        return True
+
+    def open_files(self, files: list[Path]) -> None:
+        """Files named on the command line: the first in the editor, the others (existing ones)
+        in Open Recent, after it."""
+        if not files:
+            return
+        for path in reversed(files[1:]):
+            if path.is_file():
+                self.settings.add_recent_file(str(path.resolve()))
+            else:
+                log.warning("not a file: %s", path)
+        if not self.documents.load(files[0].resolve()):
+            self.save_settings()
+            self._fill_recent()
 
     def set_explorer_visible(self, visible: bool) -> None:
         self.explorer.setVisible(visible)
@@ -165,7 +226,8 @@ class MainWindow(QMainWindow):
         self._model_path = path
         self.status.show_loading(Path(path).name)
         s = self.settings
-        self.client.load(path, s.n_threads or None, s.gpu_layers, s.filter_offensive)
+        personal = str(self.personal_store)
+        self.client.load(path, s.n_threads or None, s.gpu_layers, s.filter_offensive, personal)
 
     def _on_loaded(self, info: ModelInfo) -> None:
         self.status.show_model(info)
@@ -227,28 +289,8 @@ class MainWindow(QMainWindow):
     # --- recovery and closing ---
 
     def offer_recovery(self) -> None:
-        """If the last session ended without saving, offer its text back."""
-        found = read_recovery(self.autosaver.path)
-        if found is None:
-            return
-        text, original = found
-
-        def answered(button: Button) -> None:
-            self.dialog = None
-            if button == Button.Yes:
-                self.documents.restore(text, Path(original) if original else None)
-            else:
-                self.autosaver.discard()
-
-        self.dialog = ask(
-            self,
-            "Recover unsaved text",
-            "The last session ended without saving. Restore the unsaved text "
-            f"({len(text.split())} words)?",
-            Button.Yes | Button.No,
-            answered,
-            default=Button.Yes,
-        )
+        """If copies of the app ended without saving, offer their text back."""
+        self.recovery.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and self.documents.modified:
@@ -256,7 +298,7 @@ class MainWindow(QMainWindow):
             self.documents.confirm_discard(self._close_confirmed)
             return
         self.shutdown()
-        self.autosaver.discard()
+        self.autosaver.close()
         event.accept()
 
     def _close_confirmed(self) -> None:
@@ -272,7 +314,7 @@ class MainWindow(QMainWindow):
         if self.model_dialog is not None:
             self.model_dialog.runner.shutdown()
         self.client.shutdown()
-        self.store.save(self.settings)
+        self.save_settings(quiet=True)
 
 
 def _engine_options(settings: Settings) -> tuple[int, int | None, bool]:

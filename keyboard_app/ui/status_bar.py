@@ -1,11 +1,12 @@
-"""Status bar: the model (name, size, quantization), its device, a busy indicator, the latency."""
+"""Status bar: the model (name, size, quantization), its device, a busy indicator, the latency,
+and whether the keyboard is learning (a toggle that pauses it)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import ModelInfo
@@ -21,7 +22,25 @@ def human_size(size_bytes: int) -> str:
     return f"{value:.1f} GB"
 
 
+# What the learning toggle says in each state (see `StatusBar.show_learning`).
+LEARNING_TEXT = {
+    "on": "Learning",
+    "paused": "Learning paused",
+    "off": "Learning off",
+    "stopped": "Learning stopped",
+}
+LEARNING_TIP = {
+    "on": "The keyboard learns your words as you finish them. Click to pause.",
+    "paused": "Nothing is learned while paused. Click to go on learning.",
+    "off": "Learning is turned off in Settings > Preferences.",
+    "stopped": "Learning stopped: the personal store could not be written.",
+}
+
+
 class StatusBar(QStatusBar):
+    # The learning toggle was clicked (True: pause learning).
+    pause_toggled = Signal(bool)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Status")
@@ -38,8 +57,16 @@ class StatusBar(QStatusBar):
         self.busy.setMaximumWidth(120)
         self.busy.setAccessibleName("Working")
         self.busy.hide()
+        self.learning = QToolButton(self)
+        self.learning.setAutoRaise(True)
+        self.learning.setCheckable(True)
+        self.learning.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the cursor stays in the text
+        self.learning.setAccessibleName("Learning")
+        self.learning.clicked.connect(self.pause_toggled)
+        self.show_learning("on")
         self.addWidget(self.model_label)
         self.addWidget(self.busy)
+        self.addPermanentWidget(self.learning)
         self.addPermanentWidget(self.device_label)
         self.addPermanentWidget(self.latency_label)
 
@@ -60,3 +87,12 @@ class StatusBar(QStatusBar):
 
     def show_latency(self, milliseconds: float) -> None:
         self.latency_label.setText(f"{milliseconds:.0f} ms")
+
+    def show_learning(self, state: str) -> None:
+        """ "on", "paused", "off" (the setting) or "stopped" (the store cannot be written); the
+        toggle is checked while paused and only clickable when on or paused."""
+        self.learning.setText(LEARNING_TEXT[state])
+        self.learning.setToolTip(LEARNING_TIP[state])
+        self.learning.setAccessibleDescription(LEARNING_TIP[state])
+        self.learning.setChecked(state == "paused")
+        self.learning.setEnabled(state in ("on", "paused"))

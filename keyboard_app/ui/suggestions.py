@@ -11,7 +11,7 @@ from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.explorer import ExplorerPanel
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
-from keyboard_app.ui.text_ops import suggestion_insertion, token_insertion
+from keyboard_app.ui.text_ops import Taken, suggestion_insertion, token_insertion
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Suggestion, TokenChoice
@@ -27,6 +27,8 @@ class SuggestionController(QObject):
 
     # Suggestions for the current context are on the strip (context, latency in ms).
     shown = Signal(str, float)
+    # A word was taken from the strip (a text_ops.Taken), after it is in the text.
+    taken = Signal(object)
 
     def __init__(
         self,
@@ -42,6 +44,8 @@ class SuggestionController(QObject):
         self.explorer = explorer
         self.client = client
         self.count = count
+        # How sure the model must be for an inline prediction; None: none are asked for.
+        self.inline_threshold: float | None = None
         self._requested: str | None = None
         self._explored: str | None = None
         editor.textChanged.connect(self.refresh)
@@ -64,7 +68,7 @@ class SuggestionController(QObject):
         context = self.editor.context()
         if force or context != self._requested:
             self._requested = context
-            self.client.suggest(context, self.count)
+            self.client.suggest(context, self.count, self.inline_threshold)
         if self.explorer.isVisible() and (force or context != self._explored):
             self._explored = context
             self.client.explore(context)
@@ -92,9 +96,12 @@ class SuggestionController(QObject):
     def take(self, word: str) -> None:
         """Replace the partly typed word (or add the next word) with `word` and a space."""
         self._dismiss_preview()
-        insertion = suggestion_insertion(self.editor.text_before_cursor(), word)
-        self.editor.replace_before_cursor(insertion.remove, insertion.text)
+        before = self.editor.context()
+        insertion = suggestion_insertion(before, word)
+        with self.editor.user_edit():
+            self.editor.replace_before_cursor(insertion.remove, insertion.text)
         self.editor.setFocus()
+        self.taken.emit(Taken(word, before, insertion))
 
     def take_position(self, position: int) -> None:
         """Alt+1, Alt+2, ...: the word in strip slot `position` (0 = leftmost)."""
@@ -113,7 +120,7 @@ class SuggestionController(QObject):
         """Append an explorer token at the cursor (no second space after a trailing one)."""
         if token:
             self._dismiss_preview()
-            text = token_insertion(self.editor.text_before_cursor(), token)
+            text = token_insertion(self.editor.context(), token)
             self.editor.replace_before_cursor(0, text)
             self.editor.setFocus()
 

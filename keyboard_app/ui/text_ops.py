@@ -21,6 +21,45 @@ class Insertion:
     text: str
 
 
+@dataclass(frozen=True)
+class Taken:
+    """A suggestion `word` taken from the strip: the text `before` the cursor then, and how it was
+    changed (`insertion`)."""
+
+    word: str
+    before: str
+    insertion: Insertion
+
+    @property
+    def kept(self) -> str:
+        """The text before the insertion (the partly typed word removed)."""
+        return self.before[: len(self.before) - self.insertion.remove]
+
+    @property
+    def lead(self) -> int:
+        """How many spaces were inserted before the word."""
+        return len(self.insertion.text) - len(self.insertion.text.lstrip())
+
+    @property
+    def context(self) -> str:
+        """The text before the word as inserted (its leading space included)."""
+        return self.kept + self.insertion.text[: self.lead]
+
+    @property
+    def trailing(self) -> int:
+        """How many characters were inserted after the word (its space)."""
+        return len(self.insertion.text) - self.lead - len(self.word)
+
+
+def first_word(text: str) -> str:
+    """The first word of an inline prediction with the space after it (and any before it):
+    what Ctrl+Right takes."""
+    stripped = text.lstrip()
+    end = len(text) - len(stripped)
+    rest = stripped.split(" ", 1)
+    return text[: end + len(rest[0]) + (1 if len(rest) > 1 else 0)]
+
+
 def partial_word(before: str) -> str:
     """The partly typed word immediately before the cursor ('' when there is none): the word the
     engine completes.

@@ -9,8 +9,10 @@ empty. Results go back as signals carrying the request id; the worker never call
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -19,6 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.sampling import SamplingParams
+from keyboard_app.personal import PersonalStoreError, learn_text
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import Predictor
@@ -26,6 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# How often an inline prediction is asked again while it grows (each call decodes at most two
+# pieces) before the worker turns to other work; a newer keystroke stops it at once.
+INLINE_ROUNDS = 4
 
 # How a continuation ended. (Strings, not booleans: PySide6 6.12.0 on Python before 3.12 drops a
 # reference to `True` on every `emit(True)`; see `app.check_qt_binding`.)
@@ -48,6 +55,10 @@ class LatestSlot(Generic[T]):
             item, self._item = self._item, None
             return item
 
+    def waiting(self) -> bool:
+        with self._lock:
+            return self._item is not None
+
 
 @dataclass(frozen=True)
 class LoadRequest:
@@ -56,15 +67,37 @@ class LoadRequest:
     n_threads: int | None
     n_gpu_layers: int | None
     filter_offensive: bool
+    personal: str | None = None  # the personal store's file; None: no store
 
 
 @dataclass(frozen=True)
 class TextRequest:
-    """A suggestion or explorer request: the text before the cursor and how many results."""
+    """A suggestion or explorer request: the text before the cursor and how many results; for
+    suggestions, the inline prediction's threshold (None: no inline prediction)."""
 
     request_id: int
     context: str
     k: int
+    inline_threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class LearnRequest:
+    """Words the user finished (`penalty`: a suggestion taken and deleted straight away), after
+    `context`, the text before them in their paragraph."""
+
+    text: str
+    context: str
+    penalty: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """Learn a whole document on request; `cancel` is set to stop between batches."""
+
+    request_id: int
+    text: str
+    cancel: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass(frozen=True)
@@ -97,6 +130,16 @@ class EngineWorker(QObject):
     continuation_done = Signal(int, str, str)
     # A suggestion or explorer request failed (request id, message for the user).
     request_failed = Signal(int, str)
+    # The inline prediction for a suggestion request (request id, context, text; "" when unsure).
+    inline_ready = Signal(int, str, str)
+    # The loaded personal store replaced a damaged file, moved to this path.
+    personal_moved = Signal(str)
+    # Learning failed (message for the user); nothing more is learned until the next load.
+    learning_failed = Signal(str)
+    # Learning a document: (request id, characters done, characters in all).
+    document_progress = Signal(int, int, int)
+    # A document was learned (request id, words learned, error message or "").
+    document_done = Signal(int, int, str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,6 +148,9 @@ class EngineWorker(QObject):
         self._suggest_slot: LatestSlot[TextRequest] = LatestSlot()
         self._explore_slot: LatestSlot[TextRequest] = LatestSlot()
         self._continue_slot: LatestSlot[ContinueRequest] = LatestSlot()
+        self._document_slot: LatestSlot[DocumentRequest] = LatestSlot()
+        self._learn_queue: deque[LearnRequest] = deque()  # every finished word counts
+        self._learning_stopped = False
         self._closing = threading.Event()
         self.wake.connect(self._drain)
 
@@ -126,11 +172,21 @@ class EngineWorker(QObject):
         self._continue_slot.put(request)
         self.wake.emit()
 
+    def submit_learn(self, request: LearnRequest) -> None:
+        self._learn_queue.append(request)  # deque appends and pops are thread-safe
+        self.wake.emit()
+
+    def submit_document(self, request: DocumentRequest) -> None:
+        self._document_slot.put(request)
+        self.wake.emit()
+
     def request_shutdown(self) -> None:
         """Drop waiting work; the engine thread closes the predictor at its next turn."""
         self._closing.set()
         for slot in (self._load_slot, self._suggest_slot, self._explore_slot, self._continue_slot):
             slot.put(None)
+        self._document_slot.put(None)
+        self._learn_queue.clear()
         self.wake.emit()
 
     # --- engine thread ---
@@ -154,6 +210,10 @@ class EngineWorker(QObject):
                 self._explore(request_e)
             elif request_c := self._continue_slot.take():
                 self._continue(request_c)
+            elif self._learn_queue:
+                self._learn(self._learn_queue.popleft())
+            elif request_d := self._document_slot.take():
+                self._learn_document(request_d)
             else:
                 return
         self._close()
@@ -168,24 +228,40 @@ class EngineWorker(QObject):
             thread.quit()
 
     def _load(self, request: LoadRequest) -> None:
+        """Load the model; then every object alive is moved out of the garbage collector's sight
+        (`gc.freeze`). Otherwise each full collection, which the suggestions' allocations set
+        off every few seconds, walks all the engine's objects for 25-65 ms while holding the
+        GIL, and the GUI thread stood still for as long. The collector also waits while loading
+        (which allocates much and frees little). A new load unfreezes the objects first, so that
+        the old model's can be collected."""
         from keyboard_app.engine.predictor import Predictor
 
         log.info("loading model %s", request.path)
+        gc.unfreeze()
+        gc.disable()
         try:
             predictor = Predictor.load(
                 request.path,
                 n_threads=request.n_threads,
                 n_gpu_layers=request.n_gpu_layers,
                 filter_offensive=request.filter_offensive,
+                personal=request.personal,
             )
         except ModelError as error:
             log.warning("cannot load %s: %s", request.path, error)
             self.load_failed.emit(request.request_id, str(error))
             return
+        finally:
+            gc.freeze()
+            gc.enable()
         if self._predictor is not None:
             self._predictor.close()
         self._predictor = predictor
+        self._learning_stopped = False
         self.loaded.emit(request.request_id, predictor.info)
+        store = predictor.personal_store
+        if store is not None and store.recovered_from is not None:
+            self.personal_moved.emit(str(store.recovered_from))
 
     def _suggest(self, request: TextRequest) -> None:
         if self._predictor is None:
@@ -196,6 +272,27 @@ class EngineWorker(QObject):
             self.request_failed.emit(request.request_id, _message("suggest", error))
             return
         self.suggestions_ready.emit(request.request_id, request.context, suggestions)
+        if request.inline_threshold is not None:
+            self._inline(self._predictor, request, request.inline_threshold)
+
+    def _inline(self, predictor: Predictor, request: TextRequest, threshold: float) -> None:
+        """After the strip's words have gone out: the inline prediction, asked again while it
+        grows and no newer suggestion request waits (latest wins; the strip never waits)."""
+        shown: str | None = None
+        for _ in range(INLINE_ROUNDS):
+            if self._suggest_slot.waiting() or self._closing.is_set():
+                return
+            try:
+                span = predictor.inline_prediction(request.context, threshold)
+            except Exception as error:
+                self.request_failed.emit(request.request_id, _message("inline prediction", error))
+                return
+            if span == shown:
+                return
+            shown = span
+            self.inline_ready.emit(request.request_id, request.context, span)
+            if not span:
+                return
 
     def _explore(self, request: TextRequest) -> None:
         if self._predictor is None:
@@ -206,6 +303,45 @@ class EngineWorker(QObject):
             self.request_failed.emit(request.request_id, _message("explore", error))
             return
         self.exploration_ready.emit(request.request_id, request.context, choices)
+
+    def _learn(self, request: LearnRequest) -> None:
+        if self._predictor is None or self._learning_stopped:
+            return
+        try:
+            if request.penalty:
+                self._predictor.penalise(request.text, request.context)
+            else:
+                self._predictor.learn(request.text, request.context)
+        except PersonalStoreError as error:
+            self._stop_learning(error)
+
+    def _learn_document(self, request: DocumentRequest) -> None:
+        store = None if self._predictor is None else self._predictor.personal_store
+        if store is None or self._learning_stopped:
+            self.document_done.emit(
+                request.request_id, 0, "There is no personal store to learn into."
+            )
+            return
+
+        def progress(done: int, total: int) -> None:
+            self.document_progress.emit(request.request_id, done, total)
+
+        try:
+            words = learn_text(
+                store, request.text, progress=progress, cancelled=request.cancel.is_set
+            )
+        except PersonalStoreError as error:
+            self._stop_learning(error)
+            self.document_done.emit(request.request_id, 0, str(error))
+            return
+        self.document_done.emit(request.request_id, words, "")
+
+    def _stop_learning(self, error: PersonalStoreError) -> None:
+        """One message; nothing more is learned until a model (and its store) is loaded again."""
+        log.warning("learning stopped: %s", error)
+        self._learn_queue.clear()
+        self._learning_stopped = True
+        self.learning_failed.emit(str(error))
 
     def _continue(self, request: ContinueRequest) -> None:
         if self._predictor is None or request.stop.is_set():

@@ -141,3 +141,41 @@ def test_the_word_count_must_be_positive_or_all(
     with pytest.raises(SystemExit):
         main(["bench", "ksr", str(tmp_path / "x.txt"), "--words", "0"])
     assert "positive number of words or `all`" in capsys.readouterr().err
+
+
+def test_a_right_inline_prediction_costs_one_keystroke_and_a_wrong_one_nothing() -> None:
+    from keyboard_app.bench.ksr import Typist, run_typist
+
+    line = "see you soon then"
+    asked: list[str] = []
+
+    def inline(text: str) -> str:
+        asked.append(text)
+        if text == "see y":
+            return "ou soon"  # right: "you soon" up to a word boundary
+        if text == "see you soon ":
+            return "there"  # wrong: "then" comes next
+        return ""
+
+    typist = run_typist(Typist(never, inline), [[line]], max_words=100)
+    # s, e, e, space, y, Tab (taking "ou soon" and the space after it), then "then" typed out.
+    assert typist.score.keystrokes == 3 + 1 + 1 + 1 + 4
+    assert typist.score.characters == len(line)
+    assert typist.score.words == 4
+    shown = typist.inline_score
+    assert (shown.shown, shown.taken, shown.characters_taken) == (2, 1, len("ou soon"))
+    assert shown.as_dict()["precision"] == 0.5
+    assert shown.as_dict()["mean_characters_saved"] == len("ou soon") - 1
+    assert "see you soon then" in asked  # asked once more when the last word is typed out
+
+
+def test_without_inline_predictions_the_typist_is_unchanged() -> None:
+    from keyboard_app.bench.ksr import Typist, run_typist
+
+    def keyboard(text: str) -> list[str]:
+        return ["house"] if text.endswith("ho") else []
+
+    plain = simulate(keyboard, [["a house, a home"]], max_words=10)
+    asking = run_typist(Typist(keyboard, asks_at_word_end=True), [["a house, a home"]], 10).score
+    assert plain.keystrokes == asking.keystrokes
+    assert asking.calls > plain.calls

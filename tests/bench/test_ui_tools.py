@@ -59,8 +59,31 @@ def test_gui_screenshot_demo(tmp_path: Path, model_path: Path) -> None:
     image = QImage(str(shot))
     assert not image.isNull()
     assert image.width() >= 800 and image.height() >= 500
-    # The demo never leaves a recovery file behind.
+    # The demo never leaves a recovery file behind, nor learns into the user's store.
     assert not list((tmp_path / "data").rglob("*.json"))
+    assert not list((tmp_path / "data").rglob("personal.sqlite3*"))
+
+
+@pytest.mark.slow
+def test_gui_screenshot_demo_opens_the_files_given(tmp_path: Path, model_path: Path) -> None:
+    first, second = tmp_path / "letter.txt", tmp_path / "notes.txt"
+    first.write_text("Dear Ann,\n", "utf-8")
+    second.write_text("notes\n", "utf-8")
+    shot = tmp_path / "shot.png"
+    result = run_cli(
+        "gui",
+        "--model",
+        str(model_path),
+        "--screenshot",
+        str(shot),
+        str(first),
+        str(second),
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    settings = json.loads((tmp_path / "config" / "settings.json").read_text("utf-8"))
+    assert settings["recent_files"][:2] == [str(first), str(second)]
+    assert first.read_text("utf-8") == "Dear Ann,\n"  # opened, never written
 
 
 def test_gui_demo_text_needs_screenshot(tmp_path: Path) -> None:

@@ -85,3 +85,37 @@ def test_argv_for_source_and_frozen_apps(monkeypatch: pytest.MonkeyPatch) -> Non
     assert trial_load_argv(path)[1:] == ["-m", "keyboard_app.models.trial_load", "m.gguf"]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert trial_load_argv(path) == [sys.executable, "models", "trial-load", "m.gguf"]
+
+
+@pytest.mark.parametrize("poison", [float("nan"), float("inf")])
+def test_a_model_whose_predictions_are_not_numbers_is_refused(
+    tmp_path: Path, poison: float
+) -> None:
+    import numpy as np
+
+    from keyboard_app.engine.gguf_format import (
+        Gpt2Config,
+        expected_shapes,
+        specs_from_arrays,
+        write_gpt2_gguf,
+    )
+
+    config = Gpt2Config(n_layer=1, n_embd=64, n_head=4, n_ctx=256)
+    arrays = {name: np.zeros(shape, np.float32) for name, shape in expected_shapes(config).items()}
+    for name in arrays:
+        if name.endswith("norm.weight"):
+            arrays[name][:] = 1.0
+    arrays["token_embd.weight"][:] = np.random.default_rng(0).normal(0, 0.5, (config.n_vocab, 64))
+    arrays["output.weight"] = np.full((config.n_vocab, 64), 0.01, np.float32)
+    arrays["output.weight"][123, :] = poison  # one token's logit is not a number
+    path = write_gpt2_gguf(tmp_path / "poisoned.gguf", config, specs_from_arrays(arrays, 0))
+    with pytest.raises(ModelManagerError, match="not numbers"):
+        trial_load(path)
+
+
+def test_the_built_in_models_name_is_reserved(tiny_f32_gguf: Path) -> None:
+    from keyboard_app.models.manager import import_model
+
+    for name in ("builtin", "Built-In"):
+        with pytest.raises(ModelManagerError, match="built-in model's name"):
+            import_model(tiny_f32_gguf, name=name)

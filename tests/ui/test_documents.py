@@ -1,15 +1,26 @@
-"""Files: save atomically, open, recent files, the title's modified marker, unsaved changes."""
+"""Files: save atomically, open, recent files, the title's modified marker, unsaved changes; files keep
+their BOM and line endings; pipes, devices and folders are refused; full disks and read-only folders."""
 
 from __future__ import annotations
 
+import errno
+import json
+import logging
+import os
+import stat
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import type_char
-from keyboard_app.settings import SettingsStore
+from keyboard_app.settings import MAX_RECENT_FILES, SettingsStore
+from keyboard_app.ui import text_file
 from keyboard_app.ui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
@@ -101,3 +112,192 @@ def test_an_ampersand_in_a_recent_file_name_is_shown(
     entry = win.menu_actions.recent.actions()[0]
     assert entry.text() == "&1 salt&&pepper.txt"  # `&&` is shown as one `&`, no mnemonic
     assert entry.toolTip() == str(target)
+
+
+def visible_notices(win: MainWindow) -> list[QMessageBox]:
+    return [b for b in win.findChildren(QMessageBox) if b.isVisible()]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xef\xbb\xbfwith a BOM\r\nand CRLF\r\n",
+        b"old Mac\rline endings\r",
+        b"no final line break\nhere",
+        b"\xef\xbb\xbf",
+        b"",
+    ],
+)
+def test_open_then_save_gives_back_the_same_bytes(
+    make_window: MakeWindow, tmp_path: Path, content: bytes
+) -> None:
+    win = make_window()
+    target = tmp_path / "kept.txt"
+    target.write_bytes(content)
+    assert win.documents.load(target)
+    assert "\r" not in win.editor.text()
+    assert win.documents.save()
+    assert target.read_bytes() == content
+
+
+def test_edits_are_saved_in_the_file_line_endings(make_window: MakeWindow, tmp_path: Path) -> None:
+    win = make_window()
+    target = tmp_path / "crlf.txt"
+    target.write_bytes(b"one\r\ntwo")
+    assert win.documents.load(target)
+    win.editor.moveCursor(QTextCursor.MoveOperation.End)
+    for char in "\nthree":
+        type_char(win.editor, char)
+    assert win.documents.save()
+    assert target.read_bytes() == b"one\r\ntwo\r\nthree"
+
+
+def test_mixed_line_endings_are_told_before_saving(make_window: MakeWindow, tmp_path: Path) -> None:
+    win = make_window()
+    target = tmp_path / "mixed.txt"
+    target.write_bytes(b"a\r\nb\nc\r\n")
+    assert win.documents.load(target)
+    assert "mixes line endings" in win.status.currentMessage()
+    assert "CRLF" in win.status.currentMessage()
+    assert win.documents.save()
+    assert target.read_bytes() == b"a\r\nb\r\nc\r\n"
+
+
+def test_a_named_pipe_is_refused_at_once(make_window: MakeWindow, tmp_path: Path) -> None:
+    win = make_window()
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+
+    def unblock() -> None:  # were the pipe opened, this would end the wait after 5 s
+        with pipe.open("w"):
+            pass
+
+    writer = threading.Timer(5.0, unblock)
+    writer.start()
+    started = time.monotonic()
+    try:
+        assert not win.documents.load(pipe)
+        assert time.monotonic() - started < 2.0
+    finally:
+        writer.cancel()
+    notices = visible_notices(win)
+    assert notices and "named pipe" in notices[0].text()
+    notices[0].accept()
+
+
+@pytest.mark.parametrize("kind", ["device", "folder"])
+def test_a_device_or_a_folder_is_refused(
+    make_window: MakeWindow, tmp_path: Path, kind: str
+) -> None:
+    win = make_window()
+    path = Path(os.devnull) if kind == "device" else tmp_path
+    assert not win.documents.load(path)
+    notices = visible_notices(win)
+    assert notices and kind in notices[0].text()
+    notices[0].accept()
+
+
+def test_save_as_never_replaces_a_pipe(make_window: MakeWindow, tmp_path: Path) -> None:
+    win = make_window()
+    type_char(win.editor, "x")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    assert not win.documents.write(pipe)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    notices = visible_notices(win)
+    assert notices and "not a regular file" in notices[0].text()
+    notices[0].accept()
+
+
+def test_saving_through_a_symbolic_link_keeps_the_link(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    real = tmp_path / "real.txt"
+    real.write_text("old", "utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert win.documents.load(link)
+    type_char(win.editor, "!")
+    assert win.documents.save()
+    assert link.is_symlink()
+    assert real.read_text("utf-8") == "old!"
+
+
+def test_a_full_disk_says_so_and_names_the_file(
+    make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk is made full by the one write that fails (a real full disk: test_text_file)."""
+
+    def disk_full(path: Path, _data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(text_file, "write_atomic", disk_full)
+    win = make_window()
+    target = tmp_path / "novel.txt"
+    target.write_text("the old text", "utf-8")
+    type_char(win.editor, "x")
+    assert not win.documents.write(target)
+    notices = visible_notices(win)
+    assert notices
+    assert "No space left on device" in notices[0].text()
+    assert "novel.txt" in notices[0].text()
+    assert "canceled" not in notices[0].text()
+    assert target.read_text("utf-8") == "the old text"
+    assert win.documents.modified
+    notices[0].accept()
+
+
+def test_a_file_in_a_read_only_folder_is_saved_in_place(
+    make_window: MakeWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    target = folder / "notes.txt"
+    target.write_text("before", "utf-8")
+    if os.geteuid() == 0:  # the folder's permissions do not stop root: only the failure is made
+        monkeypatch.setattr(text_file, "write_atomic", read_only_folder)
+    else:
+        folder.chmod(0o555)
+    win = make_window()
+    try:
+        assert win.documents.load(target)
+        type_char(win.editor, "!")
+        with caplog.at_level(logging.WARNING):
+            assert win.documents.save()
+    finally:
+        folder.chmod(0o755)
+    assert target.read_text("utf-8") == "before!"
+    assert "in place" in caplog.text
+    assert "in place" in win.status.currentMessage()
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+def read_only_folder(path: Path, _data: bytes) -> None:
+    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+
+def test_recent_files_are_capped_on_load(make_window: MakeWindow) -> None:
+    store = SettingsStore()
+    names = [f"/notes/{n}.txt" for n in range(20_004)]
+    store.path.write_text(json.dumps({"version": 1, "recent_files": names}), "utf-8")
+    win = make_window()
+    assert len(win.menu_actions.recent.actions()) == MAX_RECENT_FILES
+    assert win.settings.recent_files == names[:MAX_RECENT_FILES]
+
+
+def test_files_from_the_command_line(make_window: MakeWindow, tmp_path: Path) -> None:
+    first, second, third = (tmp_path / f"{name}.txt" for name in ("first", "second", "third"))
+    for path in (first, second, third):
+        path.write_text(f"text of {path.stem}", "utf-8")
+    win = make_window()
+    win.open_files([first, second, tmp_path / "missing.txt", third])
+    assert win.editor.text() == "text of first"
+    assert win.documents.path == first
+    assert win.settings.recent_files[:3] == [str(first), str(second), str(third)]
+    shown = [a.text() for a in win.menu_actions.recent.actions()]
+    assert shown[:3] == ["&1 first.txt", "&2 second.txt", "&3 third.txt"]
+    assert SettingsStore().load().recent_files[:3] == [str(first), str(second), str(third)]

@@ -1,21 +1,43 @@
-"""Never lose a word: autosave to a recovery file, the crash handler, the restore offer."""
+"""Never lose a word: autosave to a recovery file per running copy, the crash handler, the restore
+offer (only of the files of copies that have ended; Esc asks again next time)."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.bench.key_typing import type_char
+from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.recovery import read_recovery, recovery_path
+from keyboard_app.ui.recovery import read_recovery, recovery_folder
 
 MakeWindow = Callable[..., MainWindow]
+
+# A second copy of the app, as far as recovery goes: it takes its recovery file, writes its text
+# there and runs until its input closes or it is killed.
+OTHER_COPY = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from keyboard_app.ui.recovery import own_recovery_file
+app = QCoreApplication([])
+file = own_recovery_file(Path(sys.argv[1]))
+file.path.write_text(json.dumps({"version": 1, "path": "", "text": sys.argv[2]}), "utf-8")
+print(file.path, flush=True)
+sys.stdin.read()
+"""
 
 
 def type_text(window: MainWindow, text: str) -> None:
@@ -25,7 +47,7 @@ def type_text(window: MainWindow, text: str) -> None:
 
 def crash(window: MainWindow) -> CrashHandler:
     """Raise and report an uncaught exception the way sys.excepthook would."""
-    handler = CrashHandler(window.autosaver.flush, window)
+    handler = CrashHandler(window.autosaver.write_now, window)
     try:
         raise RuntimeError("simulated crash")
     except RuntimeError:
@@ -35,28 +57,84 @@ def crash(window: MainWindow) -> CrashHandler:
     return handler
 
 
+def die(window: MainWindow) -> None:
+    """The window's process ends without closing it: its lock goes, its recovery file stays."""
+    window.autosaver.file.release()
+
+
+def recovery_files() -> list[Path]:
+    return sorted(recovery_folder().glob("*.json"))
+
+
+def write_left_behind(text: str, name: str = "recovery-1-0.json") -> Path:
+    path = recovery_folder() / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"version": 1, "path": "", "text": text}), "utf-8")
+    return path
+
+
+@pytest.fixture
+def other_copy() -> Iterator[Callable[[str], tuple[subprocess.Popen[str], Path]]]:
+    started: list[subprocess.Popen[str]] = []
+
+    def start(text: str) -> tuple[subprocess.Popen[str], Path]:
+        folder = recovery_folder()
+        child = subprocess.Popen(
+            [sys.executable, "-c", OTHER_COPY, str(folder), text],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+        started.append(child)
+        assert child.stdout is not None
+        return child, Path(child.stdout.readline().strip())
+
+    yield start
+    for child in started:
+        child.kill()
+        child.wait()
+
+
 def test_autosave_after_a_pause(qtbot: QtBot, window: MainWindow) -> None:
     type_text(window, "draft one")
     with qtbot.waitSignal(window.autosaver.saved, timeout=5000):
         pass
-    assert read_recovery(recovery_path()) == ("draft one", "")
+    found = read_recovery(window.autosaver.path)
+    assert found is not None and (found.text, found.path) == ("draft one", "")
 
 
-def test_crash_saves_text_and_shows_a_dialog(qtbot: QtBot, window: MainWindow) -> None:
+def test_crash_saves_text_and_says_where(qtbot: QtBot, window: MainWindow) -> None:
     type_text(window, "precious words")
     handler = crash(window)
-    assert read_recovery(recovery_path()) == ("precious words", "")
+    found = read_recovery(window.autosaver.path)
+    assert found is not None and found.text == "precious words"
     assert handler.dialog is not None and handler.dialog.isVisible()
+    assert "saved for recovery in" in handler.dialog.text()
+    assert str(window.autosaver.path) in handler.dialog.text()
     assert "simulated crash" in handler.dialog.text()
     assert "RuntimeError" in handler.dialog.detailedText()
     handler.dialog.accept()
+
+
+def test_crash_dialog_says_when_the_text_could_not_be_saved(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    type_text(window, "words at risk")
+    window.autosaver.path.mkdir(parents=True)  # a folder where the recovery file goes
+    handler = crash(window)
+    assert handler.dialog is not None
+    assert "has been saved" not in handler.dialog.text()
+    assert "could not be saved for recovery" in handler.dialog.text()
+    handler.dialog.accept()
+    window.autosaver.path.rmdir()
 
 
 def test_crash_in_another_thread_reports_on_the_gui_thread(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     type_text(window, "from a thread")
-    handler = CrashHandler(window.autosaver.flush, window)
+    handler = CrashHandler(window.autosaver.write_now, window)
     handler.install()
     try:
         thread = threading.Thread(target=lambda: 1 / 0)
@@ -67,7 +145,8 @@ def test_crash_in_another_thread_reports_on_the_gui_thread(
         handler.uninstall()
     assert handler.dialog is not None
     assert "ZeroDivisionError" in handler.dialog.text()
-    assert read_recovery(recovery_path()) == ("from a thread", "")
+    found = read_recovery(window.autosaver.path)
+    assert found is not None and found.text == "from a thread"
     handler.dialog.accept()
 
 
@@ -78,47 +157,146 @@ def test_restart_after_crash_offers_the_text(
     dialog = crash(window).dialog
     assert dialog is not None
     dialog.accept()
-    # The process dies here; the next start finds the recovery file.
+    die(window)
     second = make_window()
     second.offer_recovery()
-    box = second.dialog
+    box = second.recovery.dialog
     assert isinstance(box, QMessageBox) and box.isVisible()
     assert "3 words" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
-    assert second.editor.toPlainText() == "Dear diary, today"
+    assert second.editor.text() == "Dear diary, today"
     assert second.documents.modified
     assert second.isWindowModified()
+    # The text moved to the new copy's own recovery file; the old one is gone.
+    assert recovery_files() == [second.autosaver.path]
+    found = read_recovery(second.autosaver.path)
+    assert found is not None and found.text == "Dear diary, today"
 
 
-def test_declining_recovery_deletes_the_file(make_window: MakeWindow) -> None:
-    path = recovery_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"version": 1, "path": "", "text": "old"}), "utf-8")
+def test_two_copies_keep_two_recovery_files(make_window: MakeWindow) -> None:
+    first, second = make_window(), make_window()
+    type_text(first, "first copy")
+    type_text(second, "second copy")
+    first.autosaver.flush()
+    second.autosaver.flush()
+    assert sorted(recovery_files()) == sorted([first.autosaver.path, second.autosaver.path])
+    for win, text in ((first, "first copy"), (second, "second copy")):
+        found = read_recovery(win.autosaver.path)
+        assert found is not None and found.text == text
+    # A copy that starts now offers neither: both are running.
+    third = make_window()
+    third.offer_recovery()
+    assert third.recovery.dialog is None
+    assert len(recovery_files()) == 2
+
+
+def test_a_live_copy_is_left_alone_and_offered_once_it_is_killed(
+    make_window: MakeWindow, other_copy: Callable[[str], tuple[subprocess.Popen[str], Path]]
+) -> None:
+    child, path = other_copy("the other copy's draft")
     win = make_window()
     win.offer_recovery()
-    assert isinstance(win.dialog, QMessageBox)
-    win.dialog.button(QMessageBox.StandardButton.No).click()
+    assert win.recovery.dialog is None  # its process is alive
+    assert path.exists()
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    again = make_window()
+    again.offer_recovery()
+    box = again.recovery.dialog
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert again.editor.text() == "the other copy's draft"
     assert not path.exists()
-    assert win.editor.toPlainText() == ""
+
+
+def test_escape_asks_again_next_time(qtbot: QtBot, make_window: MakeWindow) -> None:
+    path = write_left_behind("keep me")
+    win = make_window()
+    win.offer_recovery()
+    box = win.recovery.dialog
+    assert isinstance(box, QMessageBox)
+    press(box, Qt.Key.Key_Escape)
+    assert win.recovery.dialog is None
+    assert path.exists()
+    assert win.editor.text() == ""
+    again = make_window()
+    again.offer_recovery()
+    assert isinstance(again.recovery.dialog, QMessageBox)
+    assert path.exists()
+
+
+def test_closing_the_question_asks_again_next_time(make_window: MakeWindow) -> None:
+    path = write_left_behind("keep me too")
+    win = make_window()
+    win.offer_recovery()
+    assert isinstance(win.recovery.dialog, QMessageBox)
+    win.recovery.dialog.reject()
+    assert path.exists()
+
+
+def test_discard_deletes_the_file_and_offers_the_next(make_window: MakeWindow) -> None:
+    older = write_left_behind("older text", "recovery-1-a.json")
+    os.utime(older, (1, 1))
+    newer = write_left_behind("newer text", "recovery-2-b.json")
+    win = make_window()
+    win.offer_recovery()
+    box = win.recovery.dialog
+    assert isinstance(box, QMessageBox) and "2 words" in box.text()
+    box.button(QMessageBox.StandardButton.Discard).click()
+    assert not newer.exists() and older.exists()
+    box = win.recovery.dialog
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert win.editor.text() == "older text"
+    assert not older.exists()
 
 
 def test_clean_close_removes_the_recovery_file(qtbot: QtBot, make_window: MakeWindow) -> None:
     win = make_window()
     type_text(win, "temporary")
     win.autosaver.flush()
-    assert recovery_path().exists()
+    assert win.autosaver.path.exists()
     win.close()  # asks first: the text is unsaved
     prompt = win.documents.prompt
     assert prompt is not None and prompt.isVisible()
     prompt.button(QMessageBox.StandardButton.Discard).click()
     qtbot.waitUntil(lambda: not win.isVisible(), timeout=5000)
-    assert not recovery_path().exists()
+    assert list(recovery_folder().iterdir()) == []  # no recovery file, no lock
 
 
-def test_unreadable_recovery_file_is_ignored(make_window: MakeWindow) -> None:
-    path = recovery_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("{garbage", "utf-8")
+@pytest.mark.parametrize("content", [b"{garbage", b"[" * 5000, b"\xff\xfe", b'{"text": 3}'])
+def test_unusable_recovery_file_is_ignored(make_window: MakeWindow, content: bytes) -> None:
+    path = write_left_behind("")
+    path.write_bytes(content)
     win = make_window()
     win.offer_recovery()
-    assert win.dialog is None
+    assert win.recovery.dialog is None
+    assert path.exists()  # left for a person to look at
+
+
+def test_a_folder_or_a_pipe_in_the_recovery_folder_is_ignored(make_window: MakeWindow) -> None:
+    folder = recovery_folder()
+    (folder / "recovery-1-folder.json").mkdir(parents=True)
+    os.mkfifo(folder / "recovery-2-pipe.json")
+    win = make_window()
+    win.offer_recovery()  # would block reading the pipe
+    assert win.recovery.dialog is None
+
+
+def test_the_restored_text_keeps_the_file_format(
+    make_window: MakeWindow, window: MainWindow, tmp_path: Path
+) -> None:
+    original = tmp_path / "windows.txt"
+    original.write_bytes(b"\xef\xbb\xbfline one\r\nline two\r\n")
+    assert window.documents.load(original)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(window, "!")
+    window.autosaver.flush()
+    die(window)
+    second = make_window()
+    second.offer_recovery()
+    assert isinstance(second.recovery.dialog, QMessageBox)
+    second.recovery.dialog.button(QMessageBox.StandardButton.Yes).click()
+    assert second.documents.path == original
+    assert second.documents.save()
+    assert original.read_bytes() == b"\xef\xbb\xbfline one\r\nline two\r\n!"

@@ -1,13 +1,17 @@
-"""Settings through the dialog survive a restart; a corrupt file gives defaults."""
+"""Settings through the dialog survive a restart; a corrupt file gives defaults; settings that cannot
+be written are told once, and Quit still ends the app."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.settings import Settings, SettingsStore
@@ -71,6 +75,10 @@ def test_dialog_round_trips_every_field(qtbot: QtBot) -> None:
         font_family=family,
         font_size=17,
         explorer_visible=True,
+        learning_enabled=False,
+        learning_paused=True,
+        inline_predictions=False,
+        inline_threshold=0.8,
         recent_files=["/a.txt"],
     )
     dialog = SettingsDialog(original)
@@ -106,3 +114,74 @@ def test_model_options_change_reloads_the_model(
     with qtbot.waitSignal(win.client.loaded, timeout=30_000) as loaded:
         win.apply_settings(Settings(n_threads=1, filter_offensive=False))
     assert loaded.args[0].path == model_path
+
+
+def test_unwritable_settings_are_told_once_and_the_app_carries_on(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    SettingsStore().path.mkdir(parents=True)  # a folder where the settings file goes
+    win = make_window()
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("one", "utf-8")
+    second.write_text("two", "utf-8")
+    assert win.documents.load(first)
+    notices = [b for b in win.findChildren(QMessageBox) if b.isVisible()]
+    assert len(notices) == 1
+    assert "settings cannot be saved" in notices[0].text()
+    assert str(SettingsStore().path) in notices[0].text()
+    notices[0].accept()
+    assert win.documents.load(second)  # a second failure: the status bar only
+    assert not [b for b in win.findChildren(QMessageBox) if b.isVisible()]
+    assert "settings cannot be saved" in win.status.currentMessage()
+    assert win.editor.text() == "two"
+    assert [a.toolTip() for a in win.menu_actions.recent.actions()] == [str(second), str(first)]
+    win.close()
+    assert not win.isVisible()
+
+
+QUIT_AFTER_START = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from keyboard_app.ui import app as ui_app
+from keyboard_app.ui.main_window import MainWindow
+
+application = ui_app.create_app()
+
+def quit_when_loaded():
+    window = next(w for w in application.topLevelWidgets() if isinstance(w, MainWindow))
+    if window.client.model_info is None:
+        QTimer.singleShot(100, quit_when_loaded)
+        return
+    quit_action = next(a for a in window.actions() if a.text() == "&Quit")
+    quit_action.trigger()
+
+QTimer.singleShot(100, quit_when_loaded)
+print("exit code", ui_app.run(sys.argv[1], [Path(sys.argv[2])]))
+"""
+
+
+def test_quit_ends_the_process_when_the_settings_cannot_be_written(
+    tmp_path: Path, model_path: Path
+) -> None:
+    config = tmp_path / "config"
+    (config / "settings.json").mkdir(parents=True)
+    document = tmp_path / "note.txt"
+    document.write_text("hello", "utf-8")
+    environment = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "KEYBOARD_APP_CONFIG_DIR": str(config),
+        "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", QUIT_AFTER_START, str(model_path), str(document)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "exit code 0"
+    assert "Traceback" not in result.stderr
+    assert "cannot save the settings" in result.stderr

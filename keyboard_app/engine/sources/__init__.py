@@ -35,11 +35,13 @@ class Proposal:
 
     `knows` says whether a word is in the source's vocabulary (a word no source knows is demoted);
     `mass` is the probability the source gives to everything that spells the typed letters (the
-    network's first pieces; what its words leave of it goes to the dictionary's completions)."""
+    network's first pieces; what its words leave of it goes to the dictionary's completions);
+    `evidence` is how much the source has seen of this context (a weight may grow with it)."""
 
     words: Mapping[str, float]
     knows: Callable[[str], bool] | None = None
     mass: float = 0.0
+    evidence: float = 0.0
 
 
 class Source(Protocol):

@@ -1,4 +1,4 @@
-"""The Settings dialog: sampling, suggestions, device and font."""
+"""The Settings dialog: sampling, suggestions, inline predictions, learning, device and font."""
 
 from __future__ import annotations
 
@@ -77,6 +77,13 @@ class SettingsDialog(QDialog):
         self.gpu_mode.currentIndexChanged.connect(self._gpu_mode_changed)
         self.filter = QCheckBox("Hide offensive words")
         self.filter.setChecked(settings.filter_offensive)
+        self.inline = QCheckBox("Show the rest of a phrase in grey when the model is sure")
+        self.inline.setChecked(settings.inline_predictions)
+        self.inline_threshold = _double("inline_threshold", settings.inline_threshold, 0.05)
+        self.inline.toggled.connect(self.inline_threshold.setEnabled)
+        self.inline_threshold.setEnabled(settings.inline_predictions)
+        self.learning = QCheckBox("Learn my words and phrases as I type (kept on this computer)")
+        self.learning.setChecked(settings.learning_enabled)
         self.font_family = QFontComboBox()
         if settings.font_family:
             self.font_family.setCurrentFont(QFont(settings.font_family))
@@ -104,6 +111,9 @@ class SettingsDialog(QDialog):
             ("CPU t&hreads:", self.threads, self.threads),
             ("&GPU layers:", self.gpu_mode, gpu_row),
             ("", None, self.filter),
+            ("", None, self.inline),
+            ("Inline predictions: how s&ure:", self.inline_threshold, self.inline_threshold),
+            ("", None, self.learning),
             ("&Font:", self.font_family, self.font_family),
             ("Font si&ze:", self.font_size, self.font_size),
         ]
@@ -140,6 +150,9 @@ class SettingsDialog(QDialog):
             n_threads=self.threads.value(),
             gpu_layers=self._gpu_value(),
             filter_offensive=self.filter.isChecked(),
+            inline_predictions=self.inline.isChecked(),
+            inline_threshold=round(self.inline_threshold.value(), 2),
+            learning_enabled=self.learning.isChecked(),
             font_family=self.font_family.currentFont().family(),
             font_size=self.font_size.value(),
         )

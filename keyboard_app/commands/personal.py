@@ -1,0 +1,217 @@
+"""`keyboard-app personal ...`: what the keyboard has learned: list, learn, forget, clear, export,
+import. Everything stays on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from keyboard_app.personal import Entry, PersonalStore
+
+MAX_TEXT_FILE_BYTES = 256 * 2**20
+
+Action = Callable[[argparse.Namespace], int]
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "personal", help="the words and phrases the keyboard has learned from you"
+    )
+    sub = parser.add_subparsers(dest="personal_command", metavar="ACTION", required=True)
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument(
+        "--store", type=Path, help="the store's file (default: your own, in the user data folder)"
+    )
+
+    p = sub.add_parser(
+        "list", parents=[store], help="the learned words and phrases, most used first"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--search", default="", help="only those containing this text")
+    p.add_argument("--limit", type=_positive, default=1000, help="at most this many (default 1000)")
+    p.set_defaults(func=_handle_errors(_list))
+
+    p = sub.add_parser("learn", parents=[store], help="learn from UTF-8 text files")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.set_defaults(func=_handle_errors(_learn))
+
+    p = sub.add_parser(
+        "forget", parents=[store], help="forget words (and the phrases holding them) or phrases"
+    )
+    p.add_argument("texts", nargs="+", metavar="WORD", help="a word, or a phrase in quotes")
+    p.set_defaults(func=_handle_errors(_forget))
+
+    p = sub.add_parser("clear", parents=[store], help="forget everything learned")
+    p.add_argument("--yes", action="store_true", help="do not ask first")
+    p.set_defaults(func=_handle_errors(_clear))
+
+    p = sub.add_parser("export", parents=[store], help="write everything learned to a JSON file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_handle_errors(_export))
+
+    p = sub.add_parser("import", parents=[store], help="add an exported JSON file's counts")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_handle_errors(_import))
+
+
+def _handle_errors(action: Action) -> Action:
+    """Print user-facing errors as one line and exit 1, instead of a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        from keyboard_app.personal import PersonalStoreError
+
+        try:
+            return action(args)
+        except PersonalStoreError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("\ncancelled", file=sys.stderr)
+            return 130
+
+    return run
+
+
+def _open(args: argparse.Namespace) -> PersonalStore:
+    from keyboard_app import paths
+    from keyboard_app.personal import PersonalStore
+
+    store = PersonalStore.open(args.store or paths.personal_store_path())
+    if store.recovered_from is not None:
+        print(
+            f"note: the personal store was damaged or not a store; it was moved to "
+            f"{store.recovered_from} and a new one started",
+            file=sys.stderr,
+        )
+    return store
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        entries = store.entries(search=args.search, limit=args.limit)
+    if args.json:
+        print(json.dumps([_entry_json(entry) for entry in entries], ensure_ascii=False, indent=2))
+    elif not entries:
+        print("Nothing learned yet." if not args.search else "Nothing learned matches.")
+    else:
+        width = min(40, max(len(entry.text) for entry in entries))
+        print(f"{'word or phrase':<{width}}  {'count':>7}  last used")
+        for entry in entries:
+            print(f"{entry.text:<{width}}  {entry.count:>7,}  {_date(entry.last_used)}")
+    return 0
+
+
+def _entry_json(entry: Entry) -> dict[str, object]:
+    return {
+        "kind": entry.kind,
+        "text": entry.text,
+        "tokens": list(entry.tokens),
+        "count": entry.count,
+        "last_used": entry.last_used,
+        "last_used_date": _date(entry.last_used),
+    }
+
+
+def _date(when: float) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(when))
+
+
+def _learn(args: argparse.Namespace) -> int:
+    from keyboard_app.personal import learn_text
+
+    failed = 0
+    with _open(args) as store:
+        for path in args.files:
+            try:
+                text = _read_text(path)
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                failed += 1
+                continue
+            words = learn_text(store, text)
+            print(f"Learned {words:,} words from {path}.")
+    return 1 if failed else 0
+
+
+def _read_text(path: Path) -> str:
+    """The UTF-8 text of `path`; ValueError with a message for a person otherwise."""
+    try:
+        if path.stat().st_size > MAX_TEXT_FILE_BYTES:
+            raise ValueError(f"{path} is too large to learn from (over 256 MB).")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path} is a folder, not a text file.") from None
+    except OSError as error:
+        raise ValueError(f"{path} cannot be read: {error.strerror or error}.") from None
+    if b"\0" in raw:
+        raise ValueError(
+            f"{path} is not a text file (it holds binary data); nothing learned from it."
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path} is not UTF-8 text (byte {error.start:,} is not); nothing learned from it."
+        ) from None
+
+
+def _forget(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        removed = store.forget(args.texts)
+    if removed:
+        print(f"Forgot {removed:,} {'entry' if removed == 1 else 'entries'}.")
+    else:
+        print("Nothing learned matches; nothing forgotten.")
+    return 0
+
+
+def _clear(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(
+                    "error: clearing forgets everything learned; without a terminal to ask on, "
+                    "add --yes to do it",
+                    file=sys.stderr,
+                )
+                return 1
+            if not _confirmed(store):
+                print("Nothing was cleared.")
+                return 0
+        store.clear()
+    print("Everything learned was forgotten.")
+    return 0
+
+
+def _confirmed(store: PersonalStore) -> bool:
+    entries = store.stats().entries
+    answer = input(f"Forget all {entries:,} learned words and phrases in {store.path}? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        written = store.export_json(args.file)
+    print(f"Exported {written:,} words and phrases to {args.file}.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        imported = store.import_json(args.file)
+    print(f"Imported {imported:,} words and phrases from {args.file}.")
+    return 0

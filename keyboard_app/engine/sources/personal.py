@@ -1,0 +1,106 @@
+"""The user's own words and phrases as a source (`keyboard_app.personal`, kept on this machine).
+
+For the next word: what followed the last two tokens and the last one in what the user wrote,
+interpolated (Witten-Bell: each level keeps, for what it has not seen, the share of its distinct
+followers), with what neither level saw left to the other sources; `evidence` is how often the last
+token was seen, and the mixer's weight for the source grows with it. For typed letters: the user's
+words that start with them, each with how much more often the user writes it than English does
+(its frequency among the user's words less its frequency in the dictionary: the model already
+predicts what everybody writes), which the mixer adds as a cache model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from keyboard_app.engine.lexicon import Lexicon
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
+from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.engine.words import is_lone_letter, is_word
+from keyboard_app.personal import Followers, PersonalStore, learnable, learnable_tail
+
+FOLLOWERS = 20  # next tokens read per history level
+COMPLETIONS = 12  # words read per typed prefix
+HISTORY_CHARS = 200  # the end of the paragraph the history is read from
+
+
+class PersonalSource:
+    kind = "personal"
+    next_word = True
+
+    def __init__(self, store: PersonalStore, reference: Lexicon | None = None) -> None:
+        self.store = store
+        self.reference = reference  # general English's frequencies, when the dictionary is on
+
+    def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal:
+        history = personal_history(query.typed.boundary)
+        if query.next_word:
+            words, evidence = self._next_words(history)
+        else:
+            words, evidence = self._completions(query.typed.typed)
+        if query.filter_offensive:
+            words = {w: p for w, p in words.items() if not is_offensive(w)}
+        counts = self.store.word_counts([*candidates, *words])
+        known = {word.lower() for word, count in counts.items() if count > 0}
+        return Proposal(words, knows=lambda word: word.lower() in known, evidence=evidence)
+
+    def _next_words(self, history: list[str]) -> tuple[dict[str, float], float]:
+        found = self.store.next_counts(history, FOLLOWERS)
+        bigram = _level(found.bigram, {})
+        words = _level(found.trigram, bigram) if found.trigram.total else bigram
+        return {w: p for w, p in words.items() if _offerable(w)}, float(found.evidence)
+
+    def _completions(self, typed: str) -> tuple[dict[str, float], float]:
+        """The user's words that start with the typed letters (case as typed), each with its
+        frequency among all the words the user wrote (a cache model, like the document's)."""
+        total = self.store.word_total()
+        words = {}
+        for word, count in self.store.completions(typed, COMPLETIONS):
+            if len(word) > len(typed) and _offerable(word):
+                excess = count / total - self._general(word)
+                if excess > 0:
+                    words[typed + word[len(typed) :]] = excess
+        return words, float(total)
+
+    def _general(self, word: str) -> float:
+        return self.reference.frequency(word) if self.reference is not None else 0.0
+
+
+def _level(followers: Followers, lower: Mapping[str, float]) -> dict[str, float]:
+    """Witten-Bell at one level: (count + distinct * lower) / (total + distinct)."""
+    if not followers.total:
+        return dict(lower)
+    denominator = followers.total + followers.distinct
+    words = {
+        t: (c + followers.distinct * lower.get(t, 0.0)) / denominator
+        for t, c in followers.counts.items()
+    }
+    for token, p in lower.items():
+        words.setdefault(token, followers.distinct * p / denominator)
+    return words
+
+
+def personal_history(boundary: str) -> list[str]:
+    """The tokens of the paragraph before the word being typed, `BOUNDARY` first at its start."""
+    paragraph = boundary.rsplit("\n", 1)[-1]
+    tail = paragraph[-HISTORY_CHARS:]
+    tokens = TOKENS.findall(tail)
+    if len(tail) < len(paragraph):
+        return tokens[1:][-2:]  # the first token of the tail may be cut
+    return [BOUNDARY, *tokens][-2:]
+
+
+def _offerable(word: str) -> bool:
+    return is_word(word) and not is_lone_letter(word)
+
+
+def learn_into(store: PersonalStore, text: str, context: str = "") -> int:
+    """Learn `text`'s words and phrases, the phrases reaching back into `context` (the text
+    before it, learned already) included."""
+    count = len(TOKENS.findall(text))
+    tail = learnable_tail(context + text, count) if context and "\n" not in text and count else None
+    if tail is None:
+        return store.learn(learnable(text))
+    history, tokens = tail
+    return store.learn_after(history, tokens)

@@ -1,0 +1,179 @@
+"""Opening the personal store's SQLite file: settings, checks, migrations, and what happens when
+the file is damaged or foreign; and SQLite's errors told as a person would want them.
+
+A file that is not SQLite, another program's SQLite database, or a damaged one is moved aside to
+`<name>.damaged-<time>` (never deleted: what it held may still be read by hand) and a new store is
+started; only a store written by a newer version of the app is left alone, with an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from keyboard_app.personal import schema
+from keyboard_app.personal.errors import PersonalStoreError
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 2000  # how long a writer waits for another process's transaction to end
+_CORRUPTION = ("file is not a database", "malformed")  # SQLITE_NOTADB, SQLITE_CORRUPT
+_SIDE_FILES = ("-wal", "-shm")
+
+
+class _Damaged(Exception):
+    """The file is not a usable store of this app (the message says why)."""
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """A connection to the store at `path`, created if missing, and where a damaged or foreign
+    file found there was moved (None when there was none)."""
+    try:
+        return _open_checked(path), None
+    except _Damaged as damage:
+        reason = str(damage)
+    moved = move_aside(path)
+    logger.warning("The personal store %s %s; moved it to %s", path, reason, moved)
+    try:
+        return _open_checked(path), moved
+    except _Damaged as damage:
+        raise PersonalStoreError(
+            f"A new personal store cannot be started at {path}: it {damage}."
+        ) from damage
+
+
+def move_aside(path: Path) -> Path:
+    """Rename `path` (and its write-ahead log) to `<name>.damaged-<time>`, never over a file."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    attempt = 1
+    while any(Path(f"{target}{suffix}").exists() for suffix in ("", *_SIDE_FILES)):
+        attempt += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{attempt}")
+    try:
+        os.replace(path, target)
+        for suffix in _SIDE_FILES:
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{target}{suffix}"))
+    except OSError as error:
+        raise PersonalStoreError(
+            f"The personal store {path} is damaged and cannot be moved aside: {error.strerror}."
+        ) from error
+    return target
+
+
+def _open_checked(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PersonalStoreError(
+            f"The folder of the personal store {path} cannot be created: {error.strerror}."
+        ) from error
+    with sqlite_errors(path, "opening it"):
+        connection = sqlite3.connect(
+            path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # transactions are begun and ended explicitly
+            check_same_thread=False,  # the store serialises its own use of the connection
+        )
+    try:
+        _configure(connection)
+        _check(connection, path)
+        return connection
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        if is_corruption(error):
+            raise _Damaged(f"is damaged ({error})") from error
+        raise PersonalStoreError(describe(error, path, "opening it")) from error
+    except BaseException:
+        connection.close()
+        raise
+
+
+def _configure(connection: sqlite3.Connection) -> None:
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        logger.warning("The personal store is in %s mode (no write-ahead log here)", mode)
+    # WAL with NORMAL: a power cut may lose the last transactions, never the file's consistency.
+    connection.execute("PRAGMA synchronous = NORMAL")
+    # Forgotten and cleared entries are overwritten on their pages, not left readable there.
+    connection.execute("PRAGMA secure_delete = FAST")
+
+
+def _check(connection: sqlite3.Connection, path: Path) -> None:
+    """Raise _Damaged for a foreign or damaged file; migrate an older store of this app."""
+    owner, found, tables = (
+        schema.application_id(connection),
+        schema.version(connection),
+        schema.table_names(connection),
+    )
+    latest = len(schema.MIGRATIONS)
+    if owner != schema.APPLICATION_ID and (owner != 0 or found != 0 or tables):
+        raise _Damaged("is not a keyboard-app store (another program's SQLite database)")
+    if found > latest:
+        raise PersonalStoreError(
+            f"The personal store {path} was written by a newer version of keyboard-app "
+            f"(schema {found}; this version reads up to {latest}); update the app to use it."
+        )
+    problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
+    if problems != ["ok"]:
+        raise _Damaged(f"is damaged ({problems[0]})")
+    if found < latest:
+        schema.migrate(connection)
+    if not schema.table_names(connection).issuperset(schema.TABLES):
+        raise _Damaged("is damaged (tables are missing)")
+
+
+def is_corruption(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return any(sign in text for sign in _CORRUPTION)
+
+
+@contextlib.contextmanager
+def sqlite_errors(path: Path, doing: str) -> Iterator[None]:
+    """Turn SQLite's and the system's errors inside the block into PersonalStoreError."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise PersonalStoreError(describe(error, path, doing)) from error
+    except OSError as error:
+        raise PersonalStoreError(
+            f"The personal store {path} could not be used ({doing}): {error.strerror or error}."
+        ) from error
+
+
+def describe(error: sqlite3.Error, path: Path, doing: str) -> str:
+    """A message for a person: what went wrong while `doing` (e.g. "learning"), and what is kept."""
+    text = str(error)
+    lowered = text.lower()
+    kept = "nothing already learned was lost"
+    if "full" in lowered:
+        return (
+            f"No space left on device for the personal store {path}: {doing} stopped, and "
+            f"{kept}. Free some disk space to go on."
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"The personal store {path} is read-only: {doing} is not possible; {kept}."
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"The personal store {path} is busy (another copy of keyboard-app is writing to it); "
+            f"{doing} did not happen. Try again."
+        )
+    if is_corruption(error):
+        return (
+            f"The personal store {path} is damaged ({text}); it is moved aside and a new one "
+            "started the next time it is opened."
+        )
+    if "unable to open" in lowered:
+        return (
+            f"The personal store {path} cannot be opened ({text}); check that its folder exists "
+            "and can be written."
+        )
+    return f"The personal store {path} failed while {doing} ({text}); {kept}."

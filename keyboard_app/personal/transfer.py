@@ -1,0 +1,168 @@
+"""The export file: what the personal store holds, as JSON, and its strict reading back.
+
+```json
+{"format": "keyboard-app personal store", "version": 1, "exported": 1767225600.0,
+ "words": [{"word": "Ljubljana", "count": 4, "last_used": 1767225600.0}],
+ "phrases": [{"tokens": ["<s>", "Kind", "regards"], "count": 2, "last_used": 1767225600.0}]}
+```
+
+Times are Unix times in seconds; a phrase is the tokens of a bigram or trigram, `<s>` (first
+only) standing for a paragraph's start. Reading checks every field before anything is imported, so that a damaged or
+hostile file is one clear error; entries that break the learning rules (a secret-looking token)
+are skipped, as they would never have been learned.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
+from keyboard_app.engine.words import is_word
+from keyboard_app.files import write_atomic
+from keyboard_app.personal.errors import PersonalStoreError
+from keyboard_app.personal.learning import is_dropped_chunk, is_dropped_token
+
+FORMAT = "keyboard-app personal store"
+VERSION = 1
+MAX_FILE_BYTES = 512 * 2**20
+MAX_COUNT = 2**53  # counts beyond this are no counts of typing
+FUTURE_SLACK_S = 86_400.0  # a last use up to a day ahead (another machine's clock) is believed
+
+
+@dataclass(frozen=True)
+class Record:
+    """One entry to import: a word (one token) or a phrase (two or three)."""
+
+    tokens: tuple[str, ...]
+    count: int
+    last_used: float
+
+
+def document(words: list[Record], phrases: list[Record], now: float) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": now,
+        "words": [_entry({"word": r.tokens[0]}, r) for r in words],
+        "phrases": [_entry({"tokens": list(r.tokens)}, r) for r in phrases],
+    }
+
+
+def write(path: Path, data: Mapping[str, Any]) -> None:
+    try:
+        write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+    except OSError as error:
+        raise PersonalStoreError(
+            f"The learned words cannot be exported to {path}: {error.strerror or error}."
+        ) from error
+
+
+def read(path: Path) -> tuple[list[Record], list[Record], int]:
+    """The words and phrases of the export file at `path`, and how many entries were skipped."""
+    data = _load(path)
+    where = f"{path} is not a keyboard-app export of learned words"
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise PersonalStoreError(f'{where} (no "format": "{FORMAT}").')
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise PersonalStoreError(f'{where} (its "version" is not a version number).')
+    if version > VERSION:
+        raise PersonalStoreError(
+            f"{path} was exported by a newer version of keyboard-app (format version {version}); "
+            "update the app to import it."
+        )
+    now = time.time()
+    reader = _Reader(where, now + FUTURE_SLACK_S)
+    words = [reader.word(item, i) for i, item in enumerate(reader.items(data, "words"))]
+    phrases = [reader.phrase(item, i) for i, item in enumerate(reader.items(data, "phrases"))]
+    kept_words = [r for r in words if _learnable(r.tokens)]
+    kept_phrases = [r for r in phrases if _learnable(r.tokens)]
+    skipped = len(words) + len(phrases) - len(kept_words) - len(kept_phrases)
+    return kept_words, kept_phrases, skipped
+
+
+def _entry(head: dict[str, Any], record: Record) -> dict[str, Any]:
+    return {**head, "count": record.count, "last_used": record.last_used}
+
+
+def _load(path: Path) -> object:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PersonalStoreError(
+                f"{path} is too large to be an export of learned words ({size / 1e6:,.0f} MB)."
+            )
+        with path.open("rb") as handle:
+            return json.loads(handle.read().decode("utf-8"))
+    except OSError as error:
+        raise PersonalStoreError(f"{path} cannot be read: {error.strerror or error}.") from error
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise PersonalStoreError(
+            f"{path} is not a JSON file of learned words ({error})."
+        ) from error
+
+
+def _learnable(tokens: tuple[str, ...]) -> bool:
+    return not any(
+        token != BOUNDARY and (is_dropped_token(token) or is_dropped_chunk(token))
+        for token in tokens
+    )
+
+
+class _Reader:
+    """Checks of each field, each failure naming the entry."""
+
+    def __init__(self, where: str, latest: float) -> None:
+        self.where = where
+        self.latest = latest
+
+    def fail(self, what: str) -> PersonalStoreError:
+        return PersonalStoreError(f"{self.where} ({what}).")
+
+    def items(self, data: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            raise self.fail(f'"{key}" is not a list')
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise self.fail(f"{key}[{i}] is not an object")
+        return items
+
+    def word(self, item: Mapping[str, object], i: int) -> Record:
+        word = item.get("word")
+        if not isinstance(word, str) or not is_word(word) or _token(word) != word:
+            raise self.fail(f"words[{i}].word is not one word")
+        return self._record((word,), item, f"words[{i}]")
+
+    def phrase(self, item: Mapping[str, object], i: int) -> Record:
+        tokens = item.get("tokens")
+        if not isinstance(tokens, list) or not 2 <= len(tokens) <= 3:
+            raise self.fail(f"phrases[{i}].tokens is not a list of two or three tokens")
+        if not all(isinstance(t, str) and (t == BOUNDARY or _token(t) == t) for t in tokens):
+            raise self.fail(f"phrases[{i}].tokens holds something that is not a token")
+        if BOUNDARY in tokens[1:]:
+            raise self.fail(f"phrases[{i}].tokens has <s> where no paragraph starts")
+        return self._record(tuple(str(t) for t in tokens), item, f"phrases[{i}]")
+
+    def _record(self, tokens: tuple[str, ...], item: Mapping[str, object], name: str) -> Record:
+        count = item.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 < count <= MAX_COUNT:
+            raise self.fail(f"{name}.count is not a positive whole number")
+        last_used = item.get("last_used")
+        if isinstance(last_used, bool) or not isinstance(last_used, (int, float)):
+            raise self.fail(f"{name}.last_used is not a time")
+        if not math.isfinite(last_used) or last_used < 0:
+            raise self.fail(f"{name}.last_used is not a time")
+        return Record(tokens, count, min(float(last_used), self.latest))
+
+
+def _token(text: str) -> str | None:
+    """`text` when it is exactly one token."""
+    match = TOKENS.fullmatch(text)
+    return match.group() if match else None

@@ -1,0 +1,85 @@
+"""Inline predictions: the confident rest of a word or phrase, in grey after the cursor.
+
+The worker computes one after the strip's words for the same text (never before them) and only
+while no newer keystroke waits. It is shown only if the text before the cursor is still the one it
+was computed for, no continuation preview shows and nothing is selected. Tab inserts all of it and
+Ctrl+Right its first word, each with the space after it, like a word taken from the strip; any
+other key, a click or a cursor move drops it (the editor's key handling). An accepted prediction
+counts as typed by the user (it is what they were about to type), so its words are learned.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Slot
+
+from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.engine_client import EngineClient
+from keyboard_app.ui.text_ops import first_word
+
+
+class InlineController(QObject):
+    """Shows the engine's inline predictions in the editor and inserts them on request."""
+
+    def __init__(self, editor: Editor, client: EngineClient) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.enabled = True
+        self._context = ""  # the text before the cursor the shown prediction is for
+        client.inline_prediction.connect(self._on_prediction)
+        editor.inline_accept_requested.connect(self.accept_all)
+        editor.inline_word_requested.connect(self.accept_word)
+        editor.cursorPositionChanged.connect(self._drop_if_stale)
+        editor.selectionChanged.connect(self._drop_if_stale)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        if not enabled:
+            self.editor.clear_inline()
+
+    @Slot(str, str)
+    def _on_prediction(self, context: str, text: str) -> None:
+        editor = self.editor
+        usable = (
+            self.enabled
+            and not editor.preview_active
+            and not editor.textCursor().hasSelection()
+            and context == editor.context()
+        )
+        if not usable:
+            return
+        if text:
+            self._context = context
+            editor.show_inline(text)
+        else:
+            editor.clear_inline()
+
+    @Slot()
+    def accept_all(self) -> None:
+        """Tab: the whole prediction and a space."""
+        self._insert(self.editor.inline_text + " ", "")
+
+    @Slot()
+    def accept_word(self) -> None:
+        """Ctrl+Right: its first word and the space after it; the rest stays shown."""
+        text = self.editor.inline_text
+        word = first_word(text)
+        rest = text[len(word) :]
+        self._insert(word if rest else word + " ", rest)
+
+    def _insert(self, text: str, rest: str) -> None:
+        editor = self.editor
+        with editor.user_edit():
+            editor.replace_before_cursor(0, text)
+        editor.typed.emit(text)
+        if rest:
+            self._context = editor.context()
+            editor.show_inline(rest)
+
+    @Slot()
+    def _drop_if_stale(self) -> None:
+        """A cursor move or a selection drops the prediction (typing drops it in the editor)."""
+        editor = self.editor
+        if editor.inline_text and (
+            editor.textCursor().hasSelection() or editor.context() != self._context
+        ):
+            editor.clear_inline()

@@ -1,0 +1,153 @@
+"""The personal store's controls: learning on, paused or stopped (status bar and menu), the
+messages about the store, "Learn from This Document" and the dialog of what was learned."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from keyboard_app.settings import Settings
+from keyboard_app.ui.dialogs.messages import inform
+from keyboard_app.ui.dialogs.personal_dialog import PersonalDialog
+from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.engine_client import EngineClient
+from keyboard_app.ui.learning import Learner
+from keyboard_app.ui.status_bar import StatusBar
+
+log = logging.getLogger(__name__)
+
+
+class PersonalControls(QObject):
+    """Keeps the learner, the status bar's toggle and the pause action in step with the settings
+    and with what the store reports."""
+
+    # Learning was paused (True) or resumed (False), from the status bar or the menu.
+    pause_changed = Signal(bool)
+    # A message for the status bar.
+    message = Signal(str)
+
+    def __init__(
+        self,
+        window: QWidget,
+        editor: Editor,
+        client: EngineClient,
+        status: StatusBar,
+        save_settings: Callable[[], object],
+        store_path: Path,
+    ) -> None:
+        super().__init__(window)
+        self.store_path = store_path
+        self.window = window
+        self.editor = editor
+        self.client = client
+        self.status = status
+        self.learner = Learner(editor, client)
+        self.settings = Settings()
+        self.stopped = False  # the store could not be written: no more learning this session
+        self.dialog: PersonalDialog | None = None
+        self.progress: QProgressDialog | None = None
+        self._save_settings = save_settings
+        status.pause_toggled.connect(self.set_paused)
+        client.personal_moved.connect(self._on_moved)
+        client.learning_failed.connect(self._on_failed)
+        client.document_progress.connect(self._on_progress)
+        client.document_done.connect(self._on_document_done)
+
+    @property
+    def state(self) -> str:
+        if self.stopped:
+            return "stopped"
+        if not self.settings.learning_enabled:
+            return "off"
+        return "paused" if self.settings.learning_paused else "on"
+
+    def apply(self, settings: Settings) -> None:
+        self.settings = settings
+        self.learner.active = self.state == "on"
+        self.status.show_learning(self.state)
+        self.pause_changed.emit(settings.learning_paused)
+
+    @Slot(bool)
+    def set_paused(self, paused: bool) -> None:
+        if paused != self.settings.learning_paused:
+            self.settings.learning_paused = paused
+            self._save_settings()
+            self.message.emit("Learning paused." if paused else "Learning again.")
+        self.apply(self.settings)
+
+    def show_dialog(self) -> None:
+        if self.dialog is None:
+            self.dialog = PersonalDialog(self.store_path, self.window)
+            self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.dialog.destroyed.connect(self._dialog_closed)
+        self.dialog.show()
+        self.dialog.raise_()
+
+    def _dialog_closed(self) -> None:
+        self.dialog = None
+
+    # --- learning a whole document ---
+
+    def learn_document(self) -> None:
+        """Learn the editor's whole text on request, with progress and Cancel."""
+        if self.state in ("paused", "stopped"):
+            self.message.emit(f"Nothing is learned: {self.status.learning.text().lower()}.")
+            return
+        text = self.editor.text()
+        if not text.strip():
+            self.message.emit("The document is empty: nothing to learn.")
+            return
+        progress = QProgressDialog(
+            "Learning from this document…", "Cancel", 0, len(text), self.window
+        )
+        progress.setWindowTitle("Learn from This Document")
+        progress.setMinimumDuration(500)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(self.client.cancel_document)
+        progress.canceled.connect(self._close_progress)
+        self.progress = progress
+        self.client.learn_document(text)
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+
+    @Slot(int, str)
+    def _on_document_done(self, words: int, error: str) -> None:
+        self._close_progress()
+        self.message.emit(error or f"Learned {words:,} words from this document.")
+
+    def _close_progress(self) -> None:
+        progress, self.progress = self.progress, None
+        if progress is not None:
+            progress.canceled.disconnect()  # closing it would say it was cancelled
+            progress.close()
+            progress.deleteLater()
+
+    # --- what the store reports ---
+
+    @Slot(str)
+    def _on_moved(self, moved_to: str) -> None:
+        log.warning("the personal store was damaged; moved to %s", moved_to)
+        inform(
+            self.window,
+            "Learned words started afresh",
+            "The file of the words the keyboard had learned could not be read, so a new one was "
+            f"started. The old file was kept here:\n\n{moved_to}",
+        )
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        """Told once; nothing more is learned until the app starts again. The text is safe."""
+        if self.stopped:
+            return
+        self.stopped = True
+        self.apply(self.settings)
+        inform(self.window, "Learning stopped", f"{message}\n\nYour text is not affected.")

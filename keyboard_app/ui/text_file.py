@@ -1,0 +1,120 @@
+"""The user's text files on disk (no Qt): read only regular files, keep their BOM and line endings,
+save atomically or, in a folder the user cannot write to, in place; messages that say what failed.
+
+The editor holds text with line feeds only; `TextFormat` remembers what the file had, so that
+opening and saving a file without edits gives back the same bytes.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from keyboard_app.files import UnusableFile, read_regular_file, write_atomic, write_in_place
+
+log = logging.getLogger(__name__)
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# The largest file the editor opens; far above any text written by hand.
+MAX_DOCUMENT_BYTES = 64 * 1000 * 1000
+NEWLINE_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """How a file writes its text: the line break (`\\n`, `\\r\\n` or `\\r`) and a UTF-8 BOM."""
+
+    newline: str = "\n"
+    bom: bool = False
+
+
+@dataclass(frozen=True)
+class OpenedText:
+    """A file's text with line feeds, its format, and `mixed` when it had several kinds of line
+    break (saving writes them all as `format.newline`)."""
+
+    text: str
+    format: TextFormat
+    mixed: bool = False
+
+
+class TextFileError(Exception):
+    """A file could not be opened as text; the message is for a person."""
+
+
+def read_text_file(path: Path) -> OpenedText:
+    """The text of the UTF-8 file at `path`; TextFileError for anything else (a named pipe or a
+    device is refused before it is opened, so it can never block)."""
+    try:
+        raw = read_regular_file(path, MAX_DOCUMENT_BYTES)
+    except UnusableFile as error:
+        raise TextFileError(f"{path} was not opened: {error}.") from None
+    except OSError as error:
+        raise TextFileError(f"{path} could not be opened: {describe(error)}.") from None
+    bom = raw.startswith(UTF8_BOM)
+    try:
+        text = raw[len(UTF8_BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise TextFileError(
+            f"{path} is not UTF-8 text (byte {error.start} cannot be read as UTF-8); "
+            "it was not opened."
+        ) from None
+    newline, mixed = _line_breaks(text)
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return OpenedText(normalised, TextFormat(newline, bom), mixed)
+
+
+def _line_breaks(text: str) -> tuple[str, bool]:
+    """The text's commonest line break (LF if none) and whether it has more than one kind."""
+    crlf = text.count("\r\n")
+    counts = {"\r\n": crlf, "\r": text.count("\r") - crlf, "\n": text.count("\n") - crlf}
+    used = [newline for newline, count in counts.items() if count]
+    common = max(used, key=lambda newline: counts[newline], default="\n")
+    return common, len(used) > 1
+
+
+def encode(text: str, text_format: TextFormat) -> bytes:
+    """The bytes of `text` (line feeds) written in `text_format`. (A lone surrogate, which UTF-8
+    cannot hold, becomes `?`.)"""
+    if text_format.newline != "\n":
+        text = text.replace("\n", text_format.newline)
+    data = text.encode("utf-8", errors="replace")
+    return UTF8_BOM + data if text_format.bom else data
+
+
+def save_text_file(path: Path, text: str, text_format: TextFormat) -> bool:
+    """Write `text` to `path` in `text_format`: atomically (a crash never leaves half a file), or
+    in place when the folder does not let a temporary file be made beside a file the user may
+    write. Returns whether it was written in place; OSError if it could not be written (the file
+    then keeps what it had when the atomic write failed)."""
+    target = Path(os.path.realpath(path))  # through a symbolic link, which stays one
+    if target.exists() and not target.is_file():
+        raise OSError(errno.EINVAL, "it is not a regular file", str(path))
+    data = encode(text, text_format)
+    try:
+        write_atomic(target, data)
+    except PermissionError as error:
+        if not (target.is_file() and os.access(target, os.W_OK)):
+            raise
+        log.warning(
+            "cannot write a temporary file beside %s (%s); writing the file in place",
+            target,
+            error.strerror,
+        )
+        write_in_place(target, data)
+        return True
+    return False
+
+
+def describe(error: OSError) -> str:
+    """The reason of an OSError in words, without the file name or number Python adds."""
+    if error.errno == errno.ENOSPC:
+        return "No space left on device"
+    return error.strerror or str(error)
+
+
+def save_error_message(path: Path, error: OSError) -> str:
+    return f"“{path.name}” could not be saved: {describe(error)}.\n\n{path}"

@@ -1,0 +1,105 @@
+"""Inline predictions on models whose probabilities are set through their weights."""
+
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.inline import DECODES_PER_CALL
+
+CONFIDENT = {
+    " your": {" help": 9.0},
+    " help": {" with": 9.0},
+    " with": {" the": 9.0},
+    " the": {" report": 9.0},
+    " report": {".": 9.0},
+}
+
+
+def _settled(predictor: Predictor, text: str, threshold: float = 0.5) -> str:
+    """The prediction once the cached path is as long as it gets (each call adds a few decodes)."""
+    predictor.suggest(text)
+    previous = None
+    for _ in range(10):
+        span = predictor.inline_prediction(text, threshold)
+        if span == previous:
+            return span
+        previous = span
+    return span
+
+
+def test_the_confident_span_is_shown_up_to_where_the_model_is_no_longer_sure(bigram_model):
+    with Predictor.load(bigram_model(CONFIDENT), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you for your hel") == "p with the report"
+        assert _settled(predictor, "Thank you for your ") == "help with the report"
+
+
+def test_each_call_decodes_a_bounded_number_of_pieces_and_the_next_keystroke_reuses_them(
+    bigram_model,
+):
+    with Predictor.load(bigram_model(CONFIDENT), use_dictionary=False) as predictor:
+        predictor.suggest("Thank you for your he")
+        spans = []
+        for _ in range(4):
+            before = predictor.stats().tokens_decoded
+            spans.append(predictor.inline_prediction("Thank you for your he"))
+            assert predictor.stats().tokens_decoded - before <= DECODES_PER_CALL
+        assert spans[-1] == "lp with the report"
+        assert len(spans[0]) < len(spans[-1])  # it grew call by call
+        predictor.suggest("Thank you for your hel")  # the next letter: same word, same context
+        before = predictor.stats().tokens_decoded
+        assert predictor.inline_prediction("Thank you for your hel") == "p with the report"
+        assert predictor.stats().tokens_decoded == before
+
+
+def test_a_span_never_ends_inside_a_word(bigram_model):
+    spec = {
+        " your": {" help": 9.0},
+        " help": {" with": 9.0},
+        " with": {"out": 9.0},  # " with" + "out": the word is "without"
+        "out": {" delay": 9.0},
+        " delay": {".": 9.0},
+    }
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you for your hel") == "p without delay"
+
+
+def test_nothing_shows_when_the_model_is_unsure(bigram_model):
+    spec = {" your": {" help": 5.0, " hello": 5.0, " held": 5.0}, " help": {" with": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you for your he") == ""
+
+
+def test_the_threshold_bounds_the_probability_of_the_whole_span(bigram_model):
+    # P(" with" | " help") = e^5 / (e^5 + e^4.6 + the rest at e^-10) = 0.598
+    spec = {**CONFIDENT, " help": {" with": 5.0, " for": 4.6}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you for your hel", 0.5) == "p with the report"
+        assert _settled(predictor, "Thank you for your hel", 0.65) == ""  # not even one more word
+
+
+def test_the_rest_of_the_current_word_alone_is_not_shown(bigram_model):
+    """It would be the strip's first word again: Tab or a click already takes it."""
+    spec = {" your": {" help": 9.0}, " help": {".": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you for your hel") == ""
+
+
+@pytest.mark.parametrize("filtered, expected", [(True, ""), (False, "p shit")])
+def test_the_offensive_word_filter_applies(bigram_model, filtered, expected):
+    spec = {" your": {" help": 9.0}, " help": {" shit": 9.0}, " shit": {".": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        predictor.filter_offensive = filtered
+        assert _settled(predictor, "Thank you for your hel") == expected
+
+
+def test_after_punctuation_without_a_space_nothing_is_shown(bigram_model):
+    spec = {",": {" help": 9.0}, " help": {" with": 9.0}, " with": {" the": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you,") == ""
+        assert _settled(predictor, "Thank you, ") == "help with the"
+
+
+def test_the_typed_prefix_is_kept_as_typed(bigram_model):
+    spec = {" your": {" Help": 9.0}, " Help": {" with": 9.0}, " with": {" the": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        span = _settled(predictor, "Thank you for your HE")
+        assert span.startswith("lp with")  # "HElp": the letters typed stay as they are

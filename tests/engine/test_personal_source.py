@@ -1,0 +1,123 @@
+"""The personal store as a suggestion source: learning through the Predictor, and its mixture."""
+
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.engine import Predictor, mixer
+from keyboard_app.engine.mixer import evidence_weight, mix
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.sources.personal import PersonalSource
+from keyboard_app.engine.words import split_typed_word
+from keyboard_app.personal import PersonalStore
+
+# After " met" the network is sure of " Xavier"; it never offers "Xanthippe" by itself (the
+# dictionary does not know it either).
+SPEC = {" met": {" Xavier": 6.0}}
+
+
+def _words(predictor: Predictor, text: str) -> list[str]:
+    return [s.word for s in predictor.suggest(text, k=3, exact=True)]
+
+
+def test_a_name_typed_a_few_times_comes_up_after_two_letters(bigram_model, tmp_path: Path):
+    store = tmp_path / "personal.sqlite3"
+    with Predictor.load(bigram_model(SPEC), personal=store) as predictor:
+        assert "Xanthippe" not in _words(predictor, "Yesterday I met Xa")
+        for _ in range(3):
+            predictor.learn("Xanthippe", context="Yesterday I met ")
+        assert "Xanthippe" in _words(predictor, "Yesterday I met Xa")
+    assert store.is_file()  # created, and kept
+
+
+def test_learning_with_a_context_counts_the_phrases_that_reach_into_it(tmp_path: Path):
+    store = PersonalStore.open(tmp_path / "personal.sqlite3")
+    from keyboard_app.engine.sources.personal import learn_into
+
+    assert learn_into(store, "regards", context="Kind ") == 1
+    assert store.next_counts(["Kind"]).bigram.counts == {"regards": 1}
+    assert store.word_counts(["Kind", "regards"]) == {"Kind": 0, "regards": 1}
+    store.close()
+
+
+def test_secrets_are_never_learned(bigram_model, tmp_path: Path):
+    with Predictor.load(bigram_model(SPEC), personal=tmp_path / "p.sqlite3") as predictor:
+        predictor.learn("my key is abc123 and my card 4111 1111 1111 1111, mail me at a@b.org")
+        store = predictor.personal_store
+        assert store is not None
+        texts = {entry.text for entry in store.entries()}
+    assert "my" in texts and "key" in texts
+    assert not any(secret in " ".join(texts) for secret in ("abc123", "4111", "a@b", "b.org"))
+
+
+@pytest.mark.parametrize("filtered", [True, False])
+def test_the_offensive_word_filter_applies_to_learned_words(bigram_model, tmp_path, filtered):
+    with Predictor.load(bigram_model(SPEC), personal=tmp_path / "p.sqlite3") as predictor:
+        predictor.filter_offensive = filtered
+        for _ in range(3):
+            predictor.learn("shit", context="Yesterday I met ")
+        assert ("shit" in _words(predictor, "Yesterday I met sh")) is not filtered
+
+
+def test_a_damaged_store_is_moved_aside_and_a_new_one_started(bigram_model, tmp_path: Path):
+    path = tmp_path / "personal.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with Predictor.load(bigram_model(SPEC), personal=path) as predictor:
+        store = predictor.personal_store
+        assert store is not None and store.recovered_from is not None
+        assert store.recovered_from.read_bytes().startswith(b"this is not a database")
+        predictor.learn("Xanthippe")
+        assert store.word_counts(["Xanthippe"]) == {"Xanthippe": 1}
+
+
+def test_without_a_store_nothing_is_learned(bigram_model):
+    with Predictor.load(bigram_model(SPEC)) as predictor:
+        assert predictor.personal_store is None
+        assert predictor.learn("Xanthippe") == 0
+
+
+def test_the_mixture_of_the_users_words(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(mixer, "PERSONAL_MAX", 0.4)
+    monkeypatch.setattr(mixer, "PERSONAL_HALF", 10.0)
+    monkeypatch.setattr(mixer, "PERSONAL_CACHE", 0.2)
+    typed = Query(split_typed_word("I met Xa"), k=3)
+    network = Proposal({"Xavier": 0.02}, mass=0.03)
+    personal = Proposal({"Xanthippe": 0.05}, knows=lambda w: w == "Xanthippe", evidence=7)
+    scores = mix(typed, network, {"personal": personal})
+    assert scores["Xavier"] == pytest.approx(0.02 * mixer.UNKNOWN_WORD_SHARE)  # no one knows it
+    assert scores["Xanthippe"] == pytest.approx(0.2 / 0.8 * 0.05)  # the cache model's share
+    next_word = Query(split_typed_word("Kind "), k=3)
+    network = Proposal({"regards": 0.01, "of": 0.3})
+    personal = Proposal({"regards": 0.9}, evidence=10)
+    scores = mix(next_word, network, {"personal": personal})
+    weight = evidence_weight(10)
+    assert weight == pytest.approx(0.4 * 10 / 20)
+    assert scores["regards"] == pytest.approx((1 - weight) * 0.01 + weight * 0.9)
+    assert scores["of"] == pytest.approx((1 - weight) * 0.3)
+    assert evidence_weight(0) == 0.0
+
+
+def test_a_source_reads_the_store_it_was_given(tmp_path: Path):
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    source = PersonalSource(store)
+    query = Query(split_typed_word("Kind "), k=3)
+    assert source.propose(query, {}).words == {}
+    store.learn([["<s>", "Kind", "regards"]] * 3)
+    proposal = source.propose(query, {"of": 0.1})
+    assert proposal.evidence == 3
+    bigram = 3 / (3 + 1)  # Witten-Bell: seen 3 times after "Kind", 1 distinct follower
+    assert proposal.words["regards"] == pytest.approx((3 + 1 * bigram) / (3 + 1))
+    assert proposal.knows is not None and proposal.knows("regards") and not proposal.knows("of")
+    store.close()
+
+
+def test_a_suggestion_deleted_at_once_counts_against_it_in_that_context(bigram_model, tmp_path):
+    with Predictor.load(bigram_model(SPEC), personal=tmp_path / "p.sqlite3") as predictor:
+        for _ in range(3):
+            predictor.learn("regards", context="Kind ")
+        store = predictor.personal_store
+        assert store is not None
+        assert store.next_counts(["Kind"]).bigram.counts == {"regards": 3}
+        predictor.penalise("regards", "Kind ")
+        assert store.next_counts(["Kind"]).bigram.counts == {"regards": 1}
+        assert store.word_counts(["regards"]) == {"regards": 2}

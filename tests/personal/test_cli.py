@@ -1,0 +1,164 @@
+"""`keyboard-app personal ...` end to end, in process."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from keyboard_app import paths
+from keyboard_app.cli import main
+from keyboard_app.personal import PersonalStore
+
+
+@pytest.fixture
+def texts(tmp_path: Path) -> Path:
+    (tmp_path / "letter.txt").write_text("Kind regards, Ljubljana.\nKind regards\n", "utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
+    return tmp_path
+
+
+def test_learn_then_list_in_the_users_store(
+    texts: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["personal", "learn", str(texts / "letter.txt")]) == 0
+    assert "Learned 5 words from" in capsys.readouterr().out
+    assert paths.personal_store_path().exists()
+    assert main(["personal", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["word", "or", "phrase", "count", "last", "used"]
+    assert lines[1].split()[:3] == ["¶", "Kind", "2"] and lines[1].split()[3][:2] == "20"
+
+
+def test_learn_reports_each_bad_file_and_learns_the_others(
+    texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "s.sqlite3"
+    files = [texts / name for name in ("image.png", "letter.txt", "missing.txt", "latin1.txt")]
+    assert main(["personal", "learn", *map(str, files), str(tmp_path), "--store", str(store)]) == 1
+    out, err = capsys.readouterr()
+    assert "Learned 5 words from" in out
+    assert "image.png is not a text file" in err
+    assert "missing.txt does not exist" in err
+    assert "latin1.txt is not UTF-8 text" in err
+    assert "is a folder" in err
+    assert "Traceback" not in err
+    with PersonalStore.open(store) as opened:
+        assert opened.completions("lj") == [("Ljubljana", 1)]
+        assert opened.completions("caf") == []
+
+
+def test_list_as_json_with_search_and_limit(
+    texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    main(["personal", "learn", str(texts / "letter.txt"), *store])
+    capsys.readouterr()
+    assert main(["personal", "list", "--json", "--search", "regards", "--limit", "2", *store]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [(e["kind"], e["text"], e["tokens"], e["count"]) for e in entries] == [
+        ("phrase", "¶ Kind regards", ["<s>", "Kind", "regards"], 2),
+        ("phrase", "Kind regards", ["Kind", "regards"], 2),
+    ]
+    assert isinstance(entries[0]["last_used"], float) and len(entries[0]["last_used_date"]) == 10
+    assert main(["personal", "list", "--search", "zebra", *store]) == 0
+    assert "Nothing learned matches." in capsys.readouterr().out
+
+
+def test_forget_words_and_phrases(
+    texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    main(["personal", "learn", str(texts / "letter.txt"), *store])
+    assert main(["personal", "forget", "ljubljana", "kind regards", *store]) == 0
+    assert "Forgot 8 entries." in capsys.readouterr().out
+    assert main(["personal", "forget", "nothing", *store]) == 0
+    assert "nothing forgotten" in capsys.readouterr().out
+    with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
+        assert opened.completions("lj") == []
+        assert opened.next_counts(["Kind"]).bigram.counts == {}
+        assert opened.completions("kind") == [("Kind", 2)]
+
+
+def test_export_import_and_a_bad_import(
+    texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = (["--store", str(tmp_path / name)] for name in ("a.sqlite3", "b.sqlite3"))
+    main(["personal", "learn", str(texts / "letter.txt"), *first])
+    export = tmp_path / "export.json"
+    assert main(["personal", "export", str(export), *first]) == 0
+    assert main(["personal", "import", str(export), *second]) == 0
+    assert "Imported 12 words and phrases" in capsys.readouterr().out
+    assert main(["personal", "import", str(texts / "letter.txt"), *second]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "not a JSON file" in err and "Traceback" not in err
+    with PersonalStore.open(tmp_path / "b.sqlite3") as opened:
+        assert opened.stats().entries == 12
+
+
+def test_clear_needs_yes_without_a_terminal(
+    texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    main(["personal", "learn", str(texts / "letter.txt"), *store])
+    assert main(["personal", "clear", *store]) == 1
+    assert "add --yes" in capsys.readouterr().err
+    with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
+        assert opened.stats().entries == 12
+    assert main(["personal", "clear", "--yes", *store]) == 0
+    with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
+        assert opened.stats().entries == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
+@pytest.mark.parametrize(("answer", "left"), [("n\n", 12), ("yes\n", 0)])
+def test_clear_asks_on_a_terminal(
+    texts: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+    left: int,
+) -> None:
+    import pty
+
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    main(["personal", "learn", str(texts / "letter.txt"), *store])
+    controller, terminal = pty.openpty()
+    with os.fdopen(terminal, "r") as tty:
+        os.write(controller, answer.encode())
+        monkeypatch.setattr(sys, "stdin", tty)
+        assert main(["personal", "clear", *store]) == 0
+    os.close(controller)
+    assert "Forget all 12 learned words and phrases" in capsys.readouterr().out
+    with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
+        assert opened.stats().entries == left
+
+
+def test_a_damaged_store_is_reported_and_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "s.sqlite3").write_bytes(b"not a database at all" * 50)
+    assert main(["personal", "list", "--store", str(tmp_path / "s.sqlite3")]) == 0
+    out, err = capsys.readouterr()
+    assert "Nothing learned yet." in out and "s.sqlite3.damaged-" in err
+
+
+def test_a_store_that_cannot_be_opened_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "s.sqlite3").mkdir()
+    assert main(["personal", "list", "--store", str(tmp_path / "s.sqlite3")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: The personal store") and "Traceback" not in err
+
+
+def test_usage_errors_exit_2() -> None:
+    for argv in (["personal"], ["personal", "forget"], ["personal", "list", "--limit", "0"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2

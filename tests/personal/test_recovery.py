@@ -1,0 +1,172 @@
+"""Migrations, and files that are damaged, foreign or from a newer version."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.personal import PersonalStore, PersonalStoreError, learnable, schema
+from tests.personal.helpers import check_consistent
+
+
+def real_store(path: Path) -> bytes:
+    """A store of a few hundred entries, closed; its bytes."""
+    with PersonalStore.open(path) as store:
+        text = " ".join(
+            f"word{'abcdefghij'[i % 10]}{'klmnopqrst'[i // 10 % 10]}" for i in range(400)
+        )
+        store.learn(learnable(text.replace("word", "w")))
+    return path.read_bytes()
+
+
+def moved_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if ".damaged-" in path.name)
+
+
+def test_a_version_0_file_of_ours_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    connection.close()
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from is None
+        store.learn([["works"]])
+        assert store.completions("w") == [("works", 1)]
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone() == (1,)
+    connection.close()
+
+
+def test_an_upgrade_keeps_the_data_and_runs_once(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    with PersonalStore.open(path) as store:
+        store.learn(learnable("Kind regards"))
+    version_2 = (
+        "ALTER TABLE words ADD COLUMN note TEXT",
+        "UPDATE words SET note = 'from version 1'",
+    )
+    connection = sqlite3.connect(path, isolation_level=None)
+    assert schema.migrate(connection, [*schema.MIGRATIONS, version_2]) == 1
+    assert schema.migrate(connection, [*schema.MIGRATIONS, version_2]) == 2  # nothing to do
+    assert connection.execute("PRAGMA user_version").fetchone() == (2,)
+    assert connection.execute("SELECT word, note FROM words ORDER BY key").fetchall() == [
+        ("Kind", "from version 1"),
+        ("regards", "from version 1"),
+    ]
+    connection.close()
+
+
+def test_a_failing_upgrade_leaves_the_old_version_whole(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    with PersonalStore.open(path) as store:
+        store.learn(learnable("Kind regards"))
+    broken = ("ALTER TABLE words ADD COLUMN note TEXT", "UPDATE nowhere SET x = 1")
+    connection = sqlite3.connect(path, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError):
+        schema.migrate(connection, [*schema.MIGRATIONS, broken])
+    assert connection.execute("PRAGMA user_version").fetchone() == (1,)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(words)")]
+    assert "note" not in columns
+    connection.close()
+    with PersonalStore.open(path) as store:
+        assert store.completions("kind") == [("Kind", 1)]
+
+
+def test_a_store_of_a_newer_version_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    PersonalStore.open(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 7")
+    connection.close()
+    with pytest.raises(PersonalStoreError, match="newer version of keyboard-app"):
+        PersonalStore.open(path)
+    assert path.exists() and moved_files(tmp_path) == []
+
+
+def test_random_bytes_are_moved_aside_and_a_new_store_started(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    content = random.Random(1).randbytes(20_000)
+    path.write_bytes(content)
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from is not None
+        assert store.recovered_from.name.startswith("p.sqlite3.damaged-")
+        assert store.recovered_from.read_bytes() == content  # never deleted
+        store.learn([["again"]])
+        assert store.completions("a") == [("again", 1)]
+    check_consistent(path)
+
+
+@pytest.mark.parametrize("fraction", [0.02, 0.5, 0.9])
+def test_a_truncated_store_is_moved_aside(tmp_path: Path, fraction: float) -> None:
+    path = tmp_path / "p.sqlite3"
+    content = real_store(path)
+    with path.open("r+b") as handle:
+        handle.truncate(int(len(content) * fraction))
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from == moved_files(tmp_path)[0]
+        assert store.stats().entries == 0
+
+
+def test_a_store_damaged_inside_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    content = real_store(path)
+    with path.open("r+b") as handle:
+        handle.seek(len(content) // 2)
+        handle.write(random.Random(2).randbytes(8192))
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from is not None
+
+
+def test_a_foreign_sqlite_database_is_moved_aside_with_its_log(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.execute("INSERT INTO notes VALUES ('keep me')")
+    connection.commit()
+    wal = Path(f"{path}-wal")
+    assert wal.exists() and wal.stat().st_size > 0  # still open: the row is in the log
+    with PersonalStore.open(path) as store:
+        moved = store.recovered_from
+        assert moved is not None and Path(f"{moved}-wal").exists()
+        assert store.stats().entries == 0
+    connection.close()
+    foreign = sqlite3.connect(moved)
+    assert foreign.execute("SELECT body FROM notes").fetchall() == [("keep me",)]
+    foreign.close()
+
+
+def test_two_damaged_files_in_a_row_keep_both(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    for content in (b"first damaged file", b"second damaged file"):
+        path.unlink(missing_ok=True)
+        for side in ("-wal", "-shm"):
+            Path(f"{path}{side}").unlink(missing_ok=True)
+        path.write_bytes(content * 100)
+        PersonalStore.open(path).close()
+    kept = {
+        p.read_bytes()[:19] for p in moved_files(tmp_path) if not p.name.endswith(("-wal", "-shm"))
+    }
+    assert kept == {b"first damaged filef", b"second damaged file"}
+
+
+def test_an_empty_file_is_a_new_store(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    path.write_bytes(b"")
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from is None
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(PersonalStoreError, match="cannot be created"):
+        PersonalStore.open(tmp_path / "file" / "p.sqlite3")
+
+
+def test_a_store_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "p.sqlite3").mkdir()
+    with pytest.raises(PersonalStoreError, match="cannot be opened"):
+        PersonalStore.open(tmp_path / "p.sqlite3")

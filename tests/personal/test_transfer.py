@@ -1,0 +1,150 @@
+"""Export to JSON and import back: the round trip, merging, and files that must change nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.personal import PersonalStore, PersonalStoreError, learnable
+from tests.personal.helpers import check_consistent
+
+TEXT = "Kind regards, John.\nLet me know if Ljubljana works."
+NOW = 1_700_000_000.0  # in the past: a last use in the future is not believed
+
+
+def everything(store: PersonalStore) -> list[tuple[str, tuple[str, ...], int, float]]:
+    return sorted((e.kind, e.tokens, e.count, e.last_used) for e in store.entries(limit=10**6))
+
+
+def test_round_trip_keeps_every_entry(tmp_path: Path) -> None:
+    with PersonalStore.open(tmp_path / "a.sqlite3") as source:
+        source.learn(learnable(TEXT), now=NOW)
+        source.learn(learnable("Kind regards"), now=NOW + 5)
+        assert source.export_json(tmp_path / "export.json") == source.stats().entries
+        expected = everything(source)
+    data = json.loads((tmp_path / "export.json").read_text("utf-8"))
+    assert data["format"] == "keyboard-app personal store" and data["version"] == 1
+    assert {"word": "Ljubljana", "count": 1, "last_used": NOW} in data["words"]
+    assert {"tokens": ["<s>", "Kind", "regards"], "count": 2, "last_used": NOW + 5} in data[
+        "phrases"
+    ]
+    with PersonalStore.open(tmp_path / "b.sqlite3") as target:
+        assert target.import_json(tmp_path / "export.json") == len(expected)
+        assert everything(target) == expected
+        assert target.next_counts(["<s>", "Kind"]).trigram.total == 2
+    check_consistent(tmp_path / "b.sqlite3")
+
+
+def test_import_merges_counts_and_keeps_the_latest_use(tmp_path: Path) -> None:
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        store.learn(learnable("Kind regards"), now=NOW)
+        store.export_json(tmp_path / "export.json")
+        store.learn(learnable("Kind regards"), now=NOW + 100)
+        store.import_json(tmp_path / "export.json")
+        assert store.completions("kind") == [("Kind", 3)]
+        (entry,) = [e for e in store.entries() if e.tokens == ("<s>", "Kind", "regards")]
+        assert (entry.count, entry.last_used) == (3, NOW + 100)
+        assert store.next_counts(["<s>"]).bigram.total == 3
+    check_consistent(tmp_path / "a.sqlite3")
+
+
+def test_entries_breaking_the_learning_rules_are_skipped(tmp_path: Path) -> None:
+    export = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [
+            {"word": "hunter2", "count": 5, "last_used": NOW},
+            {"word": "fine", "count": 2, "last_used": NOW},
+        ],
+        "phrases": [{"tokens": ["my", "hunter2"], "count": 1, "last_used": NOW}],
+    }
+    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        assert store.import_json(tmp_path / "export.json") == 1
+        assert [e.text for e in store.entries()] == ["fine"]
+
+
+GOOD_WORD = {"word": "fine", "count": 1, "last_used": NOW}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n", "not a JSON file"),
+        (b'{"format": "keyboard-app personal store", "version": 1, "words": [', "not a JSON file"),
+        (b"[" * 100_000 + b"]" * 100_000, "not a JSON file"),
+        (json.dumps([1, 2]).encode(), 'no "format"'),
+        (json.dumps({"format": "something else", "version": 1}).encode(), 'no "format"'),
+        (json.dumps({"format": "keyboard-app personal store"}).encode(), '"version"'),
+        (
+            json.dumps({"format": "keyboard-app personal store", "version": 9}).encode(),
+            "newer version",
+        ),
+    ],
+)
+def test_a_file_that_is_no_export_is_one_clear_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    (tmp_path / "bad.json").write_bytes(content)
+    with (
+        PersonalStore.open(tmp_path / "a.sqlite3") as store,
+        pytest.raises(PersonalStoreError, match=message),
+    ):
+        store.import_json(tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize(
+    ("words", "phrases", "message"),
+    [
+        ({"word": "a b"}, [], r"words\[1\].word"),
+        ("x" * 10, [], r'"words" is not a list'),
+        ({"word": "ok", "count": 0, "last_used": NOW}, [], r"words\[1\].count"),
+        ({"word": "ok", "count": True, "last_used": NOW}, [], r"words\[1\].count"),
+        ({"word": "ok", "count": 2**60, "last_used": NOW}, [], r"words\[1\].count"),
+        ({"word": "ok", "count": 1, "last_used": "yesterday"}, [], r"words\[1\].last_used"),
+        ({"word": "ok", "count": 1, "last_used": float("nan")}, [], r"words\[1\].last_used"),
+        (None, {"tokens": ["a"], "count": 1, "last_used": NOW}, r"phrases\[1\].tokens"),
+        (None, {"tokens": ["a", "b c"], "count": 1, "last_used": NOW}, r"phrases\[1\].tokens"),
+        (None, {"tokens": ["a", "<s>"], "count": 1, "last_used": NOW}, r"<s> where"),
+        (None, {"tokens": ["a", "b\x1fc"], "count": 1, "last_used": NOW}, r"phrases\[1\]"),
+        (None, "not an object", r"phrases\[1\] is not an object"),
+    ],
+)
+def test_a_malformed_or_hostile_export_changes_nothing(
+    tmp_path: Path, words: object, phrases: object, message: str
+) -> None:
+    good_phrase = {"tokens": ["<s>", "fine"], "count": 1, "last_used": NOW}
+    data = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [GOOD_WORD, words] if isinstance(words, dict) else (words or [GOOD_WORD]),
+        "phrases": [good_phrase, phrases] if phrases else [good_phrase],
+    }
+    (tmp_path / "bad.json").write_text(json.dumps(data), "utf-8")
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        store.learn(learnable(TEXT), now=NOW)
+        before = everything(store)
+        with pytest.raises(PersonalStoreError, match=message):
+            store.import_json(tmp_path / "bad.json")
+        assert everything(store) == before
+
+
+def test_import_of_a_missing_file_and_export_to_a_bad_place(tmp_path: Path) -> None:
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        with pytest.raises(PersonalStoreError, match="cannot be read"):
+            store.import_json(tmp_path / "missing.json")
+        (tmp_path / "file").write_text("x")
+        with pytest.raises(PersonalStoreError, match="cannot be exported"):
+            store.export_json(tmp_path / "file" / "inside.json")
+
+
+def test_an_import_past_the_cap_is_pruned_in_the_same_transaction(tmp_path: Path) -> None:
+    with PersonalStore.open(tmp_path / "a.sqlite3") as source:
+        source.learn([[f"w{'x' * i}"] for i in range(1, 31)], now=NOW)
+        source.export_json(tmp_path / "export.json")
+    with PersonalStore.open(tmp_path / "b.sqlite3", max_entries=20) as target:
+        assert target.import_json(tmp_path / "export.json") == 30
+        assert target.stats().entries == 18
+    check_consistent(tmp_path / "b.sqlite3")

@@ -1,0 +1,84 @@
+"""The command line: `keyboard-app FILE...` (the desktop file's `Exec=keyboard-app %F`) opens the
+files; number arguments are checked up front, with a message and no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.cli import main
+
+DESKTOP_FILE = Path(__file__).parent.parent / "packaging" / "linux"
+
+
+def desktop_exec() -> list[str]:
+    (entry,) = DESKTOP_FILE.glob("*.desktop")
+    line = next(x for x in entry.read_text("utf-8").splitlines() if x.startswith("Exec="))
+    return shlex.split(line.removeprefix("Exec="))
+
+
+def test_the_desktop_file_opens_files(tmp_path: Path, random_model: Path) -> None:
+    """Run as a file manager's Open With does: the files open, the first in the window, the
+    others in Open Recent (which the settings file shows), then Ctrl+C closes the app."""
+    command = desktop_exec()
+    assert command == ["keyboard-app", "%F"]
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("one", "utf-8")
+    second.write_text("two", "utf-8")
+    arguments = [str(first), str(second), "--model", str(random_model)]
+    config = tmp_path / "config"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "keyboard_app.cli", "-v", *arguments],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "KEYBOARD_APP_CONFIG_DIR": str(config),
+            "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data"),
+        },
+    )
+    assert process.stderr is not None
+    for line in iter(process.stderr.readline, ""):
+        if "loading model" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    stored = json.loads((config / "settings.json").read_text("utf-8"))
+    assert stored["recent_files"][:2] == [str(first), str(second)]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        (["explore", "Hi", "--k", "-3"], "--k"),
+        (["suggest", "Hi", "--k", "-1"], "--k"),
+        (["suggest", "Hi", "--k", "many"], "--k"),
+        (["continue", "Hi", "--tokens", "-5"], "max_tokens"),
+        (["continue", "Hi", "--tokens", "0"], "max_tokens"),
+        (["continue", "Hi", "--temperature", "inf"], "temperature"),
+        (["continue", "Hi", "--temperature", "nan"], "temperature"),
+        (["continue", "Hi", "--top-p", "2"], "top-p"),
+        (["continue", "Hi", "--seed", "-1"], "seed"),
+    ],
+)
+def test_numbers_are_checked_before_anything_runs(
+    arguments: list[str], complaint: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "no-model.gguf")  # the model is never opened
+    try:
+        code = main([*arguments, "--model", missing])
+    except SystemExit as exit_:  # argparse's own checks
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert complaint in captured.err
+    assert "Traceback" not in captured.err and captured.out == ""

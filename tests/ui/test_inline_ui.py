@@ -1,0 +1,167 @@
+"""Inline predictions in the editor, on a model whose confident span is known from its weights:
+shown exactly, Tab takes all, Ctrl+Right one word, typing drops it, none when unsure, and the
+strip's words always come first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Slot
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.ui.main_window import MainWindow
+
+from .conftest import ui_settings
+
+MakeWindow = Callable[..., MainWindow]
+CONFIDENT = {
+    " your": {" help": 9.0},
+    " help": {" with": 9.0},
+    " with": {" the": 9.0},
+    " the": {" report": 9.0},
+    " report": {".": 9.0},
+}
+UNSURE = {" your": {" help": 5.0, " hello": 5.0, " held": 5.0}, " help": {" with": 9.0}}
+TYPED = "Thank you for your hel"
+
+
+def type_text(window: MainWindow, text: str) -> None:
+    for char in text:
+        type_char(window.editor, char)
+
+
+def confident_window(make_window: MakeWindow, bigram_model: Callable[..., Path]) -> MainWindow:
+    return make_window(ui_settings(), bigram_model(CONFIDENT))
+
+
+def wait_for_inline(qtbot: QtBot, window: MainWindow, expected: str) -> None:
+    qtbot.waitUntil(lambda: window.editor.inline_text == expected, timeout=10_000)
+
+
+def test_the_confident_span_shows_in_grey_and_is_not_part_of_the_text(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    assert win.editor.text() == TYPED  # grey text after the cursor, not in the document
+    assert win.editor.textCursor().position() == len(TYPED)
+
+
+def test_tab_inserts_all_of_it_and_a_space(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    press(win.editor, Qt.Key.Key_Tab)
+    assert win.editor.text() == "Thank you for your help with the report "
+    assert win.editor.inline_text in ("", ".")  # a new prediction may follow, never the old
+
+
+def test_ctrl_right_inserts_one_word_and_keeps_the_rest(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    press(win.editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert win.editor.text() == "Thank you for your help "
+    assert win.editor.inline_text.startswith("with the")
+    press(win.editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert win.editor.text() == "Thank you for your help with "
+
+
+def test_typing_or_moving_the_cursor_drops_it(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    type_char(win.editor, "d")
+    assert win.editor.inline_text == ""
+    assert win.editor.text() == TYPED + "d"
+    press(win.editor, Qt.Key.Key_Backspace)
+    wait_for_inline(qtbot, win, "p with the report")
+    press(win.editor, Qt.Key.Key_Left)
+    assert win.editor.inline_text == ""
+    assert win.editor.text() == TYPED
+
+
+class Arrivals(QObject):
+    """The order in which the engine thread's results reach the GUI thread."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.events: list[tuple[str, int, str]] = []
+        worker = window.client._worker
+        worker.suggestions_ready.connect(self._suggestions)
+        worker.inline_ready.connect(self._inline)
+
+    @Slot(int, str, list)
+    def _suggestions(self, request_id: int, context: str, _items: list[object]) -> None:
+        self.events.append(("strip", request_id, context))
+
+    @Slot(int, str, str)
+    def _inline(self, request_id: int, context: str, _text: str) -> None:
+        self.events.append(("inline", request_id, context))
+
+
+def test_nothing_shows_when_the_model_is_unsure(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = make_window(ui_settings(), bigram_model(UNSURE))
+    arrivals = Arrivals(win)
+    type_text(win, "Thank you for your he")
+    qtbot.waitUntil(
+        lambda: ("inline", "Thank you for your he") in [(e[0], e[2]) for e in arrivals.events]
+    )
+    assert win.editor.inline_text == ""
+    assert win.strip.best()
+
+
+def test_the_strips_words_arrive_before_the_inline_prediction_is_computed(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    arrivals = Arrivals(win)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    inline_ids = {request_id for kind, request_id, _ in arrivals.events if kind == "inline"}
+    assert inline_ids
+    for request_id in inline_ids:
+        kinds = [kind for kind, rid, _ in arrivals.events if rid == request_id]
+        assert kinds[0] == "strip", kinds
+
+
+def test_the_setting_turns_them_off_and_tab_takes_the_strip_word(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    win.apply_settings(replace(win.settings, inline_predictions=False))
+    assert win.editor.inline_text == ""
+    assert win.suggestions.inline_threshold is None
+    type_char(win.editor, "p")
+    qtbot.waitUntil(lambda: win.strip.context == TYPED + "p" and bool(win.strip.best()))
+    assert win.editor.inline_text == ""
+    best = win.strip.best()
+    press(win.editor, Qt.Key.Key_Tab)
+    assert win.editor.text() == f"Thank you for your {best} "
+
+
+def test_a_continuation_preview_wins(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    win.editor.begin_preview()
+    assert win.editor.inline_text == ""
+    win.editor.show_inline("p with")
+    assert win.editor.inline_text == ""
+    win.editor.end_preview()

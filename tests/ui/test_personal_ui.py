@@ -1,0 +1,262 @@
+"""The personal store in the window: words learned as they are finished, pause and off, files
+not learned, the penalty for a suggestion deleted at once, and the dialog of what was learned."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from keyboard_app import paths
+from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.personal import PersonalStore, learnable
+from keyboard_app.ui.dialogs.personal_dialog import PersonalDialog
+from keyboard_app.ui.main_window import MainWindow
+
+from .conftest import ui_settings
+
+MakeWindow = Callable[..., MainWindow]
+SENTINEL = "Sentinelword"
+
+
+@pytest.fixture
+def store() -> Iterator[PersonalStore]:
+    """A second connection to the window's store (the user's, in the tests' data folder)."""
+    opened = PersonalStore.open(paths.personal_store_path())
+    yield opened
+    opened.close()
+
+
+def type_text(window: MainWindow, text: str) -> None:
+    for char in text:
+        type_char(window.editor, char)
+
+
+def settle(qtbot: QtBot, window: MainWindow, store: PersonalStore) -> None:
+    """Wait until the engine thread has done every learning request sent so far (they are done
+    in order: a sentinel sent last is learned last)."""
+    before = store.word_counts([SENTINEL])[SENTINEL]
+    window.client.learn(SENTINEL, "")
+    qtbot.waitUntil(lambda: store.word_counts([SENTINEL])[SENTINEL] > before, timeout=10_000)
+
+
+def count(store: PersonalStore, word: str) -> int:
+    return store.word_counts([word])[word]
+
+
+def test_a_word_is_learned_when_it_is_finished_and_not_before(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    type_text(window, "Ljubljana")
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 0
+    type_text(window, " is lovely")
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 1
+    assert count(store, "is") == 1
+    assert count(store, "lovely") == 0  # not finished yet
+    type_text(window, ".\n")
+    settle(qtbot, window, store)
+    assert count(store, "lovely") == 1
+    assert any(e.text == "is lovely" for e in store.entries("lovely"))  # the phrase too
+
+
+def test_nothing_is_learned_while_paused_or_with_learning_off(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    assert window.status.learning.text() == "Learning"
+    window.status.learning.click()
+    assert window.settings.learning_paused
+    assert window.status.learning.text() == "Learning paused"
+    assert window.menu_actions.pause_learning.isChecked()
+    type_text(window, "Ljubljana is lovely ")
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 0
+    window.menu_actions.pause_learning.setChecked(False)  # the menu resumes it too
+    assert window.status.learning.text() == "Learning"
+    window.apply_settings(replace(window.settings, learning_enabled=False))
+    assert window.status.learning.text() == "Learning off"
+    assert not window.status.learning.isEnabled()
+    type_text(window, "Kranj is near ")
+    settle(qtbot, window, store)
+    assert count(store, "Kranj") == 0
+    window.apply_settings(replace(window.settings, learning_enabled=True))
+    type_text(window, "Bled ")
+    settle(qtbot, window, store)
+    assert count(store, "Bled") == 1
+
+
+def test_an_opened_file_is_not_learned_but_what_is_typed_after_it_is(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text("Greetings from Ljubljana", encoding="utf-8")
+    window.documents.load(path)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(window, " and Kranj ")
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 0  # finished by a typed space, but not typed
+    assert count(store, "Greetings") == 0
+    assert count(store, "Kranj") == 1
+    assert count(store, "and") == 1
+
+
+def test_learn_from_this_document_learns_it_all(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    window.editor.set_text("Greetings from Ljubljana\nKind regards")
+    with qtbot.waitSignal(window.client.document_done, timeout=10_000) as done:
+        window.personal.learn_document()
+    assert done.args == [5, ""]
+    assert count(store, "Ljubljana") == 1
+    assert "Learned 5 words" in window.status.currentMessage()
+
+
+def _take_and_backspace(qtbot: QtBot, window: MainWindow, backspaces: int) -> str:
+    """Take the strip's middle word with Tab after "The ", then press Backspace."""
+    type_text(window, "The ")
+    qtbot.waitUntil(lambda: window.strip.context == "The " and bool(window.strip.best()))
+    word = window.strip.best()
+    assert word.isalpha(), word  # the seeded stand-in model's word
+    press(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.text() == f"The {word} "
+    for _ in range(backspaces):
+        press(window.editor, Qt.Key.Key_Backspace)
+    return word
+
+
+def test_backspace_into_a_word_just_taken_counts_against_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    word = _take_and_backspace(qtbot, window, 2)  # the space, then the word's last letter
+    window.client.learn(f"{word} {word} {word}", "")  # so that the penalty shows
+    settle(qtbot, window, store)
+    assert count(store, word) == 3
+    type_text(window, "x")  # going on does not learn the word now
+    settle(qtbot, window, store)
+    assert count(store, word) == 3
+
+    window.editor.set_text("")
+    window.client.learn(word, "")
+    settle(qtbot, window, store)
+    before = count(store, word)
+    _take_and_backspace(qtbot, window, 2)
+    settle(qtbot, window, store)
+    assert count(store, word) == before - 1  # WORD_PENALTY, and not learned
+
+
+def test_a_word_taken_is_learned_once_the_user_goes_on(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    word = _take_and_backspace(qtbot, window, 0)
+    type_text(window, "again ")
+    settle(qtbot, window, store)
+    assert count(store, word) == (2 if word.lower() == "again" else 1)
+    assert count(store, "again") >= 1
+
+
+def test_a_damaged_store_is_moved_aside_and_the_user_told_where(
+    make_window: MakeWindow, model_path: Path
+) -> None:
+    path = paths.personal_store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database at all" * 100)
+    win = make_window(ui_settings(), model_path)
+    notices = [b for b in win.findChildren(QMessageBox) if b.isVisible()]
+    assert notices, "no message about the damaged store"
+    assert "damaged" in notices[0].text() and str(path.parent) in notices[0].text()
+    notices[0].accept()
+
+
+# --- the dialog ---
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, tmp_path: Path) -> PersonalDialog:
+    path = tmp_path / "personal.sqlite3"
+    with PersonalStore.open(path) as filled:
+        filled.learn(learnable("Kind regards from Ljubljana\nKind regards\nSee you in Kranj"))
+    opened = PersonalDialog(path)
+    qtbot.addWidget(opened)
+    opened.show()
+    return opened
+
+
+def cell(dialog: PersonalDialog, row: int, column: int) -> str:
+    item = dialog.table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
+def texts(dialog: PersonalDialog) -> list[str]:
+    return [cell(dialog, row, 0) for row in range(dialog.table.rowCount())]
+
+
+def test_the_dialog_lists_and_searches(dialog: PersonalDialog) -> None:
+    shown = texts(dialog)
+    assert {"Ljubljana", "Kind regards", "¶ Kind regards"} <= set(shown)
+    assert shown.index("¶ Kind regards") < shown.index("Ljubljana")  # most used first
+    assert cell(dialog, shown.index("Kind"), 2) == "2"
+    assert "words and" in dialog.summary.text() and "phrases" in dialog.summary.text()
+    dialog.search.setText("ljub")
+    assert texts(dialog) and all("ljub" in text.lower() for text in texts(dialog))
+    assert "Ljubljana" in texts(dialog)
+
+
+def test_the_dialog_forgets_the_selected_entries(dialog: PersonalDialog) -> None:
+    assert not dialog.forget_button.isEnabled()
+    dialog.table.selectRow(texts(dialog).index("Ljubljana"))
+    assert dialog.forget_button.isEnabled()
+    dialog.forget_button.click()
+    assert not any("Ljubljana" in text for text in texts(dialog))
+    assert "Kranj" in texts(dialog)
+
+
+def test_clearing_asks_first(qtbot: QtBot, dialog: PersonalDialog) -> None:
+    dialog.clear_button.click()
+    question = next(b for b in dialog.findChildren(QMessageBox) if b.isVisible())
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert texts(dialog)
+    dialog.clear_button.click()
+    question = next(b for b in dialog.findChildren(QMessageBox) if b.isVisible())
+    question.button(QMessageBox.StandardButton.Yes).click()
+    assert texts(dialog) == []
+
+
+def test_export_then_import_through_the_file_dialogs(
+    qtbot: QtBot, dialog: PersonalDialog, tmp_path: Path
+) -> None:
+    before = texts(dialog)
+    target = tmp_path / "learned.json"
+    dialog.export_button.click()
+    chooser = dialog.findChild(QFileDialog, "personalFile")
+    assert chooser is not None
+    chooser.selectFile(str(target))
+    chooser.accept()
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "keyboard-app personal store"
+    assert dialog.store is not None
+    dialog.store.clear()
+    dialog.refresh()
+    assert texts(dialog) == []
+    dialog.import_from(str(target))
+    assert sorted(texts(dialog)) == sorted(before)
+
+
+def test_a_bad_import_file_is_explained_and_changes_nothing(
+    dialog: PersonalDialog, tmp_path: Path
+) -> None:
+    before = texts(dialog)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    dialog.import_from(str(bad))
+    notices = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
+    assert notices and notices[0].text()
+    notices[0].accept()
+    assert texts(dialog) == before

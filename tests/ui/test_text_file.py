@@ -1,0 +1,156 @@
+"""The user's files on real disks: a full one (a small tmpfs), a folder the user cannot write to,
+files that are not regular, BOMs and line endings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.ui.text_file import (
+    MAX_DOCUMENT_BYTES,
+    TextFileError,
+    TextFormat,
+    encode,
+    read_text_file,
+    save_text_file,
+)
+
+SAVE_BIG_TEXT = """
+import sys
+from pathlib import Path
+from keyboard_app.ui.text_file import TextFormat, save_error_message, save_text_file
+path = Path(sys.argv[1])
+try:
+    in_place = save_text_file(path, sys.argv[2] * int(sys.argv[3]), TextFormat())
+except OSError as error:
+    print("failed:", save_error_message(path, error))
+else:
+    print("saved in place" if in_place else "saved")
+"""
+
+NO_TMPFS = 99  # the child's exit status when it could not mount its tmpfs
+# Root without the capabilities that override file permissions, so that they apply to it too.
+WITHOUT_OVERRIDES = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def run_saver(prefix: list[str], path: Path, text: str, repeat: int) -> str:
+    result = subprocess.run(
+        [*prefix, sys.executable, "-c", SAVE_BIG_TEXT, str(path), text, str(repeat)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_full_disk_keeps_the_old_file_and_says_why(tmp_path: Path) -> None:
+    """A 64 KB tmpfs, mounted in a user and mount namespace of the child process (no privileges
+    needed where unprivileged user namespaces are allowed)."""
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1) to mount a small tmpfs")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = (
+        f'mount -t tmpfs -o size=64k tmpfs "{disk}" || exit {NO_TMPFS}; '
+        f'echo "the old text" > "{disk}/novel.txt" '
+        f'&& "{sys.executable}" -c "$0" "{disk}/novel.txt" x 200000 && cat "{disk}/novel.txt"'
+    )
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, SAVE_BIG_TEXT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode == NO_TMPFS or result.stderr.startswith("unshare:"):
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "failed: “novel.txt” could not be saved: No space left on device.",
+        "",
+        f"{disk}/novel.txt",
+        "the old text",
+    ]
+
+
+def test_a_file_in_a_read_only_folder_is_written_in_place(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    try:
+        target = folder / "notes.txt"
+        target.write_text("the old text, longer than the new one", "utf-8")
+        folder.chmod(0o555)
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("root ignores the folder's permissions and setpriv is missing")
+            prefix = WITHOUT_OVERRIDES
+        else:
+            prefix = []
+        assert run_saver(prefix, target, "new", 1) == "saved in place\n"
+        assert target.read_text("utf-8") == "new"
+        assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_read_only_file_in_a_read_only_folder_is_an_error(tmp_path: Path) -> None:
+    target = tmp_path / "locked.txt"
+    target.write_text("kept", "utf-8")
+    target.chmod(0o444)
+    tmp_path.chmod(0o555)
+    try:
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("root ignores permissions and setpriv is missing")
+            out = run_saver(WITHOUT_OVERRIDES, target, "new", 1)
+        else:
+            out = run_saver([], target, "new", 1)
+    finally:
+        tmp_path.chmod(0o755)
+    assert out.startswith("failed: “locked.txt” could not be saved: Permission denied.")
+    assert target.read_text("utf-8") == "kept"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "text_format", "mixed"),
+    [
+        (b"a\r\nb\r\n", "a\nb\n", TextFormat("\r\n"), False),
+        (b"\xef\xbb\xbfa\rb", "a\nb", TextFormat("\r", bom=True), False),
+        (b"a\nb\r\nc\n", "a\nb\nc\n", TextFormat("\n"), True),
+        (b"", "", TextFormat(), False),
+    ],
+)
+def test_reading_remembers_the_format(
+    tmp_path: Path, raw: bytes, text: str, text_format: TextFormat, mixed: bool
+) -> None:
+    path = tmp_path / "file.txt"
+    path.write_bytes(raw)
+    opened = read_text_file(path)
+    assert (opened.text, opened.format, opened.mixed) == (text, text_format, mixed)
+    if not mixed:
+        assert encode(opened.text, opened.format) == raw
+
+
+def test_files_that_cannot_be_opened_say_why(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("café".encode("latin-1"))
+    with pytest.raises(TextFileError, match="not UTF-8"):
+        read_text_file(latin)
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_DOCUMENT_BYTES + 1)  # sparse: refused before it is read
+    with pytest.raises(TextFileError, match="larger than"):
+        read_text_file(huge)
+    with pytest.raises(TextFileError, match="No such file"):
+        read_text_file(tmp_path / "missing.txt")
+
+
+def test_a_lone_surrogate_does_not_stop_saving(tmp_path: Path) -> None:
+    path = tmp_path / "odd.txt"
+    assert not save_text_file(path, "a\ud800b", TextFormat())
+    assert path.read_bytes() == b"a?b"
