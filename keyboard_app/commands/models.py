@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from keyboard_app.commands import for_people
+
 if TYPE_CHECKING:
     from keyboard_app.models.progress import Progress
 
@@ -60,24 +62,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_trial_load)
 
 
-def _handle_errors(action: Any) -> Any:
-    """Print user-facing errors as one line and exit 1, instead of a traceback."""
-
-    def run(args: argparse.Namespace) -> int:
-        from keyboard_app.engine.errors import ModelError
-
-        try:
-            return int(action(args))
-        except ModelError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("\ncancelled", file=sys.stderr)
-            return 130
-
-    return run
-
-
 def quiet_llama_cpp(args: argparse.Namespace) -> None:
     """Keep llama.cpp's per-tensor log lines off the terminal unless --verbose was given."""
     if not getattr(args, "verbose", False):
@@ -103,7 +87,7 @@ def _installed_keystroke(path: Path) -> str:
         return "unusable"
 
 
-@_handle_errors
+@for_people
 def _list(args: argparse.Namespace) -> int:
     from keyboard_app.models import store
     from keyboard_app.models.catalog import catalog
@@ -153,7 +137,7 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
-@_handle_errors
+@for_people
 def _download(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import download_model, set_default_model
 
@@ -172,7 +156,7 @@ def _download(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handle_errors
+@for_people
 def _convert(args: argparse.Namespace) -> int:
     from keyboard_app.models.convert import convert_checkpoint
 
@@ -186,7 +170,7 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handle_errors
+@for_people
 def _quantize(args: argparse.Namespace) -> int:
     from keyboard_app.engine.gguf_validate import validate_gguf
     from keyboard_app.models.quantize import quantize_gguf
@@ -198,7 +182,7 @@ def _quantize(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handle_errors
+@for_people
 def _import(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import import_model
 
@@ -207,7 +191,7 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handle_errors
+@for_people
 def _remove(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import remove_model
 
@@ -216,7 +200,7 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
-@_handle_errors
+@for_people
 def _use(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import set_default_model
     from keyboard_app.models.store import BUILTIN_NAMES

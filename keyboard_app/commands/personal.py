@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from keyboard_app.commands import for_people
+
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
 
@@ -41,47 +43,29 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--search", default="", help="only those containing this text")
     p.add_argument("--limit", type=_positive, default=1000, help="at most this many (default 1000)")
-    p.set_defaults(func=_handle_errors(_list))
+    p.set_defaults(func=for_people(_list))
 
     p = sub.add_parser("learn", parents=[store], help="learn from UTF-8 text files")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.set_defaults(func=_handle_errors(_learn))
+    p.set_defaults(func=for_people(_learn))
 
     p = sub.add_parser(
         "forget", parents=[store], help="forget words (and the phrases holding them) or phrases"
     )
     p.add_argument("texts", nargs="+", metavar="WORD", help="a word, or a phrase in quotes")
-    p.set_defaults(func=_handle_errors(_forget))
+    p.set_defaults(func=for_people(_forget))
 
     p = sub.add_parser("clear", parents=[store], help="forget everything learned")
     p.add_argument("--yes", action="store_true", help="do not ask first")
-    p.set_defaults(func=_handle_errors(_clear))
+    p.set_defaults(func=for_people(_clear))
 
     p = sub.add_parser("export", parents=[store], help="write everything learned to a JSON file")
     p.add_argument("file", type=Path)
-    p.set_defaults(func=_handle_errors(_export))
+    p.set_defaults(func=for_people(_export))
 
     p = sub.add_parser("import", parents=[store], help="add an exported JSON file's counts")
     p.add_argument("file", type=Path)
-    p.set_defaults(func=_handle_errors(_import))
-
-
-def _handle_errors(action: Action) -> Action:
-    """Print user-facing errors as one line and exit 1, instead of a traceback."""
-
-    def run(args: argparse.Namespace) -> int:
-        from keyboard_app.personal import PersonalStoreError
-
-        try:
-            return action(args)
-        except PersonalStoreError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("\ncancelled", file=sys.stderr)
-            return 130
-
-    return run
+    p.set_defaults(func=for_people(_import))
 
 
 def _open(args: argparse.Namespace) -> PersonalStore:
