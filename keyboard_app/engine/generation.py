@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import codecs
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,7 +58,7 @@ class _Bans:
 Advance = Callable[[list[tuple[_Stream, int]], int], None]
 
 
-class Generator:
+class Continuations:
     """Continuations of the user's text on one model (owned by the Predictor's thread)."""
 
     def __init__(self, main: MainSequence, table: PieceTable) -> None:
@@ -67,7 +67,7 @@ class Generator:
 
     def continuation(
         self, text: str, params: SamplingParams, stop: threading.Event | None, filtered: bool
-    ) -> Iterator[str]:
+    ) -> Generator[str, None, None]:
         """One continuation, on the main sequence; past the context, the window slides (the
         latest half of the text is kept and re-evaluated)."""
         n_ctx = self._main.backend.n_ctx
@@ -94,7 +94,7 @@ class Generator:
         params: SamplingParams,
         stop: threading.Event | None,
         filtered: bool,
-    ) -> Iterator[tuple[int, str]]:
+    ) -> Generator[tuple[int, str], None, None]:
         """`n` continuations decoded together, each on a sequence borrowed from the pool, streamed
         as `(index, piece)`; limited to half the context (no sliding)."""
         if not 1 <= n <= MAX_ALTERNATIVES:
@@ -117,7 +117,7 @@ class Generator:
         max_tokens: int,
         bans: _Bans,
         stop: threading.Event | None,
-    ) -> Iterator[tuple[int, str]]:
+    ) -> Generator[tuple[int, str], None, None]:
         pool, backend = self._main.pool, self._main.backend
         pool.take_back_all()  # the candidate words' sequences: the alternatives need them
         borrowed = [pool.borrow() for _ in streams]
@@ -148,7 +148,7 @@ class Generator:
         bans: _Bans,
         stop: threading.Event | None,
         advance: Advance,
-    ) -> Iterator[tuple[int, str]]:
+    ) -> Generator[tuple[int, str], None, None]:
         alive = list(streams)
         for step in range(max_tokens):
             if (stop is not None and stop.is_set()) or not alive:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +15,7 @@ import numpy.typing as npt
 from keyboard_app.engine.backend import LlamaBackend
 from keyboard_app.engine.context import MainSequence
 from keyboard_app.engine.errors import ModelError
-from keyboard_app.engine.generation import MAX_ALTERNATIVES, Generator, healed
+from keyboard_app.engine.generation import MAX_ALTERNATIVES, Continuations, healed
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.inline import DEFAULT_THRESHOLD, InlinePredictor
 from keyboard_app.engine.lexicon import load_lexicon
@@ -116,7 +116,7 @@ class Predictor:
         self._mixer = Mixer(self._network, sources)
         self._inline = InlinePredictor(self._main, words, self._table)
         self._last: tuple[str, Mixed] | None = None  # the last suggestion's text and mixture
-        self._generator = Generator(self._main, self._table)
+        self._continuations = Continuations(self._main, self._table)
         self.inline_threshold = DEFAULT_THRESHOLD
         self.personal_store: PersonalStore | None = None
 
@@ -261,10 +261,10 @@ class Predictor:
         text: str,
         params: SamplingParams = DEFAULT_SAMPLING,
         stop: threading.Event | None = None,
-    ) -> Iterator[str]:
+    ) -> Generator[str, None, None]:
         """Stream a sampled continuation of `text`, piece by piece; stops at `<|endoftext|>`,
         after `params.max_tokens`, or when `stop` is set (checked before every token)."""
-        return self._generator.continuation(text, params, stop, self.filter_offensive)
+        return self._continuations.continuation(text, params, stop, self.filter_offensive)
 
     def continue_alternatives(
         self,
@@ -272,10 +272,10 @@ class Predictor:
         n: int = 3,
         params: SamplingParams = DEFAULT_SAMPLING,
         stop: threading.Event | None = None,
-    ) -> Iterator[tuple[int, str]]:
+    ) -> Generator[tuple[int, str], None, None]:
         """`n` alternative continuations decoded together, one sequence each, streamed as
         `(index, piece)`. They are limited to half the context (no sliding)."""
-        return self._generator.alternatives(text, n, params, stop, self.filter_offensive)
+        return self._continuations.alternatives(text, n, params, stop, self.filter_offensive)
 
     def learn(self, text: str, context: str = "") -> int:
         """Learn the words and phrases of `text` into the personal store (none: nothing), those

@@ -7,7 +7,7 @@ import pytest
 from keyboard_app.engine import ModelError, Predictor
 from keyboard_app.engine.backend import Entry, LlamaBackend
 from keyboard_app.engine.context import MainSequence, build_context
-from keyboard_app.engine.generation import MAX_ALTERNATIVES, Generator
+from keyboard_app.engine.generation import MAX_ALTERNATIVES, Continuations
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.engine.sequences import MAIN_SEQ, SequencePool
 from keyboard_app.engine.sources import Query
@@ -138,7 +138,7 @@ def test_the_alternatives_borrow_from_the_pool_and_give_everything_back(random_m
         pool = SequencePool(backend)
         main = MainSequence(backend, pool)
         network = NetworkSource(main, WordSearch(main, PieceTable()), 64)
-        generator = Generator(main, PieceTable())
+        generator = Continuations(main, PieceTable())
         query = Query(split_typed_word(TEXT + " "), 8, exact=True)
         expected = network.propose(query, 8).words
         assert free_sequences(pool) < MAX_ALTERNATIVES  # the word search holds too many to share
