@@ -18,10 +18,13 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import QMargins, QMimeData, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFont,
     QFontMetricsF,
+    QGuiApplication,
     QInputMethodEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QResizeEvent,
     QTextCharFormat,
@@ -175,12 +178,30 @@ class Editor(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
-    def createMimeDataFromSelection(self) -> QMimeData:
-        """Copy, cut and drag: the selected text as it is saved (long lines whole)."""
+    def copy(self) -> None:
+        """Copy the selection as it is saved (long lines whole). Qt's own copy joins a long
+        line's blocks with line breaks, and overriding `createMimeDataFromSelection` instead
+        hands Qt data that Python frees too (a crash at exit)."""
         cursor = self.textCursor()
-        data = QMimeData()
-        data.setText(self.text_between(cursor.selectionStart(), cursor.selectionEnd()))
-        return data
+        if cursor.hasSelection():
+            text = self.text_between(cursor.selectionStart(), cursor.selectionEnd())
+            QGuiApplication.clipboard().setText(text)
+
+    def cut(self) -> None:
+        if self.textCursor().hasSelection() and not self.isReadOnly():
+            self.copy()
+            self.textCursor().removeSelectedText()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The standard menu, its Copy and Cut the editor's own (see `copy`)."""
+        menu = self.createStandardContextMenu(event.pos())
+        for action in menu.actions():
+            own = {"edit-copy": self.copy, "edit-cut": self.cut}.get(action.objectName())
+            if own is not None:
+                action.triggered.disconnect()
+                action.triggered.connect(own)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def _edit_long_line(self, key: int, plain: bool) -> bool:
         """Enter, Backspace and Delete where a long line's blocks meet act on the line's text, as
@@ -309,6 +330,12 @@ class Editor(QPlainTextEdit):
             if key == Qt.Key.Key_Escape:
                 return
         if self._inline_key(key, modifiers):
+            return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            return
+        if event.matches(QKeySequence.StandardKey.Cut):
+            self.cut()
             return
         if key == Qt.Key.Key_Escape and plain:
             self.escape_pressed.emit()

@@ -223,6 +223,7 @@ class EngineWorker(QObject):
             self._predictor.close()
             self._predictor = None
             log.info("model closed")
+        gc.unfreeze()  # what `_load` froze is the collector's again once the engine stops
         thread = QThread.currentThread()
         if thread is not None:
             thread.quit()
