@@ -18,18 +18,17 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.generation import MAX_ALTERNATIVES, Continuations, healed
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.inline import DEFAULT_THRESHOLD, InlinePredictor
-from keyboard_app.engine.lexicon import load_lexicon
 from keyboard_app.engine.mixer import Mixed, Mixer
 from keyboard_app.engine.sampling import SamplingParams, log_softmax
 from keyboard_app.engine.sequences import SequencePool
 from keyboard_app.engine.sources import Query, Source, standard_sources
 from keyboard_app.engine.sources.network import NetworkSource
-from keyboard_app.engine.sources.personal import PersonalSource, learn_into, personal_history
+from keyboard_app.engine.sources.personal import learn_into, personal_history
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
 from keyboard_app.engine.words import PieceTable, split_typed_word
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
-from keyboard_app.paths import builtin_model_path, lexicon_path
+from keyboard_app.paths import builtin_model_path
 from keyboard_app.personal import PersonalStore, PersonalStoreError
 
 log = logging.getLogger(__name__)
@@ -144,17 +143,19 @@ class Predictor:
             )
         model_path = Path(path) if path is not None else builtin_model_path()
         checked = validate_gguf(model_path)
-        sources = standard_sources(model_path, use_dictionary)
         store = _open_personal(personal) if personal is not None else None
-        if store is not None:
-            reference = load_lexicon(lexicon_path()) if use_dictionary else None
-            sources.append(PersonalSource(store, reference))
-        backend = LlamaBackend(
-            model_path,
-            n_threads=n_threads,
-            n_gpu_layers=n_gpu_layers,
-            n_seq=1 + max(MAX_ALTERNATIVES, SEQUENCES + 1),  # + 1: the inline prediction's
-        )
+        try:
+            sources = standard_sources(model_path, use_dictionary, store)
+            backend = LlamaBackend(
+                model_path,
+                n_threads=n_threads,
+                n_gpu_layers=n_gpu_layers,
+                n_seq=1 + max(MAX_ALTERNATIVES, SEQUENCES + 1),  # + 1: the inline prediction's
+            )
+        except BaseException:
+            if store is not None:
+                store.close()  # a model that cannot be loaded leaves no connection open
+            raise
         config = checked.config
         assert config is not None
         info = ModelInfo(

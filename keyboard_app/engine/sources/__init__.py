@@ -2,7 +2,7 @@
 and nothing of the others; `keyboard_app.engine.mixer` combines what they propose.
 
 A source proposes scored words for a `Query` (the text split at the word being typed). Adding one
-is a new module here and one line in `standard_sources`.
+is a new module here, a line in `standard_sources`, and its rule (and weight) in the mixer.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from keyboard_app.engine.words import TypedWord
+
+if TYPE_CHECKING:
+    from keyboard_app.personal import PersonalStore
 
 
 @dataclass(frozen=True)
@@ -57,19 +60,27 @@ class Source(Protocol):
         ...
 
 
-def standard_sources(model_path: Path, use_dictionary: bool = True) -> list[Source]:
+def standard_sources(
+    model_path: Path, use_dictionary: bool = True, personal: PersonalStore | None = None
+) -> list[Source]:
     """The sources mixed with the network's words: the dictionary and the document's words with
-    `use_dictionary`, and the word trigrams of the built-in model's training text with the built-in
-    model alone (they count that text). The shipped files are read here, before llama.cpp loads,
-    so that a damaged one fails early and leaks nothing."""
+    `use_dictionary`, the word trigrams of the built-in model's training text with the built-in
+    model alone (they count that text), and the user's `personal` store with every model (measured
+    against the dictionary's frequencies when it is on). The shipped files are read here, before
+    llama.cpp loads, so that a damaged one fails early and leaks nothing."""
     from keyboard_app.engine.sources.dictionary import DictionarySource
     from keyboard_app.engine.sources.document import DocumentSource
+    from keyboard_app.engine.sources.personal import PersonalSource
     from keyboard_app.engine.sources.trigrams import TrigramSource
     from keyboard_app.paths import builtin_model_path
 
-    if not use_dictionary:
-        return []
-    sources: list[Source] = [DictionarySource.shipped(), DocumentSource()]
-    if model_path.resolve() == builtin_model_path().resolve():
-        sources.append(TrigramSource.shipped())
+    sources: list[Source] = []
+    dictionary = DictionarySource.shipped() if use_dictionary else None
+    if dictionary is not None:
+        sources += [dictionary, DocumentSource()]
+        if model_path.resolve() == builtin_model_path().resolve():
+            sources.append(TrigramSource.shipped())
+    if personal is not None:
+        reference = dictionary.lexicon if dictionary is not None else None
+        sources.append(PersonalSource(personal, reference))
     return sources
