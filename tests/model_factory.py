@@ -80,3 +80,13 @@ def write_random_model(path: Path, n_ctx: int = 1024, n_layer: int = 2, seed: in
     """A random GPT-2 of the tests' width, as peaked as the stand-in model."""
     config = Gpt2Config(n_layer=n_layer, n_embd=WIDTH, n_head=4, n_ctx=n_ctx)
     return write_random_gguf(path, config, seed=seed, std=STAND_IN_STD, name="random test model")
+
+
+# A model sure of the span " help with the report" after " your" (each next piece at logit 9).
+CONFIDENT_SPAN: BigramSpec = {
+    " your": {" help": 9.0},
+    " help": {" with": 9.0},
+    " with": {" the": 9.0},
+    " the": {" report": 9.0},
+    " report": {".": 9.0},
+}

@@ -4,14 +4,7 @@ import pytest
 
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.inline import DECODES_PER_CALL
-
-CONFIDENT = {
-    " your": {" help": 9.0},
-    " help": {" with": 9.0},
-    " with": {" the": 9.0},
-    " the": {" report": 9.0},
-    " report": {".": 9.0},
-}
+from tests.model_factory import CONFIDENT_SPAN
 
 
 def _settled(predictor: Predictor, text: str, threshold: float = 0.5) -> str:
@@ -27,7 +20,7 @@ def _settled(predictor: Predictor, text: str, threshold: float = 0.5) -> str:
 
 
 def test_the_confident_span_is_shown_up_to_where_the_model_is_no_longer_sure(bigram_model):
-    with Predictor.load(bigram_model(CONFIDENT), use_dictionary=False) as predictor:
+    with Predictor.load(bigram_model(CONFIDENT_SPAN), use_dictionary=False) as predictor:
         assert _settled(predictor, "Thank you for your hel") == "p with the report"
         assert _settled(predictor, "Thank you for your ") == "help with the report"
 
@@ -35,7 +28,7 @@ def test_the_confident_span_is_shown_up_to_where_the_model_is_no_longer_sure(big
 def test_each_call_decodes_a_bounded_number_of_pieces_and_the_next_keystroke_reuses_them(
     bigram_model,
 ):
-    with Predictor.load(bigram_model(CONFIDENT), use_dictionary=False) as predictor:
+    with Predictor.load(bigram_model(CONFIDENT_SPAN), use_dictionary=False) as predictor:
         predictor.suggest("Thank you for your he")
         spans = []
         for _ in range(4):
@@ -70,7 +63,7 @@ def test_nothing_shows_when_the_model_is_unsure(bigram_model):
 
 def test_the_threshold_bounds_the_probability_of_the_whole_span(bigram_model):
     # P(" with" | " help") = e^5 / (e^5 + e^4.6 + the rest at e^-10) = 0.598
-    spec = {**CONFIDENT, " help": {" with": 5.0, " for": 4.6}}
+    spec = {**CONFIDENT_SPAN, " help": {" with": 5.0, " for": 4.6}}
     with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
         assert _settled(predictor, "Thank you for your hel", 0.5) == "p with the report"
         assert _settled(predictor, "Thank you for your hel", 0.65) == ""  # not even one more word

@@ -13,17 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.main_window import MainWindow
+from tests.model_factory import CONFIDENT_SPAN
 
 from .conftest import ui_settings
 
 MakeWindow = Callable[..., MainWindow]
-CONFIDENT = {
-    " your": {" help": 9.0},
-    " help": {" with": 9.0},
-    " with": {" the": 9.0},
-    " the": {" report": 9.0},
-    " report": {".": 9.0},
-}
 UNSURE = {" your": {" help": 5.0, " hello": 5.0, " held": 5.0}, " help": {" with": 9.0}}
 TYPED = "Thank you for your hel"
 
@@ -34,7 +28,7 @@ def type_text(window: MainWindow, text: str) -> None:
 
 
 def confident_window(make_window: MakeWindow, bigram_model: Callable[..., Path]) -> MainWindow:
-    return make_window(ui_settings(), bigram_model(CONFIDENT))
+    return make_window(ui_settings(), bigram_model(CONFIDENT_SPAN))
 
 
 def wait_for_inline(qtbot: QtBot, window: MainWindow, expected: str) -> None:
