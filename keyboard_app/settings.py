@@ -49,6 +49,8 @@ class Settings:
     inline_predictions: bool = True  # the confident rest of a phrase in grey after the cursor
     inline_threshold: float = 0.6  # how likely the whole grey span must be
     recent_files: list[str] = field(default_factory=list)
+    server_url: str = ""  # the llama-server last connected to (Model > Connect to Server...)
+    server_api_key: str = ""  # its API key: never logged (`SECRET_SETTINGS`)
 
     def sampling(self, max_tokens: int | None = None) -> SamplingParams:
         """How continuations are sampled, `max_tokens` long (default: `continuation_tokens`);
@@ -67,6 +69,7 @@ class Settings:
 
 
 # Inclusive ranges of the numeric settings; values outside fall back to the default.
+SECRET_SETTINGS = {"server_api_key"}  # values never written to the log
 RANGES: dict[str, tuple[float, float]] = {
     "top_k": (1, 200),
     "temperature": (0.05, 2.0),
@@ -119,7 +122,10 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                 values[spec.name] = list(dict.fromkeys(value))[:MAX_RECENT_FILES]
         else:
             log.warning(
-                "settings: invalid %s=%s, using %r", spec.name, reprlib.repr(value), default
+                "settings: invalid %s=%s, using %r",
+                spec.name,
+                "(not shown)" if spec.name in SECRET_SETTINGS else reprlib.repr(value),
+                default,
             )
     return Settings(**values)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from keyboard_app.models.serve import ServerProcess
+from tests.llama_server import running_server
 from tests.model_factory import BigramSpec, write_bigram_model, write_random_model
 
 
@@ -23,6 +25,13 @@ def random_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def short_context_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random GPT-2 with only 64 positions, to push trimming and sliding hard."""
     return write_random_model(tmp_path_factory.mktemp("models") / "short.gguf", n_ctx=64)
+
+
+@pytest.fixture(scope="session")
+def random_model_server(random_model: Path) -> Iterator[ServerProcess]:
+    """A real llama-server on 127.0.0.1 serving `random_model` (4 slots), for the tests' clients."""
+    with running_server(random_model) as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,5 +1,11 @@
 """`keyboard-app bench latency`: suggestion latency per keystroke, against llama.cpp's floor (one
-single-token decode) and the naive approach (re-evaluating the whole context), in one run."""
+single-token decode) and the naive approach (re-evaluating the whole context), in one run.
+
+`typing` types the passage back to back (no pause: the engine never idles, so it never works
+ahead); `paused_typing` types it again at a typist's pace, the engine working ahead
+(`Predictor.prefetch`, a step at a time) until the next keystroke is due. A keystroke that comes
+while a step is in progress waits for it: its cost is counted from when it was due.
+"""
 
 from __future__ import annotations
 
@@ -32,20 +38,38 @@ PASSAGE = (
     "is free for anyone under eighteen."
 )
 TYPED_CHARS = 400
+CHARS_PER_SECOND = 15.0  # the paused typing's pace
 
 
-def _type_passage(predictor: Predictor) -> dict[str, Any]:
+def _type_passage(
+    predictor: Predictor, chars_per_second: float | None = None, work_ahead: bool = False
+) -> dict[str, Any]:
+    """Type the passage's end; with `chars_per_second`, at that pace (with `work_ahead`, working
+    ahead in between)."""
     start = len(PASSAGE) - TYPED_CHARS
     predictor.suggest(PASSAGE[:start])
     latencies, decoded, context = [], [], []
+    gap = None if chars_per_second is None else 1.0 / chars_per_second
+    due = time.perf_counter()  # when the next keystroke comes, at the pace
     for end in range(start + 1, len(PASSAGE) + 1):
+        if gap is not None:
+            time.sleep(max(due - time.perf_counter(), 0.0))  # the typist has not pressed it yet
         before = predictor.stats()
         began = time.perf_counter()
         predictor.suggest(PASSAGE[:end])
-        latencies.append((time.perf_counter() - began) * 1000)
+        done = time.perf_counter()
+        # Due earlier (a step of work ahead ran past it): the keystroke waited from then.
+        latencies.append((done - (began if gap is None else due)) * 1000)
         after = predictor.stats()
         decoded.append(after.tokens_decoded - before.tokens_decoded)
         context.append(after.context_tokens_evaluated - before.context_tokens_evaluated)
+        if gap is not None:
+            # The next key is pressed a gap later; one pressed while this answer was still being
+            # computed would have been coalesced (the app computes the newest text only), so the
+            # earliest the next key counts from is now: only a step of work ahead makes it wait.
+            due = max(due + gap, done)
+            while work_ahead and time.perf_counter() < due and predictor.prefetch(PASSAGE[:end]):
+                pass
     return {
         "keystrokes": len(latencies),
         "p50_ms": round(statistics.median(latencies), 3),
@@ -57,15 +81,20 @@ def _type_passage(predictor: Predictor) -> dict[str, Any]:
     }
 
 
-def run(model: Path | None, threads: int | None, personal: Path | None = None) -> dict[str, Any]:
+def run(
+    model: Path | None,
+    threads: int | None,
+    personal: Path | None = None,
+    chars_per_second: float = CHARS_PER_SECOND,
+) -> dict[str, Any]:
     """Type the passage with `model` (a random GPT-2-small q8_0 when None) and measure; with a
     `personal` store, type it again with the store mixed in (a copy: the store is not changed)."""
     if model is not None:
-        return _measure(model, threads, personal)
+        return _measure(model, threads, personal, chars_per_second)
     from keyboard_app.bench.random_model import write_random_gpt2
 
     with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as folder:
-        return _measure(write_random_gpt2(Path(folder)), threads, personal)
+        return _measure(write_random_gpt2(Path(folder)), threads, personal, chars_per_second)
 
 
 def _with_personal(path: Path, threads: int | None, store: Path) -> dict[str, Any]:
@@ -78,12 +107,16 @@ def _with_personal(path: Path, threads: int | None, store: Path) -> dict[str, An
             return {"personal_entries": entries, **_type_passage(predictor)}
 
 
-def _measure(path: Path, threads: int | None, personal: Path | None) -> dict[str, Any]:
+def _measure(
+    path: Path, threads: int | None, personal: Path | None, chars_per_second: float
+) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if personal is not None:
         extra["typing_with_personal"] = _with_personal(path, threads, personal)
     with Predictor.load(path, n_threads=threads) as predictor:
         typing = _type_passage(predictor)
+        paused_before = _type_passage(predictor, chars_per_second)
+        paused = _type_passage(predictor, chars_per_second, work_ahead=True)
         times = predictor.time_decoding(PASSAGE)
         info = predictor.info
     if extra:
@@ -111,5 +144,18 @@ def _measure(path: Path, threads: int | None, personal: Path | None) -> dict[str
             "p95_over_single_token_decode": round(typing["p95_ms"] / floor, 3),
             "full_reevaluation_over_p50": round(full / typing["p50_ms"], 3),
         },
+        "paused_typing": {
+            "chars_per_second": chars_per_second,
+            "without_work_ahead": _with_ratios(paused_before, floor),
+            "with_work_ahead": _with_ratios(paused, floor),
+        },
         **extra,
+    }
+
+
+def _with_ratios(typing: dict[str, Any], floor: float) -> dict[str, Any]:
+    return {
+        **typing,
+        "p50_over_single_token_decode": round(typing["p50_ms"] / floor, 3),
+        "p95_over_single_token_decode": round(typing["p95_ms"] / floor, 3),
     }

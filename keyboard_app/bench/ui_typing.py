@@ -8,6 +8,11 @@
 - Keystroke to strip: for every keystroke, the time until the strip shows suggestions for exactly
   the text after that keystroke (keystrokes overtaken by the next one before their suggestions
   arrive are counted as `superseded`).
+- Instant and refined: the strip first shows the instant answer (what the model has decoded so
+  far); `keystroke_to_refined_ms` is the time until the model's own answer for that exact text
+  replaced it, `refined_changed_words` how many of those changed the words shown, and
+  `exact_text_within_ms` the share of all keystrokes whose exact text had a strip within
+  `EXACT_WITHIN_MS`.
 - Launch: from process start (Linux; elsewhere from the command's start) to the window's first
   paint and to the first suggestions on the strip (the engine's first answer, which has no words
   when the document ends in a run of letters no word starts with).
@@ -24,6 +29,7 @@ from keyboard_app.bench.stats import percentile
 from keyboard_app.ui.main_window import MainWindow
 
 LAG_INTERVAL_MS = 5
+EXACT_WITHIN_MS = 50.0  # the target: a strip for the exact text within this time
 SETTLE_MS = 1500
 SAMPLE_TEXT = (
     "The morning train was late again, so I walked along the river and watched the boats. "
@@ -103,6 +109,9 @@ class TypingBench(QObject):
         self.first_suggestions: float | None = None
         self._pending: dict[str, float] = {}
         self._latencies: list[float] = []
+        self._typed_at: dict[str, float] = {}  # every keystroke's text, for its refined answer
+        self._refined: list[float] = []
+        self._refined_changed = 0
         self._typed = 0
         self._started = 0.0
         self._stalls = _StallMeter(self)
@@ -113,6 +122,7 @@ class TypingBench(QObject):
         self._key_timer.setInterval(round(1000 / chars_per_s))
         self._key_timer.timeout.connect(self._type_next)
         window.suggestions.shown.connect(self._on_shown)
+        window.suggestions.refined.connect(self._on_refined)
         # Once the window is up, the model is still loading in the engine thread: measure from then.
         self.first_paint.painted.connect(self._stalls.start)
 
@@ -127,6 +137,12 @@ class TypingBench(QObject):
         typed_at = self._pending.pop(context, None)
         if typed_at is not None:
             self._latencies.append((now - typed_at) * 1000.0)
+
+    def _on_refined(self, context: str, _latency: float, changed: bool) -> None:
+        typed_at = self._typed_at.pop(context, None)
+        if typed_at is not None:
+            self._refined.append((time.perf_counter() - typed_at) * 1000.0)
+            self._refined_changed += changed
 
     def _start_typing(self) -> None:
         self._started = time.perf_counter()
@@ -143,6 +159,7 @@ class TypingBench(QObject):
         type_char(self.window.editor, char)
         self._typed += 1
         self._pending[self.window.editor.context()] = pressed
+        self._typed_at[self.window.editor.context()] = pressed
 
     def _finish(self) -> None:
         self._stall_typing_ms = self._stalls.stop()
@@ -165,9 +182,27 @@ class TypingBench(QObject):
                     "p95": round(percentile(latencies, 0.95), 2),
                     "max": round(max(latencies), 2),
                 },
+                "exact_text_within_ms": {
+                    "ms": EXACT_WITHIN_MS,
+                    "share": round(
+                        sum(v <= EXACT_WITHIN_MS for v in self._latencies) / max(self._typed, 1), 4
+                    ),
+                },
+                "refined_for_exact_text": len(self._refined),
+                "refined_changed_words": self._refined_changed,
+                "keystroke_to_refined_ms": _summary(self._refined),
                 "gui_longest_stall_ms": round(self._stall_typing_ms, 2),
                 "gui_longest_stall_loading_ms": round(self._stall_loading_ms, 2),
                 "launch_to_window_ms": round((paint - self.launched_at) * 1000.0, 1),
                 "launch_to_first_suggestions_ms": round((first - self.launched_at) * 1000.0, 1),
             }
         )
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    values = values or [float("nan")]
+    return {
+        "p50": round(percentile(values, 0.5), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "max": round(max(values), 2),
+    }

@@ -60,6 +60,19 @@ def register_bench(bench_subparsers: Any) -> None:
         action="store_true",
         help="with --personal-split: also a store that learns each paragraph once typed",
     )
+    parser.add_argument(
+        "--chars-per-second",
+        type=float,
+        default=None,
+        help="also type in real time at this pace, the engine working as in the app",
+    )
+    parser.add_argument(
+        "--decode-delay-ms",
+        type=float,
+        default=190.0,
+        help="with --chars-per-second: also with this delay added to every decode, as a slow "
+        "model's (default 190: GPT-2 XL on two cores)",
+    )
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
@@ -113,11 +126,14 @@ def _run(args: argparse.Namespace) -> int:
     training = _training_lines(args)
     frequency, trigram = FrequencyKeyboard(training), TrigramKeyboard(training)
     extra: dict[str, Any] = {}
+    real_time: dict[str, Any] = {}
     with Predictor.load(args.model, n_threads=args.threads) as predictor:
         model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
         info = predictor.info
         if args.inline:
             extra = _with_inline(predictor, texts, args)
+        if args.chars_per_second:
+            real_time = _in_real_time(predictor, texts, args, model.ksr)
     # The same model without the dictionary: what the network alone contributes.
     with Predictor.load(args.model, n_threads=args.threads, use_dictionary=False) as predictor:
         alone = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
@@ -137,6 +153,8 @@ def _run(args: argparse.Namespace) -> int:
             **extra,
         },
     }
+    if args.chars_per_second:
+        report["real_time"] = real_time
     if args.personal_split is not None:
         from keyboard_app.bench.personal_ksr import with_personal
 
@@ -147,6 +165,30 @@ def _run(args: argparse.Namespace) -> int:
         report["skipped_words"] = args.skip_words
     print(json.dumps(report, indent=2))
     return 0
+
+
+def _in_real_time(
+    predictor: Any, texts: list[list[str]], args: argparse.Namespace, offline_ksr: float
+) -> dict[str, Any]:
+    """KSR typed in real time, before (the newest text's answer only) and after (instant answers
+    and work ahead), without and with the decode delay, beside the offline KSR."""
+    from keyboard_app.bench.realtime_ksr import type_in_real_time
+
+    report: dict[str, Any] = {
+        "chars_per_second": args.chars_per_second,
+        "decode_delay_ms": args.decode_delay_ms,
+        "offline_ksr": offline_ksr,
+    }
+    for name, delay in (("no_delay", 0.0), ("with_decode_delay", args.decode_delay_ms / 1000)):
+        runs = {
+            stage: type_in_real_time(
+                predictor, texts, args.words, args.chars_per_second, delay, instant
+            )
+            for stage, instant in (("before", False), ("after", True))
+        }
+        runs["after_minus_offline_ksr"] = round(runs["after"]["ksr"] - offline_ksr, 4)
+        report[name] = runs
+    return report
 
 
 def _with_inline(

@@ -21,6 +21,12 @@ def register_bench(bench_subparsers: Any) -> None:
         type=Path,
         help="a personal store: the typing is measured with it too, side by side (it is not changed)",
     )
+    parser.add_argument(
+        "--chars-per-second",
+        type=float,
+        default=15.0,
+        help="pace of the paused typing, which works ahead between keystrokes (default 15)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
 
@@ -28,5 +34,5 @@ def register_bench(bench_subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.latency import run
 
-    print(json.dumps(run(args.model, args.threads, args.personal), indent=2))
+    print(json.dumps(run(args.model, args.threads, args.personal, args.chars_per_second), indent=2))
     return 0

@@ -32,6 +32,11 @@ def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.Argumen
         type=Path,
         help="open FILE first and type at its end (default: an empty document)",
     )
+    parser.add_argument(
+        "--no-instant",
+        action="store_true",
+        help="no instant answers and no work ahead: only the model's answers (the earlier app)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON only (the default output)")
     parser.set_defaults(func=run)
 
@@ -85,6 +90,7 @@ def _measure(args: argparse.Namespace, launched_at: float, scratch: Path) -> dic
         return {"error": f"cannot open {args.document}"}
     if stand_in:
         model = str(write_stand_in_model(scratch / "stand-in.gguf"))
+    window.client.set_instant(not args.no_instant)
     bench = TypingBench(window, launched_at, args.seconds)
     window.load_model(model)
     results: list[dict[str, Any]] = []
@@ -107,7 +113,12 @@ def _measure(args: argparse.Namespace, launched_at: float, scratch: Path) -> dic
     if failures:
         return {"error": failures[0]}
     document = str(args.document) if args.document is not None else None
-    return {**results[0], "stand_in_model": stand_in, "document": document}
+    return {
+        **results[0],
+        "stand_in_model": stand_in,
+        "document": document,
+        "instant": not args.no_instant,
+    }
 
 
 def _open_at_end(window: MainWindow, path: Path) -> bool:

@@ -50,11 +50,19 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="a GPT-2 GGUF file (default: the built-in model)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads")
     parser.add_argument("--no-filter", action="store_true", help="allow offensive words")
+    parser.add_argument(
+        "--server", metavar="URL", help="use the model of a llama-server (the text is sent to it)"
+    )
+    parser.add_argument("--api-key", metavar="KEY", help="the server's API key")
 
 
 def load_predictor(args: argparse.Namespace) -> Predictor:
     from keyboard_app.engine import Predictor
 
+    if args.server:
+        predictor = Predictor.connect(args.server, args.api_key)
+        predictor.filter_offensive = not args.no_filter
+        return predictor
     return Predictor.load(args.model, n_threads=args.threads, filter_offensive=not args.no_filter)
 
 

@@ -15,7 +15,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import llama_cpp
 import numpy as np
@@ -38,6 +38,36 @@ class Entry:
     pos: int
     seq: int
     logits: bool = False
+
+
+class DecodingBackend(Protocol):
+    """What the context, the sequence pool, the word search and generation need of a backend:
+    batches decoded on numbered sequences sharing cells, and the logits of the rows asked for.
+    `LlamaBackend` runs llama.cpp in this process; `engine.remote_backend.RemoteBackend` answers
+    over a llama-server's HTTP API."""
+
+    n_ctx: int
+    n_seq: int
+    n_batch: int
+    n_vocab: int
+    tokens_decoded: int
+
+    @property
+    def device(self) -> str: ...
+
+    def decode(self, entries: list[Entry]) -> None: ...
+
+    def logits(self, index: int) -> npt.NDArray[np.float32]: ...
+
+    def forget(self, seq: int, start: int = -1) -> None: ...
+
+    def share(self, source: int, target: int, start: int = -1) -> None: ...
+
+    def reset_timings(self) -> None: ...
+
+    def single_token_decode_ms(self) -> float: ...
+
+    def close(self) -> None: ...
 
 
 def _init_llama() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from keyboard_app.engine.backend import Entry, LlamaBackend
+from keyboard_app.engine.backend import DecodingBackend, Entry
 from keyboard_app.engine.sequences import MAIN_SEQ, SequencePool
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
 from keyboard_app.engine.window import CHARS_PER_TOKEN_BOUND
@@ -56,7 +56,7 @@ class MainSequence:
     """The main sequence: the evaluated context, reused from one request to the next. Before its
     cells change, the pool takes back every sequence lent out (they copied its cells)."""
 
-    def __init__(self, backend: LlamaBackend, pool: SequencePool) -> None:
+    def __init__(self, backend: DecodingBackend, pool: SequencePool) -> None:
         self.backend = backend
         self.pool = pool
         self.tokens: list[int] = []

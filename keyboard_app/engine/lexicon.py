@@ -4,14 +4,17 @@ The model's word search is exact about what the model believes, but a small mode
 badly (it never learnt their pieces well) and sometimes believes in non-words. The dictionary fixes
 both, as on a phone keyboard (`sources/dictionary.py` proposes its words, `mixer.py` says how).
 
-The file is one `word<TAB>count` per line (UTF-8), made from the built-in model's training text by
-`keyboard-app train --write-lexicon` (so the held-out text stays unseen).
+The file is one `word<TAB>count` per line (UTF-8). The shipped one is wordfreq's English list, filtered
+and extended with the words of the built-in model's training text (`keyboard_app/training/wordlist.py`;
+the held-out text stays unseen); the corrector searches the same
+words (`keyboard_app/corrector/`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from keyboard_app.engine.errors import ModelError
@@ -34,7 +37,8 @@ class Lexicon:
             for key in self._keys
         ]
         self.completions = lru_cache(maxsize=COMPLETION_CACHE)(self._completions)
-        self._total = sum(count for _, count in self._forms)
+        self._cumulative = list(accumulate((count for _, count in self._forms), initial=0))
+        self._total = self._cumulative[-1]
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -55,15 +59,32 @@ class Lexicon:
 
     def frequency(self, word: str) -> float:
         """How often `word` (any case) occurs, as a share of all the words counted."""
-        key = word.lower()
-        low, _ = prefix_range(self._keys, key)
-        found = low < len(self._keys) and self._keys[low] == key
-        return self._forms[low][1] / self._total if found and self._total else 0.0
+        index = self._index(word)
+        return self._forms[index][1] / self._total if index is not None and self._total else 0.0
 
     def knows(self, word: str) -> bool:
+        return self._index(word) is not None
+
+    def spelling(self, word: str) -> str:
+        """`word` as the dictionary spells it most often (`word` itself when unknown)."""
+        index = self._index(word)
+        return word if index is None else self._forms[index][0]
+
+    def prefix_frequency(self, prefix: str) -> float:
+        """How often the words starting with `prefix` (any case) occur, as a share of all."""
+        low, high = prefix_range(self._keys, prefix.lower())
+        return (
+            (self._cumulative[high] - self._cumulative[low]) / self._total if self._total else 0.0
+        )
+
+    def by_frequency(self) -> Iterator[tuple[str, int]]:
+        """Every word (as spelled most often) with its count, most frequent first."""
+        return iter(sorted(self._forms, key=lambda form: -form[1]))
+
+    def _index(self, word: str) -> int | None:
         key = word.lower()
         low, _ = prefix_range(self._keys, key)
-        return low < len(self._keys) and self._keys[low] == key
+        return low if low < len(self._keys) and self._keys[low] == key else None
 
     def _completions(self, prefix: str, limit: int) -> tuple[tuple[str, float], ...]:
         """The `limit` most frequent words starting with `prefix` (any case), spelled with the

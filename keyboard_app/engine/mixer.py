@@ -9,6 +9,8 @@ and the mixture is, in this order:
 2. **The dictionary fills the gaps** (letters typed): its completions share what the network's
    words leave of the probability of all that spells the letters, by how often each occurs, always
    below the weakest known word the network found (`BELOW`).
+2b. **Corrections** (letters typed: words a slip away, `sources/corrections.py`) enter with
+   `CORRECTION_WEIGHT` times their noisy-channel score, or keep a higher score they already have.
 3. **The document's words** (letters typed) are mixed in by a cache model with `DOCUMENT_CACHE`.
 4. **Next-word sources** (no letters typed: the word trigrams) are mixed linearly with
    `NEXT_WORD_WEIGHTS`, over the network's 2k best words and theirs.
@@ -23,7 +25,7 @@ weight.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
@@ -35,6 +37,10 @@ from keyboard_app.engine.wordsearch import rank
 UNKNOWN_WORD_SHARE = 0.05
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
+# A correction's noisy-channel score (model probability times slip probability) is multiplied
+# by this before it competes with the completions. Chosen on the tuning part of `bench typos`
+# (docs/engine.md, "Corrections"): recall@3 against the clean typist's keystroke savings.
+CORRECTION_WEIGHT = 1.0
 # The document cache's weight: chosen on the 4,000 held-out words after the benchmark's first
 # 3,000 (0.05: KSR 0.467, 0.1: 0.4709, none: 0.4531); no gain for the next word, so letters only.
 DOCUMENT_CACHE = 0.1
@@ -61,6 +67,7 @@ class Mixed:
     query: Query
     scores: Scores
     network: Proposal
+    proposals: Mapping[str, Proposal] = field(default_factory=dict)  # the other sources', by kind
 
     def ranked(self) -> list[tuple[str, float]]:
         """The `query.k` best words, best first, with their mixed scores."""
@@ -83,7 +90,7 @@ class Mixer:
             for source in self.sources
             if (proposal := source.propose(query, network.words)) is not None
         }
-        return Mixed(query, mix(query, network, proposals), network)
+        return Mixed(query, mix(query, network, proposals), network, proposals)
 
 
 def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> Scores:
@@ -95,6 +102,8 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
         scores, known = _demote_unknown(network.words, typed, knowers)
         if typed and "dictionary" in proposals:
             _fill_from_dictionary(scores, network, known, proposals["dictionary"])
+        if typed and "corrections" in proposals:
+            _add_corrections(scores, proposals["corrections"])
         if typed and "document" in proposals:
             scores = _mix_cache(scores, proposals["document"].words, DOCUMENT_CACHE)
     if query.next_word:
@@ -142,6 +151,11 @@ def _fill_from_dictionary(
     )
     for word, share in dictionary.words.items():
         scores.setdefault(word, left * share)
+
+
+def _add_corrections(scores: Scores, corrections: Proposal) -> None:
+    for word, score in corrections.words.items():
+        scores[word] = max(scores.get(word, 0.0), CORRECTION_WEIGHT * score)
 
 
 def _mix_cache(scores: Scores, cached: Mapping[str, float], weight: float) -> Scores:

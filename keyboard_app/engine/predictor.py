@@ -12,16 +12,19 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from keyboard_app.engine.backend import LlamaBackend
+from keyboard_app.corrector.autocorrect import mixed_autocorrection
+from keyboard_app.engine.backend import DecodingBackend, LlamaBackend
 from keyboard_app.engine.context import MainSequence
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.generation import MAX_ALTERNATIVES, Continuations, healed
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.inline import DEFAULT_THRESHOLD, InlinePredictor
 from keyboard_app.engine.mixer import Mixed, Mixer
+from keyboard_app.engine.prefetch import Prefetch
 from keyboard_app.engine.sampling import SamplingParams, log_softmax
 from keyboard_app.engine.sequences import SequencePool
 from keyboard_app.engine.sources import Query, Source, standard_sources
+from keyboard_app.engine.sources.corrections import CorrectionSource
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.sources.personal import learn_into, personal_history
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
@@ -35,12 +38,14 @@ log = logging.getLogger(__name__)
 SUGGEST_RESERVE = 64
 MAX_WORD_LENGTH = 48
 DEFAULT_SAMPLING = SamplingParams()
+N_SEQUENCES = 1 + max(MAX_ALTERNATIVES, SEQUENCES + 1)  # + 1: the inline prediction's
 
 
 @dataclass(frozen=True)
 class Suggestion:
     word: str
     probability: float
+    correction: bool = False  # a word the typed letters may be a slip for (`sources.corrections`)
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ class Predictor:
 
     def __init__(
         self,
-        backend: LlamaBackend,
+        backend: DecodingBackend,
         info: ModelInfo,
         filter_offensive: bool,
         sources: list[Source],
@@ -110,9 +115,14 @@ class Predictor:
         self._table = _piece_table()
         self._main = MainSequence(backend, SequencePool(backend))
         reserve = min(SUGGEST_RESERVE, backend.n_ctx // 4)
-        words = WordSearch(self._main, self._table)
+        words = self._words = WordSearch(self._main, self._table)
         self._network = NetworkSource(self._main, words, reserve)
+        self._ahead: Prefetch | None = None  # the work ahead for the last suggestion's text
         self._mixer = Mixer(self._network, sources)
+        for source in sources:
+            if isinstance(source, CorrectionSource):
+                source.attach(self._network)
+        self.kept_words: set[str] = set()  # restored after an autocorrection: never corrected again
         self._inline = InlinePredictor(self._main, words, self._table)
         self._last: tuple[str, Mixed] | None = None  # the last suggestion's text and mixture
         self._continuations = Continuations(self._main, self._table)
@@ -150,7 +160,7 @@ class Predictor:
                 model_path,
                 n_threads=n_threads,
                 n_gpu_layers=n_gpu_layers,
-                n_seq=1 + max(MAX_ALTERNATIVES, SEQUENCES + 1),  # + 1: the inline prediction's
+                n_seq=N_SEQUENCES,
             )
         except BaseException:
             if store is not None:
@@ -174,6 +184,27 @@ class Predictor:
         predictor = cls(backend, info, filter_offensive, sources)
         predictor.personal_store = store
         return predictor
+
+    @classmethod
+    def connect(cls, url: str, api_key: str | None = None) -> Predictor:
+        """The same Predictor on the model of the llama-server at `url` (llama.cpp's own server,
+        `keyboard-app serve`): the same word search, dictionary, filter and mixture, the model's
+        distributions computed by the server (`engine.remote_backend`). The text before the
+        cursor is sent to it. ModelError (`remote.ServerError`) when it is unreachable, refuses
+        the key, is busy, or runs anything but a GPT-2 with GPT-2's vocabulary."""
+        from keyboard_app.engine.remote_connect import connect_predictor
+
+        return connect_predictor(url, api_key)
+
+    @property
+    def backend(self) -> DecodingBackend:
+        """What decodes for this Predictor: llama.cpp here, or a llama-server's client."""
+        return self._backend
+
+    @property
+    def network(self) -> NetworkSource:
+        """The model's own source; its `knowledge` is what the instant answers are made from."""
+        return self._network
 
     @property
     def sources(self) -> list[Source]:
@@ -204,14 +235,39 @@ class Predictor:
         `suggest(text)` from scratch (for benchmarks); the cache is dropped."""
         return time_decodes(self._main, self.suggestion_context(text))
 
-    def suggest(self, text: str, k: int = 3, exact: bool = False) -> list[Suggestion]:
+    def suggest(
+        self, text: str, k: int = 3, exact: bool = False, instant: bool = False
+    ) -> list[Suggestion]:
         """The `k` likeliest whole words completing the word being typed, or the next word.
 
         Made for a call per keystroke: each decodes a few candidate pieces at most and estimates the
         rest, and the next call on the same word goes on from there (asking twice refines). `exact`
-        decodes all that the ranking depends on (slower; for one-off queries)."""
-        mixed = self._mix(text, k, exact)
-        return [] if mixed is None else [Suggestion(word, p) for word, p in mixed.ranked()]
+        decodes all that the ranking depends on (slower; for one-off queries). `instant` decodes
+        nothing: the words come from what the model has decoded so far and from the other sources
+        (`engine.instant`). An instant call is the one that may come from another thread while
+        the owning thread works (it reads only frozen state and the read-only or locked sources),
+        but not while the predictor is closed."""
+        mixed = self._mix(text, k, exact, instant)
+        if mixed is None:
+            return []
+        typed = mixed.query.typed.typed.lower()
+        return [
+            Suggestion(word, p, correction=not word.lower().startswith(typed))
+            for word, p in mixed.ranked()
+        ]
+
+    def autocorrection(self, text: str) -> str | None:
+        """The word that replaces the word ending `text` when a space follows (autocorrect on
+        space; `corrector.autocorrect` says when), or None. Meant right after `suggest(text)`."""
+        last = self._last
+        mixed = last[1] if last is not None and last[0] == text else self._mix(text, 3)
+        return None if mixed is None else mixed_autocorrection(mixed, self.kept_words)
+
+    def keep_word(self, word: str) -> None:
+        """The user undid the autocorrection of `word`: it is never corrected again, and it is
+        learned into the personal store (when there is one)."""
+        self.kept_words.add(word.lower())
+        self.learn(word)
 
     def inline_prediction(self, text: str, threshold: float | None = None) -> str:
         """The rest of the word being typed and of the next few words when the model is sure of
@@ -225,12 +281,27 @@ class Predictor:
         threshold = self.inline_threshold if threshold is None else threshold
         return self._inline.predict(mixed, self._network.last_context, threshold)
 
-    def _mix(self, text: str, k: int, exact: bool = False) -> Mixed | None:
+    def prefetch(self, text: str) -> bool:
+        """One bounded step of work ahead for `text`, the text of the last `suggest` (at most one
+        batch of decodes: `engine.prefetch`), for its next keystrokes; False when there is
+        nothing (more) to do for it. Meant for the pauses between keystrokes, a step at a time."""
+        last = self._last
+        if last is None or last[0] != text:
+            return False
+        if self._ahead is None or self._ahead.text != text:
+            self._ahead = Prefetch(self._network, self._words, text, last[1])
+        worked = self._ahead.step()
+        if worked:
+            self._network.publish()
+        return worked
+
+    def _mix(self, text: str, k: int, exact: bool = False, instant: bool = False) -> Mixed | None:
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
             return None  # no word is that long: nothing sensible to complete
-        mixed = self._mixer.mix(Query(typed, k, exact, self.filter_offensive))
-        self._last = (text, mixed)
+        mixed = self._mixer.mix(Query(typed, k, exact, self.filter_offensive, instant))
+        if not instant:
+            self._last = (text, mixed)
         return mixed
 
     def next_token_probabilities(self, text: str) -> npt.NDArray[np.float64]:

@@ -9,7 +9,7 @@ its cells dropped; a borrower notices through `generation` that what it held is 
 
 from __future__ import annotations
 
-from keyboard_app.engine.backend import LlamaBackend
+from keyboard_app.engine.backend import DecodingBackend
 
 MAIN_SEQ = 0
 
@@ -17,7 +17,7 @@ MAIN_SEQ = 0
 class SequencePool:
     """Hands out the backend's sequence ids 1..n_seq-1 and takes them back."""
 
-    def __init__(self, backend: LlamaBackend) -> None:
+    def __init__(self, backend: DecodingBackend) -> None:
         self._backend = backend
         self._free = list(range(1, backend.n_seq))
         self._lent: set[int] = set()

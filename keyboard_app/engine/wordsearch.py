@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ import numpy.typing as npt
 
 from keyboard_app.engine.backend import Entry
 from keyboard_app.engine.context import MainSequence
+from keyboard_app.engine.knowledge import Knowledge, Memo
 from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.wordfilter import is_offensive
@@ -62,97 +64,41 @@ class Found:
     prefix_mass: float  # the probability of all first pieces that spell the typed letters
 
 
-class WordSearch:
-    """Finds the likeliest whole words after one evaluated context."""
+class BestFirst:
+    """The best-first search over what is decoded (`_memo`), and the estimates for the rest;
+    `WordSearch` adds the decoding, `engine.instant.InstantSearch` answers without it."""
 
-    def __init__(self, main: MainSequence, table: PieceTable) -> None:
-        self.main = main
-        self.backend = main.backend
-        self.pool = main.pool
+    def __init__(self, table: PieceTable) -> None:
         self.table = table
-        self._context: tuple[int, ...] = ()
-        self._memo: dict[tuple[int, ...], npt.NDArray[np.float32]] = {}
+        self._memo: Memo = {}
         self._ends: dict[tuple[int, ...], float] = {}  # chance that the word ends after the pieces
         # Each word found for this context: its likeliest spelling in pieces, and that one's probability.
         self._spellings: dict[str, tuple[float, tuple[int, ...]]] = {}
-        # Candidates whose cells are in the cache, least recently used first, with their sequence.
-        self._cached: OrderedDict[tuple[int, ...], int] = OrderedDict()
-        self._generation = self.pool.generation
         self._token_ends: dict[int, float] = {}  # last measured end chance per piece (any context)
 
-    def search(
+    def _best_first(
         self,
-        context: list[int],
-        logits: npt.NDArray[np.float32],
+        logp: npt.NDArray[np.floating],
         typed: TypedWord,
         k: int,
         filter_offensive: bool,
-        exact: bool = False,
+        budget: int,
+        decode: Callable[[list[Candidate]], None],
     ) -> Found:
-        """The `k` likeliest words completing `typed` after `context` (whose logits are given).
-
-        Each call decodes a few candidates at most (one keystroke's worth); what it could not
-        decode yet is estimated, and a later call on the same context goes on from there. With
-        `exact`, it decodes everything the ranking depends on."""
-        self._sync(context)
+        """Candidates best bound first from the distribution `logp`; `decode` is given each batch
+        not decoded yet, within `budget` candidates; the rest is estimated."""
         found: dict[str, float] = {}
-        logp = log_softmax(logits)
         ids = self.table.first_pieces(typed.prefix)
         heap = self._extend(Candidate(0.0, (), "", typed.prefix), ids, logp, FIRST_CANDIDATES)
         heapq.heapify(heap)
-        budget = UNLIMITED if exact else COMPLETION_BUDGET if typed.typed else NEXT_WORD_BUDGET
         while batch := self._next_batch(heap, found, typed, k, budget):
             todo = [c for c in batch if c.pieces not in self._memo]
             budget -= len(todo)
-            self._decode(context, todo)
+            decode(todo)
             for candidate in batch:
                 self._visit(candidate, heap, typed, found, filter_offensive)
         self._estimate_rest(heap, typed, found, k, filter_offensive)
         return Found(found, float(np.exp(logp[ids]).sum()) if ids.size else 0.0)
-
-    def adopt(self, context: list[int]) -> None:
-        """Hand the main sequence the cells of a candidate the user has since typed out: when a word
-        is finished, its pieces were usually decoded as a candidate while it was being typed."""
-        base = len(self._context)
-        live = self._live()
-        if (
-            not base
-            or self.main.tokens != list(self._context)
-            or context[:base] != self.main.tokens
-        ):
-            return
-        for end in range(len(context), base, -1):
-            pieces = tuple(context[base:end])
-            if pieces in live and pieces in self._memo:
-                self.main.adopt(context[:end], live[pieces], self._memo[pieces])
-                return
-
-    def spelling(self, word: str) -> tuple[int, ...] | None:
-        """The pieces of the likeliest spelling of `word` found for the current context."""
-        best = self._spellings.get(word)
-        return None if best is None else best[1]
-
-    def decoded(self, pieces: tuple[int, ...]) -> tuple[int | None, npt.NDArray[np.float32] | None]:
-        """For a candidate of the current context: the sequence holding its cells (None when not
-        in the cache) and the log-probabilities after its last piece (None when not decoded)."""
-        return self._live().get(pieces), self._memo.get(pieces)
-
-    def _live(self) -> OrderedDict[tuple[int, ...], int]:
-        """The candidates whose cells are still in the cache: none once the pool has taken its
-        sequences back (the main sequence changed, or the alternatives needed them)."""
-        if self._generation != self.pool.generation:
-            self._cached.clear()
-            self._generation = self.pool.generation
-        return self._cached
-
-    def _sync(self, context: list[int]) -> None:
-        """Start afresh for a new context (the pool has taken the candidates' sequences back)."""
-        if tuple(context) != self._context or len(self._memo) > MEMO_LIMIT:
-            self._context, self._memo, self._ends = tuple(context), {}, {}
-            self._spellings = {}
-            for seq in self._live().values():
-                self.pool.give_back(seq)
-            self._cached.clear()
 
     def _extend(
         self,
@@ -230,6 +176,132 @@ class WordSearch:
             for child in self._extend(candidate, ids, logp, BRANCHING):
                 heapq.heappush(heap, child)
 
+    def _record(
+        self,
+        candidate: Candidate,
+        typed: TypedWord,
+        found: dict[str, float],
+        filter_offensive: bool,
+        ends: float | None = None,
+    ) -> None:
+        """Count `candidate` as a finished word, weighted by the chance that it ends here."""
+        word = typed.typed + candidate.spelled[len(typed.typed) :]
+        if not is_word(word) or _lone_letter(word, typed.typed):
+            return
+        if filter_offensive and is_offensive(word) and word.lower() != typed.typed.lower():
+            return
+        ends = self._ends[candidate.pieces] if ends is None else ends
+        found[word] = found.get(word, 0.0) + candidate.probability * max(ends, 0.0)
+        best = self._spellings.get(word)
+        if best is None or candidate.probability > best[0]:
+            self._spellings[word] = (candidate.probability, candidate.pieces)
+
+
+class WordSearch(BestFirst):
+    """Finds the likeliest whole words after one evaluated context."""
+
+    def __init__(self, main: MainSequence, table: PieceTable) -> None:
+        super().__init__(table)
+        self.main = main
+        self.backend = main.backend
+        self.pool = main.pool
+        self._context: tuple[int, ...] = ()
+        self._logp: npt.NDArray[np.floating] = np.zeros(0)  # after the context
+        # Candidates whose cells are in the cache, least recently used first, with their sequence.
+        self._cached: OrderedDict[tuple[int, ...], int] = OrderedDict()
+        self._generation = self.pool.generation
+
+    def search(
+        self,
+        context: list[int],
+        logits: npt.NDArray[np.float32],
+        typed: TypedWord,
+        k: int,
+        filter_offensive: bool,
+        exact: bool = False,
+    ) -> Found:
+        """The `k` likeliest words completing `typed` after `context` (whose logits are given).
+
+        Each call decodes a few candidates at most (one keystroke's worth); what it could not
+        decode yet is estimated, and a later call on the same context goes on from there. With
+        `exact`, it decodes everything the ranking depends on."""
+        self._sync(context)
+        self._logp = log_softmax(logits)
+        budget = UNLIMITED if exact else COMPLETION_BUDGET if typed.typed else NEXT_WORD_BUDGET
+        return self._best_first(
+            self._logp, typed, k, filter_offensive, budget, lambda todo: self._decode(context, todo)
+        )
+
+    def knowledge(self) -> Knowledge:
+        """A frozen copy of what is decoded for the current context (cheap: the arrays are shared,
+        never changed once made)."""
+        return Knowledge(
+            self._context, self._logp, dict(self._memo), dict(self._ends), dict(self._token_ends)
+        )
+
+    def decode_ahead(self, pieces: tuple[int, ...], width: int) -> int:
+        """Work ahead for the word `pieces` (a candidate of the current context): decode it if it
+        is not yet (its cells are then the next context's, `adopt`), else the `width` likeliest
+        pieces that start a next word after it, in one batch. Returns the candidates decoded
+        (0: nothing left to do for it)."""
+        if pieces not in self._memo:
+            todo = [pieces]
+        else:
+            logp = self._memo[pieces]
+            best = _top(np.flatnonzero(self.table.spaced), logp, width)
+            todo = [(*pieces, int(t)) for t in best if (*pieces, int(t)) not in self._memo]
+        self._decode(list(self._context), [Candidate(0.0, p, "", "") for p in todo])
+        return len(todo)
+
+    def adopt(self, context: list[int]) -> None:
+        """Hand the main sequence the cells of a candidate the user has since typed out: when a word
+        is finished, its pieces were usually decoded as a candidate while it was being typed."""
+        base = len(self._context)
+        live = self._live()
+        if (
+            not base
+            or self.main.tokens != list(self._context)
+            or context[:base] != self.main.tokens
+        ):
+            return
+        for end in range(len(context), base, -1):
+            pieces = tuple(context[base:end])
+            if pieces in live and pieces in self._memo:
+                self.main.adopt(context[:end], live[pieces], self._memo[pieces])
+                return
+
+    def spelling(self, word: str) -> tuple[int, ...] | None:
+        """The pieces of the likeliest spelling of `word` found for the current context."""
+        best = self._spellings.get(word)
+        return None if best is None else best[1]
+
+    def decoded(self, pieces: tuple[int, ...]) -> tuple[int | None, npt.NDArray[np.float32] | None]:
+        """For a candidate of the current context: the sequence holding its cells (None when not
+        in the cache) and the log-probabilities after its last piece (None when not decoded)."""
+        return self._live().get(pieces), self._memo.get(pieces)
+
+    def _live(self) -> OrderedDict[tuple[int, ...], int]:
+        """The candidates whose cells are still in the cache: none once the pool has taken its
+        sequences back (the main sequence changed, or the alternatives needed them)."""
+        if self._generation != self.pool.generation:
+            self._cached.clear()
+            self._generation = self.pool.generation
+        return self._cached
+
+    def _sync(self, context: list[int]) -> None:
+        """Start afresh for a new context (the pool has taken the candidates' sequences back),
+        keeping what was decoded after a candidate the new context ends with (a word typed out,
+        and what the prefetch decoded after it)."""
+        if tuple(context) != self._context or len(self._memo) > MEMO_LIMIT:
+            kept = self.knowledge().rooted(context) if len(self._memo) <= MEMO_LIMIT else None
+            self._context = tuple(context)
+            self._memo = dict(kept.memo) if kept is not None else {}
+            self._ends = dict(kept.ends) if kept is not None else {}
+            self._spellings = {}
+            for seq in self._live().values():
+                self.pool.give_back(seq)
+            self._cached.clear()
+
     def _decode(self, context: list[int], todo: list[Candidate]) -> None:
         """Decode the candidates in one batch, one sequence each. A candidate whose parent's cells
         are in the cache copies them (free in a unified cache) and decodes one token, not its path."""
@@ -269,26 +341,6 @@ class WordSearch:
             seq = live.pop(victim)
             self.pool.reuse(seq, source)
         return seq
-
-    def _record(
-        self,
-        candidate: Candidate,
-        typed: TypedWord,
-        found: dict[str, float],
-        filter_offensive: bool,
-        ends: float | None = None,
-    ) -> None:
-        """Count `candidate` as a finished word, weighted by the chance that it ends here."""
-        word = typed.typed + candidate.spelled[len(typed.typed) :]
-        if not is_word(word) or _lone_letter(word, typed.typed):
-            return
-        if filter_offensive and is_offensive(word) and word.lower() != typed.typed.lower():
-            return
-        ends = self._ends[candidate.pieces] if ends is None else ends
-        found[word] = found.get(word, 0.0) + candidate.probability * max(ends, 0.0)
-        best = self._spellings.get(word)
-        if best is None or candidate.probability > best[0]:
-            self._spellings[word] = (candidate.probability, candidate.pieces)
 
 
 def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]]:

@@ -109,6 +109,16 @@ def install_actions(window: MainWindow) -> Actions:
         _action(window, "&Models…", window.show_model_dialog, "Ctrl+M", "Manage models")
     )
     model_menu.addAction(_action(window, "&Open Model File…", window.open_model_file))
+    model_menu.addSeparator()
+    server = window.server
+    tip = "Use the model of a llama-server (your text is sent to it)"
+    model_menu.addAction(_action(window, "Connect to &Server…", server.show_dialog, tip=tip))
+    disconnect = _action(
+        window, "&Disconnect", server.disconnect_server, tip="Back to the local model"
+    )
+    disconnect.setEnabled(False)
+    server.connected_changed.connect(disconnect.setEnabled)
+    model_menu.addAction(disconnect)
 
     pause_learning = _install_tools(window)
 

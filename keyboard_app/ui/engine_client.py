@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from keyboard_app.engine.sampling import SamplingParams
+from keyboard_app.ui.instant_worker import InstantWorker, SharedPredictor
+from keyboard_app.ui.server_link import ConnectRequest, ServerStatus
 from keyboard_app.ui.worker import (
     ContinueRequest,
     DocumentRequest,
@@ -29,7 +31,10 @@ class EngineClient(QObject):
     """Owns the engine QThread and its worker; re-emits only results that are still wanted.
 
     A suggestion or explorer result is dropped unless it answers the newest request, so the strip
-    never shows words for text that has changed since. After `shutdown` requests are ignored and
+    never shows words for text that has changed since. Each suggestion request is answered twice:
+    at once by the instant thread (`instant`, from what the model has decoded so far), then by the
+    engine thread (`suggestions`, the model's refined answer); an instant answer that comes after
+    the refined one for the same request is dropped. After `shutdown` requests are ignored and
     results still on their way (a model that finished loading while the window closed) dropped.
     """
 
@@ -39,6 +44,8 @@ class EngineClient(QObject):
     load_failed = Signal(str)
     # Suggestions for the newest context (context, list[Suggestion], ms since the request).
     suggestions = Signal(str, list, float)
+    # The instant answer for the newest context, before its refined one (same arguments).
+    instant = Signal(str, list, float)
     # Explorer rows for the newest context (context, list[TokenChoice]).
     exploration = Signal(str, list)
     # A piece of the current continuation (alternative index, text).
@@ -57,6 +64,12 @@ class EngineClient(QObject):
     document_progress = Signal(int, int)
     # The document was learned, or learning it failed (words learned, error message or "").
     document_done = Signal(int, str)
+    # A llama-server is in use (`server_link.ServerStatus`), or None: the local model again.
+    server_changed = Signal(object)
+    # Connecting to a server failed (message; the model in use is kept).
+    server_failed = Signal(str)
+    # The server went away (message); the local model took over.
+    server_lost = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,14 +77,25 @@ class EngineClient(QObject):
         self._latest_suggest = 0
         self._latest_explore = 0
         self._latest_load = 0
+        self._latest_connect = 0
         self._continuation: ContinueRequest | None = None
         self._document: DocumentRequest | None = None
         self._suggest_sent = 0.0
+        self._refined = 0  # the last request whose refined suggestions came
+        self._instant_enabled = True
         self._shut_down = False
         self.model_info: ModelInfo | None = None
         self._thread = QThread()
         self._thread.setObjectName("engine")
-        self._worker = EngineWorker()
+        shared = SharedPredictor()
+        self._instant_thread = QThread()
+        self._instant_thread.setObjectName("instant suggestions")
+        self._instant_worker = InstantWorker(shared)
+        self._instant_worker.moveToThread(self._instant_thread)
+        self._instant_thread.finished.connect(self._instant_worker.deleteLater)
+        self._instant_worker.instant_ready.connect(self._on_instant)
+        self._instant_thread.start()
+        self._worker = EngineWorker(shared)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.start)
         self._thread.finished.connect(self._worker.deleteLater)
@@ -92,6 +116,9 @@ class EngineClient(QObject):
         w.learning_failed.connect(self.learning_failed)
         w.document_progress.connect(self._on_document_progress)
         w.document_done.connect(self._on_document_done)
+        w.server_connected.connect(self._on_server)
+        w.server_failed.connect(self._on_server_failed)
+        w.server_lost.connect(self.server_lost)
 
     # --- requests ---
 
@@ -111,6 +138,24 @@ class EngineClient(QObject):
         )
         self._worker.submit_load(request)
 
+    def connect_server(self, url: str | None, api_key: str | None = None) -> None:
+        """Use the llama-server at `url` (`server_changed` or `server_failed` follow); None:
+        back to the local model."""
+        if self._shut_down:
+            return
+        self._latest_connect = next(self._ids)
+        self._worker.submit_connect(ConnectRequest(self._latest_connect, url, api_key))
+
+    @Slot(int, object)
+    def _on_server(self, request_id: int, status: ServerStatus | None) -> None:
+        if request_id == self._latest_connect and not self._shut_down:
+            self.server_changed.emit(status)
+
+    @Slot(int, str)
+    def _on_server_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._latest_connect and not self._shut_down:
+            self.server_failed.emit(message)
+
     def suggest(self, context: str, k: int, inline_threshold: float | None = None) -> None:
         """Suggestions for `context`; then, with a threshold, its inline prediction."""
         if self._shut_down:
@@ -118,7 +163,15 @@ class EngineClient(QObject):
         self._latest_suggest = next(self._ids)
         self._suggest_sent = time.perf_counter()
         request = TextRequest(self._latest_suggest, context, k, inline_threshold)
+        if self._instant_enabled:
+            self._instant_worker.submit(request)
         self._worker.submit_suggest(request)
+
+    def set_instant(self, enabled: bool) -> None:
+        """Instant answers and the work ahead on or off (on by default; off, only the model's
+        answers are shown, as before them: for benchmarks side by side)."""
+        self._instant_enabled = enabled
+        self._worker.work_ahead = enabled
 
     def learn(self, text: str, context: str) -> None:
         """Learn the words of `text`, finished after `context` (the text before it)."""
@@ -179,6 +232,8 @@ class EngineClient(QObject):
         self._worker.request_shutdown()
         if not self._thread.wait(60_000):
             log.error("engine thread did not finish within a minute")
+        self._instant_thread.quit()
+        self._instant_thread.wait(10_000)
 
     # --- results (GUI thread) ---
 
@@ -199,8 +254,16 @@ class EngineClient(QObject):
     def _on_suggestions(self, request_id: int, context: str, items: list[Suggestion]) -> None:
         if request_id != self._latest_suggest or self._shut_down:
             return
+        self._refined = request_id
         latency_ms = (time.perf_counter() - self._suggest_sent) * 1000.0
         self.suggestions.emit(context, items, latency_ms)
+
+    @Slot(int, str, list)
+    def _on_instant(self, request_id: int, context: str, items: list[Suggestion]) -> None:
+        if request_id != self._latest_suggest or request_id == self._refined or self._shut_down:
+            return
+        latency_ms = (time.perf_counter() - self._suggest_sent) * 1000.0
+        self.instant.emit(context, items, latency_ms)
 
     @Slot(int, str, list)
     def _on_exploration(self, request_id: int, context: str, items: list[TokenChoice]) -> None:

@@ -35,6 +35,7 @@ from keyboard_app.ui.inline import InlineController
 from keyboard_app.ui.personal_controls import PersonalControls
 from keyboard_app.ui.recovery import Autosaver
 from keyboard_app.ui.recovery_offer import RecoveryOffer
+from keyboard_app.ui.server_controls import ServerControls
 from keyboard_app.ui.status_bar import StatusBar
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 from keyboard_app.ui.suggestions import SuggestionController
@@ -89,6 +90,9 @@ class MainWindow(QMainWindow):
             recovery_file,
         )
         self.recovery = RecoveryOffer(self, self.documents, self.autosaver)
+        self.server = ServerControls(
+            self, self.client, self.status, self.strip, settings, self.save_settings
+        )
         self.menu_actions = window_actions.install_actions(self)
         self.model_dialog: ModelDialog | None = None
         self.dialog: QDialog | None = None

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import ModelInfo
+    from keyboard_app.ui.server_link import ServerStatus
 
 
 def human_size(size_bytes: int) -> str:
@@ -79,6 +80,12 @@ class StatusBar(QStatusBar):
         size = human_size(info.size_bytes)
         self.model_label.setText(f"{info.name} · {size} · {info.quantization}")
         self.device_label.setText(info.device)
+        self.busy.hide()
+
+    def show_server(self, status: ServerStatus) -> None:
+        """A llama-server in use: its model, its address and the round trip of a request."""
+        self.model_label.setText(f"{status.model} · on server")
+        self.device_label.setText(f"{status.url} · {status.round_trip_ms:.0f} ms round trip")
         self.busy.hide()
 
     def show_no_model(self, message: str) -> None:

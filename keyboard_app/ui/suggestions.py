@@ -22,11 +22,17 @@ log = logging.getLogger(__name__)
 class SuggestionController(QObject):
     """Every keystroke, cursor move or selection change asks for the new context's predictions.
 
-    Only a changed context is sent; results that arrive for an older context are dropped.
+    Only a changed context is sent; results that arrive for an older context are dropped. The
+    instant answer for a context is shown at once; the model's refined answer for the same context
+    replaces it, keeping in their slots the words both have (`keep_in_place`), so the words that
+    stay do not move under the typist's eyes.
     """
 
-    # Suggestions for the current context are on the strip (context, latency in ms).
+    # Suggestions for the current context are on the strip, the first time (context, latency ms).
     shown = Signal(str, float)
+    # The model's refined answer for the current context is on the strip (context, latency in
+    # ms, whether its words differ from the instant answer shown before it; False when none was).
+    refined = Signal(str, float, bool)
     # A word was taken from the strip (a text_ops.Taken), after it is in the text.
     taken = Signal(object)
 
@@ -47,6 +53,7 @@ class SuggestionController(QObject):
         # How sure the model must be for an inline prediction; None: none are asked for.
         self.inline_threshold: float | None = None
         self._requested: str | None = None
+        self._instant_words: list[str] | None = None  # on the strip for `_requested`, not refined
         self._explored: str | None = None
         editor.textChanged.connect(self.refresh)
         editor.cursorPositionChanged.connect(self.refresh)
@@ -54,6 +61,7 @@ class SuggestionController(QObject):
         strip.picked.connect(self.take)
         explorer.picked.connect(self.insert_token)
         client.suggestions.connect(self._on_suggestions)
+        client.instant.connect(self._on_instant)
         client.exploration.connect(self._on_exploration)
         client.loaded.connect(lambda _info: self.refresh(force=True))
 
@@ -68,6 +76,7 @@ class SuggestionController(QObject):
         context = self.editor.context()
         if force or context != self._requested:
             self._requested = context
+            self._instant_words = None
             self.client.suggest(context, self.count, self.inline_threshold)
         if self.explorer.isVisible() and (force or context != self._explored):
             self._explored = context
@@ -83,8 +92,29 @@ class SuggestionController(QObject):
     ) -> None:
         if context != self._requested:
             return
-        self.strip.show_suggestions(context, [s.word for s in suggestions])
-        self.editor.tab_takes_suggestion = bool(suggestions)
+        words = [s.word for s in suggestions]
+        instant, self._instant_words = self._instant_words, None
+        if instant is not None:
+            words = keep_in_place(instant, words)
+        self.strip.show_suggestions(context, words)
+        self.editor.tab_takes_suggestion = bool(words)
+        if instant is None:
+            self.shown.emit(context, latency_ms)
+        self.refined.emit(context, latency_ms, instant is not None and words != instant)
+
+    @Slot(str, list, float)
+    def _on_instant(self, context: str, suggestions: list[Suggestion], latency_ms: float) -> None:
+        if context != self._requested or self._instant_words is not None:
+            return
+        if not suggestions:
+            # Nothing known yet for this text: the strip goes blank, and the model's answer
+            # will be the first one shown for it.
+            self.strip.show_suggestions(context, [])
+            self.editor.tab_takes_suggestion = False
+            return
+        self._instant_words = [s.word for s in suggestions]
+        self.strip.show_suggestions(context, self._instant_words)
+        self.editor.tab_takes_suggestion = bool(self._instant_words)
         self.shown.emit(context, latency_ms)
 
     @Slot(str, list)
@@ -128,3 +158,14 @@ class SuggestionController(QObject):
         """A continuation's ghost text goes before anything is inserted at the cursor."""
         if self.editor.preview_active:
             self.editor.preview_dismiss_requested.emit()
+
+
+def keep_in_place(shown: list[str], refined: list[str]) -> list[str]:
+    """The refined words ordered for the strip that shows `shown`: a word in both keeps its rank
+    (its slot), the refined answer's other words fill the other ranks, best first. So the words
+    that stay never move; a new word may take the best slot only when it is free."""
+    kept = set(shown) & set(refined)
+    newcomers = iter([word for word in refined if word not in kept])
+    placed = [word if word in kept else next(newcomers, None) for word in shown]
+    words = [word for word in placed if word is not None]
+    return words + list(newcomers)

@@ -22,9 +22,11 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.personal import PersonalStoreError, learn_text
+from keyboard_app.ui.server_link import ConnectRequest, ServerLink, is_server_gone
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import Predictor
+    from keyboard_app.ui.instant_worker import SharedPredictor
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +142,21 @@ class EngineWorker(QObject):
     document_progress = Signal(int, int, int)
     # A document was learned (request id, words learned, error message or "").
     document_done = Signal(int, int, str)
+    # Connected to a llama-server (request id, `server_link.ServerStatus`).
+    server_connected = Signal(int, object)
+    # Connecting failed (request id, message); the model in use is kept.
+    server_failed = Signal(int, str)
+    # The server went away (message); the local model answers from now on.
+    server_lost = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedPredictor | None = None) -> None:
         super().__init__()
         self._predictor: Predictor | None = None
+        self._shared = shared  # lent to the instant answers' thread (`ui.instant_worker`)
+        # The text worked ahead for while idle (`Predictor.prefetch`); off: only what each
+        # request needs is decoded (for benchmarks).
+        self._ahead: str | None = None
+        self.work_ahead = True
         self._load_slot: LatestSlot[LoadRequest] = LatestSlot()
         self._suggest_slot: LatestSlot[TextRequest] = LatestSlot()
         self._explore_slot: LatestSlot[TextRequest] = LatestSlot()
@@ -151,6 +164,8 @@ class EngineWorker(QObject):
         self._document_slot: LatestSlot[DocumentRequest] = LatestSlot()
         self._learn_queue: deque[LearnRequest] = deque()  # every finished word counts
         self._learning_stopped = False
+        self._link = ServerLink()  # a llama-server in use, and the local model kept meanwhile
+        self._connect_slot: LatestSlot[ConnectRequest] = LatestSlot()
         self._closing = threading.Event()
         self.wake.connect(self._drain)
 
@@ -158,6 +173,10 @@ class EngineWorker(QObject):
 
     def submit_load(self, request: LoadRequest) -> None:
         self._load_slot.put(request)
+        self.wake.emit()
+
+    def submit_connect(self, request: ConnectRequest) -> None:
+        self._connect_slot.put(request)
         self.wake.emit()
 
     def submit_suggest(self, request: TextRequest) -> None:
@@ -185,6 +204,7 @@ class EngineWorker(QObject):
         self._closing.set()
         for slot in (self._load_slot, self._suggest_slot, self._explore_slot, self._continue_slot):
             slot.put(None)
+        self._connect_slot.put(None)
         self._document_slot.put(None)
         self._learn_queue.clear()
         self.wake.emit()
@@ -204,6 +224,8 @@ class EngineWorker(QObject):
         while not self._closing.is_set():
             if request := self._load_slot.take():
                 self._load(request)
+            elif request_n := self._connect_slot.take():
+                self._connect(request_n)
             elif request_s := self._suggest_slot.take():
                 self._suggest(request_s)
             elif request_e := self._explore_slot.take():
@@ -214,15 +236,37 @@ class EngineWorker(QObject):
                 self._learn(self._learn_queue.popleft())
             elif request_d := self._document_slot.take():
                 self._learn_document(request_d)
-            else:
+            elif not self._work_ahead():
                 return
         self._close()
 
+    def _work_ahead(self) -> bool:
+        """Idle: one step of work ahead for the last suggested text (at most one batch of
+        decodes, so a keystroke waits no longer); False when there is none left."""
+        if self._predictor is None or self._ahead is None or not self.work_ahead:
+            return False
+        try:
+            worked = self._predictor.prefetch(self._ahead)
+        except Exception as error:
+            if self._fall_back(error):
+                return True  # the local model works ahead from the next keystroke on
+            _message("work ahead", error)
+            worked = False
+        if not worked:
+            self._ahead = None
+        return worked
+
+    def _lend(self, predictor: Predictor | None) -> None:
+        if self._shared is not None:
+            self._shared.set(predictor)
+
     def _close(self) -> None:
+        self._lend(None)
         if self._predictor is not None:
             self._predictor.close()
             self._predictor = None
             log.info("model closed")
+        self._link.close()
         gc.unfreeze()  # what `_load` froze is the collector's again once the engine stops
         thread = QThread.currentThread()
         if thread is not None:
@@ -255,9 +299,13 @@ class EngineWorker(QObject):
         finally:
             gc.freeze()
             gc.enable()
+        self._lend(None)
         if self._predictor is not None:
             self._predictor.close()
+        self._link.close()  # a model loaded while connected: back to the local one, this one
         self._predictor = predictor
+        self._lend(predictor)
+        self._ahead = None
         self._learning_stopped = False
         self.loaded.emit(request.request_id, predictor.info)
         store = predictor.personal_store
@@ -270,11 +318,46 @@ class EngineWorker(QObject):
         try:
             suggestions = self._predictor.suggest(request.context, k=request.k)
         except Exception as error:
+            if self._fall_back(error):
+                self._suggest(request)  # the same keystroke, on the local model
+                return
             self.request_failed.emit(request.request_id, _message("suggest", error))
             return
         self.suggestions_ready.emit(request.request_id, request.context, suggestions)
         if request.inline_threshold is not None:
             self._inline(self._predictor, request, request.inline_threshold)
+        self._ahead = request.context
+
+    # --- a llama-server in place of the local model (`ui.server_link`) ---
+
+    def _connect(self, request: ConnectRequest) -> None:
+        """Connect (`server_connected` with its status) or disconnect (with None)."""
+        if request.url is None:
+            self._use(self._link.disconnect(self._predictor))
+            self.server_connected.emit(request.request_id, None)
+            return
+        try:
+            predictor, status = self._link.connect(self._predictor, request)
+        except ModelError as error:
+            self.server_failed.emit(request.request_id, str(error))
+            return
+        self._use(predictor)
+        self.server_connected.emit(request.request_id, status)
+
+    def _fall_back(self, error: Exception) -> bool:
+        """The server went away: the local model takes over at once (True), told `server_lost`."""
+        if not (self._link.connected and is_server_gone(error)):
+            return False
+        log.warning("the server went away: %s", error)
+        self._use(self._link.disconnect(self._predictor))
+        self.server_lost.emit(str(error))
+        return True
+
+    def _use(self, predictor: Predictor | None) -> None:
+        self._lend(None)
+        self._predictor = predictor
+        self._lend(predictor)
+        self._ahead = None
 
     def _inline(self, predictor: Predictor, request: TextRequest, threshold: float) -> None:
         """After the strip's words have gone out: the inline prediction, asked again while it
@@ -301,6 +384,9 @@ class EngineWorker(QObject):
         try:
             choices = self._predictor.explore(request.context, k=request.k)
         except Exception as error:
+            if self._fall_back(error):
+                self._explore(request)  # on the local model
+                return
             self.request_failed.emit(request.request_id, _message("explore", error))
             return
         self.exploration_ready.emit(request.request_id, request.context, choices)
@@ -352,6 +438,7 @@ class EngineWorker(QObject):
             for index, piece in self._pieces(self._predictor, request):
                 self.continuation_piece.emit(request.request_id, index, piece)
         except Exception as error:
+            self._fall_back(error)  # the next continuation runs on the local model
             message = _message("continuation", error)
             self.continuation_done.emit(request.request_id, FAILED, message)
             return

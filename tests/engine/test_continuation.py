@@ -64,7 +64,8 @@ def test_stop_flag_stops_within_one_token(random_model):
         found = predictor.suggest("Hello there ", exact=True)
     assert [s.word for s in found] == [s.word for s in expected]
     for got, want in zip(found, expected, strict=True):
-        assert got.probability == pytest.approx(want.probability, rel=1e-4)  # batch numerics
+        # Batch numerics: the same candidates decoded in other batches round differently.
+        assert got.probability == pytest.approx(want.probability, rel=1e-3)
 
 
 def test_a_stop_set_before_the_start_gives_nothing(random_model):

@@ -132,7 +132,8 @@ def test_a_word_the_model_cannot_spell_is_completed_from_the_dictionary(bigram_m
     """The model puts all its weight on one spelling: the dictionary offers the others."""
     spec = {" the": {" conduct": 9.0}, " conduct": {"or": 1.0, ".": 9.0}}
     with Predictor.load(bigram_model(spec)) as predictor:
-        assert {source.kind for source in predictor.sources} == {"dictionary", "document"}
+        kinds = {source.kind for source in predictor.sources}
+        assert kinds == {"dictionary", "document", "corrections"}
         with_dictionary = [s.word for s in predictor.suggest("led by the conducto")]
         predictor.sources = []
         alone = [s.word for s in predictor.suggest("led by the conducto")]

@@ -251,7 +251,7 @@ def test_the_next_word_mixes_the_trigrams_in_and_typed_letters_do_not(bigram_mod
 
 def test_only_the_built_in_model_with_its_dictionary_gets_the_trigrams():
     with Predictor.load() as predictor:
-        assert kinds(predictor) == ["dictionary", "document", "trigrams"]
+        assert kinds(predictor) == ["dictionary", "document", "corrections", "trigrams"]
         words = [s.word for s in predictor.suggest("The United States of ", k=3)]
     assert words[0] == "America"
     with Predictor.load(use_dictionary=False) as predictor:

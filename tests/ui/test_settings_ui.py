@@ -80,6 +80,8 @@ def test_dialog_round_trips_every_field(qtbot: QtBot) -> None:
         inline_predictions=False,
         inline_threshold=0.8,
         recent_files=["/a.txt"],
+        server_url="http://127.0.0.1:8080",
+        server_api_key="key",
     )
     dialog = SettingsDialog(original)
     qtbot.addWidget(dialog)

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.suggestion_strip import SuggestionStrip, slot_order
+from keyboard_app.ui.suggestions import keep_in_place
 
 
 def type_text(window: MainWindow, text: str) -> None:
@@ -137,3 +138,31 @@ def test_fast_typing_ends_on_the_newest_text(qtbot: QtBot, window: MainWindow) -
     # Every result shown was for the newest request at the time it arrived, and old ones were
     # dropped, so the strip never went back to an older text.
     assert len(shown) == len(set(shown))
+
+
+def test_refined_words_keep_the_slots_of_the_words_that_stay() -> None:
+    assert keep_in_place(["held", "help", "hello"], ["help", "helped", "hello"]) == [
+        "helped",
+        "help",
+        "hello",
+    ]
+    assert keep_in_place(["a", "b", "c"], ["c", "b", "a"]) == ["a", "b", "c"]
+    assert keep_in_place([], ["x", "y"]) == ["x", "y"]
+    assert keep_in_place(["x", "y", "z"], ["y"]) == ["y"]
+
+
+def test_the_strip_shows_the_instant_answer_then_the_refined_one(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    shown: list[str] = []
+    refined: list[str] = []
+    window.suggestions.shown.connect(lambda context, _ms: shown.append(context))
+    window.suggestions.refined.connect(lambda context, _ms, _changed: refined.append(context))
+    type_text(window, "Thank you for your hel")
+    qtbot.waitUntil(
+        lambda: bool(refined) and refined[-1] == window.editor.context(), timeout=10_000
+    )
+    assert shown[-1] == "Thank you for your hel"  # the first strip for the text, once
+    assert len(shown) == len(set(shown)) and len(refined) == len(set(refined))
+    words = [window.strip.word_at(p) for p in range(len(window.strip.buttons))]
+    assert all(word.lower().startswith("hel") for word in words), words

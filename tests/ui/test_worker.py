@@ -149,3 +149,52 @@ def test_the_loaded_engine_is_out_of_the_garbage_collectors_way(client: EngineCl
     started = time.perf_counter()
     gc.collect()
     assert time.perf_counter() - started < 0.015
+
+
+def slow_down_decodes(client: EngineClient, seconds: float) -> list[float]:
+    """Make every decode of the loaded model take `seconds` more (as a big model's would); the
+    returned list gets each decode's end time. Set while the engine thread is idle."""
+    backend = client._worker._predictor._backend  # type: ignore[union-attr]
+    decode = backend.decode
+    ends: list[float] = []
+
+    def slow(entries: list[object]) -> None:
+        time.sleep(seconds)
+        decode(entries)
+        ends.append(time.perf_counter())
+
+    backend.decode = slow  # type: ignore[method-assign]
+    return ends
+
+
+def test_the_instant_answer_comes_first_and_the_refined_one_replaces_it(
+    qtbot: QtBot, client: EngineClient
+) -> None:
+    slow_down_decodes(client, 0.3)
+    events: list[tuple[str, str, list[str]]] = []
+    client.instant.connect(
+        lambda c, words, _ms: events.append(("instant", c, [s.word for s in words]))
+    )
+    client.suggestions.connect(
+        lambda c, words, _ms: events.append(("refined", c, [s.word for s in words]))
+    )
+    client.suggest("The weather was ", 3)
+    client.suggest("The weather was wa", 3)  # while the first decodes
+    qtbot.waitUntil(lambda: any(kind == "refined" for kind, _c, _w in events), timeout=20_000)
+    assert events[0][:2] == ("instant", "The weather was wa")
+    assert all(word.lower().startswith("wa") for word in events[0][2])
+    assert [c for _kind, c, _w in events] == ["The weather was wa"] * len(events)  # same text only
+    assert events[-1][0] == "refined"
+
+
+def test_work_ahead_stops_when_a_keystroke_comes(qtbot: QtBot, client: EngineClient) -> None:
+    ends = slow_down_decodes(client, 0.1)
+    with qtbot.waitSignal(client.suggestions, timeout=20_000):
+        client.suggest("I would like to ask for your he", 3)
+    qtbot.waitUntil(lambda: len(ends) >= 2, timeout=20_000)  # working ahead while idle
+    asked = time.perf_counter()
+    with qtbot.waitSignal(client.suggestions, timeout=20_000):
+        client.suggest("I would like to ask for your hel", 3)
+    # After the keystroke, at most the decode in progress finished before its own work began,
+    # which is one decode (this word's context is decoded, one candidate a keystroke).
+    assert sum(end > asked for end in ends) <= 2

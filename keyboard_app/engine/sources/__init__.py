@@ -26,6 +26,9 @@ class Query:
     k: int
     exact: bool = False  # decode all that the ranking depends on (no per-keystroke budget)
     filter_offensive: bool = True
+    # Answer at once from what is known, without a decode (`engine.instant`); the network reads
+    # only its last frozen knowledge then, so this may run in another thread than the decodes.
+    instant: bool = False
 
     @property
     def next_word(self) -> bool:
@@ -68,6 +71,7 @@ def standard_sources(
     model alone (they count that text), and the user's `personal` store with every model (measured
     against the dictionary's frequencies when it is on). The shipped files are read here, before
     llama.cpp loads, so that a damaged one fails early and leaks nothing."""
+    from keyboard_app.engine.sources.corrections import CorrectionSource
     from keyboard_app.engine.sources.dictionary import DictionarySource
     from keyboard_app.engine.sources.document import DocumentSource
     from keyboard_app.engine.sources.personal import PersonalSource
@@ -77,7 +81,7 @@ def standard_sources(
     sources: list[Source] = []
     dictionary = DictionarySource.shipped() if use_dictionary else None
     if dictionary is not None:
-        sources += [dictionary, DocumentSource()]
+        sources += [dictionary, DocumentSource(), CorrectionSource.of(dictionary.lexicon)]
         if model_path.resolve() == builtin_model_path().resolve():
             sources.append(TrigramSource.shipped())
     if personal is not None:

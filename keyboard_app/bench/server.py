@@ -1,0 +1,202 @@
+"""`keyboard-app bench server`: typists on a llama-server, and the same typing on the local engine.
+
+Each simulated typist is a thread with its own client (`Predictor.connect`, its own slots) typing a
+held-out text at a steady rate; each keystroke asks for suggestions on everything typed so far in
+the text and is timed until they are there (a late answer delays nothing: the next key comes on
+schedule, or at once if it is overdue). Then one typist types the first of those texts on the local
+engine, same model, same rate, side by side in the same run. Without `url`, a server is started on
+127.0.0.1 with two slots per typist.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from keyboard_app.bench.stats import percentile
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.predictor import Predictor
+from keyboard_app.engine.remote_backend import RemoteBackend
+from keyboard_app.engine.remote_connect import SLOTS_PER_CLIENT, connect_predictor
+from keyboard_app.paths import builtin_model_path, resource
+
+CHARS_PER_SECOND = 15.0
+SECONDS = 30.0
+AGREEMENT_KEYS = 120  # keystrokes compared with exact=True on the server and here
+MIN_TEXT_CHARS = 600  # enough for 30 s of typing at 15 characters a second (450)
+
+
+@dataclass
+class Typing:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        ms = self.latencies_ms or [0.0]
+        keystrokes = len(self.latencies_ms) + len(self.errors)
+        return {
+            "keystrokes": keystrokes,
+            "p50_ms": round(statistics.median(ms), 3),
+            "p95_ms": round(percentile(ms, 0.95), 3),
+            "max_ms": round(max(ms), 3),
+            "errors": len(self.errors),
+            "first_errors": self.errors[:3],
+            "requests_per_keystroke": round(self.requests / max(keystrokes, 1), 3),
+        }
+
+
+def typing_texts(count: int) -> list[str]:
+    """`count` held-out texts (documents the built-in model never trained on) long enough to type."""
+    from keyboard_app.training.corpus import load_split
+
+    texts = [t for t in load_split(resource("corpora")).heldout_texts() if len(t) >= MIN_TEXT_CHARS]
+    return [texts[i % len(texts)] for i in range(count)]
+
+
+def type_text(predictor: Predictor, text: str, seconds: float, result: Typing) -> None:
+    """Type `text` at `CHARS_PER_SECOND` for `seconds`, timing each keystroke's suggestions."""
+    interval = 1.0 / CHARS_PER_SECOND
+    keys = min(len(text), round(seconds * CHARS_PER_SECOND))
+    start = time.perf_counter()
+    for typed in range(1, keys + 1):
+        delay = start + typed * interval - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        began = time.perf_counter()
+        try:
+            predictor.suggest(text[:typed])
+        except ModelError as error:
+            result.errors.append(str(error))
+            continue
+        result.latencies_ms.append((time.perf_counter() - began) * 1000)
+
+
+def _typist(
+    url: str, api_key: str | None, slot_group: int, text: str, seconds: float, result: Typing
+) -> None:
+    try:
+        predictor = connect_predictor(url, api_key, slot_group=slot_group)
+    except ModelError as error:
+        result.errors.append(str(error))
+        return
+    with predictor:
+        backend = predictor.backend
+        assert isinstance(backend, RemoteBackend)
+        client = backend.client
+        sent = client.requests_sent
+        type_text(predictor, text, seconds, result)
+        result.requests = client.requests_sent - sent
+
+
+def type_on_server(url: str, api_key: str | None, texts: list[str], seconds: float) -> list[Typing]:
+    results = [Typing() for _ in texts]
+    threads = [
+        threading.Thread(target=_typist, args=(url, api_key, i, text, seconds, results[i]))
+        for i, text in enumerate(texts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def exact_agreement(
+    url: str, api_key: str | None, model: Path, text: str, keystrokes: int = AGREEMENT_KEYS
+) -> dict[str, Any]:
+    """How often `suggest(..., exact=True)` gives other words on the server than here."""
+    pairs = []
+    with connect_predictor(url, api_key) as remote, Predictor.load(model) as local:
+        for end in range(1, min(keystrokes, len(text)) + 1):
+            there = [s.word for s in remote.suggest(text[:end], exact=True)]
+            pairs.append((there, [s.word for s in local.suggest(text[:end], exact=True)]))
+    return {
+        "keystrokes": len(pairs),
+        "same_three_words": round(sum(a == b for a, b in pairs) / len(pairs), 3),
+        "same_best_word": round(sum(a[:1] == b[:1] for a, b in pairs) / len(pairs), 3),
+        "same_words_any_order": round(sum(set(a) == set(b) for a, b in pairs) / len(pairs), 3),
+    }
+
+
+def _merged(results: list[Typing]) -> Typing:
+    merged = Typing()
+    for result in results:
+        merged.latencies_ms += result.latencies_ms
+        merged.errors += result.errors
+        merged.requests += result.requests
+    return merged
+
+
+def run(
+    url: str | None,
+    api_key: str | None = None,
+    typists: int = 1,
+    seconds: float = SECONDS,
+    model: Path | None = None,
+) -> dict[str, Any]:
+    """Type on the server at `url` (one started on `model`, the built-in one by default, when
+    None), then on the local engine with the same model when it is here, side by side."""
+    texts = typing_texts(typists)
+    report: dict[str, Any] = {
+        "typists": typists,
+        "seconds": seconds,
+        "characters_per_second": CHARS_PER_SECOND,
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
+    if url is not None:
+        report["server"] = {"url": url, "started_here": False}
+        _measure(report, url, api_key, texts, seconds, model)
+    else:
+        from keyboard_app.engine.backend import default_threads
+        from keyboard_app.models.serve import ServeOptions, ServerProcess, free_port
+
+        served = model or builtin_model_path()
+        threads = default_threads(served.stat().st_size)  # as the local engine would use
+        options = ServeOptions(
+            port=free_port(), parallel=typists * SLOTS_PER_CLIENT, threads=threads
+        )
+        with ServerProcess.start(served, options) as server:
+            server.wait_ready()
+            report["server"] = {
+                "url": server.url,
+                "started_here": True,
+                "slots": options.parallel,
+                "threads": threads,
+            }
+            _measure(report, server.url, None, texts, seconds, served)
+    report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return report
+
+
+def _measure(
+    report: dict[str, Any],
+    url: str,
+    api_key: str | None,
+    texts: list[str],
+    seconds: float,
+    model: Path | None,
+) -> None:
+    remote = type_on_server(url, api_key, texts, seconds)
+    report["on_server"] = _merged(remote).summary()
+    report["on_server_per_typist_p95_ms"] = [r.summary()["p95_ms"] for r in remote]
+    if model is None:
+        return  # the server's model is not here: nothing to compare with
+    local = Typing()
+    with Predictor.load(model) as predictor:
+        type_text(predictor, texts[0], seconds, local)
+        report["model"] = predictor.info.name
+        report["local_device"] = predictor.info.device
+    report["local_one_typist"] = local.summary()
+    local_p95 = local.summary()["p95_ms"]
+    report["ratios"] = {
+        "first_typist_p95_over_local_p95": round(remote[0].summary()["p95_ms"] / local_p95, 3),
+        "server_p95_over_local_p95": round(report["on_server"]["p95_ms"] / local_p95, 3),
+    }
+    report["exact_agreement"] = exact_agreement(url, api_key, model, texts[0])

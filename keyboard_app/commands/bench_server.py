@@ -1,0 +1,41 @@
+"""`keyboard-app bench server`: typists on a llama-server vs the local engine (keyboard_app.bench.server)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from keyboard_app.engine.errors import ModelError
+
+
+def register_bench(bench_subparsers: Any) -> None:
+    parser = bench_subparsers.add_parser(
+        "server", help="keystroke latency of typists on a llama-server vs the local engine"
+    )
+    parser.add_argument("--url", help="a running server (default: start one on 127.0.0.1)")
+    parser.add_argument("--api-key", metavar="KEY", help="the server's API key")
+    parser.add_argument("--typists", type=int, default=1, help="simulated typists (default 1)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="typing time (default 30)")
+    parser.add_argument(
+        "--model", type=Path, help="GGUF to serve and compare with (default: the built-in model)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from keyboard_app.bench.server import run
+
+    if args.typists < 1:
+        print("keyboard-app: --typists must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        report = run(args.url, args.api_key, args.typists, args.seconds, args.model)
+    except ModelError as error:
+        print(f"keyboard-app: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2))
+    return 0

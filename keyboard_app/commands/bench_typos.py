@@ -1,0 +1,79 @@
+"""`keyboard-app bench typos`: a noisy typist's recall, autocorrections and keystroke savings,
+with the corrector and without it (`keyboard_app.bench.typos`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def register_bench(bench_subparsers: Any) -> None:
+    parser = bench_subparsers.add_parser("typos", help="corrections of a noisy typist's slips")
+    parser.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help="held-out texts separated by blank lines (default: the built-in corpus's held-out split)",
+    )
+    parser.add_argument("--words", type=int, default=1000, help="words to type (default 1000)")
+    parser.add_argument(
+        "--skip-words", type=int, default=0, help="start after the texts holding this many words"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=0.1, help="share of the words misspelt (default 0.1)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.set_defaults(func=_bench_typos)
+
+
+def _bench_typos(args: argparse.Namespace) -> int:
+    from keyboard_app.bench.ksr import read_texts, skip_words
+    from keyboard_app.bench.typos import run_typos
+    from keyboard_app.engine.predictor import Predictor
+    from keyboard_app.engine.sources.corrections import CorrectionSource
+
+    texts = skip_words(read_texts(_heldout_text(args.file)), args.skip_words)
+    predictor = Predictor.load()
+    corrections = [s for s in predictor.sources if isinstance(s, CorrectionSource)]
+    if not corrections:
+        raise SystemExit("keyboard-app bench typos: the corrector needs the dictionary")
+    began = time.perf_counter()
+    corrections[0].corrector.wait_ready()
+    waited = time.perf_counter() - began
+
+    def suggest(text: str) -> list[str]:
+        return [s.word for s in predictor.suggest(text)]
+
+    def run(rate: float) -> dict[str, float]:
+        return run_typos(
+            suggest, predictor.autocorrection, texts, args.words, rate, args.seed
+        ).as_dict()
+
+    result: dict[str, Any] = {"words": args.words, "rate": args.rate, "seed": args.seed}
+    result["with_corrector"] = run(args.rate)
+    result["clean_typist"] = run(0.0)
+    predictor.sources.remove(corrections[0])
+    result["without_corrector"] = run(args.rate)
+    result["index_build_s"] = round(corrections[0].corrector.build_seconds, 3)
+    result["index_wait_after_load_s"] = round(waited, 3)
+    predictor.close()
+    print(json.dumps(result, indent=None if args.json else 2))
+    return 0
+
+
+def _heldout_text(path: Path | None) -> str:
+    if path is not None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"keyboard-app bench typos: cannot read {path}: {error}", file=sys.stderr)
+            raise SystemExit(2) from error
+    from keyboard_app.paths import resource
+    from keyboard_app.training.corpus import load_split
+
+    return "\n\n".join(load_split(resource("corpora")).heldout_texts())

@@ -1,0 +1,203 @@
+"""The HTTP client of a llama-server (llama.cpp's own server): requests, timeouts, errors for a person.
+
+Each thread keeps its own keep-alive connection, so that the word search's candidates can go out as
+concurrent requests (the server batches them). Timeouts are short: a keystroke must never wait for
+seconds. A connection the server dropped while idle is reopened and the request sent once more.
+The API key travels in the `Authorization` header and is never logged.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from keyboard_app.engine.errors import ModelError
+
+log = logging.getLogger(__name__)
+REQUEST_TIMEOUT_S = 1.0  # a keystroke's request; the first one of a long text fits well within it
+CONNECT_TIMEOUT_S = 0.5
+MAX_CONCURRENT = (
+    8  # requests one client has in flight at once (the word search's batch and the context)
+)
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+class ServerError(ModelError):
+    """The server cannot answer (unreachable, timed out, refused the key, busy, wrong model)."""
+
+
+class ServerUnreachable(ServerError):
+    """The server is gone or never answered: the app falls back to the local model."""
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    scheme: str
+    host: str
+    port: int
+    base_path: str
+
+    @classmethod
+    def parse(cls, url: str) -> ServerAddress:
+        """`http://host:port[/path]` or `https://...`; ModelError for anything else."""
+        text = url.strip()
+        if "://" not in text:
+            text = "http://" + text
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ServerError(f"{url!r} is not a server address (like http://127.0.0.1:8080).")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as error:
+            raise ServerError(f"{url!r} has an invalid port.") from error
+        return cls(parts.scheme, parts.hostname, port, parts.path.rstrip("/"))
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}{self.base_path}"
+
+    @property
+    def unencrypted_remote(self) -> bool:
+        """Plain HTTP to another machine: the text and the key travel unencrypted."""
+        return self.scheme == "http" and self.host.lower() not in LOCAL_HOSTS
+
+
+class ServerClient:
+    """JSON requests to one llama-server, from any number of threads."""
+
+    def __init__(
+        self, url: str, api_key: str | None = None, timeout: float = REQUEST_TIMEOUT_S
+    ) -> None:
+        self.address = ServerAddress.parse(url)
+        self._api_key = api_key or None
+        self.timeout = timeout
+        self._local = threading.local()
+        self._connections: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(MAX_CONCURRENT, thread_name_prefix="llama-server")
+        self.requests_sent = 0
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"ServerClient({self.address.url!r})"
+
+    def get(self, path: str) -> Any:
+        return self.request("GET", path)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self.request("POST", path, body)
+
+    def post_many(self, path: str, bodies: list[dict[str, Any]]) -> list[Any]:
+        """The same request with several bodies, concurrently; answers in order."""
+        if len(bodies) == 1:
+            return [self.post(path, bodies[0])]
+        futures = [self._pool.submit(self.post, path, body) for body in bodies]
+        return [future.result() for future in futures]
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        for attempt in (1, 2):
+            fresh = True
+            try:
+                connection, fresh = self._connection()
+                return self._exchange(connection, method, path, data)
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
+                self._drop_connection()
+                if attempt == 2 or fresh:
+                    raise ServerUnreachable(self._unreachable()) from error
+                log.debug("connection to %s dropped; retrying once", self.address.url)
+            except TimeoutError as error:
+                self._drop_connection()
+                raise ServerUnreachable(
+                    f"The server at {self.address.url} did not answer within {self.timeout:g} s."
+                ) from error
+            except OSError as error:  # refused, no route, name not found
+                self._drop_connection()
+                raise ServerUnreachable(self._unreachable()) from error
+        raise AssertionError("unreachable")
+
+    def _exchange(
+        self, connection: http.client.HTTPConnection, method: str, path: str, data: bytes | None
+    ) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        if connection.sock is not None:
+            connection.sock.settimeout(self.timeout)
+        started = time.perf_counter()
+        connection.request(method, self.address.base_path + path, body=data, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        self.requests_sent += 1
+        log.debug(
+            "%s %s: %d in %.1f ms",
+            method,
+            path,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
+        if response.status != 200:
+            raise self._http_error(response.status, payload)
+        try:
+            return json.loads(payload)
+        except ValueError as error:
+            raise ServerError(f"{self.address.url} is not a llama-server (bad JSON).") from error
+
+    def _http_error(self, status: int, payload: bytes) -> ServerError:
+        where = self.address.url
+        if status == 401:
+            if self._api_key:
+                return ServerError(f"The server at {where} refused the API key.")
+            return ServerError(f"The server at {where} needs an API key.")
+        if status == 503:
+            return ServerError(f"The server at {where} is busy or still loading its model.")
+        if status == 404:
+            return ServerError(f"{where} is not a llama-server (no such endpoint).")
+        try:
+            message = str(json.loads(payload)["error"]["message"])
+        except (ValueError, KeyError, TypeError):
+            message = payload[:200].decode("utf-8", "replace")
+        return ServerError(f"The server at {where} answered {status}: {message}")
+
+    def _unreachable(self) -> str:
+        return f"Cannot reach the server at {self.address.url}."
+
+    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        """This thread's connection, and whether it was just opened (no point retrying then)."""
+        connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
+        if connection is not None:
+            return connection, False
+        kind = (
+            http.client.HTTPSConnection
+            if self.address.scheme == "https"
+            else http.client.HTTPConnection
+        )
+        connection = kind(self.address.host, self.address.port, timeout=CONNECT_TIMEOUT_S)
+        connection.connect()  # OSError (refused, unreachable) is the caller's
+        assert connection.sock is not None
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._local.connection = connection
+        with self._lock:
+            self._connections.append(connection)
+        return connection, True
+
+    def _drop_connection(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()

@@ -1,0 +1,173 @@
+"""Connecting to a llama-server: is it up, does it run a GPT-2 with GPT-2's vocabulary, which slots.
+
+The checks run once, when connecting: `/health`, `/props` (slots, the model file, each slot's
+context), `/v1/models` (the vocabulary's size, the model's trained context) and `/tokenize` on a
+probe text that GPT-2's merges split in a way few other vocabularies would.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
+
+from keyboard_app.engine.remote import REQUEST_TIMEOUT_S, ServerClient, ServerError
+from keyboard_app.engine.remote_backend import RemoteBackend, completion_body
+from keyboard_app.engine.sources import standard_sources
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, encode_user_text
+from keyboard_app.personal import PersonalStore, PersonalStoreError
+
+if TYPE_CHECKING:
+    from keyboard_app.engine.predictor import Predictor
+
+log = logging.getLogger(__name__)
+SLOTS_PER_CLIENT = (
+    2  # the context and one candidate in flight at once, on slots holding the context
+)
+PROBE = " Hello, world! The quick brown fox's naïve café costs $12.50\n\tdon't"
+CONNECT_TIMEOUT_S = 3.0  # connecting waits for a busy server a little longer than a keystroke
+
+
+@dataclass(frozen=True)
+class ServerModel:
+    """What the server says about itself and its model."""
+
+    url: str
+    model_path: str
+    total_slots: int
+    n_ctx: int  # per slot, at most the model's own
+    n_ctx_train: int
+    size_bytes: int
+    round_trip_ms: float
+
+    @property
+    def name(self) -> str:
+        return PurePath(self.model_path).stem or "server model"
+
+
+def check_server(client: ServerClient) -> ServerModel:
+    """The server's model, after checking it is a GPT-2 GGUF; ServerError otherwise."""
+    started = time.perf_counter()
+    health = client.get("/health")
+    round_trip = (time.perf_counter() - started) * 1000
+    if not isinstance(health, dict) or health.get("status") != "ok":
+        raise ServerError(f"{client.address.url} is not a llama-server that is ready.")
+    props = _as_dict(client.get("/props"), client)
+    meta = _model_meta(client)
+    n_vocab = int(meta.get("n_vocab", -1))
+    if n_vocab != N_VOCAB:
+        raise ServerError(
+            f"The server's model has a vocabulary of {n_vocab:,} tokens, not GPT-2's "
+            f"{N_VOCAB:,}: keyboard-app needs a GPT-2 model."
+        )
+    tokens = _as_dict(client.post("/tokenize", {"content": PROBE}), client).get("tokens")
+    if tokens != encode_user_text(PROBE):
+        raise ServerError("The server's model does not tokenize text as GPT-2 does.")
+    # The first completion of a fresh server prepares its compute graphs (a second or more on a
+    # busy CPU): done here, once, within the connection's longer timeout, not on a keystroke.
+    client.post("/completion", completion_body([END_OF_TEXT_ID], 0, n_probs=1))
+    n_ctx_train = int(meta.get("n_ctx_train", 0))
+    settings = props.get("default_generation_settings", {})
+    n_ctx_slot = int(settings.get("n_ctx", 0)) if isinstance(settings, dict) else 0
+    n_ctx = min(n for n in (n_ctx_train, n_ctx_slot) if n > 0) if n_ctx_train or n_ctx_slot else 0
+    if n_ctx < 16:
+        raise ServerError(f"The server's slots hold {n_ctx} tokens: too few to suggest words.")
+    return ServerModel(
+        client.address.url,
+        str(props.get("model_path", "")),
+        max(1, int(props.get("total_slots", 1))),
+        n_ctx,
+        n_ctx_train,
+        int(meta.get("size", 0)),
+        round_trip,
+    )
+
+
+def _as_dict(answer: Any, client: ServerClient) -> dict[str, Any]:
+    if not isinstance(answer, dict):
+        raise ServerError(f"{client.address.url} is not a llama-server (unexpected answer).")
+    return answer
+
+
+def _model_meta(client: ServerClient) -> dict[str, Any]:
+    try:
+        meta = client.get("/v1/models")["data"][0]["meta"]
+    except (KeyError, IndexError, TypeError) as error:
+        raise ServerError(f"{client.address.url} does not describe its model.") from error
+    return meta if isinstance(meta, dict) else {}
+
+
+def client_slots(total_slots: int, group: int | None = None) -> list[int]:
+    """The slots one client uses: a group of `SLOTS_PER_CLIENT` (fewer on a small server), the
+    `group`-th (a random one by default; clients sharing a group only share their caches)."""
+    width = min(SLOTS_PER_CLIENT, total_slots)
+    groups = max(1, total_slots // width)
+    chosen = random.randrange(groups) if group is None else group % groups
+    return [chosen * width + i for i in range(width)]
+
+
+def connect_backend(
+    url: str,
+    api_key: str | None = None,
+    *,
+    n_seq: int,
+    slot_group: int | None = None,
+) -> tuple[RemoteBackend, ServerModel]:
+    """A backend on the server at `url`, checked; ServerError (a ModelError) if unusable."""
+    client = ServerClient(url, api_key, timeout=CONNECT_TIMEOUT_S)
+    try:
+        model = check_server(client)
+    except BaseException:
+        client.close()
+        raise
+    client.timeout = REQUEST_TIMEOUT_S  # from now on, a keystroke's
+    slots = client_slots(model.total_slots, slot_group)
+    log.info("connected to %s (%s), slots %s", model.url, model.name, slots)
+    backend = RemoteBackend(
+        client,
+        n_ctx=model.n_ctx - 1,  # the server keeps a position for the token it samples
+        n_vocab=N_VOCAB,
+        n_seq=n_seq,
+        slots=slots,
+    )
+    return backend, model
+
+
+def connect_predictor(
+    url: str,
+    api_key: str | None = None,
+    *,
+    slot_group: int | None = None,
+    filter_offensive: bool = True,
+    use_dictionary: bool = True,
+    personal: str | Path | None = None,
+) -> Predictor:
+    """`Predictor.connect`, with what `Predictor.load` also takes (and the client's slot group)."""
+    from keyboard_app.engine.predictor import N_SEQUENCES, ModelInfo, Predictor
+
+    backend, model = connect_backend(url, api_key, n_seq=N_SEQUENCES, slot_group=slot_group)
+    try:
+        store = PersonalStore.open(personal) if personal is not None else None
+    except PersonalStoreError as error:
+        backend.close()
+        raise ServerError(str(error)) from error
+    # The built-in model's trigrams count its training text: mixed in when the server runs that file.
+    sources = standard_sources(Path(model.model_path), use_dictionary, store)
+    info = ModelInfo(
+        model.name,
+        Path(model.model_path),
+        model.size_bytes,
+        "on server",
+        0,
+        0,
+        model.n_ctx,
+        backend.device,
+        0,
+        0,
+    )
+    predictor = Predictor(backend, info, filter_offensive, sources)
+    predictor.personal_store = store
+    return predictor

@@ -1,0 +1,144 @@
+"""The shipped English word list (`resources/lexicon/english-words.tsv`): wordfreq's English
+frequencies (Wikipedia, subtitles, news, books, web text and social media; CC BY-SA 4.0), filtered,
+extended with the words of the built-in model's training text.
+
+wordfreq is needed only to build the list (the `wordlist` extra); the app reads the file. Built by
+`python -m keyboard_app.training.wordlist OUT TRAINING_LEXICON`, the second file written by
+`keyboard-app train --corpus resources/corpora --write-lexicon`. Filters:
+
+- words only (letters with inner apostrophes or hyphens), at least `MIN_FREQUENCY` (per word of
+  text: below it the list is mostly names and junk), no offensive word, no lone letter but a and i;
+- no common misspelling: web text spells "teh" and "recieve" often enough to be listed, so a word
+  one edit away from a word `MISSPELLING_RATIO` times more frequent is dropped, unless the training
+  text has it at least `PROTECTED_COUNT` times ("fist" stays, though "first" is far more frequent);
+  a word that only lacks the apostrophe of a far more frequent one is dropped all the same ("dont",
+  "im", as phone keyboards do), so that it can be corrected;
+- the spelling is the training text's most frequent one when it has the word ("I", "John"), else
+  wordfreq's (lower case).
+
+Counts are per billion words. The training text's words that wordfreq's selection lacks are added
+with their frequency there, so that every word the previous dictionary knew is still known.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.files import write_atomic
+
+MIN_FREQUENCY = 8e-8
+MISSPELLING_RATIO = 20.0
+PROTECTED_COUNT = 5
+PER = 1e9  # counts are per this many words
+_LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
+_ONE_LETTER = frozenset({"a", "i"})
+
+
+def wordfreq_frequencies(min_frequency: float = MIN_FREQUENCY) -> dict[str, float]:
+    """wordfreq's large English list: each word at least `min_frequency`, with its frequency."""
+    try:
+        from wordfreq import get_frequency_dict
+    except ImportError as error:
+        raise SystemExit(
+            "Building the word list needs wordfreq: pip install 'keyboard-app[wordlist]'"
+        ) from error
+    frequencies: dict[str, float] = get_frequency_dict("en", wordlist="large")
+    return {word: f for word, f in frequencies.items() if f >= min_frequency}
+
+
+def build_wordlist(frequencies: Mapping[str, float], training: Mapping[str, int]) -> list[str]:
+    """The list's `word<TAB>count` lines, most frequent first: `frequencies` (wordfreq's, lower
+    case) filtered as the module says, spelled and extended from `training` (the training text's
+    word counts, as spelled)."""
+    forms = _training_forms(training)
+    kept = {w: f for w, f in frequencies.items() if _is_listable(w)}
+    protected = {key for key, (_, count) in forms.items() if count >= PROTECTED_COUNT}
+    dropped = _misspellings(kept, protected)
+    counts = {forms.get(w, (w, 0))[0]: round(f * PER) for w, f in kept.items() if w not in dropped}
+    total = sum(training.values()) or 1
+    for key, (form, count) in forms.items():
+        if key not in kept and not is_offensive(key):
+            counts.setdefault(form, max(1, round(count / total * PER)))
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [f"{word}\t{count}" for word, count in ordered if count > 0]
+
+
+def _is_listable(word: str) -> bool:
+    if not _LOWER_WORD.match(word) or is_offensive(word):
+        return False
+    return len(word) > 1 or word in _ONE_LETTER
+
+
+def _training_forms(training: Mapping[str, int]) -> dict[str, tuple[str, int]]:
+    """Each lower-cased training word: its most frequent spelling, and its count in all cases."""
+    spellings: dict[str, dict[str, int]] = {}
+    for word, count in training.items():
+        spellings.setdefault(word.lower(), {})[word] = count
+    return {
+        key: (max(forms, key=forms.__getitem__), sum(forms.values()))
+        for key, forms in spellings.items()
+    }
+
+
+def _misspellings(frequencies: Mapping[str, float], protected: set[str]) -> set[str]:
+    """The words one edit (Damerau's four kinds) from a word `MISSPELLING_RATIO` times more
+    frequent, found with SymSpell; the `protected` ones never."""
+    from symspellpy import SymSpell, Verbosity
+
+    index: Any = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+    for word, frequency in frequencies.items():
+        index.create_dictionary_entry(word, max(1, round(frequency * PER)))
+    dropped: set[str] = set()
+    for word, frequency in frequencies.items():
+        if len(word) < 2:
+            continue
+        near = index.lookup(word, Verbosity.ALL, max_edit_distance=1, include_unknown=False)
+        likelier = [
+            item.term
+            for item in near
+            if item.term != word
+            and frequencies.get(item.term, 0.0) >= MISSPELLING_RATIO * frequency
+        ]
+        if likelier and (
+            word not in protected or any(_lacks_apostrophe(word, t) for t in likelier)
+        ):
+            dropped.add(word)
+    return dropped
+
+
+def _lacks_apostrophe(word: str, other: str) -> bool:
+    return other.replace("'", "") == word and len(other) == len(word) + 1
+
+
+def read_counts(lines: Iterable[str]) -> dict[str, int]:
+    """`word<TAB>count` lines (the training text's dictionary) as a mapping."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        word, _, count = line.partition("\t")
+        if word and count.isdigit():
+            counts[word] = int(count)
+    return counts
+
+
+def write_wordlist(out: Path, training_lexicon: Path) -> int:
+    """Build the list into `out` from wordfreq and the training text's dictionary (the
+    `word<TAB>count` lines of `keyboard-app train --write-lexicon`); the number of words."""
+    training = read_counts(training_lexicon.read_text(encoding="utf-8").splitlines())
+    lines = build_wordlist(wordfreq_frequencies(), training)
+    write_atomic(out, "\n".join(lines) + "\n")
+    return len(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    logging.basicConfig(level=logging.INFO)
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: python -m keyboard_app.training.wordlist OUT TRAINING_LEXICON")
+    count = write_wordlist(Path(sys.argv[1]), Path(sys.argv[2]))
+    logging.getLogger(__name__).info("%d words written to %s", count, sys.argv[1])

@@ -1,0 +1,125 @@
+"""The app's side of a llama-server: Model > Connect to Server..., Disconnect, the status bar, and
+the strip's discreet notice when the server goes away (the local model has taken over by then).
+
+Nothing is sent anywhere until the user presses Connect; the connection is not restored when the
+app starts again (the URL and the key are remembered for the dialog).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from keyboard_app.ui.dialogs.connect_server import ConnectServerDialog
+from keyboard_app.ui.dialogs.messages import inform
+
+if TYPE_CHECKING:
+    from keyboard_app.settings import Settings
+    from keyboard_app.ui.engine_client import EngineClient
+    from keyboard_app.ui.server_link import ServerStatus
+    from keyboard_app.ui.status_bar import StatusBar
+
+NOTICE_MS = 6000
+
+
+class StripNotice(QLabel):
+    """A small grey line over the strip's right end, gone after a few seconds."""
+
+    def __init__(self, strip: QWidget) -> None:
+        super().__init__(strip)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setStyleSheet("color: palette(mid); font-size: 11px; padding: 0 8px;")
+        self.setAccessibleName("Suggestions notice")
+        self.hide()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+
+    def notify(self, text: str) -> None:
+        self.setText(text)
+        self.adjustSize()
+        parent = self.parentWidget()
+        if parent is not None:
+            self.move(max(0, parent.width() - self.width()), 0)
+        self.show()
+        self.raise_()
+        self._timer.start(NOTICE_MS)
+
+
+class ServerControls(QObject):
+    """Connect / Disconnect; `connected_changed(bool)` for the menu's Disconnect."""
+
+    connected_changed = Signal(bool)
+
+    def __init__(
+        self,
+        window: QWidget,
+        client: EngineClient,
+        status: StatusBar,
+        strip: QWidget,
+        settings: Settings,
+        save_settings: Callable[[], bool],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._client = client
+        self._status = status
+        self._settings = settings
+        self._save = save_settings
+        self.notice = StripNotice(strip)
+        self.connected: ServerStatus | None = None
+        self.dialog: QWidget | None = None
+        client.server_changed.connect(self._on_server)
+        client.server_failed.connect(self._on_failed)
+        client.server_lost.connect(self._on_lost)
+        client.loaded.connect(self._on_local_model)
+
+    def show_dialog(self) -> None:
+        s = self._settings
+        dialog = ConnectServerDialog(s.server_url, s.server_api_key, self._window)
+        dialog.connect_requested.connect(self.connect_to)
+        self.dialog = dialog
+        dialog.open()
+
+    def connect_to(self, url: str, api_key: str) -> None:
+        self._settings.server_url = url
+        self._settings.server_api_key = api_key
+        self._save()
+        self._status.showMessage(f"Connecting to {url} …")
+        self._client.connect_server(url, api_key or None)
+
+    def disconnect_server(self) -> None:
+        self._client.connect_server(None)
+
+    def _on_server(self, status: ServerStatus | None) -> None:
+        self.connected = status
+        self._status.clearMessage()
+        if status is None:
+            info = self._client.model_info
+            if info is not None:
+                self._status.show_model(info)
+        else:
+            self._status.show_server(status)
+        self.connected_changed.emit(status is not None)
+
+    def _on_failed(self, message: str) -> None:
+        self._status.clearMessage()
+        self.dialog = inform(self._window, "Cannot connect to the server", message)
+
+    def _on_lost(self, message: str) -> None:
+        self.connected = None
+        self.notice.notify("Server unavailable: suggestions from this computer")
+        self._status.showMessage(message, 10_000)
+        info = self._client.model_info
+        if info is not None:
+            self._status.show_model(info)
+        self.connected_changed.emit(False)
+
+    def _on_local_model(self) -> None:
+        """A model loaded while connected replaces the server (the worker's rule)."""
+        if self.connected is not None:
+            self.connected = None
+            self.connected_changed.emit(False)

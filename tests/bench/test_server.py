@@ -1,0 +1,21 @@
+"""`keyboard-app bench server` on a real llama-server, in its smallest form."""
+
+from __future__ import annotations
+
+from keyboard_app.bench import server as bench
+
+
+def test_typists_on_a_server_and_the_local_engine_side_by_side(random_model, random_model_server):
+    report = bench.run(random_model_server.url, None, typists=2, seconds=1.0, model=random_model)
+    assert report["on_server"]["keystrokes"] == 30  # two typists, one second at 15 a second
+    assert report["on_server"]["errors"] == 0
+    assert report["on_server"]["requests_per_keystroke"] >= 1
+    assert report["local_one_typist"]["keystrokes"] == 15
+    assert report["ratios"]["first_typist_p95_over_local_p95"] > 0
+    assert 0 <= report["exact_agreement"]["same_three_words"] <= 1
+
+
+def test_an_unreachable_server_counts_errors_not_crashes():
+    report = bench.run("http://127.0.0.1:9", None, typists=1, seconds=0.5)
+    assert report["on_server"]["errors"] == 1
+    assert "Cannot reach" in report["on_server"]["first_errors"][0]

@@ -1,0 +1,42 @@
+"""When a space replaces the typed word, and the cases never autocorrected."""
+
+import pytest
+
+from keyboard_app.corrector.autocorrect import (
+    AUTOCORRECT_RATIO,
+    autocorrection,
+    never_autocorrected,
+)
+
+
+def nothing_known(word: str) -> bool:
+    return False
+
+
+@pytest.mark.parametrize(
+    ("typed", "before"),
+    [
+        ("Jhon", "I met "),  # capitalised mid-sentence: a name
+        ("teh2", "see "),  # digits
+        ("gogle", "see www."),  # a URL
+        ("exmaple", "mail me at someone@"),  # an e-mail address
+        ("htp", "go to https://"),
+    ],
+)
+def test_never_autocorrected(typed, before):
+    assert never_autocorrected(typed, before, nothing_known)
+
+
+def test_known_words_are_never_autocorrected_and_others_are_candidates():
+    assert never_autocorrected("teh", "I saw ", lambda word: word == "teh")
+    assert not never_autocorrected("teh", "I saw ", nothing_known)
+    assert not never_autocorrected("Teh", "It ended. ", nothing_known)  # a sentence starts
+    assert not never_autocorrected("Teh", "", nothing_known)
+
+
+def test_the_best_correction_must_be_far_likelier_than_any_other_word():
+    assert autocorrection("teh", [("the", 0.01), ("ten", 0.001)], [0.0001]) == "the"
+    close = 0.01 / AUTOCORRECT_RATIO * 1.01
+    assert autocorrection("teh", [("the", 0.01), ("ten", close)], []) is None
+    assert autocorrection("teh", [("the", 0.01)], [close]) is None
+    assert autocorrection("teh", [], [0.1]) is None

@@ -1,0 +1,107 @@
+"""Corrections in the strip: candidates from the shipped dictionary, scored by a model with
+controlled weights times the error model, mixed in, marked, and autocorrected on space."""
+
+import pytest
+
+from keyboard_app.corrector import Corrector
+from keyboard_app.corrector.slips import NEIGHBOUR_SUBSTITUTION, TRANSPOSITION
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.lexicon import Lexicon
+from keyboard_app.engine.sources.corrections import CorrectionSource
+from keyboard_app.paths import lexicon_path
+
+COUNTS = {"the": 5000, "ten": 400, "tea": 300, "cat": 200, "receive": 50, "relieve": 20}
+
+
+def ready(lexicon: Lexicon) -> Corrector:
+    corrector = Corrector(lexicon)
+    corrector.wait_ready()
+    return corrector
+
+
+def test_candidates_are_dictionary_words_a_slip_away_with_the_slip_probability():
+    corrector = ready(Lexicon(COUNTS))
+    found = dict(corrector.candidates("teh"))
+    assert found["the"] == pytest.approx(TRANSPOSITION)
+    assert found["ten"] == pytest.approx(NEIGHBOUR_SUBSTITUTION)  # n is next to h
+    assert "teh" not in found and "cat" not in found
+    assert dict(corrector.candidates("recieve"))["receive"] == pytest.approx(TRANSPOSITION)
+    assert dict(corrector.candidates("Teh"))["The"] == pytest.approx(TRANSPOSITION)
+
+
+def test_nothing_is_proposed_for_digits_single_letters_or_far_words():
+    corrector = ready(Lexicon(COUNTS))
+    assert corrector.candidates("t3h") == () and corrector.candidates("t") == ()
+    assert corrector.candidates("zzzzzz") == ()
+
+
+def test_the_shipped_corrector_knows_modern_and_common_words():
+    corrector = ready(Lexicon.load(lexicon_path()))
+    assert dict(corrector.candidates("recieve"))
+    assert "receive" in dict(corrector.candidates("recieve"))
+    assert "because" in dict(corrector.candidates("becuase"))
+
+
+# After " have": the model is sure of " ten" (or of " the"); other pieces get the default.
+TEN = {" have": {" ten": 9.0, " the": 2.0}}
+THE = {" have": {" the": 9.0, " ten": 2.0}}
+DEFAULT = {".": 5.0}
+
+
+@pytest.mark.parametrize(("spec", "first"), [(TEN, "ten"), (THE, "the")])
+def test_the_model_decides_between_corrections_in_context(bigram_model, spec, first):
+    with Predictor.load(bigram_model(spec, DEFAULT)) as predictor:
+        _wait(predictor)
+        strip = predictor.suggest("I have teh")
+        corrections = [s.word for s in strip if s.correction]
+        assert corrections[0] == first
+        assert all(not s.word.startswith("teh") for s in strip if s.correction)
+
+
+def test_a_correction_scores_the_model_probability_times_the_slip(bigram_model):
+    with Predictor.load(bigram_model(TEN, DEFAULT)) as predictor:
+        _wait(predictor)
+        scores = {s.word: s.probability for s in predictor.suggest("I have teh", k=10)}
+        source = _source(predictor)
+        lexicon = source.corrector.lexicon
+        p_ten = predictor.next_token_probabilities("I have")[_piece(" ten")]
+        share = lexicon.frequency("ten") / lexicon.prefix_frequency("ten")
+        assert scores["ten"] == pytest.approx(p_ten * share * NEIGHBOUR_SUBSTITUTION, rel=1e-3)
+
+
+def test_autocorrect_on_space_and_a_restored_word_is_kept(bigram_model):
+    with Predictor.load(bigram_model(THE, DEFAULT)) as predictor:
+        _wait(predictor)
+        predictor.suggest("I have teh")
+        assert predictor.autocorrection("I have teh") == "the"
+        assert predictor.autocorrection("I have the") is None  # a word: never
+        assert predictor.autocorrection("I have Teh") is None  # a name mid-sentence
+        predictor.keep_word("teh")
+        assert predictor.autocorrection("I have teh") is None
+        assert any(s.correction for s in predictor.suggest("I have teh"))  # still offered
+
+
+def test_a_word_of_the_document_is_never_autocorrected(bigram_model):
+    with Predictor.load(bigram_model(THE, DEFAULT)) as predictor:
+        _wait(predictor)
+        assert predictor.autocorrection("teh is his word. I have teh") is None
+
+
+def test_without_the_dictionary_there_are_no_corrections(bigram_model):
+    with Predictor.load(bigram_model(THE, DEFAULT), use_dictionary=False) as predictor:
+        assert not any(s.correction for s in predictor.suggest("I have teh"))
+        assert predictor.autocorrection("I have teh") is None
+
+
+def _source(predictor: Predictor) -> CorrectionSource:
+    return next(s for s in predictor.sources if isinstance(s, CorrectionSource))
+
+
+def _wait(predictor: Predictor) -> None:
+    _source(predictor).corrector.wait_ready()
+
+
+def _piece(text: str) -> int:
+    from tests.model_factory import token_id
+
+    return token_id(text)

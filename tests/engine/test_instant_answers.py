@@ -1,0 +1,109 @@
+"""Instant answers (no decode) and the work ahead, on a model whose probabilities are known."""
+
+import threading
+
+from keyboard_app.engine import Predictor
+from tests.engine.test_suggest import DEFAULT, SPEC
+
+TEXT = "I would like to thank you for your"
+
+
+def _decoded(predictor: Predictor) -> int:
+    return predictor.stats().tokens_decoded
+
+
+def test_instant_answers_match_the_typed_letters_without_a_decode(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        predictor.suggest(TEXT + " ")  # the model has decoded the context and its candidates
+        before = _decoded(predictor)
+        for typed in ("h", "he", "hel", "help"):
+            words = [s.word for s in predictor.suggest(TEXT + " " + typed, k=3, instant=True)]
+            assert words, typed
+            assert all(word.startswith(typed) for word in words), (typed, words)
+        assert _decoded(predictor) == before  # not one token decoded
+
+
+def test_instant_answer_agrees_with_the_refined_one_once_it_is_decoded(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        exact = [s.word for s in predictor.suggest(TEXT + " hel", k=3, exact=True)]
+        before = _decoded(predictor)
+        instant = [s.word for s in predictor.suggest(TEXT + " hel", k=3, instant=True)]
+        assert _decoded(predictor) == before
+    assert instant == exact
+
+
+def test_instant_answer_before_any_decode_comes_from_the_other_sources(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        words = [s.word for s in predictor.suggest("The weather is ni", k=3, instant=True)]
+        assert _decoded(predictor) == 0
+    assert words and all(word.startswith("ni") for word in words)  # the dictionary's
+
+
+def test_instant_answers_after_a_word_typed_out_use_what_was_decoded_ahead(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        predictor.suggest(TEXT + " th")
+        while predictor.prefetch(TEXT + " th"):
+            pass
+        before = _decoded(predictor)
+        words = [s.word for s in predictor.suggest(TEXT + " the ", k=1, instant=True)]
+        assert _decoded(predictor) == before
+    assert words == ["cat"]  # " the" -> " cat", decoded ahead after the likely word
+
+
+def test_work_ahead_is_bounded_and_only_for_the_last_text(bigram_model):
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        assert not predictor.prefetch(TEXT + " he")  # nothing suggested yet for that text
+        predictor.suggest(TEXT + " he")
+        steps = 0
+        while predictor.prefetch(TEXT + " he"):
+            steps += 1
+            assert steps < 50
+        assert steps > 0
+        assert not predictor.prefetch(TEXT + " hel")  # not the last suggested text
+        # Afterwards the next keystroke needs no decode beyond the step's own.
+        before = _decoded(predictor)
+        predictor.suggest(TEXT + " hel", k=3)
+        assert _decoded(predictor) - before <= 1
+
+
+def test_instant_answers_run_while_another_thread_decodes(bigram_model):
+    """The instant call reads frozen state only: it runs beside the decoding thread."""
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        predictor.suggest(TEXT + " ")
+        stop = threading.Event()
+        errors: list[BaseException] = []
+
+        def decode() -> None:
+            try:
+                for i in range(40):
+                    predictor.suggest(TEXT + " " + "hel"[: i % 4], k=3, exact=True)
+            except BaseException as error:  # reported below
+                errors.append(error)
+            finally:
+                stop.set()
+
+        thread = threading.Thread(target=decode)
+        thread.start()
+        answers = 0
+        while not stop.is_set() or answers < 5:
+            words = [s.word for s in predictor.suggest(TEXT + " he", k=3, instant=True)]
+            assert all(word.startswith("he") for word in words)
+            answers += 1
+        thread.join()
+    assert not errors
+
+
+def test_work_ahead_makes_the_word_typed_out_and_the_space_free(bigram_model):
+    model = bigram_model(SPEC, DEFAULT)
+    with Predictor.load(model, use_dictionary=False) as fresh:
+        expected = fresh.suggest("for your the ", k=1)
+    with Predictor.load(model, use_dictionary=False) as predictor:
+        predictor.suggest("for your th", k=1)
+        while predictor.prefetch("for your th"):
+            pass
+        before = _decoded(predictor)
+        assert predictor.suggest("for your the", k=1)[0].word == "the"
+        got = predictor.suggest("for your the ", k=1)
+        assert _decoded(predictor) == before  # the word's cells and the next word were ahead
+    assert [s.word for s in got] == [s.word for s in expected]
+    assert abs(got[0].probability - expected[0].probability) < 1e-6

@@ -1,0 +1,177 @@
+"""The Predictor on a real llama-server (started on 127.0.0.1 by the tests) against the local engine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from keyboard_app.engine import ModelError, Predictor
+from keyboard_app.engine.gguf_format import (
+    Gpt2Config,
+    expected_shapes,
+    specs_from_arrays,
+    write_gpt2_gguf,
+)
+from keyboard_app.engine.remote import ServerAddress, ServerClient, ServerError, ServerUnreachable
+from keyboard_app.engine.sampling import SamplingParams
+from keyboard_app.paths import gpt2_vocab_dir
+from tests.llama_server import running_server
+from tests.model_factory import WIDTH
+
+SPEC = {
+    " your": {" help": 4.0, " hello": 3.0, " health": 2.5, " the": 2.0},
+    " help": {" with": 5.0, " me": 3.0, " out": 2.5, "ful": 2.0},
+    " the": {" report": 4.0, " rest": 3.0},
+}
+
+
+def test_the_same_words_and_tokens_as_the_local_engine(bigram_model):
+    path = bigram_model(SPEC, default={".": 3.0, " the": 2.0})
+    texts = [
+        "thank you for your",
+        "thank you for your he",
+        "thank you for your h",
+        "I need your help ",
+    ]
+    with (
+        running_server(path, parallel=2) as server,
+        Predictor.load(path) as local,
+        Predictor.connect(server.url) as remote,
+    ):
+        for text in texts:
+            here = local.suggest(text, exact=True)
+            there = remote.suggest(text, exact=True)
+            assert [s.word for s in there] == [s.word for s in here], text
+            assert [s.probability for s in there] == pytest.approx(
+                [s.probability for s in here], rel=0.05
+            )
+        assert [c.token for c in remote.explore("thank you for your", 3)] == [
+            c.token for c in local.explore("thank you for your", 3)
+        ]
+        assert remote.info.device == f"server {server.url}"
+
+
+def test_continuation_streams_and_stops(bigram_model):
+    path = bigram_model(SPEC)
+    greedy = SamplingParams(max_tokens=4, top_k=1)
+    with (
+        running_server(path, parallel=2) as server,
+        Predictor.load(path) as local,
+        Predictor.connect(server.url) as remote,
+    ):
+        pieces = list(remote.continue_text("thank you for your", greedy))
+        assert pieces == list(local.continue_text("thank you for your", greedy))
+        assert "".join(pieces).startswith(" help with")
+        stop = threading.Event()
+        streamed = []
+        for piece in remote.continue_text("thank you for your", greedy, stop):
+            streamed.append(piece)
+            stop.set()
+        assert streamed == pieces[:1]
+
+
+def test_the_api_key_right_wrong_and_missing(random_model):
+    with running_server(random_model, parallel=2, api_key="s3cret-key") as server:
+        with Predictor.connect(server.url, api_key="s3cret-key") as remote:
+            assert len(remote.suggest("The weather is ")) == 3
+        with pytest.raises(ServerError, match="refused the API key") as wrong:
+            Predictor.connect(server.url, api_key="guess")
+        assert "guess" not in str(wrong.value)
+        with pytest.raises(ServerError, match="needs an API key"):
+            Predictor.connect(server.url)
+
+
+def test_a_killed_server_fails_fast_and_for_a_person(random_model):
+    with running_server(random_model, parallel=2) as server:
+        remote = Predictor.connect(server.url)
+        remote.suggest("The weather is ")
+        server.stop()
+        began = time.monotonic()
+        with pytest.raises(ServerUnreachable, match="Cannot reach the server"):
+            remote.suggest("The weather is n")
+        assert time.monotonic() - began < 1.0
+        remote.close()
+
+
+def _swapped_vocabulary(folder: Path) -> Path:
+    """GPT-2's files with two tokens' ids swapped: the same size, not GPT-2's vocabulary."""
+    folder.mkdir()
+    shutil.copy(gpt2_vocab_dir() / "vocab.bpe", folder / "vocab.bpe")
+    encoder = json.loads((gpt2_vocab_dir() / "encoder.json").read_text("utf-8"))
+    encoder["Hello"], encoder["Ġworld"] = encoder["Ġworld"], encoder["Hello"]
+    (folder / "encoder.json").write_text(json.dumps(encoder), "utf-8")
+    return folder
+
+
+def test_a_server_with_another_vocabulary_is_refused(tmp_path):
+    config = Gpt2Config(n_layer=1, n_embd=WIDTH, n_head=4, n_ctx=128)
+    arrays = {name: np.zeros(shape, np.float32) for name, shape in expected_shapes(config).items()}
+    model = write_gpt2_gguf(
+        tmp_path / "other.gguf",
+        config,
+        specs_from_arrays(arrays, 0),
+        name="other vocabulary",
+        vocab_dir=_swapped_vocabulary(tmp_path / "vocab"),
+    )
+    with (
+        running_server(model, parallel=1, n_ctx=128) as server,
+        pytest.raises(ModelError, match="does not tokenize text as GPT-2 does"),
+    ):
+        Predictor.connect(server.url)
+
+
+def test_a_silent_server_times_out_quickly():
+    with socket.socket() as listener:  # accepts connections and never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        client = ServerClient(f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.3)
+        began = time.monotonic()
+        with pytest.raises(ServerUnreachable, match=r"did not answer within 0\.3 s"):
+            client.get("/health")
+        assert time.monotonic() - began < 1.0
+        client.close()
+
+
+def test_nothing_listening_is_unreachable():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ServerUnreachable, match="Cannot reach"):
+        Predictor.connect(f"http://127.0.0.1:{port}")
+
+
+def test_addresses():
+    assert ServerAddress.parse("gpu-box:8080").url == "http://gpu-box:8080"
+    assert ServerAddress.parse("http://gpu-box:8080/").unencrypted_remote
+    assert not ServerAddress.parse("http://localhost:8080").unencrypted_remote
+    assert not ServerAddress.parse("https://gpu-box/keyboard").unencrypted_remote
+    with pytest.raises(ServerError):
+        ServerAddress.parse("ftp://gpu-box")
+
+
+def test_a_random_model_server_types_nearly_like_the_local_engine(
+    random_model, random_model_server
+):
+    """A random model's distributions are flat, where the server's top tokens leave the most out
+    (the worst case): the best word agrees at most keystrokes, the three words at about half."""
+    text = "The museum opened its doors early on Saturday morning, and by nine"
+    with (
+        Predictor.load(random_model) as local,
+        Predictor.connect(random_model_server.url) as remote,
+    ):
+        pairs = [
+            (
+                [s.word for s in remote.suggest(text[:end], exact=True)],
+                [s.word for s in local.suggest(text[:end], exact=True)],
+            )
+            for end in range(len(text) - 20, len(text) + 1)
+        ]
+    assert sum(there[:1] == here[:1] for there, here in pairs) >= 0.75 * len(pairs)  # 18 of 21
+    assert sum(there == here for there, here in pairs) >= 0.4 * len(pairs)  # 11 of 21

@@ -1,0 +1,33 @@
+from keyboard_app.training.wordlist import PER, build_wordlist, read_counts
+
+
+def listed(frequencies, training=None):
+    return read_counts(build_wordlist(frequencies, training or {}))
+
+
+def test_a_common_misspelling_is_dropped_and_the_word_it_misspells_kept():
+    counts = listed({"the": 0.05, "teh": 1e-6, "receive": 3e-5, "recieve": 5e-7})
+    assert set(counts) == {"the", "receive"}
+    assert counts["the"] == round(0.05 * PER)
+
+
+def test_a_rare_real_word_near_a_frequent_one_stays_when_the_training_text_has_it():
+    frequencies = {"first": 1e-3, "fist": 1e-5}
+    assert "fist" not in listed(frequencies)
+    assert "fist" in listed(frequencies, {"fist": 35, "first": 900})
+
+
+def test_a_word_that_only_lacks_an_apostrophe_is_dropped_even_if_the_training_text_has_it():
+    counts = listed({"don't": 1.6e-3, "dont": 5e-5}, {"dont": 70, "don't": 400})
+    assert "dont" not in counts and "don't" in counts
+
+
+def test_junk_offensive_words_and_lone_letters_are_left_out():
+    counts = listed({"hello": 1e-4, "0.00": 1e-4, "u.s": 1e-4, "shit": 1e-4, "b": 1e-4, "a": 1e-2})
+    assert set(counts) == {"hello", "a"}
+
+
+def test_spellings_come_from_the_training_text_and_its_missing_words_are_added():
+    counts = listed({"i": 1e-2, "john": 1e-4}, {"I": 900, "i": 10, "John": 90, "Jorda": 10})
+    assert set(counts) == {"I", "John", "Jorda"}
+    assert counts["Jorda"] == round(10 / 1010 * PER)
