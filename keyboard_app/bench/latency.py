@@ -2,7 +2,8 @@
 single-token decode) and the naive approach (re-evaluating the whole context), in one run.
 
 `typing` types the passage back to back (no pause: the engine never idles, so it never works
-ahead); `paused_typing` types it again at a typist's pace, the engine working ahead
+ahead), `typing_without_corrector` again on a second predictor without the corrections source
+(`corrector_added_ms` is what they cost); `paused_typing` types it again at a typist's pace, the engine working ahead
 (`Predictor.prefetch`, a step at a time) until the next keystroke is due. A keystroke that comes
 while a step is in progress waits for it: its cost is counted from when it was due.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from keyboard_app.bench.stats import percentile
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.sources.corrections import CorrectionSource
 
 PASSAGE = (
     "The museum opened its doors early on Saturday morning, and by nine o'clock a long line of "
@@ -107,6 +109,12 @@ def _with_personal(path: Path, threads: int | None, store: Path) -> dict[str, An
             return {"personal_entries": entries, **_type_passage(predictor)}
 
 
+def _without_corrector(path: Path, threads: int | None) -> dict[str, Any]:
+    with Predictor.load(path, n_threads=threads) as predictor:
+        predictor.sources = [s for s in predictor.sources if not isinstance(s, CorrectionSource)]
+        return _type_passage(predictor)
+
+
 def _measure(
     path: Path, threads: int | None, personal: Path | None, chars_per_second: float
 ) -> dict[str, Any]:
@@ -114,11 +122,13 @@ def _measure(
     if personal is not None:
         extra["typing_with_personal"] = _with_personal(path, threads, personal)
     with Predictor.load(path, n_threads=threads) as predictor:
+        predictor.wait_for_corrections()  # what a keystroke costs once it corrects
         typing = _type_passage(predictor)
         paused_before = _type_passage(predictor, chars_per_second)
         paused = _type_passage(predictor, chars_per_second, work_ahead=True)
         times = predictor.time_decoding(PASSAGE)
         info = predictor.info
+    without = _without_corrector(path, threads)
     if extra:
         with_store = extra["typing_with_personal"]
         extra["personal_added_ms"] = {
@@ -137,6 +147,11 @@ def _measure(
         "device": info.device,
         "context_tokens": times.context_tokens,
         "typing": typing,
+        "typing_without_corrector": without,
+        "corrector_added_ms": {
+            key: round(typing[f"{key}_ms"] - without[f"{key}_ms"], 3)
+            for key in ("p50", "p95", "mean")
+        },
         "single_token_decode_ms": round(floor, 3),
         "full_reevaluation_ms": round(full, 3),
         "ratios": {

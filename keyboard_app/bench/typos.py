@@ -7,9 +7,15 @@ double typed once, a letter dropped, an extra neighbouring key), never at the la
 (there a completion would hide it), and types the misspelling out. Then:
 
 - recall@1 / recall@3: the intended word first / among the strip's words for the misspelling;
-- on space, the autocorrection (if any) replaces the word: right or wrong; on a correctly typed
-  word any autocorrection is a false one (`false_correction_rate`, of the correct words typed out);
-- a misspelling neither offered nor corrected is deleted (one Backspace a letter) and retyped.
+- autocorrect precision: of the misspellings that a space would correct, the share corrected to
+  the intended word; the false-correction rate: the share of the correctly typed words (of
+  letters) that a space would replace, were each typed out in full;
+- in the typing, a space after a misspelling puts its autocorrection in: the intended word costs
+  that one keystroke, as taking it from the strip does (the strip shows it); a wrong one costs a
+  Backspace to undo it, and a misspelling neither offered nor corrected is mended as on a desktop
+  keyboard: Backspace back to its first wrong letter (one a letter), then the word typed on from
+  there (taking it from the strip when it shows). A correct word typed out and wrongly corrected
+  costs a Backspace too.
 
 KSR = 1 - keystrokes / characters of the intended text; the clean typist (no slips, with the
 corrector) types the same words.
@@ -23,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from keyboard_app.corrector.slips import are_neighbours
+from keyboard_app.engine.context import common_prefix_length
 from keyboard_app.engine.words import WORDS
 
 Suggest = Callable[[str], list[str]]
@@ -69,7 +76,7 @@ class TypoScore:
     recall3: int = 0
     autocorrected: int = 0
     autocorrected_right: int = 0
-    clean_typed_out: int = 0
+    clean_words: int = 0
     false_corrections: int = 0
 
     def as_dict(self) -> dict[str, float]:
@@ -82,11 +89,9 @@ class TypoScore:
             "autocorrect_precision": round(
                 self.autocorrected_right / max(self.autocorrected, 1), 4
             ),
-            "clean_words_typed_out": self.clean_typed_out,
+            "correct_words": self.clean_words,
             "false_corrections": self.false_corrections,
-            "false_correction_rate": round(
-                self.false_corrections / max(self.clean_typed_out, 1), 4
-            ),
+            "false_correction_rate": round(self.false_corrections / max(self.clean_words, 1), 4),
             "keystrokes": self.keystrokes,
             "characters": self.characters,
         }
@@ -127,55 +132,64 @@ class NoisyTypist:
     def _type_word(self, before: str, word: str, line: str, match: re.Match[str]) -> int:
         typo = misspell(word, self.rng) if len(word) >= 3 and word.isalpha() else None
         typo = typo if typo is not None and self.rng.random() < self.rate else None
-        if typo is not None:
-            self._recall(before, word, typo)
+        corrected = self._recall(before, word, typo) if typo is not None else None
+        if typo is None and word.isalpha():
+            corrected = self._false_correction(before, word)
         taken = self._type_letters(before, word, typo or word)
         end = match.end()
         after_taken = end + 1 if line[end : end + 1] == " " else end
         if taken:
             return after_taken
         if typo is None:
-            self.score.clean_typed_out += 1
-            corrected = self.autocorrect(before + word)
-            if corrected is not None and corrected != word:
-                self.score.false_corrections += 1
-                self.score.autocorrected += 1
-                self.score.keystrokes += 1  # Backspace undoes it
+            self.score.keystrokes += corrected is not None  # Backspace undoes it
             return end
-        return self._after_typo(before, word, typo, (end, after_taken))
+        return self._after_typo(before, word, typo, corrected, (end, after_taken))
 
-    def _recall(self, before: str, word: str, typo: str) -> None:
-        """Whether the strip offers `word` once `typo` is typed out."""
+    def _recall(self, before: str, word: str, typo: str) -> str | None:
+        """Whether the strip offers `word` once `typo` is typed out, and whether a space then
+        corrects it (the autocorrection, or None)."""
         self.score.misspelt += 1
         strip = self.suggest(before + typo)[:3]
         self.score.recall1 += strip[:1] == [word]
         self.score.recall3 += word in strip
+        corrected = self.autocorrect(before + typo)
+        self.score.autocorrected += corrected is not None
+        self.score.autocorrected_right += corrected == word
+        return corrected
 
-    def _type_letters(self, before: str, word: str, letters: str) -> bool:
-        """Type `letters` meaning `word`, taking `word` from the strip when it shows; True then."""
-        for typed in range(len(letters)):
+    def _false_correction(self, before: str, word: str) -> str | None:
+        """The autocorrection a space would make of the correctly typed `word`, typed out."""
+        self.score.clean_words += 1
+        corrected = self.autocorrect(before + word)
+        corrected = corrected if corrected != word else None
+        self.score.false_corrections += corrected is not None
+        return corrected
+
+    def _type_letters(self, before: str, word: str, letters: str, start: int = 0) -> bool:
+        """Type `letters` meaning `word` (the first `start` already typed), taking `word` from the
+        strip when it shows; True then."""
+        for typed in range(start, len(letters)):
             if word in self.suggest(before + letters[:typed])[:3]:
                 self.score.keystrokes += 1
                 return True
             self.score.keystrokes += 1
         return False
 
-    def _after_typo(self, before: str, word: str, typo: str, ends: tuple[int, int]) -> int:
-        """Where the typist is after typing `typo` out: `ends` are the word's end, and where the
-        typist is when a strip word (and its space) is taken."""
+    def _after_typo(
+        self, before: str, word: str, typo: str, corrected: str | None, ends: tuple[int, int]
+    ) -> int:
+        """Where the typist is after typing `typo` out (`corrected`: what a space makes of it):
+        `ends` are the word's end, and where the typist is when a strip word (and its space) is
+        taken."""
         end, after_taken = ends
         if word in self.suggest(before + typo)[:3]:
-            self.score.keystrokes += 1
+            self.score.keystrokes += 1  # taken, or the space that autocorrects it
             return after_taken
-        corrected = self.autocorrect(before + typo)
         if corrected is not None:
-            self.score.autocorrected += 1
-            if corrected == word:
-                self.score.autocorrected_right += 1
-                return end  # the space typed next keeps the correction
             self.score.keystrokes += 1  # Backspace undoes the wrong one
-        self.score.keystrokes += len(typo)  # deleted
-        self._type_letters(before, word, word)  # and retyped
+        right = common_prefix_length(typo, word)
+        self.score.keystrokes += len(typo) - right  # Backspace to the first wrong letter
+        self._type_letters(before, word, word, right)  # and on from there
         return end
 
 

@@ -128,6 +128,7 @@ def _run(args: argparse.Namespace) -> int:
     extra: dict[str, Any] = {}
     real_time: dict[str, Any] = {}
     with Predictor.load(args.model, n_threads=args.threads) as predictor:
+        predictor.wait_for_corrections()  # the same keyboard however fast the index builds
         model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
         info = predictor.info
         if args.inline:

@@ -43,7 +43,7 @@ def _bench_typos(args: argparse.Namespace) -> int:
     if not corrections:
         raise SystemExit("keyboard-app bench typos: the corrector needs the dictionary")
     began = time.perf_counter()
-    corrections[0].corrector.wait_ready()
+    predictor.wait_for_corrections()
     waited = time.perf_counter() - began
 
     def suggest(text: str) -> list[str]:
@@ -59,6 +59,11 @@ def _bench_typos(args: argparse.Namespace) -> int:
     result["clean_typist"] = run(0.0)
     predictor.sources.remove(corrections[0])
     result["without_corrector"] = run(args.rate)
+    clean = result["clean_typist"]["ksr"]
+    result["ksr_points_below_clean"] = {
+        "with_corrector": round(100 * (clean - result["with_corrector"]["ksr"]), 2),
+        "without_corrector": round(100 * (clean - result["without_corrector"]["ksr"]), 2),
+    }
     result["index_build_s"] = round(corrections[0].corrector.build_seconds, 3)
     result["index_wait_after_load_s"] = round(waited, 3)
     predictor.close()

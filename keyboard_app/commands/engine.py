@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from keyboard_app.engine import ModelError
 
 if TYPE_CHECKING:
-    from keyboard_app.engine import Predictor
+    from keyboard_app.engine import Predictor, Suggestion
 
 
 def _positive(value: str) -> int:
@@ -74,17 +74,18 @@ def _fail(error: ModelError) -> int:
 def _ask(
     args: argparse.Namespace,
     query: Callable[[Predictor], list[Any]],
-    key: str,
+    keys: tuple[str, ...],
     line: Callable[[Any], str],
 ) -> int:
-    """Run `query` on the chosen model; print JSON (`key` and probability per result) or lines."""
+    """Run `query` on the chosen model; print JSON (`keys` and probability per result) or lines."""
     try:
         with load_predictor(args) as predictor:
             found = query(predictor)
     except ModelError as error:
         return _fail(error)
     if args.json:
-        print(json.dumps([{key: getattr(r, key), "probability": r.probability} for r in found]))
+        fields = (*keys, "probability")
+        print(json.dumps([{key: getattr(r, key) for key in fields} for r in found]))
     else:
         for result in found:
             print(line(result))
@@ -92,11 +93,15 @@ def _ask(
 
 
 def _suggest(args: argparse.Namespace) -> int:
+    def suggest(predictor: Predictor) -> list[Suggestion]:
+        predictor.wait_for_corrections()  # a second or so, once: the strip's corrections too
+        return predictor.suggest(args.text, k=args.k, exact=True)
+
     return _ask(
         args,
-        lambda p: p.suggest(args.text, k=args.k, exact=True),
-        "word",
-        lambda s: f"{s.word}\t{s.probability:.4g}",
+        suggest,
+        ("word", "correction", "autocorrect"),
+        lambda s: f"{s.word}\t{s.probability:.4g}" + ("\tcorrection" if s.correction else ""),
     )
 
 
@@ -108,7 +113,7 @@ def _explore(args: argparse.Namespace) -> int:
     return _ask(
         args,
         lambda p: p.explore(args.text, k=args.k),
-        "token",
+        ("token",),
         lambda c: f"{c.token!r:>20} {c.probability:7.2%} {'#' * round(c.probability * 40)}",
     )
 

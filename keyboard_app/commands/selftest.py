@@ -6,9 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from keyboard_app.engine import Predictor
 
 TEXT = "Thank you very much for your "
+TYPO = "I hope to recieve"  # the corrector (symspellpy, its C distance) must offer "receive"
 
 
 def register(subparsers: Any) -> None:
@@ -38,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             partial = [s.word for s in predictor.suggest(TEXT + "he", k=3)]
             greedy = "".join(predictor.continue_text(TEXT, greedy_params))
             again = "".join(predictor.continue_text(TEXT, greedy_params))
+            corrections = _corrections(predictor)
             info = predictor.info
         _check(
             len(words) == 3 and all(w.isprintable() and w.strip() for w in words),
@@ -45,12 +50,19 @@ def run(args: argparse.Namespace) -> int:
         )
         _check(bool(partial) and all(w.startswith("he") for w in partial), f"completions {partial}")
         _check(bool(greedy.strip()) and greedy == again, f"continuation {greedy!r}")
+        _check("receive" in corrections, f"corrections {corrections}")
     except (ModelError, AssertionError) as error:
         print(f"self-test FAILED: {error}", file=sys.stderr)
         return 1
     print(
         f"self-test ok: {info.name} ({info.quantization}, {info.size_bytes / 1e6:.1f} MB) on {info.device};"
         f" load {load_ms:.0f} ms, suggest {suggest_ms:.1f} ms; suggestions {words};"
-        f" continuation {greedy!r}"
+        f" continuation {greedy!r}; corrected {corrections}"
     )
     return 0
+
+
+def _corrections(predictor: Predictor) -> list[str]:
+    """The strip's corrections for TYPO, once the correction index is built."""
+    predictor.wait_for_corrections()
+    return [s.word for s in predictor.suggest(TYPO, k=3) if s.correction]

@@ -2,6 +2,12 @@
 symspellpy's symmetric-delete index), each with how likely that slip is (`slips.py`), and the
 rules for correcting on space (`autocorrect.py`). No Qt: usable from a script.
 
+While the word is still being typed, a slip shows as letters that no word starts with
+("recie"): then the corrector also offers the completions of the letters one slip back
+("recei": receive, received), so that the strip offers the word before it is typed out.
+symspellpy matches whole words only; these are found by undoing each possible slip
+(`slips.one_slip_back`, a few hundred strings) and looking each up as a prefix of the dictionary.
+
 The index holds the shipped dictionary's `INDEXED_WORDS` most frequent words (`engine.lexicon`;
 the corrector and the completion dictionary know the same words, and a rarer word is still never
 autocorrected). Building it takes seconds of pure Python (symspellpy stores every word's deletes),
@@ -11,20 +17,24 @@ correction is offered. `keyboard-app bench typos` reports what it costs.
 
 from __future__ import annotations
 
+import bisect
 import logging
+import re
 import threading
 import time
 from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from keyboard_app.corrector.slips import slip_probability
+from keyboard_app.corrector.slips import MOST_LIKELY_SLIP, one_slip_back, slip_probability
 from keyboard_app.engine.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
-# Edits searched by word length: one for short words (two edits from a 3-letter word reach
-# hundreds of words), two from `TWO_EDITS_FROM` letters on.
+_PRONOUN_I = re.compile(r"I(?:$|['’])")
+
+# Edits searched: one; from `TWO_EDITS_FROM` letters on, two when no word is one edit away (two
+# edits from a 3-letter word reach hundreds of words).
 TWO_EDITS_FROM = 5
 MAX_EDITS = 2
 # symspellpy indexes the deletes of each word's first PREFIX_LENGTH letters: 7 is its default;
@@ -37,6 +47,18 @@ CANDIDATE_CACHE = 2048
 # Words indexed, most frequent first: building the index takes about 5 s for 40,000 (two edits,
 # prefix 7) on one core, against 12 s for all 85,000; the rarer words are seldom meant.
 INDEXED_WORDS = 40_000
+# Completions of a slip: from this many typed letters, the most frequent few per prefix.
+SLIP_COMPLETIONS_FROM = 3
+COMPLETIONS_PER_PREFIX = 2
+
+
+def _bound(item: Any) -> float:
+    """The most a symspellpy suggestion can score: each of its edits the likeliest slip."""
+    return float(MOST_LIKELY_SLIP**item.distance * item.count)
+
+
+def _first_desc(entry: tuple[float, str, float]) -> float:
+    return -entry[0]
 
 
 class Corrector:
@@ -47,6 +69,7 @@ class Corrector:
         self._index: Any = None
         self.build_seconds = 0.0
         self._lookup = lru_cache(maxsize=CANDIDATE_CACHE)(self._candidates)
+        self._complete = lru_cache(maxsize=CANDIDATE_CACHE)(self._slip_completions)
         self._builder = threading.Thread(target=self._build, name="correction-index", daemon=True)
         self._builder.start()
 
@@ -63,6 +86,34 @@ class Corrector:
             return ()
         return self._lookup(typed)
 
+    def completions(self, typed: str) -> tuple[tuple[str, float], ...]:
+        """When no word starts with the letters `typed`: the words that start with the letters
+        one slip back (or that word, when they are one), each with that slip's probability; at most MAX_CANDIDATES, likeliest first
+        (slip times frequency), spelled as `candidates` spells them. () otherwise."""
+        if len(typed) < SLIP_COMPLETIONS_FROM or not typed.isalpha():
+            return ()
+        if self.lexicon.starts_a_word(typed):
+            return ()
+        return self._complete(typed)
+
+    def _slip_completions(self, typed: str) -> tuple[tuple[str, float], ...]:
+        key, lexicon = typed.lower(), self.lexicon
+        slips: dict[str, float] = {}
+        for meant, slip in one_slip_back(key):
+            slips[meant] = max(slips.get(meant, 0.0), slip)
+        scored: dict[str, tuple[float, float]] = {}
+        for meant, slip in slips.items():
+            if not lexicon.starts_a_word(meant):
+                continue
+            # Letters one slip from a whole word ("recieve": receive) most likely end there:
+            # that word alone, not its longer forms ("received").
+            found = [(meant, 1.0)] if lexicon.knows(meant) else ()
+            for word, _ in found or lexicon.completions(meant, COMPLETIONS_PER_PREFIX):
+                best = max(scored.get(word, (0.0, 0.0)), (slip * lexicon.frequency(word), slip))
+                scored[word] = best
+        ranked = sorted(scored.items(), key=lambda item: -item[1][0])[:MAX_CANDIDATES]
+        return tuple((self._spelled(word, typed), slip) for word, (_, slip) in ranked)
+
     def _build(self) -> None:
         from symspellpy import SymSpell
 
@@ -76,21 +127,39 @@ class Corrector:
         log.info("Correction index: %d words in %.2f s", INDEXED_WORDS, self.build_seconds)
 
     def _candidates(self, typed: str) -> tuple[tuple[str, float], ...]:
-        from symspellpy import Verbosity
-
         key = typed.lower()
-        edits = MAX_EDITS if len(key) >= TWO_EDITS_FROM else 1
-        found = self._index.lookup(key, Verbosity.ALL, max_edit_distance=edits)
-        scored = []
-        for item in found:
-            if item.term == key:
-                continue
+        scored: list[tuple[float, str, float]] = []  # slip times count, word, slip
+        for item in self._near(key):
+            if len(scored) >= MAX_CANDIDATES and _bound(item) <= scored[MAX_CANDIDATES - 1][0]:
+                break  # no word left can beat the ones kept
             slip = slip_probability(key, item.term)
             if slip > 0.0:
-                scored.append((self._spelled(item.term, typed), slip, slip * item.count))
-        scored.sort(key=lambda entry: -entry[2])
-        return tuple((word, slip) for word, slip, _ in scored[:MAX_CANDIDATES])
+                bisect.insort(scored, (slip * item.count, item.term, slip), key=_first_desc)
+        return tuple(
+            (self._spelled(word, typed), slip) for _, word, slip in scored[:MAX_CANDIDATES]
+        )
+
+    def _near(self, key: str) -> list[Any]:
+        """symspellpy's words one edit from `key` (`key` itself left out); none such and `key`
+        long enough, the closest two edits away. Best first by the most their slips may be
+        worth (`_bound`). (Every word two edits away costs a slip alignment each, about 0.1 ms,
+        and is at most a hundredth as likely: asked only when no word is one edit away.)"""
+        from symspellpy import Verbosity
+
+        near = [
+            i for i in self._index.lookup(key, Verbosity.ALL, max_edit_distance=1) if i.term != key
+        ]
+        if not near and len(key) >= TWO_EDITS_FROM:
+            near = self._index.lookup(key, Verbosity.CLOSEST, max_edit_distance=MAX_EDITS)
+        return sorted(near, key=lambda item: -_bound(item))
 
     def _spelled(self, key: str, typed: str) -> str:
+        """The dictionary's spelling of `key`, its first letter in the case the typist meant,
+        as a completion keeps the typed case: a capital when one of the first two letters typed
+        is one ("yHouse" is a slip for "House"), else lower case ("conventiion": convention,
+        though the dictionary spells it as the training text did most often, "Convention");
+        the pronoun I is always a capital."""
         word = self.lexicon.spelling(key)
-        return word[:1].upper() + word[1:] if typed[:1].isupper() else word
+        if typed[:1].isupper() or typed[1:2].isupper() or _PRONOUN_I.match(word):
+            return word[:1].upper() + word[1:]
+        return word[:1].lower() + word[1:]

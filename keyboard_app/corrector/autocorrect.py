@@ -1,9 +1,9 @@
 """Autocorrect on space: when the typed word is replaced by a correction without asking.
 
-Never for a word the user or the document has already used or the dictionary knows (`known`), a
-word the user restored after an autocorrection, a capitalised word mid-sentence (a name), a word
-with digits, or a piece of a URL or an e-mail address; those may still get a correction offered in
-the strip. Otherwise the likeliest correction replaces the word when it is `AUTOCORRECT_RATIO`
+Never for a word the user or the document has already used or the dictionary knows (`known`), or
+another form of such a word (a known word and an English ending: a real word), a word the user
+restored after an autocorrection, a capitalised word mid-sentence (a name), a word with digits, or
+a piece of a URL or an e-mail address; those may still get a correction offered in the strip. Otherwise the likeliest correction replaces the word when it is `AUTOCORRECT_RATIO`
 times likelier than anything else the strip has for it (the typed word's completions included).
 """
 
@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING
 
+from keyboard_app.corrector.slips import slip_probability
+
 if TYPE_CHECKING:
     from keyboard_app.engine.mixer import Mixed
 
@@ -21,16 +23,32 @@ if TYPE_CHECKING:
 # docs/engine.md has the table.
 AUTOCORRECT_RATIO = 4.0
 _SENTENCE_END = ".!?\n"
+# Endings that make another form of a word (plural, tenses, comparison, adverb, noun).
+_ENDINGS = ("s", "es", "ed", "d", "ing", "ings", "er", "ers", "est", "ly", "ness", "ment", "ments")
+_MIN_STEM = 4  # "the" and s is more likely a slip (they, these) than a word
 _ADDRESS = re.compile(r"(?:[@/\\:]|www\.|\.\w)")
 
 
 def never_autocorrected(typed: str, before: str, known: Callable[[str], bool]) -> bool:
     """Whether `typed`, after the text `before`, is never autocorrected."""
-    if not typed.isalpha() or known(typed):
+    if not typed.isalpha() or known(typed) or inflects_a_known_word(typed.lower(), known):
         return True
     if typed[:1].isupper() and not _starts_sentence(before):
         return True
     return _in_address(before)
+
+
+def inflects_a_known_word(word: str, known: Callable[[str], bool]) -> bool:
+    """Whether `word` (lower case) is a known word with an English ending (`_ENDINGS`: "firehouse"
+    and s, "ventilate" and s, "trundle" and ing): a real word the dictionary lacks, not a slip.
+    The dictionary lists the commoner forms only; a slip seldom makes another word's form."""
+    for ending in _ENDINGS:
+        stem = word[: -len(ending)]
+        if not word.endswith(ending) or len(stem) < _MIN_STEM:
+            continue
+        if known(stem) or known(stem + "e") or (stem.endswith("i") and known(stem[:-1] + "y")):
+            return True
+    return False
 
 
 def autocorrection(
@@ -68,6 +86,9 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
         return None
     if never_autocorrected(word, typed.boundary, lambda w: any(k(w) for k in knowers)):
         return None
-    scored = [(w, mixed.scores.get(w, s)) for w, s in corrections.words.items()]
-    others = [s for w, s in mixed.scores.items() if w not in corrections.words]
+    # Whole words a slip or two from the typed one; a completion of the letters one slip back
+    # ("recie": received) is never put in by a space, but it is a rival.
+    whole = {w: s for w, s in corrections.words.items() if slip_probability(word, w) > 0.0}
+    scored = [(w, mixed.scores.get(w, s)) for w, s in whole.items()]
+    others = [s for w, s in mixed.scores.items() if w not in whole]
     return autocorrection(word, scored, others)

@@ -22,6 +22,7 @@ alignment, at most `MAX_SLIPS` slips).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from functools import lru_cache
 
 NEIGHBOUR_SUBSTITUTION = 0.01
@@ -33,6 +34,9 @@ NEIGHBOUR_INSERTION = 0.004
 OTHER_INSERTION = 0.0005
 DELETION = 0.003
 MAX_SLIPS = 2
+MOST_LIKELY_SLIP = max(
+    NEIGHBOUR_SUBSTITUTION, TRANSPOSITION, DOUBLED, UNDOUBLED, NEIGHBOUR_INSERTION, DELETION
+)
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _ROW_OFFSETS = (0.0, 0.25, 0.75)  # how far each row sits to the right of the one above
@@ -47,6 +51,23 @@ def _key_positions() -> dict[str, tuple[float, float]]:
 
 
 _POSITIONS = _key_positions()
+_LETTERS = "".join(_ROWS)
+
+
+def one_slip_back(typed: str) -> Iterator[tuple[str, float]]:
+    """What the typist may have meant by the letters `typed` (lower case), undoing one slip, with
+    that slip's probability: an extra letter, a swap, a neighbouring key, a dropped letter
+    (anywhere but after the last typed letter: that would be a completion). Some may repeat."""
+    for at, letter in enumerate(typed):
+        before, after = typed[at - 1 : at], typed[at + 1 : at + 2]
+        yield typed[:at] + typed[at + 1 :], math.exp(-insertion_cost(letter, before, after))
+        if after and after != letter:
+            yield typed[:at] + after + letter + typed[at + 2 :], TRANSPOSITION
+        for key in _NEIGHBOURS.get(letter, ""):
+            yield typed[:at] + key + typed[at + 1 :], NEIGHBOUR_SUBSTITUTION
+        for dropped in _LETTERS:
+            beside = letter if dropped == letter else before  # a double typed once either way
+            yield typed[:at] + dropped + typed[at:], math.exp(-deletion_cost(dropped, beside))
 
 
 @lru_cache(maxsize=1024)
@@ -57,6 +78,9 @@ def are_neighbours(first: str, second: str) -> bool:
     if a is None or b is None or a == b:
         return False
     return abs(a[1] - b[1]) <= 1 and abs(a[0] - b[0]) <= (1.0 if a[1] == b[1] else 0.8)
+
+
+_NEIGHBOURS = {a: "".join(b for b in _LETTERS if are_neighbours(a, b)) for a in _LETTERS}
 
 
 def substitution_cost(intended: str, typed: str) -> float:

@@ -7,6 +7,8 @@ start of the window stays put while the user types, and the cache keeps being re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -44,7 +46,8 @@ def _tail(text: str, limit: int) -> str:
     return text[space + 1 if space >= 0 else start :]
 
 
-def common_prefix_length(a: list[int], b: list[int]) -> int:
+def common_prefix_length(a: Sequence[object], b: Sequence[object]) -> int:
+    """How many items (tokens, letters) `a` and `b` start with in common."""
     n = min(len(a), len(b))
     for i in range(n):
         if a[i] != b[i]:

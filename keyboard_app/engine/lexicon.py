@@ -12,6 +12,7 @@ words (`keyboard_app/corrector/`).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import accumulate
@@ -77,6 +78,11 @@ class Lexicon:
             (self._cumulative[high] - self._cumulative[low]) / self._total if self._total else 0.0
         )
 
+    def starts_a_word(self, prefix: str) -> bool:
+        """Whether some word starts with `prefix` (any case)."""
+        low, high = prefix_range(self._keys, prefix.lower())
+        return high > low
+
     def by_frequency(self) -> Iterator[tuple[str, int]]:
         """Every word (as spelled most often) with its count, most frequent first."""
         return iter(sorted(self._forms, key=lambda form: -form[1]))
@@ -93,11 +99,10 @@ class Lexicon:
         if len(key) != len(prefix):
             return ()  # a letter whose lower case is longer: the spellings would not line up
         low, high = prefix_range(self._keys, key)
-        matches = self._forms[low:high]
-        total = sum(count for _, count in matches)
-        matches = sorted(matches, key=lambda form: -form[1])
+        total = self._cumulative[high] - self._cumulative[low]
+        best = heapq.nlargest(limit, range(low, high), key=lambda index: self._forms[index][1])
         return tuple(
-            (prefix + word[len(prefix) :], count / total) for word, count in matches[:limit]
+            (prefix + self._forms[i][0][len(prefix) :], self._forms[i][1] / total) for i in best
         )
 
 

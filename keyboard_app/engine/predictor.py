@@ -45,7 +45,11 @@ N_SEQUENCES = 1 + max(MAX_ALTERNATIVES, SEQUENCES + 1)  # + 1: the inline predic
 class Suggestion:
     word: str
     probability: float
-    correction: bool = False  # a word the typed letters may be a slip for (`sources.corrections`)
+    # A word the typed letters may be a slip for (proposed by `sources.corrections`, and not a
+    # completion of the letters).
+    correction: bool = False
+    # The correction that a space puts in place of the typed word (`corrector.autocorrect`).
+    autocorrect: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,14 @@ class Predictor:
     def sources(self, sources: list[Source]) -> None:
         self._mixer.sources = list(sources)
 
+    def wait_for_corrections(self) -> None:
+        """Wait until the corrector's index is built (it is built in the background from load
+        on, and no correction is offered before): for scripts and benchmarks, which measure the
+        keyboard as the typist has it after the first seconds. The app never waits."""
+        for source in self.sources:
+            if isinstance(source, CorrectionSource):
+                source.corrector.wait_ready()
+
     def stats(self) -> EngineStats:
         return EngineStats(
             self._backend.tokens_decoded,
@@ -251,23 +263,33 @@ class Predictor:
         if mixed is None:
             return []
         typed = mixed.query.typed.typed.lower()
+        corrections = mixed.proposals.get("corrections")
+        proposed = corrections.words if corrections is not None else {}
+        # An instant answer's corrections are scored by word frequency alone: shown, never put in.
+        replacement = None if instant else mixed_autocorrection(mixed, self.kept_words)
         return [
-            Suggestion(word, p, correction=not word.lower().startswith(typed))
+            Suggestion(
+                word,
+                p,
+                correction=word in proposed and not word.lower().startswith(typed),
+                autocorrect=word == replacement,
+            )
             for word, p in mixed.ranked()
         ]
 
     def autocorrection(self, text: str) -> str | None:
         """The word that replaces the word ending `text` when a space follows (autocorrect on
-        space; `corrector.autocorrect` says when), or None. Meant right after `suggest(text)`."""
+        space; `corrector.autocorrect` says when), or None: the suggestion `suggest(text)` marks
+        `autocorrect`. Meant right after `suggest(text)`."""
         last = self._last
         mixed = last[1] if last is not None and last[0] == text else self._mix(text, 3)
         return None if mixed is None else mixed_autocorrection(mixed, self.kept_words)
 
     def keep_word(self, word: str) -> None:
-        """The user undid the autocorrection of `word`: it is never corrected again, and it is
-        learned into the personal store (when there is one)."""
+        """The user undid the autocorrection of `word`: it is never corrected again by this
+        predictor. (Learning it, so that it is known from then on, is `learn`'s, when the user
+        lets their words be learned.)"""
         self.kept_words.add(word.lower())
-        self.learn(word)
 
     def inline_prediction(self, text: str, threshold: float | None = None) -> str:
         """The rest of the word being typed and of the next few words when the model is sure of

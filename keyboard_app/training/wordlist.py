@@ -7,10 +7,13 @@ wordfreq is needed only to build the list (the `wordlist` extra); the app reads 
 `keyboard-app train --corpus resources/corpora --write-lexicon`. Filters:
 
 - words only (letters with inner apostrophes or hyphens), at least `MIN_FREQUENCY` (per word of
-  text: below it the list is mostly names and junk), no offensive word, no lone letter but a and i;
+  text: below it the list is mostly names and junk), no offensive word, no lone letter but a and i,
+  no letter three times in a row (social media's "alllll", "soooo");
 - no common misspelling: web text spells "teh" and "recieve" often enough to be listed, so a word
-  one edit away from a word `MISSPELLING_RATIO` times more frequent is dropped, unless the training
-  text has it at least `PROTECTED_COUNT` times ("fist" stays, though "first" is far more frequent);
+  one edit away from a word `MISSPELLING_RATIO` times more frequent is dropped, unless it is a
+  real word: a spell checker's (`spell_checker_words`: symspellpy's English dictionary, SCOWL's
+  words that Google Books has, so no misspelling: "charmed" stays, though "charged" is 20 times
+  more frequent) or one the training text has at least `PROTECTED_COUNT` times;
   a word that only lacks the apostrophe of a far more frequent one is dropped all the same ("dont",
   "im", as phone keyboards do), so that it can be corrected;
 - the spelling is the training text's most frequent one when it has the word ("I", "John"), else
@@ -24,7 +27,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,7 @@ PROTECTED_COUNT = 5
 PER = 1e9  # counts are per this many words
 _LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
 _ONE_LETTER = frozenset({"a", "i"})
+_TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
 
 
 def wordfreq_frequencies(min_frequency: float = MIN_FREQUENCY) -> dict[str, float]:
@@ -51,13 +56,27 @@ def wordfreq_frequencies(min_frequency: float = MIN_FREQUENCY) -> dict[str, floa
     return {word: f for word, f in frequencies.items() if f >= min_frequency}
 
 
-def build_wordlist(frequencies: Mapping[str, float], training: Mapping[str, int]) -> list[str]:
+def spell_checker_words() -> frozenset[str]:
+    """The words of symspellpy's English dictionary: SCOWL (Spell Checker Oriented Word Lists)
+    intersected with Google Books Ngrams, so real words only, lower case (MIT; used to build the
+    list, not shipped)."""
+    text = (files("symspellpy") / "frequency_dictionary_en_82_765.txt").read_text("utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+
+
+def build_wordlist(
+    frequencies: Mapping[str, float],
+    training: Mapping[str, int],
+    real_words: Collection[str] = frozenset(),
+) -> list[str]:
     """The list's `word<TAB>count` lines, most frequent first: `frequencies` (wordfreq's, lower
-    case) filtered as the module says, spelled and extended from `training` (the training text's
-    word counts, as spelled)."""
+    case) filtered as the module says (`real_words`: a spell checker's, never taken for
+    misspellings), spelled and extended from `training` (the training text's word counts, as
+    spelled)."""
     forms = _training_forms(training)
     kept = {w: f for w, f in frequencies.items() if _is_listable(w)}
     protected = {key for key, (_, count) in forms.items() if count >= PROTECTED_COUNT}
+    protected |= {word for word in kept if word in real_words}
     dropped = _misspellings(kept, protected)
     counts = {forms.get(w, (w, 0))[0]: round(f * PER) for w, f in kept.items() if w not in dropped}
     total = sum(training.values()) or 1
@@ -69,7 +88,7 @@ def build_wordlist(frequencies: Mapping[str, float], training: Mapping[str, int]
 
 
 def _is_listable(word: str) -> bool:
-    if not _LOWER_WORD.match(word) or is_offensive(word):
+    if not _LOWER_WORD.match(word) or _TRIPLED.search(word) or is_offensive(word):
         return False
     return len(word) > 1 or word in _ONE_LETTER
 
@@ -129,7 +148,7 @@ def write_wordlist(out: Path, training_lexicon: Path) -> int:
     """Build the list into `out` from wordfreq and the training text's dictionary (the
     `word<TAB>count` lines of `keyboard-app train --write-lexicon`); the number of words."""
     training = read_counts(training_lexicon.read_text(encoding="utf-8").splitlines())
-    lines = build_wordlist(wordfreq_frequencies(), training)
+    lines = build_wordlist(wordfreq_frequencies(), training, spell_checker_words())
     write_atomic(out, "\n".join(lines) + "\n")
     return len(lines)
 

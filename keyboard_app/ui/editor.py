@@ -47,10 +47,10 @@ _LINE_SEPARATOR = "\u2028"
 _CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
 _ACCEPT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Modifiers with which a key's text is typed (no Ctrl, Alt or Meta: those are commands).
-_TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
 # Where a change of the document comes from (`Editor.edit_origin`).
 USER, GHOST = "user", "ghost"
-_MODIFIER_KEYS = (
+MODIFIER_KEYS = (
     Qt.Key.Key_Shift,
     Qt.Key.Key_Control,
     Qt.Key.Key_Alt,
@@ -322,7 +322,7 @@ class Editor(QPlainTextEdit):
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         plain = modifiers == Qt.KeyboardModifier.NoModifier
-        if self._preview_active and key not in _MODIFIER_KEYS:
+        if self._preview_active and key not in MODIFIER_KEYS:
             if plain and key in _ACCEPT_KEYS:
                 self.preview_accept_requested.emit()
                 return
@@ -348,7 +348,7 @@ class Editor(QPlainTextEdit):
     def _inline_key(self, key: int, modifiers: Qt.KeyboardModifier) -> bool:
         """Tab and Ctrl+Right take an inline prediction; any other key (not a lone modifier)
         drops it first. Returns whether the key was handled here."""
-        if not self._inline_text or key in _MODIFIER_KEYS:
+        if not self._inline_text or key in MODIFIER_KEYS:
             return False
         if key == Qt.Key.Key_Tab and modifiers == Qt.KeyboardModifier.NoModifier:
             self.inline_accept_requested.emit()
@@ -364,7 +364,7 @@ class Editor(QPlainTextEdit):
         plain = modifiers == Qt.KeyboardModifier.NoModifier
         text = event.text().replace("\r", "\n")
         typing = (
-            modifiers in _TYPING_MODIFIERS and bool(text) and (text.isprintable() or text in "\n\t")
+            modifiers in TYPING_MODIFIERS and bool(text) and (text.isprintable() or text in "\n\t")
         )
         backspace = plain and key == Qt.Key.Key_Backspace
         with self.user_edit() if typing or backspace else contextlib.nullcontext():

@@ -11,15 +11,15 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.ui.instant_worker import InstantWorker, SharedPredictor
-from keyboard_app.ui.server_link import ConnectRequest, ServerStatus
-from keyboard_app.ui.worker import (
+from keyboard_app.ui.requests import (
     ContinueRequest,
     DocumentRequest,
-    EngineWorker,
     LearnRequest,
     LoadRequest,
     TextRequest,
 )
+from keyboard_app.ui.server_link import ConnectRequest, ServerStatus
+from keyboard_app.ui.worker import EngineWorker
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import ModelInfo, Suggestion, TokenChoice
@@ -182,6 +182,11 @@ class EngineClient(QObject):
         """The suggestion `word`, taken after `context`, was deleted straight away."""
         if not self._shut_down:
             self._worker.submit_learn(LearnRequest(word, context, penalty=True))
+
+    def keep_word(self, word: str) -> None:
+        """The user undid the autocorrection of `word`: it is never corrected again."""
+        if not self._shut_down:
+            self._worker.submit_keep(word)
 
     def learn_document(self, text: str) -> None:
         """Learn a whole document (progress and the end come as signals); replaces one waiting."""

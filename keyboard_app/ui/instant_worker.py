@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from keyboard_app.ui.worker import LatestSlot, TextRequest
+from keyboard_app.ui.requests import LatestSlot, TextRequest
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import Predictor

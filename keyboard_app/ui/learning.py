@@ -5,7 +5,8 @@ learned then is the whole chunk since the whitespace before it, punctuation incl
 so that an e-mail address or a link, which the store never learns, is seen whole and not word by
 word as its dots are typed. Only text the user typed in a row counts: a chunk that reaches into
 text opened from a file, pasted, inserted from a continuation or there before the cursor moved is
-not learned. A word taken from the strip is learned once the user goes on; a Backspace into it
+not learned (an autocorrected word is learned as corrected; one whose autocorrection the user
+undid, as typed). A word taken from the strip is learned once the user goes on; a Backspace into it
 first counts against it instead (`Predictor.penalise`), and it is not learned.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Slot
 
+from keyboard_app.ui.autocorrect import Correction
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.text_ops import CLOSERS, Taken
@@ -109,6 +111,12 @@ class Learner(QObject):
             self._typed += len(taken.word) + taken.trailing
             self._taken = _TakenWord(taken.word, taken.context, taken.trailing, taken.trailing)
         self._mark()
+
+    @Slot(object)
+    def on_restored(self, correction: Correction) -> None:
+        """The user undid an autocorrection: the word as they typed it is theirs, learned."""
+        if self.active:
+            self.client.learn(correction.typed, paragraph_tail(correction.before))
 
     def _insert(self, before: str, text: str) -> None:
         """Count `text`, typed after `before`; each whitespace finishes the chunk before it."""

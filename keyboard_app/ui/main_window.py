@@ -24,6 +24,7 @@ from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui import actions as window_actions
 from keyboard_app.ui.alternatives import AlternativesPanel
+from keyboard_app.ui.autocorrect import AutocorrectController
 from keyboard_app.ui.continuation import ContinuationController
 from keyboard_app.ui.dialogs.messages import inform
 from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
             self.editor, self.alternatives, self.client, settings
         )
         self.inline = InlineController(self.editor, self.client)
+        self.autocorrect = AutocorrectController(self.editor, self.strip)
         self.documents = DocumentController(self, self.editor, settings, self.save_settings)
         self.personal = PersonalControls(
             self, self.editor, self.client, self.status, self.save_settings, self.personal_store
@@ -130,6 +132,8 @@ class MainWindow(QMainWindow):
         c.failed.connect(lambda message: self.status.showMessage(message, 5000))
         self.suggestions.shown.connect(lambda _context, ms: self.status.show_latency(ms))
         self.suggestions.taken.connect(self.personal.learner.on_taken)
+        self.autocorrect.restored.connect(lambda undone: self.client.keep_word(undone.typed))
+        self.autocorrect.restored.connect(self.personal.learner.on_restored)
         for source in (self.continuation, self.documents, self.recovery, self.personal):
             source.message.connect(lambda message: self.status.showMessage(message, 10_000))
         self.autosaver.failed.connect(lambda message: self.status.showMessage(message, 10_000))
@@ -150,6 +154,7 @@ class MainWindow(QMainWindow):
         self.inline.set_enabled(settings.inline_predictions)
         inline = settings.inline_threshold if settings.inline_predictions else None
         self.suggestions.inline_threshold = inline
+        self.suggestions.autocorrect = settings.autocorrect
         self.editor.set_writing_font(writing_font(settings.font_family, settings.font_size))
         if settings.suggestion_count != self.suggestions.count:
             self.suggestions.set_count(settings.suggestion_count)

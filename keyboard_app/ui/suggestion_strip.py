@@ -1,12 +1,14 @@
 """The suggestion strip under the editor, laid out like a phone keyboard's.
 
 The likeliest word sits in the middle, the next ones alternate to its left and right. Buttons never
-take focus, so the cursor stays in the editor; Alt+1, Alt+2, ... pick them from left to right.
+take focus, so the cursor stays in the editor; Alt+1, Alt+2, ... pick them from left to right. A
+correction of the typed word (not a completion of it) is shown in italics in the link colour; the
+one a space will put in place of the typed word (autocorrect) is framed too, as on a phone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
@@ -20,6 +22,8 @@ STYLE = """
 #suggestionStrip QPushButton:hover { background: palette(midlight); }
 #suggestionStrip QPushButton:pressed { background: palette(mid); }
 #suggestionStrip QPushButton:disabled { color: palette(placeholder-text); }
+#suggestionStrip QPushButton[correction="true"] { color: palette(link); font-style: italic; }
+#suggestionStrip QPushButton[autocorrect="true"] { border: 1px solid palette(link); }
 #suggestionStrip QFrame[frameShape="5"] { color: palette(mid); margin: 10px 0; }
 """
 
@@ -53,6 +57,8 @@ class SuggestionStrip(QWidget):
         self._layout.setSpacing(0)
         self.buttons: list[QPushButton] = []
         self._words: list[str] = []
+        self.corrections: frozenset[str] = frozenset()
+        self.autocorrect = ""  # the word a space puts in place of the typed one, for `context`
         self.context = ""
         self.set_count(count)
 
@@ -75,12 +81,21 @@ class SuggestionStrip(QWidget):
             button.clicked.connect(lambda _checked=False, p=position: self.pick(p))
             self._layout.addWidget(button, 1)
             self.buttons.append(button)
-        self.show_suggestions(self.context, self._words)
+        self.show_suggestions(self.context, self._words, self.corrections, self.autocorrect)
 
-    def show_suggestions(self, context: str, words: Sequence[str]) -> None:
-        """Show `words` (best first) for the text `context`; extra slots are left empty."""
+    def show_suggestions(
+        self,
+        context: str,
+        words: Sequence[str],
+        corrections: Collection[str] = (),
+        autocorrect: str = "",
+    ) -> None:
+        """Show `words` (best first) for the text `context`; extra slots are left empty. Those
+        in `corrections` are marked as corrections, `autocorrect` as the one a space puts in."""
         self.context = context
         self._words = list(words)
+        self.corrections = frozenset(corrections)
+        self.autocorrect = autocorrect if autocorrect in self._words else ""
         order = slot_order(len(self.buttons))
         middle = order.index(0) if order else -1
         for position, (button, rank) in enumerate(zip(self.buttons, order, strict=True)):
@@ -90,9 +105,31 @@ class SuggestionStrip(QWidget):
             font = button.font()
             font.setBold(position == middle)
             button.setFont(font)
+            self._mark(button, word)
             where = "middle" if position == middle else f"position {position + 1}"
-            button.setAccessibleName(f"Suggestion {position + 1} ({where}): {word or 'none'}")
+            button.setAccessibleName(
+                f"Suggestion {position + 1} ({where}): {word or 'none'}{self._kind(word)}"
+            )
             button.setToolTip(f"Alt+{position + 1}" if position < 9 else "")
+
+    def _kind(self, word: str) -> str:
+        if word and word == self.autocorrect:
+            return ", correction, put in by a space"
+        return ", correction" if word in self.corrections else ""
+
+    def _mark(self, button: QPushButton, word: str) -> None:
+        """The style sheet's correction and autocorrect marks (a property change restyles only
+        once the button is polished again)."""
+        marks = {"correction": word in self.corrections, "autocorrect": word == self.autocorrect}
+        changed = False
+        for name, on in marks.items():
+            value = "true" if on and word else "false"
+            if button.property(name) != value:
+                button.setProperty(name, value)
+                changed = True
+        if changed:
+            button.style().unpolish(button)
+            button.style().polish(button)
 
     def word_at(self, position: int) -> str:
         """The word shown in slot `position` (0 = leftmost), '' if empty."""

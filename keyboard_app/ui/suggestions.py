@@ -52,6 +52,8 @@ class SuggestionController(QObject):
         self.count = count
         # How sure the model must be for an inline prediction; None: none are asked for.
         self.inline_threshold: float | None = None
+        # Whether the strip marks the correction a space puts in (`ui.autocorrect` puts it in).
+        self.autocorrect = False
         self._requested: str | None = None
         self._instant_words: list[str] | None = None  # on the strip for `_requested`, not refined
         self._explored: str | None = None
@@ -96,8 +98,7 @@ class SuggestionController(QObject):
         instant, self._instant_words = self._instant_words, None
         if instant is not None:
             words = keep_in_place(instant, words)
-        self.strip.show_suggestions(context, words)
-        self.editor.tab_takes_suggestion = bool(words)
+        self._show(context, words, suggestions)
         if instant is None:
             self.shown.emit(context, latency_ms)
         self.refined.emit(context, latency_ms, instant is not None and words != instant)
@@ -113,9 +114,14 @@ class SuggestionController(QObject):
             self.editor.tab_takes_suggestion = False
             return
         self._instant_words = [s.word for s in suggestions]
-        self.strip.show_suggestions(context, self._instant_words)
-        self.editor.tab_takes_suggestion = bool(self._instant_words)
+        self._show(context, self._instant_words, suggestions)
         self.shown.emit(context, latency_ms)
+
+    def _show(self, context: str, words: list[str], suggestions: list[Suggestion]) -> None:
+        corrections = [s.word for s in suggestions if s.correction]
+        marked = [s.word for s in suggestions if s.autocorrect and self.autocorrect]
+        self.strip.show_suggestions(context, words, corrections, marked[0] if marked else "")
+        self.editor.tab_takes_suggestion = bool(words)
 
     @Slot(str, list)
     def _on_exploration(self, context: str, choices: list[TokenChoice]) -> None:

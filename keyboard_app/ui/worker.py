@@ -14,14 +14,20 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from keyboard_app.engine.errors import ModelError
-from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.personal import PersonalStoreError, learn_text
+from keyboard_app.ui.requests import (
+    ContinueRequest,
+    DocumentRequest,
+    LatestSlot,
+    LearnRequest,
+    LoadRequest,
+    TextRequest,
+)
 from keyboard_app.ui.server_link import ConnectRequest, ServerLink, is_server_gone
 
 if TYPE_CHECKING:
@@ -30,8 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
 # How often an inline prediction is asked again while it grows (each call decodes at most two
 # pieces) before the worker turns to other work; a newer keystroke stops it at once.
 INLINE_ROUNDS = 4
@@ -39,78 +43,6 @@ INLINE_ROUNDS = 4
 # How a continuation ended. (Strings, not booleans: PySide6 6.12.0 on Python before 3.12 drops a
 # reference to `True` on every `emit(True)`; see `app.check_qt_binding`.)
 FINISHED, STOPPED, FAILED = "finished", "stopped", "failed"
-
-
-class LatestSlot(Generic[T]):
-    """A one-item mailbox guarded by a lock: `put` replaces what is waiting, `take` empties it."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._item: T | None = None
-
-    def put(self, item: T | None) -> None:
-        with self._lock:
-            self._item = item
-
-    def take(self) -> T | None:
-        with self._lock:
-            item, self._item = self._item, None
-            return item
-
-    def waiting(self) -> bool:
-        with self._lock:
-            return self._item is not None
-
-
-@dataclass(frozen=True)
-class LoadRequest:
-    request_id: int
-    path: str
-    n_threads: int | None
-    n_gpu_layers: int | None
-    filter_offensive: bool
-    personal: str | None = None  # the personal store's file; None: no store
-
-
-@dataclass(frozen=True)
-class TextRequest:
-    """A suggestion or explorer request: the text before the cursor and how many results; for
-    suggestions, the inline prediction's threshold (None: no inline prediction)."""
-
-    request_id: int
-    context: str
-    k: int
-    inline_threshold: float | None = None
-
-
-@dataclass(frozen=True)
-class LearnRequest:
-    """Words the user finished (`penalty`: a suggestion taken and deleted straight away), after
-    `context`, the text before them in their paragraph."""
-
-    text: str
-    context: str
-    penalty: bool = False
-
-
-@dataclass(frozen=True)
-class DocumentRequest:
-    """Learn a whole document on request; `cancel` is set to stop between batches."""
-
-    request_id: int
-    text: str
-    cancel: threading.Event = field(default_factory=threading.Event)
-
-
-@dataclass(frozen=True)
-class ContinueRequest:
-    """A continuation (`alternatives` == 1) or several side by side; `stop` is set to cancel it."""
-
-    request_id: int
-    context: str
-    params: SamplingParams
-    alternatives: int = 1
-    stop: threading.Event = field(default_factory=threading.Event)
 
 
 class EngineWorker(QObject):
@@ -163,6 +95,7 @@ class EngineWorker(QObject):
         self._continue_slot: LatestSlot[ContinueRequest] = LatestSlot()
         self._document_slot: LatestSlot[DocumentRequest] = LatestSlot()
         self._learn_queue: deque[LearnRequest] = deque()  # every finished word counts
+        self._kept_queue: deque[str] = deque()  # restored after an autocorrection
         self._learning_stopped = False
         self._link = ServerLink()  # a llama-server in use, and the local model kept meanwhile
         self._connect_slot: LatestSlot[ConnectRequest] = LatestSlot()
@@ -193,6 +126,11 @@ class EngineWorker(QObject):
 
     def submit_learn(self, request: LearnRequest) -> None:
         self._learn_queue.append(request)  # deque appends and pops are thread-safe
+        self.wake.emit()
+
+    def submit_keep(self, word: str) -> None:
+        """`word` is never autocorrected again: before the next suggestion is computed."""
+        self._kept_queue.append(word)
         self.wake.emit()
 
     def submit_document(self, request: DocumentRequest) -> None:
@@ -226,6 +164,8 @@ class EngineWorker(QObject):
                 self._load(request)
             elif request_n := self._connect_slot.take():
                 self._connect(request_n)
+            elif self._kept_queue:
+                self._keep(self._kept_queue.popleft())
             elif request_s := self._suggest_slot.take():
                 self._suggest(request_s)
             elif request_e := self._explore_slot.take():
@@ -255,6 +195,10 @@ class EngineWorker(QObject):
         if not worked:
             self._ahead = None
         return worked
+
+    def _keep(self, word: str) -> None:
+        if self._predictor is not None:
+            self._predictor.keep_word(word)
 
     def _lend(self, predictor: Predictor | None) -> None:
         if self._shared is not None:

@@ -40,3 +40,13 @@ def test_the_best_correction_must_be_far_likelier_than_any_other_word():
     assert autocorrection("teh", [("the", 0.01), ("ten", close)], []) is None
     assert autocorrection("teh", [("the", 0.01)], [close]) is None
     assert autocorrection("teh", [], [0.1]) is None
+
+
+def test_another_form_of_a_known_word_is_a_real_word_never_autocorrected():
+    def known(word: str) -> bool:
+        return word in {"firehouse", "ventilate", "trundle", "happy", "shattering", "the"}
+
+    for word in ("firehouses", "ventilates", "trundling", "happiness", "shatteringly"):
+        assert never_autocorrected(word, "the ", known), word
+    assert not never_autocorrected("teh", "see ", known)
+    assert not never_autocorrected("thes", "see ", known)  # "the" is too short a stem to tell

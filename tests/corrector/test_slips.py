@@ -43,3 +43,17 @@ def test_the_likeliest_alignment_is_taken():
     # "form" from "from": one swap, likelier than two substitutions
     assert slip_probability("form", "from") == pytest.approx(slips.TRANSPOSITION)
     assert math.isclose(slip_probability("acress", "across"), slips.OTHER_SUBSTITUTION)
+
+
+def test_one_slip_back_undoes_each_kind_of_slip_with_its_probability():
+    meant: dict[str, float] = {}
+    for letters, probability in slips.one_slip_back("recie"):
+        meant[letters] = max(meant.get(letters, 0.0), probability)
+    assert meant["recei"] == pytest.approx(slips.TRANSPOSITION)  # "ie" for "ei"
+    assert meant["recue"] == pytest.approx(slips.NEIGHBOUR_SUBSTITUTION)  # i is next to u
+    assert meant["rcie"] == pytest.approx(slips.NEIGHBOUR_INSERTION)  # e pressed with r
+    assert meant["reie"] == pytest.approx(slips.OTHER_INSERTION)  # c is near neither e nor i
+    assert meant["rectie"] == pytest.approx(slips.DELETION)  # a letter dropped
+    assert meant["rrecie"] == pytest.approx(slips.UNDOUBLED)  # a double typed once
+    for letters, probability in meant.items():  # the error model agrees on each
+        assert slip_probability("recie", letters) == pytest.approx(probability)

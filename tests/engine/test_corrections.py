@@ -29,6 +29,27 @@ def test_candidates_are_dictionary_words_a_slip_away_with_the_slip_probability()
     assert dict(corrector.candidates("Teh"))["The"] == pytest.approx(TRANSPOSITION)
 
 
+def test_letters_no_word_starts_with_complete_to_the_words_one_slip_back():
+    corrector = ready(Lexicon(COUNTS))
+    found = dict(corrector.completions("recie"))  # typing "receive" with i and e swapped
+    assert found == {"receive": pytest.approx(TRANSPOSITION)}
+    assert dict(corrector.completions("rwc")) == {  # w for e, its neighbour
+        "receive": pytest.approx(NEIGHBOUR_SUBSTITUTION),
+    }
+    assert corrector.completions("rec") == ()  # words start so: no slip to undo
+    assert corrector.completions("re") == ()  # too few letters to tell
+
+
+def test_a_slip_while_typing_brings_the_word_to_the_strip(bigram_model):
+    with Predictor.load(bigram_model(THE, DEFAULT)) as predictor:
+        _wait(predictor)
+        strip = predictor.suggest("I hope to recie", k=3)
+        # No word starts with "recie": the strip completes "recei" (this model scores all the
+        # words alike, so the dictionary's frequencies decide among receive, received...).
+        assert any(s.word.startswith("rece") for s in strip if s.correction)
+        assert predictor.autocorrection("I hope to recie") != "received"  # never a completion
+
+
 def test_nothing_is_proposed_for_digits_single_letters_or_far_words():
     corrector = ready(Lexicon(COUNTS))
     assert corrector.candidates("t3h") == () and corrector.candidates("t") == ()
@@ -72,13 +93,16 @@ def test_a_correction_scores_the_model_probability_times_the_slip(bigram_model):
 def test_autocorrect_on_space_and_a_restored_word_is_kept(bigram_model):
     with Predictor.load(bigram_model(THE, DEFAULT)) as predictor:
         _wait(predictor)
-        predictor.suggest("I have teh")
+        marked = [s.word for s in predictor.suggest("I have teh") if s.autocorrect]
+        assert marked == ["the"]
         assert predictor.autocorrection("I have teh") == "the"
+        assert not any(s.autocorrect for s in predictor.suggest("I have teh", instant=True))
         assert predictor.autocorrection("I have the") is None  # a word: never
         assert predictor.autocorrection("I have Teh") is None  # a name mid-sentence
         predictor.keep_word("teh")
         assert predictor.autocorrection("I have teh") is None
-        assert any(s.correction for s in predictor.suggest("I have teh"))  # still offered
+        strip = predictor.suggest("I have teh")
+        assert any(s.correction for s in strip) and not any(s.autocorrect for s in strip)
 
 
 def test_a_word_of_the_document_is_never_autocorrected(bigram_model):
@@ -98,7 +122,7 @@ def _source(predictor: Predictor) -> CorrectionSource:
 
 
 def _wait(predictor: Predictor) -> None:
-    _source(predictor).corrector.wait_ready()
+    predictor.wait_for_corrections()
 
 
 def _piece(text: str) -> int:

@@ -1,8 +1,8 @@
-from keyboard_app.training.wordlist import PER, build_wordlist, read_counts
+from keyboard_app.training.wordlist import PER, build_wordlist, read_counts, spell_checker_words
 
 
-def listed(frequencies, training=None):
-    return read_counts(build_wordlist(frequencies, training or {}))
+def listed(frequencies, training=None, real_words=frozenset()):
+    return read_counts(build_wordlist(frequencies, training or {}, real_words))
 
 
 def test_a_common_misspelling_is_dropped_and_the_word_it_misspells_kept():
@@ -17,13 +17,27 @@ def test_a_rare_real_word_near_a_frequent_one_stays_when_the_training_text_has_i
     assert "fist" in listed(frequencies, {"fist": 35, "first": 900})
 
 
+def test_a_real_word_near_a_frequent_one_stays_when_a_spell_checker_has_it():
+    frequencies = {"charged": 2e-5, "charmed": 1e-6, "the": 0.05, "teh": 1e-6}
+    counts = listed(frequencies, real_words=spell_checker_words())
+    assert "charmed" in counts and "teh" not in counts
+
+
+def test_the_spell_checker_knows_words_and_no_common_misspelling():
+    words = spell_checker_words()
+    assert {"charmed", "receive", "the", "oases"} <= words
+    assert not {"teh", "recieve", "becuase", "untill", "thier"} & words
+
+
 def test_a_word_that_only_lacks_an_apostrophe_is_dropped_even_if_the_training_text_has_it():
     counts = listed({"don't": 1.6e-3, "dont": 5e-5}, {"dont": 70, "don't": 400})
     assert "dont" not in counts and "don't" in counts
 
 
 def test_junk_offensive_words_and_lone_letters_are_left_out():
-    counts = listed({"hello": 1e-4, "0.00": 1e-4, "u.s": 1e-4, "shit": 1e-4, "b": 1e-4, "a": 1e-2})
+    counts = listed(
+        {"hello": 1e-4, "0.00": 1e-4, "u.s": 1e-4, "shit": 1e-4, "b": 1e-4, "a": 1e-2, "alll": 1e-4}
+    )
     assert set(counts) == {"hello", "a"}
 
 

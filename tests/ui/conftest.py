@@ -14,7 +14,9 @@ import pytest
 from PySide6.QtCore import QObject, QtMsgType, Slot
 from pytestqt.qtbot import QtBot
 
+from keyboard_app import paths
 from keyboard_app.bench.random_model import write_stand_in_model
+from keyboard_app.personal import PersonalStore
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.main_window import MainWindow
@@ -23,6 +25,7 @@ from keyboard_app.ui.main_window import MainWindow
 IGNORED_QT_MESSAGES = ("This plugin does not support",)
 FAILING_QT_MESSAGES = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
 LOAD_TIMEOUT_MS = 30_000
+SENTINEL = "Sentinelword"
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +110,19 @@ def make_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
 def window(make_window: Callable[..., MainWindow], model_path: Path) -> MainWindow:
     """The main window with the small model loaded."""
     return make_window(ui_settings(), model_path)
+
+
+@pytest.fixture
+def store() -> Iterator[PersonalStore]:
+    """A second connection to the window's store (the user's, in the tests' data folder)."""
+    opened = PersonalStore.open(paths.personal_store_path())
+    yield opened
+    opened.close()
+
+
+def settle(qtbot: QtBot, window: MainWindow, store: PersonalStore) -> None:
+    """Wait until the engine thread has done every learning request sent so far (they are done
+    in order: a sentinel sent last is learned last)."""
+    before = store.word_counts([SENTINEL])[SENTINEL]
+    window.client.learn(SENTINEL, "")
+    qtbot.waitUntil(lambda: store.word_counts([SENTINEL])[SENTINEL] > before, timeout=10_000)

@@ -4,7 +4,7 @@ not learned, the penalty for a suggestion deleted at once, and the dialog of wha
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,31 +20,14 @@ from keyboard_app.personal import PersonalStore, learnable
 from keyboard_app.ui.dialogs.personal_dialog import PersonalDialog
 from keyboard_app.ui.main_window import MainWindow
 
-from .conftest import ui_settings
+from .conftest import settle, ui_settings
 
 MakeWindow = Callable[..., MainWindow]
-SENTINEL = "Sentinelword"
-
-
-@pytest.fixture
-def store() -> Iterator[PersonalStore]:
-    """A second connection to the window's store (the user's, in the tests' data folder)."""
-    opened = PersonalStore.open(paths.personal_store_path())
-    yield opened
-    opened.close()
 
 
 def type_text(window: MainWindow, text: str) -> None:
     for char in text:
         type_char(window.editor, char)
-
-
-def settle(qtbot: QtBot, window: MainWindow, store: PersonalStore) -> None:
-    """Wait until the engine thread has done every learning request sent so far (they are done
-    in order: a sentinel sent last is learned last)."""
-    before = store.word_counts([SENTINEL])[SENTINEL]
-    window.client.learn(SENTINEL, "")
-    qtbot.waitUntil(lambda: store.word_counts([SENTINEL])[SENTINEL] > before, timeout=10_000)
 
 
 def count(store: PersonalStore, word: str) -> int:

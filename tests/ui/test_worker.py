@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.ui.engine_client import EngineClient
-from keyboard_app.ui.worker import STOPPED, LatestSlot
+from keyboard_app.ui.requests import LatestSlot
+from keyboard_app.ui.worker import STOPPED
 from tests.ui.conftest import ContinuationEnds
 
 LONG = SamplingParams(max_tokens=400, top_k=40, temperature=1.0, top_p=1.0)

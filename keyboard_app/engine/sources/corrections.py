@@ -1,5 +1,5 @@
-"""Corrections as a source: the words the typed letters may be a slip for (`keyboard_app.corrector`),
-each scored as a noisy channel: the language model's probability of the word here times the
+"""Corrections as a source: the words the typed letters may be a slip for, and while no word starts
+with them the completions of the letters one slip back (`keyboard_app.corrector`), each scored as a noisy channel: the language model's probability of the word here times the
 probability of the slip.
 
 The model's probability is read off the distribution the context already has (no decode): that of
@@ -49,13 +49,18 @@ class CorrectionSource:
 
     def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal | None:
         typed = query.typed.typed
-        corrections = self.corrector.candidates(typed) if typed else ()
+        corrections = dict(self.corrector.candidates(typed)) if typed else {}
+        for word, slip in self.corrector.completions(typed):
+            corrections.setdefault(word, slip)
         if not corrections:
             return None
         logp = None if query.instant else self._boundary_distribution(query)
         spaced = query.typed.prefix.startswith(" ")
         return Proposal(
-            {word: self._probability(word, logp, spaced) * slip for word, slip in corrections}
+            {
+                word: self._probability(word, logp, spaced) * slip
+                for word, slip in corrections.items()
+            }
         )
 
     def _boundary_distribution(self, query: Query) -> LogProbabilities | None:

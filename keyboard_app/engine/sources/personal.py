@@ -41,7 +41,8 @@ class PersonalSource:
             words, evidence = self._completions(query.typed.typed)
         if query.filter_offensive:
             words = {w: p for w, p in words.items() if not is_offensive(w)}
-        counts = self.store.word_counts([*candidates, *words])
+        # The typed word too: one the user has written is never autocorrected.
+        counts = self.store.word_counts([*candidates, *words, query.typed.typed])
         known = {word.lower() for word, count in counts.items() if count > 0}
         return Proposal(words, knows=lambda word: word.lower() in known, evidence=evidence)
 

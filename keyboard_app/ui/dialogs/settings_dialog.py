@@ -82,6 +82,8 @@ class SettingsDialog(QDialog):
         self.inline_threshold = _double("inline_threshold", settings.inline_threshold, 0.05)
         self.inline.toggled.connect(self.inline_threshold.setEnabled)
         self.inline_threshold.setEnabled(settings.inline_predictions)
+        self.autocorrect = QCheckBox("Correct typos when I type a space (Backspace undoes)")
+        self.autocorrect.setChecked(settings.autocorrect)
         self.learning = QCheckBox("Learn my words and phrases as I type (kept on this computer)")
         self.learning.setChecked(settings.learning_enabled)
         self.font_family = QFontComboBox()
@@ -113,6 +115,7 @@ class SettingsDialog(QDialog):
             ("", None, self.filter),
             ("", None, self.inline),
             ("Inline predictions: how s&ure:", self.inline_threshold, self.inline_threshold),
+            ("", None, self.autocorrect),
             ("", None, self.learning),
             ("&Font:", self.font_family, self.font_family),
             ("Font si&ze:", self.font_size, self.font_size),
@@ -152,6 +155,7 @@ class SettingsDialog(QDialog):
             filter_offensive=self.filter.isChecked(),
             inline_predictions=self.inline.isChecked(),
             inline_threshold=round(self.inline_threshold.value(), 2),
+            autocorrect=self.autocorrect.isChecked(),
             learning_enabled=self.learning.isChecked(),
             font_family=self.font_family.currentFont().family(),
             font_size=self.font_size.value(),

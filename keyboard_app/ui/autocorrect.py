@@ -1,0 +1,97 @@
+"""Autocorrect on space, and its undo: the editor's side of `corrector.autocorrect`.
+
+The strip marks the correction a space would put in (`Suggestion.autocorrect`, for the text before
+the cursor; only while the setting is on, `SuggestionController.autocorrect`). A Space typed right there puts it in place of the typed word, with the space, as one
+undo step. A Backspace right after (no other key, no cursor move between) undoes it, as on a
+phone: the typed word comes back with its space, and `restored` tells who keeps it from being
+corrected again (`Predictor.keep_word`) and learns it. The correction acts on the model's answer
+for the word as typed: a space typed before that answer has come leaves the word as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+
+from keyboard_app.engine.words import split_typed_word
+from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
+from keyboard_app.ui.suggestion_strip import SuggestionStrip
+
+
+@dataclass(frozen=True)
+class Correction:
+    """`typed` was replaced by `corrected`; `position`: the cursor right after its space."""
+
+    typed: str
+    corrected: str
+    before: str  # the text before the typed word
+    position: int
+
+
+class AutocorrectController(QObject):
+    """Watches the editor's keys (an event filter: it acts before the editor inserts the space)."""
+
+    # A word was autocorrected (a Correction).
+    corrected = Signal(object)
+    # A Backspace undid an autocorrection (the Correction undone).
+    restored = Signal(object)
+
+    def __init__(self, editor: Editor, strip: SuggestionStrip) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.strip = strip
+        self._last: Correction | None = None  # undoable while nothing else happened
+        editor.installEventFilter(self)
+        editor.cursorPositionChanged.connect(self._forget_if_moved)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self.editor or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() in MODIFIER_KEYS:
+            return False
+        last, self._last = self._last, None
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_Backspace and modifiers == Qt.KeyboardModifier.NoModifier:
+            return last is not None and self._undo(last)
+        if event.text() == " " and modifiers in TYPING_MODIFIERS:
+            return self._correct()
+        return False
+
+    def _correct(self) -> bool:
+        """Put the strip's autocorrection in place of the typed word, with the space; True then."""
+        editor, word = self.editor, self.strip.autocorrect
+        if not word or editor.preview_active or editor.isReadOnly():
+            return False
+        before = editor.context()
+        typed = split_typed_word(before).typed
+        if self.strip.context != before or not typed or editor.textCursor().hasSelection():
+            return False
+        with editor.user_edit():
+            editor.replace_before_cursor(len(typed), word + " ")
+        correction = Correction(typed, word, before[: -len(typed)], editor.textCursor().position())
+        editor.typed.emit(" ")
+        self._last = correction
+        self.corrected.emit(correction)
+        return True
+
+    def _undo(self, last: Correction) -> bool:
+        """Put the typed word back, if the text before the cursor is still the correction's."""
+        editor = self.editor
+        cursor = editor.textCursor()
+        tail = last.corrected + " "
+        if cursor.hasSelection() or cursor.position() != last.position:
+            return False
+        if not editor.context().endswith(tail):
+            return False
+        with editor.user_edit():
+            editor.replace_before_cursor(len(tail), last.typed + " ")
+        self.restored.emit(last)
+        return True
+
+    @Slot()
+    def _forget_if_moved(self) -> None:
+        if self._last is not None and self.editor.textCursor().position() != self._last.position:
+            self._last = None

@@ -1,0 +1,137 @@
+"""Autocorrect on space in the editor, with real key events, on a model whose weights make "the"
+the likeliest word after "have": the strip marks the correction, a space puts it in, a Backspace
+right after undoes it (and the word is kept from then on), and it never acts when switched off,
+on a word, or once something else happened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.engine.lexicon import load_lexicon
+from keyboard_app.engine.sources.corrections import corrector_of
+from keyboard_app.paths import lexicon_path
+from keyboard_app.personal import PersonalStore
+from keyboard_app.ui.main_window import MainWindow
+
+from .conftest import settle, ui_settings
+
+MakeWindow = Callable[..., MainWindow]
+THE = {" have": {" the": 9.0, " ten": 2.0}}
+DEFAULT = {".": 5.0}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def correction_index() -> None:
+    """The corrector's index is built on a thread of its own; until then nothing is corrected."""
+    corrector_of(load_lexicon(lexicon_path())).wait_ready()
+
+
+def open_window(
+    make_window: MakeWindow, bigram_model: Callable[..., Path], autocorrect: bool = True
+) -> MainWindow:
+    return make_window(replace(ui_settings(), autocorrect=autocorrect), bigram_model(THE, DEFAULT))
+
+
+def type_and_wait(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Type `text` and wait for the model's answer for it on the strip."""
+    for char in text:
+        type_char(window.editor, char)
+    with qtbot.waitSignal(window.suggestions.refined, timeout=10_000) as refined:
+        window.suggestions.refresh(force=True)
+    assert refined.args is not None and refined.args[0] == window.editor.context()
+
+
+def test_the_strip_marks_the_correction_a_space_puts_in(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    assert win.strip.autocorrect == "the"
+    assert "the" in win.strip.corrections
+    button = next(b for b in win.strip.buttons if b.text() == "the")
+    assert button.property("correction") == "true" and button.property("autocorrect") == "true"
+    assert button.accessibleName().endswith("correction, put in by a space")
+
+
+def test_space_corrects_and_backspace_right_after_restores_the_word_for_good(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have the "
+    press(win.editor, Qt.Key.Key_Backspace)
+    assert win.editor.text() == "I have teh "
+    press(win.editor, Qt.Key.Key_Backspace)  # an ordinary Backspace now
+    assert win.editor.text() == "I have teh"
+    type_and_wait(qtbot, win, "")
+    assert win.strip.autocorrect == ""  # kept: never corrected again
+    assert "the" in win.strip.corrections  # but still offered
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have teh "
+
+
+def test_undo_takes_the_correction_back_in_one_step(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    press(win.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.editor.text() == "I have teh"
+
+
+def test_backspace_after_a_cursor_move_deletes_as_usual(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    press(win.editor, Qt.Key.Key_Left)
+    press(win.editor, Qt.Key.Key_Right)
+    press(win.editor, Qt.Key.Key_Backspace)
+    assert win.editor.text() == "I have the"
+
+
+def test_switched_off_the_strip_offers_the_correction_and_the_space_is_a_space(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = open_window(make_window, bigram_model, autocorrect=False)
+    type_and_wait(qtbot, win, "I have teh")
+    assert "the" in win.strip.corrections and win.strip.autocorrect == ""
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have teh "
+
+
+@pytest.mark.parametrize("typed", ["I have ten", "I have Teh", "I have teh2"])
+def test_words_names_and_digits_are_never_corrected(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], typed: str
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, typed)
+    assert win.strip.autocorrect == ""
+    type_char(win.editor, " ")
+    assert win.editor.text() == typed + " "
+
+
+def test_a_corrected_word_is_learned_as_corrected_and_a_restored_one_as_typed(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    bigram_model: Callable[..., Path],
+    store: PersonalStore,
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    settle(qtbot, win, store)
+    assert store.word_counts(["the", "teh"]) == {"the": 1, "teh": 0}
+    press(win.editor, Qt.Key.Key_Backspace)
+    settle(qtbot, win, store)
+    assert store.word_counts(["teh"]) == {"teh": 1}
