@@ -103,6 +103,9 @@ class TaskRunner(QObject):
     @Slot()
     def _finished(self) -> None:
         if self._thread is not None:
+            # `finished` comes from the thread just before it ends: deleting the QThread while
+            # it still runs crashes the process, so wait for its very end first (at once).
+            self._thread.wait()
             self._thread.deleteLater()
             self._thread = None
             self.finished.emit()
