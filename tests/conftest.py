@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Started in the background by a shell, the tests inherit an ignored SIGINT, and so would every
+# process they start (an exec keeps a signal ignored, but resets one that has a handler): the
+# tests that press Ctrl+C in a child would then depend on how they were run. Ctrl+C as in a
+# terminal, for the tests and their children.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 import pytest
 
