@@ -3,9 +3,10 @@ single-token decode) and the naive approach (re-evaluating the whole context), i
 
 `typing` types the passage back to back (no pause: the engine never idles, so it never works
 ahead), `typing_without_corrector` again on a second predictor without the corrections source
-(`corrector_added_ms` is what they cost); `paused_typing` types it again at a typist's pace, the engine working ahead
-(`Predictor.prefetch`, a step at a time) until the next keystroke is due. A keystroke that comes
-while a step is in progress waits for it: its cost is counted from when it was due.
+(`corrector_added_ms` is what they cost); `paused_typing` types it again at a typist's pace, the
+engine working ahead (`Predictor.prefetch`, a step at a time) until the next keystroke is due. A
+keystroke that comes while a step is in progress waits for it: its cost is counted from when it
+was due.
 """
 
 from __future__ import annotations

@@ -88,8 +88,9 @@ class Corrector:
 
     def completions(self, typed: str) -> tuple[tuple[str, float], ...]:
         """When no word starts with the letters `typed`: the words that start with the letters
-        one slip back (or that word, when they are one), each with that slip's probability; at most MAX_CANDIDATES, likeliest first
-        (slip times frequency), spelled as `candidates` spells them. () otherwise."""
+        one slip back (or that word, when they are one), each with that slip's probability; at
+        most MAX_CANDIDATES, likeliest first (slip times frequency), spelled as `candidates`
+        spells them. () otherwise."""
         if len(typed) < SLIP_COMPLETIONS_FROM or not typed.isalpha():
             return ()
         if self.lexicon.starts_a_word(typed):

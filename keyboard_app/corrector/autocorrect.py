@@ -3,8 +3,9 @@
 Never for a word the user or the document has already used or the dictionary knows (`known`), or
 another form of such a word (a known word and an English ending: a real word), a word the user
 restored after an autocorrection, a capitalised word mid-sentence (a name), a word with digits, or
-a piece of a URL or an e-mail address; those may still get a correction offered in the strip. Otherwise the likeliest correction replaces the word when it is `AUTOCORRECT_RATIO`
-times likelier than anything else the strip has for it (the typed word's completions included).
+a piece of a URL or an e-mail address; those may still get a correction offered in the strip.
+Otherwise the likeliest correction replaces the word when it is `AUTOCORRECT_RATIO` times likelier
+than anything else the strip has for it (the typed word's completions included).
 """
 
 from __future__ import annotations

@@ -104,16 +104,21 @@ def deletion_cost(intended: str, before: str) -> float:
     return -math.log(UNDOUBLED if intended == before else DELETION)
 
 
-@lru_cache(maxsize=8192)
 def slip_probability(typed: str, intended: str) -> float:
     """The probability of typing `typed` (any case) when meaning `intended`: 1 when they are the
     same, else that of the likeliest sequence of at most `MAX_SLIPS` slips, 0 beyond."""
-    a, b = intended.lower(), typed.lower()
-    if a == b:
+    return _slip_probability(typed.lower(), intended.lower())
+
+
+@lru_cache(maxsize=8192)
+def _slip_probability(typed: str, intended: str) -> float:
+    """`slip_probability` of lower-case letters: cached by the letters alone, so that "Teh" for
+    "The" reuses what "teh" for "the" found."""
+    if intended == typed:
         return 1.0
-    if abs(len(a) - len(b)) > MAX_SLIPS:
+    if abs(len(intended) - len(typed)) > MAX_SLIPS:
         return 0.0
-    cost, slips = _alignment(a, b)
+    cost, slips = _alignment(intended, typed)
     return math.exp(-cost) if slips <= MAX_SLIPS else 0.0
 
 

@@ -281,8 +281,7 @@ class Predictor:
         """The word that replaces the word ending `text` when a space follows (autocorrect on
         space; `corrector.autocorrect` says when), or None: the suggestion `suggest(text)` marks
         `autocorrect`. Meant right after `suggest(text)`."""
-        last = self._last
-        mixed = last[1] if last is not None and last[0] == text else self._mix(text, 3)
+        mixed = self._mixture(text)
         return None if mixed is None else mixed_autocorrection(mixed, self.kept_words)
 
     def keep_word(self, word: str) -> None:
@@ -296,8 +295,7 @@ class Predictor:
         them (the whole span at least `threshold` likely, `inline_threshold` by default), ending
         at a word boundary; "" when unsure. Meant right after `suggest(text)`, whose word search
         it goes on from; it decodes at most `inline.DECODES_PER_CALL` pieces."""
-        last = self._last
-        mixed = last[1] if last is not None and last[0] == text else self._mix(text, 3)
+        mixed = self._mixture(text)
         if mixed is None or (mixed.query.next_word and not text.endswith(" ")):
             return ""  # after punctuation, whether a space comes first is not the model's to say
         threshold = self.inline_threshold if threshold is None else threshold
@@ -316,6 +314,11 @@ class Predictor:
         if worked:
             self._network.publish()
         return worked
+
+    def _mixture(self, text: str) -> Mixed | None:
+        """The last suggestion's mixture when it was for `text`, else a new one."""
+        last = self._last
+        return last[1] if last is not None and last[0] == text else self._mix(text, 3)
 
     def _mix(self, text: str, k: int, exact: bool = False, instant: bool = False) -> Mixed | None:
         typed = split_typed_word(text)

@@ -1,10 +1,11 @@
 """Autocorrect on space, and its undo: the editor's side of `corrector.autocorrect`.
 
 The strip marks the correction a space would put in (`Suggestion.autocorrect`, for the text before
-the cursor; only while the setting is on, `SuggestionController.autocorrect`). A Space typed right there puts it in place of the typed word, with the space, as one
-undo step. A Backspace right after (no other key, no cursor move between) undoes it, as on a
-phone: the typed word comes back with its space, and `restored` tells who keeps it from being
-corrected again (`Predictor.keep_word`) and learns it. The correction acts on the model's answer
+the cursor; only while the setting is on, `SuggestionController.autocorrect`). A Space typed right
+there puts it in place of the typed word, with the space, as one undo step. A Backspace right
+after (no other key, no cursor move between) undoes it, as on a phone: the typed word comes back
+with its space, and `restored` tells who keeps it from being corrected again
+(`Predictor.keep_word`) and learns it. The correction acts on the model's answer
 for the word as typed: a space typed before that answer has come leaves the word as it is.
 """
 
@@ -33,8 +34,6 @@ class Correction:
 class AutocorrectController(QObject):
     """Watches the editor's keys (an event filter: it acts before the editor inserts the space)."""
 
-    # A word was autocorrected (a Correction).
-    corrected = Signal(object)
     # A Backspace undid an autocorrection (the Correction undone).
     restored = Signal(object)
 
@@ -74,7 +73,6 @@ class AutocorrectController(QObject):
         correction = Correction(typed, word, before[: -len(typed)], editor.textCursor().position())
         editor.typed.emit(" ")
         self._last = correction
-        self.corrected.emit(correction)
         return True
 
     def _undo(self, last: Correction) -> bool:

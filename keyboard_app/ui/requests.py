@@ -1,4 +1,5 @@
-"""What the GUI thread hands the engine thread: the requests, and the one-item mailboxes they wait in.
+"""What the GUI thread hands the engine thread: the requests, and the one-item mailboxes they
+wait in.
 
 A request is a frozen value (its `stop` or `cancel` event aside, which the GUI thread sets to end
 the work it asked for); the engine thread (`ui.worker`) and the instant thread

@@ -1,6 +1,7 @@
 """Corrections as a source: the words the typed letters may be a slip for, and while no word starts
-with them the completions of the letters one slip back (`keyboard_app.corrector`), each scored as a noisy channel: the language model's probability of the word here times the
-probability of the slip.
+with them the completions of the letters one slip back (`keyboard_app.corrector`), each scored as
+a noisy channel: the language model's probability of the word here times the probability of the
+slip.
 
 The model's probability is read off the distribution the context already has (no decode): that of
 the word's first piece after the word boundary, times the dictionary's share of the word among
