@@ -32,12 +32,16 @@ _initialised = False
 
 @dataclass(frozen=True)
 class Entry:
-    """One token to decode: its id, position, sequence, and whether its logits are wanted."""
+    """One token to decode: its id, position, sequence, and whether its logits are wanted.
+
+    `top` says that the caller reads only the `top` likeliest tokens' logits (top-k sampling), 0
+    that it needs them all. Local decoding computes them all anyway; a server is asked for fewer."""
 
     token: int
     pos: int
     seq: int
     logits: bool = False
+    top: int = 0
 
 
 class DecodingBackend(Protocol):

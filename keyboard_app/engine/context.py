@@ -65,13 +65,16 @@ class MainSequence:
         self.tokens: list[int] = []
         self.tokens_evaluated = 0
         self._last_logits: npt.NDArray[np.float32] | None = None
+        self._last_top = 0  # `Entry.top` of the last logits
 
-    def evaluate(self, tokens: list[int]) -> npt.NDArray[np.float32]:
-        """Logits after the last of `tokens`, evaluating only what follows the shared prefix."""
+    def evaluate(self, tokens: list[int], top: int = 0) -> npt.NDArray[np.float32]:
+        """Logits after the last of `tokens`, evaluating only what follows the shared prefix
+        (`top`: as `Entry.top`)."""
         if not tokens or len(tokens) > self.backend.n_ctx:
             raise ValueError(f"cannot evaluate {len(tokens)} tokens in this context")
         keep = common_prefix_length(self.tokens, tokens)
-        if keep == len(tokens) == len(self.tokens) and self._last_logits is not None:
+        if keep == len(tokens) == len(self.tokens) and self._covers(top):
+            assert self._last_logits is not None
             return self._last_logits
         keep = min(keep, len(tokens) - 1)
         self._truncate(keep)
@@ -80,12 +83,19 @@ class MainSequence:
             last = start + len(chunk) == len(tokens)
             entries = [Entry(t, start + i, MAIN_SEQ) for i, t in enumerate(chunk)]
             if last:
-                entries[-1] = Entry(chunk[-1], len(tokens) - 1, MAIN_SEQ, logits=True)
+                entries[-1] = Entry(chunk[-1], len(tokens) - 1, MAIN_SEQ, logits=True, top=top)
             self.backend.decode(entries)
             self.tokens.extend(chunk)
             self.tokens_evaluated += len(chunk)
         self._last_logits = self.backend.logits(len(chunk) - 1)
+        self._last_top = top
         return self._last_logits
+
+    def _covers(self, top: int) -> bool:
+        """Whether the last logits are there and hold at least the `top` likeliest tokens."""
+        if self._last_logits is None:
+            return False
+        return self._last_top == 0 or 0 < top <= self._last_top
 
     def reset(self) -> None:
         """Forget everything (the next request is evaluated from scratch)."""
@@ -100,6 +110,7 @@ class MainSequence:
         self.backend.share(donor, MAIN_SEQ, len(self.tokens))
         self.tokens = list(tokens)
         self._last_logits = logits
+        self._last_top = 0
 
     def _truncate(self, keep: int) -> None:
         self.pool.take_back_all()
@@ -107,5 +118,5 @@ class MainSequence:
         del self.tokens[keep:]
         self._last_logits = None
 
-    def append(self, token: int) -> npt.NDArray[np.float32]:
-        return self.evaluate([*self.tokens, token])
+    def append(self, token: int, top: int = 0) -> npt.NDArray[np.float32]:
+        return self.evaluate([*self.tokens, token], top)

@@ -72,16 +72,17 @@ class Continuations:
         latest half of the text is kept and re-evaluated)."""
         n_ctx = self._main.backend.n_ctx
         text, heal = healed(text)
-        first = self._main.evaluate(build_context(text, n_ctx, min(params.max_tokens, n_ctx // 2)))
-        stream = _Stream(0, np.random.default_rng(params.seed), first)
+        top = params.tokens_read
+        context = build_context(text, n_ctx, min(params.max_tokens, n_ctx // 2))
+        stream = _Stream(0, np.random.default_rng(params.seed), self._main.evaluate(context, top))
 
         def advance(chosen: list[tuple[_Stream, int]], step: int) -> None:
             for item, token in chosen:
                 if len(self._main.tokens) >= n_ctx:
                     context = build_context(text + item.written, n_ctx, n_ctx // 2)
-                    item.logits = self._main.evaluate(context)
+                    item.logits = self._main.evaluate(context, top)
                 else:
-                    item.logits = self._main.append(token)
+                    item.logits = self._main.append(token, top)
 
         bans = self._bans(heal, filtered)
         for _, piece in self._run([stream], params, params.max_tokens, bans, stop, advance):
@@ -103,7 +104,7 @@ class Continuations:
         max_tokens = min(params.max_tokens, n_ctx // 2)
         text, heal = healed(text)
         context = build_context(text, n_ctx, max_tokens)
-        first = self._main.evaluate(context)
+        first = self._main.evaluate(context, params.tokens_read)
         rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(n)]
         streams = [_Stream(i, rng, first) for i, rng in enumerate(rngs)]
         bans = self._bans(heal, filtered)
@@ -127,7 +128,9 @@ class Continuations:
 
         def advance(chosen: list[tuple[_Stream, int]], step: int) -> None:
             entries = [
-                Entry(token, base + step, sequences[item.index], logits=True)
+                Entry(
+                    token, base + step, sequences[item.index], logits=True, top=params.tokens_read
+                )
                 for item, token in chosen
             ]
             backend.decode(entries)

@@ -9,9 +9,12 @@ on the client's own slots (the server evaluates only what follows the prefix it 
 for the distribution. The rows of one batch (the word search's candidates) go out concurrently.
 
 The server returns the top `n_probs` tokens only, so the distribution is rebuilt from them: the
-tokens returned keep their log-probabilities; the mass left over is spread evenly over the others.
-The context (one request per word: it changes only at word boundaries) asks for many more tokens
-than a candidate, so that the first pieces of the word being typed are nearly always among them.
+tokens returned keep their log-probabilities; the mass left over goes to the others in proportion
+to the model's own distribution at the start of a text (`prior`, asked for once, whole, when
+connecting), and none of them gets more than the least likely token returned. The context (one
+request per word: it changes only at word boundaries) asks for more tokens than a candidate, so
+that the first pieces of the word being typed are nearly always among them; sampling asks only for
+the tokens it can draw (`Entry.top`). docs/server.md has the measurements behind the numbers.
 """
 
 from __future__ import annotations
@@ -30,17 +33,15 @@ from keyboard_app.engine.remote import ServerClient, ServerError
 from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.tokenizer import N_VOCAB, token_bytes
 
-CONTEXT_PROBS = 4096  # tokens returned for the context's distribution (first pieces of any word)
+CONTEXT_PROBS = 1024  # tokens returned for the context's distribution (first pieces of any word)
 CANDIDATE_PROBS = 256  # for a candidate's (its end chance and continuations)
 MIN_TAIL = 1e-12
+LogProbabilities = npt.NDArray[np.float32]
 
 
 @lru_cache(maxsize=1)
 def _partial_characters() -> list[list[int | bool]]:
-    """GPT-2's tokens that are part of a multi-byte character, never to be sampled: llama-server
-    holds such a token back until its character is complete, and with `n_predict` 1 it would
-    then answer without probabilities. (The probabilities returned are the model's before any
-    sampler, so banning them changes none.)"""
+    """GPT-2's tokens that are part of a multi-byte character, as `logit_bias` bans."""
     partial = []
     for token in range(N_VOCAB - 1):
         try:
@@ -50,9 +51,13 @@ def _partial_characters() -> list[list[int | bool]]:
     return partial
 
 
-def completion_body(prompt: list[int], slot: int, n_probs: int) -> dict[str, Any]:
-    """A `/completion` request for the distribution after `prompt`, on `slot`."""
-    return {
+def completion_body(
+    prompt: list[int], slot: int, n_probs: int, whole_characters: bool = False
+) -> dict[str, Any]:
+    """A `/completion` request for the distribution after `prompt`, on `slot`; with
+    `whole_characters`, no part of a multi-byte character is sampled (a ban of 344 tokens, which
+    costs the server time: sent only after an answer came without probabilities)."""
+    body: dict[str, Any] = {
         "prompt": prompt,
         "n_predict": 1,
         "n_probs": n_probs,
@@ -60,18 +65,52 @@ def completion_body(prompt: list[int], slot: int, n_probs: int) -> dict[str, Any
         "id_slot": slot,
         "temperature": -1.0,  # greedy: the probabilities are the model's own softmax
         "samplers": [],
-        "logit_bias": _partial_characters(),
         "response_fields": ["completion_probabilities"],
     }
+    if whole_characters:
+        body["logit_bias"] = _partial_characters()
+    return body
+
+
+def top_tokens(answer: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The token ids and log-probabilities of a `/completion` answer (empty when it has none)."""
+    try:
+        top = answer["completion_probabilities"][0]["top_logprobs"]
+        ids = np.array([int(item["id"]) for item in top], dtype=np.int64)
+        logp = np.array([float(item["logprob"]) for item in top], dtype=np.float64)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return ids, logp
+
+
+def distribution_from_top(
+    ids: npt.NDArray[np.int64], logp: npt.NDArray[np.float64], prior: LogProbabilities
+) -> LogProbabilities:
+    """Log-probabilities over the vocabulary from the top tokens returned: the rest of the mass
+    shared in proportion to `prior`, each at most the least likely token returned."""
+    rest = max(1.0 - float(np.exp(logp).sum()), MIN_TAIL)
+    prior_rest = max(1.0 - float(np.exp(prior[ids].astype(np.float64)).sum()), MIN_TAIL)
+    shared = prior + np.float32(math.log(rest / prior_rest))
+    out: LogProbabilities = np.minimum(shared, np.float32(logp.min()))
+    out[ids] = logp
+    return out
 
 
 class RemoteBackend:
     """The `DecodingBackend` of a llama-server. Owned by one thread, like `LlamaBackend`."""
 
     def __init__(
-        self, client: ServerClient, *, n_ctx: int, n_vocab: int, n_seq: int, slots: list[int]
+        self,
+        client: ServerClient,
+        *,
+        n_ctx: int,
+        n_vocab: int,
+        n_seq: int,
+        slots: list[int],
+        prior: LogProbabilities,
     ) -> None:
         self.client = client
+        self.prior = prior
         self.n_ctx = n_ctx
         self.n_vocab = n_vocab
         self.n_seq = n_seq
@@ -93,7 +132,7 @@ class RemoteBackend:
         logits of every row that wants them, all rows at once."""
         if not entries:
             return
-        asked: list[tuple[int, list[int], int]] = []  # (row, prompt, sequence)
+        asked: list[tuple[int, list[int], int]] = []  # (row, prompt, tokens wanted)
         for row, entry in enumerate(entries):
             if not 0 <= entry.pos < self.n_ctx or not 0 <= entry.seq < self.n_seq:
                 raise ModelError(f"internal error: position {entry.pos} is outside the context")
@@ -103,7 +142,8 @@ class RemoteBackend:
             del cells[entry.pos :]
             cells.append(entry.token)
             if entry.logits:
-                asked.append((row, list(cells), entry.seq))
+                wanted = CONTEXT_PROBS if entry.seq == MAIN_SEQ else CANDIDATE_PROBS
+                asked.append((row, list(cells), min(entry.top or wanted, wanted)))
         self._rows = {}
         if asked:
             self._fetch(asked)
@@ -111,35 +151,30 @@ class RemoteBackend:
 
     def _fetch(self, asked: list[tuple[int, list[int], int]]) -> None:
         bodies = [
-            completion_body(
-                prompt,
-                self.slots[i % len(self.slots)],
-                CONTEXT_PROBS if seq == MAIN_SEQ else CANDIDATE_PROBS,
-            )
-            for i, (_, prompt, seq) in enumerate(asked)
+            completion_body(prompt, self.slots[i % len(self.slots)], n_probs)
+            for i, (_, prompt, n_probs) in enumerate(asked)
         ]
         started = time.perf_counter()
         answers = self.client.post_many("/completion", bodies)
         if len(asked) == 1:
             self._round_trips.append((time.perf_counter() - started) * 1000)
-        for (row, _, _), answer in zip(asked, answers, strict=True):
-            self._rows[row] = self._distribution(answer)
+        for (row, _, _), body, answer in zip(asked, bodies, answers, strict=True):
+            self._rows[row] = self._distribution(body, answer)
 
-    def _distribution(self, answer: Any) -> npt.NDArray[np.float32]:
-        """Log-probabilities over the vocabulary from the server's top tokens."""
-        try:
-            top = answer["completion_probabilities"][0]["top_logprobs"]
-            ids = np.array([int(item["id"]) for item in top], dtype=np.int64)
-            logp = np.array([float(item["logprob"]) for item in top], dtype=np.float64)
-        except (KeyError, IndexError, TypeError, ValueError) as error:
-            raise ServerError("The server's answer has no token probabilities.") from error
-        if ids.size == 0 or ids.min() < 0 or ids.max() >= self.n_vocab:
+    def _distribution(self, body: dict[str, Any], answer: Any) -> LogProbabilities:
+        """Log-probabilities over the vocabulary from the server's top tokens. llama-server holds
+        back a sampled token that is part of a character, and answers without probabilities: the
+        request then goes once more, with such tokens banned (the probabilities are the model's
+        before any sampler, so the ban changes none)."""
+        ids, logp = top_tokens(answer)
+        if ids.size == 0:
+            body = completion_body(body["prompt"], body["id_slot"], body["n_probs"], True)
+            ids, logp = top_tokens(self.client.post("/completion", body))
+        if ids.size == 0:
+            raise ServerError("The server's answer has no token probabilities.")
+        if ids.min() < 0 or ids.max() >= self.n_vocab:
             raise ServerError("The server's answer has token ids outside GPT-2's vocabulary.")
-        rest = max(1.0 - float(np.exp(logp).sum()), MIN_TAIL)
-        unseen = max(self.n_vocab - ids.size, 1)
-        out = np.full(self.n_vocab, math.log(rest / unseen), dtype=np.float32)
-        out[ids] = logp
-        return out
+        return distribution_from_top(ids, logp, self.prior)
 
     def logits(self, index: int) -> npt.NDArray[np.float32]:
         """The `index`-th entry's log-probabilities (as logits: the engine normalises them)."""

@@ -8,14 +8,23 @@ probe text that GPT-2's merges split in a way few other vocabularies would.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from keyboard_app.engine.remote import REQUEST_TIMEOUT_S, ServerClient, ServerError
-from keyboard_app.engine.remote_backend import RemoteBackend, completion_body
+from keyboard_app.engine.remote_backend import (
+    MIN_TAIL,
+    LogProbabilities,
+    RemoteBackend,
+    completion_body,
+    top_tokens,
+)
 from keyboard_app.engine.sources import standard_sources
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, encode_user_text
 from keyboard_app.personal import PersonalStore, PersonalStoreError
@@ -42,6 +51,7 @@ class ServerModel:
     n_ctx_train: int
     size_bytes: int
     round_trip_ms: float
+    prior: LogProbabilities  # the model's distribution at the start of a text
 
     @property
     def name(self) -> str:
@@ -66,9 +76,6 @@ def check_server(client: ServerClient) -> ServerModel:
     tokens = _as_dict(client.post("/tokenize", {"content": PROBE}), client).get("tokens")
     if tokens != encode_user_text(PROBE):
         raise ServerError("The server's model does not tokenize text as GPT-2 does.")
-    # The first completion of a fresh server prepares its compute graphs (a second or more on a
-    # busy CPU): done here, once, within the connection's longer timeout, not on a keystroke.
-    client.post("/completion", completion_body([END_OF_TEXT_ID], 0, n_probs=1))
     n_ctx_train = int(meta.get("n_ctx_train", 0))
     settings = props.get("default_generation_settings", {})
     n_ctx_slot = int(settings.get("n_ctx", 0)) if isinstance(settings, dict) else 0
@@ -83,7 +90,22 @@ def check_server(client: ServerClient) -> ServerModel:
         n_ctx_train,
         int(meta.get("size", 0)),
         round_trip,
+        _start_distribution(client),
     )
+
+
+def _start_distribution(client: ServerClient) -> LogProbabilities:
+    """The model's whole next-token distribution after `<|endoftext|>` alone: what the engine
+    spreads the mass the server leaves out by. As the first completion of a fresh server, it also
+    prepares the server's compute graphs (a second or more on a busy CPU): done here, once,
+    within the connection's longer timeout, not on a keystroke."""
+    answer = client.post("/completion", completion_body([END_OF_TEXT_ID], 0, N_VOCAB))
+    ids, logp = top_tokens(answer)
+    if ids.size == 0 or ids.min() < 0 or ids.max() >= N_VOCAB:
+        raise ServerError(f"{client.address.url} does not give token probabilities.")
+    prior = np.full(N_VOCAB, math.log(MIN_TAIL), dtype=np.float32)
+    prior[ids] = logp
+    return prior
 
 
 def _as_dict(answer: Any, client: ServerClient) -> dict[str, Any]:
@@ -132,6 +154,7 @@ def connect_backend(
         n_vocab=N_VOCAB,
         n_seq=n_seq,
         slots=slots,
+        prior=model.prior,
     )
     return backend, model
 

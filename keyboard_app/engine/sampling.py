@@ -11,6 +11,7 @@ import numpy.typing as npt
 from keyboard_app.engine.errors import ModelError
 
 MAX_TOKENS_LIMIT = 4096
+TOKENS_READ_MARGIN = 64  # banned tokens (offensive, not after a healed space) among the likeliest
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,14 @@ class SamplingParams:
     @property
     def greedy(self) -> bool:
         return self.top_k == 1 or self.temperature == 0
+
+    @property
+    def tokens_read(self) -> int:
+        """How many of the likeliest tokens a draw can pick from (0: any), with room for the
+        banned ones it skips: all a server needs to send for each sampled token."""
+        if self.greedy:
+            return TOKENS_READ_MARGIN
+        return 0 if self.top_k == 0 else max(2 * self.top_k, TOKENS_READ_MARGIN)
 
 
 def _whole(value: object, low: int, high: int | None) -> bool:

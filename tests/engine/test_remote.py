@@ -20,6 +20,7 @@ from keyboard_app.engine.gguf_format import (
     write_gpt2_gguf,
 )
 from keyboard_app.engine.remote import ServerAddress, ServerClient, ServerError, ServerUnreachable
+from keyboard_app.engine.remote_backend import CONTEXT_PROBS, distribution_from_top
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.paths import gpt2_vocab_dir
 from tests.llama_server import running_server
@@ -75,6 +76,46 @@ def test_continuation_streams_and_stops(bigram_model):
             streamed.append(piece)
             stop.set()
         assert streamed == pieces[:1]
+
+
+def test_sampling_asks_the_server_only_for_the_tokens_it_can_draw(bigram_model):
+    """A continuation with top-k 40 asks for 80 tokens per sampled token, not the context's
+    1,024 the word search asks for; what it writes is still the local engine's."""
+    path = bigram_model(SPEC)
+    params = SamplingParams(max_tokens=5, top_k=40, seed=7)
+    with (
+        running_server(path, parallel=2) as server,
+        Predictor.load(path) as local,
+        Predictor.connect(server.url) as remote,
+    ):
+        client = remote.backend.client
+        sent: list[int] = []
+        post = client.post
+
+        def recording_post(path: str, body: dict[str, object]) -> object:
+            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
+            return post(path, body)
+
+        client.post = recording_post  # type: ignore[method-assign]
+        pieces = list(remote.continue_text("thank you for your", params))
+        assert pieces == list(local.continue_text("thank you for your", params))
+        assert sent and set(sent) == {params.tokens_read}
+        sent.clear()
+        remote.suggest("I need your help with the re")
+        assert CONTEXT_PROBS in sent
+
+
+def test_the_mass_left_out_follows_the_prior_below_the_least_returned():
+    prior = np.log(np.array([0.4, 0.3, 0.2, 0.06, 0.04], dtype=np.float32))
+    ids = np.array([2, 4])
+    logp = np.log(np.array([0.5, 0.3]))
+    out = np.exp(distribution_from_top(ids, logp, prior))
+    assert out[[2, 4]] == pytest.approx([0.5, 0.3])
+    # 0.2 left, shared 0.4 : 0.3 : 0.06 among tokens 0, 1, 3; none above 0.3 (token 4's).
+    assert out[[0, 1, 3]] == pytest.approx([0.2 * 0.4 / 0.76, 0.2 * 0.3 / 0.76, 0.2 * 0.06 / 0.76])
+    capped = np.exp(distribution_from_top(ids, np.log(np.array([0.1, 0.05])), prior))
+    assert capped.max() == pytest.approx(0.1)
+    assert capped[0] == pytest.approx(0.05)  # its share, 0.85 * 0.4 / 0.76, is capped
 
 
 def test_the_api_key_right_wrong_and_missing(random_model):

@@ -92,6 +92,12 @@ def draws(params: SamplingParams, banned: np.ndarray | None = None, n: int = 400
     return np.bincount(chosen, minlength=LOGITS.size) / n
 
 
+def test_a_draw_reads_only_the_likeliest_tokens_with_room_for_banned_ones():
+    assert SamplingParams(top_k=40).tokens_read == 80
+    assert SamplingParams(top_k=1).tokens_read == SamplingParams(temperature=0).tokens_read == 64
+    assert SamplingParams(top_k=0).tokens_read == 0  # any token can be drawn: all are needed
+
+
 def test_the_sampler_follows_the_distribution_within_top_k_and_top_p():
     assert draws(SamplingParams(top_k=0)) == pytest.approx([0.5, 0.3, 0.15, 0.05], abs=0.03)
     assert draws(SamplingParams(top_k=2)) == pytest.approx([0.625, 0.375, 0, 0], abs=0.03)
