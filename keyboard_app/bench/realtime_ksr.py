@@ -9,8 +9,10 @@ keystroke; between keystrokes the engine works ahead (`Predictor.prefetch`).
 This simulates that on a virtual clock, so that it is fast and repeatable: keystroke n comes at
 n / chars_per_second; each engine job (an answer, or one step of work ahead) takes the time it
 really took plus `decode_delay` per model decode (a bigger model's decode on these cores; e.g.
-0.19 s for GPT-2 XL on two cores), and its result (the words, and what the instant answers may
-read) counts only from when it is done. Just before each keystroke the typist looks at the strip:
+0.19 s for GPT-2 XL on two cores), and its result counts only from when it is done; what it
+publishes for the instant answers on the way (`NetworkSource.publish`) counts from when it was
+published. A job learns that a newer keystroke waits (`suggest(..., superseded=...)`, as the app's
+engine thread does) once its clock passes the next keystroke. Just before each keystroke the typist looks at the strip:
 the words last shown on it, which may be for an older text (taking such a word still completes
 the word being typed when it is the intended one). The keyboard is asked at the keystrokes that
 the offline typist asks at (each letter of a word); the spaces and punctuation typed between
@@ -39,7 +41,6 @@ class Job:
     done_at: float
     text: str | None  # the answer's text; None for a step of work ahead
     words: list[str]
-    knowledge: Knowledge | None  # published when done
 
 
 class RealTimeKeyboard:
@@ -67,6 +68,10 @@ class RealTimeKeyboard:
         self.pending: str | None = None  # the newest text, not yet taken by the engine
         self.last_answered: str | None = None  # what the work ahead is for
         self.decodes = 0
+        # What the engine published for the instant answers, and when (on the virtual clock).
+        self.releases: list[tuple[float, Knowledge | None]] = []
+        self.horizon = 0.0  # the next keystroke's time: a job running past it is superseded
+        self._clock: Callable[[], float] = lambda: self.free_at  # the running job's clock
         self.exact_strips = 0  # keystrokes whose strip was for their exact text when looked at
         self.asked = 0
         self._count_decodes()
@@ -101,7 +106,15 @@ class RealTimeKeyboard:
         self.strip, self.strip_text = words, text
 
     def _advance(self, until: float) -> None:
-        """Run the engine's jobs that start before `until` (a job in progress runs to its end)."""
+        """Run the engine's jobs that start before `until` (a job in progress runs to its end),
+        and make visible what they published by then."""
+        self.horizon = until
+        self._run_jobs(until)
+        network = self.predictor.network
+        while self.releases and self.releases[0][0] <= until:
+            network.knowledge = self.releases.pop(0)[1]
+
+    def _run_jobs(self, until: float) -> None:
         while True:
             if self.job is not None:
                 if self.job.done_at > until:
@@ -126,26 +139,44 @@ class RealTimeKeyboard:
 
     def _refined_words(self, text: str) -> list[str]:
         self.last_answered = text
-        return [s.word for s in self.predictor.suggest(text, k=K)]
+        superseded = self._superseded if self.instant else None
+        return [s.word for s in self.predictor.suggest(text, k=K, superseded=superseded)]
+
+    def _superseded(self) -> bool:
+        return self._clock() >= self.horizon
 
     def _timed(self, text: str | None, work: Callable[[], list[str] | None]) -> Job | None:
-        """Run `work` now, and schedule its result for when the engine would have finished it
-        (None when it had nothing to do)."""
+        """Run `work` now, and schedule its result, and what it publishes on the way, for when
+        the engine would have done them (None when it had nothing to do)."""
         network = self.predictor.network
         visible = network.knowledge
-        decodes = self.decodes
-        began = time.perf_counter()
-        words = work()
-        spent = time.perf_counter() - began + (self.decodes - decodes) * self.decode_delay
+        started, decodes, began = self.free_at, self.decodes, time.perf_counter()
+
+        def clock() -> float:
+            elapsed = time.perf_counter() - began + (self.decodes - decodes) * self.decode_delay
+            return started + elapsed
+
+        publish = network.publish
+
+        def timed_publish() -> None:
+            publish()
+            releases.append((clock(), network.knowledge))
+
+        releases: list[tuple[float, Knowledge | None]] = []
+        self._clock = clock
+        network.publish = timed_publish  # type: ignore[method-assign]
+        try:
+            words = work()
+        finally:
+            del network.publish  # the instance's wrapper: the class's method again
+            network.knowledge = visible  # not yet: the job is not done on the virtual clock
         if words is None:
             return None
-        published = network.knowledge
-        network.knowledge = visible  # not yet: the job is not done on the virtual clock
-        self.free_at += spent
-        return Job(self.free_at, text, words, published)
+        self.free_at = clock()
+        self.releases.extend(releases)
+        return Job(self.free_at, text, words)
 
     def _finish(self, job: Job) -> None:
-        self.predictor.network.knowledge = job.knowledge
         if job.text is not None and job.text == self.current:
             self._show(job.text, job.words)
 

@@ -1,6 +1,8 @@
 """The one place where the suggestion sources are combined, and where all their weights live.
 
-The network's words come first; each other source (`keyboard_app.engine.sources`) proposes its own,
+The network's words come first (when it has none for typed letters, as in an instant answer
+before the model has decoded the context, the word trigrams' completions stand in for them, with
+the probability of all that spells the letters under the trigrams); each other source (`keyboard_app.engine.sources`) proposes its own,
 and the mixture is, in this order:
 
 1. **Unknown words demoted.** When some source has a vocabulary (the dictionary, the document), a
@@ -96,6 +98,8 @@ class Mixer:
 def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> Scores:
     """The network's words combined with the other sources' proposals (by source kind)."""
     typed = query.typed.typed
+    if typed and not network.words and "trigrams" in proposals:
+        network = proposals["trigrams"]  # a network that knows nothing of the context yet
     knowers = [p.knows for p in proposals.values() if p.knows is not None]
     scores = dict(network.words)
     if knowers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -248,7 +248,12 @@ class Predictor:
         return time_decodes(self._main, self.suggestion_context(text))
 
     def suggest(
-        self, text: str, k: int = 3, exact: bool = False, instant: bool = False
+        self,
+        text: str,
+        k: int = 3,
+        exact: bool = False,
+        instant: bool = False,
+        superseded: Callable[[], bool] | None = None,
     ) -> list[Suggestion]:
         """The `k` likeliest whole words completing the word being typed, or the next word.
 
@@ -258,8 +263,10 @@ class Predictor:
         nothing: the words come from what the model has decoded so far and from the other sources
         (`engine.instant`). An instant call is the one that may come from another thread while
         the owning thread works (it reads only frozen state and the read-only or locked sources),
-        but not while the predictor is closed."""
-        mixed = self._mix(text, k, exact, instant)
+        but not while the predictor is closed. `superseded` is asked before each decode: once it
+        says that a newer request waits, nothing more is decoded for this one (the words are then
+        estimated from what is decoded, and the owner is free for the newer text)."""
+        mixed = self._mix(text, k, exact, instant, superseded)
         if mixed is None:
             return []
         typed = mixed.query.typed.typed.lower()
@@ -320,11 +327,19 @@ class Predictor:
         last = self._last
         return last[1] if last is not None and last[0] == text else self._mix(text, 3)
 
-    def _mix(self, text: str, k: int, exact: bool = False, instant: bool = False) -> Mixed | None:
+    def _mix(
+        self,
+        text: str,
+        k: int,
+        exact: bool = False,
+        instant: bool = False,
+        superseded: Callable[[], bool] | None = None,
+    ) -> Mixed | None:
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
             return None  # no word is that long: nothing sensible to complete
-        mixed = self._mixer.mix(Query(typed, k, exact, self.filter_offensive, instant))
+        query = Query(typed, k, exact, self.filter_offensive, instant, superseded)
+        mixed = self._mixer.mix(query)
         if not instant:
             self._last = (text, mixed)
         return mixed

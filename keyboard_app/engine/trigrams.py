@@ -14,6 +14,7 @@ pickle; `keyboard_app.training.trigrams` builds it (`keyboard-app train --write-
 
 from __future__ import annotations
 
+import bisect
 import re
 import zipfile
 import zlib
@@ -88,6 +89,12 @@ class Rows:
         low, high = int(self.start[h]), int(self.start[h + 1])
         return self.word[low:high], self.count[low:high]
 
+    def words_between(self, h: int, low: int, high: int) -> Ids:
+        """The words seen after history `h` whose ids are in [low, high)."""
+        row = self._row(h)[0]
+        found: Ids = row[np.searchsorted(row, low) : np.searchsorted(row, high)]
+        return found
+
     def counts_of(self, h: int, words: Ids) -> Ids:
         """How often each of `words` (ids, -1 for a word never seen) follows history `h`."""
         row, counts = self._row(h)
@@ -152,6 +159,10 @@ class WordTrigrams:
         self.trigram_backoff = 1 - (kept - DISCOUNT * kept_sizes) / self.history_counts
         self._continuation_total = float(self.continuations.sum()) + UNIGRAM_PRIOR * len(self.words)
         self._top_words = np.argsort(-self.continuations, kind="stable")[: 4 * CANDIDATES]
+        # The unigram's probabilities summed in id order, which is alphabetical (`_check`): the
+        # mass of the words starting with some letters is one difference.
+        unigram = (self.continuations + UNIGRAM_PRIOR) / self._continuation_total
+        self._unigram_running = np.concatenate([[0.0], np.cumsum(unigram)])
 
     def _rows(self, level: str) -> Rows:
         return Rows(*(self.tables[f"{level}_{key}"] for key in ("start", "word", "count")))
@@ -167,6 +178,7 @@ class WordTrigrams:
             and self.trigram_rows.start.size == self.histories.size + 1
             and self.history_counts.size == self.histories.size
             and all(rows.fits(n) for rows in (self.bigram_rows, self.trigram_rows))
+            and all(a < b for a, b in zip(self.words, self.words[1:], strict=False))
             and bool(np.all(np.diff(self.histories) > 0))
             and (self.histories.size == 0 or 0 <= self.histories[0] <= self.histories[-1] < n * n)
             and bool(np.all(self.history_counts > 0))
@@ -234,6 +246,36 @@ class WordTrigrams:
         words = [word for word in offered if _offerable(word)]
         ids = np.array([self.ids.get(word, -1) for word in words], np.int64)
         return dict(zip(words, self._probabilities(row, last, ids).tolist(), strict=True))
+
+    def completions(self, paragraph: str, prefix: str) -> tuple[dict[str, float], float]:
+        """The words seen after the last two tokens of `paragraph` (or after its last one) that
+        start with `prefix`, each with its probability, and the probability of every word that
+        starts with `prefix` (what those leave of it goes to words never seen there, in
+        proportion to the unigram's). Only words are offered, as by `next_words`."""
+        row, last = self._context(paragraph)
+        low = bisect.bisect_left(self.words, prefix)
+        high = bisect.bisect_left(self.words, prefix + "\U0010ffff", low)
+        followers = [self.trigram_rows.words_between(row, low, high)] if row is not None else []
+        if last is not None:
+            followers.append(self.bigram_rows.words_between(last, low, high))
+        ids = np.unique(np.concatenate(followers)) if followers else np.zeros(0, np.int64)
+        probabilities = self._probabilities(row, last, ids)
+        # A word seen at neither level gets the unigram's probability times every backoff above.
+        chain = 1.0
+        if last is not None and self.bigram_totals[last] > 0:
+            chain *= float(self.bigram_backoff[last])
+        if row is not None:
+            chain *= float(self.trigram_backoff[row])
+        unseen = self._unigram_running[high] - self._unigram_running[low]
+        unseen -= float(self._unigram_running[ids + 1].sum() - self._unigram_running[ids].sum())
+        mass = float(probabilities.sum()) + chain * max(unseen, 0.0)
+        best = np.argsort(-probabilities, kind="stable")[:CANDIDATES]
+        offered = {
+            self.words[int(ids[i])]: float(probabilities[i])
+            for i in best
+            if _offerable(self.words[int(ids[i])])
+        }
+        return offered, mass
 
 
 def _interpolate(counts: Ids, total: float, backoff: float, lower: Floats) -> Floats:

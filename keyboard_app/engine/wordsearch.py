@@ -84,14 +84,20 @@ class BestFirst:
         filter_offensive: bool,
         budget: int,
         decode: Callable[[list[Candidate]], None],
+        superseded: Callable[[], bool] | None = None,
     ) -> Found:
         """Candidates best bound first from the distribution `logp`; `decode` is given each batch
-        not decoded yet, within `budget` candidates; the rest is estimated."""
+        not decoded yet, within `budget` candidates (none once `superseded` says so); the rest is
+        estimated."""
         found: dict[str, float] = {}
         ids = self.table.first_pieces(typed.prefix)
         heap = self._extend(Candidate(0.0, (), "", typed.prefix), ids, logp, FIRST_CANDIDATES)
         heapq.heapify(heap)
-        while batch := self._next_batch(heap, found, typed, k, budget):
+
+        def left() -> int:
+            return 0 if superseded is not None and superseded() else budget
+
+        while batch := self._next_batch(heap, found, typed, k, left()):
             todo = [c for c in batch if c.pieces not in self._memo]
             budget -= len(todo)
             decode(todo)
@@ -207,6 +213,7 @@ class WordSearch(BestFirst):
         self.pool = main.pool
         self._context: tuple[int, ...] = ()
         self._logp: npt.NDArray[np.floating] = np.zeros(0)  # after the context
+        self._logits: npt.NDArray[np.float32] | None = None  # what `_logp` was made from
         # Candidates whose cells are in the cache, least recently used first, with their sequence.
         self._cached: OrderedDict[tuple[int, ...], int] = OrderedDict()
         self._generation = self.pool.generation
@@ -219,18 +226,35 @@ class WordSearch(BestFirst):
         k: int,
         filter_offensive: bool,
         exact: bool = False,
+        superseded: Callable[[], bool] | None = None,
     ) -> Found:
         """The `k` likeliest words completing `typed` after `context` (whose logits are given).
 
-        Each call decodes a few candidates at most (one keystroke's worth); what it could not
-        decode yet is estimated, and a later call on the same context goes on from there. With
-        `exact`, it decodes everything the ranking depends on."""
-        self._sync(context)
-        self._logp = log_softmax(logits)
+        Each call decodes a few candidates at most (one keystroke's worth), none once `superseded`
+        says that a newer request waits; what it could not decode yet is estimated, and a later
+        call on the same context goes on from there. With `exact`, it decodes everything the
+        ranking depends on."""
+        self.begin(context, logits)
         budget = UNLIMITED if exact else COMPLETION_BUDGET if typed.typed else NEXT_WORD_BUDGET
         return self._best_first(
-            self._logp, typed, k, filter_offensive, budget, lambda todo: self._decode(context, todo)
+            self._logp,
+            typed,
+            k,
+            filter_offensive,
+            budget,
+            lambda todo: self._decode(context, todo),
+            superseded,
         )
+
+    def begin(self, context: list[int], logits: npt.NDArray[np.float32]) -> bool:
+        """Search after `context` (whose logits are given) from now on; True when that is new (the
+        knowledge then has a new context's distribution to publish)."""
+        if tuple(context) == self._context and logits is self._logits and not self._full():
+            return False
+        self._sync(context)
+        self._logits = logits
+        self._logp = log_softmax(logits)
+        return True
 
     def knowledge(self) -> Knowledge:
         """A frozen copy of what is decoded for the current context (cheap: the arrays are shared,
@@ -292,8 +316,8 @@ class WordSearch(BestFirst):
         """Start afresh for a new context (the pool has taken the candidates' sequences back),
         keeping what was decoded after a candidate the new context ends with (a word typed out,
         and what the prefetch decoded after it)."""
-        if tuple(context) != self._context or len(self._memo) > MEMO_LIMIT:
-            kept = self.knowledge().rooted(context) if len(self._memo) <= MEMO_LIMIT else None
+        if tuple(context) != self._context or self._full():
+            kept = None if self._full() else self.knowledge().rooted(context)
             self._context = tuple(context)
             self._memo = dict(kept.memo) if kept is not None else {}
             self._ends = dict(kept.ends) if kept is not None else {}
@@ -329,6 +353,10 @@ class WordSearch(BestFirst):
             self._ends[candidate.pieces] = ends
             self._token_ends[candidate.pieces[-1]] = ends
             self._memo[candidate.pieces] = logp.astype(np.float32)
+
+    def _full(self) -> bool:
+        """Too many candidates remembered for one context: start afresh."""
+        return len(self._memo) > MEMO_LIMIT
 
     def _sequence(self, source: int, keep: set[tuple[int, ...]]) -> int:
         """A sequence holding a copy of `source`'s cells (the context, or a candidate's parent):

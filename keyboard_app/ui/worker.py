@@ -260,7 +260,9 @@ class EngineWorker(QObject):
         if self._predictor is None:
             return
         try:
-            suggestions = self._predictor.suggest(request.context, k=request.k)
+            suggestions = self._predictor.suggest(
+                request.context, k=request.k, superseded=self._suggest_slot.waiting
+            )
         except Exception as error:
             if self._fall_back(error):
                 self._suggest(request)  # the same keystroke, on the local model

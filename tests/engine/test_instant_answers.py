@@ -107,3 +107,33 @@ def test_work_ahead_makes_the_word_typed_out_and_the_space_free(bigram_model):
         assert _decoded(predictor) == before  # the word's cells and the next word were ahead
     assert [s.word for s in got] == [s.word for s in expected]
     assert abs(got[0].probability - expected[0].probability) < 1e-6
+
+
+def test_a_superseded_request_decodes_its_context_only_and_publishes_it(bigram_model):
+    """A newer keystroke waits: no candidate is decoded for this one, and what was decoded (the
+    context's distribution) is there for the instant answers at once."""
+    text = TEXT + " he"
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        words = [s.word for s in predictor.suggest(text, superseded=lambda: True)]
+        stats = predictor.stats()
+        assert stats.tokens_decoded == stats.context_tokens_evaluated  # no candidate decoded
+        knowledge = predictor.network.knowledge
+        assert knowledge is not None
+        assert list(knowledge.context) == predictor.suggestion_context(text)
+        assert all(word.startswith("he") for word in words)
+        predictor.suggest(text)  # not superseded: the candidates too
+        assert predictor.stats().tokens_decoded > stats.tokens_decoded
+
+
+def test_the_context_is_published_before_the_candidates_are_decoded(bigram_model):
+    text = TEXT + " he"
+    with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
+        seen: list[tuple[int, ...]] = []
+
+        def asked() -> bool:  # asked before each batch of candidates
+            knowledge = predictor.network.knowledge
+            seen.append(() if knowledge is None else knowledge.context)
+            return False
+
+        predictor.suggest(text, superseded=asked)
+        assert seen and seen[0] == tuple(predictor.suggestion_context(text))

@@ -293,3 +293,45 @@ def test_a_damaged_shipped_trigram_file_stops_the_built_in_model_with_a_clear_er
         Predictor.load()
     with Predictor.load(use_dictionary=False) as predictor:  # the network alone still loads
         assert predictor.suggest("The United States of ")
+
+
+@pytest.mark.parametrize("min_count", [1, 2])
+@pytest.mark.parametrize(
+    ("paragraph", "prefix"), [("the", "c"), ("the cat", "s"), ("a cat", "r"), ("zebra", "d")]
+)
+def test_completions_are_the_words_seen_there_and_the_mass_is_every_words(
+    paragraph: str, prefix: str, min_count: int
+):
+    model = build_trigrams(LINES, min_count=min_count)
+    words, mass = model.completions(paragraph, prefix)
+    spelled = [token for token in model.words if token.startswith(prefix)]
+    assert mass == pytest.approx(sum(model.probability(paragraph, w) for w in spelled))
+    for word, probability in words.items():
+        assert word.startswith(prefix)
+        assert probability == pytest.approx(model.probability(paragraph, word))
+    last = paragraph.split()[-1]  # every word seen after (the last two tokens) is seen after it
+    pairs = [pair for line in LINES for pair in zip(line.split(), line.split()[1:], strict=False)]
+    seen_after = {w for a, w in pairs if a == last}
+    assert set(words) == {w for w in spelled if w in seen_after}
+
+
+def test_the_source_completes_typed_letters_only_when_the_network_has_no_words():
+    source = TrigramSource(build_trigrams(LINES, min_count=1))
+    query = Query(split_typed_word("the cat s"), 3)
+    proposal = source.propose(query, {})
+    assert proposal is not None and set(proposal.words) == {"sat"}
+    assert proposal.mass == pytest.approx(source.trigrams.completions("the cat", "s")[1])
+    assert source.propose(query, {"sat": 0.5}) is None  # the network's words are decoded ones
+
+
+def test_an_instant_answer_before_the_model_caught_up_has_the_trigrams_completions():
+    """The network knows nothing of this context yet: the trigrams stand in for it, so "United
+    St" completes to "States" (the dictionary alone ranks by frequency: "Still")."""
+    text = "He flew back to the United St"
+    with Predictor.load() as predictor:
+        words = [s.word for s in predictor.suggest(text, instant=True)]
+        predictor.sources = [s for s in predictor.sources if s.kind != "trigrams"]
+        without = [s.word for s in predictor.suggest(text, instant=True)]
+        assert predictor.stats().tokens_decoded == 0
+    assert words[0] == "States"
+    assert "States" not in without[:1]

@@ -8,7 +8,7 @@ is a new module here, a line in `standard_sources`, and its rule (and weight) in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,6 +29,9 @@ class Query:
     # Answer at once from what is known, without a decode (`engine.instant`); the network reads
     # only its last frozen knowledge then, so this may run in another thread than the decodes.
     instant: bool = False
+    # Says whether a newer request waits: the network then decodes no more for this one (what it
+    # decoded so far is kept and published), so a slow model turns to the newest text at once.
+    superseded: Callable[[], bool] | None = field(default=None, compare=False)
 
     @property
     def next_word(self) -> bool:

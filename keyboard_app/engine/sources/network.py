@@ -39,8 +39,18 @@ class NetworkSource:
         context = self.last_context = self.context(query.typed.boundary)
         self._words.adopt(context)
         logits = self._main.evaluate(context)
+        if self._words.begin(context, logits):
+            # The context's own distribution, for the instant answers while candidates decode
+            # (with a slow model, the keystrokes typed meanwhile are answered from it).
+            self.publish()
         found = self._words.search(
-            context, logits, query.typed, wanted, query.filter_offensive, query.exact
+            context,
+            logits,
+            query.typed,
+            wanted,
+            query.filter_offensive,
+            query.exact,
+            query.superseded,
         )
         self.publish()
         return Proposal(found.words, mass=found.prefix_mass)

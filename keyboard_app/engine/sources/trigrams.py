@@ -13,7 +13,10 @@ from keyboard_app.paths import trigrams_path
 @dataclass
 class TrigramSource:
     """The likeliest next words after the current paragraph's last two tokens, and the network's
-    candidates scored too; nothing once a letter is typed."""
+    candidates scored too. Once a letter is typed, only when the network has no candidates (an
+    instant answer before the model has decoded this context): the completions of the letters
+    seen in this context, and the probability of all that spells them (`mass`), so that the
+    mixer can put them in the network's place."""
 
     trigrams: WordTrigrams
     kind: str = "trigrams"
@@ -24,7 +27,10 @@ class TrigramSource:
         return cls(load_trigrams(trigrams_path()))
 
     def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal | None:
-        if not query.next_word:
-            return None
         paragraph = query.typed.boundary.rsplit("\n", 1)[-1]
-        return Proposal(self.trigrams.next_words(paragraph, candidates))
+        if query.next_word:
+            return Proposal(self.trigrams.next_words(paragraph, candidates))
+        if candidates:
+            return None
+        words, mass = self.trigrams.completions(paragraph, query.typed.typed)
+        return Proposal(words, mass=mass)
