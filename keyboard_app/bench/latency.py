@@ -4,9 +4,10 @@ single-token decode) and the naive approach (re-evaluating the whole context), i
 `typing` types the passage back to back (no pause: the engine never idles, so it never works
 ahead), `typing_without_corrector` again on a second predictor without the corrections source
 (`corrector_added_ms` is what they cost); `paused_typing` types it again at a typist's pace, the
-engine working ahead (`Predictor.prefetch`, a step at a time) until the next keystroke is due. A
-keystroke that comes while a step is in progress waits for it: its cost is counted from when it
-was due.
+engine working ahead (`Predictor.prefetch`, a step at a time) until the next keystroke is due,
+each step only when the app's pacer lets it start (`engine.pacing`: when it should be over before
+the next keystroke). A keystroke that comes while a step is in progress waits for it: its cost is
+counted from when it was due.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from keyboard_app.bench.stats import percentile
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.pacing import AheadPacer
 from keyboard_app.engine.sources.corrections import CorrectionSource
 
 PASSAGE = (
@@ -54,9 +56,11 @@ def _type_passage(
     latencies, decoded, context = [], [], []
     gap = None if chars_per_second is None else 1.0 / chars_per_second
     due = time.perf_counter()  # when the next keystroke comes, at the pace
+    pacer = AheadPacer()
     for end in range(start + 1, len(PASSAGE) + 1):
         if gap is not None:
             time.sleep(max(due - time.perf_counter(), 0.0))  # the typist has not pressed it yet
+        pacer.keystroke()
         before = predictor.stats()
         began = time.perf_counter()
         predictor.suggest(PASSAGE[:end])
@@ -71,8 +75,11 @@ def _type_passage(
             # computed would have been coalesced (the app computes the newest text only), so the
             # earliest the next key counts from is now: only a step of work ahead makes it wait.
             due = max(due + gap, done)
-            while work_ahead and time.perf_counter() < due and predictor.prefetch(PASSAGE[:end]):
-                pass
+            while work_ahead and time.perf_counter() < due and pacer.may_start():
+                began = time.perf_counter()
+                if not predictor.prefetch(PASSAGE[:end]):
+                    break
+                pacer.stepped(time.perf_counter() - began)
     return {
         "keystrokes": len(latencies),
         "p50_ms": round(statistics.median(latencies), 3),

@@ -4,7 +4,8 @@ Offline (`bench.ksr`), every keystroke waits for the model's answer. In the app 
 not wait: the engine thread answers the newest text when it is free (older requests coalesce),
 the strip shows each answer only while its text is still the text before the cursor, and an
 instant answer (`Predictor.suggest(..., instant=True)`, no decode) is shown at once for every
-keystroke; between keystrokes the engine works ahead (`Predictor.prefetch`).
+keystroke; between keystrokes the engine works ahead (`Predictor.prefetch`), a step only when the
+app's pacer lets it start (`engine.pacing`).
 
 This simulates that on a virtual clock, so that it is fast and repeatable: keystroke n comes at
 n / chars_per_second; each engine job (an answer, or one step of work ahead) takes the time it
@@ -30,6 +31,7 @@ from keyboard_app.bench.ksr import Score, Typist, run_typist
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.backend import Entry
 from keyboard_app.engine.knowledge import Knowledge
+from keyboard_app.engine.pacing import AheadPacer
 
 K = 3
 
@@ -72,6 +74,8 @@ class RealTimeKeyboard:
         self.releases: list[tuple[float, Knowledge | None]] = []
         self.horizon = 0.0  # the next keystroke's time: a job running past it is superseded
         self._clock: Callable[[], float] = lambda: self.free_at  # the running job's clock
+        self._now = 0.0  # the virtual time the pacer reads
+        self.pacer = AheadPacer(clock=lambda: self._now)  # as the app's engine thread paces
         self.exact_strips = 0  # keystrokes whose strip was for their exact text when looked at
         self.asked = 0
         self._count_decodes()
@@ -95,6 +99,8 @@ class RealTimeKeyboard:
         pressed = self.score.keystrokes * self.gap
         self._advance(pressed)
         self.current, self.pending, self.pending_at = text, text, pressed
+        self._now = pressed
+        self.pacer.keystroke()
         self.asked += 1
         if self.instant:
             self._show(text, [s.word for s in self.predictor.suggest(text, k=K, instant=True)])
@@ -132,9 +138,13 @@ class RealTimeKeyboard:
             text, self.pending = self.pending, None
             self.free_at = max(self.free_at, self.pending_at)
             return self._timed(text, lambda: self._refined_words(text))
-        if self.instant and self.last_answered is not None:
+        self._now = self.free_at
+        if self.instant and self.last_answered is not None and self.pacer.may_start():
             answered = self.last_answered
-            return self._timed(None, lambda: [] if self.predictor.prefetch(answered) else None)
+            job = self._timed(None, lambda: [] if self.predictor.prefetch(answered) else None)
+            if job is not None:
+                self.pacer.stepped(job.done_at - self._now)
+            return job
         return None
 
     def _refined_words(self, text: str) -> list[str]:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.pacing import AheadPacer
 from keyboard_app.personal import PersonalStoreError, learn_text
 from keyboard_app.ui.requests import (
     ContinueRequest,
@@ -89,6 +91,7 @@ class EngineWorker(QObject):
         # request needs is decoded (for benchmarks).
         self._ahead: str | None = None
         self.work_ahead = True
+        self._pacer = AheadPacer()  # a step of work ahead never makes a keystroke wait
         self._load_slot: LatestSlot[LoadRequest] = LatestSlot()
         self._suggest_slot: LatestSlot[TextRequest] = LatestSlot()
         self._explore_slot: LatestSlot[TextRequest] = LatestSlot()
@@ -113,6 +116,7 @@ class EngineWorker(QObject):
         self.wake.emit()
 
     def submit_suggest(self, request: TextRequest) -> None:
+        self._pacer.keystroke()
         self._suggest_slot.put(request)
         self.wake.emit()
 
@@ -185,8 +189,14 @@ class EngineWorker(QObject):
         decodes, so a keystroke waits no longer); False when there is none left."""
         if self._predictor is None or self._ahead is None or not self.work_ahead:
             return False
+        if not self._pacer.may_start():
+            # Not before the next keystroke is due; again once the typist has clearly paused.
+            QTimer.singleShot(round(1000 * self._pacer.pause_due_in()) + 1, self, self._drain)
+            return False
+        began = time.perf_counter()
         try:
             worked = self._predictor.prefetch(self._ahead)
+            self._pacer.stepped(time.perf_counter() - began)
         except Exception as error:
             if self._fall_back(error):
                 return True  # the local model works ahead from the next keystroke on

@@ -34,9 +34,11 @@ def test_instant_answer_agrees_with_the_refined_one_once_it_is_decoded(bigram_mo
 
 def test_instant_answer_before_any_decode_comes_from_the_other_sources(bigram_model):
     with Predictor.load(bigram_model(SPEC, DEFAULT)) as predictor:
-        words = [s.word for s in predictor.suggest("The weather is ni", k=3, instant=True)]
+        found = predictor.suggest("The weather is ni", k=3, instant=True)
         assert _decoded(predictor) == 0
-    assert words and all(word.startswith("ni") for word in words)  # the dictionary's
+    # The trigrams' and the dictionary's completions, and corrections marked as such ("in").
+    assert found and all(s.word.startswith("ni") or s.correction for s in found)
+    assert found[0].word.startswith("ni")
 
 
 def test_instant_answers_after_a_word_typed_out_use_what_was_decoded_ahead(bigram_model):

@@ -233,10 +233,14 @@ def test_the_next_word_mixes_the_trigrams_in_and_typed_letters_do_not(bigram_mod
     spec = {" striped": {" shirt": 7.0, " tie": 6.0, " cotton": 5.0, " coat": 4.5}}
     trigrams = build_trigrams(["the striped cat ran"] * 5)
     with Predictor.load(bigram_model(spec)) as predictor:
-        assert "trigrams" not in kinds(predictor)  # not the built-in model: the network alone
+        # Not the built-in model: the shipped trigrams only stand in for a network with no words.
+        (stand_in,) = [s for s in predictor.sources if s.kind == "trigrams"]
+        assert isinstance(stand_in, TrigramSource) and not stand_in.mixed
+        assert not stand_in.next_word  # the network is not asked for more next words for them
         alone = {s.word: s.probability for s in predictor.suggest("the striped ", k=3)}
         typed_alone = predictor.suggest("the striped c", k=2, exact=True)
-        predictor.sources = [*predictor.sources, TrigramSource(trigrams)]
+        others = [s for s in predictor.sources if s.kind != "trigrams"]
+        predictor.sources = [*others, TrigramSource(trigrams)]
         mixed = [(s.word, s.probability) for s in predictor.suggest("the striped ", k=3)]
         typed_mixed = predictor.suggest("the striped c", k=2, exact=True)
     assert "cat" not in alone
@@ -249,9 +253,10 @@ def test_the_next_word_mixes_the_trigrams_in_and_typed_letters_do_not(bigram_mod
     assert typed_mixed == typed_alone  # "cat" would beat "coat" if the trigrams were mixed in
 
 
-def test_only_the_built_in_model_with_its_dictionary_gets_the_trigrams():
+def test_only_the_built_in_model_with_its_dictionary_mixes_the_trigrams_in():
     with Predictor.load() as predictor:
         assert kinds(predictor) == ["dictionary", "document", "corrections", "trigrams"]
+        assert all(s.mixed for s in predictor.sources if isinstance(s, TrigramSource))
         words = [s.word for s in predictor.suggest("The United States of ", k=3)]
     assert words[0] == "America"
     with Predictor.load(use_dictionary=False) as predictor:
@@ -335,3 +340,14 @@ def test_an_instant_answer_before_the_model_caught_up_has_the_trigrams_completio
         assert predictor.stats().tokens_decoded == 0
     assert words[0] == "States"
     assert "States" not in without[:1]
+
+
+def test_with_another_model_the_trigrams_answer_only_before_the_network_knows_the_context(
+    bigram_model,
+):
+    with Predictor.load(bigram_model({" striped": {" shirt": 7.0, " tie": 6.0}})) as predictor:
+        instant = [s.word for s in predictor.suggest("He flew back to the United St", instant=True)]
+        next_words = [s.word for s in predictor.suggest("The United States of ", instant=True)]
+        assert predictor.stats().tokens_decoded == 0
+    assert instant[0] == "States"
+    assert next_words[0] == "America"

@@ -70,8 +70,10 @@ def standard_sources(
     model_path: Path, use_dictionary: bool = True, personal: PersonalStore | None = None
 ) -> list[Source]:
     """The sources mixed with the network's words: the dictionary and the document's words with
-    `use_dictionary`, the word trigrams of the built-in model's training text with the built-in
-    model alone (they count that text), and the user's `personal` store with every model (measured
+    `use_dictionary`, the word trigrams of the built-in model's training text (mixed in with the
+    built-in model alone, as they count that text; with another model they only stand in for the
+    network while it knows nothing of the context yet, as in an instant answer before the model
+    has caught up), and the user's `personal` store with every model (measured
     against the dictionary's frequencies when it is on). The shipped files are read here, before
     llama.cpp loads, so that a damaged one fails early and leaks nothing."""
     from keyboard_app.engine.sources.corrections import CorrectionSource
@@ -85,8 +87,8 @@ def standard_sources(
     dictionary = DictionarySource.shipped() if use_dictionary else None
     if dictionary is not None:
         sources += [dictionary, DocumentSource(), CorrectionSource.of(dictionary.lexicon)]
-        if model_path.resolve() == builtin_model_path().resolve():
-            sources.append(TrigramSource.shipped())
+        builtin = model_path.resolve() == builtin_model_path().resolve()
+        sources.append(TrigramSource.shipped(mixed=builtin))
     if personal is not None:
         reference = dictionary.lexicon if dictionary is not None else None
         sources.append(PersonalSource(personal, reference))
