@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-# How fast the averages follow the typist's rhythm and the steps' cost (each new measurement's
-# share): a few keystrokes are enough to adapt, one odd gap does not swing them.
+# How fast the average gap follows the typist's rhythm (each new gap's share), and how fast the
+# longest step's cost fades: a few keystrokes are enough to adapt, one odd gap does not swing them.
 SMOOTHING = 0.2
 # Gaps longer than this are pauses, not the typing rhythm (about 3 characters per second).
 LONGEST_RHYTHM_S = 0.35
@@ -31,7 +31,7 @@ class AheadPacer:
         self._clock = clock
         self._last_key: float | None = None
         self._gap: float | None = None  # the usual gap between keystrokes (None: not known yet)
-        self._step = 0.0  # the usual cost of one step of work ahead
+        self._step = 0.0  # the cost of the longest recent step of work ahead (fading)
 
     def keystroke(self) -> None:
         """A keystroke has just come."""
@@ -41,8 +41,9 @@ class AheadPacer:
         self._last_key = now
 
     def stepped(self, seconds: float) -> None:
-        """A step of work ahead took `seconds`."""
-        self._step = _smoothed(self._step or None, seconds)
+        """A step of work ahead took `seconds`. Steps differ (one candidate, or a batch of the
+        next word's pieces), so the pacer counts on the longest of the recent ones."""
+        self._step = max(seconds, (1 - SMOOTHING) * self._step)
 
     def may_start(self) -> bool:
         """Whether a step started now should be over before the next keystroke is due (or the

@@ -4,11 +4,15 @@ The worker thread asks for one step at a time while no request waits, so a keyst
 for more than the step in progress (one batch), and the steps left for a text are dropped as soon
 as a new text is asked for. In this order, for the text last suggested:
 
-1. the current word's search, until it decodes nothing more (its ranking is then exact);
-2. for each of the likeliest words, its pieces (so that typing it out and the space costs nothing:
-   `WordSearch.adopt`), then the pieces most likely to start the next word after it (what the
-   next-word search decodes after the space; `WordSearch._sync` keeps them for the new context);
-3. with letters typed, the search for each likely next letter (the letter that the likeliest
+1. the letters typed so far as a whole word: its pieces (so that a space or a punctuation mark
+   typed now costs no decode of the context: `WordSearch.adopt`), then the pieces most likely to
+   start the next word after it and the likeliest marks (what the next-word search decodes after
+   the space; `WordSearch._sync` keeps them for the new context). Whatever the model, the word
+   typed so far is the likeliest to be the one finished, and the keystroke after a word is the
+   costliest: it changes the context;
+2. the current word's search, until it decodes nothing more (its ranking is then exact);
+3. the same as 1 for each of the likeliest words;
+4. with letters typed, the search for each likely next letter (the letter that the likeliest
    words continue with).
 
 Everything decoded is published for the instant answers as it comes.
@@ -20,18 +24,24 @@ from collections.abc import Iterator
 
 from keyboard_app.engine.mixer import NEXT_WORD_CANDIDATES, Mixed
 from keyboard_app.engine.sources.network import NetworkSource
-from keyboard_app.engine.words import TypedWord
-from keyboard_app.engine.wordsearch import WordSearch
+from keyboard_app.engine.tokenizer import encode_user_text
+from keyboard_app.engine.words import TypedWord, is_word
+from keyboard_app.engine.wordsearch import MAX_PIECES, NEXT_WORD_BUDGET, WordSearch
 
-# Candidates decoded ahead for one text at most: about ten single-token decodes' time, or two
-# batches of the next word's pieces, fits the pause between two keystrokes at 15 characters per
-# second for GPT-2 small on two cores.
-AHEAD_LIMIT = 16
+# Candidates decoded ahead for one text at most: the word typed so far and what follows it (5),
+# then two likely words and their next words' pieces (14), and a little of the next letters'.
+# Between two keystrokes of a steady typist the pacer (`engine.pacing`) stops it much earlier;
+# the limit bounds a pause's work.
+AHEAD_LIMIT = 24
 AHEAD_WORDS = 2  # the likeliest words whose end and next word are worked ahead for
 # Pieces starting the next word decoded after a likely word: as many as the next word's search
 # asks of the network with n-grams mixed in (2 x 3), so that after the space it finds them decoded.
 NEXT_WORD_WIDTH = 6
 NEXT_LETTERS = 3  # likely next letters whose searches are refined
+# After the word typed so far (at every keystroke, so kept small): the pieces the next word's
+# search decodes first (its budget, `NEXT_WORD_BUDGET`), and the likeliest punctuation marks.
+TYPED_NEXT_WIDTH = NEXT_WORD_BUDGET
+MARKS_AHEAD = 2
 
 
 class Prefetch:
@@ -55,19 +65,33 @@ class Prefetch:
 
     def _plan(self) -> Iterator[bool]:
         query = self._mixed.query
+        as_typed = self._typed_pieces()
+        if as_typed is not None:
+            yield from self._ahead_of(as_typed, TYPED_NEXT_WIDTH, MARKS_AHEAD)
         yield from self._refine(query.typed)
         for word, _ in self._mixed.ranked()[:AHEAD_WORDS]:
             pieces = self._words.spelling(word)
-            if pieces is None:
-                continue  # a word the network did not find (the dictionary's, the document's)
-            while done := self._words.decode_ahead(pieces, NEXT_WORD_WIDTH):
-                self._decoded += done
-                yield True
+            if pieces is not None and pieces != as_typed:  # None: not the network's word
+                yield from self._ahead_of(pieces, NEXT_WORD_WIDTH, 0)
         for letter in self._next_letters():
             typed = query.typed
             yield from self._refine(
                 TypedWord(typed.boundary, typed.prefix + letter, typed.typed + letter)
             )
+
+    def _typed_pieces(self) -> tuple[int, ...] | None:
+        """The pieces of the letters typed so far as a candidate word of the context (None when
+        they are no word, or too long for one)."""
+        typed = self._mixed.query.typed
+        if not is_word(typed.typed):
+            return None
+        pieces = tuple(encode_user_text(typed.prefix))
+        return pieces if len(pieces) <= MAX_PIECES else None
+
+    def _ahead_of(self, pieces: tuple[int, ...], width: int, marks: int) -> Iterator[bool]:
+        while done := self._words.decode_ahead(pieces, width, marks):
+            self._decoded += done
+            yield True
 
     def _refine(self, typed: TypedWord) -> Iterator[bool]:
         """The search for `typed` asked again (each time a keystroke's budget) until it decodes

@@ -14,7 +14,6 @@ pickle; `keyboard_app.training.trigrams` builds it (`keyboard-app train --write-
 
 from __future__ import annotations
 
-import bisect
 import re
 import zipfile
 import zlib
@@ -28,7 +27,7 @@ import numpy.typing as npt
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.wordfilter import is_offensive
-from keyboard_app.engine.words import WORDS, is_lone_letter, is_word
+from keyboard_app.engine.words import WORDS, is_lone_letter, is_word, prefix_range
 
 TOKENS = re.compile(WORDS.pattern + r"|[.,;:!?]")
 BOUNDARY = "<s>"  # the start of a paragraph
@@ -253,8 +252,7 @@ class WordTrigrams:
         starts with `prefix` (what those leave of it goes to words never seen there, in
         proportion to the unigram's). Only words are offered, as by `next_words`."""
         row, last = self._context(paragraph)
-        low = bisect.bisect_left(self.words, prefix)
-        high = bisect.bisect_left(self.words, prefix + "\U0010ffff", low)
+        low, high = prefix_range(self.words, prefix)
         followers = [self.trigram_rows.words_between(row, low, high)] if row is not None else []
         if last is not None:
             followers.append(self.bigram_rows.words_between(last, low, high))

@@ -108,6 +108,9 @@ class PieceTable:
         self.spaced = np.array([len(b) > 1 and b[:1] == b" " and b[1:2] != b" " for b in raw])
         self.spaced[END_OF_TEXT_ID] = False
         self.word_continuations = np.flatnonzero(self.continues_word)
+        # The marks that end a word without a space (the work ahead decodes the likeliest).
+        marks = set(".,;:!?")
+        self.marks = np.array([i for i, t in enumerate(self.texts) if t in marks], dtype=np.int64)
 
     def _mask(self, pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
         return np.array([bool(pattern.match(t)) for t in self.texts], dtype=bool)

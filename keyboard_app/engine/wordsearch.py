@@ -263,16 +263,18 @@ class WordSearch(BestFirst):
             self._context, self._logp, dict(self._memo), dict(self._ends), dict(self._token_ends)
         )
 
-    def decode_ahead(self, pieces: tuple[int, ...], width: int) -> int:
+    def decode_ahead(self, pieces: tuple[int, ...], width: int, marks: int = 0) -> int:
         """Work ahead for the word `pieces` (a candidate of the current context): decode it if it
         is not yet (its cells are then the next context's, `adopt`), else the `width` likeliest
-        pieces that start a next word after it, in one batch. Returns the candidates decoded
-        (0: nothing left to do for it)."""
+        pieces that start a next word after it and the `marks` likeliest punctuation marks (a
+        comma or a full stop typed after the word is then free too), in one batch. Returns the
+        candidates decoded (0: nothing left to do for it)."""
         if pieces not in self._memo:
             todo = [pieces]
         else:
             logp = self._memo[pieces]
-            best = _top(np.flatnonzero(self.table.spaced), logp, width)
+            best = [*_top(np.flatnonzero(self.table.spaced), logp, width)]
+            best += [*_top(self.table.marks, logp, marks)] if marks else []
             todo = [(*pieces, int(t)) for t in best if (*pieces, int(t)) not in self._memo]
         self._decode(list(self._context), [Candidate(0.0, p, "", "") for p in todo])
         return len(todo)

@@ -139,3 +139,14 @@ def test_the_context_is_published_before_the_candidates_are_decoded(bigram_model
 
         predictor.suggest(text, superseded=asked)
         assert seen and seen[0] == tuple(predictor.suggestion_context(text))
+
+
+def test_work_ahead_first_readies_the_word_typed_so_far_whatever_the_model_expects(bigram_model):
+    """ "zebra" is no word the model expects here, yet a space after it costs no context decode:
+    the work ahead decoded the letters typed so far as a word first."""
+    with Predictor.load(bigram_model(SPEC, DEFAULT), use_dictionary=False) as predictor:
+        predictor.suggest("for your zebra", k=1)
+        assert predictor.prefetch("for your zebra")  # one step: the word's pieces
+        before = predictor.stats().context_tokens_evaluated
+        predictor.suggest("for your zebra ", k=1)
+        assert predictor.stats().context_tokens_evaluated == before
