@@ -4,12 +4,11 @@ The worker thread asks for one step at a time while no request waits, so a keyst
 for more than the step in progress (one batch), and the steps left for a text are dropped as soon
 as a new text is asked for. In this order, for the text last suggested:
 
-1. the letters typed so far as a whole word: its pieces (so that a space or a punctuation mark
-   typed now costs no decode of the context: `WordSearch.adopt`), then the pieces most likely to
-   start the next word after it and the likeliest marks (what the next-word search decodes after
-   the space; `WordSearch._sync` keeps them for the new context). Whatever the model, the word
-   typed so far is the likeliest to be the one finished, and the keystroke after a word is the
-   costliest: it changes the context;
+1. the letters typed so far as a whole word: its pieces (so that a space typed now costs no
+   decode of the context: `WordSearch.adopt`), then the likeliest punctuation marks after it (so
+   that a mark typed now costs none either). Whatever the model, the word typed so far is the
+   likeliest to be the one finished, and the keystroke after a word is the costliest: it changes
+   the context;
 2. the current word's search, until it decodes nothing more (its ranking is then exact);
 3. the same as 1 for each of the likeliest words;
 4. with letters typed, the search for each likely next letter (the letter that the likeliest
@@ -26,7 +25,7 @@ from keyboard_app.engine.mixer import NEXT_WORD_CANDIDATES, Mixed
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.tokenizer import encode_user_text
 from keyboard_app.engine.words import TypedWord, is_word
-from keyboard_app.engine.wordsearch import MAX_PIECES, NEXT_WORD_BUDGET, WordSearch
+from keyboard_app.engine.wordsearch import MAX_PIECES, WordSearch
 
 # Candidates decoded ahead for one text at most: the word typed so far and what follows it (5),
 # then two likely words and their next words' pieces (14), and a little of the next letters'.
@@ -38,9 +37,8 @@ AHEAD_WORDS = 2  # the likeliest words whose end and next word are worked ahead 
 # asks of the network with n-grams mixed in (2 x 3), so that after the space it finds them decoded.
 NEXT_WORD_WIDTH = 6
 NEXT_LETTERS = 3  # likely next letters whose searches are refined
-# After the word typed so far (at every keystroke, so kept small): the pieces the next word's
-# search decodes first (its budget, `NEXT_WORD_BUDGET`), and the likeliest punctuation marks.
-TYPED_NEXT_WIDTH = NEXT_WORD_BUDGET
+# After the word typed so far (at every keystroke, so kept small; on a CPU each row costs about a
+# decode): the likeliest punctuation marks, so that a mark typed after it is free as a space is.
 MARKS_AHEAD = 2
 
 
@@ -67,7 +65,7 @@ class Prefetch:
         query = self._mixed.query
         as_typed = self._typed_pieces()
         if as_typed is not None:
-            yield from self._ahead_of(as_typed, TYPED_NEXT_WIDTH, MARKS_AHEAD)
+            yield from self._ahead_of(as_typed, 0, MARKS_AHEAD)
         yield from self._refine(query.typed)
         for word, _ in self._mixed.ranked()[:AHEAD_WORDS]:
             pieces = self._words.spelling(word)

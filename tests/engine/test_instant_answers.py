@@ -17,9 +17,10 @@ def test_instant_answers_match_the_typed_letters_without_a_decode(bigram_model):
         predictor.suggest(TEXT + " ")  # the model has decoded the context and its candidates
         before = _decoded(predictor)
         for typed in ("h", "he", "hel", "help"):
-            words = [s.word for s in predictor.suggest(TEXT + " " + typed, k=3, instant=True)]
-            assert words, typed
-            assert all(word.startswith(typed) for word in words), (typed, words)
+            found = predictor.suggest(TEXT + " " + typed, k=3, instant=True)
+            assert found and found[0].word.startswith(typed), typed
+            # Completions of the letters, and corrections of them marked as such ("held").
+            assert all(s.word.startswith(typed) or s.correction for s in found), (typed, found)
         assert _decoded(predictor) == before  # not one token decoded
 
 
