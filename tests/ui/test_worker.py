@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.engine.pacing import AheadPacer
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.requests import LatestSlot
@@ -199,3 +200,26 @@ def test_work_ahead_stops_when_a_keystroke_comes(qtbot: QtBot, client: EngineCli
     # After the keystroke, at most the decode in progress finished before its own work began,
     # which is one decode (this word's context is decoded, one candidate a keystroke).
     assert sum(end > asked for end in ends) <= 2
+
+
+def test_work_ahead_is_held_while_the_typist_types_and_goes_on_in_a_pause(
+    qtbot: QtBot, client: EngineClient
+) -> None:
+    """The pacer's clock is the test's: keystrokes 30 ms apart and 50 ms steps, so no step fits
+    before the next keystroke. The engine thread holds its work ahead, and takes it up when the
+    typist has paused (a timer wakes it: no new request comes)."""
+    now = [1000.0]
+    pacer = AheadPacer(lambda: now[0])
+    for _ in range(5):
+        pacer.keystroke()
+        now[0] += 0.03
+    pacer.stepped(0.05)
+    client._worker._pacer = pacer  # the engine thread is idle
+    ends = slow_down_decodes(client, 0.0)
+    with qtbot.waitSignal(client.suggestions, timeout=20_000):
+        client.suggest("I would like to ask for your help with the", 3)
+    answered = time.perf_counter()
+    qtbot.wait(300)
+    assert not any(end > answered for end in ends)  # still "typing": held
+    now[0] += 0.1  # a pause of more than twice the usual gap
+    qtbot.waitUntil(lambda: any(end > answered for end in ends), timeout=5_000)
