@@ -16,6 +16,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +76,10 @@ def _type_passage(
             # computed would have been coalesced (the app computes the newest text only), so the
             # earliest the next key counts from is now: only a step of work ahead makes it wait.
             due = max(due + gap, done)
+            step = partial(predictor.prefetch, PASSAGE[:end])
             while work_ahead and time.perf_counter() < due and pacer.may_start():
-                began = time.perf_counter()
-                if not predictor.prefetch(PASSAGE[:end]):
+                if not pacer.timed(step):
                     break
-                pacer.stepped(time.perf_counter() - began)
     return {
         "keystrokes": len(latencies),
         "p50_ms": round(statistics.median(latencies), 3),

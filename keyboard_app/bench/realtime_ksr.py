@@ -12,12 +12,12 @@ n / chars_per_second; each engine job (an answer, or one step of work ahead) tak
 really took plus `decode_delay` per model decode (a bigger model's decode on these cores; e.g.
 0.19 s for GPT-2 XL on two cores), and its result counts only from when it is done; what it
 publishes for the instant answers on the way (`NetworkSource.publish`) counts from when it was
-published. A job learns that a newer keystroke waits (`suggest(..., superseded=...)`, as the app's
-engine thread does) once its clock passes the next keystroke. Just before each keystroke the typist looks at the strip:
-the words last shown on it, which may be for an older text (taking such a word still completes
-the word being typed when it is the intended one). The keyboard is asked at the keystrokes that
-the offline typist asks at (each letter of a word); the spaces and punctuation typed between
-words only advance the clock.
+published. A job learns that a newer keystroke waits (`suggest(..., superseded=...)`, as the
+app's engine thread does) once its clock passes the next keystroke. Just before each keystroke
+the typist looks at the strip: the words last shown on it, which may be for an older text
+(taking such a word still completes the word being typed when it is the intended one). The
+keyboard is asked at the keystrokes that the offline typist asks at (each letter of a word); the
+spaces and punctuation typed between words only advance the clock.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The network's words come first (when it has none for typed letters, as in an instant answer
 before the model has decoded the context, the word trigrams' completions stand in for them, with
-the probability of all that spells the letters under the trigrams); each other source (`keyboard_app.engine.sources`) proposes its own,
-and the mixture is, in this order:
+the probability of all that spells the letters under the trigrams); each other source
+(`keyboard_app.engine.sources`) proposes its own, and the mixture is, in this order:
 
 1. **Unknown words demoted.** When some source has a vocabulary (the dictionary, the document), a
    network word that none of them knows (and that is not what the user typed) keeps

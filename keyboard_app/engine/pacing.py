@@ -45,6 +45,15 @@ class AheadPacer:
         next word's pieces), so the pacer counts on the longest of the recent ones."""
         self._step = max(seconds, (1 - SMOOTHING) * self._step)
 
+    def timed(self, step: Callable[[], bool]) -> bool:
+        """Run one step of work ahead (`step`, which says whether it did any) and learn its cost
+        when it did."""
+        began = self._clock()
+        worked = step()
+        if worked:
+            self.stepped(self._clock() - began)
+        return worked
+
     def may_start(self) -> bool:
         """Whether a step started now should be over before the next keystroke is due (or the
         typist has paused)."""

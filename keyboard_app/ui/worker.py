@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -92,6 +91,9 @@ class EngineWorker(QObject):
         self._ahead: str | None = None
         self.work_ahead = True
         self._pacer = AheadPacer()  # a step of work ahead never makes a keystroke wait
+        self._ahead_timer = QTimer(self)  # wakes the thread for the work ahead in a pause
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.timeout.connect(self._drain)
         self._load_slot: LatestSlot[LoadRequest] = LatestSlot()
         self._suggest_slot: LatestSlot[TextRequest] = LatestSlot()
         self._explore_slot: LatestSlot[TextRequest] = LatestSlot()
@@ -191,12 +193,11 @@ class EngineWorker(QObject):
             return False
         if not self._pacer.may_start():
             # Not before the next keystroke is due; again once the typist has clearly paused.
-            QTimer.singleShot(round(1000 * self._pacer.pause_due_in()) + 1, self, self._drain)
+            self._ahead_timer.start(round(1000 * self._pacer.pause_due_in()) + 1)
             return False
-        began = time.perf_counter()
+        predictor, text = self._predictor, self._ahead
         try:
-            worked = self._predictor.prefetch(self._ahead)
-            self._pacer.stepped(time.perf_counter() - began)
+            worked = self._pacer.timed(lambda: predictor.prefetch(text))
         except Exception as error:
             if self._fall_back(error):
                 return True  # the local model works ahead from the next keystroke on

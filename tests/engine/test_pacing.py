@@ -70,3 +70,18 @@ def test_the_averages_follow_a_changed_rhythm():
         clock.now += 0.05
         pacer.keystroke()
     assert not pacer.may_start()  # 150 ms no longer fits in a 50 ms gap
+
+
+def test_a_timed_step_teaches_its_cost_only_when_it_did_work():
+    pacer, clock = typed_in_rhythm(0.066)
+
+    def step(cost: float, worked: bool) -> bool:
+        clock.now += cost
+        return worked
+
+    assert not pacer.timed(lambda: step(0.050, False))  # nothing to do: learned nothing
+    clock.now -= 0.050
+    assert pacer.may_start()
+    assert pacer.timed(lambda: step(0.050, True))
+    clock.now -= 0.050 - 0.020  # 20 ms after the keystroke: 20 + 50 > 66
+    assert not pacer.may_start()
