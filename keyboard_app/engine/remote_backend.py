@@ -63,8 +63,10 @@ def completion_body(
         "n_probs": n_probs,
         "cache_prompt": True,
         "id_slot": slot,
-        "temperature": -1.0,  # greedy: the probabilities are the model's own softmax
-        "samplers": [],
+        # Greedy, so the token the server samples (and discards) is the same at every ask; the
+        # probabilities are the model's own softmax, taken before any sampler.
+        "samplers": ["top_k"],
+        "top_k": 1,
         "response_fields": ["completion_probabilities"],
     }
     if whole_characters:
@@ -80,6 +82,25 @@ def top_tokens(answer: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float
         logp = np.array([float(item["logprob"]) for item in top], dtype=np.float64)
     except (KeyError, IndexError, TypeError, ValueError):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return ids, logp
+
+
+def answered_top_tokens(
+    client: ServerClient, body: dict[str, Any], answer: Any
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The top tokens of `answer`, the server's answer to the `/completion` request `body`.
+    llama-server holds back a sampled token that is part of a character and answers without
+    probabilities: the request then goes once more with such tokens banned (the probabilities are
+    the model's before any sampler, so the ban changes none). ServerError if there are still none
+    or they are not GPT-2's."""
+    ids, logp = top_tokens(answer)
+    if ids.size == 0:
+        body = completion_body(body["prompt"], body["id_slot"], body["n_probs"], True)
+        ids, logp = top_tokens(client.post("/completion", body))
+    if ids.size == 0:
+        raise ServerError(f"{client.address.url} answered without token probabilities.")
+    if ids.min() < 0 or ids.max() >= N_VOCAB:
+        raise ServerError(f"{client.address.url} answered with tokens outside GPT-2's vocabulary.")
     return ids, logp
 
 
@@ -159,22 +180,8 @@ class RemoteBackend:
         if len(asked) == 1:
             self._round_trips.append((time.perf_counter() - started) * 1000)
         for (row, _, _), body, answer in zip(asked, bodies, answers, strict=True):
-            self._rows[row] = self._distribution(body, answer)
-
-    def _distribution(self, body: dict[str, Any], answer: Any) -> LogProbabilities:
-        """Log-probabilities over the vocabulary from the server's top tokens. llama-server holds
-        back a sampled token that is part of a character, and answers without probabilities: the
-        request then goes once more, with such tokens banned (the probabilities are the model's
-        before any sampler, so the ban changes none)."""
-        ids, logp = top_tokens(answer)
-        if ids.size == 0:
-            body = completion_body(body["prompt"], body["id_slot"], body["n_probs"], True)
-            ids, logp = top_tokens(self.client.post("/completion", body))
-        if ids.size == 0:
-            raise ServerError("The server's answer has no token probabilities.")
-        if ids.min() < 0 or ids.max() >= self.n_vocab:
-            raise ServerError("The server's answer has token ids outside GPT-2's vocabulary.")
-        return distribution_from_top(ids, logp, self.prior)
+            ids, logp = answered_top_tokens(self.client, body, answer)
+            self._rows[row] = distribution_from_top(ids, logp, self.prior)
 
     def logits(self, index: int) -> npt.NDArray[np.float32]:
         """The `index`-th entry's log-probabilities (as logits: the engine normalises them)."""

@@ -22,8 +22,8 @@ from keyboard_app.engine.remote_backend import (
     MIN_TAIL,
     LogProbabilities,
     RemoteBackend,
+    answered_top_tokens,
     completion_body,
-    top_tokens,
 )
 from keyboard_app.engine.sources import standard_sources
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, encode_user_text
@@ -99,10 +99,8 @@ def _start_distribution(client: ServerClient) -> LogProbabilities:
     spreads the mass the server leaves out by. As the first completion of a fresh server, it also
     prepares the server's compute graphs (a second or more on a busy CPU): done here, once,
     within the connection's longer timeout, not on a keystroke."""
-    answer = client.post("/completion", completion_body([END_OF_TEXT_ID], 0, N_VOCAB))
-    ids, logp = top_tokens(answer)
-    if ids.size == 0 or ids.min() < 0 or ids.max() >= N_VOCAB:
-        raise ServerError(f"{client.address.url} does not give token probabilities.")
+    body = completion_body([END_OF_TEXT_ID], 0, N_VOCAB)
+    ids, logp = answered_top_tokens(client, body, client.post("/completion", body))
     prior = np.full(N_VOCAB, math.log(MIN_TAIL), dtype=np.float32)
     prior[ids] = logp
     return prior

@@ -20,8 +20,15 @@ from keyboard_app.engine.gguf_format import (
     write_gpt2_gguf,
 )
 from keyboard_app.engine.remote import ServerAddress, ServerClient, ServerError, ServerUnreachable
-from keyboard_app.engine.remote_backend import CONTEXT_PROBS, distribution_from_top
+from keyboard_app.engine.remote_backend import (
+    CONTEXT_PROBS,
+    answered_top_tokens,
+    completion_body,
+    distribution_from_top,
+    top_tokens,
+)
 from keyboard_app.engine.sampling import SamplingParams
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, load_encoding
 from keyboard_app.paths import gpt2_vocab_dir
 from tests.llama_server import running_server
 from tests.model_factory import WIDTH
@@ -127,6 +134,23 @@ def test_the_api_key_right_wrong_and_missing(random_model):
         assert "guess" not in str(wrong.value)
         with pytest.raises(ServerError, match="needs an API key"):
             Predictor.connect(server.url)
+
+
+def test_a_sampled_part_of_a_character_costs_no_probabilities(random_model_server):
+    """The server holds back a token that is part of a character, and its probabilities with it:
+    the request goes again with such tokens banned, for the same probabilities."""
+    client = ServerClient(random_model_server.url, timeout=30)
+    prompt = [END_OF_TEXT_ID, *load_encoding().encode_ordinary(" caf")]
+    plain = completion_body(prompt, 0, 20)
+    expected = top_tokens(client.post("/completion", plain))
+    first_byte_of_e_acute = load_encoding().encode_single_token(b"\xc3")
+    forced = plain | {"logit_bias": [[first_byte_of_e_acute, 100.0]]}
+    held_back = client.post("/completion", forced)
+    assert top_tokens(held_back)[0].size == 0
+    ids, logp = answered_top_tokens(client, forced, held_back)
+    assert ids.tolist() == expected[0].tolist()
+    np.testing.assert_allclose(logp, expected[1], atol=1e-5)
+    client.close()
 
 
 def test_a_killed_server_fails_fast_and_for_a_person(random_model):
