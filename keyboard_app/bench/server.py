@@ -1,16 +1,21 @@
 """`keyboard-app bench server`: typists on a llama-server, and the same typing on the local engine.
 
 Each simulated typist is a thread with its own client (`Predictor.connect`, its own slots) typing a
-held-out text at a steady rate; each keystroke asks for suggestions on everything typed so far in
-the text and is timed until they are there (a late answer delays nothing: the next key comes on
-schedule, or at once if it is overdue). Then one typist types the first of those texts on the local
-engine, same model, same rate, side by side in the same run. Without `url`, a server is started on
-127.0.0.1 with two slots per typist.
+held-out text at 15 characters a second on average; each keystroke asks for suggestions on
+everything typed so far in the text and is timed until they are there (a late answer delays
+nothing: the next key comes on schedule, or at once if it is overdue). Then one typist types the
+first of those texts on the local engine, same model, same rhythm, side by side in the same run.
+Without `url`, a server is started on 127.0.0.1 with two slots per typist.
+
+The typists are independent people: each starts at its own moment and its keys come at gaps
+spread as a person's are (`keystroke_times`). `lockstep` has them all press a key at the same
+instants instead, the worst case for a server (every request of a keystroke arrives at once).
 """
 
 from __future__ import annotations
 
 import os
+import random
 import statistics
 import threading
 import time
@@ -29,6 +34,9 @@ CHARS_PER_SECOND = 15.0
 SECONDS = 30.0
 AGREEMENT_KEYS = 120  # keystrokes compared with exact=True on the server and here
 MIN_TEXT_CHARS = 600  # enough for 30 s of typing at 15 characters a second (450)
+# The gaps between a typist's keys follow a gamma distribution of this shape around the mean gap:
+# a standard deviation of half the mean, about the spread of a practised typist's gaps.
+GAP_SHAPE = 4.0
 
 
 @dataclass
@@ -59,13 +67,29 @@ def typing_texts(count: int) -> list[str]:
     return [texts[i % len(texts)] for i in range(count)]
 
 
-def type_text(predictor: Predictor, text: str, seconds: float, result: Typing) -> None:
-    """Type `text` at `CHARS_PER_SECOND` for `seconds`, timing each keystroke's suggestions."""
+def keystroke_times(keys: int, typist: int, lockstep: bool = False) -> list[float]:
+    """When the `typist`-th typist presses each of `keys` keys, in seconds from the start:
+    `CHARS_PER_SECOND` on average, from a moment of its own within the first gap and at gaps drawn
+    around the mean (`GAP_SHAPE`), the same for the same typist at every run; with `lockstep`,
+    exactly every mean gap, as every other typist."""
     interval = 1.0 / CHARS_PER_SECOND
-    keys = min(len(text), round(seconds * CHARS_PER_SECOND))
+    if lockstep:
+        return [typed * interval for typed in range(1, keys + 1)]
+    rng = random.Random(typist)
+    moment = rng.random() * interval
+    times = []
+    for _ in range(keys):
+        moment += rng.gammavariate(GAP_SHAPE, interval / GAP_SHAPE)
+        times.append(moment)
+    return times
+
+
+def type_text(predictor: Predictor, text: str, times: list[float], result: Typing) -> None:
+    """Type `text` pressing a key at each of `times` (see `keystroke_times`), timing each
+    keystroke's suggestions."""
     start = time.perf_counter()
-    for typed in range(1, keys + 1):
-        delay = start + typed * interval - time.perf_counter()
+    for typed, moment in enumerate(times[: len(text)], start=1):
+        delay = start + moment - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
         began = time.perf_counter()
@@ -78,26 +102,44 @@ def type_text(predictor: Predictor, text: str, seconds: float, result: Typing) -
 
 
 def _typist(
-    url: str, api_key: str | None, slot_group: int, text: str, seconds: float, result: Typing
+    url: str,
+    api_key: str | None,
+    slot_group: int,
+    text: str,
+    times: list[float],
+    result: Typing,
+    connected: threading.Barrier,
 ) -> None:
+    """Connect, wait for every other typist to be connected (none is loading while another
+    types), then type."""
+    predictor = None
     try:
         predictor = connect_predictor(url, api_key, slot_group=slot_group)
     except ModelError as error:
         result.errors.append(str(error))
+    finally:
+        connected.wait()
+    if predictor is None:
         return
     with predictor:
         backend = predictor.backend
         assert isinstance(backend, RemoteBackend)
         client = backend.client
         sent = client.requests_sent
-        type_text(predictor, text, seconds, result)
+        type_text(predictor, text, times, result)
         result.requests = client.requests_sent - sent
 
 
-def type_on_server(url: str, api_key: str | None, texts: list[str], seconds: float) -> list[Typing]:
+def type_on_server(
+    url: str, api_key: str | None, texts: list[str], rhythms: list[list[float]]
+) -> list[Typing]:
+    """Each text typed by a typist of its own, at the matching keystroke times, all at once."""
     results = [Typing() for _ in texts]
+    connected = threading.Barrier(len(texts))
     threads = [
-        threading.Thread(target=_typist, args=(url, api_key, i, text, seconds, results[i]))
+        threading.Thread(
+            target=_typist, args=(url, api_key, i, text, rhythms[i], results[i], connected)
+        )
         for i, text in enumerate(texts)
     ]
     for thread in threads:
@@ -139,20 +181,24 @@ def run(
     typists: int = 1,
     seconds: float = SECONDS,
     model: Path | None = None,
+    lockstep: bool = False,
 ) -> dict[str, Any]:
     """Type on the server at `url` (one started on `model`, the built-in one by default, when
     None), then on the local engine with the same model when it is here, side by side."""
     texts = typing_texts(typists)
+    keys = round(seconds * CHARS_PER_SECOND)
+    rhythms = [keystroke_times(keys, typist, lockstep) for typist in range(typists)]
     report: dict[str, Any] = {
         "typists": typists,
         "seconds": seconds,
         "characters_per_second": CHARS_PER_SECOND,
+        "rhythm": "lockstep" if lockstep else "independent",
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     if url is not None:
         report["server"] = {"url": url, "started_here": False}
-        _measure(report, url, api_key, texts, seconds, model)
+        _measure(report, url, api_key, texts, rhythms, model)
     else:
         from keyboard_app.engine.backend import default_threads
         from keyboard_app.models.serve import ServeOptions, ServerProcess, free_port
@@ -170,7 +216,7 @@ def run(
                 "slots": options.parallel,
                 "threads": threads,
             }
-            _measure(report, server.url, None, texts, seconds, served)
+            _measure(report, server.url, None, texts, rhythms, served)
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
 
@@ -180,17 +226,17 @@ def _measure(
     url: str,
     api_key: str | None,
     texts: list[str],
-    seconds: float,
+    rhythms: list[list[float]],
     model: Path | None,
 ) -> None:
-    remote = type_on_server(url, api_key, texts, seconds)
+    remote = type_on_server(url, api_key, texts, rhythms)
     report["on_server"] = _merged(remote).summary()
     report["on_server_per_typist_p95_ms"] = [r.summary()["p95_ms"] for r in remote]
     if model is None:
         return  # the server's model is not here: nothing to compare with
     local = Typing()
     with Predictor.load(model) as predictor:
-        type_text(predictor, texts[0], seconds, local)
+        type_text(predictor, texts[0], rhythms[0], local)
         report["model"] = predictor.info.name
         report["local_device"] = predictor.info.device
     report["local_one_typist"] = local.summary()

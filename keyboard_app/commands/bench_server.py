@@ -22,6 +22,12 @@ def register_bench(bench_subparsers: Any) -> None:
     parser.add_argument(
         "--model", type=Path, help="GGUF to serve and compare with (default: the built-in model)"
     )
+    parser.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="every typist presses a key at the same instants (the worst case; default: "
+        "independent typists, each with its own rhythm)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
 
@@ -33,7 +39,7 @@ def _run(args: argparse.Namespace) -> int:
         print("keyboard-app: --typists must be at least 1", file=sys.stderr)
         return 2
     try:
-        report = run(args.url, args.api_key, args.typists, args.seconds, args.model)
+        report = run(args.url, args.api_key, args.typists, args.seconds, args.model, args.lockstep)
     except ModelError as error:
         print(f"keyboard-app: {error}", file=sys.stderr)
         return 2

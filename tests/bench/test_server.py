@@ -19,3 +19,22 @@ def test_an_unreachable_server_counts_errors_not_crashes():
     report = bench.run("http://127.0.0.1:9", None, typists=1, seconds=0.5)
     assert report["on_server"]["errors"] == 1
     assert "Cannot reach" in report["on_server"]["first_errors"][0]
+
+
+def test_independent_typists_keep_the_pace_each_in_a_rhythm_of_its_own():
+    first, second = (bench.keystroke_times(450, typist) for typist in (0, 1))
+    assert first == bench.keystroke_times(450, 0)  # the same at every run
+    assert first != second
+    for times in (first, second):
+        gaps = [b - a for a, b in zip([0.0, *times], times, strict=False)]
+        assert all(gap > 0 for gap in gaps)
+        assert abs(times[-1] / 450 - 1 / bench.CHARS_PER_SECOND) < 0.1 / bench.CHARS_PER_SECOND
+        assert max(gaps) > 1.5 / bench.CHARS_PER_SECOND  # not a metronome
+    lockstep = [bench.keystroke_times(450, typist, lockstep=True) for typist in (0, 1)]
+    assert lockstep[0] == lockstep[1]
+
+
+def test_lockstep_typists_are_reported_as_such(random_model_server):
+    report = bench.run(random_model_server.url, None, typists=2, seconds=0.5, lockstep=True)
+    assert report["rhythm"] == "lockstep"
+    assert report["on_server"]["keystrokes"] == 16
