@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.corrector.autocorrect import mixed_autocorrection
+from keyboard_app.engine import longlived
 from keyboard_app.engine.backend import DecodingBackend, LlamaBackend
 from keyboard_app.engine.context import MainSequence
 from keyboard_app.engine.errors import ModelError
@@ -132,6 +133,7 @@ class Predictor:
         self._continuations = Continuations(self._main, self._table)
         self.inline_threshold = DEFAULT_THRESHOLD
         self.personal_store: PersonalStore | None = None
+        longlived.settle()
 
     @classmethod
     def load(
