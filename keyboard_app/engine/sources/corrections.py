@@ -25,7 +25,7 @@ from keyboard_app.engine.sources import Proposal, Query
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.tokenizer import encode_user_text, token_bytes
 
-LogProbabilities = npt.NDArray[np.float64]
+LogProbabilities = npt.NDArray[np.float32]
 
 
 class CorrectionSource:
