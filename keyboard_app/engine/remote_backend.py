@@ -34,7 +34,7 @@ from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.tokenizer import N_VOCAB, token_bytes
 
 CONTEXT_PROBS = 1024  # tokens returned for the context's distribution (first pieces of any word)
-CANDIDATE_PROBS = 256  # for a candidate's (its end chance and continuations)
+CANDIDATE_PROBS = 128  # for a candidate's (its end chance and continuations)
 MIN_TAIL = 1e-12
 LogProbabilities = npt.NDArray[np.float32]
 
