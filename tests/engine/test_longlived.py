@@ -1,0 +1,23 @@
+"""A loaded predictor's tables are kept out of the garbage collector's full collections."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from keyboard_app.engine import Predictor
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the garbage collector frees it
+
+
+def test_a_ready_predictor_is_frozen_and_earlier_garbage_collected(random_model):
+    gc.unfreeze()
+    cycle = _Node()
+    gone = weakref.ref(cycle)
+    del cycle
+    with Predictor.load(random_model):
+        assert gone() is None  # collected before freezing, not frozen with the rest
+        assert gc.get_freeze_count() > 100_000  # the dictionary, the spelling index, ...
