@@ -7,6 +7,10 @@ nothing: the next key comes on schedule, or at once if it is overdue). Then one 
 first of those texts on the local engine, same model, same rhythm, side by side in the same run.
 Without `url`, a server is started on 127.0.0.1 with two slots per typist.
 
+On a server started here, the typists' threads run at a lower priority than the server (Linux):
+in a team each typist's own work runs on their own machine, never in the server's way, and on one
+machine this is the nearest to that; their latency still includes that work.
+
 The typists are independent people: each starts at its own moment and its keys come at gaps
 spread as a person's are (`keystroke_times`). `lockstep` has them all press a key at the same
 instants instead, the worst case for a server (every request of a keystroke arrives at once).
@@ -17,6 +21,7 @@ from __future__ import annotations
 import os
 import random
 import statistics
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,6 +42,7 @@ MIN_TEXT_CHARS = 600  # enough for 30 s of typing at 15 characters a second (450
 # The gaps between a typist's keys follow a gamma distribution of this shape around the mean gap:
 # a standard deviation of half the mean, about the spread of a practised typist's gaps.
 GAP_SHAPE = 4.0
+TYPISTS_NICENESS = 10  # the typists' threads' niceness beside a server started here
 
 
 @dataclass
@@ -109,9 +115,12 @@ def _typist(
     times: list[float],
     result: Typing,
     connected: threading.Barrier,
+    niceness: int,
 ) -> None:
     """Connect, wait for every other typist to be connected (none is loading while another
     types), then type."""
+    if niceness and sys.platform == "linux":  # where a thread has a niceness of its own
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
     predictor = None
     try:
         predictor = connect_predictor(url, api_key, slot_group=slot_group)
@@ -131,14 +140,20 @@ def _typist(
 
 
 def type_on_server(
-    url: str, api_key: str | None, texts: list[str], rhythms: list[list[float]]
+    url: str,
+    api_key: str | None,
+    texts: list[str],
+    rhythms: list[list[float]],
+    niceness: int = 0,
 ) -> list[Typing]:
-    """Each text typed by a typist of its own, at the matching keystroke times, all at once."""
+    """Each text typed by a typist of its own, at the matching keystroke times, all at once, in
+    threads of that `niceness`."""
     results = [Typing() for _ in texts]
     connected = threading.Barrier(len(texts))
     threads = [
         threading.Thread(
-            target=_typist, args=(url, api_key, i, text, rhythms[i], results[i], connected)
+            target=_typist,
+            args=(url, api_key, i, text, rhythms[i], results[i], connected, niceness),
         )
         for i, text in enumerate(texts)
     ]
@@ -198,7 +213,7 @@ def run(
     }
     if url is not None:
         report["server"] = {"url": url, "started_here": False}
-        _measure(report, url, api_key, texts, rhythms, model)
+        _measure(report, url, api_key, texts, rhythms, model, niceness=0)
     else:
         from keyboard_app.engine.backend import default_threads
         from keyboard_app.models.serve import ServeOptions, ServerProcess, free_port
@@ -216,7 +231,7 @@ def run(
                 "slots": options.parallel,
                 "threads": threads,
             }
-            _measure(report, server.url, None, texts, rhythms, served)
+            _measure(report, server.url, None, texts, rhythms, served, TYPISTS_NICENESS)
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
 
@@ -228,8 +243,10 @@ def _measure(
     texts: list[str],
     rhythms: list[list[float]],
     model: Path | None,
+    niceness: int,
 ) -> None:
-    remote = type_on_server(url, api_key, texts, rhythms)
+    report["typists_niceness"] = niceness
+    remote = type_on_server(url, api_key, texts, rhythms, niceness)
     report["on_server"] = _merged(remote).summary()
     report["on_server_per_typist_p95_ms"] = [r.summary()["p95_ms"] for r in remote]
     if model is None:

@@ -133,9 +133,9 @@ class Predictor:
         self._continuations = Continuations(self._main, self._table)
         self.inline_threshold = DEFAULT_THRESHOLD
         self.personal_store: PersonalStore | None = None
-        longlived.settle()
 
     @classmethod
+    @longlived.loading()
     def load(
         cls,
         path: str | Path | None = None,

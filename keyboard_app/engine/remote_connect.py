@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from keyboard_app.engine import longlived
 from keyboard_app.engine.remote import REQUEST_TIMEOUT_S, ServerClient, ServerError
 from keyboard_app.engine.remote_backend import (
     MIN_TAIL,
@@ -157,6 +158,7 @@ def connect_backend(
     return backend, model
 
 
+@longlived.loading()
 def connect_predictor(
     url: str,
     api_key: str | None = None,

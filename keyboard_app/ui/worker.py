@@ -9,7 +9,6 @@ empty. Results go back as signals carrying the request id; the worker never call
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections import deque
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from keyboard_app.engine import longlived
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.pacing import AheadPacer
 from keyboard_app.personal import PersonalStoreError, learn_text
@@ -222,23 +222,18 @@ class EngineWorker(QObject):
             self._predictor = None
             log.info("model closed")
         self._link.close()
-        gc.unfreeze()  # what `_load` froze is the collector's again once the engine stops
+        longlived.release()  # what loading froze is the collector's again once the engine stops
         thread = QThread.currentThread()
         if thread is not None:
             thread.quit()
 
     def _load(self, request: LoadRequest) -> None:
-        """Load the model; then every object alive is moved out of the garbage collector's sight
-        (`gc.freeze`). Otherwise each full collection, which the suggestions' allocations set
-        off every few seconds, walks all the engine's objects for 25-65 ms while holding the
-        GIL, and the GUI thread stood still for as long. The collector also waits while loading
-        (which allocates much and frees little). A new load unfreezes the objects first, so that
-        the old model's can be collected."""
+        """Load the model (which then freezes every object alive out of the garbage collector's
+        sight, `engine.longlived`: otherwise a full collection held the GIL, and the GUI thread,
+        for 25-65 ms every few seconds of typing)."""
         from keyboard_app.engine.predictor import Predictor
 
         log.info("loading model %s", request.path)
-        gc.unfreeze()
-        gc.disable()
         try:
             predictor = Predictor.load(
                 request.path,
@@ -251,9 +246,6 @@ class EngineWorker(QObject):
             log.warning("cannot load %s: %s", request.path, error)
             self.load_failed.emit(request.request_id, str(error))
             return
-        finally:
-            gc.freeze()
-            gc.enable()
         self._lend(None)
         if self._predictor is not None:
             self._predictor.close()

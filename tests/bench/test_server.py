@@ -10,6 +10,7 @@ def test_typists_on_a_server_and_the_local_engine_side_by_side(random_model, ran
     assert report["on_server"]["keystrokes"] == 30  # two typists, one second at 15 a second
     assert report["on_server"]["errors"] == 0
     assert report["on_server"]["requests_per_keystroke"] >= 1
+    assert report["typists_niceness"] == 0  # a server elsewhere: nothing to give way to
     assert report["local_one_typist"]["keystrokes"] == 15
     assert report["ratios"]["first_typist_p95_over_local_p95"] > 0
     assert 0 <= report["exact_agreement"]["same_three_words"] <= 1

@@ -21,3 +21,9 @@ def test_a_ready_predictor_is_frozen_and_earlier_garbage_collected(random_model)
     with Predictor.load(random_model):
         assert gone() is None  # collected before freezing, not frozen with the rest
         assert gc.get_freeze_count() > 100_000  # the dictionary, the spelling index, ...
+
+
+def test_a_predictor_on_a_server_is_frozen_too(random_model_server):
+    gc.unfreeze()
+    with Predictor.connect(random_model_server.url):
+        assert gc.get_freeze_count() > 100_000
