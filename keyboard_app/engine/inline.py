@@ -174,7 +174,7 @@ class InlinePredictor:
             del path.pieces[at:], path.logps[at:]
         self._budget -= 1
         self._main.backend.decode([Entry(piece, position, path.seq, logits=True)])
-        logp = log_softmax(self._main.backend.logits(0)).astype(np.float32)
+        logp = log_softmax(self._main.backend.logits(0))
         path.pieces.append(piece)
         path.logps.append(logp)
         return logp

@@ -346,7 +346,7 @@ class Predictor:
             self._last = (text, mixed)
         return mixed
 
-    def next_token_probabilities(self, text: str) -> npt.NDArray[np.float64]:
+    def next_token_probabilities(self, text: str) -> npt.NDArray[np.float32]:
         """The model's distribution over the token after `text` (no filter, no healing)."""
         return np.exp(log_softmax(self._main.evaluate(self._network.context(text))))
 

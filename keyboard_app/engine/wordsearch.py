@@ -357,7 +357,7 @@ class WordSearch(BestFirst):
             ends = 1.0 - float(np.exp(logp[self.table.word_continuations]).sum())
             self._ends[candidate.pieces] = ends
             self._token_ends[candidate.pieces[-1]] = ends
-            self._memo[candidate.pieces] = logp.astype(np.float32)
+            self._memo[candidate.pieces] = logp
 
     def _full(self) -> bool:
         """Too many candidates remembered for one context: start afresh."""
