@@ -23,12 +23,15 @@ log = logging.getLogger(__name__)
 
 @contextmanager
 def loading() -> Iterator[None]:
-    """Around loading a predictor (also as a decorator): no collection meanwhile, then `settle`."""
+    """Around loading a predictor (also as a decorator): no collection meanwhile, then `settle`.
+    A collector that was off before (a script's choice, or another load in progress) stays off."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
         settle()
 
 

@@ -27,3 +27,14 @@ def test_a_predictor_on_a_server_is_frozen_too(random_model_server):
     gc.unfreeze()
     with Predictor.connect(random_model_server.url):
         assert gc.get_freeze_count() > 100_000
+
+
+def test_loading_leaves_a_collector_that_was_off_off(random_model):
+    gc.disable()
+    try:
+        with Predictor.load(random_model):
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with Predictor.load(random_model):
+        assert gc.isenabled()
