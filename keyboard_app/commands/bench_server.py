@@ -28,18 +28,35 @@ def register_bench(bench_subparsers: Any) -> None:
         help="every typist presses a key at the same instants (the worst case; default: "
         "independent typists, each with its own rhythm)",
     )
+    parser.add_argument(
+        "--agreement-keystrokes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keystrokes whose exact words are compared between the server and the local engine "
+        "(default 40; 0: none; each costs the server whole distributions)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from keyboard_app.bench.server import run
+    from keyboard_app.bench.server import AGREEMENT_KEYS, run
 
     if args.typists < 1:
         print("keyboard-app: --typists must be at least 1", file=sys.stderr)
         return 2
+    agreement = AGREEMENT_KEYS if args.agreement_keystrokes is None else args.agreement_keystrokes
     try:
-        report = run(args.url, args.api_key, args.typists, args.seconds, args.model, args.lockstep)
+        report = run(
+            args.url,
+            args.api_key,
+            args.typists,
+            args.seconds,
+            args.model,
+            args.lockstep,
+            max(agreement, 0),
+        )
     except ModelError as error:
         print(f"keyboard-app: {error}", file=sys.stderr)
         return 2

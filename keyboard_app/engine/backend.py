@@ -35,13 +35,16 @@ class Entry:
     """One token to decode: its id, position, sequence, and whether its logits are wanted.
 
     `top` says that the caller reads only the `top` likeliest tokens' logits (top-k sampling), 0
-    that it needs them all. Local decoding computes them all anyway; a server is asked for fewer."""
+    that it needs them all. Local decoding computes them all anyway; a server is asked for fewer,
+    and the rest of its distribution is rebuilt (`DecodingBackend.approximate`) unless `exact`
+    asks for every token's probability as the model computes it."""
 
     token: int
     pos: int
     seq: int
     logits: bool = False
     top: int = 0
+    exact: bool = False
 
 
 class DecodingBackend(Protocol):
@@ -55,6 +58,9 @@ class DecodingBackend(Protocol):
     n_batch: int
     n_vocab: int
     tokens_decoded: int
+    # Whether a row asked for without `Entry.exact` may differ from the model's own distribution
+    # beyond floating-point noise (a server's, rebuilt from its top tokens).
+    approximate: bool
 
     @property
     def device(self) -> str: ...
@@ -100,6 +106,8 @@ def gpu_offload_supported() -> bool:
 
 
 class LlamaBackend:
+    approximate = False  # every row is the model's whole distribution
+
     def __init__(
         self, path: Path, *, n_threads: int | None, n_gpu_layers: int | None, n_seq: int
     ) -> None:

@@ -66,14 +66,17 @@ class MainSequence:
         self.tokens_evaluated = 0
         self._last_logits: npt.NDArray[np.float32] | None = None
         self._last_top = 0  # `Entry.top` of the last logits
+        self._last_exact = False  # whether the last logits are the model's own (`Entry.exact`)
 
-    def evaluate(self, tokens: list[int], top: int = 0) -> npt.NDArray[np.float32]:
+    def evaluate(
+        self, tokens: list[int], top: int = 0, exact: bool = False
+    ) -> npt.NDArray[np.float32]:
         """Logits after the last of `tokens`, evaluating only what follows the shared prefix
-        (`top`: as `Entry.top`)."""
+        (`top`, `exact`: as `Entry`'s)."""
         if not tokens or len(tokens) > self.backend.n_ctx:
             raise ValueError(f"cannot evaluate {len(tokens)} tokens in this context")
         keep = common_prefix_length(self.tokens, tokens)
-        if keep == len(tokens) == len(self.tokens) and self._covers(top):
+        if keep == len(tokens) == len(self.tokens) and self._covers(top, exact):
             assert self._last_logits is not None
             return self._last_logits
         keep = min(keep, len(tokens) - 1)
@@ -83,17 +86,21 @@ class MainSequence:
             last = start + len(chunk) == len(tokens)
             entries = [Entry(t, start + i, MAIN_SEQ) for i, t in enumerate(chunk)]
             if last:
-                entries[-1] = Entry(chunk[-1], len(tokens) - 1, MAIN_SEQ, logits=True, top=top)
+                entries[-1] = Entry(
+                    chunk[-1], len(tokens) - 1, MAIN_SEQ, logits=True, top=top, exact=exact
+                )
             self.backend.decode(entries)
             self.tokens.extend(chunk)
             self.tokens_evaluated += len(chunk)
         self._last_logits = self.backend.logits(len(chunk) - 1)
         self._last_top = top
+        self._last_exact = exact or not self.backend.approximate
         return self._last_logits
 
-    def _covers(self, top: int) -> bool:
-        """Whether the last logits are there and hold at least the `top` likeliest tokens."""
-        if self._last_logits is None:
+    def _covers(self, top: int, exact: bool) -> bool:
+        """Whether the last logits are there and hold at least the `top` likeliest tokens (the
+        model's own ones, when `exact`)."""
+        if self._last_logits is None or (exact and not self._last_exact):
             return False
         return self._last_top == 0 or 0 < top <= self._last_top
 
@@ -111,6 +118,7 @@ class MainSequence:
         self.tokens = list(tokens)
         self._last_logits = logits
         self._last_top = 0
+        self._last_exact = not self.backend.approximate
 
     def _truncate(self, keep: int) -> None:
         self.pool.take_back_all()

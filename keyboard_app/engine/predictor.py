@@ -261,7 +261,8 @@ class Predictor:
 
         Made for a call per keystroke: each decodes a few candidate pieces at most and estimates the
         rest, and the next call on the same word goes on from there (asking twice refines). `exact`
-        decodes all that the ranking depends on (slower; for one-off queries). `instant` decodes
+        decodes all that the ranking depends on (slower; for one-off queries: on a server, seconds,
+        since every row is then the whole distribution). `instant` decodes
         nothing: the words come from what the model has decoded so far and from the other sources
         (`engine.instant`). An instant call is the one that may come from another thread while
         the owning thread works (it reads only frozen state and the read-only or locked sources),

@@ -92,23 +92,33 @@ class ServerClient:
     def get(self, path: str) -> Any:
         return self.request("GET", path)
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self.request("POST", path, body)
+    def post(self, path: str, body: dict[str, Any], timeout: float | None = None) -> Any:
+        return self.request("POST", path, body, timeout)
 
-    def post_many(self, path: str, bodies: list[dict[str, Any]]) -> list[Any]:
+    def post_many(
+        self, path: str, bodies: list[dict[str, Any]], timeout: float | None = None
+    ) -> list[Any]:
         """The same request with several bodies, concurrently; answers in order."""
         if len(bodies) == 1:
-            return [self.post(path, bodies[0])]
-        futures = [self._pool.submit(self.post, path, body) for body in bodies]
+            return [self.post(path, bodies[0], timeout)]
+        futures = [self._pool.submit(self.post, path, body, timeout) for body in bodies]
         return [future.result() for future in futures]
 
-    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """The server's JSON answer; `timeout` (seconds) replaces the client's for this request."""
         data = None if body is None else json.dumps(body).encode()
+        wait = self.timeout if timeout is None else timeout
         for attempt in (1, 2):
             fresh = True
             try:
                 connection, fresh = self._connection()
-                return self._exchange(connection, method, path, data)
+                return self._exchange(connection, method, path, data, wait)
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
                 self._drop_connection()
                 if attempt == 2 or fresh:
@@ -117,7 +127,7 @@ class ServerClient:
             except TimeoutError as error:
                 self._drop_connection()
                 raise ServerUnreachable(
-                    f"The server at {self.address.url} did not answer within {self.timeout:g} s."
+                    f"The server at {self.address.url} did not answer within {wait:g} s."
                 ) from error
             except OSError as error:  # refused, no route, name not found
                 self._drop_connection()
@@ -125,13 +135,18 @@ class ServerClient:
         raise AssertionError("unreachable")
 
     def _exchange(
-        self, connection: http.client.HTTPConnection, method: str, path: str, data: bytes | None
+        self,
+        connection: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        data: bytes | None,
+        timeout: float,
     ) -> Any:
         headers = {"Content-Type": "application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         if connection.sock is not None:
-            connection.sock.settimeout(self.timeout)
+            connection.sock.settimeout(timeout)
         started = time.perf_counter()
         connection.request(method, self.address.base_path + path, body=data, headers=headers)
         response = connection.getresponse()

@@ -15,6 +15,10 @@ connecting), and none of them gets more than the least likely token returned. Th
 request per word: it changes only at word boundaries) asks for more tokens than a candidate, so
 that the first pieces of the word being typed are nearly always among them; sampling asks only for
 the tokens it can draw (`Entry.top`). docs/server.md has the measurements behind the numbers.
+
+A row asked for with `Entry.exact` (`suggest(..., exact=True)`) is the whole distribution: every
+token's probability as the server's model computes it, so the words are the local engine's. It costs
+the server about 0.4 s a row (serialising 50,257 probabilities), hence its own, longer timeout.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from keyboard_app.engine.tokenizer import N_VOCAB, token_bytes
 
 CONTEXT_PROBS = 1024  # tokens returned for the context's distribution (first pieces of any word)
 CANDIDATE_PROBS = 128  # for a candidate's (its end chance and continuations)
+WHOLE_ROW_TIMEOUT_S = 30.0  # a batch with a whole distribution (`Entry.exact`) in it
 MIN_TAIL = 1e-12
 LogProbabilities = npt.NDArray[np.float32]
 
@@ -85,6 +90,12 @@ def top_tokens(answer: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float
     return ids, logp
 
 
+def answer_timeout(n_probs: int) -> float | None:
+    """The timeout of a request for `n_probs` tokens: the client's own, but a whole distribution's
+    is longer."""
+    return WHOLE_ROW_TIMEOUT_S if n_probs >= N_VOCAB else None
+
+
 def answered_top_tokens(
     client: ServerClient, body: dict[str, Any], answer: Any
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
@@ -95,8 +106,9 @@ def answered_top_tokens(
     or they are not GPT-2's."""
     ids, logp = top_tokens(answer)
     if ids.size == 0:
-        body = completion_body(body["prompt"], body["id_slot"], body["n_probs"], True)
-        ids, logp = top_tokens(client.post("/completion", body))
+        n_probs = body["n_probs"]
+        body = completion_body(body["prompt"], body["id_slot"], n_probs, True)
+        ids, logp = top_tokens(client.post("/completion", body, answer_timeout(n_probs)))
     if ids.size == 0:
         raise ServerError(f"{client.address.url} answered without token probabilities.")
     if ids.min() < 0 or ids.max() >= N_VOCAB:
@@ -119,6 +131,8 @@ def distribution_from_top(
 
 class RemoteBackend:
     """The `DecodingBackend` of a llama-server. Owned by one thread, like `LlamaBackend`."""
+
+    approximate = True  # a row not asked for `exact` is rebuilt from the server's top tokens
 
     def __init__(
         self,
@@ -163,20 +177,27 @@ class RemoteBackend:
             del cells[entry.pos :]
             cells.append(entry.token)
             if entry.logits:
-                wanted = CONTEXT_PROBS if entry.seq == MAIN_SEQ else CANDIDATE_PROBS
-                asked.append((row, list(cells), min(entry.top or wanted, wanted)))
+                asked.append((row, list(cells), self._tokens_wanted(entry)))
         self._rows = {}
         if asked:
             self._fetch(asked)
         self.tokens_decoded += len(entries)
+
+    def _tokens_wanted(self, entry: Entry) -> int:
+        """How many top tokens to ask the server for the row of `entry`."""
+        if entry.exact:
+            return self.n_vocab
+        wanted = CONTEXT_PROBS if entry.seq == MAIN_SEQ else CANDIDATE_PROBS
+        return min(entry.top or wanted, wanted)
 
     def _fetch(self, asked: list[tuple[int, list[int], int]]) -> None:
         bodies = [
             completion_body(prompt, self.slots[i % len(self.slots)], n_probs)
             for i, (_, prompt, n_probs) in enumerate(asked)
         ]
+        most = max(n_probs for _, _, n_probs in asked)
         started = time.perf_counter()
-        answers = self.client.post_many("/completion", bodies)
+        answers = self.client.post_many("/completion", bodies, answer_timeout(most))
         if len(asked) == 1:
             self._round_trips.append((time.perf_counter() - started) * 1000)
         for (row, _, _), body, answer in zip(asked, bodies, answers, strict=True):

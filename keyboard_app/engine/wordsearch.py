@@ -220,6 +220,7 @@ class WordSearch(BestFirst):
         # Candidates whose cells are in the cache, least recently used first, with their sequence.
         self._cached: OrderedDict[tuple[int, ...], int] = OrderedDict()
         self._generation = self.pool.generation
+        self._rough = False  # whether any row in the memo is approximate (`backend.approximate`)
 
     def search(
         self,
@@ -236,8 +237,11 @@ class WordSearch(BestFirst):
         Each call decodes a few candidates at most (one keystroke's worth), none once `superseded`
         says that a newer request waits; what it could not decode yet is estimated, and a later
         call on the same context goes on from there. With `exact`, it decodes everything the
-        ranking depends on."""
+        ranking depends on, each row the model's own distribution (`Entry.exact`: what was decoded
+        approximately before is decoded again)."""
         self.begin(context, logits)
+        if exact and self._rough:
+            self._forget_candidates()
         budget = UNLIMITED if exact else COMPLETION_BUDGET if typed.typed else NEXT_WORD_BUDGET
         return self._best_first(
             self._logp,
@@ -245,7 +249,7 @@ class WordSearch(BestFirst):
             k,
             filter_offensive,
             budget,
-            lambda todo: self._decode(context, todo),
+            lambda todo: self._decode(context, todo, exact),
             superseded,
         )
 
@@ -323,17 +327,23 @@ class WordSearch(BestFirst):
         and what the prefetch decoded after it)."""
         if tuple(context) != self._context or self._full():
             kept = None if self._full() else self.knowledge().rooted(context)
+            rough = self._rough
             self._context = tuple(context)
-            self._memo = dict(kept.memo) if kept is not None else {}
-            self._ends = dict(kept.ends) if kept is not None else {}
-            self._spellings = {}
-            for seq in self._live().values():
-                self.pool.give_back(seq)
-            self._cached.clear()
+            self._forget_candidates()
+            if kept is not None:
+                self._memo, self._ends, self._rough = dict(kept.memo), dict(kept.ends), rough
 
-    def _decode(self, context: list[int], todo: list[Candidate]) -> None:
-        """Decode the candidates in one batch, one sequence each. A candidate whose parent's cells
-        are in the cache copies them (free in a unified cache) and decodes one token, not its path."""
+    def _forget_candidates(self) -> None:
+        """Forget every candidate decoded after the context: its row and its cells."""
+        self._memo, self._ends, self._spellings, self._rough = {}, {}, {}, False
+        for seq in self._live().values():
+            self.pool.give_back(seq)
+        self._cached.clear()
+
+    def _decode(self, context: list[int], todo: list[Candidate], exact: bool = False) -> None:
+        """Decode the candidates in one batch, one sequence each (`exact`: as `Entry`'s). A
+        candidate whose parent's cells are in the cache copies them (free in a unified cache) and
+        decodes one token, not its path."""
         if not todo:
             return
         entries: list[Entry] = []
@@ -348,9 +358,12 @@ class WordSearch(BestFirst):
             start = 0 if parent is None else len(pieces) - 1
             for pos in range(start, len(pieces)):
                 last = pos == len(pieces) - 1
-                entries.append(Entry(pieces[pos], len(context) + pos, seq, logits=last))
+                entries.append(
+                    Entry(pieces[pos], len(context) + pos, seq, logits=last, exact=exact)
+                )
             live[pieces] = seq
         self.backend.decode(entries)
+        self._rough = self._rough or (self.backend.approximate and not exact)
         rows = [i for i, entry in enumerate(entries) if entry.logits]
         for candidate, row in zip(todo, rows, strict=True):
             logp = log_softmax(self.backend.logits(row))

@@ -63,3 +63,26 @@ def test_bad_sampling_settings_are_a_clear_error_not_a_crash(random_model):
     assert result.returncode == 2
     assert "top-k" in result.stderr and "temperature" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_suggest_explore_and_continue_on_a_server_as_on_the_model_here(
+    random_model, random_model_server
+):
+    """`--server URL` gives the words of the model here (the CLI's suggest is exact), the same
+    tokens and the same seeded continuation."""
+    commands = [
+        ("suggest", "Thank you for your hel", "--json"),
+        ("explore", "Hello", "--k", "4", "--json"),
+        ("continue", "Hello", "--tokens", "6", "--seed", "3", "--top-k", "1"),
+    ]
+    for command in commands:
+        here = run_cli(*command, "--model", str(random_model))
+        there = run_cli(*command, "--server", random_model_server.url)
+        assert there.returncode == 0, there.stderr
+        if command[0] == "continue":
+            assert there.stdout == here.stdout
+            continue
+        key = "word" if command[0] == "suggest" else "token"
+        assert [r[key] for r in json.loads(there.stdout)] == [
+            r[key] for r in json.loads(here.stdout)
+        ]

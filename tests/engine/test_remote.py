@@ -58,7 +58,7 @@ def test_the_same_words_and_tokens_as_the_local_engine(bigram_model):
             there = remote.suggest(text, exact=True)
             assert [s.word for s in there] == [s.word for s in here], text
             assert [s.probability for s in there] == pytest.approx(
-                [s.probability for s in here], rel=0.05
+                [s.probability for s in here], rel=1e-2
             )
         assert [c.token for c in remote.explore("thank you for your", 3)] == [
             c.token for c in local.explore("thank you for your", 3)
@@ -99,9 +99,11 @@ def test_sampling_asks_the_server_only_for_the_tokens_it_can_draw(bigram_model):
         sent: list[int] = []
         post = client.post
 
-        def recording_post(path: str, body: dict[str, object]) -> object:
+        def recording_post(
+            path: str, body: dict[str, object], timeout: float | None = None
+        ) -> object:
             sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
-            return post(path, body)
+            return post(path, body, timeout)
 
         client.post = recording_post  # type: ignore[method-assign]
         pieces = list(remote.continue_text("thank you for your", params))
@@ -221,22 +223,29 @@ def test_addresses():
         ServerAddress.parse("ftp://gpu-box")
 
 
-def test_a_random_model_server_types_nearly_like_the_local_engine(
+def test_exact_words_are_the_local_engines_even_after_approximate_ones(
     random_model, random_model_server
 ):
-    """A random model's distributions are flat, where the server's top tokens leave the most out
-    (the worst case): the best word agrees at most keystrokes, the three words at about half."""
+    """With `exact`, every row is the server's whole distribution: the words and their
+    probabilities are the local engine's, floating-point noise aside, on a random model (flat
+    distributions, where the top tokens leave the most out); also right after a keystroke's
+    search on the same text, whose rows were rebuilt from the top tokens (they are decoded again).
+
+    The noise: llama.cpp's results depend on how the context was split into batches, which the
+    server's prompt cache decides there (0.2% apart here after other tests used the server; the
+    local engine alone, typing a text or evaluating it at once, differs by up to 6% on the
+    built-in model). The top tokens' rebuilt tail was off by far more: half the keystrokes here
+    had other words."""
     text = "The museum opened its doors early on Saturday morning, and by nine"
     with (
         Predictor.load(random_model) as local,
         Predictor.connect(random_model_server.url) as remote,
     ):
-        pairs = [
-            (
-                [s.word for s in remote.suggest(text[:end], exact=True)],
-                [s.word for s in local.suggest(text[:end], exact=True)],
+        for end in range(len(text) - 5, len(text) + 1):  # "by nine", across the space
+            remote.suggest(text[:end])
+            there = remote.suggest(text[:end], exact=True)
+            here = local.suggest(text[:end], exact=True)
+            assert [s.word for s in there] == [s.word for s in here], text[:end]
+            assert [s.probability for s in there] == pytest.approx(
+                [s.probability for s in here], rel=1e-2
             )
-            for end in range(len(text) - 20, len(text) + 1)
-        ]
-    assert sum(there[:1] == here[:1] for there, here in pairs) >= 0.75 * len(pairs)  # 18 of 21
-    assert sum(there == here for there, here in pairs) >= 0.4 * len(pairs)  # 11 of 21

@@ -38,7 +38,8 @@ class CorrectionSource:
     def __init__(self, corrector: Corrector) -> None:
         self.corrector = corrector
         self._network: NetworkSource | None = None
-        self._boundary: tuple[str, LogProbabilities] | None = None
+        # The last boundary's distribution: its text, the logits it was made from, and it.
+        self._boundary: tuple[str, npt.NDArray[np.float32], LogProbabilities] | None = None
 
     @classmethod
     def of(cls, lexicon: Lexicon) -> CorrectionSource:
@@ -66,16 +67,19 @@ class CorrectionSource:
 
     def _boundary_distribution(self, query: Query) -> LogProbabilities | None:
         """The model's log-probabilities for the first piece after the boundary: the network has
-        just evaluated that context (free), kept for the other keystrokes of the word."""
+        just evaluated that context (free), kept for the other keystrokes of the word unless the
+        network has evaluated it anew since (an exact query's distribution replaces a server's
+        approximate one)."""
         boundary = query.typed.boundary
-        if self._boundary is not None and self._boundary[0] == boundary:
-            return self._boundary[1]
         network = self._network
         logits = None if network is None else network.evaluate_cached(network.last_context)
+        kept = self._boundary
+        if kept is not None and kept[0] == boundary and (logits is None or logits is kept[1]):
+            return kept[2]
         if logits is None:
             return None
         logp = log_softmax(logits)
-        self._boundary = (boundary, logp)
+        self._boundary = (boundary, logits, logp)
         return logp
 
     def _probability(self, word: str, logp: LogProbabilities | None, spaced: bool) -> float:

@@ -38,7 +38,7 @@ class NetworkSource:
             return self._instant(query, wanted)
         context = self.last_context = self.context(query.typed.boundary)
         self._words.adopt(context)
-        logits = self._main.evaluate(context)
+        logits = self._main.evaluate(context, exact=query.exact)
         if self._words.begin(context, logits):
             # The context's own distribution, for the instant answers while candidates decode
             # (with a slow model, the keystrokes typed meanwhile are answered from it).
