@@ -170,31 +170,50 @@ def type_on_server(
 def exact_agreement(
     url: str, api_key: str | None, model: Path, text: str, keystrokes: int
 ) -> dict[str, Any]:
-    """How often `suggest(..., exact=True)` gives other words on the server than here, and the
-    largest relative difference of a word's probability where the words are the same."""
-    pairs: list[tuple[list[Suggestion], list[Suggestion]]] = []
+    """How often `suggest(..., exact=True)` gives other words on the server than here (`compared`).
+    Beside it, the floor that floating-point noise sets: the same keystrokes here on a second
+    predictor that typed the text from its start, as the app does (llama.cpp's arithmetic depends
+    on how the context was split into batches; the server splits it as its prompt cache allows)."""
+    first = min(AGREEMENT_START, max(len(text) - keystrokes, 0)) + 1
+    ends = range(first, min(first + keystrokes, len(text) + 1))
     started = time.perf_counter()
-    with connect_predictor(url, api_key) as remote, Predictor.load(model) as local:
-        first = min(AGREEMENT_START, max(len(text) - keystrokes, 0)) + 1
-        for end in range(first, min(first + keystrokes, len(text) + 1)):
-            pairs.append(
-                (remote.suggest(text[:end], exact=True), local.suggest(text[:end], exact=True))
-            )
+    with (
+        connect_predictor(url, api_key) as remote,
+        Predictor.load(model) as local,
+        Predictor.load(model) as typed_through,
+    ):
+        for end in range(1, first):
+            typed_through.suggest(text[:end])
+        pairs, twins = [], []
+        for end in ends:
+            here = local.suggest(text[:end], exact=True)
+            pairs.append((remote.suggest(text[:end], exact=True), here))
+            twins.append((typed_through.suggest(text[:end], exact=True), here))
+    return {
+        **compared(pairs),
+        "seconds": round(time.perf_counter() - started, 1),
+        "local_typed_from_the_start": compared(twins),
+    }
+
+
+def compared(pairs: list[tuple[list[Suggestion], list[Suggestion]]]) -> dict[str, Any]:
+    """How often the words of each pair agree, and the largest relative difference of a word's
+    probability where they do."""
     words = [([s.word for s in a], [s.word for s in b]) for a, b in pairs]
     differences = [
         abs(there.probability / here.probability - 1)
-        for a, b in pairs
-        if [s.word for s in a] == [s.word for s in b]
+        for (a, b), (a_words, b_words) in zip(pairs, words, strict=True)
+        if a_words == b_words
         for there, here in zip(a, b, strict=True)
         if here.probability > 0
     ]
+    share = len(words) or 1
     return {
-        "keystrokes": len(pairs),
-        "same_three_words": round(sum(a == b for a, b in words) / len(words), 3),
-        "same_best_word": round(sum(a[:1] == b[:1] for a, b in words) / len(words), 3),
-        "same_words_any_order": round(sum(set(a) == set(b) for a, b in words) / len(words), 3),
+        "keystrokes": len(words),
+        "same_three_words": round(sum(a == b for a, b in words) / share, 3),
+        "same_best_word": round(sum(a[:1] == b[:1] for a, b in words) / share, 3),
+        "same_words_any_order": round(sum(set(a) == set(b) for a, b in words) / share, 3),
         "largest_relative_difference": float(f"{max(differences, default=0.0):.3g}"),
-        "seconds": round(time.perf_counter() - started, 1),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from keyboard_app.bench import server as bench
+from keyboard_app.engine.predictor import Suggestion
 
 
 def test_typists_on_a_server_and_the_local_engine_side_by_side(random_model, random_model_server):
@@ -19,6 +20,7 @@ def test_typists_on_a_server_and_the_local_engine_side_by_side(random_model, ran
     assert agreement["keystrokes"] == 3
     assert agreement["same_words_any_order"] >= 2 / 3  # exact: the same words, noise aside
     assert 0 <= agreement["largest_relative_difference"] < 1e-2
+    assert agreement["local_typed_from_the_start"]["keystrokes"] == 3
 
 
 def test_an_unreachable_server_counts_errors_not_crashes():
@@ -44,3 +46,19 @@ def test_lockstep_typists_are_reported_as_such(random_model_server):
     report = bench.run(random_model_server.url, None, typists=2, seconds=0.5, lockstep=True)
     assert report["rhythm"] == "lockstep"
     assert report["on_server"]["keystrokes"] == 16
+
+
+def test_agreement_counts_keystrokes_and_measures_only_where_the_words_agree():
+    def words(*pairs: tuple[str, float]) -> list[Suggestion]:
+        return [Suggestion(word, p) for word, p in pairs]
+
+    pairs = [
+        (words(("the", 0.5), ("a", 0.202)), words(("the", 0.5), ("a", 0.2))),
+        (words(("a", 0.9), ("the", 0.1)), words(("the", 0.5), ("a", 0.4))),
+    ]
+    report = bench.compared(pairs)
+    assert report["keystrokes"] == 2
+    assert report["same_three_words"] == 0.5
+    assert report["same_best_word"] == 0.5
+    assert report["same_words_any_order"] == 1.0
+    assert report["largest_relative_difference"] == 0.01  # not 0.8: those words differ
