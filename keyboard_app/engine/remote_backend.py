@@ -18,7 +18,8 @@ the tokens it can draw (`Entry.top`). docs/server.md has the measurements behind
 
 A row asked for with `Entry.exact` (`suggest(..., exact=True)`) is the whole distribution: every
 token's probability as the server's model computes it, so the words are the local engine's. It costs
-the server about 0.4 s a row (serialising 50,257 probabilities), hence its own, longer timeout.
+about 0.4 s a row here (the server serialising 50,257 probabilities, the client parsing them), hence
+its own, longer timeout.
 """
 
 from __future__ import annotations
