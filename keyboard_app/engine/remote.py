@@ -23,7 +23,7 @@ from keyboard_app.engine.errors import ModelError
 
 log = logging.getLogger(__name__)
 REQUEST_TIMEOUT_S = 1.0  # a keystroke's request; the first one of a long text fits well within it
-CONNECT_TIMEOUT_S = 0.5
+TCP_CONNECT_TIMEOUT_S = 0.5  # opening the socket (the connection check has its own, longer one)
 MAX_CONCURRENT = (
     8  # requests one client has in flight at once (the word search's batch and the context)
 )
@@ -195,7 +195,7 @@ class ServerClient:
             if self.address.scheme == "https"
             else http.client.HTTPConnection
         )
-        connection = kind(self.address.host, self.address.port, timeout=CONNECT_TIMEOUT_S)
+        connection = kind(self.address.host, self.address.port, timeout=TCP_CONNECT_TIMEOUT_S)
         connection.connect()  # OSError (refused, unreachable) is the caller's
         assert connection.sock is not None
         connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
