@@ -75,11 +75,10 @@ class MainSequence:
         (`top`, `exact`: as `Entry`'s)."""
         if not tokens or len(tokens) > self.backend.n_ctx:
             raise ValueError(f"cannot evaluate {len(tokens)} tokens in this context")
-        keep = common_prefix_length(self.tokens, tokens)
-        if keep == len(tokens) == len(self.tokens) and self._covers(top, exact):
+        if tokens == self.tokens and self._covers(top, exact):  # the usual case: one word's keys
             assert self._last_logits is not None
             return self._last_logits
-        keep = min(keep, len(tokens) - 1)
+        keep = min(common_prefix_length(self.tokens, tokens), len(tokens) - 1)
         self._truncate(keep)
         for start in range(keep, len(tokens), self.backend.n_batch):
             chunk = tokens[start : start + self.backend.n_batch]
