@@ -90,6 +90,7 @@ class Typist:
         self.asks_at_word_end = asks_at_word_end or inline is not None
         self.score = Score()
         self.inline_score = InlineScore()
+        self.spent: list[tuple[str, int]] = []  # each word in turn, and the keystrokes it cost
 
     def _suggest(self, text: str) -> list[str]:
         began = time.perf_counter()
@@ -146,9 +147,12 @@ class Typist:
                 break
             if match.end() <= position:  # taken with an inline prediction
                 self.score.words += 1
+                self.spent.append((match.group(), 0))
                 continue
             self.score.keystrokes += max(match.start() - position, 0)
+            before = self.score.keystrokes
             position = self.type_word(above, line, match.start(), match.end())
+            self.spent.append((match.group(), self.score.keystrokes - before))
         self.score.keystrokes += max(len(line) - position, 0)
         self.score.characters += len(line)
 

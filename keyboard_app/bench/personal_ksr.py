@@ -4,22 +4,55 @@ Each author's text learns its first part into a store of its own, as one user's 
 and types the rest with it (`ksr.learning_groups`); the same typist types the same rest without a
 store, side by side in one run. With `online`, a store also goes on learning each paragraph once
 it is typed, as the app does.
+
+`recurring_words_ceiling` says how much a text lets a store gain by completing its author's words:
+the KSR points the keyboard without a store would gain if every word of a typed part that its
+author also wrote in the learned part, other than English's `COMMONEST` commonest words, were taken
+at its first keystroke. (Common words recur in every text and the model predicts them already.) A
+store's phrases, its next words, may gain on top of it.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from keyboard_app.bench.ksr import Score, Typist, run_typist
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.lexicon import Lexicon
+from keyboard_app.engine.words import WORDS
 
 Groups = list[tuple[list[str], list[list[str]]]]
+COMMONEST = 1000
 
 
 def typed_texts(groups: Groups) -> list[list[str]]:
     return [text for _, typed in groups for text in typed]
+
+
+def recurring_words_ceiling(groups: Groups, typist: Typist, english: Lexicon) -> float:
+    """The KSR points `typist` (a keyboard without a store, having typed the groups' typed texts)
+    would gain with its recurring uncommon words taken at their first keystroke."""
+    common = {word.lower() for word, _ in islice(english.by_frequency(), COMMONEST)}
+    saved = 0
+    learned_of = _learned_of_each_typed_word(groups)
+    # The typist may have stopped before the end (its word budget).
+    for (word, keystrokes), learned in zip(typist.spent, learned_of, strict=False):
+        if word.lower() in learned and word.lower() not in common:
+            saved += max(keystrokes - 1, 0)
+    return round(saved / max(typist.score.characters, 1), 4)
+
+
+def _learned_of_each_typed_word(groups: Groups) -> Iterator[set[str]]:
+    """For each word of the typed texts in turn, the words (lower case) its group learned."""
+    for lines, typed in groups:
+        learned = {match.group().lower() for line in lines for match in WORDS.finditer(line)}
+        for line in (line for paragraphs in typed for line in paragraphs):
+            for _ in WORDS.finditer(line):
+                yield learned
 
 
 def with_personal(

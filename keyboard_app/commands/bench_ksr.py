@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.paths import resource
+from keyboard_app.paths import lexicon_path, resource
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -112,7 +112,14 @@ def _training_lines(args: argparse.Namespace) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
-    from keyboard_app.bench.ksr import learning_groups, read_texts, simulate, skip_words
+    from keyboard_app.bench.ksr import (
+        Typist,
+        learning_groups,
+        read_texts,
+        run_typist,
+        simulate,
+        skip_words,
+    )
     from keyboard_app.engine import Predictor
 
     texts = skip_words(read_texts(args.file.read_text("utf-8")), args.skip_words)
@@ -129,7 +136,10 @@ def _run(args: argparse.Namespace) -> int:
     real_time: dict[str, Any] = {}
     with Predictor.load(args.model, n_threads=args.threads) as predictor:
         predictor.wait_for_corrections()  # the same keyboard however fast the index builds
-        model = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
+        typist = run_typist(
+            Typist(lambda t: [s.word for s in predictor.suggest(t, k=3)]), texts, args.words
+        )
+        model = typist.score
         info = predictor.info
         if args.inline:
             extra = _with_inline(predictor, texts, args)
@@ -157,10 +167,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.chars_per_second:
         report["real_time"] = real_time
     if args.personal_split is not None:
-        from keyboard_app.bench.personal_ksr import with_personal
+        from keyboard_app.bench.personal_ksr import recurring_words_ceiling, with_personal
+        from keyboard_app.engine.lexicon import load_lexicon
 
         personal = with_personal(args.model, args.threads, groups, args.words, args.learn_online)
         personal["ksr_gain"] = round(personal["model_with_personal"]["ksr"] - model.ksr, 4)
+        personal["recurring_words_ceiling"] = recurring_words_ceiling(
+            groups, typist, load_lexicon(lexicon_path())
+        )
         report["personal"] = personal
     if args.skip_words:
         report["skipped_words"] = args.skip_words

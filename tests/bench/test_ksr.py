@@ -162,6 +162,7 @@ def test_a_right_inline_prediction_costs_one_keystroke_and_a_wrong_one_nothing()
     assert typist.score.keystrokes == 3 + 1 + 1 + 1 + 4
     assert typist.score.characters == len(line)
     assert typist.score.words == 4
+    assert typist.spent == [("see", 3), ("you", 2), ("soon", 0), ("then", 4)]
     shown = typist.inline_score
     assert (shown.shown, shown.taken, shown.characters_taken) == (2, 1, len("ou soon"))
     assert shown.as_dict()["precision"] == 0.5
