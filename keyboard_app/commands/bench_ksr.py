@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.commands import real_number, thread_count, whole_number
 from keyboard_app.paths import lexicon_path, resource
 
 
@@ -39,19 +40,19 @@ def register_bench(bench_subparsers: Any) -> None:
     )
     parser.add_argument(
         "--inline-threshold",
-        type=_probability,
+        type=real_number(0, above=True, high=1),
         default=None,
         help="how sure the model must be of an inline prediction (default: the engine's)",
     )
     parser.add_argument(
         "--min-paragraphs",
-        type=int,
+        type=whole_number(1),
         default=1,
         help="type only the texts of at least this many paragraphs (e.g. 2: the Brown files)",
     )
     parser.add_argument(
         "--personal-split",
-        type=_probability,
+        type=real_number(0, above=True, high=1),
         default=None,
         help="learn this share of each text into a personal store, type the rest with and without it",
     )
@@ -62,18 +63,18 @@ def register_bench(bench_subparsers: Any) -> None:
     )
     parser.add_argument(
         "--chars-per-second",
-        type=float,
+        type=real_number(0, above=True),
         default=None,
         help="also type in real time at this pace, the engine working as in the app",
     )
     parser.add_argument(
         "--decode-delay-ms",
-        type=float,
+        type=real_number(0),
         default=190.0,
         help="with --chars-per-second: also with this delay added to every decode, as a slow "
         "model's (default 190: GPT-2 XL on two cores)",
     )
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=thread_count, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=_run)
 
@@ -87,18 +88,6 @@ def _word_count(value: str) -> int:
             f"expected a positive number of words or `all`, not {value!r}"
         )
     return int(value)
-
-
-def _probability(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 < number <= 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a probability above 0 and at most 1, not {value!r}"
-        )
-    return number
 
 
 def _training_lines(args: argparse.Namespace) -> list[str]:

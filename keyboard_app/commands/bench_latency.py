@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.commands import real_number, thread_count
+
 
 def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser(
@@ -15,7 +17,7 @@ def register_bench(bench_subparsers: Any) -> None:
     parser.add_argument(
         "--model", type=Path, help="GGUF to measure (default: random GPT-2 small q8_0)"
     )
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=thread_count, default=None)
     parser.add_argument(
         "--personal",
         type=Path,
@@ -23,7 +25,7 @@ def register_bench(bench_subparsers: Any) -> None:
     )
     parser.add_argument(
         "--chars-per-second",
-        type=float,
+        type=real_number(0, above=True),
         default=15.0,
         help="pace of the paused typing, which works ahead between keystrokes (default 15)",
     )

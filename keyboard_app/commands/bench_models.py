@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from keyboard_app.commands import thread_count
+
 if TYPE_CHECKING:
     from keyboard_app.engine.gguf_format import Gpt2Config
 
@@ -25,7 +27,9 @@ DECODE_TOKENS = 16
 def register_bench(bench_subparsers: Any) -> None:
     p = bench_subparsers.add_parser("models", help="quantization sizes and speeds (GPT-2 small)")
     p.add_argument("--json", action="store_true", help="print JSON only (the default output)")
-    p.add_argument("--threads", type=int, default=None, help="llama.cpp threads (default: all)")
+    p.add_argument(
+        "--threads", type=thread_count, default=None, help="llama.cpp threads (default: all)"
+    )
     p.add_argument("--kinds", default="f16,q8_0,q6_k,q5_k_m,q4_k_m,q4_0")
     p.set_defaults(func=_run)
 

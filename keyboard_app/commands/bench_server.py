@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.commands import real_number, whole_number
 from keyboard_app.engine.errors import ModelError
 
 
@@ -17,8 +18,12 @@ def register_bench(bench_subparsers: Any) -> None:
     )
     parser.add_argument("--url", help="a running server (default: start one on 127.0.0.1)")
     parser.add_argument("--api-key", metavar="KEY", help="the server's API key")
-    parser.add_argument("--typists", type=int, default=1, help="simulated typists (default 1)")
-    parser.add_argument("--seconds", type=float, default=30.0, help="typing time (default 30)")
+    parser.add_argument(
+        "--typists", type=whole_number(1), default=1, help="simulated typists (default 1)"
+    )
+    parser.add_argument(
+        "--seconds", type=real_number(0, above=True), default=30.0, help="typing time (default 30)"
+    )
     parser.add_argument(
         "--model", type=Path, help="GGUF to serve and compare with (default: the built-in model)"
     )
@@ -30,7 +35,7 @@ def register_bench(bench_subparsers: Any) -> None:
     )
     parser.add_argument(
         "--agreement-keystrokes",
-        type=int,
+        type=whole_number(0),
         default=None,
         metavar="N",
         help="keystrokes whose exact words are compared between the server and the local engine "
@@ -43,9 +48,6 @@ def register_bench(bench_subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.server import AGREEMENT_KEYS, run
 
-    if args.typists < 1:
-        print("keyboard-app: --typists must be at least 1", file=sys.stderr)
-        return 2
     agreement = AGREEMENT_KEYS if args.agreement_keystrokes is None else args.agreement_keystrokes
     try:
         report = run(
@@ -55,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
             args.seconds,
             args.model,
             args.lockstep,
-            max(agreement, 0),
+            agreement,
         )
     except ModelError as error:
         print(f"keyboard-app: {error}", file=sys.stderr)

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.commands import real_number, whole_number
+
 
 def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser("typos", help="corrections of a noisy typist's slips")
@@ -19,12 +21,20 @@ def register_bench(bench_subparsers: Any) -> None:
         nargs="?",
         help="held-out texts separated by blank lines (default: the built-in corpus's held-out split)",
     )
-    parser.add_argument("--words", type=int, default=1000, help="words to type (default 1000)")
     parser.add_argument(
-        "--skip-words", type=int, default=0, help="start after the texts holding this many words"
+        "--words", type=whole_number(1), default=1000, help="words to type (default 1000)"
     )
     parser.add_argument(
-        "--rate", type=float, default=0.1, help="share of the words misspelt (default 0.1)"
+        "--skip-words",
+        type=whole_number(0),
+        default=0,
+        help="start after the texts holding this many words",
+    )
+    parser.add_argument(
+        "--rate",
+        type=real_number(0, above=True, high=1),
+        default=0.1,
+        help="share of the words misspelt (default 0.1)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print JSON only")

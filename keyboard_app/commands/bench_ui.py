@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from keyboard_app.commands import real_number
+
 if TYPE_CHECKING:
     from keyboard_app.ui.main_window import MainWindow
 
@@ -24,7 +26,9 @@ def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.Argumen
     parser = bench_subparsers.add_parser(
         "ui", help="type at 15 characters/s into the window; stalls and suggestion latency"
     )
-    parser.add_argument("--seconds", type=float, default=30.0, help="how long to type (30)")
+    parser.add_argument(
+        "--seconds", type=real_number(0, above=True), default=30.0, help="how long to type (30)"
+    )
     parser.add_argument("--model", metavar="PATH", help="GGUF to use (default: built-in model)")
     parser.add_argument(
         "--document",

@@ -8,29 +8,25 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from keyboard_app.commands import thread_count, whole_number
 from keyboard_app.engine import ModelError
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Predictor, Suggestion
 
 
-def _positive(value: str) -> int:
-    """A whole number of at least 1, for argparse."""
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
-    return int(value)
-
-
 def register(subparsers: Any) -> None:
     suggest = subparsers.add_parser("suggest", help="the likeliest words to type next")
     suggest.add_argument("text")
-    suggest.add_argument("--k", type=_positive, default=3, help="how many words (default 3)")
+    suggest.add_argument("--k", type=whole_number(1), default=3, help="how many words (default 3)")
     suggest.add_argument("--json", action="store_true", help="print JSON")
     suggest.set_defaults(func=_suggest)
 
     explore = subparsers.add_parser("explore", help="the likeliest next tokens and probabilities")
     explore.add_argument("text")
-    explore.add_argument("--k", type=_positive, default=10, help="how many tokens (default 10)")
+    explore.add_argument(
+        "--k", type=whole_number(1), default=10, help="how many tokens (default 10)"
+    )
     explore.add_argument("--json", action="store_true", help="print JSON")
     explore.set_defaults(func=_explore)
 
@@ -48,7 +44,7 @@ def register(subparsers: Any) -> None:
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="a GPT-2 GGUF file (default: the built-in model)")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads")
+    parser.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     parser.add_argument("--no-filter", action="store_true", help="allow offensive words")
     parser.add_argument(
         "--server", metavar="URL", help="use the model of a llama-server (the text is sent to it)"

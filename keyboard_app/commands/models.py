@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import for_people
+from keyboard_app.commands import for_people, thread_count
 
 if TYPE_CHECKING:
     from keyboard_app.models.progress import Progress
@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("src", type=Path)
     p.add_argument("dst", type=Path)
     p.add_argument("--type", dest="kind", default="q8_0", help=QUANT_HELP)
-    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--threads", type=thread_count, default=None)
     p.set_defaults(func=_quantize)
 
     p = sub.add_parser("import", help="check a GGUF file and add it to the installed models")

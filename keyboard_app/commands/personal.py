@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import for_people
+from keyboard_app.commands import for_people, whole_number
 
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
@@ -19,12 +19,6 @@ if TYPE_CHECKING:
 MAX_TEXT_FILE_BYTES = 256 * 2**20
 
 Action = Callable[[argparse.Namespace], int]
-
-
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
-    return int(value)
 
 
 def register(subparsers: Any) -> None:
@@ -42,7 +36,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--search", default="", help="only those containing this text")
-    p.add_argument("--limit", type=_positive, default=1000, help="at most this many (default 1000)")
+    p.add_argument(
+        "--limit", type=whole_number(1), default=1000, help="at most this many (default 1000)"
+    )
     p.set_defaults(func=for_people(_list))
 
     p = sub.add_parser("learn", parents=[store], help="learn from UTF-8 text files")

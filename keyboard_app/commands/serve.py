@@ -8,14 +8,9 @@ import signal
 import sys
 from typing import Any
 
+from keyboard_app.commands import thread_count, whole_number
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.remote import LOCAL_HOSTS
-
-
-def _slots(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 256:
-        raise argparse.ArgumentTypeError(f"expected 1 to 256 slots, not {value!r}")
-    return int(value)
 
 
 def register(subparsers: Any) -> None:
@@ -28,9 +23,12 @@ def register(subparsers: Any) -> None:
     )
     serve.add_argument("model", metavar="MODEL", help="an installed model's name or a GGUF file")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (8080)")
+    serve.add_argument("--port", type=whole_number(1, 65535), default=8080, help="port (8080)")
     serve.add_argument(
-        "--parallel", type=_slots, default=8, help="slots (8: each typing client uses 2)"
+        "--parallel",
+        type=whole_number(1, 256),
+        default=8,
+        help="slots (8: each typing client uses 2)",
     )
     serve.add_argument(
         "--api-key",
@@ -38,8 +36,10 @@ def register(subparsers: Any) -> None:
         default=os.environ.get("LLAMA_API_KEY") or None,
         help="the key clients must give (default: $LLAMA_API_KEY)",
     )
-    serve.add_argument("--gpu-layers", type=int, default=None, help="layers offloaded to the GPU")
-    serve.add_argument("--threads", type=int, default=None, help="CPU threads")
+    serve.add_argument(
+        "--gpu-layers", type=whole_number(0), default=None, help="layers offloaded to the GPU"
+    )
+    serve.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     serve.add_argument("--llama-server", metavar="PATH", help="the llama-server binary to run")
     serve.set_defaults(func=_serve)
 

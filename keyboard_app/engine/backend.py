@@ -111,6 +111,8 @@ class LlamaBackend:
     def __init__(
         self, path: Path, *, n_threads: int | None, n_gpu_layers: int | None, n_seq: int
     ) -> None:
+        if n_threads is not None and n_threads < 0:
+            raise ValueError(f"n_threads must be 0 (the engine's choice) or more, not {n_threads}")
         _init_llama()
         self.path = path
         self.n_threads = n_threads or default_threads(path.stat().st_size)

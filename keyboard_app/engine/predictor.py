@@ -151,7 +151,8 @@ class Predictor:
         into suggestions, and into the built-in model's next words the word trigrams of its
         training text (`engine.sources.standard_sources`). `personal`: the user's store of words
         and phrases (created if missing), mixed in and learned into by `learn`; a damaged one is
-        moved aside and a new one started (`personal_store.recovered_from` says where)."""
+        moved aside and a new one started (`personal_store.recovered_from` says where). `n_threads`
+        None or 0: the engine's choice (`backend.default_threads`)."""
         if path is None and not builtin_model_path().is_file():
             raise ModelError(
                 f"The built-in model is missing ({builtin_model_path()}). "

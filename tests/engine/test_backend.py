@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.backend import SMALL_MODEL_BYTES, default_threads, gpu_offload_supported
 
@@ -24,3 +26,10 @@ def test_the_engine_reports_where_it_runs(random_model):
         assert info.device == "CPU (1 thread)"  # the test model is tiny
     with Predictor.load(random_model, n_threads=2) as predictor:
         assert predictor.info.n_threads == 2
+
+
+def test_zero_threads_is_the_engines_choice_and_fewer_is_refused(random_model):
+    with Predictor.load(random_model, n_threads=0) as predictor:
+        assert predictor.info.n_threads == 1  # the engine's choice for a tiny model
+    with pytest.raises(ValueError, match="n_threads"):
+        Predictor.load(random_model, n_threads=-2)
