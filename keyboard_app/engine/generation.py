@@ -6,7 +6,7 @@ the offensive-word ban, the incremental UTF-8 decoding (a character split over t
 whole; each stream's decoder is flushed when the stream ends), `<|endoftext|>` ending a stream, and
 the stop event checked before every token. What differs is how a chosen token is evaluated: one
 continuation runs on the main sequence and slides its window when the context is full; several run
-on borrowed sequences, one batch per token, within half the context.
+on borrowed sequences, one batch per token, all of them within half the context.
 """
 
 from __future__ import annotations
@@ -97,13 +97,14 @@ class Continuations:
         filtered: bool,
     ) -> Generator[tuple[int, str], None, None]:
         """`n` continuations decoded together, each on a sequence borrowed from the pool, streamed
-        as `(index, piece)`; limited to half the context (no sliding)."""
+        as `(index, piece)`; together they take at most half the context (no sliding): the
+        sequences share the text's cells, but each new token takes a cell of the context's."""
         if not 1 <= n <= MAX_ALTERNATIVES:
             raise ModelError(f"Between 1 and {MAX_ALTERNATIVES} alternatives can be asked for.")
         n_ctx = self._main.backend.n_ctx
-        max_tokens = min(params.max_tokens, n_ctx // 2)
+        max_tokens = min(params.max_tokens, n_ctx // (2 * n))
         text, heal = healed(text)
-        context = build_context(text, n_ctx, max_tokens)
+        context = build_context(text, n_ctx, n * max_tokens)
         first = self._main.evaluate(context, params.tokens_read)
         rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(n)]
         streams = [_Stream(i, rng, first) for i, rng in enumerate(rngs)]

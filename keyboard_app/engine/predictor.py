@@ -390,7 +390,8 @@ class Predictor:
         stop: threading.Event | None = None,
     ) -> Generator[tuple[int, str], None, None]:
         """`n` alternative continuations decoded together, one sequence each, streamed as
-        `(index, piece)`. They are limited to half the context (no sliding)."""
+        `(index, piece)`. Together they are limited to half the context (no sliding): each to
+        `n_ctx // (2 * n)` tokens."""
         return self._continuations.alternatives(text, n, params, stop, self.filter_offensive)
 
     def learn(self, text: str, context: str = "") -> int:

@@ -108,7 +108,22 @@ def test_a_greedy_alternative_on_a_trimmed_context_is_the_greedy_continuation(
     params = SamplingParams(max_tokens=30, top_k=1)  # within half of the 64 positions
     with Predictor.load(short_context_model) as predictor:
         single = "".join(predictor.continue_text(text, params))
-        assert alternatives(predictor, text, 2, params) == [single] * 2
+        assert alternatives(predictor, text, 1, params) == [single]
+        # Two take half the context together: 16 tokens each, after a text trimmed further.
+        two = alternatives(predictor, text, 2, params)
+        assert two[0] and two == [two[0]] * 2
+        assert len(two[0].split()) < len(single.split())
+
+
+def test_alternatives_after_a_text_that_fills_the_context_all_fit(random_model):
+    """The alternatives share the text's cells but each of their tokens takes one more: a text
+    as long as the context allows and three long alternatives must all fit in it."""
+    text = " ".join(f"word{i}" for i in range(2000))  # far more than 1,024 tokens
+    params = SamplingParams(max_tokens=300, top_k=1)
+    with Predictor.load(random_model) as predictor:
+        found = alternatives(predictor, text, 3, params)
+        assert found[0] and found == [found[0]] * 3
+        assert predictor.suggest(text + " ")  # and the engine goes on as before
 
 
 def test_alternatives_differ_and_repeat_with_a_seed(random_model):
