@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -57,11 +58,31 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; Ctrl+C ends it quietly with the shell's status for it (130)."""
+    """Run a command; Ctrl+C ends it quietly with the shell's status for it (130), and so does a
+    reader that stops reading (`| head`: 141, as for SIGPIPE)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    garbled = next((a for a in arguments if not _is_utf8(a)), None)
+    if garbled is not None:
+        shown = os.fsencode(garbled).decode("ascii", "backslashreplace")  # the bytes given
+        print(f"keyboard-app: the argument {shown} is not UTF-8 text", file=sys.stderr)
+        return 2
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        return _run(arguments)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def _is_utf8(argument: str) -> bool:
+    """Bytes that are not UTF-8 reach Python as lone surrogates (PEP 383)."""
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _run(args_list: list[str]) -> int:

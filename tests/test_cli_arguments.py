@@ -70,6 +70,8 @@ def test_the_desktop_file_opens_files(tmp_path: Path, random_model: Path) -> Non
         (["continue", "Hi", "--seed", "-1"], "seed"),
         (["suggest", "Hi", "--threads", "-3"], "--threads"),
         (["suggest", "Hi", "--threads", "0"], "--threads"),
+        (["explore", "Hi", "--threads", "99999999999"], "--threads"),  # llama.cpp would abort
+        (["personal", "list", "--limit", "99999999999999999999"], "--limit"),
         (["bench", "typos", "text.txt", "--words", "-5"], "--words"),
         (["bench", "typos", "text.txt", "--rate", "2"], "--rate"),
         (["bench", "typos", "text.txt", "--skip-words", "x"], "--skip-words"),
@@ -98,3 +100,27 @@ def test_numbers_are_checked_before_anything_runs(
     assert code == 2
     assert complaint in captured.err
     assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_an_argument_that_is_not_utf8_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # The bytes "caf\xe9" (Latin-1) as Python passes them on: a lone surrogate.
+    assert main(["personal", "list", "--search", "caf\udce9"]) == 2
+    err = capsys.readouterr().err
+    assert "the argument caf\\xe9 is not UTF-8" in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGPIPE")
+def test_a_reader_that_stops_reading_ends_the_command_quietly(random_model: Path) -> None:
+    """`keyboard-app explore --k 50000 Hello | head -1`: more than a pipe holds."""
+    command = [sys.executable, "-m", "keyboard_app.cli", "explore", "--k", "50000", "Hello"]
+    process = subprocess.Popen(
+        [*command, "--model", str(random_model)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -72,5 +72,6 @@ def real_number(
     return parse
 
 
-# How many CPU threads llama.cpp may use (None, the default: the engine's choice).
-thread_count = whole_number(1)
+# How many CPU threads llama.cpp may use (None, the default: the engine's choice); the settings'
+# bound (llama.cpp aborts on a count it cannot allocate threads for).
+thread_count = whole_number(1, 256)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from keyboard_app.commands import for_people, whole_number
+from keyboard_app.files import UnusableFile, read_regular_file
 
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
@@ -37,7 +38,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--search", default="", help="only those containing this text")
     p.add_argument(
-        "--limit", type=whole_number(1), default=1000, help="at most this many (default 1000)"
+        "--limit",
+        type=whole_number(1, 10**9),
+        default=1000,
+        help="at most this many (default 1000)",
     )
     p.set_defaults(func=for_people(_list))
 
@@ -128,13 +132,11 @@ def _learn(args: argparse.Namespace) -> int:
 def _read_text(path: Path) -> str:
     """The UTF-8 text of `path`; ValueError with a message for a person otherwise."""
     try:
-        if path.stat().st_size > MAX_TEXT_FILE_BYTES:
-            raise ValueError(f"{path} is too large to learn from (over 256 MB).")
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_TEXT_FILE_BYTES)
     except FileNotFoundError:
         raise ValueError(f"{path} does not exist.") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path} is a folder, not a text file.") from None
+    except UnusableFile as error:
+        raise ValueError(f"{path} cannot be learned from: {error}.") from None
     except OSError as error:
         raise ValueError(f"{path} cannot be read: {error.strerror or error}.") from None
     if b"\0" in raw:
@@ -179,7 +181,11 @@ def _clear(args: argparse.Namespace) -> int:
 
 def _confirmed(store: PersonalStore) -> bool:
     entries = store.stats().entries
-    answer = input(f"Forget all {entries:,} learned words and phrases in {store.path}? [y/N] ")
+    try:
+        answer = input(f"Forget all {entries:,} learned words and phrases in {store.path}? [y/N] ")
+    except EOFError:  # Ctrl+D: no answer is no
+        print()
+        return False
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -193,5 +199,5 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     with _open(args) as store:
         imported = store.import_json(args.file)
-    print(f"Imported {imported:,} words and phrases from {args.file}.")
+    print(imported.summary(str(args.file), store.max_entries))
     return 0

@@ -339,6 +339,7 @@ class Predictor:
         instant: bool = False,
         superseded: Callable[[], bool] | None = None,
     ) -> Mixed | None:
+        _check_count(k)
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
             return None  # no word is that long: nothing sensible to complete
@@ -357,6 +358,7 @@ class Predictor:
         trailing space (`window.heals_trailing_space`) they are the tokens that start with a
         space, given after the text without it, their probabilities renormalised over those
         tokens. Offensive tokens (with the filter on) are left out before ranking."""
+        _check_count(k)
         context, heal = healed(text)
         probs = self.next_token_probabilities(context)
         allowed = self._table.spaced & np.isfinite(probs) if heal else np.isfinite(probs)
@@ -420,3 +422,8 @@ class Predictor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_count(k: int) -> None:
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")

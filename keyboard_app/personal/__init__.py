@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from keyboard_app.personal.errors import PersonalStoreError
 from keyboard_app.personal.learning import learn_text, learnable, learnable_tail
-from keyboard_app.personal.results import Entry, Followers, NextCounts, Stats
+from keyboard_app.personal.results import Entry, Followers, Imported, NextCounts, Stats
 from keyboard_app.personal.store import PersonalStore
 
 __all__ = [
     "Entry",
     "Followers",
+    "Imported",
     "NextCounts",
     "PersonalStore",
     "PersonalStoreError",

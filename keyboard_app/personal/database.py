@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from keyboard_app.files import NotEnoughSpace, check_free_space
 from keyboard_app.personal import schema
 from keyboard_app.personal.errors import PersonalStoreError
 
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 2000  # how long a writer waits for another process's transaction to end
 _CORRUPTION = ("file is not a database", "malformed")  # SQLITE_NOTADB, SQLITE_CORRUPT
 _SIDE_FILES = ("-wal", "-shm")
+FULL_DISK_BYTES = 2**20  # less free than this, and a "disk I/O error" means a full disk
 
 
 class _Damaged(Exception):
@@ -129,6 +131,8 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
         schema.migrate(connection)
     if not schema.table_names(connection).issuperset(schema.TABLES):
         raise _Damaged("is damaged (tables are missing)")
+    if schema.objects(connection) != schema.expected_objects():
+        raise _Damaged("holds tables, indexes or triggers that keyboard-app did not make")
 
 
 def is_corruption(error: sqlite3.Error) -> bool:
@@ -154,7 +158,7 @@ def describe(error: sqlite3.Error, path: Path, doing: str) -> str:
     text = str(error)
     lowered = text.lower()
     kept = "nothing already learned was lost"
-    if "full" in lowered:
+    if "full" in lowered or ("disk i/o" in lowered and _disk_full(path)):
         return (
             f"No space left on device for the personal store {path}: {doing} stopped, and "
             f"{kept}. Free some disk space to go on."
@@ -177,3 +181,15 @@ def describe(error: sqlite3.Error, path: Path, doing: str) -> str:
             "and can be written."
         )
     return f"The personal store {path} failed while {doing} ({text}); {kept}."
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` has no room left for a page and its log: SQLite says
+    only "disk I/O error" when it cannot make the log's files on opening."""
+    try:
+        check_free_space(path.parent, FULL_DISK_BYTES)
+    except NotEnoughSpace:
+        return True
+    except OSError:  # no folder to ask about: not known to be full
+        return False
+    return False

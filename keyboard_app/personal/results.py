@@ -64,6 +64,25 @@ class Stats:
         return self.words + self.phrases
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: the entries read from the file, and how many entries (the file's or
+    the store's own, the rarest and oldest) were dropped to keep the store within its caps."""
+
+    entries: int
+    pruned: int = 0
+
+    def summary(self, source: str, cap: int) -> str:
+        """One sentence for a person."""
+        said = f"Imported {self.entries:,} words and phrases from {source}."
+        if self.pruned:
+            said += (
+                f" The store keeps at most {cap:,} entries, so the {self.pruned:,} rarest and"
+                " oldest were dropped."
+            )
+        return said
+
+
 def phrase_text(tokens: Sequence[str]) -> str:
     """Tokens as text: spaces between words, punctuation against the word before, a paragraph's
     start as ¶."""

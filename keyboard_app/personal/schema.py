@@ -12,6 +12,7 @@ them right, and the per-keystroke queries never sum anything.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Sequence
 
@@ -95,6 +96,28 @@ def application_id(connection: sqlite3.Connection) -> int:
 def table_names(connection: sqlite3.Connection) -> set[str]:
     rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     return {str(name) for (name,) in rows}
+
+
+def objects(connection: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """The database's tables, indexes, triggers and views as (type, name, SQL), SQLite's own
+    (`sqlite_...`) left out."""
+    rows = connection.execute(
+        "SELECT type, name, sql FROM sqlite_master"
+        " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    )
+    return {(str(kind), str(name), str(sql)) for kind, name, sql in rows}
+
+
+@functools.cache
+def expected_objects() -> frozenset[tuple[str, str, str]]:
+    """What the migrations make, exactly: a store holding anything else (a trigger someone
+    planted, which would run on every word learned) is not one this app made."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(connection)
+        return frozenset(objects(connection))
+    finally:
+        connection.close()
 
 
 def migrate(connection: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -22,7 +22,7 @@ from types import TracebackType
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal import database, pruning, queries
 from keyboard_app.personal.counting import PARAGRAPH_START, Tally, history_levels
-from keyboard_app.personal.results import Entry, Followers, NextCounts, Stats
+from keyboard_app.personal.results import Entry, Followers, Imported, NextCounts, Stats
 from keyboard_app.personal.schema import join_history
 
 logger = logging.getLogger(__name__)
@@ -169,9 +169,10 @@ class PersonalStore:
         transfer.write(Path(path), transfer.document(words, phrases, time.time()))
         return len(words) + len(phrases)
 
-    def import_json(self, path: str | Path) -> int:
+    def import_json(self, path: str | Path) -> Imported:
         """Merge an export file into the store (counts add up), all in one transaction: a file
-        that is not a valid export changes nothing. Returns the entries imported."""
+        that is not a valid export changes nothing. Says how many entries were imported, and
+        how many were dropped to keep within the caps."""
         from keyboard_app.personal import transfer
 
         words, phrases, skipped = transfer.read(Path(path))
@@ -179,8 +180,8 @@ class PersonalStore:
             logger.info("Skipped %d entries of %s that are never learned", skipped, path)
         with self._writing("importing") as connection:
             queries.merge(connection, words, phrases)
-            self._keep_within_caps(connection, time.time())
-        return len(words) + len(phrases)
+            pruned = self._keep_within_caps(connection, time.time())
+        return Imported(len(words) + len(phrases), pruned)
 
     def stats(self) -> Stats:
         with self._reading():
@@ -203,12 +204,15 @@ class PersonalStore:
     ) -> None:
         self.close()
 
-    def _keep_within_caps(self, connection: sqlite3.Connection, now: float) -> None:
+    def _keep_within_caps(self, connection: sqlite3.Connection, now: float) -> int:
+        """Prune the rarest and oldest entries beyond the caps; returns how many."""
         stats = queries.stats(connection)
         target = pruning.target_entries(stats, self.max_entries, self.max_bytes)
-        if target < stats.entries:
-            removed = pruning.prune(connection, stats.entries - target, now)
-            logger.info("Pruned %d rare and old entries of the personal store", removed)
+        if target >= stats.entries:
+            return 0
+        removed = pruning.prune(connection, stats.entries - target, now)
+        logger.info("Pruned %d rare and old entries of the personal store", removed)
+        return removed
 
     def _flush_freed_pages(self) -> None:
         """Copy the write-ahead log into the file and empty it, so that what was just forgotten

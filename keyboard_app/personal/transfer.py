@@ -24,7 +24,7 @@ from typing import Any
 
 from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
 from keyboard_app.engine.words import is_word
-from keyboard_app.files import write_atomic
+from keyboard_app.files import UnusableFile, read_json, write_atomic
 from keyboard_app.personal.errors import PersonalStoreError
 from keyboard_app.personal.learning import is_dropped_chunk, is_dropped_token
 
@@ -56,7 +56,8 @@ def document(words: list[Record], phrases: list[Record], now: float) -> dict[str
 
 def write(path: Path, data: Mapping[str, Any]) -> None:
     try:
-        write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+        write_atomic(path, text, private=True)  # what the user wrote: only theirs to read
     except OSError as error:
         raise PersonalStoreError(
             f"The learned words cannot be exported to {path}: {error.strerror or error}."
@@ -93,19 +94,11 @@ def _entry(head: dict[str, Any], record: Record) -> dict[str, Any]:
 
 def _load(path: Path) -> object:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PersonalStoreError(
-                f"{path} is too large to be an export of learned words ({size / 1e6:,.0f} MB)."
-            )
-        with path.open("rb") as handle:
-            return json.loads(handle.read().decode("utf-8"))
+        return read_json(path, MAX_FILE_BYTES)
     except OSError as error:
         raise PersonalStoreError(f"{path} cannot be read: {error.strerror or error}.") from error
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise PersonalStoreError(
-            f"{path} is not a JSON file of learned words ({error})."
-        ) from error
+    except UnusableFile as error:
+        raise PersonalStoreError(f"{path} is not a JSON file of learned words: {error}.") from error
 
 
 def _learnable(tokens: tuple[str, ...]) -> bool:

@@ -189,3 +189,12 @@ def test_exact_suggestions_with_the_dictionary_do_not_depend_on_what_was_asked_b
         fresh.suggest(text[:-1], k=3)  # another keystroke first
         after_typing = [s.word for s in fresh.suggest(text, k=3, exact=True)]
     assert first == again == after_typing
+
+
+@pytest.mark.parametrize("k", [0, -1])
+def test_asking_for_fewer_than_one_word_or_token_is_refused(random_model, k):
+    with Predictor.load(random_model) as predictor:
+        with pytest.raises(ValueError, match="k must be at least 1"):
+            predictor.suggest("Hello wor", k=k)
+        with pytest.raises(ValueError, match="k must be at least 1"):
+            predictor.explore("Hello", k=k)

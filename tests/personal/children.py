@@ -56,6 +56,25 @@ def fill(path: str) -> None:
     print(json.dumps({"error": error, "batches": learned, "before": before, "after": after}))
 
 
+def open_on_a_full_disk(path: str) -> None:
+    """Make a store, fill its disk with another file, then open the store again; print what
+    opening said, as JSON."""
+    with PersonalStore.open(path) as store:
+        store.learn([["<s>", "Kind", "regards"]])
+    with open(Path(path).with_name("filler"), "wb", buffering=0) as filler:
+        try:
+            while filler.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass  # the disk is full
+    try:
+        PersonalStore.open(path).close()
+        error = ""
+    except PersonalStoreError as failure:
+        error = str(failure)
+    print(json.dumps({"error": error}))
+
+
 def fill_limited(path: str, limit: str) -> None:
     """`fill` with the process's largest file size set to `limit` bytes."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails (EFBIG)
@@ -86,6 +105,7 @@ PROGRAMS: dict[str, Callable[..., None]] = {
     "writer": writer,
     "forever": forever,
     "fill": fill,
+    "open-on-a-full-disk": open_on_a_full_disk,
     "fill-limited": fill_limited,
     "read-only": read_only,
 }

@@ -139,6 +139,35 @@ def test_clear_asks_on_a_terminal(
         assert opened.stats().entries == left
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="an endless device")
+@pytest.mark.parametrize("action", ["learn", "import"])
+def test_an_endless_device_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], action: str
+) -> None:
+    assert main(["personal", action, "/dev/zero", "--store", str(tmp_path / "s.sqlite3")]) == 1
+    err = capsys.readouterr().err
+    assert "a device, not a file" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
+def test_clear_takes_end_of_input_at_its_question_as_no(
+    texts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pty
+
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    main(["personal", "learn", str(texts / "letter.txt"), *store])
+    controller, terminal = pty.openpty()
+    with os.fdopen(terminal, "r") as tty:
+        os.write(controller, b"\x04")  # Ctrl+D
+        monkeypatch.setattr(sys, "stdin", tty)
+        assert main(["personal", "clear", *store]) == 0
+    os.close(controller)
+    assert "Nothing was cleared." in capsys.readouterr().out
+    with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
+        assert opened.stats().entries == 12
+
+
 def test_a_damaged_store_is_reported_and_replaced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -106,6 +106,31 @@ def test_a_full_disk_stops_learning_with_a_message_and_loses_nothing(tmp_path: P
 
 
 @posix_only
+def test_a_store_on_a_full_disk_says_the_disk_is_full(tmp_path: Path) -> None:
+    """Opening makes the log's files; on a full disk SQLite says only "disk I/O error"."""
+    if not namespace_works():
+        pytest.skip("no mount namespace here, so no tiny tmpfs to fill")
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    program = child_command("open-on-a-full-disk", str(folder / "p.sqlite3"))
+    script = (
+        f"mount -t tmpfs -o size=256k tmpfs {shlex.quote(str(folder))} && "
+        f"exec {shlex.join(program)}"
+    )
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    error = json.loads(done.stdout)["error"]
+    assert error.startswith("No space left on device"), error
+    assert "nothing already learned was lost" in error
+
+
+@posix_only
 def test_a_file_size_limit_stops_learning_with_a_message_and_loses_nothing(tmp_path: Path) -> None:
     done = child("fill-limited", str(tmp_path / "p.sqlite3"), str(300_000), timeout=120)
     assert done.returncode == 0, done.stderr

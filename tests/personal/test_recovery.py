@@ -139,6 +139,36 @@ def test_a_foreign_sqlite_database_is_moved_aside_with_its_log(tmp_path: Path) -
     foreign.close()
 
 
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "CREATE TRIGGER planted AFTER INSERT ON words BEGIN DELETE FROM ngrams; END",
+        "CREATE VIEW planted AS SELECT word FROM words",
+        "CREATE INDEX planted ON words (last_used)",
+    ],
+)
+def test_a_store_holding_what_the_app_never_made_is_moved_aside(
+    tmp_path: Path, planted: str
+) -> None:
+    """A trigger planted in the file would run inside every transaction of the app's."""
+    path = tmp_path / "p.sqlite3"
+    real_store(path)
+    connection = sqlite3.connect(path)
+    connection.execute(planted)
+    connection.commit()
+    connection.close()
+    with PersonalStore.open(path) as store:
+        moved = store.recovered_from
+        assert moved is not None
+        store.learn(learnable("Kind regards"))
+        assert store.stats().entries == 5  # two words, three phrases: a new store's
+    connection = sqlite3.connect(path)
+    names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    connection.close()
+    assert "planted" not in names
+    check_consistent(path)
+
+
 def test_two_damaged_files_in_a_row_keep_both(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
     for content in (b"first damaged file", b"second damaged file"):

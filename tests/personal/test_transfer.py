@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from keyboard_app.personal import PersonalStore, PersonalStoreError, learnable
+from keyboard_app.personal import Imported, PersonalStore, PersonalStoreError, learnable
 from tests.personal.helpers import check_consistent
 
 TEXT = "Kind regards, John.\nLet me know if Ljubljana works."
@@ -31,7 +31,7 @@ def test_round_trip_keeps_every_entry(tmp_path: Path) -> None:
         "phrases"
     ]
     with PersonalStore.open(tmp_path / "b.sqlite3") as target:
-        assert target.import_json(tmp_path / "export.json") == len(expected)
+        assert target.import_json(tmp_path / "export.json") == Imported(len(expected))
         assert everything(target) == expected
         assert target.next_counts(["<s>", "Kind"]).trigram.total == 2
     check_consistent(tmp_path / "b.sqlite3")
@@ -50,6 +50,13 @@ def test_import_merges_counts_and_keeps_the_latest_use(tmp_path: Path) -> None:
     check_consistent(tmp_path / "a.sqlite3")
 
 
+def test_an_export_is_readable_by_its_owner_alone(tmp_path: Path) -> None:
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        store.learn(learnable(TEXT), now=NOW)
+        store.export_json(tmp_path / "export.json")
+    assert (tmp_path / "export.json").stat().st_mode & 0o777 == 0o600
+
+
 def test_entries_breaking_the_learning_rules_are_skipped(tmp_path: Path) -> None:
     export = {
         "format": "keyboard-app personal store",
@@ -62,7 +69,7 @@ def test_entries_breaking_the_learning_rules_are_skipped(tmp_path: Path) -> None
     }
     (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
     with PersonalStore.open(tmp_path / "a.sqlite3") as store:
-        assert store.import_json(tmp_path / "export.json") == 1
+        assert store.import_json(tmp_path / "export.json") == Imported(1)
         assert [e.text for e in store.entries()] == ["fine"]
 
 
@@ -145,6 +152,10 @@ def test_an_import_past_the_cap_is_pruned_in_the_same_transaction(tmp_path: Path
         source.learn([[f"w{'x' * i}"] for i in range(1, 31)], now=NOW)
         source.export_json(tmp_path / "export.json")
     with PersonalStore.open(tmp_path / "b.sqlite3", max_entries=20) as target:
-        assert target.import_json(tmp_path / "export.json") == 30
+        imported = target.import_json(tmp_path / "export.json")
+        assert imported == Imported(30, pruned=12)
         assert target.stats().entries == 18
+    said = imported.summary("export.json", 20)
+    assert "at most 20 entries, so the 12 rarest and oldest were dropped" in said
+    assert "dropped" not in Imported(30).summary("export.json", 20)
     check_consistent(tmp_path / "b.sqlite3")

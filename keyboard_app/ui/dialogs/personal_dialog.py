@@ -191,10 +191,10 @@ class PersonalDialog(QDialog):
             self.summary.setText(f"{count:,} entries exported to {name}.")
 
     def import_from(self, name: str) -> None:
-        count = self._attempt(lambda s: s.import_json(name))
-        if count is not None:
+        said = self._attempt(lambda store: store.import_json(name).summary(name, store.max_entries))
+        if said is not None:
             self.refresh()
-            self.summary.setText(f"{count:,} entries imported from {name}.")
+            self.summary.setText(said)
 
     def _choose_file(
         self, title: str, mode: QFileDialog.AcceptMode, chosen: Callable[[str], None]
