@@ -9,7 +9,9 @@ it is typed, as the app does.
 the KSR points the keyboard without a store would gain if every word of a typed part that its
 author also wrote in the learned part, other than English's `COMMONEST` commonest words, were taken
 at its first keystroke. (Common words recur in every text and the model predicts them already.) A
-store's phrases, its next words, may gain on top of it.
+store's phrases, its next words, may gain on top of it. `recurring_words_after_one_letter` is the same
+with each such word taken after its first letter, what a store's completions alone could reach
+without guessing the word before it is begun.
 """
 
 from __future__ import annotations
@@ -33,16 +35,19 @@ def typed_texts(groups: Groups) -> list[list[str]]:
     return [text for _, typed in groups for text in typed]
 
 
-def recurring_words_ceiling(groups: Groups, typist: Typist, english: Lexicon) -> float:
+def recurring_words_ceiling(
+    groups: Groups, typist: Typist, english: Lexicon, letters: int = 0
+) -> float:
     """The KSR points `typist` (a keyboard without a store, having typed the groups' typed texts)
-    would gain with its recurring uncommon words taken at their first keystroke."""
+    would gain with its recurring uncommon words taken after their first `letters` letters (0:
+    at their first keystroke, before any letter), where it took them later."""
     common = {word.lower() for word, _ in islice(english.by_frequency(), COMMONEST)}
     saved = 0
     learned_of = _learned_of_each_typed_word(groups)
     # The typist may have stopped before the end (its word budget).
     for (word, keystrokes), learned in zip(typist.spent, learned_of, strict=False):
         if word.lower() in learned and word.lower() not in common:
-            saved += max(keystrokes - 1, 0)
+            saved += max(keystrokes - 1 - letters, 0)
     return round(saved / max(typist.score.characters, 1), 4)
 
 

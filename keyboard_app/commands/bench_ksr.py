@@ -161,8 +161,10 @@ def _run(args: argparse.Namespace) -> int:
 
         personal = with_personal(args.model, args.threads, groups, args.words, args.learn_online)
         personal["ksr_gain"] = round(personal["model_with_personal"]["ksr"] - model.ksr, 4)
-        personal["recurring_words_ceiling"] = recurring_words_ceiling(
-            groups, typist, load_lexicon(lexicon_path())
+        english = load_lexicon(lexicon_path())
+        personal["recurring_words_ceiling"] = recurring_words_ceiling(groups, typist, english)
+        personal["recurring_words_after_one_letter"] = recurring_words_ceiling(
+            groups, typist, english, letters=1
         )
         report["personal"] = personal
     if args.skip_words:

@@ -25,6 +25,8 @@ def test_the_ceiling_counts_the_uncommon_words_the_author_wrote_before() -> None
     # "zorblatt" was learned (any case) and is not English's: all but one of its 8 keystrokes.
     # "the" was learned too but is common; "Then", "left", "town" were not learned.
     assert recurring_words_ceiling(groups, typist, ENGLISH) == round(7 / 28, 4)
+    # Taken after its first letter instead: two keystrokes, six saved.
+    assert recurring_words_ceiling(groups, typist, ENGLISH, letters=1) == round(6 / 28, 4)
 
 
 def test_the_ceiling_counts_what_the_typist_typed_within_its_budget() -> None:
@@ -61,4 +63,6 @@ def test_a_store_learns_each_authors_first_half_and_types_the_rest(
     assert personal["model_with_personal"]["keystrokes"] < without["keystrokes"]
     assert personal["ksr_gain"] > 0
     assert 0 < personal["recurring_words_ceiling"] <= 2 * len(name) / typed
+    after_one_letter = personal["recurring_words_after_one_letter"]
+    assert 0 < after_one_letter < personal["recurring_words_ceiling"]
     assert "model_with_personal_learning_online" in personal
