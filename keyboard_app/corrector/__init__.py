@@ -156,11 +156,15 @@ class Corrector:
 
     def _spelled(self, key: str, typed: str) -> str:
         """The dictionary's spelling of `key`, its first letter in the case the typist meant,
-        as a completion keeps the typed case: a capital when one of the first two letters typed
-        is one ("yHouse" is a slip for "House"), else lower case ("conventiion": convention,
-        though the dictionary spells it as the training text did most often, "Convention");
-        the pronoun I is always a capital."""
+        as a completion keeps the typed case: a capital when the first letter typed is one, or
+        the second when the word starts with it ("yHouse" is a slip for "House"), else lower
+        case ("conventiion": convention, though the dictionary spells it as the training text
+        did most often, "Convention"); the pronoun I is always a capital. A spelling with a
+        capital after its first letter ("iPhone", "eBay") is a name's own, kept as it is."""
         word = self.lexicon.spelling(key)
-        if typed[:1].isupper() or typed[1:2].isupper() or _PRONOUN_I.match(word):
+        if any(letter.isupper() for letter in word[1:]):
+            return word
+        second_capital = typed[1:2].isupper() and word[:1].lower() == typed[1:2].lower()
+        if typed[:1].isupper() or second_capital or _PRONOUN_I.match(word):
             return word[:1].upper() + word[1:]
         return word[:1].lower() + word[1:]

@@ -2,7 +2,8 @@
 
 Never for a word the user or the document has already used or the dictionary knows (`known`), or
 another form of such a word (a known word and an English ending: a real word), a word the user
-restored after an autocorrection, a capitalised word mid-sentence (a name), a word with digits, or
+restored after an autocorrection, a capitalised word mid-sentence (a name), a word with a capital
+inside ("iPhon", "McDonals": a name's own spelling, begun or slipped), a word with digits, or
 a piece of a URL or an e-mail address; those may still get a correction offered in the strip.
 Otherwise the likeliest correction replaces the word when it is `AUTOCORRECT_RATIO` times likelier
 than anything else the strip has for it (the typed word's completions included).
@@ -36,6 +37,8 @@ def never_autocorrected(typed: str, before: str, known: Callable[[str], bool]) -
         return True
     if typed[:1].isupper() and not _starts_sentence(before):
         return True
+    if typed[1:] != typed[1:].lower() and not typed.isupper():
+        return True  # a capital inside: written so on purpose (iPhone, McDonald)
     return _in_address(before)
 
 

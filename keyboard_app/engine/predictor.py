@@ -273,7 +273,7 @@ class Predictor:
         mixed = self._mix(text, k, exact, instant, superseded)
         if mixed is None:
             return []
-        typed = mixed.query.typed.typed.lower()
+        typed = mixed.query.typed.typed
         corrections = mixed.proposals.get("corrections")
         proposed = corrections.words if corrections is not None else {}
         # An instant answer's corrections are scored by word frequency alone: shown, never put in.
@@ -282,7 +282,8 @@ class Predictor:
             Suggestion(
                 word,
                 p,
-                correction=word in proposed and not word.lower().startswith(typed),
+                # A change of case is a correction too ("iphone" for "iPhon").
+                correction=word in proposed and not word.startswith(typed),
                 autocorrect=word == replacement,
             )
             for word, p in mixed.ranked()

@@ -17,6 +17,8 @@ def nothing_known(word: str) -> bool:
     ("typed", "before"),
     [
         ("Jhon", "I met "),  # capitalised mid-sentence: a name
+        ("iPhon", ""),  # a capital inside: a name's own spelling, even at a sentence's start
+        ("McDonals", "We ate at "),
         ("teh2", "see "),  # digits
         ("gogle", "see www."),  # a URL
         ("exmaple", "mail me at someone@"),  # an e-mail address
@@ -25,6 +27,11 @@ def nothing_known(word: str) -> bool:
 )
 def test_never_autocorrected(typed, before):
     assert never_autocorrected(typed, before, nothing_known)
+
+
+@pytest.mark.parametrize(("typed", "before"), [("Teh", ""), ("TEH", ""), ("teh", "see ")])
+def test_slips_in_plain_or_capitalised_or_capital_words_may_be_autocorrected(typed, before):
+    assert not never_autocorrected(typed, before, nothing_known)
 
 
 def test_known_words_are_never_autocorrected_and_others_are_candidates():

@@ -29,6 +29,14 @@ def test_candidates_are_dictionary_words_a_slip_away_with_the_slip_probability()
     assert dict(corrector.candidates("Teh"))["The"] == pytest.approx(TRANSPOSITION)
 
 
+def test_a_capital_typed_early_capitalises_a_correction_but_never_a_names_own_spelling():
+    corrector = ready(Lexicon({"house": 60, "iPhone": 50}))
+    assert "House" in dict(corrector.candidates("yHouse"))  # a slip at a sentence's start
+    assert "iPhone" in dict(corrector.candidates("iPhome"))
+    assert "IPhone" not in dict(corrector.candidates("iPhome"))
+    assert "house" in dict(corrector.candidates("hOuse"))  # a capital typed second is no start
+
+
 def test_letters_no_word_starts_with_complete_to_the_words_one_slip_back():
     corrector = ready(Lexicon(COUNTS))
     found = dict(corrector.completions("recie"))  # typing "receive" with i and e swapped
