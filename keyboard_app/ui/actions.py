@@ -62,7 +62,8 @@ def install_actions(window: MainWindow) -> Actions:
     file_menu.addAction(_action(window, "&Save", docs.save, QKeySequence.StandardKey.Save))
     file_menu.addAction(_action(window, "Save &As…", docs.save_as, QKeySequence.StandardKey.SaveAs))
     file_menu.addSeparator()
-    file_menu.addAction(_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit))
+    # Not StandardKey.Quit: Windows and some platforms bind nothing to it.
+    file_menu.addAction(_action(window, "&Quit", window.close, "Ctrl+Q"))
 
     write = menu.addMenu("&Write")
     # Return and the keypad's Enter; these shortcuts are the only place these keys are handled.

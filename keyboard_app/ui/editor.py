@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 COLUMN_CHARS = 72
 MIN_SIDE_MARGIN = 16
 _LINE_SEPARATOR = "\u2028"
+_NO_BREAK_SPACE = "\u00a0"
 # How much of the document before the cursor `context()` reads, in Qt's positions (UTF-16 units,
 # two for a character outside the BMP): at least TEXT_NEEDED characters, the most the engine uses.
 _CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
@@ -139,7 +140,8 @@ class Editor(QPlainTextEdit):
 
     def context(self) -> str:
         """What the model is given: the end of the text before the cursor (or the selection's start),
-        as it is saved (a line break made with Shift+Enter is a line feed, a no-break space a space).
+        as it is saved (a line break made with Shift+Enter is a line feed), a no-break space as a
+        space (GPT-2 saw few of them).
 
         It starts at least as far back as the engine reads (TEXT_NEEDED characters), at a multiple
         of TEXT_STEP positions, so the start stays put while the user types and the engine's
@@ -147,7 +149,7 @@ class Editor(QPlainTextEdit):
         read: typing at the end of a document of megabytes costs what it costs in a short one."""
         end = self.textCursor().selectionStart()
         start = max(0, (end - _CONTEXT_UNITS) // TEXT_STEP * TEXT_STEP)
-        return self.text_between(start, end)
+        return self.text_between(start, end).replace(_NO_BREAK_SPACE, " ")
 
     def replace_before_cursor(self, remove: int, text: str) -> None:
         """Delete the selection and `remove` characters before the cursor, insert `text`.
@@ -242,7 +244,13 @@ class Editor(QPlainTextEdit):
         return self._preview_text
 
     def begin_preview(self) -> None:
-        """A continuation is on its way: from now on keys act on the preview."""
+        """A continuation is on its way: from now on keys act on the preview. A selection is
+        given up first, the cursor at its start (where the continuation goes on from): ghost
+        text shown over a selection would delete it, for good if the preview is dropped."""
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.setPosition(cursor.selectionStart())
+            self.setTextCursor(cursor)
         self._inline_text = ""
         self._preview_active = True
         self._show_preedit("")
@@ -268,7 +276,7 @@ class Editor(QPlainTextEdit):
 
     def show_inline(self, text: str) -> None:
         """Show `text` after the cursor as grey text; never while a continuation preview shows."""
-        if self._preview_active or text == self._inline_text:
+        if self._preview_active or text == self._inline_text or self.textCursor().hasSelection():
             return
         self._inline_text = text
         self._show_preedit(text, italic=False)

@@ -26,9 +26,9 @@ LONG_LINE = 8192
 CHUNK = 4096
 _PARAGRAPH = "\u2029"  # how QTextCursor.selectedText() writes the end of a block
 _LINE_SEPARATOR = "\u2028"
-# The document's own characters that its saved form (QTextDocument.toPlainText) writes otherwise:
-# the line separator of Shift+Enter becomes a line feed, a no-break space a space.
-_AS_SAVED = str.maketrans({_LINE_SEPARATOR: "\n", "\u00a0": " "})
+# The line separator of Shift+Enter is saved as a line feed. (QTextDocument.toPlainText would also
+# write a no-break space as a space: the text is read raw, so that what was opened is saved as it was.)
+_AS_SAVED = str.maketrans({_LINE_SEPARATOR: "\n"})
 
 
 def split_line(line: str) -> list[str]:
@@ -141,5 +141,5 @@ def text_between(document: QTextDocument, start: int, end: int, joined: bool) ->
 def whole_text(document: QTextDocument, joined: bool) -> str:
     """The document's text as it is saved (see `text_between`)."""
     if not joined:
-        return document.toPlainText()
+        return document.toRawText().replace(_PARAGRAPH, "\n").translate(_AS_SAVED)
     return text_between(document, 0, document.characterCount() - 1, joined)

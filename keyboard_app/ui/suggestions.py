@@ -141,15 +141,22 @@ class SuggestionController(QObject):
 
     def take_position(self, position: int) -> None:
         """Alt+1, Alt+2, ...: the word in strip slot `position` (0 = leftmost)."""
-        word = self.strip.word_at(position)
+        word = self.strip.word_at(position) if self._strip_is_current() else ""
         if word:
             self.take(word)
 
     @Slot()
     def take_best(self) -> None:
-        word = self.strip.best()
+        word = self.strip.best() if self._strip_is_current() else ""
         if word:
             self.take(word)
+
+    def _strip_is_current(self) -> bool:
+        """Whether the strip's words are for the text as it is now. A key that takes a word may
+        come before the words for the letters typed just before it (keys queued while the
+        window was busy): it then takes nothing, rather than a word meant for other letters.
+        (A click takes the word the user saw, whatever it was for.)"""
+        return self.strip.context == self.editor.context()
 
     @Slot(str)
     def insert_token(self, token: str) -> None:

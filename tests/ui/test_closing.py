@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.ui.main_window import MainWindow
@@ -29,3 +30,12 @@ def test_closing_while_the_model_loads(
     with qtbot.assertNotEmitted(win.client.loaded, wait=500):
         pass  # the queued result of the load is delivered and dropped meanwhile
     assert win.client.model_info is None
+
+
+def test_ctrl_q_quits_on_every_platform(make_window: MakeWindow) -> None:
+    """Qt's standard Quit key is none on some platforms (Windows, this offscreen one)."""
+    win = make_window()
+    (quit_action,) = [a for a in win.findChildren(QAction) if a.text() == "&Quit"]
+    assert quit_action.shortcut() == QKeySequence("Ctrl+Q")
+    quit_action.trigger()
+    assert not win.isVisible()

@@ -92,6 +92,23 @@ def test_esc_stops_at_once_and_discards(qtbot: QtBot, window: MainWindow) -> Non
     assert not window.menu_actions.stop.isEnabled()
 
 
+def test_a_selection_is_kept_when_the_preview_is_dropped(qtbot: QtBot, window: MainWindow) -> None:
+    window.editor.setPlainText("The cat sat on the mat.")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(4)
+    cursor.setPosition(7, cursor.MoveMode.KeepAnchor)  # "cat"
+    window.editor.setTextCursor(cursor)
+    window.editor.document().setModified(False)
+    ends = ContinuationEnds(window.client)
+    with qtbot.waitSignal(window.client.continuation_piece, timeout=10_000):
+        press(window.editor, Qt.Key.Key_Return, CTRL)
+    press(window.editor, Qt.Key.Key_Escape)
+    wait_for_the_end(qtbot, ends)
+    assert window.editor.toPlainText() == "The cat sat on the mat."
+    assert not window.editor.document().isModified()
+    assert window.editor.textCursor().position() == 4  # where it went on from
+
+
 def test_stop_button_keeps_the_preview(qtbot: QtBot, window: MainWindow) -> None:
     window.apply_settings(LONG)
     ends = ContinuationEnds(window.client)
@@ -140,13 +157,13 @@ def test_keypad_enter_continues_too(qtbot: QtBot, window: MainWindow) -> None:
 def test_the_engine_is_given_the_text_as_it_is_saved(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    type_text(window, "First\u00a0line")  # a no-break space is saved as a space
+    type_text(window, "First\u00a0line")  # saved as it is, given to the model as a space
     QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     type_text(window, "second")
     assert window.editor.document().toRawText() == "First\u00a0line\u2028second"
     saved = tmp_path / "saved.txt"
     assert window.documents.write(saved)
-    assert saved.read_text("utf-8") == "First line\nsecond"
+    assert saved.read_text("utf-8") == "First\u00a0line\nsecond"
     assert window.editor.context() == "First line\nsecond"
     qtbot.waitUntil(lambda: window.strip.context == "First line\nsecond", timeout=10_000)
 

@@ -126,6 +126,7 @@ def visible_notices(win: MainWindow) -> list[QMessageBox]:
         b"no final line break\nhere",
         b"\xef\xbb\xbf",
         b"",
+        "Prix\u00a0: 10\u00a0\u20ac\n".encode(),  # no-break spaces, as French writes them
     ],
 )
 def test_open_then_save_gives_back_the_same_bytes(

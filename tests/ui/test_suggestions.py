@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
@@ -126,6 +128,24 @@ def test_selection_is_replaced(qtbot: QtBot, window: MainWindow) -> None:
     assert window.strip.context == "Some "
     press(window.editor, Qt.Key.Key_Tab)
     assert window.editor.toPlainText() == f"Some {words[1]} "
+
+
+def test_a_key_never_takes_a_word_meant_for_other_letters(qtbot: QtBot, window: MainWindow) -> None:
+    """Tab and Alt+2 right after letters, before the strip has their words: nothing is taken
+    rather than a word for the letters before (which would turn "qu" into "world")."""
+    type_text(window, "Hello wor")
+    wait_for_strip(qtbot, window)
+    type_text(window, "ld. The qu")
+    stale = window.strip.context != window.editor.context()
+    press(window.editor, Qt.Key.Key_Tab)
+    press(window.editor, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    text = window.editor.toPlainText()
+    if stale:  # the usual case: the keys came before the answer
+        assert text == "Hello world. The qu"
+    assert re.fullmatch(r"Hello world\. The qu(\S* ){0,2}", text), text
+    words = wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_Tab)  # once the strip is for the text, Tab takes its word
+    assert window.editor.toPlainText().endswith(f" {words[1]} ")
 
 
 def test_fast_typing_ends_on_the_newest_text(qtbot: QtBot, window: MainWindow) -> None:
