@@ -8,12 +8,14 @@ The API key travels in the `Authorization` header and is never logged.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +30,9 @@ MAX_CONCURRENT = (
     8  # requests one client has in flight at once (the word search's batch and the context)
 )
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# The largest answer read: a whole distribution (an exact query) is about 5 MB of JSON.
+MAX_ANSWER_BYTES = 64 * 2**20
+READ_CHUNK = 2**16
 
 
 class ServerError(ModelError):
@@ -51,7 +56,10 @@ class ServerAddress:
         text = url.strip()
         if "://" not in text:
             text = "http://" + text
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError as error:  # "http://[::1" and other broken addresses
+            raise ServerError(f"{url!r} is not a server address ({error}).") from error
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ServerError(f"{url!r} is not a server address (like http://127.0.0.1:8080).")
         try:
@@ -71,6 +79,19 @@ class ServerAddress:
         return self.scheme == "http" and self.host.lower() not in LOCAL_HOSTS
 
 
+def checked_api_key(key: str | None) -> str | None:
+    """The key as sent in a header: visible ASCII characters only (a line break would end the
+    header, and HTTP headers are not Unicode). ServerError otherwise, without the key in it."""
+    if not key:
+        return None
+    if not all("!" <= char <= "~" for char in key):
+        raise ServerError(
+            "The API key may hold only letters, digits and punctuation (no spaces, line breaks "
+            "or accented letters)."
+        )
+    return key
+
+
 class ServerClient:
     """JSON requests to one llama-server, from any number of threads."""
 
@@ -78,7 +99,7 @@ class ServerClient:
         self, url: str, api_key: str | None = None, timeout: float = REQUEST_TIMEOUT_S
     ) -> None:
         self.address = ServerAddress.parse(url)
-        self._api_key = api_key or None
+        self._api_key = checked_api_key(api_key)
         self.timeout = timeout
         self._local = threading.local()
         self._connections: list[http.client.HTTPConnection] = []
@@ -124,10 +145,18 @@ class ServerClient:
                 if attempt == 2 or fresh:
                     raise ServerUnreachable(self._unreachable()) from error
                 log.debug("connection to %s dropped; retrying once", self.address.url)
-            except TimeoutError as error:
+            except (TimeoutError, _Overdue) as error:
                 self._drop_connection()
                 raise ServerUnreachable(
                     f"The server at {self.address.url} did not answer within {wait:g} s."
+                ) from error
+            except http.client.IncompleteRead as error:  # it went away while answering
+                self._drop_connection()
+                raise ServerUnreachable(self._unreachable()) from error
+            except http.client.HTTPException as error:  # a status line or header that is not HTTP
+                self._drop_connection()
+                raise ServerError(
+                    f"{self.address.url} is not a llama-server (it does not answer in HTTP)."
                 ) from error
             except OSError as error:  # refused, no route, name not found
                 self._drop_connection()
@@ -145,12 +174,15 @@ class ServerClient:
         headers = {"Content-Type": "application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
-        if connection.sock is not None:
-            connection.sock.settimeout(timeout)
+        if connection.sock is None:  # closed by the server after its last answer: reopen it
+            connection.connect()
+        assert connection.sock is not None
+        connection.sock.settimeout(timeout)
         started = time.perf_counter()
-        connection.request(method, self.address.base_path + path, body=data, headers=headers)
-        response = connection.getresponse()
-        payload = response.read()
+        with _deadline(connection.sock, timeout) as overdue:
+            connection.request(method, self.address.base_path + path, body=data, headers=headers)
+            response = connection.getresponse()
+            payload = _read_capped(response, overdue)
         self.requests_sent += 1
         log.debug(
             "%s %s: %d in %.1f ms",
@@ -174,6 +206,10 @@ class ServerClient:
             return ServerError(f"The server at {where} needs an API key.")
         if status == 503:
             return ServerError(f"The server at {where} is busy or still loading its model.")
+        if status in (502, 504):  # a proxy in front of it (docs/server.md) says it is gone
+            return ServerUnreachable(
+                f"Cannot reach the server behind {where} (its proxy answered {status})."
+            )
         if status == 404:
             return ServerError(f"{where} is not a llama-server (no such endpoint).")
         try:
@@ -216,3 +252,53 @@ class ServerClient:
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+
+
+class _Overdue(Exception):
+    """The request's whole time ran out (the server answers, but too slowly)."""
+
+
+@contextlib.contextmanager
+def _deadline(sock: socket.socket, seconds: float) -> Iterator[threading.Event]:
+    """The socket's timeout bounds each wait for a byte; this bounds the whole request: when
+    `seconds` have passed, the socket is shut down, which ends any read (a server trickling its
+    answer a byte at a time would otherwise hold the keystroke for as long as it likes)."""
+    overdue = threading.Event()
+
+    def expire() -> None:
+        overdue.set()
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield overdue
+    except (OSError, http.client.HTTPException) as error:
+        if overdue.is_set():
+            raise _Overdue from error
+        raise
+    finally:
+        timer.cancel()
+    if overdue.is_set():
+        raise _Overdue
+
+
+def _read_capped(response: http.client.HTTPResponse, overdue: threading.Event) -> bytes:
+    """The answer's body, at most `MAX_ANSWER_BYTES`; ServerError if it is longer."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(READ_CHUNK):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise ServerError(
+                f"The server's answer is larger than {MAX_ANSWER_BYTES // 2**20} MB: "
+                "not a llama-server's."
+            )
+        chunks.append(chunk)
+    if overdue.is_set():
+        raise _Overdue
+    if response.length:  # read(amount) ends quietly where the server stopped: say so
+        raise http.client.IncompleteRead(b"".join(chunks), response.length)
+    return b"".join(chunks)

@@ -42,6 +42,7 @@ CONTEXT_PROBS = 1024  # tokens returned for the context's distribution (first pi
 CANDIDATE_PROBS = 128  # for a candidate's (its end chance and continuations)
 WHOLE_ROW_TIMEOUT_S = 30.0  # a batch with a whole distribution (`Entry.exact`) in it
 MIN_TAIL = 1e-12
+LOGPROB_SLACK = 1e-3  # how far above 0 a log-probability may be, from the server's rounding
 LogProbabilities = npt.NDArray[np.float32]
 
 
@@ -84,11 +85,18 @@ def top_tokens(answer: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float
     """The token ids and log-probabilities of a `/completion` answer (empty when it has none)."""
     try:
         top = answer["completion_probabilities"][0]["top_logprobs"]
-        ids = np.array([int(item["id"]) for item in top], dtype=np.int64)
+        ids = np.array([_token_id(item["id"]) for item in top], dtype=np.int64)
         logp = np.array([float(item["logprob"]) for item in top], dtype=np.float64)
     except (KeyError, IndexError, TypeError, ValueError):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     return ids, logp
+
+
+def _token_id(value: Any) -> int:
+    """A token id as JSON has it: a whole number (not 3.7, not true)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"a token id of {value!r}")
+    return value
 
 
 def answer_timeout(n_probs: int) -> float | None:
@@ -114,6 +122,11 @@ def answered_top_tokens(
         raise ServerError(f"{client.address.url} answered without token probabilities.")
     if ids.min() < 0 or ids.max() >= N_VOCAB:
         raise ServerError(f"{client.address.url} answered with tokens outside GPT-2's vocabulary.")
+    if np.unique(ids).size != ids.size:
+        raise ServerError(f"{client.address.url} answered with a token twice.")
+    # A log-probability is finite and at most 0 (a little above it: the server's rounding).
+    if not (np.isfinite(logp).all() and logp.max() <= LOGPROB_SLACK):
+        raise ServerError(f"{client.address.url} answered with probabilities that are not ones.")
     return ids, logp
 
 

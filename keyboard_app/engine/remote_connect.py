@@ -28,6 +28,7 @@ from keyboard_app.engine.remote_backend import (
 )
 from keyboard_app.engine.sources import standard_sources
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, encode_user_text
+from keyboard_app.engine.window import MAX_POSITIONS
 from keyboard_app.personal import PersonalStore, PersonalStoreError
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def check_server(client: ServerClient) -> ServerModel:
         raise ServerError(f"{client.address.url} is not a llama-server that is ready.")
     props = _as_dict(client.get("/props"), client)
     meta = _model_meta(client)
-    n_vocab = int(meta.get("n_vocab", -1))
+    n_vocab = _count(meta.get("n_vocab", 0), client, "a vocabulary")
     if n_vocab != N_VOCAB:
         raise ServerError(
             f"The server's model has a vocabulary of {n_vocab:,} tokens, not GPT-2's "
@@ -77,19 +78,22 @@ def check_server(client: ServerClient) -> ServerModel:
     tokens = _as_dict(client.post("/tokenize", {"content": PROBE}), client).get("tokens")
     if tokens != encode_user_text(PROBE):
         raise ServerError("The server's model does not tokenize text as GPT-2 does.")
-    n_ctx_train = int(meta.get("n_ctx_train", 0))
+    n_ctx_train = _count(meta.get("n_ctx_train", 0), client, "a context")
     settings = props.get("default_generation_settings", {})
-    n_ctx_slot = int(settings.get("n_ctx", 0)) if isinstance(settings, dict) else 0
-    n_ctx = min(n for n in (n_ctx_train, n_ctx_slot) if n > 0) if n_ctx_train or n_ctx_slot else 0
+    n_ctx_slot = (
+        _count(settings.get("n_ctx", 0), client, "a slot size") if isinstance(settings, dict) else 0
+    )
+    sizes = [n for n in (n_ctx_train, n_ctx_slot) if n > 0]
+    n_ctx = min([*sizes, MAX_POSITIONS]) if sizes else 0  # no GPT-2 has more positions
     if n_ctx < 16:
         raise ServerError(f"The server's slots hold {n_ctx} tokens: too few to suggest words.")
     return ServerModel(
         client.address.url,
         str(props.get("model_path", "")),
-        max(1, int(props.get("total_slots", 1))),
+        max(1, _count(props.get("total_slots", 1), client, "a number of slots")),
         n_ctx,
         n_ctx_train,
-        int(meta.get("size", 0)),
+        _count(meta.get("size", 0), client, "a model size"),
         round_trip,
         _start_distribution(client),
     )
@@ -105,6 +109,15 @@ def _start_distribution(client: ServerClient) -> LogProbabilities:
     prior = np.full(N_VOCAB, math.log(MIN_TAIL), dtype=np.float32)
     prior[ids] = logp
     return prior
+
+
+def _count(value: Any, client: ServerClient, what: str) -> int:
+    """A whole number the server reports (a JSON integer, 0 or more); ServerError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ServerError(
+            f"{client.address.url} is not a llama-server ({what} of {value!r:.40} is not a count)."
+        )
+    return value
 
 
 def _as_dict(answer: Any, client: ServerClient) -> dict[str, Any]:

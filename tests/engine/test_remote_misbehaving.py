@@ -1,0 +1,245 @@
+"""The llama-server client against servers that misbehave: each is a few lines of a real HTTP
+server on 127.0.0.1 doing one wrong thing, and each must end in a `ServerError` for a person (a
+`ServerUnreachable` where the app should fall back to the local model), in bounded time."""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from keyboard_app.engine.remote import (
+    MAX_ANSWER_BYTES,
+    ServerAddress,
+    ServerClient,
+    ServerError,
+    ServerUnreachable,
+)
+from keyboard_app.engine.remote_backend import answered_top_tokens, completion_body
+from keyboard_app.engine.remote_connect import check_server
+
+Behaviour = Callable[[socket.socket, int], None]  # the connection, and its request's number
+
+
+def answer(body: bytes, status: str = "200 OK", close: bool = False) -> bytes:
+    connection = "Connection: close\r\n" if close else ""
+    head = f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{connection}\r\n"
+    return head.encode() + body
+
+
+def _read_request(connection: socket.socket) -> bool:
+    """Read one request (headers, then the body its Content-Length gives); False at the end."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return False
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    while len(body) < length:
+        body += connection.recv(65536)
+    return True
+
+
+@contextmanager
+def serving(behaviour: Behaviour) -> Iterator[str]:
+    """A server on 127.0.0.1 answering every request with `behaviour`; its URL."""
+    counter = iter(range(1, 10**6))
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            connection: socket.socket = self.request
+            try:
+                while _read_request(connection):
+                    behaviour(connection, next(counter))
+            except OSError:
+                pass  # the client gave up on us: that is the point of most of these
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_answer_trickling_in_is_cut_at_the_requests_time() -> None:
+    """Each byte comes well within the time allowed for one, the whole never would."""
+
+    def trickle(connection: socket.socket, _n: int) -> None:
+        for byte in answer(b'{"status": "ok"}' * 50):
+            connection.sendall(bytes([byte]))
+            time.sleep(0.05)
+
+    with serving(trickle) as url:
+        client = ServerClient(url, timeout=0.5)
+        began = time.monotonic()
+        with pytest.raises(ServerUnreachable, match=r"did not answer within 0\.5 s"):
+            client.get("/health")
+        assert time.monotonic() - began < 1.5
+        client.close()
+
+
+def test_an_endless_answer_is_refused_once_past_the_cap() -> None:
+    def endless(connection: socket.socket, _n: int) -> None:
+        connection.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {2**40}\r\n\r\n".encode())
+        block = b" " * 2**20
+        while True:
+            connection.sendall(block)
+
+    with serving(endless) as url:
+        client = ServerClient(url, timeout=30)
+        with pytest.raises(ServerError, match=f"larger than {MAX_ANSWER_BYTES // 2**20} MB"):
+            client.get("/health")
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "error", "message"),
+    [
+        # It went away half way through its answer: fall back, as for a server gone.
+        (
+            lambda c, _n: c.sendall(answer(b'{"status": "ok"}')[:-5]) or c.close(),
+            ServerUnreachable,
+            "Cannot reach",
+        ),
+        (
+            lambda c, _n: c.sendall(b"SSH-2.0-OpenSSH_9.6\r\n\r\n"),
+            ServerError,
+            "not answer in HTTP",
+        ),
+        (
+            lambda c, _n: c.sendall(b"HTTP/1.1 200 OK\r\nX: " + b"y" * 100_000 + b"\r\n\r\n"),
+            ServerError,
+            "not answer in HTTP",
+        ),
+        # A proxy in front of a server that is gone (docs/server.md's TLS set-up).
+        (
+            lambda c, _n: c.sendall(answer(b"Bad Gateway", "502 Bad Gateway")),
+            ServerUnreachable,
+            "502",
+        ),
+        (lambda c, _n: c.sendall(answer(b"", "504 Gateway Timeout")), ServerUnreachable, "504"),
+    ],
+)
+def test_what_is_not_an_answer_is_an_error_for_a_person(
+    behaviour: Behaviour, error: type[ServerError], message: str
+) -> None:
+    with serving(behaviour) as url:
+        client = ServerClient(url)
+        with pytest.raises(error, match=message):
+            client.get("/health")
+        client.close()
+
+
+def test_a_connection_the_server_closed_after_answering_keeps_the_requests_time() -> None:
+    """llama-server closes a kept-alive connection after some answers; the next request opens a
+    new one, and must still have its own time (0.8 s here), not the connect timeout's 0.5 s."""
+
+    def slow_then_close(connection: socket.socket, n: int) -> None:
+        if n > 1:
+            time.sleep(0.8)
+        connection.sendall(answer(b'{"n": %d}' % n, close=True))
+        connection.close()
+
+    with serving(slow_then_close) as url:
+        client = ServerClient(url, timeout=3)
+        assert client.get("/first") == {"n": 1}
+        assert client.get("/second") == {"n": 2}
+        client.close()
+
+
+def top_logprobs(items: list[dict[str, object]]) -> dict[str, object]:
+    return {"completion_probabilities": [{"top_logprobs": items}]}
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"id": 11, "logprob": float("nan")}],
+        [{"id": 11, "logprob": float("-inf")}],
+        [{"id": 11, "logprob": 3.0}],  # a probability of e**3
+        [{"id": 11, "logprob": -1.0}, {"id": 11, "logprob": -2.0}],
+        [{"id": 11.7, "logprob": -1.0}],
+        [{"id": True, "logprob": -1.0}],
+    ],
+)
+def test_probabilities_that_are_not_ones_are_an_error(items: list[dict[str, object]]) -> None:
+    """Python's JSON reads NaN and Infinity; none of these may reach the strip."""
+    body = json.dumps(top_logprobs(items)).encode()
+    with serving(lambda c, _n: c.sendall(answer(body))) as url:
+        client = ServerClient(url)
+        with pytest.raises(ServerError):
+            answered_top_tokens(client, completion_body([50256], 0, 8), client.post("/x", {}))
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "meta", [{"n_vocab": "50257x"}, {"n_vocab": None}, {"n_vocab": 50257, "n_ctx_train": -3}]
+)
+def test_a_model_description_of_the_wrong_shape_is_an_error(meta: dict[str, object]) -> None:
+    answers = {
+        b"/health": {"status": "ok"},
+        b"/props": {"total_slots": 4},
+        b"/v1/models": {"data": [{"meta": meta}]},
+    }
+
+    with serving_by_path(answers) as url:
+        client = ServerClient(url)
+        with pytest.raises(ServerError, match="not a llama-server"):
+            check_server(client)
+        client.close()
+
+
+@contextmanager
+def serving_by_path(answers: dict[bytes, object]) -> Iterator[str]:
+    """A server answering each path with its JSON from `answers` (404 for any other)."""
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            while line := self.rfile.readline():
+                path = line.split()[1] if len(line.split()) > 1 else b""
+                length = 0
+                while (header := self.rfile.readline()) not in (b"\r\n", b""):
+                    if header.lower().startswith(b"content-length:"):
+                        length = int(header.split(b":")[1])
+                self.rfile.read(length)
+                if path in answers:
+                    self.wfile.write(answer(json.dumps(answers[path]).encode()))
+                else:
+                    self.wfile.write(answer(b"{}", "404 Not Found"))
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[not-an-address]:80"])
+def test_a_broken_address_is_an_error_for_a_person(url: str) -> None:
+    with pytest.raises(ServerError, match="not a server address"):
+        ServerAddress.parse(url)
+
+
+@pytest.mark.parametrize("key", ["s3cret\n", "s3cret\r\nX-Evil: 1", "k€y", "two words"])
+def test_an_api_key_that_cannot_be_a_header_is_refused_without_showing_it(key: str) -> None:
+    with pytest.raises(ServerError, match="API key") as refused:
+        ServerClient("http://127.0.0.1:9", api_key=key)
+    assert "s3cret" not in str(refused.value) and "k€y" not in str(refused.value)
