@@ -157,16 +157,25 @@ class Editor(QPlainTextEdit):
         It is one undo step.
         """
         self.clear_inline()
+        removed = self.context()[-remove:] if remove else ""
         cursor = self.textCursor()
         cursor.beginEditBlock()
         cursor.removeSelectedText()
-        if remove:
-            cursor.movePosition(
-                QTextCursor.MoveOperation.PreviousCharacter, QTextCursor.MoveMode.KeepAnchor, remove
-            )
+        if removed:
+            cursor.setPosition(self._start_of(removed, cursor), QTextCursor.MoveMode.KeepAnchor)
         self._joined |= long_lines.insert_text(cursor, text)
         cursor.endEditBlock()
         self.setTextCursor(cursor)
+
+    def _start_of(self, removed: str, cursor: QTextCursor) -> int:
+        """Where `removed`, the text just before `cursor`, starts in the document. Qt counts
+        UTF-16 units, and the seam between a long line's blocks as one position (moving by
+        characters would step over whole grapheme clusters instead, and stop at the seam)."""
+        start = cursor.position() - len(removed.encode("utf-16-le")) // 2
+        block = cursor.block()
+        if start < block.position() and long_lines.continues(block):
+            start -= 1  # the word began in the block before: step over the seam too
+        return max(start, 0)
 
     # --- clipboard and long lines ---
 

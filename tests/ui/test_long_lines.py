@@ -141,6 +141,35 @@ def test_accepting_text_with_line_breaks_in_a_long_line(make_window: MakeWindow)
     assert win.editor.text() == LONG[: CHUNK + 4] + "\nnew line\n" + LONG[CHUNK + 4 :]
 
 
+def test_a_word_taken_across_the_seam_of_a_long_lines_blocks_replaces_the_letters_typed(
+    make_window: MakeWindow,
+) -> None:
+    """A line without spaces is cut at CHUNK characters: "hotel" here spans the cut."""
+    win = make_window()
+    line = "a" * (CHUNK - 3) + "hotel" + "," + "b" * LONG_LINE
+    win.editor.set_text(line)
+    assert len(blocks(win)) > 1
+    cursor = win.editor.textCursor()
+    cursor.setPosition(CHUNK - 3 + len("hotel") + 1)  # the seam is a position of its own
+    win.editor.setTextCursor(cursor)
+    assert win.editor.context().endswith("ahotel")
+    win.editor.replace_before_cursor(len("hotel"), "hotels ")
+    assert win.editor.text() == "a" * (CHUNK - 3) + "hotels ," + "b" * LONG_LINE
+
+
+def test_a_word_taken_after_combining_marks_replaces_exactly_the_letters_typed(
+    make_window: MakeWindow,
+) -> None:
+    """Qt steps over a grapheme cluster (a letter and its marks) at once; the engine counts
+    characters."""
+    win = make_window()
+    typed = "re\u0301sum"  # e and a combining acute accent: one cluster, two characters
+    win.editor.set_text(f"I say {typed}")
+    win.editor.moveCursor(QTextCursor.MoveOperation.End)
+    win.editor.replace_before_cursor(len(typed), "r\u00e9sum\u00e9 ")
+    assert win.editor.text() == "I say r\u00e9sum\u00e9 "
+
+
 def test_the_context_is_the_text_before_the_cursor(make_window: MakeWindow) -> None:
     win = make_window()
     text = "line one\n" + "word " * 3000 + "\u00a0x" + "é😀" * 2000
