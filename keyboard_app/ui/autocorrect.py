@@ -4,7 +4,8 @@ The strip marks the correction a space would put in (`Suggestion.autocorrect`, f
 the cursor; only while the setting is on, `SuggestionController.autocorrect`). A Space typed right
 there puts it in place of the typed word, with the space, as one undo step. A Backspace right
 after (no other key, no cursor move between) undoes it, as on a phone: the typed word comes back
-with its space, and `restored` tells who keeps it from being corrected again
+with its space (Ctrl+Z right after takes back the word and its space), and `restored` tells who
+keeps it from being corrected again
 (`Predictor.keep_word`) and learns it. The correction acts on the model's answer
 for the word as typed: a space typed before that answer has come leaves the word as it is.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
@@ -34,7 +35,7 @@ class Correction:
 class AutocorrectController(QObject):
     """Watches the editor's keys (an event filter: it acts before the editor inserts the space)."""
 
-    # A Backspace undid an autocorrection (the Correction undone).
+    # A Backspace or Ctrl+Z undid an autocorrection (the Correction undone).
     restored = Signal(object)
 
     def __init__(self, editor: Editor, strip: SuggestionStrip) -> None:
@@ -55,6 +56,10 @@ class AutocorrectController(QObject):
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if event.key() == Qt.Key.Key_Backspace and modifiers == Qt.KeyboardModifier.NoModifier:
             return last is not None and self._undo(last)
+        if event.matches(QKeySequence.StandardKey.Undo):
+            if last is not None and self._right_after(last):
+                self.restored.emit(last)  # the editor's own undo takes it back; kept from now on
+            return False
         if event.text() == " " and modifiers in TYPING_MODIFIERS:
             return self._correct()
         return False
@@ -77,17 +82,19 @@ class AutocorrectController(QObject):
 
     def _undo(self, last: Correction) -> bool:
         """Put the typed word back, if the text before the cursor is still the correction's."""
-        editor = self.editor
-        cursor = editor.textCursor()
-        tail = last.corrected + " "
-        if cursor.hasSelection() or cursor.position() != last.position:
+        if not self._right_after(last):
             return False
-        if not editor.context().endswith(tail):
-            return False
-        with editor.user_edit():
-            editor.replace_before_cursor(len(tail), last.typed + " ")
+        with self.editor.user_edit():
+            self.editor.replace_before_cursor(len(last.corrected) + 1, last.typed + " ")
         self.restored.emit(last)
         return True
+
+    def _right_after(self, last: Correction) -> bool:
+        """Whether the cursor is right after the correction's space, nothing selected."""
+        cursor = self.editor.textCursor()
+        if cursor.hasSelection() or cursor.position() != last.position:
+            return False
+        return self.editor.context().endswith(last.corrected + " ")
 
     @Slot()
     def _forget_if_moved(self) -> None:

@@ -164,6 +164,7 @@ class Editor(QPlainTextEdit):
         if removed:
             cursor.setPosition(self._start_of(removed, cursor), QTextCursor.MoveMode.KeepAnchor)
         self._joined |= long_lines.insert_text(cursor, text)
+        _close_undo_step(cursor)
         cursor.endEditBlock()
         self.setTextCursor(cursor)
 
@@ -397,3 +398,17 @@ class Editor(QPlainTextEdit):
             self.preview_dismiss_requested.emit()
         self.clear_inline()
         super().mousePressEvent(event)
+
+
+def _close_undo_step(cursor: QTextCursor) -> None:
+    """End the edit block with a change of format (to the one the text has): Qt merges an
+    insertion typed right after an edit block's last insertion into that block, so a word taken
+    and the letters typed after it would be undone together, and the word typed before with them.
+    Within a block (never over a line's end)."""
+    end = cursor.position()
+    if cursor.positionInBlock() == 0:
+        return
+    cursor.setPosition(end - 1)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    cursor.setCharFormat(cursor.charFormat())
+    cursor.setPosition(end)

@@ -86,6 +86,25 @@ def test_undo_takes_the_correction_back_in_one_step(
     type_char(win.editor, " ")
     press(win.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert win.editor.text() == "I have teh"
+    type_and_wait(qtbot, win, "")
+    assert win.strip.autocorrect == ""  # kept, as after a Backspace: a space leaves it
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have teh "
+
+
+def test_a_word_taken_and_the_letters_typed_after_it_are_two_undo_steps(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")  # the correction, a word put in like a taken one
+    for char in "cat":
+        type_char(win.editor, char)
+    assert win.editor.text() == "I have the cat"
+    win.editor.undo()
+    assert win.editor.text() == "I have the "
+    win.editor.undo()
+    assert win.editor.text() == "I have teh"
 
 
 def test_backspace_after_a_cursor_move_deletes_as_usual(
