@@ -1,14 +1,16 @@
 """Words on top of byte-pair pieces: where the typed word starts, which pieces may spell it, and which
 pieces continue or end a word.
 
-A word is letters and digits with inner apostrophes or hyphens. Token healing: the model is run only up
-to the word boundary, and the next piece is constrained to be consistent with the letters typed so far.
+A word is letters and digits, each with its combining marks, with inner apostrophes or hyphens. Token
+healing: the model is run only up to the word boundary, and the next piece is constrained to be
+consistent with the letters typed so far.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,12 +20,36 @@ import numpy.typing as npt
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, load_encoding
 from keyboard_app.engine.wordfilter import is_offensive
 
-_STARTS_WORD = re.compile(r"^ ?[^\W_]")
-_CONTINUES_WORD = re.compile(r"^(?:[^\W_]|['’\-](?=[^\W_]))(?:[^\W_]|['’\-])*$")
-_WORD = re.compile(r"^[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*$")
-WORDS = re.compile(r"[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*")  # every word in a text
-# Characters that continue a word besides letters and digits: apostrophes (also the typographic
-# one, U+2019) and hyphens, as in don't and well-known. The regular expressions above say the same.
+
+def _is_mark(char: str) -> bool:
+    """A combining mark (Unicode's Mn, Mc, Me): part of the letter before it, like the accent of
+    an "é" written as "e" and U+0301 (as macOS writes file names, and some keyboards text) or the
+    vowel signs of Indic scripts."""
+    return unicodedata.category(char).startswith("M")
+
+
+def _marks_class() -> str:
+    """A regular-expression class of the combining marks of the Basic Multilingual Plane (those
+    beyond it are historic scripts' and musical notation's); Python's \\w has none of them."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if _is_mark(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]"
+
+
+_LETTER = r"[^\W_]"  # a letter or a digit
+_IN_WORD = f"(?:{_LETTER}|{_marks_class()})"  # what may follow a letter inside a word
+_STARTS_WORD = re.compile(rf"^ ?{_LETTER}")
+_CONTINUES_WORD = re.compile(rf"^(?:{_IN_WORD}|['’\-](?={_LETTER}))(?:{_IN_WORD}|['’\-])*$")
+_WORD = re.compile(rf"^{_LETTER}(?:{_IN_WORD}|['’\-](?={_LETTER}))*$")
+WORDS = re.compile(rf"{_LETTER}(?:{_IN_WORD}|['’\-](?={_LETTER}))*")  # every word in a text
+# Characters that continue a word besides letters, digits and combining marks: apostrophes (also
+# the typographic one, U+2019) and hyphens, as in don't and well-known. The regular expressions
+# above say the same.
 WORD_PUNCTUATION = "'’-"
 # The one-letter words worth a place in the strip. Any other single letter (an initial, the "p" of
 # "p.m.", a model's guess after an opening quote) saves no keystroke when taken, and looks broken.
@@ -55,8 +81,9 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
 
 
 def is_word_char(char: str) -> bool:
-    """A letter, a digit, or punctuation that may continue a word (the one definition)."""
-    return char.isalnum() or char in WORD_PUNCTUATION
+    """A letter, a digit, a combining mark, or punctuation that may continue a word (the one
+    definition)."""
+    return char.isalnum() or char in WORD_PUNCTUATION or _is_mark(char)
 
 
 def prefix_range(sorted_keys: Sequence[str], prefix: str) -> tuple[int, int]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.words import WORDS, is_word, split_typed_word
 from keyboard_app.engine.wordsearch import COMPLETION_BUDGET
 from tests.model_factory import bigram_logits, token_id
 
@@ -198,3 +199,20 @@ def test_asking_for_fewer_than_one_word_or_token_is_refused(random_model, k):
             predictor.suggest("Hello wor", k=k)
         with pytest.raises(ValueError, match="k must be at least 1"):
             predictor.explore("Hello", k=k)
+
+
+def test_letters_with_combining_marks_are_one_word():
+    """ "résumé" written with combining accents (U+0301), as macOS writes file names, and the vowel
+    signs of Indic scripts: part of their word, never its end."""
+    nfd = "re\u0301sume\u0301"
+    assert WORDS.findall(
+        f"my {nfd}, Nguye\u0302\u0303n and \u0928\u092e\u0938\u094d\u0924\u0947"
+    ) == [
+        "my",
+        nfd,
+        "Nguye\u0302\u0303n",
+        "and",
+        "\u0928\u092e\u0938\u094d\u0924\u0947",
+    ]
+    assert split_typed_word("my re\u0301sum").typed == "re\u0301sum"
+    assert is_word(nfd) and not is_word("\u0301sum")  # a mark cannot start a word

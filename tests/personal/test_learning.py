@@ -104,3 +104,10 @@ def test_learn_text_goes_in_batches_with_progress_and_can_stop(
     calls = iter([False, True])
     assert learn_text(store, text, cancelled=lambda: next(calls)) == 6  # the first batch only
     assert store.completions("line") == [("line", 7)]
+
+
+def test_words_with_combining_marks_are_learned_whole() -> None:
+    """Accents written as combining marks (as macOS writes them) are part of their word."""
+    assert learnable("my re\u0301sume\u0301 cafe\u0301") == [
+        [BOUNDARY, "my", "re\u0301sume\u0301", "cafe\u0301"]
+    ]
