@@ -47,7 +47,11 @@ class SamplingParams:
                     _finite(self.top_p) and 0 < self.top_p <= 1,
                     "must be above 0 and at most 1",
                 ),
-                ("seed", self.seed is None or _whole(self.seed, 0, 2**64 - 1), "must be 0 or more"),
+                (
+                    "seed",
+                    self.seed is None or _whole(self.seed, 0, 2**64 - 1),
+                    "must be a whole number from 0 to 2**64 - 1",
+                ),
             )
             if not ok
         ]

@@ -95,6 +95,10 @@ class DocumentController(QObject):
         if not self.modified:
             then()
             return
+        if self.prompt is not None:  # asked already (Quit twice, Ctrl+C again): that one stands
+            self.prompt.raise_()
+            self.prompt.activateWindow()
+            return
 
         def answered(button: Button) -> None:
             self.prompt = None

@@ -93,6 +93,20 @@ def test_cancel_keeps_the_window_open(qtbot: QtBot, make_window: MakeWindow) -> 
     assert win.client._thread.isRunning()
 
 
+def test_a_second_close_while_asking_asks_nothing_more(make_window: MakeWindow) -> None:
+    """Quit twice, or Ctrl+C twice in the terminal: one question, whose answer decides."""
+    win = make_window()
+    type_char(win.editor, "z")
+    win.close()
+    first = win.documents.prompt
+    win.close()
+    win.close()
+    assert first is not None and win.documents.prompt is first
+    assert len(visible_notices(win)) == 1
+    first.button(QMessageBox.StandardButton.Discard).click()
+    assert not win.isVisible()
+
+
 def test_unreadable_file_is_reported(make_window: MakeWindow, tmp_path: Path) -> None:
     win = make_window()
     binary = tmp_path / "binary.txt"
