@@ -243,3 +243,14 @@ def test_an_api_key_that_cannot_be_a_header_is_refused_without_showing_it(key: s
     with pytest.raises(ServerError, match="API key") as refused:
         ServerClient("http://127.0.0.1:9", api_key=key)
     assert "s3cret" not in str(refused.value) and "k€y" not in str(refused.value)
+
+
+def test_a_request_over_in_time_keeps_its_connection_for_the_next() -> None:
+    """The deadline of a finished request passes later: its kept-alive socket must stay open."""
+    with serving(lambda c, n: c.sendall(answer(b'{"n": %d}' % n))) as url:
+        client = ServerClient(url, timeout=0.2)
+        assert client.get("/a") == {"n": 1}
+        time.sleep(0.4)  # past the first request's deadline
+        assert client.get("/b") == {"n": 2}
+        assert len(client._connections) == 1  # the same connection, never shut down
+        client.close()
