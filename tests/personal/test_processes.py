@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,15 +80,16 @@ def test_kill_9_while_learning_leaves_a_consistent_prefix(
         assert store.next_counts(["<s>"]).bigram.total == done + 1
 
 
-@posix_only
-def test_a_full_disk_stops_learning_with_a_message_and_loses_nothing(tmp_path: Path) -> None:
+def on_a_tiny_disk(tmp_path: Path, program: str) -> dict[str, Any]:
+    """Run the child `program` on its store `p.sqlite3` on a 256 KB disk of its own (a tmpfs in
+    a mount namespace); its JSON report."""
     if not namespace_works():
         pytest.skip("no mount namespace here, so no tiny tmpfs to fill")
     folder = tmp_path / "disk"
     folder.mkdir()
     script = (
         f"mount -t tmpfs -o size=256k tmpfs {shlex.quote(str(folder))} && "
-        f"exec {shlex.join(child_command('fill', str(folder / 'p.sqlite3')))}"
+        f"exec {shlex.join(child_command(program, str(folder / 'p.sqlite3')))}"
     )
     done = subprocess.run(
         ["unshare", "-rm", "sh", "-c", script],
@@ -97,7 +99,13 @@ def test_a_full_disk_stops_learning_with_a_message_and_loses_nothing(tmp_path: P
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+@posix_only
+def test_a_full_disk_stops_learning_with_a_message_and_loses_nothing(tmp_path: Path) -> None:
+    report = on_a_tiny_disk(tmp_path, "fill")
     assert report["error"].startswith("No space left on device")
     assert "nothing already learned was lost" in report["error"]
     assert report["batches"] > 0
@@ -108,24 +116,7 @@ def test_a_full_disk_stops_learning_with_a_message_and_loses_nothing(tmp_path: P
 @posix_only
 def test_a_store_on_a_full_disk_says_the_disk_is_full(tmp_path: Path) -> None:
     """Opening makes the log's files; on a full disk SQLite says only "disk I/O error"."""
-    if not namespace_works():
-        pytest.skip("no mount namespace here, so no tiny tmpfs to fill")
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    program = child_command("open-on-a-full-disk", str(folder / "p.sqlite3"))
-    script = (
-        f"mount -t tmpfs -o size=256k tmpfs {shlex.quote(str(folder))} && "
-        f"exec {shlex.join(program)}"
-    )
-    done = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    error = json.loads(done.stdout)["error"]
+    error = on_a_tiny_disk(tmp_path, "open-on-a-full-disk")["error"]
     assert error.startswith("No space left on device"), error
     assert "nothing already learned was lost" in error
 
