@@ -29,6 +29,7 @@ from keyboard_app.engine.gguf_format import (
     expected_shapes,
     token_list,
 )
+from keyboard_app.engine.numbers import is_whole
 from keyboard_app.engine.tokenizer import read_vocabulary
 from keyboard_app.paths import gpt2_vocab_dir
 
@@ -275,7 +276,7 @@ def _check_layout(
 
 def _int_key(metadata: dict[str, Any], key: str, low: int, high: int) -> int:
     value = metadata.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+    if not is_whole(value, low, high):
         raise _Malformed(f"metadata {key} is {value!r}, expected a number from {low} to {high}")
     return value
 

@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from keyboard_app.engine.backend import Entry
 from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.numbers import is_whole
 from keyboard_app.engine.remote import ServerClient, ServerError
 from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.tokenizer import N_VOCAB, token_bytes
@@ -94,7 +95,7 @@ def top_tokens(answer: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float
 
 def _token_id(value: Any) -> int:
     """A token id as JSON has it: a whole number (not 3.7, not true)."""
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not is_whole(value):
         raise TypeError(f"a token id of {value!r}")
     return value
 

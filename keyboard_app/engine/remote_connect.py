@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from keyboard_app.engine import longlived
+from keyboard_app.engine.numbers import is_whole
 from keyboard_app.engine.remote import REQUEST_TIMEOUT_S, ServerClient, ServerError
 from keyboard_app.engine.remote_backend import (
     MIN_TAIL,
@@ -113,7 +114,7 @@ def _start_distribution(client: ServerClient) -> LogProbabilities:
 
 def _count(value: Any, client: ServerClient, what: str) -> int:
     """A whole number the server reports (a JSON integer, 0 or more); ServerError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not is_whole(value, 0):
         raise ServerError(
             f"{client.address.url} is not a llama-server ({what} of {value!r:.40} is not a count)."
         )

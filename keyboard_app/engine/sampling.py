@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.numbers import is_finite_number, is_whole
 
 MAX_TOKENS_LIMIT = 4096
 TOKENS_READ_MARGIN = 64  # banned tokens (offensive, not after a healed space) among the likeliest
@@ -33,23 +33,23 @@ class SamplingParams:
             for name, ok, detail in (
                 (
                     "max_tokens",
-                    _whole(self.max_tokens, 1, MAX_TOKENS_LIMIT),
+                    is_whole(self.max_tokens, 1, MAX_TOKENS_LIMIT),
                     f"must be 1 to {MAX_TOKENS_LIMIT:,}",
                 ),
-                ("top-k", _whole(self.top_k, 0, None), "must be 0 (no limit) or more"),
+                ("top-k", is_whole(self.top_k, 0, None), "must be 0 (no limit) or more"),
                 (
                     "temperature",
-                    _finite(self.temperature) and self.temperature >= 0,
+                    is_finite_number(self.temperature) and self.temperature >= 0,
                     "must be a number, 0 or more",
                 ),
                 (
                     "top-p",
-                    _finite(self.top_p) and 0 < self.top_p <= 1,
+                    is_finite_number(self.top_p) and 0 < self.top_p <= 1,
                     "must be above 0 and at most 1",
                 ),
                 (
                     "seed",
-                    self.seed is None or _whole(self.seed, 0, 2**64 - 1),
+                    self.seed is None or is_whole(self.seed, 0, 2**64 - 1),
                     "must be a whole number from 0 to 2**64 - 1",
                 ),
             )
@@ -69,16 +69,6 @@ class SamplingParams:
         if self.greedy:
             return TOKENS_READ_MARGIN
         return 0 if self.top_k == 0 else max(2 * self.top_k, TOKENS_READ_MARGIN)
-
-
-def _whole(value: object, low: int, high: int | None) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return False
-    return low <= value and (high is None or value <= high)
-
-
-def _finite(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def log_softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

@@ -15,13 +15,13 @@ are skipped, as they would never have been learned.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.engine.numbers import is_finite_number, is_whole
 from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
 from keyboard_app.engine.words import is_word
 from keyboard_app.files import UnusableFile, read_json, write_atomic
@@ -71,7 +71,7 @@ def read(path: Path) -> tuple[list[Record], list[Record], int]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PersonalStoreError(f'{where} (no "format": "{FORMAT}").')
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not is_whole(version, 1):
         raise PersonalStoreError(f'{where} (its "version" is not a version number).')
     if version > VERSION:
         raise PersonalStoreError(
@@ -145,12 +145,10 @@ class _Reader:
 
     def _record(self, tokens: tuple[str, ...], item: Mapping[str, object], name: str) -> Record:
         count = item.get("count")
-        if not isinstance(count, int) or isinstance(count, bool) or not 0 < count <= MAX_COUNT:
+        if not is_whole(count, 1, MAX_COUNT):
             raise self.fail(f"{name}.count is not a positive whole number")
         last_used = item.get("last_used")
-        if isinstance(last_used, bool) or not isinstance(last_used, (int, float)):
-            raise self.fail(f"{name}.last_used is not a time")
-        if not math.isfinite(last_used) or last_used < 0:
+        if not is_finite_number(last_used) or last_used < 0:
             raise self.fail(f"{name}.last_used is not a time")
         return Record(tokens, count, min(float(last_used), self.latest))
 

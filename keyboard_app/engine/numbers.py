@@ -1,0 +1,19 @@
+"""Numbers that come from outside (JSON, a GGUF file's metadata, a caller): checked for being what
+they claim. The one thing to remember: JSON's `true` is Python's `True`, an `int` equal to 1."""
+
+from __future__ import annotations
+
+import math
+from typing import TypeGuard
+
+
+def is_whole(value: object, low: int | None = None, high: int | None = None) -> TypeGuard[int]:
+    """An `int`, not a `bool`, from `low` to `high` (either end open when None)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return (low is None or low <= value) and (high is None or value <= high)
+
+
+def is_finite_number(value: object) -> TypeGuard[int | float]:
+    """An `int` or a `float`, not a `bool`, and neither infinite nor NaN."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
