@@ -15,5 +15,11 @@ def is_whole(value: object, low: int | None = None, high: int | None = None) -> 
 
 
 def is_finite_number(value: object) -> TypeGuard[int | float]:
-    """An `int` or a `float`, not a `bool`, and neither infinite nor NaN."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """An `int` or a `float`, not a `bool`, neither infinite nor NaN, and one a float can hold
+    (JSON's integers have no bound: 1 followed by 400 zeros is one)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int past the largest float
+        return False

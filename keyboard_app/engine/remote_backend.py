@@ -88,7 +88,7 @@ def top_tokens(answer: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float
         top = answer["completion_probabilities"][0]["top_logprobs"]
         ids = np.array([_token_id(item["id"]) for item in top], dtype=np.int64)
         logp = np.array([float(item["logprob"]) for item in top], dtype=np.float64)
-    except (KeyError, IndexError, TypeError, ValueError):
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError):  # ints past 64 bits too
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     return ids, logp
 

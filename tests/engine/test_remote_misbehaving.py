@@ -175,6 +175,8 @@ def top_logprobs(items: list[dict[str, object]]) -> dict[str, object]:
         [{"id": 11, "logprob": -1.0}, {"id": 11, "logprob": -2.0}],
         [{"id": 11.7, "logprob": -1.0}],
         [{"id": True, "logprob": -1.0}],
+        [{"id": 2**70, "logprob": -1.0}],  # JSON's integers have no bound; numpy's have
+        [{"id": 11, "logprob": 10**400}],
     ],
 )
 def test_probabilities_that_are_not_ones_are_an_error(items: list[dict[str, object]]) -> None:

@@ -23,6 +23,7 @@ BAD_VALUES = [
     ("temperature", -0.1, "temperature"),
     ("temperature", False, "temperature"),
     ("temperature", "hot", "temperature"),
+    ("temperature", 10**400, "temperature"),  # no float holds it
     ("top_p", 0.0, "top-p"),
     ("top_p", 1.01, "top-p"),
     ("top_p", -0.5, "top-p"),

@@ -112,6 +112,7 @@ def test_a_file_that_is_no_export_is_one_clear_error(
         ({"word": "ok", "count": 2**60, "last_used": NOW}, [], r"words\[1\].count"),
         ({"word": "ok", "count": 1, "last_used": "yesterday"}, [], r"words\[1\].last_used"),
         ({"word": "ok", "count": 1, "last_used": float("nan")}, [], r"words\[1\].last_used"),
+        ({"word": "ok", "count": 1, "last_used": 10**400}, [], r"words\[1\].last_used"),
         (None, {"tokens": ["a"], "count": 1, "last_used": NOW}, r"phrases\[1\].tokens"),
         (None, {"tokens": ["a", "b c"], "count": 1, "last_used": NOW}, r"phrases\[1\].tokens"),
         (None, {"tokens": ["a", "<s>"], "count": 1, "last_used": NOW}, r"<s> where"),
