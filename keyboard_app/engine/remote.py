@@ -182,10 +182,10 @@ class ServerClient:
         assert connection.sock is not None
         connection.sock.settimeout(timeout)
         started = time.perf_counter()
-        with _deadline(connection.sock, timeout) as overdue:
+        with _deadline(connection.sock, timeout):
             connection.request(method, self.address.base_path + path, body=data, headers=headers)
             response = connection.getresponse()
-            payload = _read_capped(response, overdue)
+            payload = _read_capped(response)
         self.requests_sent += 1
         log.debug(
             "%s %s: %d in %.1f ms",
@@ -325,13 +325,14 @@ _WATCHDOG = _Watchdog()
 
 
 @contextlib.contextmanager
-def _deadline(sock: socket.socket, seconds: float) -> Iterator[threading.Event]:
+def _deadline(sock: socket.socket, seconds: float) -> Iterator[None]:
     """The socket's timeout bounds each wait for a byte; this bounds the whole request: when
     `seconds` have passed, the socket is shut down, which ends any read (a server trickling its
-    answer a byte at a time would otherwise hold the keystroke for as long as it likes)."""
+    answer a byte at a time would otherwise hold the keystroke for as long as it likes), and
+    the request is `_Overdue`, whatever the read made of the cut."""
     watch = _WATCHDOG.watch(sock, seconds)
     try:
-        yield watch.overdue
+        yield
     except (OSError, http.client.HTTPException) as error:
         if watch.overdue.is_set():
             raise _Overdue from error
@@ -342,7 +343,7 @@ def _deadline(sock: socket.socket, seconds: float) -> Iterator[threading.Event]:
         raise _Overdue
 
 
-def _read_capped(response: http.client.HTTPResponse, overdue: threading.Event) -> bytes:
+def _read_capped(response: http.client.HTTPResponse) -> bytes:
     """The answer's body, at most `MAX_ANSWER_BYTES`; ServerError if it is longer."""
     chunks: list[bytes] = []
     size = 0
@@ -354,8 +355,6 @@ def _read_capped(response: http.client.HTTPResponse, overdue: threading.Event) -
                 "not a llama-server's."
             )
         chunks.append(chunk)
-    if overdue.is_set():
-        raise _Overdue
     if response.length:  # read(amount) ends quietly where the server stopped: say so
         raise http.client.IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
