@@ -82,7 +82,7 @@ class ServerAddress:
         return self.scheme == "http" and self.host.lower() not in LOCAL_HOSTS
 
 
-def checked_api_key(key: str | None) -> str | None:
+def _checked_api_key(key: str | None) -> str | None:
     """The key as sent in a header: visible ASCII characters only (a line break would end the
     header, and HTTP headers are not Unicode). ServerError otherwise, without the key in it."""
     if not key:
@@ -102,7 +102,7 @@ class ServerClient:
         self, url: str, api_key: str | None = None, timeout: float = REQUEST_TIMEOUT_S
     ) -> None:
         self.address = ServerAddress.parse(url)
-        self._api_key = checked_api_key(api_key)
+        self._api_key = _checked_api_key(api_key)
         self.timeout = timeout
         self._local = threading.local()
         self._connections: list[http.client.HTTPConnection] = []
