@@ -129,10 +129,8 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
         raise _Damaged(f"is damaged ({problems[0]})")
     if found < latest:
         schema.migrate(connection)
-    if not schema.table_names(connection).issuperset(schema.TABLES):
-        raise _Damaged("is damaged (tables are missing)")
     if schema.objects(connection) != schema.expected_objects():
-        raise _Damaged("holds tables, indexes or triggers that keyboard-app did not make")
+        raise _Damaged("is damaged or altered (its tables, indexes and triggers are not the app's)")
 
 
 def is_corruption(error: sqlite3.Error) -> bool:

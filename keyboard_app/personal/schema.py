@@ -82,7 +82,6 @@ _VERSION_1: Migration = (
 )
 
 MIGRATIONS: tuple[Migration, ...] = (_VERSION_1,)
-TABLES = frozenset({"words", "ngrams", "histories", "counters"})
 
 
 def version(connection: sqlite3.Connection) -> int:
