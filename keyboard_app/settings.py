@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from keyboard_app import paths
+from keyboard_app.engine.numbers import MAX_THREADS
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.files import UnusableFile, read_json, write_atomic
 
@@ -79,7 +80,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "top_p": (0.05, 1.0),
     "continuation_tokens": (1, 400),
     "suggestion_count": (1, 7),
-    "n_threads": (0, 256),
+    "n_threads": (0, MAX_THREADS),
     "gpu_layers": (0, 1000),
     "font_size": (6, 48),
     "inline_threshold": (0.3, 0.95),

@@ -13,6 +13,8 @@ import math
 import sys
 from collections.abc import Callable
 
+from keyboard_app.engine.numbers import MAX_THREADS
+
 Action = Callable[[argparse.Namespace], int]
 
 
@@ -72,6 +74,5 @@ def real_number(
     return parse
 
 
-# How many CPU threads llama.cpp may use (None, the default: the engine's choice); the settings'
-# bound (llama.cpp aborts on a count it cannot allocate threads for).
-thread_count = whole_number(1, 256)
+# How many CPU threads llama.cpp may use (None, the default: the engine's choice).
+thread_count = whole_number(1, MAX_THREADS)

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.numbers import MAX_THREADS, is_whole
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 512
@@ -111,8 +112,10 @@ class LlamaBackend:
     def __init__(
         self, path: Path, *, n_threads: int | None, n_gpu_layers: int | None, n_seq: int
     ) -> None:
-        if n_threads is not None and n_threads < 0:
-            raise ValueError(f"n_threads must be 0 (the engine's choice) or more, not {n_threads}")
+        if n_threads is not None and not is_whole(n_threads, 0, MAX_THREADS):
+            raise ValueError(
+                f"n_threads must be from 0 (the engine's choice) to {MAX_THREADS}, not {n_threads}"
+            )
         _init_llama()
         self.path = path
         self.n_threads = n_threads or default_threads(path.stat().st_size)

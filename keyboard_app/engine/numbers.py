@@ -6,6 +6,10 @@ from __future__ import annotations
 import math
 from typing import TypeGuard
 
+# The most CPU threads llama.cpp is given: it aborts the process on a count it cannot start threads
+# for, so the engine, the settings and the command line all refuse more.
+MAX_THREADS = 256
+
 
 def is_whole(value: object, low: int | None = None, high: int | None = None) -> TypeGuard[int]:
     """An `int`, not a `bool`, from `low` to `high` (either end open when None)."""

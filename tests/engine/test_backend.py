@@ -28,8 +28,11 @@ def test_the_engine_reports_where_it_runs(random_model):
         assert predictor.info.n_threads == 2
 
 
-def test_zero_threads_is_the_engines_choice_and_fewer_is_refused(random_model):
+def test_zero_threads_is_the_engines_choice_and_fewer_or_too_many_are_refused(random_model):
     with Predictor.load(random_model, n_threads=0) as predictor:
         assert predictor.info.n_threads == 1  # the engine's choice for a tiny model
     with pytest.raises(ValueError, match="n_threads"):
         Predictor.load(random_model, n_threads=-2)
+    # llama.cpp would abort the whole process on a count it cannot start threads for
+    with pytest.raises(ValueError, match="to 256"):
+        Predictor.load(random_model, n_threads=100_000)
