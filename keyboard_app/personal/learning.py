@@ -36,6 +36,8 @@ _EDGE_PUNCTUATION = "\"'()[]{}<>“”‘’«».,;:!?"
 # numbers, dates ("+1 (555) 123-4567", "4111 1111 1111 1111", "12,345,678").
 _GAP = r"(?:[\s\-./]|,(?=\d)|\)\s?|\s?\()"
 _DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{{MIN_DIGIT_RUN - 1},}}")
+# A model's control token pasted into the text, such as <|endoftext|>: markup, not the user's words.
+_CONTROL_TOKEN = re.compile(r"<\|[^\s|<>]*\|>")
 
 
 def learnable(text: str) -> list[list[str]]:
@@ -143,10 +145,10 @@ def _close(runs: list[tuple[list[str], int]], run: list[str], end: int) -> None:
 
 
 def _dropped_spans(paragraph: str) -> list[tuple[int, int]]:
-    """Where the dropped chunks and digit runs lie, in order."""
+    """Where the dropped chunks, digit runs and control tokens lie, in order."""
     chunks = [m.span() for m in re.finditer(r"\S+", paragraph) if is_dropped_chunk(m.group())]
-    digits = [m.span() for m in _DIGIT_RUN.finditer(paragraph)]
-    return sorted(chunks + digits)
+    spans = [m.span() for rule in (_DIGIT_RUN, _CONTROL_TOKEN) for m in rule.finditer(paragraph)]
+    return sorted(chunks + spans)
 
 
 def _mixes_letters_and_digits(text: str) -> bool:

@@ -48,6 +48,9 @@ def test_empty_lines_and_symbols_give_no_run() -> None:
         ("my mp3 player", [[S, "my"], ["player"]]),
         # very long tokens
         ("hash " + "a" * 33 + " end", [[S, "hash"], ["end"]]),
+        # a model's control token pasted into the text is markup, not the words "endoftext"
+        ("end <|endoftext|> start", [[S, "end"], ["start"]]),
+        ("end.<|endoftext|>Start", [[S, "end", "."], ["Start"]]),
     ],
 )
 def test_secrets_and_noise_are_dropped_and_break_the_run(text: str, runs: list[list[str]]) -> None:
