@@ -53,6 +53,7 @@ class ContinuationController(QObject):
         panel.dismissed.connect(self.close_alternatives)
         client.continuation_piece.connect(self._on_piece)
         client.continuation_done.connect(self._on_done)
+        client.switching.connect(self.stop)
 
     @property
     def streaming(self) -> bool:

@@ -70,6 +70,9 @@ class EngineClient(QObject):
     server_failed = Signal(str)
     # The server went away (message); the local model took over.
     server_lost = Signal(str)
+    # Another model or a server was asked for: a continuation in progress is stopped first (the
+    # engine thread would otherwise finish it, up to hundreds of tokens, before switching).
+    switching = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +135,7 @@ class EngineClient(QObject):
     ) -> None:
         if self._shut_down:
             return
+        self.switching.emit()
         self._latest_load = next(self._ids)
         request = LoadRequest(
             self._latest_load, path, n_threads, n_gpu_layers, filter_offensive, personal
@@ -143,6 +147,7 @@ class EngineClient(QObject):
         back to the local model."""
         if self._shut_down:
             return
+        self.switching.emit()
         self._latest_connect = next(self._ids)
         self._worker.submit_connect(ConnectRequest(self._latest_connect, url, api_key))
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.settings import Settings
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.worker import FINISHED
+from keyboard_app.ui.worker import FINISHED, STOPPED
 from tests.ui.conftest import ContinuationEnds
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -208,3 +208,22 @@ def test_closing_during_a_continuation_is_clean(qtbot: QtBot, window: MainWindow
     thread = window.client._thread
     assert window.close()
     assert thread.isFinished()
+
+
+def test_choosing_another_model_stops_the_continuation_first(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    window.apply_settings(LONG)
+    ends = ContinuationEnds(window.client)
+    start_continuation(qtbot, window)
+    with qtbot.waitSignal(window.client.loaded, timeout=20_000):
+        window.load_model(str(second_model_path))
+        assert not window.continuation.streaming
+        assert not window.menu_actions.stop.isEnabled()
+        kept = window.editor.preview_text
+    wait_for_the_end(qtbot, ends)
+    # Stopped between two tokens, not run to its 400 tokens before the switch.
+    assert ends.outcomes == [STOPPED]
+    assert window.editor.preview_text == kept
+    assert window.client.model_info is not None
+    assert window.client.model_info.path == second_model_path
