@@ -36,7 +36,9 @@ def register(subparsers: Any) -> None:
         "list", parents=[store], help="the learned words and phrases, most used first"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--search", default="", help="only those containing this text")
+    p.add_argument(
+        "--search", default="", help="only those containing this text (ignoring case and accents)"
+    )
     p.add_argument(
         "--limit",
         type=whole_number(1, 10**9),

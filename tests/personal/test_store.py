@@ -203,6 +203,21 @@ def test_entries_for_people(store: PersonalStore) -> None:
     assert store.entries(search="nothing like it") == []
 
 
+@pytest.mark.parametrize(
+    ("learned", "search"),
+    [
+        ("İstanbul", "istanbul"),
+        ("résumé", "RESUME"),
+        ("re\u0301sume\u0301", "résumé"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_search_ignores_case_and_accents(store: PersonalStore, learned: str, search: str) -> None:
+    store.learn(learnable(f"{learned} again"))
+    found = {e.text for e in store.entries(search=search)}
+    assert found == {learned, f"¶ {learned}", f"{learned} again", f"¶ {learned} again"}
+
+
 def test_forget_a_word_and_every_phrase_holding_it(store: PersonalStore) -> None:
     store.learn(learnable(TEXT))
     removed = store.forget(["KNOW"])
