@@ -139,6 +139,13 @@ class ContinuationController(QObject):
         self.editor.setFocus()
 
     @Slot()
+    def drop(self) -> None:
+        """The text they were made from is gone (another document): stop streaming, and drop the
+        preview and the alternatives, so that nothing of one document goes into the next."""
+        self.discard()
+        self.close_alternatives()
+
+    @Slot()
     def close_alternatives(self) -> None:
         if self.panel.isVisible():
             self.stop()

@@ -42,6 +42,8 @@ class DocumentController(QObject):
     recent_changed = Signal()
     # A document was saved, opened or cleared: nothing unsaved remains.
     clean = Signal()
+    # The whole text was replaced (New, Open, recovered text): what was made from the old goes.
+    replaced = Signal()
     # Something to tell the user in the status bar.
     message = Signal(str)
 
@@ -73,6 +75,7 @@ class DocumentController(QObject):
         self.window.setWindowModified(self.modified)
 
     def _set_text(self, text: str, path: Path | None, text_format: TextFormat) -> None:
+        self.replaced.emit()
         self.editor.set_text(text)
         self.editor.document().setModified(False)
         self.path = path
@@ -82,6 +85,7 @@ class DocumentController(QObject):
 
     def restore(self, text: str, path: Path | None, text_format: TextFormat) -> None:
         """Put recovered text back; it stays marked unsaved until the user saves it."""
+        self.replaced.emit()
         self.editor.set_text(text)
         self.path = path
         self.format = text_format

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(lambda message: self.status.showMessage(message, 10_000))
         self.editor.best_suggestion_requested.connect(self.suggestions.take_best)
         self.documents.clean.connect(self.autosaver.discard)
+        self.documents.replaced.connect(self.continuation.drop)
         self.documents.recent_changed.connect(self._fill_recent)
         self._fill_recent()
 

@@ -227,3 +227,36 @@ def test_choosing_another_model_stops_the_continuation_first(
     assert window.editor.preview_text == kept
     assert window.client.model_info is not None
     assert window.client.model_info.path == second_model_path
+
+
+def test_a_new_document_drops_the_preview_of_the_last(qtbot: QtBot, window: MainWindow) -> None:
+    window.apply_settings(LONG)
+    ends = ContinuationEnds(window.client)
+    start_continuation(qtbot, window)
+    window.editor.document().setModified(False)
+    press(window.editor, Qt.Key.Key_N, CTRL)  # File > New
+    assert not window.continuation.streaming
+    assert not window.editor.preview_active
+    wait_for_the_end(qtbot, ends)
+    assert not window.editor.preview_active  # no piece of it came afterwards either
+    press(window.editor, Qt.Key.Key_Return)
+    assert window.editor.toPlainText() == "\n"  # Enter is a line break, not the old preview
+
+
+def test_opening_a_file_closes_three_ways_on(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Another file.", "utf-8")
+    window.editor.setPlainText("The door opened and")
+    window.editor.document().setModified(False)
+    ends = ContinuationEnds(window.client)
+    window.continuation.start_alternatives()
+    wait_for_the_end(qtbot, ends)
+    assert window.alternatives.isVisible()
+    window.documents.open_recent(other)
+    assert not window.alternatives.isVisible()
+    # Ctrl+1 would have put in text made from the other file (the click comes after an animation)
+    with qtbot.assertNotEmitted(window.alternatives.chosen, wait=300):
+        press(window.editor, Qt.Key.Key_1, CTRL)
+    assert window.editor.toPlainText() == "Another file."
