@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -217,6 +218,33 @@ def test_the_dialog_forgets_the_selected_entries(dialog: PersonalDialog) -> None
     dialog.forget_button.click()
     assert not any("Ljubljana" in text for text in texts(dialog))
     assert "Kranj" in texts(dialog)
+
+
+def test_enter_forgets_nothing_and_delete_forgets_the_selected(
+    qtbot: QtBot, dialog: PersonalDialog
+) -> None:
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    before = texts(dialog)
+    dialog.table.setFocus()
+    dialog.table.selectRow(before.index("Ljubljana"))
+    QTest.keyClick(dialog.table, Qt.Key.Key_Return)
+    QTest.keyClicks(dialog.search, "Kr")
+    QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+    dialog.search.clear()
+    assert texts(dialog) == before  # no default button acted on the selection
+    assert dialog.isVisible()
+    dialog.table.setFocus()
+    dialog.table.selectRow(before.index("Ljubljana"))
+    QTest.keyClick(dialog.table, Qt.Key.Key_Delete)
+    assert not any("Ljubljana" in text for text in texts(dialog))
+
+
+def test_esc_closes_the_store(qtbot: QtBot, dialog: PersonalDialog) -> None:
+    assert dialog.store is not None
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert dialog.store is None
 
 
 def test_clearing_asks_first(qtbot: QtBot, dialog: PersonalDialog) -> None:

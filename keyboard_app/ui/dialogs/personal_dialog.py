@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -101,6 +101,8 @@ class PersonalDialog(QDialog):
         layout.addWidget(self.summary)
         row = QHBoxLayout()
         for button in self._buttons():
+            # No default button: Enter in the search field or the list must not forget anything
+            button.setAutoDefault(False)
             if button is self.close_button:
                 row.addStretch(1)
             row.addWidget(button)
@@ -119,6 +121,9 @@ class PersonalDialog(QDialog):
         self.search.textChanged.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.forget_button.clicked.connect(self.forget_selected)
+        forget_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
+        forget_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        forget_key.activated.connect(self.forget_selected)
         self.clear_button.clicked.connect(self.ask_clear)
         self.export_button.clicked.connect(self.choose_export)
         self.import_button.clicked.connect(self.choose_import)
@@ -224,8 +229,17 @@ class PersonalDialog(QDialog):
     def _selection_changed(self) -> None:
         self.forget_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
+    def done(self, result: int) -> None:
+        """Esc, Close or the window's close button: the store is closed (Esc never sends a
+        close event)."""
+        self._close_store()
+        super().done(result)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._close_store()
+        super().closeEvent(event)
+
+    def _close_store(self) -> None:
         if self.store is not None:
             self.store.close()
             self.store = None
-        super().closeEvent(event)
