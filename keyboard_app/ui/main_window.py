@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         )
         self.recovery = RecoveryOffer(self, self.documents, self.autosaver)
         self.server = ServerControls(
-            self, self.client, self.status, self.strip, settings, self.save_settings
+            self, self.client, self.status, self.strip, lambda: self.settings, self.save_settings
         )
         self.menu_actions = window_actions.install_actions(self)
         self.model_dialog: ModelDialog | None = None

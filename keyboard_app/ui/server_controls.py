@@ -60,9 +60,10 @@ class ServerControls(QObject):
         client: EngineClient,
         status: StatusBar,
         strip: QWidget,
-        settings: Settings,
+        settings: Callable[[], Settings],
         save_settings: Callable[[], bool],
     ) -> None:
+        """`settings` gives the window's settings of the moment (Preferences replaces them)."""
         super().__init__(window)
         self._window = window
         self._client = client
@@ -78,15 +79,16 @@ class ServerControls(QObject):
         client.loaded.connect(self._on_local_model)
 
     def show_dialog(self) -> None:
-        s = self._settings
+        s = self._settings()
         dialog = ConnectServerDialog(s.server_url, s.server_api_key, self._window)
         dialog.connect_requested.connect(self.connect_to)
         self.dialog = dialog
         dialog.open()
 
     def connect_to(self, url: str, api_key: str) -> None:
-        self._settings.server_url = url
-        self._settings.server_api_key = api_key
+        settings = self._settings()
+        settings.server_url = url
+        settings.server_api_key = api_key
         self._save()
         self._status.showMessage(f"Connecting to {url} …")
         self._client.connect_server(url, api_key or None)

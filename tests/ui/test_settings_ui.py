@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
 from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.theme import writing_font
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -148,6 +149,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from keyboard_app.ui import app as ui_app
 from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.theme import writing_font
 
 application = ui_app.create_app()
 
@@ -188,3 +190,30 @@ def test_quit_ends_the_process_when_the_settings_cannot_be_written(
     assert result.stdout.strip() == "exit code 0"
     assert "Traceback" not in result.stderr
     assert "cannot save the settings" in result.stderr
+
+
+def test_ok_without_changes_keeps_the_default_writing_font(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Settings())  # no family chosen: the default writing font
+    qtbot.addWidget(dialog)
+    assert dialog.font_family.currentFont().family() == writing_font("", 12).family()
+    assert dialog.result_settings().font_family == ""  # stays the default, not saved by name
+    other = next(
+        name
+        for name in QFontDatabase.families()
+        if QFontInfo(QFont(name)).family() == name and name != writing_font("", 12).family()
+    )
+    dialog.font_family.setCurrentFont(QFont(other))
+    assert dialog.result_settings().font_family == other
+
+
+def test_server_address_is_saved_after_the_preferences_were_changed(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    win = make_window()
+    win.apply_settings(replace(win.settings, font_size=15))  # what OK in Preferences does
+    with qtbot.waitSignal(win.client.server_failed, timeout=20_000):
+        win.server.connect_to("http://127.0.0.1:9", "")  # nothing listens there
+    for box in win.findChildren(QMessageBox):
+        box.close()
+    assert win.settings.server_url == "http://127.0.0.1:9"
+    assert SettingsStore().load().server_url == "http://127.0.0.1:9"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyboard_app.settings import RANGES, Settings
+from keyboard_app.ui.theme import writing_font
 
 GPU_AUTO, GPU_OFF, GPU_LAYERS = 0, 1, 2
 
@@ -87,8 +87,10 @@ class SettingsDialog(QDialog):
         self.learning = QCheckBox("Learn my words and phrases as I type (kept on this computer)")
         self.learning.setChecked(settings.learning_enabled)
         self.font_family = QFontComboBox()
-        if settings.font_family:
-            self.font_family.setCurrentFont(QFont(settings.font_family))
+        # The font the editor shows: with no family chosen, the default writing font, which stays
+        # the default (follows the installed fonts) unless another family is picked here.
+        self.font_family.setCurrentFont(writing_font(settings.font_family, settings.font_size))
+        self._shown_family = self.font_family.currentFont().family()
         self.font_size = _spin("font_size", settings.font_size)
         self.font_size.setSuffix(" pt")
         self._add_rows(form)
@@ -142,6 +144,10 @@ class SettingsDialog(QDialog):
         mode = self.gpu_mode.currentIndex()
         return None if mode == GPU_AUTO else 0 if mode == GPU_OFF else self.gpu_layers.value()
 
+    def _chosen_family(self) -> str:
+        family = self.font_family.currentFont().family()
+        return self._original.font_family if family == self._shown_family else family
+
     def result_settings(self) -> Settings:
         return replace(
             self._original,
@@ -157,6 +163,6 @@ class SettingsDialog(QDialog):
             inline_threshold=round(self.inline_threshold.value(), 2),
             autocorrect=self.autocorrect.isChecked(),
             learning_enabled=self.learning.isChecked(),
-            font_family=self.font_family.currentFont().family(),
+            font_family=self._chosen_family(),
             font_size=self.font_size.value(),
         )
