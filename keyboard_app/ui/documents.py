@@ -148,10 +148,15 @@ class DocumentController(QObject):
             inform(self.window, "Cannot open file", str(error))
             return False
         self._set_text(opened.text, path, opened.format)
+        newline = NEWLINE_NAMES[opened.format.newline]
         if opened.mixed:
-            newline = NEWLINE_NAMES[opened.format.newline]
             self.message.emit(
                 f"{path.name} mixes line endings; saving writes them all as {newline}."
+            )
+        if opened.made_line_breaks:
+            self.message.emit(
+                f"{path.name} has {opened.made_line_breaks} paragraph separator(s) (U+2029) or "
+                f"U+FDD0/U+FDD1, which the editor holds as line breaks; saving writes {newline}."
             )
         self.remember(path)
         return True

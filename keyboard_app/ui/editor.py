@@ -48,7 +48,8 @@ _NO_BREAK_SPACE = "\u00a0"
 _CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
 _ACCEPT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Modifiers with which a key's text is typed (no Ctrl, Alt or Meta: those are commands).
-TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, SHIFT)
 # Where a change of the document comes from (`Editor.edit_origin`).
 USER, GHOST = "user", "ghost"
 MODIFIER_KEYS = (
@@ -379,6 +380,11 @@ class Editor(QPlainTextEdit):
 
     def _edit(self, event: QKeyEvent, key: int, modifiers: Qt.KeyboardModifier) -> None:
         """The editor's own handling of a key; typed text and Backspace are reported after."""
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and modifiers == SHIFT:
+            # Qt would put in a line separator (U+2028), which a file may hold for itself: a
+            # line break typed is a line break, saved as the file's
+            modifiers = Qt.KeyboardModifier.NoModifier
+            event = QKeyEvent(event.type(), key, event.modifiers() & ~SHIFT, event.text())
         plain = modifiers == Qt.KeyboardModifier.NoModifier
         text = event.text().replace("\r", "\n")
         typing = (

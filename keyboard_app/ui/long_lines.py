@@ -25,10 +25,13 @@ CONTINUES = int(QTextFormat.Property.UserProperty) + 1
 LONG_LINE = 8192
 CHUNK = 4096
 _PARAGRAPH = "\u2029"  # how QTextCursor.selectedText() writes the end of a block
-_LINE_SEPARATOR = "\u2028"
-# The line separator of Shift+Enter is saved as a line feed. (QTextDocument.toPlainText would also
-# write a no-break space as a space: the text is read raw, so that what was opened is saved as it was.)
-_AS_SAVED = str.maketrans({_LINE_SEPARATOR: "\n"})
+# The text is read raw (QTextDocument.toPlainText would write a no-break space as a space), so that
+# what was opened is saved as it was; Shift+Enter is a line break (`Editor`), so a line separator
+# (U+2028) in the document came from the file, and is saved as one.
+# PySide6 takes a text's first character for a byte-order mark when it is U+FEFF or U+FFFE: it
+# drops the one and byte-swaps the whole text for the other. Such a text goes to Qt behind a
+# placeholder, removed at once.
+_TAKEN_FOR_BOM = ("\ufeff", "\ufffe")
 
 
 def split_line(line: str) -> list[str]:
@@ -71,7 +74,7 @@ def set_text(document: QTextDocument, text: str) -> bool:
     """Replace the document's text (no undo history); returns whether a line had to be split."""
     lines = _lines(text)
     if all(len(line) <= LONG_LINE for line in lines):
-        document.setPlainText(text)
+        _set_plain_text(document, text)
         return False
     pieces: list[str] = []
     continuations: list[int] = []
@@ -79,7 +82,7 @@ def set_text(document: QTextDocument, text: str) -> bool:
         parts = split_line(line) if len(line) > LONG_LINE else [line]
         continuations.extend(range(len(pieces) + 1, len(pieces) + len(parts)))
         pieces.extend(parts)
-    document.setPlainText("\n".join(pieces))
+    _set_plain_text(document, "\n".join(pieces))
     undo = document.isUndoRedoEnabled()
     document.setUndoRedoEnabled(False)
     for number in continuations:
@@ -94,7 +97,7 @@ def insert_text(cursor: QTextCursor, text: str) -> bool:
     real line, a long line becomes continuation blocks. Returns whether it made any."""
     lines = _lines(text)
     if len(lines) == 1 and len(text) <= LONG_LINE:
-        cursor.insertText(text)
+        _insert_piece(cursor, text)
         return False
     line_format, continuation_format = _formats(cursor)
     cursor.beginEditBlock()
@@ -107,9 +110,31 @@ def insert_text(cursor: QTextCursor, text: str) -> bool:
             if number:
                 cursor.insertBlock(continuation_format)
                 made = True
-            cursor.insertText(piece)
+            _insert_piece(cursor, piece)
     cursor.endEditBlock()
     return made
+
+
+def _set_plain_text(document: QTextDocument, text: str) -> None:
+    if not text.startswith(_TAKEN_FOR_BOM):
+        document.setPlainText(text)
+        return
+    document.setPlainText(" " + text)
+    undo = document.isUndoRedoEnabled()
+    document.setUndoRedoEnabled(False)
+    QTextCursor(document).deleteChar()
+    document.setUndoRedoEnabled(undo)
+
+
+def _insert_piece(cursor: QTextCursor, text: str) -> None:
+    if not text.startswith(_TAKEN_FOR_BOM):
+        cursor.insertText(text)
+        return
+    start = cursor.selectionStart()
+    cursor.insertText(" " + text)
+    placeholder = QTextCursor(cursor.document())
+    placeholder.setPosition(start)
+    placeholder.deleteChar()
 
 
 def new_line(cursor: QTextCursor) -> None:
@@ -126,7 +151,7 @@ def text_between(document: QTextDocument, start: int, end: int, joined: bool) ->
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     selected = cursor.selectedText()
     if not joined or _PARAGRAPH not in selected:
-        return selected.replace(_PARAGRAPH, "\n").translate(_AS_SAVED)
+        return selected.replace(_PARAGRAPH, "\n")
     parts = selected.split(_PARAGRAPH)
     block = document.findBlock(cursor.selectionStart()).next()
     pieces = [parts[0]]
@@ -135,11 +160,11 @@ def text_between(document: QTextDocument, start: int, end: int, joined: bool) ->
             pieces.append("\n")
         pieces.append(part)
         block = block.next()
-    return "".join(pieces).translate(_AS_SAVED)
+    return "".join(pieces)
 
 
 def whole_text(document: QTextDocument, joined: bool) -> str:
     """The document's text as it is saved (see `text_between`)."""
     if not joined:
-        return document.toRawText().replace(_PARAGRAPH, "\n").translate(_AS_SAVED)
+        return document.toRawText().replace(_PARAGRAPH, "\n")
     return text_between(document, 0, document.characterCount() - 1, joined)

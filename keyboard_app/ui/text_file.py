@@ -31,14 +31,21 @@ class TextFormat:
     bom: bool = False
 
 
+# Characters Qt's text document can only hold as the end of a line: the paragraph separator and
+# two noncharacters it uses for frames. Opening a file makes them line breaks, and says so.
+HELD_AS_LINE_BREAKS = "\u2029\ufdd0\ufdd1"
+
+
 @dataclass(frozen=True)
 class OpenedText:
-    """A file's text with line feeds, its format, and `mixed` when it had several kinds of line
-    break (saving writes them all as `format.newline`)."""
+    """A file's text with line feeds, its format, `mixed` when it had several kinds of line
+    break (saving writes them all as `format.newline`), and how many characters of
+    HELD_AS_LINE_BREAKS became line breaks."""
 
     text: str
     format: TextFormat
     mixed: bool = False
+    made_line_breaks: int = 0
 
 
 class TextFileError(Exception):
@@ -64,7 +71,10 @@ def read_text_file(path: Path) -> OpenedText:
         ) from None
     newline, mixed = _line_breaks(text)
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    return OpenedText(normalised, TextFormat(newline, bom), mixed)
+    made = sum(normalised.count(char) for char in HELD_AS_LINE_BREAKS)
+    for char in HELD_AS_LINE_BREAKS if made else ():
+        normalised = normalised.replace(char, "\n")
+    return OpenedText(normalised, TextFormat(newline, bom), mixed, made)
 
 
 def _line_breaks(text: str) -> tuple[str, bool]:

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.bench.key_typing import type_char
+from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.settings import MAX_RECENT_FILES, SettingsStore
 from keyboard_app.ui import text_file
 from keyboard_app.ui.main_window import MainWindow
@@ -141,6 +142,9 @@ def visible_notices(win: MainWindow) -> list[QMessageBox]:
         b"\xef\xbb\xbf",
         b"",
         "Prix\u00a0: 10\u00a0\u20ac\n".encode(),  # no-break spaces, as French writes them
+        "one\u2028two\n".encode(),  # a line separator, as JSON and web pages hold them
+        "\ufeff\ufeffa BOM in the text, after the file's\n".encode(),
+        "\ufffeHello world\nSecond line\n".encode(),  # PySide6 byte-swapped it all
     ],
 )
 def test_open_then_save_gives_back_the_same_bytes(
@@ -176,6 +180,33 @@ def test_mixed_line_endings_are_told_before_saving(make_window: MakeWindow, tmp_
     assert "CRLF" in win.status.currentMessage()
     assert win.documents.save()
     assert target.read_bytes() == b"a\r\nb\r\nc\r\n"
+
+
+def test_paragraph_separators_become_line_breaks_and_are_told(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    target = tmp_path / "separators.txt"
+    target.write_bytes("one\u2029two\ufdd0three\r\n".encode())
+    assert win.documents.load(target)
+    assert "2 paragraph separator(s)" in win.status.currentMessage()
+    assert win.editor.text() == "one\ntwo\nthree\n"
+    assert win.documents.save()
+    assert target.read_bytes() == b"one\r\ntwo\r\nthree\r\n"
+
+
+def test_shift_enter_is_saved_as_the_files_line_break(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    target = tmp_path / "crlf.txt"
+    target.write_bytes(b"one\r\ntwo")
+    assert win.documents.load(target)
+    win.editor.moveCursor(QTextCursor.MoveOperation.End)
+    press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    type_char(win.editor, "t")
+    assert win.documents.save()
+    assert target.read_bytes() == b"one\r\ntwo\r\nt"
 
 
 def test_a_named_pipe_is_refused_at_once(make_window: MakeWindow, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
@@ -209,3 +210,14 @@ def test_typing_at_the_end_of_a_2_mb_document_reads_only_its_end(
     assert text.endswith(context) and len(context) >= TEXT_NEEDED
     keystroke_ms(qtbot, win, " and more")
     assert win.editor.text() == text + " and more"
+
+
+@pytest.mark.parametrize("text", ["\ufeffab", "\ufffeab", "\ufeff" + LONG])
+def test_a_text_starting_like_a_byte_order_mark_is_inserted_as_it_is(
+    make_window: MakeWindow, text: str
+) -> None:
+    win = make_window()  # PySide6 would drop U+FEFF and byte-swap a text after U+FFFE
+    win.editor.replace_before_cursor(0, text)
+    assert win.editor.text() == text
+    win.editor.undo()
+    assert win.editor.text() == ""
