@@ -195,9 +195,11 @@ class Autosaver(QObject):
 
     def write_now(self) -> Path | None:
         """Write the recovery file if there are unsaved changes: its path, or None if there were
-        none; OSError if it could not be written."""
+        none (undone back to the saved text: an older recovery file goes too, or a crash would
+        offer back what was undone); OSError if it could not be written."""
         self._timer.stop()
         if not self.editor.document().isModified():
+            self.discard()
             return None
         path, text_format = self.document()
         payload = {

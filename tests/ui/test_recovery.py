@@ -104,6 +104,20 @@ def test_autosave_after_a_pause(qtbot: QtBot, window: MainWindow) -> None:
     assert found is not None and (found.text, found.path) == ("draft one", "")
 
 
+def test_undoing_back_to_the_saved_text_removes_the_recovery_file(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.editor.document().setModified(False)  # as if just saved
+    type_text(window, "draft")
+    with qtbot.waitSignal(window.autosaver.saved, timeout=5000):
+        pass
+    assert window.autosaver.path.exists()
+    while window.editor.document().isModified():
+        window.editor.undo()
+    window.autosaver.flush()  # what the timer does after the pause
+    assert not window.autosaver.path.exists()
+
+
 def test_crash_saves_text_and_says_where(qtbot: QtBot, window: MainWindow) -> None:
     type_text(window, "precious words")
     handler = crash(window)
