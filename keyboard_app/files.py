@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HASH_CHUNK = 1 << 20
+# The longest file name most file systems take: 255 bytes (ext4, APFS), 255 UTF-16 units (NTFS).
+MAX_NAME_BYTES = 255
 
 
 class NotEnoughSpace(OSError):
@@ -50,12 +52,21 @@ def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
 def _new_temporary(target: Path, mode: int) -> Path:
     """An empty new file beside `target`, created with `mode` less the umask."""
     while True:
-        candidate = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        candidate = target.with_name(_temporary_name(target.name))
         try:
             os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
         except FileExistsError:
             continue
         return candidate
+
+
+def _temporary_name(name: str) -> str:
+    """A hidden name made from `name`, cut short where it would be longer than a file name may be
+    (a legal name of 240 bytes would otherwise be saved never)."""
+    suffix = f".{secrets.token_hex(6)}.part"
+    while len(os.fsencode(f".{name}{suffix}")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    return f".{name}{suffix}"
 
 
 def move_into_place(finished: str | Path, target: str | Path) -> None:

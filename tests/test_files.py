@@ -107,3 +107,11 @@ def test_a_user_folder_that_cannot_be_made_does_not_stop_the_app(
     assert paths.user_config_dir() == blocker / "config"  # returned; whoever writes gets the error
     with pytest.raises(OSError):
         files.write_atomic(paths.user_config_dir() / "settings.json", "{}")
+
+
+@pytest.mark.parametrize("name", ["n" * 251 + ".txt", "文" * 79 + ".txt"], ids=["latin", "cjk"])
+def test_a_file_with_the_longest_name_allowed_is_written(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    files.write_atomic(target, "kept")
+    assert target.read_text("utf-8") == "kept"
+    assert [path.name for path in tmp_path.iterdir()] == [name]
