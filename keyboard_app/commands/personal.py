@@ -70,11 +70,19 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=for_people(_import))
 
 
-def _open(args: argparse.Namespace) -> PersonalStore:
+def _open(args: argparse.Namespace, *, create: bool = False) -> PersonalStore:
+    """The store: the user's own (created if missing; a damaged one is moved aside and a new one
+    started, as the app does), or the file `--store` names, which must be a store already unless
+    `create` (learning or importing into it) and is never moved aside."""
     from keyboard_app import paths
-    from keyboard_app.personal import PersonalStore
+    from keyboard_app.personal import PersonalStore, PersonalStoreError
 
-    store = PersonalStore.open(args.store or paths.personal_store_path())
+    if args.store is None:
+        store = PersonalStore.open(paths.personal_store_path())
+    elif create or args.store.exists():
+        store = PersonalStore.open(args.store, recover=False)
+    else:
+        raise PersonalStoreError(f"There is no personal store at {args.store}.")
     if store.recovered_from is not None:
         print(
             f"note: the personal store was damaged or not a store; it was moved to "
@@ -118,7 +126,7 @@ def _learn(args: argparse.Namespace) -> int:
     from keyboard_app.personal import learn_text
 
     failed = 0
-    with _open(args) as store:
+    with _open(args, create=True) as store:
         for path in args.files:
             try:
                 text = _read_text(path)
@@ -199,7 +207,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    with _open(args) as store:
+    with _open(args, create=True) as store:
         imported = store.import_json(args.file)
     print(imported.summary(str(args.file), store.max_entries))
     return 0

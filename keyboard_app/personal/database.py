@@ -32,13 +32,18 @@ class _Damaged(Exception):
     """The file is not a usable store of this app (the message says why)."""
 
 
-def connect(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+def connect(path: Path, *, recover: bool = True) -> tuple[sqlite3.Connection, Path | None]:
     """A connection to the store at `path`, created if missing, and where a damaged or foreign
-    file found there was moved (None when there was none)."""
+    file found there was moved (None when there was none). Without `recover` (a file the user
+    named), such a file is an error and stays as it is."""
     try:
         return _open_checked(path), None
     except _Damaged as damage:
         reason = str(damage)
+    if not recover:
+        raise PersonalStoreError(
+            f"{path} {reason}: it is not a personal store this app can use, and was left as it is."
+        )
     moved = move_aside(path)
     logger.warning("The personal store %s %s; moved it to %s", path, reason, moved)
     try:
@@ -85,8 +90,10 @@ def _open_checked(path: Path) -> sqlite3.Connection:
             check_same_thread=False,  # the store serialises its own use of the connection
         )
     try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _check_owner(connection, path)  # before anything is written to another program's file
         _configure(connection)
-        _check(connection, path)
+        _check(connection)
         return connection
     except sqlite3.DatabaseError as error:
         connection.close()
@@ -99,7 +106,6 @@ def _open_checked(path: Path) -> sqlite3.Connection:
 
 
 def _configure(connection: sqlite3.Connection) -> None:
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         logger.warning("The personal store is in %s mode (no write-ahead log here)", mode)
@@ -109,8 +115,9 @@ def _configure(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA secure_delete = FAST")
 
 
-def _check(connection: sqlite3.Connection, path: Path) -> None:
-    """Raise _Damaged for a foreign or damaged file; migrate an older store of this app."""
+def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
+    """Raise _Damaged for a file that is not SQLite or is another program's database, and
+    PersonalStoreError for a store of a newer version of the app (reads only)."""
     owner, found, tables = (
         schema.application_id(connection),
         schema.version(connection),
@@ -124,6 +131,11 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
             f"The personal store {path} was written by a newer version of keyboard-app "
             f"(schema {found}; this version reads up to {latest}); update the app to use it."
         )
+
+
+def _check(connection: sqlite3.Connection) -> None:
+    """Raise _Damaged for a damaged store; migrate an older store of this app."""
+    found, latest = schema.version(connection), len(schema.MIGRATIONS)
     problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
     if problems != ["ok"]:
         raise _Damaged(f"is damaged ({problems[0]})")

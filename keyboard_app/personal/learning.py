@@ -11,6 +11,7 @@ Offensive words are learned like any other: the filter applies when suggesting, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,13 @@ _GAP = r"(?:[\s\-./]|,(?=\d)|\)\s?|\s?\()"
 _DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{{MIN_DIGIT_RUN - 1},}}")
 # A model's control token pasted into the text, such as <|endoftext|>: markup, not the user's words.
 _CONTROL_TOKEN = re.compile(r"<\|[^\s|<>]*\|>")
+# What follows a secret's label ("my PIN is 4821", "password: correcthorse"): the secret itself.
+_AFTER_SECRET_LABEL = re.compile(
+    r"(?i)\b(?:password|passcode|passphrase|passwd|pwd|pin|cvv|cvc|otp)\s*(?:is\s+|[:=]\s*)(\S+)"
+)
+# A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "C:\\Users\\ann"): names, not words.
+_PATH = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:\\)|\\|/.*/")
+MIN_CAPITALS_KEY = 16  # a token of this many capitals and nothing else is a key (AKIAIOSFODNN7...)
 
 
 def learnable(text: str) -> list[list[str]]:
@@ -63,10 +71,13 @@ def learnable_tail(text: str, n: int = 1) -> tuple[list[str], list[str]] | None:
 
 
 def is_dropped_chunk(chunk: str) -> bool:
-    """A whitespace-separated piece of text never learned, not even in part."""
+    """A whitespace-separated piece of text never learned, not even in part (looked at in its
+    compatibility form, so that a full-width at sign, U+FF20, is an @)."""
+    chunk = unicodedata.normalize("NFKC", chunk)
     bare = chunk.strip(_EDGE_PUNCTUATION)
     return (
-        bool(_EMAIL.search(chunk))
+        bool(_PATH.search(bare))
+        or bool(_EMAIL.search(chunk))
         or bool(_LINK.search(chunk))
         or bool(_DOMAIN.fullmatch(bare))
         or _mixes_letters_and_digits(chunk)  # a password, a key, a serial or product code
@@ -78,6 +89,7 @@ def is_dropped_token(token: str) -> bool:
     return (
         len(token) > MAX_TOKEN_CHARS  # a hash, a key, a run of characters held down: noise
         or _mixes_letters_and_digits(token)  # a password or a key
+        or (len(token) >= MIN_CAPITALS_KEY and token.isupper() and token.isalpha())
         or sum(char.isdigit() for char in token) >= MIN_DIGIT_RUN  # a number that identifies
     )
 
@@ -145,10 +157,12 @@ def _close(runs: list[tuple[list[str], int]], run: list[str], end: int) -> None:
 
 
 def _dropped_spans(paragraph: str) -> list[tuple[int, int]]:
-    """Where the dropped chunks, digit runs and control tokens lie, in order."""
+    """Where the dropped chunks, digit runs, control tokens and secrets after their labels lie,
+    in order."""
     chunks = [m.span() for m in re.finditer(r"\S+", paragraph) if is_dropped_chunk(m.group())]
     spans = [m.span() for rule in (_DIGIT_RUN, _CONTROL_TOKEN) for m in rule.finditer(paragraph)]
-    return sorted(chunks + spans)
+    secrets = [m.span(1) for m in _AFTER_SECRET_LABEL.finditer(paragraph)]
+    return sorted(chunks + spans + secrets)
 
 
 def _mixes_letters_and_digits(text: str) -> bool:

@@ -37,10 +37,15 @@ class PersonalStore:
     """The user's words and phrases with their counts, in SQLite at `path` (created if missing).
 
     `recovered_from` is where a damaged or foreign file found at `path` was moved, for the app to
-    tell the user; None when there was none."""
+    tell the user; None when there was none (or `recover` was False)."""
 
     def __init__(
-        self, path: str | Path, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES
+        self,
+        path: str | Path,
+        *,
+        max_entries: int = MAX_ENTRIES,
+        max_bytes: int = MAX_BYTES,
+        recover: bool = True,
     ) -> None:
         if max_entries < 1 or max_bytes < 1:
             raise ValueError("the caps must be positive")
@@ -48,14 +53,21 @@ class PersonalStore:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._lock = threading.RLock()
-        self._connection, self.recovered_from = database.connect(self.path)
+        self._connection, self.recovered_from = database.connect(self.path, recover=recover)
         queries.register_functions(self._connection)
 
     @classmethod
     def open(
-        cls, path: str | Path, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES
+        cls,
+        path: str | Path,
+        *,
+        max_entries: int = MAX_ENTRIES,
+        max_bytes: int = MAX_BYTES,
+        recover: bool = True,
     ) -> PersonalStore:
-        return cls(path, max_entries=max_entries, max_bytes=max_bytes)
+        """Open (or create) the store at `path`; with `recover` False (a file the user named, not
+        the app's own store), a file that is not a usable store is an error and is left alone."""
+        return cls(path, max_entries=max_entries, max_bytes=max_bytes, recover=recover)
 
     # Learning
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -168,13 +169,45 @@ def test_clear_takes_end_of_input_at_its_question_as_no(
         assert opened.stats().entries == 12
 
 
-def test_a_damaged_store_is_reported_and_replaced(
+def test_the_users_damaged_store_is_reported_and_replaced(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    own = paths.personal_store_path()
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_bytes(b"not a database at all" * 50)
+    assert main(["personal", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert "Nothing learned yet." in out and f"{own.name}.damaged-" in err
+
+
+def test_a_file_named_with_store_that_is_no_store_is_left_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "s.sqlite3").write_bytes(b"not a database at all" * 50)
-    assert main(["personal", "list", "--store", str(tmp_path / "s.sqlite3")]) == 0
-    out, err = capsys.readouterr()
-    assert "Nothing learned yet." in out and "s.sqlite3.damaged-" in err
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", "utf-8")
+    other = tmp_path / "other.sqlite3"  # another program's database
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE contacts (name TEXT)")
+    before = other.read_bytes()
+    for command in (["list"], ["learn", str(notes)], ["export", str(tmp_path / "out.json")]):
+        for store in (notes, other):
+            assert main(["personal", *command, "--store", str(store)]) == 1
+            assert "is not a personal store this app can use" in capsys.readouterr().err
+    assert notes.read_text("utf-8") == "my notes\n"
+    assert other.read_bytes() == before  # not even put in write-ahead-log mode
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt", "other.sqlite3"]
+
+
+def test_a_missing_store_is_created_only_to_learn_or_import_into(
+    tmp_path: Path, texts: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "new" / "s.sqlite3"
+    for command in (["list"], ["forget", "word"], ["clear", "--yes"], ["export", "x.json"]):
+        assert main(["personal", *command, "--store", str(store)]) == 1
+        assert f"There is no personal store at {store}." in capsys.readouterr().err
+    assert not store.parent.exists()
+    assert main(["personal", "learn", str(texts / "letter.txt"), "--store", str(store)]) == 0
+    assert store.exists()
 
 
 def test_a_store_that_cannot_be_opened_is_one_line(

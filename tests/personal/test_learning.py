@@ -48,6 +48,16 @@ def test_empty_lines_and_symbols_give_no_run() -> None:
         ("my mp3 player", [[S, "my"], ["player"]]),
         # very long tokens
         ("hash " + "a" * 33 + " end", [[S, "hash"], ["end"]]),
+        # what follows a secret's label
+        ("my pin is 4821 ok", [[S, "my", "pin", "is"], ["ok"]]),
+        ("password: correcthorsebatterystaple thanks", [[S, "password", ":"], ["thanks"]]),
+        ("the PIN: 0000 ok", [[S, "the", "PIN", ":"], ["ok"]]),
+        # a key of capitals alone, a path, an address with a full-width at sign
+        ("key AKIAIOSFODNNEXAMPLE here", [[S, "key"], ["here"]]),
+        ("see /home/ann/.ssh/id_rsa now", [[S, "see"], ["now"]]),
+        ("read ~/notes now", [[S, "read"], ["now"]]),
+        ("open C:\\Users\\ann now", [[S, "open"], ["now"]]),
+        ("mail ann＠example.com now", [[S, "mail"], ["now"]]),
         # a model's control token pasted into the text is markup, not the words "endoftext"
         ("end <|endoftext|> start", [[S, "end"], ["start"]]),
         ("end.<|endoftext|>Start", [[S, "end", "."], ["Start"]]),
@@ -65,6 +75,7 @@ def test_what_looks_like_a_secret_but_is_not_stays() -> None:
         [S, "e", ".", "g", ".", "i", ".", "e", ".", "U", ".", "S", ".", "end", ".", "The"]
     ]
     assert learnable("a" * 32) == [[S, "a" * 32]]
+    assert learnable("and/or NASA CONGRATULATIONS") == [[S, "and", "or", "NASA", "CONGRATULATIONS"]]
 
 
 def test_a_dropped_first_token_means_no_paragraph_start() -> None:
