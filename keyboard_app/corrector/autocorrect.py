@@ -3,8 +3,9 @@
 Never for a word the user or the document has already used or the dictionary knows (`known`), or
 another form of such a word (a known word and an English ending: a real word), a word the user
 restored after an autocorrection, a capitalised word mid-sentence (a name), a word with a capital
-inside ("iPhon", "McDonals": a name's own spelling, begun or slipped), a word with digits, or
-a piece of a URL or an e-mail address; those may still get a correction offered in the strip.
+inside ("iPhon", "McDonals": a name's own spelling, begun or slipped), a word with a letter
+outside the QWERTY keys the slip model knows ("piñata", "Kraków": typed on purpose), a word with
+digits, or a piece of a URL or an e-mail address; those may still get a correction offered in the strip.
 Otherwise the likeliest correction replaces the word when it is `AUTOCORRECT_RATIO` times likelier
 than anything else the strip has for it (the typed word's completions included).
 """
@@ -16,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING
 
 from keyboard_app.corrector.slips import slip_probability
+from keyboard_app.engine.wordfilter import is_offensive
 
 if TYPE_CHECKING:
     from keyboard_app.engine.mixer import Mixed
@@ -35,6 +37,10 @@ def never_autocorrected(typed: str, before: str, known: Callable[[str], bool]) -
     """Whether `typed`, after the text `before`, is never autocorrected."""
     if not typed.isalpha() or known(typed) or inflects_a_known_word(typed.lower(), known):
         return True
+    if not typed.isascii():
+        return (
+            True  # é, ñ, ß: keys the slip model's layout lacks, typed on purpose (piñata, Kraków)
+        )
     if typed[:1].isupper() and not _starts_sentence(before):
         return True
     if typed[1:] != typed[1:].lower() and not typed.isupper():
@@ -84,7 +90,9 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     never for a word in `kept` (restored by the user) nor one `never_autocorrected`."""
     typed = mixed.query.typed
     word = typed.typed
-    knowers = [p.knows for p in mixed.proposals.values() if p.knows is not None]
+    # A word on the offensive-word list is a real word, typed on purpose (pee, knob), though the
+    # dictionary leaves it out
+    knowers = [p.knows for p in mixed.proposals.values() if p.knows is not None] + [is_offensive]
     corrections = mixed.proposals.get("corrections")
     if corrections is None or word.lower() in kept:
         return None

@@ -27,7 +27,7 @@ from keyboard_app.engine.mixer import Mixed
 from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.wordfilter import is_offensive
-from keyboard_app.engine.words import PieceTable, is_lone_letter, is_word
+from keyboard_app.engine.words import PieceTable, in_typed_case, is_lone_letter, is_word
 from keyboard_app.engine.wordsearch import MAX_PIECES, WordSearch
 
 DEFAULT_THRESHOLD = 0.5  # chosen on held-out text: see docs/engine.md, "Inline predictions"
@@ -88,7 +88,10 @@ class InlinePredictor:
             words.append(word)
         if len(words) < MIN_WORDS:
             return ""
-        return rest + "".join(" " + word for word in words)
+        typed = mixed.query.typed.typed
+        return in_typed_case(typed, typed + rest + "".join(" " + word for word in words))[
+            len(typed) :
+        ]
 
     def _follow(self, context: list[int], pieces: tuple[int, ...]) -> LogProbs | None:
         """Make the path start with `pieces` (the best word's); the log-probabilities after them,

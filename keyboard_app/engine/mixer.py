@@ -27,10 +27,12 @@ weight.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
+from keyboard_app.engine.wordfilter import offends
+from keyboard_app.engine.words import in_typed_case
 from keyboard_app.engine.wordsearch import rank
 
 # What is left of a network word no vocabulary knows. Set when the dictionary went in (built-in
@@ -72,8 +74,10 @@ class Mixed:
     proposals: Mapping[str, Proposal] = field(default_factory=dict)  # the other sources', by kind
 
     def ranked(self) -> list[tuple[str, float]]:
-        """The `query.k` best words, best first, with their mixed scores."""
-        return rank(self.scores, self.query.typed.typed, self.query.k)
+        """The `query.k` best words, best first, with their mixed scores, in the case the letters
+        are typed in (`words.in_typed_case`; spellings that become one add their scores)."""
+        typed = self.query.typed.typed
+        return rank(_in_typed_case(self.scores, typed), typed, self.query.k)
 
 
 class Mixer:
@@ -92,7 +96,19 @@ class Mixer:
             for source in self.sources
             if (proposal := source.propose(query, network.words)) is not None
         }
+        if query.filter_offensive:
+            network = _inoffensive(network, query)
+            proposals = {kind: _inoffensive(p, query) for kind, p in proposals.items()}
         return Mixed(query, mix(query, network, proposals), network, proposals)
+
+
+def _inoffensive(proposal: Proposal, query: Query) -> Proposal:
+    """`proposal` without the words the offensive-word filter keeps out (`wordfilter.offends`),
+    but for the word typed itself: every source's, in one place, so that no strip word, inline
+    prediction or autocorrection is one."""
+    typed = query.typed.typed.lower()
+    kept = {w: p for w, p in proposal.words.items() if w.lower() == typed or not offends(w)}
+    return proposal if len(kept) == len(proposal.words) else replace(proposal, words=kept)
 
 
 def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> Scores:
@@ -117,6 +133,14 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
     if "personal" in proposals:
         scores = _mix_personal(scores, proposals["personal"], query)
     return scores
+
+
+def _in_typed_case(scores: Scores, typed: str) -> Scores:
+    shown: Scores = {}
+    for word, score in scores.items():
+        key = in_typed_case(typed, word)
+        shown[key] = shown.get(key, 0.0) + score
+    return shown
 
 
 def evidence_weight(evidence: float) -> float:

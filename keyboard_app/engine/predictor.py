@@ -30,7 +30,7 @@ from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.sources.personal import learn_into, personal_history
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
-from keyboard_app.engine.words import PieceTable, split_typed_word
+from keyboard_app.engine.words import PieceTable, in_typed_case, split_typed_word
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
 from keyboard_app.paths import builtin_model_path
 from keyboard_app.personal import PersonalStore, PersonalStoreError
@@ -275,9 +275,9 @@ class Predictor:
             return []
         typed = mixed.query.typed.typed
         corrections = mixed.proposals.get("corrections")
-        proposed = corrections.words if corrections is not None else {}
+        proposed = {in_typed_case(typed, w) for w in corrections.words} if corrections else set()
         # An instant answer's corrections are scored by word frequency alone: shown, never put in.
-        replacement = None if instant else mixed_autocorrection(mixed, self.kept_words)
+        replacement = None if instant else self._autocorrection(mixed)
         return [
             Suggestion(
                 word,
@@ -294,7 +294,11 @@ class Predictor:
         space; `corrector.autocorrect` says when), or None: the suggestion `suggest(text)` marks
         `autocorrect`. Meant right after `suggest(text)`."""
         mixed = self._mixture(text)
-        return None if mixed is None else mixed_autocorrection(mixed, self.kept_words)
+        return None if mixed is None else self._autocorrection(mixed)
+
+    def _autocorrection(self, mixed: Mixed) -> str | None:
+        replacement = mixed_autocorrection(mixed, self.kept_words)
+        return None if replacement is None else in_typed_case(mixed.query.typed.typed, replacement)
 
     def keep_word(self, word: str) -> None:
         """The user undid the autocorrection of `word`: it is never corrected again by this

@@ -21,8 +21,30 @@ def offensive_words() -> frozenset[str]:
     )
 
 
+# The strongest of the list's words: a word made from one of them is as offensive (fuckery,
+# shitload, bitched, nigga's), which the list's whole-word match misses. These only: most of the
+# list's words start innocent words (spic: spicy, kill: killed, muff: muffin, cock: cocktail).
+_OFFENSIVE_STARTS = (
+    "fuck", "shit", "bitch", "cunt", "nigger", "nigga", "faggot", "whore", "slut", "wank", "twat",
+    "asshole", "motherfuck",
+)  # fmt: skip
+_OFFENSIVE_INSIDE = ("fuck", "shit")  # bullshit, motherfucker (Scunthorpe keeps its name)
+
+
 def is_offensive(word: str) -> bool:
+    """On the list (what the training data and the built-in word lists leave out)."""
     return word.strip().lower() in offensive_words()
+
+
+def offends(word: str) -> bool:
+    """What the filter keeps out of suggestions: a word on the list, its possessive, or a word
+    made from one of the strongest (`_OFFENSIVE_STARTS`, `_OFFENSIVE_INSIDE`)."""
+    key = word.strip().lower().replace("’", "'").removesuffix("'s")
+    return (
+        key in offensive_words()
+        or key.startswith(_OFFENSIVE_STARTS)
+        or any(stem in key for stem in _OFFENSIVE_INSIDE)
+    )
 
 
 def contains_offensive(text: str) -> bool:

@@ -102,6 +102,20 @@ def is_word(text: str) -> bool:
     return bool(_WORD.match(text))
 
 
+def in_typed_case(typed: str, word: str) -> str:
+    """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
+    all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
+    `TEH`: THE); else as it is, but the rest of a completion in capitals after a small letter is
+    put in small letters (`shi` completed by the model's piece ` SHIP` is ship, not shiP)."""
+    letters = [char for char in typed if char.isalpha()]
+    if len(letters) >= 2 and all(char.isupper() for char in letters):
+        return word.upper()
+    rest = word[len(typed) :]
+    if typed[-1:].islower() and word.startswith(typed) and rest.isupper():
+        return typed + rest.lower()
+    return word
+
+
 def is_lone_letter(word: str) -> bool:
     """A single letter other than the one-letter words: never worth suggesting by itself."""
     return len(word) == 1 and word.isalpha() and word not in ONE_LETTER_WORDS

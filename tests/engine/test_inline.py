@@ -94,5 +94,7 @@ def test_after_punctuation_without_a_space_nothing_is_shown(bigram_model):
 def test_the_typed_prefix_is_kept_as_typed(bigram_model):
     spec = {" your": {" Help": 9.0}, " Help": {" with": 9.0}, " with": {" the": 9.0}}
     with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        span = _settled(predictor, "Thank you for your He")
+        assert span.startswith("lp with")  # "Help": the letters typed stay as they are
         span = _settled(predictor, "Thank you for your HE")
-        assert span.startswith("lp with")  # "HElp": the letters typed stay as they are
+        assert span.startswith("LP WITH")  # typed in capitals: the words follow in capitals

@@ -11,10 +11,11 @@ from keyboard_app.engine.mixer import (
     DOCUMENT_CACHE,
     NEXT_WORD_WEIGHTS,
     UNKNOWN_WORD_SHARE,
+    Mixed,
     mix,
 )
 from keyboard_app.engine.sources import Proposal, Query
-from keyboard_app.engine.words import split_typed_word
+from keyboard_app.engine.words import in_typed_case, split_typed_word
 
 TRIGRAM_WEIGHT = NEXT_WORD_WEIGHTS["trigrams"]
 DICTIONARY = frozenset({"conduct", "conductor", "conductors", "the", "a", "orchestra"})
@@ -160,3 +161,27 @@ def test_a_source_set_on_the_predictor_is_mixed_in_with_its_weight(bigram_model)
     assert mixed["shirt"] == pytest.approx((1 - TRIGRAM_WEIGHT) * alone["shirt"])
     assert {"shirt", "tie"} <= set(sights.shown[0])  # it was shown the network's words
     assert typed_mixed == typed_alone  # None once a letter is typed: nothing mixed in
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "shown"),
+    [
+        ("PEOP", "PEOPle", "PEOPLE"),  # typed in capitals: the whole word in capitals
+        ("TEH", "The", "THE"),  # a correction too
+        ("shi", "shiP", "ship"),  # the model's piece " SHIP" after small letters
+        ("Obama", "Obama'S", "Obama's"),
+        ("i", "iPhone", "iPhone"),  # a name's own capital inside stays
+        ("Th", "The", "The"),
+        ("U", "USA", "USA"),  # one capital typed: as the word is spelled
+        ("", "London", "London"),
+    ],
+)
+def test_words_are_shown_in_the_case_they_are_typed_in(typed: str, word: str, shown: str) -> None:
+    assert in_typed_case(typed, word) == shown
+
+
+def test_spellings_that_become_one_add_their_scores():
+    network = Proposal({"THe": 0.3, "THat": 0.2, "THE": 0.1, "THis": 0.05}, mass=1.0)
+    mixed = Mixed(query("I LOVE TH", k=2), mix(query("I LOVE TH"), network, {}), network)
+    assert dict(mixed.ranked()) == pytest.approx({"THE": 0.4, "THAT": 0.2})
+    assert [word for word, _ in mixed.ranked()] == ["THE", "THAT"]

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from keyboard_app.engine.wordfilter import contains_offensive, is_offensive, offensive_words
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.wordfilter import (
+    contains_offensive,
+    is_offensive,
+    offends,
+    offensive_words,
+)
 from keyboard_app.paths import offensive_words_path
 
 
@@ -24,3 +34,36 @@ def test_whole_words_match_whatever_their_case() -> None:
 def test_phrases_of_the_list_are_not_single_words() -> None:
     assert "2 girls 1 cup" in offensive_words_path().read_text("utf-8")
     assert not any(" " in word for word in offensive_words())
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["fuckery", "Fuck's", "shitload", "apeshit", "bitched", "nigga’s", "assholes", "dick's"],
+)
+def test_the_filter_keeps_out_forms_of_the_strongest_words(word: str) -> None:
+    assert offends(word) and not is_offensive(word)
+
+
+@pytest.mark.parametrize(
+    "word", ["spicy", "spaces", "killed", "muffin", "cocktail", "Scunthorpe", "assess", "swank"]
+)
+def test_innocent_words_made_from_listed_ones_pass(word: str) -> None:
+    assert not offends(word)
+
+
+def test_every_source_is_filtered_in_the_mixer_but_the_typed_word(
+    random_model: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "personal.sqlite3"
+    with Predictor.load(random_model, personal=store) as predictor:
+        predictor.learn("Such shitload of bitched words.")
+        text = "Such fuckery. So much "  # the document's word, and the store's
+        for typed in ("fu", "sh", "bi"):
+            shown = {s.word.lower() for s in predictor.suggest(text + typed, k=50, exact=True)}
+            assert not any(offends(word) for word in shown), shown
+        predictor.filter_offensive = False
+        shown = {s.word for s in predictor.suggest(text + "fu", k=50, exact=True)}
+        assert "fuckery" in shown
+        assert "shitload" in {s.word for s in predictor.suggest(text + "sh", k=50, exact=True)}
+        predictor.filter_offensive = True
+        assert "fuckery" in {s.word for s in predictor.suggest("fuckery", k=50, exact=True)}

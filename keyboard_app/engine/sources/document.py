@@ -15,14 +15,13 @@ from functools import lru_cache
 
 from keyboard_app.engine.sources import Proposal, Query
 from keyboard_app.engine.window import DOCUMENT_WINDOW
-from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.engine.words import find_words
 
 
 @dataclass(frozen=True)
 class DocumentWords:
-    """The words of a text: as spelled, with counts (offensive ones left out of the counts, so the
-    cache never offers them), and lower-cased (the words the writer knows)."""
+    """The words of a text: as spelled, with counts, and lower-cased (the words the writer knows).
+    (The mixer keeps offensive ones out of suggestions while the filter is on.)"""
 
     counts: Counter[str]
     lowered: frozenset[str]
@@ -31,7 +30,7 @@ class DocumentWords:
     @classmethod
     def of(cls, text: str) -> DocumentWords:
         words = find_words(text)
-        counts = Counter(word for word in words if not is_offensive(word))
+        counts = Counter(words)
         return cls(counts, frozenset(word.lower() for word in words), len(words))
 
     def knows(self, word: str) -> bool:

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sources import Proposal, Query
 from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
-from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.engine.words import is_lone_letter, is_word
 from keyboard_app.personal import Followers, PersonalStore, learnable, learnable_tail
 
@@ -39,8 +38,6 @@ class PersonalSource:
             words, evidence = self._next_words(history)
         else:
             words, evidence = self._completions(query.typed.typed)
-        if query.filter_offensive:
-            words = {w: p for w, p in words.items() if not is_offensive(w)}
         # The typed word too: one the user has written is never autocorrected.
         counts = self.store.word_counts([*candidates, *words, query.typed.typed])
         known = {word.lower() for word, count in counts.items() if count > 0}
