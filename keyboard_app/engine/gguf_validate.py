@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import mmap
+import os
+import stat
 import struct
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import gguf
 
@@ -102,14 +103,22 @@ class GgufInfo:
 
 
 class _Reader:
-    def __init__(self, data: bytes | mmap.mmap) -> None:
-        self.data = data
+    """Reads the header, metadata and tensor table with ordinary reads, never a memory map: a
+    mapped page of a file that another program truncates meanwhile kills the process (SIGBUS)."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.file = file
+        self.size = size
         self.pos = 0
 
     def take(self, n: int) -> bytes:
-        if n < 0 or self.pos + n > len(self.data):
+        if n < 0 or self.pos + n > self.size:
             raise _Malformed(f"a field at byte {self.pos} runs past the end of the file")
-        chunk = self.data[self.pos : self.pos + n]
+        chunk = self.file.read(n)
+        if len(chunk) != n:
+            raise _Malformed(
+                f"the file ended at byte {self.pos + len(chunk)} (is it being written?)"
+            )
         self.pos += n
         return chunk
 
@@ -125,22 +134,20 @@ class _Reader:
         except UnicodeDecodeError as exc:
             raise _Malformed(f"a string at byte {self.pos} is not UTF-8") from exc
 
-    def value(self, kind: int, depth: int = 0) -> Any:
+    def value(self, kind: int) -> Any:
+        """A scalar or a string (an array's items too: arrays of arrays are refused)."""
         if kind in _SCALARS:
             return self.unpack(_SCALARS[kind])
         if kind == _STRING:
             return self.string()
-        if kind == _ARRAY and depth == 0:
-            return self.array()
         raise _Malformed(f"unknown or nested value type {kind} at byte {self.pos}")
 
-    def array(self) -> list[Any]:
-        kind = self.unpack("<I")
+    def array(self, kind: int) -> list[Any]:
         count = self.unpack("<Q")
         smallest = 8 if kind == _STRING else struct.calcsize(_SCALARS.get(kind, "<B"))
-        if count * smallest > len(self.data) - self.pos:
+        if count * smallest > self.size - self.pos:
             raise _Malformed(f"an array of {count} items at byte {self.pos} cannot fit in the file")
-        return [self.value(kind, depth=1) for _ in range(count)]
+        return [self.value(kind) for _ in range(count)]
 
 
 def _read_header(reader: _Reader) -> tuple[int, int]:
@@ -165,12 +172,12 @@ def _read_metadata(reader: _Reader, n_kv: int) -> tuple[dict[str, Any], dict[str
             raise _Malformed(f"metadata key {key!r} appears twice")
         kind = reader.unpack("<I")
         if kind == _ARRAY:
-            item_kind = struct.unpack_from("<I", reader.take(4))[0]
-            reader.pos -= 4
+            item_kind = reader.unpack("<I")
             kinds[key] = (kind, item_kind)
+            metadata[key] = reader.array(item_kind)
         else:
             kinds[key] = (kind,)
-        metadata[key] = reader.value(kind)
+            metadata[key] = reader.value(kind)
     return metadata, kinds
 
 
@@ -316,23 +323,44 @@ def validate_gguf(path: str | Path) -> GgufInfo:
     """Check that `path` is a well-formed GPT-2 GGUF; raise ModelError naming the file and reason."""
     path = Path(path)
     try:
-        with path.open("rb") as file:
-            if path.stat().st_size < 24:
+        with _open_regular_file(path) as file:
+            size = os.fstat(file.fileno()).st_size
+            if size < 24:
                 raise ModelError(f"Model file {path} cannot be used: it is empty or truncated.")
-            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                return _validate_bytes(path, data)
+            return _validate_file(path, file, size)
     except FileNotFoundError as exc:
         raise ModelError(f"Model file {path} does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise ModelError(f"{path} is a folder, not a model file.") from exc
     except OSError as exc:
         raise ModelError(f"Model file {path} cannot be read: {exc.strerror or exc}.") from exc
     except _Malformed as exc:
         raise ModelError(f"Model file {path} cannot be used: {exc}.") from exc
 
 
-def _validate_bytes(path: Path, data: bytes | mmap.mmap) -> GgufInfo:
-    reader = _Reader(data)
+def _open_regular_file(path: Path) -> BinaryIO:
+    """`path` opened for reading, if it is a regular file. Opened without blocking and checked
+    on the open file (as `files.read_regular_file` does): a named pipe would block forever."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ModelError(f"{path} is {_special_kind(mode)}, not a model file.")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    return "a device or another special file"
+
+
+def _validate_file(path: Path, file: BinaryIO, size: int) -> GgufInfo:
+    reader = _Reader(file, size)
     n_tensors, n_kv = _read_header(reader)
     metadata, kinds = _read_metadata(reader, n_kv)
     tensors = _read_tensors(reader, n_tensors)
@@ -342,7 +370,7 @@ def _validate_bytes(path: Path, data: bytes | mmap.mmap) -> GgufInfo:
     if alignment & (alignment - 1):
         raise _Malformed(f"alignment {alignment} is not a power of two")
     data_start = -(-reader.pos // alignment) * alignment
-    _check_layout(tensors, data_start, alignment, len(data))
+    _check_layout(tensors, data_start, alignment, size)
     _check_architecture(metadata)  # before the keys: a foreign model lacks GPT-2's keys
     _check_key_types(metadata, kinds)
     config = _gpt2_config(metadata)
@@ -350,4 +378,4 @@ def _validate_bytes(path: Path, data: bytes | mmap.mmap) -> GgufInfo:
     _check_tensors(config, tensors)
     types = {name: gguf.GGMLQuantizationType(kind).name for name, _, kind, _, _ in tensors}
     sizes = {name: nbytes for name, _, _, _, nbytes in tensors}
-    return GgufInfo(path, len(data), metadata, types, sizes, config)
+    return GgufInfo(path, size, metadata, types, sizes, config)

@@ -149,6 +149,14 @@ def _check_shapes(config: Gpt2Config, got: dict[str, tuple[int, ...]]) -> None:
             )
 
 
+def check_checkpoint(folder: Path) -> None:
+    """ModelManagerError unless `folder` holds a readable GPT-2 config.json and model.safetensors
+    (its header and layout; the weights are not read)."""
+    read_config(folder)
+    with _open_safetensors(folder / "model.safetensors"):
+        pass
+
+
 def convert_checkpoint(
     folder: Path,
     out: Path,

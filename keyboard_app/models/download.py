@@ -1,30 +1,34 @@
 """Resumable, verified HTTPS downloads from the Hugging Face Hub (or a mirror: `HF_ENDPOINT`).
 
 A file is fetched into `NAME.part`, continued with an HTTP Range request after a dropped connection
-or a restart, checked against the expected size and SHA-256 (the hub's LFS ETag or a pinned hash),
-and only then renamed to `NAME`. A half-finished download therefore never looks finished.
+or a restart, checked on disk against the expected size and SHA-256 (the hub's LFS ETag or a pinned
+hash), and only then renamed to `NAME`. A half-finished download therefore never looks finished.
+One process at a time downloads a file (a lock on `NAME.lock`): two appending to one `.part` file
+would corrupt it.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import http.client
 import logging
 import os
 import re
+import socket
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 from typing import IO, Any
 
 from keyboard_app import __version__
-from keyboard_app.files import NotEnoughSpace, check_free_space, hash_file, move_into_place
+from keyboard_app.files import NotEnoughSpace, check_free_space, move_into_place, sha256_of
 from keyboard_app.models.errors import ModelManagerError
+from keyboard_app.models.locking import exclusive_lock
 from keyboard_app.models.progress import ProgressCallback, RateMeter, check_cancel
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,7 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 CHUNK = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _NETWORK_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets are OSErrors
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass(frozen=True)
@@ -57,13 +62,33 @@ class RemoteFile:
 class _Retry(Exception):
     """A transient failure: try again (after a pause) from wherever the .part file got to."""
 
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status  # the HTTP status of a server error; None for a network failure
+
 
 def hub_endpoint() -> str:
     return os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
 
 
+def _check_endpoint(endpoint: str) -> None:
+    """A ModelManagerError, one line, for an endpoint (HF_ENDPOINT) that is not a web address."""
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        usable = False
+    if not usable:
+        raise ModelManagerError(
+            f"The hub address {endpoint!r} (HF_ENDPOINT) is not an http:// or https:// address "
+            "with a host; it should look like https://huggingface.co."
+        )
+
+
 def file_url(repo: str, revision: str, filename: str, endpoint: str | None = None) -> str:
-    return f"{endpoint or hub_endpoint()}/{repo}/resolve/{revision}/{filename}"
+    base = (endpoint or hub_endpoint()).rstrip("/")
+    _check_endpoint(base)
+    return f"{base}/{repo}/resolve/{revision}/{filename}"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -72,9 +97,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Any:
-    return urllib.request.Request(
-        url, method=method, headers={"User-Agent": f"keyboard-app/{__version__}", **(headers or {})}
-    )
+    try:
+        return urllib.request.Request(
+            url,
+            method=method,
+            headers={"User-Agent": f"keyboard-app/{__version__}", **(headers or {})},
+        )
+    except ValueError as exc:
+        raise ModelManagerError(f"{url} is not a usable web address ({exc}).") from exc
 
 
 def _http_error_message(url: str, code: int) -> str:
@@ -82,6 +112,8 @@ def _http_error_message(url: str, code: int) -> str:
         return f"The file {url} was not found on the server (404). Check the model name and mirror."
     if code in (401, 403):
         return f"The server refused access to {url} ({code}); the repository may be private."
+    if code in _REDIRECTS:
+        return f"The server redirects {url} in a loop (or too many times); check HF_ENDPOINT."
     return f"The server answered {code} for {url}."
 
 
@@ -91,22 +123,100 @@ def _offline_message(url: str, exc: BaseException) -> str:
     return f"Cannot reach {host} ({reason}). Are you offline? The download can be resumed later."
 
 
-def probe(url: str, options: DownloadOptions = DEFAULT_OPTIONS) -> RemoteFile:
-    """Size and SHA-256 the hub announces for `url`, read before following its CDN redirect."""
-    opener = urllib.request.build_opener(_NoRedirect)
+def _is_transient(code: int) -> bool:
+    return code in (408, 429) or code >= 500
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """No server at all (refused, unknown host): retrying would only delay the message."""
+    reason = getattr(exc, "reason", exc)
+    return isinstance(reason, ConnectionRefusedError | socket.gaierror)
+
+
+def _head(url: str, options: DownloadOptions, *, follow: bool) -> tuple[int, Message]:
+    """The status and headers of a HEAD request; with `follow`, of the redirect's final target.
+
+    Raises _Retry for what may pass (a timeout, a reset, 408, 429, 5xx)."""
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(_request(url, "HEAD"), timeout=options.timeout_s) as response:
-            headers = response.headers
+            return response.status, response.headers
     except urllib.error.HTTPError as exc:
-        if exc.code not in (301, 302, 303, 307, 308):
-            raise ModelManagerError(_http_error_message(url, exc.code)) from exc
-        headers = exc.headers
+        if exc.code in _REDIRECTS and not follow:
+            return exc.code, exc.headers
+        if _is_transient(exc.code):
+            raise _Retry(f"server error {exc.code}", exc.code) from exc
+        raise ModelManagerError(_http_error_message(url, exc.code)) from exc
     except _NETWORK_ERRORS as exc:
+        if _unreachable(exc):
+            raise ModelManagerError(_offline_message(url, exc)) from exc
+        raise _Retry(str(exc)) from exc
+
+
+def _sha256_header(headers: Message, *names: str) -> str | None:
+    for name in names:
+        etag = (headers.get(name) or "").strip('W/"').lower()
+        if _SHA256.fullmatch(etag):
+            return etag
+    return None
+
+
+def _size_header(headers: Message, name: str) -> int | None:
+    value = headers.get(name) or ""
+    return int(value) if value.isdigit() else None
+
+
+def _probe_once(url: str, options: DownloadOptions) -> RemoteFile:
+    status, headers = _head(url, options, follow=False)
+    if status not in _REDIRECTS:
+        sha256 = _sha256_header(headers, "X-Linked-Etag", "ETag")
+        return RemoteFile(url, _size_header(headers, "Content-Length"), sha256)
+    # A redirect's own Content-Length and ETag describe the redirect, not the file.
+    size = _size_header(headers, "X-Linked-Size")
+    sha256 = _sha256_header(headers, "X-Linked-Etag")
+    if size is None:
+        _, final = _head(url, options, follow=True)
+        size = _size_header(final, "Content-Length")
+        sha256 = sha256 or _sha256_header(final, "ETag")
+    return RemoteFile(url, size, sha256)
+
+
+def probe(
+    url: str, options: DownloadOptions = DEFAULT_OPTIONS, cancel: threading.Event | None = None
+) -> RemoteFile:
+    """Size and SHA-256 the hub announces for `url`, read before following its CDN redirect (a
+    mirror that announces no size there: from the redirect's target). Retried like the download."""
+    failures = 0
+    while True:
+        try:
+            return _probe_once(url, options)
+        except _Retry as exc:
+            failures += 1
+            _pause_before_retry(url, exc, failures, cancel, options)
+
+
+def _pause_before_retry(
+    url: str,
+    exc: _Retry,
+    failures: int,
+    cancel: threading.Event | None,
+    options: DownloadOptions,
+) -> None:
+    """Wait a growing pause after the `failures`-th failure in a row, or give up after too many."""
+    if failures > options.retries and exc.status is not None:
+        raise ModelManagerError(
+            f"{_http_error_message(url, exc.status)} It kept failing; try again later "
+            "(the download will resume)."
+        ) from exc
+    if failures > options.retries:
         raise ModelManagerError(_offline_message(url, exc)) from exc
-    etag = (headers.get("X-Linked-Etag") or headers.get("ETag") or "").strip('W/"').lower()
-    size = headers.get("X-Linked-Size") or headers.get("Content-Length")
-    sha256 = etag if _SHA256.fullmatch(etag) else None
-    return RemoteFile(url, int(size) if size and size.isdigit() else None, sha256)
+    delay = min(options.backoff_s * 2 ** max(failures - 1, 0), 30.0)
+    log.warning("download of %s interrupted (%s); retrying in %.1fs", url, exc, delay)
+    if cancel is not None:
+        cancel.wait(delay)
+    else:
+        time.sleep(delay)
+    check_cancel(cancel, "The download")
 
 
 def _check_disk(folder: Path, needed: int, options: DownloadOptions) -> None:
@@ -127,7 +237,7 @@ def _start_offset(response: Any, have: int) -> int:
 
 
 class _Transfer:
-    """One file's download state across attempts: the .part file and the running hash."""
+    """One file's download state across attempts: the .part file and how much of it is there."""
 
     def __init__(
         self,
@@ -140,7 +250,6 @@ class _Transfer:
         self.remote, self.part, self.meter = remote, part, meter
         self.cancel, self.options = cancel, options
         self.done = part.stat().st_size if part.exists() else 0
-        self.digest = hash_file(part) if self.done else hashlib.sha256()
 
     def attempt(self) -> None:
         headers = {"Range": f"bytes={self.done}-"} if self.done else {}
@@ -155,8 +264,8 @@ class _Transfer:
             if exc.code == 416:
                 self._restart()
                 raise _Retry("the server refused the byte range") from exc
-            if exc.code in (408, 429) or exc.code >= 500:
-                raise _Retry(f"server error {exc.code}") from exc
+            if _is_transient(exc.code):
+                raise _Retry(f"server error {exc.code}", exc.code) from exc
             raise ModelManagerError(_http_error_message(self.remote.url, exc.code)) from exc
         except _NETWORK_ERRORS as exc:
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -168,7 +277,6 @@ class _Transfer:
 
     def _restart(self) -> None:
         self.done = 0
-        self.digest = hashlib.sha256()
         self.part.write_bytes(b"")
 
     def _receive(self, response: Any) -> None:
@@ -189,21 +297,24 @@ class _Transfer:
             if not block:
                 return
             out.write(block)
-            self.digest.update(block)
             self.done += len(block)
             self.meter.update(self.done)
 
 
 def _verify(transfer: _Transfer, expected_sha256: str | None) -> None:
+    """Check the .part file on disk (not only the bytes received: what is renamed is the file)."""
     remote, part = transfer.remote, transfer.part
-    if remote.size is not None and transfer.done != remote.size:
+    on_disk = part.stat().st_size
+    if on_disk != transfer.done or (remote.size is not None and on_disk != remote.size):
         part.unlink(missing_ok=True)
         raise ModelManagerError(
-            f"The download of {remote.url} has {transfer.done} bytes, expected {remote.size}; "
-            "it was deleted."
+            f"The download of {remote.url} has {on_disk} bytes, expected "
+            f"{remote.size if remote.size is not None else transfer.done}; it was deleted."
         )
-    actual = transfer.digest.hexdigest()
-    if expected_sha256 and actual != expected_sha256.lower():
+    if not expected_sha256:
+        return
+    actual = sha256_of(part)
+    if actual != expected_sha256.lower():
         part.unlink(missing_ok=True)
         raise ModelManagerError(
             f"The download of {remote.url} is corrupt (SHA-256 {actual[:12]}..., expected "
@@ -223,11 +334,28 @@ def download_file(
     """Download `url` to `dest`, resuming `dest.part`; verify size and hash; rename atomically.
 
     `sha256` pins the expected hash; without it the hub's LFS ETag is used when there is one.
-    Cancelling keeps the .part file so the next call resumes it.
+    Cancelling keeps the .part file so the next call resumes it. One download of `dest` at a
+    time: while another process (or thread) downloads it, this one is refused at once.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remote = probe(url, options)
+    busy = (
+        f"{dest.name} is already being downloaded to {dest.parent} by another keyboard-app "
+        "(the app or `keyboard-app models download`); try again when it has finished."
+    )
+    with exclusive_lock(dest.with_name(dest.name + ".lock"), busy=busy):
+        return _download_locked(url, dest, sha256, progress, cancel, options)
+
+
+def _download_locked(
+    url: str,
+    dest: Path,
+    sha256: str | None,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    options: DownloadOptions,
+) -> Path:
+    remote = probe(url, options, cancel)
     expected_sha = sha256 or remote.sha256
     part = dest.with_name(dest.name + ".part")
     have = part.stat().st_size if part.exists() else 0
@@ -243,15 +371,7 @@ def download_file(
             break
         except _Retry as exc:
             failures = 0 if transfer.done > before else failures + 1
-            if failures > options.retries:
-                raise ModelManagerError(_offline_message(url, exc)) from exc
-            delay = min(options.backoff_s * 2 ** max(failures - 1, 0), 30.0)
-            log.warning("download of %s interrupted (%s); retrying in %.1fs", url, exc, delay)
-            if cancel is not None:
-                cancel.wait(delay)
-            else:
-                time.sleep(delay)
-            check_cancel(cancel, "The download")
+            _pause_before_retry(url, exc, failures, cancel, options)
     meter.update(transfer.done, force=True)
     _verify(transfer, expected_sha)
     move_into_place(part, dest)

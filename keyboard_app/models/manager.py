@@ -8,6 +8,7 @@ quantize with llama.cpp, validate, and install into the store; the f32 intermedi
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import threading
 from pathlib import Path
@@ -17,7 +18,7 @@ from keyboard_app.engine.gguf_validate import GgufInfo, validate_gguf
 from keyboard_app.files import NotEnoughSpace, check_free_space
 from keyboard_app.models import store
 from keyboard_app.models.catalog import CHECKPOINT_FILES, CatalogEntry, catalog, catalog_entry
-from keyboard_app.models.convert import convert_checkpoint
+from keyboard_app.models.convert import check_checkpoint, convert_checkpoint
 from keyboard_app.models.download import DEFAULT_OPTIONS, DownloadOptions, download_file, file_url
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
@@ -59,6 +60,12 @@ def _ensure_new_name(name: str) -> None:
         raise ModelManagerError(f"A model called {name!r} is already installed; remove it first.")
 
 
+def _temporary_path(model_name: str, kind: str) -> Path:
+    """A new hidden name in the store for one install's intermediate files: two installs of the
+    same model at once (the app and the CLI) never write, validate or delete each other's."""
+    return store_dir() / f".{model_name}.{secrets.token_hex(6)}.{kind}.gguf"
+
+
 def _validated(path: Path) -> GgufInfo:
     try:
         return validate_gguf(path)
@@ -84,6 +91,20 @@ def fetch_checkpoint(
         url = file_url(entry.repo, entry.revision, filename, endpoint)
         download_file(url, dest, sha256=sha, progress=progress, cancel=cancel, options=options)
     return folder
+
+
+def _check_downloaded(folder: Path) -> None:
+    """Refuse, and delete, a downloaded checkpoint that cannot be read (damaged after it was
+    verified, or by an older version's concurrent downloads): kept, it would fail every later
+    install of the model without ever being downloaded again."""
+    try:
+        check_checkpoint(folder)
+    except ModelManagerError as exc:
+        for filename in CHECKPOINT_FILES:
+            (folder / filename).unlink(missing_ok=True)
+        raise ModelManagerError(
+            f"The downloaded checkpoint is damaged: {exc} It was deleted; download it again."
+        ) from exc
 
 
 def _estimated_need(entry: CatalogEntry, quant: str) -> int:
@@ -114,8 +135,9 @@ def download_model(
     folder = fetch_checkpoint(
         entry, progress=progress, cancel=cancel, endpoint=endpoint, options=options
     )
-    staged = store_dir() / f".{model_name}.staging.gguf"
-    intermediate = store_dir() / f".{model_name}.f32.gguf"
+    _check_downloaded(folder)
+    staged = _temporary_path(model_name, "staging")
+    intermediate = _temporary_path(model_name, "f32")
     try:
         check_cancel(cancel, "The installation")
         if quant == "f16":
@@ -168,7 +190,7 @@ def import_model(
     _ensure_new_name(model_name)
     trial_load(path, timeout_s=timeout_s)
     _check_free_space(info.size)
-    staged = store_dir() / f".{model_name}.staging.gguf"
+    staged = _temporary_path(model_name, "staging")
     try:
         shutil.copyfile(path, staged)
         copied = _validated(staged)

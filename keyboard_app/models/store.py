@@ -4,30 +4,38 @@ The manifest (`models/manifest.json`) records each model's name, source, revisio
 size, SHA-256 and date, and the model the app uses: one of the store's (`default`), a GGUF file
 opened from elsewhere (`default_file`), or neither (the built-in model). It is the one record of
 that choice, which `models use`, the Models dialog and Open Model File all change. It is rewritten
-atomically (`files.write_atomic`), so a crash never leaves it half-written.
+atomically (`files.write_atomic`), so a crash never leaves it half-written, under a lock between
+processes (`locking.exclusive_lock`), so that the app and the CLI never lose each other's changes.
+A damaged manifest reads as empty but is never replaced: changes are refused until it is repaired.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import reprlib
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from keyboard_app import paths
 from keyboard_app.files import UnusableFile, move_into_place, read_json, sha256_of, write_atomic
 from keyboard_app.models.errors import ModelManagerError
+from keyboard_app.models.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
 _LOCK = threading.Lock()
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# A model's file as the manifest names it: a plain file name in the store folder, as
+# `safe_model_name` makes them; never a path, a hidden file or the manifest itself.
+_MODEL_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\.gguf")
 
 
 @dataclass(frozen=True)
@@ -80,19 +88,53 @@ def _empty() -> dict[str, Any]:
 MAX_MANIFEST_BYTES = 16 << 20  # a manifest of thousands of models is a few hundred KB
 
 
-def _read() -> dict[str, Any]:
-    path = manifest_path()
+class _DamagedManifest(Exception):
+    """The manifest exists but cannot be used; the message says why, for a person."""
+
+
+def _read_checked() -> dict[str, Any]:
+    """The manifest; an empty one if there is none. _DamagedManifest if it is unusable."""
     try:
-        data = read_json(path, MAX_MANIFEST_BYTES)
+        data = read_json(manifest_path(), MAX_MANIFEST_BYTES)
     except FileNotFoundError:
         return _empty()
-    except (OSError, UnusableFile) as exc:
+    except UnusableFile as exc:
+        raise _DamagedManifest(str(exc)) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
+        raise _DamagedManifest("it does not hold a list of models")
+    return data
+
+
+def _read() -> dict[str, Any]:
+    """The manifest for reading: an unusable one reads as empty (the app starts with the built-in
+    model), but it is kept: only `_updating` writes, and it refuses to replace it."""
+    path = manifest_path()
+    try:
+        return _read_checked()
+    except (OSError, _DamagedManifest) as exc:
         log.warning("ignoring unreadable model manifest %s: %s", path, exc)
         return _empty()
-    if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
-        log.warning("ignoring malformed model manifest %s", path)
-        return _empty()
-    return data
+
+
+@contextlib.contextmanager
+def _updating() -> Iterator[dict[str, Any]]:
+    """The manifest to change in place, saved when the block ends without an exception.
+
+    One change at a time, across processes too (the app and the CLI share the store), so that
+    none is lost. A damaged manifest is never replaced: that would forget every installed model."""
+    path = manifest_path()
+    with _LOCK, exclusive_lock(path.with_name(path.name + ".lock")):
+        try:
+            data = _read_checked()
+        except _DamagedManifest as exc:
+            raise ModelManagerError(
+                f"The model list {path} is damaged ({exc}); nothing was changed. Repair the file "
+                "or move it away (the installed models are then forgotten), and try again."
+            ) from exc
+        except OSError as exc:
+            raise ModelManagerError(f"Cannot read the model list {path}: {exc.strerror}.") from exc
+        yield data
+        _write(data)
 
 
 def _write(data: dict[str, Any]) -> None:
@@ -133,8 +175,7 @@ def _valid_record(record: object) -> bool:
         return False
     if not all(isinstance(record[n], t) for n, t in _FIELD_TYPES.items() if n in record):
         return False
-    file = PurePath(record["file"])
-    return not file.is_absolute() and ".." not in file.parts
+    return _MODEL_FILE.fullmatch(record["file"]) is not None
 
 
 def installed_models() -> list[InstalledModel]:
@@ -178,38 +219,48 @@ def add_model(
         installed=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         type_mix=dict(type_mix),
     )
-    with _LOCK:
-        data = _read()
+    with _updating() as data:
+        if name in data["models"]:
+            raise ModelManagerError(
+                f"A model called {name!r} is already installed; remove it first."
+            )
         move_into_place(staged, target)
         data["models"][name] = asdict(model)
-        _write(data)
     log.info("installed model %s (%s, %d bytes)", name, quantization, model.size_bytes)
     return model
 
 
 def remove_model(name: str) -> None:
     """Delete an installed model; if it was the default, the app goes back to the built-in one."""
-    with _LOCK:
-        data = _read()
+    with _updating() as data:
         record = data["models"].pop(name, None)
         if record is None:
             raise ModelManagerError(f"No installed model is called {name!r}.")
         if data.get("default") == name:
             data["default"] = None
-        _write(data)
-    (store_dir() / str(record.get("file", ""))).unlink(missing_ok=True)
+    model = _from_record(record)
+    if model is None:  # never delete what a hand-edited or hostile entry names
+        raise ModelManagerError(
+            f"The entry {name!r} in the model list {manifest_path()} was malformed; it was "
+            "removed from the list, and no file was deleted."
+        )
+    try:
+        model.path.unlink(missing_ok=True)
+    except OSError as exc:  # e.g. on Windows, while the app has the model open
+        raise ModelManagerError(
+            f"{name} was removed from the list, but its file {model.path} cannot be deleted: "
+            f"{exc.strerror}."
+        ) from exc
     log.info("removed model %s", name)
 
 
 def set_default_model(name: str | None) -> None:
     """Make `name` the app's model; None means the built-in model."""
-    with _LOCK:
-        data = _read()
+    with _updating() as data:
         if name is not None and name not in data["models"]:
             raise ModelManagerError(f"No installed model is called {name!r}.")
         data["default"] = name
         data["default_file"] = None
-        _write(data)
 
 
 def set_default_file(path: Path) -> None:
@@ -217,11 +268,9 @@ def set_default_file(path: Path) -> None:
     path = Path(path).absolute()
     if not path.is_file():
         raise ModelManagerError(f"{path} is not a model file.")
-    with _LOCK:
-        data = _read()
+    with _updating() as data:
         data["default"] = None
         data["default_file"] = str(path)
-        _write(data)
 
 
 def default_model_file() -> Path | None:

@@ -2,13 +2,15 @@
 
 The hub is a real `http.server` on 127.0.0.1. Like huggingface.co it redirects LFS files
 (model.safetensors) to a "CDN" path and announces their SHA-256 and size in `X-Linked-Etag` and
-`X-Linked-Size`. Tests can make it drop connections, ignore Range, corrupt a byte, or answer 404.
+`X-Linked-Size`. Tests can make it drop connections, ignore Range, corrupt a byte, answer 404, fail
+HEAD requests, redirect like a mirror or in a loop, or send slowly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -106,6 +108,10 @@ class HubBehaviour:
     corrupt: bool = False  # flip one byte of model.safetensors (the announced hash stays)
     missing: set[str] = field(default_factory=set)  # file names answered with 404
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)
+    head_errors: list[int] = field(default_factory=list)  # answers to the next HEADs; 0: hang up
+    plain_redirect: bool = False  # redirect LFS files like a mirror: no X-Linked-* headers
+    redirect_loop: bool = False  # redirect every request to itself
+    pause_s: float = 0.0  # pause between 64 KiB pieces of a body (a slow connection)
 
 
 @dataclass
@@ -138,10 +144,19 @@ def hub_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             b = hub.behaviour
             b.requests.append((self.command, self.path, self.headers.get("Range")))
             name = self.path.rsplit("/", 1)[-1]
+            if self.command == "HEAD" and b.head_errors:
+                self._fail(b.head_errors.pop(0))
+                return
+            if b.redirect_loop:
+                self._redirect(self.path, b"")
+                return
             if name in b.missing or name not in hub.files:
                 self.send_error(404)
                 return
             data = hub.files[name]
+            if self.path.startswith(prefix) and name == "model.safetensors" and b.plain_redirect:
+                self._redirect(f"/cdn/{name}", b"<html>Found: <a href=...>the file</a></html>")
+                return
             if self.path.startswith(prefix) and name == "model.safetensors":
                 self.send_response(302)
                 self.send_header("Location", f"/cdn/{name}")
@@ -153,6 +168,20 @@ def hub_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if b.corrupt and name == "model.safetensors":
                 data = data[:100] + bytes([data[100] ^ 0xFF]) + data[101:]
             self._send(data, body)
+
+        def _fail(self, code: int) -> None:
+            if code:
+                self.send_error(code)
+            else:
+                self.close_connection = True  # no answer at all: the client sees a reset
+
+        def _redirect(self, location: str, page: bytes) -> None:
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            if self.command == "GET":
+                self.wfile.write(page)
 
         def _send(self, data: bytes, body: bool) -> None:
             b = hub.behaviour
@@ -178,7 +207,9 @@ def hub_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(chunk)
                 self.close_connection = True
                 return
-            self.wfile.write(chunk)
+            for piece in range(0, len(chunk), 64 << 10):
+                time.sleep(b.pause_s)
+                self.wfile.write(chunk[piece : piece + (64 << 10)])
 
     return Handler
 

@@ -57,3 +57,19 @@ def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "wrong magic bytes" in err and "has no config.json" in err
     assert "No installed model" in err and "no model 'gpt5'" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("endpoint", ["http://[::1", "127.0.0.1:8000"])
+def test_a_bad_hf_endpoint_is_one_clear_line(
+    fake_hub: FakeHub,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    endpoint: str,
+) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    assert main(["models", "download", "tiny-gpt2"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"error: The hub address {endpoint!r} (HF_ENDPOINT) is not an http:// or https:// "
+        "address with a host; it should look like https://huggingface.co."
+    )

@@ -121,3 +121,65 @@ def test_disk_full_while_writing(fake_hub: FakeHub, tmp_path: Path) -> None:
     with pytest.raises(ModelManagerError, match="disk is full"):
         download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_what_is_renamed_is_checked_on_disk(fake_hub: FakeHub, tmp_path: Path) -> None:
+    """Bytes another writer adds to the .part file are caught, though the stream itself was fine."""
+    part = tmp_path / "m.part"
+
+    def another_writer(report: Progress) -> None:
+        if report.done == report.total:
+            with part.open("ab") as out:
+                out.write(b"written by someone else")
+
+    with pytest.raises(ModelManagerError, match="bytes, expected"):
+        download_file(
+            _url("model.safetensors"), tmp_path / "m", progress=another_writer, options=FAST
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mirror_redirect_without_linked_size(fake_hub: FakeHub, tmp_path: Path) -> None:
+    """The size of a redirect's own page is not the file's: the redirect is followed for it."""
+    fake_hub.behaviour.plain_redirect = True
+    data = fake_hub.files["model.safetensors"]
+    assert probe(_url("model.safetensors")).size == len(data)
+    assert (
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST).read_bytes() == data
+    )
+
+
+@pytest.mark.parametrize("failures", [[503], [0], [429, 503]], ids=["503", "reset", "429+503"])
+def test_the_first_request_is_retried(
+    fake_hub: FakeHub, tmp_path: Path, failures: list[int]
+) -> None:
+    fake_hub.behaviour.head_errors = list(failures)
+    data = fake_hub.files["model.safetensors"]
+    assert (
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST).read_bytes() == data
+    )
+    heads = [r for r in fake_hub.behaviour.requests if r[0] == "HEAD"]
+    assert len(heads) == len(failures) + 1
+
+
+def test_a_persistent_head_failure_gives_up_after_the_retries(
+    fake_hub: FakeHub, tmp_path: Path
+) -> None:
+    fake_hub.behaviour.head_errors = [503] * (FAST.retries + 1)
+    with pytest.raises(ModelManagerError, match=r"answered 503 .* It kept failing"):
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_redirect_loop_is_one_clear_message(fake_hub: FakeHub, tmp_path: Path) -> None:
+    fake_hub.behaviour.redirect_loop = True
+    with pytest.raises(ModelManagerError, match=r"redirects .* in a loop"):
+        download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("endpoint", ["http://[::1", "127.0.0.1:8000", "ftp://mirror", "https://"])
+def test_a_bad_hf_endpoint_is_named(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    with pytest.raises(ModelManagerError, match="HF_ENDPOINT"):
+        file_url(TINY_REPO, TINY_REVISION, "config.json")

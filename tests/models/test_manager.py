@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -186,3 +189,100 @@ def test_one_record_of_the_chosen_model(tiny_f32_gguf: Path, tmp_path: Path) -> 
     assert store.default_model_file() is None
     with pytest.raises(ModelManagerError, match="not a model file"):
         store.set_default_file(tmp_path)
+
+
+def _valid_entry() -> dict[str, object]:
+    return {
+        "name": "evil",
+        "file": "evil.gguf",
+        "source": "hand-written",
+        "revision": None,
+        "quantization": "f32",
+        "size_bytes": 4,
+        "sha256": "0" * 64,
+        "installed": "2024-01-01T00:00:00+00:00",
+    }
+
+
+@pytest.mark.parametrize(
+    "file", ["../../precious.txt", "ABSOLUTE", "manifest.json", "sub/x.gguf", ".hidden.gguf"]
+)
+def test_remove_deletes_nothing_a_bad_entry_names(tmp_path: Path, file: str) -> None:
+    """A hand-edited or hostile manifest entry: `remove` drops it and deletes no file at all."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious")
+    named = str(precious) if file == "ABSOLUTE" else file
+    manifest = {"version": 1, "default": None, "default_file": None, "models": {}}
+    manifest["models"] = {"evil": {**_valid_entry(), "file": named}}
+    store.manifest_path().write_text(json.dumps(manifest))
+    (store.store_dir() / "sub").mkdir()
+    (store.store_dir() / "sub" / "x.gguf").write_bytes(b"GGUF")
+    (store.store_dir() / ".hidden.gguf").write_bytes(b"GGUF")
+    with pytest.raises(ModelManagerError, match=r"malformed.*no file was deleted"):
+        manager.remove_model("evil")
+    assert precious.read_text() == "precious"
+    assert (store.store_dir() / "sub" / "x.gguf").exists()
+    assert (store.store_dir() / ".hidden.gguf").exists()
+    assert json.loads(store.manifest_path().read_text())["models"] == {}
+
+
+def test_remove_of_an_entry_that_is_not_a_record(capsys: pytest.CaptureFixture[str]) -> None:
+    from keyboard_app.cli import main
+
+    manifest = {"version": 1, "default": None, "default_file": None, "models": {"num": 5}}
+    store.manifest_path().write_text(json.dumps(manifest))
+    assert main(["models", "remove", "num"]) == 1
+    err = capsys.readouterr().err
+    assert "malformed" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_damaged_manifest_is_never_replaced(tiny_f32_gguf: Path) -> None:
+    manager.import_model(tiny_f32_gguf, "first")
+    manager.set_default_model("first")
+    damaged = store.manifest_path().read_text().rstrip().rstrip("}") + ",}"  # a trailing comma
+    store.manifest_path().write_text(damaged)
+    with pytest.raises(ModelManagerError, match=r"damaged \(it is not JSON.*nothing was changed"):
+        manager.import_model(tiny_f32_gguf, "second")
+    with pytest.raises(ModelManagerError, match="damaged"):
+        manager.set_default_model(None)
+    with pytest.raises(ModelManagerError, match="damaged"):
+        manager.remove_model("first")
+    assert store.manifest_path().read_text() == damaged
+    assert {p.name for p in store.store_dir().iterdir()} == {"first.gguf", "manifest.json"}
+
+
+def test_an_import_never_touches_another_installs_staging_file(tiny_f32_gguf: Path) -> None:
+    """Two installs under one name at once each stage their own file."""
+    theirs = store.store_dir() / ".same.staging.gguf"
+    theirs.write_bytes(b"another install's file, still being written")
+    manager.import_model(tiny_f32_gguf, "same")
+    assert theirs.read_bytes() == b"another install's file, still being written"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_importing_a_named_pipe_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.gguf"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "keyboard_app.cli", "models", "import", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"error: {fifo} is a named pipe, not a model file."
+
+
+def test_a_damaged_kept_download_is_not_trusted_forever(fake_hub: FakeHub) -> None:
+    """A checkpoint kept after a download that cannot be read (damaged on disk, or by concurrent
+    downloads of an older version) is deleted, and the next attempt downloads it again."""
+    manager.download_model("tiny-gpt2", "q8_0", keep_download=True, options=FAST)
+    weights = manager.download_dir(fake_hub.entry) / "model.safetensors"
+    weights.write_bytes(weights.read_bytes() * 2)  # two downloads appended to one file
+    with pytest.raises(ModelManagerError, match=r"damaged.*deleted"):
+        manager.download_model("tiny-gpt2", "q4_0", keep_download=True, options=FAST)
+    fake_hub.behaviour.requests.clear()
+    model = manager.download_model("tiny-gpt2", "q4_0", options=FAST)
+    assert ("GET", "/cdn/model.safetensors", None) in fake_hub.behaviour.requests
+    assert validate_gguf(model.path).quantization == "Q4_0"
