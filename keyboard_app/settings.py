@@ -48,7 +48,9 @@ class Settings:
     learning_enabled: bool = True  # learn the user's words as they are typed
     learning_paused: bool = False  # the status bar's pause: nothing at all is learned
     inline_predictions: bool = True  # the confident rest of a phrase in grey after the cursor
-    inline_threshold: float = 0.6  # how likely the whole grey span must be
+    # How likely the whole grey span must be: the engine's default (inline.DEFAULT_THRESHOLD; a
+    # test keeps them equal: importing the engine's inline module here would load llama.cpp).
+    inline_threshold: float = 0.6
     # A space replaces a mistyped word with the correction the strip marks. On by default: `bench
     # typos` measures about one correctly typed word in a thousand replaced (docs/engine.md).
     autocorrect: bool = True

@@ -217,3 +217,9 @@ def test_learning_and_inline_settings_round_trip_and_are_checked(store: Settings
     loaded = settings_from_dict({"inline_threshold": 0.2, "learning_paused": "yes"})
     assert loaded.inline_threshold == 0.6  # below the range: the default
     assert loaded.learning_paused is False
+
+
+def test_the_inline_threshold_starts_at_the_engines_default() -> None:
+    from keyboard_app.engine.inline import DEFAULT_THRESHOLD
+
+    assert Settings().inline_threshold == DEFAULT_THRESHOLD

@@ -60,7 +60,8 @@ def install_actions(window: MainWindow) -> Actions:
     file_menu.addAction(_action(window, "&Open…", docs.open, QKeySequence.StandardKey.Open))
     recent = file_menu.addMenu("Open &Recent")
     file_menu.addAction(_action(window, "&Save", docs.save, QKeySequence.StandardKey.Save))
-    file_menu.addAction(_action(window, "Save &As…", docs.save_as, QKeySequence.StandardKey.SaveAs))
+    # Not StandardKey.SaveAs: Windows binds no key to it (Qt binds Ctrl+Shift+S elsewhere).
+    file_menu.addAction(_action(window, "Save &As…", docs.save_as, "Ctrl+Shift+S"))
     file_menu.addSeparator()
     # Not StandardKey.Quit: Windows and some platforms bind nothing to it.
     file_menu.addAction(_action(window, "&Quit", window.close, "Ctrl+Q"))
