@@ -24,8 +24,8 @@ its own, longer timeout.
 
 from __future__ import annotations
 
-import math
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +43,9 @@ CONTEXT_PROBS = 1024  # tokens returned for the context's distribution (first pi
 CANDIDATE_PROBS = 128  # for a candidate's (its end chance and continuations)
 WHOLE_ROW_TIMEOUT_S = 30.0  # a batch with a whole distribution (`Entry.exact`) in it
 MIN_TAIL = 1e-12
+# The largest left-out tokens among which the capped ones are looked for first (nearly always
+# enough: a row's top tokens hold most of its mass).
+CAP_SEARCH = 4096
 LOGPROB_SLACK = 1e-3  # how far above 0 a log-probability may be, from the server's rounding
 LogProbabilities = npt.NDArray[np.float32]
 
@@ -131,17 +134,58 @@ def answered_top_tokens(
     return ids, logp
 
 
+@dataclass(frozen=True)
+class TailPrior:
+    """The prior a row's left-out mass is shared by (the model's distribution at the start of a
+    text), with what sharing needs, computed once: the weights, their sum, and their order,
+    largest first."""
+
+    logp: LogProbabilities
+    weights: npt.NDArray[np.float64]
+    total: float
+    order: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, logp: LogProbabilities) -> TailPrior:
+        weights = np.exp(logp.astype(np.float64))
+        return cls(logp, weights, float(weights.sum()), np.argsort(-weights, kind="stable"))
+
+
 def distribution_from_top(
-    ids: npt.NDArray[np.int64], logp: npt.NDArray[np.float64], prior: LogProbabilities
+    ids: npt.NDArray[np.int64], logp: npt.NDArray[np.float64], prior: TailPrior
 ) -> LogProbabilities:
     """Log-probabilities over the vocabulary from the top tokens returned: the rest of the mass
-    shared in proportion to `prior`, each at most the least likely token returned."""
+    shared in proportion to the prior, each at most the least likely token returned, and what a
+    capped token cannot take shared among the others (water-filling), so that the row sums to 1
+    and a returned token keeps the server's probability wherever the row is normalised. (All at
+    the cap when the rest cannot fit under it.)"""
     rest = max(1.0 - float(np.exp(logp).sum()), MIN_TAIL)
-    prior_rest = max(1.0 - float(np.exp(prior[ids].astype(np.float64)).sum()), MIN_TAIL)
-    shared = prior + np.float32(math.log(rest / prior_rest))
-    out: LogProbabilities = np.minimum(shared, np.float32(logp.min()))
+    cap = float(np.exp(logp.min()))
+    free_total = max(prior.total - float(prior.weights[ids].sum()), MIN_TAIL)
+    capped, factor = _capped_largest(ids, rest, cap, free_total, prior)
+    out: LogProbabilities = prior.logp + np.float32(np.log(max(factor, MIN_TAIL * MIN_TAIL)))
+    out[capped] = np.float32(np.log(cap))
     out[ids] = logp
     return out
+
+
+def _capped_largest(
+    ids: npt.NDArray[np.int64], rest: float, cap: float, free_total: float, prior: TailPrior
+) -> tuple[npt.NDArray[np.int64], float]:
+    """The left-out tokens held at `cap` and the factor by which the others' weights are their
+    share: with the m largest capped, the others share what is left by weight; m is the first
+    count for which the largest of the others stays under the cap. Looked for among the largest
+    weights first (the capped ones are among them), then among all."""
+    for reach in (CAP_SEARCH, prior.weights.size):
+        head = prior.order[: reach + ids.size]
+        head = head[~np.isin(head, ids)][:reach]  # the largest left-out tokens, in order
+        weights = prior.weights[head]
+        uncapped = free_total - np.concatenate(([0.0], np.cumsum(weights)[:-1]))
+        fits = weights * (rest - cap * np.arange(weights.size)) <= cap * uncapped
+        if fits.any():
+            m = int(np.argmax(fits))
+            return head[:m], (rest - cap * m) / uncapped[m]
+    return prior.order[~np.isin(prior.order, ids)], 0.0  # all at the cap: the rest cannot fit
 
 
 class RemoteBackend:
@@ -160,7 +204,7 @@ class RemoteBackend:
         prior: LogProbabilities,
     ) -> None:
         self.client = client
-        self.prior = prior
+        self.prior = TailPrior.of(prior)
         self.n_ctx = n_ctx
         self.n_vocab = n_vocab
         self.n_seq = n_seq

@@ -22,6 +22,7 @@ from keyboard_app.engine.gguf_format import (
 from keyboard_app.engine.remote import ServerAddress, ServerClient, ServerError, ServerUnreachable
 from keyboard_app.engine.remote_backend import (
     CONTEXT_PROBS,
+    TailPrior,
     answered_top_tokens,
     completion_body,
     distribution_from_top,
@@ -118,11 +119,11 @@ def test_the_mass_left_out_follows_the_prior_below_the_least_returned():
     prior = np.log(np.array([0.4, 0.3, 0.2, 0.06, 0.04], dtype=np.float32))
     ids = np.array([2, 4])
     logp = np.log(np.array([0.5, 0.3]))
-    out = np.exp(distribution_from_top(ids, logp, prior))
+    out = np.exp(distribution_from_top(ids, logp, TailPrior.of(prior)))
     assert out[[2, 4]] == pytest.approx([0.5, 0.3])
     # 0.2 left, shared 0.4 : 0.3 : 0.06 among tokens 0, 1, 3; none above 0.3 (token 4's).
     assert out[[0, 1, 3]] == pytest.approx([0.2 * 0.4 / 0.76, 0.2 * 0.3 / 0.76, 0.2 * 0.06 / 0.76])
-    capped = np.exp(distribution_from_top(ids, np.log(np.array([0.1, 0.05])), prior))
+    capped = np.exp(distribution_from_top(ids, np.log(np.array([0.1, 0.05])), TailPrior.of(prior)))
     assert capped.max() == pytest.approx(0.1)
     assert capped[0] == pytest.approx(0.05)  # its share, 0.85 * 0.4 / 0.76, is capped
 
@@ -249,3 +250,12 @@ def test_exact_words_are_the_local_engines_even_after_approximate_ones(
             assert [s.probability for s in there] == pytest.approx(
                 [s.probability for s in here], rel=1e-2
             )
+
+
+def test_what_a_capped_token_cannot_take_goes_to_the_others():
+    prior = np.log(np.array([0.5, 0.1, 0.1, 0.2, 0.1], dtype=np.float32))
+    ids = np.array([3, 4])
+    out = np.exp(distribution_from_top(ids, np.log(np.array([0.3, 0.25])), TailPrior.of(prior)))
+    # 0.45 left: token 0's share (0.32) is capped at 0.25, and its excess goes to tokens 1 and 2.
+    assert out == pytest.approx([0.25, 0.1, 0.1, 0.3, 0.25])
+    assert out.sum() == pytest.approx(1.0)  # so a normalised row gives the server's 0.3 back
