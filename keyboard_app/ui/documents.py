@@ -19,8 +19,10 @@ from keyboard_app.ui.dialogs.messages import Button, ask, inform
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.text_file import (
     NEWLINE_NAMES,
+    FileStamp,
     TextFileError,
     TextFormat,
+    file_stamp,
     read_text_file,
     save_error_message,
     save_text_file,
@@ -60,6 +62,9 @@ class DocumentController(QObject):
         self.settings = settings
         self.save_settings = save_settings
         self.path: Path | None = None
+        # The file as it was when opened or last saved here: a change by another program since
+        # is asked about before it is saved over (None: nothing known, nothing asked)
+        self._on_disk: FileStamp | None = None
         self.format = TextFormat()
         self.prompt: QMessageBox | None = None
         editor.document().modificationChanged.connect(window.setWindowModified)
@@ -79,6 +84,7 @@ class DocumentController(QObject):
         self.editor.set_text(text)
         self.editor.document().setModified(False)
         self.path = path
+        self._on_disk = file_stamp(path) if path else None
         self.format = text_format
         self._update_title()
         self.clean.emit()
@@ -88,6 +94,7 @@ class DocumentController(QObject):
         self.replaced.emit()
         self.editor.set_text(text)
         self.path = path
+        self._on_disk = None
         self.format = text_format
         self.editor.document().setModified(True)
         self._update_title()
@@ -107,7 +114,7 @@ class DocumentController(QObject):
         def answered(button: Button) -> None:
             self.prompt = None
             if button == Button.Save:
-                if self.save():
+                if self.save(then):
                     then()
             elif button == Button.Discard:
                 then()
@@ -161,10 +168,33 @@ class DocumentController(QObject):
         self.remember(path)
         return True
 
-    def save(self) -> bool:
+    def save(self, then: Callable[[], object] | None = None) -> bool:
+        """Save to the document's file (Save As without one). When another program changed the
+        file since it was opened or saved here, ask first and return False: `then` runs once the
+        user has chosen to save over it and it is saved."""
         if self.path is None:
             return self.save_as()
+        if self._on_disk is not None and file_stamp(self.path) not in (None, self._on_disk):
+            self._ask_to_save_over(self.path, then)
+            return False
         return self.write(self.path)
+
+    def _ask_to_save_over(self, path: Path, then: Callable[[], object] | None) -> None:
+        def answered(button: Button) -> None:
+            if button == Button.Save and self.write(path) and then is not None:
+                then()
+
+        ask(
+            self.window,
+            "File changed on disk",
+            f"“{path.name}” was changed by another program since it was opened here. Save your "
+            "text over it (what the other program wrote is then lost)? Cancel keeps both: Save "
+            "As… can put yours in another file.",
+            Button.Save | Button.Cancel,
+            answered,
+            default=Button.Cancel,
+            icon=QMessageBox.Icon.Warning,
+        )
 
     def save_as(self) -> bool:
         start = str(self.path) if self.path else "Untitled.txt"
@@ -183,6 +213,7 @@ class DocumentController(QObject):
         if in_place:
             self.message.emit(f"Saved {path.name} in place: its folder cannot be written to.")
         self.path = path
+        self._on_disk = file_stamp(path)
         self.editor.document().setModified(False)
         self._update_title()
         self.remember(path)

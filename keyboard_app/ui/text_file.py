@@ -48,6 +48,20 @@ class OpenedText:
     made_line_breaks: int = 0
 
 
+# What tells one version of a file from another without reading it: its modification time to
+# the nanosecond, its size and its inode (an atomic save by another editor makes a new one).
+FileStamp = tuple[int, int, int]
+
+
+def file_stamp(path: Path) -> FileStamp | None:
+    """The file's stamp, or None when it cannot be read (gone: saving it again loses nothing)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+
 class TextFileError(Exception):
     """A file could not be opened as text; the message is for a person."""
 

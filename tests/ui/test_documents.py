@@ -347,3 +347,52 @@ def test_files_from_the_command_line(make_window: MakeWindow, tmp_path: Path) ->
     shown = [a.text() for a in win.menu_actions.recent.actions()]
     assert shown[:3] == ["&1 first.txt", "&2 second.txt", "&3 third.txt"]
     assert SettingsStore().load().recent_files[:3] == [str(first), str(second), str(third)]
+
+
+def changed_by_another_program(path: Path, text: str) -> None:
+    path.write_text(text, "utf-8")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # a time of its own, however fast the test
+
+
+def test_a_file_changed_on_disk_is_asked_about_before_it_is_saved_over(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    target = tmp_path / "shared.txt"
+    target.write_text("line one\n", "utf-8")
+    assert win.documents.load(target)
+    changed_by_another_program(target, "line one\nline two from a sync\n")
+    win.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_char(win.editor, "x")
+    assert not win.documents.save()
+    (question,) = visible_notices(win)
+    assert "changed by another program" in question.text()
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert target.read_text("utf-8") == "line one\nline two from a sync\n"  # both kept
+    assert win.documents.modified
+    assert not win.documents.save()
+    (question,) = visible_notices(win)
+    question.button(QMessageBox.StandardButton.Save).click()
+    assert target.read_text("utf-8") == "line one\nx"
+    assert not win.documents.modified
+    type_char(win.editor, "y")
+    assert win.documents.save()  # unchanged on disk since this save: no question
+    assert target.read_text("utf-8") == "line one\nxy"
+
+
+def test_new_goes_on_once_a_file_changed_on_disk_is_saved_over(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    target = tmp_path / "shared.txt"
+    target.write_text("one", "utf-8")
+    assert win.documents.load(target)
+    type_char(win.editor, "!")
+    changed_by_another_program(target, "theirs")
+    win.documents.new()  # asks to save the changes first
+    assert win.documents.prompt is not None
+    win.documents.prompt.button(QMessageBox.StandardButton.Save).click()
+    (question,) = visible_notices(win)
+    question.button(QMessageBox.StandardButton.Save).click()
+    assert target.read_text("utf-8") == "one!"
+    assert win.editor.toPlainText() == ""  # the new document followed
