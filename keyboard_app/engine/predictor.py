@@ -30,7 +30,7 @@ from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.sources.personal import learn_into, personal_history
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
-from keyboard_app.engine.words import PieceTable, in_typed_case, split_typed_word
+from keyboard_app.engine.words import PieceTable, composed, in_typed_case, split_typed_word
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
 from keyboard_app.paths import builtin_model_path
 from keyboard_app.personal import PersonalStore, PersonalStoreError
@@ -269,8 +269,10 @@ class Predictor:
         the owning thread works (it reads only frozen state and the read-only or locked sources),
         but not while the predictor is closed. `superseded` is asked before each decode: once it
         says that a newer request waits, nothing more is decoded for this one (the words are then
-        estimated from what is decoded, and the owner is free for the newer text)."""
-        mixed = self._mix(text, k, exact, instant, superseded)
+        estimated from what is decoded, and the owner is free for the newer text). The text is
+        read with letters and their combining marks composed (`words.composed`), as are the
+        words offered."""
+        mixed = self._mix(composed(text), k, exact, instant, superseded)
         if mixed is None:
             return []
         typed = mixed.query.typed.typed
@@ -293,7 +295,7 @@ class Predictor:
         """The word that replaces the word ending `text` when a space follows (autocorrect on
         space; `corrector.autocorrect` says when), or None: the suggestion `suggest(text)` marks
         `autocorrect`. Meant right after `suggest(text)`."""
-        mixed = self._mixture(text)
+        mixed = self._mixture(composed(text))
         return None if mixed is None else self._autocorrection(mixed)
 
     def _autocorrection(self, mixed: Mixed) -> str | None:
@@ -311,6 +313,7 @@ class Predictor:
         them (the whole span at least `threshold` likely, `inline_threshold` by default), ending
         at a word boundary; "" when unsure. Meant right after `suggest(text)`, whose word search
         it goes on from; it decodes at most `inline.DECODES_PER_CALL` pieces."""
+        text = composed(text)
         mixed = self._mixture(text)
         if mixed is None or (mixed.query.next_word and not text.endswith(" ")):
             return ""  # after punctuation, whether a space comes first is not the model's to say
@@ -321,6 +324,7 @@ class Predictor:
         """One bounded step of work ahead for `text`, the text of the last `suggest` (at most one
         batch of decodes: `engine.prefetch`), for its next keystrokes; False when there is
         nothing (more) to do for it. Meant for the pauses between keystrokes, a step at a time."""
+        text = composed(text)
         last = self._last
         if last is None or last[0] != text:
             return False
@@ -409,13 +413,13 @@ class Predictor:
         cannot be written (a full disk: nothing already stored is lost)."""
         if self.personal_store is None:
             return 0
-        return learn_into(self.personal_store, text, context)
+        return learn_into(self.personal_store, composed(text), composed(context))
 
     def penalise(self, word: str, context: str) -> None:
         """A suggestion `word` taken after `context` and deleted straight away: it counts against
         that word after that context in the personal store (none: nothing)."""
         if self.personal_store is not None:
-            self.personal_store.penalise(personal_history(context), word)
+            self.personal_store.penalise(personal_history(composed(context)), composed(word))
 
     def close(self) -> None:
         if self.personal_store is not None:

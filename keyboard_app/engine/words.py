@@ -102,6 +102,13 @@ def is_word(text: str) -> bool:
     return bool(_WORD.match(text))
 
 
+def composed(text: str) -> str:
+    """`text` with each letter and its combining marks as one character where Unicode has one
+    (NFC): `e` and U+0301, as macOS and some keyboards write it, is `é`, which the model's pieces,
+    the dictionary and the user's words spell; as typed, its mark is two byte pieces of no word."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;

@@ -216,3 +216,14 @@ def test_letters_with_combining_marks_are_one_word():
     ]
     assert split_typed_word("my re\u0301sum").typed == "re\u0301sum"
     assert is_word(nfd) and not is_word("\u0301sum")  # a mark cannot start a word
+
+
+def test_letters_typed_with_combining_marks_are_read_composed(random_model, tmp_path):
+    store = tmp_path / "personal.sqlite3"
+    with Predictor.load(random_model, personal=store) as predictor:
+        predictor.learn("My re\u0301sume\u0301 and my re\u0301sume\u0301 again.")
+        typed = [s.word for s in predictor.suggest("Send my re\u0301su", k=5, exact=True)]
+        composed = [s.word for s in predictor.suggest("Send my résu", k=5, exact=True)]
+        assert typed == composed and "résumé" in typed
+        assert predictor.personal_store is not None
+        assert [e.text for e in predictor.personal_store.entries(search="sum")][:1] == ["résumé"]
