@@ -19,7 +19,10 @@ def _command_modules() -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="keyboard-app", description="A local predictive keyboard: GPT-2 on llama.cpp."
+        prog="keyboard-app",
+        description="A local predictive keyboard: GPT-2 on llama.cpp.",
+        epilog="--self-test in the place of COMMAND is the self-test command (for a packaged "
+        "app): keyboard-app [-v] --self-test [--model FILE]",
     )
     parser.add_argument("--version", action="version", version=f"keyboard-app {__version__}")
     parser.add_argument(
@@ -38,11 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _with_command(args_list: list[str], commands: set[str]) -> list[str]:
-    """`gui` put where the command goes when none is named: `keyboard-app`, `keyboard-app FILE...`
-    (the desktop file's `Exec=keyboard-app %F`), `keyboard-app -v --model PATH`."""
+    """The command where it goes: `self-test` for the flag `--self-test` (the packaged app's
+    check), and `gui` when none is named: `keyboard-app`, `keyboard-app FILE...` (the desktop
+    file's `Exec=keyboard-app %F`), `keyboard-app -v --model PATH`."""
     index = next((i for i, arg in enumerate(args_list) if arg not in _GLOBAL_FLAGS), None)
     if index is None:
         return [*args_list, "gui"]
+    if args_list[index] == "--self-test":
+        return [*args_list[:index], "self-test", *args_list[index + 1 :]]
     if args_list[index] in commands:
         return args_list
     return [*args_list[:index], "gui", *args_list[index:]]
@@ -86,8 +92,6 @@ def _is_utf8(argument: str) -> bool:
 
 
 def _run(args_list: list[str]) -> int:
-    if args_list[:1] == ["--self-test"]:
-        args_list[0] = "self-test"  # the packaged app's check, as a flag
     parser = build_parser()
     args = parser.parse_args(_with_command(args_list, _command_names(parser)))
     logging.basicConfig(

@@ -62,12 +62,15 @@ def test_the_desktop_file_opens_files(tmp_path: Path, random_model: Path) -> Non
         (["explore", "Hi", "--k", "-3"], "--k"),
         (["suggest", "Hi", "--k", "-1"], "--k"),
         (["suggest", "Hi", "--k", "many"], "--k"),
-        (["continue", "Hi", "--tokens", "-5"], "max_tokens"),
-        (["continue", "Hi", "--tokens", "0"], "max_tokens"),
-        (["continue", "Hi", "--temperature", "inf"], "temperature"),
-        (["continue", "Hi", "--temperature", "nan"], "temperature"),
-        (["continue", "Hi", "--top-p", "2"], "top-p"),
-        (["continue", "Hi", "--seed", "-1"], "seed"),
+        (["continue", "Hi", "--tokens", "-5"], "--tokens"),
+        (["continue", "Hi", "--tokens", "0"], "--tokens"),
+        (["continue", "Hi", "--tokens", "4097"], "--tokens"),
+        (["continue", "Hi", "--top-k", "-1"], "--top-k"),
+        (["continue", "Hi", "--temperature", "inf"], "--temperature"),
+        (["continue", "Hi", "--temperature", "nan"], "--temperature"),
+        (["continue", "Hi", "--top-p", "2"], "--top-p"),
+        (["continue", "Hi", "--top-p", "0"], "--top-p"),
+        (["continue", "Hi", "--seed", "-1"], "--seed"),
         (["suggest", "Hi", "--threads", "-3"], "--threads"),
         (["suggest", "Hi", "--threads", "0"], "--threads"),
         (["explore", "Hi", "--threads", "99999999999"], "--threads"),  # llama.cpp would abort
@@ -75,6 +78,8 @@ def test_the_desktop_file_opens_files(tmp_path: Path, random_model: Path) -> Non
         (["bench", "typos", "text.txt", "--words", "-5"], "--words"),
         (["bench", "typos", "text.txt", "--rate", "2"], "--rate"),
         (["bench", "typos", "text.txt", "--skip-words", "x"], "--skip-words"),
+        (["bench", "typos", "text.txt", "--seed", "-3"], "--seed"),
+        (["bench", "models", "--kinds", "q8_0,q3"], "--kinds"),  # before the long conversion
         (["bench", "server", "--agreement-keystrokes", "-1"], "--agreement-keystrokes"),
         (["bench", "server", "--typists", "0"], "--typists"),
         (["bench", "server", "--seconds", "nan"], "--seconds"),
@@ -100,6 +105,93 @@ def test_numbers_are_checked_before_anything_runs(
     assert code == 2
     assert complaint in captured.err
     assert "Traceback" not in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["suggest", "Hi"],
+        ["explore", "Hi"],
+        ["continue", "Hi"],
+        ["serve"],
+        ["bench", "latency"],
+        ["bench", "ksr", "{text}", "--train-text", "{text}"],
+    ],
+)
+def test_a_missing_model_is_one_line_and_exit_1(
+    arguments: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = tmp_path / "text.txt"
+    text.write_text("Some words to type.\n", "utf-8")
+    missing = str(tmp_path / "no-model.gguf")
+    given = [a.format(text=text) for a in arguments]
+    code = main([*given, missing] if given == ["serve"] else [*given, "--model", missing])
+    assert (code, capsys.readouterr().err) == (1, f"error: Model file {missing} does not exist.\n")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["bench", "ksr", "{missing}", "--skip-words", "0"],  # 0, the default, may be given too
+        ["bench", "ksr", "{text}", "--train-text", "{missing}"],
+        ["bench", "typos", "{missing}"],
+    ],
+)
+def test_a_missing_input_file_is_one_line_and_exit_1(
+    arguments: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text, missing = tmp_path / "text.txt", tmp_path / "missing.txt"
+    text.write_text("Some words to type.\n", "utf-8")
+    code = main([a.format(text=text, missing=missing) for a in arguments])
+    err = capsys.readouterr().err
+    assert (code, err) == (1, f"error: cannot read {missing}: No such file or directory\n")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "instead"),
+    [
+        (["bench", "typos"], "give FILE"),
+        (["bench", "ksr", "{text}"], "give --train-text FILE or --corpus FOLDER"),
+    ],
+)
+def test_without_the_corpora_the_benchmarks_ask_for_a_file(
+    arguments: list[str],
+    instead: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A packaged app has no resources/corpora."""
+    text = tmp_path / "text.txt"
+    text.write_text("Some words to type.\n", "utf-8")
+    monkeypatch.setenv("KEYBOARD_APP_RESOURCES", str(tmp_path / "bundle"))
+    code = main([a.format(text=text) for a in arguments])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: this copy of keyboard-app has no corpora")
+    assert instead in err and err.count("\n") == 1
+
+
+def test_continue_help_says_what_each_option_does_and_its_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["continue", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for told in ("(default 60)", "(default 40; 0: no limit; 1: greedy)", "(default 1: all)"):
+        assert told in shown
+    assert "(default 1; 0: greedy)" in shown and "(default: a new one each time)" in shown
+
+
+@pytest.mark.parametrize("before", [[], ["-v"]])
+def test_self_test_as_a_flag_goes_where_the_command_goes(
+    before: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "no-model.gguf")
+    assert main([*before, "--self-test", "--model", missing]) == 1
+    assert "self-test FAILED: Model file" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "--self-test" in capsys.readouterr().out
 
 
 def test_an_argument_that_is_not_utf8_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

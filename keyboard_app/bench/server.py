@@ -32,7 +32,11 @@ from keyboard_app.bench.stats import percentile
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.predictor import Predictor, Suggestion
 from keyboard_app.engine.remote_backend import RemoteBackend
-from keyboard_app.engine.remote_connect import SLOTS_PER_CLIENT, connect_predictor
+from keyboard_app.engine.remote_connect import (
+    SLOTS_PER_CLIENT,
+    connect_backend,
+    connect_predictor,
+)
 from keyboard_app.paths import builtin_model_path, resource
 
 CHARS_PER_SECOND = 15.0
@@ -55,13 +59,14 @@ class Typing:
     requests: int = 0
 
     def summary(self) -> dict[str, Any]:
-        ms = self.latencies_ms or [0.0]
-        keystrokes = len(self.latencies_ms) + len(self.errors)
+        """Latencies of the keystrokes answered (None where none was), and the errors."""
+        ms = self.latencies_ms
+        keystrokes = len(ms) + len(self.errors)
         return {
             "keystrokes": keystrokes,
-            "p50_ms": round(statistics.median(ms), 3),
-            "p95_ms": round(percentile(ms, 0.95), 3),
-            "max_ms": round(max(ms), 3),
+            "p50_ms": round(statistics.median(ms), 3) if ms else None,
+            "p95_ms": round(percentile(ms, 0.95), 3) if ms else None,
+            "max_ms": round(max(ms), 3) if ms else None,
             "errors": len(self.errors),
             "first_errors": self.errors[:3],
             "requests_per_keystroke": round(self.requests / max(keystrokes, 1), 3),
@@ -217,6 +222,17 @@ def compared(pairs: list[tuple[list[Suggestion], list[Suggestion]]]) -> dict[str
     }
 
 
+def check_server(url: str, api_key: str | None) -> None:
+    """Connect once before typing: a server that is down or refuses the key is a `ModelError`,
+    not a report of keystrokes that all failed."""
+    backend, _ = connect_backend(url, api_key, n_seq=1)
+    backend.close()
+
+
+def _ratio(there: float | None, here: float | None) -> float | None:
+    return round(there / here, 3) if there is not None and here else None
+
+
 def _merged(results: list[Typing]) -> Typing:
     merged = Typing()
     for result in results:
@@ -236,7 +252,8 @@ def run(
     agreement_keys: int = AGREEMENT_KEYS,
 ) -> dict[str, Any]:
     """Type on the server at `url` (one started on `model`, the built-in one by default, when
-    None), then on the local engine with the same model when it is here, side by side."""
+    None), then on the local engine with the same model when it is here, side by side: with a
+    `url`, only when `model` names the server's model file (the built-in model may not be it)."""
     texts = typing_texts(typists)
     keys = round(seconds * CHARS_PER_SECOND)
     rhythms = [keystroke_times(keys, typist, lockstep) for typist in range(typists)]
@@ -249,6 +266,7 @@ def run(
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     if url is not None:
+        check_server(url, api_key)
         report["server"] = {"url": url, "started_here": False}
         _measure(report, url, api_key, texts, rhythms, model, 0, agreement_keys)
     else:
@@ -299,8 +317,8 @@ def _measure(
     report["local_one_typist"] = local.summary()
     local_p95 = local.summary()["p95_ms"]
     report["ratios"] = {
-        "first_typist_p95_over_local_p95": round(remote[0].summary()["p95_ms"] / local_p95, 3),
-        "server_p95_over_local_p95": round(report["on_server"]["p95_ms"] / local_p95, 3),
+        "first_typist_p95_over_local_p95": _ratio(remote[0].summary()["p95_ms"], local_p95),
+        "server_p95_over_local_p95": _ratio(report["on_server"]["p95_ms"], local_p95),
     }
     if agreement_keys > 0:
         report["exact_agreement"] = exact_agreement(url, api_key, model, texts[0], agreement_keys)

@@ -12,29 +12,67 @@ import argparse
 import math
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from keyboard_app.engine.numbers import MAX_THREADS
+from keyboard_app.paths import resource
 
 Action = Callable[[argparse.Namespace], int]
 
 
+class CommandError(Exception):
+    """A command cannot go on; the message is written for a person (see `for_people`)."""
+
+
 def for_people(action: Action) -> Action:
-    """Print errors meant for a person (`ModelError` and its kin) as one line and exit 1, and
-    Ctrl+C as "cancelled" with 130, instead of a traceback."""
+    """Print errors meant for a person (`ModelError` and its kin, `CommandError`, and a file that
+    cannot be read or written) as one line and exit 1, and Ctrl+C as "cancelled" with 130, instead
+    of a traceback."""
 
     def run(args: argparse.Namespace) -> int:
         from keyboard_app.engine.errors import ModelError
 
         try:
             return int(action(args))
-        except ModelError as error:
+        except (ModelError, CommandError) as error:
             print(f"error: {error}", file=sys.stderr)
+            return 1
+        except BrokenPipeError:
+            raise  # a reader that stopped reading: the CLI ends quietly (cli.main)
+        except OSError as error:
+            print(f"error: {_described(error)}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
             print("\ncancelled", file=sys.stderr)
             return 130
 
     return run
+
+
+def _described(error: OSError) -> str:
+    """`PATH: No such file or directory`, as other command-line tools say it."""
+    if error.filename is not None and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
+
+
+def read_input(path: Path) -> str:
+    """The UTF-8 text of a file the command reads; `CommandError` saying why not."""
+    try:
+        return path.read_text("utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{path} is not UTF-8 text (byte {error.start:,} is not)") from None
+
+
+def builtin_corpus(instead: str) -> Path:
+    """The shipped corpora's folder, which a packaged app leaves out: there, `CommandError`
+    saying to give `instead`."""
+    folder = resource("corpora")
+    if not folder.is_dir():
+        raise CommandError(f"this copy of keyboard-app has no corpora ({folder}); give {instead}")
+    return folder
 
 
 def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:

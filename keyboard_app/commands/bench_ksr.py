@@ -8,8 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.commands import real_number, thread_count, whole_number
-from keyboard_app.paths import lexicon_path, resource
+from keyboard_app.commands import (
+    builtin_corpus,
+    for_people,
+    read_input,
+    real_number,
+    thread_count,
+    whole_number,
+)
+from keyboard_app.paths import lexicon_path
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -23,15 +30,20 @@ def register_bench(bench_subparsers: Any) -> None:
         help="words to type, or `all` for the whole file (default 2000)",
     )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--train-text", type=Path, help="training text for the baselines")
+    source.add_argument(
+        "--train-text",
+        type=Path,
+        help="training text for the baselines (default: the training split of resources/corpora)",
+    )
     source.add_argument(
         "--corpus", type=Path, help="corpus folder; its training split builds the baselines"
     )
     parser.add_argument(
         "--skip-words",
-        type=_word_count,
+        type=whole_number(0),
         default=0,
-        help="start after the first texts that hold this many words (to measure on the rest)",
+        help="start after the first texts that hold this many words (to measure on the rest; "
+        "default 0)",
     )
     parser.add_argument(
         "--inline",
@@ -76,7 +88,7 @@ def register_bench(bench_subparsers: Any) -> None:
     )
     parser.add_argument("--threads", type=thread_count, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
-    parser.set_defaults(func=_run)
+    parser.set_defaults(func=for_people(_run))
 
 
 def _word_count(value: str) -> int:
@@ -92,11 +104,11 @@ def _word_count(value: str) -> int:
 
 def _training_lines(args: argparse.Namespace) -> list[str]:
     if args.train_text:
-        lines: list[str] = Path(args.train_text).read_text("utf-8").splitlines()
-        return lines
+        return read_input(args.train_text).splitlines()
     from keyboard_app.training.corpus import load_split
 
-    return load_split(args.corpus or resource("corpora")).train_lines()
+    corpus = args.corpus or builtin_corpus("--train-text FILE or --corpus FOLDER")
+    return load_split(corpus).train_lines()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -111,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     from keyboard_app.engine import Predictor
 
-    texts = skip_words(read_texts(args.file.read_text("utf-8")), args.skip_words)
+    texts = skip_words(read_texts(read_input(args.file)), args.skip_words)
     texts = [paragraphs for paragraphs in texts if len(paragraphs) >= args.min_paragraphs]
     groups: list[tuple[list[str], list[list[str]]]] = []
     if args.personal_split is not None:

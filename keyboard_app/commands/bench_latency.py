@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.commands import real_number, thread_count
+from keyboard_app.commands import for_people, real_number, thread_count
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -30,7 +30,7 @@ def register_bench(bench_subparsers: Any) -> None:
         help="pace of the paused typing, which works ahead between keystrokes (default 15)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
-    parser.set_defaults(func=_run)
+    parser.set_defaults(func=for_people(_run))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -15,13 +15,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import thread_count
+from keyboard_app.commands import for_people, thread_count
 
 if TYPE_CHECKING:
     from keyboard_app.engine.gguf_format import Gpt2Config
 
 PROMPT_TOKENS = 128
 DECODE_TOKENS = 16
+KINDS = ("f16", "q8_0", "q6_k", "q5_k_m", "q4_k_m", "q4_0")
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -30,8 +31,26 @@ def register_bench(bench_subparsers: Any) -> None:
     p.add_argument(
         "--threads", type=thread_count, default=None, help="llama.cpp threads (default: all)"
     )
-    p.add_argument("--kinds", default="f16,q8_0,q6_k,q5_k_m,q4_k_m,q4_0")
-    p.set_defaults(func=_run)
+    p.add_argument(
+        "--kinds",
+        type=_kinds,
+        default=KINDS,
+        help=f"quantizations to make from f32, comma-separated (default {','.join(KINDS)})",
+    )
+    p.set_defaults(func=for_people(_run))
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    """An argparse type: quantization names, checked before the long conversion starts."""
+    from keyboard_app.models.quantize import QUANT_KINDS
+
+    kinds = tuple(kind.strip().lower() for kind in value.split(","))
+    unknown = [kind for kind in kinds if kind not in QUANT_KINDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown quantization {unknown[0]!r}; choose from {', '.join(QUANT_KINDS)}"
+        )
+    return kinds
 
 
 def write_random_checkpoint(folder: Path, config: Gpt2Config | None = None) -> None:
@@ -127,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
         f32 = convert_checkpoint(folder, Path(tmp) / "f32.gguf")
         convert_s = time.perf_counter() - start
         rows = [_row("f32", f32, convert_s, n_threads)]
-        for kind in args.kinds.split(","):
+        for kind in args.kinds:
             start = time.perf_counter()
             out = quantize_gguf(f32, Path(tmp) / f"{kind}.gguf", kind, n_threads=n_threads)
             rows.append(_row(kind, out, time.perf_counter() - start, n_threads))

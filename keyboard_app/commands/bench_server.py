@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.commands import real_number, whole_number
-from keyboard_app.engine.errors import ModelError
+from keyboard_app.commands import for_people, real_number, whole_number
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -25,7 +23,10 @@ def register_bench(bench_subparsers: Any) -> None:
         "--seconds", type=real_number(0, above=True), default=30.0, help="typing time (default 30)"
     )
     parser.add_argument(
-        "--model", type=Path, help="GGUF to serve and compare with (default: the built-in model)"
+        "--model",
+        type=Path,
+        help="GGUF to serve and compare with (default: the built-in model; with --url, the "
+        "server's own model file, and no local comparison unless given)",
     )
     parser.add_argument(
         "--lockstep",
@@ -42,25 +43,15 @@ def register_bench(bench_subparsers: Any) -> None:
         "(default 40; 0: none; each costs the server whole distributions)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
-    parser.set_defaults(func=_run)
+    parser.set_defaults(func=for_people(_run))
 
 
 def _run(args: argparse.Namespace) -> int:
     from keyboard_app.bench.server import AGREEMENT_KEYS, run
 
     agreement = AGREEMENT_KEYS if args.agreement_keystrokes is None else args.agreement_keystrokes
-    try:
-        report = run(
-            args.url,
-            args.api_key,
-            args.typists,
-            args.seconds,
-            args.model,
-            args.lockstep,
-            agreement,
-        )
-    except ModelError as error:
-        print(f"keyboard-app: {error}", file=sys.stderr)
-        return 2
+    report = run(
+        args.url, args.api_key, args.typists, args.seconds, args.model, args.lockstep, agreement
+    )
     print(json.dumps(report, indent=2))
     return 0

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.commands import real_number, whole_number
+from keyboard_app.commands import (
+    CommandError,
+    builtin_corpus,
+    for_people,
+    read_input,
+    real_number,
+    whole_number,
+)
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -36,9 +42,11 @@ def register_bench(bench_subparsers: Any) -> None:
         default=0.1,
         help="share of the words misspelt (default 0.1)",
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=whole_number(0), default=0, help="the slips' random seed (default 0)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON only")
-    parser.set_defaults(func=_bench_typos)
+    parser.set_defaults(func=for_people(_bench_typos))
 
 
 def _bench_typos(args: argparse.Namespace) -> int:
@@ -51,7 +59,7 @@ def _bench_typos(args: argparse.Namespace) -> int:
     predictor = Predictor.load()
     corrections = [s for s in predictor.sources if isinstance(s, CorrectionSource)]
     if not corrections:
-        raise SystemExit("keyboard-app bench typos: the corrector needs the dictionary")
+        raise CommandError("the corrector needs the dictionary, which was not loaded")
     began = time.perf_counter()
     predictor.wait_for_corrections()
     waited = time.perf_counter() - began
@@ -83,12 +91,7 @@ def _bench_typos(args: argparse.Namespace) -> int:
 
 def _heldout_text(path: Path | None) -> str:
     if path is not None:
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"keyboard-app bench typos: cannot read {path}: {error}", file=sys.stderr)
-            raise SystemExit(2) from error
-    from keyboard_app.paths import resource
+        return read_input(path)
     from keyboard_app.training.corpus import load_split
 
-    return "\n\n".join(load_split(resource("corpora")).heldout_texts())
+    return "\n\n".join(load_split(builtin_corpus("FILE (held-out texts)")).heldout_texts())

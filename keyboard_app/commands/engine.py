@@ -8,8 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import thread_count, whole_number
-from keyboard_app.engine import ModelError
+from keyboard_app.commands import for_people, real_number, thread_count, whole_number
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Predictor, Suggestion
@@ -20,7 +19,7 @@ def register(subparsers: Any) -> None:
     suggest.add_argument("text")
     suggest.add_argument("--k", type=whole_number(1), default=3, help="how many words (default 3)")
     suggest.add_argument("--json", action="store_true", help="print JSON")
-    suggest.set_defaults(func=_suggest)
+    suggest.set_defaults(func=for_people(_suggest))
 
     explore = subparsers.add_parser("explore", help="the likeliest next tokens and probabilities")
     explore.add_argument("text")
@@ -28,18 +27,47 @@ def register(subparsers: Any) -> None:
         "--k", type=whole_number(1), default=10, help="how many tokens (default 10)"
     )
     explore.add_argument("--json", action="store_true", help="print JSON")
-    explore.set_defaults(func=_explore)
+    explore.set_defaults(func=for_people(_explore))
 
     cont = subparsers.add_parser("continue", help="continue TEXT with top-k sampling")
     cont.add_argument("text")
-    cont.add_argument("--tokens", type=int, default=60)
-    cont.add_argument("--top-k", type=int, default=40)
-    cont.add_argument("--top-p", type=float, default=1.0)
-    cont.add_argument("--temperature", type=float, default=1.0)
-    cont.add_argument("--seed", type=int, default=None)
-    cont.set_defaults(func=_continue)
+    cont.add_argument(
+        "--tokens", type=_token_count, default=60, help="how many tokens to write (default 60)"
+    )
+    cont.add_argument(
+        "--top-k",
+        type=whole_number(0),
+        default=40,
+        help="draw from the K likeliest tokens (default 40; 0: no limit; 1: greedy)",
+    )
+    cont.add_argument(
+        "--top-p",
+        type=real_number(0, above=True, high=1),
+        default=1.0,
+        help="draw from the likeliest tokens that hold this much probability (default 1: all)",
+    )
+    cont.add_argument(
+        "--temperature",
+        type=real_number(0),
+        default=1.0,
+        help="below 1 more predictable, above 1 more varied (default 1; 0: greedy)",
+    )
+    cont.add_argument(
+        "--seed",
+        type=whole_number(0, 2**64 - 1),
+        default=None,
+        help="the same seed gives the same text (default: a new one each time)",
+    )
+    cont.set_defaults(func=for_people(_continue))
     for parser in (suggest, explore, cont):
         add_model_options(parser)
+
+
+def _token_count(value: str) -> int:
+    """An argparse type: how many tokens `continue` may write (1 to the sampler's limit)."""
+    from keyboard_app.engine.sampling import MAX_TOKENS_LIMIT
+
+    return whole_number(1, MAX_TOKENS_LIMIT)(value)
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -62,11 +90,6 @@ def load_predictor(args: argparse.Namespace) -> Predictor:
     return Predictor.load(args.model, n_threads=args.threads, filter_offensive=not args.no_filter)
 
 
-def _fail(error: ModelError) -> int:
-    print(f"keyboard-app: {error}", file=sys.stderr)
-    return 2
-
-
 def _ask(
     args: argparse.Namespace,
     query: Callable[[Predictor], list[Any]],
@@ -74,11 +97,8 @@ def _ask(
     line: Callable[[Any], str],
 ) -> int:
     """Run `query` on the chosen model; print JSON (`keys` and probability per result) or lines."""
-    try:
-        with load_predictor(args) as predictor:
-            found = query(predictor)
-    except ModelError as error:
-        return _fail(error)
+    with load_predictor(args) as predictor:
+        found = query(predictor)
     if args.json:
         fields = (*keys, "probability")
         print(json.dumps([{key: getattr(r, key) for key in fields} for r in found]))
@@ -117,14 +137,11 @@ def _explore(args: argparse.Namespace) -> int:
 def _continue(args: argparse.Namespace) -> int:
     from keyboard_app.engine.sampling import SamplingParams
 
-    try:
-        params = SamplingParams(args.tokens, args.top_k, args.temperature, args.top_p, args.seed)
-        with load_predictor(args) as predictor:
-            sys.stdout.write(args.text)
-            for piece in predictor.continue_text(args.text, params):
-                sys.stdout.write(piece)
-                sys.stdout.flush()
-            sys.stdout.write("\n")
-    except ModelError as error:
-        return _fail(error)
+    params = SamplingParams(args.tokens, args.top_k, args.temperature, args.top_p, args.seed)
+    with load_predictor(args) as predictor:
+        sys.stdout.write(args.text)
+        for piece in predictor.continue_text(args.text, params):
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+        sys.stdout.write("\n")
     return 0

@@ -8,8 +8,7 @@ import signal
 import sys
 from typing import Any
 
-from keyboard_app.commands import thread_count, whole_number
-from keyboard_app.engine.errors import ModelError
+from keyboard_app.commands import for_people, thread_count, whole_number
 from keyboard_app.engine.remote import LOCAL_HOSTS
 
 
@@ -41,7 +40,7 @@ def register(subparsers: Any) -> None:
     )
     serve.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     serve.add_argument("--llama-server", metavar="PATH", help="the llama-server binary to run")
-    serve.set_defaults(func=_serve)
+    serve.set_defaults(func=for_people(_serve))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -50,25 +49,18 @@ def _serve(args: argparse.Namespace) -> int:
     options = ServeOptions(
         args.host, args.port, args.parallel, args.api_key, args.gpu_layers, args.threads
     )
-    try:
-        server = ServerProcess.start(
-            args.model, options, llama_server=args.llama_server, output=None
-        )
-    except (ModelError, OSError) as error:
-        print(f"keyboard-app: {error}", file=sys.stderr)
-        return 2
+    server = ServerProcess.start(args.model, options, llama_server=args.llama_server, output=None)
     # A service manager's SIGTERM leaves through the `with` too, so no server is left running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     with server:  # leaving it (Ctrl+C included) stops the server
-        try:
-            server.wait_ready()
-        except ModelError as error:
-            print(f"keyboard-app: {error}", file=sys.stderr)
-            return 2
+        server.wait_ready()
         print(f"keyboard-app: serving {server.model_path.name} at {server.url}", file=sys.stderr)
         if args.host not in LOCAL_HOSTS and not args.api_key:
             print(
                 "keyboard-app: warning: no --api-key, and other machines can reach this server",
                 file=sys.stderr,
             )
-        return server.process.wait()
+        try:
+            return server.process.wait()
+        except KeyboardInterrupt:  # how a person stops it: not "cancelled" (`for_people`)
+            return 128 + signal.SIGINT

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.commands import for_people, real_number, whole_number
 from keyboard_app.training.config import OPTIMIZERS, TrainConfig
+
+# The shape options' ranges: what a GGUF may hold to load in the app (engine/gguf_validate.py;
+# importing it here would load gguf and numpy for every command), and for --vocab one frequent token
+# and the RARE row; the other options: 1 or more.
+SHAPE_LIMITS: dict[str, tuple[int, int | None]] = {
+    "--layers": (1, 128),
+    "--width": (1, 8192),
+    "--heads": (1, 256),
+    "--context": (32, 1024),
+    "--vocab": (2, None),
+}
 
 
 def register(subparsers: Any) -> None:
@@ -16,29 +30,49 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--corpus", type=Path, required=True, help="folder with brown/ and nlp-corpus/"
     )
-    parser.add_argument("--out", type=Path, help="the q8_0 GGUF to write")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="the q8_0 GGUF to write (needed unless a --write-* option is given)",
+    )
     parser.add_argument(
         "--work-dir", type=Path, default=Path("checkpoints"), help="checkpoints (resumable)"
     )
     defaults = TrainConfig()
     parser.add_argument(
-        "--minutes", type=float, default=defaults.minutes, help="training time budget"
+        "--minutes",
+        type=real_number(0, above=True),
+        default=defaults.minutes,
+        help=f"training time budget (default {defaults.minutes:g})",
     )
     parser.add_argument(
-        "--steps", type=int, help="stop after this many steps (the shipped model: by time only)"
+        "--steps",
+        type=whole_number(1),
+        help="stop after this many steps (the shipped model: by time only)",
     )
-    parser.add_argument("--layers", type=int, default=defaults.n_layer)
-    parser.add_argument("--width", type=int, default=defaults.n_embd)
-    parser.add_argument("--heads", type=int, default=defaults.n_head)
-    parser.add_argument("--context", type=int, default=defaults.n_ctx)
+    for option, default, about in (
+        ("--layers", defaults.n_layer, "transformer blocks"),
+        ("--width", defaults.n_embd, "embedding width, a multiple of --heads"),
+        ("--heads", defaults.n_head, "attention heads"),
+        ("--context", defaults.n_ctx, "tokens of context"),
+        ("--vocab", defaults.vocab_size, "rows trained: frequent tokens + 1"),
+        ("--batch-size", defaults.batch_size, "windows a step"),
+    ):
+        parser.add_argument(
+            option, type=_shape(option), default=default, help=f"{about} (default {default})"
+        )
     parser.add_argument(
-        "--vocab", type=int, default=defaults.vocab_size, help="rows trained (frequent tokens + 1)"
+        "--learning-rate",
+        type=real_number(0, above=True),
+        default=defaults.learning_rate,
+        help=f"peak learning rate (default {defaults.learning_rate:g})",
     )
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument(
-        "--learning-rate", type=float, default=defaults.learning_rate, help="peak learning rate"
+        "--dropout",
+        type=real_number(0, high=1),
+        default=defaults.dropout,
+        help=f"dropout rate (default {defaults.dropout:g})",
     )
-    parser.add_argument("--dropout", type=float, default=defaults.dropout)
     parser.add_argument(
         "--optimizer",
         choices=OPTIMIZERS,
@@ -60,7 +94,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--eval-every",
-        type=float,
+        type=real_number(0, above=True),
         default=defaults.eval_every_s,
         help="seconds between evaluations",
     )
@@ -75,14 +109,22 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--write-lexicon",
         type=Path,
-        help="write the dictionary (words of the training split seen twice or more) and stop",
+        help="write the words of the training split seen twice or more and stop: the input of "
+        "`python -m keyboard_app.training.wordlist`, which builds the shipped dictionary",
     )
     parser.add_argument(
         "--write-trigrams",
         type=Path,
         help="write the word trigram model of the training split (a .npz file) and stop",
     )
-    parser.set_defaults(func=_train)
+    parser.set_defaults(func=for_people(partial(_train, parser)))
+
+
+def _shape(option: str) -> Callable[[str], int]:
+    """An argparse type for one of the model's shape options: a whole number in the range that
+    the app loads a GGUF with (engine/gguf_validate.py)."""
+    low, high = SHAPE_LIMITS.get(option, (1, None))
+    return whole_number(low, high)
 
 
 def _write_splits(args: argparse.Namespace) -> int:
@@ -101,11 +143,15 @@ def _write_splits(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace) -> int:
+def _train(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Write the splits (`--write-*`), or train and export; usage errors that no single option
+    shows are `parser.error`s (exit 2), before the corpus is read."""
     if args.write_heldout or args.write_train or args.write_lexicon or args.write_trigrams:
         return _write_splits(args)
     if args.out is None:
-        raise SystemExit("keyboard-app train: --out FILE.gguf is required")
+        parser.error("--out FILE.gguf is required (unless a --write-* option is given)")
+    if args.width % args.heads:
+        parser.error(f"--width {args.width} is not a multiple of --heads {args.heads}")
     from keyboard_app.training.export import export_quantized, load_best
     from keyboard_app.training.trainer import Trainer
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from keyboard_app.bench import server as bench
+from keyboard_app.cli import main
+from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.predictor import Suggestion
 
 
@@ -23,10 +27,20 @@ def test_typists_on_a_server_and_the_local_engine_side_by_side(random_model, ran
     assert agreement["local_typed_from_the_start"]["keystrokes"] == 3
 
 
-def test_an_unreachable_server_counts_errors_not_crashes():
-    report = bench.run("http://127.0.0.1:9", None, typists=1, seconds=0.5)
-    assert report["on_server"]["errors"] == 1
-    assert "Cannot reach" in report["on_server"]["first_errors"][0]
+def test_an_unreachable_server_is_an_error_before_any_typing(capsys):
+    """Not a report of 0 ms keystrokes that all failed."""
+    with pytest.raises(ModelError, match="Cannot reach"):
+        bench.run("http://127.0.0.1:9", None, typists=1, seconds=0.5)
+    code = main(["bench", "server", "--url", "http://127.0.0.1:9", "--seconds", "0.5"])
+    err = capsys.readouterr().err
+    assert (code, err) == (1, "error: Cannot reach the server at http://127.0.0.1:9.\n")
+
+
+def test_keystrokes_that_all_failed_have_no_latency():
+    typing = bench.Typing(errors=["Cannot reach the server"])
+    summary = typing.summary()
+    assert summary["keystrokes"] == 1 and summary["errors"] == 1
+    assert summary["p50_ms"] is None and summary["p95_ms"] is None and summary["max_ms"] is None
 
 
 def test_independent_typists_keep_the_pace_each_in_a_rhythm_of_its_own():

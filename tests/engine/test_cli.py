@@ -41,8 +41,9 @@ def test_bad_model_is_a_clear_error_not_a_crash(tmp_path):
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"not a model at all, only some words " * 4)
     result = run_cli("suggest", "Hello", "--model", str(bad))
-    assert result.returncode == 2
-    assert "not a GGUF file" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "not a GGUF file" in result.stderr
 
 
 def test_exploring_after_a_space_says_what_the_bars_are(random_model):
@@ -56,13 +57,19 @@ def test_exploring_after_a_space_says_what_the_bars_are(random_model):
     assert not plain.stdout.startswith("#")
 
 
-def test_bad_sampling_settings_are_a_clear_error_not_a_crash(random_model):
-    result = run_cli(
-        "continue", "Hello", "--top-k", "-1", "--temperature", "nan", "--model", str(random_model)
-    )
+def test_bad_sampling_settings_are_a_usage_error_naming_the_option(random_model):
+    result = run_cli("continue", "Hello", "--temperature", "nan", "--model", str(random_model))
     assert result.returncode == 2
-    assert "top-k" in result.stderr and "temperature" in result.stderr
+    assert result.stderr.startswith("usage: keyboard-app continue")
+    assert "argument --temperature: expected a number of at least 0, not 'nan'" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_top_k_0_means_no_limit(random_model):
+    result = run_cli(
+        "continue", "Hello", "--tokens", "3", "--top-k", "0", "--model", str(random_model)
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_suggest_explore_and_continue_on_a_server_as_on_the_model_here(

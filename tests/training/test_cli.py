@@ -1,0 +1,48 @@
+"""`keyboard-app train`'s mistakes are caught before any training: wrong usage exits 2 with
+argparse's usage line, a corpus that is not there exits 1 with one line, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.cli import main
+
+
+def run(arguments: list[str]) -> int:
+    try:
+        return main(["train", *arguments])
+    except SystemExit as exit_:  # argparse's own checks
+        return int(exit_.code or 0)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        ([], "--out FILE.gguf is required"),
+        (["--out", "m.gguf", "--width", "250", "--heads", "3"], "--width 250 is not a multiple"),
+        (["--steps", "0"], "argument --steps"),
+        (["--minutes", "-1"], "argument --minutes"),
+        (["--context", "4096"], "argument --context"),
+        (["--learning-rate", "nan"], "argument --learning-rate"),
+        (["--dropout", "2"], "argument --dropout"),
+        (["--vocab", "1"], "argument --vocab"),
+    ],
+)
+def test_wrong_usage_exits_2_before_the_corpus_is_read(
+    arguments: list[str], complaint: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-corpus"  # never read: a read would be an exit 1
+    assert run(["--corpus", str(missing), *arguments]) == 2
+    err = capsys.readouterr().err
+    assert complaint in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("output", ["--out", "--write-heldout"])
+def test_a_missing_corpus_is_one_line_and_exit_1(
+    output: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-corpus"
+    assert run(["--corpus", str(missing), output, str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"error: {missing}: No such file or directory\n"
