@@ -35,9 +35,19 @@ from keyboard_app.engine.tokenizer import read_vocabulary
 from keyboard_app.paths import gpt2_vocab_dir
 
 MIN_CONTEXT = 32
+# The largest GPT-2 shapes accepted (GPT-2 XL: 48 layers, 1,600 wide, 25 heads); the converter
+# refuses a config.json beyond them before it allocates anything.
+MAX_LAYERS = 128
+MAX_WIDTH = 8192
+MAX_HEADS = 256
 MAX_TENSORS = 4096
 MAX_KV = 1024
 MAX_STRING = 1 << 20
+# GPT-2's longest arrays are its 50,257 tokens (and their types) and 50,000 merges; its metadata
+# is about 2 MB. These bounds keep a crafted file from costing minutes and gigabytes to refuse.
+MAX_ARRAY = 1 << 17
+MAX_ARRAY_ITEMS = 1 << 19
+MAX_METADATA = 16 << 20
 MAX_NAME = 63
 MAX_ALIGNMENT = 1 << 16
 # GGUF value types: fixed sizes of the scalar types, and the string / array tags.
@@ -65,6 +75,12 @@ _OPTIONAL_KEY_TYPES: dict[str, tuple[int, ...]] = {
     "tokenizer.ggml.bos_token_id": (_U32,),
     "tokenizer.ggml.eos_token_id": (_U32,),
 }
+
+
+# The arrays the checks read; every other array is skipped without being materialised.
+_READ_ARRAYS = frozenset(
+    key for key, kinds in (_REQUIRED_KEY_TYPES | _OPTIONAL_KEY_TYPES).items() if kinds[0] == _ARRAY
+)
 
 
 class _Malformed(Exception):
@@ -142,12 +158,38 @@ class _Reader:
             return self.string()
         raise _Malformed(f"unknown or nested value type {kind} at byte {self.pos}")
 
-    def array(self, kind: int) -> list[Any]:
-        count = self.unpack("<Q")
+    def skip(self, n: int) -> None:
+        """Move past `n` bytes without reading them."""
+        if n < 0 or self.pos + n > self.size:
+            raise _Malformed(f"a field at byte {self.pos} runs past the end of the file")
+        self.file.seek(n, os.SEEK_CUR)
+        self.pos += n
+
+    def array_length(self, kind: int) -> int:
+        """An array's item count, bounded by MAX_ARRAY and by what fits in the rest of the file."""
+        count: int = self.unpack("<Q")
+        if count > MAX_ARRAY:
+            raise _Malformed(f"an array of {count} items at byte {self.pos} is too long")
         smallest = 8 if kind == _STRING else struct.calcsize(_SCALARS.get(kind, "<B"))
         if count * smallest > self.size - self.pos:
             raise _Malformed(f"an array of {count} items at byte {self.pos} cannot fit in the file")
+        return count
+
+    def array(self, kind: int, count: int) -> list[Any]:
         return [self.value(kind) for _ in range(count)]
+
+    def skip_array(self, kind: int, count: int) -> None:
+        """Move past an array that nothing reads: scalars in one step, strings one length each."""
+        if kind in _SCALARS:
+            self.skip(count * struct.calcsize(_SCALARS[kind]))
+            return
+        if kind != _STRING:
+            raise _Malformed(f"unknown or nested value type {kind} at byte {self.pos}")
+        for _ in range(count):
+            length = self.unpack("<Q")
+            if length > MAX_STRING:
+                raise _Malformed(f"a string of {length} bytes at byte {self.pos} is too long")
+            self.skip(length)
 
 
 def _read_header(reader: _Reader) -> tuple[int, int]:
@@ -163,21 +205,36 @@ def _read_header(reader: _Reader) -> tuple[int, int]:
 
 
 def _read_metadata(reader: _Reader, n_kv: int) -> tuple[dict[str, Any], dict[str, tuple[int, ...]]]:
-    """The metadata values, and each key's GGUF type (for arrays: the array tag and the item type)."""
+    """The metadata values, and each key's GGUF type (for arrays: the array tag and the item type).
+    Arrays that nothing reads are skipped, not kept; the items of all arrays and the bytes of all
+    metadata are bounded (MAX_ARRAY_ITEMS, MAX_METADATA)."""
     metadata: dict[str, Any] = {}
     kinds: dict[str, tuple[int, ...]] = {}
+    items = 0
+    start = reader.pos
     for _ in range(n_kv):
         key = reader.string(limit=256)
-        if key in metadata:
+        if key in metadata or key in kinds:
             raise _Malformed(f"metadata key {key!r} appears twice")
         kind = reader.unpack("<I")
         if kind == _ARRAY:
             item_kind = reader.unpack("<I")
             kinds[key] = (kind, item_kind)
-            metadata[key] = reader.array(item_kind)
+            count = reader.array_length(item_kind)
+            items += count
+            if items > MAX_ARRAY_ITEMS:
+                raise _Malformed(f"its metadata arrays hold more than {MAX_ARRAY_ITEMS} items")
+            if key in _READ_ARRAYS:
+                metadata[key] = reader.array(item_kind, count)
+            else:
+                reader.skip_array(item_kind, count)
         else:
             kinds[key] = (kind,)
             metadata[key] = reader.value(kind)
+            if key == "general.architecture":
+                _check_architecture(metadata)  # a foreign model is named at once
+        if reader.pos - start > MAX_METADATA:
+            raise _Malformed(f"its metadata is larger than {MAX_METADATA >> 20} MiB")
     return metadata, kinds
 
 
@@ -295,12 +352,12 @@ def _check_architecture(metadata: dict[str, Any]) -> None:
 
 
 def _gpt2_config(metadata: dict[str, Any]) -> Gpt2Config:
-    n_embd = _int_key(metadata, "gpt2.embedding_length", 1, 8192)
-    n_head = _int_key(metadata, "gpt2.attention.head_count", 1, 256)
+    n_embd = _int_key(metadata, "gpt2.embedding_length", 1, MAX_WIDTH)
+    n_head = _int_key(metadata, "gpt2.attention.head_count", 1, MAX_HEADS)
     if n_embd % n_head:
         raise _Malformed("the embedding width is not divisible by the number of heads")
     config = Gpt2Config(
-        n_layer=_int_key(metadata, "gpt2.block_count", 1, 128),
+        n_layer=_int_key(metadata, "gpt2.block_count", 1, MAX_LAYERS),
         n_embd=n_embd,
         n_head=n_head,
         n_ctx=_int_key(metadata, "gpt2.context_length", MIN_CONTEXT, MAX_CONTEXT),

@@ -21,6 +21,7 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_format import (
     FILE_TYPE_F16,
     FILE_TYPE_F32,
+    MAX_CONTEXT,
     Gpt2Config,
     TensorSpec,
     expected_shapes,
@@ -29,7 +30,7 @@ from keyboard_app.engine.gguf_format import (
     storage_dtype,
     write_gpt2_gguf,
 )
-from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.engine.gguf_validate import MAX_HEADS, MAX_LAYERS, MAX_WIDTH, validate_gguf
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
 
@@ -71,18 +72,35 @@ def read_config(folder: Path) -> Gpt2Config:
 
 
 def _check_config(path: Path, raw: dict[str, Any], config: Gpt2Config) -> None:
-    problems = []
+    """Refuse what is not GPT-2, and sizes beyond any GPT-2's before anything is allocated for
+    them (a config.json with 100 million layers made the conversion exhaust memory)."""
+    problems = _size_problems(config)
     if config.n_vocab != 50257:
         problems.append(f"a vocabulary of {config.n_vocab} tokens instead of GPT-2's 50,257")
     if raw.get("n_inner") not in (None, config.n_ff):
         problems.append(f"a feed-forward width of {raw['n_inner']} instead of {config.n_ff}")
     if raw.get("activation_function", "gelu_new") not in ("gelu_new", "gelu_pytorch_tanh"):
         problems.append(f"the activation {raw['activation_function']!r}")
-    if config.n_embd % config.n_head or not 8 <= config.n_ctx <= 1024 or config.n_layer < 1:
-        problems.append("an impossible shape")
     if problems:
         reasons = "; ".join(problems)
         raise ModelManagerError(f"{path} is not a GPT-2 this app can run: it has {reasons}.")
+
+
+def _size_problems(config: Gpt2Config) -> list[str]:
+    bounds = (
+        ("layers", config.n_layer, 1, MAX_LAYERS),
+        ("width", config.n_embd, 1, MAX_WIDTH),
+        ("heads", config.n_head, 1, MAX_HEADS),
+        ("context", config.n_ctx, 8, MAX_CONTEXT),
+    )
+    problems = [
+        f"{value:,} {what} (from {low} to {high:,} are possible)"
+        for what, value, low, high in bounds
+        if not low <= value <= high
+    ]
+    if not problems and config.n_embd % config.n_head:
+        problems.append(f"a width of {config.n_embd} that {config.n_head} heads cannot share")
+    return problems
 
 
 def _gguf_name(hf_name: str) -> str | None:
@@ -149,12 +167,23 @@ def _check_shapes(config: Gpt2Config, got: dict[str, tuple[int, ...]]) -> None:
             )
 
 
-def check_checkpoint(folder: Path) -> None:
+def check_checkpoint(folder: Path, expected: Gpt2Config | None = None) -> None:
     """ModelManagerError unless `folder` holds a readable GPT-2 config.json and model.safetensors
-    (its header and layout; the weights are not read)."""
-    read_config(folder)
+    (its header and layout; the weights are not read), of the shape `expected` if given."""
+    config = read_config(folder)
+    if expected is not None and config != expected:
+        raise ModelManagerError(
+            f"its config.json describes {_shape_text(config)}, not {_shape_text(expected)}."
+        )
     with _open_safetensors(folder / "model.safetensors"):
         pass
+
+
+def _shape_text(config: Gpt2Config) -> str:
+    return (
+        f"{config.n_layer} layers x {config.n_embd} ({config.n_head} heads, "
+        f"context {config.n_ctx}, {config.n_vocab} tokens)"
+    )
 
 
 def convert_checkpoint(

@@ -34,7 +34,9 @@ from keyboard_app.models.progress import ProgressCallback, RateMeter, check_canc
 log = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-CHUNK = 1 << 20
+# The most one read takes. A read returns whatever has arrived (`read1`), at most this much, so
+# Cancel is seen after every piece even on a connection that trickles a few KB a second.
+CHUNK = 64 << 10
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _NETWORK_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets are OSErrors
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -293,7 +295,7 @@ class _Transfer:
     def _copy(self, response: Any, out: IO[bytes]) -> None:
         while True:
             check_cancel(self.cancel, "The download")
-            block = response.read(CHUNK)
+            block = response.read1(CHUNK)
             if not block:
                 return
             out.write(block)

@@ -8,9 +8,9 @@ quantize with llama.cpp, validate, and install into the store; the f32 intermedi
 from __future__ import annotations
 
 import logging
-import secrets
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from keyboard_app.engine.errors import ModelError
@@ -21,6 +21,7 @@ from keyboard_app.models.catalog import CHECKPOINT_FILES, CatalogEntry, catalog,
 from keyboard_app.models.convert import check_checkpoint, convert_checkpoint
 from keyboard_app.models.download import DEFAULT_OPTIONS, DownloadOptions, download_file, file_url
 from keyboard_app.models.errors import ModelManagerError
+from keyboard_app.models.leftovers import install_files
 from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
 from keyboard_app.models.quantize import QUANT_KINDS, quantize_gguf
 from keyboard_app.models.store import (
@@ -60,12 +61,6 @@ def _ensure_new_name(name: str) -> None:
         raise ModelManagerError(f"A model called {name!r} is already installed; remove it first.")
 
 
-def _temporary_path(model_name: str, kind: str) -> Path:
-    """A new hidden name in the store for one install's intermediate files: two installs of the
-    same model at once (the app and the CLI) never write, validate or delete each other's."""
-    return store_dir() / f".{model_name}.{secrets.token_hex(6)}.{kind}.gguf"
-
-
 def _validated(path: Path) -> GgufInfo:
     try:
         return validate_gguf(path)
@@ -93,12 +88,13 @@ def fetch_checkpoint(
     return folder
 
 
-def _check_downloaded(folder: Path) -> None:
+def _check_downloaded(folder: Path, entry: CatalogEntry) -> None:
     """Refuse, and delete, a downloaded checkpoint that cannot be read (damaged after it was
     verified, or by an older version's concurrent downloads): kept, it would fail every later
-    install of the model without ever being downloaded again."""
+    install of the model without ever being downloaded again. Its config.json must describe the
+    catalog's shape: the hub announces no hash for it, and a mirror may serve another model."""
     try:
-        check_checkpoint(folder)
+        check_checkpoint(folder, entry.config)
     except ModelManagerError as exc:
         for filename in CHECKPOINT_FILES:
             (folder / filename).unlink(missing_ok=True)
@@ -135,9 +131,27 @@ def download_model(
     folder = fetch_checkpoint(
         entry, progress=progress, cancel=cancel, endpoint=endpoint, options=options
     )
-    _check_downloaded(folder)
-    staged = _temporary_path(model_name, "staging")
-    intermediate = _temporary_path(model_name, "f32")
+    _check_downloaded(folder, entry)
+    with install_files(store_dir(), model_name) as temporary:
+        model = _convert_and_install(entry, folder, quant, temporary, progress, cancel, n_threads)
+    if not keep_download:
+        shutil.rmtree(folder, ignore_errors=True)
+    return model
+
+
+def _convert_and_install(
+    entry: CatalogEntry,
+    folder: Path,
+    quant: str,
+    temporary: Callable[[str], Path],
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    n_threads: int | None,
+) -> InstalledModel:
+    """Convert the checkpoint in `folder`, quantize it and add it to the store, through hidden
+    files named by `temporary` (an install's own: two at once never share one)."""
+    model_name = f"{entry.name}-{quant}"
+    staged, intermediate = temporary("staging"), temporary("f32")
     try:
         check_cancel(cancel, "The installation")
         if quant == "f16":
@@ -159,7 +173,7 @@ def download_model(
             _report(progress, "quantize", 1)
         info = _validated(staged)
         check_cancel(cancel, "The installation")
-        model = store.add_model(
+        return store.add_model(
             model_name,
             staged,
             source=entry.repo,
@@ -170,9 +184,6 @@ def download_model(
     finally:
         intermediate.unlink(missing_ok=True)
         staged.unlink(missing_ok=True)
-    if not keep_download:
-        shutil.rmtree(folder, ignore_errors=True)
-    return model
 
 
 def _report(progress: ProgressCallback | None, stage: str, done: int) -> None:
@@ -190,7 +201,11 @@ def import_model(
     _ensure_new_name(model_name)
     trial_load(path, timeout_s=timeout_s)
     _check_free_space(info.size)
-    staged = _temporary_path(model_name, "staging")
+    with install_files(store_dir(), model_name) as temporary:
+        return _copy_and_install(path, model_name, temporary("staging"))
+
+
+def _copy_and_install(path: Path, model_name: str, staged: Path) -> InstalledModel:
     try:
         shutil.copyfile(path, staged)
         copied = _validated(staged)

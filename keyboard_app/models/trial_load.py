@@ -10,14 +10,18 @@ The child is `python -m keyboard_app.models.trial_load FILE` from a source check
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import llama_cpp
 import numpy as np
+from llama_cpp._logger import llama_log_callback as python_log_callback
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.models.errors import ModelManagerError
@@ -26,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PROBE_TEXT = "The quick brown fox jumps over the "
 _OK_MARKER = "trial-load-ok "
+_INVALID_TENSOR = re.compile(r"tensor '([^']+)' has invalid data")
 
 
 def _child_env() -> dict[str, str]:
@@ -50,6 +55,7 @@ def run_in_this_process(path: Path) -> int:
 
     try:
         with Predictor.load(path, use_dictionary=False) as predictor:
+            check_every_tensor(path)
             probabilities = predictor.next_token_probabilities(PROBE_TEXT)
             if not np.all(np.isfinite(probabilities)):
                 raise ModelError(
@@ -62,6 +68,37 @@ def run_in_this_process(path: Path) -> int:
         return 2
     print(_OK_MARKER + json.dumps({"suggestions": words}))  # noqa: T201 (the parent reads this)
     return 0
+
+
+def check_every_tensor(path: Path) -> None:
+    """ModelError if any tensor holds NaN or infinity (in quantized blocks, their scales too).
+
+    llama.cpp's own check (`check_tensors`) reads every value; the probe sentence reaches only a
+    few rows (not the positions past its length, nor the embeddings of words it does not contain).
+    Its messages go only to its log, so the log is collected meanwhile to name the tensor."""
+    messages: list[str] = []
+
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+    def collect(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        messages.append(text.decode("utf-8", "replace"))
+
+    params = llama_cpp.llama_model_default_params()
+    params.check_tensors = True
+    params.n_gpu_layers = 0
+    llama_cpp.llama_log_set(collect, ctypes.c_void_p(0))
+    try:
+        model = llama_cpp.llama_model_load_from_file(str(path).encode(), params)
+    finally:
+        llama_cpp.llama_log_set(python_log_callback, ctypes.c_void_p(0))  # llama-cpp-python's
+    if model:
+        llama_cpp.llama_model_free(model)
+        return
+    names = [match[1] for match in map(_INVALID_TENSOR.search, messages) if match]
+    what = f"its tensor {names[0]}" if names else "its weights"
+    raise ModelError(
+        f"{what} holds values that are not numbers (NaN or infinity), "
+        "so its predictions would not be either"
+    )
 
 
 def trial_load(path: Path, timeout_s: float = 120.0) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
+import time
 from pathlib import Path
 
 import gguf
@@ -12,12 +14,22 @@ import pytest
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_format import (
+    ARCH,
     Gpt2Config,
+    _add_metadata,
+    _add_tokenizer,
     expected_shapes,
     specs_from_arrays,
     write_gpt2_gguf,
 )
-from keyboard_app.engine.gguf_validate import gpt2_vocabulary_hash, token_list_hash, validate_gguf
+from keyboard_app.engine.gguf_validate import (
+    MAX_ARRAY,
+    MAX_METADATA,
+    MAX_STRING,
+    gpt2_vocabulary_hash,
+    token_list_hash,
+    validate_gguf,
+)
 from keyboard_app.paths import gpt2_vocab_dir
 
 CONFIG = Gpt2Config(n_layer=1, n_embd=32, n_head=2, n_ctx=32)
@@ -74,3 +86,79 @@ def test_another_architecture_is_named_before_any_missing_key(tmp_path: Path) ->
     writer.close()
     with pytest.raises(ModelError, match="architecture is 'llama'; keyboard-app runs GPT-2"):
         validate_gguf(path)
+
+
+def _raw_gguf(path: Path, entries: list[bytes]) -> Path:
+    """A GGUF with no tensors and the given metadata entries (already encoded)."""
+    header = b"GGUF" + struct.pack("<IQQ", 3, 0, len(entries))
+    path.write_bytes(header + b"".join(entries))
+    return path
+
+
+def _key(name: str) -> bytes:
+    return struct.pack("<Q", len(name)) + name.encode()
+
+
+def _string_entry(name: str, value: bytes) -> bytes:
+    return _key(name) + struct.pack("<IQ", 8, len(value)) + value
+
+
+def _array_entry(name: str, item_kind: int, count: int, items: bytes) -> bytes:
+    return _key(name) + struct.pack("<IIQ", 9, item_kind, count) + items
+
+
+def _refused_quickly(path: Path, reason: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ModelError, match=reason):
+        validate_gguf(path)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_huge_array_is_refused_at_once(tmp_path: Path) -> None:
+    """The reviewer's file: one uint8 array of millions of items (it took seconds and hundreds of
+    MB to refuse, growing with the file)."""
+    count = 4_000_000
+    path = _raw_gguf(tmp_path / "big.gguf", [_array_entry("junk", 0, count, bytes(count))])
+    _refused_quickly(path, f"an array of {count} items at byte 52 is too long")
+
+
+def test_many_arrays_of_empty_strings_are_refused_at_once(tmp_path: Path) -> None:
+    count = MAX_ARRAY
+    empty_strings = bytes(8 * count)
+    entries = [_array_entry(f"junk{i}", 8, count, empty_strings) for i in range(5)]
+    _refused_quickly(_raw_gguf(tmp_path / "strings.gguf", entries), "arrays hold more than")
+
+
+def test_metadata_beyond_its_bound_is_refused(tmp_path: Path) -> None:
+    string = bytes(MAX_STRING)
+    entries = [_string_entry(f"junk{i}", string) for i in range(MAX_METADATA // MAX_STRING + 1)]
+    _refused_quickly(_raw_gguf(tmp_path / "long.gguf", entries), "metadata is larger than 16 MiB")
+
+
+def test_a_foreign_architecture_is_named_before_the_rest_is_read(tmp_path: Path) -> None:
+    entries = [_string_entry("general.architecture", b"llama"), _key("junk") + b"\xff" * 12]
+    path = _raw_gguf(tmp_path / "llama.gguf", entries)
+    with pytest.raises(ModelError, match="architecture is 'llama'"):
+        validate_gguf(path)
+
+
+def test_a_gpt2_file_with_large_unread_arrays_passes_quickly(tmp_path: Path) -> None:
+    """Arrays nothing reads are skipped, not kept; GPT-2's own vocabulary arrays are read."""
+    path = tmp_path / "extra.gguf"
+    writer = gguf.GGUFWriter(path, ARCH)
+    _add_metadata(writer, CONFIG, "extra", 0)
+    _add_tokenizer(writer, gpt2_vocab_dir())
+    writer.add_array("extra.numbers", list(range(100_000)))
+    writer.add_array("extra.words", [f"word{i}" for i in range(100_000)])
+    for name, shape in expected_shapes(CONFIG).items():
+        writer.add_tensor(name, np.zeros(shape, np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    started = time.monotonic()
+    info = validate_gguf(path)
+    assert time.monotonic() - started < 1.0
+    assert len(info.metadata["tokenizer.ggml.tokens"]) == 50257
+    assert len(info.metadata["tokenizer.ggml.merges"]) == 50000
+    assert "extra.numbers" not in info.metadata and "extra.words" not in info.metadata

@@ -111,7 +111,8 @@ class HubBehaviour:
     head_errors: list[int] = field(default_factory=list)  # answers to the next HEADs; 0: hang up
     plain_redirect: bool = False  # redirect LFS files like a mirror: no X-Linked-* headers
     redirect_loop: bool = False  # redirect every request to itself
-    pause_s: float = 0.0  # pause between 64 KiB pieces of a body (a slow connection)
+    pause_s: float = 0.0  # pause between pieces of a body (a slow connection)
+    piece_bytes: int = 64 << 10  # the size of those pieces
 
 
 @dataclass
@@ -207,9 +208,9 @@ def hub_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(chunk)
                 self.close_connection = True
                 return
-            for piece in range(0, len(chunk), 64 << 10):
+            for piece in range(0, len(chunk), b.piece_bytes):
                 time.sleep(b.pause_s)
-                self.wfile.write(chunk[piece : piece + (64 << 10)])
+                self.wfile.write(chunk[piece : piece + b.piece_bytes])
 
     return Handler
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from keyboard_app.models import store
+from keyboard_app.models import manager, store
 from keyboard_app.models.download import DownloadOptions, download_file, file_url
 from keyboard_app.models.errors import ModelManagerError
 from tests.models.hf_fixtures import TINY_REPO, TINY_REVISION, FakeHub
@@ -128,3 +128,56 @@ def test_adding_a_name_that_is_taken_meanwhile_is_refused(tmp_path: Path) -> Non
         store.add_model("same", second, source="b", revision=None, quantization="f32", type_mix={})
     assert store.get_model("same").path.read_bytes() == b"GGUF first"
     assert store.get_model("same").source == "a"
+
+
+_HALF_DONE_INSTALL = """
+    import sys
+    from keyboard_app.files import atomic_path
+    from keyboard_app.models.leftovers import install_files
+    from keyboard_app.models.store import store_dir
+    with install_files(store_dir(), sys.argv[1]) as temporary:
+        temporary("f32").write_bytes(b"f32 weights")
+        with atomic_path(temporary("staging")) as part:
+            part.write_bytes(b"half quantized")
+            print("written", flush=True)
+            sys.stdin.readline()  # killed here, or told to finish
+"""
+
+
+def _hidden_files() -> set[str]:
+    return {p.name for p in store.store_dir().iterdir() if p.name.startswith(".")}
+
+
+def _half_done_install(model_name: str) -> subprocess.Popen[str]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(_HALF_DONE_INSTALL), model_name],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline() == "written\n"
+    return child
+
+
+def test_the_files_of_a_killed_install_are_removed_by_the_next(tiny_f32_gguf: Path) -> None:
+    """SIGKILL (or a closed terminal) runs no cleanup; the next install removes what was left,
+    but never the files of an install that is still running."""
+    killed = _half_done_install("killed")
+    running = _half_done_install("running")
+    killed.kill()
+    killed.wait()
+    left = _hidden_files()
+    assert {n for n in left if n.startswith((".killed.", "..killed."))} != set()
+    try:
+        manager.import_model(tiny_f32_gguf, name="next")
+        after = _hidden_files()
+    finally:
+        assert running.stdin is not None
+        running.stdin.close()
+        running.wait(timeout=30)
+    assert not any("killed" in name for name in after)
+    assert {n for n in left if "running" in n} <= after
+    assert sum(".running." in n for n in after) == 2  # its f32 file and its staging's .part
+    assert sum(n.startswith(".install-") for n in after) == 1  # its lock; the killed one's is gone
+    assert [m.name for m in manager.installed_models()] == ["next"]

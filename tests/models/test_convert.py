@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,6 +135,32 @@ def test_bad_checkpoints_are_refused_clearly(tmp_path: Path, kind: str, message:
     with pytest.raises(ModelManagerError, match=message):
         convert_checkpoint(folder, out)
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"n_layer": 200_000}, "200,000 layers (from 1 to 128 are possible)"),
+        ({"n_embd": 1_000_000}, "1,000,000 width (from 1 to 8,192 are possible)"),
+        ({"n_head": 100_000}, "100,000 heads (from 1 to 256 are possible)"),
+        ({"n_positions": 1 << 30}, "1,073,741,824 context (from 8 to 1,024 are possible)"),
+        ({"n_layer": 0}, "0 layers"),
+        ({"n_embd": 33}, "a width of 33 that 2 heads cannot share"),
+    ],
+)
+def test_absurd_sizes_in_config_json_are_refused_up_front(
+    tmp_path: Path, tiny_checkpoint: Path, overrides: dict[str, int], message: str
+) -> None:
+    """Refused from config.json alone, before any tensor list or buffer is built for it."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "model.safetensors").symlink_to(tiny_checkpoint / "model.safetensors")
+    (folder / "config.json").write_text(json.dumps(hf_config(**overrides)))
+    started = time.monotonic()
+    with pytest.raises(ModelManagerError, match=re.escape(message)):
+        convert_checkpoint(folder, tmp_path / "out.gguf")
+    assert time.monotonic() - started < 1.0
+    assert not (tmp_path / "out.gguf").exists()
 
 
 def test_read_config(tiny_checkpoint: Path) -> None:

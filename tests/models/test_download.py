@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,23 @@ def test_cancel_keeps_the_part_file_for_a_resume(fake_hub: FakeHub, tmp_path: Pa
     assert (
         download_file(_url("model.safetensors"), tmp_path / "m", options=FAST).read_bytes() == data
     )
+
+
+def test_cancel_stops_a_slow_download_within_a_second(fake_hub: FakeHub, tmp_path: Path) -> None:
+    """About 80 KB/s: a read that waited for a whole 1 MiB took 12 s to see Cancel."""
+    fake_hub.behaviour.pause_s, fake_hub.behaviour.piece_bytes = 0.05, 4 << 10
+    cancel = threading.Event()
+    pressed: list[float] = []
+
+    def press_cancel() -> None:
+        pressed.append(time.monotonic())
+        cancel.set()
+
+    threading.Timer(1.0, press_cancel).start()
+    with pytest.raises(OperationCancelled):
+        download_file(_url("model.safetensors"), tmp_path / "m", cancel=cancel, options=FAST)
+    assert time.monotonic() - pressed[0] < 1.0
+    assert (tmp_path / "m.part").stat().st_size > 0  # kept for a resume
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

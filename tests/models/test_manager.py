@@ -17,7 +17,7 @@ from keyboard_app.models import manager, store
 from keyboard_app.models.download import DownloadOptions
 from keyboard_app.models.errors import ModelManagerError, OperationCancelled
 from keyboard_app.models.progress import Progress
-from tests.models.hf_fixtures import FakeHub
+from tests.models.hf_fixtures import FakeHub, hf_config, tiny_weights, write_checkpoint
 
 FAST = DownloadOptions(retries=1, timeout_s=5.0, backoff_s=0.01, disk_margin_bytes=0)
 
@@ -286,3 +286,15 @@ def test_a_damaged_kept_download_is_not_trusted_forever(fake_hub: FakeHub) -> No
     model = manager.download_model("tiny-gpt2", "q4_0", options=FAST)
     assert ("GET", "/cdn/model.safetensors", None) in fake_hub.behaviour.requests
     assert validate_gguf(model.path).quantization == "Q4_0"
+
+
+def test_a_checkpoint_of_another_shape_is_refused(fake_hub: FakeHub, tmp_path: Path) -> None:
+    """A mirror that serves another GPT-2 (here one layer, not the catalog's two) under the
+    model's name: config.json has no announced hash, so its shape is compared with the catalog."""
+    weights = {k: v for k, v in tiny_weights().items() if not k.startswith("h.1.")}
+    other = write_checkpoint(tmp_path / "other", weights, config=hf_config(n_layer=1))
+    fake_hub.files.update({n: (other / n).read_bytes() for n in fake_hub.files})
+    with pytest.raises(ModelManagerError, match=r"describes 1 layers x 32 .*, not 2 layers x 32"):
+        manager.download_model("tiny-gpt2", "q8_0", keep_download=True, options=FAST)
+    assert manager.installed_models() == []
+    assert _files(manager.download_dir(fake_hub.entry)) == set()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -110,6 +112,36 @@ def test_a_model_whose_predictions_are_not_numbers_is_refused(
     arrays["output.weight"][123, :] = poison  # one token's logit is not a number
     path = write_gpt2_gguf(tmp_path / "poisoned.gguf", config, specs_from_arrays(arrays, 0))
     with pytest.raises(ModelManagerError, match="not numbers"):
+        trial_load(path)
+
+
+def _poisoned_copy(source: Path, target: Path, tensor: str, rows: slice) -> Path:
+    """A copy of `source` with NaN in the given rows of one tensor, written in place."""
+    import gguf
+    import numpy as np
+
+    shutil.copyfile(source, target)
+    reader = gguf.GGUFReader(target, "r+")
+    (data,) = (t.data for t in reader.tensors if t.name == tensor)
+    data[rows] = np.nan
+    reader.data.flush()
+    del reader, data
+    return target
+
+
+@pytest.mark.parametrize(
+    ("tensor", "rows"),
+    [("position_embd.weight", slice(64, None)), ("token_embd.weight", slice(31373, 31374))],
+)
+def test_not_numbers_the_probe_never_reaches_are_refused(
+    tiny_f32_gguf: Path, tmp_path: Path, tensor: str, rows: slice
+) -> None:
+    """Positions past the probe sentence's length, the embedding of a word it does not contain:
+    the app would show nothing once the text reached them. Every tensor is checked."""
+    path = _poisoned_copy(tiny_f32_gguf, tmp_path / "late.gguf", tensor, rows)
+    with pytest.raises(
+        ModelManagerError, match=f"its tensor {re.escape(tensor)} holds values that are not numbers"
+    ):
         trial_load(path)
 
 
