@@ -26,8 +26,14 @@ from keyboard_app.engine.context import MainSequence
 from keyboard_app.engine.mixer import Mixed
 from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.sequences import MAIN_SEQ
-from keyboard_app.engine.wordfilter import is_offensive
-from keyboard_app.engine.words import PieceTable, in_typed_case, is_lone_letter, is_word
+from keyboard_app.engine.wordfilter import offends
+from keyboard_app.engine.words import (
+    PieceTable,
+    in_capitals,
+    in_typed_case,
+    is_lone_letter,
+    is_word,
+)
 from keyboard_app.engine.wordsearch import MAX_PIECES, WordSearch
 
 # Chosen on held-out text (docs/engine.md, "Inline predictions"): the same gain as 0.5 with the
@@ -91,9 +97,10 @@ class InlinePredictor:
         if len(words) < MIN_WORDS:
             return ""
         typed = mixed.query.typed.typed
-        return in_typed_case(typed, typed + rest + "".join(" " + word for word in words))[
-            len(typed) :
-        ]
+        after = "".join(" " + word for word in words)  # each in its own case, but in capitals
+        return in_typed_case(typed, typed + rest)[len(typed) :] + (
+            after.upper() if in_capitals(typed) else after
+        )
 
     def _follow(self, context: list[int], pieces: tuple[int, ...]) -> LogProbs | None:
         """Make the path start with `pieces` (the best word's); the log-probabilities after them,
@@ -140,7 +147,7 @@ class InlinePredictor:
             spelled += self._table.texts[best]
         else:
             return None, 0.0, at, None  # longer than any word the search offers
-        if not is_word(spelled) or is_lone_letter(spelled) or (filtered and is_offensive(spelled)):
+        if not is_word(spelled) or is_lone_letter(spelled) or (filtered and offends(spelled)):
             return None, 0.0, at, None
         return spelled, probability, at, after
 

@@ -180,7 +180,10 @@ def _capped_largest(
         head = prior.order[: reach + ids.size]
         head = head[~np.isin(head, ids)][:reach]  # the largest left-out tokens, in order
         weights = prior.weights[head]
-        uncapped = free_total - np.concatenate(([0.0], np.cumsum(weights)[:-1]))
+        # The weight from each token on: what lies beyond the head, plus the head's from there
+        # (summed from the small end: subtracting from the total loses them to rounding).
+        beyond = max(free_total - float(weights.sum()), 0.0)
+        uncapped = beyond + np.cumsum(weights[::-1])[::-1]
         fits = weights * (rest - cap * np.arange(weights.size)) <= cap * uncapped
         if fits.any():
             m = int(np.argmax(fits))

@@ -23,12 +23,13 @@ def offensive_words() -> frozenset[str]:
 
 # The strongest of the list's words: a word made from one of them is as offensive (fuckery,
 # shitload, bitched, nigga's), which the list's whole-word match misses. These only: most of the
-# list's words start innocent words (spic: spicy, kill: killed, muff: muffin, cock: cocktail).
+# list's words start innocent words (spic: spicy, kill: killed, muff: muffin, cock: cocktail), and
+# their possessives are innocent too (God's, Hell's Kitchen).
 _OFFENSIVE_STARTS = (
     "fuck", "shit", "bitch", "cunt", "nigger", "nigga", "faggot", "whore", "slut", "wank", "twat",
     "asshole", "motherfuck",
 )  # fmt: skip
-_OFFENSIVE_INSIDE = ("fuck", "shit")  # bullshit, motherfucker (Scunthorpe keeps its name)
+_OFFENSIVE_INSIDE = ("fuck",)  # motherfucker (not "shit": Yamashita; nor "cunt": Scunthorpe)
 
 
 def is_offensive(word: str) -> bool:
@@ -37,9 +38,9 @@ def is_offensive(word: str) -> bool:
 
 
 def offends(word: str) -> bool:
-    """What the filter keeps out of suggestions: a word on the list, its possessive, or a word
-    made from one of the strongest (`_OFFENSIVE_STARTS`, `_OFFENSIVE_INSIDE`)."""
-    key = word.strip().lower().replace("’", "'").removesuffix("'s")
+    """What the filter keeps out of suggestions: a word on the list, or a word made from one of
+    the strongest (`_OFFENSIVE_STARTS`, `_OFFENSIVE_INSIDE`)."""
+    key = word.strip().lower()
     return (
         key in offensive_words()
         or key.startswith(_OFFENSIVE_STARTS)

@@ -109,15 +109,25 @@ def composed(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+# What may follow an acronym as it is written (MPs, the UK's), not a word typed in capitals.
+_ACRONYM_ENDINGS = ("s", "'s", "’s")
+
+
+def in_capitals(typed: str) -> bool:
+    """Whether the letters typed are two or more, all capitals: the words go on in capitals."""
+    letters = [char for char in typed if char.isalpha()]
+    return len(letters) >= 2 and all(char.isupper() for char in letters)
+
+
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
-    `TEH`: THE); else as it is, but the rest of a completion in capitals after a small letter is
-    put in small letters (`shi` completed by the model's piece ` SHIP` is ship, not shiP)."""
-    letters = [char for char in typed if char.isalpha()]
-    if len(letters) >= 2 and all(char.isupper() for char in letters):
-        return word.upper()
+    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's); else as it is, but the
+    rest of a completion in capitals after a small letter is put in small letters (`shi`
+    completed by the model's piece ` SHIP` is ship, not shiP)."""
     rest = word[len(typed) :]
+    if in_capitals(typed):
+        return word if word.startswith(typed) and rest in _ACRONYM_ENDINGS else word.upper()
     if typed[-1:].islower() and word.startswith(typed) and rest.isupper():
         return typed + rest.lower()
     return word

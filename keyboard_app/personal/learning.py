@@ -39,12 +39,15 @@ _GAP = r"(?:[\s\-./]|,(?=\d)|\)\s?|\s?\()"
 _DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{{MIN_DIGIT_RUN - 1},}}")
 # A model's control token pasted into the text, such as <|endoftext|>: markup, not the user's words.
 _CONTROL_TOKEN = re.compile(r"<\|[^\s|<>]*\|>")
-# What follows a secret's label ("my PIN is 4821", "password: correcthorse"): the secret itself.
+# What follows a secret's label ("password: correcthorse", "my PIN is 4821"): the secret itself;
+# after the labels of numbers, only a value with a digit ("the pin is stuck" is kept).
 _AFTER_SECRET_LABEL = re.compile(
-    r"(?i)\b(?:password|passcode|passphrase|passwd|pwd|pin|cvv|cvc|otp)\s*(?:is\s+|[:=]\s*)(\S+)"
+    r"(?i)\b(?:(?:password|passcode|passphrase|passwd|pwd)\s*(?:is\s*:?\s*|[:=]\s*)(\S+)"
+    r"|(?:pin|cvv|cvc|otp)\s*(?:is\s*:?\s*|[:=]\s*)(\S*\d\S*))"
 )
-# A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "C:\\Users\\ann"): names, not words.
-_PATH = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:\\)|\\|/.*/")
+# A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "./run", "C:\\Users\\ann"): names, not
+# words ("him/her/them" and "and/or" are words).
+_PATH = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:\\)|\\")
 MIN_CAPITALS_KEY = 16  # a token of this many capitals and nothing else is a key (AKIAIOSFODNN7...)
 
 
@@ -161,7 +164,7 @@ def _dropped_spans(paragraph: str) -> list[tuple[int, int]]:
     in order."""
     chunks = [m.span() for m in re.finditer(r"\S+", paragraph) if is_dropped_chunk(m.group())]
     spans = [m.span() for rule in (_DIGIT_RUN, _CONTROL_TOKEN) for m in rule.finditer(paragraph)]
-    secrets = [m.span(1) for m in _AFTER_SECRET_LABEL.finditer(paragraph)]
+    secrets = [m.span(m.lastindex or 0) for m in _AFTER_SECRET_LABEL.finditer(paragraph)]
     return sorted(chunks + spans + secrets)
 
 

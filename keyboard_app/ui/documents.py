@@ -19,10 +19,9 @@ from keyboard_app.ui.dialogs.messages import Button, ask, inform
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.text_file import (
     NEWLINE_NAMES,
-    FileStamp,
+    FileVersion,
     TextFileError,
     TextFormat,
-    file_stamp,
     read_text_file,
     save_error_message,
     save_text_file,
@@ -64,7 +63,7 @@ class DocumentController(QObject):
         self.path: Path | None = None
         # The file as it was when opened or last saved here: a change by another program since
         # is asked about before it is saved over (None: nothing known, nothing asked)
-        self._on_disk: FileStamp | None = None
+        self._on_disk: FileVersion | None = None
         self.format = TextFormat()
         self.prompt: QMessageBox | None = None
         editor.document().modificationChanged.connect(window.setWindowModified)
@@ -84,7 +83,7 @@ class DocumentController(QObject):
         self.editor.set_text(text)
         self.editor.document().setModified(False)
         self.path = path
-        self._on_disk = file_stamp(path) if path else None
+        self._on_disk = FileVersion.of(path) if path else None
         self.format = text_format
         self._update_title()
         self.clean.emit()
@@ -174,7 +173,7 @@ class DocumentController(QObject):
         user has chosen to save over it and it is saved."""
         if self.path is None:
             return self.save_as()
-        if self._on_disk is not None and file_stamp(self.path) not in (None, self._on_disk):
+        if self._on_disk is not None and self._on_disk.changed(self.path):
             self._ask_to_save_over(self.path, then)
             return False
         return self.write(self.path)
@@ -213,7 +212,7 @@ class DocumentController(QObject):
         if in_place:
             self.message.emit(f"Saved {path.name} in place: its folder cannot be written to.")
         self.path = path
-        self._on_disk = file_stamp(path)
+        self._on_disk = FileVersion.of(path)
         self.editor.document().setModified(False)
         self._update_title()
         self.remember(path)

@@ -130,11 +130,14 @@ def _insert_piece(cursor: QTextCursor, text: str) -> None:
     if not text.startswith(_TAKEN_FOR_BOM):
         cursor.insertText(text)
         return
+    cursor.beginEditBlock()  # one undo step
     start = cursor.selectionStart()
     cursor.insertText(" " + text)
-    placeholder = QTextCursor(cursor.document())
-    placeholder.setPosition(start)
-    placeholder.deleteChar()
+    end = cursor.position()
+    cursor.setPosition(start)
+    cursor.deleteChar()
+    cursor.setPosition(end - 1)
+    cursor.endEditBlock()
 
 
 def new_line(cursor: QTextCursor) -> None:

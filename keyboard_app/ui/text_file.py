@@ -13,7 +13,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from keyboard_app.files import UnusableFile, read_regular_file, write_atomic, write_in_place
+from keyboard_app.files import (
+    UnusableFile,
+    read_regular_file,
+    sha256_of,
+    write_atomic,
+    write_in_place,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +54,39 @@ class OpenedText:
     made_line_breaks: int = 0
 
 
-# What tells one version of a file from another without reading it: its modification time to
-# the nanosecond, its size and its inode (an atomic save by another editor makes a new one).
-FileStamp = tuple[int, int, int]
+@dataclass(frozen=True)
+class FileVersion:
+    """One version of a file: its stamp (modification time to the nanosecond, size, inode: an
+    atomic save by another editor makes a new inode), which tells at once that nothing changed,
+    and its content's SHA-256, which tells whether a new stamp (a touch, a sync client writing
+    the same bytes again, a file system with coarse times) is a change."""
+
+    stamp: tuple[int, int, int]
+    digest: str
+
+    @classmethod
+    def of(cls, path: Path) -> FileVersion | None:
+        """The file's version now; None when it cannot be read (gone: saving loses nothing)."""
+        stamp = _stamp(path)
+        if stamp is None:
+            return None
+        try:
+            return cls(stamp, sha256_of(path))
+        except OSError:
+            return None
+
+    def changed(self, path: Path) -> bool:
+        """Whether the file at `path` now holds something else (a file gone has not changed)."""
+        stamp = _stamp(path)
+        if stamp is None or stamp == self.stamp:
+            return False
+        try:
+            return sha256_of(path) != self.digest
+        except OSError:
+            return False
 
 
-def file_stamp(path: Path) -> FileStamp | None:
-    """The file's stamp, or None when it cannot be read (gone: saving it again loses nothing)."""
+def _stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         status = path.stat()
     except OSError:

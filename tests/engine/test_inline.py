@@ -98,3 +98,23 @@ def test_the_typed_prefix_is_kept_as_typed(bigram_model):
         assert span.startswith("lp with")  # "Help": the letters typed stay as they are
         span = _settled(predictor, "Thank you for your HE")
         assert span.startswith("LP WITH")  # typed in capitals: the words follow in capitals
+
+
+def test_the_words_after_the_one_typed_keep_their_own_case(bigram_model):
+    spec = {"You": {" and": 9.0}, " and": {" I": 9.0}}  # nothing sure after " I"
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "You an") == "d I"
+        assert _settled(predictor, "You and") == " I"  # not " i", after small letters
+
+
+def test_a_form_of_an_offensive_word_is_never_shown(bigram_model):
+    spec = {
+        " a": {" lot": 9.0},
+        " lot": {" of": 9.0},
+        " of": {" shit": 9.0},
+        " shit": {"load": 9.0},
+    }
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert "shitload" not in _settled(predictor, "It was a l")
+        predictor.filter_offensive = False
+        assert _settled(predictor, "It was a l").startswith("ot of shitload")

@@ -171,6 +171,9 @@ def test_a_source_set_on_the_predictor_is_mixed_in_with_its_weight(bigram_model)
         ("shi", "shiP", "ship"),  # the model's piece " SHIP" after small letters
         ("Obama", "Obama'S", "Obama's"),
         ("i", "iPhone", "iPhone"),  # a name's own capital inside stays
+        ("MP", "MPs", "MPs"),  # an acronym's own endings
+        ("UK", "UK’s", "UK’s"),
+        ("MP", "MPh", "MPH"),
         ("Th", "The", "The"),
         ("U", "USA", "USA"),  # one capital typed: as the word is spelled
         ("", "London", "London"),

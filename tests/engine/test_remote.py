@@ -259,3 +259,14 @@ def test_what_a_capped_token_cannot_take_goes_to_the_others():
     # 0.45 left: token 0's share (0.32) is capped at 0.25, and its excess goes to tokens 1 and 2.
     assert out == pytest.approx([0.25, 0.1, 0.1, 0.3, 0.25])
     assert out.sum() == pytest.approx(1.0)  # so a normalised row gives the server's 0.3 back
+
+
+def test_a_row_whose_left_out_tokens_are_nearly_all_capped_still_sums_to_one():
+    # One token returned, 0.232: 0.768 left for four. Three are held at the cap; the tiniest takes
+    # what is left, 0.072 (the weight after the capped ones was lost to rounding, and all four
+    # were capped: 1.16 in all).
+    prior = np.log(np.array([5e-14, 0.78, 0.22, 1e-30, 0.5])).astype(np.float32)
+    out = distribution_from_top(np.array([4]), np.log(np.array([0.232])), TailPrior.of(prior))
+    shares = np.exp(out.astype(np.float64))
+    assert shares.sum() == pytest.approx(1.0)
+    assert shares[[0, 1, 2, 3]] == pytest.approx([0.232, 0.232, 0.232, 0.072])

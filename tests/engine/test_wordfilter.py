@@ -37,15 +37,18 @@ def test_phrases_of_the_list_are_not_single_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "word",
-    ["fuckery", "Fuck's", "shitload", "apeshit", "bitched", "nigga’s", "assholes", "dick's"],
+    "word", ["fuckery", "Fuck's", "shitload", "clusterfuck", "bitched", "nigga’s", "assholes"]
 )
 def test_the_filter_keeps_out_forms_of_the_strongest_words(word: str) -> None:
     assert offends(word) and not is_offensive(word)
 
 
 @pytest.mark.parametrize(
-    "word", ["spicy", "spaces", "killed", "muffin", "cocktail", "Scunthorpe", "assess", "swank"]
+    "word",
+    [
+        *("spicy", "spaces", "killed", "muffin", "cocktail", "Scunthorpe", "assess", "swank"),
+        *("God's", "Hell's", "Dick's", "Yamashita", "Matsushita"),  # possessives and names
+    ],
 )
 def test_innocent_words_made_from_listed_ones_pass(word: str) -> None:
     assert not offends(word)

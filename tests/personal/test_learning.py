@@ -51,6 +51,7 @@ def test_empty_lines_and_symbols_give_no_run() -> None:
         # what follows a secret's label
         ("my pin is 4821 ok", [[S, "my", "pin", "is"], ["ok"]]),
         ("password: correcthorsebatterystaple thanks", [[S, "password", ":"], ["thanks"]]),
+        ("password is: hunter ok", [[S, "password", "is", ":"], ["ok"]]),
         ("the PIN: 0000 ok", [[S, "the", "PIN", ":"], ["ok"]]),
         # a key of capitals alone, a path, an address with a full-width at sign
         ("key AKIAIOSFODNNEXAMPLE here", [[S, "key"], ["here"]]),
@@ -76,6 +77,8 @@ def test_what_looks_like_a_secret_but_is_not_stays() -> None:
     ]
     assert learnable("a" * 32) == [[S, "a" * 32]]
     assert learnable("and/or NASA CONGRATULATIONS") == [[S, "and", "or", "NASA", "CONGRATULATIONS"]]
+    assert learnable("him/her/them") == [[S, "him", "her", "them"]]
+    assert learnable("The pin is stuck") == [[S, "The", "pin", "is", "stuck"]]
 
 
 def test_a_dropped_first_token_means_no_paragraph_start() -> None:

@@ -396,3 +396,16 @@ def test_new_goes_on_once_a_file_changed_on_disk_is_saved_over(
     question.button(QMessageBox.StandardButton.Save).click()
     assert target.read_text("utf-8") == "one!"
     assert win.editor.toPlainText() == ""  # the new document followed
+
+
+def test_a_file_touched_but_not_changed_is_saved_without_asking(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    target = tmp_path / "synced.txt"
+    target.write_text("same words", "utf-8")
+    assert win.documents.load(target)
+    changed_by_another_program(target, "same words")  # a sync client writing the same bytes
+    type_char(win.editor, "!")
+    assert win.documents.save()
+    assert not visible_notices(win)

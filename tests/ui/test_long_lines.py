@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.engine.window import TEXT_NEEDED
-from keyboard_app.ui.long_lines import CHUNK, LONG_LINE, split_line
+from keyboard_app.ui.long_lines import CHUNK, LONG_LINE, insert_text, split_line
 from keyboard_app.ui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
@@ -219,5 +219,16 @@ def test_a_text_starting_like_a_byte_order_mark_is_inserted_as_it_is(
     win = make_window()  # PySide6 would drop U+FEFF and byte-swap a text after U+FFFE
     win.editor.replace_before_cursor(0, text)
     assert win.editor.text() == text
+    win.editor.undo()
+    assert win.editor.text() == ""
+
+
+def test_pasting_a_text_that_starts_like_a_byte_order_mark_is_one_undo_step(
+    make_window: MakeWindow,
+) -> None:
+    win = make_window()  # what a paste does with the clipboard's text (PySide6's QMimeData.setText
+    cursor = win.editor.textCursor()  # would itself byte-swap it)
+    insert_text(cursor, "\ufffeab")
+    assert win.editor.text() == "\ufffeab"
     win.editor.undo()
     assert win.editor.text() == ""
