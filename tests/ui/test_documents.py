@@ -349,6 +349,14 @@ def test_files_from_the_command_line(make_window: MakeWindow, tmp_path: Path) ->
     assert SettingsStore().load().recent_files[:3] == [str(first), str(second), str(third)]
 
 
+def window_on_file(make_window: MakeWindow, path: Path, text: str) -> MainWindow:
+    """A window with the file at `path`, holding `text`, opened in it."""
+    win = make_window()
+    path.write_text(text, "utf-8")
+    assert win.documents.load(path)
+    return win
+
+
 def changed_by_another_program(path: Path, text: str) -> None:
     path.write_text(text, "utf-8")
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # a time of its own, however fast the test
@@ -357,10 +365,8 @@ def changed_by_another_program(path: Path, text: str) -> None:
 def test_a_file_changed_on_disk_is_asked_about_before_it_is_saved_over(
     make_window: MakeWindow, tmp_path: Path
 ) -> None:
-    win = make_window()
     target = tmp_path / "shared.txt"
-    target.write_text("line one\n", "utf-8")
-    assert win.documents.load(target)
+    win = window_on_file(make_window, target, "line one\n")
     changed_by_another_program(target, "line one\nline two from a sync\n")
     win.editor.moveCursor(QTextCursor.MoveOperation.End)
     type_char(win.editor, "x")
@@ -383,10 +389,8 @@ def test_a_file_changed_on_disk_is_asked_about_before_it_is_saved_over(
 def test_new_goes_on_once_a_file_changed_on_disk_is_saved_over(
     make_window: MakeWindow, tmp_path: Path
 ) -> None:
-    win = make_window()
     target = tmp_path / "shared.txt"
-    target.write_text("one", "utf-8")
-    assert win.documents.load(target)
+    win = window_on_file(make_window, target, "one")
     type_char(win.editor, "!")
     changed_by_another_program(target, "theirs")
     win.documents.new()  # asks to save the changes first
@@ -401,10 +405,8 @@ def test_new_goes_on_once_a_file_changed_on_disk_is_saved_over(
 def test_a_file_touched_but_not_changed_is_saved_without_asking(
     make_window: MakeWindow, tmp_path: Path
 ) -> None:
-    win = make_window()
     target = tmp_path / "synced.txt"
-    target.write_text("same words", "utf-8")
-    assert win.documents.load(target)
+    win = window_on_file(make_window, target, "same words")
     changed_by_another_program(target, "same words")  # a sync client writing the same bytes
     type_char(win.editor, "!")
     assert win.documents.save()
