@@ -4,6 +4,7 @@ import. Everything stays on this machine."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -126,7 +127,8 @@ def _learn(args: argparse.Namespace) -> int:
     from keyboard_app.personal import learn_text
 
     failed = 0
-    with _open(args, create=True) as store:
+    with contextlib.ExitStack() as stack:
+        store: PersonalStore | None = None  # opened (or created) at the first file to learn
         for path in args.files:
             try:
                 text = _read_text(path)
@@ -134,6 +136,7 @@ def _learn(args: argparse.Namespace) -> int:
                 print(f"error: {error}", file=sys.stderr)
                 failed += 1
                 continue
+            store = store or stack.enter_context(_open(args, create=True))
             words = learn_text(store, text)
             print(f"Learned {words:,} words from {path}.")
     return 1 if failed else 0
@@ -207,6 +210,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from keyboard_app.personal import transfer
+
+    transfer.read(args.file)  # a file that is no export: the error, and no store made for it
     with _open(args, create=True) as store:
         imported = store.import_json(args.file)
     print(imported.summary(str(args.file), store.max_entries))

@@ -206,6 +206,10 @@ def test_a_missing_store_is_created_only_to_learn_or_import_into(
         assert main(["personal", *command, "--store", str(store)]) == 1
         assert f"There is no personal store at {store}." in capsys.readouterr().err
     assert not store.parent.exists()
+    missing = str(tmp_path / "missing.txt")
+    assert main(["personal", "learn", missing, "--store", str(store)]) == 1
+    assert main(["personal", "import", missing, "--store", str(store)]) == 1
+    assert not store.parent.exists()  # nothing to learn or import: no store made for it
     assert main(["personal", "learn", str(texts / "letter.txt"), "--store", str(store)]) == 0
     assert store.exists()
 
