@@ -88,12 +88,21 @@ class DocumentController(QObject):
         self._update_title()
         self.clean.emit()
 
-    def restore(self, text: str, path: Path | None, text_format: TextFormat) -> None:
-        """Put recovered text back; it stays marked unsaved until the user saves it."""
+    @property
+    def file_digest(self) -> str:
+        """The SHA-256 of the file's content as opened or saved here ('' when unknown): kept with
+        the recovery text, so that a restored text is not saved over a file changed since."""
+        return self._on_disk.digest if self._on_disk is not None else ""
+
+    def restore(
+        self, text: str, path: Path | None, text_format: TextFormat, file_digest: str = ""
+    ) -> None:
+        """Put recovered text back; it stays marked unsaved until the user saves it. With the
+        file's content it was based on (`file_digest`), saving asks first if the file changed."""
         self.replaced.emit()
         self.editor.set_text(text)
         self.path = path
-        self._on_disk = None
+        self._on_disk = FileVersion.of_content(file_digest) if path and file_digest else None
         self.format = text_format
         self.editor.document().setModified(True)
         self._update_title()
@@ -180,10 +189,11 @@ class DocumentController(QObject):
 
     def _ask_to_save_over(self, path: Path, then: Callable[[], object] | None) -> None:
         def answered(button: Button) -> None:
+            self.prompt = None
             if button == Button.Save and self.write(path) and then is not None:
                 then()
 
-        ask(
+        self.prompt = ask(
             self.window,
             "File changed on disk",
             f"“{path.name}” was changed by another program since it was opened here. Save your "

@@ -88,7 +88,11 @@ class MainWindow(QMainWindow):
         )
         self.autosaver = Autosaver(
             self.editor,
-            lambda: (str(self.documents.path or ""), self.documents.format),
+            lambda: (
+                str(self.documents.path or ""),
+                self.documents.format,
+                self.documents.file_digest,
+            ),
             recovery_file,
         )
         self.recovery = RecoveryOffer(self, self.documents, self.autosaver)

@@ -46,6 +46,7 @@ class Recovered:
     path: str
     format: TextFormat
     saved_at: str = ""
+    file_digest: str = ""  # the SHA-256 of the file's content the text was based on ('': unknown)
 
 
 def read_recovery(path: Path) -> Recovered | None:
@@ -66,7 +67,11 @@ def read_recovery(path: Path) -> Recovered | None:
         newline if newline in ("\n", "\r\n", "\r") else "\n", data.get("bom") is True
     )
     return Recovered(
-        data["text"], _string(data.get("path")), text_format, _string(data.get("saved_at"))
+        data["text"],
+        _string(data.get("path")),
+        text_format,
+        _string(data.get("saved_at")),
+        _string(data.get("file_digest")),
     )
 
 
@@ -158,7 +163,7 @@ class Autosaver(QObject):
     def __init__(
         self,
         editor: Editor,
-        document: Callable[[], tuple[str, TextFormat]],
+        document: Callable[[], tuple[str, TextFormat, str]],
         path: Path | None = None,
     ) -> None:
         super().__init__(editor)
@@ -201,13 +206,14 @@ class Autosaver(QObject):
         if not self.editor.document().isModified():
             self.discard()
             return None
-        path, text_format = self.document()
+        path, text_format, file_digest = self.document()
         payload = {
             "version": RECOVERY_VERSION,
             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "path": path,
             "newline": text_format.newline,
             "bom": text_format.bom,
+            "file_digest": file_digest,
             "text": self.editor.text(),
         }
         # (A lone surrogate, which UTF-8 cannot hold, becomes `?` rather than failing the write.)

@@ -89,7 +89,8 @@ class RecoveryOffer(QObject):
         self.dialog.button(Button.Cancel).setText("Ask Next Time")
 
     def _restore(self, file: RecoveryFile, found: Recovered) -> None:
-        self.documents.restore(found.text, Path(found.path) if found.path else None, found.format)
+        path = Path(found.path) if found.path else None
+        self.documents.restore(found.text, path, found.format, found.file_digest)
         try:
             self.autosaver.write_now()
         except OSError as error:

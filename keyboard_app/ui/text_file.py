@@ -65,6 +65,12 @@ class FileVersion:
     digest: str
 
     @classmethod
+    def of_content(cls, digest: str) -> FileVersion:
+        """A version known by its content alone (kept with a recovered text): any stamp differs,
+        so saving compares the content."""
+        return cls((-1, -1, -1), digest)
+
+    @classmethod
     def of(cls, path: Path) -> FileVersion | None:
         """The file's version now; None when it cannot be read (gone: saving loses nothing)."""
         stamp = _stamp(path)

@@ -411,3 +411,16 @@ def test_a_file_touched_but_not_changed_is_saved_without_asking(
     type_char(win.editor, "!")
     assert win.documents.save()
     assert not visible_notices(win)
+
+
+def test_closing_while_asked_about_a_changed_file_asks_nothing_more(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    target = tmp_path / "shared.txt"
+    win = window_on_file(make_window, target, "one")
+    type_char(win.editor, "!")
+    changed_by_another_program(target, "theirs")
+    assert not win.documents.save()
+    assert len(visible_notices(win)) == 1
+    win.close()  # Quit, or Ctrl+C in the terminal, while the question is open
+    assert len(visible_notices(win)) == 1 and win.isVisible()

@@ -314,3 +314,25 @@ def test_the_restored_text_keeps_the_file_format(
     assert second.documents.path == original
     assert second.documents.save()
     assert original.read_bytes() == b"\xef\xbb\xbfline one\r\nline two\r\n!"
+
+
+def test_a_restored_text_is_not_saved_over_a_file_changed_since_without_asking(
+    make_window: MakeWindow, window: MainWindow, tmp_path: Path
+) -> None:
+    original = tmp_path / "notes.txt"
+    original.write_text("mine", "utf-8")
+    assert window.documents.load(original)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(window, "!")
+    window.autosaver.flush()
+    die(window)
+    original.write_text("changed by a sync after the crash", "utf-8")
+    second = make_window()
+    second.offer_recovery()
+    assert isinstance(second.recovery.dialog, QMessageBox)
+    second.recovery.dialog.button(QMessageBox.StandardButton.Yes).click()
+    assert not second.documents.save()
+    (question,) = [b for b in second.findChildren(QMessageBox) if b.isVisible()]
+    assert "changed by another program" in question.text()
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert original.read_text("utf-8") == "changed by a sync after the crash"
