@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 MAX_TOKEN_CHARS = 32
 MIN_DIGIT_RUN = 5
 BATCH_CHARS = 50_000  # a document is learned in transactions of about this much text
+_SPACE = re.compile(r"[^\S\n]")  # whitespace within a line
 
 # Rules on the whitespace-separated chunks of the raw text, dropped whole (TOKENS would cut them
 # into harmless-looking words: "john", "example", "com"):
@@ -104,29 +105,44 @@ def learn_text(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Learn a whole document the user asked to learn from, a batch of paragraphs per
+    """Learn a whole document the user asked to learn from, a batch of about BATCH_CHARS per
     transaction; `progress(characters done, characters in all)` after each, and `cancelled()`
     checked before each (what was learned stays learned). Returns the words learned."""
     learned = 0
-    done = 0
-    for batch in _batches(text):
+    for batch, continues, done in _batches(text):
         if cancelled is not None and cancelled():
             break
-        learned += store.learn(learnable(batch), now=now)
-        done += len(batch) + 1
+        runs = learnable(batch)
+        if continues and runs and runs[0][:1] == [BOUNDARY]:
+            runs[0] = runs[0][1:]  # the batch before was cut inside this paragraph
+        learned += store.learn(runs, now=now)
         if progress is not None:
-            progress(min(done, len(text)), len(text))
+            progress(done, len(text))
     return learned
 
 
-def _batches(text: str) -> Iterator[str]:
-    """`text` cut at newlines into pieces of about BATCH_CHARS (a longer line is one piece)."""
-    start = 0
+def _batches(text: str) -> Iterator[tuple[str, bool, int]]:
+    """`text` in pieces of about BATCH_CHARS: cut at the first whitespace after that many (a line
+    break, else a space), or right there when there is none for as many again, so that even a
+    document of one long paragraph is learned, and can be cancelled, a piece at a time. Each
+    piece comes with whether it goes on with the paragraph of the piece before, and where it
+    ends in `text`."""
+    start, continues = 0, False
     while start < len(text):
-        cut = text.find("\n", start + BATCH_CHARS)
-        end = len(text) if cut < 0 else cut
-        yield text[start:end]
-        start = end + 1
+        limit = start + 2 * BATCH_CHARS
+        line_end = text.find("\n", start + BATCH_CHARS, limit)
+        space = _SPACE.search(text, start + BATCH_CHARS, limit)
+        if len(text) <= start + BATCH_CHARS:
+            end, skip = len(text), 0
+        elif line_end >= 0:
+            end, skip = line_end, 1
+        elif space is not None:
+            end, skip = space.start(), 1
+        else:
+            end, skip = start + BATCH_CHARS, 0
+        yield text[start:end], continues, min(end + skip, len(text))
+        continues = end < len(text) and text[end] != "\n"
+        start = end + skip
 
 
 def _paragraph_runs(paragraph: str) -> list[tuple[list[str], int]]:

@@ -66,7 +66,7 @@ class Learner(QObject):
         super().__init__(editor)
         self.editor = editor
         self.client = client
-        self.active = True
+        self._active = True
         self._typed = 0  # characters at the end of the text before the cursor typed in a row
         self._taken: _TakenWord | None = None
         self._position = editor.textCursor().position()
@@ -74,6 +74,19 @@ class Learner(QObject):
         editor.backspaced.connect(self.on_backspace)
         editor.document().contentsChange.connect(self._on_change)
         editor.cursorPositionChanged.connect(self._on_cursor)
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    @active.setter
+    def active(self, active: bool) -> None:
+        """Learning on or off (paused, stopped): what was typed while it was off is never
+        learned, not even the word being typed when it comes back on."""
+        if active != self._active:
+            self._typed = 0
+            self._taken = None
+        self._active = active
 
     @Slot(str)
     def on_typed(self, text: str) -> None:

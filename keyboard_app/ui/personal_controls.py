@@ -56,6 +56,7 @@ class PersonalControls(QObject):
         client.learning_failed.connect(self._on_failed)
         client.document_progress.connect(self._on_progress)
         client.document_done.connect(self._on_document_done)
+        client.switching.connect(self.stop_document)
 
     @property
     def state(self) -> str:
@@ -68,6 +69,8 @@ class PersonalControls(QObject):
     def apply(self, settings: Settings) -> None:
         self.settings = settings
         self.learner.active = self.state == "on"
+        if self.state != "on":  # paused or off: a document being learned too
+            self.stop_document()
         self.status.show_learning(self.state)
         self.pause_changed.emit(settings.learning_paused)
 
@@ -112,6 +115,15 @@ class PersonalControls(QObject):
         progress.canceled.connect(self._close_progress)
         self.progress = progress
         self.client.learn_document(text)
+
+    @Slot()
+    def stop_document(self) -> None:
+        """Stop learning the document (paused, or another model or a server asked for: the
+        engine thread would otherwise finish it first); what it learned stays."""
+        if self.progress is not None:
+            self.client.cancel_document()
+            self._close_progress()
+            self.message.emit("Learning from this document stopped; what it learned stays.")
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:

@@ -72,11 +72,8 @@ class ServerLink:
         except BaseException:
             remote.close()
             raise
-        if current is not None:  # the same filter, threshold and other sources (the user's words)
-            remote.filter_offensive = current.filter_offensive
-            remote.inline_threshold = current.inline_threshold
-            remote.sources = current.sources
-            remote.personal_store = current.personal_store  # learning goes on; closed by local
+        if current is not None:
+            _carry_over(current, remote)
         if self.connected and current is not None:
             _close_remote(current)  # the previous server's
         elif current is not None:
@@ -109,6 +106,19 @@ class ServerLink:
         if self.local is not None:
             self.local.close()
             self.local = None
+
+
+def _carry_over(current: Predictor, remote: Predictor) -> None:
+    """What the user set and what they wrote go on with the server: the filter, the threshold,
+    the words taken back from autocorrect (the same set, both ways), and the user's store (its
+    source; learning goes on, and the local predictor closes it). The remote's own sources stay:
+    its corrections are scored with the server's model, its trigrams mixed for the server's."""
+    remote.filter_offensive = current.filter_offensive
+    remote.inline_threshold = current.inline_threshold
+    remote.kept_words = current.kept_words
+    personal = [source for source in current.sources if source.kind == "personal"]
+    remote.sources = [source for source in remote.sources if source.kind != "personal"] + personal
+    remote.personal_store = current.personal_store
 
 
 def _close_remote(remote: Predictor) -> None:

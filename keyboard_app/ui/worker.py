@@ -281,6 +281,7 @@ class EngineWorker(QObject):
 
     def _connect(self, request: ConnectRequest) -> None:
         """Connect (`server_connected` with its status) or disconnect (with None)."""
+        self._lend(None)  # the instant thread lets go first: the link may close a predictor
         if request.url is None:
             self._use(self._link.disconnect(self._predictor))
             self.server_connected.emit(request.request_id, None)
@@ -288,6 +289,7 @@ class EngineWorker(QObject):
         try:
             predictor, status = self._link.connect(self._predictor, request)
         except ModelError as error:
+            self._lend(self._predictor)
             self.server_failed.emit(request.request_id, str(error))
             return
         self._use(predictor)
@@ -298,6 +300,7 @@ class EngineWorker(QObject):
         if not (self._link.connected and is_server_gone(error)):
             return False
         log.warning("the server went away: %s", error)
+        self._lend(None)  # before the link closes the server's predictor
         self._use(self._link.disconnect(self._predictor))
         self.server_lost.emit(str(error))
         return True

@@ -123,6 +123,25 @@ def test_learn_text_goes_in_batches_with_progress_and_can_stop(
     assert store.completions("line") == [("line", 7)]
 
 
+def test_a_long_paragraph_is_learned_a_piece_at_a_time_and_can_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document of one long paragraph (no line break) is learned, and cancelled, in pieces,
+    and only its real start counts as a paragraph's start."""
+    from keyboard_app.personal import learning
+
+    monkeypatch.setattr(learning, "BATCH_CHARS", 20)
+    text = " ".join(["word"] * 40)  # 199 characters, one line
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    reports: list[int] = []
+    assert learn_text(store, text, progress=lambda done, _: reports.append(done)) == 40
+    assert len(reports) > 5 and reports[-1] == len(text)
+    starts = [e for e in store.entries(limit=100) if e.kind == "phrase" and e.text.startswith("¶")]
+    assert [(e.text, e.count) for e in starts] == [("¶ word", 1), ("¶ word word", 1)]
+    calls = iter([False, True])
+    assert learn_text(store, text, cancelled=lambda: next(calls)) < 10  # the first piece only
+
+
 def test_words_with_combining_marks_are_learned_whole() -> None:
     """Accents written as combining marks (as macOS writes them) are part of their word."""
     assert learnable("my re\u0301sume\u0301 cafe\u0301") == [

@@ -12,10 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.sources.corrections import CorrectionSource
 from keyboard_app.models.serve import ServerProcess
 from keyboard_app.settings import settings_from_dict
 from keyboard_app.ui.dialogs.connect_server import ConnectServerDialog
 from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.server_link import ConnectRequest, ServerLink
 from tests.llama_server import running_server
 from tests.ui.conftest import LOAD_TIMEOUT_MS, ui_settings
 
@@ -141,3 +144,22 @@ def test_disconnect_without_a_server_keeps_the_local_model(
     assert changed.args == [None]
     qtbot.keyClicks(win.editor, "Once upon a")
     qtbot.waitUntil(lambda: win.strip.context == "Once upon a" and bool(win.strip.best()))
+
+
+def test_the_server_predictor_keeps_its_own_sources_and_the_users_words(
+    random_model: Path, server: ServerProcess, tmp_path: Path
+) -> None:
+    local = Predictor.load(random_model, personal=tmp_path / "personal.sqlite3")
+    local.keep_word("teh")  # taken back from autocorrect before connecting
+    link = ServerLink()
+    remote, _ = link.connect(local, ConnectRequest(1, server.url, KEY))
+    corrections = [s for s in remote.sources if isinstance(s, CorrectionSource)]
+    # Scored with the server's model, not the local one's last distribution.
+    assert corrections and all(c._network is remote.network for c in corrections)
+    assert [s.kind for s in remote.sources].count("personal") == 1
+    assert remote.personal_store is local.personal_store
+    assert "teh" in remote.kept_words
+    remote.keep_word("wrold")  # taken back while connected
+    back = link.disconnect(remote)
+    assert back is local and "wrold" in back.kept_words
+    back.close()

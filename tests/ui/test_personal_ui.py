@@ -77,6 +77,36 @@ def test_nothing_is_learned_while_paused_or_with_learning_off(
     assert count(store, "Bled") == 1
 
 
+def test_a_word_typed_while_paused_is_not_learned_when_learning_resumes(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    window.personal.set_paused(True)
+    type_text(window, "my private zorblax")
+    window.personal.set_paused(False)
+    type_text(window, " and Bled ")
+    settle(qtbot, window, store)
+    assert count(store, "zorblax") == 0
+    assert count(store, "Bled") == 1
+
+
+def test_pausing_or_switching_models_stops_a_document_being_learned(
+    qtbot: QtBot, window: MainWindow, model_path: Path
+) -> None:
+    window.editor.set_text("words " * 200_000)  # long enough to be still learning
+    window.personal.learn_document()
+    assert window.personal.progress is not None
+    with qtbot.assertNotEmitted(window.client.document_done, wait=200):
+        window.personal.set_paused(True)
+    assert window.personal.progress is None
+    assert "stopped" in window.status.currentMessage()
+    window.personal.set_paused(False)
+    window.personal.learn_document()
+    assert window.personal.progress is not None
+    with qtbot.waitSignal(window.client.loaded, timeout=20_000):
+        window.load_model(str(model_path))  # does not wait for the rest of the document
+    assert window.personal.progress is None
+
+
 def test_an_opened_file_is_not_learned_but_what_is_typed_after_it_is(
     qtbot: QtBot, window: MainWindow, store: PersonalStore, tmp_path: Path
 ) -> None:
