@@ -66,7 +66,7 @@ def user_data_dir() -> Path:
     path = (
         Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     )
-    return _made(path)
+    return made(path)
 
 
 def personal_store_path() -> Path:
@@ -81,10 +81,10 @@ def user_config_dir() -> Path:
         if override
         else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
     )
-    return _made(path)
+    return made(path)
 
 
-def _made(folder: Path) -> Path:
+def made(folder: Path) -> Path:
     """`folder`, created if missing. When it cannot be (a file has its name, no permission), the
     path is still returned: whoever writes there gets the error and says so, and the app starts."""
     try:

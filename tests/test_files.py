@@ -107,6 +107,11 @@ def test_a_user_folder_that_cannot_be_made_does_not_stop_the_app(
     assert paths.user_config_dir() == blocker / "config"  # returned; whoever writes gets the error
     with pytest.raises(OSError):
         files.write_atomic(paths.user_config_dir() / "settings.json", "{}")
+    monkeypatch.setenv("KEYBOARD_APP_DATA_DIR", str(blocker / "data"))
+    from keyboard_app.models import store
+
+    assert store.installed_models() == []  # the model store reads as empty (it raised at start)
+    assert store.default_model_path() is None
 
 
 @pytest.mark.parametrize("name", ["n" * 251 + ".txt", "文" * 79 + ".txt"], ids=["latin", "cjk"])

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.commands import for_people, real_number, whole_number
+from keyboard_app.commands import CommandError, for_people, real_number, whole_number
 from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 
 # The shape options' ranges: what a GGUF may hold to load in the app (engine/gguf_validate.py;
@@ -152,8 +152,13 @@ def _train(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error("--out FILE.gguf is required (unless a --write-* option is given)")
     if args.width % args.heads:
         parser.error(f"--width {args.width} is not a multiple of --heads {args.heads}")
-    from keyboard_app.training.export import export_quantized, load_best
-    from keyboard_app.training.trainer import Trainer
+    try:
+        from keyboard_app.training.export import export_quantized, load_best
+        from keyboard_app.training.trainer import Trainer
+    except ImportError as error:  # no PyTorch: a source install without the extra, the bundle
+        raise CommandError(
+            f'training needs PyTorch ({error.name or error}): pip install -e ".[train]"'
+        ) from None
 
     config = TrainConfig(
         n_layer=args.layers,

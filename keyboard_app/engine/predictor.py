@@ -33,7 +33,7 @@ from keyboard_app.engine.tokenizer import token_bytes
 from keyboard_app.engine.words import PieceTable, composed, in_typed_case, split_typed_word
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
 from keyboard_app.paths import builtin_model_path
-from keyboard_app.personal import PersonalStore, PersonalStoreError
+from keyboard_app.personal import PersonalStore
 
 log = logging.getLogger(__name__)
 SUGGEST_RESERVE = 64
@@ -87,13 +87,6 @@ class EngineStats:
 @lru_cache(maxsize=1)
 def _piece_table() -> PieceTable:
     return PieceTable()
-
-
-def _open_personal(path: str | Path) -> PersonalStore:
-    try:
-        return PersonalStore.open(path)
-    except PersonalStoreError as error:
-        raise ModelError(str(error)) from error
 
 
 def _readable(piece: bytes) -> str:
@@ -160,7 +153,7 @@ class Predictor:
             )
         model_path = Path(path) if path is not None else builtin_model_path()
         checked = validate_gguf(model_path)
-        store = _open_personal(personal) if personal is not None else None
+        store = PersonalStore.open(personal) if personal is not None else None
         try:
             sources = standard_sources(model_path, use_dictionary, store)
             backend = LlamaBackend(

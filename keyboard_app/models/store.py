@@ -56,9 +56,9 @@ class InstalledModel:
 
 
 def store_dir() -> Path:
-    folder = paths.user_data_dir() / "models"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The model store's folder, created if it can be (`paths.made`: reading an unmade one finds
+    no model, and whoever writes there says why)."""
+    return paths.made(paths.user_data_dir() / "models")
 
 
 def manifest_path() -> Path:

@@ -231,17 +231,14 @@ class EngineWorker(QObject):
         """Load the model (which then freezes every object alive out of the garbage collector's
         sight, `engine.longlived`: otherwise a full collection held the GIL, and the GUI thread,
         for 25-65 ms every few seconds of typing)."""
-        from keyboard_app.engine.predictor import Predictor
-
         log.info("loading model %s", request.path)
+        store_error: PersonalStoreError | None = None
         try:
-            predictor = Predictor.load(
-                request.path,
-                n_threads=request.n_threads,
-                n_gpu_layers=request.n_gpu_layers,
-                filter_offensive=request.filter_offensive,
-                personal=request.personal,
-            )
+            try:
+                predictor = _loaded(request, request.personal)
+            except PersonalStoreError as error:  # the model is usable; learning is not
+                store_error = error
+                predictor = _loaded(request, None)
         except ModelError as error:
             log.warning("cannot load %s: %s", request.path, error)
             self.load_failed.emit(request.request_id, str(error))
@@ -255,6 +252,8 @@ class EngineWorker(QObject):
         self._ahead = None
         self._learning_stopped = False
         self.loaded.emit(request.request_id, predictor.info)
+        if store_error is not None:
+            self._stop_learning(store_error)
         store = predictor.personal_store
         if store is not None and store.recovered_from is not None:
             self.personal_moved.emit(str(store.recovered_from))
@@ -406,6 +405,18 @@ class EngineWorker(QObject):
         return predictor.continue_alternatives(
             request.context, request.alternatives, request.params, request.stop
         )
+
+
+def _loaded(request: LoadRequest, personal: str | None) -> Predictor:
+    from keyboard_app.engine.predictor import Predictor
+
+    return Predictor.load(
+        request.path,
+        n_threads=request.n_threads,
+        n_gpu_layers=request.n_gpu_layers,
+        filter_offensive=request.filter_offensive,
+        personal=personal,
+    )
 
 
 def _message(what: str, error: Exception) -> str:

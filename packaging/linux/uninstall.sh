@@ -8,4 +8,5 @@ target=$HOME/.local/lib/keyboard-app
 rm -rf "$target"
 rm -f "$HOME/.local/bin/keyboard-app" "$share/applications/$app_id.desktop" "$share/metainfo/$app_id.metainfo.xml"
 rm -f "$share"/icons/hicolor/*/apps/"$app_id".png "$share/icons/hicolor/scalable/apps/$app_id.svg"
+command -v update-desktop-database >/dev/null && update-desktop-database -q "$share/applications" || true
 echo "uninstalled"

@@ -3,6 +3,7 @@ argparse's usage line, a corpus that is not there exits 1 with one line, never a
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,16 @@ def test_a_missing_corpus_is_one_line_and_exit_1(
     missing = tmp_path / "no-corpus"
     assert run(["--corpus", str(missing), output, str(tmp_path / "out")]) == 1
     assert capsys.readouterr().err == f"error: {missing}: No such file or directory\n"
+
+
+def test_training_without_pytorch_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [m for m in sys.modules if m == "torch" or m.startswith("torch.")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in ("keyboard_app.training.trainer", "keyboard_app.training.export"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setitem(sys.modules, "torch", None)  # as without the train extra, or in the bundle
+    assert run(["--corpus", str(tmp_path), "--out", str(tmp_path / "m.gguf")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: training needs PyTorch") and "Traceback" not in err

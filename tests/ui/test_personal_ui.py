@@ -318,3 +318,20 @@ def test_a_bad_import_file_is_explained_and_changes_nothing(
     assert notices and notices[0].text()
     notices[0].accept()
     assert texts(dialog) == before
+
+
+def test_the_app_starts_and_suggests_when_its_data_folder_cannot_be_made(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    model_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the folder should be", "utf-8")
+    monkeypatch.setenv("KEYBOARD_APP_DATA_DIR", str(blocker / "data"))
+    win = make_window(ui_settings(), model_path)  # loaded, and the strip has words
+    qtbot.waitUntil(lambda: win.personal.stopped, timeout=5_000)  # learning only is off, told
+    assert win.status.learning.text() == "Learning stopped"
+    for box in win.findChildren(QMessageBox):
+        box.close()
