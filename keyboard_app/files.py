@@ -18,6 +18,7 @@ import shutil
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 HASH_CHUNK = 1 << 20
 # The longest file name most file systems take: 255 bytes (ext4, APFS), 255 UTF-16 units (NTFS).
@@ -164,7 +165,26 @@ def _overwrite(fd: int, data: bytes) -> None:
 
 
 class UnusableFile(ValueError):
-    """A file that cannot be used for what it should hold; the message says why, for a person."""
+    """A file that cannot be used for what it should hold; the message says why, for a person.
+    `kind` names what is there instead of a regular file ("a named pipe"), when that is why."""
+
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def open_regular_file(path: str | Path) -> BinaryIO:
+    """The file at `path` opened for reading, if it is a regular file; UnusableFile otherwise.
+    It is opened without blocking and checked on the open file, so that a named pipe or a device
+    (even one put there after a check of the path) never hangs the caller. OSErrors of opening
+    pass through."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _check_regular(os.fstat(fd))
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
@@ -172,23 +192,15 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
 
     Anything else is refused before it is read, with UnusableFile: a named pipe or a device would
     block or never end, a folder is not a file. It is checked before opening and again on the
-    open file (opened without blocking, so a pipe put there in between cannot hang the caller).
-    FileNotFoundError and the other OSErrors of reading pass through."""
+    open file (`open_regular_file`). FileNotFoundError and the other OSErrors of reading pass
+    through."""
     _check_regular(os.stat(path), max_bytes)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    try:
-        _check_regular(os.fstat(fd), max_bytes)
-        chunks = []
-        left = max_bytes + 1
-        while left > 0 and (chunk := os.read(fd, min(left, HASH_CHUNK))):
-            chunks.append(chunk)
-            left -= len(chunk)
-    finally:
-        os.close(fd)
-    if left <= 0:
+    with open_regular_file(path) as file:
+        _check_regular(os.fstat(file.fileno()), max_bytes)
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
         raise UnusableFile(f"it is larger than {_size(max_bytes)}")
-    return b"".join(chunks)
+    return data
 
 
 def read_json(path: str | Path, max_bytes: int) -> object:
@@ -215,9 +227,11 @@ _KINDS = (
 )
 
 
-def _check_regular(info: os.stat_result, max_bytes: int) -> None:
+def _check_regular(info: os.stat_result, max_bytes: int | None = None) -> None:
     if not stat.S_ISREG(info.st_mode):
         kind = next((name for test, name in _KINDS if test(info.st_mode)), "")
-        raise UnusableFile(f"it is {kind}, not a file" if kind else "it is not a regular file")
-    if info.st_size > max_bytes:
+        if kind:
+            raise UnusableFile(f"it is {kind}, not a file", kind)
+        raise UnusableFile("it is not a regular file", "a special file")
+    if max_bytes is not None and info.st_size > max_bytes:
         raise UnusableFile(f"it is larger than {_size(max_bytes)}")

@@ -13,7 +13,6 @@ import hashlib
 import json
 import math
 import os
-import stat
 import struct
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,6 +31,7 @@ from keyboard_app.engine.gguf_format import (
 )
 from keyboard_app.engine.numbers import is_whole
 from keyboard_app.engine.tokenizer import read_vocabulary
+from keyboard_app.files import UnusableFile, open_regular_file
 from keyboard_app.paths import gpt2_vocab_dir
 
 MIN_CONTEXT = 32
@@ -380,40 +380,19 @@ def validate_gguf(path: str | Path) -> GgufInfo:
     """Check that `path` is a well-formed GPT-2 GGUF; raise ModelError naming the file and reason."""
     path = Path(path)
     try:
-        with _open_regular_file(path) as file:
+        with open_regular_file(path) as file:
             size = os.fstat(file.fileno()).st_size
             if size < 24:
                 raise ModelError(f"Model file {path} cannot be used: it is empty or truncated.")
             return _validate_file(path, file, size)
+    except UnusableFile as exc:  # a pipe, a device, a folder: never read (a pipe would block)
+        raise ModelError(f"{path} is {exc.kind}, not a model file.") from exc
     except FileNotFoundError as exc:
         raise ModelError(f"Model file {path} does not exist.") from exc
     except OSError as exc:
         raise ModelError(f"Model file {path} cannot be read: {exc.strerror or exc}.") from exc
     except _Malformed as exc:
         raise ModelError(f"Model file {path} cannot be used: {exc}.") from exc
-
-
-def _open_regular_file(path: Path) -> BinaryIO:
-    """`path` opened for reading, if it is a regular file. Opened without blocking and checked
-    on the open file (as `files.read_regular_file` does): a named pipe would block forever."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise ModelError(f"{path} is {_special_kind(mode)}, not a model file.")
-    except BaseException:
-        os.close(fd)
-        raise
-    return os.fdopen(fd, "rb")
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    return "a device or another special file"
 
 
 def _validate_file(path: Path, file: BinaryIO, size: int) -> GgufInfo:
