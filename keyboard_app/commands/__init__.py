@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from keyboard_app.engine.numbers import MAX_THREADS
+from keyboard_app.files import UnusableFile, read_regular_file
 from keyboard_app.paths import resource
 
 Action = Callable[[argparse.Namespace], int]
@@ -56,12 +57,22 @@ def _described(error: OSError) -> str:
     return str(error)
 
 
+# The largest text file a command reads (a document to learn from, a text to type): far above any
+# written by hand, and a bound on what a wrong path costs.
+MAX_TEXT_FILE_BYTES = 256 * 2**20
+
+
 def read_input(path: Path) -> str:
-    """The UTF-8 text of a file the command reads; `CommandError` saying why not."""
+    """The UTF-8 text of a file the command reads, a regular file (`files.read_regular_file`: a
+    named pipe or a device is refused before it can block); `CommandError` saying why not."""
     try:
-        return path.read_text("utf-8")
+        raw = read_regular_file(path, MAX_TEXT_FILE_BYTES)
+    except UnusableFile as error:
+        raise CommandError(f"cannot read {path}: {error}") from None
     except OSError as error:
         raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise CommandError(f"{path} is not UTF-8 text (byte {error.start:,} is not)") from None
 

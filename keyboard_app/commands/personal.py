@@ -12,13 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import for_people, whole_number
+from keyboard_app.commands import MAX_TEXT_FILE_BYTES, for_people, whole_number
 from keyboard_app.files import UnusableFile, read_regular_file
 
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
-
-MAX_TEXT_FILE_BYTES = 256 * 2**20
 
 Action = Callable[[argparse.Namespace], int]
 
