@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from keyboard_app.commands import CommandError, for_people, real_number, whole_number
+from keyboard_app.engine.shapes import MAX_CONTEXT, MAX_HEADS, MAX_LAYERS, MAX_WIDTH, MIN_CONTEXT
 from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 
-# The shape options' ranges: what a GGUF may hold to load in the app (engine/gguf_validate.py;
-# importing it here would load gguf and numpy for every command), and for --vocab one frequent token
-# and the RARE row; the other options: 1 or more.
+# The shape options' ranges: what a GGUF may hold to load in the app (`engine.shapes`), and for
+# --vocab one frequent token and the RARE row; the other options: 1 or more.
 SHAPE_LIMITS: dict[str, tuple[int, int | None]] = {
-    "--layers": (1, 128),
-    "--width": (1, 8192),
-    "--heads": (1, 256),
-    "--context": (32, 1024),
+    "--layers": (1, MAX_LAYERS),
+    "--width": (1, MAX_WIDTH),
+    "--heads": (1, MAX_HEADS),
+    "--context": (MIN_CONTEXT, MAX_CONTEXT),
     "--vocab": (2, None),
 }
 

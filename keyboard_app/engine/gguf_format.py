@@ -18,12 +18,12 @@ from typing import NamedTuple
 import gguf
 import numpy as np
 
+from keyboard_app.engine.shapes import MAX_CONTEXT
 from keyboard_app.engine.tokenizer import END_OF_TEXT, END_OF_TEXT_ID, read_vocabulary
 from keyboard_app.files import atomic_path
 from keyboard_app.paths import gpt2_vocab_dir
 
 ARCH = "gpt2"
-MAX_CONTEXT = 1024
 LAYER_NORM_EPS = 1e-5
 FILE_TYPE_F32 = 0
 FILE_TYPE_F16 = 1

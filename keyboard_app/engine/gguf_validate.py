@@ -24,22 +24,16 @@ import gguf
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_format import (
     ARCH,
-    MAX_CONTEXT,
     Gpt2Config,
     expected_shapes,
     token_list,
 )
 from keyboard_app.engine.numbers import is_whole
+from keyboard_app.engine.shapes import MAX_CONTEXT, MAX_HEADS, MAX_LAYERS, MAX_WIDTH, MIN_CONTEXT
 from keyboard_app.engine.tokenizer import read_vocabulary
 from keyboard_app.files import UnusableFile, open_regular_file
 from keyboard_app.paths import gpt2_vocab_dir
 
-MIN_CONTEXT = 32
-# The largest GPT-2 shapes accepted (GPT-2 XL: 48 layers, 1,600 wide, 25 heads); the converter
-# refuses a config.json beyond them before it allocates anything.
-MAX_LAYERS = 128
-MAX_WIDTH = 8192
-MAX_HEADS = 256
 MAX_TENSORS = 4096
 MAX_KV = 1024
 MAX_STRING = 1 << 20

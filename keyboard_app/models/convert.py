@@ -21,7 +21,6 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_format import (
     FILE_TYPE_F16,
     FILE_TYPE_F32,
-    MAX_CONTEXT,
     Gpt2Config,
     TensorSpec,
     expected_shapes,
@@ -30,7 +29,8 @@ from keyboard_app.engine.gguf_format import (
     storage_dtype,
     write_gpt2_gguf,
 )
-from keyboard_app.engine.gguf_validate import MAX_HEADS, MAX_LAYERS, MAX_WIDTH, validate_gguf
+from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.engine.shapes import MAX_CONTEXT, MAX_HEADS, MAX_LAYERS, MAX_WIDTH
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
 
