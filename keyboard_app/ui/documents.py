@@ -78,12 +78,18 @@ class DocumentController(QObject):
         self.window.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.window.setWindowModified(self.modified)
 
-    def _set_text(self, text: str, path: Path | None, text_format: TextFormat) -> None:
+    def _set_text(
+        self,
+        text: str,
+        path: Path | None,
+        text_format: TextFormat,
+        version: FileVersion | None = None,
+    ) -> None:
         self.replaced.emit()
         self.editor.set_text(text)
         self.editor.document().setModified(False)
         self.path = path
-        self._on_disk = FileVersion.of(path) if path else None
+        self._on_disk = version
         self.format = text_format
         self._update_title()
         self.clean.emit()
@@ -162,7 +168,7 @@ class DocumentController(QObject):
         except TextFileError as error:
             inform(self.window, "Cannot open file", str(error))
             return False
-        self._set_text(opened.text, path, opened.format)
+        self._set_text(opened.text, path, opened.format, opened.version)
         newline = NEWLINE_NAMES[opened.format.newline]
         if opened.mixed:
             self.message.emit(

@@ -8,6 +8,7 @@ opening and saving a file without edits gives back the same bytes.
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
 import os
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class OpenedText:
     format: TextFormat
     mixed: bool = False
     made_line_breaks: int = 0
+    version: FileVersion | None = None  # the file as read (its bytes hashed, not read again)
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,14 @@ class FileVersion:
         return cls((-1, -1, -1), digest)
 
     @classmethod
-    def of(cls, path: Path) -> FileVersion | None:
-        """The file's version now; None when it cannot be read (gone: saving loses nothing)."""
+    def of(cls, path: Path, content: bytes | None = None) -> FileVersion | None:
+        """The file's version now (its `content`, when just read or written, is hashed rather
+        than read again); None when it cannot be read (gone: saving loses nothing)."""
         stamp = _stamp(path)
         if stamp is None:
             return None
+        if content is not None:
+            return cls(stamp, hashlib.sha256(content).hexdigest())
         try:
             return cls(stamp, sha256_of(path))
         except OSError:
@@ -126,7 +131,8 @@ def read_text_file(path: Path) -> OpenedText:
     made = sum(normalised.count(char) for char in HELD_AS_LINE_BREAKS)
     for char in HELD_AS_LINE_BREAKS if made else ():
         normalised = normalised.replace(char, "\n")
-    return OpenedText(normalised, TextFormat(newline, bom), mixed, made)
+    version = FileVersion.of(path, raw)
+    return OpenedText(normalised, TextFormat(newline, bom), mixed, made, version)
 
 
 def _line_breaks(text: str) -> tuple[str, bool]:
