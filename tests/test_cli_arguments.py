@@ -147,6 +147,21 @@ def test_a_missing_input_file_is_one_line_and_exit_1(
     assert (code, err) == (1, f"error: cannot read {missing}: No such file or directory\n")
 
 
+def test_verbose_adds_the_traceback_of_a_failure_for_a_report(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.txt")
+    for verbose in ([], ["-v"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "keyboard_app.cli", *verbose, "bench", "typos", missing],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data")},
+            timeout=60,
+        )
+        assert result.returncode == 1
+        assert result.stderr.endswith(f"error: cannot read {missing}: No such file or directory\n")
+        assert ("Traceback (most recent call last)" in result.stderr) == bool(verbose)
+
+
 @pytest.mark.parametrize(
     ("arguments", "instead"),
     [

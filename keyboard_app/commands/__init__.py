@@ -9,6 +9,7 @@ imports Qt.
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from keyboard_app.files import UnusableFile, read_regular_file
 from keyboard_app.paths import resource
 
 Action = Callable[[argparse.Namespace], int]
+logger = logging.getLogger(__name__)
 
 
 class CommandError(Exception):
@@ -28,7 +30,7 @@ class CommandError(Exception):
 def for_people(action: Action) -> Action:
     """Print errors meant for a person (`ModelError` and its kin, `CommandError`, and a file that
     cannot be read or written) as one line and exit 1, and Ctrl+C as "cancelled" with 130, instead
-    of a traceback."""
+    of a traceback; `--verbose` logs the traceback too, for a report."""
 
     def run(args: argparse.Namespace) -> int:
         from keyboard_app.engine.errors import ModelError
@@ -36,11 +38,13 @@ def for_people(action: Action) -> Action:
         try:
             return int(action(args))
         except (ModelError, CommandError) as error:
+            logger.debug("the command failed", exc_info=True)
             print(f"error: {error}", file=sys.stderr)
             return 1
         except BrokenPipeError:
             raise  # a reader that stopped reading: the CLI ends quietly (cli.main)
         except OSError as error:
+            logger.debug("the command failed", exc_info=True)
             print(f"error: {_described(error)}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
