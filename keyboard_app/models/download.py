@@ -20,6 +20,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -40,6 +42,7 @@ CHUNK = 64 << 10
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _NETWORK_ERRORS = (OSError, http.client.HTTPException)  # URLError, timeouts, resets are OSErrors
 _REDIRECTS = (301, 302, 303, 307, 308)
+_CANCEL_POLL_S = 0.2  # how often a read that waits on a silent connection looks at Cancel
 
 
 @dataclass(frozen=True)
@@ -256,9 +259,12 @@ class _Transfer:
     def attempt(self) -> None:
         headers = {"Range": f"bytes={self.done}-"} if self.done else {}
         try:
-            with urllib.request.urlopen(
-                _request(self.remote.url, headers=headers), timeout=self.options.timeout_s
-            ) as response:
+            with (
+                urllib.request.urlopen(
+                    _request(self.remote.url, headers=headers), timeout=self.options.timeout_s
+                ) as response,
+                _hung_up_on_cancel(response, self.cancel),
+            ):
                 self._receive(response)
         except urllib.error.HTTPError as exc:
             if exc.code == 416 and self.done == self.remote.size:
@@ -297,10 +303,50 @@ class _Transfer:
             check_cancel(self.cancel, "The download")
             block = response.read1(CHUNK)
             if not block:
+                check_cancel(self.cancel, "The download")  # the end may be Cancel's hang-up
                 return
             out.write(block)
             self.done += len(block)
             self.meter.update(self.done)
+
+
+@contextmanager
+def _hung_up_on_cancel(response: Any, cancel: threading.Event | None) -> Iterator[None]:
+    """Shut the response's connection down when Cancel is pressed: a read on a connection that
+    went silent otherwise waits out the whole timeout (30 s) before Cancel is seen, and the
+    models dialog waits for the download's thread when it closes."""
+    if cancel is None:
+        yield
+        return
+    finished = threading.Event()
+
+    def watch() -> None:
+        while not finished.wait(_CANCEL_POLL_S):
+            if cancel.is_set():
+                _shut_down(response)
+                return
+
+    watcher = threading.Thread(target=watch, name="download-cancel", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        watcher.join()
+
+
+def _shut_down(response: Any) -> None:
+    """End the connection under `response` at once; its blocked read returns."""
+    try:
+        connection = socket.socket(fileno=response.fileno())
+    except (OSError, ValueError):
+        return  # already closed
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # the peer was gone already
+    finally:
+        connection.detach()  # the response owns the descriptor
 
 
 def _verify(transfer: _Transfer, expected_sha256: str | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,6 +114,8 @@ class HubBehaviour:
     redirect_loop: bool = False  # redirect every request to itself
     pause_s: float = 0.0  # pause between pieces of a body (a slow connection)
     piece_bytes: int = 64 << 10  # the size of those pieces
+    stall_after: int | None = None  # send this many body bytes, then nothing for a minute
+    stalled: threading.Event = field(default_factory=threading.Event)  # set when it stalls
 
 
 @dataclass
@@ -207,6 +210,12 @@ def hub_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 chunk, b.drop_after = chunk[: b.drop_after], None
                 self.wfile.write(chunk)
                 self.close_connection = True
+                return
+            if b.stall_after is not None:
+                self.wfile.write(chunk[: b.stall_after])
+                self.wfile.flush()
+                b.stalled.set()
+                time.sleep(60)
                 return
             for piece in range(0, len(chunk), b.piece_bytes):
                 time.sleep(b.pause_s)

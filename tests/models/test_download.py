@@ -132,6 +132,31 @@ def test_cancel_stops_a_slow_download_within_a_second(fake_hub: FakeHub, tmp_pat
     assert (tmp_path / "m.part").stat().st_size > 0  # kept for a resume
 
 
+def test_cancel_stops_a_download_whose_connection_went_silent(
+    fake_hub: FakeHub, tmp_path: Path
+) -> None:
+    """The read waited for the whole timeout (30 s by default) before it saw Cancel."""
+    fake_hub.behaviour.stall_after = 1000
+    cancel = threading.Event()
+    outcome: list[BaseException] = []
+
+    def download() -> None:
+        try:
+            download_file(_url("model.safetensors"), tmp_path / "m", cancel=cancel)
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    assert fake_hub.behaviour.stalled.wait(10), outcome
+    time.sleep(0.5)  # the download is waiting for more bytes now
+    cancel.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "Cancel was not seen while the connection was silent"
+    assert [type(error) for error in outcome] == [OperationCancelled]
+    assert (tmp_path / "m.part").stat().st_size == 1000  # kept for a resume
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_disk_full_while_writing(fake_hub: FakeHub, tmp_path: Path) -> None:
     """Every write to /dev/full fails with ENOSPC, as on a full disk."""
