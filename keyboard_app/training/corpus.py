@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from keyboard_app.engine.wordfilter import contains_offensive, is_offensive
+from keyboard_app.engine.wordfilter import contains_listed_word, is_offensive
 from keyboard_app.engine.words import find_words
 from keyboard_app.files import write_atomic
 
@@ -114,7 +114,7 @@ def load_brown(directory: Path) -> list[Document]:
     for path in sorted(p for p in directory.iterdir() if _BROWN_NAME.match(p.name)):
         units = []
         for paragraph in read_brown_file(path):
-            kept = [s for s in paragraph if not contains_offensive(s)]
+            kept = [s for s in paragraph if not contains_listed_word(s)]
             if kept:
                 units.append(" ".join(kept))
         docs.append(Document(f"brown/{path.name}", units, continuous=True))
@@ -126,14 +126,15 @@ def load_sentence_json(directory: Path) -> list[Document]:
     for path in sorted(directory.glob("*.json")):
         sentences = json.loads(path.read_text("utf-8"))
         units = [_clean_sentence(s) for s in sentences if isinstance(s, str)]
-        units = [s for s in units if s and not contains_offensive(s)]
+        units = [s for s in units if s and not contains_listed_word(s)]
         docs.append(Document(f"{directory.name}/{path.name}", units))
     return docs
 
 
 def load_corpus(corpus_dir: Path) -> dict[str, list[Document]]:
     """Every corpus found under `corpus_dir`: a `brown/` folder and any folder of JSON files.
-    Sentences with an offensive word are dropped (the words the engine never suggests)."""
+    Sentences with a word of the offensive list are dropped, everyday ones such as "kill" too
+    (`contains_listed_word`: the splits stay those the built-in model was made from)."""
     corpora: dict[str, list[Document]] = {}
     for sub in sorted(p for p in Path(corpus_dir).iterdir() if p.is_dir()):
         if any(_BROWN_NAME.match(p.name) for p in sub.iterdir()):

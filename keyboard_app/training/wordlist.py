@@ -17,7 +17,7 @@ wordfreq is needed only to build the list (the `wordlist` extra); the app reads 
   a word that only lacks the apostrophe of a far more frequent one is dropped all the same ("dont",
   "im", as phone keyboards do), so that it can be corrected;
 - the spelling is the training text's most frequent one when it has the word ("I", "John"), else
-  wordfreq's (lower case).
+  `NAME_SPELLINGS`' or wordfreq's (lower case).
 
 Counts are per billion words. The training text's words that wordfreq's selection lacks are added
 with their frequency there, so that every word the previous dictionary knew is still known.
@@ -42,6 +42,12 @@ PER = 1e9  # counts are per this many words
 _LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
 _ONE_LETTER = frozenset({"a", "i"})
 _TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
+# The names among the offensive list's everyday words (`wordfilter.EVERYDAY_WORDS`): the training
+# text drops every sentence holding a word of the list, so it cannot spell them.
+NAME_SPELLINGS = {
+    "god": "God", "hitler": "Hitler", "nazi": "Nazi", "nazism": "Nazism", "reich": "Reich",
+    "pollock": "Pollock", "guido": "Guido",
+}  # fmt: skip
 
 
 def wordfreq_frequencies(min_frequency: float = MIN_FREQUENCY) -> dict[str, float]:
@@ -78,13 +84,18 @@ def build_wordlist(
     protected = {key for key, (_, count) in forms.items() if count >= PROTECTED_COUNT}
     protected |= {word for word in kept if word in real_words}
     dropped = _misspellings(kept, protected)
-    counts = {forms.get(w, (w, 0))[0]: round(f * PER) for w, f in kept.items() if w not in dropped}
+    counts = {_spelling(w, forms): round(f * PER) for w, f in kept.items() if w not in dropped}
     total = sum(training.values()) or 1
     for key, (form, count) in forms.items():
         if key not in kept and not is_offensive(key):
             counts.setdefault(form, max(1, round(count / total * PER)))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [f"{word}\t{count}" for word, count in ordered if count > 0]
+
+
+def _spelling(word: str, forms: Mapping[str, tuple[str, int]]) -> str:
+    form = forms.get(word)
+    return form[0] if form else NAME_SPELLINGS.get(word, word)
 
 
 def _is_listable(word: str) -> bool:

@@ -139,6 +139,14 @@ def test_offensive_words_are_filtered_unless_typed_out(bigram_model):
         assert predictor.suggest("for your ", k=1)[0].word == "shit"
 
 
+def test_everyday_words_of_the_offensive_list_are_offered_with_the_filter_on(bigram_model):
+    spec = {" my": {" God": 9.0, " shit": 8.5, " help": 4.0}, " to": {" kill": 9.0, " help": 4.0}}
+    with Predictor.load(bigram_model(spec, DEFAULT)) as predictor:
+        assert [s.word for s in predictor.suggest("Oh my ", k=2)] == ["God", "help"]
+        assert predictor.suggest("Time to k", k=1)[0].word == "kill"
+        assert [c.token for c in predictor.explore("Time to", k=1)] == [" kill"]
+
+
 def test_single_letters_other_than_a_and_i_are_not_suggested(bigram_model):
     spec = {' "': {"f": 9.0, "B": 8.5, "I": 8.0, "a": 7.5, "The": 7.0, "We": 6.5}}
     with Predictor.load(bigram_model(spec, DEFAULT)) as predictor:

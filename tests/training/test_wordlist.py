@@ -45,3 +45,8 @@ def test_spellings_come_from_the_training_text_and_its_missing_words_are_added()
     counts = listed({"i": 1e-2, "john": 1e-4}, {"I": 900, "i": 10, "John": 90, "Jorda": 10})
     assert set(counts) == {"I", "John", "Jorda"}
     assert counts["Jorda"] == round(10 / 1010 * PER)
+
+
+def test_everyday_words_of_the_offensive_list_are_kept_and_names_among_them_capitalised():
+    counts = listed({"kill": 1e-4, "god": 1e-4, "hitler": 1e-5, "shit": 1e-4}, {"Kill": 3})
+    assert set(counts) == {"Kill", "God", "Hitler"}  # the training text's spelling comes first
