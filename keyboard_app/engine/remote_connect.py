@@ -27,9 +27,9 @@ from keyboard_app.engine.remote_backend import (
     answered_top_tokens,
     completion_body,
 )
+from keyboard_app.engine.shapes import MAX_CONTEXT
 from keyboard_app.engine.sources import standard_sources
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, encode_user_text
-from keyboard_app.engine.window import MAX_POSITIONS
 from keyboard_app.personal import PersonalStore, PersonalStoreError
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def check_server(client: ServerClient) -> ServerModel:
         _count(settings.get("n_ctx", 0), client, "a slot size") if isinstance(settings, dict) else 0
     )
     sizes = [n for n in (n_ctx_train, n_ctx_slot) if n > 0]
-    n_ctx = min([*sizes, MAX_POSITIONS]) if sizes else 0  # no GPT-2 has more positions
+    n_ctx = min([*sizes, MAX_CONTEXT]) if sizes else 0  # no GPT-2 has more positions
     if n_ctx < 16:
         raise ServerError(f"The server's slots hold {n_ctx} tokens: too few to suggest words.")
     return ServerModel(

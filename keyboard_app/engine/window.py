@@ -5,14 +5,15 @@ No llama.cpp here (nor anything heavy): the editor asks these on every keystroke
 
 from __future__ import annotations
 
+from keyboard_app.engine.shapes import MAX_CONTEXT
+
 CHARS_PER_TOKEN_BOUND = 6  # no GPT-2 token of ordinary text is longer
-MAX_POSITIONS = 1024  # GPT-2's largest context
 # Characters before the cursor whose words count as known to the writer (the document source).
 DOCUMENT_WINDOW = 4000
 # The most text before the cursor the engine ever reads: the model's window at GPT-2's largest
 # context, and the document window. A caller with a long document passes only the text from
 # `text_start`, which is at least this much and stays put while the user types.
-TEXT_NEEDED = max(MAX_POSITIONS * CHARS_PER_TOKEN_BOUND, DOCUMENT_WINDOW)
+TEXT_NEEDED = max(MAX_CONTEXT * CHARS_PER_TOKEN_BOUND, DOCUMENT_WINDOW)
 TEXT_STEP = 4096
 
 
