@@ -219,16 +219,16 @@ class DocumentController(QObject):
     def write(self, path: Path) -> bool:
         """Save the text to `path` (atomically, or in place where the folder is read-only)."""
         try:
-            in_place = save_text_file(path, self.editor.text(), self.format)
+            saved = save_text_file(path, self.editor.text(), self.format)
         except OSError as error:
             log.warning("cannot save %s: %s", path, error)
             inform(self.window, "Cannot save", save_error_message(path, error))
             return False
         log.info("saved %s", path)
-        if in_place:
+        if saved.in_place:
             self.message.emit(f"Saved {path.name} in place: its folder cannot be written to.")
         self.path = path
-        self._on_disk = FileVersion.of(path)
+        self._on_disk = saved.version
         self.editor.document().setModified(False)
         self._update_title()
         self.remember(path)

@@ -73,18 +73,11 @@ class FileVersion:
         return cls((-1, -1, -1), digest)
 
     @classmethod
-    def of(cls, path: Path, content: bytes | None = None) -> FileVersion | None:
-        """The file's version now (its `content`, when just read or written, is hashed rather
-        than read again); None when it cannot be read (gone: saving loses nothing)."""
+    def of(cls, path: Path, content: bytes) -> FileVersion | None:
+        """The version of the file at `path` that was just read or written as `content` (hashed
+        rather than read again); None when it is gone (saving then loses nothing)."""
         stamp = _stamp(path)
-        if stamp is None:
-            return None
-        if content is not None:
-            return cls(stamp, hashlib.sha256(content).hexdigest())
-        try:
-            return cls(stamp, sha256_of(path))
-        except OSError:
-            return None
+        return None if stamp is None else cls(stamp, hashlib.sha256(content).hexdigest())
 
     def changed(self, path: Path) -> bool:
         """Whether the file at `path` now holds something else (a file gone has not changed)."""
@@ -153,11 +146,17 @@ def encode(text: str, text_format: TextFormat) -> bytes:
     return UTF8_BOM + data if text_format.bom else data
 
 
-def save_text_file(path: Path, text: str, text_format: TextFormat) -> bool:
+@dataclass(frozen=True)
+class SavedFile:
+    in_place: bool  # written in place: its folder does not let a temporary file be made
+    version: FileVersion | None  # the version written
+
+
+def save_text_file(path: Path, text: str, text_format: TextFormat) -> SavedFile:
     """Write `text` to `path` in `text_format`: atomically (a crash never leaves half a file), or
     in place when the folder does not let a temporary file be made beside a file the user may
-    write. Returns whether it was written in place; OSError if it could not be written (the file
-    then keeps what it had when the atomic write failed)."""
+    write. OSError if it could not be written (the file then keeps what it had when the atomic
+    write failed)."""
     target = Path(os.path.realpath(path))  # through a symbolic link, which stays one
     if target.exists() and not target.is_file():
         raise OSError(errno.EINVAL, "it is not a regular file", str(path))
@@ -173,8 +172,8 @@ def save_text_file(path: Path, text: str, text_format: TextFormat) -> bool:
             error.strerror,
         )
         write_in_place(target, data)
-        return True
-    return False
+        return SavedFile(True, FileVersion.of(target, data))
+    return SavedFile(False, FileVersion.of(target, data))
 
 
 def describe(error: OSError) -> str:

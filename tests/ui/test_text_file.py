@@ -26,11 +26,11 @@ from pathlib import Path
 from keyboard_app.ui.text_file import TextFormat, save_error_message, save_text_file
 path = Path(sys.argv[1])
 try:
-    in_place = save_text_file(path, sys.argv[2] * int(sys.argv[3]), TextFormat())
+    saved = save_text_file(path, sys.argv[2] * int(sys.argv[3]), TextFormat())
 except OSError as error:
     print("failed:", save_error_message(path, error))
 else:
-    print("saved in place" if in_place else "saved")
+    print("saved in place" if saved.in_place else "saved")
 """
 
 NO_TMPFS = 99  # the child's exit status when it could not mount its tmpfs
@@ -152,5 +152,5 @@ def test_files_that_cannot_be_opened_say_why(tmp_path: Path) -> None:
 
 def test_a_lone_surrogate_does_not_stop_saving(tmp_path: Path) -> None:
     path = tmp_path / "odd.txt"
-    assert not save_text_file(path, "a\ud800b", TextFormat())
+    assert not save_text_file(path, "a\ud800b", TextFormat()).in_place
     assert path.read_bytes() == b"a?b"
