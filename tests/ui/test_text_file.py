@@ -78,6 +78,36 @@ def test_a_full_disk_keeps_the_old_file_and_says_why(tmp_path: Path) -> None:
     ]
 
 
+def test_a_full_disk_while_writing_in_place_puts_the_old_text_back(tmp_path: Path) -> None:
+    """A read-only folder on a nearly full 64 KB tmpfs: the longer text is written over the file
+    in place until the disk fills, then the old text is written back."""
+    if shutil.which("unshare") is None or shutil.which("setpriv") is None:
+        pytest.skip("no unshare(1) or setpriv(1) to mount a small tmpfs and drop privileges")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    without_overrides = " ".join(WITHOUT_OVERRIDES)
+    script = (
+        f'mount -t tmpfs -o size=64k tmpfs "{disk}" || exit {NO_TMPFS}; '
+        f'printf "the old text, %s\\n" $(seq 1 400) > "{disk}/novel.txt" '
+        f'&& head -c 40000 /dev/zero > "{disk}/filler" && chmod 555 "{disk}" '
+        f'&& sha256sum "{disk}/novel.txt" '
+        f'&& {without_overrides} "{sys.executable}" -c "$0" "{disk}/novel.txt" x 60000 '
+        f'&& sha256sum "{disk}/novel.txt"'
+    )
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, SAVE_BIG_TEXT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode == NO_TMPFS or result.stderr.startswith(("unshare:", "setpriv:")):
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    before, message, *_, after = result.stdout.splitlines()
+    assert message == "failed: “novel.txt” could not be saved: No space left on device."
+    assert before == after  # the old text, byte for byte
+
+
 def test_a_file_in_a_read_only_folder_is_written_in_place(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
