@@ -25,7 +25,7 @@ from keyboard_app.ui.text_ops import CLOSERS, Taken
 log = logging.getLogger(__name__)
 
 # How much of the paragraph before a finished word is sent with it: the store's phrases reach
-# back two tokens, read from at most 200 characters (sources.personal.HISTORY_CHARS).
+# back two tokens, read from at most 200 characters (trigrams.HISTORY_CHARS).
 CONTEXT_CHARS = 256
 
 

@@ -7,7 +7,7 @@ import pytest
 from keyboard_app.engine import Predictor, mixer
 from keyboard_app.engine.mixer import evidence_weight, mix
 from keyboard_app.engine.sources import Proposal, Query
-from keyboard_app.engine.sources.personal import PersonalSource
+from keyboard_app.engine.sources.personal import PersonalSource, personal_history
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.personal import PersonalStore
 
@@ -18,6 +18,21 @@ SPEC = {" met": {" Xavier": 6.0}}
 
 def _words(predictor: Predictor, text: str) -> list[str]:
     return [s.word for s in predictor.suggest(text, k=3, exact=True)]
+
+
+@pytest.mark.parametrize(
+    ("boundary", "expected"),
+    [
+        ("", ["<s>"]),
+        ("Dear", ["<s>", "Dear"]),
+        ("Kind regards,\nDear John, ", ["John", ","]),
+        ("x" * 300 + " kind regards", ["kind", "regards"]),
+        ("y" * 300, []),  # the paragraph's end holds no whole token
+        ("z" * 300 + " regards", ["regards"]),
+    ],
+)
+def test_the_history_is_the_paragraphs_last_two_whole_tokens(boundary, expected):
+    assert personal_history(boundary) == expected
 
 
 def test_a_name_typed_a_few_times_comes_up_after_two_letters(bigram_model, tmp_path: Path):

@@ -1,6 +1,9 @@
 """The word trigram model: Kneser-Ney by hand, pruning, histories, the file, the mixture."""
 
 import json
+import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -115,19 +118,40 @@ def test_the_file_round_trips(tmp_path: Path):
         assert again.next_words(paragraph) == model.next_words(paragraph)
 
 
-def test_a_failed_write_leaves_the_earlier_file_and_no_partial_one(tmp_path: Path, monkeypatch):
-    path = save_trigrams(build_trigrams(LINES), tmp_path / "trigrams.npz")
-    before = path.read_bytes()
+SAVE_MANY_LINES = """
+import sys
+from keyboard_app.training.trigrams import build_trigrams, save_trigrams
+lines = [f"word{i} word{i + 1} word{i + 2} ." for i in range(20000)]
+try:
+    save_trigrams(build_trigrams(lines, min_count=1), sys.argv[1])
+except OSError as error:
+    print("failed:", error.strerror)
+"""
 
-    def disk_full(out, **arrays):
-        out.write(b"PK\x03\x04 half a table")
-        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(np, "savez_compressed", disk_full)
-    with pytest.raises(OSError, match="No space"):
-        save_trigrams(build_trigrams(LINES * 2), path)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["trigrams.npz"]
+def test_a_full_disk_leaves_the_earlier_file_and_no_partial_one(tmp_path: Path):
+    """A 64 KB tmpfs, mounted in a user and mount namespace of a child process."""
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1) to mount a small tmpfs")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    small = save_trigrams(build_trigrams(LINES), tmp_path / "small.npz")
+    script = (
+        f'mount -t tmpfs -o size=64k tmpfs "{disk}" || exit 99; '
+        f'cp "{small}" "{disk}/trigrams.npz" '
+        f'&& "{sys.executable}" -c "$0" "{disk}/trigrams.npz" && cmp "{small}" "{disk}/trigrams.npz" '
+        f'&& ls -A "{disk}"'
+    )
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, SAVE_MANY_LINES],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode == 99 or result.stderr.startswith("unshare:"):
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["failed: No space left on device", "trigrams.npz"]
 
 
 def _saved_arrays(tmp_path: Path) -> dict[str, np.ndarray]:

@@ -15,13 +15,12 @@ from collections.abc import Mapping
 
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sources import Proposal, Query
-from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
+from keyboard_app.engine.trigrams import BOUNDARY, TOKENS, history
 from keyboard_app.engine.words import is_lone_letter, is_word
 from keyboard_app.personal import Followers, PersonalStore, learnable, learnable_tail
 
 FOLLOWERS = 20  # next tokens read per history level
 COMPLETIONS = 12  # words read per typed prefix
-HISTORY_CHARS = 200  # the end of the paragraph the history is read from
 
 
 class PersonalSource:
@@ -80,13 +79,10 @@ def _level(followers: Followers, lower: Mapping[str, float]) -> dict[str, float]
 
 
 def personal_history(boundary: str) -> list[str]:
-    """The tokens of the paragraph before the word being typed, `BOUNDARY` first at its start."""
-    paragraph = boundary.rsplit("\n", 1)[-1]
-    tail = paragraph[-HISTORY_CHARS:]
-    tokens = TOKENS.findall(tail)
-    if len(tail) < len(paragraph):
-        return tokens[1:][-2:]  # the first token of the tail may be cut
-    return [BOUNDARY, *tokens][-2:]
+    """The last two tokens of the paragraph before the word being typed, as the store keys them
+    (the trigram model's `history`, one `BOUNDARY` at the paragraph's start, none unknown)."""
+    known = [token for token in history(boundary.rsplit("\n", 1)[-1]) if token is not None]
+    return known[1:] if known == [BOUNDARY, BOUNDARY] else known
 
 
 def _offerable(word: str) -> bool:
