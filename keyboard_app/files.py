@@ -128,12 +128,21 @@ def check_free_space(folder: str | Path, needed: int, margin: int = 0) -> None:
     free = shutil.disk_usage(folder).free
     if free < needed + margin:
         raise NotEnoughSpace(
-            f"Not enough disk space in {folder}: {_size(needed)} needed, {_size(free)} free."
+            f"Not enough disk space in {folder}: {human_size(needed)} needed, {human_size(free)} free."
         )
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:,.0f} MB"
+def human_size(size_bytes: int) -> str:
+    """`512` -> `512 B`, `1536000` -> `1.5 MB`, `548000000` -> `548 MB` (decimal units, as file
+    managers show sizes)."""
+    value, unit = float(size_bytes), "B"
+    for bigger in ("KB", "MB", "GB", "TB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, bigger
+    if unit == "B":
+        return f"{size_bytes} B"
+    return f"{value:.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
 
 
 def write_in_place(path: str | Path, data: bytes) -> None:
@@ -199,7 +208,7 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
         _check_regular(os.fstat(file.fileno()), max_bytes)
         data = file.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UnusableFile(f"it is larger than {_size(max_bytes)}")
+        raise UnusableFile(f"it is larger than {human_size(max_bytes)}")
     return data
 
 
@@ -234,4 +243,4 @@ def _check_regular(info: os.stat_result, max_bytes: int | None = None) -> None:
             raise UnusableFile(f"it is {kind}, not a file", kind)
         raise UnusableFile("it is not a regular file", "a special file")
     if max_bytes is not None and info.st_size > max_bytes:
-        raise UnusableFile(f"it is larger than {_size(max_bytes)}")
+        raise UnusableFile(f"it is larger than {human_size(max_bytes)}")

@@ -120,3 +120,11 @@ def test_a_file_with_the_longest_name_allowed_is_written(tmp_path: Path, name: s
     files.write_atomic(target, "kept")
     assert target.read_text("utf-8") == "kept"
     assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(512, "512 B"), (1536, "1.5 KB"), (1_536_000, "1.5 MB"), (548_000_000, "548 MB")],
+)
+def test_sizes_are_shown_in_decimal_units(size: int, shown: str) -> None:
+    assert files.human_size(size) == shown

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from keyboard_app.commands import for_people, thread_count
+from keyboard_app.files import human_size
 
 if TYPE_CHECKING:
     from keyboard_app.models.progress import Progress
@@ -68,10 +69,6 @@ def quiet_llama_cpp(args: argparse.Namespace) -> None:
         logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1e6:,.0f} MB"
-
-
 def _ms(milliseconds: float) -> str:
     return f"{milliseconds:.1f} ms" if milliseconds < 10 else f"{milliseconds:,.0f} ms"
 
@@ -97,9 +94,9 @@ def _list(args: argparse.Namespace) -> int:
         "one keystroke's suggestions (on 2 CPU cores):"
     )
     for entry in catalog():
-        print(f"  {entry.name:<12} {entry.title:<22} download {_mb(entry.download_bytes)}")
+        print(f"  {entry.name:<12} {entry.title:<22} download {human_size(entry.download_bytes)}")
         quants = ", ".join(
-            f"{q.kind} {_mb(q.size_bytes)} ~{_ms(q.keystroke_ms)}" for q in entry.estimates()
+            f"{q.kind} {human_size(q.size_bytes)} ~{_ms(q.keystroke_ms)}" for q in entry.estimates()
         )
         print(f"      {quants}")
     default = store.default_model_name()
@@ -108,7 +105,7 @@ def _list(args: argparse.Namespace) -> int:
     for model in models:
         mark = "*" if model.name == default else " "
         print(
-            f" {mark}{model.name:<24} {model.quantization:<8} {_mb(model.size_bytes):>9} "
+            f" {mark}{model.name:<24} {model.quantization:<8} {human_size(model.size_bytes):>9} "
             f"{_installed_keystroke(model.path):>9}  {model.source}  {model.installed[:10]}"
         )
     if not models:
@@ -130,7 +127,11 @@ class _ProgressBar:
         self.stage = p.stage
         fraction = p.fraction or 0.0
         bar = "#" * int(fraction * 30)
-        detail = f"{_mb(p.done)} of {_mb(p.total or 0)}" if p.rate else f"{p.done}/{p.total}"
+        detail = (
+            f"{human_size(p.done)} of {human_size(p.total or 0)}"
+            if p.rate
+            else f"{p.done}/{p.total}"
+        )
         rate = f" {p.rate / 1e6:.1f} MB/s" if p.rate else ""
         eta = f" ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
         sys.stderr.write(f"\r{p.stage:<18} [{bar:<30}] {detail}{rate}{eta}   ")
@@ -149,7 +150,7 @@ def _download(args: argparse.Namespace) -> int:
     finally:
         sys.stderr.write("\n")
     mix = ", ".join(f"{count} {kind}" for kind, count in sorted(model.type_mix.items()))
-    print(f"Installed {model.name}: {_mb(model.size_bytes)} (tensors: {mix})")
+    print(f"Installed {model.name}: {human_size(model.size_bytes)} (tensors: {mix})")
     if args.use:
         set_default_model(model.name)
         print(f"The app now uses {model.name}.")
@@ -166,7 +167,7 @@ def _convert(args: argparse.Namespace) -> int:
         )
     finally:
         sys.stderr.write("\n")
-    print(f"Wrote {out} ({_mb(out.stat().st_size)})")
+    print(f"Wrote {out} ({human_size(out.stat().st_size)})")
     return 0
 
 
@@ -178,7 +179,7 @@ def _quantize(args: argparse.Namespace) -> int:
     quiet_llama_cpp(args)
     out = quantize_gguf(args.src, args.dst, args.kind, n_threads=args.threads)
     mix = ", ".join(f"{n} {k}" for k, n in sorted(validate_gguf(out).type_mix().items()))
-    print(f"Wrote {out} ({_mb(out.stat().st_size)}; tensors: {mix})")
+    print(f"Wrote {out} ({human_size(out.stat().st_size)}; tensors: {mix})")
     return 0
 
 
@@ -187,7 +188,7 @@ def _import(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import import_model
 
     model = import_model(args.file, args.name)
-    print(f"Installed {model.name} ({model.quantization}, {_mb(model.size_bytes)})")
+    print(f"Installed {model.name} ({model.quantization}, {human_size(model.size_bytes)})")
     return 0
 
 

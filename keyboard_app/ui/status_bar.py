@@ -8,19 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from keyboard_app.files import human_size
+
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import ModelInfo
     from keyboard_app.ui.server_link import ServerStatus
-
-
-def human_size(size_bytes: int) -> str:
-    """`1536000` -> `1.5 MB` (decimal units, as file managers show model files)."""
-    value = float(size_bytes)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 # What the learning toggle says in each state (see `StatusBar.show_learning`).

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from keyboard_app import paths
+from keyboard_app.files import human_size
 from keyboard_app.models import manager, store
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress
 from keyboard_app.ui.dialogs.messages import inform
-from keyboard_app.ui.status_bar import human_size
 from keyboard_app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
