@@ -3,7 +3,8 @@
 The loop owns the rules every continuation follows: token healing (a text ending in one space is
 continued from before it, with a first token that starts with a space, whose space is not shown),
 the offensive-word ban, the incremental UTF-8 decoding (a character split over tokens comes out
-whole; each stream's decoder is flushed when the stream ends), `<|endoftext|>` ending a stream, and
+whole; a stream that ends in the middle of one, at its token limit or at `<|endoftext|>`, drops
+those bytes, as stopping it does: no U+FFFD goes into the text), `<|endoftext|>` ending a stream, and
 the stop event checked before every token. What differs is how a chosen token is evaluated: one
 continuation runs on the main sequence and slides its window when the context is full; several run
 on borrowed sequences, one batch per token, all of them within half the context.
@@ -12,8 +13,9 @@ on borrowed sequences, one batch per token, all of them within half the context.
 from __future__ import annotations
 
 import codecs
+import logging
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +29,7 @@ from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, token_bytes
 from keyboard_app.engine.window import heals_trailing_space
 from keyboard_app.engine.words import PieceTable
 
+log = logging.getLogger(__name__)
 MAX_ALTERNATIVES = 8
 Logits = npt.NDArray[np.float32]
 
@@ -163,7 +166,7 @@ class Continuations:
                 token = sample_token(stream.logits, params, stream.rng, banned)
                 if token == END_OF_TEXT_ID:
                     alive.remove(stream)
-                    yield from _flushed(stream)
+                    _drop_incomplete(stream)
                     continue
                 piece = stream.decoder.decode(token_bytes(token))
                 stream.written += piece
@@ -174,7 +177,7 @@ class Continuations:
             if chosen and step + 1 < max_tokens:
                 advance(chosen, step)
         for stream in alive:
-            yield from _flushed(stream)
+            _drop_incomplete(stream)
 
     def _bans(self, heal: bool, filtered: bool) -> _Bans:
         """Tokens never to sample: offensive ones (with the filter on) and, right after a healed
@@ -186,8 +189,9 @@ class Continuations:
         return _Bans(True, first, rest)
 
 
-def _flushed(stream: _Stream) -> Iterator[tuple[int, str]]:
-    """What the stream's decoder still holds (an incomplete character, shown as U+FFFD)."""
-    tail = stream.decoder.decode(b"", final=True)
-    if tail:
-        yield stream.index, tail
+def _drop_incomplete(stream: _Stream) -> None:
+    """The bytes of a character the stream ended in the middle of are dropped: they are no
+    text (decoded, they would be U+FFFD)."""
+    held, _ = stream.decoder.getstate()
+    if held:
+        log.debug("a continuation ended inside a character: %d byte(s) dropped", len(held))

@@ -55,9 +55,14 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class TokenChoice:
+    """A next token: its text to read (`_readable`), its id, probability and bytes. Only the
+    bytes tell a token that is part of a character of several bytes (CJK, emoji) from one whose
+    text looks like its escaped bytes, and `<|endoftext|>` from the same text typed."""
+
     token: str
     token_id: int
     probability: float
+    piece: bytes
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,11 @@ def _piece_table() -> PieceTable:
 def _readable(piece: bytes) -> str:
     """A token's text; a token that is part of a multi-byte character shows its bytes (`\\xe6`)."""
     return piece.decode("utf-8", "backslashreplace")
+
+
+def _choice(token_id: int, probability: float) -> TokenChoice:
+    piece = token_bytes(token_id)
+    return TokenChoice(_readable(piece), token_id, probability, piece)
 
 
 class Predictor:
@@ -371,10 +381,7 @@ class Predictor:
         ids = np.flatnonzero(allowed)
         chosen = probs[ids]
         best = np.argsort(-chosen, kind="stable")[:k]
-        return [
-            TokenChoice(_readable(token_bytes(int(ids[i]))), int(ids[i]), float(chosen[i]))
-            for i in best
-        ]
+        return [_choice(int(ids[i]), float(chosen[i])) for i in best]
 
     def continue_text(
         self,

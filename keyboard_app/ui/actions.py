@@ -82,7 +82,13 @@ def install_actions(window: MainWindow) -> Actions:
         ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
         "Three alternative continuations side by side",
     )
-    stop = _action(window, "&Stop (Esc)", cont.stop, tip="Stop the continuation")
+    # Not "Stop (Esc)": Esc drops the preview, Stop keeps what has come.
+    stop = _action(
+        window,
+        "&Stop",
+        cont.stop,
+        tip="Stop the continuation and keep what has come (Esc drops it)",
+    )
     stop.setEnabled(False)
     cont.streaming_started.connect(lambda: stop.setEnabled(True))
     cont.streaming_stopped.connect(lambda: stop.setEnabled(False))

@@ -16,6 +16,8 @@ from keyboard_app.ui.engine_client import EngineClient
 log = logging.getLogger(__name__)
 
 NO_MODEL = "No model is loaded yet."
+COMPOSING = "Finish the input method's composition first."
+STALE_ALTERNATIVES = "The text changed: the alternatives were for the text as it was."
 # The longest alternative of "three ways on": three side by side are read at a glance.
 ALTERNATIVE_TOKENS = 40
 
@@ -25,6 +27,9 @@ class ContinuationController(QObject):
 
     The single continuation is a preview in the editor: Tab or Enter inserts it as one undo step,
     Esc, typing or clicking drops it. The Stop button ends streaming but keeps the preview.
+    The alternatives of "three ways on" are for the text before the cursor when they were asked
+    for: the panel closes as soon as that changes (typing, a click, a cursor move), and a choice
+    goes in only while it is the same.
     """
 
     # Streaming started / ended: enables the Stop action. (No bool argument: see worker.FINISHED.)
@@ -46,6 +51,8 @@ class ContinuationController(QObject):
         self.client = client
         self.settings = settings
         self._alternatives = False
+        # The cursor position and the text before it that the alternatives are for.
+        self._alternatives_for: tuple[int, str] | None = None
         editor.preview_accept_requested.connect(self.accept)
         editor.preview_dismiss_requested.connect(self.discard)
         editor.escape_pressed.connect(self.escape)
@@ -54,6 +61,8 @@ class ContinuationController(QObject):
         client.continuation_piece.connect(self._on_piece)
         client.continuation_done.connect(self._on_done)
         client.switching.connect(self.stop)
+        editor.cursorPositionChanged.connect(self._close_stale_alternatives)
+        editor.textChanged.connect(self._close_stale_alternatives)
 
     @property
     def streaming(self) -> bool:
@@ -63,6 +72,10 @@ class ContinuationController(QObject):
         """The settings' sampling, or None (and the reason told) if a model or a value is wrong."""
         if self.client.model_info is None:
             self.message.emit(NO_MODEL)
+            return None
+        if self.editor.composing:
+            # Its text would come before the continuation, which the model has not seen.
+            self.message.emit(COMPOSING)
             return None
         try:
             return self.settings.sampling(max_tokens)
@@ -92,6 +105,8 @@ class ContinuationController(QObject):
         if params is None:
             return
         self._alternatives = True
+        self.editor.collapse_selection()
+        self._alternatives_for = self._where()
         self.panel.reset()
         self.panel.show()
         self.client.continue_text(self.editor.context(), params, len(self.panel.texts))
@@ -99,13 +114,19 @@ class ContinuationController(QObject):
 
     @Slot()
     def stop(self) -> None:
-        """Stop streaming at once; a preview stays for Tab/Enter or Esc."""
+        """Stop streaming at once; a preview stays (all of it shown) for Tab/Enter or Esc."""
+        self._halt()
+        if self.editor.preview_active and not self.editor.preview_text:
+            self.editor.end_preview()
+        else:
+            self.editor.flush_preview()
+
+    def _halt(self) -> None:
+        """Stop streaming; nothing more of it arrives."""
         was_streaming = self.client.continuing
         self.client.stop_continuation()
         if was_streaming:
             self.streaming_stopped.emit()
-        if self.editor.preview_active and not self.editor.preview_text:
-            self.editor.end_preview()
 
     @Slot()
     def escape(self) -> None:
@@ -118,7 +139,7 @@ class ContinuationController(QObject):
     @Slot()
     def accept(self) -> None:
         """Insert the preview at the cursor as one undo step."""
-        self.stop()
+        self._halt()
         text = self.editor.end_preview()
         if text:
             self.editor.replace_before_cursor(0, text)
@@ -126,17 +147,34 @@ class ContinuationController(QObject):
     @Slot()
     def discard(self) -> None:
         if self.editor.preview_active:
-            self.stop()
+            self._halt()
             self.editor.end_preview()
 
     @Slot(int)
     def choose(self, index: int) -> None:
-        self.stop()
+        """Insert alternative `index`, if the text before the cursor is still the one it is for."""
+        self._halt()
         text = self.panel.text(index)
-        self.panel.hide()
-        if text:
+        current = self._alternatives_for == self._where()
+        self._hide_alternatives()
+        if not current:
+            self.message.emit(STALE_ALTERNATIVES)
+        elif text:
             self.editor.replace_before_cursor(0, text)
         self.editor.setFocus()
+
+    def _where(self) -> tuple[int, str]:
+        return self.editor.textCursor().position(), self.editor.context()
+
+    @Slot()
+    def _close_stale_alternatives(self) -> None:
+        """The user typed, clicked or moved: the alternatives are no longer for this text."""
+        if self.panel.isVisible() and self._alternatives_for != self._where():
+            self.close_alternatives()
+
+    def _hide_alternatives(self) -> None:
+        self._alternatives_for = None
+        self.panel.hide()
 
     @Slot()
     def drop(self) -> None:
@@ -148,8 +186,8 @@ class ContinuationController(QObject):
     @Slot()
     def close_alternatives(self) -> None:
         if self.panel.isVisible():
-            self.stop()
-            self.panel.hide()
+            self._halt()
+            self._hide_alternatives()
             self.editor.setFocus()
 
     @Slot(int, str)
@@ -164,5 +202,9 @@ class ContinuationController(QObject):
         self.streaming_stopped.emit()
         if error:
             self.message.emit(f"Continuation failed: {error}")
-        if not self._alternatives and not self.editor.preview_text:
+        if self._alternatives:
+            return
+        if self.editor.preview_text:
+            self.editor.flush_preview()
+        else:
             self.editor.end_preview()

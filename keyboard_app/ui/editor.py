@@ -4,6 +4,15 @@ The preview is drawn as input-method pre-edit text at the cursor: it is laid out
 text but is not part of the document, so it never enters the undo stack, never marks the document
 modified and is not saved. Accepting it inserts the text as one undo step.
 
+An input method (CJK and other IME typing) uses the same pre-edit channel for its composition:
+its events are told from the editor's own (`inputMethodEvent`). A commit or a composition drops
+the ghost text like a typed key, and no ghost text is shown while a composition is in progress,
+so the editor never overwrites what the input method shows.
+
+A streamed preview is laid out again at most every `GHOST_INTERVAL_MS` (Qt lays out the whole
+paragraph for each change of the pre-edit text: in a long paragraph that takes longer than the
+tokens take to come).
+
 The text is read through `text()`, `context()` and `text_between()`, never `toPlainText()`: a very
 long line is held as several blocks (see `long_lines`), which these join again. Per keystroke the
 editor reads only the end of the text before the cursor that the engine uses, however long the
@@ -16,7 +25,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from PySide6.QtCore import QMargins, QMimeData, Qt, Signal
+from PySide6.QtCore import QMargins, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
@@ -47,6 +56,9 @@ _NO_BREAK_SPACE = "\u00a0"
 # two for a character outside the BMP): at least TEXT_NEEDED characters, the most the engine uses.
 _CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
 _ACCEPT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# How often, at most, a streaming preview's ghost text is laid out again (pieces in between are
+# collected and shown together).
+GHOST_INTERVAL_MS = 40
 # Modifiers with which a key's text is typed (no Ctrl, Alt or Meta: those are commands).
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, SHIFT)
@@ -98,8 +110,15 @@ class Editor(QPlainTextEdit):
         self.tab_takes_suggestion = False
         self._preview_active = False
         self._preview_text = ""
+        self._preview_shown = ""  # what of the preview the ghost text shows now
         self._inline_text = ""
         self._edit_origin = ""
+        self._sending_ghost = False  # an input-method event the editor sends itself
+        self._composing = False  # the input method's composition is in progress
+        self._ghost_timer = QTimer(self)
+        self._ghost_timer.setSingleShot(True)
+        self._ghost_timer.setInterval(GHOST_INTERVAL_MS)
+        self._ghost_timer.timeout.connect(self._show_pending_preview)
         # Whether the document may hold continuation blocks (a line longer than LONG_LINE).
         self._joined = False
 
@@ -151,6 +170,18 @@ class Editor(QPlainTextEdit):
         end = self.textCursor().selectionStart()
         start = max(0, (end - _CONTEXT_UNITS) // TEXT_STEP * TEXT_STEP)
         return self.text_between(start, end).replace(_NO_BREAK_SPACE, " ")
+
+    def character_after_cursor(self) -> str:
+        """The character right after the cursor ('' at the end of the text, "\n" at a line's
+        end; where a long line's blocks meet, the next block's first)."""
+        position = self.textCursor().position()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        # Two steps: the first may be the seam between a long line's blocks, joined to nothing.
+        cursor.movePosition(
+            QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor, 2
+        )
+        return self.text_between(position, cursor.position())[:1]
 
     def replace_before_cursor(self, remove: int, text: str) -> None:
         """Delete the selection and `remove` characters before the cursor, insert `text`.
@@ -254,28 +285,55 @@ class Editor(QPlainTextEdit):
     def preview_text(self) -> str:
         return self._preview_text
 
-    def begin_preview(self) -> None:
-        """A continuation is on its way: from now on keys act on the preview. A selection is
-        given up first, the cursor at its start (where the continuation goes on from): ghost
-        text shown over a selection would delete it, for good if the preview is dropped."""
+    @property
+    def composing(self) -> bool:
+        """Whether the input method's composition is in progress (no ghost text shows then)."""
+        return self._composing
+
+    def collapse_selection(self) -> None:
+        """Give up a selection, the cursor at its start: text the model made for the text before
+        the selection goes there, and must not replace the selection, which it was not shown."""
         cursor = self.textCursor()
         if cursor.hasSelection():
             cursor.setPosition(cursor.selectionStart())
             self.setTextCursor(cursor)
+
+    def begin_preview(self) -> None:
+        """A continuation is on its way: from now on keys act on the preview. A selection is
+        given up first (`collapse_selection`): ghost text shown over a selection would delete
+        it, for good if the preview is dropped."""
+        self.collapse_selection()
         self._inline_text = ""
         self._preview_active = True
+        self._preview_shown = ""
         self._show_preedit("")
 
     def append_preview(self, piece: str) -> None:
-        if self._preview_active:
-            self._preview_text += piece
+        """Add a streamed piece. It is shown at once if the ghost text was not laid out in the
+        last GHOST_INTERVAL_MS, else with the pieces that come meanwhile when that time is up."""
+        if not self._preview_active:
+            return
+        self._preview_text += piece
+        if not self._ghost_timer.isActive():
+            self._show_pending_preview()
+
+    def flush_preview(self) -> None:
+        """Show every piece received now (the stream ended or was stopped)."""
+        self._ghost_timer.stop()
+        self._show_pending_preview()
+
+    def _show_pending_preview(self) -> None:
+        if self._preview_active and self._preview_shown != self._preview_text:
+            self._preview_shown = self._preview_text
             self._show_preedit(self._preview_text)
+            self._ghost_timer.start()  # counted from the end of the layout, however long
 
     def end_preview(self) -> str:
         """Remove the ghost text and return it (the caller decides whether to insert it)."""
         text = self._preview_text
+        self._ghost_timer.stop()
         self._preview_active = False
-        self._preview_text = ""
+        self._preview_text = self._preview_shown = ""
         self._show_preedit("")
         return text
 
@@ -287,7 +345,12 @@ class Editor(QPlainTextEdit):
 
     def show_inline(self, text: str) -> None:
         """Show `text` after the cursor as grey text; never while a continuation preview shows."""
-        if self._preview_active or text == self._inline_text or self.textCursor().hasSelection():
+        if (
+            self._preview_active
+            or self._composing
+            or text == self._inline_text
+            or self.textCursor().hasSelection()
+        ):
             return
         self._inline_text = text
         self._show_preedit(text, italic=False)
@@ -315,11 +378,17 @@ class Editor(QPlainTextEdit):
             self._edit_origin = outer
 
     def _show_preedit(self, text: str, italic: bool = True) -> None:
+        """Show `text` as ghost text at the cursor; never while the input method composes (the
+        pre-edit text is its composition then)."""
+        if self._composing:
+            return
         outer, self._edit_origin = self._edit_origin, GHOST
+        self._sending_ghost = True
         try:
             self._send_preedit(text, italic)
         finally:
             self._edit_origin = outer
+            self._sending_ghost = False
 
     def _send_preedit(self, text: str, italic: bool) -> None:
         shown = text.replace("\n", _LINE_SEPARATOR)
@@ -332,8 +401,40 @@ class Editor(QPlainTextEdit):
             ),
             QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Cursor, 0, 0, None),
         ]
+        # The view follows the cursor only if it showed it: the user may have scrolled away
+        # (Qt's own handling of the event scrolls to the cursor: that is undone then).
+        follow = self.viewport().rect().intersects(self.cursorRect())
+        bars = (self.horizontalScrollBar(), self.verticalScrollBar())
+        scrolled = [bar.value() for bar in bars]
         QApplication.sendEvent(self, QInputMethodEvent(shown, attributes))
-        self.ensureCursorVisible()
+        if follow:
+            self.ensureCursorVisible()
+        else:
+            for bar, value in zip(bars, scrolled, strict=True):
+                bar.setValue(value)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """The input method's text: a commit or a composition is typing, and drops the ghost
+        text first (its event replaces the pre-edit text anyway); the ghost text's own events
+        pass through."""
+        if self._sending_ghost:
+            super().inputMethodEvent(event)
+            return
+        typing = bool(event.commitString() or event.preeditString() or event.replacementLength())
+        if typing:
+            if self._preview_active:
+                self.preview_dismiss_requested.emit()
+            self._inline_text = ""  # before the cursor moves (a move would clear it, here)
+        was_composing, self._composing = self._composing, bool(event.preeditString())
+        super().inputMethodEvent(event)
+        if not typing and not was_composing:
+            self._show_ghost_again()  # an empty event (a reset) took the ghost text away
+
+    def _show_ghost_again(self) -> None:
+        if self._preview_active:
+            self._show_preedit(self._preview_shown)
+        elif self._inline_text:
+            self._show_preedit(self._inline_text, italic=False)
 
     # --- keys and mouse ---
 
@@ -341,13 +442,8 @@ class Editor(QPlainTextEdit):
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         plain = modifiers == Qt.KeyboardModifier.NoModifier
-        if self._preview_active and key not in MODIFIER_KEYS:
-            if plain and key in _ACCEPT_KEYS:
-                self.preview_accept_requested.emit()
-                return
-            self.preview_dismiss_requested.emit()
-            if key == Qt.Key.Key_Escape:
-                return
+        if self._preview_active and key not in MODIFIER_KEYS and self._preview_key(key, plain):
+            return
         if self._inline_key(key, modifiers):
             return
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -363,6 +459,17 @@ class Editor(QPlainTextEdit):
             self.best_suggestion_requested.emit()
             return
         self._edit(event, key, modifiers)
+
+    def _preview_key(self, key: int, plain: bool) -> bool:
+        """While a preview is active: Tab or Enter accepts it, any other key drops it (Esc only
+        that). Before anything of it shows, Tab only drops it and Enter drops it and puts in its
+        line break: the user cannot have meant to accept what they have not seen. Returns
+        whether the key was handled here."""
+        if plain and key in _ACCEPT_KEYS and self._preview_shown:
+            self.preview_accept_requested.emit()
+            return True
+        self.preview_dismiss_requested.emit()
+        return key == Qt.Key.Key_Escape or (plain and key == Qt.Key.Key_Tab)
 
     def _inline_key(self, key: int, modifiers: Qt.KeyboardModifier) -> bool:
         """Tab and Ctrl+Right take an inline prediction; any other key (not a lone modifier)

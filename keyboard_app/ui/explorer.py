@@ -1,6 +1,9 @@
 """The GPT-2 explorer: the likeliest next tokens with probability bars; clicking one inserts it.
 
-Walking the model's choices token by token shows what the model "thinks" comes next.
+Walking the model's choices token by token shows what the model "thinks" comes next. Two kinds of
+row are shown but cannot be clicked: `<|endoftext|>` (the model's guess that the text ends here;
+inserting it would put the markup in the text) and a token that is only part of a character of
+several bytes (CJK, emoji; shown as its bytes, `\xe6\x9c`), which no text can hold on its own.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
 
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID
 from keyboard_app.engine.window import heals_trailing_space
-from keyboard_app.ui.text_ops import display_token
+from keyboard_app.ui.text_ops import display_token, whole_characters
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import TokenChoice
 
 ROWS = 10
+END_OF_TEXT_LABEL = "(end of text)"
 RENORMALISED_NOTE = (
     "The text ends in a space: probabilities renormalised over the tokens that start with one."
 )
@@ -35,15 +40,21 @@ class TokenBar(QAbstractButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
-    def set_choice(self, token: str, probability: float) -> None:
+    def set_choice(self, token: str, probability: float, shown: str | None = None) -> None:
+        """Show a choice that inserts `token` (none: '', the row is disabled), labelled `shown`
+        (by default the token as `display_token` shows it)."""
         self.token = token
         self.probability = probability
         self.setEnabled(bool(token))
         # Not the button's text: an `&` there would become a keyboard shortcut.
-        self.shown = display_token(token)
-        self.setAccessibleName(
-            f"Next token {self.shown!r}: {probability:.1%}" if token else "Empty"
-        )
+        self.shown = display_token(token) if shown is None else shown
+        if token:
+            name = f"Next token {self.shown!r}: {probability:.1%}"
+        elif self.shown:
+            name = f"Next token {self.shown!r}: {probability:.1%}, cannot be inserted"
+        else:
+            name = "Empty"
+        self.setAccessibleName(name)
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -69,7 +80,7 @@ class TokenBar(QAbstractButton):
         text_rect = rect.adjusted(8, 0, -8, 0)
         align = Qt.AlignmentFlag.AlignVCenter
         painter.drawText(text_rect, align | Qt.AlignmentFlag.AlignLeft, self.shown)
-        if self.token:
+        if self.shown:
             painter.setPen(palette.placeholderText().color())
             percent = f"{self.probability:.1%}"
             painter.drawText(text_rect, align | Qt.AlignmentFlag.AlignRight, percent)
@@ -118,6 +129,16 @@ class ExplorerPanel(QWidget):
     def _fill(self, choices: Sequence[TokenChoice]) -> None:
         for index, row in enumerate(self.rows):
             if index < len(choices):
-                row.set_choice(choices[index].token, choices[index].probability)
+                row.set_choice(*_row(choices[index]))
             else:
                 row.set_choice("", 0.0)
+
+
+def _row(choice: TokenChoice) -> tuple[str, float, str | None]:
+    """What a row inserts ('' for nothing), its probability and its label (None: the text's)."""
+    if choice.token_id == END_OF_TEXT_ID:
+        return "", choice.probability, END_OF_TEXT_LABEL
+    text = whole_characters(choice.piece)
+    if text is None:
+        return "", choice.probability, display_token(choice.token)
+    return text, choice.probability, None

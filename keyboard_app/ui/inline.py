@@ -2,7 +2,9 @@
 
 The worker computes one after the strip's words for the same text (never before them) and only
 while no newer keystroke waits. It is shown only if the text before the cursor is still the one it
-was computed for, no continuation preview shows and nothing is selected. Tab inserts all of it and
+was computed for, no continuation preview shows, nothing is selected, no input-method composition
+is in progress and the cursor is not inside a word (the rest of a word that already goes on after
+the cursor would split it). Tab inserts all of it and
 Ctrl+Right its first word, each with the space after it, like a word taken from the strip; any
 other key, a click or a cursor move drops it (the editor's key handling). An accepted prediction
 counts as typed by the user (it is what they were about to type), so its words are learned.
@@ -42,7 +44,9 @@ class InlineController(QObject):
         usable = (
             self.enabled
             and not editor.preview_active
+            and not editor.composing
             and not editor.textCursor().hasSelection()
+            and not editor.character_after_cursor().isalnum()
             and context == editor.context()
         )
         if not usable:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 from keyboard_app import paths
 from keyboard_app.files import UnusableFile, read_json, write_atomic
-from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.editor import GHOST, Editor
 from keyboard_app.ui.text_file import MAX_DOCUMENT_BYTES, TextFormat, describe
 
 log = logging.getLogger(__name__)
@@ -177,11 +177,18 @@ class Autosaver(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
-        editor.document().contentsChanged.connect(self._timer.start)
+        editor.document().contentsChanged.connect(self._on_change)
 
     @property
     def path(self) -> Path:
         return self.file.path
+
+    def _on_change(self) -> None:
+        """The pause counts from the last change of the text. Ghost text shown or removed is no
+        change (Qt reports it as one): a streaming continuation would otherwise postpone the
+        recovery file until it ends, tens of seconds with a large model."""
+        if self.editor.edit_origin != GHOST:
+            self._timer.start()
 
     def flush(self) -> None:
         """Write the recovery file now if the text has unsaved changes (failures are told)."""

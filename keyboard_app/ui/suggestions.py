@@ -160,9 +160,12 @@ class SuggestionController(QObject):
 
     @Slot(str)
     def insert_token(self, token: str) -> None:
-        """Append an explorer token at the cursor (no second space after a trailing one)."""
+        """Append an explorer token at the cursor (no second space after a trailing one). A
+        selection is given up first, the cursor at its start: the rows are for the text before
+        it, and the click must not delete it."""
         if token:
             self._dismiss_preview()
+            self.editor.collapse_selection()
             text = token_insertion(self.editor.context(), token)
             self.editor.replace_before_cursor(0, text)
             self.editor.setFocus()

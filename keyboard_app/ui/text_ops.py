@@ -99,3 +99,12 @@ def display_token(token: str) -> str:
     """A token as the explorer shows it: a leading space as a visible mark, newlines escaped."""
     shown = token.replace("\n", "\\n").replace("\t", "\\t")
     return "␣" + shown[1:] if shown.startswith(" ") else shown
+
+
+def whole_characters(piece: bytes) -> str | None:
+    """A token's bytes as text, or None when they are not whole UTF-8 characters (a token may be
+    part of a character of several bytes: CJK, emoji), which no text can hold."""
+    try:
+        return piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

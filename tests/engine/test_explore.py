@@ -81,8 +81,10 @@ def test_otherwise_the_probabilities_are_the_models_own(random_model, end):
 def test_tokens_are_shown_as_text_and_a_part_of_a_character_as_its_bytes(bigram_model):
     path = bigram_model({" your": {b" \xc3": 9.0, " help": 8.0, "\xe9": 7.0}})
     with Predictor.load(path) as predictor:
-        tokens = [choice.token for choice in predictor.explore("for your", k=3)]
-    assert tokens == [" \\xc3", " help", "é"]
+        choices = predictor.explore("for your", k=3)
+    assert [choice.token for choice in choices] == [" \\xc3", " help", "é"]
+    # The bytes tell the part of a character from text that looks like its escaped bytes.
+    assert [choice.piece for choice in choices] == [b" \xc3", b" help", "é".encode()]
 
 
 def test_offensive_tokens_are_left_out_before_ranking_even_with_most_of_the_mass(bigram_model):

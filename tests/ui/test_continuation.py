@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QInputMethodEvent, QTextCursor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.settings import Settings
+from keyboard_app.ui.editor import GHOST_INTERVAL_MS
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.worker import FINISHED, STOPPED
 from tests.ui.conftest import ContinuationEnds
+from tests.ui.slow_stream import ENDLESS, ENDLESS_DEFAULT, SlowStream
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 LONG = Settings(n_threads=1, continuation_tokens=400)
+MakeWindow = Callable[..., MainWindow]
+BigramModel = Callable[..., Path]
+# After "Once upon a time": ", there was" and the end.
+THERE_WAS = {
+    " time": {",": 9.0},
+    ",": {" there": 9.0},
+    " there": {" was": 9.0},
+    " was": {"<eot>": 9.0},
+}
 
 
 def start_continuation(qtbot: QtBot, window: MainWindow, text: str = "Once upon a time") -> None:
@@ -261,3 +277,230 @@ def test_opening_a_file_closes_three_ways_on(
     with qtbot.assertNotEmitted(window.alternatives.chosen, wait=300):
         press(window.editor, Qt.Key.Key_1, CTRL)
     assert window.editor.toPlainText() == "Another file."
+
+
+def endless_window(
+    make_window: MakeWindow, bigram_model: BigramModel, tokens: int = 400
+) -> MainWindow:
+    settings = Settings(n_threads=1, continuation_tokens=tokens, inline_predictions=False)
+    return make_window(settings, bigram_model(ENDLESS, ENDLESS_DEFAULT))
+
+
+def preedit(window: MainWindow) -> str:
+    """What the pre-edit area shows: the ghost text, or the input method's composition."""
+    return window.editor.textCursor().block().layout().preeditAreaText()
+
+
+def input_method(window: MainWindow, commit: str = "", composing: str = "") -> None:
+    """An input method's event, as a CJK input method sends it: text committed, and the
+    composition in progress."""
+    event = QInputMethodEvent(composing, [])
+    event.setCommitString(commit)
+    QApplication.sendEvent(window.editor, event)
+
+
+def test_an_input_method_commit_drops_the_preview(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = endless_window(make_window, bigram_model)
+    ends = ContinuationEnds(window.client)
+    start_continuation(qtbot, window)
+    input_method(window, commit="你好")
+    assert not window.editor.preview_active
+    assert not window.continuation.streaming
+    wait_for_the_end(qtbot, ends)
+    press(window.editor, Qt.Key.Key_Return, text="\r")  # a line break, not the stale preview
+    assert window.editor.text() == "Once upon a time你好\n"
+
+
+def test_a_composition_drops_the_preview_and_pieces_never_replace_it(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = endless_window(make_window, bigram_model)
+    ends = ContinuationEnds(window.client)
+    start_continuation(qtbot, window)
+    input_method(window, composing="ni")
+    assert not window.editor.preview_active
+    wait_for_the_end(qtbot, ends)
+    assert preedit(window) == "ni"
+    input_method(window, commit="你")
+    assert window.editor.text() == "Once upon a time你"
+
+
+def test_no_continuation_starts_over_a_composition(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window, "Once upon a time")
+    input_method(window, composing="ni")
+    with qtbot.waitSignal(window.continuation.message, timeout=1000) as told:
+        press(window.editor, Qt.Key.Key_Return, CTRL)
+    assert "composition" in told.args[0]
+    assert not window.continuation.streaming
+    assert not window.editor.preview_active
+    assert preedit(window) == "ni"
+
+
+def test_enter_before_the_first_piece_is_a_line_break(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = endless_window(make_window, bigram_model)
+    ends = ContinuationEnds(window.client)
+    type_text(window, "Once upon a time")
+    press(window.editor, Qt.Key.Key_Return, CTRL)
+    press(window.editor, Qt.Key.Key_Return, text="\r")  # before any piece can have come
+    assert not window.continuation.streaming
+    wait_for_the_end(qtbot, ends)
+    assert window.editor.text() == "Once upon a time\n"
+    assert not window.editor.preview_active
+
+
+def test_tab_before_the_first_piece_only_stops(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = endless_window(make_window, bigram_model)
+    ends = ContinuationEnds(window.client)
+    type_text(window, "Once upon a time")
+    press(window.editor, Qt.Key.Key_Return, CTRL)
+    press(window.editor, Qt.Key.Key_Tab)
+    assert not window.continuation.streaming
+    wait_for_the_end(qtbot, ends)
+    assert window.editor.text() == "Once upon a time"
+    assert not window.editor.preview_active
+
+
+class GhostUpdates(QObject):
+    """When the editor's pre-edit text changed (each time Qt laid the paragraph out again)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.times: list[float] = []
+        window.editor.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.InputMethod:
+            self.times.append(time.perf_counter())
+        return False
+
+
+def test_pieces_are_laid_out_together_at_most_every_interval(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """A paragraph is laid out again for each change of the ghost text: pieces that come faster
+    than GHOST_INTERVAL_MS are shown together (in an 8,000-character paragraph, one layout per
+    piece stalled the window for seconds)."""
+    window = endless_window(make_window, bigram_model, tokens=150)
+    pieces: list[str] = []
+    window.client.continuation_piece.connect(lambda _index, piece: pieces.append(piece))
+    ends = ContinuationEnds(window.client)
+    start_continuation(qtbot, window, "word " * 1500)
+    updates = GhostUpdates(window)
+    wait_for_the_end(qtbot, ends)
+    assert window.editor.preview_text == "".join(pieces)
+    assert preedit(window) == window.editor.preview_text  # all of it shown once it ended
+    gaps = [(b - a) * 1000 for a, b in zip(updates.times, updates.times[1:], strict=False)]
+    assert len(updates.times) < len(pieces)
+    assert min(gaps[:-1]) >= GHOST_INTERVAL_MS * 0.9  # the last: the end, shown at once
+
+
+def test_the_view_stays_where_the_user_scrolled_to(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = endless_window(make_window, bigram_model)
+    editor = window.editor
+    editor.set_text("\n".join(f"line {i} of the document" for i in range(300)))
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    stream = SlowStream(window, 50)
+    press(editor, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: stream.delivered >= 2, timeout=10_000)
+    bar = editor.verticalScrollBar()
+    assert bar.value() > 0
+    assert editor.viewport().rect().intersects(editor.cursorRect())
+    bar.triggerAction(bar.SliderAction.SliderToMinimum)  # the user scrolls up to the start
+    delivered = stream.delivered
+    qtbot.waitUntil(lambda: stream.delivered >= delivered + 4, timeout=10_000)
+    assert bar.value() == 0
+    bar.triggerAction(bar.SliderAction.SliderToMaximum)  # back at the cursor: it follows it
+    delivered = stream.delivered
+    qtbot.waitUntil(lambda: stream.delivered >= delivered + 4, timeout=10_000)
+    assert editor.viewport().rect().intersects(editor.cursorRect())
+    press(editor, Qt.Key.Key_Escape)
+
+
+def test_the_stop_action_says_what_it_does(window: MainWindow) -> None:
+    """Stop keeps the preview and Esc drops it: the action names no key (it said "Esc")."""
+    stop = window.menu_actions.stop
+    assert "Esc" not in stop.text()
+    assert "keep" in stop.toolTip() and "Esc drops" in stop.toolTip()
+
+
+def test_a_continuation_cut_inside_a_character_puts_in_no_replacement_character(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """After "日" the model is sure of "本", two tokens: e6 9c, then ac. One token is half of it."""
+    spec = {b"\xa5": {b"\xe6\x9c": 9.0}, b"\xe6\x9c": {b"\xac": 9.0}, b"\xac": {"<eot>": 9.0}}
+    model = bigram_model(spec)
+    for tokens, expected in ((1, "日"), (2, "日本")):
+        settings = Settings(n_threads=1, continuation_tokens=tokens, inline_predictions=False)
+        window = make_window(settings, model)
+        ends = ContinuationEnds(window.client)
+        type_text(window, "日")
+        press(window.editor, Qt.Key.Key_Return, CTRL)
+        wait_for_the_end(qtbot, ends)
+        press(window.editor, Qt.Key.Key_Return, text="\r")
+        assert window.editor.text().rstrip("\n") == expected
+
+
+def three_ways(qtbot: QtBot, window: MainWindow) -> None:
+    ends = ContinuationEnds(window.client)
+    press(window.editor, Qt.Key.Key_Return, CTRL | SHIFT)
+    assert window.alternatives.isVisible()
+    wait_for_the_end(qtbot, ends)
+
+
+def test_three_ways_on_keeps_a_selection(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = make_window(Settings(n_threads=1, inline_predictions=False), bigram_model(THERE_WAS))
+    window.editor.set_text("Once upon a time SELECTED WORDS and the end.")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(16)
+    cursor.setPosition(31, QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    three_ways(qtbot, window)
+    assert window.alternatives.text(0) == ", there was"
+    with qtbot.waitSignal(window.alternatives.chosen, timeout=2000):  # after the button's flash
+        press(window.editor, Qt.Key.Key_1, CTRL)
+    assert window.editor.text() == "Once upon a time, there was SELECTED WORDS and the end."
+
+
+def test_three_ways_on_closes_when_the_user_moves_or_types(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = make_window(Settings(n_threads=1, inline_predictions=False), bigram_model(THERE_WAS))
+    type_text(window, "Once upon a time")
+    three_ways(qtbot, window)
+    press(window.editor, Qt.Key.Key_Home, CTRL)
+    assert not window.alternatives.isVisible()
+    type_text(window, "Hi ")
+    with qtbot.assertNotEmitted(window.alternatives.chosen, wait=300):
+        press(window.editor, Qt.Key.Key_1, CTRL)
+    assert window.editor.text() == "Hi Once upon a time"
+    press(window.editor, Qt.Key.Key_End, CTRL)
+    three_ways(qtbot, window)
+    type_char(window.editor, "!")
+    assert not window.alternatives.isVisible()
+
+
+def test_a_stale_choice_of_three_ways_on_is_refused(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """A click on Use after the text changed in a way the panel did not see (a change made by
+    another part of the app, signals blocked) inserts nothing and says why."""
+    window = make_window(Settings(n_threads=1, inline_predictions=False), bigram_model(THERE_WAS))
+    type_text(window, "Once upon a time")
+    three_ways(qtbot, window)
+    window.editor.blockSignals(True)
+    window.editor.moveCursor(QTextCursor.MoveOperation.Start)
+    window.editor.blockSignals(False)
+    with qtbot.waitSignal(window.continuation.message, timeout=1000):
+        window.alternatives.buttons[0].click()
+    assert window.editor.text() == "Once upon a time"
+    assert not window.alternatives.isVisible()

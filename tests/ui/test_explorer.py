@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.bench.key_typing import type_char
-from keyboard_app.ui.explorer import ROWS, TokenBar
+from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.settings import Settings
+from keyboard_app.ui.explorer import END_OF_TEXT_LABEL, ROWS, TokenBar
 from keyboard_app.ui.main_window import MainWindow
+
+MakeWindow = Callable[..., MainWindow]
+BigramModel = Callable[..., Path]
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def test_explorer_shows_ten_tokens_and_walks(qtbot: QtBot, window: MainWindow) -> None:
@@ -70,3 +81,64 @@ def test_a_token_with_an_ampersand_is_shown_and_is_no_shortcut(qtbot: QtBot) -> 
     bar.set_choice(" &nbsp", 0.5)
     assert bar.shown == "␣&nbsp"
     assert bar.shortcut().isEmpty()  # not Alt+N
+
+
+def explore(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Put `text` in the editor, the cursor at its end, and open the explorer on it (Ctrl+E)."""
+    window.editor.set_text(text)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    press(window.editor, Qt.Key.Key_E, CTRL)
+    qtbot.waitUntil(lambda: window.explorer.context == text, timeout=10_000)
+
+
+def plain_window(make_window: MakeWindow, model: Path) -> MainWindow:
+    return make_window(Settings(n_threads=1, inline_predictions=False), model)
+
+
+def test_part_of_a_character_is_shown_as_its_bytes_and_inserts_nothing(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """After "日" the model is sure of "本": two tokens, e6 9c and ac. The first alone is no text
+    (a click inserted `\\xe6\\x9c`, and the model then saw backslashes)."""
+    spec = {b"\xa5": {b"\xe6\x9c": 9.0, "\u00e9": 8.0}, b"\xe6\x9c": {b"\xac": 9.0}}
+    window = plain_window(make_window, bigram_model(spec))
+    explore(qtbot, window, "日")
+    first, second = window.explorer.rows[:2]
+    assert first.shown == "\\xe6\\x9c"
+    assert not first.isEnabled()
+    assert "cannot be inserted" in first.accessibleName()
+    QTest.mouseClick(first, Qt.MouseButton.LeftButton)
+    assert window.editor.text() == "日"
+    assert (second.token, second.isEnabled()) == ("\u00e9", True)  # é: a token of two bytes
+    QTest.mouseClick(second, Qt.MouseButton.LeftButton)
+    assert window.editor.text() == "日\u00e9"
+
+
+def test_end_of_text_is_shown_and_inserts_no_markup(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = plain_window(make_window, bigram_model({" end": {"<eot>": 9.0}}))
+    explore(qtbot, window, "The end")
+    row = window.explorer.rows[0]
+    assert (row.shown, row.isEnabled()) == (END_OF_TEXT_LABEL, False)
+    assert row.probability > 0.5
+    QTest.mouseClick(row, Qt.MouseButton.LeftButton)
+    assert window.editor.text() == "The end"
+
+
+def test_a_click_keeps_the_selection(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """The rows are for the text before the selection: the token goes there, the selection
+    stays (a click replaced it)."""
+    window = plain_window(make_window, bigram_model({" time": {",": 9.0}}))
+    window.editor.set_text("Once upon a time KEEP THIS")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(16)
+    cursor.setPosition(26, QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    press(window.editor, Qt.Key.Key_E, CTRL)
+    qtbot.waitUntil(lambda: window.explorer.context == "Once upon a time", timeout=10_000)
+    assert window.explorer.rows[0].token == ","
+    QTest.mouseClick(window.explorer.rows[0], Qt.MouseButton.LeftButton)
+    assert window.editor.text() == "Once upon a time, KEEP THIS"

@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QInputMethodEvent, QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
@@ -160,3 +162,69 @@ def test_a_continuation_preview_wins(
     win.editor.show_inline("p with")
     assert win.editor.inline_text == ""
     win.editor.end_preview()
+
+
+def preedit(window: MainWindow) -> str:
+    return window.editor.textCursor().block().layout().preeditAreaText()
+
+
+def input_method(window: MainWindow, commit: str = "", composing: str = "") -> None:
+    """An input method's event (CJK typing): text committed, and the composition in progress."""
+    event = QInputMethodEvent(composing, [])
+    event.setCommitString(commit)
+    QApplication.sendEvent(window.editor, event)
+
+
+def wait_for_arrival(qtbot: QtBot, arrivals: Arrivals, context: str) -> None:
+    """Until the engine's inline prediction for `context` has reached the editor."""
+    qtbot.waitUntil(lambda: ("inline", context) in [(e[0], e[2]) for e in arrivals.events])
+
+
+def test_an_input_method_commit_drops_it_and_keeps_the_new_composition(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    input_method(win, commit="你", composing="ni")
+    assert win.editor.inline_text == ""
+    assert preedit(win) == "ni"
+    assert win.editor.text() == TYPED + "你"
+
+
+def test_none_shows_over_a_composition(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    arrivals = Arrivals(win)
+    type_text(win, "Thank you for your he")
+    input_method(win, composing="l")  # before the prediction for "he" can have come
+    wait_for_arrival(qtbot, arrivals, "Thank you for your he")
+    assert win.editor.inline_text == ""
+    assert preedit(win) == "l"
+    input_method(win, commit="l")
+    assert win.editor.text() == "Thank you for your hel"
+    wait_for_inline(qtbot, win, "p with the report")  # once it is committed, as for typing
+
+
+def test_none_shows_inside_a_word(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """`hel|lo world`: "p with the report" there would split the word, and Tab make "help with
+    the report lo"."""
+    win = confident_window(make_window, bigram_model)
+    arrivals = Arrivals(win)
+    win.editor.set_text(TYPED + "lo world")
+    cursor = win.editor.textCursor()
+    cursor.setPosition(len(TYPED))
+    win.editor.setTextCursor(cursor)
+    wait_for_arrival(qtbot, arrivals, TYPED)
+    assert win.editor.inline_text == ""
+    press(win.editor, Qt.Key.Key_Tab)
+    assert "p with the" not in win.editor.text()
+    win.editor.set_text(TYPED + " world")  # before a space it is the rest of the word
+    win.editor.moveCursor(QTextCursor.MoveOperation.End)
+    cursor = win.editor.textCursor()
+    cursor.setPosition(len(TYPED))
+    win.editor.setTextCursor(cursor)
+    wait_for_inline(qtbot, win, "p with the report")

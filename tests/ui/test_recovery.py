@@ -19,9 +19,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.settings import Settings
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.recovery import read_recovery, recovery_folder
+from keyboard_app.ui.recovery import AUTOSAVE_DELAY_MS, read_recovery, recovery_folder
+from tests.ui.slow_stream import ENDLESS, ENDLESS_DEFAULT, SlowStream
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -336,3 +338,22 @@ def test_a_restored_text_is_not_saved_over_a_file_changed_since_without_asking(
     assert "changed by another program" in question.text()
     question.button(QMessageBox.StandardButton.Cancel).click()
     assert original.read_text("utf-8") == "changed by a sync after the crash"
+
+
+def test_a_streaming_preview_does_not_put_off_the_recovery_file(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """Ghost text is no change of the text: a continuation streaming for longer than the pause
+    (one piece every 100 ms, as from a large model on a CPU) does not keep the text typed before
+    it from being written for recovery."""
+    settings = Settings(n_threads=1, continuation_tokens=400, inline_predictions=False)
+    window = make_window(settings, bigram_model(ENDLESS, ENDLESS_DEFAULT))
+    stream = SlowStream(window, 100)
+    type_text(window, "Important unsaved words")
+    press(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.autosaver.saved, timeout=AUTOSAVE_DELAY_MS + 1500):
+        pass
+    assert stream.items  # still streaming
+    found = read_recovery(window.autosaver.path)
+    assert found is not None and found.text == "Important unsaved words"
+    press(window.editor, Qt.Key.Key_Escape)
