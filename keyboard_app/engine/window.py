@@ -17,11 +17,11 @@ TEXT_NEEDED = max(MAX_CONTEXT * CHARS_PER_TOKEN_BOUND, DOCUMENT_WINDOW)
 TEXT_STEP = 4096
 
 
-def text_start(length: int) -> int:
-    """Where to start reading a text of `length` characters before the cursor so that the engine
-    sees all it uses: at least `TEXT_NEEDED` characters back, at a multiple of `TEXT_STEP` (the
+def text_start(length: int, needed: int = TEXT_NEEDED) -> int:
+    """Where to start reading a text of `length` characters (or positions) before the cursor so
+    that the engine sees all it uses: at least `needed` back, at a multiple of `TEXT_STEP` (the
     start stays put while the user types, so the engine's evaluated prefix is reused)."""
-    return max(0, (length - TEXT_NEEDED) // TEXT_STEP * TEXT_STEP)
+    return max(0, (length - needed) // TEXT_STEP * TEXT_STEP)
 
 
 def heals_trailing_space(text: str) -> bool:

@@ -42,7 +42,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from keyboard_app.engine.window import TEXT_NEEDED, TEXT_STEP
+from keyboard_app.engine.window import TEXT_NEEDED, text_start
 from keyboard_app.ui import long_lines
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ class Editor(QPlainTextEdit):
         evaluated prefix is reused; the engine trims it to what the model sees. Only that end is
         read: typing at the end of a document of megabytes costs what it costs in a short one."""
         end = self.textCursor().selectionStart()
-        start = max(0, (end - _CONTEXT_UNITS) // TEXT_STEP * TEXT_STEP)
+        start = text_start(end, _CONTEXT_UNITS)
         return self.text_between(start, end).replace(_NO_BREAK_SPACE, " ")
 
     def character_after_cursor(self) -> str:
