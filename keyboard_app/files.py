@@ -30,19 +30,26 @@ class NotEnoughSpace(OSError):
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
+def atomic_path(
+    path: str | Path, *, private: bool = False, mode: int | None = None
+) -> Iterator[Path]:
     """A temporary path beside `path` to write to; when the block ends without an exception, the
     file there is flushed to disk and renamed to `path`. On any exception it is deleted and `path`
     is left as it was. Writers that take a path (llama.cpp, GGUF, NumPy, PyTorch) write to it.
 
     The new file keeps the permissions of the file it replaces; a new one gets the user's default
-    (the umask's), or only the owner's with `private` (files holding the user's text)."""
+    (the umask's), or only the owner's with `private` (files holding the user's text). With
+    `mode`, the new file has exactly that mode whatever the old one had (a file holding a secret
+    that an earlier version wrote readable to all)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _new_temporary(target, 0o600 if private else 0o666)
+    temporary = _new_temporary(target, 0o600 if private or mode is not None else 0o666)
     try:
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+        if mode is not None:
+            os.chmod(temporary, mode)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
         yield temporary
         move_into_place(temporary, target)
     except BaseException:
@@ -79,10 +86,13 @@ def move_into_place(finished: str | Path, target: str | Path) -> None:
     _fsync_folder(Path(target).parent)
 
 
-def write_atomic(path: str | Path, data: str | bytes, *, private: bool = False) -> None:
-    """Replace the file at `path` with `data` (text is written as UTF-8), atomically."""
+def write_atomic(
+    path: str | Path, data: str | bytes, *, private: bool = False, mode: int | None = None
+) -> None:
+    """Replace the file at `path` with `data` (text is written as UTF-8), atomically
+    (`atomic_path` says which permissions it gets)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    with atomic_path(path, private=private) as temporary:
+    with atomic_path(path, private=private, mode=mode) as temporary:
         temporary.write_bytes(raw)
 
 

@@ -28,6 +28,7 @@ FILE_NAME = "settings.json"
 MAX_RECENT_FILES = 10
 # Far above any real settings file (about 1 KB); a larger one is not read.
 MAX_FILE_BYTES = 1 << 20
+FILE_MODE = 0o600  # only the user's: it may hold the team server's API key
 
 
 @dataclass
@@ -182,7 +183,7 @@ class SettingsStore:
         (the caller may adopt the merged recent files)."""
         merged = merge(settings, self._known, self._load())
         text = json.dumps(settings_to_dict(merged), indent=2, sort_keys=True) + "\n"
-        write_atomic(self.path, text)
+        write_atomic(self.path, text, mode=FILE_MODE)
         self._known = copy.deepcopy(settings)
         return merged
 

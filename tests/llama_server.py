@@ -27,13 +27,18 @@ def llama_server_binary() -> Path:
 
 @contextmanager
 def running_server(
-    model: Path, parallel: int = 4, api_key: str | None = None, n_ctx: int | None = None
+    model: Path,
+    parallel: int = 4,
+    api_key: str | None = None,
+    n_ctx: int | None = None,
+    port: int | None = None,
 ) -> Iterator[ServerProcess]:
-    """llama-server on `model` on a free port, ready; stopped on leaving. With `n_ctx` (the
-    context of each slot), the model is not checked first: a test may serve a file the
-    project's validator refuses."""
+    """llama-server on `model` on `port` (a free one by default), ready; stopped on leaving. With
+    `n_ctx` (the context of each slot), the model is not checked first: a test may serve a file
+    the project's validator refuses."""
     binary = llama_server_binary()
-    options = ServeOptions(port=free_port(), parallel=parallel, api_key=api_key, threads=1)
+    port = free_port() if port is None else port
+    options = ServeOptions(port=port, parallel=parallel, api_key=api_key, threads=1)
     if n_ctx is None:
         server = ServerProcess.start(model, options, llama_server=binary)
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,24 @@ from keyboard_app.settings import (
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SettingsStore:
     monkeypatch.setenv("KEYBOARD_APP_CONFIG_DIR", str(tmp_path / "config"))
     return SettingsStore()
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most systems give users (022: new files readable to all)."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_the_file_holding_the_api_key_is_only_the_users(store: SettingsStore) -> None:
+    store.save(Settings(server_url="http://gpu-box:8080", server_api_key="team-key"))
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    store.path.chmod(0o644)  # as earlier versions wrote it
+    store.save(Settings(server_api_key="another-key"))
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert store.load().server_api_key == "another-key"
 
 
 def test_missing_file_gives_defaults(store: SettingsStore) -> None:

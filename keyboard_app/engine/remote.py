@@ -3,7 +3,10 @@
 Each thread keeps its own keep-alive connection, so that the word search's candidates can go out as
 concurrent requests (the server batches them). Timeouts are short: a keystroke must never wait for
 seconds. A connection the server dropped while idle is reopened and the request sent once more.
-The API key travels in the `Authorization` header and is never logged.
+Every connection opened once the server was checked asks `/props` first whether it is still the
+same server (the same model file, slot size and slots: a server restarted at the same address
+with another model would otherwise be used blind). The API key travels in the `Authorization`
+header and is never logged.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,6 +48,37 @@ class ServerError(ModelError):
 
 class ServerUnreachable(ServerError):
     """The server is gone or never answered: the app falls back to the local model."""
+
+
+class ServerTimeout(ServerUnreachable):
+    """The server did not answer in time: gone, or only slow (the app asks `/health` to tell)."""
+
+
+class ServerUnusable(ServerError):
+    """The server answers but cannot be used as it is now: it needs (another) API key, is still
+    loading its model, its slots are smaller than the text, or it runs another model. Connected,
+    the app falls back as for a server gone."""
+
+
+class ServerChanged(ServerUnusable):
+    """The server at the address is no longer the one checked when connecting."""
+
+
+@dataclass(frozen=True)
+class ServerIdentity:
+    """What `/props` says of the server that a restart with another model would change."""
+
+    model_path: object
+    n_ctx: object  # each slot's
+    total_slots: object
+
+    @classmethod
+    def of(cls, props: Any) -> ServerIdentity:
+        if not isinstance(props, dict):
+            return cls(None, None, None)
+        settings = props.get("default_generation_settings")
+        n_ctx = settings.get("n_ctx") if isinstance(settings, dict) else None
+        return cls(props.get("model_path"), n_ctx, props.get("total_slots"))
 
 
 @dataclass(frozen=True)
@@ -109,6 +144,9 @@ class ServerClient:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(MAX_CONCURRENT, thread_name_prefix="llama-server")
         self.requests_sent = 0
+        # Set once the server was checked: what every new connection must find again.
+        self.identity: ServerIdentity | None = None
+        self._refusal: ServerError | None = None  # closed, or found changed: every request fails
 
     def __repr__(self) -> str:  # never shows the key
         return f"ServerClient({self.address.url!r})"
@@ -136,13 +174,15 @@ class ServerClient:
         timeout: float | None = None,
     ) -> Any:
         """The server's JSON answer; `timeout` (seconds) replaces the client's for this request."""
+        if self._refusal is not None:
+            raise self._refusal
         data = None if body is None else json.dumps(body).encode()
         wait = self.timeout if timeout is None else timeout
         for attempt in (1, 2):
             fresh = True
             try:
                 connection, fresh = self._connection()
-                return self._exchange(connection, method, path, data, wait)
+                return self._exchange(connection, fresh, method, path, data, wait)
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
                 self._drop_connection()
                 if attempt == 2 or fresh:
@@ -150,7 +190,7 @@ class ServerClient:
                 log.debug("connection to %s dropped; retrying once", self.address.url)
             except (TimeoutError, _Overdue) as error:
                 self._drop_connection()
-                raise ServerUnreachable(
+                raise ServerTimeout(
                     f"The server at {self.address.url} did not answer within {wait:g} s."
                 ) from error
             except http.client.IncompleteRead as error:  # it went away while answering
@@ -164,9 +204,43 @@ class ServerClient:
             except OSError as error:  # refused, no route, name not found
                 self._drop_connection()
                 raise ServerUnreachable(self._unreachable()) from error
+            except ServerChanged as error:
+                self._drop_connection()
+                self._refusal = error
+                raise
         raise AssertionError("unreachable")
 
     def _exchange(
+        self,
+        connection: http.client.HTTPConnection,
+        fresh: bool,
+        method: str,
+        path: str,
+        data: bytes | None,
+        timeout: float,
+    ) -> Any:
+        if connection.sock is None:  # closed by the server after its last answer: reopen it
+            connection.connect()
+            fresh = True
+        if fresh and self.identity is not None:
+            self._check_identity(connection, timeout)
+        return self._send(connection, method, path, data, timeout)
+
+    def _check_identity(self, connection: http.client.HTTPConnection, timeout: float) -> None:
+        """On a new connection: ServerChanged unless the server is still the one checked (one
+        `/props`, about a millisecond on the server's side)."""
+        found = ServerIdentity.of(self._send(connection, "GET", "/props", None, timeout))
+        if found == self.identity:
+            return
+        assert self.identity is not None
+        log.warning("the server at %s changed: %s, was %s", self.address.url, found, self.identity)
+        if found.model_path != self.identity.model_path:
+            change = f"now runs another model ({_model_name(found)})"
+        else:
+            change = f"was restarted with other slots ({found.total_slots} of {found.n_ctx} tokens)"
+        raise ServerChanged(f"The server at {self.address.url} {change}: connect again to use it.")
+
+    def _send(
         self,
         connection: http.client.HTTPConnection,
         method: str,
@@ -177,8 +251,6 @@ class ServerClient:
         headers = {"Content-Type": "application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
-        if connection.sock is None:  # closed by the server after its last answer: reopen it
-            connection.connect()
         assert connection.sock is not None
         connection.sock.settimeout(timeout)
         started = time.perf_counter()
@@ -205,10 +277,10 @@ class ServerClient:
         where = self.address.url
         if status == 401:
             if self._api_key:
-                return ServerError(f"The server at {where} refused the API key.")
-            return ServerError(f"The server at {where} needs an API key.")
+                return ServerUnusable(f"The server at {where} refused the API key.")
+            return ServerUnusable(f"The server at {where} needs an API key.")
         if status == 503:
-            return ServerError(f"The server at {where} is busy or still loading its model.")
+            return ServerUnusable(f"The server at {where} is busy or still loading its model.")
         if status in (502, 504):  # a proxy in front of it (docs/server.md) says it is gone
             return ServerUnreachable(
                 f"Cannot reach the server behind {where} (its proxy answered {status})."
@@ -219,6 +291,8 @@ class ServerClient:
             message = str(json.loads(payload)["error"]["message"])
         except (ValueError, KeyError, TypeError):
             message = payload[:200].decode("utf-8", "replace")
+        if status == 400 and "context size" in message:  # its slots are smaller than they were
+            return ServerUnusable(f"The server at {where} answered {status}: {message}")
         return ServerError(f"The server at {where} answered {status}: {message}")
 
     def _unreachable(self) -> str:
@@ -250,11 +324,17 @@ class ServerClient:
             self._local.connection = None
 
     def close(self) -> None:
+        """Close every connection; from now on a request fails without reaching the server."""
+        self._refusal = ServerError(f"The connection to {self.address.url} was closed.")
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+
+
+def _model_name(identity: ServerIdentity) -> str:
+    return PurePath(str(identity.model_path)).name if identity.model_path else "unknown"
 
 
 class _Overdue(Exception):

@@ -16,6 +16,11 @@ request per word: it changes only at word boundaries) asks for more tokens than 
 that the first pieces of the word being typed are nearly always among them; sampling asks only for
 the tokens it can draw (`Entry.top`). docs/server.md has the measurements behind the numbers.
 
+A request's time grows with the tokens the server has not seen yet: the client remembers the
+prompt it last sent on each slot (the server holds it, `cache_prompt`), and a long text opened or
+pasted is evaluated whole on the first keystroke after it (seconds on a CPU server). The time per
+token is a generous guess until the server's own `timings` of a long evaluation tell it.
+
 A row asked for with `Entry.exact` (`suggest(..., exact=True)`) is the whole distribution: every
 token's probability as the server's model computes it, so the words are the local engine's. It costs
 about 0.4 s a row here (the server serialising 50,257 probabilities, the client parsing them), hence
@@ -25,6 +30,7 @@ its own, longer timeout.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,7 +40,7 @@ import numpy.typing as npt
 
 from keyboard_app.engine.backend import Entry
 from keyboard_app.engine.errors import ModelError
-from keyboard_app.engine.numbers import is_whole
+from keyboard_app.engine.numbers import is_finite_number, is_whole
 from keyboard_app.engine.remote import ServerClient, ServerError
 from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.tokenizer import N_VOCAB, token_bytes
@@ -42,6 +48,13 @@ from keyboard_app.engine.tokenizer import N_VOCAB, token_bytes
 CONTEXT_PROBS = 1024  # tokens returned for the context's distribution (first pieces of any word)
 CANDIDATE_PROBS = 128  # for a candidate's (its end chance and continuations)
 WHOLE_ROW_TIMEOUT_S = 30.0  # a batch with a whole distribution (`Entry.exact`) in it
+# Time allowed per token the server has not seen, on top of a keystroke's 1 s: a guess before the
+# server's timings are known (a 12-layer GPT-2 on two busy CPU cores took 4-8 ms a token), then
+# this many times what it measured (a loaded server is slower than it was a moment ago).
+PREFILL_GUESS_MS = 10.0
+PREFILL_MARGIN = 3.0
+PREFILL_SAMPLE_MIN = 32  # evaluated tokens for the server's timings to say what a long text costs
+MAX_REQUEST_TIMEOUT_S = 30.0
 MIN_TAIL = 1e-12
 # The largest left-out tokens among which the capped ones are looked for first (nearly always
 # enough: a row's top tokens hold most of its mass).
@@ -78,7 +91,8 @@ def completion_body(
         # probabilities are the model's own softmax, taken before any sampler.
         "samplers": ["top_k"],
         "top_k": 1,
-        "response_fields": ["completion_probabilities"],
+        # The timings say how fast the server evaluates a long text (`RemoteBackend`).
+        "response_fields": ["completion_probabilities", "timings/prompt_n", "timings/prompt_ms"],
     }
     if whole_characters:
         body["logit_bias"] = _partial_characters()
@@ -219,6 +233,8 @@ class RemoteBackend:
         self._cells: list[list[int]] = [[] for _ in range(n_seq)]
         self._rows: dict[int, npt.NDArray[np.float32]] = {}
         self._round_trips: list[float] = []
+        self._on_slot: dict[int, Sequence[int]] = {}  # the prompt last answered on each slot
+        self.prefill_ms_per_token = PREFILL_GUESS_MS  # time allowed per token not yet on a slot
 
     @property
     def device(self) -> str:
@@ -259,12 +275,39 @@ class RemoteBackend:
         ]
         most = max(n_probs for _, _, n_probs in asked)
         started = time.perf_counter()
-        answers = self.client.post_many("/completion", bodies, answer_timeout(most))
+        answers = self.client.post_many("/completion", bodies, self._timeout(bodies, most))
         if len(asked) == 1:
             self._round_trips.append((time.perf_counter() - started) * 1000)
         for (row, _, _), body, answer in zip(asked, bodies, answers, strict=True):
             ids, logp = answered_top_tokens(self.client, body, answer)
             self._rows[row] = distribution_from_top(ids, logp, self.prior)
+            self._on_slot[body["id_slot"]] = body["prompt"]
+            self._learn_speed(answer)
+
+    def _timeout(self, bodies: list[dict[str, Any]], n_probs: int) -> float:
+        """The time for a batch of requests (sent at once): a keystroke's, and more for the
+        tokens of the longest text the server has not seen (a whole distribution's is longer)."""
+        if answer_timeout(n_probs) is not None:
+            return WHOLE_ROW_TIMEOUT_S
+        unseen = max(self._unseen(body["id_slot"], body["prompt"]) for body in bodies)
+        extra = unseen * self.prefill_ms_per_token / 1000
+        return min(self.client.timeout + extra, MAX_REQUEST_TIMEOUT_S)
+
+    def _unseen(self, slot: int, prompt: list[int]) -> int:
+        """The tokens of `prompt` past what the slot holds from the last prompt answered on it."""
+        held = self._on_slot.get(slot, ())
+        n = min(len(held), len(prompt))
+        differ = np.flatnonzero(np.asarray(held[:n]) != np.asarray(prompt[:n]))
+        return len(prompt) - (int(differ[0]) if differ.size else n)
+
+    def _learn_speed(self, answer: Any) -> None:
+        """The time per token allowed from now on, from the server's timings of a long
+        evaluation (a short one's time per token is mostly a decode's fixed cost)."""
+        if not isinstance(answer, dict):
+            return
+        count, spent = answer.get("timings/prompt_n"), answer.get("timings/prompt_ms")
+        if is_whole(count, PREFILL_SAMPLE_MIN) and is_finite_number(spent) and spent >= 0:
+            self.prefill_ms_per_token = PREFILL_MARGIN * spent / count
 
     def logits(self, index: int) -> npt.NDArray[np.float32]:
         """The `index`-th entry's log-probabilities (as logits: the engine normalises them)."""

@@ -2,7 +2,8 @@
 
 The checks run once, when connecting: `/health`, `/props` (slots, the model file, each slot's
 context), `/v1/models` (the vocabulary's size, the model's trained context) and `/tokenize` on a
-probe text that GPT-2's merges split in a way few other vocabularies would.
+probe text that GPT-2's merges split in a way few other vocabularies would. What `/props` said is
+then the client's `identity`: every connection opened later checks it first (`remote.ServerClient`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ import numpy as np
 
 from keyboard_app.engine import longlived
 from keyboard_app.engine.numbers import is_whole
-from keyboard_app.engine.remote import REQUEST_TIMEOUT_S, ServerClient, ServerError
+from keyboard_app.engine.remote import (
+    REQUEST_TIMEOUT_S,
+    ServerClient,
+    ServerError,
+    ServerIdentity,
+)
 from keyboard_app.engine.remote_backend import (
     MIN_TAIL,
     LogProbabilities,
@@ -55,6 +61,7 @@ class ServerModel:
     size_bytes: int
     round_trip_ms: float
     prior: LogProbabilities  # the model's distribution at the start of a text
+    identity: ServerIdentity  # what a restart with another model or other slots changes
 
     @property
     def name(self) -> str:
@@ -97,6 +104,7 @@ def check_server(client: ServerClient) -> ServerModel:
         _count(meta.get("size", 0), client, "a model size"),
         round_trip,
         _start_distribution(client),
+        ServerIdentity.of(props),
     )
 
 
@@ -159,6 +167,7 @@ def connect_backend(
         client.close()
         raise
     client.timeout = REQUEST_TIMEOUT_S  # from now on, a keystroke's
+    client.identity = model.identity  # and every new connection checks the server is the same
     slots = client_slots(model.total_slots, slot_group)
     log.info("connected to %s (%s), slots %s", model.url, model.name, slots)
     backend = RemoteBackend(

@@ -11,6 +11,7 @@ Where llama-server comes from, first found: `llama_server` given, the `llama-cpp
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -55,6 +56,26 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
+
+
+def check_port_free(host: str, port: int) -> None:
+    """ModelManagerError unless `port` can be listened on at `host` now. llama-server says so only
+    in its log, after the model has loaded, and a server already there answers `/health` for it
+    meanwhile. (With SO_REUSEADDR, as llama-server binds: a port a closed connection still waits
+    on is free to it, one a server listens on is not.)"""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as error:
+        raise ModelManagerError(f"Cannot listen on {host!r}: {error}.") from error
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise ModelManagerError(
+                f"Cannot listen on {host} port {port}: {error.strerror or error} (another server "
+                "there? choose another port with --port)."
+            ) from error
 
 
 def find_llama_server(explicit: str | Path | None = None) -> Path:
@@ -152,6 +173,7 @@ class ServerProcess:
         """llama-server on `model` (a store name or a GGUF path) once the validator passed it."""
         model_path, n_ctx = resolve_model(model)
         binary = find_llama_server(llama_server)
+        check_port_free(options.host, options.port)
         return cls(server_command(binary, model_path, n_ctx, options), options, output=output)
 
     @property
@@ -165,16 +187,17 @@ class ServerProcess:
         return f"http://{host}:{self.options.port}"
 
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
-        """Until `/health` says ok; ModelManagerError if the server exits or takes too long."""
+        """Until `/health` says ok and `/props` names our model (not another server's on the
+        same port); ModelManagerError if the server exits or takes too long."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             code = self.process.poll()
             if code is not None:
                 raise ModelManagerError(
                     f"llama-server stopped (exit status {code}) before it was ready; "
-                    "is the port free?"
+                    f"is port {self.options.port} free?"
                 )
-            if self._healthy():
+            if self._healthy() and self._serves_our_model():
                 return
             time.sleep(POLL_S)
         self.stop()
@@ -186,6 +209,19 @@ class ServerProcess:
                 return bool(answer.status == 200)
         except (urllib.error.URLError, OSError):
             return False
+
+    def _serves_our_model(self) -> bool:
+        """Whether the server answering names this process's model file: another server on
+        the port (it answers `/health` too) is refused once this process has exited."""
+        request = urllib.request.Request(self.url + "/props")
+        if self.options.api_key:
+            request.add_header("Authorization", f"Bearer {self.options.api_key}")
+        try:
+            with _DIRECT.open(request, timeout=1.0) as answer:
+                props = json.load(answer)
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+        return isinstance(props, dict) and props.get("model_path") == str(self.model_path)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -19,6 +19,7 @@ from keyboard_app.qt_check import ensure_xcb_libraries
 from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.status_bar import NO_MODEL
 from keyboard_app.ui.theme import apply_style
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def open_window(
     window.open_files(list(files))
     path = resolve_model_path(model)
     if path is None:
-        window.status.show_no_model("No model: choose one in Model > Models…")
+        window.status.show_no_model(NO_MODEL)
     else:
         window.load_model(path)
     return window

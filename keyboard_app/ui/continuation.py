@@ -70,7 +70,7 @@ class ContinuationController(QObject):
 
     def _sampling(self, max_tokens: int) -> SamplingParams | None:
         """The settings' sampling, or None (and the reason told) if a model or a value is wrong."""
-        if self.client.model_info is None:
+        if not self.client.has_model:
             self.message.emit(NO_MODEL)
             return None
         if self.editor.composing:

@@ -87,7 +87,8 @@ class EngineClient(QObject):
         self._refined = 0  # the last request whose refined suggestions came
         self._instant_enabled = True
         self._shut_down = False
-        self.model_info: ModelInfo | None = None
+        self.model_info: ModelInfo | None = None  # the local model's
+        self.server: ServerStatus | None = None  # the llama-server in use
         self._thread = QThread()
         self._thread.setObjectName("engine")
         shared = SharedPredictor()
@@ -121,7 +122,7 @@ class EngineClient(QObject):
         w.document_done.connect(self._on_document_done)
         w.server_connected.connect(self._on_server)
         w.server_failed.connect(self._on_server_failed)
-        w.server_lost.connect(self.server_lost)
+        w.server_lost.connect(self._on_server_lost)
 
     # --- requests ---
 
@@ -151,10 +152,21 @@ class EngineClient(QObject):
         self._latest_connect = next(self._ids)
         self._worker.submit_connect(ConnectRequest(self._latest_connect, url, api_key))
 
+    @property
+    def has_model(self) -> bool:
+        """Whether a model answers: the local one or a server's."""
+        return self.model_info is not None or self.server is not None
+
     @Slot(int, object)
     def _on_server(self, request_id: int, status: ServerStatus | None) -> None:
         if request_id == self._latest_connect and not self._shut_down:
+            self.server = status
             self.server_changed.emit(status)
+
+    @Slot(str)
+    def _on_server_lost(self, message: str) -> None:
+        self.server = None
+        self.server_lost.emit(message)
 
     @Slot(int, str)
     def _on_server_failed(self, request_id: int, message: str) -> None:
@@ -252,6 +264,7 @@ class EngineClient(QObject):
         if self._shut_down:
             return
         self.model_info = info
+        self.server = None  # a model loaded while connected replaces the server
         if request_id == self._latest_load:
             self.loaded.emit(info)
 

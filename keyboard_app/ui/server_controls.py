@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from keyboard_app.ui.dialogs.connect_server import ConnectServerDialog
 from keyboard_app.ui.dialogs.messages import inform
+from keyboard_app.ui.status_bar import NO_MODEL
 
 if TYPE_CHECKING:
     from keyboard_app.settings import Settings
@@ -100,9 +101,7 @@ class ServerControls(QObject):
         self.connected = status
         self._status.clearMessage()
         if status is None:
-            info = self._client.model_info
-            if info is not None:
-                self._status.show_model(info)
+            self._show_local_model()
         else:
             self._status.show_server(status)
         self.connected_changed.emit(status is not None)
@@ -113,12 +112,23 @@ class ServerControls(QObject):
 
     def _on_lost(self, message: str) -> None:
         self.connected = None
-        self.notice.notify("Server unavailable: suggestions from this computer")
+        local = self._client.model_info is not None
+        self.notice.notify(
+            "Server unavailable: suggestions from this computer"
+            if local
+            else "Server unavailable: no model on this computer"
+        )
         self._status.showMessage(message, 10_000)
-        info = self._client.model_info
-        if info is not None:
-            self._status.show_model(info)
+        self._show_local_model()
         self.connected_changed.emit(False)
+
+    def _show_local_model(self) -> None:
+        """The status bar after leaving the server: the local model, or that there is none."""
+        info = self._client.model_info
+        if info is None:
+            self._status.show_no_model(NO_MODEL)
+        else:
+            self._status.show_model(info)
 
     def _on_local_model(self) -> None:
         """A model loaded while connected replaces the server (the worker's rule)."""

@@ -2,8 +2,11 @@
 
 While connected, the worker's predictor is the server's (`Predictor.connect`) and the local one is
 kept here, loaded, so that the worker falls back to it at once when the server goes away: the
-keystroke that found the server gone is answered by the local model. No Qt here: the worker owns
-the link and emits what happened.
+keystroke that found the server gone is answered by the local model. The server is gone when it
+cannot be reached, answers that it cannot be used (a key, still loading, smaller slots, another
+model), or times out and then does not answer `/health` either (or times out several times in a
+row); a single timeout of a server that is there is answered locally and the server kept. No Qt
+here: the worker owns the link and emits what happened.
 """
 
 from __future__ import annotations
@@ -13,12 +16,20 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from keyboard_app.engine.remote import ServerUnreachable
+from keyboard_app.engine.remote import (
+    ServerError,
+    ServerTimeout,
+    ServerUnreachable,
+    ServerUnusable,
+)
+from keyboard_app.engine.remote_backend import RemoteBackend
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import Predictor
 
 log = logging.getLogger(__name__)
+HEALTH_TIMEOUT_S = 0.5  # after a timeout: a server that cannot answer /health in this is gone
+MAX_TIMEOUTS = 3  # timeouts in a row (with /health answering) after which the server is left
 
 
 @dataclass(frozen=True)
@@ -42,20 +53,30 @@ class ServerStatus:
     round_trip_ms: float
 
 
-def is_server_gone(error: Exception) -> bool:
-    """Whether `error` means the server went away (the app falls back to the local model)."""
-    return isinstance(error, ServerUnreachable)
+@dataclass(frozen=True)
+class Trouble:
+    """What a server's failure means for the link: `gone` (leave the server, told `reason`), or
+    not (this request is answered locally; the server is kept)."""
+
+    gone: bool
+    reason: str
 
 
 class ServerLink:
-    """The remote predictor in use and the local one kept for falling back. Engine thread only."""
+    """The remote predictor in use and the local one kept for falling back. Engine thread only.
+
+    `remote` is the server's predictor while connected (the worker's); `local` the model loaded
+    before connecting, None if there was none: leaving the server then leaves no model, never a
+    server's predictor (no text may reach a server the user left)."""
 
     def __init__(self) -> None:
-        self.local: Predictor | None = None  # set while connected
+        self.remote: Predictor | None = None  # set while connected
+        self.local: Predictor | None = None  # kept while connected (None: no local model)
+        self._timeouts = 0  # in a row, each with the server's /health answering
 
     @property
     def connected(self) -> bool:
-        return self.local is not None
+        return self.remote is not None
 
     def connect(
         self, current: Predictor | None, request: ConnectRequest
@@ -74,10 +95,12 @@ class ServerLink:
             raise
         if current is not None:
             _carry_over(current, remote)
-        if self.connected and current is not None:
-            _close_remote(current)  # the previous server's
-        elif current is not None:
+        if self.remote is not None:
+            _close_remote(self.remote)  # the previous server's (`current`); the local one stays
+        else:
             self.local = current
+        self.remote = remote
+        self._timeouts = 0
         log.info("connected to %s", status.url)
         return remote, status
 
@@ -90,22 +113,53 @@ class ServerLink:
         url = remote.info.device.removeprefix("server ")
         return ServerStatus(url, remote.info.name, round_trip)
 
-    def disconnect(self, remote: Predictor | None) -> Predictor | None:
-        """Close the server's predictor; the local one, which takes its place (not connected:
-        `remote` is the local one already, and stays)."""
-        if not self.connected:
-            return remote
+    def disconnect(self, current: Predictor | None) -> Predictor | None:
+        """Close the server's predictor; the local one, which takes its place (None: no model).
+        Not connected: `current` is the local one already, and stays."""
+        if self.remote is None:
+            return current
         local, self.local = self.local, None
-        if remote is not None:
-            _close_remote(remote)
+        _close_remote(self.remote)
+        self.remote = None
         log.info("disconnected from the server")
         return local
 
+    def answered(self) -> None:
+        """The server answered a request: its timeouts so far were passing slowness."""
+        self._timeouts = 0
+
+    def judge(self, error: Exception) -> Trouble | None:
+        """What `error`, raised by the server's predictor, means; None: not the server's
+        trouble (an error like any other). A timeout is the server gone only when its `/health`
+        does not answer at once either, or after `MAX_TIMEOUTS` timeouts in a row: a long text
+        evaluated on a slow server, or a moment of load, must not disconnect the app."""
+        if self.remote is None:
+            return None
+        if isinstance(error, ServerTimeout):
+            return self._judge_timeout(error)
+        if isinstance(error, (ServerUnreachable, ServerUnusable)):
+            return Trouble(True, str(error))
+        return None
+
+    def _judge_timeout(self, error: ServerTimeout) -> Trouble:
+        assert self.remote is not None
+        backend = self.remote.backend
+        assert isinstance(backend, RemoteBackend)
+        try:
+            backend.client.request("GET", "/health", timeout=HEALTH_TIMEOUT_S)
+        except ServerError as health_error:
+            return Trouble(True, str(health_error))
+        self._timeouts += 1
+        if self._timeouts >= MAX_TIMEOUTS:
+            return Trouble(True, f"{error} ({self._timeouts} times in a row)")
+        log.info("the server is slow (%s); this request is answered locally", error)
+        return Trouble(False, str(error))
+
     def close(self) -> None:
-        """The local predictor kept while connected is closed (the worker closes its own)."""
-        if self.local is not None:
-            self.local.close()
-            self.local = None
+        """Close both predictors (the engine thread is stopping)."""
+        local = self.disconnect(None)
+        if local is not None:
+            local.close()
 
 
 def _carry_over(current: Predictor, remote: Predictor) -> None:

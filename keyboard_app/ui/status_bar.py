@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from keyboard_app.ui.server_link import ServerStatus
 
 
+# What the status bar says while no model answers.
+NO_MODEL = "No model: choose one in Model > Models…"
+
 # What the learning toggle says in each state (see `StatusBar.show_learning`).
 LEARNING_TEXT = {
     "on": "Learning",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -29,7 +29,7 @@ from keyboard_app.ui.requests import (
     LoadRequest,
     TextRequest,
 )
-from keyboard_app.ui.server_link import ConnectRequest, ServerLink, is_server_gone
+from keyboard_app.ui.server_link import ConnectRequest, ServerLink
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import Predictor
@@ -44,6 +44,9 @@ INLINE_ROUNDS = 4
 # How a continuation ended. (Strings, not booleans: PySide6 6.12.0 on Python before 3.12 drops a
 # reference to `True` on every `emit(True)`; see `app.check_qt_binding`.)
 FINISHED, STOPPED, FAILED = "finished", "stopped", "failed"
+
+# Said when the server is left and no local model was loaded (nothing answers from then on).
+NO_LOCAL_MODEL = "There is no model on this computer to take over: choose one in Model > Models…"
 
 
 class EngineWorker(QObject):
@@ -79,7 +82,8 @@ class EngineWorker(QObject):
     server_connected = Signal(int, object)
     # Connecting failed (request id, message); the model in use is kept.
     server_failed = Signal(int, str)
-    # The server went away (message); the local model answers from now on.
+    # The server went away or cannot be used (message); the local model answers from now on, or
+    # none if there was none (the message says so).
     server_lost = Signal(str)
 
     def __init__(self, shared: SharedPredictor | None = None) -> None:
@@ -199,10 +203,9 @@ class EngineWorker(QObject):
         try:
             worked = self._pacer.timed(lambda: predictor.prefetch(text))
         except Exception as error:
-            if self._fall_back(error):
-                return True  # the local model works ahead from the next keystroke on
-            _message("work ahead", error)
-            worked = False
+            if not self._server_trouble(error):
+                _message("work ahead", error)
+            worked = False  # left or slow, the server works ahead no more for this text
         if not worked:
             self._ahead = None
         return worked
@@ -217,9 +220,10 @@ class EngineWorker(QObject):
 
     def _close(self) -> None:
         self._lend(None)
-        if self._predictor is not None:
-            self._predictor.close()
-            self._predictor = None
+        predictor = self._link.disconnect(self._predictor)  # the server's closed, the local back
+        self._predictor = None
+        if predictor is not None:
+            predictor.close()
             log.info("model closed")
         self._link.close()
         longlived.release()  # what loading froze is the collector's again once the engine stops
@@ -244,9 +248,9 @@ class EngineWorker(QObject):
             self.load_failed.emit(request.request_id, str(error))
             return
         self._lend(None)
-        if self._predictor is not None:
-            self._predictor.close()
-        self._link.close()  # a model loaded while connected: back to the local one, this one
+        previous = self._link.disconnect(self._predictor)  # loaded while connected: no server
+        if previous is not None:
+            previous.close()
         self._predictor = predictor
         self._lend(predictor)
         self._ahead = None
@@ -259,22 +263,39 @@ class EngineWorker(QObject):
             self.personal_moved.emit(str(store.recovered_from))
 
     def _suggest(self, request: TextRequest) -> None:
-        if self._predictor is None:
-            return
-        try:
-            suggestions = self._predictor.suggest(
-                request.context, k=request.k, superseded=self._suggest_slot.waiting
-            )
-        except Exception as error:
-            if self._fall_back(error):
-                self._suggest(request)  # the same keystroke, on the local model
-                return
-            self.request_failed.emit(request.request_id, _message("suggest", error))
-            return
+        self._attempt("suggest", request.request_id, lambda p: self._suggest_on(p, request))
+
+    def _suggest_on(self, predictor: Predictor, request: TextRequest) -> None:
+        suggestions = predictor.suggest(
+            request.context, k=request.k, superseded=self._suggest_slot.waiting
+        )
         self.suggestions_ready.emit(request.request_id, request.context, suggestions)
         if request.inline_threshold is not None:
-            self._inline(self._predictor, request, request.inline_threshold)
+            self._inline(predictor, request, request.inline_threshold)
         self._ahead = request.context
+
+    def _attempt(self, what: str, request_id: int, run: Callable[[Predictor], None]) -> None:
+        """`run` on the predictor in use; when it is a server's and the server fails it, on the
+        predictor standing in (`_stand_in`), if any. Other errors are the user's message."""
+        predictor = self._predictor
+        if predictor is None:
+            return
+        try:
+            run(predictor)
+        except Exception as error:
+            if not self._server_trouble(error):
+                self.request_failed.emit(request_id, _message(what, error))
+                return
+        else:
+            self._link.answered()
+            return
+        stand_in = self._stand_in()
+        if stand_in is None:
+            return  # no local model: the instant words stay, and no error per keystroke
+        try:
+            run(stand_in)
+        except Exception as error:
+            self.request_failed.emit(request_id, _message(what, error))
 
     # --- a llama-server in place of the local model (`ui.server_link`) ---
 
@@ -294,15 +315,30 @@ class EngineWorker(QObject):
         self._use(predictor)
         self.server_connected.emit(request.request_id, status)
 
-    def _fall_back(self, error: Exception) -> bool:
-        """The server went away: the local model takes over at once (True), told `server_lost`."""
-        if not (self._link.connected and is_server_gone(error)):
+    def _server_trouble(self, error: Exception) -> bool:
+        """Whether `error` is the connected server's failure (`ServerLink.judge`), handled: the
+        server left for the local model (told `server_lost`), or kept after a timeout."""
+        trouble = self._link.judge(error)
+        if trouble is None:
             return False
-        log.warning("the server went away: %s", error)
-        self._lend(None)  # before the link closes the server's predictor
-        self._use(self._link.disconnect(self._predictor))
-        self.server_lost.emit(str(error))
+        if trouble.gone:
+            self._leave_server(trouble.reason)
         return True
+
+    def _leave_server(self, reason: str) -> None:
+        """The local model takes over at once, or none: nothing more goes to the server."""
+        log.warning("leaving the server: %s", reason)
+        self._lend(None)  # before the link closes the server's predictor
+        local = self._link.disconnect(self._predictor)
+        self._use(local)
+        if local is None:
+            reason += f" {NO_LOCAL_MODEL}"
+        self.server_lost.emit(reason)
+
+    def _stand_in(self) -> Predictor | None:
+        """Who answers a request the server failed: the local model kept while connected (the
+        server kept after a timeout), or the model in use once the server was left."""
+        return self._link.local if self._link.connected else self._predictor
 
     def _use(self, predictor: Predictor | None) -> None:
         self._lend(None)
@@ -320,7 +356,9 @@ class EngineWorker(QObject):
             try:
                 span = predictor.inline_prediction(request.context, threshold)
             except Exception as error:
-                self.request_failed.emit(request.request_id, _message("inline prediction", error))
+                if not self._server_trouble(error):  # the next keystroke's on the local model
+                    message = _message("inline prediction", error)
+                    self.request_failed.emit(request.request_id, message)
                 return
             if span == shown:
                 return
@@ -330,17 +368,11 @@ class EngineWorker(QObject):
                 return
 
     def _explore(self, request: TextRequest) -> None:
-        if self._predictor is None:
-            return
-        try:
-            choices = self._predictor.explore(request.context, k=request.k)
-        except Exception as error:
-            if self._fall_back(error):
-                self._explore(request)  # on the local model
-                return
-            self.request_failed.emit(request.request_id, _message("explore", error))
-            return
-        self.exploration_ready.emit(request.request_id, request.context, choices)
+        def explore(predictor: Predictor) -> None:
+            choices = predictor.explore(request.context, k=request.k)
+            self.exploration_ready.emit(request.request_id, request.context, choices)
+
+        self._attempt("explore", request.request_id, explore)
 
     def _learn(self, request: LearnRequest) -> None:
         if self._predictor is None or self._learning_stopped:
@@ -389,7 +421,7 @@ class EngineWorker(QObject):
             for index, piece in self._pieces(self._predictor, request):
                 self.continuation_piece.emit(request.request_id, index, piece)
         except Exception as error:
-            self._fall_back(error)  # the next continuation runs on the local model
+            self._server_trouble(error)  # left: the next continuation runs on the local model
             message = _message("continuation", error)
             self.continuation_done.emit(request.request_id, FAILED, message)
             return

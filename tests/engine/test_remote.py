@@ -19,9 +19,18 @@ from keyboard_app.engine.gguf_format import (
     specs_from_arrays,
     write_gpt2_gguf,
 )
-from keyboard_app.engine.remote import ServerAddress, ServerClient, ServerError, ServerUnreachable
+from keyboard_app.engine.remote import (
+    ServerAddress,
+    ServerChanged,
+    ServerClient,
+    ServerError,
+    ServerUnreachable,
+    ServerUnusable,
+)
 from keyboard_app.engine.remote_backend import (
     CONTEXT_PROBS,
+    PREFILL_GUESS_MS,
+    RemoteBackend,
     TailPrior,
     answered_top_tokens,
     completion_body,
@@ -30,6 +39,7 @@ from keyboard_app.engine.remote_backend import (
 )
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, load_encoding
+from keyboard_app.models.serve import ServerProcess
 from keyboard_app.paths import gpt2_vocab_dir
 from tests.llama_server import running_server
 from tests.model_factory import WIDTH
@@ -270,3 +280,48 @@ def test_a_row_whose_left_out_tokens_are_nearly_all_capped_still_sums_to_one():
     shares = np.exp(out.astype(np.float64))
     assert shares.sum() == pytest.approx(1.0)
     assert shares[[0, 1, 2, 3]] == pytest.approx([0.232, 0.232, 0.232, 0.072])
+
+
+def test_a_server_restarted_with_another_model_is_not_used(
+    random_model: Path, short_context_model: Path
+) -> None:
+    """The same address, another model (and a smaller context) after a restart: the client's
+    new connection finds it out before any text is sent, and stays refused."""
+    with running_server(random_model, parallel=2) as first:
+        remote = Predictor.connect(first.url)
+        remote.suggest("The weather is ")
+        port = first.options.port
+    with running_server(short_context_model, parallel=2, port=port):
+        with pytest.raises(ServerChanged, match=r"now runs another model \(short\.gguf\)"):
+            remote.suggest("The weather is n")
+        assert isinstance(ServerChanged("x"), ServerUnusable)
+        with pytest.raises(ServerChanged):
+            remote.explore("Another text entirely")
+    remote.close()
+
+
+def test_a_long_text_not_yet_on_the_server_gets_the_time_to_evaluate_it(
+    random_model_server: ServerProcess,
+) -> None:
+    """A keystroke's time is short; a text the server has not seen (a document opened) is
+    evaluated whole, and its request gets time in proportion. The server's timings then say
+    how fast it evaluates."""
+    words = "The museum opened its doors early on Saturday morning and by nine "
+    text = words * 20  # about 280 tokens
+    with Predictor.connect(random_model_server.url) as remote:
+        backend = remote.backend
+        assert isinstance(backend, RemoteBackend)
+        backend.client.timeout = 0.001  # far less than evaluating the text takes
+        assert remote.explore(text, 3)
+        assert backend.prefill_ms_per_token != PREFILL_GUESS_MS  # measured on the long text
+
+
+def test_a_closed_client_sends_nothing(random_model_server: ServerProcess) -> None:
+    remote = Predictor.connect(random_model_server.url)
+    assert isinstance(remote.backend, RemoteBackend)
+    client = remote.backend.client
+    remote.close()
+    sent = client.requests_sent
+    with pytest.raises(ServerError, match="closed"):
+        client.get("/health")
+    assert client.requests_sent == sent

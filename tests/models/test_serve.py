@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -90,3 +91,34 @@ def test_keyboard_app_serve_runs_until_stopped_and_stops_its_server(
             os.kill(process.pid, signal.SIGKILL)
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+
+
+def test_a_busy_port_is_refused_before_anything_starts(random_model: Path) -> None:
+    with socket.socket() as other:  # another server listening on the port
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        with pytest.raises(ModelManagerError, match=f"Cannot listen on 127.0.0.1 port {port}"):
+            ServerProcess.start(random_model, ServeOptions(port=port))
+        command = [sys.executable, "-m", "keyboard_app.cli", "serve", str(random_model)]
+        command += ["--port", str(port), "--llama-server", str(llama_server_binary())]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "serving" not in done.stderr
+    assert f"Cannot listen on 127.0.0.1 port {port}" in done.stderr
+
+
+def test_another_llama_server_on_the_port_is_not_taken_for_ours(
+    random_model: Path, short_context_model: Path
+) -> None:
+    """Started past the port check (a port taken a moment after it), our llama-server fails to
+    bind only once its model has loaded; the server already there answers `/health`
+    meanwhile, but not with our model."""
+    with running_server(random_model, parallel=1) as other:
+        options = ServeOptions(port=other.options.port, parallel=1, threads=1)
+        command = server_command(llama_server_binary(), short_context_model, 64, options)
+        with (
+            ServerProcess(command, options) as ours,
+            pytest.raises(ModelManagerError, match="stopped"),
+        ):
+            ours.wait_ready(timeout=60)

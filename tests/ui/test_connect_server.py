@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,12 +14,18 @@ from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.remote import ServerClient
+from keyboard_app.engine.remote_backend import RemoteBackend
+from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.engine.sources.corrections import CorrectionSource
 from keyboard_app.models.serve import ServerProcess
 from keyboard_app.settings import settings_from_dict
 from keyboard_app.ui.dialogs.connect_server import ConnectServerDialog
+from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.server_link import ConnectRequest, ServerLink
+from keyboard_app.ui.server_link import MAX_TIMEOUTS, ConnectRequest, ServerLink
+from keyboard_app.ui.status_bar import NO_MODEL
+from keyboard_app.ui.worker import NO_LOCAL_MODEL
 from tests.llama_server import running_server
 from tests.ui.conftest import LOAD_TIMEOUT_MS, ui_settings
 
@@ -163,3 +170,178 @@ def test_the_server_predictor_keeps_its_own_sources_and_the_users_words(
     back = link.disconnect(remote)
     assert back is local and "wrold" in back.kept_words
     back.close()
+
+
+@pytest.fixture
+def engine(qtbot: QtBot) -> Iterator[EngineClient]:
+    """The engine thread without a local model (it failed to load, or there is none)."""
+    client = EngineClient()
+    client.set_instant(False)  # no work ahead: every request below is the test's own
+    yield client
+    client.shutdown()
+
+
+def _connect(qtbot: QtBot, engine: EngineClient, url: str) -> ServerClient:
+    """Connect `engine` to `url`; the server predictor's HTTP client."""
+    with qtbot.waitSignal(engine.server_changed, timeout=LOAD_TIMEOUT_MS) as changed:
+        engine.connect_server(url)
+    assert changed.args is not None and changed.args[0] is not None
+    remote = engine._worker._predictor  # the server's, while connected
+    assert remote is not None and isinstance(remote.backend, RemoteBackend)
+    return remote.backend.client
+
+
+def _drained(qtbot: QtBot, engine: EngineClient) -> None:
+    """Until the engine thread has handled every request sent before (a continuation is
+    handled after them, and ends at once without a model)."""
+    with qtbot.waitSignal(engine.continuation_done, timeout=10_000):
+        engine.continue_text("", SamplingParams(max_tokens=1))
+
+
+def test_disconnect_without_a_local_model_sends_nothing_more(
+    qtbot: QtBot, engine: EngineClient, model_path: Path
+) -> None:
+    with running_server(model_path, parallel=2) as server:
+        client = _connect(qtbot, engine, server.url)
+        with qtbot.waitSignal(engine.suggestions, timeout=10_000):
+            engine.suggest("My secret plan is to ", 3)
+        sent = client.requests_sent
+        with qtbot.waitSignal(engine.server_changed, timeout=5000) as changed:
+            engine.connect_server(None)
+        assert changed.args == [None]
+        for text in ("My secret plan is to s", "My secret plan is to sell"):
+            engine.suggest(text, 3)
+            engine.explore(text)
+        _drained(qtbot, engine)
+        assert client.requests_sent == sent
+        assert engine._worker._predictor is None  # no model, as before connecting
+
+
+def test_without_a_local_model_the_server_continues_and_disconnect_says_no_model(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], server: ServerProcess
+) -> None:
+    win = make_window(ui_settings())  # no model loaded on this computer
+    with qtbot.waitSignal(win.client.server_changed, timeout=LOAD_TIMEOUT_MS):
+        win.server.connect_to(server.url, KEY)
+    assert win.client.has_model
+    qtbot.keyClicks(win.editor, "Once upon a")
+    with qtbot.waitSignal(win.continuation.streaming_stopped, timeout=20_000):
+        qtbot.keyClick(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert win.editor.preview_text
+    qtbot.keyClick(win.editor, Qt.Key.Key_Escape)
+    with qtbot.waitSignal(win.client.server_changed, timeout=5000):
+        _action(win, "&Disconnect").trigger()
+    assert not win.client.has_model
+    assert win.status.model_label.text() == NO_MODEL
+
+
+def test_losing_the_second_server_never_falls_back_to_the_first(
+    qtbot: QtBot, engine: EngineClient, model_path: Path
+) -> None:
+    with (
+        running_server(model_path, parallel=2) as first,
+        running_server(model_path, parallel=2) as second,
+    ):
+        client = _connect(qtbot, engine, first.url)
+        _connect(qtbot, engine, second.url)
+        sent = client.requests_sent
+        second.process.kill()
+        second.process.wait()
+        with qtbot.waitSignal(engine.server_lost, timeout=5000) as lost:
+            engine.suggest("Once upon a", 3)
+        assert lost.args is not None and NO_LOCAL_MODEL in lost.args[0]
+        engine.suggest("Once upon a ti", 3)
+        _drained(qtbot, engine)
+        assert client.requests_sent == sent
+        assert engine._worker._predictor is None
+
+
+@pytest.fixture
+def with_local(qtbot: QtBot, engine: EngineClient, model_path: Path) -> EngineClient:
+    with qtbot.waitSignal(engine.loaded, timeout=LOAD_TIMEOUT_MS):
+        engine.load(str(model_path), 1, 0, True)
+    return engine
+
+
+def test_a_slow_answer_is_given_locally_and_the_server_kept(
+    qtbot: QtBot, with_local: EngineClient, model_path: Path
+) -> None:
+    """Requests that time out while the server's /health answers: each keystroke is answered by
+    the local model, the server stays; only `MAX_TIMEOUTS` in a row leave it."""
+    engine = with_local
+    lost: list[str] = []
+    engine.server_lost.connect(lost.append)
+    with running_server(model_path, parallel=2) as server:
+        client = _connect(qtbot, engine, server.url)
+        backend = engine._worker._predictor.backend  # type: ignore[union-attr]
+        assert isinstance(backend, RemoteBackend)
+        usual = client.timeout
+        client.timeout, backend.prefill_ms_per_token = 1e-4, 0.0  # every request times out
+        for text in ("Once upon", "Once upon a"):
+            with qtbot.waitSignal(engine.suggestions, timeout=10_000) as answered:
+                engine.suggest(text, 3)
+            assert answered.args is not None and answered.args[0] == text and answered.args[1]
+        assert not lost and engine._worker._link.connected
+        client.timeout = usual
+        sent = client.requests_sent
+        with qtbot.waitSignal(engine.suggestions, timeout=10_000):
+            engine.suggest("Once upon a ti", 3)
+        assert client.requests_sent > sent  # the server answered again
+        client.timeout = 1e-4
+        for text in ("Once upon a tim", "Once upon a time")[: MAX_TIMEOUTS - 1]:
+            with qtbot.waitSignal(engine.suggestions, timeout=10_000):
+                engine.suggest(text, 3)
+        with qtbot.waitSignal(engine.server_lost, timeout=10_000) as left:
+            engine.suggest("Once upon a time ", 3)
+        assert left.args is not None and f"{MAX_TIMEOUTS} times in a row" in left.args[0]
+        assert lost == [left.args[0]]
+
+
+@pytest.mark.parametrize("change", ["another model", "an API key"])
+def test_a_server_restarted_unusable_is_left_once_for_the_local_model(
+    qtbot: QtBot, with_local: EngineClient, model_path: Path, second_model_path: Path, change: str
+) -> None:
+    engine = with_local
+    failed: list[str] = []
+    engine.failed.connect(failed.append)
+    with running_server(model_path, parallel=2) as server:
+        _connect(qtbot, engine, server.url)
+        with qtbot.waitSignal(engine.suggestions, timeout=10_000):
+            engine.suggest("Once upon a", 3)
+        port = server.options.port
+    model, key = (second_model_path, None) if change == "another model" else (model_path, KEY)
+    with running_server(model, parallel=2, api_key=key, port=port):
+        with qtbot.waitSignal(engine.server_lost, timeout=10_000) as lost:
+            engine.suggest("Once upon a ti", 3)
+        expected = "now runs another model" if key is None else "needs an API key"
+        assert lost.args is not None and expected in lost.args[0]
+        with qtbot.waitSignal(engine.suggestions, timeout=10_000) as answered:
+            engine.suggest("Once upon a tim", 3)  # on the local model
+        assert answered.args is not None and answered.args[0] == "Once upon a tim"
+    assert not failed
+
+
+def test_a_server_stalled_during_the_inline_prediction_is_left_at_once(
+    qtbot: QtBot, with_local: EngineClient, model_path: Path
+) -> None:
+    """The server stops just after the strip's words came: the inline prediction that follows
+    finds it silent, and the app falls back then, without an error message first."""
+    engine = with_local
+    failed: list[str] = []
+    engine.failed.connect(failed.append)
+    with running_server(model_path, parallel=2) as server:
+        _connect(qtbot, engine, server.url)
+
+        def stall(*_: object) -> None:
+            if server.process.poll() is None:
+                server.process.send_signal(signal.SIGSTOP)
+
+        # In the engine thread, between the strip's words and the inline prediction.
+        engine._worker.suggestions_ready.connect(stall, Qt.ConnectionType.DirectConnection)
+        try:
+            with qtbot.waitSignal(engine.server_lost, timeout=5000):
+                engine.suggest("Once upon a ti", 3, inline_threshold=1e-9)
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+            engine._worker.suggestions_ready.disconnect(stall)
+    assert not failed
