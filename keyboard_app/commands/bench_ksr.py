@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from keyboard_app.commands import (
     builtin_corpus,
@@ -17,6 +19,13 @@ from keyboard_app.commands import (
     whole_number,
 )
 from keyboard_app.paths import lexicon_path
+
+if TYPE_CHECKING:
+    from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
+    from keyboard_app.bench.ksr import Score, Typist
+    from keyboard_app.bench.personal_ksr import Groups
+    from keyboard_app.engine import Predictor
+    from keyboard_app.engine.predictor import ModelInfo
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -112,77 +121,125 @@ def _training_lines(args: argparse.Namespace) -> list[str]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
-    from keyboard_app.bench.ksr import (
-        Typist,
-        learning_groups,
-        read_texts,
-        run_typist,
-        simulate,
-        skip_words,
-    )
-    from keyboard_app.engine import Predictor
+    from keyboard_app.bench.ksr import simulate
 
-    texts = skip_words(read_texts(read_input(args.file)), args.skip_words)
-    texts = [paragraphs for paragraphs in texts if len(paragraphs) >= args.min_paragraphs]
-    groups: list[tuple[list[str], list[list[str]]]] = []
-    if args.personal_split is not None:
-        from keyboard_app.bench.personal_ksr import typed_texts
-
-        groups = learning_groups(texts, args.personal_split)
-        texts = typed_texts(groups)
-    training = _training_lines(args)
-    frequency, trigram = FrequencyKeyboard(training), TrigramKeyboard(training)
-    extra: dict[str, Any] = {}
-    real_time: dict[str, Any] = {}
-    with Predictor.load(args.model, n_threads=args.threads) as predictor:
-        predictor.wait_for_corrections()  # the same keyboard however fast the index builds
-        typist = run_typist(
-            Typist(lambda t: [s.word for s in predictor.suggest(t, k=3)]), texts, args.words
-        )
-        model = typist.score
-        info = predictor.info
-        if args.inline:
-            extra = _with_inline(predictor, texts, args)
-        if args.chars_per_second:
-            real_time = _in_real_time(predictor, texts, args, model.ksr)
-    # The same model without the dictionary: what the network alone contributes.
-    with Predictor.load(args.model, n_threads=args.threads, use_dictionary=False) as predictor:
-        alone = simulate(lambda t: [s.word for s in predictor.suggest(t, k=3)], texts, args.words)
+    texts, groups = _texts_to_type(args)
+    frequency, trigram = _baseline_keyboards(args)
+    model = _type_with_the_model(args, texts)
+    alone = _type_without_the_dictionary(args, texts)
     report: dict[str, Any] = {
-        "model": {
-            "name": info.name,
-            "file": str(args.model) if args.model else f"built-in: {info.path.name}",
-            "quantization": info.quantization,
-            "device": info.device,
-        },
+        "model": _model_description(args, model.info),
         "text": str(args.file),
         "keyboards": {
-            "model": model.as_dict(),
+            "model": model.typist.score.as_dict(),
             "model_without_dictionary": alone.as_dict(),
             "word_frequency": simulate(frequency.suggest, texts, args.words).as_dict(),
             "word_trigram": simulate(trigram.suggest, texts, args.words).as_dict(),
-            **extra,
+            **model.inline,
         },
     }
     if args.chars_per_second:
-        report["real_time"] = real_time
+        report["real_time"] = model.real_time
     if args.personal_split is not None:
-        from keyboard_app.bench.personal_ksr import recurring_words_ceiling, with_personal
-        from keyboard_app.engine.lexicon import load_lexicon
-
-        personal = with_personal(args.model, args.threads, groups, args.words, args.learn_online)
-        personal["ksr_gain"] = round(personal["model_with_personal"]["ksr"] - model.ksr, 4)
-        english = load_lexicon(lexicon_path())
-        personal["recurring_words_ceiling"] = recurring_words_ceiling(groups, typist, english)
-        personal["recurring_words_after_one_letter"] = recurring_words_ceiling(
-            groups, typist, english, letters=1
-        )
-        report["personal"] = personal
+        report["personal"] = _with_personal_store(args, groups, model.typist)
     if args.skip_words:
         report["skipped_words"] = args.skip_words
     print(json.dumps(report, indent=2))
     return 0
+
+
+def _texts_to_type(args: argparse.Namespace) -> tuple[list[list[str]], Groups]:
+    """The texts the keyboards type and, with --personal-split, who learns what before typing
+    (then the texts are the parts typed after learning)."""
+    from keyboard_app.bench.ksr import learning_groups, read_texts, skip_words
+
+    texts = skip_words(read_texts(read_input(args.file)), args.skip_words)
+    texts = [paragraphs for paragraphs in texts if len(paragraphs) >= args.min_paragraphs]
+    if args.personal_split is None:
+        return texts, []
+    from keyboard_app.bench.personal_ksr import typed_texts
+
+    groups = learning_groups(texts, args.personal_split)
+    return typed_texts(groups), groups
+
+
+def _baseline_keyboards(args: argparse.Namespace) -> tuple[FrequencyKeyboard, TrigramKeyboard]:
+    """The two classic keyboards, built from the training text."""
+    from keyboard_app.bench.baselines import FrequencyKeyboard, TrigramKeyboard
+
+    training = _training_lines(args)
+    return FrequencyKeyboard(training), TrigramKeyboard(training)
+
+
+@dataclass
+class _ModelRun:
+    """The model keyboard's typing, and what was measured with the model while it was loaded."""
+
+    typist: Typist
+    info: ModelInfo
+    inline: dict[str, Any]  # the keyboards with and without inline predictions (--inline)
+    real_time: dict[str, Any]  # typing in real time (--chars-per-second)
+
+
+def _type_with_the_model(args: argparse.Namespace, texts: list[list[str]]) -> _ModelRun:
+    from keyboard_app.bench.ksr import Typist, run_typist
+    from keyboard_app.engine import Predictor
+
+    with Predictor.load(args.model, n_threads=args.threads) as predictor:
+        predictor.wait_for_corrections()  # the same keyboard however fast the index builds
+        typist = run_typist(Typist(_strip(predictor)), texts, args.words)
+        info = predictor.info
+        inline = _with_inline(predictor, texts, args) if args.inline else {}
+        real_time = (
+            _in_real_time(predictor, texts, args, typist.score.ksr) if args.chars_per_second else {}
+        )
+        return _ModelRun(typist, info, inline, real_time)
+
+
+def _type_without_the_dictionary(args: argparse.Namespace, texts: list[list[str]]) -> Score:
+    """The same model without the dictionary: what the network alone contributes."""
+    from keyboard_app.bench.ksr import simulate
+    from keyboard_app.engine import Predictor
+
+    with Predictor.load(args.model, n_threads=args.threads, use_dictionary=False) as predictor:
+        return simulate(_strip(predictor), texts, args.words)
+
+
+def _strip(predictor: Predictor) -> Callable[[str], list[str]]:
+    """The model keyboard: the suggestion strip's three words for a text."""
+
+    def strip(text: str) -> list[str]:
+        return [s.word for s in predictor.suggest(text, k=3)]
+
+    return strip
+
+
+def _model_description(args: argparse.Namespace, info: ModelInfo) -> dict[str, Any]:
+    """The model as given (the file, or the built-in model's name: not a path of the install)."""
+    return {
+        "name": info.name,
+        "file": str(args.model) if args.model else f"built-in: {info.path.name}",
+        "quantization": info.quantization,
+        "device": info.device,
+    }
+
+
+def _with_personal_store(
+    args: argparse.Namespace, groups: Groups, typist: Typist
+) -> dict[str, Any]:
+    """The model keyboard with a personal store per group, its gain over `typist` (the model
+    keyboard without one), and the gains that recurring words could give at most."""
+    from keyboard_app.bench.personal_ksr import recurring_words_ceiling, with_personal
+    from keyboard_app.engine.lexicon import load_lexicon
+
+    personal = with_personal(args.model, args.threads, groups, args.words, args.learn_online)
+    personal["ksr_gain"] = round(personal["model_with_personal"]["ksr"] - typist.score.ksr, 4)
+    english = load_lexicon(lexicon_path())
+    personal["recurring_words_ceiling"] = recurring_words_ceiling(groups, typist, english)
+    personal["recurring_words_after_one_letter"] = recurring_words_ceiling(
+        groups, typist, english, letters=1
+    )
+    return personal
 
 
 def _in_real_time(
@@ -218,10 +275,7 @@ def _with_inline(
 
     if args.inline_threshold is not None:
         predictor.inline_threshold = args.inline_threshold
-
-    def strip(text: str) -> list[str]:
-        return [s.word for s in predictor.suggest(text, k=3)]
-
+    strip = _strip(predictor)
     predictor.drop_cache()
     without = run_typist(Typist(strip, asks_at_word_end=True), texts, args.words).score.as_dict()
     predictor.drop_cache()

@@ -180,3 +180,25 @@ def test_without_inline_predictions_the_typist_is_unchanged() -> None:
     asking = run_typist(Typist(keyboard, asks_at_word_end=True), [["a house, a home"]], 10).score
     assert plain.keystrokes == asking.keystrokes
     assert asking.calls > plain.calls
+
+
+def test_top_one_counts_only_the_first_suggestion_and_top_three_any_of_three() -> None:
+    def keyboard(text: str) -> list[str]:
+        return {"": ["a", "the", "an"], "the ": ["dog", "cat"], "the cat ": ["sat"]}.get(text, [])
+
+    score = simulate(keyboard, [["the cat sat"]], max_words=10)
+    assert (score.words, score.top1, score.top3) == (3, 1, 3)  # "the" and "cat" second
+    assert score.as_dict()["top1_next_word"] == round(1 / 3, 4)
+    assert score.as_dict()["top3_next_word"] == 1.0
+
+
+def test_an_inline_prediction_that_ends_inside_a_word_is_not_taken() -> None:
+    from keyboard_app.bench.ksr import Typist, run_typist
+
+    def inline(text: str) -> str:
+        return "ou so" if text == "see y" else ""  # right so far, but "soon" goes on
+
+    typist = run_typist(Typist(never, inline), [["see you soon"]], max_words=100)
+    assert (typist.inline_score.shown, typist.inline_score.taken) == (1, 0)
+    assert typist.score.keystrokes == typist.score.characters == len("see you soon")
+    assert typist.spent == [("see", 3), ("you", 3), ("soon", 4)]

@@ -16,6 +16,17 @@ def test_neighbouring_keys_on_qwerty():
 
 
 @pytest.mark.parametrize(
+    ("key", "above"),
+    [("z", "as"), ("x", "sd"), ("c", "df"), ("v", "fg"), ("b", "gh"), ("n", "hj"), ("m", "jk")],
+)
+def test_each_bottom_row_key_touches_the_two_home_row_keys_above_it(key, above):
+    """The bottom row sits three quarters of a key right of the top row, half a key right of the
+    home row: z lies under a and s, m under j and k."""
+    home_row = "asdfghjkl"
+    assert {other for other in home_row if are_neighbours(key, other)} == set(above)
+
+
+@pytest.mark.parametrize(
     ("typed", "intended", "probability"),
     [
         ("tje", "the", slips.NEIGHBOUR_SUBSTITUTION),  # j is next to h

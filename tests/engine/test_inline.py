@@ -118,3 +118,11 @@ def test_a_form_of_an_offensive_word_is_never_shown(bigram_model):
         assert "shitload" not in _settled(predictor, "It was a l")
         predictor.filter_offensive = False
         assert _settled(predictor, "It was a l").startswith("ot of shitload")
+
+
+@pytest.mark.parametrize("threshold", [0.0, -0.5, float("nan"), 1.5])
+def test_a_threshold_outside_zero_to_one_shows_nothing(bigram_model, threshold):
+    """Not every span: 0, a negative number or NaN would otherwise let any guess through."""
+    with Predictor.load(bigram_model(CONFIDENT_SPAN), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you for your hel") == "p with the report"
+        assert _settled(predictor, "Thank you for your hel", threshold) == ""

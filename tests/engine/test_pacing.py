@@ -85,3 +85,17 @@ def test_a_timed_step_teaches_its_cost_only_when_it_did_work():
     assert pacer.timed(lambda: step(0.050, True))
     clock.now -= 0.050 - 0.020  # 20 ms after the keystroke: 20 + 50 > 66
     assert not pacer.may_start()
+
+
+def test_a_long_step_counts_for_a_while_then_fades():
+    pacer, clock = typed_in_rhythm(0.066)
+    pacer.stepped(0.100)  # one long step (a batch of pieces): 100 ms > 66 ms
+    assert not pacer.may_start()
+    pacer.stepped(0.010)  # a short one does not make the pacer forget it at once: 80 ms
+    assert not pacer.may_start()
+    pacer.stepped(0.010)  # 64 ms: fits
+    assert pacer.may_start()
+    for _ in range(30):
+        pacer.stepped(0.010)
+    clock.now += 0.050  # 50 + 10 ms <= 66 ms: the long step is forgotten
+    assert pacer.may_start()

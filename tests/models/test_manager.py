@@ -53,7 +53,19 @@ def test_default_model_round_trip(fake_hub: FakeHub) -> None:
     assert manifest["models"][model.name]["quantization"] == "q4_0"
     manager.remove_model(model.name)
     assert store.default_model_path() is None
+    # Cleared in the manifest, not only unusable for want of the file (a model installed again
+    # under that name must not become the default by itself).
+    manifest = json.loads(store.manifest_path().read_text())
+    assert manifest["default"] is None
+    assert manifest["models"] == {}
     assert not model.path.exists()
+
+
+def test_model_names_are_safe_file_names_of_at_most_80_characters() -> None:
+    assert store.safe_model_name("my model/v2: final?") == "my-model-v2-final"
+    assert store.safe_model_name("x" * 200) == "x" * 80
+    with pytest.raises(ModelManagerError, match="cannot be used"):
+        store.safe_model_name("../..")
 
 
 def test_kept_download_is_reused_for_another_quantization(fake_hub: FakeHub) -> None:

@@ -52,6 +52,10 @@ def test_empty_lines_and_symbols_give_no_run() -> None:
         ("my pin is 4821 ok", [[S, "my", "pin", "is"], ["ok"]]),
         ("password: correcthorsebatterystaple thanks", [[S, "password", ":"], ["thanks"]]),
         ("password is: hunter ok", [[S, "password", "is", ":"], ["ok"]]),
+        ("pwd: hunter ok", [[S, "pwd", ":"], ["ok"]]),
+        ("passwd=hunter ok", [[S, "passwd"], ["ok"]]),
+        ("the passcode is swordfish ok", [[S, "the", "passcode", "is"], ["ok"]]),
+        ("passphrase: correct ok", [[S, "passphrase", ":"], ["ok"]]),
         ("the PIN: 0000 ok", [[S, "the", "PIN", ":"], ["ok"]]),
         # a key of capitals alone, a path, an address with a full-width at sign
         ("key AKIAIOSFODNNEXAMPLE here", [[S, "key"], ["here"]]),

@@ -71,3 +71,30 @@ def test_past_the_byte_cap_entries_are_pruned_too(tmp_path: Path) -> None:
         assert store.completions(words[-1]) == [(words[-1], 1)]  # the newest stay
         assert store.completions(words[0]) == []  # the oldest went first
     check_consistent(tmp_path / "p.sqlite3")
+
+
+def test_one_large_learn_past_the_byte_cap_is_pruned_under_it_at_once(tmp_path: Path) -> None:
+    """One learn far past the cap (a pasted book, an import): pruned in proportion to the bytes an
+    entry takes, so that the store is under the cap at once, not a tenth smaller each time."""
+    cap = 400 * 1024
+    words = names(12_000)
+    with PersonalStore.open(tmp_path / "p.sqlite3", max_bytes=cap) as store:
+        store.learn([[word] for word in words], now=NOW)
+        stats = store.stats()
+        assert stats.bytes <= cap
+        assert 0 < stats.entries < len(words)
+    check_consistent(tmp_path / "p.sqlite3")
+
+
+def test_among_equal_scores_the_oldest_go_first(tmp_path: Path) -> None:
+    with PersonalStore.open(tmp_path / "p.sqlite3", max_entries=10) as store:
+        store.learn([["eldest"]] * 4, now=NOW - 180 * DAY)  # 4 halved twice: score 1
+        store.learn([["middle"]] * 2, now=NOW - 90 * DAY)  # 2 halved once: score 1
+        store.learn([[word] for word in names(8)] * 2, now=NOW)  # score 2 each
+        assert store.stats().entries == 10
+        store.learn([["newest"]], now=NOW)  # score 1: 11 entries, so 2 of the 3 scoring 1 go
+        kept = {entry.text for entry in store.entries()}
+        assert len(kept) == 9
+        assert "newest" in kept
+        assert "eldest" not in kept and "middle" not in kept
+    check_consistent(tmp_path / "p.sqlite3")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from keyboard_app.personal import Imported, PersonalStore, PersonalStoreError, learnable
+from keyboard_app.personal.transfer import FUTURE_SLACK_S
 from tests.personal.helpers import check_consistent
 
 TEXT = "Kind regards, John.\nLet me know if Ljubljana works."
@@ -160,3 +162,24 @@ def test_an_import_past_the_cap_is_pruned_in_the_same_transaction(tmp_path: Path
     assert "at most 20 entries, so the 12 rarest and oldest were dropped" in said
     assert "dropped" not in Imported(30).summary("export.json", 20)
     check_consistent(tmp_path / "b.sqlite3")
+
+
+def test_a_last_use_in_the_future_is_believed_a_day_ahead_at_most(tmp_path: Path) -> None:
+    """Another machine's clock may be a little ahead; a time years ahead would keep an entry from
+    ever being pruned (it would never age), so it is taken as a day from now."""
+    far = time.time() + 10 * 365 * 86_400.0
+    export = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [{"word": "future", "count": 1, "last_used": far}],
+        "phrases": [{"tokens": ["<s>", "future"], "count": 1, "last_used": far}],
+    }
+    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        before = time.time()
+        assert store.import_json(tmp_path / "export.json") == Imported(2)
+        after = time.time()
+        entries = store.entries()
+        assert len(entries) == 2
+        for entry in entries:
+            assert before + FUTURE_SLACK_S <= entry.last_used <= after + FUTURE_SLACK_S

@@ -7,7 +7,11 @@ import errno
 import json
 import logging
 import os
+import re
+import shutil
 import stat
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +27,7 @@ from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.settings import MAX_RECENT_FILES, SettingsStore
 from keyboard_app.ui import text_file
 from keyboard_app.ui.main_window import MainWindow
+from tests.ui.test_text_file import WITHOUT_OVERRIDES
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -297,17 +302,17 @@ def test_a_full_disk_says_so_and_names_the_file(
 def test_a_file_in_a_read_only_folder_is_saved_in_place(
     make_window: MakeWindow,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
 ) -> None:
+    if not permissions_apply():  # root: run this test again without the overriding capabilities
+        run_again_without_overrides(request, tmp_path / "child")
+        return
     folder = tmp_path / "shared"
     folder.mkdir()
     target = folder / "notes.txt"
     target.write_text("before", "utf-8")
-    if os.geteuid() == 0:  # the folder's permissions do not stop root: only the failure is made
-        monkeypatch.setattr(text_file, "write_atomic", read_only_folder)
-    else:
-        folder.chmod(0o555)
+    folder.chmod(0o555)
     win = make_window()
     try:
         assert win.documents.load(target)
@@ -322,8 +327,41 @@ def test_a_file_in_a_read_only_folder_is_saved_in_place(
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
 
 
-def read_only_folder(path: Path, _data: bytes) -> None:
-    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+CAP_DAC_OVERRIDE = 1  # the capability's bit: with it, root ignores files' permissions
+
+
+def permissions_apply() -> bool:
+    """Whether files' permissions apply to this process (not to root with CAP_DAC_OVERRIDE)."""
+    if os.geteuid() != 0:
+        return True
+    try:
+        status = Path("/proc/self/status").read_text("utf-8")
+    except OSError:
+        return False
+    effective = re.search(r"^CapEff:\s*([0-9a-fA-F]+)$", status, re.MULTILINE)
+    return effective is not None and not int(effective.group(1), 16) >> CAP_DAC_OVERRIDE & 1
+
+
+def run_again_without_overrides(request: pytest.FixtureRequest, basetemp: Path) -> None:
+    """Run the calling test in a child pytest that keeps root's user but not the capabilities
+    that override permissions (setpriv), so that they stop it as they stop a user."""
+    if shutil.which("setpriv") is None:
+        pytest.skip("root ignores the folder's permissions and setpriv is missing")
+    result = subprocess.run(
+        [
+            *WITHOUT_OVERRIDES,
+            *(sys.executable, "-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"),
+            f"--basetemp={basetemp}",
+        ],
+        cwd=request.config.rootpath,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.stderr.startswith("setpriv:"):
+        pytest.skip(f"cannot drop the capabilities here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout, result.stdout[-2000:]
 
 
 def test_recent_files_are_capped_on_load(make_window: MakeWindow) -> None:
