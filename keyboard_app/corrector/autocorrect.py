@@ -1,82 +1,195 @@
-"""Autocorrect on space: when the typed word is replaced by a correction without asking.
+"""Autocorrect on space or punctuation: when the typed word is replaced by a correction without
+asking.
 
-Never for a word the user or the document has already used or the dictionary knows (`known`), or
-another form of such a word (a known word and an English ending: a real word), a word the user
-restored after an autocorrection, a capitalised word mid-sentence (a name), a word with a capital
-inside ("iPhon", "McDonals": a name's own spelling, begun or slipped), a word with a letter
-outside the QWERTY keys the slip model knows ("piñata", "Kraków": typed on purpose), a word with
-digits, or a piece of a URL or an e-mail address; those may still get a correction offered in the strip.
-Otherwise the likeliest correction replaces the word when it is `AUTOCORRECT_RATIO` times likelier
-than anything else the strip has for it (the typed word's completions included).
+Never for a word the user or the document has already used or the dictionary knows (`known`;
+also a chat or programming word of `vocabulary`, and the -ise spelling of a known -ize word), a
+word the user restored after an autocorrection, a capitalised word mid-sentence (a name; not a
+word of four capitals or more, nor one in a text typed in capitals), a word with a capital inside
+("iPhon", "McDonals": a name's own spelling, begun or slipped), a word with a letter outside the
+QWERTY keys the slip model knows ("piñata", "Kraków": typed on purpose), a word with digits, or a
+piece of a URL or an e-mail address; those may still get a correction offered in the strip.
+
+Only a whole word a slip or two from the typed one is put in, and not: a completion of the typed
+word ("accomodation": accomodations), the typed word less one or two letters at either end (async:
+sync, cmake: make, mewhen: when; a prefixed word or two run together more often than a slip, but
+for a doubled letter, "andd"), another stem than the typed word's when the typed word is a known
+word with an English ending ("firehouses"; but "occured": occurred, the same stem respelled), nor
+a word when the typed one is likelier a slip for a word of the offensive-word list (dman: damn,
+not man). The likeliest such correction replaces the word when it is `AUTOCORRECT_RATIO` times
+likelier than anything else the strip has for it (the typed word's completions included; not the
+correction spelled with the other apostrophe, nor the typed word when it is the correction
+without its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from keyboard_app.corrector import APOSTROPHE_LEFT_OUT
 from keyboard_app.corrector.slips import slip_probability
-from keyboard_app.engine.wordfilter import is_offensive
+from keyboard_app.corrector.vocabulary import (
+    CHAT_WORDS,
+    TECHNICAL_WORDS,
+    american,
+    capital_pronoun,
+)
+from keyboard_app.engine.wordfilter import is_offensive, offensive_words
 
 if TYPE_CHECKING:
     from keyboard_app.engine.mixer import Mixed
+
+Known = Callable[[str], bool]
 
 # How much likelier than any other word the best correction must be. Chosen on the tuning part of
 # `keyboard-app bench typos` for a false-correction rate under 0.5% of correctly typed words;
 # docs/engine.md has the table.
 AUTOCORRECT_RATIO = 4.0
 _SENTENCE_END = ".!?\n"
+# Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith).
+_ABBREVIATIONS = frozenset(
+    "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. e.g. i.e. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
+)
 # Endings that make another form of a word (plural, tenses, comparison, adverb, noun).
 _ENDINGS = ("s", "es", "ed", "d", "ing", "ings", "er", "ers", "est", "ly", "ness", "ment", "ments")
 _MIN_STEM = 4  # "the" and s is more likely a slip (they, these) than a word
 _ADDRESS = re.compile(r"(?:[@/\\:]|www\.|\.\w)")
+# A word in capitals of this many letters is no acronym but a word typed in capitals.
+_CAPITALS_WORD = 4
+_APOSTROPHES = "'’"
 
 
-def never_autocorrected(typed: str, before: str, known: Callable[[str], bool]) -> bool:
-    """Whether `typed`, after the text `before`, is never autocorrected."""
-    if not typed.isalpha() or known(typed) or inflects_a_known_word(typed.lower(), known):
+def never_autocorrected(typed: str, before: str, known: Known) -> bool:
+    """Whether `typed`, after the text `before` (up to the word, its space included), is never
+    autocorrected."""
+    if not typed.isalpha() or is_known(typed, known):
         return True
     if not typed.isascii():
-        return (
-            True  # é, ñ, ß: keys the slip model's layout lacks, typed on purpose (piñata, Kraków)
-        )
-    if typed[:1].isupper() and not _starts_sentence(before):
+        return True  # é, ñ, ß: keys the slip model's layout lacks, typed on purpose (Kraków)
+    if typed[:1].isupper() and not _starts_sentence(before) and not _in_capitals(typed, before):
         return True
     if typed[1:] != typed[1:].lower() and not typed.isupper():
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
     return _in_address(before)
 
 
-def inflects_a_known_word(word: str, known: Callable[[str], bool]) -> bool:
-    """Whether `word` (lower case) is a known word with an English ending (`_ENDINGS`: "firehouse"
-    and s, "ventilate" and s, "trundle" and ing): a real word the dictionary lacks, not a slip.
-    The dictionary lists the commoner forms only; a slip seldom makes another word's form."""
+def is_known(word: str, known: Known) -> bool:
+    """A word `known` knows, a chat or programming word, or the -ise spelling of a known word."""
+    lower = word.lower()
+    if known(word) or lower in CHAT_WORDS or lower in TECHNICAL_WORDS:
+        return True
+    spelled = american(lower)
+    return spelled != lower and known(spelled)
+
+
+def puts_in(typed: str, correction: str) -> bool:
+    """Whether a space may put `correction` in for `typed`: a slip or two from it, neither a
+    completion of it nor it less one or two letters at either end (but for a doubled letter)."""
+    word, meant = typed.lower(), correction.lower()
+    if meant.startswith(word) or slip_probability(word, meant) == 0.0:
+        return False
+    return not any(
+        meant == shorter and not _doubled(word, shorter) for shorter in _less_at_ends(word)
+    )
+
+
+def _less_at_ends(word: str) -> tuple[str, ...]:
+    return (word[1:], word[2:], word[:-1], word[:-2])
+
+
+def _doubled(word: str, shorter: str) -> bool:
+    """`shorter` is `word` less one letter it had twice at an end ("andd", "tthe")."""
+    return len(word) == len(shorter) + 1 and (word[:2] == word[0] * 2 or word[-2:] == word[-1] * 2)
+
+
+def other_stem(typed: str, correction: str, known: Known) -> bool:
+    """Whether `typed` (lower case) is a known word with an English ending (`_ENDINGS`:
+    "firehouse" and s, "ventilate" and s: a real word the dictionary lacks, not a slip) and
+    `correction` is not that stem respelled with the same ending (its last letter doubled, its
+    final e dropped or one added: "occured" occurred, "makeing" making, "sincerly" sincerely:
+    the misspellings people make of inflected words)."""
+    if _bare(correction) == typed:
+        return False  # its contraction (thats: that's)
+    stems = list(_inflections(typed, known))
+    return bool(stems) and not any(
+        correction.lower() in _respellings(stem, ending) for stem, ending in stems
+    )
+
+
+def _inflections(word: str, known: Known) -> Iterator[tuple[str, str]]:
+    """Each (stem, ending) that makes `word` from a known word and an English ending."""
     for ending in _ENDINGS:
         stem = word[: -len(ending)]
         if not word.endswith(ending) or len(stem) < _MIN_STEM:
             continue
         if known(stem) or known(stem + "e") or (stem.endswith("i") and known(stem[:-1] + "y")):
-            return True
-    return False
+            yield stem, ending
+
+
+def _respellings(stem: str, ending: str) -> set[str]:
+    variants = {stem + stem[-1], stem + "e", stem[:-1] if stem.endswith("e") else stem}
+    return {variant + ending for variant in variants}
+
+
+def near_offensive(typed: str) -> float:
+    """The likeliest slip from a word of the offensive-word list (kept out of the dictionary,
+    so never a candidate) to `typed` (lower case): 0 when none is one edit away."""
+    by_delete = _offensive_by_delete()
+    near = {w for key in {typed, *_deletes(typed)} for w in by_delete.get(key, ())}
+    return max((slip_probability(typed, word) for word in near), default=0.0)
+
+
+@lru_cache(maxsize=1)
+def _offensive_by_delete() -> dict[str, frozenset[str]]:
+    """The offensive words by themselves and each of their one-letter deletes (symmetric
+    delete: a word one edit from another shares one of these keys with it)."""
+    keys: dict[str, set[str]] = {}
+    for word in offensive_words():
+        for key in {word, *_deletes(word)}:
+            keys.setdefault(key, set()).add(word)
+    return {key: frozenset(words) for key, words in keys.items()}
+
+
+def _deletes(word: str) -> list[str]:
+    return [word[:at] + word[at + 1 :] for at in range(len(word))]
 
 
 def autocorrection(
-    typed: str, corrections: Iterable[tuple[str, float]], others: Iterable[float]
+    typed: str, corrections: Iterable[tuple[str, float]], others: Iterable[tuple[str, float]]
 ) -> str | None:
-    """The correction that replaces `typed`, given the scored `corrections` and the scores of the
-    strip's other words; None when none is likely enough."""
+    """The correction that replaces `typed`, given the scored `corrections` and the strip's other
+    scored words; None when none is likely enough. The best's rivals leave out its spellings
+    with either apostrophe or none (don't, dont and the curly one: one word)."""
     ranked = sorted(corrections, key=lambda item: -item[1])
     if not ranked:
         return None
     best, score = ranked[0]
-    rival = max([s for _, s in ranked[1:]] + list(others), default=0.0)
+    same = _bare(best)
+    rival = max((s for w, s in [*ranked[1:], *others] if _bare(w) != same), default=0.0)
     return best if best != typed and score > AUTOCORRECT_RATIO * rival else None
+
+
+def _bare(word: str) -> str:
+    return word.lower().replace("'", "").replace("’", "")
 
 
 def _starts_sentence(before: str) -> bool:
     stripped = before.rstrip(" \t\"'([")
-    return not stripped or stripped[-1] in _SENTENCE_END
+    if not stripped:
+        return True
+    last = stripped.rsplit(None, 1)[-1].lstrip("\"'([").lower()
+    abbreviation = last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha())  # initials
+    return stripped[-1] in _SENTENCE_END and not (last.endswith(".") and abbreviation)
+
+
+def _in_capitals(typed: str, before: str) -> bool:
+    """`typed` is a word in capitals, not an acronym: long, or in a text typed in capitals."""
+    if not typed.isupper():
+        return False
+    previous = re.findall(r"[^\W\d_]+", before[-40:])[-1:]
+    return len(typed) >= _CAPITALS_WORD or any(len(w) > 1 and w.isupper() for w in previous)
 
 
 def _in_address(before: str) -> bool:
@@ -90,17 +203,35 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     never for a word in `kept` (restored by the user) nor one `never_autocorrected`."""
     typed = mixed.query.typed
     word = typed.typed
+    if word.lower() in kept:
+        return None
+    pronoun = capital_pronoun(word)
+    corrections = mixed.proposals.get("corrections")
+    if pronoun is not None or corrections is None:
+        return pronoun
     # A word on the offensive-word list is a real word, typed on purpose (pee, knob), though the
     # dictionary leaves it out
     knowers = [p.knows for p in mixed.proposals.values() if p.knows is not None] + [is_offensive]
-    corrections = mixed.proposals.get("corrections")
-    if corrections is None or word.lower() in kept:
+
+    def known(w: str) -> bool:
+        return any(k(w) for k in knowers)
+
+    # The boundary lacks the space before the word: "home." would read as a web address.
+    before = typed.boundary + (" " if typed.prefix.startswith(" ") else "")
+    if never_autocorrected(word, before, known):
         return None
-    if never_autocorrected(word, typed.boundary, lambda w: any(k(w) for k in knowers)):
+    # A completion of the letters one slip back ("recie": received) is never put in by a space,
+    # but it is a rival; so is every correction `puts_in` rules out.
+    whole = {w for w in corrections.words if puts_in(word, w)}
+    scored = [(w, mixed.scores.get(w, corrections.words[w])) for w in whole]
+    others = [(w, s) for w, s in mixed.scores.items() if w not in whole]
+    best = autocorrection(word, scored, others)
+    if best is None or other_stem(word.lower(), best, known):
         return None
-    # Whole words a slip or two from the typed one; a completion of the letters one slip back
-    # ("recie": received) is never put in by a space, but it is a rival.
-    whole = {w: s for w, s in corrections.words.items() if slip_probability(word, w) > 0.0}
-    scored = [(w, mixed.scores.get(w, s)) for w, s in whole.items()]
-    others = [s for w, s in mixed.scores.items() if w not in whole]
-    return autocorrection(word, scored, others)
+    return None if near_offensive(word.lower()) > _slip(word, best) else best
+
+
+def _slip(typed: str, correction: str) -> float:
+    """The probability of the slip from `correction` to `typed`, as the corrector scores it."""
+    same = _bare(correction) == typed.lower()
+    return APOSTROPHE_LEFT_OUT if same else slip_probability(typed, correction)

@@ -62,6 +62,7 @@ PERSONAL_HALF = 10.0
 PERSONAL_CACHE = 0.1
 
 Scores = dict[str, float]
+_SWAPPED_APOSTROPHES = str.maketrans("'’", "’'")
 
 
 @dataclass(frozen=True)
@@ -136,11 +137,22 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
 
 
 def _in_typed_case(scores: Scores, typed: str) -> Scores:
+    """`scores` by the word in the typed case; a word spelled with the straight and the curly
+    apostrophe is one word (don't and the curly one), spelled with the apostrophe typed, or else as its
+    likelier spelling is."""
     shown: Scores = {}
-    for word, score in scores.items():
-        key = in_typed_case(typed, word)
+    for word, score in sorted(scores.items(), key=lambda item: -item[1]):
+        key = _one_apostrophe(in_typed_case(typed, word), typed, shown)
         shown[key] = shown.get(key, 0.0) + score
     return shown
+
+
+def _one_apostrophe(word: str, typed: str, shown: Scores) -> str:
+    typed_mark = next((mark for mark in "'’" if mark in typed), None)
+    if typed_mark is not None:
+        return word.replace("'", typed_mark).replace("’", typed_mark)
+    other = word.translate(_SWAPPED_APOSTROPHES)
+    return other if other in shown else word
 
 
 def evidence_weight(evidence: float) -> float:

@@ -109,6 +109,8 @@ def composed(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+# The pronoun I, alone or contracted (i'm, I'll; either mark), in either case.
+_PRONOUN_I = re.compile(r"[iI](?:['’](?:m|ll|ve|d))?")
 # What may follow an acronym as it is written (MPs, the UK's), not a word typed in capitals.
 _ACRONYM_ENDINGS = ("s", "'s", "’s")
 
@@ -124,8 +126,11 @@ def in_typed_case(typed: str, word: str) -> str:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
     `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's); else as it is, but the
     rest of a completion in capitals after a small letter is put in small letters (`shi`
-    completed by the model's piece ` SHIP` is ship, not shiP)."""
+    completed by the model's piece ` SHIP` is ship, not shiP). The pronoun I is always a
+    capital ("i": I, "i'": I'm)."""
     rest = word[len(typed) :]
+    if _PRONOUN_I.fullmatch(word):
+        return "I" + word[1:]  # the pronoun, whatever the case typed ("i'm": I'm)
     if in_capitals(typed):
         return word if word.startswith(typed) and rest in _ACRONYM_ENDINGS else word.upper()
     if typed[-1:].islower() and word.startswith(typed) and rest.isupper():

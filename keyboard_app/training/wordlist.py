@@ -16,8 +16,12 @@ wordfreq is needed only to build the list (the `wordlist` extra); the app reads 
   more frequent) or one the training text has at least `PROTECTED_COUNT` times;
   a word that only lacks the apostrophe of a far more frequent one is dropped all the same ("dont",
   "im", as phone keyboards do), so that it can be corrected;
-- the spelling is the training text's most frequent one when it has the word ("I", "John"), else
-  `NAME_SPELLINGS`' or wordfreq's (lower case).
+- a word one or two double letters from a spell checker's word `MISSPELLING_RATIO` times more
+  frequent is dropped too ("tommorow", "reccomend"), unless it is protected;
+- the spelling is the training text's most frequent one when it has the word ("I", "John"), but
+  a spelling with capitals only when it is `CAPITAL_SHARE` of the word's uses (the corrector
+  keeps such a spelling: "londn" is London, "conventiion" convention); else `NAME_SPELLINGS`' or
+  wordfreq's (lower case).
 
 Counts are per billion words. The training text's words that wordfreq's selection lacks are added
 with their frequency there, so that every word the previous dictionary knew is still known.
@@ -38,10 +42,17 @@ from keyboard_app.files import write_atomic
 MIN_FREQUENCY = 8e-8
 MISSPELLING_RATIO = 20.0
 PROTECTED_COUNT = 5
+# Words shorter than this are never taken for a misspelling of another's double letters.
+MIN_UNCHECKED = 5
+# The training text's capitalised spelling of a word is the list's only when it is this share of
+# the word's uses at least (London, Monday, I'm); else lower case ("Convention", 78%: a capital
+# at a sentence's or a title's start).
+CAPITAL_SHARE = 0.9
 PER = 1e9  # counts are per this many words
 _LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
 _ONE_LETTER = frozenset({"a", "i"})
 _TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
+_DOUBLES = re.compile(r"([a-z])\1+")
 # The names among the offensive list's everyday words (`wordfilter.EVERYDAY_WORDS`): the training
 # text drops every sentence holding a word of the list, so it cannot spell them.
 NAME_SPELLINGS = {
@@ -84,6 +95,8 @@ def build_wordlist(
     protected = {key for key, (_, count) in forms.items() if count >= PROTECTED_COUNT}
     protected |= {word for word in kept if word in real_words}
     dropped = _misspellings(kept, protected)
+    checked = {word for word in kept if word in real_words}
+    dropped |= _unchecked_misspellings(kept, protected, checked)
     counts = {_spelling(w, forms): round(f * PER) for w, f in kept.items() if w not in dropped}
     total = sum(training.values()) or 1
     for key, (form, count) in forms.items():
@@ -105,14 +118,17 @@ def _is_listable(word: str) -> bool:
 
 
 def _training_forms(training: Mapping[str, int]) -> dict[str, tuple[str, int]]:
-    """Each lower-cased training word: its most frequent spelling, and its count in all cases."""
+    """Each lower-cased training word: its spelling (the most frequent one, if it has capitals
+    only when that is `CAPITAL_SHARE` of the word's uses), and its count in all cases."""
     spellings: dict[str, dict[str, int]] = {}
     for word, count in training.items():
         spellings.setdefault(word.lower(), {})[word] = count
-    return {
-        key: (max(forms, key=forms.__getitem__), sum(forms.values()))
-        for key, forms in spellings.items()
-    }
+    forms: dict[str, tuple[str, int]] = {}
+    for key, counts in spellings.items():
+        form, total = max(counts, key=counts.__getitem__), sum(counts.values())
+        named = form == key or counts[form] >= CAPITAL_SHARE * total
+        forms[key] = (form if named else key, total)
+    return forms
 
 
 def _misspellings(frequencies: Mapping[str, float], protected: set[str]) -> set[str]:
@@ -139,6 +155,30 @@ def _misspellings(frequencies: Mapping[str, float], protected: set[str]) -> set[
         ):
             dropped.add(word)
     return dropped
+
+
+def _unchecked_misspellings(
+    frequencies: Mapping[str, float], protected: set[str], checked: Collection[str]
+) -> set[str]:
+    """The unprotected words (no spell checker's, rare in the training text) of `MIN_UNCHECKED`
+    letters or more that differ from a spell checker's word (`checked`) `MISSPELLING_RATIO`
+    times more frequent in their double letters alone (tommorow, reccomend, beggining: the
+    misspelling people make most, often two edits away)."""
+    likeliest: dict[str, float] = {}
+    for word in checked:
+        key = _undoubled(word)
+        likeliest[key] = max(likeliest.get(key, 0.0), frequencies[word])
+    return {
+        word
+        for word, frequency in frequencies.items()
+        if word not in protected
+        and len(word) >= MIN_UNCHECKED
+        and likeliest.get(_undoubled(word), 0.0) >= MISSPELLING_RATIO * frequency
+    }
+
+
+def _undoubled(word: str) -> str:
+    return _DOUBLES.sub(r"\1", word)
 
 
 def _lacks_apostrophe(word: str, other: str) -> bool:

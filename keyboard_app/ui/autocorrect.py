@@ -1,11 +1,12 @@
-"""Autocorrect on space, and its undo: the editor's side of `corrector.autocorrect`.
+"""Autocorrect on space or punctuation, and its undo: the editor's side of `corrector.autocorrect`.
 
 The strip marks the correction a space would put in (`Suggestion.autocorrect`, for the text before
 the cursor; only while the setting is on, `SuggestionController.autocorrect`). A Space typed right
-there puts it in place of the typed word, with the space, as one undo step. A Backspace right
-after (no other key, no cursor move between) undoes it, as on a phone: the typed word comes back
-with its space (Ctrl+Z right after takes back the word and its space), and `restored` tells who
-keeps it from being corrected again
+there puts it in place of the typed word, with the space, as one undo step; so does a mark that
+ends a word (`ENDS_WORD`: , . ; : ! ? ) ] " ” and Enter), put in after the correction. A Backspace
+right after (no other key, no cursor move between) undoes it, as on a phone: the typed word comes
+back with its space or mark (Ctrl+Z right after takes back the word and its space), and `restored`
+tells who keeps it from being corrected again
 (`Predictor.keep_word`) and learns it. The correction acts on the model's answer
 for the word as typed: a space typed before that answer has come leaves the word as it is.
 """
@@ -21,15 +22,21 @@ from keyboard_app.engine.words import split_typed_word
 from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 
+# What ends a word and puts its autocorrection in, besides a space (Enter is a line feed).
+ENDS_WORD = frozenset(',.;:!?)]"”\n')
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
 
 @dataclass(frozen=True)
 class Correction:
-    """`typed` was replaced by `corrected`; `position`: the cursor right after its space."""
+    """`typed` was replaced by `corrected`; `position`: the cursor right after its space (or
+    the mark that ended it, `end`)."""
 
     typed: str
     corrected: str
     before: str  # the text before the typed word
     position: int
+    end: str = " "
 
 
 class AutocorrectController(QObject):
@@ -60,12 +67,12 @@ class AutocorrectController(QObject):
             if last is not None and self._right_after(last):
                 self.restored.emit(last)  # the editor's own undo takes it back; kept from now on
             return False
-        if event.text() == " " and modifiers in TYPING_MODIFIERS:
-            return self._correct()
-        return False
+        end = _word_end(event, modifiers)
+        return end is not None and self._correct(end)
 
-    def _correct(self) -> bool:
-        """Put the strip's autocorrection in place of the typed word, with the space; True then."""
+    def _correct(self, end: str) -> bool:
+        """Put the strip's autocorrection in place of the typed word, with `end` (the space or
+        mark typed); True then."""
         editor, word = self.editor, self.strip.autocorrect
         if not word or editor.preview_active or editor.isReadOnly():
             return False
@@ -74,9 +81,10 @@ class AutocorrectController(QObject):
         if self.strip.context != before or not typed or editor.textCursor().hasSelection():
             return False
         with editor.user_edit():
-            editor.replace_before_cursor(len(typed), word + " ")
-        correction = Correction(typed, word, before[: -len(typed)], editor.textCursor().position())
-        editor.typed.emit(" ")
+            editor.replace_before_cursor(len(typed), word + end)
+        position = editor.textCursor().position()
+        correction = Correction(typed, word, before[: -len(typed)], position, end)
+        editor.typed.emit(end)
         self._last = correction
         return True
 
@@ -85,18 +93,28 @@ class AutocorrectController(QObject):
         if not self._right_after(last):
             return False
         with self.editor.user_edit():
-            self.editor.replace_before_cursor(len(last.corrected) + 1, last.typed + " ")
+            self.editor.replace_before_cursor(len(last.corrected) + 1, last.typed + last.end)
         self.restored.emit(last)
         return True
 
     def _right_after(self, last: Correction) -> bool:
-        """Whether the cursor is right after the correction's space, nothing selected."""
+        """Whether the cursor is right after the correction's space or mark, nothing selected."""
         cursor = self.editor.textCursor()
         if cursor.hasSelection() or cursor.position() != last.position:
             return False
-        return self.editor.context().endswith(last.corrected + " ")
+        return self.editor.context().endswith(last.corrected + last.end)
 
     @Slot()
     def _forget_if_moved(self) -> None:
         if self._last is not None and self.editor.textCursor().position() != self._last.position:
             self._last = None
+
+
+def _word_end(event: QKeyEvent, modifiers: Qt.KeyboardModifier) -> str | None:
+    """The space or mark that `event` types to end a word (Enter: a line feed), or None."""
+    if event.key() in _ENTER_KEYS:
+        return "\n" if modifiers == Qt.KeyboardModifier.NoModifier else None
+    text = event.text()
+    if modifiers in TYPING_MODIFIERS and (text == " " or text in ENDS_WORD):
+        return text
+    return None

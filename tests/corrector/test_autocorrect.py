@@ -5,7 +5,11 @@ import pytest
 from keyboard_app.corrector.autocorrect import (
     AUTOCORRECT_RATIO,
     autocorrection,
+    is_known,
+    near_offensive,
     never_autocorrected,
+    other_stem,
+    puts_in,
 )
 
 
@@ -45,11 +49,16 @@ def test_known_words_are_never_autocorrected_and_others_are_candidates():
 
 
 def test_the_best_correction_must_be_far_likelier_than_any_other_word():
-    assert autocorrection("teh", [("the", 0.01), ("ten", 0.001)], [0.0001]) == "the"
+    assert autocorrection("teh", [("the", 0.01), ("ten", 0.001)], [("tea", 0.0001)]) == "the"
     close = 0.01 / AUTOCORRECT_RATIO * 1.01
     assert autocorrection("teh", [("the", 0.01), ("ten", close)], []) is None
-    assert autocorrection("teh", [("the", 0.01)], [close]) is None
-    assert autocorrection("teh", [], [0.1]) is None
+    assert autocorrection("teh", [("the", 0.01)], [("tea", close)]) is None
+    assert autocorrection("teh", [], [("tea", 0.1)]) is None
+
+
+def test_a_contraction_has_no_rival_in_its_other_spellings():
+    rivals = [("isnt", 0.02), ("isn’t", 0.005)]  # the typed letters; the curly apostrophe
+    assert autocorrection("isnt", [("isn't", 0.01)], rivals) == "isn't"
 
 
 def test_another_form_of_a_known_word_is_a_real_word_never_autocorrected():
@@ -57,6 +66,66 @@ def test_another_form_of_a_known_word_is_a_real_word_never_autocorrected():
         return word in {"firehouse", "ventilate", "trundle", "happy", "shattering", "the"}
 
     for word in ("firehouses", "ventilates", "trundling", "happiness", "shatteringly"):
-        assert never_autocorrected(word, "the ", known), word
-    assert not never_autocorrected("teh", "see ", known)
-    assert not never_autocorrected("thes", "see ", known)  # "the" is too short a stem to tell
+        assert other_stem(word, word[:-1] + "x", known), word
+    assert other_stem("ventilates", "ventilated", known)  # another form: the typist's own
+    assert not other_stem("thes", "these", known)  # "the" is too short a stem to tell
+
+
+@pytest.mark.parametrize(
+    ("typed", "correction"),
+    [
+        ("occured", "occurred"),  # the last consonant doubled
+        ("begining", "beginning"),
+        ("makeing", "making"),  # the final e dropped
+        ("truely", "truly"),
+        ("sincerly", "sincerely"),  # an e added
+        ("arguement", "argument"),
+    ],
+)
+def test_the_same_stem_respelled_is_a_misspelt_inflection(typed, correction):
+    known = {"occur", "begin", "make", "true", "sincere", "argue"}.__contains__
+    assert not other_stem(typed, correction, known)
+
+
+@pytest.mark.parametrize(
+    ("typed", "correction", "allowed"),
+    [
+        ("teh", "the", True),
+        ("async", "sync", False),  # less a letter at the start: a prefixed word
+        ("unmarshal", "marshal", False),
+        ("printf", "print", False),
+        ("mewhen", "when", False),  # a missed space: a word deleted
+        ("andd", "and", True),  # a doubled letter at an end is a slip
+        ("tthe", "the", True),
+        ("accomodation", "accomodations", False),  # a completion
+        ("seclude", "secluded", False),
+    ],
+)
+def test_what_a_space_may_put_in(typed, correction, allowed):
+    assert puts_in(typed, correction) is allowed
+
+
+def test_chat_technical_and_british_words_are_known():
+    known = {"initialize", "the"}.__contains__
+    for word in ("thx", "np", "txt", "btw", "lol", "stdout", "mutex", "initialise", "Initialise"):
+        assert is_known(word, known), word
+    assert not is_known("teh", known)
+
+
+def test_a_likelier_slip_for_an_offensive_word_is_measured():
+    assert near_offensive("dman") > near_offensive("teh") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("typed", "before", "never"),
+    [
+        ("Teh", "I came home. ", False),  # a sentence starts
+        ("Laurance", "I saw Dr. ", True),  # an abbreviation ends no sentence: a name
+        ("Smiht", "Call J. ", True),  # nor an initial
+        ("TEHM", "I think ", False),  # four capitals: a word typed in capitals
+        ("TEH", "THIS IS ", False),  # a text in capitals
+        ("USA", "I think ", True),  # three capitals alone: an acronym
+    ],
+)
+def test_sentence_starts_abbreviations_and_capitals(typed, before, never):
+    assert never_autocorrected(typed, before, nothing_known) is never

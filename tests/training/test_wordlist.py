@@ -50,3 +50,16 @@ def test_spellings_come_from_the_training_text_and_its_missing_words_are_added()
 def test_everyday_words_of_the_offensive_list_are_kept_and_names_among_them_capitalised():
     counts = listed({"kill": 1e-4, "god": 1e-4, "hitler": 1e-5, "shit": 1e-4}, {"Kill": 3})
     assert set(counts) == {"Kill", "God", "Hitler"}  # the training text's spelling comes first
+
+
+def test_a_misspelling_of_double_letters_two_edits_away_is_dropped_unless_a_real_word():
+    frequencies = {"tomorrow": 1e-4, "tommorow": 2e-7, "carribean": 2e-7, "caribbean": 1.3e-5}
+    counts = listed(frequencies, real_words={"tomorrow", "caribbean"})
+    assert set(counts) == {"tomorrow", "caribbean"}
+    assert "tommorow" in listed(frequencies, real_words={"tomorrow", "tommorow"})
+
+
+def test_a_capitalised_spelling_only_for_a_word_nearly_always_written_so():
+    training = {"London": 300, "london": 7, "Convention": 162, "convention": 45}
+    counts = listed({"london": 1e-4, "convention": 3e-5}, training)
+    assert set(counts) == {"London", "convention"}

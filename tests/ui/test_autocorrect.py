@@ -78,6 +78,21 @@ def test_space_corrects_and_backspace_right_after_restores_the_word_for_good(
     assert win.editor.text() == "I have teh "
 
 
+@pytest.mark.parametrize("mark", [",", ".", "?", ")", '"', "\n"])
+def test_a_mark_that_ends_the_word_corrects_it_before_the_mark_and_backspace_restores(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], mark: str
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    if mark == "\n":
+        press(win.editor, Qt.Key.Key_Return, text="\r")
+    else:
+        type_char(win.editor, mark)
+    assert win.editor.context() == f"I have the{mark}"
+    press(win.editor, Qt.Key.Key_Backspace)
+    assert win.editor.context() == f"I have teh{mark}"
+
+
 def test_undo_takes_the_correction_back_in_one_step(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:

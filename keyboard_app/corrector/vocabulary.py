@@ -1,0 +1,43 @@
+"""Words the autocorrect rules know besides the dictionary, and the pronoun I.
+
+The shipped dictionary is wordfreq's list and the training text's words: it lacks much of chat
+and programming English, whose words are one or two slips from common words (thx: the, np: no,
+stdout: stout, mutex: muted). A space must never "correct" them; the strip may still offer a
+correction. These lists are for that only: they add no suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Chat abbreviations (the dictionary has some, lol and btw; these it lacks or holds too rarely).
+CHAT_WORDS = frozenset(
+    """
+    afaik afk asap bc brb btw cya dm fwiw fyi gg gtg idc idk iirc ikr ily imho imo irl jk lmao
+    lmk lol msg msgs nvm np omg pls plz ppl rofl smh tbh thnx thx tho ttyl tx txt ty ur wbu wyd
+    """.split()  # noqa: SIM905 (a list of words reads better as text)
+)
+# Programming words of everyday technical writing that the dictionary lacks and that are a slip
+# or two from a common word (the review's list of developer words, docs/engine.md).
+TECHNICAL_WORDS = frozenset(
+    """
+    args argv async backend backends bool booleans chmod chown cmake cuda dockerfile enum enums
+    frontend frontends grafana hashmap hashmaps init json kwargs localhost mutex mutexes namespace
+    printf rebase rebased refactor refactored refactoring regex serialise serialize serialized
+    stderr stdin stdout struct structs toml unmarshal unmarshalled utf yaml
+    """.split()  # noqa: SIM905
+)
+# British -ise spellings of the dictionary's -ize words (serialise, initialisation).
+_BRITISH_ENDING = re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$")
+# The pronoun I in lower case, alone or contracted (i'm, i'll, i've, i'd; either mark).
+_PRONOUN_I = re.compile(r"i(?:['’](?:m|ll|ve|d))?")
+
+
+def american(word: str) -> str:
+    """`word` (lower case) with a British -ise ending as -ize (serialise: serialize)."""
+    return _BRITISH_ENDING.sub(r"iz\1", word)
+
+
+def capital_pronoun(word: str) -> str | None:
+    """The pronoun I with its capital when `word` is it typed in lower case (i'm: I'm)."""
+    return "I" + word[1:] if _PRONOUN_I.fullmatch(word) else None

@@ -1,0 +1,98 @@
+"""Autocorrect on the built-in model and the shipped dictionary: the misspellings people make
+(a sentence's first word, inflected words, contractions, the pronoun i, names, capitals) are
+put right, and the words it used to spoil (prefixed and technical words, chat, a missed space,
+completions, a word of the offensive list) are left alone."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from keyboard_app.engine import Predictor
+
+
+@pytest.fixture(scope="module")
+def predictor() -> Iterator[Predictor]:
+    with Predictor.load() as loaded:
+        loaded.wait_for_corrections()
+        yield loaded
+
+
+def corrected(predictor: Predictor, text: str) -> str | None:
+    predictor.suggest(text)
+    return predictor.autocorrection(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I came home. Teh", "The"),  # the boundary's lost space read "home." as an address
+        ("It was late. Becuase", "Because"),
+        ("Note: recieve", "receive"),
+        ("and/or teh", "the"),
+        ("e.g. teh", "the"),
+    ],
+)
+def test_the_word_after_a_full_stop_colon_or_slash_is_corrected(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+
+
+def test_a_capital_after_an_abbreviation_is_a_name(predictor):
+    assert corrected(predictor, "I saw Dr. Laurance") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It occured", "occurred"),
+        ("the begining", "beginning"),
+        ("He stoped", "stopped"),
+        ("Yours truely", "truly"),
+        ("I was swiming", "swimming"),
+    ],
+)
+def test_misspelt_inflected_words_are_corrected(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("That isnt", "isn't"),
+        ("I dont", "don't"),
+        ("I cant", "can't"),
+        ("im", "I'm"),
+        ("and i", "I"),
+        ("I think i'm", "I'm"),
+    ],
+)
+def test_contractions_without_apostrophe_and_the_pronoun_i(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+
+
+def test_a_contraction_takes_one_strip_place(predictor):
+    words = [s.word for s in predictor.suggest("She doesn")]
+    assert sorted(w.replace("’", "'") for w in words).count("doesn't") == 1
+
+
+def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor):
+    assert corrected(predictor, "I live in londn") == "London"
+    assert corrected(predictor, "I THINK BECUASE") == "BECAUSE"  # a text in capitals
+    assert corrected(predictor, "I think RECIEVE") == "RECEIVE"  # four capitals: no acronym
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call the async",  # the typed word less letters at an end: a prefixed word
+        "check that cmake",
+        "I unmarshal",
+        "logs to stdout",
+        "to serialise",  # British -ise
+        "ok thx",  # chat
+        "Call mewhen",  # a missed space: never by deleting a word
+        "My accomodation",  # a completion, a misspelling the dictionary had
+        "oh dman",  # likelier a slip for a word of the offensive list
+    ],
+)
+def test_words_never_spoilt(predictor, text):
+    assert corrected(predictor, text) is None
