@@ -196,8 +196,10 @@ def open_regular_file(path: str | Path) -> BinaryIO:
     """The file at `path` opened for reading, if it is a regular file; UnusableFile otherwise.
     It is opened without blocking and checked on the open file, so that a named pipe or a device
     (even one put there after a check of the path) never hangs the caller. OSErrors of opening
-    pass through."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    pass through; a path no file can have (a NUL in it) is an UnusableFile too."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with _bad_path_is_unusable():
+        fd = os.open(path, flags)
     try:
         _check_regular(os.fstat(fd))
     except BaseException:
@@ -212,14 +214,27 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
     Anything else is refused before it is read, with UnusableFile: a named pipe or a device would
     block or never end, a folder is not a file. It is checked before opening and again on the
     open file (`open_regular_file`). FileNotFoundError and the other OSErrors of reading pass
-    through."""
-    _check_regular(os.stat(path), max_bytes)
+    through. A path no file can have (a NUL in it, say from a hand-edited settings file) is an
+    UnusableFile, not the ValueError of `os.stat`."""
+    with _bad_path_is_unusable():
+        info = os.stat(path)
+    _check_regular(info, max_bytes)
     with open_regular_file(path) as file:
         _check_regular(os.fstat(file.fileno()), max_bytes)
         data = file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise UnusableFile(f"it is larger than {human_size(max_bytes)}")
     return data
+
+
+@contextlib.contextmanager
+def _bad_path_is_unusable() -> Iterator[None]:
+    """Around a call given a path: the ValueError of a path no file can have becomes an
+    UnusableFile (a ValueError too, but one whose message is for a person)."""
+    try:
+        yield
+    except ValueError as error:
+        raise UnusableFile(f"it is not a usable file name ({error})") from None
 
 
 def read_json(path: str | Path, max_bytes: int) -> object:

@@ -29,6 +29,9 @@ MAX_RECENT_FILES = 10
 # Far above any real settings file (about 1 KB); a larger one is not read.
 MAX_FILE_BYTES = 1 << 20
 FILE_MODE = 0o600  # only the user's: it may hold the team server's API key
+# Fields of earlier versions, moved elsewhere (`SettingsStore.stored_value`): not written back,
+# unlike the other keys this version does not know (a newer version's), which are kept.
+RETIRED_KEYS = frozenset({"model_path"})
 
 
 @dataclass
@@ -114,6 +117,15 @@ def _valid(name: str, value: Any, default: Any) -> bool:
     return True
 
 
+def _usable_recent_files(value: list[str]) -> list[str]:
+    """The list without repeats and without names that are no path (empty, or with a NUL, which
+    no file name can hold: opening one raised ValueError), cut to the number shown."""
+    usable = [name for name in value if name and "\0" not in name]
+    if len(usable) < len(value):
+        log.warning("settings: dropped %d unusable recent file name(s)", len(value) - len(usable))
+    return list(dict.fromkeys(usable))[:MAX_RECENT_FILES]
+
+
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Typed settings from parsed JSON; each missing or invalid value is replaced by its default."""
     defaults = Settings()
@@ -126,7 +138,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         if _valid(spec.name, value, default):
             values[spec.name] = float(value) if isinstance(default, float) else value
             if spec.name == "recent_files":
-                values[spec.name] = list(dict.fromkeys(value))[:MAX_RECENT_FILES]
+                values[spec.name] = _usable_recent_files(value)
         else:
             log.warning(
                 "settings: invalid %s=%s, using %r",
@@ -139,6 +151,13 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
 
 def settings_to_dict(settings: Settings) -> dict[str, Any]:
     return {"version": SETTINGS_VERSION, **asdict(settings)}
+
+
+def _with_unknown_keys(settings: Settings, stored: dict[str, Any]) -> dict[str, Any]:
+    """`settings` as JSON, with the keys of `stored` that this version neither knows nor retired."""
+    known = settings_to_dict(settings)
+    unknown = {k: v for k, v in stored.items() if k not in known and k not in RETIRED_KEYS}
+    return {**unknown, **known}
 
 
 def merge(ours: Settings, known: Settings | None, theirs: Settings) -> Settings:
@@ -180,15 +199,19 @@ class SettingsStore:
 
     def save(self, settings: Settings) -> Settings:
         """Write `settings` merged with the file's present contents; returns what was written
-        (the caller may adopt the merged recent files)."""
-        merged = merge(settings, self._known, self._load())
-        text = json.dumps(settings_to_dict(merged), indent=2, sort_keys=True) + "\n"
+        (the caller may adopt the merged recent files). Keys this version does not know are
+        written back as the file held them: a newer version's settings survive this one."""
+        data = self._read()
+        merged = merge(settings, self._known, self._parse(data))
+        text = json.dumps(_with_unknown_keys(merged, data), indent=2, sort_keys=True) + "\n"
         write_atomic(self.path, text, mode=FILE_MODE)
         self._known = copy.deepcopy(settings)
         return merged
 
     def _load(self) -> Settings:
-        data = self._read()
+        return self._parse(self._read())
+
+    def _parse(self, data: dict[str, Any]) -> Settings:
         version = data.get("version", SETTINGS_VERSION)
         if version != SETTINGS_VERSION:
             # Newer files keep the fields this version knows; there are no older versions yet.

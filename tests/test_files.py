@@ -128,3 +128,12 @@ def test_a_file_with_the_longest_name_allowed_is_written(tmp_path: Path, name: s
 )
 def test_sizes_are_shown_in_decimal_units(size: int, shown: str) -> None:
     assert files.human_size(size) == shown
+
+
+def test_a_path_with_a_nul_is_an_unusable_file(tmp_path: Path) -> None:
+    """os.stat and os.open raise ValueError for it, which their callers did not expect."""
+    bad = str(tmp_path / "bad\0name")
+    with pytest.raises(files.UnusableFile, match="not a usable file name"):
+        files.read_regular_file(bad, 100)
+    with pytest.raises(files.UnusableFile, match="not a usable file name"):
+        files.open_regular_file(bad)

@@ -47,7 +47,9 @@ def random_value(rng: random.Random, keys: list[str], depth: int = 0) -> Any:
     if kind == "float":
         return rng.choice([0.5, -0.0, 1e308, float("nan"), float("inf"), rng.random()])
     if kind == "str":
-        return rng.choice(["", "x", "\n", "\r\n", "\ud800", "/a.txt", "builtin", "é" * 50])
+        return rng.choice(
+            ["", "x", "\n", "\r\n", "\ud800", "/a.txt", "/a\0.txt", "builtin", "é" * 50]
+        )
     if kind == "list":
         return [random_value(rng, keys, depth + 1) for _ in range(rng.randint(0, 4))]
     names = rng.sample(keys, rng.randint(0, len(keys))) + ["unknown"] * (rng.random() < 0.2)
@@ -109,6 +111,8 @@ def test_the_settings_reader(tmp_path: Path) -> None:
         assert isinstance(settings, Settings)
         # What was read is valid: reading it back changes nothing.
         assert settings_from_dict(settings_to_dict(settings)) == settings
+        # Every recent file can be opened or refused (a NUL made os.stat raise ValueError).
+        assert all(name and "\0" not in name for name in settings.recent_files)
 
 
 def test_the_recovery_reader(tmp_path: Path) -> None:

@@ -243,3 +243,22 @@ def test_the_inline_threshold_starts_at_the_engines_default() -> None:
     from keyboard_app.engine.inline import DEFAULT_THRESHOLD
 
     assert Settings().inline_threshold == DEFAULT_THRESHOLD
+
+
+def test_recent_file_names_no_file_can_have_are_dropped(store: SettingsStore) -> None:
+    names = ["", "/a\0b.txt", "/notes.txt", "/notes.txt", "/c.txt"]
+    store.path.write_text(json.dumps({"recent_files": names}), "utf-8")
+    assert store.load().recent_files == ["/notes.txt", "/c.txt"]
+
+
+def test_saving_keeps_the_keys_of_a_newer_version(store: SettingsStore) -> None:
+    """Two versions sharing the file (or a downgrade) must not erase each other's settings."""
+    newer = {"version": 2, "top_k": 9, "theme": "dark", "future": {"a": [1, 2]}, "model_path": "/m"}
+    store.path.write_text(json.dumps(newer), "utf-8")
+    settings = store.load()
+    settings.top_k = 12
+    store.save(settings)
+    written = json.loads(store.path.read_text("utf-8"))
+    assert written["theme"] == "dark" and written["future"] == {"a": [1, 2]}
+    assert written["top_k"] == 12 and written["version"] == SETTINGS_VERSION
+    assert "model_path" not in written  # retired by this version, not a newer one's

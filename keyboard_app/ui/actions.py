@@ -152,6 +152,7 @@ def _install_tools(window: MainWindow) -> QAction:
     pause.setCheckable(True)
     pause.toggled.connect(personal.set_paused)
     personal.pause_changed.connect(pause.setChecked)
+    personal.pausable_changed.connect(pause.setEnabled)
     tools.addAction(pause)
     tools.addAction(
         _action(

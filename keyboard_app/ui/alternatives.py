@@ -65,7 +65,6 @@ class AlternativesPanel(QWidget):
         text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         text.setMinimumHeight(90)
         text.setFrameShape(QFrame.Shape.NoFrame)
-        text.setAccessibleName(f"Alternative {index + 1}")
         button = QPushButton(f"Use {index + 1}", self)
         button.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
         button.setToolTip(f"Ctrl+{index + 1}")
@@ -75,15 +74,23 @@ class AlternativesPanel(QWidget):
         column.addWidget(button)
         self.texts.append(text)
         self.buttons.append(button)
+        self._set_text(index, "")
         return column
 
     def reset(self) -> None:
-        for text in self.texts:
-            text.setText("")
+        for index in range(len(self.texts)):
+            self._set_text(index, "")
 
     def append(self, index: int, piece: str) -> None:
         if 0 <= index < len(self.texts):
-            self.texts[index].setText(self.texts[index].text() + piece)
+            self._set_text(index, self.texts[index].text() + piece)
+
+    def _set_text(self, index: int, text: str) -> None:
+        """A label's accessible name is all a screen reader says of it: it carries the text."""
+        label = self.texts[index]
+        label.setText(text)
+        name = f"Alternative {index + 1}"
+        label.setAccessibleName(f"{name}: {text}" if text else f"{name}, empty")
 
     def text(self, index: int) -> str:
         return self.texts[index].text()

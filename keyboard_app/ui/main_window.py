@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self.inline.set_enabled(settings.inline_predictions)
         inline = settings.inline_threshold if settings.inline_predictions else None
         self.suggestions.inline_threshold = inline
-        self.suggestions.autocorrect = settings.autocorrect
+        self.suggestions.set_autocorrect(settings.autocorrect)
         self.editor.set_writing_font(writing_font(settings.font_family, settings.font_size))
         if settings.suggestion_count != self.suggestions.count:
             self.suggestions.set_count(settings.suggestion_count)

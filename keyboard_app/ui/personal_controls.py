@@ -27,6 +27,9 @@ class PersonalControls(QObject):
 
     # Learning was paused (True) or resumed (False), from the status bar or the menu.
     pause_changed = Signal(bool)
+    # Whether pausing means anything now (learning on or paused): the menu's pause action
+    # follows it, as the status bar's toggle does (paused while off came back unannounced).
+    pausable_changed = Signal(bool)
     # A message for the status bar.
     message = Signal(str)
 
@@ -73,10 +76,16 @@ class PersonalControls(QObject):
             self.stop_document()
         self.status.show_learning(self.state)
         self.pause_changed.emit(settings.learning_paused)
+        self.pausable_changed.emit(self.pausable)
+
+    @property
+    def pausable(self) -> bool:
+        return self.state in ("on", "paused")
 
     @Slot(bool)
     def set_paused(self, paused: bool) -> None:
-        if paused != self.settings.learning_paused:
+        """Pause or resume learning; nothing while it is off or stopped."""
+        if paused != self.settings.learning_paused and self.pausable:
             self.settings.learning_paused = paused
             self._save_settings()
             self.message.emit("Learning paused." if paused else "Learning again.")

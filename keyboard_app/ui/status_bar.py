@@ -1,5 +1,9 @@
 """Status bar: the model (name, size, quantization), its device, a busy indicator, the latency,
-and whether the keyboard is learning (a toggle that pauses it)."""
+and whether the keyboard is learning (a toggle that pauses it).
+
+A label's accessible name is all a screen reader says of it, so each names what it shows and its
+content ("Model: gpt2 · 124 MB · Q8_0"). The busy indicator is a permanent widget: a normal one
+shown while a message is up is drawn over the message."""
 
 from __future__ import annotations
 
@@ -33,6 +37,20 @@ LEARNING_TIP = {
 }
 
 
+class InfoLabel(QLabel):
+    """A label whose accessible name says what it shows and what it says now."""
+
+    def __init__(self, what: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.what = what
+        self.setTextFormat(Qt.TextFormat.PlainText)  # a model's name is shown as it is
+        self.show_text(text)
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.setAccessibleName(f"{self.what}: {text}" if text else self.what)
+
+
 class StatusBar(QStatusBar):
     # The learning toggle was clicked (True: pause learning).
     pause_toggled = Signal(bool)
@@ -40,14 +58,9 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Status")
-        self.model_label = QLabel("No model", self)
-        self.model_label.setAccessibleName("Model")
-        self.device_label = QLabel("", self)
-        self.device_label.setAccessibleName("Device")
-        self.latency_label = QLabel("", self)
-        self.latency_label.setAccessibleName("Suggestion latency")
-        for label in (self.model_label, self.device_label, self.latency_label):
-            label.setTextFormat(Qt.TextFormat.PlainText)  # a model's name is shown as it is
+        self.model_label = InfoLabel("Model", "No model", self)
+        self.device_label = InfoLabel("Device", "", self)
+        self.latency_label = InfoLabel("Suggestion latency", "", self)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
@@ -57,44 +70,46 @@ class StatusBar(QStatusBar):
         self.learning.setAutoRaise(True)
         self.learning.setCheckable(True)
         self.learning.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the cursor stays in the text
-        self.learning.setAccessibleName("Learning")
+        # Checked while paused, as Tools > Pause Learning: named for what checking it does, so
+        # that "checked" is true (named "Learning", it was read "Learning, checked" while paused).
+        self.learning.setAccessibleName("Pause learning")
         self.learning.clicked.connect(self.pause_toggled)
         self.show_learning("on")
         self.addWidget(self.model_label)
-        self.addWidget(self.busy)
+        self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.learning)
         self.addPermanentWidget(self.device_label)
         self.addPermanentWidget(self.latency_label)
 
     def show_loading(self, path: str) -> None:
-        self.model_label.setText(f"Loading {path} …")
+        self.model_label.show_text(f"Loading {path} …")
         self.busy.show()
 
     def show_model(self, info: ModelInfo) -> None:
         """The model's name, size and quantization, and its device."""
         size = human_size(info.size_bytes)
-        self.model_label.setText(f"{info.name} · {size} · {info.quantization}")
-        self.device_label.setText(info.device)
+        self.model_label.show_text(f"{info.name} · {size} · {info.quantization}")
+        self.device_label.show_text(info.device)
         self.busy.hide()
 
     def show_server(self, status: ServerStatus) -> None:
         """A llama-server in use: its model, its address and the round trip of a request."""
-        self.model_label.setText(f"{status.model} · on server")
-        self.device_label.setText(f"{status.url} · {status.round_trip_ms:.0f} ms round trip")
+        self.model_label.show_text(f"{status.model} · on server")
+        self.device_label.show_text(f"{status.url} · {status.round_trip_ms:.0f} ms round trip")
         self.busy.hide()
 
     def show_no_model(self, message: str) -> None:
-        self.model_label.setText(message)
+        self.model_label.show_text(message)
         self.busy.hide()
 
     def show_latency(self, milliseconds: float) -> None:
-        self.latency_label.setText(f"{milliseconds:.0f} ms")
+        self.latency_label.show_text(f"{milliseconds:.0f} ms")
 
     def show_learning(self, state: str) -> None:
         """ "on", "paused", "off" (the setting) or "stopped" (the store cannot be written); the
         toggle is checked while paused and only clickable when on or paused."""
         self.learning.setText(LEARNING_TEXT[state])
         self.learning.setToolTip(LEARNING_TIP[state])
-        self.learning.setAccessibleDescription(LEARNING_TIP[state])
+        self.learning.setAccessibleDescription(f"{LEARNING_TEXT[state]}. {LEARNING_TIP[state]}")
         self.learning.setChecked(state == "paused")
         self.learning.setEnabled(state in ("on", "paused"))

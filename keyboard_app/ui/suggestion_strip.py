@@ -4,14 +4,28 @@ The likeliest word sits in the middle, the next ones alternate to its left and r
 take focus, so the cursor stays in the editor; Alt+1, Alt+2, ... pick them from left to right. A
 correction of the typed word (not a completion of it) is shown in italics in the link colour; the
 one a space will put in place of the typed word (autocorrect) is framed too, as on a phone.
+
+Bold (the best word), italics and the frame are all the style sheet's, set through dynamic
+properties: a font set on a button would override the style sheet for good (an italic copied from
+one correction stayed on every word after it). A word wider than its button is elided in the
+middle; the tooltip and the accessible name carry it whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 
 STYLE = """
 #suggestionStrip { background: palette(window); border-top: 1px solid palette(mid); }
@@ -22,6 +36,7 @@ STYLE = """
 #suggestionStrip QPushButton:hover { background: palette(midlight); }
 #suggestionStrip QPushButton:pressed { background: palette(mid); }
 #suggestionStrip QPushButton:disabled { color: palette(placeholder-text); }
+#suggestionStrip QPushButton[best="true"] { font-weight: bold; }
 #suggestionStrip QPushButton[correction="true"] { color: palette(link); font-style: italic; }
 #suggestionStrip QPushButton[autocorrect="true"] { border: 1px solid palette(link); }
 #suggestionStrip QFrame[frameShape="5"] { color: palette(mid); margin: 10px 0; }
@@ -41,6 +56,45 @@ def slot_order(count: int) -> list[int]:
     return [*reversed(left), 0, *right]
 
 
+class WordButton(QPushButton):
+    """A strip slot: shows its word elided to the width it is given (its size policy ignores
+    the word's width), and the whole word again when it is wide enough."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.word = ""
+
+    def set_word(self, word: str) -> None:
+        self.word = word
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The style sheet's font (bold, italic) changes the room the word needs."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._elide()
+
+    def text_width(self) -> int:
+        """The room for the text: the button less the style sheet's margin, border and padding."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, self
+        )
+        return contents.width()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        shown = metrics.elidedText(self.word, Qt.TextElideMode.ElideMiddle, self.text_width())
+        text = shown.replace("&", "&&")  # an ampersand is shown, not taken for a mnemonic
+        if text != self.text():
+            self.setText(text)
+
+
 class SuggestionStrip(QWidget):
     """A row of word buttons; `picked` carries the word of the button clicked."""
 
@@ -55,7 +109,7 @@ class SuggestionStrip(QWidget):
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(8, 0, 8, 0)
         self._layout.setSpacing(0)
-        self.buttons: list[QPushButton] = []
+        self.buttons: list[WordButton] = []
         self._words: list[str] = []
         self.corrections: frozenset[str] = frozenset()
         self.autocorrect = ""  # the word a space puts in place of the typed one, for `context`
@@ -75,7 +129,7 @@ class SuggestionStrip(QWidget):
                 divider = QFrame(self)
                 divider.setFrameShape(QFrame.Shape.VLine)
                 self._layout.addWidget(divider)
-            button = QPushButton(self)
+            button = WordButton(self)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _checked=False, p=position: self.pick(p))
@@ -100,27 +154,33 @@ class SuggestionStrip(QWidget):
         middle = order.index(0) if order else -1
         for position, (button, rank) in enumerate(zip(self.buttons, order, strict=True)):
             word = self._words[rank] if rank < len(self._words) else ""
-            button.setText(word.replace("&", "&&"))
             button.setEnabled(bool(word))
-            font = button.font()
-            font.setBold(position == middle)
-            button.setFont(font)
-            self._mark(button, word)
+            self._mark(button, word, best=position == middle)
+            button.set_word(word)  # after the marks: bold and italics change its width
             where = "middle" if position == middle else f"position {position + 1}"
             button.setAccessibleName(
                 f"Suggestion {position + 1} ({where}): {word or 'none'}{self._kind(word)}"
             )
-            button.setToolTip(f"Alt+{position + 1}" if position < 9 else "")
+            button.setToolTip(_tooltip(word, position))
+
+    def drop_autocorrect(self) -> None:
+        """The same words without the autocorrect mark (autocorrect was just turned off)."""
+        if self.autocorrect:
+            self.show_suggestions(self.context, self._words, self.corrections)
 
     def _kind(self, word: str) -> str:
         if word and word == self.autocorrect:
             return ", correction, put in by a space"
         return ", correction" if word in self.corrections else ""
 
-    def _mark(self, button: QPushButton, word: str) -> None:
-        """The style sheet's correction and autocorrect marks (a property change restyles only
-        once the button is polished again)."""
-        marks = {"correction": word in self.corrections, "autocorrect": word == self.autocorrect}
+    def _mark(self, button: QPushButton, word: str, best: bool) -> None:
+        """The style sheet's bold, correction and autocorrect marks (a property change restyles
+        only once the button is polished again)."""
+        marks = {
+            "best": best,
+            "correction": word in self.corrections,
+            "autocorrect": word == self.autocorrect,
+        }
         changed = False
         for name, on in marks.items():
             value = "true" if on and word else "false"
@@ -146,3 +206,9 @@ class SuggestionStrip(QWidget):
         word = self.word_at(position)
         if word:
             self.picked.emit(word)
+
+
+def _tooltip(word: str, position: int) -> str:
+    """The whole word (the button may show it elided) and its key."""
+    key = f"Alt+{position + 1}" if position < 9 else ""
+    return f"{word} ({key})" if word and key else word or key

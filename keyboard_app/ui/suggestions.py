@@ -72,6 +72,18 @@ class SuggestionController(QObject):
         self.strip.set_count(count)
         self.refresh(force=True)
 
+    def set_autocorrect(self, on: bool) -> None:
+        """Turn the autocorrect mark on or off at once: the strip's frame is what a space acts
+        on (`ui.autocorrect`), so it goes now, not with the next words. Words shown are asked for
+        again, so that turning it on frames the correction for the text as it is."""
+        if on == self.autocorrect:
+            return
+        self.autocorrect = on
+        if not on:
+            self.strip.drop_autocorrect()
+        if self.strip.best():
+            self.refresh(force=True)
+
     @Slot()
     def refresh(self, force: bool = False) -> None:
         """Request predictions for the current context unless they were already requested."""

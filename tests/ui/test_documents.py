@@ -462,3 +462,25 @@ def test_closing_while_asked_about_a_changed_file_asks_nothing_more(
     assert len(visible_notices(win)) == 1
     win.close()  # Quit, or Ctrl+C in the terminal, while the question is open
     assert len(visible_notices(win)) == 1 and win.isVisible()
+
+
+def test_recent_file_names_no_file_can_have_are_dropped(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    """A NUL in a hand-edited entry crashed Open Recent ("embedded null byte"); an empty one
+    was a blank entry that opened the current folder."""
+    good = tmp_path / "notes.txt"
+    good.write_text("kept", "utf-8")
+    names = ["", "bad\u0000name.txt", str(good)]
+    SettingsStore().path.write_text(json.dumps({"recent_files": names}), "utf-8")
+    win = make_window()
+    assert win.settings.recent_files == [str(good)]
+    assert [a.text() for a in win.menu_actions.recent.actions()] == ["&1 notes.txt"]
+
+
+def test_opening_a_path_with_a_nul_is_explained_not_a_crash(make_window: MakeWindow) -> None:
+    win = make_window()
+    assert not win.documents.load(Path("bad\u0000name.txt"))
+    notices = visible_notices(win)
+    assert notices and "not a usable file name" in notices[0].text()
+    notices[0].accept()

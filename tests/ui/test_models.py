@@ -6,12 +6,17 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.bench.key_typing import type_char
+from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.models import store
 from keyboard_app.ui.continuation import NO_MODEL
+from keyboard_app.ui.dialogs import model_dialog
 from keyboard_app.ui.main_window import MainWindow
 
 
@@ -76,6 +81,60 @@ def test_model_dialog_imports_and_switches(
     assert loaded.args[0].path == store.store_dir() / "other.gguf"
     assert store.default_model_name() == "other"
     assert store.default_model_path() == store.store_dir() / "other.gguf"
+    dialog.close()
+
+
+def test_the_busy_bar_leaves_the_status_message_readable(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    """A message shown just before a load (here: pausing learning) is not drawn over."""
+    status = window.status
+    qtbot.mouseClick(status.learning, Qt.MouseButton.LeftButton)
+    message = status.currentMessage()
+    assert message == "Learning paused."
+    with qtbot.waitSignal(window.client.loaded, timeout=30_000):
+        window.use_model_file(str(second_model_path))
+        assert status.busy.isVisible() and status.currentMessage() == message
+        text = QRect(0, 0, status.fontMetrics().horizontalAdvance(message) + 16, status.height())
+        assert not status.busy.geometry().intersects(text)
+
+
+def test_model_dialog_opens_wide_enough_for_its_choices(qtbot: QtBot, window: MainWindow) -> None:
+    """The combos showed "548 MB downlc": the download size and speed were cut off."""
+    press(window.editor, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.model_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    for combo in (dialog.catalog, dialog.quant):
+        assert combo.width() >= combo.sizeHint().width(), combo.accessibleName()
+    dialog.close()
+
+
+def mnemonic(text: str) -> str:
+    return QKeySequence.mnemonic(text).toString()
+
+
+def test_every_model_dialog_mnemonic_is_unique_and_alt_p_imports(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "&Installed models" and "&Import GGUF file…" shared Alt+I, which never imported."""
+    asked: list[str] = []
+
+    def choose(_parent: object, title: str, *_args: object) -> tuple[str, str]:
+        asked.append(title)
+        return "", ""
+
+    monkeypatch.setattr(model_dialog.QFileDialog, "getOpenFileName", staticmethod(choose))
+    QTest.keyClick(window.editor, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.model_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    labelled = [*dialog.findChildren(QAbstractButton), *dialog.findChildren(QGroupBox)]
+    keys = [mnemonic(w.title() if isinstance(w, QGroupBox) else w.text()) for w in labelled]
+    keys = [key for key in keys if key]
+    assert len(keys) == len(set(keys)) >= 6, keys
+    QTest.keyClick(dialog.installed, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: asked == ["Import GGUF file"])  # a mnemonic clicks animated
     dialog.close()
 
 

@@ -335,3 +335,20 @@ def test_the_app_starts_and_suggests_when_its_data_folder_cannot_be_made(
     assert win.status.learning.text() == "Learning stopped"
     for box in win.findChildren(QMessageBox):
         box.close()
+
+
+def test_pause_learning_is_unavailable_while_learning_is_off(
+    make_window: MakeWindow, model_path: Path
+) -> None:
+    """Like the status bar's toggle: pausing while off was stored and came back unannounced."""
+    win = make_window(replace(ui_settings(), learning_enabled=False), model_path)
+    pause = win.menu_actions.pause_learning
+    assert not pause.isEnabled() and not win.status.learning.isEnabled()
+    pause.trigger()
+    assert not win.settings.learning_paused and not pause.isChecked()
+    win.apply_settings(replace(win.settings, learning_enabled=True))
+    assert pause.isEnabled()
+    pause.trigger()
+    assert win.settings.learning_paused and win.status.learning.text() == "Learning paused"
+    win.apply_settings(replace(win.settings, learning_enabled=False))
+    assert not pause.isEnabled()

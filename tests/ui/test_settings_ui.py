@@ -10,14 +10,22 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.engine.lexicon import load_lexicon
+from keyboard_app.engine.sources.corrections import corrector_of
+from keyboard_app.paths import lexicon_path
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.theme import writing_font
+
+from .conftest import ui_settings
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -217,3 +225,32 @@ def test_server_address_is_saved_after_the_preferences_were_changed(
         box.close()
     assert win.settings.server_url == "http://127.0.0.1:9"
     assert SettingsStore().load().server_url == "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def correction_index() -> None:
+    """The corrector's index is built on a thread of its own; until then nothing is corrected."""
+    corrector_of(load_lexicon(lexicon_path())).wait_ready()
+
+
+@pytest.mark.usefixtures("correction_index")
+def test_turning_autocorrect_off_unframes_the_strip_before_the_next_space(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """The frame is what a space acts on: it must go with the setting, not with the next words."""
+    win = make_window(ui_settings(), bigram_model({" have": {" the": 9.0}}, {".": 5.0}))
+    for char in "I have teh":
+        type_char(win.editor, char)
+    qtbot.waitUntil(lambda: win.strip.autocorrect == "the", timeout=10_000)
+    press(win.editor, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    dialog = win.dialog
+    assert isinstance(dialog, SettingsDialog) and dialog.autocorrect.isChecked()
+    dialog.autocorrect.setFocus()
+    press(dialog.autocorrect, Qt.Key.Key_Space, text=" ")
+    press(dialog, Qt.Key.Key_Return)
+    assert not win.settings.autocorrect
+    assert win.strip.autocorrect == ""
+    assert all(b.property("autocorrect") == "false" for b in win.strip.buttons)
+    assert not any("put in by a space" in b.accessibleName() for b in win.strip.buttons)
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have teh "

@@ -186,3 +186,35 @@ def test_the_strip_shows_the_instant_answer_then_the_refined_one(
     assert len(shown) == len(set(shown)) and len(refined) == len(set(refined))
     words = [window.strip.word_at(p) for p in range(len(window.strip.buttons))]
     assert all(word.lower().startswith("hel") for word in words), words
+
+
+def shown_strip(qtbot: QtBot, width: int, count: int = 3) -> SuggestionStrip:
+    """A strip on screen (polished: the style sheet's fonts apply), `width` pixels wide."""
+    strip = SuggestionStrip(count)
+    qtbot.addWidget(strip)
+    strip.resize(width, 60)
+    strip.show()
+    qtbot.waitExposed(strip)
+    return strip
+
+
+def test_after_a_correction_the_next_words_are_upright(qtbot: QtBot) -> None:
+    """Italics mark corrections only: a correction's italic once stuck to every slot."""
+    strip = shown_strip(qtbot, 600)
+    strip.show_suggestions("I recieve", ["receive", "relieve", "recieve"], ["receive", "relieve"])
+    assert [b.font().italic() for b in strip.buttons] == [True, True, False]
+    strip.show_suggestions("I recieve the ", ["man", "old", "way"])
+    assert not any(b.font().italic() for b in strip.buttons)
+    assert [b.font().bold() for b in strip.buttons] == [False, True, False]
+
+
+def test_a_long_word_is_elided_and_whole_in_its_tooltip_and_name(qtbot: QtBot) -> None:
+    long = "internationalization"
+    strip = shown_strip(qtbot, 330)
+    strip.show_suggestions("the ", [long, "a", "b"])
+    middle = strip.buttons[1]
+    assert middle.text() != long and "…" in middle.text()
+    assert middle.fontMetrics().horizontalAdvance(middle.text()) <= middle.text_width()
+    assert long in middle.toolTip() and long in middle.accessibleName()
+    strip.resize(1200, 60)
+    qtbot.waitUntil(lambda: middle.text() == long)

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -54,7 +54,6 @@ class ModelDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Models")
         self.setAccessibleName("Model manager")
-        self.setMinimumWidth(520)
         self.runner = TaskRunner(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self._installed_box())
@@ -68,6 +67,9 @@ class ModelDialog(QDialog):
         self.runner.cancelled.connect(self.status.setText)
         self.runner.finished.connect(lambda: self._set_running(False))
         self.refresh()
+        # As wide as its content wants, so that the combos show the download size and speed
+        # whole (a fixed minimum width of 520 cut them: "548 MB downlc").
+        self.resize(self.sizeHint().expandedTo(QSize(520, 0)))
 
     # --- layout ---
 
@@ -78,7 +80,7 @@ class ModelDialog(QDialog):
         self.installed.itemActivated.connect(lambda _item: self.use_selected())
         use = QPushButton("&Use", box)
         use.clicked.connect(self.use_selected)
-        import_button = QPushButton("&Import GGUF file…", box)
+        import_button = QPushButton("Im&port GGUF file…", box)  # Alt+I: the list
         import_button.clicked.connect(self.choose_import)
         open_button = QPushButton("&Open model file…", box)
         open_button.setToolTip("Load a GGUF file without copying it into the model store")
