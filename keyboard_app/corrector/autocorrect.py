@@ -85,23 +85,17 @@ def is_known(word: str, known: Known) -> bool:
 
 
 def puts_in(typed: str, correction: str) -> bool:
-    """Whether a space may put `correction` in for `typed`: a slip or two from it, neither a
-    completion of it nor it less one or two letters at either end (but for a doubled letter)."""
+    """Whether a space may put `correction` in for `typed`: a slip or two from it, and neither a
+    completion of it nor it less one or two letters at the start (a prefixed word, async: sync,
+    unmarshal: marshal; two words run together, mewhen: when) or two at the end. One extra key
+    at the end is the commonest slip of all (thenb, havev), and a letter doubled at the start
+    one too (tthe)."""
     word, meant = typed.lower(), correction.lower()
     if meant.startswith(word) or slip_probability(word, meant) == 0.0:
         return False
-    return not any(
-        meant == shorter and not _doubled(word, shorter) for shorter in _less_at_ends(word)
-    )
-
-
-def _less_at_ends(word: str) -> tuple[str, ...]:
-    return (word[1:], word[2:], word[:-1], word[:-2])
-
-
-def _doubled(word: str, shorter: str) -> bool:
-    """`shorter` is `word` less one letter it had twice at an end ("andd", "tthe")."""
-    return len(word) == len(shorter) + 1 and (word[:2] == word[0] * 2 or word[-2:] == word[-1] * 2)
+    if meant == word[1:] and word[0] == word[1]:
+        return True
+    return meant not in (word[1:], word[2:], word[:-2])
 
 
 def other_stem(typed: str, correction: str, known: Known) -> bool:
@@ -205,10 +199,14 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     word = typed.typed
     if word.lower() in kept:
         return None
+    # The boundary lacks the space before the word: "home." would read as a web address.
+    before = typed.boundary + (" " if typed.prefix.startswith(" ") else "")
     pronoun = capital_pronoun(word)
+    if pronoun is not None:
+        return None if _in_address(before) else pronoun  # example.com/i
     corrections = mixed.proposals.get("corrections")
-    if pronoun is not None or corrections is None:
-        return pronoun
+    if corrections is None:
+        return None
     # A word on the offensive-word list is a real word, typed on purpose (pee, knob), though the
     # dictionary leaves it out
     knowers = [p.knows for p in mixed.proposals.values() if p.knows is not None] + [is_offensive]
@@ -216,8 +214,6 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     def known(w: str) -> bool:
         return any(k(w) for k in knowers)
 
-    # The boundary lacks the space before the word: "home." would read as a web address.
-    before = typed.boundary + (" " if typed.prefix.startswith(" ") else "")
     if never_autocorrected(word, before, known):
         return None
     # A completion of the letters one slip back ("recie": received) is never put in by a space,

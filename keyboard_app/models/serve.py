@@ -211,8 +211,9 @@ class ServerProcess:
             return False
 
     def _serves_our_model(self) -> bool:
-        """Whether the server answering names this process's model file: another server on
-        the port (it answers `/health` too) is refused once this process has exited."""
+        """Whether the server answering names this process's model file (the path as given on
+        its command line): another server on the port (it answers `/health` too) is refused
+        once this process has exited. A build that names no model file is believed."""
         request = urllib.request.Request(self.url + "/props")
         if self.options.api_key:
             request.add_header("Authorization", f"Bearer {self.options.api_key}")
@@ -221,7 +222,10 @@ class ServerProcess:
                 props = json.load(answer)
         except (urllib.error.URLError, OSError, ValueError):
             return False
-        return isinstance(props, dict) and props.get("model_path") == str(self.model_path)
+        if not isinstance(props, dict):
+            return False
+        named: object = props.get("model_path", str(self.model_path))
+        return named == str(self.model_path)
 
     def stop(self) -> None:
         if self.process.poll() is None:

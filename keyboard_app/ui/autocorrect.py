@@ -3,7 +3,8 @@
 The strip marks the correction a space would put in (`Suggestion.autocorrect`, for the text before
 the cursor; only while the setting is on, `SuggestionController.autocorrect`). A Space typed right
 there puts it in place of the typed word, with the space, as one undo step; so does a mark that
-ends a word (`ENDS_WORD`: , . ; : ! ? ) ] " ” and Enter), put in after the correction. A Backspace
+ends a word (`ENDS_WORD`: , ; ! ? ) ] " ” and Enter; not . or :, which may go on within a word: a
+file name, an abbreviation, an address), put in after the correction. A Backspace
 right after (no other key, no cursor move between) undoes it, as on a phone: the typed word comes
 back with its space or mark (Ctrl+Z right after takes back the word and its space), and `restored`
 tells who keeps it from being corrected again
@@ -23,7 +24,8 @@ from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 
 # What ends a word and puts its autocorrection in, besides a space (Enter is a line feed).
-ENDS_WORD = frozenset(',.;:!?)]"”\n')
+# Not "." nor ":": letters may follow them in the same word (conftest.py, i.e., example.com, 10:30).
+ENDS_WORD = frozenset(',;!?)]"”\n')
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 

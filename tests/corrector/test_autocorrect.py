@@ -93,9 +93,11 @@ def test_the_same_stem_respelled_is_a_misspelt_inflection(typed, correction):
         ("teh", "the", True),
         ("async", "sync", False),  # less a letter at the start: a prefixed word
         ("unmarshal", "marshal", False),
-        ("printf", "print", False),
         ("mewhen", "when", False),  # a missed space: a word deleted
+        ("worksxy", "works", False),  # two letters less at the end: another word run on
         ("andd", "and", True),  # a doubled letter at an end is a slip
+        ("thenb", "then", True),  # an extra key at the end, the commonest slip
+        ("havev", "have", True),
         ("tthe", "the", True),
         ("accomodation", "accomodations", False),  # a completion
         ("seclude", "secluded", False),

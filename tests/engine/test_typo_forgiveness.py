@@ -83,7 +83,7 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
 @pytest.mark.parametrize(
     "text",
     [
-        "call the async",  # the typed word less letters at an end: a prefixed word
+        "call the async",  # the typed word less letters at its start: a prefixed word
         "check that cmake",
         "I unmarshal",
         "logs to stdout",
@@ -96,3 +96,15 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
 )
 def test_words_never_spoilt(predictor, text):
     assert corrected(predictor, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("I think thenb", "then"), ("I havev", "have"), ("I andf", "and"), ("I knowq", "know")],
+)
+def test_an_extra_key_at_the_end_is_corrected(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+
+
+def test_the_pronoun_in_an_address_is_left_alone(predictor):
+    assert corrected(predictor, "go to example.com/i") is None

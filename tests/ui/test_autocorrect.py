@@ -78,7 +78,7 @@ def test_space_corrects_and_backspace_right_after_restores_the_word_for_good(
     assert win.editor.text() == "I have teh "
 
 
-@pytest.mark.parametrize("mark", [",", ".", "?", ")", '"', "\n"])
+@pytest.mark.parametrize("mark", [",", ";", "?", ")", '"', "\n"])
 def test_a_mark_that_ends_the_word_corrects_it_before_the_mark_and_backspace_restores(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], mark: str
 ) -> None:
@@ -90,6 +90,17 @@ def test_a_mark_that_ends_the_word_corrects_it_before_the_mark_and_backspace_res
         type_char(win.editor, mark)
     assert win.editor.context() == f"I have the{mark}"
     press(win.editor, Qt.Key.Key_Backspace)
+    assert win.editor.context() == f"I have teh{mark}"
+
+
+@pytest.mark.parametrize("mark", [".", ":"])
+def test_a_full_stop_or_colon_corrects_nothing_as_the_word_may_go_on(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], mark: str
+) -> None:
+    """A file name, an abbreviation, an address or a time goes on after them (teh.txt)."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, mark)
     assert win.editor.context() == f"I have teh{mark}"
 
 

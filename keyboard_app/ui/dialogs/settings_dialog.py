@@ -82,7 +82,7 @@ class SettingsDialog(QDialog):
         self.inline_threshold = _double("inline_threshold", settings.inline_threshold, 0.05)
         self.inline.toggled.connect(self.inline_threshold.setEnabled)
         self.inline_threshold.setEnabled(settings.inline_predictions)
-        self.autocorrect = QCheckBox("Correct typos when I type a space (Backspace undoes)")
+        self.autocorrect = QCheckBox("Correct typos when I end a word (Backspace undoes)")
         self.autocorrect.setChecked(settings.autocorrect)
         self.learning = QCheckBox("Learn my words and phrases as I type (kept on this computer)")
         self.learning.setChecked(settings.learning_enabled)
