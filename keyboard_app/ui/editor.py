@@ -415,8 +415,8 @@ class Editor(QPlainTextEdit):
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         """The input method's text: a commit or a composition is typing, and drops the ghost
-        text first (its event replaces the pre-edit text anyway); the ghost text's own events
-        pass through."""
+        text first (its event replaces the pre-edit text anyway); a commit is told as typed text
+        (`typed`: what is learned), as a key's is. The ghost text's own events pass through."""
         if self._sending_ghost:
             super().inputMethodEvent(event)
             return
@@ -426,7 +426,11 @@ class Editor(QPlainTextEdit):
                 self.preview_dismiss_requested.emit()
             self._inline_text = ""  # before the cursor moves (a move would clear it, here)
         was_composing, self._composing = self._composing, bool(event.preeditString())
-        super().inputMethodEvent(event)
+        committed = event.commitString() if not event.replacementLength() else ""
+        with self.user_edit() if committed else contextlib.nullcontext():
+            super().inputMethodEvent(event)
+        if committed:
+            self.typed.emit(committed)
         if not typing and not was_composing:
             self._show_ghost_again()  # an empty event (a reset) took the ghost text away
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QInputMethodEvent, QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app import paths
@@ -50,6 +50,20 @@ def test_a_word_is_learned_when_it_is_finished_and_not_before(
     settle(qtbot, window, store)
     assert count(store, "lovely") == 1
     assert any(e.text == "is lovely" for e in store.entries("lovely"))  # the phrase too
+
+
+def test_text_an_input_method_commits_is_learned_as_typed_text(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """On-screen keyboards and input methods send committed text, not keys."""
+    for piece in ("Ljubljana", " is", " lovely", ". "):
+        QApplication.sendEvent(window.editor, QInputMethodEvent("", []))
+        event = QInputMethodEvent("", [])
+        event.setCommitString(piece)
+        QApplication.sendEvent(window.editor, event)
+    settle(qtbot, window, store)
+    assert window.editor.text() == "Ljubljana is lovely. "
+    assert (count(store, "Ljubljana"), count(store, "lovely")) == (1, 1)
 
 
 def test_nothing_is_learned_while_paused_or_with_learning_off(
