@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, QtMsgType, Slot
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from keyboard_app import paths
+from keyboard_app.bench.key_typing import type_char
 from keyboard_app.bench.random_model import write_stand_in_model
 from keyboard_app.personal import PersonalStore
 from keyboard_app.settings import Settings, SettingsStore
@@ -126,3 +129,22 @@ def settle(qtbot: QtBot, window: MainWindow, store: PersonalStore) -> None:
     before = store.word_counts([SENTINEL])[SENTINEL]
     window.client.learn(SENTINEL, "")
     qtbot.waitUntil(lambda: store.word_counts([SENTINEL])[SENTINEL] > before, timeout=10_000)
+
+
+def type_text(window: MainWindow, text: str) -> None:
+    """Type `text` into the editor, a key event a character."""
+    for char in text:
+        type_char(window.editor, char)
+
+
+def preedit(window: MainWindow) -> str:
+    """What the pre-edit area shows: the ghost text, or the input method's composition."""
+    return window.editor.textCursor().block().layout().preeditAreaText()
+
+
+def input_method(window: MainWindow, commit: str = "", composing: str = "") -> None:
+    """An input method's event, as a CJK input method or an on-screen keyboard sends it: text
+    committed, and the composition in progress."""
+    event = QInputMethodEvent(composing, [])
+    event.setCommitString(commit)
+    QApplication.sendEvent(window.editor, event)

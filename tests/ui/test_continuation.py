@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QInputMethodEvent, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
@@ -17,7 +16,7 @@ from keyboard_app.settings import Settings
 from keyboard_app.ui.editor import GHOST_INTERVAL_MS
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.worker import FINISHED, STOPPED
-from tests.ui.conftest import ContinuationEnds
+from tests.ui.conftest import ContinuationEnds, input_method, preedit, type_text
 from tests.ui.slow_stream import ENDLESS, ENDLESS_DEFAULT, SlowStream
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -40,11 +39,6 @@ def start_continuation(qtbot: QtBot, window: MainWindow, text: str = "Once upon 
     window.editor.document().clearUndoRedoStacks()
     with qtbot.waitSignal(window.client.continuation_piece, timeout=10_000):
         press(window.editor, Qt.Key.Key_Return, CTRL)
-
-
-def type_text(window: MainWindow, text: str) -> None:
-    for char in text:
-        type_char(window.editor, char)
 
 
 def wait_until_streamed(qtbot: QtBot, window: MainWindow) -> None:
@@ -284,19 +278,6 @@ def endless_window(
 ) -> MainWindow:
     settings = Settings(n_threads=1, continuation_tokens=tokens, inline_predictions=False)
     return make_window(settings, bigram_model(ENDLESS, ENDLESS_DEFAULT))
-
-
-def preedit(window: MainWindow) -> str:
-    """What the pre-edit area shows: the ghost text, or the input method's composition."""
-    return window.editor.textCursor().block().layout().preeditAreaText()
-
-
-def input_method(window: MainWindow, commit: str = "", composing: str = "") -> None:
-    """An input method's event, as a CJK input method sends it: text committed, and the
-    composition in progress."""
-    event = QInputMethodEvent(composing, [])
-    event.setCommitString(commit)
-    QApplication.sendEvent(window.editor, event)
 
 
 def test_an_input_method_commit_drops_the_preview(

@@ -9,24 +9,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QInputMethodEvent, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.main_window import MainWindow
 from tests.model_factory import CONFIDENT_SPAN
 
-from .conftest import ui_settings
+from .conftest import input_method, preedit, type_text, ui_settings
 
 MakeWindow = Callable[..., MainWindow]
 UNSURE = {" your": {" help": 5.0, " hello": 5.0, " held": 5.0}, " help": {" with": 9.0}}
 TYPED = "Thank you for your hel"
-
-
-def type_text(window: MainWindow, text: str) -> None:
-    for char in text:
-        type_char(window.editor, char)
 
 
 def confident_window(make_window: MakeWindow, bigram_model: Callable[..., Path]) -> MainWindow:
@@ -162,17 +156,6 @@ def test_a_continuation_preview_wins(
     win.editor.show_inline("p with")
     assert win.editor.inline_text == ""
     win.editor.end_preview()
-
-
-def preedit(window: MainWindow) -> str:
-    return window.editor.textCursor().block().layout().preeditAreaText()
-
-
-def input_method(window: MainWindow, commit: str = "", composing: str = "") -> None:
-    """An input method's event (CJK typing): text committed, and the composition in progress."""
-    event = QInputMethodEvent(composing, [])
-    event.setCommitString(commit)
-    QApplication.sendEvent(window.editor, event)
 
 
 def wait_for_arrival(qtbot: QtBot, arrivals: Arrivals, context: str) -> None:

@@ -10,25 +10,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app import paths
-from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.bench.key_typing import press
 from keyboard_app.personal import PersonalStore, learnable
 from keyboard_app.ui.dialogs.personal_dialog import PersonalDialog
 from keyboard_app.ui.main_window import MainWindow
 
-from .conftest import settle, ui_settings
+from .conftest import input_method, settle, type_text, ui_settings
 
 MakeWindow = Callable[..., MainWindow]
-
-
-def type_text(window: MainWindow, text: str) -> None:
-    for char in text:
-        type_char(window.editor, char)
 
 
 def count(store: PersonalStore, word: str) -> int:
@@ -57,10 +52,7 @@ def test_text_an_input_method_commits_is_learned_as_typed_text(
 ) -> None:
     """On-screen keyboards and input methods send committed text, not keys."""
     for piece in ("Ljubljana", " is", " lovely", ". "):
-        QApplication.sendEvent(window.editor, QInputMethodEvent("", []))
-        event = QInputMethodEvent("", [])
-        event.setCommitString(piece)
-        QApplication.sendEvent(window.editor, event)
+        input_method(window, commit=piece)
     settle(qtbot, window, store)
     assert window.editor.text() == "Ljubljana is lovely. "
     assert (count(store, "Ljubljana"), count(store, "lovely")) == (1, 1)

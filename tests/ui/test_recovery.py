@@ -18,11 +18,12 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.bench.key_typing import press
 from keyboard_app.settings import Settings
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.recovery import AUTOSAVE_DELAY_MS, read_recovery, recovery_folder
+from tests.ui.conftest import type_text
 from tests.ui.slow_stream import ENDLESS, ENDLESS_DEFAULT, SlowStream
 
 MakeWindow = Callable[..., MainWindow]
@@ -40,11 +41,6 @@ file.path.write_text(json.dumps({"version": 1, "path": "", "text": sys.argv[2]})
 print(file.path, flush=True)
 sys.stdin.read()
 """
-
-
-def type_text(window: MainWindow, text: str) -> None:
-    for char in text:
-        type_char(window.editor, char)
 
 
 def crash(window: MainWindow) -> CrashHandler:

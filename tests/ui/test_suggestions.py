@@ -8,15 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.bench.key_typing import press
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.suggestion_strip import SuggestionStrip, slot_order
 from keyboard_app.ui.suggestions import keep_in_place
-
-
-def type_text(window: MainWindow, text: str) -> None:
-    for char in text:
-        type_char(window.editor, char)
+from tests.ui.conftest import type_text
 
 
 def wait_for_strip(qtbot: QtBot, window: MainWindow) -> list[str]:
