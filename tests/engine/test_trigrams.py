@@ -1,8 +1,6 @@
 """The word trigram model: Kneser-Ney by hand, pruning, histories, the file, the mixture."""
 
 import json
-import shutil
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -25,6 +23,7 @@ from keyboard_app.training.trigrams import (
     count_trigrams,
     save_trigrams,
 )
+from tests.small_disk import run_on_small_disk
 
 LINES = ["the cat sat .", "the cat ran .", "a cat sat .", "the dog sat ."]
 TRIGRAM_WEIGHT = NEXT_WORD_WEIGHTS["trigrams"]
@@ -130,26 +129,15 @@ except OSError as error:
 
 
 def test_a_full_disk_leaves_the_earlier_file_and_no_partial_one(tmp_path: Path):
-    """A 64 KB tmpfs, mounted in a user and mount namespace of a child process."""
-    if shutil.which("unshare") is None:
-        pytest.skip("no unshare(1) to mount a small tmpfs")
+    """A 64 KB disk (`run_on_small_disk`) too small for the new table."""
     disk = tmp_path / "disk"
-    disk.mkdir()
     small = save_trigrams(build_trigrams(LINES), tmp_path / "small.npz")
-    script = (
-        f'mount -t tmpfs -o size=64k tmpfs "{disk}" || exit 99; '
+    commands = (
         f'cp "{small}" "{disk}/trigrams.npz" '
         f'&& "{sys.executable}" -c "$0" "{disk}/trigrams.npz" && cmp "{small}" "{disk}/trigrams.npz" '
         f'&& ls -A "{disk}"'
     )
-    result = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, SAVE_MANY_LINES],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if result.returncode == 99 or result.stderr.startswith("unshare:"):
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    result = run_on_small_disk(disk, commands, SAVE_MANY_LINES)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["failed: No space left on device", "trigrams.npz"]
 

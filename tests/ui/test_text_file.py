@@ -19,6 +19,7 @@ from keyboard_app.ui.text_file import (
     read_text_file,
     save_text_file,
 )
+from tests.small_disk import run_on_small_disk
 
 SAVE_BIG_TEXT = """
 import sys
@@ -33,7 +34,6 @@ else:
     print("saved in place" if saved.in_place else "saved")
 """
 
-NO_TMPFS = 99  # the child's exit status when it could not mount its tmpfs
 # Root without the capabilities that override file permissions, so that they apply to it too.
 WITHOUT_OVERRIDES = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
 
@@ -50,25 +50,13 @@ def run_saver(prefix: list[str], path: Path, text: str, repeat: int) -> str:
 
 
 def test_a_full_disk_keeps_the_old_file_and_says_why(tmp_path: Path) -> None:
-    """A 64 KB tmpfs, mounted in a user and mount namespace of the child process (no privileges
-    needed where unprivileged user namespaces are allowed)."""
-    if shutil.which("unshare") is None:
-        pytest.skip("no unshare(1) to mount a small tmpfs")
+    """A 64 KB disk (`run_on_small_disk`) too small for the new text."""
     disk = tmp_path / "disk"
-    disk.mkdir()
-    script = (
-        f'mount -t tmpfs -o size=64k tmpfs "{disk}" || exit {NO_TMPFS}; '
+    commands = (
         f'echo "the old text" > "{disk}/novel.txt" '
         f'&& "{sys.executable}" -c "$0" "{disk}/novel.txt" x 200000 && cat "{disk}/novel.txt"'
     )
-    result = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, SAVE_BIG_TEXT],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if result.returncode == NO_TMPFS or result.stderr.startswith("unshare:"):
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    result = run_on_small_disk(disk, commands, SAVE_BIG_TEXT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "failed: “novel.txt” could not be saved: No space left on device.",
@@ -81,27 +69,17 @@ def test_a_full_disk_keeps_the_old_file_and_says_why(tmp_path: Path) -> None:
 def test_a_full_disk_while_writing_in_place_puts_the_old_text_back(tmp_path: Path) -> None:
     """A read-only folder on a nearly full 64 KB tmpfs: the longer text is written over the file
     in place until the disk fills, then the old text is written back."""
-    if shutil.which("unshare") is None or shutil.which("setpriv") is None:
-        pytest.skip("no unshare(1) or setpriv(1) to mount a small tmpfs and drop privileges")
+    if shutil.which("setpriv") is None:
+        pytest.skip("no setpriv(1) to drop the privileges that override permissions")
     disk = tmp_path / "disk"
-    disk.mkdir()
-    without_overrides = " ".join(WITHOUT_OVERRIDES)
-    script = (
-        f'mount -t tmpfs -o size=64k tmpfs "{disk}" || exit {NO_TMPFS}; '
+    commands = (
         f'printf "the old text, %s\\n" $(seq 1 400) > "{disk}/novel.txt" '
         f'&& head -c 40000 /dev/zero > "{disk}/filler" && chmod 555 "{disk}" '
         f'&& sha256sum "{disk}/novel.txt" '
-        f'&& {without_overrides} "{sys.executable}" -c "$0" "{disk}/novel.txt" x 60000 '
+        f'&& {" ".join(WITHOUT_OVERRIDES)} "{sys.executable}" -c "$0" "{disk}/novel.txt" x 60000 '
         f'&& sha256sum "{disk}/novel.txt"'
     )
-    result = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, SAVE_BIG_TEXT],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if result.returncode == NO_TMPFS or result.stderr.startswith(("unshare:", "setpriv:")):
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    result = run_on_small_disk(disk, commands, SAVE_BIG_TEXT)
     assert result.returncode == 0, result.stderr
     before, message, *_, after = result.stdout.splitlines()
     assert message == "failed: “novel.txt” could not be saved: No space left on device."
