@@ -63,13 +63,14 @@ def _first_desc(entry: tuple[float, str, float]) -> float:
     return -entry[0]
 
 
-def _letters(word: str) -> str:
+def without_apostrophes(word: str) -> str:
+    """`word`'s letters alone (don't and the curly one: dont)."""
     return word.replace("'", "").replace("’", "")
 
 
 def _is_contraction(word: str) -> bool:
     """One apostrophe inside letters (don't, I'm, either mark)."""
-    letters = _letters(word)
+    letters = without_apostrophes(word)
     return len(letters) == len(word) - 1 and letters.isalpha() and word[0] not in "'’"
 
 
@@ -139,8 +140,8 @@ class Corrector:
         for word, count in islice(self.lexicon.by_frequency(), INDEXED_WORDS):
             if word.isalpha():
                 index.create_dictionary_entry(word.lower(), count)
-            elif _is_contraction(word) and not self.lexicon.knows(_letters(word)):
-                self._contractions.setdefault(_letters(word).lower(), (word, count))
+            elif _is_contraction(word) and not self.lexicon.knows(without_apostrophes(word)):
+                self._contractions.setdefault(without_apostrophes(word).lower(), (word, count))
         self.build_seconds = time.perf_counter() - start
         self._index = index
         log.info("Correction index: %d words in %.2f s", INDEXED_WORDS, self.build_seconds)

@@ -28,15 +28,15 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from keyboard_app.corrector import APOSTROPHE_LEFT_OUT
+from keyboard_app.corrector import APOSTROPHE_LEFT_OUT, without_apostrophes
 from keyboard_app.corrector.slips import slip_probability
 from keyboard_app.corrector.vocabulary import (
     CHAT_WORDS,
     TECHNICAL_WORDS,
     american,
-    capital_pronoun,
 )
 from keyboard_app.engine.wordfilter import is_offensive, offensive_words
+from keyboard_app.engine.words import capital_pronoun
 
 if TYPE_CHECKING:
     from keyboard_app.engine.mixer import Mixed
@@ -58,7 +58,6 @@ _MIN_STEM = 4  # "the" and s is more likely a slip (they, these) than a word
 _ADDRESS = re.compile(r"(?:[@/\\:]|www\.|\.\w)")
 # A word in capitals of this many letters is no acronym but a word typed in capitals.
 _CAPITALS_WORD = 4
-_APOSTROPHES = "'’"
 
 
 def never_autocorrected(typed: str, before: str, known: Known) -> bool:
@@ -166,7 +165,7 @@ def autocorrection(
 
 
 def _bare(word: str) -> str:
-    return word.lower().replace("'", "").replace("’", "")
+    return without_apostrophes(word.lower())
 
 
 def _starts_sentence(before: str) -> bool:
@@ -202,8 +201,8 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     # The boundary lacks the space before the word: "home." would read as a web address.
     before = typed.boundary + (" " if typed.prefix.startswith(" ") else "")
     pronoun = capital_pronoun(word)
-    if pronoun is not None:
-        return None if _in_address(before) else pronoun  # example.com/i
+    if pronoun is not None:  # typed in lower case, or already right (I'm)
+        return None if pronoun == word or _in_address(before) else pronoun  # example.com/i
     corrections = mixed.proposals.get("corrections")
     if corrections is None:
         return None

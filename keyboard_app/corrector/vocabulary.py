@@ -1,4 +1,4 @@
-"""Words the autocorrect rules know besides the dictionary, and the pronoun I.
+"""Words the autocorrect rules know besides the dictionary.
 
 The shipped dictionary is wordfreq's list and the training text's words: it lacks much of chat
 and programming English, whose words are one or two slips from common words (thx: the, np: no,
@@ -29,15 +29,8 @@ TECHNICAL_WORDS = frozenset(
 )
 # British -ise spellings of the dictionary's -ize words (serialise, initialisation).
 _BRITISH_ENDING = re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$")
-# The pronoun I in lower case, alone or contracted (i'm, i'll, i've, i'd; either mark).
-_PRONOUN_I = re.compile(r"i(?:['’](?:m|ll|ve|d))?")
 
 
 def american(word: str) -> str:
     """`word` (lower case) with a British -ise ending as -ize (serialise: serialize)."""
     return _BRITISH_ENDING.sub(r"iz\1", word)
-
-
-def capital_pronoun(word: str) -> str | None:
-    """The pronoun I with its capital when `word` is it typed in lower case (i'm: I'm)."""
-    return "I" + word[1:] if _PRONOUN_I.fullmatch(word) else None

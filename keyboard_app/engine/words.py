@@ -121,6 +121,12 @@ def in_capitals(typed: str) -> bool:
     return len(letters) >= 2 and all(char.isupper() for char in letters)
 
 
+def capital_pronoun(word: str) -> str | None:
+    """The pronoun I, alone or contracted, with its capital (i'm: I'm) when `word` is it in either
+    case; None for any other word."""
+    return "I" + word[1:] if _PRONOUN_I.fullmatch(word) else None
+
+
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
@@ -129,8 +135,9 @@ def in_typed_case(typed: str, word: str) -> str:
     completed by the model's piece ` SHIP` is ship, not shiP). The pronoun I is always a
     capital ("i": I, "i'": I'm)."""
     rest = word[len(typed) :]
-    if _PRONOUN_I.fullmatch(word):
-        return "I" + word[1:]  # the pronoun, whatever the case typed ("i'm": I'm)
+    pronoun = capital_pronoun(word)
+    if pronoun is not None:
+        return pronoun  # whatever the case typed ("i'm": I'm)
     if in_capitals(typed):
         return word if word.startswith(typed) and rest in _ACRONYM_ENDINGS else word.upper()
     if typed[-1:].islower() and word.startswith(typed) and rest.isupper():
