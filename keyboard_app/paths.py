@@ -5,6 +5,8 @@ This is the only module that knows these locations; everything else asks it.
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import logging
 import os
 import sys
@@ -22,14 +24,33 @@ _CONFIG_ENV = "KEYBOARD_APP_CONFIG_DIR"
 
 
 def resources_dir() -> Path:
-    """The shipped `resources/` folder, from the source tree or a PyInstaller bundle."""
+    """The shipped `resources/` folder: from a PyInstaller bundle, a source checkout (an editable
+    install included) or a wheel's install, which puts it in `<prefix>/share/keyboard-app/`."""
     override = os.environ.get(_RESOURCES_ENV)
     if override:
         return Path(override)
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "resources"
+    return _installed_resources() or checkout / "resources"
+
+
+@functools.cache
+def _installed_resources() -> Path | None:
+    """Where pip put the package's data files (pyproject's data-files), read from its RECORD, so that
+    a `--user`, `--prefix` or virtual environment install is found alike."""
+    try:
+        files = importlib.metadata.distribution(APP_NAME).files or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    marker = f"share/{APP_NAME}/resources/gpt2/encoder.json"
+    for file in files:
+        if file.as_posix().endswith(marker):
+            return Path(str(file.locate())).resolve().parents[1]
+    return None
 
 
 def resource(*parts: str) -> Path:

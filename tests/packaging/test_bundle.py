@@ -52,3 +52,12 @@ def test_no_training_stack_in_the_bundle():
     assert (internal / "resources" / "gpt2" / "encoder.json").is_file()
     assert (internal / "resources" / "lexicon" / "english-words.tsv").is_file()
     assert not (internal / "resources" / "corpora").exists()
+
+
+def test_the_bundle_carries_the_licences_of_what_it_ships():
+    internal = EXECUTABLE.parent / "_internal"
+    assert "MIT License" in (internal / "LICENSE").read_text(encoding="utf-8")
+    lgpl = (internal / "licenses" / "LGPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in lgpl
+    assert "Version 3" in (internal / "licenses" / "GPL-3.0.txt").read_text(encoding="utf-8")
+    assert list(internal.glob("pyside6_essentials-*.dist-info/METADATA"))
