@@ -17,8 +17,9 @@ the probability of all that spells the letters under the trigrams); each other s
 4. **Next-word sources** (no letters typed: the word trigrams) are mixed linearly with
    `NEXT_WORD_WEIGHTS`, over the network's 2k best words and theirs.
 5. **The user's own words** (the personal store) last: for the next word mixed linearly, with a
-   weight that grows with the store's evidence for the context (`evidence_weight`); for typed
-   letters as a cache model with `PERSONAL_CACHE`.
+   weight that grows with the store's evidence for the context (`evidence_weight`), and
+   `PHRASE_WEIGHT` in a phrase the user always writes (`personal_weight`); for typed letters as a
+   cache model with `PERSONAL_CACHE`.
 
 Then the words are ranked (`wordsearch.rank`). docs/engine.md has the measurements behind each
 weight.
@@ -60,6 +61,13 @@ NEXT_WORD_CANDIDATES = 2
 PERSONAL_MAX = 0.2
 PERSONAL_HALF = 10.0
 PERSONAL_CACHE = 0.1
+# A phrase the user always writes: when the last two tokens were followed PHRASE_TIMES times or
+# more, PHRASE_SHARE of them or more by one word, the store's next-word weight is PHRASE_WEIGHT,
+# which puts that word first. Chosen with the held-out Brown files' personal split (the store
+# learning as it types), see docs/engine.md, "A phrase the user always writes".
+PHRASE_TIMES = 3
+PHRASE_SHARE = 0.9
+PHRASE_WEIGHT = 0.6
 
 Scores = dict[str, float]
 _SWAPPED_APOSTROPHES = str.maketrans("'’", "’'")
@@ -160,10 +168,23 @@ def evidence_weight(evidence: float) -> float:
     return PERSONAL_MAX * evidence / (evidence + PERSONAL_HALF) if evidence > 0 else 0.0
 
 
+def personal_weight(personal: Proposal) -> float:
+    """The store's next-word weight: `PHRASE_WEIGHT` in a phrase the user always writes, else
+    the weight of its evidence."""
+    habit = personal.habit
+    if (
+        habit is not None
+        and habit.total >= PHRASE_TIMES
+        and habit.count >= PHRASE_SHARE * habit.total
+    ):
+        return PHRASE_WEIGHT
+    return evidence_weight(personal.evidence)
+
+
 def _mix_personal(scores: Scores, personal: Proposal, query: Query) -> Scores:
     if not query.next_word:
         return _mix_cache(scores, personal.words, PERSONAL_CACHE)
-    weight = evidence_weight(personal.evidence)
+    weight = personal_weight(personal)
     return _mix_linear(scores, personal.words, weight) if weight > 0 else scores
 
 

@@ -17,6 +17,9 @@ from keyboard_app.engine.mixer import (
     PERSONAL_CACHE,
     PERSONAL_HALF,
     PERSONAL_MAX,
+    PHRASE_SHARE,
+    PHRASE_TIMES,
+    PHRASE_WEIGHT,
     UNKNOWN_WORD_SHARE,
     Mixed,
     mix,
@@ -58,6 +61,15 @@ def test_the_weights_are_the_ones_docs_engine_md_gives_and_measured():
     assert _chosen_column(markdown, "| trigram weight |") == TRIGRAM_WEIGHT
     chosen = _only(r"\| \*\*([\d.]+) : ([\d.]+) : ([\d.]+)\*\* \|", text)
     assert tuple(map(float, chosen)) == (PERSONAL_MAX, PERSONAL_HALF, PERSONAL_CACHE)
+    times, share, weight = _only(
+        r"followed (\d+) times or more \(`PHRASE_TIMES`\), ([\d.]+)% of them or more by one word "
+        r"\(`PHRASE_SHARE`\), the weight is ([\d.]+) \(`PHRASE_WEIGHT`\)",
+        text,
+    )
+    assert (int(times), float(share) / 100, float(weight)) == (
+        PHRASE_TIMES, PHRASE_SHARE, PHRASE_WEIGHT,
+    )  # fmt: skip
+    assert _only(r"\| \*\*(\d+) : ([\d.]+)\*\* \|", text) == (str(PHRASE_TIMES), str(PHRASE_SHARE))
 
 
 def _chosen_column(markdown: str, header: str) -> float:

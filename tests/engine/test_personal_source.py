@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine import Predictor, mixer
-from keyboard_app.engine.mixer import evidence_weight, mix
-from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.mixer import evidence_weight, mix, personal_weight
+from keyboard_app.engine.sources import Habit, Proposal, Query
 from keyboard_app.engine.sources.personal import PersonalSource, personal_history
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.personal import PersonalStore
@@ -14,6 +14,8 @@ from keyboard_app.personal import PersonalStore
 # After " met" the network is sure of " Xavier"; it never offers "Xanthippe" by itself (the
 # dictionary does not know it either).
 SPEC = {" met": {" Xavier": 6.0}}
+# At a paragraph's start, "Kind" is followed by " of" for the network.
+PHRASE_SPEC = {"Kind": {" of": 6.0}, " Kind": {" of": 6.0}}
 
 
 def _words(predictor: Predictor, text: str) -> list[str]:
@@ -110,6 +112,34 @@ def test_the_mixture_of_the_users_words(monkeypatch: pytest.MonkeyPatch):
     assert scores["regards"] == pytest.approx((1 - weight) * 0.01 + weight * 0.9)
     assert scores["of"] == pytest.approx((1 - weight) * 0.3)
     assert evidence_weight(0) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "evidence", "weight"),
+    [
+        (3, 3, 3, mixer.PHRASE_WEIGHT),  # always, three times: a phrase
+        (9, 10, 10, mixer.PHRASE_WEIGHT),
+        (2, 2, 2, evidence_weight(2)),  # twice is not yet a habit
+        (8, 10, 10, evidence_weight(10)),  # one word in five is another
+    ],
+)
+def test_a_phrase_the_user_always_writes_weighs_more(count, total, evidence, weight):
+    personal = Proposal({"regards": 0.9}, evidence=evidence, habit=Habit(count, total))
+    assert personal_weight(personal) == pytest.approx(weight)
+    assert personal_weight(Proposal({}, evidence=evidence)) == evidence_weight(evidence)
+
+
+def test_the_next_word_of_a_phrase_the_user_always_writes_comes_first(bigram_model, tmp_path):
+    with Predictor.load(bigram_model(PHRASE_SPEC), personal=tmp_path / "p.sqlite3") as predictor:
+        assert _words(predictor, "Kind ")[0] == "of"
+        predictor.learn("Kind regards, Ann")
+        predictor.learn("Kind regards, Ann")
+        assert _words(predictor, "Kind ")[:2] == ["of", "regards"]
+        predictor.learn("Kind regards, Ann")
+        assert _words(predictor, "Kind ")[:2] == ["regards", "of"]
+        assert _words(predictor, "Well. Kind ")[0] == "of"  # not at a paragraph's start
+        predictor.learn("Kind of you, Ann")  # three times in four: no longer always
+        assert _words(predictor, "Kind ")[0] == "of"
 
 
 def test_a_source_reads_the_store_it_was_given(tmp_path: Path):

@@ -39,18 +39,29 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Habit:
+    """How often the exact context (the last two tokens) was seen, and how often its most frequent
+    follower came after it: a phrase the user always writes shows as `count` close to `total`."""
+
+    count: int
+    total: int
+
+
+@dataclass(frozen=True)
 class Proposal:
     """A source's words for a query, each with its probability under that source.
 
     `knows` says whether a word is in the source's vocabulary (a word no source knows is demoted);
     `mass` is the probability the source gives to everything that spells the typed letters (the
     network's first pieces; what its words leave of it goes to the dictionary's completions);
-    `evidence` is how much the source has seen of this context (a weight may grow with it)."""
+    `evidence` is how much the source has seen of this context (a weight may grow with it), and
+    `habit` how set the next word is in it."""
 
     words: Mapping[str, float]
     knows: Callable[[str], bool] | None = None
     mass: float = 0.0
     evidence: float = 0.0
+    habit: Habit | None = None
 
 
 class Source(Protocol):

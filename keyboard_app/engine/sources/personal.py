@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from keyboard_app.engine.lexicon import Lexicon
-from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.sources import Habit, Proposal, Query
 from keyboard_app.engine.trigrams import BOUNDARY, TOKENS, history
 from keyboard_app.engine.words import is_lone_letter, is_word
 from keyboard_app.personal import Followers, PersonalStore, learnable, learnable_tail
@@ -32,21 +32,23 @@ class PersonalSource:
         self.reference = reference  # general English's frequencies, when the dictionary is on
 
     def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal:
-        history = personal_history(query.typed.boundary)
         if query.next_word:
-            words, evidence = self._next_words(history)
+            words, evidence, habit = self._next_words(personal_history(query.typed.boundary))
         else:
-            words, evidence = self._completions(query.typed.typed)
+            (words, evidence), habit = self._completions(query.typed.typed), None
         # The typed word too: one the user has written is never autocorrected.
         counts = self.store.word_counts([*candidates, *words, query.typed.typed])
         known = {word.lower() for word, count in counts.items() if count > 0}
-        return Proposal(words, knows=lambda word: word.lower() in known, evidence=evidence)
+        return Proposal(
+            words, knows=lambda word: word.lower() in known, evidence=evidence, habit=habit
+        )
 
-    def _next_words(self, history: list[str]) -> tuple[dict[str, float], float]:
+    def _next_words(self, history: list[str]) -> tuple[dict[str, float], float, Habit | None]:
         found = self.store.next_counts(history, FOLLOWERS)
         bigram = _level(found.bigram, {})
         words = _level(found.trigram, bigram) if found.trigram.total else bigram
-        return {w: p for w, p in words.items() if _offerable(w)}, float(found.evidence)
+        offerable = {w: p for w, p in words.items() if _offerable(w)}
+        return offerable, float(found.evidence), _habit(found.trigram, offerable)
 
     def _completions(self, typed: str) -> tuple[dict[str, float], float]:
         """The user's words that start with the typed letters (case as typed), each with its
@@ -62,6 +64,14 @@ class PersonalSource:
 
     def _general(self, word: str) -> float:
         return self.reference.frequency(word) if self.reference is not None else 0.0
+
+
+def _habit(followers: Followers, offerable: Mapping[str, float]) -> Habit | None:
+    """The exact context's most frequent follower's count, when it is a word that may be offered."""
+    top = next(iter(followers.counts.items()), None)
+    if top is None or top[0] not in offerable:
+        return None
+    return Habit(count=top[1], total=followers.total)
 
 
 def _level(followers: Followers, lower: Mapping[str, float]) -> dict[str, float]:
