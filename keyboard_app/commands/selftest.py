@@ -29,6 +29,7 @@ def _check(condition: bool, what: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from keyboard_app.engine import ModelError, Predictor
     from keyboard_app.engine.sampling import SamplingParams
+    from keyboard_app.files import human_size
 
     greedy_params = SamplingParams(max_tokens=8, top_k=1)
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"self-test FAILED: {error}", file=sys.stderr)
         return 1
     print(
-        f"self-test ok: {info.name} ({info.quantization}, {info.size_bytes / 1e6:.1f} MB) on {info.device};"
+        f"self-test ok: {info.name} ({info.quantization}, {human_size(info.size_bytes)}) on {info.device};"
         f" load {load_ms:.0f} ms, suggest {suggest_ms:.1f} ms; suggestions {words};"
         f" continuation {greedy!r}; corrected {corrections}"
     )

@@ -6,7 +6,6 @@ them out, so converting GPT-2 XL never holds the model in memory twice.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -31,12 +30,14 @@ from keyboard_app.engine.gguf_format import (
 )
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.shapes import MAX_CONTEXT, MAX_HEADS, MAX_LAYERS, MAX_WIDTH
+from keyboard_app.files import UnusableFile, read_json
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
 
 log = logging.getLogger(__name__)
 
 FILE_TYPES = {"f32": FILE_TYPE_F32, "f16": FILE_TYPE_F16}
+CONFIG_MAX_BYTES = 1 << 20  # a GPT-2 config.json is about 1 KB
 # Buffers of the attention's causal mask, and the output head tied to `wte`: not weights to write.
 _SKIPPED = re.compile(r"(transformer\.)?((h\.\d+\.attn\.(bias|masked_bias))|lm_head\.weight)")
 
@@ -45,13 +46,19 @@ def read_config(folder: Path) -> Gpt2Config:
     """The GPT-2 shape from `config.json`, refusing anything that is not a plain GPT-2."""
     path = folder / "config.json"
     try:
-        raw: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        raw = read_json(path, CONFIG_MAX_BYTES)
     except FileNotFoundError as exc:
         raise ModelManagerError(
             f"{folder} has no config.json; is it a Hugging Face checkpoint?"
         ) from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, UnusableFile) as exc:
         raise ModelManagerError(f"{path} cannot be read as JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ModelManagerError(f"{path} is not a model description (a JSON object).")
+    return _gpt2_config(path, raw)
+
+
+def _gpt2_config(path: Path, raw: dict[str, Any]) -> Gpt2Config:
     if raw.get("model_type") != "gpt2":
         raise ModelManagerError(
             f"{path} describes a {raw.get('model_type', 'unknown')!r} model; "

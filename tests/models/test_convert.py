@@ -105,6 +105,10 @@ def _broken_checkpoint(tmp_path: Path, kind: str) -> Path:
         (folder / "config.json").write_text(json.dumps(hf_config(vocab_size=32000)))
     elif kind == "bad-json":
         (folder / "config.json").write_text("{not json")
+    elif kind == "json-list":
+        (folder / "config.json").write_text("[1, 2]")
+    elif kind == "json-too-deep":
+        (folder / "config.json").write_text("[" * 100_000 + "]" * 100_000)
     elif kind == "no-config":
         (folder / "config.json").unlink()
     elif kind == "no-weights":
@@ -124,6 +128,8 @@ def _broken_checkpoint(tmp_path: Path, kind: str) -> Path:
         ("not-gpt2", "only GPT-2"),
         ("other-vocab", "vocabulary of 32000"),
         ("bad-json", "cannot be read as JSON"),
+        ("json-list", "not a model description"),
+        ("json-too-deep", "cannot be read as JSON"),
         ("no-config", "has no config.json"),
         ("no-weights", "has no model.safetensors"),
         ("truncated-weights", "not a readable safetensors"),
