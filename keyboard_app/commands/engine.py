@@ -71,7 +71,11 @@ def _token_count(value: str) -> int:
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="a GPT-2 GGUF file (default: the built-in model)")
+    parser.add_argument(
+        "--model",
+        help="a GPT-2 GGUF file or an installed model's name (default: the model chosen with "
+        "`models use`, else the built-in model)",
+    )
     parser.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     parser.add_argument("--no-filter", action="store_true", help="allow offensive words")
     parser.add_argument(
@@ -87,7 +91,11 @@ def load_predictor(args: argparse.Namespace) -> Predictor:
         predictor = Predictor.connect(args.server, args.api_key)
         predictor.filter_offensive = not args.no_filter
         return predictor
-    return Predictor.load(args.model, n_threads=args.threads, filter_offensive=not args.no_filter)
+    from keyboard_app.models.store import model_to_load
+
+    return Predictor.load(
+        model_to_load(args.model), n_threads=args.threads, filter_offensive=not args.no_filter
+    )
 
 
 def _ask(

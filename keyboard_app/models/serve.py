@@ -103,11 +103,9 @@ def find_llama_server(explicit: str | Path | None = None) -> Path:
 
 def resolve_model(model: str | Path) -> tuple[Path, int]:
     """A store name or a GGUF path, validated: the file and the model's context length."""
-    path = Path(model)
-    if not path.is_file() and isinstance(model, str) and os.sep not in model:
-        from keyboard_app.models.store import get_model
+    from keyboard_app.models.store import model_file
 
-        path = get_model(model).path
+    path = model_file(model)
     try:
         checked = validate_gguf(path)
     except ModelError as error:

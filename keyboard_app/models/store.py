@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import re
 import reprlib
 import threading
@@ -284,6 +285,30 @@ def default_model_name() -> str | None:
     with _LOCK:
         name = _read().get("default")
     return name if isinstance(name, str) else None
+
+
+def model_file(model: str | Path) -> Path:
+    """The GGUF meant by `model`: a path, or the name of an installed model (a name has no path
+    separator; "builtin" is the built-in model). ModelManagerError for an unknown name."""
+    path = Path(model)
+    if path.exists() or not isinstance(model, str) or "/" in model or os.sep in model:
+        return path
+    if model.lower() in BUILTIN_NAMES:
+        return paths.builtin_model_path()
+    return get_model(model).path
+
+
+def model_to_load(requested: str | None) -> Path | None:
+    """The model to load: the one asked for (a file or an installed model's name), else the
+    store's default (a model of the store or a file opened with Open Model File), else the
+    built-in model; None if there is none."""
+    if requested:
+        return model_file(requested)
+    chosen = default_model_path()
+    if chosen is not None:
+        return chosen
+    builtin = paths.builtin_model_path()
+    return builtin if builtin.is_file() else None
 
 
 def default_model_path() -> Path | None:

@@ -12,7 +12,7 @@ import PySide6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from keyboard_app import APP_ID, APP_NAME, paths
+from keyboard_app import APP_ID, APP_NAME
 from keyboard_app.models import store as model_store
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.qt_check import ensure_xcb_libraries
@@ -48,18 +48,6 @@ def create_app() -> QApplication:
     app.setDesktopFileName(APP_ID)
     apply_style(app)
     return app
-
-
-def resolve_model_path(requested: str | None) -> str | None:
-    """The model to load: `--model`, else the model store's default (a model of the store or a
-    file opened with Open Model File), else the built-in model; None if there is none."""
-    if requested:
-        return requested
-    chosen = model_store.default_model_path()
-    if chosen is not None:
-        return str(chosen)
-    builtin = paths.builtin_model_path()
-    return str(builtin) if builtin.is_file() else None
 
 
 def move_model_file_setting(settings: SettingsStore) -> None:
@@ -98,11 +86,15 @@ def open_window(
     )
     window.show()
     window.open_files(list(files))
-    path = resolve_model_path(model)
+    try:
+        path = model_store.model_to_load(model)
+    except ModelManagerError as error:
+        window.status.show_no_model(str(error))
+        return window
     if path is None:
         window.status.show_no_model(NO_MODEL)
     else:
-        window.load_model(path)
+        window.load_model(str(path))
     return window
 
 

@@ -1,6 +1,7 @@
 """`keyboard-app suggest | explore | continue` as a user runs them."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -93,3 +94,28 @@ def test_suggest_explore_and_continue_on_a_server_as_on_the_model_here(
         assert [r[key] for r in json.loads(there.stdout)] == [
             r[key] for r in json.loads(here.stdout)
         ]
+
+
+def test_the_model_chosen_with_models_use_answers_and_a_name_is_a_model(random_model):
+    from keyboard_app.models import store
+
+    staged = store.store_dir() / ".mine.staged"
+    shutil.copyfile(random_model, staged)
+    store.add_model("mine", staged, source="test", revision=None, quantization="f32", type_mix={})
+    by_path = run_cli("suggest", "Thank you for your hel", "--model", str(random_model), "--json")
+    builtin = run_cli("suggest", "Thank you for your hel", "--json")
+    assert by_path.returncode == builtin.returncode == 0, by_path.stderr + builtin.stderr
+    assert by_path.stdout != builtin.stdout  # the two models tell apart
+    assert run_cli("suggest", "Thank you for your hel", "--model", "mine", "--json").stdout == (
+        by_path.stdout
+    )
+    store.set_default_model("mine")  # what `keyboard-app models use mine` does
+    assert run_cli("suggest", "Thank you for your hel", "--json").stdout == by_path.stdout
+    assert run_cli("suggest", "Thank you for your hel", "--model", "builtin", "--json").stdout == (
+        builtin.stdout
+    )
+    unknown = run_cli("suggest", "Hello", "--model", "nosuch")
+    assert unknown.returncode == 1
+    assert unknown.stderr == (
+        "error: No installed model is called 'nosuch'; see `keyboard-app models list`.\n"
+    )

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from keyboard_app.models import store
 from keyboard_app.settings import SettingsStore
-from keyboard_app.ui.app import move_model_file_setting, open_window, resolve_model_path
+from keyboard_app.ui.app import move_model_file_setting, open_window
 from keyboard_app.ui.main_window import MainWindow
 from tests.ui.conftest import LOAD_TIMEOUT_MS, close_window
 
@@ -43,7 +43,7 @@ def test_models_use_wins_over_a_file_opened_earlier(
     installed = install(second_model_path, "other")
     with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
         window.use_model_file(str(model_path))  # Open Model File…
-    assert resolve_model_path(None) == str(model_path)
+    assert store.model_to_load(None) == model_path
     store.set_default_model("other")  # what `keyboard-app models use other` does
     again = next_start(qtbot)
     try:
@@ -81,7 +81,7 @@ def test_the_model_file_of_an_older_settings_file_is_kept(
     install(second_model_path, "other")
     store.set_default_model("other")
     move_model_file_setting(settings)
-    assert resolve_model_path(None) == str(store.store_dir() / "other.gguf")
+    assert store.model_to_load(None) == store.store_dir() / "other.gguf"
 
 
 @pytest.mark.parametrize("legacy", ["", "/no/such/model.gguf", 3])
@@ -107,5 +107,5 @@ def test_the_models_dialog_changes_the_same_record(
     dialog.installed.setCurrentRow(next(i for i, n in enumerate(names) if n.startswith("other")))
     with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
         dialog.use_selected()
-    assert resolve_model_path(None) == str(store.store_dir() / "other.gguf")
+    assert store.model_to_load(None) == store.store_dir() / "other.gguf"
     dialog.close()
