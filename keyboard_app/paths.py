@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 _RESOURCES_ENV = "KEYBOARD_APP_RESOURCES"
 _DATA_ENV = "KEYBOARD_APP_DATA_DIR"
 _CONFIG_ENV = "KEYBOARD_APP_CONFIG_DIR"
+PRIVATE_FOLDER = 0o700
 
 
 def resources_dir() -> Path:
@@ -106,10 +107,12 @@ def user_config_dir() -> Path:
 
 
 def made(folder: Path) -> Path:
-    """`folder`, created if missing. When it cannot be (a file has its name, no permission), the
-    path is still returned: whoever writes there gets the error and says so, and the app starts."""
+    """`folder`, created if missing, for the user alone (it holds what they wrote and learned;
+    one that was there keeps the permissions it has). When it cannot be (a file has its name, no
+    permission), the path is still returned: whoever writes there gets the error and says so, and
+    the app starts."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as error:
         log.warning("cannot create %s: %s", folder, error)
     return folder

@@ -12,11 +12,13 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from keyboard_app.files import NotEnoughSpace, check_free_space
+from keyboard_app.paths import PRIVATE_FOLDER
 from keyboard_app.personal import schema
 from keyboard_app.personal.errors import PersonalStoreError
 
@@ -25,11 +27,17 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 2000  # how long a writer waits for another process's transaction to end
 _CORRUPTION = ("file is not a database", "malformed")  # SQLITE_NOTADB, SQLITE_CORRUPT
 _SIDE_FILES = ("-wal", "-shm")
+PRIVATE_FILE = 0o600  # the store holds what the user wrote: only theirs to read
 FULL_DISK_BYTES = 2**20  # less free than this, and a "disk I/O error" means a full disk
 
 
 class _Damaged(Exception):
     """The file is not a usable store of this app (the message says why)."""
+
+
+class StoreBusy(PersonalStoreError):
+    """Another connection held its write transaction past the busy timeout: the change did not
+    happen, and the same change may well succeed a moment later."""
 
 
 def connect(path: Path, *, recover: bool = True) -> tuple[sqlite3.Connection, Path | None]:
@@ -68,6 +76,7 @@ def move_aside(path: Path) -> Path:
             side = Path(f"{path}{suffix}")
             if side.exists():
                 os.replace(side, Path(f"{target}{suffix}"))
+        keep_private(target)
     except OSError as error:
         raise PersonalStoreError(
             f"The personal store {path} is damaged and cannot be moved aside: {error.strerror}."
@@ -75,13 +84,31 @@ def move_aside(path: Path) -> Path:
     return target
 
 
-def _open_checked(path: Path) -> sqlite3.Connection:
+def keep_private(path: Path) -> None:
+    """Make the store's file at `path`, and its write-ahead log and shared memory, readable by
+    the user alone (a store of an older version of the app was made readable by all)."""
+    for file in (path, *(Path(f"{path}{suffix}") for suffix in _SIDE_FILES)):
+        with contextlib.suppress(FileNotFoundError):
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & ~PRIVATE_FILE:
+                os.chmod(file, mode & PRIVATE_FILE)  # a read-only file stays read-only
+
+
+def _create_private(path: Path) -> None:
+    """Make the folder (the user's alone) and an empty file (likewise) for a new store, before
+    SQLite opens it: SQLite gives its log and shared memory files the mode of the store's."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as error:
         raise PersonalStoreError(
             f"The folder of the personal store {path} cannot be created: {error.strerror}."
         ) from error
+    with sqlite_errors(path, "creating it"), contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+
+
+def _open_checked(path: Path) -> sqlite3.Connection:
+    _create_private(path)
     with sqlite_errors(path, "opening it"):
         connection = sqlite3.connect(
             path,
@@ -94,6 +121,7 @@ def _open_checked(path: Path) -> sqlite3.Connection:
         _check_owner(connection, path)  # before anything is written to another program's file
         _configure(connection)
         _check(connection)
+        keep_private(path)
         return connection
     except sqlite3.DatabaseError as error:
         connection.close()
@@ -103,6 +131,25 @@ def _open_checked(path: Path) -> sqlite3.Connection:
     except BaseException:
         connection.close()
         raise
+
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """A second, read-only connection to the store `connect` opened at `path`: in WAL mode its
+    reads see the last committed state and never wait for a write transaction."""
+    with sqlite_errors(path, "opening it"):
+        connection = sqlite3.connect(
+            path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,  # the store serialises its own use of the connection
+        )
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA query_only = 1")
+        except BaseException:
+            connection.close()
+            raise
+    return connection
 
 
 def _configure(connection: sqlite3.Connection) -> None:
@@ -145,6 +192,12 @@ def _check(connection: sqlite3.Connection) -> None:
         raise _Damaged("is damaged or altered (its tables, indexes and triggers are not the app's)")
 
 
+def is_busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection is writing."""
+    lowered = str(error).lower()
+    return "locked" in lowered or "busy" in lowered
+
+
 def is_corruption(error: sqlite3.Error) -> bool:
     text = str(error).lower()
     return any(sign in text for sign in _CORRUPTION)
@@ -156,6 +209,8 @@ def sqlite_errors(path: Path, doing: str) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as error:
+        if is_busy(error):
+            raise StoreBusy(describe(error, path, doing)) from error
         raise PersonalStoreError(describe(error, path, doing)) from error
     except OSError as error:
         raise PersonalStoreError(
@@ -175,9 +230,9 @@ def describe(error: sqlite3.Error, path: Path, doing: str) -> str:
         )
     if "readonly" in lowered or "read-only" in lowered:
         return f"The personal store {path} is read-only: {doing} is not possible; {kept}."
-    if "locked" in lowered or "busy" in lowered:
+    if is_busy(error):
         return (
-            f"The personal store {path} is busy (another copy of keyboard-app is writing to it); "
+            f"The personal store {path} is busy (another program or window is writing to it); "
             f"{doing} did not happen. Try again."
         )
     if is_corruption(error):

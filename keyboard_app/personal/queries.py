@@ -177,26 +177,45 @@ def entry_text(kind: int, a: str, b: str) -> str:
 
 def forget(connection: sqlite3.Connection, texts: Iterable[str]) -> int:
     """Remove the words and phrases `texts` (see PersonalStore.forget), reading the phrases once
-    for all of them; returns the entries removed."""
-    runs = {tuple(token.lower() for token in text_tokens(text)) for text in texts}
+    for all of them, each compared in one set look-up per piece of it; returns the entries
+    removed. Texts and entries are compared composed (NFC) and lower-cased, so that a name
+    learned from a decomposed (macOS) file goes too."""
+    runs = {tuple(_folded(token) for token in text_tokens(text)) for text in texts}
     runs = {run for run in runs if any(token != BOUNDARY for token in run)}
     if not runs:
         return 0
-    words = [run for run in runs if len(run) == 1]
+    keys = {form for (word,) in (run for run in runs if len(run) == 1) for form in _forms(word)}
     removed = sum(
-        connection.execute("DELETE FROM words WHERE key = ?", word).rowcount for word in words
+        connection.execute("DELETE FROM words WHERE key = ?", (key,)).rowcount for key in keys
     )
-    rows = connection.execute("SELECT history, next FROM ngrams").fetchall()
-    doomed = [(h, token) for h, token in rows if _holds_any(f"{h}{SEPARATOR}{token}", runs)]
+    tokens = {token for run in runs for token in run}
+    rows = connection.execute("SELECT history, next FROM ngrams")
+    doomed = [(h, token) for h, token in rows if _holds_any(f"{h}{SEPARATOR}{token}", runs, tokens)]
     connection.executemany("DELETE FROM ngrams WHERE history = ? AND next = ?", doomed)
     return removed + len(doomed)
 
 
-def _holds_any(joined: str, runs: set[tuple[str, ...]]) -> bool:
-    """Whether the tokens of an n-gram (joined by SEPARATOR) hold one of `runs` (lower-cased)."""
-    folded = tuple(joined.lower().split(SEPARATOR))
+def _folded(token: str) -> str:
+    """A token as forgetting compares it: lower-cased and composed."""
+    lowered = token.lower()
+    return lowered if lowered.isascii() else unicodedata.normalize("NFC", lowered)
+
+
+def _forms(key: str) -> set[str]:
+    """A word's key composed and decomposed: both are found in stores of older versions."""
+    return {key, unicodedata.normalize("NFD", key)}
+
+
+def _holds_any(joined: str, runs: set[tuple[str, ...]], tokens: set[str]) -> bool:
+    """Whether the tokens of an n-gram (joined by SEPARATOR) hold one of `runs` (folded) as
+    neighbours: a few set look-ups, whatever the number of runs (`tokens`: all of theirs)."""
+    folded = tuple(_folded(joined).split(SEPARATOR))
+    if tokens.isdisjoint(folded):
+        return False
     return any(
-        folded[i : i + len(run)] == run for run in runs for i in range(len(folded) - len(run) + 1)
+        folded[start:end] in runs
+        for start in range(len(folded))
+        for end in range(start + 1, len(folded) + 1)
     )
 
 

@@ -4,7 +4,8 @@ Every change is one transaction (`BEGIN IMMEDIATE`, so that a second process wai
 timeout instead of failing), so a kill at any moment leaves the file as it was before the change or
 after it. The size is bounded: when a change leaves more entries than `max_entries`, or more bytes
 than `max_bytes`, the entries with the lowest score `count * 0.5 ** (age_days / 90)` are pruned, in
-the same transaction, down to 90% of the cap. Safe to use from several threads (one lock).
+the same transaction, down to 90% of the cap. Safe to use from several threads: writes take one
+lock and connection, reads another (so a read never waits for a write).
 """
 
 from __future__ import annotations
@@ -52,9 +53,18 @@ class PersonalStore:
         self.path = Path(path)
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the writing connection's
         self._connection, self.recovered_from = database.connect(self.path, recover=recover)
         queries.register_functions(self._connection)
+        # Reads have a connection of their own (the write-ahead log lets them go on while a
+        # transaction is written), so a suggestion never waits for a batch being learned.
+        self._read_lock = threading.Lock()
+        try:
+            self._reader = database.connect_reader(self.path)
+        except BaseException:
+            self._connection.close()
+            raise
+        queries.register_functions(self._reader)
 
     @classmethod
     def open(
@@ -110,8 +120,8 @@ class PersonalStore:
     def completions(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
         """Words starting with `prefix` (case-insensitive), most used first, spelled as the user
         spells them, with their counts."""
-        with self._reading():
-            return queries.completions(self._connection, prefix.lower(), limit)
+        with self._reading() as reader:
+            return queries.completions(reader, prefix.lower(), limit)
 
     def next_counts(
         self, history: Sequence[str], limit: int = 20, also: Iterable[str] = ()
@@ -121,8 +131,8 @@ class PersonalStore:
         At a paragraph's start `history` is `[BOUNDARY]` or `[BOUNDARY, BOUNDARY]`."""
         levels = history_levels(history)
         wanted = tuple(also)
-        with self._reading():
-            found = [queries.followers(self._connection, h, limit, wanted) for h in levels]
+        with self._reading() as reader:
+            found = [queries.followers(reader, h, limit, wanted) for h in levels]
         bigram = found[0] if found else Followers(tuple(history[-1:]), {})
         if len(found) > 1:
             return NextCounts(trigram=found[1], bigram=bigram)
@@ -135,22 +145,22 @@ class PersonalStore:
         asked = list(words)
         if not asked:
             return {}
-        with self._reading():
-            counts = queries.word_counts(self._connection, list({w.lower() for w in asked}))
+        with self._reading() as reader:
+            counts = queries.word_counts(reader, list({w.lower() for w in asked}))
         return {word: counts.get(word.lower(), 0) for word in asked}
 
     def word_total(self) -> int:
         """The sum of all words' counts (what `stats().word_total` says, for one row's read)."""
-        with self._reading():
-            return queries.counter(self._connection, "word_total")
+        with self._reading() as reader:
+            return queries.counter(reader, "word_total")
 
     # For people: the dialog and the command line
 
     def entries(self, search: str = "", limit: int = 1000) -> list[Entry]:
         """Words and phrases, most used first; `search` keeps those whose text contains it
         (ignoring case and accents)."""
-        with self._reading():
-            return queries.entries(self._connection, queries.search_form(search), limit)
+        with self._reading() as reader:
+            return queries.entries(reader, queries.search_form(search), limit)
 
     def forget(self, texts: Iterable[str]) -> int:
         """Forget each text: a word, and every phrase containing it; a phrase (several tokens,
@@ -176,8 +186,8 @@ class PersonalStore:
         """Write everything learned to `path` (see `transfer`); returns the entries written."""
         from keyboard_app.personal import transfer
 
-        with self._reading():
-            words, phrases = queries.snapshot(self._connection)
+        with self._reading() as reader:
+            words, phrases = queries.snapshot(reader)
         transfer.write(Path(path), transfer.document(words, phrases, time.time()))
         return len(words) + len(phrases)
 
@@ -196,13 +206,14 @@ class PersonalStore:
         return Imported(len(words) + len(phrases), pruned)
 
     def stats(self) -> Stats:
-        with self._reading():
-            return queries.stats(self._connection)
+        with self._reading() as reader:
+            return queries.stats(reader)
 
     # Housekeeping
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._read_lock:
+            self._reader.close()
             self._connection.close()
 
     def __enter__(self) -> PersonalStore:
@@ -236,9 +247,9 @@ class PersonalStore:
                 logger.warning("Could not flush the personal store's log: %s", error)
 
     @contextlib.contextmanager
-    def _reading(self) -> Iterator[None]:
-        with self._lock, database.sqlite_errors(self.path, "reading it"):
-            yield
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._read_lock, database.sqlite_errors(self.path, "reading it"):
+            yield self._reader
 
     @contextlib.contextmanager
     def _writing(self, doing: str) -> Iterator[sqlite3.Connection]:

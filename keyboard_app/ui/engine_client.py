@@ -73,6 +73,8 @@ class EngineClient(QObject):
     # Another model or a server was asked for: a continuation in progress is stopped first (the
     # engine thread would otherwise finish it, up to hundreds of tokens, before switching).
     switching = Signal()
+    # The app is closing: windows holding threads of their own (the learned-words dialog) end them.
+    closing = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -249,6 +251,7 @@ class EngineClient(QObject):
         if not self._thread.isRunning():
             return
         self._shut_down = True
+        self.closing.emit()
         self.stop_continuation()
         self.cancel_document()
         self._worker.request_shutdown()

@@ -60,6 +60,7 @@ class PersonalControls(QObject):
         client.document_progress.connect(self._on_progress)
         client.document_done.connect(self._on_document_done)
         client.switching.connect(self.stop_document)
+        client.closing.connect(self._close_dialog)
 
     @property
     def state(self) -> str:
@@ -102,11 +103,17 @@ class PersonalControls(QObject):
     def _dialog_closed(self) -> None:
         self.dialog = None
 
+    @Slot()
+    def _close_dialog(self) -> None:
+        """Before the window goes: the dialog ends its store's thread."""
+        if self.dialog is not None:
+            self.dialog.close()
+
     # --- learning a whole document ---
 
     def learn_document(self) -> None:
         """Learn the editor's whole text on request, with progress and Cancel."""
-        if self.state in ("paused", "stopped"):
+        if self.state != "on":  # paused, turned off or stopped: nothing at all is learned
             self.message.emit(f"Nothing is learned: {self.status.learning.text().lower()}.")
             return
         text = self.editor.text()

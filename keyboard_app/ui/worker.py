@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from keyboard_app.engine import longlived
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.pacing import AheadPacer
 from keyboard_app.personal import PersonalStoreError, learn_text
+from keyboard_app.personal.database import StoreBusy
 from keyboard_app.ui.requests import (
     ContinueRequest,
     DocumentRequest,
@@ -44,6 +46,14 @@ INLINE_ROUNDS = 4
 # How a continuation ended. (Strings, not booleans: PySide6 6.12.0 on Python before 3.12 drops a
 # reference to `True` on every `emit(True)`; see `app.check_qt_binding`.)
 FINISHED, STOPPED, FAILED = "finished", "stopped", "failed"
+
+# Another program writing to the personal store held it past its busy timeout: what is to be
+# learned waits (kept in order) this long before it is tried again, rather than stopping learning.
+LEARN_RETRY_S = 5.0
+# A document is learned a piece of about this many characters (whole paragraphs) per step of the
+# engine thread, each one short transaction, so that suggestions are answered between them and
+# another program's writes wait less than the busy timeout.
+DOCUMENT_PIECE_CHARS = 4_000
 
 # Said when the server is left and no local model was loaded (nothing answers from then on).
 NO_LOCAL_MODEL = "There is no model on this computer to take over: choose one in Model > Models…"
@@ -106,6 +116,11 @@ class EngineWorker(QObject):
         self._learn_queue: deque[LearnRequest] = deque()  # every finished word counts
         self._kept_queue: deque[str] = deque()  # restored after an autocorrection
         self._learning_stopped = False
+        self._learn_held_until = 0.0  # the store was busy: nothing is learned before this
+        self._retry_timer = QTimer(self)  # wakes the thread when learning may be tried again
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._drain)
+        self._document: _DocumentInProgress | None = None
         self._link = ServerLink()  # a llama-server in use, and the local model kept meanwhile
         self._connect_slot: LatestSlot[ConnectRequest] = LatestSlot()
         self._closing = threading.Event()
@@ -182,10 +197,12 @@ class EngineWorker(QObject):
                 self._explore(request_e)
             elif request_c := self._continue_slot.take():
                 self._continue(request_c)
-            elif self._learn_queue:
+            elif self._learn_queue and self._may_learn():
                 self._learn(self._learn_queue.popleft())
             elif request_d := self._document_slot.take():
-                self._learn_document(request_d)
+                self._start_document(request_d)
+            elif self._document is not None and self._may_learn():
+                self._learn_document_piece(self._document)
             elif not self._work_ahead():
                 return
         self._close()
@@ -382,29 +399,54 @@ class EngineWorker(QObject):
                 self._predictor.penalise(request.text, request.context)
             else:
                 self._predictor.learn(request.text, request.context)
+        except StoreBusy as error:
+            self._learn_queue.appendleft(request)
+            self._hold_learning(error)
         except PersonalStoreError as error:
             self._stop_learning(error)
 
-    def _learn_document(self, request: DocumentRequest) -> None:
+    def _may_learn(self) -> bool:
+        """False while learning waits for a busy store (the retry timer wakes the thread)."""
+        return time.monotonic() >= self._learn_held_until
+
+    def _hold_learning(self, error: StoreBusy) -> None:
+        """Another program holds the store: try again in LEARN_RETRY_S, keeping what waits."""
+        log.info("the personal store is busy; learning again in %.0f s: %s", LEARN_RETRY_S, error)
+        self._learn_held_until = time.monotonic() + LEARN_RETRY_S
+        self._retry_timer.start(round(LEARN_RETRY_S * 1000))
+
+    def _start_document(self, request: DocumentRequest) -> None:
+        """Learn a document a piece per step (`_learn_document_piece`); replaces one under way."""
         store = None if self._predictor is None else self._predictor.personal_store
         if store is None or self._learning_stopped:
             self.document_done.emit(
                 request.request_id, 0, "There is no personal store to learn into."
             )
             return
+        self._document = _DocumentInProgress(request)
 
-        def progress(done: int, total: int) -> None:
-            self.document_progress.emit(request.request_id, done, total)
-
-        try:
-            words = learn_text(
-                store, request.text, progress=progress, cancelled=request.cancel.is_set
-            )
-        except PersonalStoreError as error:
-            self._stop_learning(error)
-            self.document_done.emit(request.request_id, 0, str(error))
+    def _learn_document_piece(self, document: _DocumentInProgress) -> None:
+        """Learn the next piece of the document (whole paragraphs), or end it: done, cancelled,
+        or failed. A busy store holds it, as it holds the words typed."""
+        request = document.request
+        store = None if self._predictor is None else self._predictor.personal_store
+        piece = document.next_piece()
+        if store is None or self._learning_stopped or request.cancel.is_set() or not piece:
+            self._document = None
+            self.document_done.emit(request.request_id, document.words, "")
             return
-        self.document_done.emit(request.request_id, words, "")
+        try:
+            document.words += learn_text(store, piece)
+        except StoreBusy as error:
+            self._hold_learning(error)
+            return
+        except PersonalStoreError as error:
+            self._document = None
+            self._stop_learning(error)
+            self.document_done.emit(request.request_id, document.words, str(error))
+            return
+        document.done += len(piece)
+        self.document_progress.emit(request.request_id, document.done, len(request.text))
 
     def _stop_learning(self, error: PersonalStoreError) -> None:
         """One message; nothing more is learned until a model (and its store) is loaded again."""
@@ -437,6 +479,27 @@ class EngineWorker(QObject):
         return predictor.continue_alternatives(
             request.context, request.alternatives, request.params, request.stop
         )
+
+
+class _DocumentInProgress:
+    """A document being learned: how far it is, and the words learned so far."""
+
+    def __init__(self, request: DocumentRequest) -> None:
+        self.request = request
+        self.done = 0  # characters learned
+        self.words = 0
+
+    def next_piece(self) -> str:
+        """The next whole paragraphs, about DOCUMENT_PIECE_CHARS of them (a longer paragraph
+        whole: `learn_text` learns it in batches of its own), with their line break: a piece
+        starts a paragraph, as `learn_text` takes it, and no secret is cut from its label."""
+        text, start = self.request.text, self.done
+        if len(text) - start <= DOCUMENT_PIECE_CHARS:
+            return text[start:]
+        cut = text.rfind("\n", start, start + DOCUMENT_PIECE_CHARS)
+        if cut < 0:
+            cut = text.find("\n", start + DOCUMENT_PIECE_CHARS)
+        return text[start:] if cut < 0 else text[start : cut + 1]
 
 
 def _loaded(request: LoadRequest, personal: str | None) -> Predictor:

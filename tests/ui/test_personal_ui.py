@@ -223,7 +223,13 @@ def dialog(qtbot: QtBot, tmp_path: Path) -> PersonalDialog:
     opened = PersonalDialog(path)
     qtbot.addWidget(opened)
     opened.show()
+    wait_idle(qtbot, opened)
     return opened
+
+
+def wait_idle(qtbot: QtBot, dialog: PersonalDialog) -> None:
+    """Until the dialog's store thread has done what it was asked, and the dialog shows it."""
+    qtbot.waitUntil(lambda: dialog.idle, timeout=20_000)
 
 
 def cell(dialog: PersonalDialog, row: int, column: int) -> str:
@@ -236,22 +242,24 @@ def texts(dialog: PersonalDialog) -> list[str]:
     return [cell(dialog, row, 0) for row in range(dialog.table.rowCount())]
 
 
-def test_the_dialog_lists_and_searches(dialog: PersonalDialog) -> None:
+def test_the_dialog_lists_and_searches(qtbot: QtBot, dialog: PersonalDialog) -> None:
     shown = texts(dialog)
     assert {"Ljubljana", "Kind regards", "¶ Kind regards"} <= set(shown)
     assert shown.index("¶ Kind regards") < shown.index("Ljubljana")  # most used first
     assert cell(dialog, shown.index("Kind"), 2) == "2"
     assert "words and" in dialog.summary.text() and "phrases" in dialog.summary.text()
     dialog.search.setText("ljub")
+    wait_idle(qtbot, dialog)
     assert texts(dialog) and all("ljub" in text.lower() for text in texts(dialog))
     assert "Ljubljana" in texts(dialog)
 
 
-def test_the_dialog_forgets_the_selected_entries(dialog: PersonalDialog) -> None:
+def test_the_dialog_forgets_the_selected_entries(qtbot: QtBot, dialog: PersonalDialog) -> None:
     assert not dialog.forget_button.isEnabled()
     dialog.table.selectRow(texts(dialog).index("Ljubljana"))
     assert dialog.forget_button.isEnabled()
     dialog.forget_button.click()
+    wait_idle(qtbot, dialog)
     assert not any("Ljubljana" in text for text in texts(dialog))
     assert "Kranj" in texts(dialog)
 
@@ -268,19 +276,21 @@ def test_enter_forgets_nothing_and_delete_forgets_the_selected(
     QTest.keyClicks(dialog.search, "Kr")
     QTest.keyClick(dialog.search, Qt.Key.Key_Return)
     dialog.search.clear()
+    wait_idle(qtbot, dialog)
     assert texts(dialog) == before  # no default button acted on the selection
     assert dialog.isVisible()
     dialog.table.setFocus()
     dialog.table.selectRow(before.index("Ljubljana"))
     QTest.keyClick(dialog.table, Qt.Key.Key_Delete)
+    wait_idle(qtbot, dialog)
     assert not any("Ljubljana" in text for text in texts(dialog))
 
 
 def test_esc_closes_the_store(qtbot: QtBot, dialog: PersonalDialog) -> None:
-    assert dialog.store is not None
+    assert dialog.store_open
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
-    assert dialog.store is None
+    assert not dialog.store_open
 
 
 def test_clearing_asks_first(qtbot: QtBot, dialog: PersonalDialog) -> None:
@@ -291,6 +301,7 @@ def test_clearing_asks_first(qtbot: QtBot, dialog: PersonalDialog) -> None:
     dialog.clear_button.click()
     question = next(b for b in dialog.findChildren(QMessageBox) if b.isVisible())
     question.button(QMessageBox.StandardButton.Yes).click()
+    wait_idle(qtbot, dialog)
     assert texts(dialog) == []
 
 
@@ -304,26 +315,32 @@ def test_export_then_import_through_the_file_dialogs(
     assert chooser is not None
     chooser.selectFile(str(target))
     chooser.accept()
+    wait_idle(qtbot, dialog)
     assert json.loads(target.read_text(encoding="utf-8"))["format"] == "keyboard-app personal store"
-    assert dialog.store is not None
-    dialog.store.clear()
+    with PersonalStore.open(dialog.path) as other:
+        other.clear()
     dialog.refresh()
+    wait_idle(qtbot, dialog)
     assert texts(dialog) == []
     dialog.import_from(str(target))
+    wait_idle(qtbot, dialog)
     assert sorted(texts(dialog)) == sorted(before)
+    assert dialog.summary.text().startswith("Imported")
 
 
 def test_a_bad_import_file_is_explained_and_changes_nothing(
-    dialog: PersonalDialog, tmp_path: Path
+    qtbot: QtBot, dialog: PersonalDialog, tmp_path: Path
 ) -> None:
     before = texts(dialog)
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     dialog.import_from(str(bad))
+    wait_idle(qtbot, dialog)
     notices = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
     assert notices and notices[0].text()
     notices[0].accept()
     assert texts(dialog) == before
+    assert dialog.import_button.isEnabled()
 
 
 def test_the_app_starts_and_suggests_when_its_data_folder_cannot_be_made(
@@ -358,3 +375,18 @@ def test_pause_learning_is_unavailable_while_learning_is_off(
     assert win.settings.learning_paused and win.status.learning.text() == "Learning paused"
     win.apply_settings(replace(win.settings, learning_enabled=False))
     assert not pause.isEnabled()
+
+
+def test_an_import_runs_off_the_window_with_its_buttons_waiting(
+    qtbot: QtBot, dialog: PersonalDialog, tmp_path: Path
+) -> None:
+    exported = tmp_path / "learned.json"
+    with PersonalStore.open(dialog.path) as other:
+        other.export_json(exported)
+    dialog.import_from(str(exported))
+    assert dialog.summary.text() == "Importing…"  # the window goes on meanwhile
+    assert not dialog.import_button.isEnabled() and not dialog.clear_button.isEnabled()
+    wait_idle(qtbot, dialog)
+    assert dialog.summary.text().startswith("Imported")
+    assert dialog.import_button.isEnabled()
+    assert cell(dialog, texts(dialog).index("Kind"), 2) == "4"  # the counts added up

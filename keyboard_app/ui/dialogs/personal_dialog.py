@@ -1,19 +1,23 @@
 """What the keyboard has learned: the user's words and phrases, searchable, to forget, clear,
 export and import. Everything stays on this machine.
 
-The dialog opens its own connection to the store (SQLite in WAL mode: the engine thread's
-connection goes on reading and learning meanwhile).
+The dialog's store is opened, used and closed in a thread of its own (`StoreWork`), so that the
+window never waits on it: listing, searching (a moment after the last key typed), forgetting,
+clearing, export and import. While a change runs, its buttons are disabled and the summary says
+what is being done. (SQLite in WAL mode: the engine thread's connection goes on reading meanwhile;
+its learning waits, and is tried again, while a change here is written.)
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,14 +35,15 @@ from PySide6.QtWidgets import (
 )
 
 from keyboard_app.engine.errors import ModelError
-from keyboard_app.personal import Entry, PersonalStore
+from keyboard_app.personal import Entry, PersonalStore, Stats
 from keyboard_app.ui.dialogs.messages import Button, ask, inform
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+Action = Callable[[PersonalStore], Any]
 
 SHOWN_ENTRIES = 2000  # the most used; a search reaches the others
+SEARCH_DELAY_MS = 250  # a search runs this long after the last key typed in its field
 JSON_FILTER = "JSON files (*.json);;All files (*)"
 COLUMNS = ("Word or phrase", "Kind", "Times", "Last used")
 
@@ -60,8 +65,51 @@ def _clear(store: PersonalStore) -> bool:
     return True
 
 
+def _listing(search: str) -> Action:
+    return lambda store: (store.entries(search, SHOWN_ENTRIES), store.stats())
+
+
+class StoreWork(QObject):
+    """The dialog's store in the dialog's own thread: each action runs there, in the order
+    asked, and its result or error message goes back through `finished`."""
+
+    # An action ended (its number, its result, the error message for the user or "").
+    finished = Signal(int, object, str)
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._store: PersonalStore | None = None
+
+    @Slot(int, object)
+    def run(self, number: int, action: Action) -> None:
+        try:
+            if self._store is None:  # a damaged file is the engine's to move aside, not ours
+                self._store = PersonalStore.open(self._path, recover=False)
+            result = action(self._store)
+        except ModelError as error:  # a bad import file, a full disk, a busy store
+            log.warning("personal store: %s", error)
+            self.finished.emit(number, None, str(error))
+            return
+        self.finished.emit(number, result, "")
+
+    @Slot()
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
 class PersonalDialog(QDialog):
-    """Lists the store at `path`; each button acts on it at once (clearing asks first)."""
+    """Lists the store at `path`; each button acts on it (clearing asks first), in the dialog's
+    store thread."""
+
+    # Hands an action to the store thread (its number, the action).
+    _run = Signal(int, object)
+    # Closes the store in its thread, after the actions asked before.
+    _close_store = Signal()
+    # No action is waiting or running any more (the table and summary show their results).
+    settled = Signal()
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +117,6 @@ class PersonalDialog(QDialog):
         self.setAccessibleName("What the keyboard has learned")
         self.resize(640, 480)
         self.path = path
-        self.store: PersonalStore | None = None
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search")
         self.search.setAccessibleName("Search the learned words")
@@ -90,9 +137,28 @@ class PersonalDialog(QDialog):
         self.export_button = QPushButton("&Export…", self)
         self.import_button = QPushButton("&Import…", self)
         self.close_button = QPushButton("Close", self)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._numbers = itertools.count(1)
+        self._waiting: dict[int, Callable[[Any], None]] = {}  # what to do with each result
+        self._latest_listing = 0
+        self._changing = False  # a change is under way: its buttons wait
+        self._opened = False  # the store answered once
+        self._thread = QThread()  # joined when the dialog closes
+        self._thread.setObjectName("learned words")
+        self._work = StoreWork(path)
+        self._work.moveToThread(self._thread)
+        self._thread.finished.connect(self._work.deleteLater)
         self._lay_out()
         self._connect()
-        self._open()
+        self._thread.start()
+        self.refresh()
+
+    @property
+    def idle(self) -> bool:
+        """Whether no action is waiting for the store or running on it."""
+        return not self._waiting and not self._search_timer.isActive()
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
@@ -118,8 +184,12 @@ class PersonalDialog(QDialog):
         ]
 
     def _connect(self) -> None:
-        self.search.textChanged.connect(self.refresh)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._run.connect(self._work.run)
+        self._close_store.connect(self._work.close)
+        self._work.finished.connect(self._finished)
+        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self.refresh)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         self.forget_button.clicked.connect(self.forget_selected)
         forget_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
         forget_key.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -129,34 +199,23 @@ class PersonalDialog(QDialog):
         self.import_button.clicked.connect(self.choose_import)
         self.close_button.clicked.connect(self.close)
 
-    def _open(self) -> None:
-        try:
-            self.store = PersonalStore.open(self.path)
-        except ModelError as error:
-            self.summary.setText(str(error))
-            for widget in (self.search, self.table, *self._buttons()[:-1]):
-                widget.setEnabled(False)
-            return
-        self.refresh()
-
     def refresh(self) -> None:
-        """List the entries matching the search, most used first, and the store's size."""
-        if self.store is None:
-            return
-        entries = self._attempt(lambda s: s.entries(self.search.text().strip(), SHOWN_ENTRIES))
-        if entries is None:
-            return
+        """List the entries matching the search, most used first, and the store's size (the
+        answer to an older search that comes after a newer one is dropped)."""
+        self._search_timer.stop()
+        self._latest_listing = self._ask(_listing(self.search.text().strip()), self._show)
+
+    def _show(self, listed: tuple[list[Entry], Stats]) -> None:
+        entries, stats = listed
         self.table.setRowCount(len(entries))
         for index, entry in enumerate(entries):
             for column, item in enumerate(_row(entry)):
                 self.table.setItem(index, column, item)
-        stats = self._attempt(lambda s: s.stats())
-        if stats is not None:
-            self.summary.setText(
-                f"{stats.words:,} words and {stats.phrases:,} phrases learned, kept only on this "
-                f"computer in {self.path}."
-            )
-        self._selection_changed()
+        self.summary.setText(
+            f"{stats.words:,} words and {stats.phrases:,} phrases learned, kept only on this "
+            f"computer in {self.path}."
+        )
+        self._update_buttons()
 
     def selected_texts(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -165,13 +224,13 @@ class PersonalDialog(QDialog):
 
     def forget_selected(self) -> None:
         texts = self.selected_texts()
-        if texts and self._attempt(lambda s: s.forget(texts)) is not None:
-            self.refresh()
+        if texts and not self._changing:
+            self._change("Forgetting…", lambda s: s.forget(texts), lambda _: self.refresh())
 
     def ask_clear(self) -> None:
         def answered(button: Button) -> None:
-            if button == Button.Yes and self._attempt(_clear) is not None:
-                self.refresh()
+            if button == Button.Yes:
+                self._change("Clearing…", _clear, lambda _: self.refresh())
 
         ask(
             self,
@@ -191,15 +250,34 @@ class PersonalDialog(QDialog):
         )
 
     def export_to(self, name: str) -> None:
-        count = self._attempt(lambda s: s.export_json(name))
-        if count is not None:
+        def exported(count: int) -> None:
             self.summary.setText(f"{count:,} entries exported to {name}.")
 
+        self._change("Exporting…", lambda s: s.export_json(name), exported)
+
     def import_from(self, name: str) -> None:
-        said = self._attempt(lambda store: store.import_json(name).summary(name, store.max_entries))
-        if said is not None:
+        def imported(said: str) -> None:
             self.refresh()
-            self.summary.setText(said)
+            self._after_listing(lambda: self.summary.setText(said))
+
+        self._change(
+            "Importing…",
+            lambda store: store.import_json(name).summary(name, store.max_entries),
+            imported,
+        )
+
+    def _after_listing(self, then: Callable[[], None]) -> None:
+        """`then` once the listing asked last has been shown (it would overwrite the summary)."""
+        shown = self._waiting.get(self._latest_listing)
+        if shown is None:
+            then()
+            return
+
+        def show_then(listed: Any) -> None:
+            shown(listed)
+            then()
+
+        self._waiting[self._latest_listing] = show_then
 
     def _choose_file(
         self, title: str, mode: QFileDialog.AcceptMode, chosen: Callable[[str], None]
@@ -214,32 +292,78 @@ class PersonalDialog(QDialog):
         dialog.fileSelected.connect(chosen)
         dialog.open()
 
-    def _attempt(self, action: Callable[[PersonalStore], T]) -> T | None:
-        """Run `action` on the store; a PersonalStoreError (a bad import file, a full disk) is
-        shown in a message, and None returned."""
-        if self.store is None:
-            return None
-        try:
-            return action(self.store)
-        except ModelError as error:
-            log.warning("personal store: %s", error)
-            inform(self, "Learned words", str(error))
-            return None
+    def _change(self, doing: str, action: Action, then: Callable[[Any], None]) -> None:
+        """Run a change in the store thread; its buttons wait, and the summary says `doing`,
+        until it is done."""
+        self._changing = True
+        self.summary.setText(doing)
+        self._update_buttons()
 
-    def _selection_changed(self) -> None:
-        self.forget_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        def done(result: Any) -> None:
+            self._changing = False
+            self._update_buttons()
+            then(result)
+
+        self._ask(action, done)
+
+    def _ask(self, action: Action, then: Callable[[Any], None]) -> int:
+        number = next(self._numbers)
+        self._waiting[number] = then
+        self._run.emit(number, action)
+        return number
+
+    @Slot(int, object, str)
+    def _finished(self, number: int, result: object, error: str) -> None:
+        """An action's result, handed on; an error (a bad import file, a full disk) shown in
+        a message, or in the summary when the store cannot be opened at all."""
+        then = self._waiting.pop(number, None)
+        if then is None:
+            return
+        if not error:  # the store thread runs actions in order: the newest listing comes last
+            self._opened = True
+            then(result)
+        elif not self._opened:
+            self._unusable(error)
+        else:
+            self._changing = False
+            self._update_buttons()
+            inform(self, "Learned words", error)
+        if self.idle:
+            self.settled.emit()
+
+    def _unusable(self, error: str) -> None:
+        self.summary.setText(error)
+        for widget in (self.search, self.table, *self._buttons()[:-1]):
+            widget.setEnabled(False)
+
+    def _update_buttons(self) -> None:
+        free = not self._changing and self._opened
+        self.forget_button.setEnabled(free and bool(self.table.selectionModel().selectedRows()))
+        for button in (self.clear_button, self.export_button, self.import_button):
+            button.setEnabled(free)
 
     def done(self, result: int) -> None:
         """Esc, Close or the window's close button: the store is closed (Esc never sends a
         close event)."""
-        self._close_store()
+        self._stop()
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._close_store()
+        self._stop()
         super().closeEvent(event)
 
-    def _close_store(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+    def _stop(self) -> None:
+        """Close the store and end its thread, once the action under way is done (an import
+        is not cut in half: it is all or nothing)."""
+        if not self._thread.isRunning():
+            return
+        self._search_timer.stop()
+        self._waiting.clear()
+        self._close_store.emit()
+        self._thread.quit()
+        self._thread.wait()
+
+    @property
+    def store_open(self) -> bool:
+        """Whether the dialog still holds the store (its thread runs)."""
+        return self._thread.isRunning()

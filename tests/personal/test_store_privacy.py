@@ -1,0 +1,63 @@
+"""The store's files are the user's alone: what it holds is what they wrote."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from keyboard_app import paths
+from keyboard_app.personal import PersonalStore, learnable
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The usual umask, under which new files are readable by everyone."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_a_new_store_and_its_log_are_the_users_alone(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "personal.sqlite3"
+    with PersonalStore.open(path) as store:
+        store.learn(learnable("my secret plans"))
+        files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+        assert [mode(file) for file in files] == [0o600] * 3
+    assert mode(path.parent) == 0o700
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_an_older_stores_readable_file_is_made_private(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o755)
+    path = folder / "personal.sqlite3"
+    PersonalStore.open(path).close()
+    path.chmod(0o644)
+    with PersonalStore.open(path):
+        assert mode(path) == 0o600
+    assert mode(folder) == 0o755  # a folder that was there is left as the user set it
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_a_damaged_store_moved_aside_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "personal.sqlite3"
+    path.write_bytes(b"not a database at all" * 100)
+    path.chmod(0o644)
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from is not None
+        assert mode(store.recovered_from) == 0o600
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_the_data_folder_is_made_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEYBOARD_APP_DATA_DIR", str(tmp_path / "app-data"))
+    assert mode(paths.personal_store_path().parent) == 0o700

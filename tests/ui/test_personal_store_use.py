@@ -1,0 +1,82 @@
+"""The engine thread's use of the personal store while others use it too: a busy store holds
+learning back rather than stopping it, a document is learned a piece at a time with suggestions
+answered between, and a document is never learned while learning is off."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from keyboard_app import paths
+from keyboard_app.personal import PersonalStore
+from keyboard_app.personal.database import BUSY_TIMEOUT_MS
+from keyboard_app.ui import worker
+from keyboard_app.ui.main_window import MainWindow
+
+from .conftest import settle, type_text
+
+
+def count(store: PersonalStore, word: str) -> int:
+    return store.word_counts([word])[word]
+
+
+@pytest.fixture
+def other_writer() -> Iterator[sqlite3.Connection]:
+    """Another program's connection to the window's store, holding a write transaction."""
+    connection = sqlite3.connect(paths.personal_store_path(), isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    yield connection
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
+    connection.close()
+
+
+def test_a_store_busy_past_its_timeout_holds_learning_back_and_loses_nothing(
+    qtbot: QtBot,
+    window: MainWindow,
+    store: PersonalStore,
+    other_writer: sqlite3.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(worker, "LEARN_RETRY_S", 0.5)
+    with qtbot.assertNotEmitted(window.client.learning_failed, wait=BUSY_TIMEOUT_MS + 1500):
+        type_text(window, "Ljubljana is lovely ")
+    other_writer.execute("COMMIT")  # the other program is done
+    type_text(window, "Kranj ")
+    settle(qtbot, window, store)
+    assert (count(store, "Ljubljana"), count(store, "lovely"), count(store, "Kranj")) == (1, 1, 1)
+    assert window.personal.state == "on"
+    assert window.status.learning.text() == "Learning"
+
+
+def test_suggestions_are_answered_while_a_document_is_learned(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    paragraph = "Greetings from Ljubljana and the lovely lakes of Bled nearby. " * 16
+    window.editor.set_text("\n".join([paragraph] * 150))  # 150 kB: many pieces
+    finished: list[int] = []
+    window.client.document_done.connect(lambda words, _: finished.append(words))
+    with qtbot.waitSignal(window.client.document_progress, timeout=20_000):
+        window.personal.learn_document()
+    with qtbot.waitSignal(window.client.suggestions, timeout=20_000):
+        window.client.suggest("The ", 3)
+    assert not finished  # answered between two pieces, not after the whole document
+    qtbot.waitUntil(lambda: bool(finished), timeout=120_000)
+    assert count(store, "Ljubljana") == 150 * 16
+
+
+def test_a_document_is_not_learned_while_learning_is_off(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    window.apply_settings(replace(window.settings, learning_enabled=False))
+    window.editor.set_text("Zorblax visited Ljubljana")
+    with qtbot.assertNotEmitted(window.client.document_done, wait=500):
+        window.personal.learn_document()
+    assert window.personal.progress is None
+    assert window.status.currentMessage() == "Nothing is learned: learning off."
+    settle(qtbot, window, store)
+    assert count(store, "Zorblax") == 0
