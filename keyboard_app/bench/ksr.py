@@ -208,6 +208,17 @@ def learning_groups(
     return groups
 
 
+class NothingToType(ValueError):
+    """The texts to type hold no word: a keystroke saving would be meaningless."""
+
+
+def typeable(texts: list[list[str]]) -> list[list[str]]:
+    """`texts`, if they hold a word; else NothingToType (an empty file, or every text skipped)."""
+    if not any(WORDS.search(line) for paragraphs in texts for line in paragraphs):
+        raise NothingToType("there is no word to type (an empty text, or all of it skipped)")
+    return texts
+
+
 def skip_words(texts: list[list[str]], count: int) -> list[list[str]]:
     """The texts after the first ones that hold `count` words (whole texts are skipped)."""
     skipped = 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from keyboard_app.commands import (
+    CommandError,
     builtin_corpus,
     for_people,
     read_input,
@@ -151,10 +152,19 @@ def _run(args: argparse.Namespace) -> int:
 def _texts_to_type(args: argparse.Namespace) -> tuple[list[list[str]], Groups]:
     """The texts the keyboards type and, with --personal-split, who learns what before typing
     (then the texts are the parts typed after learning)."""
-    from keyboard_app.bench.ksr import learning_groups, read_texts, skip_words
+    from keyboard_app.bench.ksr import (
+        NothingToType,
+        learning_groups,
+        read_texts,
+        skip_words,
+        typeable,
+    )
 
     texts = skip_words(read_texts(read_input(args.file)), args.skip_words)
-    texts = [paragraphs for paragraphs in texts if len(paragraphs) >= args.min_paragraphs]
+    try:
+        texts = typeable([ps for ps in texts if len(ps) >= args.min_paragraphs])
+    except NothingToType as error:
+        raise CommandError(f"{args.file}: {error}") from None
     if args.personal_split is None:
         return texts, []
     from keyboard_app.bench.personal_ksr import typed_texts

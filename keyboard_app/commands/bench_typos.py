@@ -50,12 +50,15 @@ def register_bench(bench_subparsers: Any) -> None:
 
 
 def _bench_typos(args: argparse.Namespace) -> int:
-    from keyboard_app.bench.ksr import read_texts, skip_words
+    from keyboard_app.bench.ksr import NothingToType, read_texts, skip_words, typeable
     from keyboard_app.bench.typos import run_typos
     from keyboard_app.engine.predictor import Predictor
     from keyboard_app.engine.sources.corrections import CorrectionSource
 
-    texts = skip_words(read_texts(_heldout_text(args.file)), args.skip_words)
+    try:
+        texts = typeable(skip_words(read_texts(_heldout_text(args.file)), args.skip_words))
+    except NothingToType as error:
+        raise CommandError(f"{args.file or 'the held-out text'}: {error}") from None
     predictor = Predictor.load()
     corrections = [s for s in predictor.sources if isinstance(s, CorrectionSource)]
     if not corrections:

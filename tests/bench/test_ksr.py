@@ -143,6 +143,35 @@ def test_the_word_count_must_be_positive_or_all(
     assert "positive number of words or `all`" in capsys.readouterr().err
 
 
+EMPTY_TEXTS = [
+    ("", []),
+    ("... !!!\n\n---\n", []),  # marks, no word
+    ("Thank you.\n", ["--skip-words", "2"]),  # every text skipped
+]
+
+
+@pytest.mark.parametrize(
+    ("bench", "content", "more"),
+    [
+        *(("ksr", *case) for case in EMPTY_TEXTS),
+        *(("typos", *case) for case in EMPTY_TEXTS),
+        ("ksr", "One paragraph only.\n", ["--min-paragraphs", "2"]),
+    ],
+)
+def test_with_no_word_to_type_a_benchmark_says_so_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bench: str, content: str, more: list[str]
+) -> None:
+    heldout = tmp_path / "heldout.txt"
+    heldout.write_text(content, "utf-8")
+    assert main(["bench", bench, str(heldout), *more, "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no score at all, rather than a perfect one
+    assert (
+        captured.err
+        == f"error: {heldout}: there is no word to type (an empty text, or all of it skipped)\n"
+    )
+
+
 def test_a_right_inline_prediction_costs_one_keystroke_and_a_wrong_one_nothing() -> None:
     from keyboard_app.bench.ksr import Typist, run_typist
 

@@ -37,6 +37,7 @@ def test_a_wheel_install_finds_the_built_in_model(tmp_path):
     )  # fmt: skip
     package, resources = where.stdout.splitlines()
     assert Path(package).is_relative_to(site_packages)
+    assert (Path(package).parent / "py.typed").is_file()  # type checkers read its hints
     assert Path(resources) == (prefix / "share" / "keyboard-app" / "resources").resolve()
 
     suggest = subprocess.run(
