@@ -18,7 +18,6 @@ sentence on its own (those are unrelated to each other).
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import re
@@ -27,11 +26,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.wordfilter import contains_listed_word, is_offensive
 from keyboard_app.engine.words import find_words
-from keyboard_app.files import write_atomic
+from keyboard_app.files import UnusableFile, read_json, write_atomic
 
 log = logging.getLogger(__name__)
+# The largest sentence file read (nlp-corpus's are at most 146 KB).
+MAX_JSON_BYTES = 64 * 2**20
 
 HELDOUT_FRACTION = 0.05
 SPLIT_SEED = 1234
@@ -121,10 +123,20 @@ def load_brown(directory: Path) -> list[Document]:
     return docs
 
 
+class CorpusError(ModelError):
+    """A corpus file that cannot be used (the message says which and why)."""
+
+
 def load_sentence_json(directory: Path) -> list[Document]:
+    """Each JSON file of `directory`, a list of sentences, as a document."""
     docs = []
     for path in sorted(directory.glob("*.json")):
-        sentences = json.loads(path.read_text("utf-8"))
+        try:
+            sentences = read_json(path, MAX_JSON_BYTES)
+        except (OSError, UnusableFile) as error:
+            raise CorpusError(f"{path} cannot be read as a corpus file: {error}") from None
+        if not isinstance(sentences, list):
+            raise CorpusError(f"{path} is not a corpus file (a JSON list of sentences).")
         units = [_clean_sentence(s) for s in sentences if isinstance(s, str)]
         units = [s for s in units if s and not contains_listed_word(s)]
         docs.append(Document(f"{directory.name}/{path.name}", units))

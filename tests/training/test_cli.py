@@ -49,6 +49,27 @@ def test_a_missing_corpus_is_one_line_and_exit_1(
     assert capsys.readouterr().err == f"error: {missing}: No such file or directory\n"
 
 
+@pytest.mark.parametrize(
+    ("content", "complaint"),
+    [
+        ("{not json", "cannot be read as a corpus file: it is not JSON"),
+        ('{"a": "dict"}', "is not a corpus file (a JSON list of sentences)."),
+        ("[" * 100_000 + "]" * 100_000, "cannot be read as a corpus file: it is not usable JSON"),
+    ],
+)
+def test_a_broken_corpus_file_is_one_line_and_exit_1(
+    content: str, complaint: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus" / "sentences"
+    folder.mkdir(parents=True)
+    (folder / "a.json").write_text('["A good sentence."]', "utf-8")
+    (folder / "b.json").write_text(content, "utf-8")
+    assert run(["--corpus", str(tmp_path / "corpus"), "--write-heldout", str(tmp_path / "h")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {folder / 'b.json'} ") and complaint in err
+    assert err.count("\n") == 1
+
+
 def test_training_without_pytorch_is_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
