@@ -82,6 +82,21 @@ def write_random_model(path: Path, n_ctx: int = 1024, n_layer: int = 2, seed: in
     return write_random_gguf(path, config, seed=seed, std=STAND_IN_STD, name="random test model")
 
 
+def write_poisoned_model(path: Path, poison: float, token: int = 123) -> Path:
+    """A GPT-2 whose output row for `token` is `poison` (NaN or infinity): every prediction's
+    logit for it is not a number, as in a model with damaged weights."""
+    config = Gpt2Config(n_layer=1, n_embd=WIDTH, n_head=4, n_ctx=256)
+    arrays = {name: np.zeros(shape, np.float32) for name, shape in expected_shapes(config).items()}
+    for name in arrays:
+        if name.endswith("norm.weight"):
+            arrays[name][:] = 1.0
+    rng = np.random.default_rng(0)
+    arrays["token_embd.weight"][:] = rng.normal(0, 0.5, (config.n_vocab, WIDTH))
+    arrays["output.weight"] = np.full((config.n_vocab, WIDTH), 0.01, np.float32)
+    arrays["output.weight"][token, :] = poison
+    return write_gpt2_gguf(path, config, specs_from_arrays(arrays, 0))
+
+
 # A model sure of the span " help with the report" after " your" (each next piece at logit 9).
 CONFIDENT_SPAN: BigramSpec = {
     " your": {" help": 9.0},

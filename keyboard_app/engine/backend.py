@@ -11,6 +11,7 @@ continuations that share its cells without copying them.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ from keyboard_app.engine.numbers import MAX_THREADS, is_whole
 log = logging.getLogger(__name__)
 MAX_BATCH = 512
 SMALL_MODEL_BYTES = 64 << 20  # below this, one thread decodes faster than several
+NOT_NUMBERS = (
+    "The model computes values that are not numbers (NaN or infinity): its weights are damaged, "
+    "so it cannot be used. Open another model."
+)
 _init_lock = threading.Lock()
 _initialised = False
 
@@ -172,8 +177,7 @@ class LlamaBackend:
         """Decode up to `n_batch` tokens in one call; positions are checked against the context."""
         if not entries:
             return
-        if self._ctx is None:
-            raise ModelError("The model has been closed.")
+        ctx = self._live()
         if len(entries) > self.n_batch:
             raise ModelError(f"internal error: a batch of {len(entries)} tokens is too large")
         batch = self._batch
@@ -186,34 +190,47 @@ class LlamaBackend:
             batch.seq_id[i][0] = entry.seq
             batch.logits[i] = entry.logits
         batch.n_tokens = len(entries)
-        status = llama_cpp.llama_decode(self._ctx, batch)
+        status = llama_cpp.llama_decode(ctx, batch)
         if status != 0:
             raise ModelError(f"llama.cpp failed to evaluate the text (status {status}).")
         self.tokens_decoded += len(entries)
 
     def logits(self, index: int) -> npt.NDArray[np.float32]:
-        """A copy of the logits of the `index`-th entry of the last batch."""
-        pointer = llama_cpp.llama_get_logits_ith(self._ctx, index)
+        """A copy of the logits of the `index`-th entry of the last batch; ModelError if one is
+        not a number (a model with damaged weights, opened without its trial load)."""
+        pointer = llama_cpp.llama_get_logits_ith(self._live(), index)
         if not pointer:
             raise ModelError("internal error: no logits for that token")
-        return np.array(np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)), dtype=np.float32)
+        row = np.array(np.ctypeslib.as_array(pointer, shape=(self.n_vocab,)), dtype=np.float32)
+        if not math.isfinite(float(row.sum(dtype=np.float64))):  # NaN and infinity both spread
+            raise ModelError(NOT_NUMBERS)
+        return row
 
     def forget(self, seq: int, start: int = -1) -> None:
         """Drop sequence `seq` from position `start` on (all of it by default)."""
+        self._live()
         llama_cpp.llama_memory_seq_rm(self._memory, seq, start, -1)
 
     def share(self, source: int, target: int, start: int = -1) -> None:
         """Make `target` see `source`'s cells from position `start` on (all by default); free with a
         unified cache, where cells are tagged with the sequences that see them."""
+        self._live()
         llama_cpp.llama_memory_seq_cp(self._memory, source, target, start, -1)
 
     def reset_timings(self) -> None:
-        llama_cpp.llama_perf_context_reset(self._ctx)
+        llama_cpp.llama_perf_context_reset(self._live())
 
     def single_token_decode_ms(self) -> float:
         """llama.cpp's own mean time per single-token decode since the context was created."""
-        data = llama_cpp.llama_perf_context(self._ctx)
+        data = llama_cpp.llama_perf_context(self._live())
         return float(data.t_eval_ms / data.n_eval) if data.n_eval else 0.0
+
+    def _live(self) -> Any:
+        """The llama.cpp context; ModelError once closed (its memory is freed: a call into it
+        would crash the process)."""
+        if self._ctx is None:
+            raise ModelError("The model has been closed.")
+        return self._ctx
 
     def close(self) -> None:
         if self._ctx:

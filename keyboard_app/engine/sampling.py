@@ -87,14 +87,8 @@ def sample_token(
     rng: np.random.Generator,
     banned: npt.NDArray[np.bool_] | None = None,
 ) -> int:
-    """One token id drawn from `logits` under `params`; `banned` tokens are never drawn.
-    ModelError when the logits hold NaN (a model with damaged weights: nothing can be drawn)."""
+    """One token id drawn from `logits` under `params`; `banned` tokens are never drawn."""
     scores = logits.astype(np.float64)
-    if np.isnan(scores).any():
-        raise ModelError(
-            "The model computes numbers that are not numbers (NaN): its weights are damaged, "
-            "so it cannot continue the text. Open another model."
-        )
     if banned is not None:
         scores = np.where(banned, -np.inf, scores)
     if params.greedy:

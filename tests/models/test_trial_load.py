@@ -16,6 +16,7 @@ from keyboard_app.cli import main
 from keyboard_app.models import trial_load as trial_load_module
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.trial_load import trial_load, trial_load_argv
+from tests.model_factory import write_poisoned_model
 
 
 def test_a_good_model_loads(tiny_f32_gguf: Path) -> None:
@@ -93,24 +94,7 @@ def test_argv_for_source_and_frozen_apps(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_model_whose_predictions_are_not_numbers_is_refused(
     tmp_path: Path, poison: float
 ) -> None:
-    import numpy as np
-
-    from keyboard_app.engine.gguf_format import (
-        Gpt2Config,
-        expected_shapes,
-        specs_from_arrays,
-        write_gpt2_gguf,
-    )
-
-    config = Gpt2Config(n_layer=1, n_embd=64, n_head=4, n_ctx=256)
-    arrays = {name: np.zeros(shape, np.float32) for name, shape in expected_shapes(config).items()}
-    for name in arrays:
-        if name.endswith("norm.weight"):
-            arrays[name][:] = 1.0
-    arrays["token_embd.weight"][:] = np.random.default_rng(0).normal(0, 0.5, (config.n_vocab, 64))
-    arrays["output.weight"] = np.full((config.n_vocab, 64), 0.01, np.float32)
-    arrays["output.weight"][123, :] = poison  # one token's logit is not a number
-    path = write_gpt2_gguf(tmp_path / "poisoned.gguf", config, specs_from_arrays(arrays, 0))
+    path = write_poisoned_model(tmp_path / "poisoned.gguf", poison)
     with pytest.raises(ModelManagerError, match="not numbers"):
         trial_load(path)
 
