@@ -7,7 +7,7 @@ noise left out). See docs/personal.md.
 from __future__ import annotations
 
 from keyboard_app.personal.errors import PersonalStoreError
-from keyboard_app.personal.learning import learn_text, learnable, learnable_tail
+from keyboard_app.personal.learning import learn_text, learnable, learnable_after
 from keyboard_app.personal.results import Entry, Followers, Imported, NextCounts, Stats
 from keyboard_app.personal.store import PersonalStore
 
@@ -21,5 +21,5 @@ __all__ = [
     "Stats",
     "learn_text",
     "learnable",
-    "learnable_tail",
+    "learnable_after",
 ]

@@ -16,13 +16,19 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
+from keyboard_app.engine.words import composed
 
 if TYPE_CHECKING:
     from keyboard_app.personal.store import PersonalStore
 
 MAX_TOKEN_CHARS = 32
 MIN_DIGIT_RUN = 5
-BATCH_CHARS = 50_000  # a document is learned in transactions of about this much text
+# A document is learned in transactions of about this much text: short, so that another writer
+# (the app, a second copy, `personal learn`) waits far less than the store's busy timeout.
+BATCH_CHARS = 4_000
+# How much of the text before a batch of a document is read with it, so that a secret's label or a
+# number's first groups just before the cut still drop what follows them (see `learn_text`).
+CARRY_CHARS = 256
 _SPACE = re.compile(r"[^\S\n]")  # whitespace within a line
 
 # Rules on the whitespace-separated chunks of the raw text, dropped whole (TOKENS would cut them
@@ -32,46 +38,74 @@ _EMAIL = re.compile(
 )  # an e-mail address (or user@host): personal, never typed twice
 _LINK = re.compile(r"(?i)(?:^|\W)(?:[a-z][a-z0-9+.\-]*://|www\.)")  # a URL: noise, may hold a token
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[a-z]{2,24}(?::\d+)?(?:[/?#]\S*)?")  # example.com/a
+# An access key with a service's own prefix, letters alone after it (sk-..., xoxb-..., ghp_...).
+_PREFIXED_KEY = re.compile(
+    r"(?:(?:sk|pk|rk)[-_]|xox[a-z]-|gh[pousr]_|github_pat_|glpat-|hf_)[\w\-]{8,}"
+)
 _EDGE_PUNCTUATION = "\"'()[]{}<>“”‘’«».,;:!?"
-# Spans of the raw text: five digits or more, one separator between groups at most (a space, a
-# hyphen, a dot, a slash, a comma before a digit, a parenthesis): phone, card, account and ID
-# numbers, dates ("+1 (555) 123-4567", "4111 1111 1111 1111", "12,345,678").
-_GAP = r"(?:[\s\-./]|,(?=\d)|\)\s?|\s?\()"
+# Spans of the raw text: five digits or more, one gap between groups at most (one or two spaces, a
+# hyphen, a dot or a slash with a space either side or none, a comma before a digit, a
+# parenthesis): phone, card, account and ID numbers, dates ("+1 (555) 123-4567",
+# "4111 1111 1111 1111", "4111 - 1111 - ...", "12,345,678").
+_GAP = r"(?:\s{1,2}|\s?[\-./]\s?|,(?=\d)|\)\s?|\s?\()"
 _DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{{MIN_DIGIT_RUN - 1},}}")
+# A number at the very end of a text that the text after it may go on with (its groups so far, and
+# a gap): "4111", "call +1 (555)", "4111 -".
+_NUMBER_GOING_ON = re.compile(rf"\d(?:{_GAP}?\d)*(?:{_GAP})?\Z")
 # A model's control token pasted into the text, such as <|endoftext|>: markup, not the user's words.
 _CONTROL_TOKEN = re.compile(r"<\|[^\s|<>]*\|>")
-# What follows a secret's label ("password: correcthorse", "my PIN is 4821"): the secret itself;
-# after the labels of numbers, only a value with a digit ("the pin is stuck" is kept).
+# What follows a secret's label ("password: correcthorse", "my PIN is 4821", "token: abc..."):
+# the secret itself. Labels of passwords may be followed by "is"; the shorter or more general
+# labels (pass, pw, secret, token, api key) only by ":" or "=" ("the secret is out" is kept);
+# after the labels of numbers, only a value with a digit, and then a space is label enough
+# ("pin 4821", but "the pin is stuck" is kept).
 _AFTER_SECRET_LABEL = re.compile(
-    r"(?i)\b(?:(?:password|passcode|passphrase|passwd|pwd)\s*(?:is\s*:?\s*|[:=]\s*)(\S+)"
-    r"|(?:pin|cvv|cvc|otp)\s*(?:is\s*:?\s*|[:=]\s*)(\S*\d\S*))"
+    r"(?i)\b(?:(?:password|passcode|passphrase|passwd|passwort|pwd)\s*(?:is\s*:?\s*|[:=]\s*)(\S+)"
+    r"|(?:pass|pw|secret|token|auth|(?:api|access|secret)[_-]?key|client[_-]?secret)\s*[:=]\s*(\S+)"
+    r"|(?:pin|cvv|cvc|otp)\s*(?:is\s*:?\s*|[:=]\s*|\s)(\S*\d\S*))"
 )
-# A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "./run", "C:\\Users\\ann"): names, not
-# words ("him/her/them" and "and/or" are words).
-_PATH = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:\\)|\\")
+# A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "./run", "C:\\Users\\ann", "D:/Users",
+# "Documents/taxes/salary.xlsx"): names, not words ("him/her/them" and "and/or" are words).
+_PATH = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:[\\/])|\\|/[^/\s]*\.[A-Za-z][A-Za-z0-9]{0,4}$")
 MIN_CAPITALS_KEY = 16  # a token of this many capitals and nothing else is a key (AKIAIOSFODNN7...)
+MIN_HEX_KEY = 16  # a token of this many hexadecimal letters and nothing else is a key (deadbeef...)
+_HEX_LETTERS = frozenset("abcdef")
+
+Run = list[tuple[str, int]]  # tokens with where each ends in its paragraph (`BOUNDARY`: at 0)
+Learned = tuple[list[str], list[str]]  # tokens to count, and the (at most two) before them
 
 
 def learnable(text: str) -> list[list[str]]:
     """The runs of tokens to learn from `text`: one per paragraph, broken wherever something was
     dropped; a run that begins its paragraph starts with `BOUNDARY`."""
-    return [run for paragraph in text.split("\n") for run, _ in _paragraph_runs(paragraph)]
+    return [_tokens(run) for paragraph in text.split("\n") for run in _paragraph_runs(paragraph)]
 
 
-def learnable_tail(text: str, n: int = 1) -> tuple[list[str], list[str]] | None:
-    """The last `n` tokens of `text`'s last paragraph and the (at most two) tokens before them in
-    their run, `BOUNDARY` included: what to learn when a word has just been finished. None when
-    one of those `n` tokens was dropped, or the paragraph has fewer."""
-    paragraph = text.rsplit("\n", 1)[-1]
-    runs = _paragraph_runs(paragraph)
-    token_ends = [match.end() for match in TOKENS.finditer(paragraph)]
-    if not runs or runs[-1][1] != token_ends[-1]:
-        return None
-    run = runs[-1][0]
-    words = [token for token in run if token != BOUNDARY]
-    if n < 1 or len(words) < n:
-        return None
-    return run[-n - 2 : -n], run[-n:]
+def learnable_after(context: str, text: str, goes_on: bool = False) -> list[Learned]:
+    """What to learn of `text`, written right after `context` (whose words were learned when it was
+    written): what `learnable(context + text)` keeps of `text`, so that a secret's label or the
+    first groups of a number in `context` drop what follows them in `text`. Each run with tokens
+    in `text` gives those tokens and the (at most two) tokens before them in the run.
+
+    The paragraph of `context` starts after its last line break, or at its start when it is
+    empty; a context without a line break is the end of a paragraph whose start is not known (what
+    came before it was not the user's to learn), so no run reaching into it starts a paragraph.
+
+    With `goes_on` (a word just finished, more may follow), a number at the end of `text` is held
+    back: its groups may be the first of a card, phone or account number, which only the text
+    after them shows. It is learned with that text, when that is learned after it."""
+    _, line_break, paragraph = context.rpartition("\n")
+    whole = paragraph + text
+    new_from = _number_start(paragraph.rstrip())  # a number held back before: learned now
+    held_from = _number_start(whole) if goes_on else len(whole)
+    learned: list[Learned] = []
+    line_start = 0
+    for i, line in enumerate(whole.split("\n")):
+        starts = i > 0 or bool(line_break) or not context
+        for run in _paragraph_runs(line, starts):
+            learned.extend(_new_part(run, new_from - line_start, held_from - line_start))
+        line_start += len(line) + 1
+    return learned
 
 
 def is_dropped_chunk(chunk: str) -> bool:
@@ -84,6 +118,7 @@ def is_dropped_chunk(chunk: str) -> bool:
         or bool(_EMAIL.search(chunk))
         or bool(_LINK.search(chunk))
         or bool(_DOMAIN.fullmatch(bare))
+        or bool(_PREFIXED_KEY.fullmatch(bare))
         or _mixes_letters_and_digits(chunk)  # a password, a key, a serial or product code
     )
 
@@ -94,6 +129,7 @@ def is_dropped_token(token: str) -> bool:
         len(token) > MAX_TOKEN_CHARS  # a hash, a key, a run of characters held down: noise
         or _mixes_letters_and_digits(token)  # a password or a key
         or (len(token) >= MIN_CAPITALS_KEY and token.isupper() and token.isalpha())
+        or _is_hex_key(token)
         or sum(char.isdigit() for char in token) >= MIN_DIGIT_RUN  # a number that identifies
     )
 
@@ -107,27 +143,31 @@ def learn_text(
 ) -> int:
     """Learn a whole document the user asked to learn from, a batch of about BATCH_CHARS per
     transaction; `progress(characters done, characters in all)` after each, and `cancelled()`
-    checked before each (what was learned stays learned). Returns the words learned."""
+    checked before each (what was learned stays learned). Returns the words learned.
+
+    The text is composed (NFC) first, as typed text is, so that a document written with
+    combining marks (as macOS writes names) adds to the same entries. Each batch is read after
+    the end of the one before (CARRY_CHARS), so that a secret or a number cut in two by the batch
+    boundary is still dropped whole."""
+    text = composed(text)
     learned = 0
-    for batch, continues, done in _batches(text):
+    for start, end, done in _batches(text):
         if cancelled is not None and cancelled():
             break
-        runs = learnable(batch)
-        if continues and runs and runs[0][:1] == [BOUNDARY]:
-            runs[0] = runs[0][1:]  # the batch before was cut inside this paragraph
-        learned += store.learn(runs, now=now)
+        context = text[max(0, start - CARRY_CHARS) : start]
+        found = learnable_after(context, text[start:end], goes_on=end < len(text))
+        learned += store.learn([tokens for _, tokens in found], now=now)
         if progress is not None:
             progress(done, len(text))
     return learned
 
 
-def _batches(text: str) -> Iterator[tuple[str, bool, int]]:
+def _batches(text: str) -> Iterator[tuple[int, int, int]]:
     """`text` in pieces of about BATCH_CHARS: cut at the first whitespace after that many (a line
     break, else a space), or right there when there is none for as many again, so that even a
     document of one long paragraph is learned, and can be cancelled, a piece at a time. Each
-    piece comes with whether it goes on with the paragraph of the piece before, and where it
-    ends in `text`."""
-    start, continues = 0, False
+    piece is (where it starts, where it ends, where the next one starts)."""
+    start = 0
     while start < len(text):
         limit = start + 2 * BATCH_CHARS
         line_end = text.find("\n", start + BATCH_CHARS, limit)
@@ -140,39 +180,63 @@ def _batches(text: str) -> Iterator[tuple[str, bool, int]]:
             end, skip = space.start(), 1
         else:
             end, skip = start + BATCH_CHARS, 0
-        yield text[start:end], continues, min(end + skip, len(text))
-        continues = end < len(text) and text[end] != "\n"
+        yield start, end, min(end + skip, len(text))
         start = end + skip
 
 
-def _paragraph_runs(paragraph: str) -> list[tuple[list[str], int]]:
-    """The runs of one paragraph, each with the offset where its last token ends."""
-    runs: list[tuple[list[str], int]] = []
+def _number_start(text: str) -> int:
+    """Where a number that the text after `text` may go on with starts at its end (its last line,
+    read back CARRY_CHARS at most); `len(text)` when it does not end so."""
+    start = max(text.rfind("\n") + 1, len(text) - CARRY_CHARS)
+    match = _NUMBER_GOING_ON.search(text, start)
+    return match.start() if match else len(text)
+
+
+def _new_part(run: Run, new_from: int, held_from: int) -> list[Learned]:
+    """The tokens of `run` that end after `new_from` and not after `held_from` (a `BOUNDARY` is
+    new when nothing of its paragraph came before), with the tokens before them: none or one."""
+    new = [
+        i
+        for i, (token, end) in enumerate(run)
+        if (end >= new_from if token == BOUNDARY else new_from < end <= held_from)
+    ]
+    tokens = [run[i][0] for i in new]
+    if not any(token != BOUNDARY for token in tokens):
+        return []
+    return [(_tokens(run[max(0, new[0] - 2) : new[0]]), tokens)]
+
+
+def _tokens(run: Run) -> list[str]:
+    return [token for token, _ in run]
+
+
+def _paragraph_runs(paragraph: str, starts: bool = True) -> list[Run]:
+    """The runs of one paragraph; the first begins with `BOUNDARY` when it begins the paragraph
+    and `starts` (the paragraph's start is known)."""
+    runs: list[Run] = []
     start = 0
     for span_start, span_end in [*_dropped_spans(paragraph), (len(paragraph), len(paragraph))]:
-        runs.extend(_segment_runs(paragraph, start, span_start))
+        runs.extend(_segment_runs(paragraph, start, span_start, starts))
         start = max(start, span_end)
     return runs
 
 
-def _segment_runs(paragraph: str, start: int, end: int) -> list[tuple[list[str], int]]:
-    runs: list[tuple[list[str], int]] = []
-    run: list[str] = [BOUNDARY] if start == 0 else []
-    run_end = start
+def _segment_runs(paragraph: str, start: int, end: int, starts: bool) -> list[Run]:
+    runs: list[Run] = []
+    run: Run = [(BOUNDARY, 0)] if start == 0 and starts else []
     for match in TOKENS.finditer(paragraph, start, end):
         if is_dropped_token(match.group()):
-            _close(runs, run, run_end)
+            _close(runs, run)
             run = []
         else:
-            run.append(match.group())
-            run_end = match.end()
-    _close(runs, run, run_end)
+            run.append((match.group(), match.end()))
+    _close(runs, run)
     return runs
 
 
-def _close(runs: list[tuple[list[str], int]], run: list[str], end: int) -> None:
-    if any(token != BOUNDARY for token in run):
-        runs.append((run, end))
+def _close(runs: list[Run], run: Run) -> None:
+    if any(token != BOUNDARY for token, _ in run):
+        runs.append(run)
 
 
 def _dropped_spans(paragraph: str) -> list[tuple[int, int]]:
@@ -182,6 +246,12 @@ def _dropped_spans(paragraph: str) -> list[tuple[int, int]]:
     spans = [m.span() for rule in (_DIGIT_RUN, _CONTROL_TOKEN) for m in rule.finditer(paragraph)]
     secrets = [m.span(m.lastindex or 0) for m in _AFTER_SECRET_LABEL.finditer(paragraph)]
     return sorted(chunks + spans + secrets)
+
+
+def _is_hex_key(token: str) -> bool:
+    """Hexadecimal letters alone, long and varied (deadbeefcafebabe), not a key held down."""
+    letters = set(token.lower())
+    return len(token) >= MIN_HEX_KEY and letters <= _HEX_LETTERS and len(letters) >= 4
 
 
 def _mixes_letters_and_digits(text: str) -> bool:

@@ -9,7 +9,8 @@
 Times are Unix times in seconds; a phrase is the tokens of a bigram or trigram, `<s>` (first
 only) standing for a paragraph's start. Reading checks every field before anything is imported, so that a damaged or
 hostile file is one clear error; entries that break the learning rules (a secret-looking token)
-are skipped, as they would never have been learned.
+are skipped, as they would never have been learned. Words and tokens are composed (NFC), as typed
+text is, so that a file written with combining marks adds to the same entries.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from keyboard_app.engine.numbers import is_finite_number, is_whole
 from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
-from keyboard_app.engine.words import is_word
+from keyboard_app.engine.words import composed, is_word
 from keyboard_app.files import UnusableFile, read_json, write_atomic
 from keyboard_app.personal.errors import PersonalStoreError
 from keyboard_app.personal.learning import is_dropped_chunk, is_dropped_token
@@ -129,12 +130,15 @@ class _Reader:
 
     def word(self, item: Mapping[str, object], i: int) -> Record:
         word = item.get("word")
+        word = composed(word) if isinstance(word, str) else word
         if not isinstance(word, str) or not is_word(word) or _token(word) != word:
             raise self.fail(f"words[{i}].word is not one word")
         return self._record((word,), item, f"words[{i}]")
 
     def phrase(self, item: Mapping[str, object], i: int) -> Record:
         tokens = item.get("tokens")
+        if isinstance(tokens, list):
+            tokens = [composed(t) if isinstance(t, str) else t for t in tokens]
         if not isinstance(tokens, list) or not 2 <= len(tokens) <= 3:
             raise self.fail(f"phrases[{i}].tokens is not a list of two or three tokens")
         if not all(isinstance(t, str) and (t == BOUNDARY or _token(t) == t) for t in tokens):

@@ -3,20 +3,31 @@
 A word is finished when whitespace the user typed follows it (a space, Tab or Enter). What is
 learned then is the whole chunk since the whitespace before it, punctuation included ("regards,"),
 so that an e-mail address or a link, which the store never learns, is seen whole and not word by
-word as its dots are typed. Only text the user typed in a row counts: a chunk that reaches into
-text opened from a file, pasted, inserted from a continuation or there before the cursor moved is
-not learned (an autocorrected word is learned as corrected; one whose autocorrection the user
-undid, as typed). A word taken from the strip is learned once the user goes on; a Backspace into it
-first counts against it instead (`Predictor.penalise`), and it is not learned.
+word as its dots are typed. Only text the user typed in a row counts, and only that is sent as the
+context its phrases reach into: a chunk that reaches into text opened from a file, pasted,
+inserted from a continuation or there before the cursor moved is not learned, and such text is
+never the history of a phrase. It is still read to tell whether it makes the chunk a secret (a
+label pasted before it, a number's first groups): then nothing is learned.
+
+A word taken from the strip, and the last word of an accepted inline prediction, are learned once
+the user goes on; a Backspace into it first counts against it instead (`Predictor.penalise`,
+after the take is counted, as the store counts a take: together one count against the phrase,
+none against the word). An autocorrected word is learned as corrected; when the user undoes the
+autocorrection, it counts against the correction in the same way and the word as typed is
+learned.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtGui import QKeyEvent
 
+from keyboard_app.engine.trigrams import BOUNDARY
+from keyboard_app.personal.learning import learnable_after
 from keyboard_app.ui.autocorrect import Correction
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
@@ -27,17 +38,31 @@ log = logging.getLogger(__name__)
 # How much of the paragraph before a finished word is sent with it: the store's phrases reach
 # back two tokens, read from at most 200 characters (trigrams.HISTORY_CHARS).
 CONTEXT_CHARS = 256
+_WHITESPACE = re.compile(r"\s")
 
 
 @dataclass
 class _TakenWord:
-    """A word taken from the strip, not yet learned: `trailing` counts what is left of the
-    characters inserted after it (its space); a Backspace beyond them deletes the word."""
+    """A word taken from the strip (or an inline prediction's last word), not yet learned:
+    `context` is the text before it, `learn_context` what is sent with it to learn it (None: it is
+    not learned there); `trailing` counts what is left of the characters inserted after it (its
+    space), and a Backspace beyond them deletes the word."""
 
     word: str
     context: str
+    learn_context: str | None
     inserted_after: int
     trailing: int
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """The chunk last sent to be learned, after `context`, of which `typed` characters were typed
+    in a row: what an autocorrection undone right after takes back."""
+
+    chunk: str
+    context: str
+    typed: int
 
 
 def paragraph_tail(context: str) -> str:
@@ -50,12 +75,53 @@ def paragraph_tail(context: str) -> str:
     return tail[tail.find(" ") + 1 :] or tail
 
 
+def learning_context(context: str, typed: int | None = None) -> str:
+    """What is sent with a word finished after `context` for its phrases to reach into
+    (`learn_into`): the end of its paragraph, led by a line break when that is the paragraph's
+    start, by a space when the start is not in it. With `typed`, only the characters typed in a
+    row at its end (from a word's start): what was not typed is never a phrase's history."""
+    paragraph = context.rsplit("\n", 1)[-1]
+    known = len(paragraph) if typed is None else min(typed, len(paragraph))
+    if known == len(paragraph) <= CONTEXT_CHARS:
+        return "\n" + paragraph
+    tail = paragraph[len(paragraph) - min(known, CONTEXT_CHARS) :]
+    if not paragraph[: len(paragraph) - len(tail)][-1:].isspace():  # a word cut: not it
+        space = _WHITESPACE.search(tail)
+        tail = tail[space.end() :] if space else ""
+    return " " + tail
+
+
 def finished_chunk(before: str) -> tuple[str, str]:
     """The chunk of text (no whitespace) at the end of `before` and the text before it."""
     start = len(before)
     while start > 0 and not before[start - 1].isspace():
         start -= 1
     return before[start:], before[:start]
+
+
+def _within(context: str, whole_context: str, text: str) -> bool:
+    """Whether what is learned of `text` after `context` (part of `whole_context`'s end) is
+    what is learned of it after the whole one, its phrases reaching back less far at most."""
+    mine = learnable_after(context, text, goes_on=True)
+    whole = learnable_after(whole_context, text, goes_on=True)
+    return len(mine) == len(whole) and all(
+        _words(tokens) == _words(whole_tokens)
+        and history == whole_history[len(whole_history) - len(history) :]
+        for (history, tokens), (whole_history, whole_tokens) in zip(mine, whole, strict=True)
+    )
+
+
+def _words(tokens: list[str]) -> list[str]:
+    return [token for token in tokens if token != BOUNDARY]
+
+
+def _accepts_inline(event: QKeyEvent) -> bool:
+    """Tab, or Ctrl+Right: the keys that take an inline prediction (`Editor._inline_key`)."""
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return (event.key(), modifiers) in (
+        (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier),
+    )
 
 
 class Learner(QObject):
@@ -69,7 +135,10 @@ class Learner(QObject):
         self._active = True
         self._typed = 0  # characters at the end of the text before the cursor typed in a row
         self._taken: _TakenWord | None = None
+        self._sent: _Sent | None = None
+        self._accepting_inline = False  # the key being handled takes an inline prediction
         self._position = editor.textCursor().position()
+        editor.installEventFilter(self)
         editor.typed.connect(self.on_typed)
         editor.backspaced.connect(self.on_backspace)
         editor.document().contentsChange.connect(self._on_change)
@@ -86,29 +155,43 @@ class Learner(QObject):
         if active != self._active:
             self._typed = 0
             self._taken = None
+            self._sent = None
         self._active = active
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Notes whether a key takes the inline prediction shown: the text it inserts comes as
+        `typed`, and its last word is then learned as a word taken (`_accept`)."""
+        if watched is self.editor and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            self._accepting_inline = bool(self.editor.inline_text) and _accepts_inline(event)
+        return False
 
     @Slot(str)
     def on_typed(self, text: str) -> None:
         """Text the user typed (or accepted as their own), already in the document."""
         self._settle()
+        self._sent = None
+        accepting, self._accepting_inline = self._accepting_inline, False
         before = self.editor.context()
-        if before.endswith(text):
-            self._insert(before[: len(before) - len(text)], text)
-        else:  # typed over a selection's end, or the editor changed what was typed
+        if not before.endswith(text):  # typed over a selection's end, or the editor changed it
             self._typed = 0
+        elif accepting:
+            self._accept(before[: len(before) - len(text)], text)
+        else:
+            self._insert(before[: len(before) - len(text)], text)
         self._mark()
 
     @Slot()
     def on_backspace(self) -> None:
         self._typed = max(0, self._typed - 1)
+        self._sent = None
         taken = self._taken
         if taken is not None:
             taken.trailing -= 1
             if taken.trailing < 0:
                 self._taken = None
                 if self.active:
-                    self.client.penalise(taken.word, paragraph_tail(taken.context))
+                    self._count_against(taken.word, taken.context, taken.learn_context)
         self._mark()
 
     @Slot(object)
@@ -116,40 +199,96 @@ class Learner(QObject):
         """A word taken from the strip: the chunk its leading space finishes is learned now, the
         word itself once the user goes on without deleting it."""
         self._settle()
+        self._sent = None
         self._typed = max(0, self._typed - taken.insertion.remove)
         if taken.word[:1] in CLOSERS:  # punctuation: it belongs to the chunk before it
             self._insert(taken.kept, taken.insertion.text)
         else:
             self._insert(taken.kept, taken.insertion.text[: taken.lead])
+            self._hold(taken.word, taken.context, self._typed, taken.trailing)
             self._typed += len(taken.word) + taken.trailing
-            self._taken = _TakenWord(taken.word, taken.context, taken.trailing, taken.trailing)
         self._mark()
 
     @Slot(object)
     def on_restored(self, correction: Correction) -> None:
-        """The user undid an autocorrection: the word as they typed it is theirs, learned."""
-        if self.active:
-            self.client.learn(correction.typed, paragraph_tail(correction.before))
+        """The user undid an autocorrection right after it. When its space finished the
+        corrected word, that was learned: it counts against the correction as a word taken and
+        deleted does, and the word as typed is learned. (One finished by a mark is not learned
+        yet: the word as typed is, when its chunk is finished.)"""
+        sent, self._sent = self._sent, None
+        if not self.active or sent is None or not sent.chunk.endswith(correction.corrected):
+            return
+        lead = sent.chunk[: len(sent.chunk) - len(correction.corrected)]  # "(" of "(teh"
+        self.client.penalise(correction.corrected, paragraph_tail(sent.context + lead))
+        self._learn(lead + correction.typed, sent.context, sent.typed)
 
     def _insert(self, before: str, text: str) -> None:
         """Count `text`, typed after `before`; each whitespace finishes the chunk before it."""
         for char in text:
             if char.isspace():
-                self._finish(before)
+                self._finish(before, char)
             before += char
             self._typed += 1
 
-    def _finish(self, before: str) -> None:
+    def _accept(self, before: str, text: str) -> None:
+        """An inline prediction accepted (`text`, inserted after `before`): the words it finishes
+        are learned as typed, but its last one, with the space after it, is held as a word taken
+        from the strip is."""
+        word_end = len(text.rstrip())
+        chunk, context = finished_chunk(before + text[:word_end])
+        word_start = max(0, word_end - len(chunk))
+        if word_end == len(text) or not chunk:  # nothing after it: it goes on as typed
+            self._insert(before, text)
+            return
+        self._insert(before, text[:word_start])
+        self._typed += word_end - word_start
+        self._hold(chunk, context, self._typed - len(chunk), len(text) - word_end)
+        self._typed += len(text) - word_end
+
+    def _hold(self, word: str, context: str, typed: int, trailing: int) -> None:
+        """Keep `word` (after `context`, of which `typed` characters were typed in a row) to be
+        learned when the user goes on; `trailing` characters were inserted after it."""
+        learn_context = self._learn_context(word, context, typed) if typed >= 0 else None
+        self._taken = _TakenWord(word, context, learn_context, trailing, trailing)
+
+    def _finish(self, before: str, end: str) -> None:
+        """The chunk at the end of `before` is finished by the whitespace `end`: a line break
+        ends a number too, so it is sent with it (nothing is held back for what follows)."""
         chunk, context = finished_chunk(before)
         if chunk and len(chunk) <= self._typed and self.active:
-            self.client.learn(chunk, paragraph_tail(context))
+            typed = self._typed - len(chunk)
+            self._learn(chunk + "\n" if end == "\n" else chunk, context, typed)
+            self._sent = _Sent(chunk, context, typed)
+
+    def _learn(self, text: str, context: str, typed: int) -> None:
+        learn_context = self._learn_context(text, context, typed)
+        if learn_context is not None:
+            self.client.learn(text, learn_context)
+
+    def _learn_context(self, text: str, context: str, typed: int) -> str | None:
+        """What to send with `text`, written after `context` (`typed` characters of it typed in a
+        row): the typed part alone (`learning_context`), or None when what was not typed before
+        it changes what is learned of it (a secret's label or a number's first groups pasted)."""
+        own = learning_context(context, typed)
+        whole = learning_context(context)
+        return own if own == whole or _within(own, whole, text) else None
+
+    def _count_against(self, word: str, context: str, learn_context: str | None) -> None:
+        """A word taken and deleted before it was learned: counted as taken, then against
+        (`PersonalStore.penalise` takes back the take's count and one more from its phrases):
+        one count against the phrase, none against the word, which may be right elsewhere."""
+        if learn_context is not None:
+            self.client.learn(word, learn_context)
+            self.client.penalise(word, paragraph_tail(context))
 
     def _settle(self) -> None:
         """The user went on after taking a word: learn it, unless they changed what followed it
         (then it is part of a chunk still being typed, learned when that is finished)."""
         taken, self._taken = self._taken, None
-        if taken is not None and taken.trailing == taken.inserted_after and self.active:
-            self.client.learn(taken.word, paragraph_tail(taken.context))
+        if taken is None or taken.trailing != taken.inserted_after or not self.active:
+            return
+        if taken.learn_context is not None:
+            self.client.learn(taken.word, taken.learn_context)
 
     def _mark(self) -> None:
         self._position = self.editor.textCursor().position()
@@ -160,6 +299,7 @@ class Learner(QObject):
         continuation inserted): nothing typed so far is followed on, nothing taken is learned."""
         if not self.editor.edit_origin:
             self._taken = None
+            self._sent = None
             self._typed = 0
 
     @Slot()
@@ -168,5 +308,6 @@ class Learner(QObject):
         if self.editor.edit_origin or self.editor.textCursor().position() == self._position:
             return
         self._settle()
+        self._sent = None
         self._typed = 0
         self._mark()

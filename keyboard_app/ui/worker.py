@@ -23,6 +23,7 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.pacing import AheadPacer
 from keyboard_app.personal import PersonalStoreError, learn_text
 from keyboard_app.personal.database import StoreBusy
+from keyboard_app.personal.learning import BATCH_CHARS
 from keyboard_app.ui.requests import (
     ContinueRequest,
     DocumentRequest,
@@ -50,10 +51,6 @@ FINISHED, STOPPED, FAILED = "finished", "stopped", "failed"
 # Another program writing to the personal store held it past its busy timeout: what is to be
 # learned waits (kept in order) this long before it is tried again, rather than stopping learning.
 LEARN_RETRY_S = 5.0
-# A document is learned a piece of about this many characters (whole paragraphs) per step of the
-# engine thread, each one short transaction, so that suggestions are answered between them and
-# another program's writes wait less than the busy timeout.
-DOCUMENT_PIECE_CHARS = 4_000
 
 # Said when the server is left and no local model was loaded (nothing answers from then on).
 NO_LOCAL_MODEL = "There is no model on this computer to take over: choose one in Model > Models…"
@@ -490,15 +487,15 @@ class _DocumentInProgress:
         self.words = 0
 
     def next_piece(self) -> str:
-        """The next whole paragraphs, about DOCUMENT_PIECE_CHARS of them (a longer paragraph
+        """The next whole paragraphs, about BATCH_CHARS of them (a longer paragraph
         whole: `learn_text` learns it in batches of its own), with their line break: a piece
         starts a paragraph, as `learn_text` takes it, and no secret is cut from its label."""
         text, start = self.request.text, self.done
-        if len(text) - start <= DOCUMENT_PIECE_CHARS:
+        if len(text) - start <= BATCH_CHARS:
             return text[start:]
-        cut = text.rfind("\n", start, start + DOCUMENT_PIECE_CHARS)
+        cut = text.rfind("\n", start, start + BATCH_CHARS)
         if cut < 0:
-            cut = text.find("\n", start + DOCUMENT_PIECE_CHARS)
+            cut = text.find("\n", start + BATCH_CHARS)
         return text[start:] if cut < 0 else text[start : cut + 1]
 
 

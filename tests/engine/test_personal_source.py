@@ -10,6 +10,7 @@ from keyboard_app.engine.sources import Habit, Proposal, Query
 from keyboard_app.engine.sources.personal import PersonalSource, personal_history
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.personal import PersonalStore
+from tests.personal.helpers import TYPED_SECRETS
 
 # After " met" the network is sure of " Xavier"; it never offers "Xanthippe" by itself (the
 # dictionary does not know it either).
@@ -166,3 +167,33 @@ def test_a_suggestion_deleted_at_once_counts_against_it_in_that_context(bigram_m
         predictor.penalise("regards", "Kind ")
         assert store.next_counts(["Kind"]).bigram.counts == {"regards": 1}
         assert store.word_counts(["regards"]) == {"regards": 2}
+
+
+def _type_into(store: PersonalStore, text: str) -> None:
+    """What the editor sends as words are finished: each chunk after the paragraph before it."""
+    from keyboard_app.engine.sources.personal import learn_into
+
+    before = "\n"
+    for chunk in text.split(" "):
+        learn_into(store, chunk, before)
+        before += chunk + " "
+
+
+@pytest.mark.parametrize(("text", "secrets"), TYPED_SECRETS)
+def test_secrets_finished_word_by_word_are_never_learned(tmp_path: Path, text, secrets):
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    _type_into(store, text)
+    learned = {entry.text for entry in store.entries(limit=1000)}
+    assert not [entry for entry in learned if any(s in entry.split() for s in secrets)]
+    assert "ok" in learned and "¶ ok" not in learned
+    store.close()
+
+
+def test_a_number_finished_is_learned_with_the_word_after_it(tmp_path: Path):
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    _type_into(store, "born in 1984")
+    assert store.word_counts(["1984"]) == {"1984": 0}  # it may be a card's first group
+    _type_into(store, "born in 1984 in Kranj")
+    assert store.next_counts(["born", "in"]).trigram.counts == {"1984": 1}
+    assert store.word_counts(["1984", "Kranj"]) == {"1984": 1, "Kranj": 1}
+    store.close()

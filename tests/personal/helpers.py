@@ -10,6 +10,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
+# Lines typed word by word, each with the secrets in it that must never be learned (the word
+# after them, "ok", is: it shows the secret's run has ended).
+TYPED_SECRETS = [
+    ("my password is hunter ok", ["hunter"]),
+    ("password: swordfish ok", ["swordfish"]),
+    ("card 4111 1111 1111 1111 ok", ["4111", "1111"]),
+    ("call me on 555 123 4567 ok", ["555", "123", "4567"]),
+    ("my pin is 4821 ok", ["4821"]),
+    ("iban DE89 3704 0044 0532 0130 00 ok", ["3704", "0044", "0532", "0130", "00"]),
+]
+
 
 def check_consistent(path: Path) -> None:
     """SQLite finds the file sound, and the counters and history totals kept by triggers agree

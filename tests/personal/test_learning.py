@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from keyboard_app.engine.trigrams import BOUNDARY
-from keyboard_app.personal.learning import learn_text, learnable, learnable_tail
+from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
+from keyboard_app.personal.learning import learn_text, learnable, learnable_after
 from keyboard_app.personal.store import PersonalStore
 
 S = BOUNDARY
@@ -94,21 +94,6 @@ def test_offensive_words_are_learned() -> None:
     assert learnable("damn it") == [[S, "damn", "it"]]
 
 
-def test_tail_is_the_finished_word_and_its_history() -> None:
-    assert learnable_tail("Kind regards") == ([S, "Kind"], ["regards"])
-    assert learnable_tail("Hello\nKind") == ([S], ["Kind"])
-    assert learnable_tail("one two three four") == (["two", "three"], ["four"])
-    assert learnable_tail("one two three four", n=2) == (["one", "two"], ["three", "four"])
-    assert learnable_tail("mail me at 0123456789 please") == ([], ["please"])
-
-
-def test_tail_is_none_when_the_last_word_is_dropped_or_missing() -> None:
-    assert learnable_tail("mail me at a@b.org") is None
-    assert learnable_tail("password hunter2") is None
-    assert learnable_tail("") is None
-    assert learnable_tail("one two", n=3) is None
-
-
 def test_learn_text_goes_in_batches_with_progress_and_can_stop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -151,3 +136,119 @@ def test_words_with_combining_marks_are_learned_whole() -> None:
     assert learnable("my re\u0301sume\u0301 cafe\u0301") == [
         [BOUNDARY, "my", "re\u0301sume\u0301", "cafe\u0301"]
     ]
+
+
+def _typed(context: str, chunks: list[str]) -> list[tuple[list[str], list[str]]]:
+    """What learnable_after gives for chunks finished one after the other, as the editor sends
+    them: each after the paragraph so far."""
+    found = []
+    for chunk in chunks:
+        found.extend(learnable_after(context, chunk, goes_on=True))
+        context += chunk + " "
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my password is hunter ok",
+        "password: swordfish ok",
+        "card 4111 1111 1111 1111 ok",
+        "call me on 555 123 4567 ok",
+        "call +1 (555) 123-4567 ok",
+        "my pin is 4821 ok",
+        "iban DE89 3704 0044 0532 0130 00 ok",
+    ],
+)
+def test_a_secret_typed_word_by_word_is_dropped_as_in_the_whole_text(text: str) -> None:
+    """Each word is learned after the text before it: what that text makes a secret (a label,
+    a number's first groups) is dropped, and nothing is learned alone instead."""
+    found = _typed("\n", text.split(" "))
+    learned = [token for _, tokens in found for token in tokens]
+    assert learned == [token for run in learnable(text) for token in run]
+    assert not any(any(c.isdigit() for c in token) for token in learned)
+    assert not {"hunter", "swordfish"} & set(learned)
+
+
+def test_a_number_is_held_back_until_the_next_word_shows_it_ended() -> None:
+    assert learnable_after("\nin ", "1984", goes_on=True) == []
+    assert learnable_after("\nin 1984 ", "I", goes_on=True) == [([S, "in"], ["1984", "I"])]
+    assert learnable_after("\nchapter ", "2\n", goes_on=True) == [([S, "chapter"], ["2"])]
+    assert learnable_after("\nin ", "1984") == [([S, "in"], ["1984"])]  # the text's end
+    assert learnable_after("\ncard ", "4111 -", goes_on=True) == []  # it may go on: " 1111"
+
+
+def test_a_context_without_its_paragraphs_start_starts_no_paragraph() -> None:
+    assert learnable_after("\n", "Hello") == [([], [S, "Hello"])]
+    assert learnable_after("", "Hello") == [([], [S, "Hello"])]
+    assert learnable_after(" ", "Hello") == [([], ["Hello"])]
+    assert learnable_after(" Kind ", "regards") == [(["Kind"], ["regards"])]
+    assert learnable_after("Dear Ann,\nKind ", "regards") == [([S, "Kind"], ["regards"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("card 4111  1111  1111  1111 ok", [[S, "card"], ["ok"]]),
+        ("card 4111 - 1111 - 1111 - 1111 ok", [[S, "card"], ["ok"]]),
+        ("key sk-abcdEFGHijklMNOPqrst ok", [[S, "key"], ["ok"]]),
+        ("key xoxb-abcdefghij-klmnopqrst ok", [[S, "key"], ["ok"]]),
+        ("key ghp_abcdefghijklmnopqrstuvwxyzABCD ok", [[S, "key"], ["ok"]]),
+        ("apikey=abcdefghijklmnopqrstuvwxyz ok", [[S, "apikey"], ["ok"]]),
+        ("token: abcdefghijklmno ok", [[S, "token", ":"], ["ok"]]),
+        ("hex deadbeefcafebabe ok", [[S, "hex"], ["ok"]]),
+        ("pass: hunter ok", [[S, "pass", ":"], ["ok"]]),
+        ("pw: hunter ok", [[S, "pw", ":"], ["ok"]]),
+        ("passwort: hunter ok", [[S, "passwort", ":"], ["ok"]]),
+        ("secret: hunter ok", [[S, "secret", ":"], ["ok"]]),
+        ("pin 4821 ok", [[S, "pin"], ["ok"]]),
+        ("open D:/Users/ann now", [[S, "open"], ["now"]]),
+        ("open Documents/taxes/ann-salary.xlsx now", [[S, "open"], ["now"]]),
+    ],
+)
+def test_more_secret_shapes_are_dropped(text: str, runs: list[list[str]]) -> None:
+    assert learnable(text) == runs
+
+
+def test_ordinary_prose_near_the_new_rules_is_learned() -> None:
+    text = (
+        "The secret is out, my password manager works, pass the salt, a pin is stuck, "
+        "and/or him/her/them, 10 - 20 people, a skeptic ski-lift, tokens: none, Mr. Bead"
+    )
+    assert learnable(text) == [[S, *TOKENS.findall(text)]]
+
+
+def test_a_document_with_combining_marks_adds_to_the_typed_entries(tmp_path: Path) -> None:
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    learn_text(store, "Treffen in Mu\u0308nchen")
+    learn_text(store, "Treffen in M\u00fcnchen")
+    assert store.word_counts(["M\u00fcnchen"]) == {"M\u00fcnchen": 2}
+    assert {e.text for e in store.entries(limit=100)} == {
+        "Treffen",
+        "in",
+        "M\u00fcnchen",
+        "¶ Treffen",
+        "¶ Treffen in",
+        "Treffen in",
+        "Treffen in M\u00fcnchen",
+        "in M\u00fcnchen",
+    }
+    store.close()
+
+
+@pytest.mark.parametrize("secret", ["password: swordfish", "card 4111 1111 1111 1111"])
+def test_a_secret_cut_by_a_batch_boundary_is_dropped_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    from keyboard_app.personal import learning
+
+    monkeypatch.setattr(learning, "BATCH_CHARS", 20)
+    label = secret.split(" ")[0]
+    for shift in range(-12, 12):  # the cut at each place in and around the secret
+        text = "x" * (19 - len(label) + shift) + " " + secret + " and more" + " tail" * 10
+        store = PersonalStore.open(tmp_path / f"p{shift}.sqlite3")
+        learn_text(store, text)
+        learned = {e.text for e in store.entries(limit=1000)}
+        assert not any(part in " ".join(learned) for part in ("swordfish", "4111", "1111"))
+        assert "more" in learned
+        store.close()

@@ -183,3 +183,23 @@ def test_a_last_use_in_the_future_is_believed_a_day_ahead_at_most(tmp_path: Path
         assert len(entries) == 2
         for entry in entries:
             assert before + FUTURE_SLACK_S <= entry.last_used <= after + FUTURE_SLACK_S
+
+
+def test_an_export_written_with_combining_marks_adds_to_the_same_entries(tmp_path: Path) -> None:
+    """A file from a tool that writes decomposed accents (as macOS does): composed on import,
+    like typed text, so that it adds to the entries typed, and forgetting them forgets it."""
+    decomposed = "Mu\u0308nchen"
+    data = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [{"word": decomposed, "count": 2, "last_used": NOW}],
+        "phrases": [{"tokens": ["in", decomposed], "count": 1, "last_used": NOW}],
+    }
+    path = tmp_path / "nfd.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn([["in", "M\u00fcnchen"]], now=NOW)
+        store.import_json(path)
+        assert store.word_counts(["M\u00fcnchen"]) == {"M\u00fcnchen": 3}
+        assert store.next_counts(["in"]).bigram.counts == {"M\u00fcnchen": 2}
+        assert all(entry.text.isascii() or "\u00fc" in entry.text for entry in store.entries())

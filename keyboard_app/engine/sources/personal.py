@@ -15,9 +15,10 @@ from collections.abc import Mapping
 
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sources import Habit, Proposal, Query
-from keyboard_app.engine.trigrams import BOUNDARY, TOKENS, history
+from keyboard_app.engine.trigrams import BOUNDARY, history
 from keyboard_app.engine.words import is_lone_letter, is_word
-from keyboard_app.personal import Followers, PersonalStore, learnable, learnable_tail
+from keyboard_app.personal import Followers, PersonalStore, learnable
+from keyboard_app.personal.learning import learnable_after
 
 FOLLOWERS = 20  # next tokens read per history level
 COMPLETIONS = 12  # words read per typed prefix
@@ -100,11 +101,17 @@ def _offerable(word: str) -> bool:
 
 
 def learn_into(store: PersonalStore, text: str, context: str = "") -> int:
-    """Learn `text`'s words and phrases, the phrases reaching back into `context` (the text
-    before it, learned already) included."""
-    count = len(TOKENS.findall(text))
-    tail = learnable_tail(context + text, count) if context and "\n" not in text and count else None
-    if tail is None:
+    """Learn `text`'s words and phrases. Without `context`, `text` is a whole text, starting a
+    paragraph. With one, `text` is what was just written after `context` (learned already): its
+    phrases reach back into the context, and what the context makes a secret (a label before
+    it, a number's first groups) is not learned; a number at its end is held back until the
+    next text shows that it does not go on (`learning.learnable_after`, which says too how the
+    context tells where its paragraph starts)."""
+    if not context:
         return store.learn(learnable(text))
-    history, tokens = tail
-    return store.learn_after(history, tokens)
+    found = learnable_after(context, text, goes_on=True)
+    if not found:
+        return 0
+    (history, tokens), rest = found[0], found[1:]
+    # Only the first run can reach into the context: the others start after a dropped piece.
+    return store.learn_after(history, tokens) + store.learn([run for _, run in rest])

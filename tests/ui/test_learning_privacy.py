@@ -1,0 +1,178 @@
+"""What the window learns as the user types, with real key events, read back from the store:
+secrets typed word by word, text that was not typed, and words taken then deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from keyboard_app import paths
+from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.engine.lexicon import load_lexicon
+from keyboard_app.engine.sources.corrections import corrector_of
+from keyboard_app.paths import lexicon_path
+from keyboard_app.personal import PersonalStore
+from keyboard_app.ui.main_window import MainWindow
+from tests.model_factory import CONFIDENT_SPAN
+from tests.personal.helpers import TYPED_SECRETS
+
+from .conftest import SENTINEL, settle, type_text, ui_settings
+
+MakeWindow = Callable[..., MainWindow]
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def learned(store: PersonalStore) -> dict[str, int]:
+    return {e.text: e.count for e in store.entries(limit=10_000) if SENTINEL not in e.text}
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"), [(f"{line}\n", secrets) for line, secrets in TYPED_SECRETS]
+)
+def test_a_secret_typed_key_by_key_is_never_learned(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, text: str, secrets: list[str]
+) -> None:
+    type_text(window, text)
+    settle(qtbot, window, store)
+    entries = learned(store)
+    assert not [entry for entry in entries if set(entry.split()) & set(secrets)]
+    assert "ok" in entries and "¶ ok" not in entries  # after a secret: no paragraph's start
+
+
+def test_a_number_typed_is_learned_once_the_word_after_it_is_finished(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    type_text(window, "born in 1984 ")
+    settle(qtbot, window, store)
+    assert "1984" not in learned(store)  # it may be a card's first group
+    type_text(window, "in Kranj\n")
+    settle(qtbot, window, store)
+    entries = learned(store)
+    assert entries["in 1984"] == 1 and entries["born in 1984"] == 1 and entries["1984 in"] == 1
+
+
+def test_pasted_text_is_no_phrase_history(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    QGuiApplication.clipboard().setText("hunter2secret Ljubljana ")
+    QTest.keyClick(window.editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    type_text(window, "is lovely ")
+    settle(qtbot, window, store)
+    assert window.editor.text() == "hunter2secret Ljubljana is lovely "
+    assert learned(store) == {"is": 1, "lovely": 1, "is lovely": 1}
+
+
+def test_an_opened_files_text_is_no_phrase_history(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text("Confidential: the merger with Acmecorp", encoding="utf-8")
+    window.documents.load(path)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(window, " is off ")
+    settle(qtbot, window, store)
+    assert learned(store) == {"is": 1, "off": 1, "is off": 1}
+
+
+def test_a_pasted_label_still_keeps_the_secret_typed_after_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    QGuiApplication.clipboard().setText("password: ")
+    QTest.keyClick(window.editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    type_text(window, "swordfish ok ")
+    settle(qtbot, window, store)
+    assert learned(store) == {}  # "ok" would have the secret as its history: not learned either
+
+
+def _phrases(store: PersonalStore) -> dict[str, int]:
+    counts = learned(store)
+    return {key: counts.get(key, 0) for key in ("regards", "Kind regards", "¶ Kind regards")}
+
+
+def test_a_word_taken_by_mistake_and_deleted_costs_the_phrase_one_count(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """The take was not learned yet: Backspace counts it and one against (the store's penalty
+    takes both back), so the phrase typed three times loses one, and the word none."""
+    for _ in range(3):
+        window.client.learn("Kind regards", "")
+    settle(qtbot, window, store)
+    assert _phrases(store) == {"regards": 3, "Kind regards": 3, "¶ Kind regards": 3}
+    with qtbot.waitSignal(
+        window.suggestions.refined, timeout=10_000, check_params_cb=lambda c, *_: c == "Kind "
+    ):
+        type_text(window, "Kind ")
+    slot = [window.strip.word_at(i) for i in range(3)].index("regards")
+    press(window.editor, (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)[slot], ALT)
+    press(window.editor, Qt.Key.Key_Backspace)
+    press(window.editor, Qt.Key.Key_Backspace)  # straight back into it
+    settle(qtbot, window, store)
+    assert _phrases(store) == {"regards": 3, "Kind regards": 2, "¶ Kind regards": 2}
+
+
+def test_an_inline_prediction_accepted_is_learned_as_a_word_taken(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = make_window(ui_settings(), bigram_model(CONFIDENT_SPAN))
+    store = PersonalStore.open(paths.personal_store_path())
+    type_text(win, "Thank you for your hel")
+    qtbot.waitUntil(lambda: win.editor.inline_text == "p with the report", timeout=10_000)
+    press(win.editor, Qt.Key.Key_Tab)
+    settle(qtbot, win, store)
+    words = ["help", "with", "the", "report"]
+    assert store.word_counts(words) == {"help": 1, "with": 1, "the": 1, "report": 0}
+    press(win.editor, Qt.Key.Key_Backspace)
+    press(win.editor, Qt.Key.Key_Backspace)  # straight back into "report": rejected
+    type_text(win, " ")
+    settle(qtbot, win, store)
+    assert store.word_counts(words) == {"help": 1, "with": 1, "the": 1, "report": 0}
+    assert "the report" not in learned(store)
+    store.close()
+
+
+def test_an_inline_prediction_accepted_and_gone_on_from_is_learned(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = make_window(ui_settings(), bigram_model(CONFIDENT_SPAN))
+    store = PersonalStore.open(paths.personal_store_path())
+    type_text(win, "Thank you for your hel")
+    qtbot.waitUntil(lambda: win.editor.inline_text == "p with the report", timeout=10_000)
+    press(win.editor, Qt.Key.Key_Tab)
+    type_text(win, "now ")
+    settle(qtbot, win, store)
+    assert learned(store)["with the report"] == 1
+    store.close()
+
+
+THE = {" have": {" the": 9.0, " ten": 2.0}}
+DEFAULT = {".": 5.0}
+
+
+def test_an_autocorrection_undone_does_not_stay_learned(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    corrector_of(load_lexicon(lexicon_path())).wait_ready()
+    win = make_window(replace(ui_settings(), autocorrect=True), bigram_model(THE, DEFAULT))
+    store = PersonalStore.open(paths.personal_store_path())
+    for char in "I have teh":
+        type_char(win.editor, char)
+    with qtbot.waitSignal(win.suggestions.refined, timeout=10_000):
+        win.suggestions.refresh(force=True)
+    assert win.strip.autocorrect == "the"
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have the "
+    press(win.editor, Qt.Key.Key_Backspace)  # the user meant "teh"
+    assert win.editor.text() == "I have teh "
+    type_text(win, "again ")
+    settle(qtbot, win, store)
+    entries = learned(store)
+    assert not [entry for entry in entries if "the" in entry.split()]
+    assert entries["teh"] == 1 and entries["I have teh"] == 1 and entries["teh again"] == 1
+    store.close()
