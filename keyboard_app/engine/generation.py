@@ -4,7 +4,8 @@ The loop owns the rules every continuation follows: token healing (a text ending
 continued from before it, with a first token that starts with a space, whose space is not shown),
 the offensive-word ban, the incremental UTF-8 decoding (a character split over tokens comes out
 whole; a stream that ends in the middle of one, at its token limit or at `<|endoftext|>`, drops
-those bytes, as stopping it does: no U+FFFD goes into the text), `<|endoftext|>` ending a stream, and
+those bytes, as stopping it does, and so do bytes that make no character at all, such as a
+character's first bytes followed by another character's: no U+FFFD goes into the text), `<|endoftext|>` ending a stream, and
 the stop event checked before every token. What differs is how a chosen token is evaluated: one
 continuation runs on the main sequence and slides its window when the context is full; several run
 on borrowed sequences, one batch per token, all of them within half the context.
@@ -46,7 +47,9 @@ class _Stream:
     logits: Logits
     written: str = ""
     decoder: codecs.IncrementalDecoder = field(
-        default_factory=lambda: codecs.getincrementaldecoder("utf-8")(errors="replace")
+        # Bytes that are no UTF-8 (a character's first bytes followed by another's: the model
+        # sampled pieces of two characters) are dropped, as are those of an unfinished one.
+        default_factory=lambda: codecs.getincrementaldecoder("utf-8")(errors="ignore")
     )
 
 

@@ -339,9 +339,15 @@ class Predictor:
         return worked
 
     def _mixture(self, text: str) -> Mixed | None:
-        """The last suggestion's mixture when it was for `text`, else a new one."""
+        """The last suggestion's mixture when it was for `text` and the model still holds its
+        context (an explorer, a continuation or a probability asked since moved it), else a new
+        one."""
         last = self._last
-        return last[1] if last is not None and last[0] == text else self._mix(text, 3)
+        if last is None or last[0] != text:
+            return self._mix(text, 3)
+        if self._network.evaluate_cached(self._network.last_context) is None:
+            return self._mix(text, 3)
+        return last[1]
 
     def _mix(
         self,

@@ -164,8 +164,14 @@ FIRST_BYTE, SECOND_BYTE = b"\xc3", b"\xa9"
         ({" the": {FIRST_BYTE: 20.0}, FIRST_BYTE: {SECOND_BYTE: 20.0}}, 2, " the"),
         # The character is completed by the last token.
         ({" the": {FIRST_BYTE: 20.0}, FIRST_BYTE: {SECOND_BYTE: 20.0}}, 3, " theé"),
+        # Another word comes after the first byte: that byte makes no character, and goes.
+        (
+            {" the": {FIRST_BYTE: 20.0}, FIRST_BYTE: {" end": 20.0}, " end": {"<eot>": 20.0}},
+            50,
+            " the end",
+        ),
     ],
-    ids=["end-of-text", "max-tokens", "whole"],
+    ids=["end-of-text", "max-tokens", "whole", "broken-in-the-middle"],
 )
 def test_a_character_cut_short_is_dropped_when_each_stream_ends(
     bigram_model, spec, max_tokens, expected

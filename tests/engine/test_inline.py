@@ -4,6 +4,7 @@ import pytest
 
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.inline import DECODES_PER_CALL
+from keyboard_app.engine.sampling import SamplingParams
 from tests.model_factory import CONFIDENT_SPAN
 
 
@@ -126,3 +127,23 @@ def test_a_threshold_outside_zero_to_one_shows_nothing(bigram_model, threshold):
     with Predictor.load(bigram_model(CONFIDENT_SPAN), use_dictionary=False) as predictor:
         assert _settled(predictor, "Thank you for your hel") == "p with the report"
         assert _settled(predictor, "Thank you for your hel", threshold) == ""
+
+
+@pytest.mark.parametrize(
+    "meanwhile",
+    [
+        lambda p: p.explore("A much longer text about something else entirely, and more", 3),
+        lambda p: p.next_token_probabilities("Some other words"),
+        lambda p: "".join(p.continue_text("Other", SamplingParams(max_tokens=4, seed=1))),
+    ],
+)
+def test_another_request_between_the_suggestion_and_the_prediction_changes_nothing(
+    bigram_model, meanwhile
+):
+    """The explorer, a probability or a continuation move the model's context: the prediction
+    was then decoded after the wrong text, or failed in llama.cpp."""
+    with Predictor.load(bigram_model(CONFIDENT_SPAN), use_dictionary=False) as predictor:
+        predictor.suggest("Thank you for your ")
+        meanwhile(predictor)
+        spans = [predictor.inline_prediction("Thank you for your ", 0.5) for _ in range(6)]
+        assert spans[-1] == "help with the report"
