@@ -67,6 +67,16 @@ def builtin_model_path() -> Path:
     return resource("models", "keyboard-app-builtin-q8_0.gguf")
 
 
+def icons_dir() -> Path:
+    """The app's icon in its sizes (PNG) and as SVG."""
+    return resource("icons")
+
+
+def corpora_dir() -> Path:
+    """The training corpora, in a source checkout only (neither a wheel nor the bundle ships them)."""
+    return resource("corpora")
+
+
 def lexicon_path() -> Path:
     """The English dictionary blended into suggestions (see engine/lexicon.py)."""
     return resource("lexicon", "english-words.tsv")
@@ -94,6 +104,21 @@ def user_data_dir() -> Path:
 def personal_store_path() -> Path:
     """The words and phrases the keyboard has learned from its user (see personal/store.py)."""
     return user_data_dir() / "personal.sqlite3"
+
+
+def model_store_dir() -> Path:
+    """The models downloaded, converted or imported, with their manifest (see models/store.py)."""
+    return user_data_dir() / "models"
+
+
+def recovery_dir() -> Path:
+    """The running copies' recovery files of unsaved text (see ui/recovery.py)."""
+    return user_data_dir() / "recovery"
+
+
+def settings_path() -> Path:
+    """The settings file (see settings.py)."""
+    return user_config_dir() / "settings.json"
 
 
 def user_config_dir() -> Path:

@@ -24,7 +24,6 @@ from keyboard_app.files import UnusableFile, read_json, write_atomic
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
-FILE_NAME = "settings.json"
 MAX_RECENT_FILES = 10
 # Far above any real settings file (about 1 KB); a larger one is not read.
 MAX_FILE_BYTES = 1 << 20
@@ -184,7 +183,7 @@ class SettingsStore:
     keep each other's changes; it raises OSError when the file cannot be written."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or paths.user_config_dir() / FILE_NAME
+        self.path = path or paths.settings_path()
         self._known: Settings | None = None
 
     def load(self) -> Settings:

@@ -37,7 +37,7 @@ from keyboard_app.engine.remote_connect import (
     connect_backend,
     connect_predictor,
 )
-from keyboard_app.paths import builtin_model_path, resource
+from keyboard_app.paths import builtin_model_path, corpora_dir
 
 CHARS_PER_SECOND = 15.0
 SECONDS = 30.0
@@ -77,7 +77,7 @@ def typing_texts(count: int) -> list[str]:
     """`count` held-out texts (documents the built-in model never trained on) long enough to type."""
     from keyboard_app.training.corpus import load_split
 
-    texts = [t for t in load_split(resource("corpora")).heldout_texts() if len(t) >= MIN_TEXT_CHARS]
+    texts = [t for t in load_split(corpora_dir()).heldout_texts() if len(t) >= MIN_TEXT_CHARS]
     return [texts[i % len(texts)] for i in range(count)]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from keyboard_app.engine.numbers import MAX_THREADS
 from keyboard_app.files import UnusableFile, read_regular_file
-from keyboard_app.paths import resource
+from keyboard_app.paths import corpora_dir
 
 Action = Callable[[argparse.Namespace], int]
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def read_input(path: Path) -> str:
 def builtin_corpus(instead: str) -> Path:
     """The shipped corpora's folder, which a packaged app leaves out: there, `CommandError`
     saying to give `instead`."""
-    folder = resource("corpora")
+    folder = corpora_dir()
     if not folder.is_dir():
         raise CommandError(f"this copy of keyboard-app has no corpora ({folder}); give {instead}")
     return folder

@@ -59,7 +59,7 @@ class InstalledModel:
 def store_dir() -> Path:
     """The model store's folder, created if it can be (`paths.made`: reading an unmade one finds
     no model, and whoever writes there says why)."""
-    return paths.made(paths.user_data_dir() / "models")
+    return paths.made(paths.model_store_dir())
 
 
 def manifest_path() -> Path:

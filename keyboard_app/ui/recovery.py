@@ -35,7 +35,7 @@ MAX_RECOVERY_BYTES = 2 * MAX_DOCUMENT_BYTES + 4096
 
 
 def recovery_folder() -> Path:
-    return paths.user_data_dir() / "recovery"
+    return paths.recovery_dir()
 
 
 @dataclass(frozen=True)

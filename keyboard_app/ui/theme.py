@@ -29,7 +29,7 @@ def apply_style(app: QApplication) -> None:
 
 def app_icon() -> QIcon:
     icon = QIcon()
-    folder = paths.resource("icons")
+    folder = paths.icons_dir()
     for png in sorted(folder.glob("keyboard-app-*.png")):
         icon.addFile(str(png))
     svg = folder / "keyboard-app.svg"
