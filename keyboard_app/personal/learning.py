@@ -115,11 +115,19 @@ def is_dropped_chunk(chunk: str) -> bool:
     bare = chunk.strip(_EDGE_PUNCTUATION)
     return (
         bool(_PATH.search(bare))
-        or bool(_EMAIL.search(chunk))
-        or bool(_LINK.search(chunk))
-        or bool(_DOMAIN.fullmatch(bare))
+        or is_address(chunk)
         or bool(_PREFIXED_KEY.fullmatch(bare))
         or _mixes_letters_and_digits(chunk)  # a password, a key, a serial or product code
+    )
+
+
+def is_address(chunk: str) -> bool:
+    """Whether a whitespace-separated piece of text is an e-mail address (or user@host), a link or
+    a bare domain (`example.com/page`): never learned, and no word is offered inside one."""
+    return bool(
+        _EMAIL.search(chunk)
+        or _LINK.search(chunk)
+        or _DOMAIN.fullmatch(chunk.strip(_EDGE_PUNCTUATION))
     )
 
 

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from keyboard_app.engine.window import TEXT_NEEDED, text_start
 from keyboard_app.ui import long_lines
+from keyboard_app.ui.text_ops import ATTACHING
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ _NO_BREAK_SPACE = "\u00a0"
 # How much of the document before the cursor `context()` reads, in Qt's positions (UTF-16 units,
 # two for a character outside the BMP): at least TEXT_NEEDED characters, the most the engine uses.
 _CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
+# How much of the text after the cursor `text_after_cursor()` reads (the rest of a word and what
+# follows it), in Qt's positions.
+_AFTER_UNITS = 64
 _ACCEPT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # How often, at most, a streaming preview's ghost text is laid out again (pieces in between are
 # collected and shown together).
@@ -88,7 +92,8 @@ class Editor(QPlainTextEdit):
     # The user typed this text (a key's text, Enter as "\n"; or took an inline prediction),
     # after it is in the document.
     typed = Signal(str)
-    # The user pressed Backspace (plain), after it deleted what it deletes.
+    # The user pressed Backspace (plain), after it deleted what it deletes; or the editor took back
+    # the space it added after a taken word, as Backspace would have (`mark_added_space`).
     backspaced = Signal()
     # Tab while an inline prediction shows: insert all of it.
     inline_accept_requested = Signal()
@@ -121,6 +126,10 @@ class Editor(QPlainTextEdit):
         self._ghost_timer.timeout.connect(self._show_pending_preview)
         # Whether the document may hold continuation blocks (a line longer than LONG_LINE).
         self._joined = False
+        # The space the app added after a taken word: the cursor after it and the undo steps
+        # then (`mark_added_space`); None once anything else happened.
+        self._added_space: tuple[int, int] | None = None
+        self.cursorPositionChanged.connect(self._forget_added_space_if_moved)
 
     # --- font and column ---
 
@@ -183,16 +192,30 @@ class Editor(QPlainTextEdit):
         )
         return self.text_between(position, cursor.position())[:1]
 
-    def replace_before_cursor(self, remove: int, text: str) -> None:
-        """Delete the selection and `remove` characters before the cursor, insert `text`.
+    def text_after_cursor(self) -> str:
+        """The start of the text after the cursor (or the selection's end), as it is saved: enough
+        for the rest of a word and what follows it."""
+        start = self.textCursor().selectionEnd()
+        end = min(start + _AFTER_UNITS, self.document().characterCount() - 1)
+        return self.text_between(start, end)
+
+    def replace_before_cursor(self, remove: int, text: str, remove_after: int = 0) -> None:
+        """Delete the selection, `remove` characters before the cursor and `remove_after` after
+        it, insert `text`.
 
         It is one undo step.
         """
         self.clear_inline()
         removed = self.context()[-remove:] if remove else ""
+        removed_after = self.text_after_cursor()[:remove_after]
         cursor = self.textCursor()
         cursor.beginEditBlock()
         cursor.removeSelectedText()
+        if removed_after:
+            start = cursor.position()
+            cursor.setPosition(self._end_of(removed_after, cursor))
+            cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
         if removed:
             cursor.setPosition(self._start_of(removed, cursor), QTextCursor.MoveMode.KeepAnchor)
         self._joined |= long_lines.insert_text(cursor, text)
@@ -209,6 +232,59 @@ class Editor(QPlainTextEdit):
         if start < block.position() and long_lines.continues(block):
             start -= 1  # the word began in the block before: step over the seam too
         return max(start, 0)
+
+    def _end_of(self, removed: str, cursor: QTextCursor) -> int:
+        """Where `removed`, the text just after `cursor`, ends in the document (see `_start_of`)."""
+        end = cursor.position() + len(removed.encode("utf-16-le")) // 2
+        block = cursor.block()
+        block_end = block.position() + block.length() - 1
+        if end > block_end and long_lines.continues(block.next()):
+            end += 1  # the word goes on in the next block: step over the seam too
+        return min(end, self.document().characterCount() - 1)
+
+    # --- the space added after a taken word ---
+
+    def mark_added_space(self) -> None:
+        """The space right before the cursor was added by the app, after a word taken from the
+        strip. Typed right there, a closing mark (`ATTACHING`) takes its place ("for," not
+        "for ,") and a Space is absorbed (no double space), as phone keyboards do. Any other
+        key, a click or a cursor move forgets it."""
+        self._added_space = (self.textCursor().position(), self.document().availableUndoSteps())
+
+    def _forget_added_space_if_moved(self) -> None:
+        if self._added_space is not None and self.textCursor().position() != self._added_space[0]:
+            self._added_space = None
+
+    def _typed_at_added_space(
+        self, added: tuple[int, int], text: str, modifiers: Qt.KeyboardModifier
+    ) -> bool:
+        """Act on a key typed right after the added space; returns whether it was handled here."""
+        if modifiers not in TYPING_MODIFIERS or not (text == " " or text in ATTACHING):
+            return False
+        position, undo_steps = added
+        cursor = self.textCursor()
+        if cursor.hasSelection() or cursor.position() != position or self.context()[-1:] != " ":
+            return False
+        if text != " ":
+            self._attach_mark(text, undo_steps)
+        return True
+
+    def _attach_mark(self, mark: str, undo_steps: int) -> None:
+        """Put `mark` in place of the added space. The space goes with the taken word's undo step
+        (undo takes back the word without it), the mark is a step of its own. It is told as a
+        Backspace and the mark typed, which is what the user would have done."""
+        cursor = self.textCursor()
+        with self.user_edit():
+            if self.document().availableUndoSteps() == undo_steps:
+                cursor.joinPreviousEditBlock()  # the word's step, nothing done since
+            else:
+                cursor.beginEditBlock()
+            cursor.deletePreviousChar()
+            cursor.endEditBlock()
+            self.setTextCursor(cursor)
+            self.replace_before_cursor(0, mark)
+        self.backspaced.emit()
+        self.typed.emit(mark)
 
     # --- clipboard and long lines ---
 
@@ -446,9 +522,14 @@ class Editor(QPlainTextEdit):
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         plain = modifiers == Qt.KeyboardModifier.NoModifier
+        added = None
+        if key not in MODIFIER_KEYS:  # Shift before "?" keeps it
+            added, self._added_space = self._added_space, None
         if self._preview_active and key not in MODIFIER_KEYS and self._preview_key(key, plain):
             return
         if self._inline_key(key, modifiers):
+            return
+        if added is not None and self._typed_at_added_space(added, event.text(), modifiers):
             return
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy()
@@ -511,6 +592,7 @@ class Editor(QPlainTextEdit):
             self.backspaced.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._added_space = None
         if self._preview_active:
             self.preview_dismiss_requested.emit()
         self.clear_inline()

@@ -3,13 +3,17 @@ and whether the keyboard is learning (a toggle that pauses it).
 
 A label's accessible name is all a screen reader says of it, so each names what it shows and its
 content ("Model: gpt2 · 124 MB · Q8_0"). The busy indicator is a permanent widget: a normal one
-shown while a message is up is drawn over the message."""
+shown while a message is up is drawn over the message.
+
+In a narrow window the model and the device are shortened with "…" (whole in their tooltips), so
+that the latency and the learning toggle stay whole and the bar never keeps the window wide."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from keyboard_app.files import human_size
@@ -35,20 +39,58 @@ LEARNING_TIP = {
     "off": "Learning is turned off in Settings > Preferences.",
     "stopped": "Learning stopped: the personal store could not be written.",
 }
+# The characters an elided label keeps at the least, before its "…".
+MIN_SHOWN_CHARS = 3
 
 
 class InfoLabel(QLabel):
-    """A label whose accessible name says what it shows and what it says now."""
+    """A label whose accessible name says what it shows and what it says now. An `elided` one
+    may be narrower than its text: it shows as much as fits, then "…", and its tooltip gives the
+    text whole (`text()` is always the whole text)."""
 
-    def __init__(self, what: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, what: str, text: str, parent: QWidget | None = None, elided: bool = False
+    ) -> None:
         super().__init__(parent)
         self.what = what
+        self.elided = elided
         self.setTextFormat(Qt.TextFormat.PlainText)  # a model's name is shown as it is
         self.show_text(text)
 
     def show_text(self, text: str) -> None:
         self.setText(text)
         self.setAccessibleName(f"{self.what}: {text}" if text else self.what)
+        if self.elided:
+            self.setToolTip(text)
+
+    def shown_text(self) -> str:
+        """What the label shows at its width now."""
+        if not self.elided:
+            return self.text()
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if self.elided:
+            least = self.fontMetrics().horizontalAdvance(self.text()[:MIN_SHOWN_CHARS] + "…")
+            hint.setWidth(min(hint.width(), least + self.margin() * 2))
+        return hint
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.elided:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
 
 
 class StatusBar(QStatusBar):
@@ -58,8 +100,8 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Status")
-        self.model_label = InfoLabel("Model", "No model", self)
-        self.device_label = InfoLabel("Device", "", self)
+        self.model_label = InfoLabel("Model", "No model", self, elided=True)
+        self.device_label = InfoLabel("Device", "", self, elided=True)
         self.latency_label = InfoLabel("Suggestion latency", "", self)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)

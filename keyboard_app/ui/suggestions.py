@@ -11,7 +11,7 @@ from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.explorer import ExplorerPanel
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
-from keyboard_app.ui.text_ops import Taken, suggestion_insertion, token_insertion
+from keyboard_app.ui.text_ops import Taken, in_address, suggestion_insertion, token_insertion
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Suggestion, TokenChoice
@@ -25,7 +25,8 @@ class SuggestionController(QObject):
     Only a changed context is sent; results that arrive for an older context are dropped. The
     instant answer for a context is shown at once; the model's refined answer for the same context
     replaces it, keeping in their slots the words both have (`keep_in_place`), so the words that
-    stay do not move under the typist's eyes.
+    stay do not move under the typist's eyes. Inside an e-mail address or a link nothing is asked
+    for and the strip is empty (`text_ops.in_address`): no word belongs there.
     """
 
     # Suggestions for the current context are on the strip, the first time (context, latency ms).
@@ -91,7 +92,10 @@ class SuggestionController(QObject):
         if force or context != self._requested:
             self._requested = context
             self._instant_words = None
-            self.client.suggest(context, self.count, self.inline_threshold)
+            if in_address(context):
+                self._show(context, [], [])
+            else:
+                self.client.suggest(context, self.count, self.inline_threshold)
         if self.explorer.isVisible() and (force or context != self._explored):
             self._explored = context
             self.client.explore(context)
@@ -142,12 +146,18 @@ class SuggestionController(QObject):
 
     @Slot(str)
     def take(self, word: str) -> None:
-        """Replace the partly typed word (or add the next word) with `word` and a space."""
+        """Replace the word the cursor is in (or add the next word) with `word` and a space
+        (`text_ops.suggestion_insertion`). The space is the app's: a closing mark or a Space typed
+        right after it takes its place (`Editor.mark_added_space`)."""
         self._dismiss_preview()
         before = self.editor.context()
-        insertion = suggestion_insertion(before, word)
+        insertion = suggestion_insertion(before, word, self.editor.text_after_cursor())
         with self.editor.user_edit():
-            self.editor.replace_before_cursor(insertion.remove, insertion.text)
+            self.editor.replace_before_cursor(
+                insertion.remove, insertion.text, insertion.remove_after
+            )
+        if insertion.text.endswith(" "):
+            self.editor.mark_added_space()
         self.editor.setFocus()
         self.taken.emit(Taken(word, before, insertion))
 

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from keyboard_app.engine.words import split_typed_word
+from keyboard_app.engine.words import is_word_char, split_typed_word
+from keyboard_app.personal.learning import is_address
 
 # After these (or whitespace, or nothing) a new word needs no separating space: brackets and
-# opening quotes, straight and typographic.
-OPENERS = "([{<\"'\u201c\u2018\u00ab\u201e"
+# opening quotes, straight and typographic, and the signs written right before a word or a
+# number ($1, #3, @ann, and/or).
+OPENERS = "([{<\"'\u201c\u2018\u00ab\u201e$\u20ac\u00a3#@/"
 # A suggestion starting with one of these attaches to the text before it.
 CLOSERS = ",.;:!?)]}>\"'\u201d\u2019\u00bb\u2026"
+# Closing marks that go right after a word: typed right after the space the app added after a
+# word taken from the strip, one takes that space's place ("for ," is "for,"). Not the straight
+# quotes (as often opening ones) nor guillemets (French sets » after a space, German opens with
+# it).
+ATTACHING = frozenset(".,;:!?)]}\u201d\u2019\u2026")
+# A digit and a mark that a number may go on after: 3:30, $1,000, 2.5.
+_NUMBER_GOES_ON = re.compile(r"\d[:,.]$")
+# Characters after the cursor after which a taken word needs no space of its own.
+_NO_SPACE_BEFORE = frozenset(" \t\u00a0") | ATTACHING
 
 
 @dataclass(frozen=True)
 class Insertion:
-    """Replace the `remove` characters before the cursor by `text`."""
+    """Replace the `remove` characters before the cursor (and the `remove_after` after it) by
+    `text`."""
 
     remove: int
     text: str
+    remove_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,20 +84,54 @@ def partial_word(before: str) -> str:
     return split_typed_word(before).typed
 
 
-def suggestion_insertion(before: str, word: str) -> Insertion:
-    """How taking the suggestion `word` changes the text `before` the cursor.
+def suggestion_insertion(before: str, word: str, after: str = "") -> Insertion:
+    """How taking the suggestion `word` changes the text `before` and `after` the cursor.
 
-    The partly typed word is replaced by `word` followed by a space. Without a partial word, a space
-    is put first unless the text is empty or ends in whitespace or an opening bracket or quote.
-    Punctuation suggestions (`,` `.` ...) attach to the text as they are.
+    The partly typed word is replaced by `word` followed by a space; with the cursor inside a
+    word, the whole word is (its letters after the cursor too). Without a partial word, a space is
+    put first unless the text is empty or ends in whitespace or an opener (`OPENERS`), or the word
+    is a number going on after a digit and `:` `,` or `.` (3:30, $1,000). No space is put after
+    the word where a space or a closing mark (`ATTACHING`) follows it already. Punctuation
+    suggestions (`,` `.` ...) attach to the text as they are.
     """
-    if word and word[0] in CLOSERS:
-        return Insertion(0, word + " ")
     partial = partial_word(before)
-    if partial:
-        return Insertion(len(partial), word + " ")
-    needs_space = bool(before) and not before[-1].isspace() and before[-1] not in OPENERS
-    return Insertion(0, (" " if needs_space else "") + word + " ")
+    if word and word[0] in CLOSERS:
+        remove, remove_after, lead = 0, 0, ""
+    elif partial:
+        remove, remove_after, lead = len(partial), word_chars_at_start(after), ""
+    else:
+        remove, remove_after, lead = 0, 0, " " if _needs_space_before(before, word) else ""
+    rest = after[remove_after:]
+    trailing = "" if rest[:1] in _NO_SPACE_BEFORE and rest else " "
+    return Insertion(remove, lead + word + trailing, remove_after)
+
+
+def _needs_space_before(before: str, word: str) -> bool:
+    """Whether a next `word` taken after the text `before` is put after a space."""
+    if not before or before[-1].isspace() or before[-1] in OPENERS:
+        return False
+    return not (word[:1].isdigit() and _NUMBER_GOES_ON.search(before))
+
+
+def word_chars_at_start(text: str) -> int:
+    """How many characters at the start of `text` belong to a word (the rest of the word the
+    cursor is in, when `text` is what follows the cursor)."""
+    count = 0
+    while count < len(text) and is_word_char(text[count]):
+        count += 1
+    return count
+
+
+def in_address(before: str) -> bool:
+    """Whether the cursor is in an e-mail address or a link: the text since the last whitespace
+    holds an @ between characters (or right before the cursor, where the host goes on), a
+    scheme's `://` or `www.`, or is a bare domain (example.co). A full stop alone is not one:
+    "Done." ends a sentence."""
+    chunk = "" if not before or before[-1].isspace() else before.rsplit(None, 1)[-1]
+    chunk = chunk.lstrip(OPENERS)
+    # The personal store's rules (what it never learns); "x" stands for the host to come after
+    # an @ typed last.
+    return is_address(chunk) or (chunk.endswith("@") and is_address(chunk + "x"))
 
 
 def token_insertion(before: str, token: str) -> str:

@@ -7,6 +7,7 @@ import pytest
 from keyboard_app.ui.text_ops import (
     Insertion,
     display_token,
+    in_address,
     partial_word,
     suggestion_insertion,
     token_insertion,
@@ -48,10 +49,72 @@ def test_partial_word(before: str, expected: str) -> None:
         ("Wait,", "what", Insertion(0, " what ")),
         ("don'", "don't", Insertion(4, "don't ")),
         ("Hello", ",", Insertion(0, ", ")),
+        # A number goes on after a digit and : , or . (3:30, $1,000, 2.5); a word does not.
+        ("at 3:", "30am", Insertion(0, "30am ")),
+        ("is $1,", "000", Insertion(0, "000 ")),
+        ("is $1,", "and", Insertion(0, " and ")),
+        ("version 2.", "5", Insertion(0, "5 ")),
+        ("Note:", "30", Insertion(0, " 30 ")),
+        # Signs written right before a word or number open it.
+        ("is $", "1", Insertion(0, "1 ")),
+        ("is \u20ac", "5", Insertion(0, "5 ")),
+        ("is \u00a3", "5", Insertion(0, "5 ")),
+        ("issue #", "3", Insertion(0, "3 ")),
+        ("ask @", "ann", Insertion(0, "ann ")),
+        ("and/", "or", Insertion(0, "or ")),
     ],
 )
 def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> None:
     assert suggestion_insertion(before, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "word", "after", "expected"),
+    [
+        # The cursor inside a word: the whole word is replaced.
+        ("the docu", "document", "mnet today.", Insertion(4, "document", 4)),
+        ("the docu", "document", "mnet.", Insertion(4, "document", 4)),
+        ("the docu", "document", "mnet", Insertion(4, "document ", 4)),
+        ("well-kno", "well-known", "wn fact", Insertion(8, "well-known", 2)),
+        # A space or a closing mark after the cursor: no second space.
+        ("Hello wo", "world", " there", Insertion(2, "world")),
+        ("Hello wo", "world", ".", Insertion(2, "world")),
+        ("Hello", ",", " there", Insertion(0, ",")),
+        # No partial word: the next word goes before what follows, its space with it.
+        ("Hello ", "big", "there", Insertion(0, "big ")),
+        ("Hello wo", "world", "\nNext", Insertion(2, "world ")),
+    ],
+)
+def test_suggestion_insertion_with_text_after_the_cursor(
+    before: str, word: str, after: str, expected: Insertion
+) -> None:
+    assert suggestion_insertion(before, word, after) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        ("my e-mail is john.smith@acme.io", True),
+        ("Write to john.smith@", True),  # the host goes on
+        ("See https://example.", True),
+        ("https://example.com/pa", True),
+        ("Go to www.", True),
+        ("It is on example.co", True),
+        ("(example.co", True),
+        ("Done.", False),  # a sentence ends
+        ("Write to john.", False),
+        ("see example.com.", True),  # example.com.au may go on: words come after the space
+        ("example.com ", False),
+        ("e.g", False),
+        ("version 3.5", False),
+        ("at 3:", False),
+        ("$1,", False),
+        ("ask @", False),
+        ("", False),
+    ],
+)
+def test_in_address(before: str, expected: bool) -> None:
+    assert in_address(before) == expected
 
 
 @pytest.mark.parametrize(

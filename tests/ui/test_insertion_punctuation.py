@@ -1,0 +1,113 @@
+"""The space added after a word taken from the strip: a closing mark typed right after it takes
+its place, a Space is absorbed, anything else keeps it; undo, Backspace and learning still work."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.bench.key_typing import press
+from keyboard_app.personal import PersonalStore
+from keyboard_app.ui.main_window import MainWindow
+
+from .conftest import settle, type_text
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def take_with_tab(qtbot: QtBot, window: MainWindow, text: str) -> str:
+    """Type `text`, wait for its strip and take the middle word with Tab; returns the word."""
+    type_text(window, text)
+    qtbot.waitUntil(
+        lambda: window.strip.context == window.editor.context() and bool(window.strip.best()),
+        timeout=10_000,
+    )
+    word = window.strip.best()
+    press(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.text().endswith(f"{word} ")
+    return word
+
+
+@pytest.mark.parametrize("mark", [",", ".", "?", "!", ";", ":", ")", "\u201d", "\u2026"])
+def test_a_closing_mark_takes_the_place_of_the_added_space(
+    qtbot: QtBot, window: MainWindow, mark: str
+) -> None:
+    word = take_with_tab(qtbot, window, "Thanks f")
+    type_text(window, mark)
+    assert window.editor.text() == f"Thanks {word}{mark}"
+    type_text(window, " ok")
+    assert window.editor.text() == f"Thanks {word}{mark} ok"
+
+
+def test_a_mark_typed_with_shift_held_first_attaches_too(qtbot: QtBot, window: MainWindow) -> None:
+    """A real keyboard sends Shift's own key press before "?": it must not count as a key."""
+    word = take_with_tab(qtbot, window, "Will you call tomor")
+    QTest.keyPress(window.editor, Qt.Key.Key_Shift)
+    QTest.keyClick(window.editor, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyRelease(window.editor, Qt.Key.Key_Shift)
+    assert window.editor.text() == f"Will you call {word}?"
+
+
+def test_a_space_right_after_the_added_space_is_absorbed(qtbot: QtBot, window: MainWindow) -> None:
+    word = take_with_tab(qtbot, window, "Thanks f")
+    type_text(window, " ")
+    assert window.editor.text() == f"Thanks {word} "
+    type_text(window, " ")  # only the first: a second Space is the user's own
+    assert window.editor.text() == f"Thanks {word}  "
+
+
+def test_after_any_other_key_or_a_move_the_space_stays(qtbot: QtBot, window: MainWindow) -> None:
+    word = take_with_tab(qtbot, window, "Thanks f")
+    type_text(window, "x,")
+    assert window.editor.text() == f"Thanks {word} x,"
+    window.editor.clear()
+    word = take_with_tab(qtbot, window, "Thanks f")
+    press(window.editor, Qt.Key.Key_Left)
+    press(window.editor, Qt.Key.Key_Right)
+    type_text(window, ",")
+    assert window.editor.text() == f"Thanks {word} ,"
+
+
+def test_a_typed_space_is_never_taken_back(qtbot: QtBot, window: MainWindow) -> None:
+    """Only the space the app added: after a word typed out, "," stays after the user's space."""
+    type_text(window, "Thanks for ,")
+    assert window.editor.text() == "Thanks for ,"
+
+
+def test_undo_takes_back_the_mark_then_the_word_cleanly(qtbot: QtBot, window: MainWindow) -> None:
+    word = take_with_tab(qtbot, window, "Thanks f")
+    type_text(window, ",")
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    assert window.editor.text() == f"Thanks {word}"
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    assert window.editor.text() == "Thanks f"
+
+
+def test_undo_after_an_absorbed_space_takes_back_the_word(qtbot: QtBot, window: MainWindow) -> None:
+    take_with_tab(qtbot, window, "Thanks f")
+    type_text(window, " ")
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    assert window.editor.text() == "Thanks f"
+
+
+def test_backspace_after_a_take_deletes_the_space_as_before(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    word = take_with_tab(qtbot, window, "Thanks f")
+    press(window.editor, Qt.Key.Key_Backspace)
+    assert window.editor.text() == f"Thanks {word}"
+    type_text(window, " ,")  # the user's own space now
+    assert window.editor.text() == f"Thanks {word} ,"
+
+
+def test_a_word_taken_then_a_mark_is_learned_once(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """The mark is told as the Backspace and the mark the user would have typed: the word is
+    learned with its mark when the chunk is finished, not also on its own."""
+    word = take_with_tab(qtbot, window, "Thanks f")
+    type_text(window, ", ")
+    settle(qtbot, window, store)
+    assert store.word_counts([word])[word] == 1
