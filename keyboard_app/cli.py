@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import logging
 import os
@@ -91,9 +92,23 @@ def _is_utf8(argument: str) -> bool:
     return True
 
 
+def _mistyped_command(args_list: list[str], commands: set[str]) -> tuple[str, str] | None:
+    """The first argument and the command meant, when that argument is no command and no file but
+    close to a command's name (`sugest`): opening it as a new document would hide the typo."""
+    first = next((arg for arg in args_list if arg not in _GLOBAL_FLAGS), None)
+    if first is None or first in commands or first.startswith("-") or os.path.lexists(first):
+        return None
+    close = difflib.get_close_matches(first, sorted(commands), n=1, cutoff=0.75)
+    return (first, close[0]) if close else None
+
+
 def _run(args_list: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(_with_command(args_list, _command_names(parser)))
+    commands = _command_names(parser)
+    mistyped = _mistyped_command(args_list, commands)
+    if mistyped is not None:
+        parser.error("there is no command {!r}; did you mean {!r}?".format(*mistyped))
+    args = parser.parse_args(_with_command(args_list, commands))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s: %(message)s",

@@ -231,3 +231,23 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(random_model: Path
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("sugest", "suggest"), ("modles", "models")])
+def test_a_mistyped_command_is_a_usage_error_not_a_new_document(
+    capsys: pytest.CaptureFixture[str], typed: str, meant: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([typed, "hello world"])
+    assert exit_.value.code == 2
+    assert f"there is no command {typed!r}; did you mean {meant!r}?" in capsys.readouterr().err
+
+
+def test_a_file_named_like_a_mistyped_command_is_still_opened(tmp_path: Path) -> None:
+    from keyboard_app.cli import _mistyped_command
+
+    named = tmp_path / "sugest"
+    named.write_text("a note", encoding="utf-8")
+    assert _mistyped_command([str(named)], {"suggest", "gui"}) is None
+    assert _mistyped_command(["letter-to-anna.txt"], {"suggest", "gui"}) is None
+    assert _mistyped_command(["sugest"], {"suggest", "gui"}) == ("sugest", "suggest")
