@@ -116,12 +116,18 @@ def _list(args: argparse.Namespace) -> int:
 
 
 class _ProgressBar:
-    """A one-line terminal progress bar for download and conversion reports."""
+    """A one-line terminal progress bar for download and conversion reports; where stderr is no
+    terminal (a log file, a pipe), one line per stage instead of a bar redrawn with `\r`."""
 
     def __init__(self) -> None:
         self.stage = ""
 
     def __call__(self, p: Progress) -> None:
+        if not sys.stderr.isatty():
+            if p.stage != self.stage:
+                sys.stderr.write(f"{p.stage}\n")
+            self.stage = p.stage
+            return
         if p.stage != self.stage and self.stage:
             sys.stderr.write("\n")
         self.stage = p.stage

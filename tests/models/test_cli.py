@@ -22,8 +22,11 @@ def test_list_shows_catalog_and_installed(capsys: pytest.CaptureFixture[str]) ->
 
 def test_download_use_list_remove(fake_hub: FakeHub, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models", "download", "tiny-gpt2", "--quant", "q4_0", "--use"]) == 0
-    out = capsys.readouterr().out
-    assert "Installed tiny-gpt2-q4_0" in out and "Q4_0" in out
+    captured = capsys.readouterr()
+    assert "Installed tiny-gpt2-q4_0" in captured.out and "Q4_0" in captured.out
+    # Not a terminal: each stage once on a line of its own, no bar redrawn with carriage returns.
+    stages = captured.err.splitlines()
+    assert stages and "\r" not in captured.err and len(stages) == len(set(stages))
     assert store.default_model_path() == store.get_model("tiny-gpt2-q4_0").path
     assert main(["models", "list"]) == 0
     assert "*tiny-gpt2-q4_0" in capsys.readouterr().out
