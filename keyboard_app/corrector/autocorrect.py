@@ -4,10 +4,11 @@ asking.
 Never for a word the user or the document has already used or the dictionary knows (`known`;
 also a chat or programming word of `vocabulary`, and the -ise spelling of a known -ize word), a
 word the user restored after an autocorrection, a capitalised word mid-sentence (a name; not a
-word of four capitals or more, nor one in a text typed in capitals), a word with a capital inside
-("iPhon", "McDonals": a name's own spelling, begun or slipped), a word with a letter outside the
-QWERTY keys the slip model knows ("piñata", "Kraków": typed on purpose), a word with digits, or a
-piece of a URL or an e-mail address; those may still get a correction offered in the strip.
+word of four capitals or more, nor one in a text typed in capitals), two or three capitals
+anywhere (an acronym: USD, KPI), a word with a capital inside ("iPhon", "McDonals": a name's own
+spelling, begun or slipped), a word with a letter outside the QWERTY keys the slip model knows
+("piñata", "Kraków": typed on purpose), a word with digits, or a piece of a URL or an e-mail
+address; those may still get a correction offered in the strip.
 
 Only a whole word a slip or two from the typed one is put in, and not: a completion of the typed
 word ("accomodation": accomodations), the typed word less one or two letters at either end (async:
@@ -15,10 +16,12 @@ sync, cmake: make, mewhen: when; a prefixed word or two run together more often 
 for a doubled letter, "andd"), another stem than the typed word's when the typed word is a known
 word with an English ending ("firehouses"; but "occured": occurred, the same stem respelled), nor
 a word when the typed one is likelier a slip for a word of the offensive-word list (dman: damn,
-not man). The likeliest such correction replaces the word when it is `AUTOCORRECT_RATIO` times
-likelier than anything else the strip has for it (the typed word's completions included; not the
-correction spelled with the other apostrophe, nor the typed word when it is the correction
-without its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm).
+not man), nor a name for a word typed in small letters unless one common slip away (`NAME_SLIP`:
+londn, London; not luego, Lego). The likeliest such correction replaces the word when it is
+`AUTOCORRECT_RATIO` times likelier than anything else the strip has for it (the typed word's
+completions included; not the correction spelled with the other apostrophe, nor the typed word
+when it is the correction without its apostrophe: dont, don't). The pronoun i is always I (i'm:
+I'm).
 """
 
 from __future__ import annotations
@@ -36,7 +39,13 @@ from keyboard_app.corrector.vocabulary import (
     american,
 )
 from keyboard_app.engine.wordfilter import is_offensive, offensive_words
-from keyboard_app.engine.words import capital_pronoun
+from keyboard_app.engine.words import (
+    ACRONYM_LETTERS,
+    capital_pronoun,
+    follows_capitals,
+    starts_sentence,
+    typed_as_acronym,
+)
 
 if TYPE_CHECKING:
     from keyboard_app.engine.mixer import Mixed
@@ -47,17 +56,15 @@ Known = Callable[[str], bool]
 # `keyboard-app bench typos` for a false-correction rate under 0.5% of correctly typed words;
 # docs/engine.md has the table.
 AUTOCORRECT_RATIO = 4.0
-_SENTENCE_END = ".!?\n"
-# Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith).
-_ABBREVIATIONS = frozenset(
-    "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. e.g. i.e. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
-)
 # Endings that make another form of a word (plural, tenses, comparison, adverb, noun).
 _ENDINGS = ("s", "es", "ed", "d", "ing", "ings", "er", "ers", "est", "ly", "ness", "ment", "ments")
 _MIN_STEM = 4  # "the" and s is more likely a slip (they, these) than a word
 _ADDRESS = re.compile(r"(?:[@/\\:]|www\.|\.\w)")
-# A word in capitals of this many letters is no acronym but a word typed in capitals.
-_CAPITALS_WORD = 4
+# The slip a lower-case word must be from a name's spelling (a capital the dictionary nearly
+# always writes) to be put right to it: one of the common slips (a neighbouring key, a swap, a
+# letter doubled, undoubled or dropped: londn, London), not a far key, an extra letter away from
+# its neighbours or two slips (luego: Lego, abrazo: Brazos, saludos: Saudis; foreign words).
+NAME_SLIP = 0.002
 
 
 def never_autocorrected(typed: str, before: str, known: Known) -> bool:
@@ -67,10 +74,12 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
         return True
     if not typed.isascii():
         return True  # é, ñ, ß: keys the slip model's layout lacks, typed on purpose (Kraków)
-    if typed[:1].isupper() and not _starts_sentence(before) and not _in_capitals(typed, before):
+    if typed[:1].isupper() and not starts_sentence(before) and not _in_capitals(typed, before):
         return True
     if typed[1:] != typed[1:].lower() and not typed.isupper():
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
+    if typed_as_acronym(typed, before):
+        return True  # an acronym (EUR, KPI), even at a sentence's start
     return _in_address(before)
 
 
@@ -168,21 +177,9 @@ def _bare(word: str) -> str:
     return without_apostrophes(word.lower())
 
 
-def _starts_sentence(before: str) -> bool:
-    stripped = before.rstrip(" \t\"'([")
-    if not stripped:
-        return True
-    last = stripped.rsplit(None, 1)[-1].lstrip("\"'([").lower()
-    abbreviation = last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha())  # initials
-    return stripped[-1] in _SENTENCE_END and not (last.endswith(".") and abbreviation)
-
-
 def _in_capitals(typed: str, before: str) -> bool:
     """`typed` is a word in capitals, not an acronym: long, or in a text typed in capitals."""
-    if not typed.isupper():
-        return False
-    previous = re.findall(r"[^\W\d_]+", before[-40:])[-1:]
-    return len(typed) >= _CAPITALS_WORD or any(len(w) > 1 and w.isupper() for w in previous)
+    return typed.isupper() and (len(typed) > ACRONYM_LETTERS or follows_capitals(before))
 
 
 def _in_address(before: str) -> bool:
@@ -221,9 +218,14 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     scored = [(w, mixed.scores.get(w, corrections.words[w])) for w in whole]
     others = [(w, s) for w, s in mixed.scores.items() if w not in whole]
     best = autocorrection(word, scored, others)
-    if best is None or other_stem(word.lower(), best, known):
+    if best is None or other_stem(word.lower(), best, known) or _far_name(word, best):
         return None
     return None if near_offensive(word.lower()) > _slip(word, best) else best
+
+
+def _far_name(typed: str, correction: str) -> bool:
+    """`correction` is a name (a capital the typist did not type) further than `NAME_SLIP`."""
+    return typed[:1].islower() and correction[:1].isupper() and _slip(typed, correction) < NAME_SLIP
 
 
 def _slip(typed: str, correction: str) -> float:

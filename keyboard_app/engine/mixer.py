@@ -7,12 +7,14 @@ the probability of all that spells the letters under the trigrams); each other s
 
 1. **Unknown words demoted.** When some source has a vocabulary (the dictionary, the document), a
    network word that none of them knows (and that is not what the user typed) keeps
-   `UNKNOWN_WORD_SHARE` of its probability, so non-words like "engagemented" drop out.
+   `UNKNOWN_WORD_SHARE` of its probability, so non-words like "engagemented" drop out; one that
+   only a join of pieces makes (couldn't't, That'sHow) is left out.
 2. **The dictionary fills the gaps** (letters typed): its completions share what the network's
    words leave of the probability of all that spells the letters, by how often each occurs, always
    below the weakest known word the network found (`BELOW`).
 2b. **Corrections** (letters typed: words a slip away, `sources/corrections.py`) enter with
-   `CORRECTION_WEIGHT` times their noisy-channel score, or keep a higher score they already have.
+   `CORRECTION_WEIGHT` times their noisy-channel score, or keep a higher score they already have;
+   those of a word meant as typed (known, iOS, EUR) stay under it (`_add_corrections_below`).
 3. **The document's words** (letters typed) are mixed in by a cache model with `DOCUMENT_CACHE`.
 4. **Next-word sources** (no letters typed: the word trigrams) are mixed linearly with
    `NEXT_WORD_WEIGHTS`, over the network's 2k best words and theirs.
@@ -21,8 +23,9 @@ the probability of all that spells the letters under the trigrams); each other s
    `PHRASE_WEIGHT` in a phrase the user always writes (`personal_weight`); for typed letters as a
    cache model with `PERSONAL_CACHE`.
 
-Then the words are ranked (`wordsearch.rank`). docs/engine.md has the measurements behind each
-weight.
+Last, a word no source knows that scores under `UNKNOWN_FLOOR` of the best is left out. Then the
+words are ranked (`wordsearch.rank`; an acronym typed first, a sentence's first word with its
+capital). docs/engine.md has the measurements behind each weight.
 """
 
 from __future__ import annotations
@@ -33,13 +36,24 @@ from dataclasses import dataclass, field, replace
 from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.wordfilter import offends
-from keyboard_app.engine.words import in_typed_case
-from keyboard_app.engine.wordsearch import rank
+from keyboard_app.engine.words import (
+    TypedWord,
+    has_inner_capital,
+    in_typed_case,
+    starts_sentence,
+    typed_as_acronym,
+)
+from keyboard_app.engine.wordsearch import TYPED_WORD_SHARE, rank
 
 # What is left of a network word no vocabulary knows. Set when the dictionary went in (built-in
 # model, benchmark's first 3,000 held-out words: keystroke savings 0.4555 without the dictionary,
 # 0.462 with it); see docs/engine.md, "The dictionary".
 UNKNOWN_WORD_SHARE = 0.05
+# A word no source knows is left out when its (demoted) score is under this share of the best
+# word's: an empty place is better than a non-word (pageer, 30pmam). Chosen on the strips of every
+# prefix of 800 held-out words after the first 6,000 and the review's texts: it leaves out 1,120
+# of the 1,165 such words shown, never the word being typed (docs/engine.md, "The dictionary").
+UNKNOWN_FLOOR = 0.01
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
 # A correction's noisy-channel score (model probability times slip probability) is multiplied
@@ -86,7 +100,11 @@ class Mixed:
         """The `query.k` best words, best first, with their mixed scores, in the case the letters
         are typed in (`words.in_typed_case`; spellings that become one add their scores)."""
         typed = self.query.typed.typed
-        return rank(_in_typed_case(self.scores, typed), typed, self.query.k)
+        shown = _in_typed_case(self.scores, typed)
+        if _starts_a_sentence(self.query):
+            shown = _capitalised(shown)
+        boundary = self.query.typed.boundary
+        return rank(shown, typed, self.query.k, typed_as_acronym(typed, boundary))
 
 
 class Mixer:
@@ -127,21 +145,29 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
         network = proposals["trigrams"]  # a network that knows nothing of the context yet
     knowers = [p.knows for p in proposals.values() if p.knows is not None]
     scores = dict(network.words)
+    unknown: set[str] = set()
     if knowers:
         scores, known = _demote_unknown(network.words, typed, knowers)
+        unknown = set(network.words) - set(known)
         if typed and "dictionary" in proposals:
             _fill_from_dictionary(scores, network, known, proposals["dictionary"])
         if typed and "corrections" in proposals:
-            _add_corrections(scores, proposals["corrections"])
+            corrections = proposals["corrections"].words
+            if _keeps_typed(query.typed, knowers):
+                _add_corrections_below(scores, corrections, typed)
+            else:
+                _add_corrections(scores, corrections)
         if typed and "document" in proposals:
             scores = _mix_cache(scores, proposals["document"].words, DOCUMENT_CACHE)
+    if typed_as_acronym(typed, query.typed.boundary):  # offered first (`Mixed.ranked`)
+        scores.setdefault(typed, max(scores.values(), default=0.0))
     if query.next_word:
         for kind, weight in NEXT_WORD_WEIGHTS.items():
             if kind in proposals:
                 scores = _mix_linear(scores, proposals[kind].words, weight)
     if "personal" in proposals:
         scores = _mix_personal(scores, proposals["personal"], query)
-    return scores
+    return _without_weak(scores, unknown) if unknown else scores
 
 
 def _in_typed_case(scores: Scores, typed: str) -> Scores:
@@ -151,6 +177,23 @@ def _in_typed_case(scores: Scores, typed: str) -> Scores:
     shown: Scores = {}
     for word, score in sorted(scores.items(), key=lambda item: -item[1]):
         key = _one_apostrophe(in_typed_case(typed, word), typed, shown)
+        shown[key] = shown.get(key, 0.0) + score
+    return shown
+
+
+def _starts_a_sentence(query: Query) -> bool:
+    """The next word (no letter typed) after a space or a new line that starts a sentence
+    (`words.starts_sentence`: not after Mr. or e.g.); not right after a full stop (example.com)."""
+    text = query.typed.boundary + query.typed.prefix
+    return query.next_word and (not text or text[-1].isspace()) and starts_sentence(text)
+
+
+def _capitalised(scores: Scores) -> Scores:
+    """`scores` by the word with a capital first letter, as a sentence's first word is written
+    (the and The are one word there); a name's own spelling stays (iPhone)."""
+    shown: Scores = {}
+    for word, score in scores.items():
+        key = word if has_inner_capital(word) else word[:1].upper() + word[1:]
         shown[key] = shown.get(key, 0.0) + score
     return shown
 
@@ -190,33 +233,80 @@ def _mix_personal(scores: Scores, personal: Proposal, query: Query) -> Scores:
 
 def _demote_unknown(
     found: Mapping[str, float], typed: str, knowers: list[Callable[[str], bool]]
-) -> tuple[Scores, list[float]]:
-    """The network's words, each that no source knows demoted; and the known words' scores."""
+) -> tuple[Scores, dict[str, float]]:
+    """The network's words, each that no source knows demoted, and those pieced together
+    (`_pieced_together`) left out; and the known words with their scores."""
     scores: Scores = {}
-    known: list[float] = []
+    known: dict[str, float] = {}
     for word, probability in found.items():
         if word == typed or any(knows(word) for knows in knowers):
-            scores[word] = probability
-            known.append(probability)
-        else:
+            scores[word] = known[word] = probability
+        elif not _pieced_together(word, typed):
             scores[word] = probability * UNKNOWN_WORD_SHARE
     return scores, known
 
 
+def _pieced_together(word: str, typed: str) -> bool:
+    """A word no source knows that only a join of pieces makes: a second apostrophe (couldn't't,
+    We'll'll) or a capital after a small letter past the letters typed (That'sHow, ifIs)."""
+    if sum(word.count(mark) for mark in "'’") >= 2:
+        return True
+    start = max(len(typed), 1)
+    return any(word[i].isupper() and word[i - 1].islower() for i in range(start, len(word)))
+
+
+def _without_weak(scores: Scores, unknown: set[str]) -> Scores:
+    """`scores` without the words no source knows that score under `UNKNOWN_FLOOR` times the
+    best word: an empty slot in the strip is better than a non-word (pageer, 30pmam)."""
+    floor = UNKNOWN_FLOOR * max(scores.values(), default=0.0)
+    return {w: s for w, s in scores.items() if w not in unknown or s >= floor}
+
+
 def _fill_from_dictionary(
-    scores: Scores, network: Proposal, known: list[float], dictionary: Proposal
+    scores: Scores, network: Proposal, known: Mapping[str, float], dictionary: Proposal
 ) -> None:
     """The dictionary's completions share what the network's words leave of its prefix mass."""
     left = min(
-        max(network.mass - sum(network.words.values()), 0.0), BELOW * min(known, default=1.0)
+        max(network.mass - sum(network.words.values()), 0.0),
+        BELOW * min(known.values(), default=1.0),
     )
     for word, share in dictionary.words.items():
         scores.setdefault(word, left * share)
 
 
-def _add_corrections(scores: Scores, corrections: Proposal) -> None:
-    for word, score in corrections.words.items():
+def _add_corrections(scores: Scores, corrections: Mapping[str, float]) -> None:
+    for word, score in corrections.items():
         scores[word] = max(scores.get(word, 0.0), CORRECTION_WEIGHT * score)
+
+
+def _keeps_typed(typed: TypedWord, knowers: list[Callable[[str], bool]]) -> bool:
+    """Whether the word typed is meant as typed, above any correction of it: a word some source
+    knows (shipped, stored: a slip that makes a real word is far rarer than the word), or one
+    written so on purpose (iOS, EUR)."""
+    word = typed.typed
+    return (
+        any(knows(word) for knows in knowers)
+        or has_inner_capital(word)
+        or typed_as_acronym(word, typed.boundary)
+    )
+
+
+def _add_corrections_below(scores: Scores, corrections: Mapping[str, float], typed: str) -> None:
+    """The corrections of a word meant as typed (`_keeps_typed`), each under `TYPED_WORD_SHARE`
+    of the typed word's score, so that `rank` puts them after it: "We shipped" offers shipped
+    before whipped, and Tab never puts a correction in for it. (The typed word is given the best
+    correction's score when no source scored it.) A correction that completes the typed letters
+    (the: they) is a completion, added as the others are."""
+    completing = {w: s for w, s in corrections.items() if w.lower().startswith(typed.lower())}
+    _add_corrections(scores, completing)
+    others = {w: CORRECTION_WEIGHT * s for w, s in corrections.items() if w not in completing}
+    if not others:
+        return
+    typed_score = scores.get(typed) or max(others.values())
+    scores[typed] = typed_score
+    ceiling = BELOW * TYPED_WORD_SHARE * typed_score
+    for word, score in others.items():
+        scores[word] = min(max(scores.get(word, 0.0), score), ceiling)
 
 
 def _mix_cache(scores: Scores, cached: Mapping[str, float], weight: float) -> Scores:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -113,12 +114,50 @@ def composed(text: str) -> str:
 _PRONOUN_I = re.compile(r"[iI](?:['’](?:m|ll|ve|d))?")
 # What may follow an acronym as it is written (MPs, the UK's), not a word typed in capitals.
 _ACRONYM_ENDINGS = ("s", "'s", "’s")
+_POSSESSIVE_ENDINGS = ("'s", "’s")
+_SENTENCE_END = ".!?\n"
+# Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith).
+_ABBREVIATIONS = frozenset(
+    "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. e.g. i.e. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
+)
+# The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
+ACRONYM_LETTERS = 3
 
 
 def in_capitals(typed: str) -> bool:
     """Whether the letters typed are two or more, all capitals: the words go on in capitals."""
     letters = [char for char in typed if char.isalpha()]
     return len(letters) >= 2 and all(char.isupper() for char in letters)
+
+
+def has_inner_capital(word: str) -> bool:
+    """A capital right after a small letter: a name's own spelling (iOS, McDonald, eBay), not a
+    slip of the shift key (THe, FFor)."""
+    return any(a.islower() and b.isupper() for a, b in pairwise(word))
+
+
+def follows_capitals(before: str) -> bool:
+    """Whether the last word of `before` is two capitals or more: a text typed in capitals."""
+    previous = re.findall(r"[^\W\d_]+", before[-40:])[-1:]
+    return any(len(word) > 1 and word.isupper() for word in previous)
+
+
+def starts_sentence(before: str) -> bool:
+    """Whether a word after the text `before` starts a sentence: the text's start, a new line, or
+    after . ! or ? (and closing quotes or brackets), but for an abbreviation's full stop or an
+    initial's (Dr. Smith, e.g. this, J. Smith)."""
+    stripped = before.rstrip(" \t\"'([")
+    if not stripped:
+        return True
+    last = stripped.rsplit(None, 1)[-1].lstrip("\"'([").lower()
+    abbreviation = last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha())  # initials
+    return stripped[-1] in _SENTENCE_END and not (last.endswith(".") and abbreviation)
+
+
+def typed_as_acronym(typed: str, before: str) -> bool:
+    """Two or three capitals (EUR, OK, KPI) not in a text typed in capitals: an acronym, meant as
+    typed, not the start of a word in capitals."""
+    return in_capitals(typed) and len(typed) <= ACRONYM_LETTERS and not follows_capitals(before)
 
 
 def capital_pronoun(word: str) -> str | None:
@@ -130,16 +169,19 @@ def capital_pronoun(word: str) -> str | None:
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
-    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's); else as it is, but the
-    rest of a completion in capitals after a small letter is put in small letters (`shi`
-    completed by the model's piece ` SHIP` is ship, not shiP). The pronoun I is always a
-    capital ("i": I, "i'": I'm)."""
+    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's) and the s of a
+    possessive (`USD`: USDA's); else as it is, but the rest of a completion in capitals after a
+    small letter is put in small letters (`shi` completed by the model's piece ` SHIP` is ship,
+    not shiP). The pronoun I is always a capital ("i": I, "i'": I'm)."""
     rest = word[len(typed) :]
     pronoun = capital_pronoun(word)
     if pronoun is not None:
         return pronoun  # whatever the case typed ("i'm": I'm)
     if in_capitals(typed):
-        return word if word.startswith(typed) and rest in _ACRONYM_ENDINGS else word.upper()
+        if word.startswith(typed) and rest in _ACRONYM_ENDINGS:
+            return word
+        possessive = word.endswith(_POSSESSIVE_ENDINGS) and len(word) > len(typed) + 1
+        return word[:-1].upper() + word[-1] if possessive else word.upper()
     if typed[-1:].islower() and word.startswith(typed) and rest.isupper():
         return typed + rest.lower()
     return word

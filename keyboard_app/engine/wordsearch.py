@@ -389,10 +389,13 @@ class WordSearch(BestFirst):
         return seq
 
 
-def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]]:
+def rank(
+    scores: dict[str, float], typed: str, k: int, typed_first: bool = False
+) -> list[tuple[str, float]]:
     """The `k` best words, best first; but what the user has already typed goes after the words
-    not much less likely than it (offering it back saves a space at most), before the others.
-    A score that is not a number (a model whose weights hold NaN) is never offered."""
+    not much less likely than it (offering it back saves a space at most), before the others;
+    first with `typed_first` (an acronym: EUR, not EUROPEAN). A score that is not a number (a
+    model whose weights hold NaN) is never offered."""
     typed_probability = scores.get(typed)
 
     def key(item: tuple[str, float]) -> tuple[int, float]:
@@ -400,7 +403,7 @@ def rank(scores: dict[str, float], typed: str, k: int) -> list[tuple[str, float]
         if typed_probability is None:
             return (0, -probability)
         if word == typed:
-            return (1, 0.0)
+            return (-1 if typed_first else 1, 0.0)
         return (0 if probability >= typed_probability * TYPED_WORD_SHARE else 2, -probability)
 
     finite = [(word, p) for word, p in scores.items() if math.isfinite(p)]  # a broken model's NaN

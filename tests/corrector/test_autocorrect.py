@@ -36,7 +36,7 @@ def test_never_autocorrected(typed, before):
     assert never_autocorrected(typed, before, nothing_known)
 
 
-@pytest.mark.parametrize(("typed", "before"), [("Teh", ""), ("TEH", ""), ("teh", "see ")])
+@pytest.mark.parametrize(("typed", "before"), [("Teh", ""), ("TEHM", ""), ("teh", "see ")])
 def test_slips_in_plain_or_capitalised_or_capital_words_may_be_autocorrected(typed, before):
     assert not never_autocorrected(typed, before, nothing_known)
 
@@ -127,6 +127,8 @@ def test_a_likelier_slip_for_an_offensive_word_is_measured():
         ("TEHM", "I think ", False),  # four capitals: a word typed in capitals
         ("TEH", "THIS IS ", False),  # a text in capitals
         ("USA", "I think ", True),  # three capitals alone: an acronym
+        ("USD", "", True),  # even at a sentence's start (was USE)
+        ("KPI", "Fine. ", True),
     ],
 )
 def test_sentence_starts_abbreviations_and_capitals(typed, before, never):

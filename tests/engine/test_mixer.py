@@ -129,9 +129,9 @@ def test_the_dictionary_stays_below_the_weakest_known_word():
 
 def test_with_no_known_word_the_dictionary_shares_all_that_is_left():
     dictionary = Proposal({"conductor": 0.8, "conductors": 0.2}, knows=knows)
-    network = Proposal({"conductoral": 0.02}, mass=0.5)  # 0.48 left, no known word to stay under
+    network = Proposal({"conductoral": 0.2}, mass=0.5)  # 0.3 left, no known word to stay under
     scores = mix(query("the conduc"), network, {"dictionary": dictionary})
-    assert scores == pytest.approx({"conductoral": 0.001, "conductor": 0.384, "conductors": 0.096})
+    assert scores == pytest.approx({"conductoral": 0.01, "conductor": 0.24, "conductors": 0.06})
     network = Proposal({"conductoral": 0.02}, mass=0.01)  # more than the mass: nothing left
     scores = mix(query("the conduc"), network, {"dictionary": dictionary})
     assert scores == pytest.approx({"conductoral": 0.001, "conductor": 0.0, "conductors": 0.0})
@@ -165,14 +165,14 @@ def test_the_next_word_mixes_next_word_sources_linearly_over_both_sides_words():
 
 
 def test_the_next_word_is_demoted_first_and_ignores_letter_sources():
-    network = Proposal({"the": 0.5, "thee": 0.1})
+    network = Proposal({"the": 0.5, "thee": 0.2})
     proposals = {
         "dictionary": Proposal({"conductor": 1.0}, knows=knows),
         "document": Proposal({"orchestra": 1.0}, knows=knows),
         "trigrams": Proposal({"the": 0.5}),
     }
     scores = mix(query("led by "), network, proposals)
-    assert scores == pytest.approx({"the": 0.8 * 0.5 + 0.2 * 0.5, "thee": 0.8 * 0.1 * 0.05})
+    assert scores == pytest.approx({"the": 0.8 * 0.5 + 0.2 * 0.5, "thee": 0.8 * 0.2 * 0.05})
 
 
 def test_next_word_sources_are_left_out_once_a_letter_is_typed():

@@ -92,6 +92,12 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Call mewhen",  # a missed space: never by deleting a word
         "My accomodation",  # a completion, a misspelling the dictionary had
         "oh dman",  # likelier a slip for a word of the offensive list
+        # Foreign words two slips or a far one from a name: never made that name (the review's
+        # Brazos, Lego and Saudis)
+        "Un abrazo",
+        "Hasta luego",
+        "Muchas gracias y saludos",
+        "USD",  # an acronym, even at the start (was USE)
     ],
 )
 def test_words_never_spoilt(predictor, text):

@@ -63,10 +63,38 @@ def test_the_filter_keeps_out_forms_of_the_strongest_words(word: str) -> None:
     [
         *("spicy", "spaces", "killed", "muffin", "cocktail", "Scunthorpe", "assess", "swank"),
         *("God's", "Hell's", "Dick's", "Yamashita", "Matsushita"),  # possessives and names
+        # Words that end like a listed word's forms but are none (spac, asses, teste, nig, herp)
+        *("spaced", "spacing", "assessed", "tested", "testing", "Niger", "herpes", "classes"),
+        *("cocked", "pricked", "damning", "willies", "gays", "kills", "murdered"),  # everyday
     ],
 )
 def test_innocent_words_made_from_listed_ones_pass(word: str) -> None:
     assert not offends(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        *("Bastards", "Bastard's", "bastards'", "retards", "retarding", "dickheads", "dicks"),
+        *("Negroes", "Negro's", "milfs", "junkies", "crapped", "fondled", "masturbates"),
+    ],
+)
+def test_the_plurals_possessives_and_verb_forms_of_listed_words_are_kept_out(word: str) -> None:
+    assert offends(word) and not is_offensive(word)
+
+
+def test_the_dictionarys_forms_of_listed_words_never_reach_the_strip(random_model: Path) -> None:
+    """The shipped dictionary holds bastards, retards and Negroes: its completions of "Bast" and
+    the others must not offer them (the review's "Hasta": Bastards in the middle slot)."""
+    with Predictor.load(random_model) as predictor:
+        for typed, forms in [
+            ("Bast", {"Bastards", "Bastard's"}),
+            ("They are retar", {"retards", "retarding"}),
+            ("What a bunch of dickh", {"dickheads"}),
+            ("I saw the Negr", {"Negroes", "Negro's"}),
+        ]:
+            shown = {s.word for s in predictor.suggest(typed, k=50, exact=True)}
+            assert len(shown) > 5 and not shown & forms, shown & forms
 
 
 def test_every_source_is_filtered_in_the_mixer_but_the_typed_word(

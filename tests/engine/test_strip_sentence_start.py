@@ -1,0 +1,50 @@
+"""The next word at a sentence's or a paragraph's start is offered with its capital, and "the"
+and "The" are one word there (the review's "units.\n\n": The / We / the)."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.mixer import Mixed, mix
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.words import split_typed_word
+
+NETWORK = {"the": 0.3, "The": 0.2, "we": 0.1, "and": 0.05, "iPhone": 0.01}
+
+
+def ranked(text: str) -> list[tuple[str, float]]:
+    query = Query(split_typed_word(text), 4)
+    network = Proposal(NETWORK, mass=1.0)
+    return Mixed(query, mix(query, network, {}), network).ranked()
+
+
+@pytest.mark.parametrize(
+    "text", ["", "We shipped them.\n\n", "Hello team,\n\n", "Great news! ", "Thanks.\n", "Why? "]
+)
+def test_a_sentences_first_word_is_capitalised_and_case_duplicates_are_one(text: str) -> None:
+    shown = ranked(text)
+    assert [word for word, _ in shown] == ["The", "We", "And", "iPhone"]
+    assert [score for _, score in shown] == pytest.approx([0.5, 0.1, 0.05, 0.01])
+
+
+@pytest.mark.parametrize("text", ["I met Mr. ", "See e.g. ", "Call J. ", "It is ", "see example."])
+def test_elsewhere_the_words_keep_their_case(text: str) -> None:
+    assert [word for word, _ in ranked(text)] == ["the", "The", "we", "and"]
+
+
+@pytest.fixture(scope="module")
+def predictor() -> Iterator[Predictor]:
+    with Predictor.load() as loaded:
+        yield loaded
+
+
+@pytest.mark.parametrize(
+    "text", ["We shipped 3,400 units.\n\n", "Hello team,\n\n", "Great news! ", ""]
+)
+def test_the_built_in_keyboard_capitalises_a_sentences_first_word(
+    predictor: Predictor, text: str
+) -> None:
+    words = [s.word for s in predictor.suggest(text, exact=True)]
+    assert len(words) == 3 and all(word[:1].isupper() for word in words), words
+    assert len({word.lower() for word in words}) == 3, words
