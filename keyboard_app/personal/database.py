@@ -86,12 +86,18 @@ def move_aside(path: Path) -> Path:
 
 def keep_private(path: Path) -> None:
     """Make the store's file at `path`, and its write-ahead log and shared memory, readable by
-    the user alone (a store of an older version of the app was made readable by all)."""
+    the user alone (a store of an older version of the app was made readable by all). Where that
+    cannot be done (another user's file, a file system without Unix permissions), the store is
+    used as it is and a warning logged: it opened before, and must go on opening."""
     for file in (path, *(Path(f"{path}{suffix}") for suffix in _SIDE_FILES)):
-        with contextlib.suppress(FileNotFoundError):
+        try:
             mode = stat.S_IMODE(file.stat().st_mode)
             if mode & ~PRIVATE_FILE:
                 os.chmod(file, mode & PRIVATE_FILE)  # a read-only file stays read-only
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            logger.warning("cannot make %s readable by its owner alone: %s", file, error)
 
 
 def _create_private(path: Path) -> None:

@@ -48,6 +48,29 @@ def test_an_older_stores_readable_file_is_made_private(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("open_umask")
+def test_a_store_whose_permissions_cannot_be_changed_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another user's file, or one on a file system without Unix permissions (vfat, CIFS): chmod
+    fails there, which neither a test's root nor its user can make happen for real, so os.chmod is
+    made to fail as it does there. The store opened before its files were made private, and must
+    still: the error escaped the model's load, which then never finished."""
+    path = tmp_path / "personal.sqlite3"
+    with PersonalStore.open(path) as store:
+        store.learn(learnable("kept words"))
+    path.chmod(0o644)
+
+    def refused(file: object, mode: int) -> None:
+        raise PermissionError(1, "Operation not permitted", str(file))
+
+    monkeypatch.setattr(os, "chmod", refused)
+    with PersonalStore.open(path) as store:
+        assert store.word_counts(["kept"]) == {"kept": 1}
+    assert mode(path) == 0o644
+    assert "cannot make" in caplog.text and "readable by its owner alone" in caplog.text
+
+
+@pytest.mark.usefixtures("open_umask")
 def test_a_damaged_store_moved_aside_is_private(tmp_path: Path) -> None:
     path = tmp_path / "personal.sqlite3"
     path.write_bytes(b"not a database at all" * 100)

@@ -4,6 +4,8 @@ not learned, the penalty for a suggestion deleted at once, and the dialog of wha
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from keyboard_app import paths
 from keyboard_app.bench.key_typing import press
+from keyboard_app.engine.errors import ModelError
 from keyboard_app.personal import PersonalStore, learnable
 from keyboard_app.ui.dialogs.personal_dialog import PersonalDialog
 from keyboard_app.ui.main_window import MainWindow
@@ -291,6 +294,28 @@ def test_esc_closes_the_store(qtbot: QtBot, dialog: PersonalDialog) -> None:
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert not dialog.store_open
+
+
+def test_closing_during_an_action_closes_the_store_once_it_is_done(
+    qtbot: QtBot, dialog: PersonalDialog
+) -> None:
+    """Qt drops what is queued for a thread told to quit: the store's close went with it, and
+    both its connections stayed open."""
+    wait_idle(qtbot, dialog)
+    store = dialog._work._store
+    assert store is not None
+    started = threading.Event()
+
+    def slow(store: PersonalStore) -> None:
+        started.set()
+        time.sleep(0.3)  # an import or a forget under way
+
+    dialog._ask(slow, lambda _: None)
+    assert started.wait(5)
+    dialog.close()
+    assert not dialog.store_open
+    with pytest.raises(ModelError, match="closed"):
+        store.stats()
 
 
 def test_clearing_asks_first(qtbot: QtBot, dialog: PersonalDialog) -> None:

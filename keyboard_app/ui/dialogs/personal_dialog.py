@@ -93,8 +93,12 @@ class StoreWork(QObject):
             return
         self.finished.emit(number, result, "")
 
-    @Slot()
+    @property
+    def holds_store(self) -> bool:
+        return self._store is not None
+
     def close(self) -> None:
+        """Close the store (called once the thread has ended)."""
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -106,8 +110,6 @@ class PersonalDialog(QDialog):
 
     # Hands an action to the store thread (its number, the action).
     _run = Signal(int, object)
-    # Closes the store in its thread, after the actions asked before.
-    _close_store = Signal()
     # No action is waiting or running any more (the table and summary show their results).
     settled = Signal()
 
@@ -149,7 +151,6 @@ class PersonalDialog(QDialog):
         self._thread.setObjectName("learned words")
         self._work = StoreWork(path)
         self._work.moveToThread(self._thread)
-        self._thread.finished.connect(self._work.deleteLater)
         self._lay_out()
         self._connect()
         self._thread.start()
@@ -185,7 +186,6 @@ class PersonalDialog(QDialog):
 
     def _connect(self) -> None:
         self._run.connect(self._work.run)
-        self._close_store.connect(self._work.close)
         self._work.finished.connect(self._finished)
         self.search.textChanged.connect(self._search_timer.start)
         self._search_timer.timeout.connect(self.refresh)
@@ -359,11 +359,11 @@ class PersonalDialog(QDialog):
             return
         self._search_timer.stop()
         self._waiting.clear()
-        self._close_store.emit()
-        self._thread.quit()
+        self._thread.quit()  # after the action under way; those queued behind it are dropped
         self._thread.wait()
+        self._work.close()  # its thread has ended: nothing else uses the store now
 
     @property
     def store_open(self) -> bool:
-        """Whether the dialog still holds the store (its thread runs)."""
-        return self._thread.isRunning()
+        """Whether the dialog still holds the store (or its thread still runs)."""
+        return self._thread.isRunning() or self._work.holds_store
