@@ -150,24 +150,56 @@ def learn_text(
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Learn a whole document the user asked to learn from, a batch of about BATCH_CHARS per
-    transaction; `progress(characters done, characters in all)` after each, and `cancelled()`
-    checked before each (what was learned stays learned). Returns the words learned.
+    transaction (`DocumentLearning`); `progress(characters done, characters in all)` after each,
+    and `cancelled()` checked before each (what was learned stays learned). Returns the words
+    learned."""
+    document = DocumentLearning(text, now)
+    while not document.finished:
+        if cancelled is not None and cancelled():
+            break
+        document.step(store)
+        if progress is not None:
+            progress(document.done, len(document.text))
+    return document.words
+
+
+class DocumentLearning:
+    """A document learned a batch of about BATCH_CHARS at a time, each `step` one transaction, so
+    that whoever drives it (the app's engine thread) can do other work between steps; a step
+    that fails (a busy store) can be tried again.
 
     The text is composed (NFC) first, as typed text is, so that a document written with
     combining marks (as macOS writes names) adds to the same entries. Each batch is read after
     the end of the one before (CARRY_CHARS), so that a secret or a number cut in two by the batch
-    boundary is still dropped whole."""
-    text = composed(text)
-    learned = 0
-    for start, end, done in _batches(text):
-        if cancelled is not None and cancelled():
-            break
-        context = text[max(0, start - CARRY_CHARS) : start]
-        found = learnable_after(context, text[start:end], goes_on=end < len(text))
-        learned += store.learn([tokens for _, tokens in found], now=now)
-        if progress is not None:
-            progress(done, len(text))
-    return learned
+    boundary is still dropped whole; a number at a batch's end is held back for the next batch
+    unless a line break ends it."""
+
+    def __init__(self, text: str, now: float | None = None) -> None:
+        self.text = composed(text)
+        self.now = now
+        self.words = 0  # learned so far
+        self._batches = list(_batches(self.text))
+        self._next = 0
+
+    @property
+    def finished(self) -> bool:
+        return self._next >= len(self._batches)
+
+    @property
+    def done(self) -> int:
+        """The characters learned so far (of `len(self.text)`)."""
+        return self._batches[self._next - 1][2] if self._next else 0
+
+    def step(self, store: PersonalStore) -> int:
+        """Learn the next batch; returns its words (PersonalStoreError: nothing of it learned)."""
+        start, end, _ = self._batches[self._next]
+        context = self.text[max(0, start - CARRY_CHARS) : start]
+        goes_on = end < len(self.text) and self.text[end] != "\n"
+        found = learnable_after(context, self.text[start:end], goes_on=goes_on)
+        learned = store.learn([tokens for _, tokens in found], now=self.now)
+        self._next += 1
+        self.words += learned
+        return learned
 
 
 def _batches(text: str) -> Iterator[tuple[int, int, int]]:

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -21,9 +22,9 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from keyboard_app.engine import longlived
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.pacing import AheadPacer
-from keyboard_app.personal import PersonalStoreError, learn_text
+from keyboard_app.personal import PersonalStoreError
 from keyboard_app.personal.database import StoreBusy
-from keyboard_app.personal.learning import BATCH_CHARS
+from keyboard_app.personal.learning import DocumentLearning
 from keyboard_app.ui.requests import (
     ContinueRequest,
     DocumentRequest,
@@ -420,30 +421,28 @@ class EngineWorker(QObject):
                 request.request_id, 0, "There is no personal store to learn into."
             )
             return
-        self._document = _DocumentInProgress(request)
+        self._document = _DocumentInProgress(request, DocumentLearning(request.text))
 
     def _learn_document_piece(self, document: _DocumentInProgress) -> None:
-        """Learn the next piece of the document (whole paragraphs), or end it: done, cancelled,
-        or failed. A busy store holds it, as it holds the words typed."""
-        request = document.request
+        """Learn the next batch of the document (`DocumentLearning`: one short transaction), or
+        end it: done, cancelled, or failed. A busy store holds it, as it holds the words typed."""
+        request, learning = document.request, document.learning
         store = None if self._predictor is None else self._predictor.personal_store
-        piece = document.next_piece()
-        if store is None or self._learning_stopped or request.cancel.is_set() or not piece:
+        if store is None or self._learning_stopped or request.cancel.is_set() or learning.finished:
             self._document = None
-            self.document_done.emit(request.request_id, document.words, "")
+            self.document_done.emit(request.request_id, learning.words, "")
             return
         try:
-            document.words += learn_text(store, piece)
+            learning.step(store)
         except StoreBusy as error:
             self._hold_learning(error)
             return
         except PersonalStoreError as error:
             self._document = None
             self._stop_learning(error)
-            self.document_done.emit(request.request_id, document.words, str(error))
+            self.document_done.emit(request.request_id, learning.words, str(error))
             return
-        document.done += len(piece)
-        self.document_progress.emit(request.request_id, document.done, len(request.text))
+        self.document_progress.emit(request.request_id, learning.done, len(learning.text))
 
     def _stop_learning(self, error: PersonalStoreError) -> None:
         """One message; nothing more is learned until a model (and its store) is loaded again."""
@@ -478,25 +477,13 @@ class EngineWorker(QObject):
         )
 
 
+@dataclass(frozen=True)
 class _DocumentInProgress:
-    """A document being learned: how far it is, and the words learned so far."""
+    """A document being learned, a batch per step of this thread, so that suggestions are
+    answered between batches and Cancel, pausing or another model stop it within one."""
 
-    def __init__(self, request: DocumentRequest) -> None:
-        self.request = request
-        self.done = 0  # characters learned
-        self.words = 0
-
-    def next_piece(self) -> str:
-        """The next whole paragraphs, about BATCH_CHARS of them (a longer paragraph
-        whole: `learn_text` learns it in batches of its own), with their line break: a piece
-        starts a paragraph, as `learn_text` takes it, and no secret is cut from its label."""
-        text, start = self.request.text, self.done
-        if len(text) - start <= BATCH_CHARS:
-            return text[start:]
-        cut = text.rfind("\n", start, start + BATCH_CHARS)
-        if cut < 0:
-            cut = text.find("\n", start + BATCH_CHARS)
-        return text[start:] if cut < 0 else text[start : cut + 1]
+    request: DocumentRequest
+    learning: DocumentLearning
 
 
 def _loaded(request: LoadRequest, personal: str | None) -> Predictor:

@@ -112,6 +112,19 @@ def test_learn_text_goes_in_batches_with_progress_and_can_stop(
     assert store.completions("line") == [("line", 7)]
 
 
+def test_a_number_ending_a_batch_at_a_line_break_is_learned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A number is held back at a batch's end for the next batch to show whether it goes on; a
+    line break shows it does not (it was held, then lost with its paragraph)."""
+    from keyboard_app.personal import learning
+
+    monkeypatch.setattr(learning, "BATCH_CHARS", 8)
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    learn_text(store, "chapter 42\nthe next line")
+    assert store.word_counts(["42", "chapter", "line"]) == {"42": 1, "chapter": 1, "line": 1}
+
+
 def test_a_long_paragraph_is_learned_a_piece_at_a_time_and_can_stop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

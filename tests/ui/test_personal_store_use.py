@@ -53,15 +53,18 @@ def test_a_store_busy_past_its_timeout_holds_learning_back_and_loses_nothing(
     assert window.status.learning.text() == "Learning"
 
 
+@pytest.mark.parametrize("line_break", ["\n", " "], ids=["paragraphs", "one-long-paragraph"])
 def test_suggestions_are_answered_while_a_document_is_learned(
-    qtbot: QtBot, window: MainWindow, store: PersonalStore
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, line_break: str
 ) -> None:
     paragraph = "Greetings from Ljubljana and the lovely lakes of Bled nearby. " * 16
-    window.editor.set_text("\n".join([paragraph] * 150))  # 150 kB: many pieces
+    window.editor.set_text(line_break.join([paragraph] * 150))  # 150 kB: many pieces
     finished: list[int] = []
     window.client.document_done.connect(lambda words, _: finished.append(words))
-    with qtbot.waitSignal(window.client.document_progress, timeout=20_000):
+    with qtbot.waitSignal(window.client.document_progress, timeout=20_000) as first:
         window.personal.learn_document()
+    done, total = first.args[-2:]
+    assert done < total / 10  # a short piece, whatever the paragraphs
     with qtbot.waitSignal(window.client.suggestions, timeout=20_000):
         window.client.suggest("The ", 3)
     assert not finished  # answered between two pieces, not after the whole document
