@@ -291,7 +291,7 @@ def model_file(model: str | Path) -> Path:
     """The GGUF meant by `model`: a path, or the name of an installed model (a name has no path
     separator; "builtin" is the built-in model). ModelManagerError for an unknown name."""
     path = Path(model)
-    if path.exists() or not isinstance(model, str) or "/" in model or os.sep in model:
+    if path.is_file() or not isinstance(model, str) or "/" in model or os.sep in model:
         return path
     if model.lower() in BUILTIN_NAMES:
         return paths.builtin_model_path()

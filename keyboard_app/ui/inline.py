@@ -75,6 +75,8 @@ class InlineController(QObject):
         with editor.user_edit():
             editor.replace_before_cursor(0, text)
         editor.typed.emit(text)
+        if text.endswith(" "):  # the app's space: a closing mark typed next takes its place
+            editor.mark_added_space()
         if rest:
             self._context = editor.context()
             editor.show_inline(rest)

@@ -52,6 +52,18 @@ def test_tab_inserts_all_of_it_and_a_space(
     assert win.editor.inline_text in ("", ".")  # a new prediction may follow, never the old
 
 
+def test_a_mark_typed_after_an_accepted_prediction_takes_the_place_of_its_space(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """As after a strip word: the space Tab put in is the app's, not the user's."""
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    press(win.editor, Qt.Key.Key_Tab)
+    type_text(win, ".")
+    assert win.editor.text() == "Thank you for your help with the report."
+
+
 def test_ctrl_right_inserts_one_word_and_keeps_the_rest(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:
