@@ -169,8 +169,8 @@ def capital_pronoun(word: str) -> str | None:
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
-    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's) and the s of a
-    possessive (`USD`: USDA's); else as it is, but the rest of a completion in capitals after a
+    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's) and the s of an
+    acronym's possessive (`USD`: USDA's, but `PEOP`: PEOPLE'S); else as it is, but the rest of a completion in capitals after a
     small letter is put in small letters (`shi` completed by the model's piece ` SHIP` is ship,
     not shiP). The pronoun I is always a capital ("i": I, "i'": I'm)."""
     rest = word[len(typed) :]
@@ -180,7 +180,11 @@ def in_typed_case(typed: str, word: str) -> str:
     if in_capitals(typed):
         if word.startswith(typed) and rest in _ACRONYM_ENDINGS:
             return word
-        possessive = word.endswith(_POSSESSIVE_ENDINGS) and len(word) > len(typed) + 1
+        possessive = (
+            word.endswith(_POSSESSIVE_ENDINGS)
+            and len(word) > len(typed) + 1
+            and len(typed) <= ACRONYM_LETTERS  # an acronym's (USDA's), not PEOPLE'S in capitals
+        )
         return word[:-1].upper() + word[-1] if possessive else word.upper()
     if typed[-1:].islower() and word.startswith(typed) and rest.isupper():
         return typed + rest.lower()

@@ -225,6 +225,9 @@ def test_a_source_set_on_the_predictor_is_mixed_in_with_its_weight(bigram_model)
         ("MP", "MPs", "MPs"),  # an acronym's own endings
         ("UK", "UK’s", "UK’s"),
         ("MP", "MPh", "MPH"),
+        ("USD", "USDA's", "USDA's"),  # an acronym's possessive keeps its small s
+        ("PEOP", "people's", "PEOPLE'S"),  # a word typed in capitals is all capitals
+        ("JOHN", "John's", "JOHN'S"),
         ("Th", "The", "The"),
         ("U", "USA", "USA"),  # one capital typed: as the word is spelled
         ("", "London", "London"),
