@@ -364,8 +364,10 @@ def test_a_bad_import_file_is_explained_and_changes_nothing(
     notices = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
     assert notices and notices[0].text()
     notices[0].accept()
+    wait_idle(qtbot, dialog)
     assert texts(dialog) == before
     assert dialog.import_button.isEnabled()
+    assert "phrases learned" in dialog.summary.text()  # not "Importing…" for ever
 
 
 def test_the_app_starts_and_suggests_when_its_data_folder_cannot_be_made(

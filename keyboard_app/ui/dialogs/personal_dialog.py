@@ -327,6 +327,7 @@ class PersonalDialog(QDialog):
         else:
             self._changing = False
             self._update_buttons()
+            self.refresh()  # the summary said what was being done: it says what is there again
             inform(self, "Learned words", error)
         if self.idle:
             self.settled.emit()
