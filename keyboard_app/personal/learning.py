@@ -196,7 +196,7 @@ class DocumentLearning:
         context = self.text[max(0, start - CARRY_CHARS) : start]
         goes_on = end < len(self.text) and self.text[end] != "\n"
         found = learnable_after(context, self.text[start:end], goes_on=goes_on)
-        learned = store.learn([tokens for _, tokens in found], now=self.now)
+        learned = store.learn_each_after(found, now=self.now)
         self._next += 1
         self.words += learned
         return learned

@@ -94,8 +94,16 @@ class PersonalStore:
     ) -> int:
         """Count `tokens` as following `history` (tokens learned already, `BOUNDARY` first at a
         paragraph's start): their words, and the n-grams that end in them."""
+        return self.learn_each_after([(history, tokens)], now)
+
+    def learn_each_after(
+        self, learned: Iterable[tuple[Sequence[str], Sequence[str]]], now: float | None = None
+    ) -> int:
+        """`learn_after` for each (history, tokens), all in one transaction (so that a busy store
+        leaves none of them counted, and trying again counts each once)."""
         tally = Tally()
-        tally.add_run([*history, *tokens], skip=len(history))
+        for history, tokens in learned:
+            tally.add_run([*history, *tokens], skip=len(history))
         return self._add(tally, now)
 
     def penalise(self, history: Sequence[str], word: str) -> None:

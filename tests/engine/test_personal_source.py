@@ -197,3 +197,20 @@ def test_a_number_finished_is_learned_with_the_word_after_it(tmp_path: Path):
     assert store.next_counts(["born", "in"]).trigram.counts == {"1984": 1}
     assert store.word_counts(["1984", "Kranj"]) == {"1984": 1, "Kranj": 1}
     store.close()
+
+
+def test_a_word_and_the_runs_after_it_are_learned_in_one_transaction(tmp_path: Path):
+    """A word finished after a dropped piece gives two runs; written in two transactions, a busy
+    store between them made the app's retry count the first one twice."""
+    from keyboard_app.engine.sources.personal import learn_into
+
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    transactions: list[str] = []
+    store._connection.set_trace_callback(
+        lambda statement: transactions.append(statement) if statement.startswith("BEGIN") else None
+    )
+    # "a@b.org" is dropped: "mail me at" and "now" are two runs of what the space finished.
+    assert learn_into(store, "mail me at a@b.org now", context="\n") == 4
+    assert len(transactions) == 1
+    assert store.word_counts(["mail", "now"]) == {"mail": 1, "now": 1}
+    store.close()

@@ -109,9 +109,4 @@ def learn_into(store: PersonalStore, text: str, context: str = "") -> int:
     context tells where its paragraph starts)."""
     if not context:
         return store.learn(learnable(text))
-    found = learnable_after(context, text, goes_on=True)
-    if not found:
-        return 0
-    (history, tokens), rest = found[0], found[1:]
-    # Only the first run can reach into the context: the others start after a dropped piece.
-    return store.learn_after(history, tokens) + store.learn([run for _, run in rest])
+    return store.learn_each_after(learnable_after(context, text, goes_on=True))
