@@ -92,6 +92,8 @@ class Editor(QPlainTextEdit):
     # The user typed this text (a key's text, Enter as "\n"; or took an inline prediction),
     # after it is in the document.
     typed = Signal(str)
+    # The text `typed` reports next is an inline prediction the user accepted (Tab, Ctrl+Right).
+    inline_accepted = Signal()
     # The user pressed Backspace (plain), after it deleted what it deletes; or the editor took back
     # the space it added after a taken word, as Backspace would have (`mark_added_space`).
     backspaced = Signal()

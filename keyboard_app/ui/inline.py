@@ -74,6 +74,7 @@ class InlineController(QObject):
         editor = self.editor
         with editor.user_edit():
             editor.replace_before_cursor(0, text)
+        editor.inline_accepted.emit()
         editor.typed.emit(text)
         if text.endswith(" "):  # the app's space: a closing mark typed next takes its place
             editor.mark_added_space()

@@ -23,8 +23,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QObject, Slot
 
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal.learning import learnable_after
@@ -115,15 +114,6 @@ def _words(tokens: list[str]) -> list[str]:
     return [token for token in tokens if token != BOUNDARY]
 
 
-def _accepts_inline(event: QKeyEvent) -> bool:
-    """Tab, or Ctrl+Right: the keys that take an inline prediction (`Editor._inline_key`)."""
-    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-    return (event.key(), modifiers) in (
-        (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier),
-        (Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier),
-    )
-
-
 class Learner(QObject):
     """Follows the user's typing and sends each finished word to the engine (`active`: whether
     anything is sent; while it is not, typing is still followed)."""
@@ -136,9 +126,9 @@ class Learner(QObject):
         self._typed = 0  # characters at the end of the text before the cursor typed in a row
         self._taken: _TakenWord | None = None
         self._sent: _Sent | None = None
-        self._accepting_inline = False  # the key being handled takes an inline prediction
+        self._accepting_inline = False  # the text typed next is an inline prediction accepted
         self._position = editor.textCursor().position()
-        editor.installEventFilter(self)
+        editor.inline_accepted.connect(self._on_inline_accepted)
         editor.typed.connect(self.on_typed)
         editor.backspaced.connect(self.on_backspace)
         editor.document().contentsChange.connect(self._on_change)
@@ -158,13 +148,11 @@ class Learner(QObject):
             self._sent = None
         self._active = active
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Notes whether a key takes the inline prediction shown: the text it inserts comes as
-        `typed`, and its last word is then learned as a word taken (`_accept`)."""
-        if watched is self.editor and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            self._accepting_inline = bool(self.editor.inline_text) and _accepts_inline(event)
-        return False
+    @Slot()
+    def _on_inline_accepted(self) -> None:
+        """The text `typed` reports next is an inline prediction: its last word is learned as a
+        word taken (`_accept`)."""
+        self._accepting_inline = True
 
     @Slot(str)
     def on_typed(self, text: str) -> None:
