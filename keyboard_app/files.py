@@ -31,7 +31,11 @@ class NotEnoughSpace(OSError):
 
 @contextlib.contextmanager
 def atomic_path(
-    path: str | Path, *, private: bool = False, mode: int | None = None
+    path: str | Path,
+    *,
+    private: bool = False,
+    mode: int | None = None,
+    create_folder: bool = True,
 ) -> Iterator[Path]:
     """A temporary path beside `path` to write to; when the block ends without an exception, the
     file there is flushed to disk and renamed to `path`. On any exception it is deleted and `path`
@@ -40,9 +44,14 @@ def atomic_path(
     The new file keeps the permissions of the file it replaces; a new one gets the user's default
     (the umask's), or only the owner's with `private` (files holding the user's text). With
     `mode`, the new file has exactly that mode whatever the old one had (a file holding a secret
-    that an earlier version wrote readable to all)."""
+    that an earlier version wrote readable to all).
+
+    The folder is created when missing, as the app's own folders are; a path the user typed
+    (`create_folder=False`) must be in a folder that exists, so that a mistyped folder is a
+    FileNotFoundError, not a new folder holding the file."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
     temporary = _new_temporary(target, 0o600 if private or mode is not None else 0o666)
     try:
         if mode is not None:
@@ -87,12 +96,17 @@ def move_into_place(finished: str | Path, target: str | Path) -> None:
 
 
 def write_atomic(
-    path: str | Path, data: str | bytes, *, private: bool = False, mode: int | None = None
+    path: str | Path,
+    data: str | bytes,
+    *,
+    private: bool = False,
+    mode: int | None = None,
+    create_folder: bool = True,
 ) -> None:
     """Replace the file at `path` with `data` (text is written as UTF-8), atomically
-    (`atomic_path` says which permissions it gets)."""
+    (`atomic_path` says which permissions it gets and when the folder is created)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    with atomic_path(path, private=private, mode=mode) as temporary:
+    with atomic_path(path, private=private, mode=mode, create_folder=create_folder) as temporary:
         temporary.write_bytes(raw)
 
 

@@ -42,6 +42,13 @@ def test_write_atomic_writes_text_and_bytes_and_creates_the_folder(tmp_path: Pat
     assert [p.name for p in text_file.parent.iterdir()] == ["notes.txt"]
 
 
+def test_a_path_the_user_typed_must_be_in_a_folder_that_exists(tmp_path: Path) -> None:
+    mistyped = tmp_path / "Dcuments" / "notes.txt"
+    with pytest.raises(FileNotFoundError):
+        files.write_atomic(mistyped, "text", create_folder=False)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_move_into_place_renames_a_finished_file(tmp_path: Path) -> None:
     part, target = tmp_path / "model.bin.part", tmp_path / "model.bin"
     part.write_bytes(b"complete")

@@ -58,7 +58,8 @@ def document(words: list[Record], phrases: list[Record], now: float) -> dict[str
 def write(path: Path, data: Mapping[str, Any]) -> None:
     try:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        write_atomic(path, text, private=True)  # what the user wrote: only theirs to read
+        # What the user wrote: only theirs to read, in a folder they chose.
+        write_atomic(path, text, private=True, create_folder=False)
     except OSError as error:
         raise PersonalStoreError(
             f"The learned words cannot be exported to {path}: {error.strerror or error}."

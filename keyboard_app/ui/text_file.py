@@ -162,7 +162,7 @@ def save_text_file(path: Path, text: str, text_format: TextFormat) -> SavedFile:
         raise OSError(errno.EINVAL, "it is not a regular file", str(path))
     data = encode(text, text_format)
     try:
-        write_atomic(target, data)
+        write_atomic(target, data, create_folder=False)
     except PermissionError as error:
         if not (target.is_file() and os.access(target, os.W_OK)):
             raise

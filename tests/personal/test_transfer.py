@@ -148,6 +148,9 @@ def test_import_of_a_missing_file_and_export_to_a_bad_place(tmp_path: Path) -> N
         (tmp_path / "file").write_text("x")
         with pytest.raises(PersonalStoreError, match="cannot be exported"):
             store.export_json(tmp_path / "file" / "inside.json")
+        with pytest.raises(PersonalStoreError, match=r"cannot be exported.*No such file"):
+            store.export_json(tmp_path / "mistyped" / "export.json")
+        assert not (tmp_path / "mistyped").exists()
 
 
 def test_an_import_past_the_cap_is_pruned_in_the_same_transaction(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from keyboard_app.ui.text_file import (
     TextFormat,
     encode,
     read_text_file,
+    save_error_message,
     save_text_file,
 )
 from tests.small_disk import run_on_small_disk
@@ -162,3 +163,11 @@ def test_a_lone_surrogate_does_not_stop_saving(tmp_path: Path) -> None:
     path = tmp_path / "odd.txt"
     assert not save_text_file(path, "a\ud800b", TextFormat()).in_place
     assert path.read_bytes() == b"a?b"
+
+
+def test_a_document_whose_folder_is_gone_is_not_saved_into_a_new_folder(tmp_path: Path) -> None:
+    path = tmp_path / "unplugged" / "draft.txt"  # its drive removed, or its folder deleted
+    with pytest.raises(FileNotFoundError) as error:
+        save_text_file(path, "text", TextFormat())
+    assert "No such file" in save_error_message(path, error.value)
+    assert list(tmp_path.iterdir()) == []
