@@ -137,7 +137,7 @@ def _explore(args: argparse.Namespace) -> int:
     return _ask(
         args,
         lambda p: p.explore(args.text, k=args.k),
-        ("token",),
+        ("token", "token_id"),  # the id tells apart tokens that read the same (a byte's piece)
         lambda c: f"{c.token!r:>20} {c.probability:7.2%} {'#' * round(c.probability * 40)}",
     )
 

@@ -5,6 +5,8 @@ import shutil
 import subprocess
 import sys
 
+from keyboard_app.engine.tokenizer import token_bytes
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -26,7 +28,11 @@ def test_suggest_json(random_model):
 def test_explore_and_continue(random_model):
     explored = run_cli("explore", "Hello", "--k", "4", "--model", str(random_model), "--json")
     assert explored.returncode == 0, explored.stderr
-    assert len(json.loads(explored.stdout)) == 4
+    choices = json.loads(explored.stdout)
+    assert len(choices) == 4
+    for choice in choices:
+        readable = token_bytes(choice["token_id"]).decode("utf-8", "backslashreplace")
+        assert choice["token"] == readable
     first = run_cli(
         "continue", "Hello", "--tokens", "8", "--seed", "3", "--model", str(random_model)
     )
