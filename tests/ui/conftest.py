@@ -23,6 +23,7 @@ from keyboard_app.personal import PersonalStore
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.main_window import MainWindow
+from tests.model_factory import CONFIDENT_SPAN
 
 # Qt messages that say nothing about the app (the offscreen platform's limits).
 IGNORED_QT_MESSAGES = ("This plugin does not support",)
@@ -129,6 +130,17 @@ def settle(qtbot: QtBot, window: MainWindow, store: PersonalStore) -> None:
     before = store.word_counts([SENTINEL])[SENTINEL]
     window.client.learn(SENTINEL, "")
     qtbot.waitUntil(lambda: store.word_counts([SENTINEL])[SENTINEL] > before, timeout=10_000)
+
+
+def confident_window(
+    make_window: Callable[..., MainWindow], bigram_model: Callable[..., Path]
+) -> MainWindow:
+    """A window on a model sure of one span: "Thank you for your hel" shows "p with the report"."""
+    return make_window(ui_settings(), bigram_model(CONFIDENT_SPAN))
+
+
+def wait_for_inline(qtbot: QtBot, window: MainWindow, expected: str) -> None:
+    qtbot.waitUntil(lambda: window.editor.inline_text == expected, timeout=10_000)
 
 
 def type_text(window: MainWindow, text: str) -> None:

@@ -14,21 +14,19 @@ from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.main_window import MainWindow
-from tests.model_factory import CONFIDENT_SPAN
 
-from .conftest import input_method, preedit, type_text, ui_settings
+from .conftest import (
+    confident_window,
+    input_method,
+    preedit,
+    type_text,
+    ui_settings,
+    wait_for_inline,
+)
 
 MakeWindow = Callable[..., MainWindow]
 UNSURE = {" your": {" help": 5.0, " hello": 5.0, " held": 5.0}, " help": {" with": 9.0}}
 TYPED = "Thank you for your hel"
-
-
-def confident_window(make_window: MakeWindow, bigram_model: Callable[..., Path]) -> MainWindow:
-    return make_window(ui_settings(), bigram_model(CONFIDENT_SPAN))
-
-
-def wait_for_inline(qtbot: QtBot, window: MainWindow, expected: str) -> None:
-    qtbot.waitUntil(lambda: window.editor.inline_text == expected, timeout=10_000)
 
 
 def test_the_confident_span_shows_in_grey_and_is_not_part_of_the_text(

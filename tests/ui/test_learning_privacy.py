@@ -20,10 +20,9 @@ from keyboard_app.engine.sources.corrections import corrector_of
 from keyboard_app.paths import lexicon_path
 from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
-from tests.model_factory import CONFIDENT_SPAN
 from tests.personal.helpers import TYPED_SECRETS
 
-from .conftest import SENTINEL, settle, type_text, ui_settings
+from .conftest import SENTINEL, confident_window, settle, type_text, ui_settings, wait_for_inline
 
 MakeWindow = Callable[..., MainWindow]
 ALT = Qt.KeyboardModifier.AltModifier
@@ -120,10 +119,10 @@ def test_a_word_taken_by_mistake_and_deleted_costs_the_phrase_one_count(
 def test_an_inline_prediction_accepted_is_learned_as_a_word_taken(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:
-    win = make_window(ui_settings(), bigram_model(CONFIDENT_SPAN))
+    win = confident_window(make_window, bigram_model)
     store = PersonalStore.open(paths.personal_store_path())
     type_text(win, "Thank you for your hel")
-    qtbot.waitUntil(lambda: win.editor.inline_text == "p with the report", timeout=10_000)
+    wait_for_inline(qtbot, win, "p with the report")
     press(win.editor, Qt.Key.Key_Tab)
     settle(qtbot, win, store)
     words = ["help", "with", "the", "report"]
@@ -140,10 +139,10 @@ def test_an_inline_prediction_accepted_is_learned_as_a_word_taken(
 def test_an_inline_prediction_accepted_and_gone_on_from_is_learned(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:
-    win = make_window(ui_settings(), bigram_model(CONFIDENT_SPAN))
+    win = confident_window(make_window, bigram_model)
     store = PersonalStore.open(paths.personal_store_path())
     type_text(win, "Thank you for your hel")
-    qtbot.waitUntil(lambda: win.editor.inline_text == "p with the report", timeout=10_000)
+    wait_for_inline(qtbot, win, "p with the report")
     press(win.editor, Qt.Key.Key_Tab)
     type_text(win, "now ")
     settle(qtbot, win, store)
