@@ -280,7 +280,7 @@ def test_a_full_disk_says_so_and_names_the_file(
 ) -> None:
     """The disk is made full by the one write that fails (a real full disk: test_text_file)."""
 
-    def disk_full(path: Path, _data: bytes) -> None:
+    def disk_full(path: Path, _data: bytes, **_options: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
     monkeypatch.setattr(text_file, "write_atomic", disk_full)
