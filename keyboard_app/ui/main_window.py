@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -19,8 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from keyboard_app import __version__, paths
-from keyboard_app.models import store as model_store
-from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.settings import Settings, SettingsStore
 from keyboard_app.ui import actions as window_actions
 from keyboard_app.ui.alternatives import AlternativesPanel
@@ -33,6 +30,7 @@ from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.explorer import ExplorerPanel
 from keyboard_app.ui.inline import InlineController
+from keyboard_app.ui.model_controls import ModelControls
 from keyboard_app.ui.personal_controls import PersonalControls
 from keyboard_app.ui.recovery import Autosaver
 from keyboard_app.ui.recovery_offer import RecoveryOffer
@@ -44,12 +42,9 @@ from keyboard_app.ui.text_file import describe
 from keyboard_app.ui.theme import writing_font
 
 if TYPE_CHECKING:
-    from keyboard_app.engine.predictor import ModelInfo
     from keyboard_app.ui.dialogs.model_dialog import ModelDialog
 
 log = logging.getLogger(__name__)
-
-GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -99,11 +94,11 @@ class MainWindow(QMainWindow):
         self.server = ServerControls(
             self, self.client, self.status, self.strip, lambda: self.settings, self.save_settings
         )
+        self.models = ModelControls(
+            self, self.client, self.status, lambda: self.settings, self.personal_store
+        )
         self.menu_actions = window_actions.install_actions(self)
-        self.model_dialog: ModelDialog | None = None
         self.dialog: QDialog | None = None
-        self._model_path = ""
-        self._file_to_remember: Path | None = None
         self._closing = False
         self._shut_down = False
         self._settings_unsaved_told = False
@@ -131,8 +126,6 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         c = self.client
-        c.loaded.connect(self._on_loaded)
-        c.load_failed.connect(self._on_load_failed)
         c.failed.connect(lambda message: self.status.showMessage(message, 5000))
         self.suggestions.shown.connect(lambda _context, ms: self.status.show_latency(ms))
         self.suggestions.taken.connect(self.personal.learner.on_taken)
@@ -151,7 +144,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         """Apply `settings` (dialog or start); reload the model if its options changed."""
-        reload = self._model_path and _engine_options(settings) != _engine_options(self.settings)
+        reload = _engine_options(settings) != _engine_options(self.settings)
         self.settings = settings
         self.continuation.settings = settings
         self.documents.settings = settings
@@ -167,7 +160,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.explorer.setChecked(settings.explorer_visible)
         self.explorer.setVisible(settings.explorer_visible)
         if reload:
-            self._start_load(self._model_path)
+            self.models.reload()
 
     def show_settings_dialog(self) -> None:
         dialog = SettingsDialog(self.settings, self)
@@ -231,66 +224,24 @@ class MainWindow(QMainWindow):
 
     # --- models ---
 
+    @property
+    def model_dialog(self) -> ModelDialog | None:
+        return self.models.dialog
+
     def load_model(self, path: str) -> None:
         """Load `path` in the engine thread; the editor stays usable meanwhile."""
-        self._file_to_remember = None
-        self._start_load(path)
-
-    def _start_load(self, path: str) -> None:
-        self._model_path = path
-        self.status.show_loading(Path(path).name)
-        s = self.settings
-        personal = str(self.personal_store)
-        self.client.load(path, s.n_threads or None, s.gpu_layers, s.filter_offensive, personal)
-
-    def _on_loaded(self, info: ModelInfo) -> None:
-        self.status.show_model(info)
-        if self._file_to_remember is not None:
-            self._remember_model_file(self._file_to_remember)
-            self._file_to_remember = None
-
-    def _remember_model_file(self, path: Path) -> None:
-        try:
-            model_store.set_default_file(path)
-        except ModelManagerError as error:
-            self.status.showMessage(str(error), 5000)
-            return
-        if self.model_dialog is not None:
-            self.model_dialog.refresh()  # no installed model is the default now
-
-    def _on_load_failed(self, message: str) -> None:
-        self._file_to_remember = None
-        if self.client.model_info is None:
-            self.status.show_no_model("No model loaded")
-        else:
-            self.status.show_model(self.client.model_info)
-        self.dialog = inform(self, "Cannot load the model", message)
-
-    def open_model_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open model file", "", GGUF_FILTER)
-        if name:
-            self.use_model_file(name)
+        self.models.load(path)
 
     def use_model_file(self, path: str) -> None:
         """Switch to a GGUF chosen by the user; once it has loaded, it is the model store's default
         (the one record of the chosen model, which `keyboard-app models use` changes too)."""
-        self._start_load(path)
-        self._file_to_remember = Path(path)
+        self.models.use_file(path)
+
+    def open_model_file(self) -> None:
+        self.models.open_file()
 
     def show_model_dialog(self) -> None:
-        from keyboard_app.ui.dialogs.model_dialog import ModelDialog
-
-        if self.model_dialog is None:
-            dialog = ModelDialog(self)
-            dialog.installed_chosen.connect(self.use_installed_model)
-            dialog.file_chosen.connect(self.use_model_file)
-            self.model_dialog = dialog
-        self.model_dialog.show()
-        self.model_dialog.raise_()
-
-    def use_installed_model(self, path: str) -> None:
-        """Switch to a model of the store (the dialog has made it the store's default)."""
-        self.load_model(path)
+        self.models.show_dialog()
 
     def show_about(self) -> None:
         inform(
@@ -325,8 +276,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.continuation.stop()
-        if self.model_dialog is not None:
-            self.model_dialog.runner.shutdown()
+        self.models.shutdown()
         self.client.shutdown()
         self.save_settings(quiet=True)
 

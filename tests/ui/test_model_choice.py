@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from keyboard_app import paths
 from keyboard_app.models import store
 from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.app import move_model_file_setting, open_window
@@ -60,8 +62,8 @@ def test_a_file_that_fails_to_load_is_not_remembered(
     broken.write_bytes(b"not a gguf file at all")
     with qtbot.waitSignal(window.client.load_failed, timeout=LOAD_TIMEOUT_MS):
         window.use_model_file(str(broken))
-    assert isinstance(window.dialog, QMessageBox)
-    window.dialog.accept()
+    assert isinstance(window.models.message, QMessageBox)
+    window.models.message.accept()
     assert store.default_model_path() is None
 
 
@@ -108,4 +110,84 @@ def test_the_models_dialog_changes_the_same_record(
     with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
         dialog.use_selected()
     assert store.model_to_load(None) == store.store_dir() / "other.gguf"
+    dialog.close()
+
+
+def break_file(path: Path) -> None:
+    """Damage a model file as a full disk or a bad copy would: its second half gone."""
+    with path.open("r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+
+
+def test_a_chosen_model_that_no_longer_loads_gives_way_to_the_built_in_one(
+    qtbot: QtBot, model_path: Path
+) -> None:
+    break_file(install(model_path, "brk"))
+    store.set_default_model("brk")
+    again = open_window(None)
+    qtbot.addWidget(again)
+    try:
+        qtbot.waitUntil(lambda: again.client.model_info is not None, timeout=LOAD_TIMEOUT_MS)
+        assert again.client.model_info is not None
+        assert again.client.model_info.path == paths.builtin_model_path()
+        box = again.models.message
+        assert isinstance(box, QMessageBox)
+        assert "The built-in model is used instead." in box.text()
+        box.accept()
+        assert store.default_model_name() == "brk"  # the user's choice, kept for them to mend
+    finally:
+        close_window(again)
+
+
+def test_a_model_that_fails_in_the_dialog_changes_nothing_and_is_not_reloaded(
+    qtbot: QtBot, window: MainWindow, model_path: Path
+) -> None:
+    break_file(install(model_path, "brk"))
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None
+    row = next(
+        i for i in range(dialog.installed.count()) if dialog.installed.item(i).text()[:3] == "brk"
+    )
+    dialog.installed.setCurrentRow(row)
+    with qtbot.waitSignal(window.client.load_failed, timeout=LOAD_TIMEOUT_MS):
+        dialog.use_selected()
+    assert store.default_model_name() is None  # still the built-in model's place
+    assert window.client.model_info is not None and window.client.model_info.path == model_path
+    assert window.models.message is not None
+    window.models.message.accept()
+    settings = replace(window.settings, filter_offensive=not window.settings.filter_offensive)
+    with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS) as loaded:
+        window.apply_settings(settings)  # an engine option: the model in use is loaded again
+    assert loaded.args[0].path == model_path
+    dialog.close()
+
+
+@pytest.mark.parametrize(
+    "answer", [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Cancel]
+)
+def test_the_models_dialog_removes_a_model_once_the_user_says_so(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path, answer: QMessageBox.StandardButton
+) -> None:
+    installed = install(second_model_path, "other")
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None
+    row = next(
+        i for i in range(dialog.installed.count()) if dialog.installed.item(i).text()[:5] == "other"
+    )
+    dialog.installed.setCurrentRow(row)
+    dialog.remove_selected()
+    question = dialog.findChild(QMessageBox, "question")
+    assert question is not None and "Remove other" in question.text()
+    question.button(answer).click()
+    removed = answer == QMessageBox.StandardButton.Yes
+    assert installed.exists() is not removed
+    assert (
+        any(
+            dialog.installed.item(i).text().startswith("other")
+            for i in range(dialog.installed.count())
+        )
+        is not removed
+    )
     dialog.close()

@@ -43,7 +43,7 @@ def test_invalid_model_file_shows_why(qtbot: QtBot, window: MainWindow, tmp_path
     broken.write_bytes(b"not a gguf file at all")
     with qtbot.waitSignal(window.client.load_failed, timeout=10_000) as failed:
         window.use_model_file(str(broken))
-    box = window.dialog
+    box = window.models.message
     assert isinstance(box, QMessageBox)
     assert box.isVisible()
     assert failed.args[0] in box.text()

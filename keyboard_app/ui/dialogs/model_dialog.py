@@ -33,19 +33,20 @@ from keyboard_app.files import human_size
 from keyboard_app.models import manager, store
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress
-from keyboard_app.ui.dialogs.messages import inform
+from keyboard_app.ui.dialogs.messages import Button, ask, inform
+from keyboard_app.ui.model_controls import GGUF_FILTER
 from keyboard_app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
 BUILTIN = ""  # list item data of the built-in model
 
 
 class ModelDialog(QDialog):
     """Lists models and runs model operations; the signals carry the GGUF path to load."""
 
-    # An installed model (or the built-in one) was chosen; it is now the store's default.
+    # An installed model's name was chosen ("" for the built-in one): the app loads it, and it
+    # becomes the store's default once it has loaded.
     installed_chosen = Signal(str)
     # A GGUF file outside the store was chosen with "Open model file…".
     file_chosen = Signal(str)
@@ -80,15 +81,17 @@ class ModelDialog(QDialog):
         self.installed.itemActivated.connect(lambda _item: self.use_selected())
         use = QPushButton("&Use", box)
         use.clicked.connect(self.use_selected)
+        remove = QPushButton("&Remove…", box)
+        remove.clicked.connect(self.remove_selected)
         import_button = QPushButton("Im&port GGUF file…", box)  # Alt+I: the list
         import_button.clicked.connect(self.choose_import)
         open_button = QPushButton("&Open model file…", box)
         open_button.setToolTip("Load a GGUF file without copying it into the model store")
         open_button.clicked.connect(self.choose_open)
         buttons = QHBoxLayout()
-        for button in (use, import_button, open_button):
+        for button in (use, remove, import_button, open_button):
             buttons.addWidget(button)
-        self._task_buttons = [use, import_button]
+        self._task_buttons = [use, remove, import_button]
         layout = QVBoxLayout(box)
         layout.addWidget(self.installed)
         layout.addLayout(buttons)
@@ -161,18 +164,33 @@ class ModelDialog(QDialog):
 
     def use_selected(self) -> None:
         item = self.installed.currentItem()
-        if item is None:
+        if item is not None:
+            self.installed_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def remove_selected(self) -> None:
+        """Delete the selected installed model's file, once the user says so (the app goes on
+        with a model in use until it loads another; it starts on the built-in one next time)."""
+        item = self.installed.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item is not None else BUILTIN
+        if name == BUILTIN:
+            self.status.setText("Select an installed model to remove (the built-in one stays).")
             return
-        name = item.data(Qt.ItemDataRole.UserRole)
+
+        def answered(button: Button) -> None:
+            if button == Button.Yes:
+                self._remove(name)
+
+        text = f"Remove {name} and delete its file?"
+        ask(self, "Remove model", text, Button.Yes | Button.Cancel, answered, default=Button.Cancel)
+
+    def _remove(self, name: str) -> None:
         try:
-            store.set_default_model(name or None)
+            store.remove_model(name)
         except ModelManagerError as error:
             self._on_failed(str(error))
-            return
-        path = store.default_model_path() if name else paths.builtin_model_path()
+        else:
+            self.status.setText(f"Removed {name}.")
         self.refresh()
-        if path is not None:
-            self.installed_chosen.emit(str(path))
 
     def choose_open(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open model file", "", GGUF_FILTER)
