@@ -97,10 +97,12 @@ class BestFirst:
         heap = self._extend(Candidate(0.0, (), "", typed.prefix), ids, logp, FIRST_CANDIDATES)
         heapq.heapify(heap)
 
+        budgeted = budget < UNLIMITED
+
         def left() -> int:
             return 0 if superseded is not None and superseded() else budget
 
-        while batch := self._next_batch(heap, found, typed, k, left()):
+        while batch := self._next_batch(heap, found, typed, k, left(), budgeted):
             todo = [c for c in batch if c.pieces not in self._memo]
             budget -= len(todo)
             decode(todo)
@@ -134,20 +136,29 @@ class BestFirst:
         return children
 
     def _next_batch(
-        self, heap: list[Candidate], found: dict[str, float], typed: TypedWord, k: int, budget: int
+        self,
+        heap: list[Candidate],
+        found: dict[str, float],
+        typed: TypedWord,
+        k: int,
+        budget: int,
+        budgeted: bool,
     ) -> list[Candidate]:
-        """The candidates to decode next: the best one if it is decoded already (free), else as
-        many of the best as there are places still open among the k, within the budget."""
+        """The candidates to visit next: as many of the best as there are places still open among
+        the k, decoded in one batch where they are not yet. Within a budget, a decoded best one is
+        visited alone (free), and a batch stops at a decoded one. Without a budget (an exact
+        search) what is decoded already makes no difference, so that an exact search after other
+        keystrokes visits the same candidates, and gives the same words, as on a fresh model."""
         floor = _kth(found, k, typed.typed)  # `found` does not change while the batch is chosen
         if not heap or heap[0].probability <= floor:
             return []
-        if heap[0].pieces in self._memo:
+        if budgeted and heap[0].pieces in self._memo:
             return [heapq.heappop(heap)]
         certain = sum(p >= heap[0].probability for w, p in found.items() if w != typed.typed)
         places = min(k - certain, budget, SEQUENCES // 2)
         batch: list[Candidate] = []
-        while heap and len(batch) < places and heap[0].pieces not in self._memo:
-            if heap[0].probability <= floor:
+        while heap and len(batch) < places and heap[0].probability > floor:
+            if budgeted and heap[0].pieces in self._memo:
                 break
             batch.append(heapq.heappop(heap))
         return batch
@@ -160,11 +171,14 @@ class BestFirst:
         k: int,
         filter_offensive: bool,
     ) -> None:
-        """Out of budget: candidates that spell a whole word still count, their chance of ending
-        there estimated from what the same last piece did elsewhere (the next keystroke decodes them)."""
+        """Out of budget: a decoded candidate is visited as before, and the others that spell a
+        whole word still count, their chance of ending there estimated from what the same last
+        piece did elsewhere (the next keystroke decodes them)."""
         while heap and heap[0].probability > _kth(found, k, typed.typed):
             candidate = heapq.heappop(heap)
-            if not candidate.remaining:
+            if candidate.pieces in self._memo:
+                self._visit(candidate, heap, typed, found, filter_offensive)
+            elif not candidate.remaining:
                 ends = self._token_ends.get(candidate.pieces[-1], DEFAULT_END)
                 self._record(candidate, typed, found, filter_offensive, ends)
 

@@ -176,13 +176,6 @@ def test_a_word_search_repeated_on_the_same_text_gives_the_same_words(random_mod
         assert predictor.suggest(text + " ", k=3, exact=True) == first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the network's search stops once k words beat the rest before the mixer "
-    "demotes the unknown ones, so a second exact call (which pops memoised candidates first and "
-    "stops sooner) misses a known word the first call found: 'BAR' (0.030) gives way to the "
-    "demoted 'disappearancethinkable' (0.0026)",
-)
 def test_exact_suggestions_with_the_dictionary_do_not_depend_on_what_was_asked_before(
     random_model,
 ):
