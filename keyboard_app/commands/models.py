@@ -78,10 +78,27 @@ def _installed_keystroke(path: Path) -> str:
     from keyboard_app.engine.gguf_validate import validate_gguf
     from keyboard_app.models.speed import file_keystroke_ms
 
+    if not path.is_file():
+        return "missing"
     try:
         return f"~{_ms(file_keystroke_ms(validate_gguf(path)))}"
     except ModelError:
         return "unusable"
+
+
+def _app_model_text() -> str:
+    """Which model the app loads when started, and why, if that is not the one chosen."""
+    from keyboard_app.models import store
+
+    chosen = store.chosen_model(validate=True)
+    if chosen.path is not None:
+        return chosen.label or str(chosen.path)
+    loaded = (
+        "the built-in model" if chosen.loaded_path() else "no model (the built-in one is missing)"
+    )
+    if chosen.problem is None:
+        return loaded
+    return f"{loaded}\n  ({chosen.label} is chosen, but cannot be used: {chosen.problem})"
 
 
 @for_people
@@ -110,8 +127,7 @@ def _list(args: argparse.Namespace) -> int:
         )
     if not models:
         print("  (none)")
-    chosen_file = store.default_model_file()
-    print(f"\nThe app uses: {default or chosen_file or 'the built-in model'}")
+    print(f"\nThe app uses: {_app_model_text()}")
     return 0
 
 
@@ -213,7 +229,7 @@ def _use(args: argparse.Namespace) -> int:
     from keyboard_app.models.store import BUILTIN_NAMES
 
     name = None if args.name.lower() in BUILTIN_NAMES else args.name
-    set_default_model(name)
+    set_default_model(name, validate=True)
     print(f"The app now uses {name or 'the built-in model'}.")
     return 0
 

@@ -6,11 +6,15 @@ them out, so converting GPT-2 XL never holds the model in memory twice.
 
 from __future__ import annotations
 
+import errno
+import json
 import logging
+import math
 import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +33,14 @@ from keyboard_app.engine.gguf_format import (
     write_gpt2_gguf,
 )
 from keyboard_app.engine.gguf_validate import validate_gguf
-from keyboard_app.engine.shapes import MAX_CONTEXT, MAX_HEADS, MAX_LAYERS, MAX_WIDTH
-from keyboard_app.files import UnusableFile, read_json
+from keyboard_app.engine.shapes import MAX_CONTEXT, MAX_HEADS, MAX_LAYERS, MAX_WIDTH, MIN_CONTEXT
+from keyboard_app.files import (
+    NotEnoughSpace,
+    UnusableFile,
+    check_free_space,
+    human_size,
+    read_json,
+)
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
 
@@ -40,6 +50,10 @@ FILE_TYPES = {"f32": FILE_TYPE_F32, "f16": FILE_TYPE_F16}
 CONFIG_MAX_BYTES = 1 << 20  # a GPT-2 config.json is about 1 KB
 # Buffers of the attention's causal mask, and the output head tied to `wte`: not weights to write.
 _SKIPPED = re.compile(r"(transformer\.)?((h\.\d+\.attn\.(bias|masked_bias))|lm_head\.weight)")
+# What a GGUF holds besides the weights: GPT-2's tokenizer (about 2 MB) and the metadata.
+_NOT_WEIGHTS_BYTES = 2 << 20
+# NumPy's `tofile` reports a short write (what a full disk causes) with this text and no errno.
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written")
 
 
 def read_config(folder: Path) -> Gpt2Config:
@@ -52,7 +66,7 @@ def read_config(folder: Path) -> Gpt2Config:
             f"{folder} has no config.json; is it a Hugging Face checkpoint?"
         ) from exc
     except (OSError, UnusableFile) as exc:
-        raise ModelManagerError(f"{path} cannot be read as JSON: {exc}") from exc
+        raise ModelManagerError(f"{path} cannot be read as JSON: {exc}.") from exc
     if not isinstance(raw, dict):
         raise ModelManagerError(f"{path} is not a model description (a JSON object).")
     return _gpt2_config(path, raw)
@@ -98,7 +112,7 @@ def _size_problems(config: Gpt2Config) -> list[str]:
         ("layers", config.n_layer, 1, MAX_LAYERS),
         ("width", config.n_embd, 1, MAX_WIDTH),
         ("heads", config.n_head, 1, MAX_HEADS),
-        ("context", config.n_ctx, 8, MAX_CONTEXT),
+        ("context", config.n_ctx, MIN_CONTEXT, MAX_CONTEXT),
     )
     problems = [
         f"{value:,} {what} (from {low} to {high:,} are possible)"
@@ -136,27 +150,50 @@ def _open_safetensors(path: Path) -> Iterator[Any]:
 
 
 def _specs(
-    handle: Any, config: Gpt2Config, file_type: int, loaded: Callable[[], None]
+    handle: Any, path: Path, config: Gpt2Config, file_type: int, loaded: Callable[[], None]
 ) -> list[TensorSpec]:
+    """What to write for each tensor of the safetensors file `path`, open as `handle`."""
     specs: dict[str, TensorSpec] = {}
     for hf_name in handle.keys():  # noqa: SIM118 (a safetensors handle, not a dict)
         name = _gguf_name(hf_name)
         if name is None:
             continue
-        shape = tuple(handle.get_slice(hf_name).get_shape())
+        tensor = handle.get_slice(hf_name)
+        shape = tuple(tensor.get_shape())
         transpose = hf_stores_transposed(name)
         if transpose:
             shape = shape[::-1]
         dtype = storage_dtype(shape, file_type)
+        read = (
+            partial(_read_bfloat16, path, hf_name)
+            if tensor.get_dtype() == "BF16"
+            else partial(handle.get_tensor, hf_name)
+        )
 
-        def load(key: str = hf_name, flip: bool = transpose, d: np.dtype = dtype) -> np.ndarray:
+        def load(
+            read: Callable[[], np.ndarray] = read, flip: bool = transpose, d: np.dtype = dtype
+        ) -> np.ndarray:
             loaded()
-            array = handle.get_tensor(key)
+            array = read()
             return np.ascontiguousarray(array.T if flip else array, dtype=d)
 
         specs[name] = TensorSpec(name, shape, dtype, load)
     _check_shapes(config, {n: s.shape for n, s in specs.items()})
     return list(specs.values())
+
+
+def _read_bfloat16(path: Path, key: str) -> np.ndarray:
+    """The bfloat16 tensor `key` of the safetensors file `path`, as float32 (NumPy has no
+    bfloat16): a bfloat16 is the upper half of the float32 of the same value, so its 16 bits
+    shifted up are that float32. The header was checked by safetensors when the file was opened."""
+    with path.open("rb") as file:
+        header_size = int.from_bytes(file.read(8), "little")
+        entry = json.loads(file.read(header_size))[key]
+        begin, end = entry["data_offsets"]
+        file.seek(8 + header_size + begin)
+        raw = np.frombuffer(file.read(end - begin), dtype="<u2")
+    shape = tuple(int(n) for n in entry["shape"])
+    return (raw.astype("<u4") << 16).view("<f4").reshape(shape)
 
 
 def _check_shapes(config: Gpt2Config, got: dict[str, tuple[int, ...]]) -> None:
@@ -174,15 +211,19 @@ def _check_shapes(config: Gpt2Config, got: dict[str, tuple[int, ...]]) -> None:
             )
 
 
-def check_checkpoint(folder: Path, expected: Gpt2Config | None = None) -> None:
-    """ModelManagerError unless `folder` holds a readable GPT-2 config.json and model.safetensors
-    (its header and layout; the weights are not read), of the shape `expected` if given."""
+def check_config(folder: Path, expected: Gpt2Config) -> None:
+    """ModelManagerError unless `folder` holds a GPT-2 config.json of the shape `expected`."""
     config = read_config(folder)
-    if expected is not None and config != expected:
+    if config != expected:
         raise ModelManagerError(
             f"its config.json describes {_shape_text(config)}, not {_shape_text(expected)}."
         )
-    with _open_safetensors(folder / "model.safetensors"):
+
+
+def check_safetensors(path: Path) -> None:
+    """ModelManagerError unless `path` is a readable safetensors file (its header and layout;
+    the weights are not read)."""
+    with _open_safetensors(path):
         pass
 
 
@@ -208,7 +249,13 @@ def convert_checkpoint(
     folder, out = Path(folder), Path(out)
     config = read_config(folder)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _open_safetensors(folder / "model.safetensors") as handle:
+    size = _gguf_bytes(config, FILE_TYPES[out_type])
+    try:
+        check_free_space(out.parent, size)
+    except NotEnoughSpace as exc:
+        raise ModelManagerError(str(exc)) from exc
+    weights = folder / "model.safetensors"
+    with _open_safetensors(weights) as handle:
         count = [0]
         total = len(expected_shapes(config))
 
@@ -218,14 +265,14 @@ def convert_checkpoint(
                 progress(Progress("convert", count[0], total))
             count[0] += 1
 
-        specs = _specs(handle, config, FILE_TYPES[out_type], loaded)
+        specs = _specs(handle, weights, config, FILE_TYPES[out_type], loaded)
         try:
             write_gpt2_gguf(
                 out, config, specs, name=name or folder.name, file_type=FILE_TYPES[out_type]
             )
         except OSError as exc:
-            raise ModelManagerError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
-        except (TypeError, ValueError) as exc:  # e.g. bfloat16 weights numpy cannot read
+            raise ModelManagerError(_write_error(out, exc, size)) from exc
+        except (TypeError, ValueError) as exc:  # e.g. weights of a type NumPy cannot read
             raise ModelManagerError(f"Cannot convert {folder}: {exc}") from exc
     try:
         validate_gguf(out)
@@ -234,3 +281,20 @@ def convert_checkpoint(
         raise ModelManagerError(f"The converted file failed validation: {exc}") from exc
     log.info("converted %s -> %s (%s)", folder, out, out_type)
     return out
+
+
+def _gguf_bytes(config: Gpt2Config, file_type: int) -> int:
+    """About how large the GGUF of a model of the shape `config` is."""
+    return _NOT_WEIGHTS_BYTES + sum(
+        math.prod(shape) * storage_dtype(shape, file_type).itemsize
+        for shape in expected_shapes(config).values()
+    )
+
+
+def _write_error(out: Path, error: OSError, size: int) -> str:
+    """Why writing `out` (about `size` bytes) failed, for a person."""
+    if error.errno == errno.EDQUOT:
+        return f"Cannot write {out}: the disk quota is used up (the file needs about {human_size(size)})."
+    if error.errno == errno.ENOSPC or (error.errno is None and _SHORT_WRITE.search(str(error))):
+        return f"Cannot write {out}: the disk is full (the file needs about {human_size(size)})."
+    return f"Cannot write {out}: {error.strerror or error}."

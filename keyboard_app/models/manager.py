@@ -18,7 +18,7 @@ from keyboard_app.engine.gguf_validate import GgufInfo, validate_gguf
 from keyboard_app.files import NotEnoughSpace, check_free_space
 from keyboard_app.models import store
 from keyboard_app.models.catalog import CHECKPOINT_FILES, CatalogEntry, catalog, catalog_entry
-from keyboard_app.models.convert import check_checkpoint, convert_checkpoint
+from keyboard_app.models.convert import check_config, check_safetensors, convert_checkpoint
 from keyboard_app.models.download import DEFAULT_OPTIONS, DownloadOptions, download_file, file_url
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.leftovers import install_files
@@ -56,11 +56,6 @@ def _check_free_space(needed: int) -> None:
         raise ModelManagerError(str(exc)) from exc
 
 
-def _ensure_new_name(name: str) -> None:
-    if any(m.name == name for m in installed_models()):
-        raise ModelManagerError(f"A model called {name!r} is already installed; remove it first.")
-
-
 def _validated(path: Path) -> GgufInfo:
     try:
         return validate_gguf(path)
@@ -76,30 +71,36 @@ def fetch_checkpoint(
     endpoint: str | None = None,
     options: DownloadOptions = DEFAULT_OPTIONS,
 ) -> Path:
-    """Download (or resume) the checkpoint files of `entry`; return their folder."""
+    """Download (or resume) the checkpoint files of `entry`, each checked as soon as it is there
+    (`_check_downloaded`: config.json before the weights, which may be gigabytes); return their
+    folder."""
     folder = download_dir(entry)
     for filename in CHECKPOINT_FILES:
         dest = folder / filename
-        if dest.is_file():  # only verified downloads are ever renamed into place
-            continue
-        sha = entry.safetensors_sha256 if filename == "model.safetensors" else None
-        url = file_url(entry.repo, entry.revision, filename, endpoint)
-        download_file(url, dest, sha256=sha, progress=progress, cancel=cancel, options=options)
+        if not dest.is_file():  # only verified downloads are ever renamed into place
+            sha = entry.safetensors_sha256 if filename == "model.safetensors" else None
+            url = file_url(entry.repo, entry.revision, filename, endpoint)
+            download_file(url, dest, sha256=sha, progress=progress, cancel=cancel, options=options)
+        _check_downloaded(dest, entry)
     return folder
 
 
-def _check_downloaded(folder: Path, entry: CatalogEntry) -> None:
-    """Refuse, and delete, a downloaded checkpoint that cannot be read (damaged after it was
-    verified, or by an older version's concurrent downloads): kept, it would fail every later
-    install of the model without ever being downloaded again. Its config.json must describe the
-    catalog's shape: the hub announces no hash for it, and a mirror may serve another model."""
+def _check_downloaded(path: Path, entry: CatalogEntry) -> None:
+    """Refuse, and delete, a downloaded checkpoint file that cannot be read: a web page served
+    in its place, a file damaged after it was verified or by an older version's concurrent
+    downloads (kept, it would fail every later install of the model without ever being
+    downloaded again). config.json must describe the catalog's shape: the hub announces no hash
+    for it, and a mirror may serve another model."""
     try:
-        check_checkpoint(folder, entry.config)
+        if path.name == "config.json":
+            check_config(path.parent, entry.config)
+        else:
+            check_safetensors(path)
     except ModelManagerError as exc:
-        for filename in CHECKPOINT_FILES:
-            (folder / filename).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         raise ModelManagerError(
-            f"The downloaded checkpoint is damaged: {exc} It was deleted; download it again."
+            f"The downloaded checkpoint cannot be used: {exc} Its {path.name} was deleted; "
+            "download the model again."
         ) from exc
 
 
@@ -126,12 +127,11 @@ def download_model(
     if quant not in QUANT_KINDS:
         raise ModelManagerError(f"Unknown quantization {quant!r}; choose one of {QUANT_KINDS}.")
     model_name = f"{entry.name}-{quant}"
-    _ensure_new_name(model_name)
+    store.check_new_name(model_name)
     _check_free_space(_estimated_need(entry, quant))
     folder = fetch_checkpoint(
         entry, progress=progress, cancel=cancel, endpoint=endpoint, options=options
     )
-    _check_downloaded(folder, entry)
     with install_files(store_dir(), model_name) as temporary:
         model = _convert_and_install(entry, folder, quant, temporary, progress, cancel, n_threads)
     if not keep_download:
@@ -194,15 +194,28 @@ def _report(progress: ProgressCallback | None, stage: str, done: int) -> None:
 def import_model(
     path: Path, name: str | None = None, *, timeout_s: float = 120.0
 ) -> InstalledModel:
-    """Validate `path`, trial-load it in a child process, then copy it into the store."""
-    path = Path(path)
+    """Validate `path`, trial-load it in a child process, then copy it into the store (its source
+    is recorded as the absolute path, which names the same file from any folder)."""
+    path = Path(path).resolve()
     info = _validated(path)
-    model_name = store.safe_model_name(name or path.stem)
-    _ensure_new_name(model_name)
+    model_name = _import_name(path, name)
+    store.check_new_name(model_name)
     trial_load(path, timeout_s=timeout_s)
     _check_free_space(info.size)
     with install_files(store_dir(), model_name) as temporary:
         return _copy_and_install(path, model_name, temporary("staging"))
+
+
+def _import_name(path: Path, name: str | None) -> str:
+    """The name to install `path` under: `name`, else the file's name."""
+    if name:
+        return store.safe_model_name(name)
+    try:
+        return store.safe_model_name(path.stem)
+    except ModelManagerError as exc:
+        raise ModelManagerError(
+            f"{exc} The name comes from the file {path.name!r}; choose one with --name."
+        ) from exc
 
 
 def _copy_and_install(path: Path, model_name: str, staged: Path) -> InstalledModel:

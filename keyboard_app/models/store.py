@@ -18,6 +18,7 @@ import os
 import re
 import reprlib
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from keyboard_app import paths
+from keyboard_app.engine.errors import ModelError
 from keyboard_app.files import UnusableFile, move_into_place, read_json, sha256_of, write_atomic
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.locking import exclusive_lock
@@ -33,10 +35,13 @@ log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
 _LOCK = threading.Lock()
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-# A model's file as the manifest names it: a plain file name in the store folder, as
-# `safe_model_name` makes them; never a path, a hidden file or the manifest itself.
-_MODEL_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\.gguf")
+# Model names are file names: letters and digits of any script, `.`, `_` and `-`; at most 80
+# characters and 120 bytes of UTF-8, so that the install's hidden names (`leftovers`) fit in the
+# 255 bytes a file name may have.
+_NAME_PUNCTUATION = frozenset("._-")
+_UNSAFE_RUN = re.compile("\0+")
+MAX_NAME_CHARS = 80
+MAX_NAME_BYTES = 120
 
 
 @dataclass(frozen=True)
@@ -71,15 +76,80 @@ BUILTIN_NAMES = frozenset({"builtin", "built-in"})
 
 
 def safe_model_name(name: str) -> str:
-    """A name usable as a file name on every platform, and not one of the built-in model's."""
-    cleaned = _SAFE_NAME.sub("-", name).strip(".-")
+    """A name usable as a file name on every platform, and not one of the built-in model's.
+
+    Letters and digits of every script are kept (`modèle` stays `modèle`, in the NFC form that
+    macOS's decomposed file names are turned into); every run of anything else (spaces, slashes,
+    emoji, control characters) becomes one `-`."""
+    cleaned = _clean_name(name)
     if not cleaned:
-        raise ModelManagerError(f"{name!r} cannot be used as a model name.")
+        raise ModelManagerError(
+            f"{name!r} cannot be used as a model name: a name needs a letter or a digit."
+        )
     if cleaned.lower() in BUILTIN_NAMES:
         raise ModelManagerError(
             f"{name!r} is the built-in model's name; choose another name for this model."
         )
-    return cleaned[:80]
+    return cleaned
+
+
+def _clean_name(name: str) -> str:
+    kept = "".join(c if _is_name_character(c) else "\0" for c in unicodedata.normalize("NFC", name))
+    cleaned = _UNSAFE_RUN.sub("-", kept).strip(".-")[:MAX_NAME_CHARS]
+    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned.rstrip(".-")
+
+
+def _is_name_character(character: str) -> bool:
+    """A letter, a mark (the accents of decomposed letters, the vowel signs of Indic scripts), a
+    digit, `.`, `_` or `-`: nothing that separates paths or is special to any file system."""
+    return character in _NAME_PUNCTUATION or unicodedata.category(character)[0] in "LMN"
+
+
+def _is_model_file_name(file: str) -> bool:
+    """A model's file as the manifest may name it: a plain file name in the store folder, made
+    of what `safe_model_name` keeps; never a path, a hidden file or the manifest itself."""
+    stem = file.removesuffix(".gguf")
+    return (
+        stem != file and stem[:1] not in ("", ".", "-") and all(_is_name_character(c) for c in stem)
+    )
+
+
+def _installed_key(records: dict[str, Any], name: str) -> str | None:
+    """The manifest's key for the model `name` means: `name` itself, or the name it was installed
+    under (`safe_model_name("my model")`, `my-model`); None if there is none."""
+    for key in (name, unicodedata.normalize("NFC", name), _clean_name(name)):
+        if key in records:
+            return key
+    return None
+
+
+def _name_taken(records: dict[str, Any], name: str) -> str | None:
+    """The installed model whose name is `name` but for case, if any: on macOS and Windows both
+    would be one file, so that installing one would replace the other's file."""
+    folded = name.casefold()
+    return next((key for key in records if key.casefold() == folded), None)
+
+
+def _refuse_taken_name(records: dict[str, Any], name: str) -> None:
+    taken = _name_taken(records, name)
+    if taken == name:
+        raise ModelManagerError(f"A model called {name!r} is already installed; remove it first.")
+    if taken is not None:
+        raise ModelManagerError(
+            f"A model called {taken!r} is already installed, and {name!r} differs from it only "
+            "in case (the same file name on macOS and Windows); choose another name, or remove "
+            f"{taken!r} first."
+        )
+
+
+def check_new_name(name: str) -> None:
+    """ModelManagerError if a model called `name` (a `safe_model_name`), or the same but for
+    case, is installed."""
+    with _LOCK:
+        records = _read()["models"]
+    _refuse_taken_name(records, name)
 
 
 def _empty() -> dict[str, Any]:
@@ -176,7 +246,7 @@ def _valid_record(record: object) -> bool:
         return False
     if not all(isinstance(record[n], t) for n, t in _FIELD_TYPES.items() if n in record):
         return False
-    return _MODEL_FILE.fullmatch(record["file"]) is not None
+    return _is_model_file_name(record["file"])
 
 
 def installed_models() -> list[InstalledModel]:
@@ -188,9 +258,13 @@ def installed_models() -> list[InstalledModel]:
 
 
 def get_model(name: str) -> InstalledModel:
-    for model in installed_models():
-        if model.name == name:
-            return model
+    """The installed model `name` means (see `_installed_key`)."""
+    with _LOCK:
+        records = _read()["models"]
+    key = _installed_key(records, name)
+    model = _from_record(records[key]) if key is not None else None
+    if model is not None:
+        return model
     raise ModelManagerError(
         f"No installed model is called {name!r}; see `keyboard-app models list`."
     )
@@ -221,10 +295,7 @@ def add_model(
         type_mix=dict(type_mix),
     )
     with _updating() as data:
-        if name in data["models"]:
-            raise ModelManagerError(
-                f"A model called {name!r} is already installed; remove it first."
-            )
+        _refuse_taken_name(data["models"], name)
         move_into_place(staged, target)
         data["models"][name] = asdict(model)
     log.info("installed model %s (%s, %d bytes)", name, quantization, model.size_bytes)
@@ -234,6 +305,7 @@ def add_model(
 def remove_model(name: str) -> None:
     """Delete an installed model; if it was the default, the app goes back to the built-in one."""
     with _updating() as data:
+        name = _installed_key(data["models"], name) or name
         record = data["models"].pop(name, None)
         if record is None:
             raise ModelManagerError(f"No installed model is called {name!r}.")
@@ -255,8 +327,18 @@ def remove_model(name: str) -> None:
     log.info("removed model %s", name)
 
 
-def set_default_model(name: str | None) -> None:
-    """Make `name` the app's model; None means the built-in model."""
+def set_default_model(name: str | None, *, validate: bool = False) -> None:
+    """Make `name` the app's model; None means the built-in model. A model whose file is missing,
+    or with `validate` does not validate, is refused: the app would load the built-in model
+    instead. (The app records a model once it has loaded, which proves more than the validator.)"""
+    if name is not None:
+        model = get_model(name)
+        problem = file_problem(model.path, validate=validate)
+        if problem is not None:
+            raise ModelManagerError(
+                f"Cannot use {model.name}: {problem} Remove it and install it again."
+            )
+        name = model.name
     with _updating() as data:
         if name is not None and name not in data["models"]:
             raise ModelManagerError(f"No installed model is called {name!r}.")
@@ -298,36 +380,77 @@ def model_file(model: str | Path) -> Path:
     return get_model(model).path
 
 
+@dataclass(frozen=True)
+class ChosenModel:
+    """The app's model as the manifest records it, and what is loaded for it.
+
+    `label`: the choice as people name it (an installed model's name, a file's path), or None
+    for the built-in model. `path`: the file loaded, or None for the built-in model (also when
+    the choice cannot be used). `problem`: why the choice cannot be used (a sentence)."""
+
+    label: str | None
+    path: Path | None
+    problem: str | None = None
+
+    def loaded_path(self) -> Path | None:
+        """The file loaded: the chosen one, else the built-in model; None if that is missing."""
+        if self.path is not None:
+            return self.path
+        builtin = paths.builtin_model_path()
+        return builtin if builtin.is_file() else None
+
+
+def chosen_model(*, validate: bool = False) -> ChosenModel:
+    """The app's model: the one decision of what is loaded when no model is asked for (the app,
+    `suggest`, `models list`). A chosen model whose file is missing, or (with `validate`) does
+    not validate, is not loaded: the built-in model is. The app validates the file it loads
+    itself, and says why it cannot load one."""
+    with _LOCK:
+        data = _read()
+    file, name = data.get("default_file"), data.get("default")
+    if isinstance(file, str) and file:
+        label, path = file, Path(file)
+    elif isinstance(name, str):
+        record = data["models"].get(name)
+        model = _from_record(record) if record is not None else None
+        if model is None:
+            return ChosenModel(name, None, f"No installed model is called {name!r}.")
+        label, path = name, model.path
+    else:
+        return ChosenModel(None, None)
+    problem = file_problem(path, validate=validate)
+    return ChosenModel(label, None if problem else path, problem)
+
+
+def file_problem(path: Path, *, validate: bool) -> str | None:
+    """Why the model file `path` cannot be loaded (a sentence), or None: it is missing, or, with
+    `validate`, fails the validator."""
+    if not validate:
+        return None if path.is_file() else f"Model file {path} does not exist."
+    from keyboard_app.engine.gguf_validate import validate_gguf  # NumPy and gguf: only here
+
+    try:
+        validate_gguf(path)
+    except ModelError as exc:
+        return str(exc)
+    return None
+
+
+def _logged(choice: ChosenModel) -> ChosenModel:
+    if choice.problem is not None:
+        log.warning("%s cannot be used; using the built-in model: %s", choice.label, choice.problem)
+    return choice
+
+
 def model_to_load(requested: str | None) -> Path | None:
     """The model to load: the one asked for (a file or an installed model's name), else the
     store's default (a model of the store or a file opened with Open Model File), else the
     built-in model; None if there is none."""
     if requested:
         return model_file(requested)
-    chosen = default_model_path()
-    if chosen is not None:
-        return chosen
-    builtin = paths.builtin_model_path()
-    return builtin if builtin.is_file() else None
+    return _logged(chosen_model()).loaded_path()
 
 
 def default_model_path() -> Path | None:
     """The GGUF the app should load, or None for the built-in model (also if the file is gone)."""
-    file = default_model_file()
-    if file is not None:
-        if file.is_file():
-            return file
-        log.warning("default model file %s is missing; using the built-in model", file)
-        return None
-    name = default_model_name()
-    if name is None:
-        return None
-    try:
-        path = get_model(name).path
-    except ModelManagerError:
-        log.warning("default model %s is not installed; using the built-in model", name)
-        return None
-    if not path.is_file():
-        log.warning("default model file %s is missing; using the built-in model", path)
-        return None
-    return path
+    return _logged(chosen_model()).path

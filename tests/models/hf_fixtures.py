@@ -100,6 +100,33 @@ def write_checkpoint(
     return folder
 
 
+def to_bfloat16(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`weights` as bfloat16 bit patterns (uint16: the upper halves of their float32s)."""
+    return {k: (v.view(np.uint32) >> 16).astype(np.uint16) for k, v in weights.items()}
+
+
+def write_bfloat16_checkpoint(folder: Path, weights: dict[str, np.ndarray]) -> Path:
+    """A checkpoint of bfloat16 weights, as PyTorch saves them (NumPy cannot write bfloat16, so
+    the safetensors file is written here: a JSON header, then the raw little-endian data)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    header: dict[str, object] = {}
+    offset = 0
+    for name, bits in to_bfloat16(weights).items():
+        header[name] = {
+            "dtype": "BF16",
+            "shape": list(bits.shape),
+            "data_offsets": [offset, offset + bits.nbytes],
+        }
+        offset += bits.nbytes
+    raw_header = json.dumps(header).encode()
+    raw_header += b" " * (-len(raw_header) % 8)
+    data = b"".join(bits.astype("<u2").tobytes() for bits in to_bfloat16(weights).values())
+    with (folder / "model.safetensors").open("wb") as out:
+        out.write(len(raw_header).to_bytes(8, "little") + raw_header + data)
+    (folder / "config.json").write_text(json.dumps(hf_config()), "utf-8")
+    return folder
+
+
 @dataclass
 class HubBehaviour:
     """What the fake hub does wrong; tests set these before a request."""

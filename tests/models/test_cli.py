@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,52 @@ def test_a_bad_hf_endpoint_is_one_clear_line(
         f"error: The hub address {endpoint!r} (HF_ENDPOINT) is not an http:// or https:// "
         "address with a host; it should look like https://huggingface.co."
     )
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate"])
+def test_use_refuses_a_model_whose_file_is_gone_or_damaged(
+    tiny_f32_gguf: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    assert main(["models", "import", str(tiny_f32_gguf), "--name", "mine"]) == 0
+    path = store.get_model("mine").path
+    if damage == "delete":
+        path.unlink()
+        problem = f"Model file {path} does not exist."
+    else:
+        path.write_bytes(tiny_f32_gguf.read_bytes()[:-1000])
+        reason = "tensor token_embd.weight runs past the end of the file (truncated?)"
+        problem = f"Model file {path} cannot be used: {reason}."
+    capsys.readouterr()
+    assert main(["models", "use", "mine"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"error: Cannot use mine: {problem} Remove it and install it again."
+    )
+    assert store.default_model_name() is None
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "malformed entry"])
+def test_list_says_the_built_in_model_is_used_instead_of_an_unusable_choice(
+    tiny_f32_gguf: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    assert main(["models", "import", str(tiny_f32_gguf), "--name", "mine"]) == 0
+    assert main(["models", "use", "mine"]) == 0
+    path = store.get_model("mine").path
+    if damage == "delete":
+        path.unlink()
+        problem, state = f"Model file {path} does not exist.", "missing"
+    elif damage == "truncate":
+        path.write_bytes(tiny_f32_gguf.read_bytes()[:-1000])
+        reason = "tensor token_embd.weight runs past the end of the file (truncated?)"
+        problem, state = f"Model file {path} cannot be used: {reason}.", "unusable"
+    else:
+        manifest = json.loads(store.manifest_path().read_text())
+        manifest["models"]["mine"]["file"] = "../elsewhere.gguf"
+        store.manifest_path().write_text(json.dumps(manifest))
+        problem, state = "No installed model is called 'mine'.", ""
+    capsys.readouterr()
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        f"The app uses: the built-in model\n  (mine is chosen, but cannot be used: {problem})\n"
+    )
+    assert (" *mine " in out and state in out) if state else "(none)" in out

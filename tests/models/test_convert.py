@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import threading
 import time
@@ -20,7 +21,14 @@ from keyboard_app.models.errors import ModelManagerError, OperationCancelled
 from keyboard_app.models.progress import Progress
 from keyboard_app.models.quantize import quantize_gguf
 from tests.models.gpt2_reference import gpt2_logits
-from tests.models.hf_fixtures import TINY, hf_config, tiny_weights, write_checkpoint
+from tests.models.hf_fixtures import (
+    TINY,
+    hf_config,
+    tiny_weights,
+    to_bfloat16,
+    write_bfloat16_checkpoint,
+    write_checkpoint,
+)
 from tests.models.llama_helpers import llama_logits
 
 # Random tokens over the whole vocabulary, plus its two ends and <|endoftext|>.
@@ -149,7 +157,8 @@ def test_bad_checkpoints_are_refused_clearly(tmp_path: Path, kind: str, message:
         ({"n_layer": 200_000}, "200,000 layers (from 1 to 128 are possible)"),
         ({"n_embd": 1_000_000}, "1,000,000 width (from 1 to 8,192 are possible)"),
         ({"n_head": 100_000}, "100,000 heads (from 1 to 256 are possible)"),
-        ({"n_positions": 1 << 30}, "1,073,741,824 context (from 8 to 1,024 are possible)"),
+        ({"n_positions": 1 << 30}, "1,073,741,824 context (from 32 to 1,024 are possible)"),
+        ({"n_positions": 16}, "16 context (from 32 to 1,024 are possible)"),  # the validator's
         ({"n_layer": 0}, "0 layers"),
         ({"n_embd": 33}, "a width of 33 that 2 heads cannot share"),
     ],
@@ -193,3 +202,49 @@ def test_a_failed_write_leaves_no_file(tmp_path: Path, tiny_checkpoint: Path) ->
     with _file_size_limit(1 << 20), pytest.raises(ModelManagerError, match=r"Cannot write .*model"):
         convert_checkpoint(tiny_checkpoint, out)
     assert list(out.parent.iterdir()) == []  # neither the file nor the writer's temporary one
+
+
+def test_a_full_disk_is_named(tmp_path: Path, tiny_checkpoint: Path, tiny_f32_gguf: Path) -> None:
+    """A write cut short inside the tensor data, where NumPy's error has no errno, as on a full
+    disk: the message says so, and no file is left."""
+    out = tmp_path / "out" / "model.gguf"
+    with (
+        _file_size_limit(tiny_f32_gguf.stat().st_size // 2),
+        pytest.raises(ModelManagerError) as caught,
+    ):
+        convert_checkpoint(tiny_checkpoint, out)
+    assert (
+        str(caught.value) == f"Cannot write {out}: the disk is full (the file needs about 8.6 MB)."
+    )
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_checkpoint_larger_than_the_free_space_is_refused_up_front(
+    tmp_path: Path, tiny_checkpoint: Path
+) -> None:
+    """128 layers 8,192 wide: about 414 GB of f32, refused before anything is written."""
+    if shutil.disk_usage(tmp_path).free > 420e9:
+        pytest.skip("this disk has room for the file")
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    (folder / "model.safetensors").symlink_to(tiny_checkpoint / "model.safetensors")
+    (folder / "config.json").write_text(json.dumps(hf_config(n_layer=128, n_embd=8192)))
+    with pytest.raises(ModelManagerError, match=r"Not enough disk space in .*: 414 GB needed"):
+        convert_checkpoint(folder, tmp_path / "out.gguf")
+    assert not (tmp_path / "out.gguf").exists()
+
+
+def test_bfloat16_weights_convert_to_their_float32_values(tmp_path: Path) -> None:
+    """NumPy has no bfloat16: its 16 bits are the upper half of the same float32."""
+    weights = tiny_weights()
+    widened = {
+        k: (v.astype(np.uint32) << 16).view(np.float32) for k, v in to_bfloat16(weights).items()
+    }
+    assert all(np.abs(widened[k] - weights[k]).max() < 0.01 for k in weights)  # bfloat16's rounding
+    from_bf16 = convert_checkpoint(
+        write_bfloat16_checkpoint(tmp_path / "bf16" / "m", weights), tmp_path / "bf16.gguf"
+    )
+    from_f32 = convert_checkpoint(
+        write_checkpoint(tmp_path / "f32" / "m", widened), tmp_path / "f32.gguf"
+    )
+    assert from_bf16.read_bytes() == from_f32.read_bytes()

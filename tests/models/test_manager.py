@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,73 @@ def test_model_names_are_safe_file_names_of_at_most_80_characters() -> None:
     assert store.safe_model_name("x" * 200) == "x" * 80
     with pytest.raises(ModelManagerError, match="cannot be used"):
         store.safe_model_name("../..")
+
+
+def test_model_names_keep_the_letters_of_every_script() -> None:
+    assert store.safe_model_name("modèle ünï") == "modèle-ünï"
+    assert store.safe_model_name(unicodedata.normalize("NFD", "modèle")) == "modèle"  # macOS
+    assert store.safe_model_name("Модель") == "Модель"
+    assert store.safe_model_name("हिन्दी २") == "हिन्दी-२"  # vowel signs are marks, not letters
+    assert store.safe_model_name("a\u202eb/c🙂d") == "a-b-c-d"  # no bidi controls, emoji, paths
+    long = store.safe_model_name("語" * 100)  # 3 bytes each: cut to fit file names
+    assert long == "語" * 40 and len(long.encode()) <= store.MAX_NAME_BYTES
+    with pytest.raises(ModelManagerError, match="needs a letter or a digit"):
+        store.safe_model_name("🙂 !")
+
+
+def test_a_unicode_name_is_installed_found_and_removed(tiny_f32_gguf: Path, tmp_path: Path) -> None:
+    model = manager.import_model(tiny_f32_gguf, "modèle ünï")
+    assert model.name == "modèle-ünï" and model.path.name == "modèle-ünï.gguf"
+    japanese = tmp_path / "日本語.gguf"
+    japanese.write_bytes(tiny_f32_gguf.read_bytes())
+    assert manager.import_model(japanese).name == "日本語"
+    assert [m.name for m in manager.installed_models()] == ["modèle-ünï", "日本語"]
+    manager.set_default_model("modèle ünï")  # the name as typed for the import finds it
+    assert store.default_model_path() == model.path
+    manager.remove_model("modèle ünï")
+    assert [m.name for m in manager.installed_models()] == ["日本語"]
+    assert not model.path.exists()
+
+
+def test_a_file_name_that_makes_no_name_asks_for_one(tiny_f32_gguf: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "🙂.gguf"
+    odd.write_bytes(tiny_f32_gguf.read_bytes())
+    with pytest.raises(
+        ModelManagerError, match=r"needs a letter or a digit.*choose one with --name"
+    ):
+        manager.import_model(odd)
+
+
+def test_names_differing_only_in_case_are_refused(tiny_f32_gguf: Path) -> None:
+    """On macOS and Windows `Mine.gguf` and `mine.gguf` are one file: a second install would
+    replace the first one's file, and removing one would delete the other's."""
+    first = manager.import_model(tiny_f32_gguf, "Modèle")
+    with pytest.raises(ModelManagerError, match=r"'Modèle' is already installed.*only in case"):
+        manager.import_model(tiny_f32_gguf, "MODÈLE")
+    assert manager.installed_models() == [first]
+
+
+def test_import_records_the_absolute_path(
+    tiny_f32_gguf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tiny_f32_gguf.parent)
+    model = manager.import_model(Path(tiny_f32_gguf.name))
+    assert model.source == f"imported from {tiny_f32_gguf.resolve()}"
+
+
+def test_a_model_whose_file_is_gone_or_damaged_cannot_be_chosen(tiny_f32_gguf: Path) -> None:
+    gone = manager.import_model(tiny_f32_gguf, "gone")
+    damaged = manager.import_model(tiny_f32_gguf, "damaged")
+    manager.set_default_model(gone.name)
+    gone.path.unlink()
+    with pytest.raises(ModelManagerError, match=r"Cannot use gone: Model file .* does not exist"):
+        manager.set_default_model(gone.name)
+    damaged.path.write_bytes(tiny_f32_gguf.read_bytes()[:-1000])
+    with pytest.raises(ModelManagerError, match=r"Cannot use damaged: .*truncated"):
+        manager.set_default_model(damaged.name, validate=True)
+    chosen = store.chosen_model(validate=True)
+    assert (chosen.label, chosen.path) == ("gone", None)
+    assert chosen.problem == f"Model file {gone.path} does not exist."
 
 
 def test_kept_download_is_reused_for_another_quantization(fake_hub: FakeHub) -> None:
@@ -292,12 +360,28 @@ def test_a_damaged_kept_download_is_not_trusted_forever(fake_hub: FakeHub) -> No
     manager.download_model("tiny-gpt2", "q8_0", keep_download=True, options=FAST)
     weights = manager.download_dir(fake_hub.entry) / "model.safetensors"
     weights.write_bytes(weights.read_bytes() * 2)  # two downloads appended to one file
-    with pytest.raises(ModelManagerError, match=r"damaged.*deleted"):
+    with pytest.raises(ModelManagerError, match=r"cannot be used.*Its model.safetensors was del"):
         manager.download_model("tiny-gpt2", "q4_0", keep_download=True, options=FAST)
+    assert _files(weights.parent) == {"config.json"}  # only the damaged file is deleted
     fake_hub.behaviour.requests.clear()
     model = manager.download_model("tiny-gpt2", "q4_0", options=FAST)
     assert ("GET", "/cdn/model.safetensors", None) in fake_hub.behaviour.requests
     assert validate_gguf(model.path).quantization == "Q4_0"
+
+
+def test_a_web_page_served_as_config_json_is_refused_before_the_weights(fake_hub: FakeHub) -> None:
+    """A mirror's login page, sent with 200 in place of config.json, is found before
+    model.safetensors (up to 6.4 GB) is downloaded, and only config.json is deleted."""
+    fake_hub.files["config.json"] = b"<html><body>Please log in</body></html>"
+    with pytest.raises(ModelManagerError) as caught:
+        manager.download_model("tiny-gpt2", "q8_0", options=FAST)
+    assert str(caught.value) == (
+        f"The downloaded checkpoint cannot be used: {manager.download_dir(fake_hub.entry)}"
+        "/config.json cannot be read as JSON: it is not JSON (Expecting value, line 1). Its "
+        "config.json was deleted; download the model again."
+    )
+    assert not any("model.safetensors" in path for _, path, _ in fake_hub.behaviour.requests)
+    assert _files(manager.download_dir(fake_hub.entry)) == set()
 
 
 def test_a_checkpoint_of_another_shape_is_refused(fake_hub: FakeHub, tmp_path: Path) -> None:
