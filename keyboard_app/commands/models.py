@@ -147,16 +147,8 @@ class _ProgressBar:
         if p.stage != self.stage and self.stage:
             sys.stderr.write("\n")
         self.stage = p.stage
-        fraction = p.fraction or 0.0
-        bar = "#" * int(fraction * 30)
-        detail = (
-            f"{human_size(p.done)} of {human_size(p.total or 0)}"
-            if p.rate
-            else f"{p.done}/{p.total}"
-        )
-        rate = f" {p.rate / 1e6:.1f} MB/s" if p.rate else ""
-        eta = f" ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
-        sys.stderr.write(f"\r{p.stage:<18} [{bar:<30}] {detail}{rate}{eta}   ")
+        bar = "#" * int((p.fraction or 0.0) * 30)
+        sys.stderr.write(f"\r[{bar:<30}] {p.describe()}   ")
         sys.stderr.flush()
 
 

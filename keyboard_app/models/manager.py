@@ -22,7 +22,7 @@ from keyboard_app.models.convert import check_config, check_safetensors, convert
 from keyboard_app.models.download import DEFAULT_OPTIONS, DownloadOptions, download_file, file_url
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.leftovers import install_files
-from keyboard_app.models.progress import Progress, ProgressCallback, check_cancel
+from keyboard_app.models.progress import Progress, ProgressCallback, RateMeter, check_cancel
 from keyboard_app.models.quantize import QUANT_KINDS, quantize_gguf
 from keyboard_app.models.store import (
     InstalledModel,
@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+COPY_BLOCK = 8 << 20  # bytes copied between two looks at the cancel button
 
 
 def download_dir(entry: CatalogEntry) -> Path:
@@ -192,18 +194,41 @@ def _report(progress: ProgressCallback | None, stage: str, done: int) -> None:
 
 
 def import_model(
-    path: Path, name: str | None = None, *, timeout_s: float = 120.0
+    path: Path,
+    name: str | None = None,
+    *,
+    timeout_s: float = 120.0,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
 ) -> InstalledModel:
     """Validate `path`, trial-load it in a child process, then copy it into the store (its source
-    is recorded as the absolute path, which names the same file from any folder)."""
+    is recorded as the absolute path, which names the same file from any folder). `cancel` stops
+    it at any step (OperationCancelled), nothing installed and nothing left behind."""
     path = Path(path).resolve()
     info = _validated(path)
     model_name = _import_name(path, name)
     store.check_new_name(model_name)
-    trial_load(path, timeout_s=timeout_s)
+    _report(progress, f"loading {path.name} once to check it", 0)
+    trial_load(path, timeout_s=timeout_s, cancel=cancel)
     _check_free_space(info.size)
     with install_files(store_dir(), model_name) as temporary:
-        return _copy_and_install(path, model_name, temporary("staging"))
+        staged = temporary("staging")
+        return _copy_and_install(path, model_name, staged, progress, cancel)
+
+
+def _copy(
+    path: Path, staged: Path, progress: ProgressCallback | None, cancel: threading.Event | None
+) -> None:
+    """Copy `path` to `staged` a block at a time, reporting and checking `cancel` after each
+    block and at the end (a cancel at the last report still installs nothing)."""
+    meter = RateMeter(f"copying {path.name}", progress, path.stat().st_size)
+    done = 0
+    with path.open("rb") as source, staged.open("wb") as target:
+        while block := source.read(COPY_BLOCK):
+            target.write(block)
+            done += len(block)
+            meter.update(done, force=done == meter.total)
+            check_cancel(cancel, f"Importing {path.name}")
 
 
 def _import_name(path: Path, name: str | None) -> str:
@@ -218,9 +243,15 @@ def _import_name(path: Path, name: str | None) -> str:
         ) from exc
 
 
-def _copy_and_install(path: Path, model_name: str, staged: Path) -> InstalledModel:
+def _copy_and_install(
+    path: Path,
+    model_name: str,
+    staged: Path,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> InstalledModel:
     try:
-        shutil.copyfile(path, staged)
+        _copy(path, staged, progress, cancel)
         copied = _validated(staged)
         model = store.add_model(
             model_name,

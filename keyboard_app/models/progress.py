@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from keyboard_app.files import human_size
 from keyboard_app.models.errors import OperationCancelled
 
 
@@ -23,6 +24,29 @@ class Progress:
     @property
     def fraction(self) -> float | None:
         return self.done / self.total if self.total else None
+
+    def describe(self) -> str:
+        """The report in words, as the command line and the Models dialog show it: bytes with a
+        rate and the time left (`model.safetensors: 12.3 MB of 548 MB, 4.2 MB/s, 2 min left`),
+        other units as counts (`converting: 40 of 148`), a step that has no count (a total of
+        one, or none) by its name alone."""
+        if not self.rate:
+            if not self.total or self.total == 1:
+                return self.stage
+            return f"{self.stage}: {self.done:,} of {self.total:,}"
+        total = f" of {human_size(self.total)}" if self.total else ""
+        parts = [f"{human_size(self.done)}{total}", f"{human_size(int(self.rate))}/s"]
+        if self.eta_s is not None:
+            parts.append(f"{_duration(self.eta_s)} left")
+        return f"{self.stage}: " + ", ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    """`42 s`, `3 min`, `1 h 5 min`: a time left, to the unit that matters."""
+    if seconds < 90:
+        return f"{max(round(seconds), 1)} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
 
 
 ProgressCallback = Callable[[Progress], None]

@@ -17,6 +17,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import llama_cpp
@@ -24,11 +26,13 @@ from llama_cpp._logger import llama_log_callback as python_log_callback
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.models.errors import ModelManagerError
+from keyboard_app.models.progress import check_cancel
 
 log = logging.getLogger(__name__)
 
 PROBE_TEXT = "The quick brown fox jumps over the "
 _OK_MARKER = "trial-load-ok "
+CANCEL_POLL_S = 0.2  # how soon a cancelled trial load is killed
 _INVALID_TENSOR = re.compile(r"tensor '([^']+)' has invalid data")
 
 
@@ -95,22 +99,18 @@ def check_every_tensor(path: Path) -> None:
     )
 
 
-def trial_load(path: Path, timeout_s: float = 120.0) -> None:
+def trial_load(path: Path, timeout_s: float = 120.0, cancel: threading.Event | None = None) -> None:
     """Raise ModelManagerError unless a child process loads and runs `path` cleanly; a child
-    that takes longer than `timeout_s` is killed."""
-    try:
-        result = subprocess.run(
-            trial_load_argv(path),
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-            env=_child_env(),
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ModelManagerError(
-            f"Loading {path.name} took more than {timeout_s:.0f} s; it was not installed."
-        ) from exc
+    that takes longer than `timeout_s`, or is cancelled (OperationCancelled), is killed."""
+    with subprocess.Popen(
+        trial_load_argv(path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_child_env(),
+    ) as child:
+        stdout, stderr = _wait_for(child, path, timeout_s, cancel)
+    result = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
     if result.returncode == 0 and _OK_MARKER in result.stdout:
         return
     if result.returncode < 0:
@@ -121,6 +121,26 @@ def trial_load(path: Path, timeout_s: float = 120.0) -> None:
     log.debug("trial load of %s failed: %s", path, result.stderr)
     detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
     raise ModelManagerError(f"llama.cpp could not load {path.name}: {detail}")
+
+
+def _wait_for(
+    child: subprocess.Popen[str], path: Path, timeout_s: float, cancel: threading.Event | None
+) -> tuple[str, str]:
+    """The child's output once it has ended; killed when it takes too long or is cancelled."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return child.communicate(timeout=CANCEL_POLL_S)
+        except subprocess.TimeoutExpired:
+            cancelled = cancel is not None and cancel.is_set()
+            if not cancelled and time.monotonic() < deadline:
+                continue
+        child.kill()
+        child.communicate()
+        check_cancel(cancel, f"Importing {path.name}")
+        raise ModelManagerError(
+            f"Loading {path.name} took more than {timeout_s:.0f} s; it was not installed."
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -188,6 +188,25 @@ def test_import_validates_trial_loads_and_copies(tiny_f32_gguf: Path) -> None:
     assert model.source == f"imported from {tiny_f32_gguf}"
 
 
+@pytest.mark.parametrize("stage", ["loading", "copying"])
+def test_a_cancelled_import_installs_nothing_and_leaves_nothing(
+    tiny_f32_gguf: Path, stage: str
+) -> None:
+    cancel = threading.Event()
+    stages: list[str] = []
+
+    def cancel_at(p: Progress) -> None:
+        stages.append(p.stage)
+        if p.stage.startswith(stage):
+            cancel.set()
+
+    with pytest.raises(OperationCancelled, match=r"Importing tiny-f32\.gguf was cancelled"):
+        manager.import_model(tiny_f32_gguf, progress=cancel_at, cancel=cancel)
+    assert stages[-1].startswith(stage)
+    assert manager.installed_models() == []
+    assert not list(store.store_dir().glob("*.gguf")) and not list(store.store_dir().glob(".*"))
+
+
 def test_import_refuses_a_truncated_file(tiny_f32_gguf: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(tiny_f32_gguf.read_bytes()[:-1000])

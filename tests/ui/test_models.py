@@ -174,3 +174,22 @@ def test_background_task_can_be_cancelled(qtbot: QtBot) -> None:
         runner.cancel()
     assert cancelled.args == ["The download was cancelled."]
     qtbot.waitUntil(lambda: not runner.running, timeout=5000)
+
+
+def test_cancel_stops_an_import_and_installs_nothing(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.runner.progress, timeout=10_000) as progress:
+        dialog.start_import(second_model_path)  # first: the trial load, a second or more
+    assert progress.args[0] == f"loading {second_model_path.name} once to check it"
+    assert dialog.cancel_button.isEnabled()
+    with qtbot.waitSignal(dialog.runner.cancelled, timeout=10_000) as cancelled:
+        dialog.cancel_button.click()
+    assert cancelled.args == [f"Importing {second_model_path.name} was cancelled."]
+    qtbot.waitUntil(lambda: not dialog.runner.running, timeout=10_000)
+    assert store.installed_models() == []
+    assert dialog.status.text() == cancelled.args[0]
+    dialog.close()

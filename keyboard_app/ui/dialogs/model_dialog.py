@@ -204,16 +204,18 @@ class ModelDialog(QDialog):
 
     def start_import(self, path: Path) -> None:
         self.status.setText(f"Checking and importing {path.name} …")
-        self._run(lambda _progress, _cancel: manager.import_model(path))
+
+        def task(report: Report, cancel: threading.Event) -> object:
+            return manager.import_model(path, progress=_reporter(report), cancel=cancel)
+
+        self._run(task)
 
     def start_download(self) -> None:
         name, quant = self.catalog.currentData(), self.quant.currentData()
         self.status.setText(f"Downloading {name} …")
 
-        def task(report: Callable[[str, float, float], None], cancel: threading.Event) -> object:
-            def progress(p: Progress) -> None:
-                report(p.stage, float(p.done), float(p.total if p.total else -1))
-
+        def task(report: Report, cancel: threading.Event) -> object:
+            progress = _reporter(report)
             return manager.download_model(name, quant, progress=progress, cancel=cancel)
 
         self._run(task)
@@ -230,13 +232,13 @@ class ModelDialog(QDialog):
             self.progress.setRange(0, 100)
             self.progress.setValue(0)
 
-    def _on_progress(self, stage: str, done: float, total: float) -> None:
+    def _on_progress(self, text: str, done: float, total: float) -> None:
         if total > 0:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(1000 * done / total))
         else:
             self.progress.setRange(0, 0)
-        self.status.setText(f"{stage.capitalize()} …")
+        self.status.setText(text)  # `Progress.describe()`: the file's name as it is
 
     def _on_succeeded(self, model: store.InstalledModel) -> None:
         self.status.setText(f"Installed {model.name}. Select it and press Use to switch.")
@@ -245,3 +247,15 @@ class ModelDialog(QDialog):
     def _on_failed(self, message: str) -> None:
         self.status.setText(message)
         inform(self, "Model manager", message)
+
+
+Report = Callable[[str, float, float], None]  # a task's progress: words, done, total (-1: unknown)
+
+
+def _reporter(report: Report) -> Callable[[Progress], None]:
+    """A download's or an import's progress callback, reporting to the dialog in words."""
+
+    def progress(p: Progress) -> None:
+        report(p.describe(), float(p.done), float(p.total if p.total else -1))
+
+    return progress
