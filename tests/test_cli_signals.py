@@ -1,4 +1,6 @@
-"""Ctrl+C (SIGINT) ends `keyboard-app` quietly with status 130, in a command and in the app."""
+"""Ctrl+C (SIGINT) ends `keyboard-app` quietly with status 130, in a command and in the app; in the
+app, SIGTERM (a logout) and SIGHUP (the terminal closed) keep the unsaved text for recovery first,
+then close it as Quit does (exit status 128 + the signal's number)."""
 
 from __future__ import annotations
 
@@ -6,14 +8,41 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from keyboard_app.ui.recovery import read_recovery
+
 INTERRUPTED = 130
+# The app, started as `keyboard-app gui --model MODEL` starts it, with text typed (key events)
+# once its window is up; it prints where its recovery file goes. The recovery file is written
+# only on a signal: the pauses after which it would be written otherwise are made a minute.
+APP_WITH_TEXT = """
+import sys
+from PySide6.QtCore import QTimer
+from keyboard_app.bench.key_typing import type_char
+from keyboard_app.ui import app as ui_app, recovery
+from keyboard_app.ui.main_window import MainWindow
+
+recovery.AUTOSAVE_DELAY_MS = recovery.AUTOSAVE_MAX_DELAY_MS = 60_000
+application = ui_app.create_app()
+
+def type_text():
+    window = next(w for w in application.topLevelWidgets() if isinstance(w, MainWindow))
+    for char in sys.argv[2]:
+        type_char(window.editor, char)
+    print(window.autosaver.path, flush=True)
+
+QTimer.singleShot(0, type_text)
+sys.exit(ui_app.run(sys.argv[1]))
+"""
 
 
-def start(*args: str, tmp_path: Path) -> subprocess.Popen[str]:
+def start(
+    *args: str, tmp_path: Path, program: tuple[str, ...] = ("-m", "keyboard_app.cli")
+) -> subprocess.Popen[str]:
     environment = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -21,7 +50,7 @@ def start(*args: str, tmp_path: Path) -> subprocess.Popen[str]:
         "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data"),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "keyboard_app.cli", *args],
+        [sys.executable, *program, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -39,14 +68,16 @@ def wait_for(stream: object, needle: str) -> str:
     return seen
 
 
-def interrupt(process: subprocess.Popen[str]) -> tuple[int, str]:
-    process.send_signal(signal.SIGINT)
+def interrupt(
+    process: subprocess.Popen[str], number: signal.Signals = signal.SIGINT
+) -> tuple[int, str]:
+    process.send_signal(number)
     try:
         _out, err = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        pytest.fail("still running a minute after Ctrl+C")
+        pytest.fail(f"still running a minute after {number.name}")
     return process.returncode, err
 
 
@@ -59,7 +90,7 @@ def test_ctrl_c_while_continuing_exits_130_without_a_traceback(
         "--tokens",
         "4096",
         "--top-k",
-        "1",  # greedy: this model never ends early (sampled, it may draw <|endoftext|> first)
+        "1",  # greedy: this model never ends early (sampled, it may draw <|endoftext|>)
         "--threads",
         "1",
         "--model",
@@ -80,3 +111,44 @@ def test_ctrl_c_in_the_app_closes_it_like_quit(random_model: Path, tmp_path: Pat
     code, err = interrupt(process)
     assert code == INTERRUPTED, seen + err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_logout_or_a_closed_terminal_closes_the_app_like_quit(
+    random_model: Path, tmp_path: Path, number: signal.Signals
+) -> None:
+    process = start("-v", "gui", "--model", str(random_model), tmp_path=tmp_path)
+    seen = wait_for(process.stderr, "loading model")
+    assert "loading model" in seen, seen
+    code, err = interrupt(process, number)
+    assert code == 128 + number, seen + err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_logout_or_a_closed_terminal_keeps_the_unsaved_text_for_recovery(
+    random_model: Path, tmp_path: Path, number: signal.Signals
+) -> None:
+    """The signal writes the recovery file at once, then asks about the unsaved changes as Quit
+    does; the process killed while the question waits (the session ends), the text is offered
+    at the next start."""
+    process = start(
+        str(random_model), "Words typed just now", tmp_path=tmp_path, program=("-c", APP_WITH_TEXT)
+    )
+    assert process.stdout is not None
+    recovery_file = Path(process.stdout.readline().strip())
+    assert recovery_file.name.startswith("recovery-"), recovery_file
+    assert not recovery_file.exists()
+    try:
+        process.send_signal(number)
+        deadline = time.monotonic() + 30
+        while read_recovery(recovery_file) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        found = read_recovery(recovery_file)
+        assert found is not None and found.text == "Words typed just now"
+        time.sleep(1)
+        assert process.poll() is None  # the question about the unsaved changes waits
+    finally:
+        process.kill()
+        process.communicate()
+    assert read_recovery(recovery_file) == found

@@ -5,10 +5,13 @@ continued from before it, with a first token that starts with a space, whose spa
 the offensive-word ban, the incremental UTF-8 decoding (a character split over tokens comes out
 whole; a stream that ends in the middle of one, at its token limit or at `<|endoftext|>`, drops
 those bytes, as stopping it does, and so do bytes that make no character at all, such as a
-character's first bytes followed by another character's: no U+FFFD goes into the text), `<|endoftext|>` ending a stream, and
-the stop event checked before every token. What differs is how a chosen token is evaluated: one
-continuation runs on the main sequence and slides its window when the context is full; several run
-on borrowed sequences, one batch per token, all of them within half the context.
+character's first bytes followed by another character's: no U+FFFD goes into the text),
+`<|endoftext|>` ending a stream but never sampled first (a continuation asked for gives at least
+one token: right after a full stop GPT-2 finds the end of the text likelier than anything else,
+and most continuations there came out empty), and the stop event checked before every token.
+What differs is how a chosen token is evaluated: one continuation runs on the main sequence and
+slides its window when the context is full; several run on borrowed sequences, one batch per
+token, all of them within half the context.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ class Continuations:
     def __init__(self, main: MainSequence, table: PieceTable) -> None:
         self._main = main
         self._table = table
+        self._end_of_text = np.zeros(table.n_vocab, dtype=np.bool_)
+        self._end_of_text[END_OF_TEXT_ID] = True
 
     def continuation(
         self, text: str, params: SamplingParams, stop: threading.Event | None, filtered: bool
@@ -183,13 +188,13 @@ class Continuations:
             _drop_incomplete(stream)
 
     def _bans(self, heal: bool, filtered: bool) -> _Bans:
-        """Tokens never to sample: offensive ones (with the filter on) and, right after a healed
-        trailing space, every token that does not start with a space."""
+        """Tokens never to sample: offensive ones (with the filter on); first, `<|endoftext|>` and,
+        right after a healed trailing space, every token that does not start with a space."""
         rest = self._table.offensive if filtered else None
-        if not heal:
-            return _Bans(False, rest, rest)
-        first = ~self._table.spaced if rest is None else rest | ~self._table.spaced
-        return _Bans(True, first, rest)
+        first = self._end_of_text if rest is None else rest | self._end_of_text
+        if heal:
+            first = first | ~self._table.spaced
+        return _Bans(heal, first, rest)
 
 
 def _drop_incomplete(stream: _Stream) -> None:

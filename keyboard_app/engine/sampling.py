@@ -11,7 +11,9 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.numbers import is_finite_number, is_whole
 
 MAX_TOKENS_LIMIT = 4096
-TOKENS_READ_MARGIN = 64  # banned tokens (offensive, not after a healed space) among the likeliest
+# Room for banned tokens among the likeliest (offensive ones, `<|endoftext|>` first, those that
+# start with no space after a healed one).
+TOKENS_READ_MARGIN = 64
 
 
 @dataclass(frozen=True)

@@ -98,54 +98,83 @@ def open_window(
     return window
 
 
-class InterruptToClose:
-    """Ctrl+C in the terminal closes the window the way Quit does (asking about unsaved
-    changes) instead of raising KeyboardInterrupt in whatever runs next. Installed before the
-    window exists, so that a Ctrl+C while it opens closes it as soon as it is up. (Python sees
-    a signal only when it runs, hence a timer that lets it run while Qt waits for events.)"""
+# The signals that close the window as Quit does: Ctrl+C in the terminal, the terminal closing,
+# and a request to end (a logout, a shutdown, `kill`). (Windows has no SIGHUP.)
+CLOSING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class CloseOnSignal:
+    """SIGINT, SIGTERM and SIGHUP first write the unsaved text to the recovery file (whatever
+    sent them may end the process soon after: a session manager kills what is still running at
+    logout), then close the window the way Quit does (asking about unsaved changes), instead of
+    raising KeyboardInterrupt in whatever runs next or ending at once. A signal ignored when the
+    app starts stays ignored (SIGHUP under `nohup`). Installed before the window exists, so that a
+    signal while it opens closes it as soon as it is up. (Python sees a signal only when it runs,
+    hence a timer that lets it run while Qt waits for events.)"""
 
     POLL_MS = 250
 
     def __init__(self, app: QApplication) -> None:
         self.window: MainWindow | None = None
-        self.interrupted = False
-        self._previous = signal.signal(signal.SIGINT, self._handle)
+        self.received: int | None = None  # the first signal received
+        self._previous = {
+            number: signal.signal(number, self._handle)
+            for number in CLOSING_SIGNALS
+            if signal.getsignal(number) is not signal.SIG_IGN
+        }
         self._timer = QTimer(app)
         self._timer.timeout.connect(lambda: None)
         self._timer.start(self.POLL_MS)
 
-    def _handle(self, _signal: int, _frame: object) -> None:
-        self.interrupted = True
-        QTimer.singleShot(0, self._close)
+    @property
+    def exit_status(self) -> int | None:
+        """The shell's status for a process ended by the signal received (130 after Ctrl+C)."""
+        return None if self.received is None else 128 + self.received
 
-    def _close(self) -> None:
-        if self.window is not None:
-            self.window.close()
+    def _handle(self, number: int, _frame: object) -> None:
+        if self.received is None:
+            self.received = number
+        QTimer.singleShot(0, self.close_window)
+
+    def close_window(self) -> None:
+        """Keep the unsaved text for recovery, then close the window as Quit does (once it has
+        closed, its text was saved or discarded: nothing is written)."""
+        if self.window is None or not self.window.isVisible():
+            return
+        try:
+            self.window.autosaver.write_now()
+        except OSError as error:
+            log.error("cannot keep the unsaved text for recovery: %s", error)
+        self.window.close()
 
     def uninstall(self) -> None:
         self._timer.stop()
-        signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
 
 def run(model: str | None, files: Sequence[Path] = ()) -> int:
-    """`keyboard-app gui [FILE...]`: run the editor until it is closed (130 after Ctrl+C)."""
+    """`keyboard-app gui [FILE...]`: run the editor until it is closed (128 + the signal's number
+    after SIGINT, SIGTERM or SIGHUP: 130 after Ctrl+C)."""
     app = create_app()
-    interrupt = InterruptToClose(app)
+    signals = CloseOnSignal(app)
     try:
         window = open_window(model, files=files)
     except BaseException:
-        interrupt.uninstall()
+        signals.uninstall()
         raise
-    interrupt.window = window
-    if interrupt.interrupted:
-        QTimer.singleShot(0, window.close)
+    signals.window = window
+    if signals.received is not None:
+        QTimer.singleShot(0, signals.close_window)
     crash = CrashHandler(window.autosaver.write_now, window)
     crash.install()
     window.offer_recovery()
     try:
         code = app.exec()
     finally:
-        interrupt.uninstall()
+        signals.uninstall()
         crash.uninstall()
         window.shutdown()
-    return 130 if interrupt.interrupted else code
+    return signals.exit_status or code

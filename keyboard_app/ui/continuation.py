@@ -12,12 +12,14 @@ from keyboard_app.settings import Settings
 from keyboard_app.ui.alternatives import AlternativesPanel
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
+from keyboard_app.ui.worker import FINISHED
 
 log = logging.getLogger(__name__)
 
 NO_MODEL = "No model is loaded yet."
 COMPOSING = "Finish the input method's composition first."
 STALE_ALTERNATIVES = "The text changed: the alternatives were for the text as it was."
+NOTHING_TO_ADD = "The model had nothing to add here."
 # The longest alternative of "three ways on": three side by side are read at a glance.
 ALTERNATIVE_TOKENS = 40
 
@@ -198,13 +200,25 @@ class ContinuationController(QObject):
             self.editor.append_preview(piece)
 
     @Slot(str, str)
-    def _on_done(self, _outcome: str, error: str) -> None:
+    def _on_done(self, outcome: str, error: str) -> None:
+        """The continuation ended. One that gave nothing is told in the status bar; its (empty)
+        preview stays until the next key, so that the Tab meant to accept it only drops it, as
+        before the first piece, instead of taking the strip's word."""
         self.streaming_stopped.emit()
         if error:
             self.message.emit(f"Continuation failed: {error}")
+        empty = outcome == FINISHED and self._gave_nothing()
+        if empty:
+            self.message.emit(NOTHING_TO_ADD)
         if self._alternatives:
             return
         if self.editor.preview_text:
             self.editor.flush_preview()
-        else:
+        elif not empty:
             self.editor.end_preview()
+
+    def _gave_nothing(self) -> bool:
+        """Whether the continuation (or every alternative) came out empty."""
+        if self._alternatives:
+            return not any(self.panel.text(i) for i in range(len(self.panel.texts)))
+        return not self.editor.preview_text

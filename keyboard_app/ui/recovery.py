@@ -6,6 +6,12 @@ process) for as long as it runs. The file is removed when the text is saved or t
 normally. So a recovery file whose lock no live process holds belongs to a copy that ended without
 saving: the next start offers its text (`recovery_offer.py`), while the file of a copy that is
 still running is never offered nor removed.
+
+The file is written two seconds after the last change, and at the latest ten seconds after the
+first change not yet written, however steadily the user types. The text is read from the editor a
+slice at a time (`TextSnapshot`) and encoded and written in a thread of its own, so that a large
+document never holds up the window; the file is replaced atomically, by one writer at a time, and
+a write that a newer one (or a removal) has overtaken is not made.
 """
 
 from __future__ import annotations
@@ -14,22 +20,31 @@ import json
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QTextBlock
 
 from keyboard_app import paths
-from keyboard_app.files import UnusableFile, read_json, write_atomic
+from keyboard_app.files import UnusableFile, atomic_path, read_json
 from keyboard_app.ui.editor import GHOST, Editor
 from keyboard_app.ui.text_file import MAX_DOCUMENT_BYTES, TextFormat, describe
 
 log = logging.getLogger(__name__)
 
 RECOVERY_VERSION = 1
+# The pause in typing after which unsaved text is written.
 AUTOSAVE_DELAY_MS = 2000
+# However steadily the user types, unsaved text is written this long after its first change.
+AUTOSAVE_MAX_DELAY_MS = 10_000
+# How much of the document (in Qt's positions) one slice of `TextSnapshot` reads: a few
+# milliseconds of the GUI thread (reading 64 MB at once takes about a third of a second).
+SNAPSHOT_SLICE_UNITS = 1 << 18
 # A recovery file holds one document, written as JSON (escapes may double its size).
 MAX_RECOVERY_BYTES = 2 * MAX_DOCUMENT_BYTES + 4096
 
@@ -150,15 +165,108 @@ def _modified(path: Path) -> float:
         return 0.0
 
 
-class Autosaver(QObject):
-    """Writes the editor's unsaved text to this copy's recovery file after a pause in typing.
+@dataclass
+class _Part:
+    """Positions `start` to `end` of the document and their text (None: still to be read)."""
 
-    `document` tells the open file's path ('' if none) and format, restored with the text."""
+    start: int
+    end: int
+    text: str | None = None
+
+
+class TextSnapshot(QObject):
+    """The editor's whole text as it is saved, read a slice at a time between the window's events.
+
+    Changes made meanwhile are followed: a part already read that a change touches is read again,
+    and the parts after it move with the text. So once it is read, `done` is given the text as it
+    is then, in parts (their concatenation is the text), with the GUI thread never held up for
+    more than one slice. (A plain callback: a Qt signal would copy every part, twice.) Ghost text
+    is no change of the text (Qt reports it as one)."""
+
+    def __init__(self, editor: Editor, done: Callable[[list[str]], None]) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self._done = done
+        self._parts: list[_Part] = []
+        self._slice = QTimer(self)
+        self._slice.setSingleShot(True)
+        self._slice.setInterval(0)
+        self._slice.timeout.connect(self._read_slice)
+        editor.document().contentsChange.connect(self._on_change)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._parts)
+
+    def start(self) -> None:
+        """Read the text anew (what was read so far is dropped)."""
+        self._parts = [_Part(0, self.editor.document().characterCount())]
+        self._slice.start()
+
+    def cancel(self) -> None:
+        self._parts = []
+        self._slice.stop()
+
+    @Slot(int, int, int)
+    def _on_change(self, position: int, removed: int, added: int) -> None:
+        """The parts the change touches (those that end at its start or begin at its end too: a
+        line break removed there joins their blocks) become one part to read again; those after
+        it move by what it added less what it removed."""
+        if not self._parts or self.editor.edit_origin == GHOST:
+            return
+        before = [part for part in self._parts if part.end < position]
+        after = [part for part in self._parts if part.start > position + removed]
+        touched = self._parts[len(before) : len(self._parts) - len(after)]
+        shift = added - removed
+        for part in after:
+            part.start += shift
+            part.end += shift
+        if touched:
+            self._parts = [*before, _Part(touched[0].start, touched[-1].end + shift), *after]
+        if not touched or self._parts[-1].end != self.editor.document().characterCount():
+            self.start()  # a change reported in a way not foreseen: read it all again
+
+    @Slot()
+    def _read_slice(self) -> None:
+        index = next((i for i, part in enumerate(self._parts) if part.text is None), None)
+        if index is None:
+            parts = [part.text or "" for part in self._parts]
+            self._parts = []
+            self._done(parts)
+            return
+        unread = self._parts[index]
+        document = self.editor.document()
+        end = unread.end
+        if end - unread.start > SNAPSHOT_SLICE_UNITS:
+            # At the start of a block: no character is split, and no line from its break.
+            block = document.findBlock(unread.start + SNAPSHOT_SLICE_UNITS)
+            end = block.position() if block.position() > unread.start else _block_end(block)
+            end = min(end, unread.end)
+        if end < unread.end:
+            self._parts.insert(index + 1, _Part(end, unread.end))
+            unread.end = end
+        last = document.characterCount() - 1  # the end of the text: a block break follows it
+        unread.text = self.editor.text_between(min(unread.start, last), min(end, last))
+        self._slice.start()
+
+
+def _block_end(block: QTextBlock) -> int:
+    return block.position() + block.length()
+
+
+class Autosaver(QObject):
+    """Writes the editor's unsaved text to this copy's recovery file: after a pause in typing, and
+    at the latest AUTOSAVE_MAX_DELAY_MS after the first change not yet written.
+
+    `document` tells the open file's path ('' if none), format and digest, restored with the
+    text."""
 
     # The recovery file was written (its path).
     saved = Signal(str)
     # The recovery file could not be written (a message for the user).
     failed = Signal(str)
+    # A write in the writer's thread ended: "" or what went wrong (a message for the user).
+    _written = Signal(str)
 
     def __init__(
         self,
@@ -173,72 +281,172 @@ class Autosaver(QObject):
         if path:
             self.file.claim()
         self._last_error = ""
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(AUTOSAVE_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
+        self._pause = self._new_timer(AUTOSAVE_DELAY_MS)
+        self._deadline = self._new_timer(AUTOSAVE_MAX_DELAY_MS)
+        self._snapshot = TextSnapshot(editor, self._write_in_background)
+        # One writer thread; the lock is held while the file is written or removed, by it or by
+        # the GUI thread, and the newest of the writes asked for is the one that may be made.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="recovery-writer")
+        self._file_lock = threading.Lock()
+        self._newest = 0
+        self._closed = False
+        self._written.connect(self._on_written)
         editor.document().contentsChanged.connect(self._on_change)
+
+    def _new_timer(self, interval_ms: int) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(self._autosave)
+        return timer
 
     @property
     def path(self) -> Path:
         return self.file.path
 
     def _on_change(self) -> None:
-        """The pause counts from the last change of the text. Ghost text shown or removed is no
-        change (Qt reports it as one): a streaming continuation would otherwise postpone the
-        recovery file until it ends, tens of seconds with a large model."""
-        if self.editor.edit_origin != GHOST:
-            self._timer.start()
+        """The pause counts from the last change of the text, the longest wait from the first
+        one not yet written. Ghost text shown or removed is no change (Qt reports it as one): a
+        streaming continuation would otherwise postpone the recovery file until it ends, tens of
+        seconds with a large model."""
+        if self.editor.edit_origin == GHOST or self._closed:
+            return
+        self._pause.start()
+        if not self._deadline.isActive():
+            self._deadline.start()
+
+    def _stop_timers(self) -> None:
+        self._pause.stop()
+        self._deadline.stop()
+
+    @Slot()
+    def _autosave(self) -> None:
+        """A timer went off: read the text, to be written once it is read (or, with nothing
+        unsaved, remove the file now)."""
+        self._stop_timers()
+        if not self.editor.document().isModified():
+            self.discard()
+        elif not self._snapshot.running:
+            self._snapshot.start()
+
+    def _write_in_background(self, parts: list[str]) -> None:
+        """The text is read (every change up to now is in it): write it in the writer's thread."""
+        self._stop_timers()
+        if not self.editor.document().isModified() or not any(parts):
+            self.discard()
+            return
+        write = self._claim()
+        header = self._header()
+        self._writer.submit(self._write_reporting, write, header, parts)
+
+    def _write_reporting(self, write: int, header: str, parts: list[str]) -> None:
+        """The writer's thread: write, and tell the GUI thread how it went (an error here would
+        otherwise be kept by the executor, unseen)."""
+        try:
+            if self._write(write, header, parts):
+                self._written.emit("")
+        except OSError as error:
+            self._written.emit(self._failure(error))
+        except Exception as error:
+            log.exception("writing the recovery file failed")
+            self._written.emit(f"Unsaved text could not be kept for recovery: {error!r}.")
+
+    @Slot(str)
+    def _on_written(self, error: str) -> None:
+        if error:
+            self._report(error)
+        else:
+            self._last_error = ""
+            log.debug("recovery file written")
+            self.saved.emit(str(self.path))
 
     def flush(self) -> None:
         """Write the recovery file now if the text has unsaved changes (failures are told)."""
         try:
             self.write_now()
         except OSError as error:
-            message = (
-                f"Unsaved text could not be kept for recovery: {describe(error)} ({self.path})."
-            )
-            log.error("%s", message)
-            if message != self._last_error:
-                self.failed.emit(message)
-            self._last_error = message
+            self._report(self._failure(error))
         else:
             self._last_error = ""
 
+    def _failure(self, error: OSError) -> str:
+        return f"Unsaved text could not be kept for recovery: {describe(error)} ({self.path})."
+
+    def _report(self, message: str) -> None:
+        log.error("%s", message)
+        if message != self._last_error:
+            self.failed.emit(message)
+        self._last_error = message
+
     def write_now(self) -> Path | None:
-        """Write the recovery file if there are unsaved changes: its path, or None if there were
-        none (undone back to the saved text: an older recovery file goes too, or a crash would
+        """Write the recovery file at once, on this thread (a crash, a signal, a restored text),
+        if there are unsaved changes: its path, or None if there were none (undone back to the
+        saved text, or an emptied document: an older recovery file goes too, or a crash would
         offer back what was undone); OSError if it could not be written."""
-        self._timer.stop()
-        if not self.editor.document().isModified():
+        self._stop_timers()
+        self._snapshot.cancel()
+        text = self.editor.text() if self.editor.document().isModified() else ""
+        if not text:
             self.discard()
             return None
-        path, text_format, file_digest = self.document()
-        payload = {
-            "version": RECOVERY_VERSION,
-            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "path": path,
-            "newline": text_format.newline,
-            "bom": text_format.bom,
-            "file_digest": file_digest,
-            "text": self.editor.text(),
-        }
-        # (A lone surrogate, which UTF-8 cannot hold, becomes `?` rather than failing the write.)
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8", errors="replace")
-        write_atomic(self.path, data, private=True)
+        self._write(self._claim(), self._header(), [text])
         log.debug("recovery file written")
         self.saved.emit(str(self.path))
         return self.path
 
+    def _claim(self) -> int:
+        """A number for a new write or removal of the file (GUI thread): any older one not made
+        yet will not be."""
+        self._newest += 1
+        return self._newest
+
+    def _header(self) -> str:
+        """The recovery file's JSON object without its text, which comes last (see `_write`)."""
+        path, text_format, file_digest = self.document()
+        return json.dumps(
+            {
+                "version": RECOVERY_VERSION,
+                "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "path": path,
+                "newline": text_format.newline,
+                "bom": text_format.bom,
+                "file_digest": file_digest,
+            },
+            ensure_ascii=False,
+        )
+
+    def _write(self, write: int, header: str, parts: list[str]) -> bool:
+        """Replace the recovery file with `header` and the text in `parts`, unless a newer write
+        or removal was asked for since `write` was: whether it was written. Each part is encoded
+        by itself, so that the writer's thread never holds Python's lock for long: the GUI thread
+        goes on meanwhile. (A lone surrogate, which UTF-8 cannot hold, becomes `?`.)"""
+        with self._file_lock:
+            if write != self._newest:
+                return False
+            with atomic_path(self.path, private=True) as temporary, temporary.open("wb") as out:
+                out.write(f'{header[:-1]}, "text": "'.encode())
+                for part in parts:
+                    escaped = json.dumps(part, ensure_ascii=False)[1:-1]
+                    out.write(escaped.encode("utf-8", errors="replace"))
+                out.write(b'"}')
+        return True
+
     def discard(self) -> None:
-        """Nothing unsaved remains (saved, or closed on purpose): remove the recovery file."""
-        self._timer.stop()
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as error:
-            log.warning("cannot remove the recovery file %s: %s", self.path, error)
+        """Nothing unsaved remains (saved, undone, emptied, or closed on purpose): remove the
+        recovery file, and let no write asked for before make it again."""
+        self._stop_timers()
+        self._snapshot.cancel()
+        self._claim()
+        with self._file_lock:
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError as error:
+                log.warning("cannot remove the recovery file %s: %s", self.path, error)
 
     def close(self) -> None:
-        """The app closes normally: remove the recovery file and let go of its lock."""
+        """The app closes normally: remove the recovery file, end the writer's thread and let go
+        of the file's lock."""
+        self._closed = True
         self.discard()
+        self._writer.shutdown(wait=True, cancel_futures=True)
         self.file.release()

@@ -83,6 +83,21 @@ def test_stops_at_end_of_text(bigram_model):
         assert alternatives(predictor, "a", 2, SamplingParams(50, top_k=1)) == [" the"] * 2
 
 
+def test_end_of_text_is_never_the_first_token(bigram_model):
+    """After a full stop the model finds the end of the text likeliest (95% here, as GPT-2 often
+    does): a continuation asked for still gives something, sampled or greedy, alone or side by
+    side; the end of the text still ends it after that."""
+    path = bigram_model(
+        {".": {"<eot>": 12.0, " The": 9.0}, " The": {"<eot>": 20.0}}, default={" the": 9.0}
+    )
+    app_like = [SamplingParams(40, 40, 0.8, 0.95, seed=seed) for seed in range(20)]
+    with Predictor.load(path) as predictor:
+        assert predictor.explore("Alpha beta.", k=1)[0].token == "<|endoftext|>"
+        for params in [SamplingParams(40, top_k=1), *app_like]:
+            assert "".join(predictor.continue_text("Alpha beta.", params)) == " The"
+            assert alternatives(predictor, "Alpha beta.", 3, params) == [" The"] * 3
+
+
 def test_generation_longer_than_the_context_slides(short_context_model):
     with Predictor.load(short_context_model) as predictor:
         pieces = list(predictor.continue_text("Start", SamplingParams(200, top_k=1)))

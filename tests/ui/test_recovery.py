@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press
 from keyboard_app.settings import Settings
+from keyboard_app.ui import recovery
 from keyboard_app.ui.crash import CrashHandler
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.recovery import AUTOSAVE_DELAY_MS, read_recovery, recovery_folder
@@ -100,6 +102,51 @@ def test_autosave_after_a_pause(qtbot: QtBot, window: MainWindow) -> None:
         pass
     found = read_recovery(window.autosaver.path)
     assert found is not None and (found.text, found.path) == ("draft one", "")
+
+
+def test_steady_typing_is_written_at_the_latest_after_the_longest_wait(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing with never a pause as long as AUTOSAVE_DELAY_MS still reaches the recovery file,
+    AUTOSAVE_MAX_DELAY_MS after the first change (10 s in the app; shortened here, the pause in
+    the same proportion)."""
+    assert recovery.AUTOSAVE_MAX_DELAY_MS <= 10_000
+    monkeypatch.setattr(recovery, "AUTOSAVE_DELAY_MS", 1000)
+    monkeypatch.setattr(recovery, "AUTOSAVE_MAX_DELAY_MS", 2500)
+    window = make_window()
+    saved: list[float] = []
+    window.autosaver.saved.connect(lambda _path: saved.append(time.monotonic()))
+    started = time.monotonic()
+    words = [f"word{i} " for i in range(20)]
+    for word in words:  # a word every 0.3 s, for 6 s
+        type_text(window, word)
+        qtbot.wait(300)
+    assert saved, "nothing written while the typing went on"
+    assert saved[0] - started < 2.5 + 1.0  # the longest wait, and some slack for a busy machine
+    found = read_recovery(window.autosaver.path)
+    assert found is not None and "".join(words).startswith(found.text) and found.text
+
+
+def test_an_emptied_document_leaves_no_recovery_file(
+    qtbot: QtBot, make_window: MakeWindow, window: MainWindow
+) -> None:
+    """Emptied (select all, delete), the document has nothing to offer back: its recovery file
+    goes, and a new one is not written (it would be left for ever, as one holding no text)."""
+    type_text(window, "a draft to throw away")
+    with qtbot.waitSignal(window.autosaver.saved, timeout=5000):
+        pass
+    assert window.autosaver.path.exists()
+    press(window.editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    press(window.editor, Qt.Key.Key_Delete)
+    assert window.editor.text() == "" and window.documents.modified
+    qtbot.waitUntil(lambda: not window.autosaver.path.exists(), timeout=AUTOSAVE_DELAY_MS + 3000)
+    window.autosaver.flush()  # what the app does on a crash or a signal
+    assert not window.autosaver.path.exists()
+    die(window)
+    again = make_window()
+    again.offer_recovery()
+    assert again.recovery.dialog is None
+    assert recovery_files() == []
 
 
 def test_undoing_back_to_the_saved_text_removes_the_recovery_file(

@@ -1,0 +1,85 @@
+"""While a continuation streams, the view shows the end of its ghost text: near the bottom of the
+window and at the end of a long document, the ghost lines below the cursor come into view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.bench.key_typing import press
+from keyboard_app.settings import Settings
+from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.main_window import MainWindow
+from tests.ui.conftest import ContinuationEnds, preedit, type_text
+from tests.ui.slow_stream import ENDLESS, ENDLESS_DEFAULT, SlowStream
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SENTENCE = "The old lighthouse keeper climbed the stairs every evening to light the lamp, and"
+
+
+def ghost_window(
+    make_window: Callable[..., MainWindow], bigram_model: Callable[..., Path], tokens: int
+) -> MainWindow:
+    settings = Settings(n_threads=1, continuation_tokens=tokens, inline_predictions=False)
+    return make_window(settings, bigram_model(ENDLESS, ENDLESS_DEFAULT))
+
+
+def delivered(stream: SlowStream, pieces: int) -> bool:
+    return stream.delivered >= pieces
+
+
+def shows_the_end_of_the_ghost_text(editor: Editor) -> bool:
+    """Whether the viewport shows the end of the cursor's line, which the ghost text ends (the
+    cursor is at the end of its line)."""
+    block = editor.textCursor().block()
+    layout = block.layout()
+    top = editor.blockBoundingGeometry(block).translated(editor.contentOffset()).top()
+    bottom = top + layout.lineAt(layout.lineCount() - 1).rect().bottom()
+    return 0 < bottom <= editor.viewport().height()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [(60, 60), (3000, 0)], ids=["text-after-it", "end-of-a-long-document"]
+)
+def test_the_end_of_the_ghost_text_shows_while_it_streams(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    bigram_model: Callable[..., Path],
+    before: int,
+    after: int,
+) -> None:
+    """The cursor is on the last line the window shows, as when writing at the end of a long
+    document: the ghost text's lines come below it."""
+    window = ghost_window(make_window, bigram_model, tokens=120)
+    editor = window.editor
+    opening = "".join(f"line {i} of the document\n" for i in range(before)) + SENTENCE[:-4]
+    editor.set_text(opening + "".join(f"\nline {i} after it" for i in range(after)))
+    cursor = editor.textCursor()
+    cursor.setPosition(len(opening))
+    editor.setTextCursor(cursor)
+    editor.ensureCursorVisible()
+    type_text(window, SENTENCE[-4:])
+    line = editor.cursorRect().height()
+    assert editor.viewport().height() - 2 * line < editor.cursorRect().bottom()
+    assert shows_the_end_of_the_ghost_text(editor)
+    lines = editor.textCursor().block().layout().lineCount()
+    ends = ContinuationEnds(window.client)
+    stream = SlowStream(window, 20)
+    press(editor, Qt.Key.Key_Return, CTRL)
+    for shown in (30, 60, 90):
+        qtbot.waitUntil(partial(delivered, stream, shown), timeout=20_000)
+        qtbot.waitUntil(lambda: preedit(window) == editor.preview_text, timeout=5000)
+        assert editor.textCursor().block().layout().lineCount() > lines  # ghost lines below it
+        assert shows_the_end_of_the_ghost_text(editor), shown
+        assert editor.viewport().rect().intersects(editor.cursorRect())
+    qtbot.waitUntil(lambda: bool(ends.outcomes) and not stream.items, timeout=30_000)
+    assert preedit(window) == editor.preview_text
+    assert shows_the_end_of_the_ghost_text(editor)
+    preview = editor.preview_text
+    press(editor, Qt.Key.Key_Tab)
+    assert editor.text().startswith(opening + SENTENCE[-4:] + preview)
