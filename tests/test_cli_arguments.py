@@ -251,3 +251,37 @@ def test_a_file_named_like_a_mistyped_command_is_still_opened(tmp_path: Path) ->
     assert _mistyped_command([str(named)], {"suggest", "gui"}) is None
     assert _mistyped_command(["letter-to-anna.txt"], {"suggest", "gui"}) is None
     assert _mistyped_command(["sugest"], {"suggest", "gui"}) == ("sugest", "suggest")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        (["suggest", "Hi", "--model", "x.gguf"], "--model cannot be used with --server"),
+        (["explore", "Hi", "--threads", "2"], "--threads cannot be used with --server"),
+        (
+            ["continue", "Hi", "--model", "x.gguf", "--threads", "2"],
+            "--model and --threads cannot be used with --server",
+        ),
+    ],
+)
+def test_a_local_models_options_with_a_server_are_a_usage_error(
+    arguments: list[str], complaint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They would be ignored: the server runs its own model (nothing is sent anywhere)."""
+    with pytest.raises(SystemExit) as exit_:
+        main([*arguments, "--server", "http://127.0.0.1:9"])
+    assert exit_.value.code == 2
+    assert complaint in capsys.readouterr().err
+
+
+def test_an_api_key_without_a_server_is_a_usage_error_but_the_variable_is_not(
+    random_model: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--api-key` alone would be ignored; `LLAMA_API_KEY` may be set for `serve` in the same
+    shell, and the local model answers."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["suggest", "Hi", "--api-key", "team-key"])
+    assert exit_.value.code == 2
+    assert "--api-key needs --server" in capsys.readouterr().err
+    monkeypatch.setenv("LLAMA_API_KEY", "team-key")
+    assert main(["suggest", "Hi", "--model", str(random_model)]) == 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import for_people, real_number, thread_count, whole_number
+from keyboard_app.commands import Action, for_people, real_number, thread_count, whole_number
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Predictor, Suggestion
@@ -19,7 +21,6 @@ def register(subparsers: Any) -> None:
     suggest.add_argument("text")
     suggest.add_argument("--k", type=whole_number(1), default=3, help="how many words (default 3)")
     suggest.add_argument("--json", action="store_true", help="print JSON")
-    suggest.set_defaults(func=for_people(_suggest))
 
     explore = subparsers.add_parser("explore", help="the likeliest next tokens and probabilities")
     explore.add_argument("text")
@@ -27,7 +28,6 @@ def register(subparsers: Any) -> None:
         "--k", type=whole_number(1), default=10, help="how many tokens (default 10)"
     )
     explore.add_argument("--json", action="store_true", help="print JSON")
-    explore.set_defaults(func=for_people(_explore))
 
     cont = subparsers.add_parser("continue", help="continue TEXT with top-k sampling")
     cont.add_argument("text")
@@ -58,9 +58,9 @@ def register(subparsers: Any) -> None:
         default=None,
         help="the same seed gives the same text (default: a new one each time)",
     )
-    cont.set_defaults(func=for_people(_continue))
-    for parser in (suggest, explore, cont):
+    for parser, action in ((suggest, _suggest), (explore, _explore), (cont, _continue)):
         add_model_options(parser)
+        parser.set_defaults(func=for_people(partial(_with_model_options_checked, parser, action)))
 
 
 def _token_count(value: str) -> int:
@@ -81,14 +81,48 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--server", metavar="URL", help="use the model of a llama-server (the text is sent to it)"
     )
-    parser.add_argument("--api-key", metavar="KEY", help="the server's API key")
+    parser.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help=f"the server's API key (default: ${API_KEY_VARIABLE}, which keeps it out of the "
+        "process list and the shell's history)",
+    )
+
+
+# The variable `keyboard-app serve` and llama-server take the server's key from: set once, it
+# serves both sides.
+API_KEY_VARIABLE = "LLAMA_API_KEY"
+LOCAL_MODEL_OPTIONS = ("model", "threads")  # they choose and run a model here
+
+
+def model_option_conflict(args: argparse.Namespace) -> str | None:
+    """Why the options that choose the model contradict each other (a usage error), if they do:
+    a local model's options with `--server` would be ignored, and so would a key without it."""
+    if args.server:
+        given = [f"--{name}" for name in LOCAL_MODEL_OPTIONS if getattr(args, name) is not None]
+        if given:
+            return f"{' and '.join(given)} cannot be used with --server (the server runs its model)"
+    elif args.api_key is not None:
+        return "--api-key needs --server (it is the server's key)"
+    return None
+
+
+def _with_model_options_checked(
+    parser: argparse.ArgumentParser, action: Action, args: argparse.Namespace
+) -> int:
+    """`action`, once the model options agree; `parser.error` (exit 2) otherwise."""
+    conflict = model_option_conflict(args)
+    if conflict is not None:
+        parser.error(conflict)
+    return action(args)
 
 
 def load_predictor(args: argparse.Namespace) -> Predictor:
     from keyboard_app.engine import Predictor
 
     if args.server:
-        predictor = Predictor.connect(args.server, args.api_key)
+        api_key = args.api_key or os.environ.get(API_KEY_VARIABLE) or None
+        predictor = Predictor.connect(args.server, api_key)
         predictor.filter_offensive = not args.no_filter
         return predictor
     from keyboard_app.models.store import model_to_load
@@ -144,12 +178,21 @@ def _explore(args: argparse.Namespace) -> int:
 
 def _continue(args: argparse.Namespace) -> int:
     from keyboard_app.engine.sampling import SamplingParams
+    from keyboard_app.engine.tokenizer import N_VOCAB
 
-    params = SamplingParams(args.tokens, args.top_k, args.temperature, args.top_p, args.seed)
+    # No limit is every token. Given as the vocabulary's size, a server is asked for each row's
+    # whole distribution (with 0 it would send the word search's rows, rebuilt from their top
+    # tokens); the local sampler draws the same either way.
+    top_k = args.top_k or N_VOCAB
+    params = SamplingParams(args.tokens, top_k, args.temperature, args.top_p, args.seed)
     with load_predictor(args) as predictor:
         sys.stdout.write(args.text)
-        for piece in predictor.continue_text(args.text, params):
-            sys.stdout.write(piece)
-            sys.stdout.flush()
+        try:
+            for piece in predictor.continue_text(args.text, params):
+                sys.stdout.write(piece)
+                sys.stdout.flush()
+        except Exception:
+            print(flush=True)  # the `error:` line that follows goes on a line of its own
+            raise
         sys.stdout.write("\n")
     return 0

@@ -318,10 +318,16 @@ class ServerClient:
         return connection, True
 
     def _drop_connection(self) -> None:
+        """Close this thread's connection and let go of it: its next request opens a new one (a
+        dead connection kept would hold its object for the whole session, one per pause)."""
         connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
+        if connection is None:
+            return
+        connection.close()
+        self._local.connection = None
+        with self._lock:
+            if connection in self._connections:  # `close` may have emptied the list already
+                self._connections.remove(connection)
 
     def close(self) -> None:
         """Close every connection; from now on a request fails without reaching the server."""

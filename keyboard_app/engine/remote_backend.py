@@ -13,8 +13,10 @@ tokens returned keep their log-probabilities; the mass left over goes to the oth
 to the model's own distribution at the start of a text (`prior`, asked for once, whole, when
 connecting), and none of them gets more than the least likely token returned. The context (one
 request per word: it changes only at word boundaries) asks for more tokens than a candidate, so
-that the first pieces of the word being typed are nearly always among them; sampling asks only for
-the tokens it can draw (`Entry.top`). docs/server.md has the measurements behind the numbers.
+that the first pieces of the word being typed are nearly always among them; sampling asks for
+all the tokens it may draw from (`Entry.top`, however many: the three continuations of a top-k of
+200 too), so that it draws none that the rebuilt tail made up (unless banned tokens fill the
+sampler's margin). docs/server.md has the measurements behind the numbers.
 
 A request's time grows with the tokens the server has not seen yet: the client remembers the
 prompt it last sent on each slot (the server holds it, `cache_prompt`), and a long text opened or
@@ -262,11 +264,15 @@ class RemoteBackend:
         self.tokens_decoded += len(entries)
 
     def _tokens_wanted(self, entry: Entry) -> int:
-        """How many top tokens to ask the server for the row of `entry`."""
+        """How many top tokens to ask the server for the row of `entry`: all of them with
+        `exact`; for a sampler's row (`top`, on any sequence) as many as it may draw from, so
+        that it draws the server's tokens, not ones the rebuilt tail made up (all of them from
+        `top` the vocabulary on); for the word search's, the context's or a candidate's share."""
         if entry.exact:
             return self.n_vocab
-        wanted = CONTEXT_PROBS if entry.seq == MAIN_SEQ else CANDIDATE_PROBS
-        return min(entry.top or wanted, wanted)
+        if entry.top:
+            return min(entry.top, self.n_vocab)
+        return CONTEXT_PROBS if entry.seq == MAIN_SEQ else CANDIDATE_PROBS
 
     def _fetch(self, asked: list[tuple[int, list[int], int]]) -> None:
         bodies = [

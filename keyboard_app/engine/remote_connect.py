@@ -13,12 +13,16 @@ import math
 import random
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from keyboard_app.engine import longlived
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.gguf_format import expected_shapes
+from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.numbers import is_whole
 from keyboard_app.engine.remote import (
     REQUEST_TIMEOUT_S,
@@ -36,6 +40,7 @@ from keyboard_app.engine.remote_backend import (
 from keyboard_app.engine.shapes import MAX_CONTEXT
 from keyboard_app.engine.sources import standard_sources
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, encode_user_text
+from keyboard_app.paths import builtin_model_path
 from keyboard_app.personal import PersonalStore, PersonalStoreError
 
 if TYPE_CHECKING:
@@ -62,10 +67,52 @@ class ServerModel:
     round_trip_ms: float
     prior: LogProbabilities  # the model's distribution at the start of a text
     identity: ServerIdentity  # what a restart with another model or other slots changes
+    shape: ModelShape  # what tells the built-in model wherever the server keeps it
 
     @property
     def name(self) -> str:
         return PurePath(self.model_path).stem or "server model"
+
+    @property
+    def is_builtin(self) -> bool:
+        """Whether the server runs the built-in model (under any path, on any machine)."""
+        return self.shape == builtin_model_shape()
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """A model as `/v1/models` describes it: the vocabulary, the trained context, the width, the
+    parameters and the tensors' bytes. The server's path to its file says nothing of the file
+    (another machine, another folder, the bundle), and it reports no hash of it."""
+
+    n_vocab: object
+    n_ctx_train: object
+    n_embd: object
+    n_params: object
+    size: object
+
+    @classmethod
+    def of(cls, meta: dict[str, Any]) -> ModelShape:
+        return cls(*(meta.get(key) for key in SHAPE_KEYS))
+
+
+SHAPE_KEYS = ("n_vocab", "n_ctx_train", "n_embd", "n_params", "size")
+
+
+@lru_cache(maxsize=1)
+def builtin_model_shape() -> ModelShape | None:
+    """The built-in model's `ModelShape`, as llama-server would report it (None without a
+    usable built-in model here); read once (0.2 s: the validator checks the vocabulary too)."""
+    try:
+        info = validate_gguf(builtin_model_path())
+    except ModelError as error:
+        log.info("no built-in model to compare a server's with: %s", error)
+        return None
+    assert info.config is not None  # a valid file's
+    config = info.config
+    n_params = sum(math.prod(shape) for shape in expected_shapes(config).values())
+    size = sum(info.tensor_bytes.values())
+    return ModelShape(config.n_vocab, config.n_ctx, config.n_embd, n_params, size)
 
 
 def check_server(client: ServerClient) -> ServerModel:
@@ -105,6 +152,7 @@ def check_server(client: ServerClient) -> ServerModel:
         round_trip,
         _start_distribution(client),
         ServerIdentity.of(props),
+        ModelShape.of(meta),
     )
 
 
@@ -200,8 +248,10 @@ def connect_predictor(
     except PersonalStoreError as error:
         backend.close()
         raise ServerError(str(error)) from error
-    # The built-in model's trigrams count its training text: mixed in when the server runs that file.
-    sources = standard_sources(Path(model.model_path), use_dictionary, store)
+    # The built-in model's trigrams count its training text: mixed in when the server runs it.
+    sources = standard_sources(
+        Path(model.model_path), use_dictionary, store, builtin=model.is_builtin
+    )
     info = ModelInfo(
         model.name,
         Path(model.model_path),

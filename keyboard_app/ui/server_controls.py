@@ -1,8 +1,11 @@
 """The app's side of a llama-server: Model > Connect to Server..., Disconnect, the status bar, and
-the strip's discreet notice when the server goes away (the local model has taken over by then).
+the strip's discreet notice when the server goes away (the local model has taken over by then) or
+cannot be connected to.
 
 Nothing is sent anywhere until the user presses Connect; the connection is not restored when the
-app starts again (the URL and the key are remembered for the dialog).
+app starts again (the URL and the key are remembered for the dialog). The connection is made in
+the background while the user types on: a failure is told without a message box, which would
+take the keys being typed (the status bar and the notice say it; the dialog, opened again, too).
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from keyboard_app.ui.dialogs.connect_server import ConnectServerDialog
-from keyboard_app.ui.dialogs.messages import inform
 from keyboard_app.ui.status_bar import NO_MODEL
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from keyboard_app.ui.status_bar import StatusBar
 
 NOTICE_MS = 6000
+FAILURE_MESSAGE_MS = 30_000  # a failed connection's reason in the status bar
 
 
 class StripNotice(QLabel):
@@ -74,6 +77,7 @@ class ServerControls(QObject):
         self.notice = StripNotice(strip)
         self.connected: ServerStatus | None = None
         self.dialog: QWidget | None = None
+        self.last_failure = ""  # why the last connection failed, shown when the dialog opens
         client.server_changed.connect(self._on_server)
         client.server_failed.connect(self._on_failed)
         client.server_lost.connect(self._on_lost)
@@ -81,7 +85,9 @@ class ServerControls(QObject):
 
     def show_dialog(self) -> None:
         s = self._settings()
-        dialog = ConnectServerDialog(s.server_url, s.server_api_key, self._window)
+        dialog = ConnectServerDialog(
+            s.server_url, s.server_api_key, self._window, last_failure=self.last_failure
+        )
         dialog.connect_requested.connect(self.connect_to)
         self.dialog = dialog
         dialog.open()
@@ -99,6 +105,7 @@ class ServerControls(QObject):
 
     def _on_server(self, status: ServerStatus | None) -> None:
         self.connected = status
+        self.last_failure = ""
         self._status.clearMessage()
         if status is None:
             self._show_local_model()
@@ -107,8 +114,10 @@ class ServerControls(QObject):
         self.connected_changed.emit(status is not None)
 
     def _on_failed(self, message: str) -> None:
-        self._status.clearMessage()
-        self.dialog = inform(self._window, "Cannot connect to the server", message)
+        """Nothing changed (the model in use stays): said where it takes no keystroke."""
+        self.last_failure = message
+        self._status.showMessage(f"Connection failed: {message}", FAILURE_MESSAGE_MS)
+        self.notice.notify("Could not connect to the server (the status bar says why)")
 
     def _on_lost(self, message: str) -> None:
         self.connected = None

@@ -4,9 +4,10 @@ While connected, the worker's predictor is the server's (`Predictor.connect`) an
 kept here, loaded, so that the worker falls back to it at once when the server goes away: the
 keystroke that found the server gone is answered by the local model. The server is gone when it
 cannot be reached, answers that it cannot be used (a key, still loading, smaller slots, another
-model), or times out and then does not answer `/health` either (or times out several times in a
-row); a single timeout of a server that is there is answered locally and the server kept. No Qt
-here: the worker owns the link and emits what happened.
+model), or times out and then does not answer `/health` either. Any other failure (a timeout of
+a server that is there, an answer of 500, one that is not JSON or not probabilities) is answered
+locally and the server kept; `MAX_FAILURES` of them in a row and it is left, as one that is gone.
+No Qt here: the worker owns the link and emits what happened.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_S = 0.5  # after a timeout: a server that cannot answer /health in this is gone
-MAX_TIMEOUTS = 3  # timeouts in a row (with /health answering) after which the server is left
+# Failures in a row (timeouts with /health answering, wrong answers) after which the server is
+# left: about as many keystrokes (the local model answers each meanwhile).
+MAX_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class ServerLink:
     def __init__(self) -> None:
         self.remote: Predictor | None = None  # set while connected
         self.local: Predictor | None = None  # kept while connected (None: no local model)
-        self._timeouts = 0  # in a row, each with the server's /health answering
+        self._failures = 0  # in a row, none of which left the server at once
 
     @property
     def connected(self) -> bool:
@@ -100,7 +103,7 @@ class ServerLink:
         else:
             self.local = current
         self.remote = remote
-        self._timeouts = 0
+        self._failures = 0
         log.info("connected to %s", status.url)
         return remote, status
 
@@ -125,21 +128,24 @@ class ServerLink:
         return local
 
     def answered(self) -> None:
-        """The server answered a request: its timeouts so far were passing slowness."""
-        self._timeouts = 0
+        """The server answered a request: its failures so far were passing."""
+        self._failures = 0
 
     def judge(self, error: Exception) -> Trouble | None:
         """What `error`, raised by the server's predictor, means; None: not the server's
-        trouble (an error like any other). A timeout is the server gone only when its `/health`
-        does not answer at once either, or after `MAX_TIMEOUTS` timeouts in a row: a long text
-        evaluated on a slow server, or a moment of load, must not disconnect the app."""
-        if self.remote is None:
+        trouble (an error like any other). A server that cannot be reached or used is gone; a
+        timeout is the server gone only when its `/health` does not answer at once either. Any
+        other failure of the server's leaves it only after `MAX_FAILURES` in a row: a long text
+        evaluated on a slow server, or a moment of load, must not disconnect the app, and a server
+        that answers nothing but errors must not be kept (each keystroke's words would come from
+        the local model after a wasted request, the text still sent)."""
+        if self.remote is None or not isinstance(error, ServerError):
             return None
         if isinstance(error, ServerTimeout):
             return self._judge_timeout(error)
         if isinstance(error, (ServerUnreachable, ServerUnusable)):
             return Trouble(True, str(error))
-        return None
+        return self._failed(str(error))
 
     def _judge_timeout(self, error: ServerTimeout) -> Trouble:
         assert self.remote is not None
@@ -147,13 +153,20 @@ class ServerLink:
         assert isinstance(backend, RemoteBackend)
         try:
             backend.client.request("GET", "/health", timeout=HEALTH_TIMEOUT_S)
+        except ServerTimeout:  # the request's time and /health's: say both
+            stalled = str(error).removesuffix(".")
+            return Trouble(True, f"{stalled}, nor its /health within {HEALTH_TIMEOUT_S:g} s.")
         except ServerError as health_error:
             return Trouble(True, str(health_error))
-        self._timeouts += 1
-        if self._timeouts >= MAX_TIMEOUTS:
-            return Trouble(True, f"{error} ({self._timeouts} times in a row)")
-        log.info("the server is slow (%s); this request is answered locally", error)
-        return Trouble(False, str(error))
+        return self._failed(str(error))
+
+    def _failed(self, reason: str) -> Trouble:
+        """A failure that leaves the server only after `MAX_FAILURES` in a row."""
+        self._failures += 1
+        if self._failures >= MAX_FAILURES:
+            return Trouble(True, f"{reason.removesuffix('.')} ({self._failures} times in a row).")
+        log.info("the server failed (%s); this request is answered locally", reason)
+        return Trouble(False, reason)
 
     def close(self) -> None:
         """Close both predictors (the engine thread is stopping)."""

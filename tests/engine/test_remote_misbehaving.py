@@ -256,3 +256,20 @@ def test_a_request_over_in_time_keeps_its_connection_for_the_next() -> None:
         assert client.get("/b") == {"n": 2}
         assert len(client._connections) == 1  # the same connection, never shut down
         client.close()
+
+
+def test_a_dropped_connection_is_let_go() -> None:
+    """llama-server closes an idle kept-alive connection (about once per pause in typing): the
+    next request finds it dead and opens another; the dead one is not kept for the session."""
+
+    def answer_then_hang_up(connection: socket.socket, n: int) -> None:
+        connection.sendall(answer(b'{"n": %d}' % n))  # no "Connection: close": it seems alive
+        connection.shutdown(socket.SHUT_RDWR)
+
+    with serving(answer_then_hang_up) as url:
+        client = ServerClient(url, timeout=2)
+        for n in range(1, 6):
+            assert client.get("/health") == {"n": n}
+            time.sleep(0.05)  # the hang-up arrives before the next request goes out
+        assert len(client._connections) == 1  # this thread's, open; none of the dead ones
+        client.close()

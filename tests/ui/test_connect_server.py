@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,8 +13,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from keyboard_app.bench.key_typing import type_char
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.remote import ServerClient
 from keyboard_app.engine.remote_backend import RemoteBackend
@@ -23,9 +27,10 @@ from keyboard_app.settings import settings_from_dict
 from keyboard_app.ui.dialogs.connect_server import ConnectServerDialog
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.server_link import MAX_TIMEOUTS, ConnectRequest, ServerLink
+from keyboard_app.ui.server_link import MAX_FAILURES, ConnectRequest, ServerLink
 from keyboard_app.ui.status_bar import NO_MODEL
 from keyboard_app.ui.worker import NO_LOCAL_MODEL
+from tests.engine.test_server_failures import ANSWERS_500, flaky_proxy
 from tests.llama_server import running_server
 from tests.ui.conftest import LOAD_TIMEOUT_MS, ui_settings
 
@@ -267,7 +272,7 @@ def test_a_slow_answer_is_given_locally_and_the_server_kept(
     qtbot: QtBot, with_local: EngineClient, model_path: Path
 ) -> None:
     """Requests that time out while the server's /health answers: each keystroke is answered by
-    the local model, the server stays; only `MAX_TIMEOUTS` in a row leave it."""
+    the local model, the server stays; only `MAX_FAILURES` in a row leave it."""
     engine = with_local
     lost: list[str] = []
     engine.server_lost.connect(lost.append)
@@ -288,12 +293,12 @@ def test_a_slow_answer_is_given_locally_and_the_server_kept(
             engine.suggest("Once upon a ti", 3)
         assert client.requests_sent > sent  # the server answered again
         client.timeout = 1e-4
-        for text in ("Once upon a tim", "Once upon a time")[: MAX_TIMEOUTS - 1]:
+        for text in ("Once upon a tim", "Once upon a time")[: MAX_FAILURES - 1]:
             with qtbot.waitSignal(engine.suggestions, timeout=10_000):
                 engine.suggest(text, 3)
         with qtbot.waitSignal(engine.server_lost, timeout=10_000) as left:
             engine.suggest("Once upon a time ", 3)
-        assert left.args is not None and f"{MAX_TIMEOUTS} times in a row" in left.args[0]
+        assert left.args is not None and f"{MAX_FAILURES} times in a row" in left.args[0]
         assert lost == [left.args[0]]
 
 
@@ -339,9 +344,86 @@ def test_a_server_stalled_during_the_inline_prediction_is_left_at_once(
         # In the engine thread, between the strip's words and the inline prediction.
         engine._worker.suggestions_ready.connect(stall, Qt.ConnectionType.DirectConnection)
         try:
-            with qtbot.waitSignal(engine.server_lost, timeout=5000):
+            with qtbot.waitSignal(engine.server_lost, timeout=5000) as lost:
                 engine.suggest("Once upon a ti", 3, inline_threshold=1e-9)
         finally:
             server.process.send_signal(signal.SIGCONT)
             engine._worker.suggestions_ready.disconnect(stall)
+    assert not failed
+    # Why, in full: the request's own time ran out, then /health's (not /health's alone).
+    assert lost.args is not None
+    assert re.fullmatch(
+        rf"The server at {re.escape(server.url)} did not answer within [\d.]+ s, "
+        r"nor its /health within 0\.5 s\.",
+        lost.args[0],
+    )
+
+
+def _nothing_listening() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_a_failed_connection_takes_none_of_the_keys_being_typed(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], model_path: Path
+) -> None:
+    """Connect closes its dialog and the user types on while the app connects: the failure,
+    arriving meanwhile, is told in the status bar and the strip's notice, not in a box that
+    would take the next keys (a space would even press its OK unread). Each key goes where a
+    keyboard's goes: to the widget with the focus."""
+    win = make_window(ui_settings(), model_path)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.editor)
+    failed: list[str] = []
+    win.client.server_failed.connect(failed.append)
+    text = "Typing goes on while the app connects to a server that is not there."
+    win.server.connect_to(_nothing_listening(), "")
+    for index, char in enumerate(text):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        type_char(focused, char)
+        qtbot.wait(5)
+        if index == 10:  # the failure comes in the middle of the typing
+            qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
+    assert win.editor.toPlainText() == text
+    assert QApplication.focusWidget() is win.editor
+    assert QApplication.activeModalWidget() is None
+    assert "Cannot reach the server" in win.status.currentMessage()
+    assert win.server.notice.isVisible()
+    win.server.show_dialog()  # opened again, the dialog says why too
+    dialog = win.server.dialog
+    assert isinstance(dialog, ConnectServerDialog)
+    assert "Cannot reach the server" in dialog.test_result.text()
+    dialog.reject()
+
+
+def test_a_server_that_answers_only_errors_is_left_for_the_local_model(
+    qtbot: QtBot, with_local: EngineClient, model_path: Path
+) -> None:
+    """A server that breaks while in use (every request answered 500): each keystroke is
+    answered by the local model without an error message, and after `MAX_FAILURES` in a row
+    the server is left, told once; nothing more is sent to it."""
+    engine = with_local
+    failed: list[str] = []
+    lost: list[str] = []
+    engine.failed.connect(failed.append)
+    engine.server_lost.connect(lost.append)
+    with running_server(model_path, parallel=2) as server, flaky_proxy(server.url) as proxy:
+        _connect(qtbot, engine, proxy.url)
+        with qtbot.waitSignal(engine.suggestions, timeout=10_000):
+            engine.suggest("Once upon a", 3)
+        proxy.failing = ANSWERS_500
+        for end in range(MAX_FAILURES):
+            text = "Once upon a time"[: 12 + end]
+            with qtbot.waitSignal(engine.suggestions, timeout=10_000) as answered:
+                engine.suggest(text, 3)
+            assert answered.args is not None and answered.args[0] == text and answered.args[1]
+        assert not engine._worker._link.connected
+        assert lost == [
+            f"The server at {proxy.url} answered 500: boom ({MAX_FAILURES} times in a row)."
+        ]
+        sent = proxy.requests
+        with qtbot.waitSignal(engine.suggestions, timeout=10_000):
+            engine.suggest("Once upon a time", 3)
+        assert proxy.requests == sent
     assert not failed

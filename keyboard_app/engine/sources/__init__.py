@@ -7,6 +7,7 @@ is a new module here, a line in `standard_sources`, and its rule (and weight) in
 
 from __future__ import annotations
 
+import filecmp
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,29 +79,50 @@ class Source(Protocol):
 
 
 def standard_sources(
-    model_path: Path, use_dictionary: bool = True, personal: PersonalStore | None = None
+    model_path: Path,
+    use_dictionary: bool = True,
+    personal: PersonalStore | None = None,
+    *,
+    builtin: bool | None = None,
 ) -> list[Source]:
     """The sources mixed with the network's words: the dictionary and the document's words with
     `use_dictionary`, the word trigrams of the built-in model's training text (mixed in with the
     built-in model alone, as they count that text; with another model they only stand in for the
     network while it knows nothing of the context yet, as in an instant answer before the model
     has caught up), and the user's `personal` store with every model (measured
-    against the dictionary's frequencies when it is on). The shipped files are read here, before
-    llama.cpp loads, so that a damaged one fails early and leaks nothing."""
+    against the dictionary's frequencies when it is on). Whether the model is the built-in one:
+    `builtin` (a server's, told by what the server says of its model), else whether the file at
+    `model_path` is (`is_builtin_model`). The shipped files are read here, before llama.cpp
+    loads, so that a damaged one fails early and leaks nothing."""
     from keyboard_app.engine.sources.corrections import CorrectionSource
     from keyboard_app.engine.sources.dictionary import DictionarySource
     from keyboard_app.engine.sources.document import DocumentSource
     from keyboard_app.engine.sources.personal import PersonalSource
     from keyboard_app.engine.sources.trigrams import TrigramSource
-    from keyboard_app.paths import builtin_model_path
 
     sources: list[Source] = []
     dictionary = DictionarySource.shipped() if use_dictionary else None
     if dictionary is not None:
         sources += [dictionary, DocumentSource(), CorrectionSource.of(dictionary.lexicon)]
-        builtin = model_path.resolve() == builtin_model_path().resolve()
-        sources.append(TrigramSource.shipped(mixed=builtin))
+        mixed = is_builtin_model(model_path) if builtin is None else builtin
+        sources.append(TrigramSource.shipped(mixed=mixed))
     if personal is not None:
         reference = dictionary.lexicon if dictionary is not None else None
         sources.append(PersonalSource(personal, reference))
     return sources
+
+
+def is_builtin_model(model_path: Path) -> bool:
+    """Whether the file at `model_path` is the built-in model: that file, or a copy of it (the
+    same bytes) wherever it lies."""
+    from keyboard_app.paths import builtin_model_path
+
+    builtin = builtin_model_path()
+    try:
+        if model_path.resolve() == builtin.resolve():
+            return True
+        return model_path.stat().st_size == builtin.stat().st_size and filecmp.cmp(
+            model_path, builtin, shallow=False
+        )
+    except OSError:  # either is missing or unreadable: not a copy this can tell
+        return False

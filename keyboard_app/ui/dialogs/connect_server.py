@@ -2,7 +2,9 @@
 
 The test checks the server in a background thread (`remote_connect.check_server`: reachable, the
 key accepted, a GPT-2 with GPT-2's vocabulary) so that the dialog never freezes. A plain `http://`
-URL to another machine gets a warning: the text and the key would travel unencrypted.
+URL to another machine gets a warning: the text and the key would travel unencrypted. Connect
+closes the dialog at once (the app connects in the background); if that failed, the dialog
+opened again says why.
 """
 
 from __future__ import annotations
@@ -56,7 +58,10 @@ class ConnectServerDialog(QDialog):
     connect_requested = Signal(str, str)
     tested = Signal(str)  # the test's result line (from the test's thread, queued)
 
-    def __init__(self, url: str, api_key: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, url: str, api_key: str, parent: QWidget | None = None, *, last_failure: str = ""
+    ) -> None:
+        """`last_failure`: why the last Connect failed (told in the status bar meanwhile)."""
         super().__init__(parent)
         self.setWindowTitle("Connect to Server")
         self.url = QLineEdit(url or "http://127.0.0.1:8080", self)
@@ -67,7 +72,9 @@ class ConnectServerDialog(QDialog):
         self.api_key.setPlaceholderText("none")
         self.warning = QLabel(UNENCRYPTED, self)
         self.warning.setWordWrap(True)
-        self.test_result = QLabel("", self)
+        self.test_result = QLabel(
+            f"Connection failed: {last_failure}" if last_failure else "", self
+        )
         self.test_result.setWordWrap(True)
         self.test_result.setTextFormat(Qt.TextFormat.PlainText)
         self.test_button = QPushButton("&Test", self)
@@ -76,7 +83,7 @@ class ConnectServerDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         connect = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        connect.setText("&Connect")
+        connect.setText("Co&nnect")  # &C is Cancel's under GNOME and KDE
         buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self._connect)
         buttons.rejected.connect(self.reject)
