@@ -8,6 +8,7 @@ several bytes (CJK, emoji; shown as its bytes, `\xe6\x9c`), which no text can ho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from keyboard_app.engine.predictor import TokenChoice
 
 ROWS = 10
+MINIMUM_WIDTH = 160  # narrower than the rows like (200): the explorer gives up width first
 END_OF_TEXT_LABEL = "(end of text)"
 RENORMALISED_NOTE = (
     "The text ends in a space: probabilities renormalised over the tokens that start with one."
@@ -49,9 +51,9 @@ class TokenBar(QAbstractButton):
         # Not the button's text: an `&` there would become a keyboard shortcut.
         self.shown = display_token(token) if shown is None else shown
         if token:
-            name = f"Next token {self.shown!r}: {probability:.1%}"
+            name = f"{spoken_token(token)}: {probability:.1%}"
         elif self.shown:
-            name = f"Next token {self.shown!r}: {probability:.1%}, cannot be inserted"
+            name = f"{self.shown}: {probability:.1%}, cannot be inserted"
         else:
             name = "Empty"
         self.setAccessibleName(name)
@@ -96,7 +98,7 @@ class ExplorerPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("explorer")
         self.setAccessibleName("GPT-2 explorer")
-        self.setMinimumWidth(220)
+        self.setMinimumWidth(MINIMUM_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(2)
@@ -132,6 +134,17 @@ class ExplorerPanel(QWidget):
                 row.set_choice(*_row(choices[index]))
             else:
                 row.set_choice("", 0.0)
+
+
+SPOKEN_CHARACTERS = {" ": "space", "\n": "new line", "\t": "tab"}
+
+
+def spoken_token(token: str) -> str:
+    """A token as a screen reader is to say it: its spaces, line breaks and tabs named, as the
+    row's `␣` and `\\n` show them ("space, air" for " air"; a reader said "open box" for the
+    `␣`)."""
+    pieces = re.split(r"([ \n\t])", token)  # each of those characters a piece of its own
+    return ", ".join(SPOKEN_CHARACTERS.get(piece, piece) for piece in pieces if piece)
 
 
 def _row(choice: TokenChoice) -> tuple[str, float, str | None]:

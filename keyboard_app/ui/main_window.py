@@ -46,6 +46,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The editor's column keeps room for this many characters of the interface font: in a narrow
+# window the explorer gives up its width (down to its own minimum), not the editor (it was left
+# one letter wide beside a full-width explorer).
+EDITOR_MINIMUM_CHARACTERS = 30
+
 
 class MainWindow(QMainWindow):
     def __init__(
@@ -114,6 +119,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.alternatives)
         layout.addWidget(self.strip)
+        # On the editor, not the column: the column's own minimum would override its layout's
+        # (the strip's slots were squeezed under the room they keep for "…").
+        self.editor.setMinimumWidth(
+            EDITOR_MINIMUM_CHARACTERS * self.fontMetrics().averageCharWidth()
+        )
         self.alternatives.hide()
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(column)

@@ -96,6 +96,8 @@ class ModelControls(QObject):
             self.use_file(name)
 
     def show_dialog(self) -> None:
+        """Show the Models dialog, in front and with the keyboard (raising it alone left the
+        keys going to the editor)."""
         from keyboard_app.ui.dialogs.model_dialog import ModelDialog
 
         if self.dialog is None:
@@ -104,6 +106,7 @@ class ModelControls(QObject):
             self.dialog.file_chosen.connect(self.use_file)
         self.dialog.show()
         self.dialog.raise_()
+        self.dialog.activateWindow()
 
     def shutdown(self) -> None:
         """Stop the dialog's import or download (joined)."""

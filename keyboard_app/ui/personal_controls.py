@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from keyboard_app.settings import Settings
@@ -52,6 +52,7 @@ class PersonalControls(QObject):
         self.settings = Settings()
         self.stopped = False  # the store could not be written: no more learning this session
         self.dialog: PersonalDialog | None = None
+        self._closing_dialogs: list[PersonalDialog] = []  # closed, their store threads ending
         self.progress: QProgressDialog | None = None
         self._save_settings = save_settings
         status.pause_toggled.connect(self.set_paused)
@@ -93,21 +94,36 @@ class PersonalControls(QObject):
         self.apply(self.settings)
 
     def show_dialog(self) -> None:
+        """Show the dialog of what was learned, in front and with the keyboard (raising it
+        alone left the keys going to the editor); a new one if it was closed."""
         if self.dialog is None:
-            self.dialog = PersonalDialog(self.store_path, self.window)
-            self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.dialog.destroyed.connect(self._dialog_closed)
+            dialog = PersonalDialog(self.store_path, self.window)
+            dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+            dialog.store_closed.connect(lambda: self._dialog_ended(dialog))
+            self.dialog = dialog
         self.dialog.show()
         self.dialog.raise_()
+        self.dialog.activateWindow()
 
-    def _dialog_closed(self) -> None:
-        self.dialog = None
+    def _dialog_closed(self, dialog: PersonalDialog) -> None:
+        """A closed dialog finishes the change under way in its own thread, and goes once that
+        has ended: closing it never waits (an import of 150,000 entries took seconds)."""
+        if dialog is self.dialog:
+            self.dialog = None
+            self._closing_dialogs.append(dialog)
+
+    def _dialog_ended(self, dialog: PersonalDialog) -> None:
+        self._dialog_closed(dialog)  # closed while hidden (no `finished`): not to be shown again
+        self._closing_dialogs.remove(dialog)
+        dialog.deleteLater()
 
     @Slot()
     def _close_dialog(self) -> None:
-        """Before the window goes: the dialog ends its store's thread."""
-        if self.dialog is not None:
-            self.dialog.close()
+        """Before the window goes (the app quits): the dialogs' store threads are waited for,
+        so that each store is closed."""
+        open_dialog = [self.dialog] if self.dialog is not None else []
+        for dialog in [*open_dialog, *self._closing_dialogs]:
+            dialog.wait_for_store()
 
     # --- learning a whole document ---
 

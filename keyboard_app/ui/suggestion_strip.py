@@ -7,8 +7,10 @@ one a space will put in place of the typed word (autocorrect) is framed too, as 
 
 Bold (the best word), italics and the frame are all the style sheet's, set through dynamic
 properties: a font set on a button would override the style sheet for good (an italic copied from
-one correction stayed on every word after it). A word wider than its button is elided in the
-middle; the tooltip and the accessible name carry it whole.
+one correction stayed on every word after it). The words' size is the application font's, scaled
+(`WORD_FONT_SCALE`), so that a desktop's large-text setting enlarges them too. A word wider than
+its button is elided in the middle; the tooltip and the accessible name carry it whole. Each slot
+keeps room for "…" at least, so that a narrow window never shows blank slots with words in them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 STYLE = """
 #suggestionStrip { background: palette(window); border-top: 1px solid palette(mid); }
 #suggestionStrip QPushButton {
-    border: none; border-radius: 8px; padding: 10px 12px; margin: 5px 3px; font-size: 12pt;
+    border: none; border-radius: 8px; padding: 10px 12px; margin: 5px 3px;
     background: transparent; color: palette(window-text);
 }
 #suggestionStrip QPushButton:hover { background: palette(midlight); }
@@ -41,6 +43,19 @@ STYLE = """
 #suggestionStrip QPushButton[autocorrect="true"] { border: 1px solid palette(link); }
 #suggestionStrip QFrame[frameShape="5"] { color: palette(mid); margin: 10px 0; }
 """
+WORD_FONT_SCALE = 4 / 3  # the words against the application font: 12 pt on Qt's 9 pt default
+ELLIPSIS = "…"
+
+
+def word_font_rule(font: QFont) -> str:
+    """The style sheet's size for the words: `font`'s (the strip's, the application's unless
+    the window sets another), scaled. A size in a style sheet is fixed, where the font it
+    overrides follows the desktop's text size."""
+    if font.pointSizeF() > 0:
+        size = f"{font.pointSizeF() * WORD_FONT_SCALE:.1f}pt"
+    else:  # a font set in pixels
+        size = f"{round(font.pixelSize() * WORD_FONT_SCALE)}px"
+    return f"#suggestionStrip QPushButton {{ font-size: {size}; }}"
 
 
 def slot_order(count: int) -> list[int]:
@@ -89,7 +104,10 @@ class WordButton(QPushButton):
 
     def _elide(self) -> None:
         metrics = self.fontMetrics()
-        shown = metrics.elidedText(self.word, Qt.TextElideMode.ElideMiddle, self.text_width())
+        room = self.text_width()
+        # Never narrower than "…" needs (at a window's narrowest, seven slots showed nothing).
+        self.setMinimumWidth(self.width() - room + metrics.horizontalAdvance(ELLIPSIS))
+        shown = metrics.elidedText(self.word, Qt.TextElideMode.ElideMiddle, room)
         text = shown.replace("&", "&&")  # an ampersand is shown, not taken for a mnemonic
         if text != self.text():
             self.setText(text)
@@ -105,7 +123,7 @@ class SuggestionStrip(QWidget):
         self.setObjectName("suggestionStrip")
         self.setAccessibleName("Suggestions")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(STYLE)
+        self._follow_font()
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(8, 0, 8, 0)
         self._layout.setSpacing(0)
@@ -115,6 +133,17 @@ class SuggestionStrip(QWidget):
         self.autocorrect = ""  # the word a space puts in place of the typed one, for `context`
         self.context = ""
         self.set_count(count)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The font the strip inherits changed (the desktop's text size): the words follow."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._follow_font()
+
+    def _follow_font(self) -> None:
+        style = STYLE + word_font_rule(self.font())
+        if style != self.styleSheet():
+            self.setStyleSheet(style)
 
     def set_count(self, count: int) -> None:
         """Rebuild the strip with `count` buttons."""

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.settings import Settings
 from keyboard_app.ui.explorer import END_OF_TEXT_LABEL, ROWS, TokenBar
-from keyboard_app.ui.main_window import MainWindow
+from keyboard_app.ui.main_window import EDITOR_MINIMUM_CHARACTERS, MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 BigramModel = Callable[..., Path]
@@ -142,3 +142,34 @@ def test_a_click_keeps_the_selection(
     assert window.explorer.rows[0].token == ","
     QTest.mouseClick(window.explorer.rows[0], Qt.MouseButton.LeftButton)
     assert window.editor.text() == "Once upon a time, KEEP THIS"
+
+
+def test_a_row_is_named_as_a_screen_reader_should_say_it(qtbot: QtBot) -> None:
+    """Named "Next token '␣air': 3.0%": a reader said "open box" for the ␣, and the quotes."""
+    bar = TokenBar()
+    qtbot.addWidget(bar)
+    for token, probability, name in (
+        (" air", 0.03, "space, air: 3.0%"),
+        ("\n", 0.5, "new line: 50.0%"),
+        ("'s", 0.25, "'s: 25.0%"),
+    ):
+        bar.set_choice(token, probability)
+        assert bar.accessibleName() == name
+
+
+def test_in_a_narrow_window_the_explorer_gives_up_its_width_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """At the window's narrowest the editor was 50 pixels wide, a letter a line, beside an
+    explorer that kept its whole width."""
+    window.menu_actions.explorer.trigger()
+    explorer = window.explorer
+    qtbot.waitUntil(
+        lambda: explorer.isVisible() and explorer.width() >= explorer.sizeHint().width()
+    )
+    wide = explorer.width()
+    window.resize(1, window.height())  # as narrow as it goes
+    qtbot.waitUntil(lambda: window.width() == window.minimumSizeHint().width())
+    qtbot.waitUntil(lambda: explorer.width() < wide)
+    least = EDITOR_MINIMUM_CHARACTERS * window.fontMetrics().averageCharWidth()
+    assert window.editor.width() >= least, (window.editor.width(), least)

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
@@ -18,6 +17,8 @@ from keyboard_app.models import store
 from keyboard_app.ui.continuation import NO_MODEL
 from keyboard_app.ui.dialogs import model_dialog
 from keyboard_app.ui.main_window import MainWindow
+
+from .test_dialog_mnemonics import assert_unique
 
 
 def test_model_switch_keeps_editor_responsive(
@@ -110,14 +111,11 @@ def test_model_dialog_opens_wide_enough_for_its_choices(qtbot: QtBot, window: Ma
     dialog.close()
 
 
-def mnemonic(text: str) -> str:
-    return QKeySequence.mnemonic(text).toString()
-
-
 def test_every_model_dialog_mnemonic_is_unique_and_alt_p_imports(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ "&Installed models" and "&Import GGUF file…" shared Alt+I, which never imported."""
+    """ "&Installed models" and "&Import GGUF file…" shared Alt+I, which never imported; the
+    download's "&Cancel" and the standard "&Close" shared Alt+C under GNOME and KDE."""
     asked: list[str] = []
 
     def choose(_parent: object, title: str, *_args: object) -> tuple[str, str]:
@@ -129,10 +127,7 @@ def test_every_model_dialog_mnemonic_is_unique_and_alt_p_imports(
     dialog = window.model_dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    labelled = [*dialog.findChildren(QAbstractButton), *dialog.findChildren(QGroupBox)]
-    keys = [mnemonic(w.title() if isinstance(w, QGroupBox) else w.text()) for w in labelled]
-    keys = [key for key in keys if key]
-    assert len(keys) == len(set(keys)) >= 6, keys
+    assert_unique(dialog, least=8)
     QTest.keyClick(dialog.installed, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: asked == ["Import GGUF file"])  # a mnemonic clicks animated
     dialog.close()
@@ -192,4 +187,20 @@ def test_cancel_stops_an_import_and_installs_nothing(
     qtbot.waitUntil(lambda: not dialog.runner.running, timeout=10_000)
     assert store.installed_models() == []
     assert dialog.status.text() == cancelled.args[0]
+    dialog.close()
+
+
+def test_asking_again_for_the_open_dialog_gives_it_the_keyboard(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """It was raised but not activated: what the user typed for it went into the document."""
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    window.activateWindow()
+    window.editor.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.show_model_dialog()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     dialog.close()

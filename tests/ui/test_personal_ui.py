@@ -3,10 +3,11 @@ not learned, the penalty for a suggestion deleted at once, and the dialog of wha
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app import paths
@@ -219,7 +220,7 @@ def test_a_damaged_store_is_moved_aside_and_the_user_told_where(
 
 
 @pytest.fixture
-def dialog(qtbot: QtBot, tmp_path: Path) -> PersonalDialog:
+def dialog(qtbot: QtBot, tmp_path: Path) -> Iterator[PersonalDialog]:
     path = tmp_path / "personal.sqlite3"
     with PersonalStore.open(path) as filled:
         filled.learn(learnable("Kind regards from Ljubljana\nKind regards\nSee you in Kranj"))
@@ -227,7 +228,8 @@ def dialog(qtbot: QtBot, tmp_path: Path) -> PersonalDialog:
     qtbot.addWidget(opened)
     opened.show()
     wait_idle(qtbot, opened)
-    return opened
+    yield opened
+    opened.wait_for_store()  # as the app does when it quits: its thread must not outlive it
 
 
 def wait_idle(qtbot: QtBot, dialog: PersonalDialog) -> None:
@@ -291,8 +293,9 @@ def test_enter_forgets_nothing_and_delete_forgets_the_selected(
 
 def test_esc_closes_the_store(qtbot: QtBot, dialog: PersonalDialog) -> None:
     assert dialog.store_open
-    QTest.keyClick(dialog, Qt.Key.Key_Escape)
-    assert not dialog.isVisible()
+    with qtbot.waitSignal(dialog.store_closed, timeout=5_000):
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
     assert not dialog.store_open
 
 
@@ -312,10 +315,48 @@ def test_closing_during_an_action_closes_the_store_once_it_is_done(
 
     dialog._ask(slow, lambda _: None)
     assert started.wait(5)
-    dialog.close()
+    with qtbot.waitSignal(dialog.store_closed, timeout=5_000):
+        dialog.close()
     assert not dialog.store_open
     with pytest.raises(ModelError, match="closed"):
         store.stats()
+
+
+def many_words_export(path: Path, words: int) -> Path:
+    """An export file of `words` words and as many phrases (importing 40,000 entries takes
+    about a second here)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    spelled = ["".join(t) for t in itertools.islice(itertools.product(letters, repeat=4), words)]
+    now = time.time()
+    document = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "exported": now,
+        "words": [{"word": word, "count": 2, "last_used": now} for word in spelled],
+        "phrases": [
+            {"tokens": [word, after], "count": 1, "last_used": now}
+            for word, after in zip(spelled, [*spelled[1:], "the"], strict=True)
+        ],
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_closing_during_a_long_import_returns_at_once(
+    qtbot: QtBot, dialog: PersonalDialog, tmp_path: Path
+) -> None:
+    """Esc during an import of 150,000 entries froze the window for 4.5 s: the dialog waited
+    for its store thread. The import finishes (all or nothing) and the store closes after."""
+    dialog.import_from(str(many_words_export(tmp_path / "many.json", 20_000)))
+    started = time.monotonic()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    took = time.monotonic() - started
+    assert not dialog.isVisible()
+    assert dialog.store_open, "closing waited for the import to end"
+    assert took < 0.2, f"closing waited {took:.2f} s"
+    qtbot.waitUntil(lambda: not dialog.store_open, timeout=30_000)
+    with PersonalStore.open(dialog.path) as store:
+        assert store.stats().words > 20_000  # the import was finished, not cut
 
 
 def test_clearing_asks_first(qtbot: QtBot, dialog: PersonalDialog) -> None:
@@ -417,3 +458,88 @@ def test_an_import_runs_off_the_window_with_its_buttons_waiting(
     assert dialog.summary.text().startswith("Imported")
     assert dialog.import_button.isEnabled()
     assert cell(dialog, texts(dialog).index("Kind"), 2) == "4"  # the counts added up
+
+
+def test_tab_leaves_the_list_and_the_search_is_reached_from_anywhere(
+    qtbot: QtBot, dialog: PersonalDialog
+) -> None:
+    """The list kept Tab for its cells (2,000 rows of them, wrapping round): a keyboard trap,
+    and the search field had no key to reach it again."""
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isActiveWindow())
+    dialog.search.setFocus()
+    QTest.keyClick(dialog.search, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.table
+    QTest.keyClick(dialog.table, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is not dialog.table
+    dialog.table.setFocus()
+    QTest.keyClick(dialog.table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert dialog.focusWidget() is dialog.search
+    dialog.table.setFocus()
+    QTest.keyClick(dialog.table, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert dialog.focusWidget() is dialog.search
+    dialog.table.setFocus()
+    QTest.keyClick(dialog.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.focusWidget() is dialog.search
+
+
+def test_tab_into_the_list_selects_its_row_and_a_forget_leaves_nothing_selected(
+    qtbot: QtBot, dialog: PersonalDialog
+) -> None:
+    """After a forget the same row numbers stayed selected, so a second Delete forgot the
+    entries that had moved up; and Tab into the list selected nothing for Delete to forget."""
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isActiveWindow())
+    before = texts(dialog)
+    dialog.search.setFocus()
+    QTest.keyClick(dialog.search, Qt.Key.Key_Tab)
+    assert dialog.selected_texts() == [before[0]]  # the row a screen reader reads now
+    QTest.keyClick(dialog.table, Qt.Key.Key_Down)
+    assert dialog.selected_texts() == [before[1]]
+    QTest.keyClick(dialog.table, Qt.Key.Key_Delete)
+    wait_idle(qtbot, dialog)
+    assert texts(dialog) == before[:1] + before[2:]
+    assert dialog.selected_texts() == [] and not dialog.forget_button.isEnabled()
+    QTest.keyClick(dialog.table, Qt.Key.Key_Delete)
+    wait_idle(qtbot, dialog)
+    assert texts(dialog) == before[:1] + before[2:]  # nothing the user did not pick
+
+
+def test_the_columns_fit_their_text_in_a_large_font(qtbot: QtBot, dialog: PersonalDialog) -> None:
+    """With a 20 pt font "Last used" showed "202…" under a header reading "ast use"."""
+    font = dialog.font()
+    font.setPointSize(20)
+    dialog.setFont(font)
+    qtbot.waitExposed(dialog)
+    header = dialog.table.horizontalHeader()
+    metrics = dialog.table.fontMetrics()
+    for column in range(1, dialog.table.columnCount()):
+        title = dialog.table.horizontalHeaderItem(column)
+        assert title is not None
+        widest = max(
+            metrics.horizontalAdvance(text)
+            for text in [title.text(), *(cell(dialog, row, column) for row in range(3))]
+        )
+        assert header.sectionSize(column) > widest, title.text()
+
+
+def test_asking_again_for_the_open_dialog_gives_it_the_keyboard(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """It was raised but not activated: what the user typed for it went into the document."""
+    window.personal.show_dialog()
+    dialog = window.personal.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    window.activateWindow()
+    window.editor.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.personal.show_dialog()
+    assert window.personal.dialog is dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.personal._closing_dialogs)  # its thread ended, it went
+    window.personal.show_dialog()
+    assert window.personal.dialog not in (None, dialog)  # a new one: the old one's store closed

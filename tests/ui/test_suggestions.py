@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press
@@ -214,3 +215,32 @@ def test_a_long_word_is_elided_and_whole_in_its_tooltip_and_name(qtbot: QtBot) -
     assert long in middle.toolTip() and long in middle.accessibleName()
     strip.resize(1200, 60)
     qtbot.waitUntil(lambda: middle.text() == long)
+
+
+def test_the_words_follow_the_application_font(qtbot: QtBot) -> None:
+    """They stayed at 12 pt under a desktop's 20 pt large text: the smallest text in the window."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    normal = app.font()
+    large = QFont(normal)
+    large.setPointSizeF(20)
+    try:
+        app.setFont(large)
+        strip = shown_strip(qtbot, 600)
+        strip.show_suggestions("the ", ["best", "second", "third"])
+        assert all(button.font().pointSizeF() > 20 for button in strip.buttons)
+        app.setFont(normal)  # while the strip is shown
+        qtbot.waitUntil(lambda: all(b.font().pointSizeF() < 20 for b in strip.buttons))
+    finally:
+        app.setFont(normal)
+
+
+def test_at_its_narrowest_every_slot_with_a_word_shows_some_of_it(qtbot: QtBot) -> None:
+    """Seven slots at the window's narrowest all showed nothing, not even "…"."""
+    strip = shown_strip(qtbot, 600, count=7)
+    strip.show_suggestions("the ", [f"word{rank}" for rank in range(7)])
+    strip.resize(1, 60)  # as narrow as it goes
+    qtbot.waitUntil(lambda: strip.width() == strip.minimumSizeHint().width())
+    for button in strip.buttons:
+        assert button.text(), button.accessibleName()
+        assert button.fontMetrics().horizontalAdvance(button.text()) <= button.text_width()

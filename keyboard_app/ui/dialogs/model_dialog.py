@@ -85,7 +85,9 @@ class ModelDialog(QDialog):
         remove.clicked.connect(self.remove_selected)
         import_button = QPushButton("Im&port GGUF file…", box)  # Alt+I: the list
         import_button.clicked.connect(self.choose_import)
-        open_button = QPushButton("&Open model file…", box)
+        # No mnemonic takes O, C or A: GNOME's and KDE's themes give the standard buttons
+        # "&OK", "&Cancel", "&Close" and "&Apply" (Close and this dialog's Cancel shared Alt+C).
+        open_button = QPushButton("Open model &file…", box)
         open_button.setToolTip("Load a GGUF file without copying it into the model store")
         open_button.clicked.connect(self.choose_open)
         buttons = QHBoxLayout()
@@ -110,7 +112,7 @@ class ModelDialog(QDialog):
         self._fill_quantizations()
         self.download_button = QPushButton("Down&load", box)
         self.download_button.clicked.connect(self.start_download)
-        self.cancel_button = QPushButton("&Cancel", box)
+        self.cancel_button = QPushButton("Ca&ncel", box)
         self.cancel_button.clicked.connect(self.runner.cancel)
         self.progress = QProgressBar(box)
         self.progress.setAccessibleName("Progress")

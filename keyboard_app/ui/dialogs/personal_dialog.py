@@ -5,7 +5,10 @@ The dialog's store is opened, used and closed in a thread of its own (`StoreWork
 window never waits on it: listing, searching (a moment after the last key typed), forgetting,
 clearing, export and import. While a change runs, its buttons are disabled and the summary says
 what is being done. (SQLite in WAL mode: the engine thread's connection goes on reading meanwhile;
-its learning waits, and is tried again, while a change here is written.)
+its learning waits, and is tried again, while a change here is written.) Closing the dialog does
+not wait either: a change under way is finished (an import is all or nothing) and the store closed
+in that thread, which then says so (`store_closed`); only quitting the app waits for it
+(`wait_for_store`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -97,11 +100,37 @@ class StoreWork(QObject):
     def holds_store(self) -> bool:
         return self._store is not None
 
+    @Slot()
     def close(self) -> None:
-        """Close the store (called once the thread has ended)."""
+        """Close the store (in its thread, as the thread ends)."""
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+class EntryTable(QTableWidget):
+    """The list of entries. Tab leaves it (cell by cell, 2,000 rows were a keyboard trap), and
+    the keyboard entering it selects the row it is on, the row a screen reader reads then, so
+    that Delete forgets that row."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setTabKeyNavigation(False)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):  # as wide as their text, in any font size
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)  # a row to be on (the first one if none)
+        current = self.currentIndex()
+        by_mouse = event.reason() == Qt.FocusReason.MouseFocusReason  # the click selects
+        if not by_mouse and current.isValid() and not self.selectionModel().hasSelection():
+            self.selectRow(current.row())
 
 
 class PersonalDialog(QDialog):
@@ -112,6 +141,8 @@ class PersonalDialog(QDialog):
     _run = Signal(int, object)
     # No action is waiting or running any more (the table and summary show their results).
     settled = Signal()
+    # The dialog was closed and its store thread has ended, the store closed.
+    store_closed = Signal()
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,17 +151,12 @@ class PersonalDialog(QDialog):
         self.resize(640, 480)
         self.path = path
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search")
         self.search.setAccessibleName("Search the learned words")
         self.search.setClearButtonEnabled(True)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.search_label = QLabel("&Search:", self)  # Alt+S, or Ctrl+F, from anywhere in it
+        self.search_label.setBuddy(self.search)
+        self.table = EntryTable(self)
         self.table.setAccessibleName("Learned words and phrases")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -138,7 +164,7 @@ class PersonalDialog(QDialog):
         self.clear_button = QPushButton("C&lear Everything…", self)
         self.export_button = QPushButton("&Export…", self)
         self.import_button = QPushButton("&Import…", self)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton("&Close", self)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -147,7 +173,7 @@ class PersonalDialog(QDialog):
         self._latest_listing = 0
         self._changing = False  # a change is under way: its buttons wait
         self._opened = False  # the store answered once
-        self._thread = QThread()  # joined when the dialog closes
+        self._thread = QThread()  # ends after the dialog closes; joined only when the app quits
         self._thread.setObjectName("learned words")
         self._work = StoreWork(path)
         self._work.moveToThread(self._thread)
@@ -163,7 +189,10 @@ class PersonalDialog(QDialog):
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_label)
+        search_row.addWidget(self.search, 1)
+        layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         row = QHBoxLayout()
@@ -187,6 +216,10 @@ class PersonalDialog(QDialog):
     def _connect(self) -> None:
         self._run.connect(self._work.run)
         self._work.finished.connect(self._finished)
+        self._thread.finished.connect(self._work.close)  # in the store's thread, as it ends
+        self._thread.finished.connect(self.store_closed)
+        find_key = QShortcut(QKeySequence.StandardKey.Find, self)
+        find_key.activated.connect(self._focus_search)
         self.search.textChanged.connect(self._search_timer.start)
         self._search_timer.timeout.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -198,6 +231,10 @@ class PersonalDialog(QDialog):
         self.export_button.clicked.connect(self.choose_export)
         self.import_button.clicked.connect(self.choose_import)
         self.close_button.clicked.connect(self.close)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
 
     def refresh(self) -> None:
         """List the entries matching the search, most used first, and the store's size (the
@@ -211,6 +248,9 @@ class PersonalDialog(QDialog):
         for index, entry in enumerate(entries):
             for column, item in enumerate(_row(entry)):
                 self.table.setItem(index, column, item)
+        # The selection is kept by row number: after a forget it fell on the entries that moved
+        # up, for the next Delete to forget.
+        self.table.clearSelection()
         self.summary.setText(
             f"{stats.words:,} words and {stats.phrases:,} phrases learned, kept only on this "
             f"computer in {self.path}."
@@ -354,15 +394,20 @@ class PersonalDialog(QDialog):
         super().closeEvent(event)
 
     def _stop(self) -> None:
-        """Close the store and end its thread, once the action under way is done (an import
-        is not cut in half: it is all or nothing)."""
+        """End the store's thread once the action under way is done (an import is not cut in
+        half: it is all or nothing); the thread closes the store as it ends, and the window
+        goes on meanwhile."""
         if not self._thread.isRunning():
             return
         self._search_timer.stop()
         self._waiting.clear()
         self._thread.quit()  # after the action under way; those queued behind it are dropped
+
+    def wait_for_store(self) -> None:
+        """Close the dialog and wait until its store is closed (the app is quitting)."""
+        self.close()
+        self._stop()  # closed already, or never shown
         self._thread.wait()
-        self._work.close()  # its thread has ended: nothing else uses the store now
 
     @property
     def store_open(self) -> bool:

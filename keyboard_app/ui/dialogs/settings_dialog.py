@@ -105,12 +105,14 @@ class SettingsDialog(QDialog):
         gpu_row = QHBoxLayout()
         gpu_row.addWidget(self.gpu_mode)
         gpu_row.addWidget(self.gpu_layers)
-        # (label, the widget its mnemonic focuses, what the row shows); no label: the check box
+        # (label, the widget its mnemonic focuses, what the row shows); no label: the check box.
+        # No mnemonic takes O, C or A: GNOME's and KDE's themes give OK and Cancel "&OK" and
+        # "&Cancel" (Alt+C only moved between "Continuation length" and Cancel).
         rows: list[tuple[str, QWidget | None, QWidget | QHBoxLayout]] = [
             ("&Top-k:", self.top_k, self.top_k),
             ("T&emperature:", self.temperature, self.temperature),
             ("Top-&p:", self.top_p, self.top_p),
-            ("&Continuation length:", self.length, self.length),
+            ("Continuation &length:", self.length, self.length),
             ("&Suggestions shown:", self.count, self.count),
             ("CPU t&hreads:", self.threads, self.threads),
             ("&GPU layers:", self.gpu_mode, gpu_row),
