@@ -178,13 +178,7 @@ def _explore(args: argparse.Namespace) -> int:
 
 def _continue(args: argparse.Namespace) -> int:
     from keyboard_app.engine.sampling import SamplingParams
-    from keyboard_app.engine.tokenizer import N_VOCAB
-
-    # No limit is every token. Given as the vocabulary's size, a server is asked for each row's
-    # whole distribution (with 0 it would send the word search's rows, rebuilt from their top
-    # tokens); the local sampler draws the same either way.
-    top_k = args.top_k or N_VOCAB
-    params = SamplingParams(args.tokens, top_k, args.temperature, args.top_p, args.seed)
+    params = SamplingParams(args.tokens, args.top_k, args.temperature, args.top_p, args.seed)
     with load_predictor(args) as predictor:
         sys.stdout.write(args.text)
         try:

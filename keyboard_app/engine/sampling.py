@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.numbers import is_finite_number, is_whole
+from keyboard_app.engine.tokenizer import N_VOCAB
 
 MAX_TOKENS_LIMIT = 4096
 # Room for banned tokens among the likeliest (offensive ones, `<|endoftext|>` first, those that
@@ -66,11 +67,12 @@ class SamplingParams:
 
     @property
     def tokens_read(self) -> int:
-        """How many of the likeliest tokens a draw can pick from (0: any), with room for the
-        banned ones it skips: all a server needs to send for each sampled token."""
+        """How many of the likeliest tokens a draw can pick from, with room for the banned ones
+        it skips: all a server needs to send for each sampled token (the whole vocabulary
+        without a top-k limit)."""
         if self.greedy:
             return TOKENS_READ_MARGIN
-        return 0 if self.top_k == 0 else max(2 * self.top_k, TOKENS_READ_MARGIN)
+        return N_VOCAB if self.top_k == 0 else max(2 * self.top_k, TOKENS_READ_MARGIN)
 
 
 def log_softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

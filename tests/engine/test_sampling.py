@@ -7,6 +7,7 @@ import pytest
 
 from keyboard_app.engine import ModelError
 from keyboard_app.engine.sampling import MAX_TOKENS_LIMIT, SamplingParams, sample_token
+from keyboard_app.engine.tokenizer import N_VOCAB
 
 BAD_VALUES = [
     ("max_tokens", 0, "tokens"),
@@ -96,7 +97,7 @@ def draws(params: SamplingParams, banned: np.ndarray | None = None, n: int = 400
 def test_a_draw_reads_only_the_likeliest_tokens_with_room_for_banned_ones():
     assert SamplingParams(top_k=40).tokens_read == 80
     assert SamplingParams(top_k=1).tokens_read == SamplingParams(temperature=0).tokens_read == 64
-    assert SamplingParams(top_k=0).tokens_read == 0  # any token can be drawn: all are needed
+    assert SamplingParams(top_k=0).tokens_read == N_VOCAB  # any token can be drawn: all are needed
 
 
 def test_the_sampler_follows_the_distribution_within_top_k_and_top_p():
