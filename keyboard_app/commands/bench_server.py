@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from keyboard_app.commands import for_people, real_number, whole_number
+from keyboard_app.commands.engine import API_KEY_VARIABLE, server_api_key
 
 
 def register_bench(bench_subparsers: Any) -> None:
@@ -15,7 +16,9 @@ def register_bench(bench_subparsers: Any) -> None:
         "server", help="keystroke latency of typists on a llama-server vs the local engine"
     )
     parser.add_argument("--url", help="a running server (default: start one on 127.0.0.1)")
-    parser.add_argument("--api-key", metavar="KEY", help="the server's API key")
+    parser.add_argument(
+        "--api-key", metavar="KEY", help=f"the server's API key (default: ${API_KEY_VARIABLE})"
+    )
     parser.add_argument(
         "--typists", type=whole_number(1), default=1, help="simulated typists (default 1)"
     )
@@ -51,7 +54,13 @@ def _run(args: argparse.Namespace) -> int:
 
     agreement = AGREEMENT_KEYS if args.agreement_keystrokes is None else args.agreement_keystrokes
     report = run(
-        args.url, args.api_key, args.typists, args.seconds, args.model, args.lockstep, agreement
+        args.url,
+        server_api_key(args.api_key),
+        args.typists,
+        args.seconds,
+        args.model,
+        args.lockstep,
+        agreement,
     )
     print(json.dumps(report, indent=2))
     return 0

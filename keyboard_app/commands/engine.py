@@ -95,6 +95,11 @@ API_KEY_VARIABLE = "LLAMA_API_KEY"
 LOCAL_MODEL_OPTIONS = ("model", "threads")  # they choose and run a model here
 
 
+def server_api_key(given: str | None) -> str | None:
+    """The server's key: the one given (`--api-key`), else `$LLAMA_API_KEY`, else none."""
+    return given or os.environ.get(API_KEY_VARIABLE) or None
+
+
 def model_option_conflict(args: argparse.Namespace) -> str | None:
     """Why the options that choose the model contradict each other (a usage error), if they do:
     a local model's options with `--server` would be ignored, and so would a key without it."""
@@ -121,8 +126,7 @@ def load_predictor(args: argparse.Namespace) -> Predictor:
     from keyboard_app.engine import Predictor
 
     if args.server:
-        api_key = args.api_key or os.environ.get(API_KEY_VARIABLE) or None
-        predictor = Predictor.connect(args.server, api_key)
+        predictor = Predictor.connect(args.server, server_api_key(args.api_key))
         predictor.filter_offensive = not args.no_filter
         return predictor
     from keyboard_app.models.store import model_to_load
@@ -178,6 +182,7 @@ def _explore(args: argparse.Namespace) -> int:
 
 def _continue(args: argparse.Namespace) -> int:
     from keyboard_app.engine.sampling import SamplingParams
+
     params = SamplingParams(args.tokens, args.top_k, args.temperature, args.top_p, args.seed)
     with load_predictor(args) as predictor:
         sys.stdout.write(args.text)
