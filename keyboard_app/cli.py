@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import difflib
 import importlib
@@ -9,9 +10,12 @@ import logging
 import os
 import pkgutil
 import sys
+import threading
 from collections.abc import Sequence
 
 from keyboard_app import __version__, commands
+
+INTERRUPT_AGAIN_S = 0.01  # after a Ctrl+C a C callback swallowed
 
 
 def _command_modules() -> list[str]:
@@ -73,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown = os.fsencode(garbled).decode("ascii", "backslashreplace")  # the bytes given
         print(f"keyboard-app: the argument {shown} is not UTF-8 text", file=sys.stderr)
         return 2
+    sys.unraisablehook = _interrupt_again_if_swallowed
     try:
         return _run(arguments)
     except KeyboardInterrupt:
@@ -81,6 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python would complain again when it flushes stdout at exit: point it at nothing.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _interrupt_again_if_swallowed(unraisable: sys.UnraisableHookArgs) -> None:
+    """Ctrl+C that arrives while llama.cpp calls back into Python (its log callback, called from
+    C during a decode or a quantization) is raised in the callback, where ctypes can only report
+    it and go on: the command would run to its end. Interrupt the main thread again a moment
+    later, in Python code that can stop (again and again if it lands in a callback again)."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        threading.Timer(INTERRUPT_AGAIN_S, _thread.interrupt_main).start()
+    else:
+        sys.__unraisablehook__(unraisable)
 
 
 def _is_utf8(argument: str) -> bool:

@@ -4,6 +4,7 @@ then close it as Quit does (exit status 128 + the signal's number)."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -152,3 +153,22 @@ def test_a_logout_or_a_closed_terminal_keeps_the_unsaved_text_for_recovery(
         process.kill()
         process.communicate()
     assert read_recovery(recovery_file) == found
+
+
+def test_a_ctrl_c_that_a_callback_from_c_swallowed_is_raised_again() -> None:
+    """llama.cpp calls its log callback, Python code, from C: a KeyboardInterrupt raised there is
+    only reported by ctypes, and the command would go on to its end."""
+    from keyboard_app import cli
+
+    @ctypes.CFUNCTYPE(None)
+    def callback() -> None:
+        raise KeyboardInterrupt
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = cli._interrupt_again_if_swallowed
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            callback()  # returns to us: the interrupt was swallowed there
+            time.sleep(10)  # interrupted again meanwhile
+    finally:
+        sys.unraisablehook = previous
