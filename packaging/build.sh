@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model=resources/models/keyboard-app-builtin-q8_0.gguf
 [ -f "$model" ] || { echo "build.sh: the built-in model $model is missing" >&2; exit 1; }
+python packaging/portable_cpu.py  # llama.cpp built for any desktop CPU, not only this one
 pyinstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/keyboard-app.spec
 bash packaging/debian-copyrights.sh dist/keyboard-app/_internal
