@@ -17,6 +17,7 @@ from keyboard_app import paths
 from keyboard_app.models import store
 from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.app import move_model_file_setting, open_window
+from keyboard_app.ui.dialogs.model_dialog import ModelDialog
 from keyboard_app.ui.main_window import MainWindow
 from tests.ui.conftest import LOAD_TIMEOUT_MS, close_window
 
@@ -102,15 +103,21 @@ def test_the_models_dialog_changes_the_same_record(
     window.use_model_file(str(model_path))
     qtbot.waitUntil(lambda: store.default_model_path() == model_path, timeout=LOAD_TIMEOUT_MS)
     install(second_model_path, "other")
-    window.show_model_dialog()
-    dialog = window.model_dialog
-    assert dialog is not None
-    names = [dialog.installed.item(i).text() for i in range(dialog.installed.count())]
-    dialog.installed.setCurrentRow(next(i for i, n in enumerate(names) if n.startswith("other")))
+    dialog = dialog_with_selected(window, "other")
     with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
         dialog.use_selected()
     assert store.model_to_load(None) == store.store_dir() / "other.gguf"
     dialog.close()
+
+
+def dialog_with_selected(window: MainWindow, name: str) -> ModelDialog:
+    """The Models dialog, shown, with the installed model `name` selected."""
+    window.show_model_dialog()
+    dialog = window.model_dialog
+    assert dialog is not None
+    labels = [dialog.installed.item(i).text() for i in range(dialog.installed.count())]
+    dialog.installed.setCurrentRow(next(i for i, t in enumerate(labels) if t.startswith(name)))
+    return dialog
 
 
 def break_file(path: Path) -> None:
@@ -143,13 +150,7 @@ def test_a_model_that_fails_in_the_dialog_changes_nothing_and_is_not_reloaded(
     qtbot: QtBot, window: MainWindow, model_path: Path
 ) -> None:
     break_file(install(model_path, "brk"))
-    window.show_model_dialog()
-    dialog = window.model_dialog
-    assert dialog is not None
-    row = next(
-        i for i in range(dialog.installed.count()) if dialog.installed.item(i).text()[:3] == "brk"
-    )
-    dialog.installed.setCurrentRow(row)
+    dialog = dialog_with_selected(window, "brk")
     with qtbot.waitSignal(window.client.load_failed, timeout=LOAD_TIMEOUT_MS):
         dialog.use_selected()
     assert store.default_model_name() is None  # still the built-in model's place
@@ -170,13 +171,7 @@ def test_the_models_dialog_removes_a_model_once_the_user_says_so(
     qtbot: QtBot, window: MainWindow, second_model_path: Path, answer: QMessageBox.StandardButton
 ) -> None:
     installed = install(second_model_path, "other")
-    window.show_model_dialog()
-    dialog = window.model_dialog
-    assert dialog is not None
-    row = next(
-        i for i in range(dialog.installed.count()) if dialog.installed.item(i).text()[:5] == "other"
-    )
-    dialog.installed.setCurrentRow(row)
+    dialog = dialog_with_selected(window, "other")
     dialog.remove_selected()
     question = dialog.findChild(QMessageBox, "question")
     assert question is not None and "Remove other" in question.text()
