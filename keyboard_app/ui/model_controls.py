@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
-BUILTIN_NAME = "builtin"  # what `model_file` takes for the built-in model
 Remember = Callable[[], None]  # makes the model just loaded the one the app starts on
 
 
@@ -72,10 +71,12 @@ class ModelControls(QObject):
         )
 
     def reload(self) -> None:
-        """Load the loaded model again (its engine options changed); nothing when none is."""
-        info = self._client.model_info
-        if info is not None:
-            self.load(info.path)
+        """Load again, with the engine options just changed, the model being loaded (what it
+        is to be remembered as kept), else the one loaded; nothing when there is neither."""
+        if self._loading is not None:
+            self.load(*self._loading)
+        elif self._client.model_info is not None:
+            self.load(self._client.model_info.path)
 
     def use_file(self, path: str) -> None:
         """A GGUF the user chose (Open Model File), the model store's default once loaded."""
@@ -83,8 +84,8 @@ class ModelControls(QObject):
 
     def use_installed(self, name: str) -> None:
         """A model of the store chosen in the Models dialog ("" for the built-in model)."""
-        try:
-            path = model_store.model_file(name or BUILTIN_NAME)
+        try:  # the manifest's file, never one of that name in the current folder
+            path = model_store.get_model(name).path if name else paths.builtin_model_path()
         except ModelManagerError as error:
             self.message = inform(self._window, "Cannot use the model", str(error))
             return

@@ -19,7 +19,7 @@ from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.app import move_model_file_setting, open_window
 from keyboard_app.ui.dialogs.model_dialog import ModelDialog
 from keyboard_app.ui.main_window import MainWindow
-from tests.ui.conftest import LOAD_TIMEOUT_MS, close_window
+from tests.ui.conftest import LOAD_TIMEOUT_MS, close_window, ui_settings
 
 
 def install(model: Path, name: str) -> Path:
@@ -186,3 +186,15 @@ def test_the_models_dialog_removes_a_model_once_the_user_says_so(
         is not removed
     )
     dialog.close()
+
+
+def test_an_engine_option_changed_while_a_model_loads_applies_to_it(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], model_path: Path
+) -> None:
+    window = make_window(ui_settings())
+    settings = replace(window.settings, n_threads=2)
+    with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS) as loaded:
+        window.use_model_file(str(model_path))
+        window.apply_settings(settings)  # before the load has ended
+    assert loaded.args[0].path == model_path and loaded.args[0].n_threads == 2
+    assert store.model_to_load(None) == model_path  # remembered, as the load asked for
