@@ -56,7 +56,15 @@ def start(
         stderr=subprocess.PIPE,
         text=True,
         env=environment,
+        preexec_fn=_default_signals,
     )
+
+
+def _default_signals() -> None:
+    """The child's signals as a terminal's program has them: a test run under `nohup` or in the
+    background would otherwise pass on SIGHUP or SIGINT ignored, which the app keeps ignored."""
+    for number in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
 
 
 def wait_for(stream: object, needle: str) -> str:
