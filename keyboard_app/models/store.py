@@ -359,13 +359,21 @@ def set_default_file(path: Path) -> None:
 def default_model_file() -> Path | None:
     """The file outside the store the app uses, if that is the choice (whether or not it exists)."""
     with _LOCK:
-        file = _read().get("default_file")
-    return Path(file) if isinstance(file, str) and file else None
+        return _default_file(_read())
 
 
 def default_model_name() -> str | None:
     with _LOCK:
-        name = _read().get("default")
+        return _default_name(_read())
+
+
+def _default_file(data: dict[str, Any]) -> Path | None:
+    file = data.get("default_file")
+    return Path(file) if isinstance(file, str) and file else None
+
+
+def _default_name(data: dict[str, Any]) -> str | None:
+    name = data.get("default")
     return name if isinstance(name, str) else None
 
 
@@ -407,10 +415,10 @@ def chosen_model(*, validate: bool = False) -> ChosenModel:
     itself, and says why it cannot load one."""
     with _LOCK:
         data = _read()
-    file, name = data.get("default_file"), data.get("default")
-    if isinstance(file, str) and file:
-        label, path = file, Path(file)
-    elif isinstance(name, str):
+    file, name = _default_file(data), _default_name(data)
+    if file is not None:
+        label, path = str(file), file
+    elif name is not None:
         record = data["models"].get(name)
         model = _from_record(record) if record is not None else None
         if model is None:
