@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 
 from keyboard_app import __version__, commands
+from keyboard_app.engine.llama_log import show_llama_cpp_log
 
 INTERRUPT_AGAIN_S = 0.01  # after a Ctrl+C a C callback swallowed
 
@@ -31,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"keyboard-app {__version__}")
     parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log progress, and the app's debugging details"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log progress, the app's debugging details and llama.cpp's log",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     bench = subparsers.add_parser("bench", help="benchmarks that print JSON")
@@ -131,6 +135,7 @@ def _run(args_list: list[str]) -> int:
     )
     if args.verbose:  # the app's own debugging details, not those of every library it uses
         logging.getLogger("keyboard_app").setLevel(logging.DEBUG)
+    show_llama_cpp_log(args.verbose)
     return int(args.func(args))
 
 

@@ -132,11 +132,9 @@ def _row(kind: str, path: Path, seconds: float, n_threads: int) -> dict[str, Any
 def _run(args: argparse.Namespace) -> int:
     import llama_cpp
 
-    from keyboard_app.commands.models import quiet_llama_cpp
     from keyboard_app.models.convert import convert_checkpoint
     from keyboard_app.models.quantize import quantize_gguf
 
-    quiet_llama_cpp(args)
     n_threads = args.threads or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as tmp:
         folder = Path(tmp) / "gpt2-small-random"

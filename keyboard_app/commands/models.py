@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,12 +60,6 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("trial-load")
     p.add_argument("file", type=Path)
     p.set_defaults(func=_trial_load)
-
-
-def quiet_llama_cpp(args: argparse.Namespace) -> None:
-    """Keep llama.cpp's per-tensor log lines off the terminal unless --verbose was given."""
-    if not getattr(args, "verbose", False):
-        logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
 
 
 def _ms(milliseconds: float) -> str:
@@ -156,7 +149,6 @@ class _ProgressBar:
 def _download(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import download_model, set_default_model
 
-    quiet_llama_cpp(args)
     try:
         model = download_model(
             args.name, args.quant, progress=_ProgressBar(), keep_download=args.keep_download
@@ -190,7 +182,6 @@ def _quantize(args: argparse.Namespace) -> int:
     from keyboard_app.engine.gguf_validate import validate_gguf
     from keyboard_app.models.quantize import quantize_gguf
 
-    quiet_llama_cpp(args)
     out = quantize_gguf(args.src, args.dst, args.kind, n_threads=args.threads)
     mix = ", ".join(f"{n} {k}" for k, n in sorted(validate_gguf(out).type_mix().items()))
     print(f"Wrote {out} ({human_size(out.stat().st_size)}; tensors: {mix})")

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.llama_log import quiet_llama_cpp_unless_chosen
 from keyboard_app.engine.numbers import MAX_THREADS, is_whole
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def _init_llama() -> None:
     global _initialised
     with _init_lock:
         if not _initialised:
-            logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+            quiet_llama_cpp_unless_chosen()
             llama_cpp.llama_backend_init()
             _initialised = True
 

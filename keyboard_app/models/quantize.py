@@ -9,6 +9,7 @@ from pathlib import Path
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_validate import validate_gguf
+from keyboard_app.engine.llama_log import quiet_llama_cpp_unless_chosen
 from keyboard_app.files import atomic_path
 from keyboard_app.models.errors import ModelManagerError
 
@@ -56,6 +57,7 @@ def quantize_gguf(src: Path, dst: Path, kind: str = "q8_0", n_threads: int | Non
     except ModelError as exc:
         raise ModelManagerError(f"Cannot quantize: {exc}") from exc
     log.info("quantizing %s -> %s (%s, %d threads)", src, dst, kind, params.nthread)
+    quiet_llama_cpp_unless_chosen()
     with atomic_path(dst) as temporary:
         rc = llama_cpp.llama_model_quantize(
             os.fsencode(src), os.fsencode(temporary), ctypes.byref(params)
