@@ -285,3 +285,38 @@ def test_an_api_key_without_a_server_is_a_usage_error_but_the_variable_is_not(
     assert "--api-key needs --server" in capsys.readouterr().err
     monkeypatch.setenv("LLAMA_API_KEY", "team-key")
     assert main(["suggest", "Hi", "--model", str(random_model)]) == 0
+
+
+def run_cli(arguments: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "keyboard_app.cli", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data")},
+        timeout=60,
+    )
+
+
+def test_a_dash_learns_from_standard_input(tmp_path: Path) -> None:
+    store = str(tmp_path / "store.sqlite3")
+    learned = run_cli(
+        ["personal", "learn", "-", "--store", store], "Ottoline wrote to Ottoline.\n", tmp_path
+    )
+    assert learned.returncode == 0, learned.stderr
+    assert learned.stdout == "Learned 4 words from standard input.\n"
+    listed = run_cli(["personal", "list", "--json", "--store", store], "", tmp_path)
+    words = {entry["text"]: entry["count"] for entry in json.loads(listed.stdout)}
+    assert words["Ottoline"] == 2
+
+
+def test_a_dash_that_is_not_utf8_is_refused_like_a_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "keyboard_app.cli", "bench", "typos", "-", "--words", "5"],
+        input=b"caf\xe9\n",
+        capture_output=True,
+        env={**os.environ, "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data")},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().endswith("error: - is not UTF-8 text (byte 3 is not)\n")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from keyboard_app.engine.numbers import MAX_THREADS
-from keyboard_app.files import UnusableFile, read_regular_file
+from keyboard_app.files import UnusableFile, human_size, read_regular_file
 from keyboard_app.paths import corpora_dir
 
 Action = Callable[[argparse.Namespace], int]
@@ -66,11 +66,27 @@ def _described(error: OSError) -> str:
 MAX_TEXT_FILE_BYTES = 256 * 2**20
 
 
+# A file argument that means standard input, as for other command-line tools.
+STANDARD_INPUT = Path("-")
+
+
+def read_input_bytes(path: Path) -> bytes:
+    """The bytes of a file the command reads: standard input for `-`, else a regular file
+    (`files.read_regular_file`: a named pipe or a device is refused before it can block), at most
+    MAX_TEXT_FILE_BYTES either way (UnusableFile beyond). The OSErrors of reading pass through."""
+    if path != STANDARD_INPUT:
+        return read_regular_file(path, MAX_TEXT_FILE_BYTES)
+    data = sys.stdin.buffer.read(MAX_TEXT_FILE_BYTES + 1)
+    if len(data) > MAX_TEXT_FILE_BYTES:
+        raise UnusableFile(f"it is larger than {human_size(MAX_TEXT_FILE_BYTES)}")
+    return data
+
+
 def read_input(path: Path) -> str:
-    """The UTF-8 text of a file the command reads, a regular file (`files.read_regular_file`: a
-    named pipe or a device is refused before it can block); `CommandError` saying why not."""
+    """The UTF-8 text of a file the command reads (`read_input_bytes`: `-` is standard input);
+    `CommandError` saying why not."""
     try:
-        raw = read_regular_file(path, MAX_TEXT_FILE_BYTES)
+        raw = read_input_bytes(path)
     except UnusableFile as error:
         raise CommandError(f"cannot read {path}: {error}") from None
     except OSError as error:

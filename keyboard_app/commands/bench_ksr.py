@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser("ksr", help="keystroke savings rate on a held-out text")
-    parser.add_argument("file", type=Path, help="held-out texts, separated by blank lines")
+    parser.add_argument(
+        "file", type=Path, help="held-out texts, separated by blank lines (- for standard input)"
+    )
     parser.add_argument("--model", type=Path, help="GGUF to measure (default: the built-in model)")
     parser.add_argument(
         "--words",

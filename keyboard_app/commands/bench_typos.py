@@ -25,7 +25,8 @@ def register_bench(bench_subparsers: Any) -> None:
         "file",
         type=Path,
         nargs="?",
-        help="held-out texts separated by blank lines (default: the built-in corpus's held-out split)",
+        help="held-out texts separated by blank lines, - for standard input (default: the built-in "
+        "corpus's held-out split)",
     )
     parser.add_argument(
         "--words", type=whole_number(1), default=1000, help="words to type (default 1000)"

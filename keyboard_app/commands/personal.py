@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import MAX_TEXT_FILE_BYTES, for_people, whole_number
-from keyboard_app.files import UnusableFile, read_regular_file
+from keyboard_app.commands import STANDARD_INPUT, for_people, read_input_bytes, whole_number
+from keyboard_app.files import UnusableFile
 
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
@@ -47,7 +47,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=for_people(_list))
 
     p = sub.add_parser("learn", parents=[store], help="learn from UTF-8 text files")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="a text file, or - for standard input"
+    )
     p.set_defaults(func=for_people(_learn))
 
     p = sub.add_parser(
@@ -136,14 +138,15 @@ def _learn(args: argparse.Namespace) -> int:
                 continue
             store = store or stack.enter_context(_open(args, create=True))
             words = learn_text(store, text)
-            print(f"Learned {words:,} words from {path}.")
+            source = "standard input" if path == STANDARD_INPUT else path
+            print(f"Learned {words:,} words from {source}.")
     return 1 if failed else 0
 
 
 def _read_text(path: Path) -> str:
     """The UTF-8 text of `path`; ValueError with a message for a person otherwise."""
     try:
-        raw = read_regular_file(path, MAX_TEXT_FILE_BYTES)
+        raw = read_input_bytes(path)
     except FileNotFoundError:
         raise ValueError(f"{path} does not exist.") from None
     except UnusableFile as error:
