@@ -1,8 +1,8 @@
 """The writing surface: a plain-text editor with a continuation preview shown as ghost text.
 
-The preview is drawn as input-method pre-edit text at the cursor: it is laid out inline like real
-text but is not part of the document, so it never enters the undo stack, never marks the document
-modified and is not saved. Accepting it inserts the text as one undo step.
+The preview is drawn as input-method pre-edit text at the cursor (`ghost_text`): it is laid out
+inline like real text but is not part of the document, so it never enters the undo stack, never
+marks the document modified and is not saved. Accepting it inserts the text as one undo step.
 
 An input method (CJK and other IME typing) uses the same pre-edit channel for its composition:
 its events are told from the editor's own (`inputMethodEvent`). A commit or a composition drops
@@ -25,7 +25,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from PySide6.QtCore import QMargins, QMimeData, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QMargins, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
@@ -36,14 +36,13 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QResizeEvent,
-    QTextCharFormat,
     QTextCursor,
     QTextOption,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from keyboard_app.engine.window import TEXT_NEEDED, text_start
-from keyboard_app.ui import long_lines
+from keyboard_app.ui import ghost_text, long_lines
 from keyboard_app.ui.text_ops import ATTACHING
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,6 @@ log = logging.getLogger(__name__)
 # The text column's width in average characters: a comfortable line length for prose.
 COLUMN_CHARS = 72
 MIN_SIDE_MARGIN = 16
-_LINE_SEPARATOR = "\u2028"
 _NO_BREAK_SPACE = "\u00a0"
 # How much of the document before the cursor `context()` reads, in Qt's positions (UTF-16 units,
 # two for a character outside the BMP): at least TEXT_NEEDED characters, the most the engine uses.
@@ -229,7 +227,7 @@ class Editor(QPlainTextEdit):
         """Where `removed`, the text just before `cursor`, starts in the document. Qt counts
         UTF-16 units, and the seam between a long line's blocks as one position (moving by
         characters would step over whole grapheme clusters instead, and stop at the seam)."""
-        start = cursor.position() - _qt_length(removed)
+        start = cursor.position() - ghost_text.qt_length(removed)
         block = cursor.block()
         if start < block.position() and long_lines.continues(block):
             start -= 1  # the word began in the block before: step over the seam too
@@ -237,7 +235,7 @@ class Editor(QPlainTextEdit):
 
     def _end_of(self, removed: str, cursor: QTextCursor) -> int:
         """Where `removed`, the text just after `cursor`, ends in the document (see `_start_of`)."""
-        end = cursor.position() + _qt_length(removed)
+        end = cursor.position() + ghost_text.qt_length(removed)
         block = cursor.block()
         block_end = block.position() + block.length() - 1
         if end > block_end and long_lines.continues(block.next()):
@@ -463,56 +461,10 @@ class Editor(QPlainTextEdit):
         outer, self._edit_origin = self._edit_origin, GHOST
         self._sending_ghost = True
         try:
-            self._send_preedit(text, italic)
+            ghost_text.show(self, text, italic)
         finally:
             self._edit_origin = outer
             self._sending_ghost = False
-
-    def _send_preedit(self, text: str, italic: bool) -> None:
-        shown = text.replace("\n", _LINE_SEPARATOR)
-        ghost = QTextCharFormat()
-        ghost.setForeground(self.palette().placeholderText())
-        ghost.setFontItalic(italic)
-        attributes = [
-            QInputMethodEvent.Attribute(
-                QInputMethodEvent.AttributeType.TextFormat, 0, len(shown), ghost
-            ),
-            QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Cursor, 0, 0, None),
-        ]
-        # The view follows the end of the ghost text (the cursor, before there is any) only if
-        # it showed it: the user may have scrolled away, to read the start of a long preview or
-        # elsewhere (Qt's own handling of the event scrolls to the cursor: that is undone then).
-        follow = self.viewport().rect().intersects(self._ghost_end())
-        bars = (self.horizontalScrollBar(), self.verticalScrollBar())
-        scrolled = [bar.value() for bar in bars]
-        QApplication.sendEvent(self, QInputMethodEvent(shown, attributes))
-        if follow:
-            self.ensureCursorVisible()
-            self._scroll_to_ghost_end()
-        else:
-            for bar, value in zip(bars, scrolled, strict=True):
-                bar.setValue(value)
-
-    def _ghost_end(self) -> QRect:
-        """Where the ghost text ends, in the viewport: its last line (the cursor's without it)."""
-        block = self.textCursor().block()
-        layout = block.layout()
-        ghost = layout.preeditAreaText() if layout is not None else ""
-        if not ghost:
-            return self.cursorRect()
-        line = layout.lineForTextPosition(layout.preeditAreaPosition() + _qt_length(ghost))
-        if not line.isValid():
-            return self.cursorRect()
-        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
-        return line.rect().translated(0, top).toAlignedRect()
-
-    def _scroll_to_ghost_end(self) -> None:
-        """Scroll down, a line at a time, until the last line of the ghost text shows (at the end
-        of a long document that line is below the last line of the text, where the cursor is)."""
-        bar = self.verticalScrollBar()
-        bottom = self.viewport().rect().bottom()
-        while self._ghost_end().bottom() > bottom and bar.value() < bar.maximum():
-            bar.setValue(bar.value() + 1)
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         """The input method's text: a commit or a composition is typing, and drops the ghost
@@ -622,12 +574,6 @@ class Editor(QPlainTextEdit):
             self.preview_dismiss_requested.emit()
         self.clear_inline()
         super().mousePressEvent(event)
-
-
-def _qt_length(text: str) -> int:
-    """The length of `text` in Qt's positions (UTF-16 units: two for a character outside the
-    BMP)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _close_undo_step(cursor: QTextCursor) -> None:

@@ -1,0 +1,72 @@
+"""Ghost text: text shown at an editor's cursor as input-method pre-edit text.
+
+Qt lays pre-edit text out inline like the document's own, but it is not part of the document: it
+never enters the undo stack, never marks the document modified and is never saved. The editor
+(`editor.py`) decides when ghost text shows; this module draws it and keeps its end in view.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QInputMethodEvent, QTextCharFormat
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+# Pre-edit text is one line of the layout: a line break in it is shown as a line separator.
+_LINE_SEPARATOR = "\u2028"
+
+
+def qt_length(text: str) -> int:
+    """The length of `text` in Qt's positions (UTF-16 units: two for a character outside the
+    BMP)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def show(editor: QPlainTextEdit, text: str, italic: bool) -> None:
+    """Show `text` at the cursor in the placeholder colour ("" removes the ghost text).
+
+    The view follows the end of the ghost text (the cursor, before there is any) only if it showed
+    it: the user may have scrolled away, to read the start of a long preview or elsewhere (Qt's own
+    handling of the event scrolls to the cursor: that is undone then)."""
+    shown = text.replace("\n", _LINE_SEPARATOR)
+    ghost = QTextCharFormat()
+    ghost.setForeground(editor.palette().placeholderText())
+    ghost.setFontItalic(italic)
+    attributes = [
+        QInputMethodEvent.Attribute(
+            QInputMethodEvent.AttributeType.TextFormat, 0, len(shown), ghost
+        ),
+        QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Cursor, 0, 0, None),
+    ]
+    follow = editor.viewport().rect().intersects(_ghost_end(editor))
+    bars = (editor.horizontalScrollBar(), editor.verticalScrollBar())
+    scrolled = [bar.value() for bar in bars]
+    QApplication.sendEvent(editor, QInputMethodEvent(shown, attributes))
+    if follow:
+        editor.ensureCursorVisible()
+        _scroll_to_ghost_end(editor)
+    else:
+        for bar, value in zip(bars, scrolled, strict=True):
+            bar.setValue(value)
+
+
+def _ghost_end(editor: QPlainTextEdit) -> QRect:
+    """Where the ghost text ends, in the viewport: its last line (the cursor's without it)."""
+    block = editor.textCursor().block()
+    layout = block.layout()
+    ghost = layout.preeditAreaText() if layout is not None else ""
+    if not ghost:
+        return editor.cursorRect()
+    line = layout.lineForTextPosition(layout.preeditAreaPosition() + qt_length(ghost))
+    if not line.isValid():
+        return editor.cursorRect()
+    top = editor.blockBoundingGeometry(block).translated(editor.contentOffset()).top()
+    return line.rect().translated(0, top).toAlignedRect()
+
+
+def _scroll_to_ghost_end(editor: QPlainTextEdit) -> None:
+    """Scroll down, a line at a time, until the last line of the ghost text shows (at the end of
+    a long document that line is below the last line of the text, where the cursor is)."""
+    bar = editor.verticalScrollBar()
+    bottom = editor.viewport().rect().bottom()
+    while _ghost_end(editor).bottom() > bottom and bar.value() < bar.maximum():
+        bar.setValue(bar.value() + 1)
