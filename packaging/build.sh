@@ -9,6 +9,9 @@ python packaging/portable_cpu.py  # llama.cpp built for any desktop CPU, not onl
 pyinstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/keyboard-app.spec
 bash packaging/debian-copyrights.sh dist/keyboard-app/_internal
+# What installs the unpacked tarball for its user (docs/packaging.md).
+cp packaging/linux/install.sh packaging/linux/uninstall.sh packaging/linux/io.github.keyboard_app.KeyboardApp.* \
+    dist/keyboard-app/
 arch=$(uname -m)
 tar -C dist -czf "dist/keyboard-app-linux-$arch.tar.gz" keyboard-app
 du -sh dist/keyboard-app "dist/keyboard-app-linux-$arch.tar.gz"

