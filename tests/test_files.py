@@ -144,3 +144,45 @@ def test_a_path_with_a_nul_is_an_unusable_file(tmp_path: Path) -> None:
         files.read_regular_file(bad, 100)
     with pytest.raises(files.UnusableFile, match="not a usable file name"):
         files.open_regular_file(bad)
+
+
+def test_a_file_of_exactly_the_largest_size_allowed_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(b"x" * 100)
+    assert files.read_regular_file(path, 100) == b"x" * 100
+    with pytest.raises(files.UnusableFile, match="larger than 99 B"):
+        files.read_regular_file(path, 99)
+
+
+_WRITE_PAST_THE_LIMIT = """
+import resource, signal, sys
+from keyboard_app.files import write_in_place
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    write_in_place(sys.argv[1], b"new " * 4096)
+except OSError as error:
+    print(error.strerror)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file size limit (RLIMIT_FSIZE)")
+def test_an_overwrite_that_fails_part_way_puts_the_old_contents_back(tmp_path: Path) -> None:
+    """A file written in place (in a folder the user may not write) and a full disk, here a
+    file size limit: the old text is written back where it was, not left cut off."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"the old text\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _WRITE_PAST_THE_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "File too large"
+    assert path.read_bytes() == b"the old text\n"

@@ -143,6 +143,20 @@ def test_every_range_is_one_the_engine_accepts() -> None:
         settings.sampling()  # no ModelError
 
 
+def test_the_bounds_of_every_range_are_kept_when_read(store: SettingsStore) -> None:
+    """The ranges are inclusive: a value at either end, saved, reads back as it was."""
+    for pick in (min, max):
+        values = {name: pick(bounds) for name, bounds in RANGES.items()}
+        chosen = Settings(
+            **{
+                name: value if isinstance(getattr(Settings(), name), float) else int(value)
+                for name, value in values.items()
+            }
+        )
+        store.save(chosen)
+        assert SettingsStore(store.path).load() == chosen
+
+
 def test_a_field_this_version_no_longer_has_can_still_be_read(store: SettingsStore) -> None:
     store.path.write_text(json.dumps({"version": 1, "model_path": "/m.gguf", "top_k": 7}), "utf-8")
     assert store.stored_value("model_path") == "/m.gguf"

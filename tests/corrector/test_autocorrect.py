@@ -27,6 +27,7 @@ def nothing_known(word: str) -> bool:
         ("gogle", "see www."),  # a URL
         ("exmaple", "mail me at someone@"),  # an e-mail address
         ("htp", "go to https://"),
+        ("cmo", "see example."),  # a domain's ending, after its dot
         ("piñata", "a "),  # a letter the QWERTY slip model has no key for: typed on purpose
         ("Kraków", ""),
         ("straße", "the "),
@@ -69,6 +70,7 @@ def test_another_form_of_a_known_word_is_a_real_word_never_autocorrected():
         assert other_stem(word, word[:-1] + "x", known), word
     assert other_stem("ventilates", "ventilated", known)  # another form: the typist's own
     assert not other_stem("thes", "these", known)  # "the" is too short a stem to tell
+    assert other_stem("parks", "perks", {"park"}.__contains__)  # four letters are stem enough
 
 
 @pytest.mark.parametrize(
@@ -133,3 +135,32 @@ def test_a_likelier_slip_for_an_offensive_word_is_measured():
 )
 def test_sentence_starts_abbreviations_and_capitals(typed, before, never):
     assert never_autocorrected(typed, before, nothing_known) is never
+
+
+@pytest.fixture(scope="module")
+def predictor():
+    from keyboard_app.engine import Predictor
+
+    with Predictor.load() as loaded:
+        loaded.wait_for_corrections()
+        yield loaded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I said dmn",  # damn, a letter dropped: likelier than don, a far key
+        "that dik",  # dick, a letter dropped: likelier than did, a far key
+    ],
+)
+def test_a_likelier_slip_for_an_offensive_word_is_never_put_right_to_another(predictor, text):
+    """The strip offers the real word's neighbour, but a space does not put it in: the typist
+    more likely meant the word of the offensive list (which is never a candidate)."""
+    suggestions = predictor.suggest(text)
+    assert any(s.correction for s in suggestions)
+    assert predictor.autocorrection(text) is None
+
+
+def test_the_same_slip_far_from_any_offensive_word_is_put_right(predictor):
+    predictor.suggest("that dkd")
+    assert predictor.autocorrection("that dkd") == "did"

@@ -132,6 +132,7 @@ class HubBehaviour:
     """What the fake hub does wrong; tests set these before a request."""
 
     drop_after: int | None = None  # close the connection after this many body bytes (once)
+    drop_every: int | None = None  # close every connection after this many body bytes
     ignore_range: bool = False
     corrupt: bool = False  # flip one byte of model.safetensors (the announced hash stays)
     missing: set[str] = field(default_factory=set)  # file names answered with 404
@@ -236,6 +237,10 @@ def hub_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if b.drop_after is not None and self.path.startswith("/cdn/"):
                 chunk, b.drop_after = chunk[: b.drop_after], None
                 self.wfile.write(chunk)
+                self.close_connection = True
+                return
+            if b.drop_every is not None and self.path.startswith("/cdn/"):
+                self.wfile.write(chunk[: b.drop_every])
                 self.close_connection = True
                 return
             if b.stall_after is not None:

@@ -161,6 +161,8 @@ def test_bad_checkpoints_are_refused_clearly(tmp_path: Path, kind: str, message:
         ({"n_positions": 16}, "16 context (from 32 to 1,024 are possible)"),  # the validator's
         ({"n_layer": 0}, "0 layers"),
         ({"n_embd": 33}, "a width of 33 that 2 heads cannot share"),
+        ({"n_inner": 100}, "a feed-forward width of 100 instead of 128"),
+        ({"activation_function": "relu"}, "the activation 'relu'"),
     ],
 )
 def test_absurd_sizes_in_config_json_are_refused_up_front(

@@ -62,6 +62,32 @@ def test_resume_of_a_part_file_left_by_an_earlier_run(fake_hub: FakeHub, tmp_pat
     assert ("GET", "/cdn/model.safetensors", "bytes=1000-") in fake_hub.behaviour.requests
 
 
+def test_a_part_file_already_complete_is_not_downloaded_again(
+    fake_hub: FakeHub, tmp_path: Path
+) -> None:
+    """Killed between the last byte and the rename: the server refuses a range past the end
+    (416), and the .part file, checked, is the download."""
+    data = fake_hub.files["model.safetensors"]
+    (tmp_path / "m.part").write_bytes(data)
+    dest = download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert dest.read_bytes() == data
+    gets = [r for r in fake_hub.behaviour.requests if r[0] == "GET"]
+    assert gets and all(r[2] == f"bytes={len(data)}-" for r in gets)
+
+
+def test_a_connection_that_keeps_dropping_but_progresses_is_followed_to_the_end(
+    fake_hub: FakeHub, tmp_path: Path
+) -> None:
+    """The retries count failures in a row: an attempt that brought data starts the count again,
+    so a flaky connection finishes the file, however many attempts that takes."""
+    data = fake_hub.files["model.safetensors"]
+    fake_hub.behaviour.drop_every = len(data) // (FAST.retries + 4) + 1
+    dest = download_file(_url("model.safetensors"), tmp_path / "m", options=FAST)
+    assert dest.read_bytes() == data
+    gets = [r for r in fake_hub.behaviour.requests if r[0] == "GET" and r[1].startswith("/cdn/")]
+    assert len(gets) > FAST.retries + 2
+
+
 def test_server_ignoring_range_restarts_cleanly(fake_hub: FakeHub, tmp_path: Path) -> None:
     data = fake_hub.files["model.safetensors"]
     fake_hub.behaviour.ignore_range = True
@@ -192,7 +218,11 @@ def test_a_mirror_redirect_without_linked_size(fake_hub: FakeHub, tmp_path: Path
     )
 
 
-@pytest.mark.parametrize("failures", [[503], [0], [429, 503]], ids=["503", "reset", "429+503"])
+@pytest.mark.parametrize(
+    "failures",
+    [[503], [0], [429, 503], [408], [500]],
+    ids=["503", "reset", "429+503", "408", "500"],
+)
 def test_the_first_request_is_retried(
     fake_hub: FakeHub, tmp_path: Path, failures: list[int]
 ) -> None:

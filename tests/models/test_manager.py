@@ -290,6 +290,31 @@ def test_one_record_of_the_chosen_model(tiny_f32_gguf: Path, tmp_path: Path) -> 
         store.set_default_file(tmp_path)
 
 
+def test_a_path_is_never_taken_for_an_installed_models_name(tmp_path: Path) -> None:
+    """`--model` takes a name or a file: with a path separator it is a file, even a missing one
+    whose name, cleaned, is an installed model's (a mistyped path never loads another model)."""
+    staged = store.store_dir() / ".staged.gguf"
+    staged.write_bytes(b"GGUF")
+    installed = store.add_model(
+        "elsewhere-tiny", staged, source="test", revision=None, quantization="f32", type_mix={}
+    )
+    assert store.model_file("elsewhere-tiny") == installed.path
+    assert store.model_file("elsewhere/tiny") == Path("elsewhere/tiny")
+    assert store.model_file(f"{tmp_path}/missing.gguf") == tmp_path / "missing.gguf"
+
+
+def test_the_space_needed_counts_what_is_already_downloaded() -> None:
+    """A download resumed on a nearly full disk needs room only for what is still to come."""
+    from keyboard_app.models.catalog import catalog_entry
+
+    entry = catalog_entry("gpt2")
+    before = manager._estimated_need(entry, "q8_0")
+    folder = manager.download_dir(entry)
+    folder.mkdir(parents=True)
+    (folder / "model.safetensors.part").write_bytes(b"x" * 100_000)
+    assert before - manager._estimated_need(entry, "q8_0") == 100_000
+
+
 def _valid_entry() -> dict[str, object]:
     return {
         "name": "evil",
@@ -304,7 +329,8 @@ def _valid_entry() -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    "file", ["../../precious.txt", "ABSOLUTE", "manifest.json", "sub/x.gguf", ".hidden.gguf"]
+    "file",
+    ["../../precious.txt", "ABSOLUTE", "manifest.json", "sub/x.gguf", ".hidden.gguf", "-x.gguf"],
 )
 def test_remove_deletes_nothing_a_bad_entry_names(tmp_path: Path, file: str) -> None:
     """A hand-edited or hostile manifest entry: `remove` drops it and deletes no file at all."""
@@ -317,11 +343,13 @@ def test_remove_deletes_nothing_a_bad_entry_names(tmp_path: Path, file: str) -> 
     (store.store_dir() / "sub").mkdir()
     (store.store_dir() / "sub" / "x.gguf").write_bytes(b"GGUF")
     (store.store_dir() / ".hidden.gguf").write_bytes(b"GGUF")
+    (store.store_dir() / "-x.gguf").write_bytes(b"GGUF")  # no model's name starts with "-"
     with pytest.raises(ModelManagerError, match=r"malformed.*no file was deleted"):
         manager.remove_model("evil")
     assert precious.read_text() == "precious"
     assert (store.store_dir() / "sub" / "x.gguf").exists()
     assert (store.store_dir() / ".hidden.gguf").exists()
+    assert (store.store_dir() / "-x.gguf").exists()
     assert json.loads(store.manifest_path().read_text())["models"] == {}
 
 

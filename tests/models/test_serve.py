@@ -185,6 +185,21 @@ def test_a_frozen_app_starts_the_server_with_the_users_environment(
     assert "QT_PLUGIN_PATH" not in environment
 
 
+def test_the_servers_key_is_the_one_given_never_one_left_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server started without a key has none, though the shell holds another's key: its
+    clients, told of no key, would be refused."""
+    monkeypatch.setenv("LLAMA_API_KEY", "left-by-another-shell")
+    seen = tmp_path / "key.json"
+    script = f"import json, os; open({str(seen)!r}, 'w').write(json.dumps(os.environ.get('LLAMA_API_KEY')))"
+    for key in (None, "team-key"):
+        options = ServeOptions(port=free_port(), api_key=key)
+        with ServerProcess([sys.executable, "-c", script], options) as server:
+            server.process.wait(timeout=30)
+        assert json.loads(seen.read_text()) == key
+
+
 def test_the_bundle_says_it_has_no_llama_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -217,10 +217,30 @@ def test_a_context_without_its_paragraphs_start_starts_no_paragraph() -> None:
         ("pin 4821 ok", [[S, "pin"], ["ok"]]),
         ("open D:/Users/ann now", [[S, "open"], ["now"]]),
         ("open Documents/taxes/ann-salary.xlsx now", [[S, "open"], ["now"]]),
+        # the shortest of each shape the rules name: 16 capitals, 16 hexadecimal letters of 4
+        # kinds, 8 characters after a key's prefix, a domain ending in 2 letters
+        ("key AKIAIOSFODNNEXAM ok", [[S, "key"], ["ok"]]),
+        ("hex deafdeafdeafdeaf ok", [[S, "hex"], ["ok"]]),
+        ("key sk-abcdefgh ok", [[S, "key"], ["ok"]]),
+        ("see example.de/page here", [[S, "see"], ["here"]]),
+        ("mail web.de today", [[S, "mail"], ["today"]]),
+        # a path holding a backslash, without a drive
+        ("open \\\\server\\share now", [[S, "open"], ["now"]]),
+        # the labels of numbers besides the PIN
+        ("my cvv is 123 ok", [[S, "my", "cvv", "is"], ["ok"]]),
+        ("cvc: 987 ok", [[S, "cvc", ":"], ["ok"]]),
+        ("otp 4821 ok", [[S, "otp"], ["ok"]]),
     ],
 )
 def test_more_secret_shapes_are_dropped(text: str, runs: list[list[str]]) -> None:
     assert learnable(text) == runs
+
+
+def test_just_short_of_a_keys_shape_is_learned() -> None:
+    """One capital, one character after the prefix or one kind of letter fewer than the rules
+    ask for is a word (a shout, a hyphenated word, a key held down)."""
+    for token in ("AKIAIOSFODNNEXA", "deaddeaddeaddead", "deafdeafdeafdea", "sk-abcdefg"):
+        assert learnable(f"key {token} ok") == [[S, "key", token, "ok"]]
 
 
 def test_ordinary_prose_near_the_new_rules_is_learned() -> None:

@@ -78,6 +78,17 @@ def test_a_words_spelling_is_its_mid_sentence_one(store: PersonalStore) -> None:
     assert store.completions("lj") == [("Ljubljana", 1)]
 
 
+def test_a_capital_at_a_sentences_start_never_respells_a_word(store: PersonalStore) -> None:
+    """After a full stop, an exclamation or a question mark, and at a paragraph's start, "The"
+    says nothing of how "the" is spelled: not in the same text, nor in a later one."""
+    store.learn(learnable("I saw the cat. The end! The cat? The dog"))
+    assert store.completions("the") == [("the", 4)]
+    store.learn(learnable("The start"))
+    assert store.completions("the") == [("the", 5)]
+    store.learn(learnable("ask THE cat"))  # written so inside a sentence: the user's spelling
+    assert store.completions("the") == [("THE", 6)]
+
+
 def test_completions_case_order_and_limit(store: PersonalStore) -> None:
     store.learn(learnable("apple apple apple ant ant Anna axe\nbanana"), now=100.0)
     assert store.completions("a") == [("apple", 3), ("ant", 2), ("Anna", 1), ("axe", 1)]

@@ -48,6 +48,17 @@ def test_an_older_stores_readable_file_is_made_private(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("open_umask")
+def test_a_read_only_store_is_made_private_and_stays_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "personal.sqlite3"
+    with PersonalStore.open(path) as store:
+        store.learn(learnable("kept words"))
+    path.chmod(0o444)
+    with PersonalStore.open(path) as store:
+        assert store.word_counts(["kept"]) == {"kept": 1}
+    assert mode(path) == 0o400
+
+
+@pytest.mark.usefixtures("open_umask")
 def test_a_store_whose_permissions_cannot_be_changed_still_opens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

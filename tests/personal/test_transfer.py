@@ -52,6 +52,21 @@ def test_import_merges_counts_and_keeps_the_latest_use(tmp_path: Path) -> None:
     check_consistent(tmp_path / "a.sqlite3")
 
 
+def test_import_keeps_the_stores_spelling_of_a_word(tmp_path: Path) -> None:
+    export = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [{"word": "PARIS", "count": 2, "last_used": NOW + 10}],
+    }
+    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        store.learn(learnable("we met in Paris"), now=NOW)
+        store.import_json(tmp_path / "export.json")
+        assert store.completions("par") == [("Paris", 3)]
+        (entry,) = [e for e in store.entries() if e.tokens == ("Paris",)]
+        assert entry.last_used == NOW + 10
+
+
 def test_an_export_is_readable_by_its_owner_alone(tmp_path: Path) -> None:
     with PersonalStore.open(tmp_path / "a.sqlite3") as store:
         store.learn(learnable(TEXT), now=NOW)
@@ -115,7 +130,9 @@ def test_a_file_that_is_no_export_is_one_clear_error(
         ({"word": "ok", "count": 1, "last_used": "yesterday"}, [], r"words\[1\].last_used"),
         ({"word": "ok", "count": 1, "last_used": float("nan")}, [], r"words\[1\].last_used"),
         ({"word": "ok", "count": 1, "last_used": 10**400}, [], r"words\[1\].last_used"),
+        ({"word": "ok", "count": 1, "last_used": -1.0}, [], r"words\[1\].last_used"),
         (None, {"tokens": ["a"], "count": 1, "last_used": NOW}, r"phrases\[1\].tokens"),
+        (None, {"tokens": list("abcd"), "count": 1, "last_used": NOW}, r"phrases\[1\].tokens"),
         (None, {"tokens": ["a", "b c"], "count": 1, "last_used": NOW}, r"phrases\[1\].tokens"),
         (None, {"tokens": ["a", "<s>"], "count": 1, "last_used": NOW}, r"<s> where"),
         (None, {"tokens": ["a", "b\x1fc"], "count": 1, "last_used": NOW}, r"phrases\[1\]"),
