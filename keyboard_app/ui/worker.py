@@ -10,6 +10,7 @@ empty. Results go back as signals carrying the request id; the worker never call
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import deque
@@ -404,8 +405,15 @@ class EngineWorker(QObject):
             self._stop_learning(error)
 
     def _may_learn(self) -> bool:
-        """False while learning waits for a busy store (the retry timer wakes the thread)."""
-        return time.monotonic() >= self._learn_held_until
+        """False while learning waits for a busy store. The retry timer wakes the thread when
+        the wait is over; it is started again here if it fired before (Qt's coarse timers may
+        fire early), else nothing would wake the thread until the next request."""
+        wait_ms = math.ceil((self._learn_held_until - time.monotonic()) * 1000)
+        if wait_ms <= 0:
+            return True
+        if not self._retry_timer.isActive():
+            self._retry_timer.start(wait_ms)
+        return False
 
     def _hold_learning(self, error: StoreBusy) -> None:
         """Another program holds the store: try again in LEARN_RETRY_S, keeping what waits."""

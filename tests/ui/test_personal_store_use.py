@@ -5,6 +5,7 @@ answered between, and a document is never learned while learning is off."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -51,6 +52,43 @@ def test_a_store_busy_past_its_timeout_holds_learning_back_and_loses_nothing(
     assert (count(store, "Ljubljana"), count(store, "lovely"), count(store, "Kranj")) == (1, 1, 1)
     assert window.personal.state == "on"
     assert window.status.learning.text() == "Learning"
+
+
+def test_what_waits_for_a_busy_store_is_done_in_its_order(
+    qtbot: QtBot,
+    window: MainWindow,
+    store: PersonalStore,
+    other_writer: sqlite3.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A word taken and its penalty (deleted at once) wait for a busy store together, and are
+    done in the order sent: the word counted, then taken back (the other way round, the penalty
+    would find nothing to lower and the word would stay learned)."""
+    monkeypatch.setattr(worker, "LEARN_RETRY_S", 0.5)
+    window.client.learn("Ljubljana", "\n")
+    window.client.penalise("Ljubljana", "")
+    engine = window.client._worker
+    qtbot.waitUntil(lambda: engine._learn_held_until > 0, timeout=BUSY_TIMEOUT_MS + 5000)
+    other_writer.execute("COMMIT")  # the other program is done before the retry
+    qtbot.waitUntil(lambda: time.monotonic() > engine._learn_held_until, timeout=5000)
+    settle(qtbot, window, store)  # its request wakes the engine thread, past the wait
+    assert count(store, "Ljubljana") == 0
+
+
+def test_what_waited_for_a_busy_store_is_learned_without_another_keystroke(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The retry timer alone brings in what waited, even when it fires a little before the wait
+    is over (Qt's coarse timers may fire 5% early): nothing else wakes the engine thread."""
+    monkeypatch.setattr(worker, "LEARN_RETRY_S", 0.5)
+    other = sqlite3.connect(paths.personal_store_path(), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing
+    window.client.learn("Ljubljana", "\n")
+    engine = window.client._worker
+    qtbot.waitUntil(lambda: engine._learn_held_until > 0, timeout=BUSY_TIMEOUT_MS + 5000)
+    other.execute("COMMIT")
+    other.close()
+    qtbot.waitUntil(lambda: count(store, "Ljubljana") == 1, timeout=5000)
 
 
 @pytest.mark.parametrize("line_break", ["\n", " "], ids=["paragraphs", "one-long-paragraph"])
