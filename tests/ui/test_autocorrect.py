@@ -78,7 +78,7 @@ def test_space_corrects_and_backspace_right_after_restores_the_word_for_good(
     assert win.editor.text() == "I have teh "
 
 
-@pytest.mark.parametrize("mark", [",", ";", "?", ")", '"', "\n"])
+@pytest.mark.parametrize("mark", [",", ";", "!", "?", ")", "]", '"', "\u201d", "\n"])
 def test_a_mark_that_ends_the_word_corrects_it_before_the_mark_and_backspace_restores(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], mark: str
 ) -> None:
@@ -143,6 +143,34 @@ def test_backspace_after_a_cursor_move_deletes_as_usual(
     press(win.editor, Qt.Key.Key_Right)
     press(win.editor, Qt.Key.Key_Backspace)
     assert win.editor.text() == "I have the"
+
+
+def test_a_space_typed_before_the_answer_for_the_word_corrects_nothing(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """The frame on the strip is for "teh": typed on to "tehs" and a space before the strip has
+    caught up, the word is left as it is (the correction was not for it)."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    assert win.strip.autocorrect == "the"
+    type_char(win.editor, "s")  # no event is handled between the two keys
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have tehs "
+
+
+def test_a_space_over_a_continuation_preview_drops_it_and_corrects_nothing(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """The preview was made for the text as typed: the space drops it, as any typing does, and
+    puts no correction under it."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    assert win.strip.autocorrect == "the"
+    with qtbot.waitSignal(win.client.continuation_piece, timeout=10_000):
+        press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    type_char(win.editor, " ")
+    assert not win.editor.preview_active
+    assert win.editor.text() == "I have teh "
 
 
 def test_switched_off_the_strip_offers_the_correction_and_the_space_is_a_space(

@@ -24,6 +24,7 @@ from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.engine.sources.corrections import CorrectionSource
 from keyboard_app.models.serve import ServerProcess
 from keyboard_app.settings import settings_from_dict
+from keyboard_app.ui.continuation import NO_MODEL as NO_MODEL_TO_CONTINUE
 from keyboard_app.ui.dialogs.connect_server import ConnectServerDialog
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.main_window import MainWindow
@@ -97,6 +98,18 @@ def test_a_server_killed_while_typing_falls_back_to_the_local_model(
     qtbot.waitUntil(lambda: win.strip.context == "Once upon a time")
 
 
+def test_a_model_loaded_while_connected_replaces_the_server_and_disconnect_goes(
+    qtbot: QtBot, connected: MainWindow, second_model_path: Path
+) -> None:
+    win = connected
+    disconnect = _action(win, "&Disconnect")
+    assert disconnect.isEnabled()
+    with qtbot.waitSignal(win.client.loaded, timeout=LOAD_TIMEOUT_MS):
+        win.load_model(str(second_model_path))
+    assert not disconnect.isEnabled()  # nothing to disconnect from: the local model answers
+    assert "on server" not in win.status.model_label.text()
+
+
 def test_a_wrong_key_is_told_and_the_local_model_stays(
     qtbot: QtBot, make_window: Callable[..., MainWindow], model_path: Path, server: ServerProcess
 ) -> None:
@@ -106,6 +119,21 @@ def test_a_wrong_key_is_told_and_the_local_model_stays(
     assert failed.args is not None and "refused the API key" in failed.args[0]
     qtbot.keyClicks(win.editor, "Once upon a")
     qtbot.waitUntil(lambda: win.strip.context == "Once upon a" and bool(win.strip.best()))
+
+
+def test_after_a_connection_that_worked_the_dialog_tells_no_old_failure(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], model_path: Path, server: ServerProcess
+) -> None:
+    win = make_window(ui_settings(), model_path)
+    with qtbot.waitSignal(win.client.server_failed, timeout=LOAD_TIMEOUT_MS):
+        win.server.connect_to(server.url, "wrong")
+    with qtbot.waitSignal(win.client.server_changed, timeout=LOAD_TIMEOUT_MS):
+        win.server.connect_to(server.url, KEY)
+    win.server.show_dialog()
+    dialog = win.server.dialog
+    assert isinstance(dialog, ConnectServerDialog)
+    assert dialog.test_result.text() == ""
+    dialog.reject()
 
 
 def test_the_dialog_warns_about_unencrypted_addresses_and_tests_the_server(
@@ -238,6 +266,25 @@ def test_without_a_local_model_the_server_continues_and_disconnect_says_no_model
         _action(win, "&Disconnect").trigger()
     assert not win.client.has_model
     assert win.status.model_label.text() == NO_MODEL
+
+
+def test_a_server_lost_without_a_local_model_leaves_no_model(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], server: ServerProcess
+) -> None:
+    """Nothing answers any more: Continue says so at once, as before any model was loaded."""
+    win = make_window(ui_settings())  # no model loaded on this computer
+    with qtbot.waitSignal(win.client.server_changed, timeout=LOAD_TIMEOUT_MS):
+        win.server.connect_to(server.url, KEY)
+    server.process.kill()
+    server.process.wait()
+    with qtbot.waitSignal(win.client.server_lost, timeout=10_000):
+        qtbot.keyClicks(win.editor, "Once upon a")
+    assert not win.client.has_model
+    assert win.status.model_label.text() == NO_MODEL
+    with qtbot.waitSignal(win.continuation.message, timeout=1000) as said:
+        qtbot.keyClick(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert said.args == [NO_MODEL_TO_CONTINUE]
+    assert not win.editor.preview_active
 
 
 def test_losing_the_second_server_never_falls_back_to_the_first(

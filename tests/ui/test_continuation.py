@@ -12,7 +12,9 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
+from keyboard_app.engine.tokenizer import load_encoding
 from keyboard_app.settings import Settings
+from keyboard_app.ui.continuation import ALTERNATIVE_TOKENS
 from keyboard_app.ui.editor import GHOST_INTERVAL_MS
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.worker import FINISHED, STOPPED
@@ -485,3 +487,47 @@ def test_a_stale_choice_of_three_ways_on_is_refused(
         window.alternatives.buttons[0].click()
     assert window.editor.text() == "Once upon a time"
     assert not window.alternatives.isVisible()
+
+
+def test_each_of_three_ways_on_is_short_whatever_the_continuation_length(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """Three side by side are read at a glance: each stops at ALTERNATIVE_TOKENS tokens, even
+    with a longer continuation length in the settings (on a model that never ends by itself)."""
+    window = endless_window(make_window, bigram_model, tokens=120)
+    type_text(window, "Once upon a time")
+    three_ways(qtbot, window)
+    lengths = [len(load_encoding().encode(window.alternatives.text(i))) for i in range(3)]
+    assert all(0 < length <= ALTERNATIVE_TOKENS for length in lengths), lengths
+
+
+def test_continue_closes_three_ways_on(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """Continue while the alternatives show: their panel goes, the preview alone is what Tab
+    and Enter act on."""
+    window = endless_window(make_window, bigram_model)
+    type_text(window, "Once upon a time")
+    press(window.editor, Qt.Key.Key_Return, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: bool(window.alternatives.text(0)), timeout=10_000)
+    with qtbot.waitSignal(window.client.continuation_piece, timeout=10_000):
+        press(window.editor, Qt.Key.Key_Return, CTRL)
+    assert not window.alternatives.isVisible()
+    assert window.editor.preview_active
+    press(window.editor, Qt.Key.Key_Escape)
+
+
+def test_three_ways_on_again_stops_the_alternatives_still_streaming(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """Asked for again while the first three stream, the engine thread stops them at once
+    rather than finishing them (hundreds of tokens with a large model) before the new ones."""
+    window = endless_window(make_window, bigram_model)
+    ends = ContinuationEnds(window.client)
+    type_text(window, "Once upon a time")
+    press(window.editor, Qt.Key.Key_Return, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: bool(window.alternatives.text(0)), timeout=10_000)
+    press(window.editor, Qt.Key.Key_Return, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: bool(ends.outcomes), timeout=20_000)
+    assert ends.outcomes[0] == STOPPED
+    press(window.editor, Qt.Key.Key_Escape)

@@ -424,6 +424,23 @@ def test_a_file_changed_on_disk_is_asked_about_before_it_is_saved_over(
     assert target.read_text("utf-8") == "line one\nxy"
 
 
+def test_enter_on_the_changed_file_question_keeps_the_other_programs_text(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    """Cancel is the question's default: a reflexive Enter loses nothing."""
+    target = tmp_path / "shared.txt"
+    win = window_on_file(make_window, target, "line one\n")
+    changed_by_another_program(target, "theirs\n")
+    win.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_char(win.editor, "x")
+    assert not win.documents.save()
+    (question,) = visible_notices(win)
+    press(question, Qt.Key.Key_Return)
+    assert not question.isVisible()
+    assert target.read_text("utf-8") == "theirs\n"
+    assert win.documents.modified
+
+
 def test_new_goes_on_once_a_file_changed_on_disk_is_saved_over(
     make_window: MakeWindow, tmp_path: Path
 ) -> None:

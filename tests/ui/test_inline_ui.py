@@ -91,6 +91,18 @@ def test_typing_or_moving_the_cursor_drops_it(
     assert win.editor.text() == TYPED
 
 
+def test_a_plain_right_arrow_drops_it_and_takes_nothing(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """Only Ctrl+Right takes a word: Right alone is a cursor move, which drops the prediction."""
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    press(win.editor, Qt.Key.Key_Right)
+    assert win.editor.inline_text == ""
+    assert win.editor.text() == TYPED
+
+
 class Arrivals(QObject):
     """The order in which the engine thread's results reach the GUI thread."""
 

@@ -70,6 +70,22 @@ def test_after_any_other_key_or_a_move_the_space_stays(qtbot: QtBot, window: Mai
     assert window.editor.text() == f"Thanks {word} ,"
 
 
+def test_after_a_click_where_the_cursor_is_the_space_stays(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A click forgets the added space even when it leaves the cursor where it was."""
+    word = take_with_tab(qtbot, window, "Thanks f")
+    end = window.editor.textCursor().position()
+    QTest.mouseClick(
+        window.editor.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.editor.cursorRect().center(),
+    )
+    assert window.editor.textCursor().position() == end
+    type_text(window, ",")
+    assert window.editor.text() == f"Thanks {word} ,"
+
+
 def test_a_typed_space_is_never_taken_back(qtbot: QtBot, window: MainWindow) -> None:
     """Only the space the app added: after a word typed out, "," stays after the user's space."""
     type_text(window, "Thanks for ,")

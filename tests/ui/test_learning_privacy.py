@@ -80,6 +80,27 @@ def test_an_opened_files_text_is_no_phrase_history(
     assert learned(store) == {"is": 1, "off": 1, "is off": 1}
 
 
+def test_after_a_cursor_move_the_text_there_is_not_learned(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, tmp_path: Path
+) -> None:
+    """Typing counts from where the cursor is: moved into an opened file's text, a space typed
+    there finishes no word of it, however much was typed elsewhere before."""
+    path = tmp_path / "letter.txt"
+    path.write_text("Confidential Acmecorp merger", encoding="utf-8")
+    window.documents.load(path)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(window, " is off for now")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len("Confidential Acmecorp"))
+    window.editor.setTextCursor(cursor)  # as a click there does
+    type_text(window, " ")
+    settle(qtbot, window, store)
+    assert window.editor.text() == "Confidential Acmecorp  merger is off for now"
+    entries = learned(store)
+    assert "for" in entries
+    assert not [entry for entry in entries if "Acmecorp" in entry or "Confidential" in entry]
+
+
 def test_a_pasted_label_still_keeps_the_secret_typed_after_it(
     qtbot: QtBot, window: MainWindow, store: PersonalStore
 ) -> None:
@@ -114,6 +135,27 @@ def test_a_word_taken_by_mistake_and_deleted_costs_the_phrase_one_count(
     press(window.editor, Qt.Key.Key_Backspace)  # straight back into it
     settle(qtbot, window, store)
     assert _phrases(store) == {"regards": 3, "Kind regards": 2, "¶ Kind regards": 2}
+
+
+def test_backspace_over_only_the_space_after_a_word_taken_counts_nothing_against_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """Only a Backspace into the word (past its space) counts against it: the space deleted and
+    typed again, the word is learned once, as if typed, and its phrase loses nothing."""
+    for _ in range(3):
+        window.client.learn("Kind regards", "")
+    settle(qtbot, window, store)
+    with qtbot.waitSignal(
+        window.suggestions.refined, timeout=10_000, check_params_cb=lambda c, *_: c == "Kind "
+    ):
+        type_text(window, "Kind ")
+    slot = [window.strip.word_at(i) for i in range(3)].index("regards")
+    press(window.editor, (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)[slot], ALT)
+    press(window.editor, Qt.Key.Key_Backspace)  # the space only
+    type_text(window, " ")
+    assert window.editor.text() == "Kind regards "
+    settle(qtbot, window, store)
+    assert _phrases(store) == {"regards": 4, "Kind regards": 4, "¶ Kind regards": 4}
 
 
 def test_an_inline_prediction_accepted_is_learned_as_a_word_taken(

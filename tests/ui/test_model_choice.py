@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -107,6 +109,10 @@ def test_the_models_dialog_changes_the_same_record(
     with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
         dialog.use_selected()
     assert store.model_to_load(None) == store.store_dir() / "other.gguf"
+    labels = [dialog.installed.item(i).text() for i in range(dialog.installed.count())]
+    assert [label for label in labels if label.endswith("(default)")] == [
+        next(label for label in labels if label.startswith("other"))
+    ]  # the dialog marks the new choice at once
     dialog.close()
 
 
@@ -185,6 +191,21 @@ def test_the_models_dialog_removes_a_model_once_the_user_says_so(
         )
         is not removed
     )
+    dialog.close()
+
+
+def test_enter_on_the_removal_question_keeps_the_model(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    """Cancel is the question's default: a reflexive Enter deletes no file."""
+    installed = install(second_model_path, "other")
+    dialog = dialog_with_selected(window, "other")
+    dialog.remove_selected()
+    question = dialog.findChild(QMessageBox, "question")
+    assert question is not None and question.isVisible()
+    QTest.keyClick(question, Qt.Key.Key_Return)
+    assert not question.isVisible()
+    assert installed.exists()
     dialog.close()
 
 

@@ -371,6 +371,19 @@ def test_clearing_asks_first(qtbot: QtBot, dialog: PersonalDialog) -> None:
     assert texts(dialog) == []
 
 
+def test_enter_on_the_clearing_question_keeps_everything(
+    qtbot: QtBot, dialog: PersonalDialog
+) -> None:
+    """Cancel is the question's default: a reflexive Enter forgets nothing."""
+    before = texts(dialog)
+    dialog.clear_button.click()
+    question = next(b for b in dialog.findChildren(QMessageBox) if b.isVisible())
+    QTest.keyClick(question, Qt.Key.Key_Return)
+    assert not question.isVisible()
+    wait_idle(qtbot, dialog)
+    assert before and texts(dialog) == before
+
+
 def test_export_then_import_through_the_file_dialogs(
     qtbot: QtBot, dialog: PersonalDialog, tmp_path: Path
 ) -> None:

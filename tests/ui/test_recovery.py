@@ -163,6 +163,28 @@ def test_undoing_back_to_the_saved_text_removes_the_recovery_file(
     assert not window.autosaver.path.exists()
 
 
+def test_saving_removes_the_recovery_file(window: MainWindow, tmp_path: Path) -> None:
+    type_text(window, "draft")
+    window.autosaver.flush()
+    assert window.autosaver.path.exists()
+    assert window.documents.write(tmp_path / "draft.txt")
+    assert not window.autosaver.path.exists()
+
+
+def test_a_crash_after_saving_leaves_nothing_to_offer_back(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    """The saved text is in its file: a crash right after writes no recovery file, which the next
+    start would offer as unsaved."""
+    type_text(window, "saved words")
+    assert window.documents.write(tmp_path / "saved.txt")
+    handler = crash(window)
+    assert not window.autosaver.path.exists()
+    assert recovery_files() == []
+    assert handler.dialog is not None and "no unsaved changes" in handler.dialog.text()
+    handler.dialog.accept()
+
+
 def test_crash_saves_text_and_says_where(qtbot: QtBot, window: MainWindow) -> None:
     type_text(window, "precious words")
     handler = crash(window)
@@ -323,7 +345,9 @@ def test_clean_close_removes_the_recovery_file(qtbot: QtBot, make_window: MakeWi
     assert list(recovery_folder().iterdir()) == []  # no recovery file, no lock
 
 
-@pytest.mark.parametrize("content", [b"{garbage", b"[" * 5000, b"\xff\xfe", b'{"text": 3}'])
+@pytest.mark.parametrize(
+    "content", [b"{garbage", b"[" * 5000, b"\xff\xfe", b'{"text": 3}', b'{"text": ""}']
+)
 def test_unusable_recovery_file_is_ignored(make_window: MakeWindow, content: bytes) -> None:
     path = write_left_behind("")
     path.write_bytes(content)

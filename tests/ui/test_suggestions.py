@@ -217,6 +217,16 @@ def test_a_long_word_is_elided_and_whole_in_its_tooltip_and_name(qtbot: QtBot) -
     qtbot.waitUntil(lambda: middle.text() == long)
 
 
+def test_a_word_with_an_ampersand_is_shown_and_is_no_shortcut(qtbot: QtBot) -> None:
+    """A word with "&" is shown as it is: taken for a mnemonic, "R&D" would show "RD" and take
+    Alt+D."""
+    strip = shown_strip(qtbot, 600)
+    strip.show_suggestions("ctx", ["R&D", "a", "b"])
+    middle = strip.buttons[1]
+    assert middle.shortcut().isEmpty()
+    assert middle.text() == "R&&D"  # how a button shows a literal "&"
+
+
 def test_the_words_follow_the_application_font(qtbot: QtBot) -> None:
     """They stayed at 12 pt under a desktop's 20 pt large text: the smallest text in the window."""
     app = QApplication.instance()
