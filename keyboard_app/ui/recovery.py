@@ -9,7 +9,7 @@ still running is never offered nor removed.
 
 The file is written two seconds after the last change, and at the latest ten seconds after the
 first change not yet written, however steadily the user types. The text is read from the editor a
-slice at a time (`TextSnapshot`) and encoded and written in a thread of its own, so that a large
+slice at a time (`text_snapshot.py`) and encoded and written in a thread of its own, so that a large
 document never holds up the window; the file is replaced atomically, by one writer at a time, and
 a write that a newer one (or a removal) has overtaken is not made.
 """
@@ -28,12 +28,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QTextBlock
 
 from keyboard_app import paths
 from keyboard_app.files import UnusableFile, atomic_path, read_json
 from keyboard_app.ui.editor import GHOST, Editor
 from keyboard_app.ui.text_file import MAX_DOCUMENT_BYTES, TextFormat, describe
+from keyboard_app.ui.text_snapshot import TextSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,6 @@ RECOVERY_VERSION = 1
 AUTOSAVE_DELAY_MS = 2000
 # However steadily the user types, unsaved text is written this long after its first change.
 AUTOSAVE_MAX_DELAY_MS = 10_000
-# How much of the document (in Qt's positions) one slice of `TextSnapshot` reads: a few
-# milliseconds of the GUI thread (reading 64 MB at once takes about a third of a second).
-SNAPSHOT_SLICE_UNITS = 1 << 18
 # A recovery file holds one document, written as JSON (escapes may double its size).
 MAX_RECOVERY_BYTES = 2 * MAX_DOCUMENT_BYTES + 4096
 
@@ -163,95 +160,6 @@ def _modified(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-@dataclass
-class _Part:
-    """Positions `start` to `end` of the document and their text (None: still to be read)."""
-
-    start: int
-    end: int
-    text: str | None = None
-
-
-class TextSnapshot(QObject):
-    """The editor's whole text as it is saved, read a slice at a time between the window's events.
-
-    Changes made meanwhile are followed: a part already read that a change touches is read again,
-    and the parts after it move with the text. So once it is read, `done` is given the text as it
-    is then, in parts (their concatenation is the text), with the GUI thread never held up for
-    more than one slice. (A plain callback: a Qt signal would copy every part, twice.) Ghost text
-    is no change of the text (Qt reports it as one)."""
-
-    def __init__(self, editor: Editor, done: Callable[[list[str]], None]) -> None:
-        super().__init__(editor)
-        self.editor = editor
-        self._done = done
-        self._parts: list[_Part] = []
-        self._slice = QTimer(self)
-        self._slice.setSingleShot(True)
-        self._slice.setInterval(0)
-        self._slice.timeout.connect(self._read_slice)
-        editor.document().contentsChange.connect(self._on_change)
-
-    @property
-    def running(self) -> bool:
-        return bool(self._parts)
-
-    def start(self) -> None:
-        """Read the text anew (what was read so far is dropped)."""
-        self._parts = [_Part(0, self.editor.document().characterCount())]
-        self._slice.start()
-
-    def cancel(self) -> None:
-        self._parts = []
-        self._slice.stop()
-
-    @Slot(int, int, int)
-    def _on_change(self, position: int, removed: int, added: int) -> None:
-        """The parts the change touches (those that end at its start or begin at its end too: a
-        line break removed there joins their blocks) become one part to read again; those after
-        it move by what it added less what it removed."""
-        if not self._parts or self.editor.edit_origin == GHOST:
-            return
-        before = [part for part in self._parts if part.end < position]
-        after = [part for part in self._parts if part.start > position + removed]
-        touched = self._parts[len(before) : len(self._parts) - len(after)]
-        shift = added - removed
-        for part in after:
-            part.start += shift
-            part.end += shift
-        if touched:
-            self._parts = [*before, _Part(touched[0].start, touched[-1].end + shift), *after]
-        if not touched or self._parts[-1].end != self.editor.document().characterCount():
-            self.start()  # a change reported in a way not foreseen: read it all again
-
-    @Slot()
-    def _read_slice(self) -> None:
-        index = next((i for i, part in enumerate(self._parts) if part.text is None), None)
-        if index is None:
-            parts = [part.text or "" for part in self._parts]
-            self._parts = []
-            self._done(parts)
-            return
-        unread = self._parts[index]
-        document = self.editor.document()
-        end = unread.end
-        if end - unread.start > SNAPSHOT_SLICE_UNITS:
-            # At the start of a block: no character is split, and no line from its break.
-            block = document.findBlock(unread.start + SNAPSHOT_SLICE_UNITS)
-            end = block.position() if block.position() > unread.start else _block_end(block)
-            end = min(end, unread.end)
-        if end < unread.end:
-            self._parts.insert(index + 1, _Part(end, unread.end))
-            unread.end = end
-        last = document.characterCount() - 1  # the end of the text: a block break follows it
-        unread.text = self.editor.text_between(min(unread.start, last), min(end, last))
-        self._slice.start()
-
-
-def _block_end(block: QTextBlock) -> int:
-    return block.position() + block.length()
 
 
 class Autosaver(QObject):

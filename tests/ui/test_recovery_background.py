@@ -18,10 +18,11 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from keyboard_app import files
-from keyboard_app.ui import recovery
+from keyboard_app.ui import recovery, text_snapshot
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.main_window import MainWindow
-from keyboard_app.ui.recovery import TextSnapshot, read_recovery
+from keyboard_app.ui.recovery import read_recovery
+from keyboard_app.ui.text_snapshot import TextSnapshot
 from tests.ui.conftest import type_text
 
 MakeWindow = Callable[..., MainWindow]
@@ -49,7 +50,7 @@ def random_edit(editor: Editor, chance: random.Random) -> None:
 def test_the_text_read_in_slices_is_the_text_at_its_end_whatever_was_edited_meanwhile(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, long_line: bool
 ) -> None:
-    monkeypatch.setattr(recovery, "SNAPSHOT_SLICE_UNITS", 64)
+    monkeypatch.setattr(text_snapshot, "SNAPSHOT_SLICE_UNITS", 64)
     editor = Editor()
     qtbot.addWidget(editor)
     text = LINE * 300
