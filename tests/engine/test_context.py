@@ -5,7 +5,7 @@ import pytest
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.context import build_context, common_prefix_length
 from keyboard_app.engine.sampling import SamplingParams
-from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text, token_bytes
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.engine.wordsearch import NEXT_WORD_BUDGET
 from tests.model_factory import token_id, write_random_model
@@ -65,6 +65,17 @@ def test_window_start_is_stable_while_typing():
         changed += common_prefix_length(previous, current) < len(previous) - 2
         previous = current
     assert changed <= 3
+
+
+@pytest.mark.parametrize("typed", ["", " and", " and more"])
+def test_a_text_trimmed_inside_a_word_starts_after_the_next_space(typed):
+    """The chunk boundary falls inside a word: the window starts at the next word, so that the
+    model never reads half a word ("ational") as the first of its text."""
+    text = "x" + " international" * 100 + typed  # 3 tokens a word: under the token budget
+    context = build_context(text, 64, 16)
+    kept = b"".join(token_bytes(token) for token in context[1:]).decode("utf-8")
+    assert len(kept) < len(text) and text.endswith(kept)
+    assert text[-len(kept) - 1] == " " and kept.startswith("international")
 
 
 def evaluated(predictor: Predictor) -> int:

@@ -147,3 +147,20 @@ def test_another_request_between_the_suggestion_and_the_prediction_changes_nothi
         meanwhile(predictor)
         spans = [predictor.inline_prediction("Thank you for your ", 0.5) for _ in range(6)]
         assert spans[-1] == "help with the report"
+
+
+def test_the_typed_letters_make_a_word_sure_that_the_model_did_not_expect(bigram_model):
+    """The word's confidence is its share of all that spells the typed letters: the model
+    expected " the" after " your", but once "hel" is typed " help" is all that is left."""
+    spec = {**CONFIDENT_SPAN, " your": {" the": 9.0, " help": 3.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "Thank you for your ") == "the report"
+        assert _settled(predictor, "Thank you for your hel") == "p with the report"
+
+
+@pytest.mark.parametrize("letter", [" p", " i"])
+def test_a_lone_letter_never_ends_a_span(bigram_model, letter):
+    """A single letter is never offered as a word (but a, A and I): not in grey text either."""
+    spec = {"You": {" and": 9.0}, " and": {letter: 9.0}, letter: {".": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "You an") == ""

@@ -116,6 +116,16 @@ def test_the_document_knows_words_in_any_case_and_counts_them_as_spelled():
     assert words.completions("sh") == {"shit": 1 / 5}
 
 
+def test_the_document_is_its_last_4000_characters():
+    """A name used only further back is neither known nor completed (docs/engine.md)."""
+    filler = "and then some more words here " * 140  # 4,200 characters
+    source = DocumentSource()
+    far = source.propose(Query(split_typed_word("Jorda said so. " + filler + "Jo"), 3), {})
+    near = source.propose(Query(split_typed_word(filler + "Jorda said so. Jo"), 3), {})
+    assert far.knows is not None and not far.knows("Jorda") and "Jorda" not in far.words
+    assert near.knows is not None and near.knows("Jorda") and "Jorda" in near.words
+
+
 def test_the_next_word_is_left_to_the_model():
     scores = mixed_with_dictionary_and_document("led by the ", {"conduct": 0.1}, mass=0.9)
     assert scores == {"conduct": 0.1}

@@ -214,3 +214,32 @@ def test_a_word_and_the_runs_after_it_are_learned_in_one_transaction(tmp_path: P
     assert len(transactions) == 1
     assert store.word_counts(["mail", "now"]) == {"mail": 1, "now": 1}
     store.close()
+
+
+def test_typed_letters_offer_the_words_the_user_writes_more_often_than_english(tmp_path: Path):
+    """Each completion is its excess over the dictionary's frequency: "the", which the user
+    writes less often than English does, is left to the other sources (never a negative share)."""
+    from keyboard_app.engine.lexicon import Lexicon
+    from keyboard_app.engine.sources.personal import learn_into
+
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    learn_into(store, "the thespian and the thespians")
+    source = PersonalSource(store, Lexicon({"the": 900, "and": 100}))
+    proposal = source.propose(Query(split_typed_word("a th"), k=3), {})
+    assert dict(proposal.words) == pytest.approx({"thespian": 1 / 5, "thespians": 1 / 5})
+    store.close()
+
+
+def test_a_context_always_followed_by_punctuation_is_no_phrase_of_words(tmp_path: Path):
+    """After "Kind regards" the user always writes a comma: no word follows that context, so
+    the store's words get the weight of its evidence, not a phrase's (which would put a word
+    seen once there first)."""
+    from keyboard_app.engine.sources.personal import learn_into
+
+    store = PersonalStore.open(tmp_path / "p.sqlite3")
+    for _ in range(3):
+        learn_into(store, "Kind regards, Ann")
+    proposal = PersonalSource(store).propose(Query(split_typed_word("Kind regards "), k=3), {})
+    assert proposal.habit is None
+    assert personal_weight(proposal) == evidence_weight(proposal.evidence) < mixer.PHRASE_WEIGHT
+    store.close()

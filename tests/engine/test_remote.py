@@ -38,7 +38,7 @@ from keyboard_app.engine.remote_backend import (
     top_tokens,
 )
 from keyboard_app.engine.sampling import SamplingParams
-from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, load_encoding
+from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, load_encoding
 from keyboard_app.models.serve import ServerProcess
 from keyboard_app.paths import gpt2_vocab_dir
 from tests.llama_server import running_server
@@ -325,3 +325,47 @@ def test_a_closed_client_sends_nothing(random_model_server: ServerProcess) -> No
     with pytest.raises(ServerError, match="closed"):
         client.get("/health")
     assert client.requests_sent == sent
+
+
+def test_a_row_read_for_fewer_tokens_is_asked_again_for_a_draw_from_more(
+    random_model_server: ServerProcess,
+) -> None:
+    """The same text continued with top-k 40 (80 tokens read), then with no top-k limit: the
+    second draw may pick any token, so its row is asked for whole, not taken from the 80 (the
+    rest of those is rebuilt, tokens the server never gave)."""
+    text = "The museum opened its doors"
+    with Predictor.connect(random_model_server.url) as remote:
+        client = remote.backend.client
+        sent: list[int] = []
+        post = client.post
+
+        def recording_post(
+            path: str, body: dict[str, object], timeout: float | None = None
+        ) -> object:
+            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
+            return post(path, body, timeout)
+
+        client.post = recording_post  # type: ignore[method-assign]
+        for top_k in (40, 0):
+            list(remote.continue_text(text, SamplingParams(max_tokens=1, top_k=top_k, seed=3)))
+        assert sent == [80, N_VOCAB]
+
+
+def test_exact_corrections_are_the_local_engines_even_after_approximate_ones(
+    random_model, random_model_server
+):
+    """A correction is scored by its first piece's probability after the context: an exact
+    query scores it from the server's whole row, not from the row that a keystroke's search
+    rebuilt from the top tokens a moment before (on a random model, three times off)."""
+    text = "Thank you for teh"
+    with (
+        Predictor.load(random_model) as local,
+        Predictor.connect(random_model_server.url) as remote,
+    ):
+        local.wait_for_corrections()
+        remote.suggest(text)
+        there = remote.suggest(text, exact=True)
+        here = local.suggest(text, exact=True)
+    assert [s.word for s in there] == [s.word for s in here]
+    assert any(s.correction for s in here)
+    assert [s.probability for s in there] == pytest.approx([s.probability for s in here], rel=1e-2)

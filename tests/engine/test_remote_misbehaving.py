@@ -5,6 +5,7 @@ server on 127.0.0.1 doing one wrong thing, and each must end in a `ServerError` 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import socketserver
 import threading
@@ -17,9 +18,12 @@ import pytest
 from keyboard_app.engine.remote import (
     MAX_ANSWER_BYTES,
     ServerAddress,
+    ServerChanged,
     ServerClient,
     ServerError,
+    ServerIdentity,
     ServerUnreachable,
+    ServerUnusable,
 )
 from keyboard_app.engine.remote_backend import answered_top_tokens, completion_body
 from keyboard_app.engine.remote_connect import check_server
@@ -207,8 +211,10 @@ def test_a_model_description_of_the_wrong_shape_is_an_error(meta: dict[str, obje
 
 
 @contextmanager
-def serving_by_path(answers: dict[bytes, object]) -> Iterator[str]:
-    """A server answering each path with its JSON from `answers` (404 for any other)."""
+def serving_by_path(answers: dict[bytes, object], hang_up: bool = False) -> Iterator[str]:
+    """A server answering each path with its JSON from `answers` (404 for any other); with
+    `hang_up`, it drops the connection after each answer but `/props`'s, as llama-server drops
+    an idle kept-alive one (without saying so in the answer)."""
 
     class Handler(socketserver.StreamRequestHandler):
         def handle(self) -> None:
@@ -223,6 +229,10 @@ def serving_by_path(answers: dict[bytes, object]) -> Iterator[str]:
                     self.wfile.write(answer(json.dumps(answers[path]).encode()))
                 else:
                     self.wfile.write(answer(b"{}", "404 Not Found"))
+                if hang_up and path != b"/props":
+                    self.wfile.flush()
+                    self.request.shutdown(socket.SHUT_RDWR)
+                    return
 
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
@@ -272,4 +282,77 @@ def test_a_dropped_connection_is_let_go() -> None:
             assert client.get("/health") == {"n": n}
             time.sleep(0.05)  # the hang-up arrives before the next request goes out
         assert len(client._connections) == 1  # this thread's, open; none of the dead ones
+        client.close()
+
+
+def test_a_new_connection_dropped_at_once_is_not_tried_again() -> None:
+    """Only a kept-alive connection the server dropped while idle is worth a second try: a new
+    one dropped at once is a server gone, and the keystroke must not wait for it twice."""
+    requests: list[int] = []
+
+    def hang_up(connection: socket.socket, n: int) -> None:
+        requests.append(n)
+        connection.shutdown(socket.SHUT_RDWR)
+
+    with serving(hang_up) as url:
+        client = ServerClient(url, timeout=2)
+        with pytest.raises(ServerUnreachable, match="Cannot reach"):
+            client.get("/health")
+        client.close()
+    assert requests == [1]
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        # llama-server's answer to a prompt longer than its slots: restarted with smaller ones.
+        (
+            "request (300 tokens) exceeds the available context size (256 tokens), try "
+            "increasing it",
+            ServerUnusable,
+        ),
+        ("invalid token in prompt", ServerError),
+    ],
+)
+def test_a_prompt_past_the_slots_context_size_is_a_server_unusable(message, error) -> None:
+    body = json.dumps({"error": {"code": 400, "message": message}}).encode()
+    with serving(lambda c, _n: c.sendall(answer(body, "400 Bad Request"))) as url:
+        client = ServerClient(url)
+        with pytest.raises(ServerError, match=re.escape(f"answered 400: {message}")) as raised:
+            client.post("/completion", {"prompt": [50256]})
+        assert type(raised.value) is error
+        client.close()
+
+
+PROPS = {"model_path": "a.gguf", "default_generation_settings": {"n_ctx": 256}, "total_slots": 2}
+
+
+def test_a_kept_alive_connection_asks_props_only_when_it_is_opened() -> None:
+    """Checking that the server is the same costs one `/props` per new connection, not one per
+    request (each keystroke's requests would take twice the round trips)."""
+    with serving_by_path({b"/props": PROPS, b"/health": {"status": "ok"}}) as url:
+        client = ServerClient(url)
+        client.identity = ServerIdentity.of(PROPS)
+        for _ in range(3):
+            assert client.get("/health") == {"status": "ok"}
+        assert client.requests_sent == 1 + 3
+        client.close()
+
+
+def test_a_server_found_changed_stays_refused_even_once_the_first_is_back() -> None:
+    """ServerChanged says "connect again to use it": the client sends nothing more, whatever
+    the address answers later."""
+    answers: dict[bytes, object] = {b"/props": PROPS, b"/health": {"status": "ok"}}
+    with serving_by_path(answers, hang_up=True) as url:
+        client = ServerClient(url, timeout=2)
+        client.identity = ServerIdentity.of(PROPS)
+        assert client.get("/health") == {"status": "ok"}
+        answers[b"/props"] = {**PROPS, "model_path": "b.gguf"}
+        with pytest.raises(ServerChanged, match=r"another model \(b\.gguf\)"):
+            client.get("/health")  # the connection was dropped: a new one is checked
+        answers[b"/props"] = PROPS
+        sent = client.requests_sent
+        with pytest.raises(ServerChanged):
+            client.get("/health")
+        assert client.requests_sent == sent
         client.close()

@@ -76,6 +76,12 @@ def test_an_acronym_comes_first_and_its_completions_keep_a_small_s() -> None:
     assert ranked("I LOVE EUR", {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUROPEAN"
 
 
+@pytest.mark.parametrize("text", ["Under plan A EUR", "Could I EUR"])
+def test_a_one_letter_capital_word_before_an_acronym_is_no_text_in_capitals(text: str) -> None:
+    """A text is in capitals when its last word is two capitals or more: "A" and "I" are not."""
+    assert ranked(text, {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUR"
+
+
 @pytest.mark.parametrize(
     ("text", "pieced"),
     [

@@ -212,6 +212,8 @@ def test_a_file_with_pickled_objects_is_refused(tmp_path: Path):
         ("bigram_word", lambda a: a[::-1].copy()),  # a row's words out of order
         ("trigram_start", lambda a: a[:-1]),  # a table of the wrong length
         ("trigram_history", lambda a: a[::-1].copy()),  # histories out of order
+        ("trigram_history", lambda a: a[[0, 2, 1]]),  # out of order between first and last
+        ("trigram_history", lambda a: a[[0, 0, 2]]),  # a history twice
         ("continuations", lambda a: a.astype(np.float32)),  # not integers
     ],
 )

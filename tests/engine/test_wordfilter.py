@@ -33,6 +33,11 @@ def test_whole_words_match_whatever_their_case() -> None:
     assert not contains_listed_word("a class assessment") and not contains_listed_word("")
 
 
+@pytest.mark.parametrize("text", ["He wrote 'shit' on it.", "the ‘bitch’ line", "'fuck'"])
+def test_a_listed_word_in_quotes_is_found_by_the_training_text_filter(text: str) -> None:
+    assert contains_listed_word(text)
+
+
 def test_the_lists_everyday_words_are_not_kept_out() -> None:
     assert listed_words() > EVERYDAY_WORDS  # every one is on the list: none is left over
     assert offensive_words() == listed_words() - EVERYDAY_WORDS

@@ -1,0 +1,27 @@
+"""Where the typed word starts: punctuation that opens a word (a quote, a dash) is context, not a
+letter of it; inner apostrophes and hyphens are part of it."""
+
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.words import TypedWord, split_typed_word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said 'hel", TypedWord("He said '", "hel", "hel")),  # an opening quote
+        ("a --wor", TypedWord("a --", "wor", "wor")),  # a dash before the word
+        ("'Tis", TypedWord("'", "Tis", "Tis")),
+        ("rock'n'ro", TypedWord("", "rock'n'ro", "rock'n'ro")),  # inner ones are the word's
+        ("a well-kno", TypedWord("a", " well-kno", "well-kno")),
+    ],
+)
+def test_punctuation_before_the_word_is_context_not_typed_letters(text, expected):
+    assert split_typed_word(text) == expected
+
+
+def test_a_word_after_an_opening_quote_is_completed(bigram_model):
+    """The letters after the quote are the word: "'hel" completes to help, not to nothing."""
+    with Predictor.load(bigram_model({" '": {"help": 8.0}}), use_dictionary=False) as predictor:
+        assert predictor.suggest("He said 'hel", k=3, exact=True)[0].word == "help"

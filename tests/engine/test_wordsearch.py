@@ -1,0 +1,30 @@
+"""The word search's promises that docs/engine.md states in numbers: one candidate decoded a
+keystroke, and no score that is not a number in the strip."""
+
+import math
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.wordsearch import rank
+from tests.engine.test_suggest import DEFAULT, SPEC
+
+
+def test_a_keystroke_decodes_one_candidate_after_a_space_as_while_a_word_is_typed(bigram_model):
+    """docs/engine.md, "Best-first search with a budget": one candidate a keystroke, after a
+    space as while a word is typed (two after a space cost the slowest keystroke)."""
+    model = bigram_model(SPEC, DEFAULT)
+    for text in ("Thank you for your hel", "Thank you for your "):
+        with Predictor.load(model, use_dictionary=False) as predictor:
+            predictor.suggest(text)  # the context is evaluated, and a first candidate
+            decoded = []
+            while not decoded or decoded[-1] > 0:
+                before = predictor.stats().tokens_decoded
+                predictor.suggest(text)
+                decoded.append(predictor.stats().tokens_decoded - before)
+                assert len(decoded) < 20
+            assert max(decoded) == 1, (text, decoded)
+
+
+def test_a_score_that_is_not_a_number_is_never_ranked():
+    scores = {"help": 0.3, "hello": math.nan, "held": 0.1, "helium": math.inf}
+    assert rank(scores, "hel", 5) == [("help", 0.3), ("held", 0.1)]
+    assert rank({**scores, "hel": math.nan}, "hel", 5) == [("help", 0.3), ("held", 0.1)]
