@@ -224,6 +224,8 @@ class ServerClient:
             fresh = True
         if fresh and self.identity is not None:
             self._check_identity(connection, timeout)
+            if connection.sock is None:  # it closes every connection after one answer (a
+                connection.connect()  # proxy may): the request goes on a new one, checked now
         return self._send(connection, method, path, data, timeout)
 
     def _check_identity(self, connection: http.client.HTTPConnection, timeout: float) -> None:

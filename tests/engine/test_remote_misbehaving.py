@@ -356,3 +356,21 @@ def test_a_server_found_changed_stays_refused_even_once_the_first_is_back() -> N
             client.get("/health")
         assert client.requests_sent == sent
         client.close()
+
+
+def test_a_server_that_closes_every_connection_is_still_used() -> None:
+    """A proxy may close each connection after one answer (`Connection: close`): the identity
+    check on a new connection takes that answer, and the request goes on another connection."""
+    body = json.dumps(PROPS).encode()
+
+    def close_each(connection: socket.socket, n: int) -> None:
+        connection.sendall(answer(body, close=True))
+        connection.close()
+
+    with serving(close_each) as url:
+        client = ServerClient(url, timeout=2)
+        client.identity = ServerIdentity.of(PROPS)  # as when the app connected
+        try:
+            assert [client.get("/health") for _ in range(3)] == [PROPS] * 3
+        finally:
+            client.close()
