@@ -108,6 +108,45 @@ def test_numbers_are_checked_before_anything_runs(
 
 
 @pytest.mark.parametrize(
+    ("arguments", "parsed"),
+    [
+        (["suggest", "Hi", "--k", "1", "--threads", "256"], {"k": 1, "threads": 256}),
+        (
+            ["continue", "Hi", "--tokens", "4096", "--top-k", "0", "--top-p", "1"],
+            {"tokens": 4096, "top_k": 0, "top_p": 1.0},
+        ),
+        (["continue", "Hi", "--temperature", "0", "--seed", str(2**64 - 1)], {"seed": 2**64 - 1}),
+        (
+            ["bench", "typos", "t.txt", "--rate", "1", "--words", "1", "--skip-words", "0"],
+            {"rate": 1.0, "words": 1, "skip_words": 0},
+        ),
+        (
+            ["bench", "ksr", "t.txt", "--personal-split", "1", "--inline-threshold", "1"],
+            {"personal_split": 1.0, "inline_threshold": 1.0},
+        ),
+        (["bench", "ksr", "t.txt", "--words", "1", "--decode-delay-ms", "0"], {"words": 1}),
+        (["serve", "gpt2", "--port", "65535", "--parallel", "256"], {"port": 65535}),
+        (["serve", "gpt2", "--port", "1", "--parallel", "1"], {"parallel": 1}),
+        (["personal", "list", "--limit", str(10**9)], {"limit": 10**9}),
+        (
+            ["train", "--corpus", "c", "--context", "1024", "--layers", "128", "--dropout", "1"],
+            {"context": 1024, "layers": 128, "dropout": 1.0},
+        ),
+        (
+            ["train", "--corpus", "c", "--context", "32", "--vocab", "2"],
+            {"context": 32, "vocab": 2},
+        ),
+    ],
+)
+def test_the_bounds_themselves_are_accepted(arguments: list[str], parsed: dict) -> None:
+    """Each range includes its ends (`--top-p 1` is the default, all the tokens)."""
+    from keyboard_app.cli import build_parser
+
+    args = vars(build_parser().parse_args(arguments))
+    assert {key: args[key] for key in parsed} == parsed
+
+
+@pytest.mark.parametrize(
     "arguments",
     [
         ["suggest", "Hi"],
@@ -320,3 +359,67 @@ def test_a_dash_that_is_not_utf8_is_refused_like_a_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.decode().endswith("error: - is not UTF-8 text (byte 3 is not)\n")
+
+
+def test_a_new_document_named_like_a_command_with_an_extension_opens() -> None:
+    """`keyboard-app train.txt`, a file not written yet: a new document, not a mistyped `train`."""
+    from keyboard_app.cli import _command_names, _mistyped_command, build_parser
+
+    commands = _command_names(build_parser())
+    assert {"train", "gui", "personal"} <= commands
+    for name in ("train.txt", "gui.py"):
+        assert _mistyped_command([name], commands) is None
+    assert _mistyped_command(["-v", "traim"], commands) == ("traim", "train")
+
+
+def test_without_a_command_the_app_starts() -> None:
+    from keyboard_app.cli import _with_command
+
+    commands = {"gui", "suggest", "self-test"}
+    assert _with_command([], commands) == ["gui"]
+    assert _with_command(["-v"], commands) == ["-v", "gui"]
+    assert _with_command(["-v", "notes.txt"], commands) == ["-v", "gui", "notes.txt"]
+    assert _with_command(["suggest", "Hi"], commands) == ["suggest", "Hi"]
+
+
+def test_progress_is_logged_only_with_verbose(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus" / "sentences"
+    folder.mkdir(parents=True)
+    (folder / "a.json").write_text('["A good sentence.", "Another one."]', "utf-8")
+    arguments = ["train", "--corpus", str(tmp_path / "corpus")]
+    quiet = run_cli([*arguments, "--write-heldout", str(tmp_path / "held.txt")], "", tmp_path)
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    told = run_cli(["-v", *arguments, "--write-train", str(tmp_path / "train.txt")], "", tmp_path)
+    assert told.returncode == 0
+    assert "sentences: 1 documents, 2 lines" in told.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
+@pytest.mark.parametrize(("answer", "cleared"), [(b"\n", False), (b"n\n", False), (b" Y \n", True)])
+def test_clear_asks_first_and_enter_alone_is_no(
+    answer: bytes,
+    cleared: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`personal clear` in a terminal asks "[y/N]": only yes forgets everything."""
+    import pty
+
+    from keyboard_app.personal import PersonalStore
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Ottoline wrote to Ottoline.\n", "utf-8")
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    assert main(["personal", "learn", str(notes), *store]) == 0
+    controller, terminal = pty.openpty()
+    with os.fdopen(terminal, "r") as tty:
+        os.write(controller, answer)
+        monkeypatch.setattr(sys, "stdin", tty)
+        assert main(["personal", "clear", *store]) == 0
+    os.close(controller)
+    out = capsys.readouterr().out
+    assert ("Everything learned was forgotten." in out) == cleared
+    assert ("Nothing was cleared." in out) == (not cleared)
+    with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
+        assert (opened.stats().entries == 0) == cleared

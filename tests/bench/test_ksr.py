@@ -231,3 +231,101 @@ def test_an_inline_prediction_that_ends_inside_a_word_is_not_taken() -> None:
     assert (typist.inline_score.shown, typist.inline_score.taken) == (1, 0)
     assert typist.score.keystrokes == typist.score.characters == len("see you soon")
     assert typist.spent == [("see", 3), ("you", 3), ("soon", 4)]
+
+
+def test_the_typist_takes_the_third_suggestion_but_never_a_fourth() -> None:
+    """The strip shows three words: the third is taken, a fourth never (not even counted in
+    top-3), and top-1/top-3 are read at the word's start only."""
+
+    def keyboard(text: str) -> list[str]:
+        return {"": ["a", "b", "cat"], "cat ": ["a", "b", "c", "dog"], "cat d": ["dog"]}.get(
+            text, []
+        )
+
+    score = simulate(keyboard, [["cat dog"]], max_words=10)
+    # "cat " taken at once (third, with its space); "dog": d, then taken.
+    assert score.keystrokes == 1 + 2
+    assert score.characters == len("cat dog")
+    # "dog" was offered after its first letter, not at its start.
+    assert (score.words, score.top1, score.top3) == (2, 0, 1)
+
+
+def test_an_inline_prediction_up_to_punctuation_leaves_the_mark_to_type() -> None:
+    from keyboard_app.bench.ksr import Typist, run_typist
+
+    def inline(text: str) -> str:
+        return "ou soon" if text == "see y" else ""
+
+    typist = run_typist(Typist(never, inline), [["see you soon."]], max_words=100)
+    # s, e, e, space, y, Tab (to the "."), then "." typed.
+    assert typist.score.keystrokes == 3 + 1 + 1 + 1 + 1
+    assert typist.spent == [("see", 3), ("you", 2), ("soon", 0)]
+    assert typist.score.words == 3
+
+
+def test_an_inline_prediction_after_a_word_typed_out_takes_the_next_words() -> None:
+    from keyboard_app.bench.ksr import Typist, run_typist
+
+    def inline(text: str) -> str:
+        return " soon" if text == "see you" else ""
+
+    typist = run_typist(Typist(never, inline), [["see you soon"]], max_words=100)
+    # "see", space, "you" typed out, then Tab for " soon".
+    assert typist.score.keystrokes == 3 + 1 + 3 + 1
+    assert typist.spent == [("see", 3), ("you", 4), ("soon", 0)]
+    assert typist.inline_score.taken == 1
+
+
+def test_with_inline_predictions_the_strip_is_asked_once_more_when_a_word_is_typed_out() -> None:
+    """As the app is, on every keystroke: the inline prediction is read from that answer."""
+    from keyboard_app.bench.ksr import Typist, run_typist
+
+    asked: list[str] = []
+
+    def recorder(text: str) -> list[str]:
+        asked.append(text)
+        return []
+
+    run_typist(Typist(recorder, lambda _text: ""), [["to be"]], max_words=10)
+    assert asked == ["", "t", "to", "to ", "to b", "to be"]
+
+
+def test_each_author_learns_a_share_of_their_paragraphs_and_single_sentences_one_group() -> None:
+    from keyboard_app.bench.ksr import learning_groups
+
+    texts = [["a1", "a2", "a3"], ["s1"], ["s2"], ["b1", "b2"], ["s3"], ["s4"]]
+    assert learning_groups(texts, 0.5) == [
+        (["a1", "a2"], [["a3"]]),
+        (["b1"], [["b2"]]),
+        (["s1", "s2"], [["s3"], ["s4"]]),  # unrelated sentences: half learned, half typed
+    ]
+    # An author always learns one paragraph at least and types one at least.
+    assert learning_groups([["a1", "a2", "a3"]], 0.1) == [(["a1"], [["a2", "a3"]])]
+    assert learning_groups([["a1", "a2", "a3"]], 0.9) == [(["a1", "a2"], [["a3"]])]
+
+
+def test_the_command_types_with_inline_predictions_beside_the_model_asked_as_often(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heldout = tmp_path / "heldout.txt"
+    heldout.write_text(
+        "The United States of America.\n"
+        "It was a long day, and the photosynthesis of chlorophyll.\n\n"
+        "Thank you very much for your help.\n",
+        "utf-8",
+    )
+    training = tmp_path / "train.txt"
+    training.write_text("It was a good day.\nThank you very much.\n", "utf-8")
+    argv = ["bench", "ksr", str(heldout), "--train-text", str(training), "--words", "all"]
+    # No prediction is ever that sure: the typist with inline predictions types as the one
+    # without, who is asked as often (once more at each word's end).
+    assert main([*argv, "--inline", "--inline-threshold", "1", "--json"]) == 0
+    keyboards = json.loads(capsys.readouterr().out)["keyboards"]
+    with_inline, asked = keyboards["model_with_inline"], keyboards["model_asked_at_word_ends"]
+    assert with_inline["inline_threshold"] == 1.0
+    assert with_inline["inline"]["shown"] == 0
+    assert with_inline["keystrokes"] == asked["keystrokes"]
+    assert with_inline["ksr_gain"] == 0.0
+    assert with_inline["characters"] == asked["characters"] == keyboards["model"]["characters"]
+    # The dictionary spells the long words the network alone does not offer in time.
+    assert keyboards["model_without_dictionary"]["keystrokes"] > keyboards["model"]["keystrokes"]

@@ -66,3 +66,33 @@ def test_a_store_learns_each_authors_first_half_and_types_the_rest(
     after_one_letter = personal["recurring_words_after_one_letter"]
     assert 0 < after_one_letter < personal["recurring_words_ceiling"]
     assert "model_with_personal_learning_online" in personal
+
+
+def test_a_store_learning_online_completes_a_name_typed_in_an_earlier_text() -> None:
+    """Each sentence is a text of its own (no paragraph above to complete the name from): only
+    the store that learns each typed paragraph knows the name by the second sentence."""
+    from keyboard_app.bench.personal_ksr import with_personal
+
+    sentences = [
+        "The council met today.",
+        "I met Vandersloot yesterday.",
+        "Vandersloot said hello.",
+    ]
+    groups = learning_groups([[s] for s in [*sentences, "Then Vandersloot came back."]], 0.25)
+    assert groups[0][0] == ["The council met today."]
+    report = with_personal(None, None, groups, max_words=100, online=True)
+    offline, online = report["model_with_personal"], report["model_with_personal_learning_online"]
+    assert offline["characters"] == online["characters"]
+    assert online["keystrokes"] < offline["keystrokes"] - len("Vandersloot")
+
+
+def test_the_ceiling_leaves_out_the_thousand_commonest_words_only() -> None:
+    # "zorblatt" is the 1,000th commonest word, "quibbix" the 1,001st.
+    counts = {f"filler{i}": 10_000 - i for i in range(998)}
+    english = Lexicon({**counts, "met": 10_000, "zorblatt": 50, "quibbix": 40})
+    groups = learning_groups([["Zorblatt met Quibbix.", "Quibbix met Zorblatt."]], 0.5)
+    typist = run_typist(Typist(never), typed_texts(groups), max_words=100)
+    # Only "Quibbix" counts: 7 keystrokes, one needed.
+    assert recurring_words_ceiling(groups, typist, english) == round(
+        6 / len("Quibbix met Zorblatt."), 4
+    )

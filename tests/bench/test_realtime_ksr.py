@@ -68,3 +68,25 @@ def test_the_command_reports_real_time_beside_offline(
         assert runs["after_minus_offline_ksr"] == pytest.approx(
             runs["after"]["ksr"] - real_time["offline_ksr"], abs=1e-4
         )
+
+
+def test_a_job_stops_decoding_once_a_newer_keystroke_waits(predictor: Predictor) -> None:
+    """With a decode far longer than the typing, the first answer decodes its context, and then
+    learns that the next keystroke is due: no candidate is decoded for it (the app's engine is
+    free for the newer text). Without instant answers the engine is never told."""
+    before = type_in_real_time(predictor, TEXTS, 100, 15.0, 100.0, instant=False)
+    after = type_in_real_time(predictor, TEXTS, 100, 15.0, 100.0, instant=True)
+    assert after["decodes"] == 1
+    assert before["decodes"] > after["decodes"]
+
+
+def test_the_decode_delay_is_given_in_milliseconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """100 ms a decode, a keystroke a second: every answer is in time (100 s would be none)."""
+    heldout = tmp_path / "heldout.txt"
+    heldout.write_text("It was a long day.\n", "utf-8")
+    argv = ["bench", "ksr", str(heldout), "--train-text", str(heldout), "--words", "all"]
+    assert main([*argv, "--chars-per-second", "1", "--decode-delay-ms", "100", "--json"]) == 0
+    delayed = json.loads(capsys.readouterr().out)["real_time"]["with_decode_delay"]
+    assert delayed["before"]["strips_for_exact_text"] == 1.0

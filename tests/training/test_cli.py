@@ -81,3 +81,15 @@ def test_training_without_pytorch_is_one_line(
     assert run(["--corpus", str(tmp_path), "--out", str(tmp_path / "m.gguf")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: training needs PyTorch") and "Traceback" not in err
+
+
+def test_a_folder_without_a_corpus_is_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Rather than an empty held-out file: a folder of other files, or the wrong folder."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "readme.txt").write_text("not a corpus", "utf-8")
+    heldout = tmp_path / "heldout.txt"
+    assert run(["--corpus", str(tmp_path), "--write-heldout", str(heldout)]) == 1
+    assert capsys.readouterr().err == f"error: no Brown or JSON corpus found under {tmp_path}\n"
+    assert not heldout.exists()

@@ -63,3 +63,36 @@ def test_a_capitalised_spelling_only_for_a_word_nearly_always_written_so():
     training = {"London": 300, "london": 7, "Convention": 162, "convention": 45}
     counts = listed({"london": 1e-4, "convention": 3e-5}, training)
     assert set(counts) == {"London", "convention"}
+
+
+def test_a_short_word_is_never_taken_for_a_misspelling_of_double_letters():
+    # "tato" is two double letters from "tattoo" but shorter than five letters: kept; "ocurr",
+    # five letters, is not.
+    frequencies = {"tattoo": 1e-5, "tato": 1e-7, "occur": 1e-5, "ocurr": 1e-7}
+    counts = listed(frequencies, real_words={"tattoo", "occur"})
+    assert set(counts) == {"tattoo", "tato", "occur"}
+
+
+def test_the_misspelling_ratio_and_the_protected_count_include_their_bounds():
+    # Exactly 20 times rarer (binary fractions: no rounding) is a misspelling.
+    assert "teh" not in listed({"the": 20 * 2**-10, "teh": 2**-10})
+    assert "teh" in listed({"the": 19 * 2**-10, "teh": 2**-10})
+    # Five times in the training text protects a word.
+    frequencies = {"first": 1e-3, "fist": 1e-5}
+    assert "fist" in listed(frequencies, {"fist": 5})
+    assert "fist" not in listed(frequencies, {"fist": 4})
+
+
+def test_a_capital_spelling_at_exactly_nine_uses_in_ten_is_kept():
+    assert set(listed({"london": 1e-4}, {"London": 9, "london": 1})) == {"London"}
+    assert set(listed({"london": 1e-4}, {"London": 8, "london": 2})) == {"london"}
+
+
+def test_an_offensive_word_of_the_training_text_is_never_added():
+    counts = listed({"hello": 1e-4}, {"shit": 30, "Jorda": 10})
+    assert set(counts) == {"hello", "Jorda"}
+
+
+def test_the_training_dictionary_skips_lines_that_are_no_word_and_count():
+    lines = ["the\t900", "broken line", "word\tmany", "\t5", "I\t12", "minus\t-3"]
+    assert read_counts(lines) == {"the": 900, "I": 12}
