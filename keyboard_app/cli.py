@@ -114,9 +114,12 @@ def _is_utf8(argument: str) -> bool:
 
 def _mistyped_command(args_list: list[str], commands: set[str]) -> tuple[str, str] | None:
     """The first argument and the command meant, when that argument is no command and no file but
-    close to a command's name (`sugest`): opening it as a new document would hide the typo."""
+    close to a command's name (`sugest`): opening it as a new document would hide the typo. A
+    name with a dot or a folder in it is a file's (`personal.txt`), never a command's."""
     first = next((arg for arg in args_list if arg not in _GLOBAL_FLAGS), None)
     if first is None or first in commands or first.startswith("-") or os.path.lexists(first):
+        return None
+    if "." in first or os.sep in first or (os.altsep is not None and os.altsep in first):
         return None
     close = difflib.get_close_matches(first, sorted(commands), n=1, cutoff=0.75)
     return (first, close[0]) if close else None

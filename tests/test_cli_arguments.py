@@ -362,12 +362,13 @@ def test_a_dash_that_is_not_utf8_is_refused_like_a_file(tmp_path: Path) -> None:
 
 
 def test_a_new_document_named_like_a_command_with_an_extension_opens() -> None:
-    """`keyboard-app train.txt`, a file not written yet: a new document, not a mistyped `train`."""
+    """`keyboard-app personal.txt`, a file not written yet: a new document, not a mistyped
+    `personal`; so are names in a folder."""
     from keyboard_app.cli import _command_names, _mistyped_command, build_parser
 
     commands = _command_names(build_parser())
     assert {"train", "gui", "personal"} <= commands
-    for name in ("train.txt", "gui.py"):
+    for name in ("train.txt", "gui.py", "personal.txt", "models.md", "notes/suggest"):
         assert _mistyped_command([name], commands) is None
     assert _mistyped_command(["-v", "traim"], commands) == ("traim", "train")
 
