@@ -74,6 +74,11 @@ class DecodingBackend(Protocol):
 
     def decode(self, entries: list[Entry]) -> None: ...
 
+    def tokens_held(self, entry: Entry) -> int:
+        """How many of the likeliest tokens of the row `entry` asks for are the model's own (a
+        server's row is rebuilt beyond them): every token, locally."""
+        ...
+
     def logits(self, index: int) -> npt.NDArray[np.float32]: ...
 
     def forget(self, seq: int, start: int = -1) -> None: ...
@@ -220,6 +225,9 @@ class LlamaBackend:
 
     def reset_timings(self) -> None:
         llama_cpp.llama_perf_context_reset(self._live())
+
+    def tokens_held(self, entry: Entry) -> int:
+        return self.n_vocab
 
     def single_token_decode_ms(self) -> float:
         """llama.cpp's own mean time per single-token decode since the context was created."""

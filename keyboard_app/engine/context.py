@@ -65,7 +65,7 @@ class MainSequence:
         self.tokens: list[int] = []
         self.tokens_evaluated = 0
         self._last_logits: npt.NDArray[np.float32] | None = None
-        self._last_top = 0  # `Entry.top` of the last logits
+        self._last_held = 0  # how many of the last logits' likeliest tokens are the model's
         self._last_exact = False  # whether the last logits are the model's own (`Entry.exact`)
 
     def evaluate(
@@ -92,16 +92,18 @@ class MainSequence:
             self.tokens.extend(chunk)
             self.tokens_evaluated += len(chunk)
         self._last_logits = self.backend.logits(len(chunk) - 1)
-        self._last_top = top
+        self._last_held = self.backend.tokens_held(entries[-1])
         self._last_exact = exact or not self.backend.approximate
         return self._last_logits
 
     def _covers(self, top: int, exact: bool) -> bool:
-        """Whether the last logits are there and hold at least the `top` likeliest tokens (the
-        model's own ones, when `exact`)."""
+        """Whether the last logits are there and hold as many of the model's own likeliest tokens
+        as a row asked for with `top` and `exact` would (a server's row holds fewer than the
+        vocabulary unless `exact`: a sampler with no top-k limit needs them all)."""
         if self._last_logits is None or (exact and not self._last_exact):
             return False
-        return self._last_top == 0 or 0 < top <= self._last_top
+        asked = Entry(self.tokens[-1], len(self.tokens) - 1, MAIN_SEQ, True, top, exact)
+        return self.backend.tokens_held(asked) <= self._last_held
 
     def reset(self) -> None:
         """Forget everything (the next request is evaluated from scratch)."""
@@ -116,7 +118,7 @@ class MainSequence:
         self.backend.share(donor, MAIN_SEQ, len(self.tokens))
         self.tokens = list(tokens)
         self._last_logits = logits
-        self._last_top = 0
+        self._last_held = self.backend.tokens_held(Entry(tokens[-1], len(tokens) - 1, donor, True))
         self._last_exact = not self.backend.approximate
 
     def _truncate(self, keep: int) -> None:

@@ -257,14 +257,14 @@ class RemoteBackend:
             del cells[entry.pos :]
             cells.append(entry.token)
             if entry.logits:
-                asked.append((row, list(cells), self._tokens_wanted(entry)))
+                asked.append((row, list(cells), self.tokens_held(entry)))
         self._rows = {}
         if asked:
             self._fetch(asked)
         self.tokens_decoded += len(entries)
 
-    def _tokens_wanted(self, entry: Entry) -> int:
-        """How many top tokens to ask the server for the row of `entry`: all of them with
+    def tokens_held(self, entry: Entry) -> int:
+        """How many top tokens the server is asked for the row of `entry`: all of them with
         `exact`; for a sampler's row (`top`, on any sequence) as many as it may draw from, so
         that it draws the server's tokens, not ones the rebuilt tail made up (all of them from
         `top` the vocabulary on); for the word search's, the context's or a candidate's share."""

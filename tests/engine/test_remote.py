@@ -351,6 +351,31 @@ def test_a_row_read_for_fewer_tokens_is_asked_again_for_a_draw_from_more(
         assert sent == [80, N_VOCAB]
 
 
+def test_a_draw_with_no_top_k_after_a_suggestion_asks_for_the_whole_row(
+    random_model_server: ServerProcess,
+) -> None:
+    """A suggestion for the text reads the word search's share of its row (1,024 tokens, the
+    rest rebuilt); a continuation of the same text with no top-k limit may draw any token, so
+    its row is asked for whole, not taken from the suggestion's."""
+    text = "The museum opened its doors "
+    with Predictor.connect(random_model_server.url) as remote:
+        client = remote.backend.client
+        sent: list[int] = []
+        post = client.post
+
+        def recording_post(
+            path: str, body: dict[str, object], timeout: float | None = None
+        ) -> object:
+            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
+            return post(path, body, timeout)
+
+        remote.suggest(text)
+        client.post = recording_post  # type: ignore[method-assign]
+        list(remote.continue_text(text, SamplingParams(max_tokens=1, top_k=0, seed=3)))
+        list(remote.continue_text(text, SamplingParams(max_tokens=1, top_k=40, seed=3)))
+        assert sent == [N_VOCAB]  # the top-k 40 draw reads the whole row just asked for
+
+
 def test_exact_corrections_are_the_local_engines_even_after_approximate_ones(
     random_model, random_model_server
 ):
