@@ -66,6 +66,7 @@ class MainSequence:
         self.tokens_evaluated = 0
         self._last_logits: npt.NDArray[np.float32] | None = None
         self._last_held = 0  # how many of the last logits' likeliest tokens are the model's
+        self._adopted = False  # whether the last logits are a candidate's, taken over (`adopt`)
         self._last_exact = False  # whether the last logits are the model's own (`Entry.exact`)
 
     def evaluate(
@@ -94,14 +95,19 @@ class MainSequence:
         self._last_logits = self.backend.logits(len(chunk) - 1)
         self._last_held = self.backend.tokens_held(entries[-1])
         self._last_exact = exact or not self.backend.approximate
+        self._adopted = False
         return self._last_logits
 
     def _covers(self, top: int, exact: bool) -> bool:
         """Whether the last logits are there and hold as many of the model's own likeliest tokens
         as a row asked for with `top` and `exact` would (a server's row holds fewer than the
-        vocabulary unless `exact`: a sampler with no top-k limit needs them all)."""
+        vocabulary unless `exact`: a sampler with no top-k limit needs them all). The word search
+        takes an adopted candidate's row as it is, however few tokens a server gave for it, so
+        that a finished word costs no request; a sampler does not."""
         if self._last_logits is None or (exact and not self._last_exact):
             return False
+        if self._adopted and top == 0 and not exact:
+            return True
         asked = Entry(self.tokens[-1], len(self.tokens) - 1, MAIN_SEQ, True, top, exact)
         return self.backend.tokens_held(asked) <= self._last_held
 
@@ -120,6 +126,7 @@ class MainSequence:
         self._last_logits = logits
         self._last_held = self.backend.tokens_held(Entry(tokens[-1], len(tokens) - 1, donor, True))
         self._last_exact = not self.backend.approximate
+        self._adopted = True
 
     def _truncate(self, keep: int) -> None:
         self.pool.take_back_all()

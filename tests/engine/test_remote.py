@@ -376,6 +376,31 @@ def test_a_draw_with_no_top_k_after_a_suggestion_asks_for_the_whole_row(
         assert sent == [N_VOCAB]  # the top-k 40 draw reads the whole row just asked for
 
 
+def test_a_word_typed_out_on_a_server_costs_no_request_for_the_context(
+    random_model_server: ServerProcess,
+) -> None:
+    """The word search takes the row of the candidate typed out as the next word's context (the
+    space costs no request for the context's 1,024 tokens), as the local engine takes its cells."""
+    text = "The museum opened its doors to the "
+    with Predictor.connect(random_model_server.url) as remote:
+        client = remote.backend.client
+        sent: list[int] = []
+        post = client.post
+
+        def recording_post(
+            path: str, body: dict[str, object], timeout: float | None = None
+        ) -> object:
+            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
+            return post(path, body, timeout)
+
+        word = remote.suggest(text)[0].word
+        for end in range(1, len(word) + 1):
+            remote.suggest(text + word[:end])
+        client.post = recording_post  # type: ignore[method-assign]
+        remote.suggest(text + word + " ")
+        assert 1024 not in sent
+
+
 def test_exact_corrections_are_the_local_engines_even_after_approximate_ones(
     random_model, random_model_server
 ):
