@@ -51,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _with_command(args_list: list[str], commands: set[str]) -> list[str]:
     """The command where it goes: `self-test` for the flag `--self-test` (the packaged app's
-    check), and `gui` when none is named: `keyboard-app`, `keyboard-app FILE...` (the desktop
-    file's `Exec=keyboard-app %F`), `keyboard-app -v --model PATH`."""
+    check), and `gui` when none is named: `keyboard-app`, `keyboard-app FILE...` (what the
+    desktop file runs), `keyboard-app -v --model PATH`."""
     index = next((i for i, arg in enumerate(args_list) if arg not in _GLOBAL_FLAGS), None)
     if index is None:
         return [*args_list, "gui"]

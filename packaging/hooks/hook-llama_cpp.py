@@ -15,7 +15,7 @@ SHARED_LIBRARY = re.compile(r"\.(so(\.\d+)*|dylib|dll)$")
 
 
 def _opened_by_ctypes(entry: tuple[str, str]) -> bool:
-    return re.match(r"(lib)?llama\.", Path(entry[0]).name) is not None
+    return re.fullmatch(r"(lib)?llama\.(so|dylib|dll)", Path(entry[0]).name) is not None
 
 
 binaries = [

@@ -11,8 +11,9 @@ share=${XDG_DATA_HOME:-$HOME/.local/share}
 # Not ~/.local/share/keyboard-app: that is the app's own data folder (models, recovery files).
 target=$HOME/.local/lib/keyboard-app
 [ -x "$bundle/keyboard-app" ] || { echo "install.sh: no bundle at $bundle (run packaging/build.sh)" >&2; exit 1; }
-if [ -e "$target" ] && [ "$(realpath "$bundle")" = "$(realpath "$target")" ]; then
-    echo "install.sh: $bundle is the installed copy; run the install.sh of a new bundle" >&2
+if [ -e "$target" ] && { [ "$(realpath "$bundle")" = "$(realpath "$target")" ] ||
+    [ "$(realpath "$here")" = "$(realpath "$target")" ]; }; then
+    echo "install.sh: this is the installed copy; run the install.sh of a new bundle" >&2
     exit 1
 fi
 rm -rf "$target"
@@ -22,10 +23,11 @@ ln -sf "$target/keyboard-app" "$HOME/.local/bin/keyboard-app"
 
 # The desktop file runs the launcher by its full path: ~/.local/bin is often not on PATH until the
 # next login. In Exec, a quoted argument escapes \ " ` $ with a backslash, and then the file's own
-# string escaping doubles every backslash.
+# string escaping doubles every backslash; a literal % is %% (else a field code such as %d).
 launcher=$target/keyboard-app
 for special in '\' '"' '`' '$'; do launcher=${launcher//"$special"/\\$special}; done
 launcher=${launcher//\\/\\\\}
+launcher=${launcher//%/%%}
 while IFS= read -r line; do
     case $line in
         "Exec=keyboard-app "*) line="Exec=\"$launcher\" ${line#Exec=keyboard-app }" ;;

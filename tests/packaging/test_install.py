@@ -25,9 +25,9 @@ pytestmark = [
 def desktop_exec(desktop_file: Path) -> list[str]:
     """The Exec line's arguments as the desktop entry specification reads them: the string escapes
     first (each `\\\\` is one backslash), then the arguments, where a quoted one escapes `"`,
-    `` ` ``, `$` and `\\` with a backslash."""
+    `` ` ``, `$` and `\\` with a backslash, and `%%` is a literal `%`."""
     line = next(x for x in desktop_file.read_text("utf-8").splitlines() if x.startswith("Exec="))
-    value = re.sub(r"\\\\", r"\\", line.removeprefix("Exec="))
+    value = re.sub(r"\\\\", r"\\", line.removeprefix("Exec=")).replace("%%", "%")
     return [
         re.sub(r"\\(.)", r"\1", quoted) if quoted else plain
         for quoted, plain in re.findall(r'"((?:\\.|[^"\\])*)"|(\S+)', value)
@@ -50,7 +50,7 @@ def run_script(script: Path, home: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_tarball_installs_and_uninstalls_for_its_user(unpacked: Path, tmp_path: Path) -> None:
-    home = tmp_path / 'a "home" with $pace, `ticks` & a back\\slash'
+    home = tmp_path / 'a "home" with $pace, `ticks` & a back\\slash, 100%done'
     home.mkdir()
     data = home / ".local" / "share" / "keyboard-app"  # the app's own folder: never touched
     data.mkdir(parents=True)
@@ -93,7 +93,14 @@ def test_the_installed_desktop_file_is_valid(unpacked: Path, tmp_path: Path) -> 
 def test_the_installed_copy_does_not_install_over_itself(unpacked: Path, tmp_path: Path) -> None:
     assert run_script(unpacked / "install.sh", tmp_path).returncode == 0
     target = tmp_path / ".local" / "lib" / "keyboard-app"
-    again = run_script(target / "install.sh", tmp_path)
-    assert again.returncode == 1
-    assert "is the installed copy" in again.stderr
+    for bundle in ([], [str(unpacked)]):  # itself, or another bundle by the installed script
+        again = subprocess.run(
+            ["bash", str(target / "install.sh"), *bundle],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+            timeout=120,
+        )
+        assert again.returncode == 1
+        assert "is the installed copy" in again.stderr
     assert os.access(target / "keyboard-app", os.X_OK)
