@@ -358,7 +358,34 @@ def test_a_dash_that_is_not_utf8_is_refused_like_a_file(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1
-    assert result.stderr.decode().endswith("error: - is not UTF-8 text (byte 3 is not)\n")
+    assert result.stderr.decode().endswith(
+        "error: standard input is not UTF-8 text (byte 3 is not)\n"
+    )
+
+
+def test_a_dash_given_twice_is_the_same_text_twice(tmp_path: Path) -> None:
+    store = str(tmp_path / "store.sqlite3")
+    learned = run_cli(["personal", "learn", "-", "-", "--store", store], "Ottoline.\n", tmp_path)
+    assert learned.stdout == "Learned 1 words from standard input.\n" * 2
+    listed = run_cli(["personal", "list", "--json", "--store", store], "", tmp_path)
+    assert {entry["text"]: entry["count"] for entry in json.loads(listed.stdout)}["Ottoline"] == 2
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a closed file descriptor 0")
+def test_a_dash_without_standard_input_is_one_line(tmp_path: Path) -> None:
+    store = str(tmp_path / "store.sqlite3")
+    result = subprocess.run(
+        [sys.executable, "-m", "keyboard_app.cli", "personal", "learn", "-", "--store", store],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data")},
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: standard input cannot be learned from: there is none.\n",
+    )
 
 
 def test_a_new_document_named_like_a_command_with_an_extension_opens() -> None:

@@ -9,6 +9,7 @@ imports Qt.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import math
 import sys
@@ -70,12 +71,25 @@ MAX_TEXT_FILE_BYTES = 256 * 2**20
 STANDARD_INPUT = Path("-")
 
 
+def input_name(path: Path) -> str:
+    """How a message names a file the command reads."""
+    return "standard input" if path == STANDARD_INPUT else str(path)
+
+
 def read_input_bytes(path: Path) -> bytes:
     """The bytes of a file the command reads: standard input for `-`, else a regular file
     (`files.read_regular_file`: a named pipe or a device is refused before it can block), at most
     MAX_TEXT_FILE_BYTES either way (UnusableFile beyond). The OSErrors of reading pass through."""
     if path != STANDARD_INPUT:
         return read_regular_file(path, MAX_TEXT_FILE_BYTES)
+    return _standard_input()
+
+
+@functools.cache
+def _standard_input() -> bytes:
+    """Standard input's bytes, read once: `-` given twice is the same text both times."""
+    if sys.stdin is None:  # closed, or a program started without one
+        raise UnusableFile("there is none")
     data = sys.stdin.buffer.read(MAX_TEXT_FILE_BYTES + 1)
     if len(data) > MAX_TEXT_FILE_BYTES:
         raise UnusableFile(f"it is larger than {human_size(MAX_TEXT_FILE_BYTES)}")
@@ -85,16 +99,17 @@ def read_input_bytes(path: Path) -> bytes:
 def read_input(path: Path) -> str:
     """The UTF-8 text of a file the command reads (`read_input_bytes`: `-` is standard input);
     `CommandError` saying why not."""
+    name = input_name(path)
     try:
         raw = read_input_bytes(path)
     except UnusableFile as error:
-        raise CommandError(f"cannot read {path}: {error}") from None
+        raise CommandError(f"cannot read {name}: {error}") from None
     except OSError as error:
-        raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
+        raise CommandError(f"cannot read {name}: {error.strerror or error}") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise CommandError(f"{path} is not UTF-8 text (byte {error.start:,} is not)") from None
+        raise CommandError(f"{name} is not UTF-8 text (byte {error.start:,} is not)") from None
 
 
 def builtin_corpus(instead: str) -> Path:

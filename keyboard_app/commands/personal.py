@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import STANDARD_INPUT, for_people, read_input_bytes, whole_number
+from keyboard_app.commands import for_people, input_name, read_input_bytes, whole_number
 from keyboard_app.files import UnusableFile
 
 if TYPE_CHECKING:
@@ -138,30 +138,31 @@ def _learn(args: argparse.Namespace) -> int:
                 continue
             store = store or stack.enter_context(_open(args, create=True))
             words = learn_text(store, text)
-            source = "standard input" if path == STANDARD_INPUT else path
-            print(f"Learned {words:,} words from {source}.")
+            print(f"Learned {words:,} words from {input_name(path)}.")
     return 1 if failed else 0
 
 
 def _read_text(path: Path) -> str:
-    """The UTF-8 text of `path`; ValueError with a message for a person otherwise."""
+    """The UTF-8 text of `path` (`-`: standard input); ValueError with a message for a person
+    otherwise."""
+    name = input_name(path)
     try:
         raw = read_input_bytes(path)
     except FileNotFoundError:
-        raise ValueError(f"{path} does not exist.") from None
+        raise ValueError(f"{name} does not exist.") from None
     except UnusableFile as error:
-        raise ValueError(f"{path} cannot be learned from: {error}.") from None
+        raise ValueError(f"{name} cannot be learned from: {error}.") from None
     except OSError as error:
-        raise ValueError(f"{path} cannot be read: {error.strerror or error}.") from None
+        raise ValueError(f"{name} cannot be read: {error.strerror or error}.") from None
     if b"\0" in raw:
         raise ValueError(
-            f"{path} is not a text file (it holds binary data); nothing learned from it."
+            f"{name} is not a text file (it holds binary data); nothing learned from it."
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(
-            f"{path} is not UTF-8 text (byte {error.start:,} is not); nothing learned from it."
+            f"{name} is not UTF-8 text (byte {error.start:,} is not); nothing learned from it."
         ) from None
 
 
