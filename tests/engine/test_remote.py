@@ -51,6 +51,20 @@ SPEC = {
 }
 
 
+def record_n_probs(client: ServerClient) -> list[int]:
+    """From now on, the `n_probs` of each request `client` posts (how many top tokens it asks
+    for), in order."""
+    sent: list[int] = []
+    post = client.post
+
+    def recording_post(path: str, body: dict[str, object], timeout: float | None = None) -> object:
+        sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
+        return post(path, body, timeout)
+
+    client.post = recording_post  # type: ignore[method-assign]
+    return sent
+
+
 def test_the_same_words_and_tokens_as_the_local_engine(bigram_model):
     path = bigram_model(SPEC, default={".": 3.0, " the": 2.0})
     texts = [
@@ -107,16 +121,7 @@ def test_sampling_asks_the_server_only_for_the_tokens_it_can_draw(bigram_model):
         Predictor.connect(server.url) as remote,
     ):
         client = remote.backend.client
-        sent: list[int] = []
-        post = client.post
-
-        def recording_post(
-            path: str, body: dict[str, object], timeout: float | None = None
-        ) -> object:
-            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
-            return post(path, body, timeout)
-
-        client.post = recording_post  # type: ignore[method-assign]
+        sent = record_n_probs(client)
         pieces = list(remote.continue_text("thank you for your", params))
         assert pieces == list(local.continue_text("thank you for your", params))
         assert sent and set(sent) == {params.tokens_read}
@@ -336,16 +341,7 @@ def test_a_row_read_for_fewer_tokens_is_asked_again_for_a_draw_from_more(
     text = "The museum opened its doors"
     with Predictor.connect(random_model_server.url) as remote:
         client = remote.backend.client
-        sent: list[int] = []
-        post = client.post
-
-        def recording_post(
-            path: str, body: dict[str, object], timeout: float | None = None
-        ) -> object:
-            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
-            return post(path, body, timeout)
-
-        client.post = recording_post  # type: ignore[method-assign]
+        sent = record_n_probs(client)
         for top_k in (40, 0):
             list(remote.continue_text(text, SamplingParams(max_tokens=1, top_k=top_k, seed=3)))
         assert sent == [80, N_VOCAB]
@@ -360,17 +356,8 @@ def test_a_draw_with_no_top_k_after_a_suggestion_asks_for_the_whole_row(
     text = "The museum opened its doors "
     with Predictor.connect(random_model_server.url) as remote:
         client = remote.backend.client
-        sent: list[int] = []
-        post = client.post
-
-        def recording_post(
-            path: str, body: dict[str, object], timeout: float | None = None
-        ) -> object:
-            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
-            return post(path, body, timeout)
-
         remote.suggest(text)
-        client.post = recording_post  # type: ignore[method-assign]
+        sent = record_n_probs(client)
         list(remote.continue_text(text, SamplingParams(max_tokens=1, top_k=0, seed=3)))
         list(remote.continue_text(text, SamplingParams(max_tokens=1, top_k=40, seed=3)))
         assert sent == [N_VOCAB]  # the top-k 40 draw reads the whole row just asked for
@@ -384,19 +371,10 @@ def test_a_word_typed_out_on_a_server_costs_no_request_for_the_context(
     text = "The museum opened its doors to the "
     with Predictor.connect(random_model_server.url) as remote:
         client = remote.backend.client
-        sent: list[int] = []
-        post = client.post
-
-        def recording_post(
-            path: str, body: dict[str, object], timeout: float | None = None
-        ) -> object:
-            sent.append(int(body["n_probs"]))  # type: ignore[call-overload]
-            return post(path, body, timeout)
-
         word = remote.suggest(text)[0].word
         for end in range(1, len(word) + 1):
             remote.suggest(text + word[:end])
-        client.post = recording_post  # type: ignore[method-assign]
+        sent = record_n_probs(client)
         remote.suggest(text + word + " ")
         assert 1024 not in sent
 
