@@ -76,20 +76,21 @@ def test_what_waits_for_a_busy_store_is_done_in_its_order(
 
 
 def test_what_waited_for_a_busy_store_is_learned_without_another_keystroke(
-    qtbot: QtBot, window: MainWindow, store: PersonalStore, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    window: MainWindow,
+    store: PersonalStore,
+    other_writer: sqlite3.Connection,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The retry timer alone brings in what waited, even when it fires before the wait is over
     (Qt's coarse timers may fire 5% early; here the wait is made 0.3 s longer than the timer's
     0.5 s): nothing else wakes the engine thread."""
     monkeypatch.setattr(worker, "LEARN_RETRY_S", 0.5)
-    other = sqlite3.connect(paths.personal_store_path(), isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another program writing
     window.client.learn("Ljubljana", "\n")
     engine = window.client._worker
     qtbot.waitUntil(lambda: engine._learn_held_until > 0, timeout=BUSY_TIMEOUT_MS + 5000)
     engine._learn_held_until += 0.3  # the timer now fires before the wait is over
-    other.execute("COMMIT")
-    other.close()
+    other_writer.execute("COMMIT")  # the other program is done before the retry
     qtbot.waitUntil(lambda: count(store, "Ljubljana") == 1, timeout=5000)
 
 
