@@ -64,3 +64,24 @@ def test_the_command_line_shows_it_only_with_verbose(
     )
     assert result.returncode == 0, result.stderr
     assert (QUANTIZE_LOG_LINE in result.stderr) == verbose
+
+
+@pytest.mark.parametrize("show", [False, True])
+def test_bench_models_keeps_the_choice_for_the_next_quantization(
+    random_model: Path, tmp_path: Path, show: bool
+) -> None:
+    """`bench models -v` quantizes each size after timing the one before in `llama_cpp.Llama`,
+    which sets the log's level from its `verbose`: the choice holds for every quantization."""
+    out = tmp_path / "q.gguf"
+    code = (
+        "from pathlib import Path\n"
+        "from keyboard_app.commands.bench_models import _speed\n"
+        "from keyboard_app.engine.llama_log import show_llama_cpp_log\n"
+        "from keyboard_app.models.quantize import quantize_gguf\n"
+        f"show_llama_cpp_log({show})\n"
+        f"_speed(Path({str(random_model)!r}), 1)\n"
+        f"quantize_gguf(Path({str(random_model)!r}), Path({str(out)!r}), 'q8_0')\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (QUANTIZE_LOG_LINE in result.stderr) == show

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from keyboard_app.commands import for_people, thread_count
+from keyboard_app.engine.llama_log import llama_cpp_log_shown
 
 if TYPE_CHECKING:
     from keyboard_app.engine.gguf_format import Gpt2Config
@@ -93,7 +94,11 @@ def _speed(path: Path, n_threads: int) -> dict[str, float]:
 
     start = time.perf_counter()
     llm = llama_cpp.Llama(
-        model_path=str(path), n_ctx=256, n_batch=PROMPT_TOKENS, n_threads=n_threads, verbose=False
+        model_path=str(path),
+        n_ctx=256,
+        n_batch=PROMPT_TOKENS,
+        n_threads=n_threads,
+        verbose=llama_cpp_log_shown(),
     )
     load_s = time.perf_counter() - start
     try:

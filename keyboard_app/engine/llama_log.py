@@ -17,6 +17,12 @@ def show_llama_cpp_log(show: bool) -> None:
     _LLAMA_CPP_LOG.setLevel(logging.DEBUG if show else logging.ERROR)
 
 
+def llama_cpp_log_shown() -> bool:
+    """Whether llama.cpp's whole log was chosen: what `llama_cpp.Llama(verbose=...)` must be
+    given, as it sets the logger's level again."""
+    return _LLAMA_CPP_LOG.isEnabledFor(logging.DEBUG)
+
+
 def quiet_llama_cpp_unless_chosen() -> None:
     """Keep llama.cpp's log to its errors, unless `show_llama_cpp_log` chose already."""
     if _LLAMA_CPP_LOG.level == logging.NOTSET:
