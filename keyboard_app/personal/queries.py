@@ -9,6 +9,7 @@ order), longer prefixes the few words in their range of the primary key; next to
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -45,7 +46,17 @@ _ENTRIES = """SELECT kind, a, b, count, last_used FROM (
         UNION ALL
         SELECT 1, history, next, count, last_used FROM ngrams)
     {where} ORDER BY count DESC, last_used DESC, a, b LIMIT :limit"""
-_SEARCH = "WHERE instr(fold(entry_text(kind, a, b)), :search) > 0"
+# A search calls Python (`fold`) only for the entries that may hold it: those with non-ASCII
+# text (which folding may change) and those whose ASCII text holds the search's longest run of
+# letters and digits (which lies inside one token, whatever spaces or punctuation the entry's
+# text puts between tokens): about four times faster on a full store. CASE, not AND: SQLite
+# may evaluate both sides of an AND.
+_SEARCH = """WHERE CASE
+        WHEN instr(lower(a), :piece) > 0 OR instr(lower(b), :piece) > 0
+            OR length(a || b) != length(CAST(a || b AS BLOB))
+        THEN instr(fold(entry_text(kind, a, b)), :search) > 0
+        ELSE 0 END"""
+_ALPHANUMERIC_RUNS = re.compile(r"[^\W_]+")
 
 
 def search_form(text: str) -> str:
@@ -160,8 +171,10 @@ def _in_list(values: Sequence[str]) -> tuple[str, list[str]]:
 
 
 def entries(connection: sqlite3.Connection, search: str, limit: int) -> list[Entry]:
+    """The entries whose text, folded, holds `search` (folded), most used first."""
     query = _ENTRIES.format(where=_SEARCH if search else "")
-    rows = connection.execute(query, {"search": search, "limit": max(limit, 0)})
+    piece = max(_ALPHANUMERIC_RUNS.findall(search), key=len, default="")
+    rows = connection.execute(query, {"search": search, "piece": piece, "limit": max(limit, 0)})
     return [
         Entry("word", (a,), count, last_used)
         if kind == 0

@@ -10,6 +10,7 @@ import pytest
 
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal import Entry, PersonalStore, learnable
+from keyboard_app.personal.queries import search_form
 from tests.personal.helpers import check_consistent
 
 S = BOUNDARY
@@ -227,6 +228,27 @@ def test_search_ignores_case_and_accents(store: PersonalStore, learned: str, sea
     store.learn(learnable(f"{learned} again"))
     found = {e.text for e in store.entries(search=search)}
     assert found == {learned, f"¶ {learned}", f"{learned} again", f"¶ {learned} again"}
+
+
+MIXED_TEXT = (
+    "Kind regards, John. Straße und Café, the ﬁle naïve résumé İstanbul.\n"
+    "Let me know: 東京 is fine 🙂 ok? O'Brien's e-mail, x_y and 2nd place!\n"
+    "Résumé sent; Ænima ﬂoor, the END."
+)
+
+
+def test_a_search_finds_exactly_what_folding_every_entry_finds(store: PersonalStore) -> None:
+    """The search's shortcut in SQL (only entries that may match are folded in Python) finds
+    what folding every entry's text would: each piece of every entry's text, in any case."""
+    store.learn(learnable(MIXED_TEXT))
+    everything = store.entries(limit=100_000)
+    pieces = {
+        e.text[i : i + n] for e in everything for n in (1, 2, 3, 5) for i in range(len(e.text))
+    }
+    searches = sorted(pieces | {p.upper() for p in pieces} | {"RESUME", "strasse", "fi", "zzz"})
+    for search in searches:
+        wanted = [e for e in everything if search_form(search) in search_form(e.text)]
+        assert store.entries(search=search, limit=100_000) == wanted, search
 
 
 def test_forget_a_word_and_every_phrase_holding_it(store: PersonalStore) -> None:
