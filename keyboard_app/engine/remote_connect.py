@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from keyboard_app.engine import longlived
+from keyboard_app.engine.backend import Entry, LlamaBackend
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_format import expected_shapes
 from keyboard_app.engine.gguf_validate import validate_gguf
@@ -37,6 +38,7 @@ from keyboard_app.engine.remote_backend import (
     answered_top_tokens,
     completion_body,
 )
+from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.shapes import MAX_CONTEXT
 from keyboard_app.engine.sources import standard_sources
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, N_VOCAB, encode_user_text
@@ -52,6 +54,12 @@ SLOTS_PER_CLIENT = (
 )
 PROBE = " Hello, world! The quick brown fox's naïve café costs $12.50\n\tdon't"
 CONNECT_TIMEOUT_S = 3.0  # connecting waits for a busy server a little longer than a keystroke
+# The same model on a server and here: the start distributions' likeliest tokens agree to within
+# this (the built-in model on a llama-server of this machine: 4e-5 nats apart, a margin for
+# another machine's kernels; with its output norm's weights halved, as a retraining would change
+# them, 3.2 nats). See `same_distribution`.
+SAME_MODEL_TOKENS = 20
+SAME_MODEL_NATS = 0.05
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,13 @@ class ServerModel:
 
     @property
     def is_builtin(self) -> bool:
-        """Whether the server runs the built-in model (under any path, on any machine)."""
-        return self.shape == builtin_model_shape()
+        """Whether the server runs the built-in model (under any path, on any machine): its
+        shape, and its distribution at the start of a text (a model retrained in that shape has
+        another)."""
+        if self.shape != builtin_model_shape():
+            return False
+        builtin_prior = builtin_start_distribution()
+        return builtin_prior is not None and same_distribution(self.prior, builtin_prior)
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,32 @@ def builtin_model_shape() -> ModelShape | None:
     n_params = sum(math.prod(shape) for shape in expected_shapes(config).values())
     size = sum(info.tensor_bytes.values())
     return ModelShape(config.n_vocab, config.n_ctx, config.n_embd, n_params, size)
+
+
+@lru_cache(maxsize=1)
+def builtin_start_distribution() -> LogProbabilities | None:
+    """The built-in model's next-token log-probabilities after `<|endoftext|>`, computed here
+    with llama.cpp (on the CPU, a tenth of a second, once), or None without a usable built-in
+    model."""
+    try:
+        backend = LlamaBackend(builtin_model_path(), n_threads=1, n_gpu_layers=0, n_seq=1)
+    except ModelError as error:
+        log.info("no built-in model to compare a server's with: %s", error)
+        return None
+    try:
+        backend.decode([Entry(END_OF_TEXT_ID, 0, 0, logits=True)])
+        return log_softmax(backend.logits(0))
+    finally:
+        backend.close()
+
+
+def same_distribution(
+    server: LogProbabilities, here: LogProbabilities, tokens: int = SAME_MODEL_TOKENS
+) -> bool:
+    """Whether a server's distribution is the one computed here, but for floating-point noise:
+    the log-probabilities of the `tokens` likeliest tokens here each within SAME_MODEL_NATS."""
+    likeliest = np.argpartition(here, -tokens)[-tokens:]
+    return bool(np.all(np.abs(server[likeliest] - here[likeliest]) <= SAME_MODEL_NATS))
 
 
 def check_server(client: ServerClient) -> ServerModel:

@@ -3,15 +3,26 @@ machine): the same words as here, and sampled text drawn from the model's own to
 
 from __future__ import annotations
 
+import filecmp
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import gguf
+import numpy as np
 import pytest
 
 from keyboard_app.cli import main
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.remote import ServerClient
 from keyboard_app.engine.remote_backend import RemoteBackend
+from keyboard_app.engine.remote_connect import (
+    SAME_MODEL_NATS,
+    SAME_MODEL_TOKENS,
+    builtin_model_shape,
+    builtin_start_distribution,
+    check_server,
+)
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.engine.sources import is_builtin_model
 from keyboard_app.engine.sources.trigrams import TrigramSource
@@ -76,6 +87,36 @@ def test_a_server_running_another_model_gets_no_builtin_trigrams(
 ) -> None:
     with Predictor.connect(random_model_server.url) as remote:
         assert not _trigrams_mixed(remote)
+
+
+def test_the_same_start_distribution_on_the_server_as_here(copy_server: ServerProcess) -> None:
+    """What tells the built-in model on a server apart from one retrained in its shape: the
+    server's distribution at a text's start is the one computed here, well within the margin."""
+    server = check_server(ServerClient(copy_server.url)).prior
+    here = builtin_start_distribution()
+    assert here is not None
+    likeliest = np.argsort(here)[-SAME_MODEL_TOKENS:]
+    assert np.max(np.abs(server[likeliest] - here[likeliest])) < SAME_MODEL_NATS / 2
+
+
+def test_a_model_retrained_in_the_builtin_models_shape_gets_no_builtin_trigrams(
+    tmp_path: Path,
+) -> None:
+    """The same shape, parameters and size as the built-in model (a retraining with
+    `keyboard-app train`'s defaults), other weights: not the built-in model, so its next words
+    are not mixed with the built-in model's training text."""
+    other = tmp_path / "retrained.gguf"
+    shutil.copyfile(builtin_model_path(), other)
+    reader = gguf.GGUFReader(other, "r+")
+    (norm,) = [t for t in reader.tensors if t.name == "output_norm.weight"]
+    norm.data[:] = norm.data * 0.5
+    del reader  # writes the memory map back
+    assert not filecmp.cmp(other, builtin_model_path(), shallow=False)
+    with running_server(other, parallel=2) as server:
+        model = check_server(ServerClient(server.url))
+        assert model.shape == builtin_model_shape()
+        with Predictor.connect(server.url) as remote:
+            assert not _trigrams_mixed(remote)
 
 
 def test_three_ways_on_at_top_k_200_is_the_local_models_text(
