@@ -49,7 +49,7 @@ _ENTRIES = """SELECT kind, a, b, count, last_used FROM (
 # A search calls Python (`fold`) only for the entries that may hold it: those with non-ASCII
 # text (which folding may change) and those whose ASCII text holds the search's longest run of
 # letters and digits (which lies inside one token, whatever spaces or punctuation the entry's
-# text puts between tokens): about four times faster on a full store. CASE, not AND: SQLite
+# text puts between tokens): three times faster on a full store. CASE, not AND: SQLite
 # may evaluate both sides of an AND.
 _SEARCH = """WHERE CASE
         WHEN instr(lower(a), :piece) > 0 OR instr(lower(b), :piece) > 0
