@@ -147,9 +147,10 @@ def starts_sentence(before: str) -> bool:
     after . ! or ? (and closing quotes or brackets), but for an abbreviation's full stop or an
     initial's (Dr. Smith, e.g. this, J. Smith)."""
     stripped = before.rstrip(" \t\"'([")
-    if not stripped:
+    words = stripped.rsplit(None, 1)
+    if not words:  # nothing but white space (line breaks): nothing written yet
         return True
-    last = stripped.rsplit(None, 1)[-1].lstrip("\"'([").lower()
+    last = words[-1].lstrip("\"'([").lower()
     abbreviation = last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha())  # initials
     return stripped[-1] in _SENTENCE_END and not (last.endswith(".") and abbreviation)
 

@@ -4,7 +4,7 @@ letter of it; inner apostrophes and hyphens are part of it."""
 import pytest
 
 from keyboard_app.engine import Predictor
-from keyboard_app.engine.words import TypedWord, split_typed_word
+from keyboard_app.engine.words import TypedWord, split_typed_word, starts_sentence
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,30 @@ def test_a_word_after_an_opening_quote_is_completed(bigram_model):
     """The letters after the quote are the word: "'hel" completes to help, not to nothing."""
     with Predictor.load(bigram_model({" '": {"help": 8.0}}), use_dictionary=False) as predictor:
         assert predictor.suggest("He said 'hel", k=3, exact=True)[0].word == "help"
+
+
+@pytest.mark.parametrize(
+    ("before", "starts"),
+    [
+        ("", True),
+        ("\n", True),  # Enter as the first key
+        (" \n", True),
+        ("\n\n", True),
+        ("\u3000", True),  # only white space of any kind: nothing written yet
+        ('"\n', True),
+        ("It rained.\n", True),
+        ("It rained. ", True),
+        ("Dr. ", False),
+        ("J. ", False),
+        ("it rained ", False),
+    ],
+)
+def test_where_a_sentence_starts(before: str, starts: bool) -> None:
+    assert starts_sentence(before) is starts
+
+
+def test_a_text_of_line_breaks_alone_gets_next_words(bigram_model) -> None:
+    """Enter in an empty document: the strip's next words for a new sentence, not an error."""
+    with Predictor.load(bigram_model({"\n": {"The": 8.0}})) as predictor:
+        for text in ("\n", " \n", "\n\n"):
+            assert predictor.suggest(text, k=3, exact=True), repr(text)

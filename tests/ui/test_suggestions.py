@@ -56,6 +56,14 @@ def test_typing_updates_strip_with_matching_words(qtbot: QtBot, window: MainWind
     assert window.status.latency_label.text().endswith("ms")
 
 
+def test_enter_in_an_empty_document_gets_words(qtbot: QtBot, window: MainWindow) -> None:
+    """The text "\n" starts a sentence: the strip gets words for it, no error in the status bar."""
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+    assert window.editor.context() == "\n"
+    assert len(wait_for_strip(qtbot, window)) == 3
+    assert "error" not in window.status.currentMessage().lower()
+
+
 def test_strip_follows_cursor_moves(qtbot: QtBot, window: MainWindow) -> None:
     type_text(window, "one two thr")
     wait_for_strip(qtbot, window)
