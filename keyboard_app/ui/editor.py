@@ -157,7 +157,8 @@ class Editor(QPlainTextEdit):
     def set_text(self, text: str) -> None:
         """Replace the whole text (no undo history), splitting very long lines into blocks."""
         self.clear_inline()
-        self._joined = long_lines.set_text(self.document(), text)
+        self._joined = long_lines.makes_continuations(text)
+        long_lines.set_text(self.document(), text)
 
     def text(self) -> str:
         """The whole text as it is saved: line breaks are line feeds, long lines whole."""
@@ -218,7 +219,7 @@ class Editor(QPlainTextEdit):
             cursor.removeSelectedText()
         if removed:
             cursor.setPosition(self._start_of(removed, cursor), QTextCursor.MoveMode.KeepAnchor)
-        self._joined |= long_lines.insert_text(cursor, text)
+        self._insert(cursor, text)
         _close_undo_step(cursor)
         cursor.endEditBlock()
         self.setTextCursor(cursor)
@@ -294,9 +295,13 @@ class Editor(QPlainTextEdit):
             return
         self.clear_inline()
         cursor = self.textCursor()
-        self._joined |= long_lines.insert_text(cursor, source.text())
+        self._insert(cursor, source.text())
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
+
+    def _insert(self, cursor: QTextCursor, text: str) -> None:
+        self._joined |= long_lines.makes_continuations(text)
+        long_lines.insert_text(cursor, text)
 
     def copy(self) -> None:
         """Copy the selection as it is saved (long lines whole). Qt's own copy joins a long

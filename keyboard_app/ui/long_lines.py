@@ -70,15 +70,15 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace(_PARAGRAPH, "\n").split("\n")
 
 
-def set_text(document: QTextDocument, text: str) -> bool:
-    """Replace the document's text (no undo history); returns whether a line had to be split."""
-    lines = _lines(text)
-    if all(len(line) <= LONG_LINE for line in lines):
+def set_text(document: QTextDocument, text: str) -> None:
+    """Replace the document's text (no undo history), a long line as continuation blocks (see
+    `makes_continuations`)."""
+    if not makes_continuations(text):
         _set_plain_text(document, text)
-        return False
+        return
     pieces: list[str] = []
     continuations: list[int] = []
-    for line in lines:
+    for line in _lines(text):
         parts = split_line(line) if len(line) > LONG_LINE else [line]
         continuations.extend(range(len(pieces) + 1, len(pieces) + len(parts)))
         pieces.extend(parts)
@@ -89,30 +89,33 @@ def set_text(document: QTextDocument, text: str) -> bool:
         cursor = QTextCursor(document.findBlockByNumber(number))
         cursor.setBlockFormat(_formats(cursor)[1])
     document.setUndoRedoEnabled(undo)
-    return True
 
 
-def insert_text(cursor: QTextCursor, text: str) -> bool:
+def makes_continuations(text: str) -> bool:
+    """Whether `set_text` or `insert_text` splits a line of `text` into continuation blocks. The
+    editor says its text is joined before it puts such a text in: what is read while it goes in
+    (the strip's context, on each change) must join them already."""
+    return len(text) > LONG_LINE and any(len(line) > LONG_LINE for line in _lines(text))
+
+
+def insert_text(cursor: QTextCursor, text: str) -> None:
     """Insert `text` at `cursor` (replacing its selection) as the user's text: a line break starts a
-    real line, a long line becomes continuation blocks. Returns whether it made any."""
+    real line, a long line becomes continuation blocks."""
     lines = _lines(text)
     if len(lines) == 1 and len(text) <= LONG_LINE:
         _insert_piece(cursor, text)
-        return False
+        return
     line_format, continuation_format = _formats(cursor)
     cursor.beginEditBlock()
     cursor.removeSelectedText()
-    made = False
     for index, line in enumerate(lines):
         if index:
             cursor.insertBlock(line_format)
         for number, piece in enumerate(split_line(line) if len(line) > LONG_LINE else [line]):
             if number:
                 cursor.insertBlock(continuation_format)
-                made = True
             _insert_piece(cursor, piece)
     cursor.endEditBlock()
-    return made
 
 
 def _set_plain_text(document: QTextDocument, text: str) -> None:

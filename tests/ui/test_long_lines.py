@@ -232,3 +232,25 @@ def test_pasting_a_text_that_starts_like_a_byte_order_mark_is_one_undo_step(
     assert win.editor.text() == "\ufffeab"
     win.editor.undo()
     assert win.editor.text() == ""
+
+
+def test_the_strip_follows_a_pasted_long_line_joined(qtbot: QtBot, window: MainWindow) -> None:
+    """The paste that first splits a line: what the strip is asked for while the text goes in
+    already joins the line's blocks (no line breaks at their seams), so its words are for the
+    text before the cursor and Tab takes one."""
+    win = window
+    QGuiApplication.clipboard().setText("ab " * 3000)  # one line of 9,000 characters
+    press(win.editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert "\n" not in win.editor.context()
+    qtbot.waitUntil(lambda: win.strip.context == win.editor.context(), timeout=10_000)
+
+
+def test_the_strip_follows_an_opened_long_line_joined(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "one-line.txt"
+    path.write_text("ab " * 3000, "utf-8")
+    win = window
+    open_at_end(win, path)
+    assert "\n" not in win.editor.context()
+    qtbot.waitUntil(lambda: win.strip.context == win.editor.context(), timeout=10_000)
