@@ -53,7 +53,7 @@ class Settings:
     inline_predictions: bool = True  # the confident rest of a phrase in grey after the cursor
     # How likely the whole grey span must be: the engine's default (inline.DEFAULT_THRESHOLD; a
     # test keeps them equal: importing the engine's inline module here would load llama.cpp).
-    inline_threshold: float = 0.6
+    inline_threshold: float = 0.8
     # A space replaces a mistyped word with the correction the strip marks. On by default: `bench
     # typos` measures about one correctly typed word in a thousand replaced (docs/engine.md).
     autocorrect: bool = True

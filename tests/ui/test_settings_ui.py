@@ -87,7 +87,7 @@ def test_dialog_round_trips_every_field(qtbot: QtBot) -> None:
         learning_enabled=False,
         learning_paused=True,
         inline_predictions=False,
-        inline_threshold=0.8,
+        inline_threshold=0.7,
         autocorrect=not Settings().autocorrect,
         recent_files=["/a.txt"],
         server_url="http://127.0.0.1:8080",
