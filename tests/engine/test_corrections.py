@@ -58,6 +58,17 @@ def test_a_slip_while_typing_brings_the_word_to_the_strip(bigram_model):
         assert predictor.autocorrection("I hope to recie") != "received"  # never a completion
 
 
+@pytest.mark.parametrize("typed", ["qx", "jq", "zq", "ré"])
+def test_a_single_letter_is_never_offered_as_a_correction(bigram_model, typed):
+    """The dictionary's letters are a slip away from many two-letter typos ("x" for "qx"); like
+    every other source's, they are never offered (docs/engine.md), in either answer."""
+    with Predictor.load(bigram_model(THE, DEFAULT)) as predictor:
+        _wait(predictor)
+        for instant in (False, True):
+            words = [s.word for s in predictor.suggest(f"I said {typed}", k=5, instant=instant)]
+            assert not [w for w in words if len(w) == 1], (typed, instant, words)
+
+
 def test_nothing_is_proposed_for_digits_single_letters_or_far_words():
     corrector = ready(Lexicon(COUNTS))
     assert corrector.candidates("t3h") == () and corrector.candidates("t") == ()

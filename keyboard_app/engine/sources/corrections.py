@@ -24,6 +24,7 @@ from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.sources import Proposal, Query
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.tokenizer import encode_user_text, token_bytes
+from keyboard_app.engine.words import is_lone_letter
 
 LogProbabilities = npt.NDArray[np.float32]
 
@@ -54,6 +55,8 @@ class CorrectionSource:
         corrections = dict(self.corrector.candidates(typed)) if typed else {}
         for word, slip in self.corrector.completions(typed):
             corrections.setdefault(word, slip)
+        for word in [word for word in corrections if is_lone_letter(word)]:
+            del corrections[word]  # the dictionary's letters ("x" for "qx"): never worth offering
         if not corrections:
             return None
         logp = None if query.instant else self._boundary_distribution(query)
