@@ -118,6 +118,8 @@ class Mixer:
         mixes_next_word = query.next_word and any(s.next_word for s in self.sources)
         wanted = max(NEXT_WORD_CANDIDATES * query.k if mixes_next_word else query.k, 1)
         network = self.network.propose(query, wanted)
+        if mixes_next_word:
+            network = _best(network, wanted)
         proposals = {
             source.kind: proposal
             for source in self.sources
@@ -127,6 +129,16 @@ class Mixer:
             network = _inoffensive(network, query)
             proposals = {kind: _inoffensive(p, query) for kind, p in proposals.items()}
         return Mixed(query, mix(query, network, proposals), network, proposals)
+
+
+def _best(proposal: Proposal, n: int) -> Proposal:
+    """`proposal` with its `n` likeliest words alone: a search may find more than it was asked
+    for (a batch of candidates is decoded whole), and an instant answer, which decodes nothing,
+    fewer; mixing the next word over the same number makes them the same after an exact search."""
+    if len(proposal.words) <= n:
+        return proposal
+    kept = sorted(proposal.words.items(), key=lambda item: (-item[1], item[0]))[:n]
+    return replace(proposal, words=dict(kept))
 
 
 def _inoffensive(proposal: Proposal, query: Query) -> Proposal:

@@ -151,3 +151,15 @@ def test_work_ahead_first_readies_the_word_typed_so_far_whatever_the_model_expec
         before = predictor.stats().context_tokens_evaluated
         predictor.suggest("for your zebra ", k=1)
         assert predictor.stats().context_tokens_evaluated == before
+
+
+def test_the_next_words_instant_answer_agrees_with_the_exact_one_on_the_builtin_model():
+    """The built-in model's next words are mixed with its word trigrams over the network's six
+    best, however many more an exact search found on the way (it found 11 after "well- ", the
+    8th, "and", raised to second by the trigrams): the instant answer, which decodes nothing,
+    mixes the same six."""
+    with Predictor.load() as predictor:
+        for text in ("well- ", "well ", "I think that ", "It was a "):
+            exact = [s.word for s in predictor.suggest(text, k=3, exact=True)]
+            instant = [s.word for s in predictor.suggest(text, k=3, instant=True)]
+            assert instant == exact, text
