@@ -19,16 +19,18 @@ from keyboard_app.personal import pruning
 from keyboard_app.personal.counting import Tally
 from keyboard_app.personal.results import Entry, Followers, Stats, phrase_text, text_tokens
 from keyboard_app.personal.schema import SEPARATOR, join_history, split_history
-from keyboard_app.personal.transfer import Record
+from keyboard_app.personal.transfer import MAX_COUNT, Record
 
-_ADD_WORD = """INSERT INTO words (key, word, count, last_used) VALUES (?, ?, ?, ?)
+# A count stays within what an export may hold (`transfer.MAX_COUNT`), so that importing a file
+# twice never makes a store whose export is refused.
+_ADD_WORD = f"""INSERT INTO words (key, word, count, last_used) VALUES (?, ?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET
-        count = count + excluded.count,
+        count = min(count + excluded.count, {MAX_COUNT}),
         last_used = max(last_used, excluded.last_used),
         word = CASE WHEN ? THEN excluded.word ELSE word END"""
-_ADD_NGRAM = """INSERT INTO ngrams (history, next, n, count, last_used) VALUES (?, ?, ?, ?, ?)
+_ADD_NGRAM = f"""INSERT INTO ngrams (history, next, n, count, last_used) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (history, next) DO UPDATE SET
-        count = count + excluded.count,
+        count = min(count + excluded.count, {MAX_COUNT}),
         last_used = max(last_used, excluded.last_used)"""
 _COMPLETIONS_BY_LENGTH = {
     0: "SELECT word, count FROM words ORDER BY count DESC, key LIMIT :limit",

@@ -77,7 +77,8 @@ def read(path: Path) -> tuple[list[Record], list[Record], int]:
         raise PersonalStoreError(f'{where} (its "version" is not a version number).')
     if version > VERSION:
         raise PersonalStoreError(
-            f"{path} was exported by a newer version of keyboard-app (format version {version}); "
+            f"{path} was exported by a newer version of keyboard-app (format version "
+            f"{_shortened(str(version))}); "
             "update the app to import it."
         )
     now = time.time()
@@ -162,3 +163,8 @@ def _token(text: str) -> str | None:
     """`text` when it is exactly one token."""
     match = TOKENS.fullmatch(text)
     return match.group() if match else None
+
+
+def _shortened(number: str) -> str:
+    """A number for a message: a hostile file's 400 digits would fill the screen."""
+    return number if len(number) <= 12 else f"{number[:12]}… ({len(number)} digits)"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.personal import Imported, PersonalStore, PersonalStoreError, learnable
-from keyboard_app.personal.transfer import FUTURE_SLACK_S
+from keyboard_app.personal.transfer import FUTURE_SLACK_S, MAX_COUNT
 from tests.personal.helpers import check_consistent
 
 TEXT = "Kind regards, John.\nLet me know if Ljubljana works."
@@ -49,6 +49,26 @@ def test_import_merges_counts_and_keeps_the_latest_use(tmp_path: Path) -> None:
         (entry,) = [e for e in store.entries() if e.tokens == ("<s>", "Kind", "regards")]
         assert (entry.count, entry.last_used) == (3, NOW + 100)
         assert store.next_counts(["<s>"]).bigram.total == 3
+    check_consistent(tmp_path / "a.sqlite3")
+
+
+def test_counts_merged_past_what_an_export_holds_stay_at_its_bound(tmp_path: Path) -> None:
+    """A file imported twice (or onto counts already there) adds its counts; they stop at the
+    bound an import accepts, so the store's own export always imports again."""
+    top = {"word": "Ljubljana", "count": MAX_COUNT, "last_used": NOW}
+    phrase = {"tokens": ["Kind", "regards"], "count": MAX_COUNT, "last_used": NOW}
+    document = {"format": "keyboard-app personal store", "version": 1}
+    (tmp_path / "in.json").write_text(json.dumps({**document, "words": [top], "phrases": [phrase]}))
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        store.import_json(tmp_path / "in.json")
+        store.import_json(tmp_path / "in.json")
+        assert {e.text: e.count for e in store.entries()} == {
+            "Ljubljana": MAX_COUNT,
+            "Kind regards": MAX_COUNT,
+        }
+        store.export_json(tmp_path / "out.json")
+        store.clear()
+        assert store.import_json(tmp_path / "out.json") == Imported(2)
     check_consistent(tmp_path / "a.sqlite3")
 
 
@@ -117,6 +137,17 @@ def test_a_file_that_is_no_export_is_one_clear_error(
         pytest.raises(PersonalStoreError, match=message),
     ):
         store.import_json(tmp_path / "bad.json")
+
+
+def test_a_huge_version_number_is_shortened_in_the_message(tmp_path: Path) -> None:
+    document = {"format": "keyboard-app personal store", "version": 10**400}
+    (tmp_path / "bad.json").write_text(json.dumps(document))
+    with (
+        PersonalStore.open(tmp_path / "a.sqlite3") as store,
+        pytest.raises(PersonalStoreError, match="newer version") as raised,
+    ):
+        store.import_json(tmp_path / "bad.json")
+    assert "(format version 100000000000… (401 digits))" in str(raised.value)
 
 
 @pytest.mark.parametrize(
