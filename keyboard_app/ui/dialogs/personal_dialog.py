@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -244,16 +244,21 @@ class PersonalDialog(QDialog):
 
     def _show(self, listed: tuple[list[Entry], Stats]) -> None:
         entries, stats = listed
-        # Emptied first: Qt replaces an item in time growing with the table, so refilling 2,000
-        # rows in place took a minute; filling an empty table takes a twentieth of a second.
+        # Emptied first: a cell replaced in place has Qt measure its column again (the columns
+        # are as wide as their contents), and refilling 2,000 rows took a minute; filling an
+        # empty table takes a tenth of a second. The keyboard's row is kept (the next Down goes
+        # on from it), with nothing selected: after a forget the selection would fall on the
+        # entries that moved up, for the next Delete to forget.
+        row = self.table.currentRow()
         self.table.setRowCount(0)
         self.table.setRowCount(len(entries))
         for index, entry in enumerate(entries):
             for column, item in enumerate(_row(entry)):
                 self.table.setItem(index, column, item)
-        # The selection is kept by row number: after a forget it fell on the entries that moved
-        # up, for the next Delete to forget.
-        self.table.clearSelection()
+        if 0 <= row < len(entries):
+            self.table.selectionModel().setCurrentIndex(
+                self.table.model().index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         self.summary.setText(
             f"{stats.words:,} words and {stats.phrases:,} phrases learned, kept only on this "
             f"computer in {self.path}."
