@@ -75,7 +75,7 @@ class ServerModel:
     round_trip_ms: float
     prior: LogProbabilities  # the model's distribution at the start of a text
     identity: ServerIdentity  # what a restart with another model or other slots changes
-    shape: ModelShape  # what tells the built-in model wherever the server keeps it
+    shape: ModelShape  # with `prior`, what tells the built-in model wherever the server keeps it
 
     @property
     def name(self) -> str:
@@ -135,14 +135,14 @@ def builtin_start_distribution() -> LogProbabilities | None:
     model."""
     try:
         backend = LlamaBackend(builtin_model_path(), n_threads=1, n_gpu_layers=0, n_seq=1)
+        try:
+            backend.decode([Entry(END_OF_TEXT_ID, 0, 0, logits=True)])
+            return log_softmax(backend.logits(0))
+        finally:
+            backend.close()
     except ModelError as error:
         log.info("no built-in model to compare a server's with: %s", error)
         return None
-    try:
-        backend.decode([Entry(END_OF_TEXT_ID, 0, 0, logits=True)])
-        return log_softmax(backend.logits(0))
-    finally:
-        backend.close()
 
 
 def same_distribution(
@@ -287,10 +287,16 @@ def connect_predictor(
     except PersonalStoreError as error:
         backend.close()
         raise ServerError(str(error)) from error
-    # The built-in model's trigrams count its training text: mixed in when the server runs it.
-    sources = standard_sources(
-        Path(model.model_path), use_dictionary, store, builtin=model.is_builtin
-    )
+    try:
+        # The built-in model's trigrams count its training text: mixed in (with the dictionary)
+        # when the server runs it.
+        builtin = use_dictionary and model.is_builtin
+        sources = standard_sources(Path(model.model_path), use_dictionary, store, builtin=builtin)
+    except BaseException:
+        if store is not None:
+            store.close()
+        backend.close()
+        raise
     info = ModelInfo(
         model.name,
         Path(model.model_path),
