@@ -115,7 +115,8 @@ _PRONOUN_I = re.compile(r"[iI](?:['’](?:m|ll|ve|d))?")
 # What may follow an acronym as it is written (MPs, the UK's), not a word typed in capitals.
 _ACRONYM_ENDINGS = ("s", "'s", "’s")
 _POSSESSIVE_ENDINGS = ("'s", "’s")
-_SENTENCE_END = ".!?\n"
+_SENTENCE_END = ".!?"
+_LINE_BREAKS = "\n\r\u2028\u2029"
 # Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith).
 _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. e.g. i.e. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
@@ -146,9 +147,9 @@ def starts_sentence(before: str) -> bool:
     """Whether a word after the text `before` starts a sentence: the text's start, a new line, or
     after . ! or ? (and closing quotes or brackets), but for an abbreviation's full stop or an
     initial's (Dr. Smith, e.g. this, J. Smith)."""
-    stripped = before.rstrip(" \t\"'([")
+    stripped = before.rstrip(" \t\"'([“‘«")
     words = stripped.rsplit(None, 1)
-    if not words:  # nothing but white space (line breaks): nothing written yet
+    if not words or stripped[-1] in _LINE_BREAKS:  # nothing written yet, or a new line
         return True
     last = words[-1].lstrip("\"'([").lower()
     abbreviation = last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha())  # initials

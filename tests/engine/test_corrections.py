@@ -8,6 +8,7 @@ from keyboard_app.corrector.slips import NEIGHBOUR_SUBSTITUTION, TRANSPOSITION
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sources.corrections import CorrectionSource
+from keyboard_app.engine.words import is_lone_letter
 from keyboard_app.paths import lexicon_path
 
 COUNTS = {"the": 5000, "ten": 400, "tea": 300, "cat": 200, "receive": 50, "relieve": 20}
@@ -66,7 +67,7 @@ def test_a_single_letter_is_never_offered_as_a_correction(bigram_model, typed):
         _wait(predictor)
         for instant in (False, True):
             words = [s.word for s in predictor.suggest(f"I said {typed}", k=5, instant=instant)]
-            assert not [w for w in words if len(w) == 1], (typed, instant, words)
+            assert not [w for w in words if is_lone_letter(w)], (typed, instant, words)
 
 
 def test_nothing_is_proposed_for_digits_single_letters_or_far_words():

@@ -41,6 +41,11 @@ def test_a_word_after_an_opening_quote_is_completed(bigram_model):
         ("Dr. ", False),
         ("J. ", False),
         ("it rained ", False),
+        ("Dr.\n", True),  # a new line, even after an abbreviation
+        ("x\u2028", True),  # Shift+Enter's line break
+        ("“", True),  # an opening quote at the text's start
+        ("It rained. “", True),
+        ("she said “", False),
     ],
 )
 def test_where_a_sentence_starts(before: str, starts: bool) -> None:
