@@ -7,9 +7,10 @@ from __future__ import annotations
 import http.client
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,3 +123,38 @@ def test_the_servers_key_comes_from_the_environment(
         assert "refused the API key" in capsys.readouterr().err
         arguments = ["explore", "Hello", "--k", "2", "--server", server.url, "--api-key", KEY]
         assert main(arguments) == 0
+
+
+def test_a_failure_after_connecting_closes_the_connection_and_the_store(
+    random_model_server: ServerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source that cannot be made (a damaged shipped file) fails the connection with its
+    error, and what was opened for it, the server's connection and the personal store, is
+    closed rather than left open until the process ends."""
+    from keyboard_app.engine import remote_connect
+    from keyboard_app.engine.errors import ModelError
+    from keyboard_app.personal import PersonalStore, PersonalStoreError
+
+    opened: list[object] = []
+
+    def failing_sources(*args: object, **kwargs: object) -> list[object]:
+        raise ModelError("the shipped dictionary is damaged")
+
+    def recorded(function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: object, **kwargs: object) -> Any:
+            result = function(*args, **kwargs)
+            opened.append(result)
+            return result
+
+        return call
+
+    monkeypatch.setattr(remote_connect, "standard_sources", failing_sources)
+    monkeypatch.setattr(remote_connect, "connect_backend", recorded(remote_connect.connect_backend))
+    monkeypatch.setattr(PersonalStore, "open", recorded(PersonalStore.open))
+    with pytest.raises(ModelError, match="damaged"):
+        remote_connect.connect_predictor(random_model_server.url, personal=tmp_path / "p.sqlite3")
+    (backend, _model), store = opened
+    with pytest.raises(PersonalStoreError):
+        store.stats()
+    with pytest.raises(Exception, match="closed"):
+        backend.client.get("/health")
