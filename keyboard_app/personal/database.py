@@ -14,7 +14,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from keyboard_app.files import NotEnoughSpace, check_free_space
@@ -25,6 +25,7 @@ from keyboard_app.personal.errors import PersonalStoreError
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 2000  # how long a writer waits for another process's transaction to end
+_BUSY_RETRY_S = 0.01  # the pause between tries to open a store another process is opening too
 _CORRUPTION = ("file is not a database", "malformed")  # SQLITE_NOTADB, SQLITE_CORRUPT
 _SIDE_FILES = ("-wal", "-shm")
 PRIVATE_FILE = 0o600  # the store holds what the user wrote: only theirs to read
@@ -124,9 +125,7 @@ def _open_checked(path: Path) -> sqlite3.Connection:
         )
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _check_owner(connection, path)  # before anything is written to another program's file
-        _configure(connection)
-        _check(connection)
+        _again_while_busy(lambda: _prepare(connection, path))
         keep_private(path)
         return connection
     except sqlite3.DatabaseError as error:
@@ -137,6 +136,29 @@ def _open_checked(path: Path) -> sqlite3.Connection:
     except BaseException:
         connection.close()
         raise
+
+
+def _prepare(connection: sqlite3.Connection, path: Path) -> None:
+    _check_owner(connection, path)  # before anything is written to another program's file
+    _configure(connection)
+    _check(connection)
+
+
+def _again_while_busy(action: Callable[[], None]) -> None:
+    """Run `action`, again while it fails on a lock, for up to the busy timeout. Two processes
+    opening a new store at once need this: SQLite does not wait where waiting could deadlock
+    (one holds a read lock and asks to write while the other writes), which is how switching
+    the file to write-ahead logging meets another process's migration. Every step is a read or
+    is done again safely (the migration reads the version inside its transaction)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(_BUSY_RETRY_S)
 
 
 def connect_reader(path: Path) -> sqlite3.Connection:
@@ -170,12 +192,19 @@ def _configure(connection: sqlite3.Connection) -> None:
 
 def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
     """Raise _Damaged for a file that is not SQLite or is another program's database, and
-    PersonalStoreError for a store of a newer version of the app (reads only)."""
-    owner, found, tables = (
-        schema.application_id(connection),
-        schema.version(connection),
-        schema.table_names(connection),
-    )
+    PersonalStoreError for a store of a newer version of the app (reads only, in one read
+    transaction: another process may be making the same new store, and the owner read before
+    its migration with the tables read after it would look like another program's file)."""
+    connection.execute("BEGIN")
+    try:
+        owner, found, tables = (
+            schema.application_id(connection),
+            schema.version(connection),
+            schema.table_names(connection),
+        )
+    finally:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")  # a read: nothing to undo, only the lock to let go
     latest = len(schema.MIGRATIONS)
     if owner != schema.APPLICATION_ID and (owner != 0 or found != 0 or tables):
         raise _Damaged("is not a keyboard-app store (another program's SQLite database)")
