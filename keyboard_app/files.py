@@ -169,8 +169,9 @@ def human_size(size_bytes: int) -> str:
     return f"{value:.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
 
 
-def write_in_place(path: str | Path, data: bytes) -> None:
-    """Overwrite the existing file at `path` with `data`, flushed to disk, keeping the file itself.
+def write_in_place(path: str | Path, data: bytes) -> os.stat_result:
+    """Overwrite the existing file at `path` with `data`, flushed to disk, keeping the file itself;
+    the status of the file written (taken on it, not on whatever `path` names by then).
 
     For a file the user may write in a folder they may not (where `atomic_path` cannot create its
     temporary file). It is not atomic: if writing fails part way (a full disk), the old contents
@@ -184,6 +185,7 @@ def write_in_place(path: str | Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 _overwrite(fd, old)
             raise
+        return os.fstat(fd)
     finally:
         os.close(fd)
 
@@ -223,7 +225,14 @@ def open_regular_file(path: str | Path) -> BinaryIO:
 
 
 def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
-    """The bytes of the file at `path`, which must be a regular file of at most `max_bytes`.
+    """The bytes of the file at `path` (see `read_regular_file_and_status`)."""
+    return read_regular_file_and_status(path, max_bytes)[0]
+
+
+def read_regular_file_and_status(path: str | Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of the file at `path`, which must be a regular file of at most `max_bytes`, and
+    the status of the open file, taken before reading it (another program's change after that
+    shows as a status of its own, never hidden behind this one).
 
     Anything else is refused before it is read, with UnusableFile: a named pipe or a device would
     block or never end, a folder is not a file. It is checked before opening and again on the
@@ -234,11 +243,12 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
         info = os.stat(path)
     _check_regular(info, max_bytes)
     with open_regular_file(path) as file:
-        _check_regular(os.fstat(file.fileno()), max_bytes)
+        status = os.fstat(file.fileno())
+        _check_regular(status, max_bytes)
         data = file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise UnusableFile(f"it is larger than {human_size(max_bytes)}")
-    return data
+    return data, status
 
 
 @contextlib.contextmanager

@@ -3,7 +3,8 @@
 Anything missing, of the wrong type or out of range falls back to its default, so a hand-edited,
 half-written or hostile file (a folder, a pipe, JSON nested a thousand deep) never stops the app
 from starting. Two copies of the app may run at once: each writes only what it changed over what
-the file holds by then. No Qt here: the CLI and tests use it too.
+the file holds by then, one save at a time (a lock file beside it). No Qt here: the CLI and tests
+use it too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from keyboard_app import paths
 from keyboard_app.engine.numbers import MAX_THREADS
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.files import UnusableFile, read_json, write_atomic
+from keyboard_app.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
 
@@ -200,10 +202,14 @@ class SettingsStore:
         """Write `settings` merged with the file's present contents; returns what was written
         (the caller may adopt the merged recent files). Keys this version does not know are
         written back as the file held them: a newer version's settings survive this one."""
-        data = self._read()
-        merged = merge(settings, self._known, self._parse(data))
-        text = json.dumps(_with_unknown_keys(merged, data), indent=2, sort_keys=True) + "\n"
-        write_atomic(self.path, text, mode=FILE_MODE)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Read, merge and write under the lock: two copies saving at once (a logout closes both)
+        # would otherwise both merge with the file from before the other's write.
+        with exclusive_lock(self.path.with_name(self.path.name + ".lock")):
+            data = self._read()
+            merged = merge(settings, self._known, self._parse(data))
+            text = json.dumps(_with_unknown_keys(merged, data), indent=2, sort_keys=True) + "\n"
+            write_atomic(self.path, text, mode=FILE_MODE)
         self._known = copy.deepcopy(settings)
         return merged
 

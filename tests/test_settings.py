@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -228,6 +229,39 @@ def test_two_copies_keep_each_others_changes(store: SettingsStore) -> None:
     b.font_size = 20
     second.save(b)
     assert SettingsStore(store.path).load().top_k == 9
+
+
+def test_two_copies_saving_at_the_same_moment_keep_both_changes(tmp_path: Path) -> None:
+    """As two windows do when a logout closes both; in threads, whose saves meet as processes'
+    do (without the lock, most rounds lost one change)."""
+    for round_number in range(30):
+        path = tmp_path / f"{round_number}.json"
+        SettingsStore(path).save(Settings())
+        save_at_once(path, {"font_size": 20}, {"top_k": 7})
+        stored = SettingsStore(path).load()
+        assert (stored.font_size, stored.top_k) == (20, 7)
+        assert sorted(file.name for file in tmp_path.iterdir()) == sorted(
+            f"{done}.json" for done in range(round_number + 1)
+        )  # no lock file or temporary file left behind
+
+
+def save_at_once(path: Path, *changes: dict[str, object]) -> None:
+    """One copy of the settings store per change, loading first, then all saving at once."""
+    start = threading.Barrier(len(changes))
+    copies = [(SettingsStore(path), change) for change in changes]
+    loaded = [(store, store.load(), change) for store, change in copies]
+
+    def save(store: SettingsStore, settings: Settings, change: dict[str, object]) -> None:
+        for name, value in change.items():
+            setattr(settings, name, value)
+        start.wait()
+        store.save(settings)
+
+    threads = [threading.Thread(target=save, args=copy) for copy in loaded]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def test_merged_recent_files_stay_capped(store: SettingsStore) -> None:

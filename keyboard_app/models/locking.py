@@ -1,99 +1,22 @@
-"""An exclusive lock between processes (and threads): the app and `keyboard-app models ...` share
-the model store, so a download or a manifest update must not run twice at once.
-
-The lock is an OS lock (`flock` on POSIX, `msvcrt.locking` on Windows) on a small lock file beside
-what it guards; the OS drops it when its holder ends, even when it is killed. The holder deletes
-the file when it is done, so a lock file left behind means nothing; a process that locked a file
-which was deleted meanwhile (the holder before it finished) notices and locks the new one.
-"""
+"""The model store's lock between processes (`keyboard_app.locking`), its failures told as
+ModelManagerError like every other failure of the model manager."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from keyboard_app import locking
 from keyboard_app.models.errors import ModelManagerError
-
-_POLL_S = 0.05
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _release(fd: int, path: Path) -> None:
-        """Unlock and close; Windows deletes no open file, so delete it after, if no one has it."""
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _release(fd: int, path: Path) -> None:
-        """Delete the file while still holding its lock, then unlock (by closing)."""
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-        os.close(fd)
-
-
-def _is_current(fd: int, path: Path) -> bool:
-    """Whether the locked open file is still the one at `path` (not deleted by its last holder)."""
-    try:
-        on_disk = path.stat()
-    except FileNotFoundError:
-        return False
-    held = os.fstat(fd)
-    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
-
-
-def _open(path: Path) -> int:
-    try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:
-        raise ModelManagerError(f"Cannot create the lock file {path}: {exc.strerror}.") from exc
-
-
-def _acquire(path: Path, busy: str | None) -> int:
-    while True:
-        fd = _open(path)
-        if _try_lock(fd):
-            if _is_current(fd, path):
-                return fd
-        elif busy is not None:
-            os.close(fd)
-            raise ModelManagerError(busy)
-        else:
-            time.sleep(_POLL_S)
-        os.close(fd)
 
 
 @contextlib.contextmanager
 def exclusive_lock(path: Path, *, busy: str | None = None) -> Iterator[None]:
-    """Hold the lock of the lock file `path` for the block.
-
-    If another process (or thread) holds it: with `busy`, raise ModelManagerError(busy) at once;
-    without, wait until it is free (for short critical sections such as a manifest update)."""
-    fd = _acquire(path, busy)
-    try:
+    """`locking.exclusive_lock`, raising ModelManagerError where that raises LockUnavailable."""
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(locking.exclusive_lock(path, busy=busy))
+        except locking.LockUnavailable as error:
+            raise ModelManagerError(str(error)) from error
         yield
-    finally:
-        _release(fd, path)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from keyboard_app.files import NotEnoughSpace, check_free_space
+from keyboard_app.locking import LockUnavailable, exclusive_lock
 from keyboard_app.paths import PRIVATE_FOLDER
 from keyboard_app.personal import schema
 from keyboard_app.personal.errors import PersonalStoreError
@@ -45,14 +46,32 @@ def connect(path: Path, *, recover: bool = True) -> tuple[sqlite3.Connection, Pa
     """A connection to the store at `path`, created if missing, and where a damaged or foreign
     file found there was moved (None when there was none). Without `recover` (a file the user
     named), such a file is an error and stays as it is."""
+    if not recover:
+        try:
+            return _open_checked(path), None
+        except _Damaged as damage:
+            raise PersonalStoreError(
+                f"{path} {damage}: it is not a personal store this app can use, and was left as "
+                "it is."
+            ) from None
+    _create_private(path)  # the folder, for the lock file
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(exclusive_lock(path.with_name(f"{path.name}.lock")))
+        except LockUnavailable as error:
+            logger.warning("Opening the personal store %s without its lock: %s", path, error)
+        return _open_or_move_aside(path)
+
+
+def _open_or_move_aside(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """Open the store, moving a damaged or foreign file aside first. Under the lock beside the
+    store: two copies of the app doing this at once would each move what the other had just
+    made (its new store; or the damaged file, over by name), and a copy whose connection is on
+    the file being moved can meet SQLite's journal of the new store by its name."""
     try:
         return _open_checked(path), None
     except _Damaged as damage:
         reason = str(damage)
-    if not recover:
-        raise PersonalStoreError(
-            f"{path} {reason}: it is not a personal store this app can use, and was left as it is."
-        )
     moved = move_aside(path)
     logger.warning("The personal store %s %s; moved it to %s", path, reason, moved)
     try:

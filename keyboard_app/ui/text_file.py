@@ -16,9 +16,9 @@ from pathlib import Path
 
 from keyboard_app.files import (
     UnusableFile,
-    read_regular_file,
+    atomic_path,
+    read_regular_file_and_status,
     sha256_of,
-    write_atomic,
     write_in_place,
 )
 
@@ -73,11 +73,12 @@ class FileVersion:
         return cls((-1, -1, -1), digest)
 
     @classmethod
-    def of(cls, path: Path, content: bytes) -> FileVersion | None:
-        """The version of the file at `path` that was just read or written as `content` (hashed
-        rather than read again); None when it is gone (saving then loses nothing)."""
-        stamp = _stamp(path)
-        return None if stamp is None else cls(stamp, hashlib.sha256(content).hexdigest())
+    def of(cls, status: os.stat_result, content: bytes) -> FileVersion:
+        """The version of a file read or written as `content` (hashed rather than read again),
+        whose `status` was taken on that very file: the open file before reading it, or the file
+        written. Never the path's status afterwards: another program's save landing in between
+        would give its stamp to our content, and saving again would overwrite it unasked."""
+        return cls(_stamp_of(status), hashlib.sha256(content).hexdigest())
 
     def changed(self, path: Path) -> bool:
         """Whether the file at `path` now holds something else (a file gone has not changed)."""
@@ -92,9 +93,12 @@ class FileVersion:
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
     try:
-        status = path.stat()
+        return _stamp_of(path.stat())
     except OSError:
         return None
+
+
+def _stamp_of(status: os.stat_result) -> tuple[int, int, int]:
     return (status.st_mtime_ns, status.st_size, status.st_ino)
 
 
@@ -106,7 +110,7 @@ def read_text_file(path: Path) -> OpenedText:
     """The text of the UTF-8 file at `path`; TextFileError for anything else (a named pipe or a
     device is refused before it is opened, so it can never block)."""
     try:
-        raw = read_regular_file(path, MAX_DOCUMENT_BYTES)
+        raw, status = read_regular_file_and_status(path, MAX_DOCUMENT_BYTES)
     except UnusableFile as error:
         raise TextFileError(f"{path} was not opened: {error}.") from None
     except OSError as error:
@@ -124,7 +128,7 @@ def read_text_file(path: Path) -> OpenedText:
     made = sum(normalised.count(char) for char in HELD_AS_LINE_BREAKS)
     for char in HELD_AS_LINE_BREAKS if made else ():
         normalised = normalised.replace(char, "\n")
-    version = FileVersion.of(path, raw)
+    version = FileVersion.of(status, raw)
     return OpenedText(normalised, TextFormat(newline, bom), mixed, made, version)
 
 
@@ -162,7 +166,9 @@ def save_text_file(path: Path, text: str, text_format: TextFormat) -> SavedFile:
         raise OSError(errno.EINVAL, "it is not a regular file", str(path))
     data = encode(text, text_format)
     try:
-        write_atomic(target, data, create_folder=False)
+        with atomic_path(target, create_folder=False) as temporary:
+            temporary.write_bytes(data)
+            written = temporary.stat()  # the file renamed into place keeps its stamp
     except PermissionError as error:
         if not (target.is_file() and os.access(target, os.W_OK)):
             raise
@@ -171,9 +177,8 @@ def save_text_file(path: Path, text: str, text_format: TextFormat) -> SavedFile:
             target,
             error.strerror,
         )
-        write_in_place(target, data)
-        return SavedFile(True, FileVersion.of(target, data))
-    return SavedFile(False, FileVersion.of(target, data))
+        return SavedFile(True, FileVersion.of(write_in_place(target, data), data))
+    return SavedFile(False, FileVersion.of(written, data))
 
 
 def describe(error: OSError) -> str:

@@ -60,6 +60,22 @@ def test_four_openers_of_one_new_store_at_once_all_open_it_and_none_moves_it(
             assert store.word_counts(["shared"]) == {"shared": 4}
 
 
+def test_four_openers_of_one_damaged_store_at_once_move_it_aside_once(tmp_path: Path) -> None:
+    """Before the recovery lock, one opener in three rounds failed, or moved the new store the
+    first had just made, or moved its new store over the damaged file by name (losing it)."""
+    garbage = b"not a database at all " * 300
+    for round_number in range(20):
+        folder = tmp_path / str(round_number)
+        folder.mkdir()
+        path = folder / "p.sqlite3"
+        path.write_bytes(garbage)
+        assert open_and_learn_at_once(path, openers=4) == []
+        moved = [file for file in folder.iterdir() if ".damaged-" in file.name]
+        assert [file.read_bytes() for file in moved] == [garbage]
+        with PersonalStore.open(path) as store:
+            assert store.word_counts(["shared"]) == {"shared": 4}  # all four on one store
+
+
 def open_and_learn_at_once(path: Path, *, openers: int) -> list[Exception]:
     """Open the store at `path` from `openers` threads at once, each learning one run; the
     errors they met."""

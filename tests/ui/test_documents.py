@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -280,10 +281,10 @@ def test_a_full_disk_says_so_and_names_the_file(
 ) -> None:
     """The disk is made full by the one write that fails (a real full disk: test_text_file)."""
 
-    def disk_full(path: Path, _data: bytes, **_options: object) -> None:
+    def disk_full(path: Path, **_options: object) -> AbstractContextManager[Path]:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(text_file, "write_atomic", disk_full)
+    monkeypatch.setattr(text_file, "atomic_path", disk_full)
     win = make_window()
     target = tmp_path / "novel.txt"
     target.write_text("the old text", "utf-8")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from keyboard_app import files
+from keyboard_app.ui import text_file
 from keyboard_app.ui.text_file import (
     MAX_DOCUMENT_BYTES,
     TextFileError,
@@ -171,3 +173,60 @@ def test_a_document_whose_folder_is_gone_is_not_saved_into_a_new_folder(tmp_path
         save_text_file(path, "text", TextFormat())
     assert "No such file" in save_error_message(path, error.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def replace_as_another_program_does(path: Path, content: bytes) -> None:
+    """An atomic save by another editor: a new file renamed over `path` (a new inode)."""
+    other = path.with_name(".other-editor.tmp")
+    other.write_bytes(content)
+    os.replace(other, path)
+
+
+def test_a_save_by_another_program_right_after_ours_is_still_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The moment between our rename and anything we do after it: the version saved must be
+    ours, not theirs, or the next save would overwrite their text without asking."""
+    path = tmp_path / "letter.txt"
+    path.write_text("first\n")
+    flush_folder = files._fsync_folder
+
+    def theirs_lands_right_after_our_rename(folder: Path) -> None:
+        replace_as_another_program_does(path, b"their text\n")
+        flush_folder(folder)
+
+    monkeypatch.setattr(files, "_fsync_folder", theirs_lands_right_after_our_rename)
+    saved = save_text_file(path, "our text", TextFormat())
+    assert path.read_bytes() == b"their text\n"
+    assert saved.version is not None and saved.version.changed(path)
+
+
+def test_a_save_by_another_program_right_after_our_read_is_still_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text("ours as read\n")
+    read = files.read_regular_file_and_status
+
+    def theirs_lands_right_after_our_read(
+        where: str | Path, max_bytes: int
+    ) -> tuple[bytes, os.stat_result]:
+        result = read(where, max_bytes)
+        replace_as_another_program_does(path, b"their text\n")
+        return result
+
+    monkeypatch.setattr(
+        text_file, "read_regular_file_and_status", theirs_lands_right_after_our_read
+    )
+    opened = read_text_file(path)
+    assert opened.text == "ours as read\n"
+    assert opened.version is not None and opened.version.changed(path)
+
+
+def test_a_file_saved_and_read_as_it_is_has_not_changed(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    saved = save_text_file(path, "our text", TextFormat())
+    assert saved.version is not None and not saved.version.changed(path)
+    opened = read_text_file(path)
+    assert opened.version is not None and not opened.version.changed(path)
+    assert opened.version == saved.version

@@ -1,5 +1,5 @@
-"""The lock between processes on the model store: one holder at a time, even when the file it
-locks is deleted by the holder before it."""
+"""The lock between processes: one holder at a time, even when the file it locks is deleted by the
+holder before it; the model store's form of it raises the model manager's error."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from keyboard_app.models import locking
+from keyboard_app import locking
+from keyboard_app.locking import LockUnavailable, exclusive_lock
+from keyboard_app.models import locking as model_locking
 from keyboard_app.models.errors import ModelManagerError
-from keyboard_app.models.locking import exclusive_lock
 
 
 def test_a_second_holder_is_refused_until_the_first_lets_go(tmp_path: Path) -> None:
     path = tmp_path / "manifest.json.lock"
     with (
         exclusive_lock(path),
-        pytest.raises(ModelManagerError, match="busy"),
+        pytest.raises(LockUnavailable, match="busy"),
         exclusive_lock(path, busy="busy"),
     ):
         pass
@@ -45,5 +46,26 @@ def test_a_lock_won_on_a_file_its_last_holder_deleted_is_taken_again(
     monkeypatch.setattr(locking, "_open", open_then_holder_releases)
     with exclusive_lock(path):
         assert len(opened) == 2 and path.exists()
-        with pytest.raises(ModelManagerError, match="busy"), exclusive_lock(path, busy="busy"):
+        with pytest.raises(LockUnavailable, match="busy"), exclusive_lock(path, busy="busy"):
             pass
+
+
+def test_the_model_stores_lock_tells_its_failures_as_model_manager_errors(tmp_path: Path) -> None:
+    path = tmp_path / "model.gguf.lock"
+    with (
+        model_locking.exclusive_lock(path),
+        pytest.raises(ModelManagerError, match="already being downloaded"),
+        model_locking.exclusive_lock(path, busy="already being downloaded"),
+    ):
+        pass
+    with (
+        pytest.raises(ModelManagerError, match="Cannot create the lock file"),
+        model_locking.exclusive_lock(tmp_path / "missing folder" / "x.lock"),
+    ):
+        pass
+
+
+def test_an_error_inside_the_model_stores_lock_passes_as_it_is(tmp_path: Path) -> None:
+    with pytest.raises(KeyError), model_locking.exclusive_lock(tmp_path / "x.lock"):
+        raise KeyError("inside")
+    assert not (tmp_path / "x.lock").exists()
