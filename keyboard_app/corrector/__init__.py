@@ -26,6 +26,7 @@ from itertools import islice
 from typing import Any
 
 from keyboard_app.corrector.slips import MOST_LIKELY_SLIP, one_slip_back, slip_probability
+from keyboard_app.engine import longlived
 from keyboard_app.engine.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ class Corrector:
                 self._contractions.setdefault(without_apostrophes(word).lower(), (word, count))
         self.build_seconds = time.perf_counter() - start
         self._index = index
+        longlived.settle_late()
         log.info("Correction index: %d words in %.2f s", INDEXED_WORDS, self.build_seconds)
 
     def _candidates(self, typed: str) -> tuple[tuple[str, float], ...]:

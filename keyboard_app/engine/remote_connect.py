@@ -35,6 +35,7 @@ from keyboard_app.engine.remote_backend import (
     MIN_TAIL,
     LogProbabilities,
     RemoteBackend,
+    answer_timeout,
     answered_top_tokens,
     completion_body,
 )
@@ -198,10 +199,11 @@ def check_server(client: ServerClient) -> ServerModel:
 def _start_distribution(client: ServerClient) -> LogProbabilities:
     """The model's whole next-token distribution after `<|endoftext|>` alone: what the engine
     spreads the mass the server leaves out by. As the first completion of a fresh server, it also
-    prepares the server's compute graphs (a second or more on a busy CPU): done here, once,
-    within the connection's longer timeout, not on a keystroke."""
+    prepares the server's compute graphs (one to three seconds on a busy CPU, measured): done
+    here, once, within a whole row's timeout, not on a keystroke."""
     body = completion_body([END_OF_TEXT_ID], 0, N_VOCAB)
-    ids, logp = answered_top_tokens(client, body, client.post("/completion", body))
+    answer = client.post("/completion", body, answer_timeout(N_VOCAB))
+    ids, logp = answered_top_tokens(client, body, answer)
     prior = np.full(N_VOCAB, math.log(MIN_TAIL), dtype=np.float32)
     prior[ids] = logp
     return prior

@@ -1,5 +1,7 @@
 """The corrector's candidates: words of the dictionary one slip away, or two from five letters."""
 
+import gc
+
 from keyboard_app.corrector import Corrector
 from keyboard_app.engine.lexicon import Lexicon
 
@@ -10,3 +12,24 @@ def test_two_edits_are_searched_from_five_letters_when_none_is_one_edit_away():
     assert [word for word, _ in corrector.candidates("cxrt")] == ["cart"]  # one edit
     assert [word for word, _ in corrector.candidates("pxrys")] == ["parts"]  # two, five letters
     assert corrector.candidates("cxry") == ()  # two from four letters: not searched
+
+
+def test_an_index_built_after_a_load_is_out_of_the_collectors_way_like_the_load():
+    """A predictor's load freezes its objects; the index, built in the background after it, is
+    frozen too, or every full collection walks it while the user types."""
+    gc.freeze()  # as a load leaves the collector
+    try:
+        corrector = Corrector(Lexicon({"cart": 100, "parts": 50, "the": 1000}))
+        corrector.wait_ready()
+        tracked = {id(thing) for thing in gc.get_objects()}
+        assert id(corrector._index._deletes) not in tracked
+    finally:
+        gc.unfreeze()
+
+
+def test_a_script_building_an_index_alone_keeps_its_collector():
+    gc.unfreeze()
+    corrector = Corrector(Lexicon({"cart": 100, "parts": 50, "the": 1000}))
+    corrector.wait_ready()
+    assert gc.get_freeze_count() == 0
+    assert id(corrector._index._deletes) in {id(thing) for thing in gc.get_objects()}

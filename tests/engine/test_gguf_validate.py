@@ -108,10 +108,10 @@ def _array_entry(name: str, item_kind: int, count: int, items: bytes) -> bytes:
 
 
 def _refused_quickly(path: Path, reason: str) -> None:
-    started = time.monotonic()
+    started = time.thread_time()  # CPU time: a loaded machine's waits are not the code's
     with pytest.raises(ModelError, match=reason):
         validate_gguf(path)
-    assert time.monotonic() - started < 1.0
+    assert time.thread_time() - started < 1.0
 
 
 def test_a_huge_array_is_refused_at_once(tmp_path: Path) -> None:
@@ -156,9 +156,9 @@ def test_a_gpt2_file_with_large_unread_arrays_passes_quickly(tmp_path: Path) -> 
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
     writer.close()
-    started = time.monotonic()
+    started = time.thread_time()  # CPU time: a loaded machine's waits are not the code's
     info = validate_gguf(path)
-    assert time.monotonic() - started < 1.0
+    assert time.thread_time() - started < 1.0
     assert len(info.metadata["tokenizer.ggml.tokens"]) == 50257
     assert len(info.metadata["tokenizer.ggml.merges"]) == 50000
     assert "extra.numbers" not in info.metadata and "extra.words" not in info.metadata

@@ -173,10 +173,10 @@ def test_absurd_sizes_in_config_json_are_refused_up_front(
     folder.mkdir()
     (folder / "model.safetensors").symlink_to(tiny_checkpoint / "model.safetensors")
     (folder / "config.json").write_text(json.dumps(hf_config(**overrides)))
-    started = time.monotonic()
+    started = time.thread_time()  # CPU time: a loaded machine's waits are not the code's
     with pytest.raises(ModelManagerError, match=re.escape(message)):
         convert_checkpoint(folder, tmp_path / "out.gguf")
-    assert time.monotonic() - started < 1.0
+    assert time.thread_time() - started < 1.0
     assert not (tmp_path / "out.gguf").exists()
 
 
