@@ -180,3 +180,20 @@ def test_a_ctrl_c_that_a_callback_from_c_swallowed_is_raised_again() -> None:
             time.sleep(10)  # interrupted again meanwhile
     finally:
         sys.unraisablehook = previous
+
+
+def test_numpys_modules_imported_on_first_use_are_imported_with_the_engine() -> None:
+    """numpy imports them on a continuation's first token otherwise, and a Ctrl+C landing in that
+    import was lost (the test above failed about once in 18 runs on a busy machine)."""
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, keyboard_app.engine.backend\n"
+            "print(sorted(m for m in ('numpy.random', 'numpy.ctypeslib') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout == "['numpy.ctypeslib', 'numpy.random']\n"

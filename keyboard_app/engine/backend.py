@@ -20,6 +20,12 @@ from typing import Any, Protocol
 
 import llama_cpp
 import numpy as np
+
+# numpy imports these on first use, which here is a continuation's first token: a Ctrl+C landing
+# in that import (in code of numpy's that clears errors) was lost, and `keyboard-app continue`
+# ran to its end. Imported with the engine instead.
+import numpy.ctypeslib
+import numpy.random
 import numpy.typing as npt
 
 from keyboard_app.engine.errors import ModelError
