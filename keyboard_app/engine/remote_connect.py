@@ -8,6 +8,7 @@ then the client's `identity`: every connection opened later checks it first (`re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import random
@@ -284,21 +285,19 @@ def connect_predictor(
     from keyboard_app.engine.predictor import N_SEQUENCES, ModelInfo, Predictor
 
     backend, model = connect_backend(url, api_key, n_seq=N_SEQUENCES, slot_group=slot_group)
-    try:
-        store = PersonalStore.open(personal) if personal is not None else None
-    except PersonalStoreError as error:
-        backend.close()
-        raise ServerError(str(error)) from error
-    try:
+    with contextlib.ExitStack() as on_failure:  # closes what is open if anything below fails
+        on_failure.callback(backend.close)
+        try:
+            store = PersonalStore.open(personal) if personal is not None else None
+        except PersonalStoreError as error:
+            raise ServerError(str(error)) from error
+        if store is not None:
+            on_failure.callback(store.close)
         # The built-in model's trigrams count its training text: mixed in (with the dictionary)
         # when the server runs it.
         builtin = use_dictionary and model.is_builtin
         sources = standard_sources(Path(model.model_path), use_dictionary, store, builtin=builtin)
-    except BaseException:
-        if store is not None:
-            store.close()
-        backend.close()
-        raise
+        on_failure.pop_all()
     info = ModelInfo(
         model.name,
         Path(model.model_path),
