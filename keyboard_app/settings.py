@@ -209,7 +209,7 @@ class SettingsStore:
             data = self._read()
             merged = merge(settings, self._known, self._parse(data))
             text = json.dumps(_with_unknown_keys(merged, data), indent=2, sort_keys=True) + "\n"
-            write_atomic(self.path, text, mode=FILE_MODE)
+            write_atomic(self.path, text, mode=FILE_MODE, create_folder=False)  # made above
         self._known = copy.deepcopy(settings)
         return merged
 
