@@ -247,7 +247,8 @@ class EngineClient(QObject):
         return self._continuation is not None
 
     def shutdown(self) -> None:
-        """Stop any continuation, let a model load finish, close the model and join the thread."""
+        """Stop any continuation, let a model load finish, learn the words waiting, close the model
+        and join the thread."""
         if not self._thread.isRunning():
             return
         self._shut_down = True

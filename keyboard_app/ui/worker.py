@@ -162,13 +162,13 @@ class EngineWorker(QObject):
         self.wake.emit()
 
     def request_shutdown(self) -> None:
-        """Drop waiting work; the engine thread closes the predictor at its next turn."""
+        """Drop waiting work but the words to learn; the engine thread learns them, then closes
+        the predictor, at its next turn."""
         self._closing.set()
         for slot in (self._load_slot, self._suggest_slot, self._explore_slot, self._continue_slot):
             slot.put(None)
         self._connect_slot.put(None)
         self._document_slot.put(None)
-        self._learn_queue.clear()
         self.wake.emit()
 
     # --- engine thread ---
@@ -235,6 +235,7 @@ class EngineWorker(QObject):
             self._shared.set(predictor)
 
     def _close(self) -> None:
+        self._learn_the_rest()
         self._lend(None)
         predictor = self._link.disconnect(self._predictor)  # the server's closed, the local back
         self._predictor = None
@@ -394,15 +395,39 @@ class EngineWorker(QObject):
         if self._predictor is None or self._learning_stopped:
             return
         try:
-            if request.penalty:
-                self._predictor.penalise(request.text, request.context)
-            else:
-                self._predictor.learn(request.text, request.context)
+            self._learn_request(self._predictor, request)
         except StoreBusy as error:
             self._learn_queue.appendleft(request)
             self._hold_learning(error)
         except PersonalStoreError as error:
             self._stop_learning(error)
+
+    @staticmethod
+    def _learn_request(predictor: Predictor, request: LearnRequest) -> None:
+        if request.penalty:
+            predictor.penalise(request.text, request.context)
+        else:
+            predictor.learn(request.text, request.context)
+
+    def _learn_the_rest(self) -> None:
+        """At quit: learn the words finished and not yet learned (sent while the thread was busy,
+        or held back for a busy store), unless the store stays busy past its timeout once more:
+        quitting waits for it at most that long, and what is left then is lost."""
+        while self._learn_queue and self._predictor is not None and not self._learning_stopped:
+            request = self._learn_queue.popleft()
+            try:
+                self._learn_request(self._predictor, request)
+            except StoreBusy as error:
+                log.warning(
+                    "quitting without learning the last words typed (%d requests): %s",
+                    len(self._learn_queue) + 1,
+                    error,
+                )
+                break
+            except PersonalStoreError as error:
+                log.warning("learning stopped at quit: %s", error)
+                break
+        self._learn_queue.clear()
 
     def _may_learn(self) -> bool:
         """False while learning waits for a busy store. The retry timer wakes the thread when
