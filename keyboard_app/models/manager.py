@@ -7,6 +7,7 @@ quantize with llama.cpp, validate, and install into the store; the f32 intermedi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import threading
@@ -22,6 +23,7 @@ from keyboard_app.models.convert import check_config, check_safetensors, convert
 from keyboard_app.models.download import DEFAULT_OPTIONS, DownloadOptions, download_file, file_url
 from keyboard_app.models.errors import ModelManagerError
 from keyboard_app.models.leftovers import install_files
+from keyboard_app.models.locking import exclusive_lock
 from keyboard_app.models.progress import Progress, ProgressCallback, RateMeter, check_cancel
 from keyboard_app.models.quantize import QUANT_KINDS, quantize_gguf
 from keyboard_app.models.store import (
@@ -130,15 +132,31 @@ def download_model(
         raise ModelManagerError(f"Unknown quantization {quant!r}; choose one of {QUANT_KINDS}.")
     model_name = f"{entry.name}-{quant}"
     store.check_new_name(model_name)
-    _check_free_space(_estimated_need(entry, quant))
-    folder = fetch_checkpoint(
-        entry, progress=progress, cancel=cancel, endpoint=endpoint, options=options
-    )
-    with install_files(store_dir(), model_name) as temporary:
-        model = _convert_and_install(entry, folder, quant, temporary, progress, cancel, n_threads)
-    if not keep_download:
-        shutil.rmtree(folder, ignore_errors=True)
+    with _checkpoint_in_use(entry):
+        _check_free_space(_estimated_need(entry, quant))
+        folder = fetch_checkpoint(
+            entry, progress=progress, cancel=cancel, endpoint=endpoint, options=options
+        )
+        with install_files(store_dir(), model_name) as temporary:
+            model = _convert_and_install(
+                entry, folder, quant, temporary, progress, cancel, n_threads
+            )
+        if not keep_download:
+            shutil.rmtree(folder, ignore_errors=True)
     return model
+
+
+def _checkpoint_in_use(entry: CatalogEntry) -> contextlib.AbstractContextManager[None]:
+    """The lock of `entry`'s download folder, held from its download to its deletion: two
+    installs of one model (two quantizations, by the app and the CLI) share the folder, and the
+    first to finish would delete it under the other. The second is refused at once."""
+    folder = download_dir(entry)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    busy = (
+        f"{entry.name} is already being installed by another keyboard-app (the app or "
+        "`keyboard-app models download`); try again when it has finished."
+    )
+    return exclusive_lock(folder.with_name(folder.name + ".lock"), busy=busy)
 
 
 def _convert_and_install(

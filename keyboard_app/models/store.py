@@ -303,7 +303,9 @@ def add_model(
 
 
 def remove_model(name: str) -> None:
-    """Delete an installed model; if it was the default, the app goes back to the built-in one."""
+    """Delete an installed model; if it was the default, the app goes back to the built-in one.
+    The file is deleted under the manifest's lock, so that an install of the same name cannot
+    put its file in place between the entry's removal and the deletion."""
     with _updating() as data:
         name = _installed_key(data["models"], name) or name
         record = data["models"].pop(name, None)
@@ -311,20 +313,28 @@ def remove_model(name: str) -> None:
             raise ModelManagerError(f"No installed model is called {name!r}.")
         if data.get("default") == name:
             data["default"] = None
-    model = _from_record(record)
+        model = _from_record(record)
+        failure = None if model is None else _delete(model.path)
     if model is None:  # never delete what a hand-edited or hostile entry names
         raise ModelManagerError(
             f"The entry {name!r} in the model list {manifest_path()} was malformed; it was "
             "removed from the list, and no file was deleted."
         )
-    try:
-        model.path.unlink(missing_ok=True)
-    except OSError as exc:  # e.g. on Windows, while the app has the model open
+    if failure is not None:  # e.g. on Windows, while the app has the model open
         raise ModelManagerError(
             f"{name} was removed from the list, but its file {model.path} cannot be deleted: "
-            f"{exc.strerror}."
-        ) from exc
+            f"{failure.strerror}."
+        ) from failure
     log.info("removed model %s", name)
+
+
+def _delete(path: Path) -> OSError | None:
+    """Delete `path` if it is there; the error instead of raising it (the manifest is saved)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def set_default_model(name: str | None, *, validate: bool = False) -> None:

@@ -9,9 +9,11 @@ import sys
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from keyboard_app import locking
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.files import sha256_of
 from keyboard_app.models import manager, store
@@ -143,6 +145,34 @@ def test_kept_download_is_reused_for_another_quantization(fake_hub: FakeHub) -> 
     assert fake_hub.behaviour.requests == []
     assert validate_gguf(model.path).quantization == "F16"
     assert not manager.download_dir(fake_hub.entry).exists()
+
+
+def test_another_install_of_the_same_model_waits_for_none_and_deletes_nothing(
+    fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another quantization of the model installed while the first is converting is refused at
+    once: finished first, it would delete the download folder the first converts from."""
+    refusals: list[str] = []
+    real_convert = manager._convert_and_install
+
+    def convert_after_another_install(*args: Any) -> store.InstalledModel:
+        monkeypatch.setattr(manager, "_convert_and_install", real_convert)  # once
+        try:
+            manager.download_model("tiny-gpt2", "f16", options=FAST)
+        except ModelManagerError as refusal:
+            refusals.append(str(refusal))
+        return real_convert(*args)
+
+    monkeypatch.setattr(manager, "_convert_and_install", convert_after_another_install)
+    model = manager.download_model("tiny-gpt2", "q8_0", options=FAST)
+    assert refusals == [
+        "tiny-gpt2 is already being installed by another keyboard-app (the app or `keyboard-app "
+        "models download`); try again when it has finished."
+    ]
+    assert [m.name for m in manager.installed_models()] == [model.name]
+    assert validate_gguf(model.path).quantization == "Q8_0"
+    assert not manager.download_dir(fake_hub.entry).exists()
+    assert not list(manager.download_dir(fake_hub.entry).parent.iterdir())  # nor its lock
 
 
 def test_failed_download_leaves_the_previous_model_in_use(fake_hub: FakeHub) -> None:
@@ -351,6 +381,30 @@ def test_remove_deletes_nothing_a_bad_entry_names(tmp_path: Path, file: str) -> 
     assert (store.store_dir() / ".hidden.gguf").exists()
     assert (store.store_dir() / "-x.gguf").exists()
     assert json.loads(store.manifest_path().read_text())["models"] == {}
+
+
+def test_a_removed_model_s_file_is_deleted_before_another_change_of_the_store(
+    tiny_f32_gguf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the manifest's lock: else an install of the same name (by the app, while the CLI
+    removes) could put its file in place in between, and lose it to the deletion."""
+    manager.import_model(tiny_f32_gguf, "first")
+    lock_file = store.manifest_path().with_name("manifest.json.lock")
+    locked_while_deleting: list[bool] = []
+
+    def delete(path: Path) -> OSError | None:
+        try:
+            with locking.exclusive_lock(lock_file, busy="held"):
+                locked_while_deleting.append(False)
+        except locking.LockUnavailable:
+            locked_while_deleting.append(True)
+        return real_delete(path)
+
+    real_delete = store._delete
+    monkeypatch.setattr(store, "_delete", delete)
+    manager.remove_model("first")
+    assert locked_while_deleting == [True]
+    assert not (store.store_dir() / "first.gguf").exists()
 
 
 def test_remove_of_an_entry_that_is_not_a_record(capsys: pytest.CaptureFixture[str]) -> None:
