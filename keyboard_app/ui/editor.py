@@ -219,8 +219,9 @@ class Editor(QPlainTextEdit):
             cursor.removeSelectedText()
         if removed:
             cursor.setPosition(self._start_of(removed, cursor), QTextCursor.MoveMode.KeepAnchor)
+        start = cursor.selectionStart()
         self._insert(cursor, text)
-        _close_undo_step(cursor)
+        _close_undo_step(cursor, start)
         cursor.endEditBlock()
         self.setTextCursor(cursor)
 
@@ -581,15 +582,23 @@ class Editor(QPlainTextEdit):
         super().mousePressEvent(event)
 
 
-def _close_undo_step(cursor: QTextCursor) -> None:
+def _close_undo_step(cursor: QTextCursor, start: int) -> None:
     """End the edit block with a change of format (to the one the text has): Qt merges an
     insertion typed right after an edit block's last insertion into that block, so a word taken
     and the letters typed after it would be undone together, and the word typed before with them.
-    Within a block (never over a line's end)."""
+
+    The change ends at the cursor, and never starts where the last line inserted (from `start`)
+    starts: Qt's redo puts the cursor after the block's last change, adding up the lengths of
+    changes made at one position, so a one-character line (a mark put in place of the added
+    space) redone put the cursor one character too far, or out of the text. Nothing is needed
+    after a line break (Qt merges nothing across one); one character inserted at the very start
+    cannot have such a change, and is left to merge with what is typed after it."""
     end = cursor.position()
-    if cursor.positionInBlock() == 0:
+    line_start = max(start, cursor.block().position())
+    change_start = end - 2 if end - line_start == 1 else end - 1
+    if end == cursor.block().position() or change_start < 0:
         return
-    cursor.setPosition(end - 1)
+    cursor.setPosition(change_start)
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     cursor.setCharFormat(cursor.charFormat())
     cursor.setPosition(end)

@@ -101,6 +101,27 @@ def test_undo_takes_back_the_mark_then_the_word_cleanly(qtbot: QtBot, window: Ma
     assert window.editor.text() == "Thanks f"
 
 
+@pytest.mark.parametrize("after", ["", " and more"], ids=["at-the-end", "before-more-text"])
+def test_redo_of_the_mark_leaves_the_cursor_after_it(
+    qtbot: QtBot, window: MainWindow, after: str
+) -> None:
+    """Redone, a mark that took the added space's place (one character, the cursor after it)
+    put the cursor one character too far, or at the text's start when the mark ended it."""
+    word = take_with_tab(qtbot, window, "Thanks f")
+    window.editor.insertPlainText(after)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len(f"Thanks {word} "))
+    window.editor.setTextCursor(cursor)
+    window.editor.mark_added_space()
+    type_text(window, ",")
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    press(window.editor, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert window.editor.text() == f"Thanks {word},{after}"
+    assert window.editor.textCursor().position() == len(f"Thanks {word},")
+    type_text(window, "x")
+    assert window.editor.text() == f"Thanks {word},x{after}"
+
+
 def test_undo_after_an_absorbed_space_takes_back_the_word(qtbot: QtBot, window: MainWindow) -> None:
     take_with_tab(qtbot, window, "Thanks f")
     type_text(window, " ")

@@ -1,0 +1,45 @@
+"""The editor's own changes (a word taken, a mark, a continuation accepted) as undo steps: each
+is one step, what is typed after it is another, and redone it leaves the cursor after it."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.bench.key_typing import type_char
+from keyboard_app.ui.editor import Editor
+
+
+@pytest.fixture
+def editor(qtbot: QtBot) -> Editor:
+    made = Editor()
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def put_cursor(editor: Editor, position: int) -> None:
+    cursor = editor.textCursor()
+    cursor.setPosition(position)
+    editor.setTextCursor(cursor)
+
+
+@pytest.mark.parametrize("before", ["Thanks", "Thanks and more", "One line\nThanks"])
+@pytest.mark.parametrize("remove", [0, 2])
+@pytest.mark.parametrize("text", [",", "ok ", "é", "\U0001f600", "well,\nI", "well\n", "a\n\nb c"])
+def test_a_change_redone_leaves_the_cursor_after_it(
+    editor: Editor, before: str, remove: int, text: str
+) -> None:
+    editor.set_text(before)
+    at = before.index("Thanks") + len("Thanks")
+    put_cursor(editor, at)
+    editor.replace_before_cursor(remove, text)
+    changed, position = editor.text(), editor.textCursor().position()
+    assert changed == before[: at - remove] + text + before[at:]
+    type_char(editor, "q")
+    editor.undo()
+    assert editor.text() == changed  # the letter typed after is a step of its own
+    editor.undo()
+    assert editor.text() == before
+    editor.redo()
+    assert (editor.text(), editor.textCursor().position()) == (changed, position)
