@@ -10,10 +10,13 @@ back with its space or mark (Ctrl+Z right after takes back the word and its spac
 tells who keeps it from being corrected again
 (`Predictor.keep_word`) and learns it. The correction acts on the model's answer
 for the word as typed: a space typed before that answer has come leaves the word as it is.
+Only a word the user typed is corrected (its letters typed in a row, as learning counts them): not
+one opened, pasted, or reached by moving the cursor, which the strip still offers to correct.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
@@ -22,6 +25,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
+from keyboard_app.ui.text_ops import word_typed_in_a_row
 
 # What ends a word and puts its autocorrection in, besides a space (Enter is a line feed).
 # Not "." nor ":": letters may follow them in the same word (conftest.py, i.e., example.com, 10:30).
@@ -47,10 +51,13 @@ class AutocorrectController(QObject):
     # A Backspace or Ctrl+Z undid an autocorrection (the Correction undone).
     restored = Signal(object)
 
-    def __init__(self, editor: Editor, strip: SuggestionStrip) -> None:
+    def __init__(
+        self, editor: Editor, strip: SuggestionStrip, typed_in_a_row: Callable[[], int]
+    ) -> None:
         super().__init__(editor)
         self.editor = editor
         self.strip = strip
+        self._typed_in_a_row = typed_in_a_row  # `Learner.typed_in_a_row`
         self._last: Correction | None = None  # undoable while nothing else happened
         editor.installEventFilter(self)
         editor.cursorPositionChanged.connect(self._forget_if_moved)
@@ -79,9 +86,11 @@ class AutocorrectController(QObject):
         if not word or editor.preview_active or editor.isReadOnly():
             return False
         before = editor.context()
-        typed = split_typed_word(before).typed
-        if self.strip.context != before or not typed or editor.textCursor().hasSelection():
+        if self.strip.context != before or editor.textCursor().hasSelection():
             return False
+        if not word_typed_in_a_row(before, self._typed_in_a_row()):
+            return False
+        typed = split_typed_word(before).typed
         with editor.user_edit():
             editor.replace_before_cursor(len(typed), word + end)
         position = editor.textCursor().position()

@@ -148,6 +148,14 @@ class Learner(QObject):
             self._sent = None
         self._active = active
 
+    @property
+    def typed_in_a_row(self) -> int:
+        """How many characters at the end of the text before the cursor the user typed in a row
+        (or took from the strip): none of text opened, pasted, inserted from a continuation or
+        there before the cursor moved, nor of what was typed before learning was paused or went
+        on again."""
+        return self._typed
+
     @Slot()
     def _on_inline_accepted(self) -> None:
         """The text `typed` reports next is an inline prediction: its last word is learned as a

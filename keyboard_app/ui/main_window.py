@@ -75,13 +75,18 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self._compose()
         self.suggestions = SuggestionController(
-            self.editor, self.strip, self.explorer, self.client, settings.suggestion_count
+            self.editor,
+            self.strip,
+            self.explorer,
+            self.client,
+            self._typed_in_a_row,
+            settings.suggestion_count,
         )
         self.continuation = ContinuationController(
             self.editor, self.alternatives, self.client, settings
         )
         self.inline = InlineController(self.editor, self.client)
-        self.autocorrect = AutocorrectController(self.editor, self.strip)
+        self.autocorrect = AutocorrectController(self.editor, self.strip, self._typed_in_a_row)
         self.documents = DocumentController(self, self.editor, settings, self.save_settings)
         self.personal = PersonalControls(
             self, self.editor, self.client, self.status, self.save_settings, self.personal_store
@@ -260,6 +265,11 @@ class MainWindow(QMainWindow):
             f"{APP_TITLE} {__version__}\nA local predictive keyboard: GPT-2 on llama.cpp.",
             icon=QMessageBox.Icon.Information,
         )
+
+    def _typed_in_a_row(self) -> int:
+        """`Learner.typed_in_a_row`, for the strip's autocorrect mark and autocorrect (made
+        before the learner)."""
+        return self.personal.learner.typed_in_a_row
 
     # --- recovery and closing ---
 

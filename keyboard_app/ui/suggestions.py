@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -11,7 +12,13 @@ from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.explorer import ExplorerPanel
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
-from keyboard_app.ui.text_ops import Taken, in_address, suggestion_insertion, token_insertion
+from keyboard_app.ui.text_ops import (
+    Taken,
+    in_address,
+    suggestion_insertion,
+    token_insertion,
+    word_typed_in_a_row,
+)
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Suggestion, TokenChoice
@@ -43,6 +50,7 @@ class SuggestionController(QObject):
         strip: SuggestionStrip,
         explorer: ExplorerPanel,
         client: EngineClient,
+        typed_in_a_row: Callable[[], int],
         count: int = 3,
     ) -> None:
         super().__init__(editor)
@@ -51,6 +59,7 @@ class SuggestionController(QObject):
         self.explorer = explorer
         self.client = client
         self.count = count
+        self._typed_in_a_row = typed_in_a_row  # `Learner.typed_in_a_row`
         # How sure the model must be for an inline prediction; None: none are asked for.
         self.inline_threshold: float | None = None
         # Whether the strip marks the correction a space puts in (`ui.autocorrect` puts it in).
@@ -135,9 +144,14 @@ class SuggestionController(QObject):
 
     def _show(self, context: str, words: list[str], suggestions: list[Suggestion]) -> None:
         corrections = [s.word for s in suggestions if s.correction]
-        marked = [s.word for s in suggestions if s.autocorrect and self.autocorrect]
+        marked = [s.word for s in suggestions if s.autocorrect and self._marks_autocorrect(context)]
         self.strip.show_suggestions(context, words, corrections, marked[0] if marked else "")
         self.editor.tab_takes_suggestion = bool(words)
+
+    def _marks_autocorrect(self, context: str) -> bool:
+        """Whether a space typed after `context` puts a correction in (`ui.autocorrect`): with
+        autocorrect on, after a word the user typed."""
+        return self.autocorrect and word_typed_in_a_row(context, self._typed_in_a_row())
 
     @Slot(str, list)
     def _on_exploration(self, context: str, choices: list[TokenChoice]) -> None:

@@ -122,6 +122,14 @@ def word_chars_at_start(text: str) -> int:
     return count
 
 
+def word_typed_in_a_row(before: str, typed_in_a_row: int) -> bool:
+    """Whether the letters of the word being typed at the end of `before` are among the last
+    `typed_in_a_row` characters, those the user typed in a row (`Learner.typed_in_a_row`): the
+    word is theirs, not opened, pasted, or there before the cursor came to it."""
+    typed = split_typed_word(before).typed
+    return bool(typed) and len(typed) <= typed_in_a_row
+
+
 def in_address(before: str) -> bool:
     """Whether the cursor is in an e-mail address or a link: the text since the last whitespace
     holds an @ between characters (or right before the cursor, where the host goes on), a
