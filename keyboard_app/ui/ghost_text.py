@@ -7,12 +7,16 @@ never enters the undo stack, never marks the document modified and is never save
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QInputMethodEvent, QTextCharFormat
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-# Pre-edit text is one line of the layout: a line break in it is shown as a line separator.
+# Pre-edit text is one line of the layout: a line break in it is shown as a line separator, a
+# carriage return too (the model may write one; inserted, the editor makes it a line break).
 _LINE_SEPARATOR = "\u2028"
+_LINE_BREAK = re.compile("\r\n?|\n")
 
 
 def qt_length(text: str) -> int:
@@ -27,7 +31,7 @@ def show(editor: QPlainTextEdit, text: str, italic: bool) -> None:
     The view follows the end of the ghost text (the cursor, before there is any) only if it showed
     it: the user may have scrolled away, to read the start of a long preview or elsewhere (Qt's own
     handling of the event scrolls to the cursor: that is undone then)."""
-    shown = text.replace("\n", _LINE_SEPARATOR)
+    shown = _LINE_BREAK.sub(_LINE_SEPARATOR, text)
     ghost = QTextCharFormat()
     ghost.setForeground(editor.palette().placeholderText())
     ghost.setFontItalic(italic)

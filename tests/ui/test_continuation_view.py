@@ -83,3 +83,16 @@ def test_the_end_of_the_ghost_text_shows_while_it_streams(
     preview = editor.preview_text
     press(editor, Qt.Key.Key_Tab)
     assert editor.text().startswith(opening + SENTENCE[-4:] + preview)
+
+
+def test_a_carriage_return_in_a_preview_shows_as_the_line_break_it_becomes(qtbot: QtBot) -> None:
+    editor = Editor()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.begin_preview()
+    editor.append_preview("one\rtwo\r\nthree\nfour")
+    editor.flush_preview()
+    shown = editor.textCursor().block().layout().preeditAreaText()
+    assert shown == "one\u2028two\u2028three\u2028four"
+    editor.replace_before_cursor(0, editor.end_preview())
+    assert editor.text() == "one\ntwo\nthree\nfour"
