@@ -10,6 +10,7 @@ never a mixture. No Qt here.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -48,8 +49,12 @@ def atomic_path(
 
     The folder is created when missing, as the app's own folders are; a path the user typed
     (`create_folder=False`) must be in a folder that exists, so that a mistyped folder is a
-    FileNotFoundError, not a new folder holding the file."""
-    target = Path(path)
+    FileNotFoundError, not a new folder holding the file.
+
+    A symbolic link keeps pointing where it did: the file it points to is replaced. A folder, or
+    anything else that is not a file (a device such as /dev/null, a pipe), is never replaced: an
+    OSError naming `path` says so."""
+    target = replaceable_file(Path(path))
     if create_folder:
         target.parent.mkdir(parents=True, exist_ok=True)
     temporary = _new_temporary(target, 0o600 if private or mode is not None else 0o666)
@@ -64,6 +69,23 @@ def atomic_path(
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def replaceable_file(path: Path) -> Path:
+    """The file that writing `path` atomically replaces: `path`, or the file a symbolic link
+    there points to; an OSError naming `path` if it is a folder or not a file at all."""
+    if path.name in ("", ".", ".."):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return target
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "Not a file (a device, a pipe or a socket)", str(path))
+    return target
 
 
 def _new_temporary(target: Path, mode: int) -> Path:

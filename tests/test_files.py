@@ -186,3 +186,35 @@ def test_an_overwrite_that_fails_part_way_puts_the_old_contents_back(tmp_path: P
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "File too large"
     assert path.read_bytes() == b"the old text\n"
+
+
+def test_writing_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path: Path) -> None:
+    (tmp_path / "dotfiles").mkdir()
+    real = tmp_path / "dotfiles" / "settings.json"
+    real.write_text("old")
+    link = tmp_path / "settings.json"
+    link.symlink_to(real)
+    files.write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dotfiles", "settings.json"]
+    dangling = tmp_path / "later.json"
+    dangling.symlink_to(tmp_path / "dotfiles" / "later.json")
+    files.write_atomic(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "dotfiles" / "later.json").read_text() == "made"
+
+
+def test_a_pipe_or_a_folder_is_never_replaced_by_a_file(tmp_path: Path) -> None:
+    """As root, `keyboard-app personal export /dev/null` replaced the system's /dev/null."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError, match="Not a file") as refused:
+        files.write_atomic(pipe, "text")
+    assert refused.value.filename == str(pipe)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    (tmp_path / "folder").mkdir()
+    for folder in (tmp_path / "folder", Path("."), Path(""), Path("/")):
+        with pytest.raises(IsADirectoryError) as refused_folder:
+            files.write_atomic(folder, "text")
+        assert refused_folder.value.filename == str(folder)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "pipe"]
+    assert not list((tmp_path / "folder").iterdir())

@@ -104,12 +104,26 @@ def move_aside(path: Path) -> Path:
     return target
 
 
+def store_files(path: Path) -> tuple[Path, ...]:
+    """The store at `path` and its write-ahead log and shared memory files."""
+    return (path, *(Path(f"{path}{suffix}") for suffix in _SIDE_FILES))
+
+
+def is_store_file(candidate: Path, path: Path) -> bool:
+    """Whether `candidate` is one of the files of the store at `path` (by any name or link)."""
+    for file in store_files(path):
+        with contextlib.suppress(OSError):
+            if os.path.samefile(candidate, file):
+                return True
+    return False
+
+
 def keep_private(path: Path) -> None:
     """Make the store's file at `path`, and its write-ahead log and shared memory, readable by
     the user alone (a store of an older version of the app was made readable by all). Where that
     cannot be done (another user's file, a file system without Unix permissions), the store is
     used as it is and a warning logged: it opened before, and must go on opening."""
-    for file in (path, *(Path(f"{path}{suffix}") for suffix in _SIDE_FILES)):
+    for file in store_files(path):
         try:
             mode = stat.S_IMODE(file.stat().st_mode)
             if mode & ~PRIVATE_FILE:

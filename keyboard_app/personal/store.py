@@ -23,6 +23,7 @@ from types import TracebackType
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal import database, pruning, queries
 from keyboard_app.personal.counting import PARAGRAPH_START, Tally, history_levels
+from keyboard_app.personal.errors import PersonalStoreError
 from keyboard_app.personal.results import Entry, Followers, Imported, NextCounts, Stats
 from keyboard_app.personal.schema import join_history
 
@@ -191,9 +192,15 @@ class PersonalStore:
         self._flush_freed_pages()
 
     def export_json(self, path: str | Path) -> int:
-        """Write everything learned to `path` (see `transfer`); returns the entries written."""
+        """Write everything learned to `path` (see `transfer`); returns the entries written.
+        Never over the store itself (a slip of the command line), which the export would replace."""
         from keyboard_app.personal import transfer
 
+        if database.is_store_file(Path(path), self.path):
+            raise PersonalStoreError(
+                f"The learned words cannot be exported to {path}: it is the personal store "
+                "itself. Choose another file."
+            )
         with self._reading() as reader:
             words, phrases = queries.snapshot(reader)
         transfer.write(Path(path), transfer.document(words, phrases, time.time()))

@@ -201,6 +201,20 @@ def test_import_of_a_missing_file_and_export_to_a_bad_place(tmp_path: Path) -> N
         assert not (tmp_path / "mistyped").exists()
 
 
+def test_an_export_over_the_store_itself_is_refused_and_the_store_kept(tmp_path: Path) -> None:
+    store_path = tmp_path / "a.sqlite3"
+    (tmp_path / "link.json").symlink_to(store_path)
+    with PersonalStore.open(store_path) as store:
+        store.learn(learnable(TEXT), now=NOW)
+        for mistaken in (store_path, tmp_path / "link.json", tmp_path / "a.sqlite3-wal"):
+            with pytest.raises(PersonalStoreError, match="it is the personal store itself"):
+                store.export_json(mistaken)
+        learned = everything(store)
+    with PersonalStore.open(store_path, recover=False) as reopened:
+        assert everything(reopened) == learned
+    check_consistent(store_path)
+
+
 def test_an_import_past_the_cap_is_pruned_in_the_same_transaction(tmp_path: Path) -> None:
     with PersonalStore.open(tmp_path / "a.sqlite3") as source:
         source.learn([[f"w{'x' * i}"] for i in range(1, 31)], now=NOW)
