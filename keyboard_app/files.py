@@ -88,6 +88,15 @@ def replaceable_file(path: Path) -> Path:
     return target
 
 
+def is_same_file(one: Path, other: Path) -> bool:
+    """Whether both paths name one existing file (by any name or link); False if either is
+    missing or cannot be looked at."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
 def _new_temporary(target: Path, mode: int) -> Path:
     """An empty new file beside `target`, created with `mode` less the umask."""
     while True:

@@ -62,6 +62,9 @@ MIN_TAIL = 1e-12
 # enough: a row's top tokens hold most of its mass).
 CAP_SEARCH = 4096
 LOGPROB_SLACK = 1e-3  # how far above 0 a log-probability may be, from the server's rounding
+# The least log-probability a returned token keeps: one of e**-100 is as good as none, and a
+# smaller one (-1e300 is finite) becomes -inf in the engine's float32 rows, and NaN from there.
+LEAST_LOGPROB = -100.0
 LogProbabilities = npt.NDArray[np.float32]
 
 
@@ -147,7 +150,7 @@ def answered_top_tokens(
     # A log-probability is finite and at most 0 (a little above it: the server's rounding).
     if not (np.isfinite(logp).all() and logp.max() <= LOGPROB_SLACK):
         raise ServerError(f"{client.address.url} answered with probabilities that are not ones.")
-    return ids, logp
+    return ids, np.maximum(logp, LEAST_LOGPROB)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from keyboard_app.files import (
     UnusableFile,
     check_free_space,
     human_size,
+    is_same_file,
     read_json,
 )
 from keyboard_app.models.errors import ModelManagerError
@@ -247,6 +248,11 @@ def convert_checkpoint(
     if out_type not in FILE_TYPES:
         raise ModelManagerError(f"Cannot convert to {out_type!r}; choose f32 or f16.")
     folder, out = Path(folder), Path(out)
+    if folder.is_dir() and any(is_same_file(out, file) for file in folder.iterdir()):
+        raise ModelManagerError(
+            f"Cannot convert {folder} into {out}, a file of the checkpoint itself: name another "
+            "file to write (the checkpoint is kept)."
+        )
     config = read_config(folder)
     out.parent.mkdir(parents=True, exist_ok=True)
     size = _gguf_bytes(config, FILE_TYPES[out_type])

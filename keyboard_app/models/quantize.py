@@ -10,7 +10,7 @@ from pathlib import Path
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.llama_log import quiet_llama_cpp_unless_chosen
-from keyboard_app.files import atomic_path
+from keyboard_app.files import atomic_path, is_same_file
 from keyboard_app.models.errors import ModelManagerError
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,10 @@ def quantize_gguf(src: Path, dst: Path, kind: str = "q8_0", n_threads: int | Non
     import llama_cpp
 
     src, dst = Path(src), Path(dst)
+    if is_same_file(src, dst):
+        raise ModelManagerError(
+            f"Cannot quantize {src} over itself: name another file to write (the input is kept)."
+        )
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = _ftype(kind)
     params.nthread = n_threads if n_threads and n_threads > 0 else (os.cpu_count() or 1)

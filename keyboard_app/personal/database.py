@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from keyboard_app.files import NotEnoughSpace, check_free_space
+from keyboard_app.files import NotEnoughSpace, check_free_space, is_same_file
 from keyboard_app.locking import LockUnavailable, exclusive_lock
 from keyboard_app.paths import PRIVATE_FOLDER
 from keyboard_app.personal import schema
@@ -111,11 +111,7 @@ def store_files(path: Path) -> tuple[Path, ...]:
 
 def is_store_file(candidate: Path, path: Path) -> bool:
     """Whether `candidate` is one of the files of the store at `path` (by any name or link)."""
-    for file in store_files(path):
-        with contextlib.suppress(OSError):
-            if os.path.samefile(candidate, file):
-                return True
-    return False
+    return any(is_same_file(candidate, file) for file in store_files(path))
 
 
 def keep_private(path: Path) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import pytest
 
 from keyboard_app.engine.remote import (
@@ -25,8 +26,14 @@ from keyboard_app.engine.remote import (
     ServerUnreachable,
     ServerUnusable,
 )
-from keyboard_app.engine.remote_backend import answered_top_tokens, completion_body
+from keyboard_app.engine.remote_backend import (
+    TailPrior,
+    answered_top_tokens,
+    completion_body,
+    distribution_from_top,
+)
 from keyboard_app.engine.remote_connect import check_server
+from keyboard_app.engine.tokenizer import N_VOCAB
 
 Behaviour = Callable[[socket.socket, int], None]  # the connection, and its request's number
 
@@ -191,6 +198,24 @@ def test_probabilities_that_are_not_ones_are_an_error(items: list[dict[str, obje
         with pytest.raises(ServerError):
             answered_top_tokens(client, completion_body([50256], 0, 8), client.post("/x", {}))
         client.close()
+
+
+def test_a_probability_too_small_for_the_engine_counts_as_a_negligible_one() -> None:
+    """-1e300 is a finite log-probability, but -inf in the engine's float32 rows: the sampler
+    met NaN (`keyboard-app continue --server` ended in a traceback)."""
+    items = [{"id": 11, "logprob": -0.01}, {"id": 12, "logprob": -1e300}]
+    body = json.dumps(top_logprobs(items)).encode()
+    with serving(lambda c, _n: c.sendall(answer(body))) as url:
+        client = ServerClient(url)
+        ids, logp = answered_top_tokens(
+            client, completion_body([50256], 0, 8), client.post("/x", {})
+        )
+        client.close()
+    uniform = np.full(N_VOCAB, -np.log(N_VOCAB), dtype=np.float32)
+    row = distribution_from_top(ids, logp, TailPrior.of(uniform))
+    assert np.isfinite(row).all()
+    assert np.exp(float(row[11])) == pytest.approx(np.exp(-0.01), rel=1e-5)
+    assert np.exp(float(row[12])) < 1e-40
 
 
 @pytest.mark.parametrize(

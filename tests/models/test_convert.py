@@ -250,3 +250,24 @@ def test_bfloat16_weights_convert_to_their_float32_values(tmp_path: Path) -> Non
         write_checkpoint(tmp_path / "f32" / "m", widened), tmp_path / "f32.gguf"
     )
     assert from_bf16.read_bytes() == from_f32.read_bytes()
+
+
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(
+    tmp_path: Path, tiny_checkpoint: Path, tiny_f32_gguf: Path
+) -> None:
+    model = tmp_path / "model.gguf"
+    shutil.copyfile(tiny_f32_gguf, model)
+    (tmp_path / "link.gguf").symlink_to(model)
+    for output in (model, tmp_path / "link.gguf"):
+        with pytest.raises(ModelManagerError, match=r"over itself.*the input is kept"):
+            quantize_gguf(model, output, "q8_0", n_threads=1)
+    assert model.read_bytes() == tiny_f32_gguf.read_bytes()
+    checkpoint = tmp_path / "checkpoint"
+    shutil.copytree(tiny_checkpoint, checkpoint)
+    weights = (checkpoint / "model.safetensors").read_bytes()
+    with pytest.raises(ModelManagerError, match="a file of the checkpoint itself"):
+        convert_checkpoint(checkpoint, checkpoint / "model.safetensors")
+    assert (checkpoint / "model.safetensors").read_bytes() == weights
+    assert sorted(p.name for p in checkpoint.iterdir()) == sorted(
+        p.name for p in tiny_checkpoint.iterdir()
+    )
