@@ -11,6 +11,7 @@ import os
 import pkgutil
 import sys
 import threading
+import time
 from collections.abc import Sequence
 
 from keyboard_app import __version__, commands
@@ -81,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown = os.fsencode(garbled).decode("ascii", "backslashreplace")  # the bytes given
         print(f"keyboard-app: the argument {shown} is not UTF-8 text", file=sys.stderr)
         return 2
+    _REINTERRUPTER.start()
     sys.unraisablehook = _interrupt_again_if_swallowed
     try:
         return _run(arguments)
@@ -98,9 +100,43 @@ def _interrupt_again_if_swallowed(unraisable: sys.UnraisableHookArgs) -> None:
     it and go on: the command would run to its end. Interrupt the main thread again a moment
     later, in Python code that can stop (again and again if it lands in a callback again)."""
     if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
-        threading.Timer(INTERRUPT_AGAIN_S, _thread.interrupt_main).start()
+        _REINTERRUPTER.request()
     else:
         sys.__unraisablehook__(unraisable)
+
+
+class _Reinterrupter:
+    """Interrupts the main thread INTERRUPT_AGAIN_S after each request, from a thread of its own
+    started once. The request is all the hook does: an interrupt landing in the hook itself (the
+    one before it again, or another Ctrl+C) cannot lose it there, as it did when the hook started
+    a timer thread, which takes long enough on a busy machine."""
+
+    def __init__(self) -> None:
+        self._due = threading.Event()
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            threading.Thread(target=self._run, name="interrupt-again", daemon=True).start()
+
+    def request(self) -> None:
+        while True:  # setting it again is harmless; an interrupt before it is set is not
+            try:
+                self._due.set()
+                return
+            except KeyboardInterrupt:
+                continue
+
+    def _run(self) -> None:
+        while True:
+            self._due.wait()
+            time.sleep(INTERRUPT_AGAIN_S)
+            self._due.clear()
+            _thread.interrupt_main()
+
+
+_REINTERRUPTER = _Reinterrupter()
 
 
 def _is_utf8(argument: str) -> bool:

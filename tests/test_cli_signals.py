@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -172,6 +173,7 @@ def test_a_ctrl_c_that_a_callback_from_c_swallowed_is_raised_again() -> None:
     def callback() -> None:
         raise KeyboardInterrupt
 
+    cli._REINTERRUPTER.start()  # as `main` does
     previous = sys.unraisablehook
     sys.unraisablehook = cli._interrupt_again_if_swallowed
     try:
@@ -180,6 +182,33 @@ def test_a_ctrl_c_that_a_callback_from_c_swallowed_is_raised_again() -> None:
             time.sleep(10)  # interrupted again meanwhile
     finally:
         sys.unraisablehook = previous
+
+
+def test_a_swallowed_ctrl_c_is_raised_again_when_starting_a_thread_is_slow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a busy machine, the hook that started a timer thread for the new interrupt was still
+    waiting for the thread when the interrupt came: raised in the hook, it was lost too, and a
+    quantization interrupted went on to write its file. A thread's start is made slow here."""
+    from keyboard_app import cli
+
+    cli._REINTERRUPTER.start()  # as `main` does, before any callback
+    started = threading.Thread.start
+
+    def slow_start(thread: threading.Thread) -> None:
+        started(thread)
+        time.sleep(0.2)  # the caller is scheduled again late
+
+    monkeypatch.setattr(threading.Thread, "start", slow_start)
+
+    @ctypes.CFUNCTYPE(None)
+    def callback() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "unraisablehook", cli._interrupt_again_if_swallowed)
+    with pytest.raises(KeyboardInterrupt):
+        callback()
+        time.sleep(3)
 
 
 def test_numpys_modules_imported_on_first_use_are_imported_with_the_engine() -> None:
