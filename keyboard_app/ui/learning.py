@@ -290,10 +290,12 @@ class Learner(QObject):
         self._position = self.editor.textCursor().position()
 
     @Slot(int, int, int)
-    def _on_change(self, _position: int, _removed: int, _added: int) -> None:
+    def _on_change(self, position: int, _removed: int, added: int) -> None:
         """A change that is not the user's writing (a file opened, a paste, an undo, a
-        continuation inserted): nothing typed so far is followed on, nothing taken is learned."""
-        if not self.editor.edit_origin:
+        continuation inserted): nothing typed so far is followed on, nothing taken is learned.
+        Text deleted after the cursor (Delete) leaves what was typed before it as it was."""
+        deleted_after = added == 0 and position >= self.editor.textCursor().position()
+        if not self.editor.edit_origin and not deleted_after:
             self._taken = None
             self._sent = None
             self._typed = 0

@@ -254,3 +254,19 @@ def test_a_word_typed_on_after_its_start_was_opened_is_not_autocorrected(
     assert win.strip.autocorrect == ""
     type_char(win.editor, " ")
     assert win.editor.text() == "I have teh "
+
+
+def test_a_word_typed_before_text_deleted_after_it_is_still_autocorrected(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """Delete after the cursor leaves the text typed before it the user's typing: the strip
+    frames the correction and a space puts it in, as the frame says."""
+    win = open_window(make_window, bigram_model)
+    win.editor.set_text("!!")
+    press(win.editor, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    type_and_wait(qtbot, win, "I have teh")
+    press(win.editor, Qt.Key.Key_Delete)
+    type_and_wait(qtbot, win, "")
+    assert win.strip.autocorrect == "the"
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have the !"

@@ -57,6 +57,25 @@ def test_a_number_typed_is_learned_once_the_word_after_it_is_finished(
     assert entries["in 1984"] == 1 and entries["born in 1984"] == 1 and entries["1984 in"] == 1
 
 
+def test_text_deleted_after_the_cursor_leaves_the_typing_before_it_learned(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    window.editor.set_text("!!")
+    press(window.editor, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    type_text(window, "in Ljub")
+    press(window.editor, Qt.Key.Key_Delete)
+    type_text(window, "ljana ")
+    settle(qtbot, window, store)
+    assert window.editor.text() == "in Ljubljana !"
+    assert learned(store) == {
+        "in": 1,
+        "Ljubljana": 1,
+        "in Ljubljana": 1,
+        "¶ in": 1,
+        "¶ in Ljubljana": 1,
+    }
+
+
 def test_pasted_text_is_no_phrase_history(
     qtbot: QtBot, window: MainWindow, store: PersonalStore
 ) -> None:
