@@ -24,6 +24,7 @@ from keyboard_app.bench.stats import percentile
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.pacing import AheadPacer
 from keyboard_app.engine.sources.corrections import CorrectionSource
+from keyboard_app.personal import PersonalStore
 
 PASSAGE = (
     "The museum opened its doors early on Saturday morning, and by nine o'clock a long line of "
@@ -111,6 +112,8 @@ def _with_personal(path: Path, threads: int | None, store: Path) -> dict[str, An
     with tempfile.TemporaryDirectory(prefix="keyboard-app-bench-") as folder:
         copy = Path(folder) / "personal.sqlite3"
         shutil.copyfile(store, copy)
+        # Another program's file, or a damaged one: its error, not the timing of an empty store.
+        PersonalStore.open(copy, recover=False).close()
         with Predictor.load(path, n_threads=threads, personal=copy) as predictor:
             assert predictor.personal_store is not None
             entries = predictor.personal_store.stats().entries

@@ -4,6 +4,7 @@ sleeps little: what it types and how its report's numbers follow from each other
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,19 @@ def test_the_report_types_the_passage_with_and_without_the_corrector_and_a_store
             ratio = run[f"{key}_over_single_token_decode"]
             assert ratio == pytest.approx(run[f"{key}_ms"] / floor, 0.01)
     assert report["model"]["layers"] == 6
+
+
+def test_a_file_that_is_no_personal_store_is_an_error_not_an_empty_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.close()
+    before = other.read_bytes()
+    model = str(builtin_model_path())
+    assert main(["bench", "latency", "--model", model, "--personal", str(other), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "it is not a personal store this app can use" in captured.err
+    assert other.read_bytes() == before
