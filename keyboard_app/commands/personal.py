@@ -74,16 +74,19 @@ def register(subparsers: Any) -> None:
 def _open(args: argparse.Namespace, *, create: bool = False) -> PersonalStore:
     """The store: the user's own (created if missing; a damaged one is moved aside and a new one
     started, as the app does), or the file `--store` names, which must be a store already unless
-    `create` (learning or importing into it) and is never moved aside."""
+    `create` (learning or importing into it) and is never moved aside. (An empty file, which
+    SQLite would take for an empty store and make one of, is no store yet either.)"""
     from keyboard_app import paths
     from keyboard_app.personal import PersonalStore, PersonalStoreError
 
     if args.store is None:
         store = PersonalStore.open(paths.personal_store_path())
-    elif create or args.store.exists():
-        store = PersonalStore.open(args.store, recover=False)
-    else:
+    elif not create and not args.store.exists():
         raise PersonalStoreError(f"There is no personal store at {args.store}.")
+    elif not create and args.store.is_file() and args.store.stat().st_size == 0:
+        raise PersonalStoreError(f"{args.store} is empty: there is no personal store in it yet.")
+    else:
+        store = PersonalStore.open(args.store, recover=False)
     if store.recovered_from is not None:
         print(
             f"note: the personal store was damaged or not a store; it was moved to "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import sys
 from pathlib import Path
 
@@ -196,6 +197,20 @@ def test_a_file_named_with_store_that_is_no_store_is_left_alone(
     assert notes.read_text("utf-8") == "my notes\n"
     assert other.read_bytes() == before  # not even put in write-ahead-log mode
     assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt", "other.sqlite3"]
+
+
+def test_an_empty_file_is_no_store_to_list_forget_clear_or_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite takes an empty file for an empty database: `list` made a store of it (a path
+    mistyped onto a file the user had just made, say)."""
+    empty = tmp_path / "notes.txt"
+    empty.touch(mode=0o644)
+    for command in (["list"], ["forget", "word"], ["clear", "--yes"], ["export", "x.json"]):
+        assert main(["personal", *command, "--store", str(empty)]) == 1
+        assert f"{empty} is empty: there is no personal store in it yet." in capsys.readouterr().err
+    assert empty.read_bytes() == b"" and stat.S_IMODE(empty.stat().st_mode) == 0o644
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_a_missing_store_is_created_only_to_learn_or_import_into(
