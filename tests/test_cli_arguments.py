@@ -108,6 +108,26 @@ def test_numbers_are_checked_before_anything_runs(
 
 
 @pytest.mark.parametrize(
+    "arguments",
+    [
+        ["suggest", "Hi", "--server", ""],
+        ["continue", "Hi", "--server", " "],
+        ["explore", "Hi", "--model", ""],
+        ["gui", "--model", ""],
+        ["models", "import", "m.gguf", "--name", ""],
+    ],
+)
+def test_an_empty_server_model_or_name_is_a_usage_error_not_the_default(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty value (a shell variable left unset) quietly meant the local or default model."""
+    with pytest.raises(SystemExit) as exit_:
+        main(arguments)
+    assert exit_.value.code == 2
+    assert "expected a value, not an empty one" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
     ("arguments", "parsed"),
     [
         (["suggest", "Hi", "--k", "1", "--threads", "256"], {"k": 1, "threads": 256}),

@@ -137,6 +137,14 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def given(value: str) -> str:
+    """An argparse type: text that is not empty (an empty `--server ""` or `--model ""`, from a
+    variable left unset, would quietly mean the default)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("expected a value, not an empty one")
+    return value
+
+
 def real_number(
     low: float, *, above: bool = False, high: float | None = None
 ) -> Callable[[str], float]:

@@ -10,7 +10,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import Action, for_people, real_number, thread_count, whole_number
+from keyboard_app.commands import (
+    Action,
+    for_people,
+    given,
+    real_number,
+    thread_count,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from keyboard_app.engine import Predictor, Suggestion
@@ -73,13 +80,17 @@ def _token_count(value: str) -> int:
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
+        type=given,
         help="a GPT-2 GGUF file or an installed model's name (default: the model chosen with "
         "`models use`, else the built-in model)",
     )
     parser.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     parser.add_argument("--no-filter", action="store_true", help="allow offensive words")
     parser.add_argument(
-        "--server", metavar="URL", help="use the model of a llama-server (the text is sent to it)"
+        "--server",
+        type=given,
+        metavar="URL",
+        help="use the model of a llama-server (the text is sent to it)",
     )
     parser.add_argument(
         "--api-key",

@@ -8,6 +8,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from keyboard_app.commands import given
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("gui", help="open the editor (the default)")
@@ -18,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=Path,
         help="text files to open: the first in the editor, the others in Open Recent",
     )
-    parser.add_argument("--model", metavar="PATH", help="GGUF model to load instead of the default")
+    parser.add_argument(
+        "--model", type=given, metavar="PATH", help="GGUF model to load instead of the default"
+    )
     parser.add_argument(
         "--demo-text", metavar="TEXT", help="type TEXT into the editor (with --screenshot)"
     )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import for_people, thread_count
+from keyboard_app.commands import for_people, given, thread_count
 from keyboard_app.files import human_size
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("import", help="check a GGUF file and add it to the installed models")
     p.add_argument("file", type=Path)
-    p.add_argument("--name", help="the name to install it under (default: the file name)")
+    p.add_argument(
+        "--name", type=given, help="the name to install it under (default: the file name)"
+    )
     p.set_defaults(func=_import)
 
     p = sub.add_parser("remove", help="delete an installed model")
