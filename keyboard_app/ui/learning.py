@@ -293,8 +293,10 @@ class Learner(QObject):
     def _on_change(self, position: int, _removed: int, added: int) -> None:
         """A change that is not the user's writing (a file opened, a paste, an undo, a
         continuation inserted): nothing typed so far is followed on, nothing taken is learned.
-        Text deleted after the cursor (Delete) leaves what was typed before it as it was."""
-        deleted_after = added == 0 and position >= self.editor.textCursor().position()
+        Text deleted after the cursor (Delete) leaves what was typed before it as it was. (Where
+        the cursor was before the change: an undo of a word taken deletes it before the cursor,
+        which is then where the word began.)"""
+        deleted_after = added == 0 and position >= self._position
         if not self.editor.edit_origin and not deleted_after:
             self._taken = None
             self._sent = None

@@ -193,7 +193,8 @@ class SuggestionStrip(QWidget):
             button.setToolTip(_tooltip(word, position))
 
     def drop_autocorrect(self) -> None:
-        """The same words without the autocorrect mark (autocorrect was just turned off)."""
+        """The same words without the autocorrect mark (autocorrect was just turned off, or the
+        word is no longer one the user typed)."""
         if self.autocorrect:
             self.show_suggestions(self.context, self._words, self.corrections)
 

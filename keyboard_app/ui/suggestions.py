@@ -96,8 +96,12 @@ class SuggestionController(QObject):
 
     @Slot()
     def refresh(self, force: bool = False) -> None:
-        """Request predictions for the current context unless they were already requested."""
+        """Request predictions for the current context unless they were already requested. The
+        autocorrect frame goes at once when the typed word stops being the user's typing (an
+        undo back to the text it was shown for): a space would not put it in."""
         context = self.editor.context()
+        if self.strip.autocorrect and not self._marks_autocorrect(context):
+            self.strip.drop_autocorrect()
         if force or context != self._requested:
             self._requested = context
             self._instant_words = None

@@ -270,3 +270,21 @@ def test_a_word_typed_before_text_deleted_after_it_is_still_autocorrected(
     assert win.strip.autocorrect == "the"
     type_char(win.editor, " ")
     assert win.editor.text() == "I have the !"
+
+
+def test_after_an_undo_back_to_the_typed_word_the_frame_goes_with_the_correction(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """The correction taken with Tab, then undone: the strip still held the words for "teh",
+    framed, but the word is no longer the user's typing (an undo), so a space puts nothing in:
+    the frame goes at once."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    assert win.strip.autocorrect == "the"
+    press(win.editor, Qt.Key.Key_Tab)
+    assert win.editor.text() == "I have the "
+    press(win.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.editor.text() == "I have teh"
+    assert win.strip.context == "I have teh" and win.strip.autocorrect == ""
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have teh "
