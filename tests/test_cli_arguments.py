@@ -128,6 +128,31 @@ def test_an_empty_server_model_or_name_is_a_usage_error_not_the_default(
 
 
 @pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        (["bench", "ksr", "t.txt", "--learn-online"], "--learn-online needs --personal-split"),
+        (
+            ["train", "--corpus", "c", "--write-heldout", "x.txt", "--write-train", "./x.txt"],
+            "two --write-* options name the same file",
+        ),
+    ],
+)
+def test_options_that_cannot_go_together_are_a_usage_error_before_anything_runs(
+    arguments: list[str],
+    complaint: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # nothing is read or written: t.txt and c do not exist
+    with pytest.raises(SystemExit) as exit_:
+        main(arguments)
+    assert exit_.value.code == 2
+    assert complaint in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
     ("arguments", "parsed"),
     [
         (["suggest", "Hi", "--k", "1", "--threads", "256"], {"k": 1, "threads": 256}),

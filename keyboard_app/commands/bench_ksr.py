@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,7 +101,7 @@ def register_bench(bench_subparsers: Any) -> None:
     )
     parser.add_argument("--threads", type=thread_count, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
-    parser.set_defaults(func=for_people(_run))
+    parser.set_defaults(func=for_people(partial(_run, parser)))
 
 
 def _word_count(value: str) -> int:
@@ -123,9 +124,11 @@ def _training_lines(args: argparse.Namespace) -> list[str]:
     return load_split(corpus).train_lines()
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from keyboard_app.bench.ksr import simulate
 
+    if args.learn_online and args.personal_split is None:
+        parser.error("--learn-online needs --personal-split (the share of each text to learn)")
     texts, groups = _texts_to_type(args)
     frequency, trigram = _baseline_keyboards(args)
     model = _type_with_the_model(args, texts)

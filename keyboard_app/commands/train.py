@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable
 from dataclasses import fields
 from functools import partial
@@ -146,7 +147,11 @@ def _write_splits(args: argparse.Namespace) -> int:
 def _train(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Write the splits (`--write-*`), or train and export; usage errors that no single option
     shows are `parser.error`s (exit 2), before the corpus is read."""
-    if args.write_heldout or args.write_train or args.write_lexicon or args.write_trigrams:
+    outputs = [args.write_heldout, args.write_train, args.write_lexicon, args.write_trigrams]
+    written = [os.path.realpath(path) for path in outputs if path]
+    if len(set(written)) < len(written):
+        parser.error("two --write-* options name the same file: each would replace the other")
+    if written:
         return _write_splits(args)
     if args.out is None:
         parser.error("--out FILE.gguf is required (unless a --write-* option is given)")
