@@ -211,7 +211,7 @@ def test_a_corrected_word_is_learned_as_corrected_and_a_restored_one_as_typed(
     assert store.word_counts(["teh"]) == {"teh": 1}
 
 
-@pytest.mark.parametrize("how", ["opened", "pasted", "cursor-moved"])
+@pytest.mark.parametrize("how", ["opened", "opened-then-typed-on", "pasted", "cursor-moved"])
 def test_a_word_the_user_did_not_type_is_offered_but_never_autocorrected(
     qtbot: QtBot,
     make_window: MakeWindow,
@@ -219,14 +219,15 @@ def test_a_word_the_user_did_not_type_is_offered_but_never_autocorrected(
     tmp_path: Path,
     how: str,
 ) -> None:
-    """A word from a file opened, pasted, or reached by moving the cursor: the strip offers its
-    correction, unframed, and a space leaves it as it is."""
+    """A word from a file opened (or begun in one), pasted, or reached by moving the cursor: the
+    strip offers its correction, unframed, and a space leaves it as it is."""
     win = open_window(make_window, bigram_model)
-    if how == "opened":
+    if how.startswith("opened"):
         path = tmp_path / "letter.txt"
-        path.write_text("I have teh", encoding="utf-8")
+        path.write_text("I have teh" if how == "opened" else "I have t", encoding="utf-8")
         assert win.documents.load(path)
         press(win.editor, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        type_and_wait(qtbot, win, "" if how == "opened" else "eh")  # its start opened
     elif how == "pasted":
         type_and_wait(qtbot, win, "I have ")
         QGuiApplication.clipboard().setText("teh")
@@ -237,20 +238,6 @@ def test_a_word_the_user_did_not_type_is_offered_but_never_autocorrected(
         press(win.editor, Qt.Key.Key_Right)
     type_and_wait(qtbot, win, "")
     assert "the" in win.strip.corrections
-    assert win.strip.autocorrect == ""
-    type_char(win.editor, " ")
-    assert win.editor.text() == "I have teh "
-
-
-def test_a_word_typed_on_after_its_start_was_opened_is_not_autocorrected(
-    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], tmp_path: Path
-) -> None:
-    win = open_window(make_window, bigram_model)
-    path = tmp_path / "letter.txt"
-    path.write_text("I have t", encoding="utf-8")
-    assert win.documents.load(path)
-    press(win.editor, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
-    type_and_wait(qtbot, win, "eh")
     assert win.strip.autocorrect == ""
     type_char(win.editor, " ")
     assert win.editor.text() == "I have teh "
