@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import _thread
 import argparse
+import contextlib
 import difflib
 import importlib
 import logging
 import os
 import pkgutil
+import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from keyboard_app import __version__, commands
 from keyboard_app.engine.llama_log import show_llama_cpp_log
@@ -74,8 +76,9 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; Ctrl+C ends it quietly with the shell's status for it (130), and so does a
-    reader that stops reading (`| head`: 141, as for SIGPIPE)."""
+    """Run a command; Ctrl+C ends it quietly with the shell's status for it (130), SIGTERM
+    likewise (143, `Terminated`), and so does a reader that stops reading (`| head`: 141, as for
+    SIGPIPE)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     garbled = next((a for a in arguments if not _is_utf8(a)), None)
     if garbled is not None:
@@ -85,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _REINTERRUPTER.start()
     sys.unraisablehook = _interrupt_again_if_swallowed
     try:
-        return _run(arguments)
+        with _terminated_by_exception():
+            return _run(arguments)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -94,25 +98,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
+class Terminated(SystemExit):
+    """SIGTERM (a logout, `kill`, a service manager): the command ends as Ctrl+C ends it, through
+    its cleanup (the unfinished files written to temporary names deleted), with the shell's
+    status for it, 143. Without this, Python ends at once and leaves them."""
+
+    def __init__(self) -> None:
+        super().__init__(128 + signal.SIGTERM)
+
+
+def _terminate(_number: int, _frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _terminated_by_exception() -> Iterator[None]:
+    """SIGTERM raises Terminated for the block, unless it is ignored (as under `nohup ... &`
+    some are) or handled already; the handler before is put back after (a test calling `main`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.getsignal(signal.SIGTERM)
+    if before is not signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def _interrupt_again_if_swallowed(unraisable: sys.UnraisableHookArgs) -> None:
-    """Ctrl+C that arrives while llama.cpp calls back into Python (its log callback, called from
-    C during a decode or a quantization) is raised in the callback, where ctypes can only report
-    it and go on: the command would run to its end. Interrupt the main thread again a moment
-    later, in Python code that can stop (again and again if it lands in a callback again)."""
-    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
-        _REINTERRUPTER.request()
+    """Ctrl+C (or SIGTERM) that arrives while llama.cpp calls back into Python (its log
+    callback, called from C during a decode or a quantization) is raised in the callback, where
+    ctypes can only report it and go on: the command would run to its end. Signal the main thread
+    again a moment later, in Python code that can stop (again and again if it lands in a
+    callback again)."""
+    kind = unraisable.exc_type
+    if kind is not None and issubclass(kind, KeyboardInterrupt):
+        _REINTERRUPTER.request(signal.SIGINT)
+    elif kind is not None and issubclass(kind, Terminated):
+        _REINTERRUPTER.request(signal.SIGTERM)
     else:
         sys.__unraisablehook__(unraisable)
 
 
 class _Reinterrupter:
-    """Interrupts the main thread INTERRUPT_AGAIN_S after each request, from a thread of its own
-    started once. The request is all the hook does: an interrupt landing in the hook itself (the
+    """Signals the main thread INTERRUPT_AGAIN_S after each request, from a thread of its own
+    started once. The request is all the hook does: a signal landing in the hook itself (the
     one before it again, or another Ctrl+C) cannot lose it there, as it did when the hook started
     a timer thread, which takes long enough on a busy machine."""
 
     def __init__(self) -> None:
         self._due = threading.Event()
+        self._number = signal.SIGINT
         self._started = False
 
     def start(self) -> None:
@@ -120,12 +160,16 @@ class _Reinterrupter:
             self._started = True
             threading.Thread(target=self._run, name="interrupt-again", daemon=True).start()
 
-    def request(self) -> None:
-        while True:  # setting it again is harmless; an interrupt before it is set is not
+    def request(self, number: signal.Signals) -> None:
+        while True:  # setting it again is harmless; a signal before it is set is not
             try:
+                self._number = number
                 self._due.set()
                 return
             except KeyboardInterrupt:
+                continue
+            except Terminated:
+                number = signal.SIGTERM
                 continue
 
     def _run(self) -> None:
@@ -133,7 +177,7 @@ class _Reinterrupter:
             self._due.wait()
             time.sleep(INTERRUPT_AGAIN_S)
             self._due.clear()
-            _thread.interrupt_main()
+            _thread.interrupt_main(self._number)
 
 
 _REINTERRUPTER = _Reinterrupter()

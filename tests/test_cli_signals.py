@@ -64,7 +64,7 @@ def start(
 def _default_signals() -> None:
     """The child's signals as a terminal's program has them: a test run under `nohup` or in the
     background would otherwise pass on SIGHUP or SIGINT ignored, which the app keeps ignored."""
-    for number in (signal.SIGINT, signal.SIGHUP):
+    for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
         signal.signal(number, signal.SIG_DFL)
 
 
@@ -112,6 +112,59 @@ def test_ctrl_c_while_continuing_exits_130_without_a_traceback(
     code, err = interrupt(process)
     assert code == INTERRUPTED
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_sigterm_while_continuing_exits_143_without_a_traceback(
+    random_model: Path, tmp_path: Path
+) -> None:
+    process = start(
+        "continue",
+        "Hello",
+        "--tokens",
+        "4096",
+        "--top-k",
+        "1",
+        "--threads",
+        "1",
+        "--model",
+        str(random_model),
+        tmp_path=tmp_path,
+    )
+    assert process.stdout is not None
+    assert process.stdout.read(len("Hello")) == "Hello"  # streaming has begun
+    code, err = interrupt(process, signal.SIGTERM)
+    assert code == 128 + signal.SIGTERM
+    assert "Traceback" not in err and "Terminated" not in err
+
+
+def test_sigterm_during_a_write_leaves_no_file_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python's default for SIGTERM ends the process at once: the unfinished file written to a
+    hidden temporary name stayed (a model conversion's, gigabytes). It is deleted now."""
+    from keyboard_app import cli, files
+    from keyboard_app.personal import PersonalStore, learn_text
+
+    store = tmp_path / "store.sqlite3"
+    with PersonalStore.open(store) as opened:
+        learn_text(opened, "Kind regards from Ljubljana")
+    flush = files._fsync_file
+
+    def terminated_before_the_rename(path: Path) -> None:
+        flush(path)
+        # Without a handler of the command's, the signal would end the tests' own process.
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises in here
+
+    monkeypatch.setattr(files, "_fsync_file", terminated_before_the_rename)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["personal", "export", str(out / "words.json"), "--store", str(store)])
+    assert exit_.value.code == 128 + signal.SIGTERM
+    assert list(out.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # as before the command
 
 
 def test_ctrl_c_in_the_app_closes_it_like_quit(random_model: Path, tmp_path: Path) -> None:
@@ -209,6 +262,24 @@ def test_a_swallowed_ctrl_c_is_raised_again_when_starting_a_thread_is_slow(
     with pytest.raises(KeyboardInterrupt):
         callback()
         time.sleep(3)
+
+
+def test_a_sigterm_that_a_callback_from_c_swallowed_is_raised_again() -> None:
+    from keyboard_app import cli
+
+    @ctypes.CFUNCTYPE(None)
+    def callback() -> None:
+        raise cli.Terminated
+
+    cli._REINTERRUPTER.start()
+    previous = sys.unraisablehook
+    sys.unraisablehook = cli._interrupt_again_if_swallowed
+    try:
+        with cli._terminated_by_exception(), pytest.raises(cli.Terminated):
+            callback()  # swallowed there
+            time.sleep(10)  # signalled again meanwhile
+    finally:
+        sys.unraisablehook = previous
 
 
 def test_numpys_modules_imported_on_first_use_are_imported_with_the_engine() -> None:
