@@ -9,6 +9,7 @@ never a mixture. No Qt here.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import hashlib
@@ -228,6 +229,14 @@ def _overwrite(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
     os.ftruncate(fd, len(data))
     os.fsync(fd)
+
+
+def utf16_hint(raw: bytes) -> str:
+    """For a message saying `raw` is not UTF-8: what it is instead, when its start says it is
+    UTF-16 (Windows' "Unicode" text files), else nothing."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return " (it is UTF-16 text: save it as UTF-8)"
+    return ""
 
 
 class UnusableFile(ValueError):

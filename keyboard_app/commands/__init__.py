@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from keyboard_app.engine.numbers import MAX_THREADS
-from keyboard_app.files import UnusableFile, human_size, read_regular_file
+from keyboard_app.files import UnusableFile, human_size, read_regular_file, utf16_hint
 from keyboard_app.paths import corpora_dir
 
 Action = Callable[[argparse.Namespace], int]
@@ -109,7 +109,9 @@ def read_input(path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise CommandError(f"{name} is not UTF-8 text (byte {error.start:,} is not)") from None
+        raise CommandError(
+            f"{name} is not UTF-8 text (byte {error.start:,} is not){utf16_hint(raw)}"
+        ) from None
 
 
 def builtin_corpus(instead: str) -> Path:

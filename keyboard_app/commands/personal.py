@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from keyboard_app.commands import for_people, input_name, read_input_bytes, whole_number
-from keyboard_app.files import UnusableFile
+from keyboard_app.files import UnusableFile, utf16_hint
 
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
@@ -157,7 +157,7 @@ def _read_text(path: Path) -> str:
         raise ValueError(f"{name} cannot be learned from: {error}.") from None
     except OSError as error:
         raise ValueError(f"{name} cannot be read: {error.strerror or error}.") from None
-    if b"\0" in raw:
+    if b"\0" in raw and not utf16_hint(raw):
         raise ValueError(
             f"{name} is not a text file (it holds binary data); nothing learned from it."
         )
@@ -165,7 +165,8 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(
-            f"{name} is not UTF-8 text (byte {error.start:,} is not); nothing learned from it."
+            f"{name} is not UTF-8 text (byte {error.start:,} is not){utf16_hint(raw)}; nothing "
+            "learned from it."
         ) from None
 
 

@@ -19,6 +19,7 @@ from keyboard_app.files import (
     atomic_path,
     read_regular_file_and_status,
     sha256_of,
+    utf16_hint,
     write_in_place,
 )
 
@@ -120,8 +121,8 @@ def read_text_file(path: Path) -> OpenedText:
         text = raw[len(UTF8_BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise TextFileError(
-            f"{path} is not UTF-8 text (byte {error.start} cannot be read as UTF-8); "
-            "it was not opened."
+            f"{path} is not UTF-8 text (byte {error.start} cannot be read as UTF-8)"
+            f"{utf16_hint(raw)}; it was not opened."
         ) from None
     newline, mixed = _line_breaks(text)
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -21,6 +21,7 @@ def texts(tmp_path: Path) -> Path:
     (tmp_path / "letter.txt").write_text("Kind regards, Ljubljana.\nKind regards\n", "utf-8")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
     (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
+    (tmp_path / "unicode.txt").write_bytes("Kind regards".encode("utf-16"))  # Windows' own
     return tmp_path
 
 
@@ -40,13 +41,17 @@ def test_learn_reports_each_bad_file_and_learns_the_others(
     texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "s.sqlite3"
-    files = [texts / name for name in ("image.png", "letter.txt", "missing.txt", "latin1.txt")]
+    names = ("image.png", "letter.txt", "missing.txt", "latin1.txt", "unicode.txt")
+    files = [texts / name for name in names]
     assert main(["personal", "learn", *map(str, files), str(tmp_path), "--store", str(store)]) == 1
     out, err = capsys.readouterr()
     assert "Learned 5 words from" in out
     assert "image.png is not a text file" in err
     assert "missing.txt does not exist" in err
     assert "latin1.txt is not UTF-8 text" in err
+    assert (
+        "unicode.txt is not UTF-8 text (byte 0 is not) (it is UTF-16 text: save it as UTF-8)" in err
+    )
     assert "is a folder" in err
     assert "Traceback" not in err
     with PersonalStore.open(store) as opened:

@@ -152,6 +152,10 @@ def test_files_that_cannot_be_opened_say_why(tmp_path: Path) -> None:
     latin.write_bytes("café".encode("latin-1"))
     with pytest.raises(TextFileError, match="not UTF-8"):
         read_text_file(latin)
+    windows = tmp_path / "unicode.txt"
+    windows.write_bytes("Kind regards".encode("utf-16"))  # with its byte-order mark
+    with pytest.raises(TextFileError, match=r"\(it is UTF-16 text: save it as UTF-8\)"):
+        read_text_file(windows)
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as handle:
         handle.truncate(MAX_DOCUMENT_BYTES + 1)  # sparse: refused before it is read
