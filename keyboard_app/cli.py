@@ -114,19 +114,17 @@ def _terminate(_number: int, _frame: object) -> None:
 @contextlib.contextmanager
 def _terminated_by_exception() -> Iterator[None]:
     """SIGTERM raises Terminated for the block, unless it is ignored (as under `nohup ... &`
-    some are) or handled already; the handler before is put back after (a test calling `main`)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.getsignal(signal.SIGTERM)
-    if before is not signal.SIG_DFL:
+    some are) or handled already, or this is not the main thread (which alone may set a
+    handler); the default is put back after (a test calling `main`)."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    if not main_thread or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         yield
         return
     signal.signal(signal.SIGTERM, _terminate)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, before)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _interrupt_again_if_swallowed(unraisable: sys.UnraisableHookArgs) -> None:
