@@ -305,7 +305,11 @@ def read_json(path: str | Path, max_bytes: int) -> object:
     """The JSON value in the file at `path`, read defensively (a hand-edited, damaged or hostile
     file): UnusableFile if it is not a regular file, larger than `max_bytes`, not UTF-8, not JSON
     or nested too deeply to parse. FileNotFoundError if there is none; other OSErrors pass."""
-    data = read_regular_file(path, max_bytes)
+    return parse_json(read_regular_file(path, max_bytes))
+
+
+def parse_json(data: bytes) -> object:
+    """The JSON value in `data`, read as defensively as `read_json` reads a file (UnusableFile)."""
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:

@@ -183,7 +183,9 @@ def test_options_that_cannot_go_together_are_a_usage_error_before_anything_runs(
         ),
     ],
 )
-def test_the_bounds_themselves_are_accepted(arguments: list[str], parsed: dict) -> None:
+def test_the_bounds_themselves_are_accepted(
+    arguments: list[str], parsed: dict[str, object]
+) -> None:
     """Each range includes its ends (`--top-p 1` is the default, all the tokens)."""
     from keyboard_app.cli import build_parser
 
@@ -414,6 +416,34 @@ def test_a_dash_given_twice_is_the_same_text_twice(tmp_path: Path) -> None:
     assert learned.stdout == "Learned 1 words from standard input.\n" * 2
     listed = run_cli(["personal", "list", "--json", "--store", store], "", tmp_path)
     assert {entry["text"]: entry["count"] for entry in json.loads(listed.stdout)}["Ottoline"] == 2
+
+
+def test_a_dash_exports_to_standard_output_and_imports_from_standard_input(
+    tmp_path: Path,
+) -> None:
+    first, second = (str(tmp_path / name) for name in ("a.sqlite3", "b.sqlite3"))
+    run_cli(["personal", "learn", "-", "--store", first], "Ottoline wrote.\n", tmp_path)
+    exported = run_cli(["personal", "export", "-", "--store", first], "", tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr == "Exported 7 words and phrases.\n"
+    assert {word["word"] for word in json.loads(exported.stdout)["words"]} == {"Ottoline", "wrote"}
+    assert not (tmp_path / "-").exists()
+    imported = run_cli(["personal", "import", "-", "--store", second], exported.stdout, tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("Imported 7 words and phrases from standard input")
+    listed = run_cli(["personal", "list", "--json", "--store", second], "", tmp_path)
+    assert {entry["text"] for entry in json.loads(listed.stdout)} >= {"Ottoline", "wrote"}
+
+
+def test_a_dash_that_is_no_export_is_refused_and_makes_no_store(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    result = run_cli(["personal", "import", "-", "--store", str(store)], "Dear Ottoline", tmp_path)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: standard input is not a JSON file of learned words: it is not JSON (Expecting "
+        "value, line 1).\n",
+    )
+    assert not store.exists()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="a closed file descriptor 0")

@@ -203,8 +203,7 @@ def _import(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     from keyboard_app.models.manager import remove_model
 
-    remove_model(args.name)
-    print(f"Removed {args.name}.")
+    print(f"Removed {remove_model(args.name)}.")
     return 0
 
 
@@ -214,8 +213,8 @@ def _use(args: argparse.Namespace) -> int:
     from keyboard_app.models.store import BUILTIN_NAMES
 
     name = None if args.name.lower() in BUILTIN_NAMES else args.name
-    set_default_model(name, validate=True)
-    print(f"The app now uses {name or 'the built-in model'}.")
+    used = set_default_model(name, validate=True)
+    print(f"The app now uses {used or 'the built-in model'}.")
     return 0
 
 

@@ -8,11 +8,18 @@ import contextlib
 import json
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import for_people, input_name, read_input_bytes, whole_number
+from keyboard_app.commands import (
+    STANDARD_INPUT,
+    for_people,
+    input_name,
+    read_input_bytes,
+    whole_number,
+)
 from keyboard_app.files import UnusableFile, utf16_hint
 
 if TYPE_CHECKING:
@@ -63,11 +70,11 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=for_people(_clear))
 
     p = sub.add_parser("export", parents=[store], help="write everything learned to a JSON file")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the file to write, or - for standard output")
     p.set_defaults(func=for_people(_export))
 
     p = sub.add_parser("import", parents=[store], help="add an exported JSON file's counts")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="an exported file, or - for standard input")
     p.set_defaults(func=for_people(_import))
 
 
@@ -104,11 +111,25 @@ def _list(args: argparse.Namespace) -> int:
     elif not entries:
         print("Nothing learned yet." if not args.search else "Nothing learned matches.")
     else:
-        width = min(40, max(len(entry.text) for entry in entries))
-        print(f"{'word or phrase':<{width}}  {'count':>7}  last used")
+        heading = "word or phrase"
+        width = max(len(heading), min(40, max(_columns(entry.text) for entry in entries)))
+        print(f"{_padded(heading, width)}  {'count':>7}  last used")
         for entry in entries:
-            print(f"{entry.text:<{width}}  {entry.count:>7,}  {_date(entry.last_used)}")
+            print(f"{_padded(entry.text, width)}  {entry.count:>7,}  {_date(entry.last_used)}")
     return 0
+
+
+def _padded(text: str, width: int) -> str:
+    return text + " " * max(0, width - _columns(text))
+
+
+def _columns(text: str) -> int:
+    """How many columns a terminal gives `text`: two for a wide (CJK) character, none for a
+    combining mark."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
 
 
 def _entry_json(entry: Entry) -> dict[str, object]:
@@ -189,7 +210,7 @@ def _clear(args: argparse.Namespace) -> int:
                     "add --yes to do it",
                     file=sys.stderr,
                 )
-                return 1
+                return 2  # as for other wrong usage
             if not _confirmed(store):
                 print("Nothing was cleared.")
                 return 0
@@ -209,17 +230,38 @@ def _confirmed(store: PersonalStore) -> bool:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from keyboard_app.personal import transfer
+
     with _open(args) as store:
-        written = store.export_json(args.file)
-    print(f"Exported {written:,} words and phrases to {args.file}.")
+        if args.file != STANDARD_INPUT:
+            written = store.export_json(args.file)
+            print(f"Exported {written:,} words and phrases to {args.file}.")
+            return 0
+        document = store.export_document()
+    sys.stdout.write(transfer.dumps(document))
+    written = len(document["words"]) + len(document["phrases"])
+    print(f"Exported {written:,} words and phrases.", file=sys.stderr)  # stdout is the file
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
     from keyboard_app.personal import transfer
 
-    transfer.read(args.file)  # a file that is no export: the error, and no store made for it
+    name = input_name(args.file)
+    if args.file == STANDARD_INPUT:
+        export = transfer.parse(_standard_input_bytes(), name)
+    else:
+        export = transfer.read(args.file)  # read before a store is made for it
     with _open(args, create=True) as store:
-        imported = store.import_json(args.file)
-    print(imported.summary(str(args.file), store.max_entries))
+        imported = store.import_export(export, name)
+    print(imported.summary(name, store.max_entries))
     return 0
+
+
+def _standard_input_bytes() -> bytes:
+    from keyboard_app.personal import PersonalStoreError
+
+    try:
+        return read_input_bytes(STANDARD_INPUT)
+    except (UnusableFile, OSError) as error:
+        raise PersonalStoreError(f"Standard input cannot be read: {error}.") from None

@@ -302,10 +302,11 @@ def add_model(
     return model
 
 
-def remove_model(name: str) -> None:
+def remove_model(name: str) -> str:
     """Delete an installed model; if it was the default, the app goes back to the built-in one.
-    The file is deleted under the manifest's lock, so that an install of the same name cannot
-    put its file in place between the entry's removal and the deletion."""
+    Returns the name it was installed under (`name` may be that name as typed before cleaning,
+    `my model` for `my-model`). The file is deleted under the manifest's lock, so that an install
+    of the same name cannot put its file in place between the entry's removal and the deletion."""
     with _updating() as data:
         name = _installed_key(data["models"], name) or name
         record = data["models"].pop(name, None)
@@ -326,6 +327,7 @@ def remove_model(name: str) -> None:
             f"{failure.strerror}."
         ) from failure
     log.info("removed model %s", name)
+    return name
 
 
 def _delete(path: Path) -> OSError | None:
@@ -337,10 +339,11 @@ def _delete(path: Path) -> OSError | None:
     return None
 
 
-def set_default_model(name: str | None, *, validate: bool = False) -> None:
-    """Make `name` the app's model; None means the built-in model. A model whose file is missing,
-    or with `validate` does not validate, is refused: the app would load the built-in model
-    instead. (The app records a model once it has loaded, which proves more than the validator.)"""
+def set_default_model(name: str | None, *, validate: bool = False) -> str | None:
+    """Make `name` the app's model; None means the built-in model. Returns the name it was
+    installed under, as `remove_model` does. A model whose file is missing, or with `validate`
+    does not validate, is refused: the app would load the built-in model instead. (The app
+    records a model once it has loaded, which proves more than the validator.)"""
     if name is not None:
         model = get_model(name)
         problem = file_problem(model.path, validate=validate)
@@ -354,6 +357,7 @@ def set_default_model(name: str | None, *, validate: bool = False) -> None:
             raise ModelManagerError(f"No installed model is called {name!r}.")
         data["default"] = name
         data["default_file"] = None
+    return name
 
 
 def set_default_file(path: Path) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal import database, pruning, queries
@@ -26,6 +27,9 @@ from keyboard_app.personal.counting import PARAGRAPH_START, Tally, history_level
 from keyboard_app.personal.errors import PersonalStoreError
 from keyboard_app.personal.results import Entry, Followers, Imported, NextCounts, Stats
 from keyboard_app.personal.schema import join_history
+
+if TYPE_CHECKING:
+    from keyboard_app.personal.transfer import Export
 
 logger = logging.getLogger(__name__)
 
@@ -201,10 +205,17 @@ class PersonalStore:
                 f"The learned words cannot be exported to {path}: it is the personal store "
                 "itself. Choose another file."
             )
+        document = self.export_document()
+        transfer.write(Path(path), document)
+        return len(document["words"]) + len(document["phrases"])
+
+    def export_document(self) -> dict[str, Any]:
+        """Everything learned, as the export file holds it (`transfer.document`)."""
+        from keyboard_app.personal import transfer
+
         with self._reading() as reader:
             words, phrases = queries.snapshot(reader)
-        transfer.write(Path(path), transfer.document(words, phrases, time.time()))
-        return len(words) + len(phrases)
+        return transfer.document(words, phrases, time.time())
 
     def import_json(self, path: str | Path) -> Imported:
         """Merge an export file into the store (counts add up), all in one transaction: a file
@@ -212,9 +223,13 @@ class PersonalStore:
         how many were dropped to keep within the caps."""
         from keyboard_app.personal import transfer
 
-        words, phrases, skipped = transfer.read(Path(path))
+        return self.import_export(transfer.read(Path(path)), str(path))
+
+    def import_export(self, export: Export, name: str) -> Imported:
+        """`import_json` for an export already read (`transfer.parse`), `name` its source."""
+        words, phrases, skipped = export
         if skipped:
-            logger.info("Skipped %d entries of %s that are never learned", skipped, path)
+            logger.info("Skipped %d entries of %s that are never learned", skipped, name)
         with self._writing("importing") as connection:
             queries.merge(connection, words, phrases)
             pruned = self._keep_within_caps(connection, time.time())

@@ -25,7 +25,7 @@ from typing import Any
 from keyboard_app.engine.numbers import is_finite_number, is_whole
 from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
 from keyboard_app.engine.words import composed, is_word
-from keyboard_app.files import UnusableFile, read_json, write_atomic
+from keyboard_app.files import UnusableFile, parse_json, read_json, write_atomic
 from keyboard_app.personal.errors import PersonalStoreError
 from keyboard_app.personal.learning import is_dropped_chunk, is_dropped_token
 
@@ -55,20 +55,40 @@ def document(words: list[Record], phrases: list[Record], now: float) -> dict[str
     }
 
 
+def dumps(data: Mapping[str, Any]) -> str:
+    """The export file's text."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def write(path: Path, data: Mapping[str, Any]) -> None:
     try:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
         # What the user wrote: only theirs to read, in a folder they chose.
-        write_atomic(path, text, private=True, create_folder=False)
+        write_atomic(path, dumps(data), private=True, create_folder=False)
     except OSError as error:
         raise PersonalStoreError(
             f"The learned words cannot be exported to {path}: {error.strerror or error}."
         ) from error
 
 
-def read(path: Path) -> tuple[list[Record], list[Record], int]:
+# What an export file holds: its words and phrases, and how many entries were skipped.
+Export = tuple[list[Record], list[Record], int]
+
+
+def read(path: Path) -> Export:
     """The words and phrases of the export file at `path`, and how many entries were skipped."""
-    data = _load(path)
+    return _checked(_load(path), str(path))
+
+
+def parse(raw: bytes, name: str) -> Export:
+    """`read` for an export's bytes (standard input's), `name` naming them in messages."""
+    try:
+        data = parse_json(raw)
+    except UnusableFile as error:
+        raise PersonalStoreError(f"{name} is not a JSON file of learned words: {error}.") from None
+    return _checked(data, name)
+
+
+def _checked(data: object, path: str) -> Export:
     where = f"{path} is not a keyboard-app export of learned words"
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PersonalStoreError(f'{where} (no "format": "{FORMAT}").')

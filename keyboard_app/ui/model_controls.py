@@ -121,7 +121,7 @@ class ModelControls(QObject):
         if remember is not None:
             remember()
 
-    def _remember(self, choose: Callable[[], None]) -> None:
+    def _remember(self, choose: Callable[[], object]) -> None:
         try:
             choose()
         except ModelManagerError as error:

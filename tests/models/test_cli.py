@@ -63,6 +63,18 @@ def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "Traceback" not in err
 
 
+def test_use_and_remove_say_the_name_the_model_was_installed_under(
+    tiny_f32_gguf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["models", "import", str(tiny_f32_gguf), "--name", "my model"]) == 0
+    capsys.readouterr()
+    assert main(["models", "use", "my model"]) == 0
+    assert capsys.readouterr().out == "The app now uses my-model.\n"
+    assert main(["models", "remove", "../my model"]) == 0
+    assert capsys.readouterr().out == "Removed my-model.\n"
+    assert store.installed_models() == []
+
+
 @pytest.mark.parametrize("endpoint", ["http://[::1", "127.0.0.1:8000"])
 def test_a_bad_hf_endpoint_is_one_clear_line(
     fake_hub: FakeHub,

@@ -37,6 +37,30 @@ def test_learn_then_list_in_the_users_store(
     assert lines[1].split()[:3] == ["¶", "Kind", "2"] and lines[1].split()[3][:2] == "20"
 
 
+def test_list_keeps_its_columns_with_wide_characters_and_accents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CJK character takes two columns of a terminal, a combining accent none: every line's
+    count ends in the same column as the header's."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text("東京 Ottoline Zoe\u0308\n", "utf-8")
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    assert main(["personal", "learn", str(letter), *store]) == 0
+    capsys.readouterr()
+    assert main(["personal", "list", *store]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any("東京" in line for line in lines) and any("Zoë" in line for line in lines)
+
+    def columns_to_count(line: str) -> int:
+        before = line[: line.index("count") + 5] if line is lines[0] else line[:-12].rstrip()
+        return len(before) + sum(c in "東京" for c in before) - before.count("\u0308")
+
+    assert {columns_to_count(line) for line in lines} == {columns_to_count(lines[0])}
+    assert main(["personal", "list", "--search", "東", "--limit", "1", *store]) == 0
+    lines = capsys.readouterr().out.splitlines()  # narrower than the heading
+    assert columns_to_count(lines[1]) == columns_to_count(lines[0])
+
+
 def test_learn_reports_each_bad_file_and_learns_the_others(
     texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -112,7 +136,7 @@ def test_clear_needs_yes_without_a_terminal(
 ) -> None:
     store = ["--store", str(tmp_path / "s.sqlite3")]
     main(["personal", "learn", str(texts / "letter.txt"), *store])
-    assert main(["personal", "clear", *store]) == 1
+    assert main(["personal", "clear", *store]) == 2
     assert "add --yes" in capsys.readouterr().err
     with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
         assert opened.stats().entries == 12
