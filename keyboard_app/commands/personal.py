@@ -9,7 +9,7 @@ import json
 import sys
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
 
 Action = Callable[[argparse.Namespace], int]
+
+# A text learned in less than a second or so (about 70,000 characters a second) shows no progress.
+MIN_CHARS_SHOWN = 50_000
 
 
 def register(subparsers: Any) -> None:
@@ -161,9 +164,34 @@ def _learn(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             store = store or stack.enter_context(_open(args, create=True))
-            words = learn_text(store, text)
+            with _shown_progress(input_name(path)) as progress:
+                words = learn_text(store, text, progress=progress)
             print(f"Learned {words:,} words from {input_name(path)}.")
     return 1 if failed else 0
+
+
+@contextlib.contextmanager
+def _shown_progress(name: str) -> Iterator[Callable[[int, int], None] | None]:
+    """On a terminal, how much of a large file is learned (a few megabytes take a minute), on one
+    line of stderr that is wiped at the end; elsewhere (a log, a pipe) nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    shown = False
+
+    def show(done: int, total: int) -> None:
+        nonlocal shown
+        if total > MIN_CHARS_SHOWN:
+            sys.stderr.write(f"\rLearning from {name}: {100 * done // total}%")
+            sys.stderr.flush()
+            shown = True
+
+    try:
+        yield show
+    finally:
+        if shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _read_text(path: Path) -> str:

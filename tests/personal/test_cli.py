@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -59,6 +60,28 @@ def test_list_keeps_its_columns_with_wide_characters_and_accents(
     assert main(["personal", "list", "--search", "東", "--limit", "1", *store]) == 0
     lines = capsys.readouterr().out.splitlines()  # narrower than the heading
     assert columns_to_count(lines[1]) == columns_to_count(lines[0])
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_learning_a_large_file_shows_progress_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter = tmp_path / "long.txt"
+    letter.write_text("Dear Ottoline, thank you for the letter.\n" * 3000, "utf-8")
+    store = ["--store", str(tmp_path / "s.sqlite3")]
+    assert main(["personal", "learn", str(letter), *store]) == 0
+    assert capsys.readouterr().err == ""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["personal", "learn", str(letter), *store]) == 0
+    shown = terminal.getvalue()
+    assert shown.startswith(f"\rLearning from {letter}: ")
+    assert shown.endswith(f"\rLearning from {letter}: 100%\r\033[K")
+    assert "Learned 21,000 words from" in capsys.readouterr().out
 
 
 def test_learn_reports_each_bad_file_and_learns_the_others(
