@@ -123,7 +123,8 @@ class Learner(QObject):
         self.editor = editor
         self.client = client
         self._active = True
-        self._typed = 0  # characters at the end of the text before the cursor typed in a row
+        self._run = 0  # characters at the end of the text before the cursor typed in a row
+        self._unlearned = 0  # the first of them, typed before learning went off or on again
         self._taken: _TakenWord | None = None
         self._sent: _Sent | None = None
         self._accepting_inline = False  # the text typed next is an inline prediction accepted
@@ -143,7 +144,7 @@ class Learner(QObject):
         """Learning on or off (paused, stopped): what was typed while it was off is never
         learned, not even the word being typed when it comes back on."""
         if active != self._active:
-            self._typed = 0
+            self._unlearned = self._typed
             self._taken = None
             self._sent = None
         self._active = active
@@ -152,9 +153,24 @@ class Learner(QObject):
     def typed_in_a_row(self) -> int:
         """How many characters at the end of the text before the cursor the user typed in a row
         (or took from the strip): none of text opened, pasted, inserted from a continuation or
-        there before the cursor moved, nor of what was typed before learning was paused or went
-        on again."""
+        there before the cursor moved. (What autocorrect may change: learning going off or on
+        mid-word does not change it.)"""
         return self._typed
+
+    @property
+    def _typed(self) -> int:
+        return self._run
+
+    @_typed.setter
+    def _typed(self, typed: int) -> None:
+        self._run = typed
+        self._unlearned = min(self._unlearned, typed)  # deleted, or typing started afresh
+
+    @property
+    def _learnable(self) -> int:
+        """Of the characters typed in a row, those that may be learned: the ones typed since
+        learning last went off or on."""
+        return self._run - self._unlearned
 
     @Slot()
     def _on_inline_accepted(self) -> None:
@@ -201,7 +217,7 @@ class Learner(QObject):
             self._insert(taken.kept, taken.insertion.text)
         else:
             self._insert(taken.kept, taken.insertion.text[: taken.lead])
-            self._hold(taken.word, taken.context, self._typed, taken.trailing)
+            self._hold(taken.word, taken.context, self._learnable, taken.trailing)
             self._typed += len(taken.word) + taken.trailing
         self._mark()
 
@@ -238,7 +254,7 @@ class Learner(QObject):
             return
         self._insert(before, text[:word_start])
         self._typed += word_end - word_start
-        self._hold(chunk, context, self._typed - len(chunk), len(text) - word_end)
+        self._hold(chunk, context, self._learnable - len(chunk), len(text) - word_end)
         self._typed += len(text) - word_end
 
     def _hold(self, word: str, context: str, typed: int, trailing: int) -> None:
@@ -251,8 +267,8 @@ class Learner(QObject):
         """The chunk at the end of `before` is finished by the whitespace `end`: a line break
         ends a number too, so it is sent with it (nothing is held back for what follows)."""
         chunk, context = finished_chunk(before)
-        if chunk and len(chunk) <= self._typed and self.active:
-            typed = self._typed - len(chunk)
+        if chunk and len(chunk) <= self._learnable and self.active:
+            typed = self._learnable - len(chunk)
             self._learn(chunk + "\n" if end == "\n" else chunk, context, typed)
             self._sent = _Sent(chunk, context, typed)
 

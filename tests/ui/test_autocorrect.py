@@ -275,3 +275,27 @@ def test_after_an_undo_back_to_the_typed_word_the_frame_goes_with_the_correction
     assert win.strip.context == "I have teh" and win.strip.autocorrect == ""
     type_char(win.editor, " ")
     assert win.editor.text() == "I have teh "
+
+
+@pytest.mark.parametrize("toggles", [1, 2])
+def test_pausing_or_resuming_learning_mid_word_leaves_autocorrect_as_framed(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], toggles: int
+) -> None:
+    """Learning going off or on mid-word changes what is learned of the word, not what autocorrect
+    does with it: the frame stays and the space corrects. The word typed across the toggle is not
+    learned, corrected or not; the next is when learning is on again."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have t")
+    for paused in (True, False)[:toggles]:
+        win.personal.set_paused(paused)
+    type_and_wait(qtbot, win, "eh")
+    assert win.strip.autocorrect == "the"
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have the "
+    type_and_wait(qtbot, win, "end. ")
+    with PersonalStore.open(win.personal_store) as store:
+        settle(qtbot, win, store)
+        learned = {entry.text for entry in store.entries(limit=100)}
+    assert {"I", "have", "I have"} <= learned
+    assert not {"the", "teh"} & {word for entry in learned for word in entry.split()}
+    assert ("end" in learned) == (toggles == 2)
