@@ -459,6 +459,31 @@ def test_a_bad_import_file_is_explained_and_changes_nothing(
     assert "phrases learned" in dialog.summary.text()  # not "Importing…" for ever
 
 
+@pytest.mark.parametrize("then", ["search", "forget"])
+def test_a_store_damaged_while_the_dialog_is_open_is_said_once_in_the_summary(
+    qtbot: QtBot, dialog: PersonalDialog, then: str
+) -> None:
+    """A listing that fails says so in the summary, with the list and its buttons off: it was
+    taken for a failed change, shown in a message and listed again, which failed again, in a
+    loop of hundreds of messages a second."""
+    with dialog.path.open("r+b") as store_file:
+        store_file.truncate(100)
+    if then == "search":
+        dialog.search.setText("k")
+        dialog.refresh()
+    else:
+        dialog.table.selectRow(0)
+        dialog.forget_selected()
+    wait_idle(qtbot, dialog)
+    with qtbot.assertNotEmitted(dialog.settled, wait=300):
+        pass  # nothing more is asked of the store
+    notices = [box for box in dialog.findChildren(QMessageBox) if box.isVisible()]
+    assert len(notices) == (then == "forget")  # the change's own error, once
+    assert "is damaged" in dialog.summary.text()
+    assert not dialog.table.isEnabled() and not dialog.search.isEnabled()
+    assert not dialog.import_button.isEnabled() and not dialog.clear_button.isEnabled()
+
+
 def test_the_app_starts_and_suggests_when_its_data_folder_cannot_be_made(
     qtbot: QtBot,
     make_window: Callable[..., MainWindow],

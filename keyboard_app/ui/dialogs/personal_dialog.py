@@ -171,6 +171,7 @@ class PersonalDialog(QDialog):
         self._numbers = itertools.count(1)
         self._waiting: dict[int, Callable[[Any], None]] = {}  # what to do with each result
         self._latest_listing = 0
+        self._listings: set[int] = set()  # the actions asked that list entries
         self._changing = False  # a change is under way: its buttons wait
         self._opened = False  # the store answered once
         self._thread = QThread()  # ends after the dialog closes; joined only when the app quits
@@ -241,6 +242,7 @@ class PersonalDialog(QDialog):
         answer to an older search that comes after a newer one is dropped)."""
         self._search_timer.stop()
         self._latest_listing = self._ask(_listing(self.search.text().strip()), self._show)
+        self._listings.add(self._latest_listing)
 
     def _show(self, listed: tuple[list[Entry], Stats]) -> None:
         entries, stats = listed
@@ -362,15 +364,18 @@ class PersonalDialog(QDialog):
 
     @Slot(int, object, str)
     def _finished(self, number: int, result: object, error: str) -> None:
-        """An action's result, handed on; an error (a bad import file, a full disk) shown in
-        a message, or in the summary when the store cannot be opened at all."""
+        """An action's result, handed on; a change's error (a bad import file, a full disk)
+        shown in a message, a listing's (the store cannot be opened, or was damaged since) in
+        the summary, with the list and its buttons off."""
         then = self._waiting.pop(number, None)
+        listing = number in self._listings
+        self._listings.discard(number)
         if then is None:
             return
         if not error:  # the store thread runs actions in order: the newest listing comes last
             self._opened = True
             then(result)
-        elif not self._opened:
+        elif listing:  # listing again after it would fail again: no message in a loop
             self._unusable(error)
         else:
             self._changing = False
@@ -409,6 +414,7 @@ class PersonalDialog(QDialog):
             return
         self._search_timer.stop()
         self._waiting.clear()
+        self._listings.clear()
         self._thread.quit()  # after the action under way; those queued behind it are dropped
 
     def wait_for_store(self) -> None:
