@@ -244,6 +244,13 @@ class Predictor:
         """The tokens `suggest(text)` runs the model on (for benchmarks and checks)."""
         return self._network.context(split_typed_word(text).boundary)
 
+    def set_filter_offensive(self, on: bool) -> None:
+        """Turn the offensive-word filter on or off; the work done ahead with the other setting
+        (the last suggestion's mixture, the words prefetched for the next keystrokes) is dropped."""
+        self.filter_offensive = on
+        self._last = None
+        self._ahead = None
+
     def drop_cache(self) -> None:
         """Forget the evaluated context: the next request evaluates its text from scratch."""
         self._main.reset()

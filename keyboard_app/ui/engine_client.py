@@ -14,6 +14,7 @@ from keyboard_app.ui.instant_worker import InstantWorker, SharedPredictor
 from keyboard_app.ui.requests import (
     ContinueRequest,
     DocumentRequest,
+    FilterRequest,
     LearnRequest,
     LoadRequest,
     TextRequest,
@@ -82,6 +83,7 @@ class EngineClient(QObject):
         self._latest_suggest = 0
         self._latest_explore = 0
         self._latest_load = 0
+        self._server_kept_by: int | None = None  # the load that keeps a server in use
         self._latest_connect = 0
         self._continuation: ContinueRequest | None = None
         self._document: DocumentRequest | None = None
@@ -135,15 +137,32 @@ class EngineClient(QObject):
         n_gpu_layers: int | None,
         filter_offensive: bool,
         personal: str | None = None,
+        *,
+        keep_server: bool = False,
     ) -> None:
+        """Load the model at `path` in place of the model or server in use; with `keep_server`
+        (the same model with other options), a server in use stays and the model loaded is the
+        local one kept meanwhile (`LoadRequest.keep_server`)."""
         if self._shut_down:
             return
         self.switching.emit()
         self._latest_load = next(self._ids)
+        self._server_kept_by = self._latest_load if keep_server else None
         request = LoadRequest(
-            self._latest_load, path, n_threads, n_gpu_layers, filter_offensive, personal
+            self._latest_load,
+            path,
+            n_threads,
+            n_gpu_layers,
+            filter_offensive,
+            personal,
+            keep_server,
         )
         self._worker.submit_load(request)
+
+    def set_filter(self, on: bool) -> None:
+        """The offensive-word filter on or off for the model in use (no reload)."""
+        if not self._shut_down:
+            self._worker.submit_filter(FilterRequest(on))
 
     def connect_server(self, url: str | None, api_key: str | None = None) -> None:
         """Use the llama-server at `url` (`server_changed` or `server_failed` follow); None:
@@ -268,7 +287,8 @@ class EngineClient(QObject):
         if self._shut_down:
             return
         self.model_info = info
-        self.server = None  # a model loaded while connected replaces the server
+        if request_id != self._server_kept_by:
+            self.server = None  # a model loaded while connected replaces the server
         if request_id == self._latest_load:
             self.loaded.emit(info)
 

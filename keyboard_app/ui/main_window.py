@@ -158,8 +158,10 @@ class MainWindow(QMainWindow):
     # --- settings ---
 
     def apply_settings(self, settings: Settings) -> None:
-        """Apply `settings` (dialog or start); reload the model if its options changed."""
-        reload = _engine_options(settings) != _engine_options(self.settings)
+        """Apply `settings` (dialog or start); reload the model if its threads or GPU layers
+        changed (a server in use stays in use); the offensive-word filter changes in place."""
+        reload = _load_options(settings) != _load_options(self.settings)
+        refilter = settings.filter_offensive != self.settings.filter_offensive
         self.settings = settings
         self.continuation.settings = settings
         self.documents.settings = settings
@@ -174,6 +176,9 @@ class MainWindow(QMainWindow):
         window_actions.show_take_actions(self.menu_actions, settings.suggestion_count)
         self.menu_actions.explorer.setChecked(settings.explorer_visible)
         self.explorer.setVisible(settings.explorer_visible)
+        if refilter:
+            self.client.set_filter(settings.filter_offensive)
+            self.suggestions.refresh(force=True)
         if reload:
             self.models.reload()
 
@@ -301,5 +306,5 @@ class MainWindow(QMainWindow):
         self.save_settings(quiet=True)
 
 
-def _engine_options(settings: Settings) -> tuple[int, int | None, bool]:
-    return settings.n_threads, settings.gpu_layers, settings.filter_offensive
+def _load_options(settings: Settings) -> tuple[int, int | None]:
+    return settings.n_threads, settings.gpu_layers

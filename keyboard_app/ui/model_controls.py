@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
 Remember = Callable[[], None]  # makes the model just loaded the one the app starts on
+RELOAD_LATER = (
+    "The model in use ({name}) was removed: the new settings apply to the next model loaded."
+)
 
 
 class ModelControls(QObject):
@@ -55,28 +58,45 @@ class ModelControls(QObject):
         self._personal_store = personal_store
         self.dialog: ModelDialog | None = None
         self.message: QMessageBox | None = None  # the last "cannot load" or "cannot use" box
-        self._loading: tuple[Path, Remember | None] | None = None
+        # The model being loaded, what makes it the one the app starts on, and whether a server
+        # in use stays.
+        self._loading: tuple[Path, Remember | None, bool] | None = None
         client.loaded.connect(self._on_loaded)
         client.load_failed.connect(self._on_load_failed)
 
-    def load(self, path: str | Path, remember: Remember | None = None) -> None:
+    def load(
+        self, path: str | Path, remember: Remember | None = None, *, keep_server: bool = False
+    ) -> None:
         """Load `path` in the engine thread (the editor stays usable meanwhile); once it has
-        loaded, `remember` makes it the model the app starts on."""
-        self._loading = (Path(path), remember)
+        loaded, `remember` makes it the model the app starts on. With `keep_server`, a server in
+        use stays in use (`EngineClient.load`)."""
+        self._loading = (Path(path), remember, keep_server)
         self._status.show_loading(Path(path).name)
         s = self._settings()
         personal = str(self._personal_store)
         self._client.load(
-            str(path), s.n_threads or None, s.gpu_layers, s.filter_offensive, personal
+            str(path),
+            s.n_threads or None,
+            s.gpu_layers,
+            s.filter_offensive,
+            personal,
+            keep_server=keep_server,
         )
 
     def reload(self) -> None:
         """Load again, with the engine options just changed, the model being loaded (what it
-        is to be remembered as kept), else the one loaded; nothing when there is neither."""
+        is to be remembered as kept), else the one loaded, a server in use staying in use;
+        nothing when there is neither, or when the file of the one loaded was removed since
+        (the options apply to the next model loaded, and the status bar says so)."""
         if self._loading is not None:
-            self.load(*self._loading)
+            path, remember, keep_server = self._loading
+            self.load(path, remember, keep_server=keep_server)
         elif self._client.model_info is not None:
-            self.load(self._client.model_info.path)
+            path = self._client.model_info.path
+            if path.is_file():
+                self.load(path, keep_server=True)
+            else:
+                self._status.showMessage(RELOAD_LATER.format(name=path.name), 10_000)
 
     def use_file(self, path: str) -> None:
         """A GGUF the user chose (Open Model File), the model store's default once loaded."""
@@ -115,7 +135,10 @@ class ModelControls(QObject):
             self.dialog.runner.shutdown()
 
     def _on_loaded(self, info: ModelInfo) -> None:
-        self._status.show_model(info)
+        if self._client.server is not None:  # the local model kept behind the server
+            self._status.show_server(self._client.server)
+        else:
+            self._status.show_model(info)
         remember = self._loading[1] if self._loading is not None else None
         self._loading = None
         if remember is not None:

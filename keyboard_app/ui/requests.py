@@ -46,6 +46,16 @@ class LoadRequest:
     n_gpu_layers: int | None
     filter_offensive: bool
     personal: str | None = None  # the personal store's file; None: no store
+    # Options changed (threads, GPU layers) for the model in use: while a server is in use, the
+    # model loaded replaces the local one kept meanwhile, and the server stays.
+    keep_server: bool = False
+
+
+@dataclass(frozen=True)
+class FilterRequest:
+    """The offensive-word filter on or off, for the model in use (no reload)."""
+
+    on: bool
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,8 @@ class ServerControls(QObject):
             self._status.show_model(info)
 
     def _on_local_model(self) -> None:
-        """A model loaded while connected replaces the server (the worker's rule)."""
-        if self.connected is not None:
+        """A model loaded while connected replaces the server (the worker's rule), unless it was
+        the local model loaded again with other options, kept behind the server."""
+        if self.connected is not None and self._client.server is None:
             self.connected = None
             self.connected_changed.emit(False)

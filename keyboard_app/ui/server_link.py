@@ -127,6 +127,17 @@ class ServerLink:
         log.info("disconnected from the server")
         return local
 
+    def replace_local(self, local: Predictor) -> Predictor | None:
+        """While connected: `local` (the local model loaded again with other options) is kept in
+        place of the one kept so far, which is returned to be closed; the server's predictor
+        borrows its store from the new one."""
+        assert self.remote is not None
+        previous, self.local = self.local, local
+        local.inline_threshold = self.remote.inline_threshold
+        local.kept_words = self.remote.kept_words
+        _carry_over(local, self.remote)
+        return previous
+
     def answered(self) -> None:
         """The server answered a request: its failures so far were passing."""
         self._failures = 0

@@ -29,6 +29,7 @@ from keyboard_app.personal.learning import DocumentLearning
 from keyboard_app.ui.requests import (
     ContinueRequest,
     DocumentRequest,
+    FilterRequest,
     LatestSlot,
     LearnRequest,
     LoadRequest,
@@ -122,6 +123,7 @@ class EngineWorker(QObject):
         self._document: _DocumentInProgress | None = None
         self._link = ServerLink()  # a llama-server in use, and the local model kept meanwhile
         self._connect_slot: LatestSlot[ConnectRequest] = LatestSlot()
+        self._filter_slot: LatestSlot[FilterRequest] = LatestSlot()
         self._closing = threading.Event()
         self.wake.connect(self._drain)
 
@@ -133,6 +135,10 @@ class EngineWorker(QObject):
 
     def submit_connect(self, request: ConnectRequest) -> None:
         self._connect_slot.put(request)
+        self.wake.emit()
+
+    def submit_filter(self, request: FilterRequest) -> None:
+        self._filter_slot.put(request)
         self.wake.emit()
 
     def submit_suggest(self, request: TextRequest) -> None:
@@ -188,6 +194,8 @@ class EngineWorker(QObject):
                 self._load(request)
             elif request_n := self._connect_slot.take():
                 self._connect(request_n)
+            elif request_f := self._filter_slot.take():
+                self._set_filter(request_f.on)
             elif self._kept_queue:
                 self._keep(self._kept_queue.popleft())
             elif request_s := self._suggest_slot.take():
@@ -225,6 +233,13 @@ class EngineWorker(QObject):
         if not worked:
             self._ahead = None
         return worked
+
+    def _set_filter(self, on: bool) -> None:
+        """The offensive-word filter for the model in use and the local one kept meanwhile."""
+        for predictor in (self._predictor, self._link.local):
+            if predictor is not None:
+                predictor.set_filter_offensive(on)
+        self._ahead = None
 
     def _keep(self, word: str) -> None:
         if self._predictor is not None:
@@ -264,13 +279,7 @@ class EngineWorker(QObject):
             log.warning("cannot load %s: %s", request.path, error)
             self.load_failed.emit(request.request_id, str(error))
             return
-        self._lend(None)
-        previous = self._link.disconnect(self._predictor)  # loaded while connected: no server
-        if previous is not None:
-            previous.close()
-        self._predictor = predictor
-        self._lend(predictor)
-        self._ahead = None
+        self._put_in_place(predictor, keep_server=request.keep_server)
         self._learning_stopped = False
         self.loaded.emit(request.request_id, predictor.info)
         if store_error is not None:
@@ -278,6 +287,22 @@ class EngineWorker(QObject):
         store = predictor.personal_store
         if store is not None and store.recovered_from is not None:
             self.personal_moved.emit(str(store.recovered_from))
+
+    def _put_in_place(self, predictor: Predictor, *, keep_server: bool) -> None:
+        """`predictor`, just loaded, in place of the model in use (and of a server in use), or,
+        with `keep_server` while one is in use, of the local model kept meanwhile. The words
+        the user kept from autocorrect stay kept."""
+        self._lend(None)
+        if keep_server and self._link.connected:
+            previous = self._link.replace_local(predictor)
+        else:
+            previous = self._link.disconnect(self._predictor)
+            self._predictor = predictor
+            self._ahead = None
+        if previous is not None:
+            predictor.kept_words |= previous.kept_words
+            previous.close()
+        self._lend(self._predictor)
 
     def _suggest(self, request: TextRequest) -> None:
         self._attempt("suggest", request.request_id, lambda p: self._suggest_on(p, request))

@@ -299,3 +299,23 @@ def test_pausing_or_resuming_learning_mid_word_leaves_autocorrect_as_framed(
     assert {"I", "have", "I have"} <= learned
     assert not {"the", "teh"} & {word for entry in learned for word in entry.split()}
     assert ("end" in learned) == (toggles == 2)
+
+
+def test_a_word_kept_from_autocorrect_stays_kept_when_the_model_is_loaded_again(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """(Learning off: a word restored is learned too, and a learned word is never corrected.)"""
+    settings = replace(ui_settings(), autocorrect=True, learning_enabled=False)
+    win = make_window(settings, bigram_model(THE, DEFAULT))
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    press(win.editor, Qt.Key.Key_Backspace)  # "teh" restored: kept from now on
+    assert win.editor.text() == "I have teh "
+    type_and_wait(qtbot, win, "")  # the engine thread has kept it (before this answer)
+    with qtbot.waitSignal(win.client.loaded, timeout=30_000):
+        win.apply_settings(replace(win.settings, n_threads=2))  # the model loaded again
+    win.editor.set_text("")  # (a word of the document is never corrected either)
+    type_and_wait(qtbot, win, "I have teh")
+    assert "the" in win.strip.corrections and win.strip.autocorrect == ""
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have teh "

@@ -8,6 +8,7 @@ import signal
 import socket
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,41 @@ def test_disconnect_without_a_server_keeps_the_local_model(
     assert changed.args == [None]
     qtbot.keyClicks(win.editor, "Once upon a")
     qtbot.waitUntil(lambda: win.strip.context == "Once upon a" and bool(win.strip.best()))
+
+
+def test_new_threads_while_connected_reload_the_local_model_and_keep_the_server(
+    qtbot: QtBot, connected: MainWindow, server: ServerProcess
+) -> None:
+    """The threads (or GPU layers) changed in Settings load the local model again, kept behind
+    the server; the server stays in use, and takes over from the new local model when left."""
+    win = connected
+    assert win.settings.n_threads == 1
+    with qtbot.waitSignal(win.client.loaded, timeout=LOAD_TIMEOUT_MS) as loaded:
+        win.apply_settings(replace(win.settings, n_threads=2))
+    assert loaded.args is not None and win.client.server is not None
+    assert _action(win, "&Disconnect").isEnabled()
+    assert server.url in win.status.device_label.text()  # not the local model's device
+    qtbot.keyClicks(win.editor, "Once upon a ti")
+    qtbot.waitUntil(lambda: win.strip.context == "Once upon a ti" and bool(win.strip.best()))
+    with qtbot.waitSignal(win.client.server_changed, timeout=5000):
+        _action(win, "&Disconnect").trigger()
+    assert "(2 threads)" in win.status.device_label.text()
+    qtbot.keyClicks(win.editor, "me")
+    qtbot.waitUntil(lambda: win.strip.context == "Once upon a time" and bool(win.strip.best()))
+
+
+def test_the_filter_changed_while_connected_keeps_the_server_and_applies_to_both(
+    qtbot: QtBot, connected: MainWindow
+) -> None:
+    win = connected
+    with qtbot.assertNotEmitted(win.client.loaded, wait=500):
+        win.apply_settings(replace(win.settings, filter_offensive=False))
+    assert _action(win, "&Disconnect").isEnabled() and win.client.server is not None
+    qtbot.keyClicks(win.editor, "Hi")
+    qtbot.waitUntil(lambda: win.strip.context == "Hi")
+    worker = win.client._worker
+    assert worker._predictor is not None and worker._link.local is not None
+    assert not worker._predictor.filter_offensive and not worker._link.local.filter_offensive
 
 
 def test_the_server_predictor_keeps_its_own_sources_and_the_users_words(

@@ -21,7 +21,7 @@ from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.app import move_model_file_setting, open_window
 from keyboard_app.ui.dialogs.model_dialog import ModelDialog
 from keyboard_app.ui.main_window import MainWindow
-from tests.ui.conftest import LOAD_TIMEOUT_MS, close_window, ui_settings
+from tests.ui.conftest import LOAD_TIMEOUT_MS, close_window, type_text, ui_settings
 
 
 def install(model: Path, name: str) -> Path:
@@ -163,7 +163,7 @@ def test_a_model_that_fails_in_the_dialog_changes_nothing_and_is_not_reloaded(
     assert window.client.model_info is not None and window.client.model_info.path == model_path
     assert window.models.message is not None
     window.models.message.accept()
-    settings = replace(window.settings, filter_offensive=not window.settings.filter_offensive)
+    settings = replace(window.settings, n_threads=window.settings.n_threads + 1)
     with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS) as loaded:
         window.apply_settings(settings)  # an engine option: the model in use is loaded again
     assert loaded.args[0].path == model_path
@@ -219,3 +219,29 @@ def test_an_engine_option_changed_while_a_model_loads_applies_to_it(
         window.apply_settings(settings)  # before the load has ended
     assert loaded.args[0].path == model_path and loaded.args[0].n_threads == 2
     assert store.model_to_load(None) == model_path  # remembered, as the load asked for
+
+
+def test_settings_changed_after_the_model_in_use_was_removed_say_when_they_apply(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    """The removed model stays in use until another is loaded: the filter changes at once, and
+    new threads apply to the next model loaded, said in the status bar, not a box saying that
+    the file just removed does not exist."""
+    install(second_model_path, "other")
+    with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
+        dialog_with_selected(window, "other").use_selected()
+    dialog = dialog_with_selected(window, "other")
+    dialog.remove_selected()
+    question = dialog.findChild(QMessageBox, "question")
+    assert question is not None
+    question.button(QMessageBox.StandardButton.Yes).click()
+    dialog.close()
+    with qtbot.assertNotEmitted(window.client.load_failed, wait=1000):
+        window.apply_settings(replace(window.settings, filter_offensive=False, n_threads=2))
+    assert "other.gguf) was removed: the new settings apply" in window.status.currentMessage()
+    assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    type_text(window, "Hi")
+    qtbot.waitUntil(lambda: window.strip.context == "Hi")
+    predictor = window.client._worker._predictor
+    assert predictor is not None and not predictor.filter_offensive
+    assert predictor.info.path.name == "other.gguf"

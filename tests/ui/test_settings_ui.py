@@ -119,13 +119,20 @@ def test_no_label_shows_an_ampersand(qtbot: QtBot) -> None:
     assert gpu.buddy() is dialog.gpu_mode
 
 
-def test_model_options_change_reloads_the_model(
+def test_new_threads_reload_the_model_and_the_filter_changes_in_place(
     qtbot: QtBot, make_window: MakeWindow, model_path: Path
 ) -> None:
     win = make_window(Settings(n_threads=1), model_path)
     with qtbot.waitSignal(win.client.loaded, timeout=30_000) as loaded:
-        win.apply_settings(Settings(n_threads=1, filter_offensive=False))
-    assert loaded.args[0].path == model_path
+        win.apply_settings(Settings(n_threads=2))
+    assert loaded.args[0].path == model_path and loaded.args[0].n_threads == 2
+    with (
+        qtbot.assertNotEmitted(win.client.loaded, wait=500),
+        qtbot.waitSignal(win.suggestions.refined, timeout=10_000),  # the strip asked again
+    ):
+        win.apply_settings(Settings(n_threads=2, filter_offensive=False))
+    predictor = win.client._worker._predictor
+    assert predictor is not None and not predictor.filter_offensive
 
 
 def test_unwritable_settings_are_told_once_and_the_app_carries_on(
