@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Slot
 
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
-from keyboard_app.ui.text_ops import first_word
+from keyboard_app.ui.text_ops import first_word, space_after
 
 
 class InlineController(QObject):
@@ -59,8 +59,10 @@ class InlineController(QObject):
 
     @Slot()
     def accept_all(self) -> None:
-        """Tab: the whole prediction and a space."""
-        self._insert(self.editor.inline_text + " ", "")
+        """Tab: the whole prediction and a space (none before a space or a closing mark, as for
+        a word taken from the strip: `text_ops.space_after`)."""
+        text = self.editor.inline_text
+        self._insert(text + space_after(self.editor.text_after_cursor()), "")
 
     @Slot()
     def accept_word(self) -> None:
@@ -68,7 +70,7 @@ class InlineController(QObject):
         text = self.editor.inline_text
         word = first_word(text)
         rest = text[len(word) :]
-        self._insert(word if rest else word + " ", rest)
+        self._insert(word if rest else word + space_after(self.editor.text_after_cursor()), rest)
 
     def _insert(self, text: str, rest: str) -> None:
         editor = self.editor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from keyboard_app.engine.words import is_word_char, split_typed_word
+from keyboard_app.engine.words import WORD_PUNCTUATION, is_word_char, split_typed_word
 from keyboard_app.personal.learning import is_address
 
 # After these (or whitespace, or nothing) a new word needs no separating space: brackets and
@@ -23,6 +23,8 @@ ATTACHING = frozenset(".,;:!?)]}\u201d\u2019\u2026")
 _NUMBER_GOES_ON = re.compile(r"\d[:,.]$")
 # Characters after the cursor after which a taken word needs no space of its own.
 _NO_SPACE_BEFORE = frozenset(" \t\u00a0") | ATTACHING
+# Quotes that open or close: opening after a space, an opener or nothing, closing after a word.
+_STRAIGHT_QUOTES = "\"'"
 
 
 @dataclass(frozen=True)
@@ -101,24 +103,43 @@ def suggestion_insertion(before: str, word: str, after: str = "") -> Insertion:
         remove, remove_after, lead = len(partial), word_chars_at_start(after), ""
     else:
         remove, remove_after, lead = 0, 0, " " if _needs_space_before(before, word) else ""
-    rest = after[remove_after:]
-    trailing = "" if rest[:1] in _NO_SPACE_BEFORE and rest else " "
-    return Insertion(remove, lead + word + trailing, remove_after)
+    return Insertion(remove, lead + word + space_after(after[remove_after:]), remove_after)
+
+
+def space_after(rest: str) -> str:
+    """The space put after a word inserted before `rest`, the text after it: none where a space or
+    a closing mark follows already (a straight quote closes unless a word goes on right after
+    it: `"hello|" today` takes no space, `|"Hello"` does)."""
+    if rest[:1] in _NO_SPACE_BEFORE and rest:
+        return ""
+    if rest[:1] in _STRAIGHT_QUOTES and rest and not is_word_char(rest[1:2] or " "):
+        return ""
+    return " "
 
 
 def _needs_space_before(before: str, word: str) -> bool:
-    """Whether a next `word` taken after the text `before` is put after a space."""
-    if not before or before[-1].isspace() or before[-1] in OPENERS:
+    """Whether a next `word` taken after the text `before` is put after a space: not at the
+    start, after whitespace or an opener (a straight quote only where it opens: after a space,
+    an opener or nothing; `"stop"` closes), nor for a number going on after a digit."""
+    if not before or before[-1].isspace():
+        return False
+    if before[-1] in _STRAIGHT_QUOTES:
+        if len(before) == 1 or before[-2].isspace() or before[-2] in OPENERS:
+            return False
+    elif before[-1] in OPENERS:
         return False
     return not (word[:1].isdigit() and _NUMBER_GOES_ON.search(before))
 
 
 def word_chars_at_start(text: str) -> int:
     """How many characters at the start of `text` belong to a word (the rest of the word the
-    cursor is in, when `text` is what follows the cursor)."""
+    cursor is in, when `text` is what follows the cursor): not an apostrophe or a hyphen that no
+    letter follows (`'s` goes on a word, the closing quote of `hel|'.` does not)."""
     count = 0
     while count < len(text) and is_word_char(text[count]):
         count += 1
+    while count and text[count - 1] in WORD_PUNCTUATION:
+        count -= 1
     return count
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
@@ -60,6 +61,35 @@ def test_a_mark_typed_after_an_accepted_prediction_takes_the_place_of_its_space(
     press(win.editor, Qt.Key.Key_Tab)
     type_text(win, ".")
     assert win.editor.text() == "Thank you for your help with the report."
+
+
+@pytest.mark.parametrize(
+    ("after", "accepted"),
+    [
+        (". Bye.", "Thank you for your help with the report. Bye."),
+        (" today.", "Thank you for your help with the report today."),
+        ('"', 'Thank you for your help with the report"'),
+        ("\nBye.", "Thank you for your help with the report \nBye."),
+    ],
+)
+def test_accepted_before_text_it_adds_no_space_before_a_space_or_a_closing_mark(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    bigram_model: Callable[..., Path],
+    after: str,
+    accepted: str,
+) -> None:
+    """As a word taken from the strip: the space goes only where nothing separates the
+    prediction from what follows it."""
+    win = confident_window(make_window, bigram_model)
+    win.editor.set_text("Thank you for your " + after)
+    cursor = win.editor.textCursor()
+    cursor.setPosition(len("Thank you for your "))
+    win.editor.setTextCursor(cursor)
+    type_text(win, "hel")
+    wait_for_inline(qtbot, win, "p with the report")
+    press(win.editor, Qt.Key.Key_Tab)
+    assert win.editor.text() == accepted
 
 
 def test_ctrl_right_inserts_one_word_and_keeps_the_rest(

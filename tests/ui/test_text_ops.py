@@ -45,6 +45,11 @@ def test_partial_word(before: str, expected: str) -> None:
         ("He said (", "maybe", Insertion(0, "maybe ")),
         ("He said '", "yes", Insertion(0, "yes ")),
         ("He said \u201c", "yes", Insertion(0, "yes ")),
+        # A straight quote after a word closes it: the next word is put after a space.
+        ('He said "stop"', "and", Insertion(0, " and ")),
+        ("He said 'stop!'", "and", Insertion(0, " and ")),
+        ('"', "Hello", Insertion(0, "Hello ")),
+        ('("', "Hello", Insertion(0, "Hello ")),
         ("The end.", "Then", Insertion(0, " Then ")),
         ("Wait,", "what", Insertion(0, " what ")),
         ("don'", "don't", Insertion(4, "don't ")),
@@ -76,12 +81,19 @@ def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> No
         ("the docu", "document", "mnet.", Insertion(4, "document", 4)),
         ("the docu", "document", "mnet", Insertion(4, "document ", 4)),
         ("well-kno", "well-known", "wn fact", Insertion(8, "well-known", 2)),
+        ("Ann", "Anna", "'s car", Insertion(3, "Anna", 2)),
+        ("the well", "well", "- and", Insertion(4, "well ")),  # a dash, not the word's
         # A space or a closing mark after the cursor: no second space.
         ("Hello wo", "world", " there", Insertion(2, "world")),
         ("Hello wo", "world", ".", Insertion(2, "world")),
         ("Hello", ",", " there", Insertion(0, ",")),
         # No partial word: the next word goes before what follows, its space with it.
         ("Hello ", "big", "there", Insertion(0, "big ")),
+        # A straight quote after the cursor closes the word unless a word goes on after it.
+        ('He said "hel', "hello", '" today.', Insertion(3, "hello")),
+        ('He said "hel', "hello", '"', Insertion(3, "hello")),
+        ("She said 'hel", "hello", "'.", Insertion(3, "hello")),
+        ("Then ", "she", '"Hello"', Insertion(0, "she ")),
         ("Hello wo", "world", "\nNext", Insertion(2, "world ")),
     ],
 )
