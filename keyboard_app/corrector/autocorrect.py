@@ -59,7 +59,7 @@ AUTOCORRECT_RATIO = 4.0
 # Endings that make another form of a word (plural, tenses, comparison, adverb, noun).
 _ENDINGS = ("s", "es", "ed", "d", "ing", "ings", "er", "ers", "est", "ly", "ness", "ment", "ments")
 _MIN_STEM = 4  # "the" and s is more likely a slip (they, these) than a word
-_ADDRESS = re.compile(r"(?:[@/\\:]|www\.|\.\w)")
+_ADDRESS = re.compile(r"(?:[@/\\:#]|www\.|\.\w)")
 # The slip a lower-case word must be from a name's spelling (a capital the dictionary nearly
 # always writes) to be put right to it: one of the common slips (a neighbouring key, a swap, a
 # letter doubled, undoubled or dropped: londn, London), not a far key, an extra letter away from
@@ -183,7 +183,8 @@ def _in_capitals(typed: str, before: str) -> bool:
 
 
 def _in_address(before: str) -> bool:
-    """The word continues a URL or an e-mail address (no space between them)."""
+    """The word continues a URL, an e-mail address, a mention or a hashtag (#tbt: no space
+    between them)."""
     tail = before.rsplit(None, 1)[-1] if before.strip() and not before[-1:].isspace() else ""
     return bool(tail) and bool(_ADDRESS.search(tail + "x"))
 

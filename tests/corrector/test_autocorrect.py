@@ -28,6 +28,9 @@ def nothing_known(word: str) -> bool:
         ("exmaple", "mail me at someone@"),  # an e-mail address
         ("htp", "go to https://"),
         ("cmo", "see example."),  # a domain's ending, after its dot
+        ("tbt", "so fun #"),  # a hashtag
+        ("wcw", "#"),
+        ("jdoe", "thanks @"),  # a mention
         ("piñata", "a "),  # a letter the QWERTY slip model has no key for: typed on purpose
         ("Kraków", ""),
         ("straße", "the "),
