@@ -115,7 +115,12 @@ _PRONOUN_I = re.compile(r"[iI](?:['’](?:m|ll|ve|d))?")
 # What may follow an acronym as it is written (MPs, the UK's), not a word typed in capitals.
 _ACRONYM_ENDINGS = ("s", "'s", "’s")
 _POSSESSIVE_ENDINGS = ("'s", "’s")
-_SENTENCE_END = ".!?"
+_SENTENCE_END = (
+    ".!?\u2026"  # an ellipsis character as three full stops (editors turn one into the other)
+)
+# What may stand between a sentence's end and the next word: whitespace, closing quotes and
+# brackets ("Stop." ), and the opening ones of the next sentence (. “).
+_BETWEEN_SENTENCES = " \t\"'()[]“”‘’«»"
 _LINE_BREAKS = "\n\r\u2028\u2029"
 # Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith).
 _ABBREVIATIONS = frozenset(
@@ -145,9 +150,9 @@ def follows_capitals(before: str) -> bool:
 
 def starts_sentence(before: str) -> bool:
     """Whether a word after the text `before` starts a sentence: the text's start, a new line, or
-    after . ! or ? (and closing quotes or brackets), but for an abbreviation's full stop or an
+    after . ! ? or … (and closing quotes or brackets), but for an abbreviation's full stop or an
     initial's (Dr. Smith, e.g. this, J. Smith)."""
-    stripped = before.rstrip(" \t\"'([“‘«")
+    stripped = before.rstrip(_BETWEEN_SENTENCES)
     words = stripped.rsplit(None, 1)
     if not words or stripped[-1] in _LINE_BREAKS:  # nothing written yet, or a new line
         return True

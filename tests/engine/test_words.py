@@ -46,6 +46,15 @@ def test_a_word_after_an_opening_quote_is_completed(bigram_model):
         ("“", True),  # an opening quote at the text's start
         ("It rained. “", True),
         ("she said “", False),
+        # Closing quotes and brackets, straight or typographic, end the sentence with it.
+        ('He said "Stop." ', True),
+        ("He said \u201cStop.\u201d ", True),
+        ("(It rained.) ", True),
+        ("(see below) ", False),
+        ("the dogs\u2019 ", False),
+        # An ellipsis character is three full stops.
+        ("The end... ", True),
+        ("The end\u2026 ", True),
     ],
 )
 def test_where_a_sentence_starts(before: str, starts: bool) -> None:
