@@ -33,6 +33,7 @@ from keyboard_app.engine.words import (
     in_typed_case,
     is_lone_letter,
     is_word,
+    shown_in_capitals,
 )
 from keyboard_app.engine.wordsearch import MAX_PIECES, WordSearch
 
@@ -98,10 +99,11 @@ class InlinePredictor:
         if len(words) < MIN_WORDS:
             return ""
         typed = mixed.query.typed.typed
+        head = in_typed_case(typed, typed + rest)[len(typed) :]  # an acronym's ending kept (MPs)
         after = "".join(" " + word for word in words)  # each in its own case, but in capitals
-        return in_typed_case(typed, typed + rest)[len(typed) :] + (
-            after.upper() if in_capitals(typed) else after
-        )
+        if not shown_in_capitals(typed, mixed.query.typed.boundary):
+            return head + after
+        return (head if in_capitals(typed) else head.upper()) + after.upper()
 
     def _follow(self, context: list[int], pieces: tuple[int, ...]) -> LogProbs | None:
         """Make the path start with `pieces` (the best word's); the log-probabilities after them,

@@ -40,6 +40,7 @@ from keyboard_app.engine.words import (
     TypedWord,
     has_inner_capital,
     in_typed_case,
+    shown_in_capitals,
     starts_sentence,
     typed_as_acronym,
 )
@@ -100,10 +101,12 @@ class Mixed:
         """The `query.k` best words, best first, with their mixed scores, in the case the letters
         are typed in (`words.in_typed_case`; spellings that become one add their scores)."""
         typed = self.query.typed.typed
-        shown = _in_typed_case(self.scores, typed)
-        if _starts_a_sentence(self.query):
-            shown = _capitalised(shown)
         boundary = self.query.typed.boundary
+        shown = _in_typed_case(self.scores, typed)
+        if shown_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
+            shown = _merged(shown, str.upper)
+        elif _starts_a_sentence(self.query):
+            shown = _capitalised(shown)
         return rank(shown, typed, self.query.k, typed_as_acronym(typed, boundary))
 
 
@@ -203,9 +206,16 @@ def _starts_a_sentence(query: Query) -> bool:
 def _capitalised(scores: Scores) -> Scores:
     """`scores` by the word with a capital first letter, as a sentence's first word is written
     (the and The are one word there); a name's own spelling stays (iPhone)."""
+    return _merged(
+        scores, lambda word: word if has_inner_capital(word) else word[:1].upper() + word[1:]
+    )
+
+
+def _merged(scores: Scores, written: Callable[[str], str]) -> Scores:
+    """`scores` by each word as `written`, the scores of words written alike added up."""
     shown: Scores = {}
     for word, score in scores.items():
-        key = word if has_inner_capital(word) else word[:1].upper() + word[1:]
+        key = written(word)
         shown[key] = shown.get(key, 0.0) + score
     return shown
 

@@ -148,6 +148,23 @@ def follows_capitals(before: str) -> bool:
     return any(len(word) > 1 and word.isupper() for word in previous)
 
 
+def shown_in_capitals(typed: str, before: str) -> bool:
+    """Whether the words for the letters `typed` after the text `before` are shown in capitals:
+    two letters or more typed in capitals (`in_capitals`), or none or one, a capital, in a text
+    typed in capitals (Caps Lock: its last two or three words in capitals, one of them four
+    letters or more; an acronym alone, as in `at NASA `, is not such a text)."""
+    if in_capitals(typed):
+        return True
+    if typed != typed.upper():
+        return False
+    last = re.findall(r"[^\W\d_]+", before[-80:])[-3:]
+    return (
+        len(last) >= 2
+        and all(word.isupper() for word in last)
+        and any(len(word) > ACRONYM_LETTERS for word in last)
+    )
+
+
 def starts_sentence(before: str) -> bool:
     """Whether a word after the text `before` starts a sentence: the text's start, a new line, or
     after . ! ? or … (and closing quotes or brackets), but for an abbreviation's full stop or an

@@ -101,6 +101,13 @@ def test_the_typed_prefix_is_kept_as_typed(bigram_model):
         assert span.startswith("LP WITH")  # typed in capitals: the words follow in capitals
 
 
+def test_in_a_text_typed_in_capitals_one_capital_typed_goes_on_in_capitals(bigram_model):
+    spec = {" YOUR": {" help": 9.0}, " help": {" with": 9.0}, " with": {" the": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "THANK YOU FOR YOUR H").startswith("ELP WITH")
+        assert _settled(predictor, "THANK YOU FOR YOUR ").startswith("HELP WITH")
+
+
 def test_the_words_after_the_one_typed_keep_their_own_case(bigram_model):
     spec = {"You": {" and": 9.0}, " and": {" I": 9.0}}  # nothing sure after " I"
     with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:

@@ -48,3 +48,29 @@ def test_the_built_in_keyboard_capitalises_a_sentences_first_word(
     words = [s.word for s in predictor.suggest(text, exact=True)]
     assert len(words) == 3 and all(word[:1].isupper() for word in words), words
     assert len({word.lower() for word in words}) == 3, words
+
+
+@pytest.mark.parametrize("text", ["I THINK ", "PLEASE CALL ", "WE ARE GOING TO THE ", "STOP IT NOW! "])
+def test_next_words_in_a_text_typed_in_capitals_are_in_capitals(text: str) -> None:
+    """Caps Lock on: the and The are one word, THE."""
+    shown = ranked(text)
+    assert [word for word, _ in shown] == ["THE", "WE", "AND", "IPHONE"]
+    assert shown[0][1] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("text", ["I work at NASA ", "OK I ", "THE "])
+def test_an_acronym_or_a_lone_word_in_capitals_is_no_text_in_capitals(text: str) -> None:
+    assert [word for word, _ in ranked(text)] == ["the", "The", "we", "and"]
+
+
+def test_one_capital_typed_in_a_text_typed_in_capitals_is_completed_in_capitals() -> None:
+    query = Query(split_typed_word("PLEASE CALL M"), 3)
+    network = Proposal({"me": 0.5, "Me": 0.1, "my": 0.2, "May": 0.1}, mass=1.0)
+    shown = Mixed(query, mix(query, network, {}), network).ranked()
+    assert [word for word, _ in shown] == ["ME", "MY", "MAY"]
+
+
+def test_the_built_in_keyboard_goes_on_in_capitals(predictor: Predictor) -> None:
+    for text in ("PLEASE CALL M", "I THINK ", "WE ARE GOING TO THE P"):
+        words = [s.word for s in predictor.suggest(text, exact=True)]
+        assert words and all(word.isupper() for word in words), (text, words)
