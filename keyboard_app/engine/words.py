@@ -52,6 +52,8 @@ WORDS = re.compile(rf"{_LETTER}(?:{_IN_WORD}|['’\-](?={_LETTER}))*")  # every 
 # the typographic one, U+2019) and hyphens, as in don't and well-known. The regular expressions
 # above say the same.
 WORD_PUNCTUATION = "'’-"
+_APOSTROPHES = "'’"
+_SINGLE_QUOTES = "'‘"  # what opens a quotation that an apostrophe closes
 # The one-letter words worth a place in the strip. Any other single letter (an initial, the "p" of
 # "p.m.", a model's guess after an opening quote) saves no keystroke when taken, and looks broken.
 ONE_LETTER_WORDS = frozenset({"a", "A", "I"})
@@ -68,7 +70,9 @@ class TypedWord:
 
 def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     """Split `text` into the context before the current word and the word's typed prefix
-    (at most `max_length` characters are looked at)."""
+    (at most `max_length` characters are looked at). An apostrophe after a word that a single
+    quote opened closes the quote (`'stop'`, `‘stop’`): the word is finished, and what comes
+    next is the next word."""
     start = len(text)
     limit = max(0, len(text) - max_length)
     while start > limit and is_word_char(text[start - 1]):
@@ -76,9 +80,19 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     while start < len(text) and text[start] in WORD_PUNCTUATION:
         start += 1
     partial = text[start:]
+    if len(partial) > 1 and partial[-1] in _APOSTROPHES and _opens_single_quote(text, start - 1):
+        return TypedWord(text, "", "")
     if start > 0 and text[start - 1] == " ":
         return TypedWord(text[: start - 1], " " + partial, partial)
     return TypedWord(text[:start], partial, partial)
+
+
+def _opens_single_quote(text: str, at: int) -> bool:
+    """Whether `text[at]` is a single quote opening a quotation: after a space, an opener or
+    nothing."""
+    if at < 0 or text[at] not in _SINGLE_QUOTES:
+        return False
+    return at == 0 or not is_word_char(text[at - 1])
 
 
 def is_word_char(char: str) -> bool:

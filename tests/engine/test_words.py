@@ -15,10 +15,23 @@ from keyboard_app.engine.words import TypedWord, split_typed_word, starts_senten
         ("'Tis", TypedWord("'", "Tis", "Tis")),
         ("rock'n'ro", TypedWord("", "rock'n'ro", "rock'n'ro")),  # inner ones are the word's
         ("a well-kno", TypedWord("a", " well-kno", "well-kno")),
+        # An apostrophe closes a single quote that opened the word: the next word comes.
+        ("He said 'stop'", TypedWord("He said 'stop'", "", "")),
+        ("He said \u2018stop\u2019", TypedWord("He said \u2018stop\u2019", "", "")),
+        ("the dogs'", TypedWord("the", " dogs'", "dogs'")),  # no quote opened it: the word's
+        ("don'", TypedWord("", "don'", "don'")),
+        ("rock'n'", TypedWord("", "rock'n'", "rock'n'")),
     ],
 )
 def test_punctuation_before_the_word_is_context_not_typed_letters(text, expected):
     assert split_typed_word(text) == expected
+
+
+@pytest.mark.parametrize("text", ["He said 'stop'", "He said \u2018stop\u2019"])
+def test_after_a_closing_single_quote_the_built_in_keyboard_offers_next_words(text):
+    with Predictor.load() as predictor:
+        words = [s.word for s in predictor.suggest(text, exact=True)]
+    assert len(words) == 3 and all(word[0].isalpha() or word[0] in ".,!?" for word in words), words
 
 
 def test_a_word_after_an_opening_quote_is_completed(bigram_model):

@@ -48,6 +48,8 @@ def test_partial_word(before: str, expected: str) -> None:
         # A straight quote after a word closes it: the next word is put after a space.
         ('He said "stop"', "and", Insertion(0, " and ")),
         ("He said 'stop!'", "and", Insertion(0, " and ")),
+        ("He said 'stop'", "and", Insertion(0, " and ")),  # the quote closed the word
+        ("He said \u2018stop\u2019", "and", Insertion(0, " and ")),
         ('"', "Hello", Insertion(0, "Hello ")),
         ('("', "Hello", Insertion(0, "Hello ")),
         ("The end.", "Then", Insertion(0, " Then ")),
