@@ -71,8 +71,8 @@ class TypedWord:
 def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     """Split `text` into the context before the current word and the word's typed prefix
     (at most `max_length` characters are looked at). An apostrophe after a word that a single
-    quote opened closes the quote (`'stop'`, `‘stop’`): the word is finished, and what comes
-    next is the next word."""
+    quote opened closes the quote (`'stop'`, typographic quotes alike): the word is finished,
+    and what comes next is the next word."""
     start = len(text)
     limit = max(0, len(text) - max_length)
     while start > limit and is_word_char(text[start - 1]):
