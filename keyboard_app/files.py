@@ -316,8 +316,10 @@ def parse_json(data: bytes) -> object:
         raise UnusableFile(f"it is not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise UnusableFile(f"it is not JSON ({error.msg}, line {error.lineno})") from None
-    except (ValueError, RecursionError) as error:
-        raise UnusableFile(f"it is not usable JSON ({type(error).__name__})") from None
+    except RecursionError:
+        raise UnusableFile("it is not usable JSON (nested too deeply)") from None
+    except ValueError as error:
+        raise UnusableFile(f"it is not usable JSON ({error})") from None
 
 
 _KINDS = (

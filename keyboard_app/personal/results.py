@@ -66,21 +66,32 @@ class Stats:
 
 @dataclass(frozen=True)
 class Imported:
-    """What an import did: the entries read from the file, and how many entries (the file's or
-    the store's own, the rarest and oldest) were dropped to keep the store within its caps."""
+    """What an import did: the entries read from the file, how many entries (the file's or the
+    store's own, the rarest and oldest) were dropped to keep the store within its caps, and how
+    many of the file's were skipped as never learned (a secret-looking word, one too long)."""
 
     entries: int
     pruned: int = 0
+    skipped: int = 0
 
     def summary(self, source: str, cap: int) -> str:
-        """One sentence for a person."""
-        said = f"Imported {self.entries:,} words and phrases from {source}."
+        """One sentence for a person (or three)."""
+        said = f"Imported {_entries(self.entries, 'word or phrase', 'words and phrases')} from {source}."
+        if self.skipped:
+            said += (
+                f" {_entries(self.skipped, 'entry was', 'entries were')} skipped: such words"
+                " (secret-looking, or too long) are never learned."
+            )
         if self.pruned:
             said += (
                 f" The store keeps at most {cap:,} entries, so the {self.pruned:,} rarest and"
                 " oldest were dropped."
             )
         return said
+
+
+def _entries(count: int, one: str, more: str) -> str:
+    return f"{count:,} {one if count == 1 else more}"
 
 
 def phrase_text(tokens: Sequence[str]) -> str:

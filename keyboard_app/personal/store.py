@@ -233,7 +233,7 @@ class PersonalStore:
         with self._writing("importing") as connection:
             queries.merge(connection, words, phrases)
             pruned = self._keep_within_caps(connection, time.time())
-        return Imported(len(words) + len(phrases), pruned)
+        return Imported(len(words) + len(phrases), pruned, skipped)
 
     def stats(self) -> Stats:
         with self._reading() as reader:

@@ -106,8 +106,13 @@ def test_entries_breaking_the_learning_rules_are_skipped(tmp_path: Path) -> None
     }
     (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
     with PersonalStore.open(tmp_path / "a.sqlite3") as store:
-        assert store.import_json(tmp_path / "export.json") == Imported(1)
+        imported = store.import_json(tmp_path / "export.json")
+        assert imported == Imported(1, skipped=2)
         assert [e.text for e in store.entries()] == ["fine"]
+    assert imported.summary("export.json", 100) == (
+        "Imported 1 word or phrase from export.json. 2 entries were skipped: such words "
+        "(secret-looking, or too long) are never learned."
+    )
 
 
 GOOD_WORD = {"word": "fine", "count": 1, "last_used": NOW}
