@@ -29,11 +29,11 @@ from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
     PieceTable,
+    goes_on_in_capitals,
     in_capitals,
     in_typed_case,
     is_lone_letter,
     is_word,
-    shown_in_capitals,
 )
 from keyboard_app.engine.wordsearch import MAX_PIECES, WordSearch
 
@@ -101,9 +101,11 @@ class InlinePredictor:
         typed = mixed.query.typed.typed
         head = in_typed_case(typed, typed + rest)[len(typed) :]  # an acronym's ending kept (MPs)
         after = "".join(" " + word for word in words)  # each in its own case, but in capitals
-        if not shown_in_capitals(typed, mixed.query.typed.boundary):
-            return head + after
-        return (head if in_capitals(typed) else head.upper()) + after.upper()
+        if in_capitals(typed):
+            return head + after.upper()
+        if goes_on_in_capitals(typed, mixed.query.typed.boundary):
+            return (head + after).upper()
+        return head + after
 
     def _follow(self, context: list[int], pieces: tuple[int, ...]) -> LogProbs | None:
         """Make the path start with `pieces` (the best word's); the log-probabilities after them,

@@ -38,9 +38,9 @@ from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
     TypedWord,
+    goes_on_in_capitals,
     has_inner_capital,
     in_typed_case,
-    shown_in_capitals,
     starts_sentence,
     typed_as_acronym,
 )
@@ -103,10 +103,12 @@ class Mixed:
         typed = self.query.typed.typed
         boundary = self.query.typed.boundary
         shown = _in_typed_case(self.scores, typed)
-        if shown_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
+        if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
         elif _starts_a_sentence(self.query):
             shown = _capitalised(shown)
+        elif self.query.next_word:
+            shown = _in_likelier_case(shown)
         return rank(shown, typed, self.query.k, typed_as_acronym(typed, boundary))
 
 
@@ -209,6 +211,15 @@ def _capitalised(scores: Scores) -> Scores:
     return _merged(
         scores, lambda word: word if has_inner_capital(word) else word[:1].upper() + word[1:]
     )
+
+
+def _in_likelier_case(scores: Scores) -> Scores:
+    """`scores` with a word offered with and without a capital first letter (the and The, after
+    e.g.) one word, in its likelier spelling: two slots for one word is one word fewer."""
+    likelier: dict[str, str] = {}
+    for word in sorted(scores, key=lambda word: -scores[word]):
+        likelier.setdefault(word[:1].lower() + word[1:], word)
+    return _merged(scores, lambda word: likelier[word[:1].lower() + word[1:]])
 
 
 def _merged(scores: Scores, written: Callable[[str], str]) -> Scores:

@@ -162,14 +162,12 @@ def follows_capitals(before: str) -> bool:
     return any(len(word) > 1 and word.isupper() for word in previous)
 
 
-def shown_in_capitals(typed: str, before: str) -> bool:
-    """Whether the words for the letters `typed` after the text `before` are shown in capitals:
-    two letters or more typed in capitals (`in_capitals`), or none or one, a capital, in a text
-    typed in capitals (Caps Lock: its last two or three words in capitals, one of them four
-    letters or more; an acronym alone, as in `at NASA `, is not such a text)."""
-    if in_capitals(typed):
-        return True
-    if typed != typed.upper():
+def goes_on_in_capitals(typed: str, before: str) -> bool:
+    """Whether the words for none or one letter `typed` (a capital) after the text `before` are
+    shown in capitals: `before` is typed in capitals (Caps Lock: its last two or three words in
+    capitals, one of them four letters or more; an acronym alone, as in `at NASA `, is not such a
+    text). (Two capitals typed or more are `in_typed_case`'s.)"""
+    if len(typed) > 1 or typed != typed.upper():
         return False
     last = re.findall(r"[^\W\d_]+", before[-80:])[-3:]
     return (
