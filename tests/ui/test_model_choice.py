@@ -245,3 +245,20 @@ def test_settings_changed_after_the_model_in_use_was_removed_say_when_they_apply
     predictor = window.client._worker._predictor
     assert predictor is not None and not predictor.filter_offensive
     assert predictor.info.path.name == "other.gguf"
+
+
+def test_the_model_used_stays_selected_once_it_has_loaded(
+    qtbot: QtBot, window: MainWindow, second_model_path: Path
+) -> None:
+    """The list is rebuilt for its "(default)" mark: Remove… right after Use acts on that model."""
+    install(second_model_path, "other")
+    dialog = dialog_with_selected(window, "other")
+    with qtbot.waitSignal(window.client.loaded, timeout=LOAD_TIMEOUT_MS):
+        dialog.use_selected()
+    item = dialog.installed.currentItem()
+    assert item is not None and item.text().startswith("other") and "(default)" in item.text()
+    dialog.remove_selected()
+    question = dialog.findChild(QMessageBox, "question")
+    assert question is not None and "Remove other" in question.text()
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    dialog.close()

@@ -145,7 +145,10 @@ class ModelDialog(QDialog):
             self.quant.addItem(label, estimate.kind)
 
     def refresh(self) -> None:
-        """Rebuild the installed list: the built-in model, then the store's models."""
+        """Rebuild the installed list: the built-in model, then the store's models; the model
+        selected stays selected (Use then Remove… acts on it)."""
+        current = self.installed.currentItem()
+        selected = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         self.installed.clear()
         default = store.default_model_name()
         builtin_is_default = default is None and store.default_model_file() is None
@@ -156,6 +159,9 @@ class ModelDialog(QDialog):
         for model in manager.installed_models():
             label = f"{model.name} · {human_size(model.size_bytes)} · {model.quantization.upper()}"
             self._add_item(label + (" (default)" if model.name == default else ""), model.name)
+        for row in range(self.installed.count()):
+            if self.installed.item(row).data(Qt.ItemDataRole.UserRole) == selected:
+                self.installed.setCurrentRow(row)
 
     def _add_item(self, label: str, name: str) -> None:
         item = QListWidgetItem(label)
