@@ -30,6 +30,7 @@ capital). docs/engine.md has the measurements behind each weight.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -86,6 +87,9 @@ PHRASE_WEIGHT = 0.6
 
 Scores = dict[str, float]
 _SWAPPED_APOSTROPHES = str.maketrans("'’", "’'")
+# An apostrophe between letters (it's, straight or typographic): the one the text is written with.
+_INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])(['’])(?=[^\W\d_])")
+_STYLE_CHARS = 2000  # how far back the text's apostrophes are looked for
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class Mixed:
         are typed in (`words.in_typed_case`; spellings that become one add their scores)."""
         typed = self.query.typed.typed
         boundary = self.query.typed.boundary
-        shown = _in_typed_case(self.scores, typed)
+        shown = _in_typed_case(self.scores, typed, apostrophe_in_use(self.query.typed))
         if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
         elif _starts_a_sentence(self.query):
@@ -187,15 +191,31 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
     return _without_weak(scores, unknown) if unknown else scores
 
 
-def _in_typed_case(scores: Scores, typed: str) -> Scores:
+def _in_typed_case(scores: Scores, typed: str, mark: str | None) -> Scores:
     """`scores` by the word in the typed case; a word spelled with the straight and the curly
-    apostrophe is one word (don't and the curly one), spelled with the apostrophe typed, or else as its
-    likelier spelling is."""
+    apostrophe is one word (don't and the curly one), spelled with `mark` (`apostrophe_in_use`),
+    or else as its likelier spelling is."""
     shown: Scores = {}
     for word, score in sorted(scores.items(), key=lambda item: -item[1]):
-        key = _one_apostrophe(in_typed_case(typed, word), typed, shown)
+        key = _one_apostrophe(in_typed_case(typed, word), mark, shown)
         shown[key] = shown.get(key, 0.0) + score
     return shown
+
+
+def apostrophe_in_use(typed: TypedWord) -> str | None:
+    """The apostrophe the words are written with: the one typed in the word, else the one the
+    text before it used last between letters (a document written with typographic apostrophes
+    gets them in don't too), else None (each word as its likelier spelling is)."""
+    typed_mark = next((mark for mark in "'’" if mark in typed.typed), None)
+    if typed_mark is not None:
+        return typed_mark
+    used = _INNER_APOSTROPHE.findall(typed.boundary[-_STYLE_CHARS:])
+    return str(used[-1]) if used else None
+
+
+def with_apostrophe(word: str, mark: str | None) -> str:
+    """`word` with its apostrophes written as `mark` (None: as they are)."""
+    return word if mark is None else word.replace("'", mark).replace("’", mark)
 
 
 def _starts_a_sentence(query: Query) -> bool:
@@ -231,10 +251,9 @@ def _merged(scores: Scores, written: Callable[[str], str]) -> Scores:
     return shown
 
 
-def _one_apostrophe(word: str, typed: str, shown: Scores) -> str:
-    typed_mark = next((mark for mark in "'’" if mark in typed), None)
-    if typed_mark is not None:
-        return word.replace("'", typed_mark).replace("’", typed_mark)
+def _one_apostrophe(word: str, mark: str | None, shown: Scores) -> str:
+    if mark is not None:
+        return with_apostrophe(word, mark)
     other = word.translate(_SWAPPED_APOSTROPHES)
     return other if other in shown else word
 

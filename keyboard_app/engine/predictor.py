@@ -20,7 +20,7 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.generation import MAX_ALTERNATIVES, Continuations, healed
 from keyboard_app.engine.gguf_validate import validate_gguf
 from keyboard_app.engine.inline import DEFAULT_THRESHOLD, InlinePredictor
-from keyboard_app.engine.mixer import Mixed, Mixer
+from keyboard_app.engine.mixer import Mixed, Mixer, apostrophe_in_use, with_apostrophe
 from keyboard_app.engine.prefetch import Prefetch
 from keyboard_app.engine.sampling import SamplingParams, log_softmax
 from keyboard_app.engine.sequences import SequencePool
@@ -310,7 +310,10 @@ class Predictor:
 
     def _autocorrection(self, mixed: Mixed) -> str | None:
         replacement = mixed_autocorrection(mixed, self.kept_words)
-        return None if replacement is None else in_typed_case(mixed.query.typed.typed, replacement)
+        if replacement is None:
+            return None
+        written = in_typed_case(mixed.query.typed.typed, replacement)
+        return with_apostrophe(written, apostrophe_in_use(mixed.query.typed))
 
     def keep_word(self, word: str) -> None:
         """The user undid the autocorrection of `word`: it is never corrected again by this

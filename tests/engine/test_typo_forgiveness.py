@@ -69,6 +69,20 @@ def test_contractions_without_apostrophe_and_the_pronoun_i(predictor, text, expe
     assert corrected(predictor, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It\u2019s late and I dont", "don\u2019t"),  # the apostrophe the text is written with
+        ("It's late and I dont", "don't"),
+        ("It\u2019s late. That isnt", "isn\u2019t"),
+    ],
+)
+def test_a_contraction_is_written_with_the_texts_apostrophe(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+    suggested = {s.word: s for s in predictor.suggest(text)}
+    assert expected in suggested and suggested[expected].autocorrect
+
+
 def test_a_contraction_takes_one_strip_place(predictor):
     words = [s.word for s in predictor.suggest("She doesn")]
     assert sorted(w.replace("’", "'") for w in words).count("doesn't") == 1
