@@ -57,6 +57,26 @@ def test_the_desktop_file_opens_files(tmp_path: Path, random_model: Path) -> Non
 
 
 @pytest.mark.parametrize(
+    "arguments",
+    [
+        ["train", "--corpus", "c", "--write-heldout", "-"],
+        ["train", "--corpus", "c", "--out", "-"],
+        ["models", "quantize", "m.gguf", "-"],
+        ["models", "convert", "folder", "--out", "-"],
+    ],
+)
+def test_a_dash_for_a_file_to_write_is_a_usage_error_not_a_file_named_dash(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model or a split is no text for a terminal (`personal export -` is JSON, and writes it
+    there)."""
+    with pytest.raises(SystemExit) as exit_:
+        main(arguments)
+    assert exit_.value.code == 2
+    assert "give a file name: this writes a file, not standard output" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
     ("arguments", "complaint"),
     [
         (["explore", "Hi", "--k", "-3"], "--k"),

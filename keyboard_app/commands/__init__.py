@@ -139,6 +139,16 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def output_file(value: str) -> Path:
+    """An argparse type: a file to write, not `-` (these commands write files that are no text
+    for a terminal or a pipe: a model, a split to keep)."""
+    if value == "-":
+        raise argparse.ArgumentTypeError(
+            "give a file name: this writes a file, not standard output"
+        )
+    return Path(value)
+
+
 def given(value: str) -> str:
     """An argparse type: text that is not empty (an empty `--server ""` or `--model ""`, from a
     variable left unset, would quietly mean the default)."""

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyboard_app.commands import for_people, given, thread_count
+from keyboard_app.commands import for_people, given, output_file, thread_count
 from keyboard_app.files import human_size
 
 if TYPE_CHECKING:
@@ -32,13 +32,13 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("convert", help="convert a Hugging Face GPT-2 folder to GGUF")
     p.add_argument("src", type=Path, help="folder with config.json and model.safetensors")
-    p.add_argument("--out", type=Path, required=True, help="the GGUF file to write")
+    p.add_argument("--out", type=output_file, required=True, help="the GGUF file to write")
     p.add_argument("--type", dest="out_type", default="f32", choices=("f32", "f16"))
     p.set_defaults(func=_convert)
 
     p = sub.add_parser("quantize", help="quantize a GGUF with llama.cpp")
     p.add_argument("src", type=Path)
-    p.add_argument("dst", type=Path)
+    p.add_argument("dst", type=output_file)
     p.add_argument("--type", dest="kind", default="q8_0", help=QUANT_HELP)
     p.add_argument("--threads", type=thread_count, default=None)
     p.set_defaults(func=_quantize)

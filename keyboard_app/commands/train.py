@@ -11,7 +11,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from keyboard_app.commands import CommandError, for_people, real_number, whole_number
+from keyboard_app.commands import (
+    CommandError,
+    for_people,
+    output_file,
+    real_number,
+    whole_number,
+)
 from keyboard_app.engine.shapes import MAX_CONTEXT, MAX_HEADS, MAX_LAYERS, MAX_WIDTH, MIN_CONTEXT
 from keyboard_app.training.config import OPTIMIZERS, TrainConfig
 
@@ -33,7 +39,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--out",
-        type=Path,
+        type=output_file,
         help="the q8_0 GGUF to write (needed unless a --write-* option is given)",
     )
     parser.add_argument(
@@ -101,21 +107,21 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--write-heldout",
-        type=Path,
+        type=output_file,
         help="write the held-out split (texts separated by blank lines) and stop",
     )
     parser.add_argument(
-        "--write-train", type=Path, help="write the training split as text and stop"
+        "--write-train", type=output_file, help="write the training split as text and stop"
     )
     parser.add_argument(
         "--write-lexicon",
-        type=Path,
+        type=output_file,
         help="write the words of the training split seen twice or more and stop: the input of "
         "`python -m keyboard_app.training.wordlist`, which builds the shipped dictionary",
     )
     parser.add_argument(
         "--write-trigrams",
-        type=Path,
+        type=output_file,
         help="write the word trigram model of the training split (a .npz file) and stop",
     )
     parser.set_defaults(func=for_people(partial(_train, parser)))
