@@ -25,6 +25,9 @@ _NUMBER_GOES_ON = re.compile(r"\d[:,.]$")
 _NO_SPACE_BEFORE = frozenset(" \t\u00a0") | ATTACHING
 # Quotes that open or close: opening after a space, an opener or nothing, closing after a word.
 _STRAIGHT_QUOTES = "\"'"
+# Dashes written closed (waited\u2014until) or spaced (waited \u2014 until): the word after one goes
+# as the dash was put after the word before it.
+_DASHES = "\u2014\u2013"
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,12 @@ def space_after(rest: str) -> str:
 def _needs_space_before(before: str, word: str) -> bool:
     """Whether a next `word` taken after the text `before` is put after a space: not at the
     start, after whitespace or an opener (a straight quote only where it opens: after a space,
-    an opener or nothing; `"stop"` closes), nor for a number going on after a digit."""
+    an opener or nothing; `"stop"` closes), nor for a number going on after a digit; after a
+    dash, as before it."""
     if not before or before[-1].isspace():
         return False
+    if before[-1] in _DASHES:
+        return len(before) > 1 and before[-2].isspace()
     if before[-1] in _STRAIGHT_QUOTES:
         if len(before) == 1 or before[-2].isspace() or before[-2] in OPENERS:
             return False

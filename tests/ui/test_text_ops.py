@@ -51,6 +51,10 @@ def test_partial_word(before: str, expected: str) -> None:
         ("He said 'stop'", "and", Insertion(0, " and ")),  # the quote closed the word
         ("He said \u2018stop\u2019", "and", Insertion(0, " and ")),
         ('"', "Hello", Insertion(0, "Hello ")),
+        # A dash: the word after it goes as the dash was put (closed, or spaced).
+        ("I waited\u2014", "until", Insertion(0, "until ")),
+        ("I waited \u2014", "until", Insertion(0, " until ")),
+        ("pages 3\u2013", "5", Insertion(0, "5 ")),
         ('("', "Hello", Insertion(0, "Hello ")),
         ("The end.", "Then", Insertion(0, " Then ")),
         ("Wait,", "what", Insertion(0, " what ")),
