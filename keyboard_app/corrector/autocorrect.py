@@ -42,8 +42,8 @@ from keyboard_app.engine.wordfilter import is_offensive, offensive_words
 from keyboard_app.engine.words import (
     ACRONYM_LETTERS,
     capital_pronoun,
-    follows_capitals,
     starts_sentence,
+    text_in_capitals,
     typed_as_acronym,
 )
 
@@ -179,7 +179,7 @@ def _bare(word: str) -> str:
 
 def _in_capitals(typed: str, before: str) -> bool:
     """`typed` is a word in capitals, not an acronym: long, or in a text typed in capitals."""
-    return typed.isupper() and (len(typed) > ACRONYM_LETTERS or follows_capitals(before))
+    return typed.isupper() and (len(typed) > ACRONYM_LETTERS or text_in_capitals(before))
 
 
 def _in_address(before: str) -> bool:

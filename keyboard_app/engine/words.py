@@ -54,6 +54,16 @@ WORDS = re.compile(rf"{_LETTER}(?:{_IN_WORD}|['’\-](?={_LETTER}))*")  # every 
 WORD_PUNCTUATION = "'’-"
 _APOSTROPHES = "'’"
 _SINGLE_QUOTES = "'‘"  # what opens a quotation that an apostrophe closes
+_OPENING_QUOTES = "‘“„«"
+_CLOSING_MARKS = ".,;!?…)]}’”»"  # after one, a straight quote closes ("Stop!"); not after ":"
+# Words contractions go on from (don't, it's, I'm, y'all, o'clock): after an opening quote, an
+# apostrophe typed after one is the contraction's, not the closing quote. (The possessive 's,
+# which goes on any word, is left out: after 'stop' the quote closes.)
+_CONTRACTED = frozenset(
+    "i you he she it we they that there here what who where when why how let y o ma".split()  # noqa: SIM905
+    + "don doesn didn isn aren wasn weren hasn haven hadn won wouldn couldn shouldn".split()  # noqa: SIM905
+    + "can mustn needn ain shan".split()  # noqa: SIM905
+)
 # The one-letter words worth a place in the strip. Any other single letter (an initial, the "p" of
 # "p.m.", a model's guess after an opening quote) saves no keystroke when taken, and looks broken.
 ONE_LETTER_WORDS = frozenset({"a", "A", "I"})
@@ -72,7 +82,8 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     """Split `text` into the context before the current word and the word's typed prefix
     (at most `max_length` characters are looked at). An apostrophe after a word that a single
     quote opened closes the quote (`'stop'`, typographic quotes alike): the word is finished,
-    and what comes next is the next word."""
+    and what comes next is the next word; but not after a word that contractions go on from
+    (`'Don'` on its way to `'Don't'`, `'It'` to `'It's'`)."""
     start = len(text)
     limit = max(0, len(text) - max_length)
     while start > limit and is_word_char(text[start - 1]):
@@ -80,7 +91,12 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     while start < len(text) and text[start] in WORD_PUNCTUATION:
         start += 1
     partial = text[start:]
-    if len(partial) > 1 and partial[-1] in _APOSTROPHES and _opens_single_quote(text, start - 1):
+    if (
+        len(partial) > 1
+        and partial[-1] in _APOSTROPHES
+        and partial[:-1].lower() not in _CONTRACTED
+        and _opens_single_quote(text, start - 1)
+    ):
         return TypedWord(text, "", "")
     if start > 0 and text[start - 1] == " ":
         return TypedWord(text[: start - 1], " " + partial, partial)
@@ -88,11 +104,19 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
 
 
 def _opens_single_quote(text: str, at: int) -> bool:
-    """Whether `text[at]` is a single quote opening a quotation: after a space, an opener or
-    nothing."""
-    if at < 0 or text[at] not in _SINGLE_QUOTES:
-        return False
-    return at == 0 or not is_word_char(text[at - 1])
+    """Whether `text[at]` is a single quote opening a quotation (`quote_opens`)."""
+    return at >= 0 and text[at] in _SINGLE_QUOTES and quote_opens(text, at)
+
+
+def quote_opens(text: str, at: int) -> bool:
+    """Whether the quote at `text[at]` opens a quotation: at the start, or after anything but a
+    word's last character or a closing mark (`"stop"` closes; `said "`, `("`, `:"` and `—"`
+    open). A typographic opening quote always opens. (One rule for the strip's words and for
+    where a taken word goes.)"""
+    if text[at] in _OPENING_QUOTES or at == 0:
+        return True
+    before = text[at - 1]
+    return not (is_word_char(before) or before in _CLOSING_MARKS)
 
 
 def is_word_char(char: str) -> bool:
@@ -140,6 +164,8 @@ _LINE_BREAKS = "\n\r\u2028\u2029"
 _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. e.g. i.e. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
 )
+# Where the last sentence of a text starts: after a line break, or a sentence's end and a space.
+_LAST_SENTENCE = re.compile(r"[\n\r\u2028\u2029]|[.!?\u2026](?=\s)")
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
 
@@ -156,25 +182,25 @@ def has_inner_capital(word: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in pairwise(word))
 
 
-def follows_capitals(before: str) -> bool:
-    """Whether the last word of `before` is two capitals or more: a text typed in capitals."""
-    previous = re.findall(r"[^\W\d_]+", before[-40:])[-1:]
-    return any(len(word) > 1 and word.isupper() for word in previous)
+def text_in_capitals(before: str) -> bool:
+    """Whether the text `before` the word being typed is typed in capitals (Caps Lock): the words
+    of its last sentence on its last line, two or more, are all capitals, one of them four letters
+    or more. Not an acronym in a sentence (`at NASA `, `in THE NEW YORK TIMES `), nor a heading
+    or a name in capitals on a line before (`CHAPTER ONE` then a new line)."""
+    sentence = _LAST_SENTENCE.split(before[-200:])[-1]
+    words = re.findall(r"[^\W\d_]+", sentence)
+    return (
+        len(words) >= 2
+        and all(word.isupper() for word in words)
+        and any(len(word) > ACRONYM_LETTERS for word in words)
+    )
 
 
 def goes_on_in_capitals(typed: str, before: str) -> bool:
     """Whether the words for none or one letter `typed` (a capital) after the text `before` are
-    shown in capitals: `before` is typed in capitals (Caps Lock: its last two or three words in
-    capitals, one of them four letters or more; an acronym alone, as in `at NASA `, is not such a
-    text). (Two capitals typed or more are `in_typed_case`'s.)"""
-    if len(typed) > 1 or typed != typed.upper():
-        return False
-    last = re.findall(r"[^\W\d_]+", before[-80:])[-3:]
-    return (
-        len(last) >= 2
-        and all(word.isupper() for word in last)
-        and any(len(word) > ACRONYM_LETTERS for word in last)
-    )
+    shown in capitals: `before` is `text_in_capitals`. (Two capitals typed or more are
+    `in_typed_case`'s.)"""
+    return len(typed) <= 1 and typed == typed.upper() and text_in_capitals(before)
 
 
 def starts_sentence(before: str) -> bool:
@@ -193,7 +219,7 @@ def starts_sentence(before: str) -> bool:
 def typed_as_acronym(typed: str, before: str) -> bool:
     """Two or three capitals (EUR, OK, KPI) not in a text typed in capitals: an acronym, meant as
     typed, not the start of a word in capitals."""
-    return in_capitals(typed) and len(typed) <= ACRONYM_LETTERS and not follows_capitals(before)
+    return in_capitals(typed) and len(typed) <= ACRONYM_LETTERS and not text_in_capitals(before)
 
 
 def capital_pronoun(word: str) -> str | None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from keyboard_app.engine.words import WORD_PUNCTUATION, is_word_char, split_typed_word
+from keyboard_app.engine.words import (
+    WORD_PUNCTUATION,
+    is_word_char,
+    quote_opens,
+    split_typed_word,
+)
 from keyboard_app.personal.learning import is_address
 
 # After these (or whitespace, or nothing) a new word needs no separating space: brackets and
@@ -122,17 +127,18 @@ def space_after(rest: str) -> str:
 
 def _needs_space_before(before: str, word: str) -> bool:
     """Whether a next `word` taken after the text `before` is put after a space: not at the
-    start, after whitespace or an opener (a straight quote only where it opens: after a space,
-    an opener or nothing; `"stop"` closes), nor for a number going on after a digit; after a
+    start, after whitespace or an opener (a straight quote only where it opens,
+    `words.quote_opens`: `"stop"` closes), nor for a number going on after a digit; after a
     dash, as before it."""
     if not before or before[-1].isspace():
         return False
-    if before[-1] in _DASHES:
-        return len(before) > 1 and before[-2].isspace()
-    if before[-1] in _STRAIGHT_QUOTES:
-        if len(before) == 1 or before[-2].isspace() or before[-2] in OPENERS:
-            return False
-    elif before[-1] in OPENERS:
+    last = len(before) - 1
+    if before[last] in _DASHES:
+        return before[last - 1 : last].isspace()
+    opens = (
+        quote_opens(before, last) if before[last] in _STRAIGHT_QUOTES else before[last] in OPENERS
+    )
+    if opens:
         return False
     return not (word[:1].isdigit() and _NUMBER_GOES_ON.search(before))
 

@@ -78,6 +78,20 @@ def test_an_acronym_or_a_lone_word_in_capitals_is_no_text_in_capitals(text: str)
     assert [word for word, _ in ranked(text)] == ["the", "we", "and", "iPhone"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I read it in THE NEW YORK TIMES ",  # capitals in a sentence that is not
+        "see RFC 2119 MUST NOT ",
+        "CHAPTER ONE\n\n",  # a heading on a line before
+        "SUBJECT: MEETING TOMORROW\n",
+        "Thanks,\nJOHN O'NEIL\n",  # a signature
+    ],
+)
+def test_capitals_before_this_sentence_or_line_are_no_caps_lock(text: str) -> None:
+    assert "THE" not in [word for word, _ in ranked(text)]
+
+
 def test_one_capital_typed_in_a_text_typed_in_capitals_is_completed_in_capitals() -> None:
     query = Query(split_typed_word("PLEASE CALL M"), 3)
     network = Proposal({"me": 0.5, "Me": 0.1, "my": 0.2, "May": 0.1}, mass=1.0)
