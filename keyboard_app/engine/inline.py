@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from keyboard_app.engine.backend import Entry
 from keyboard_app.engine.context import MainSequence
-from keyboard_app.engine.mixer import Mixed
+from keyboard_app.engine.mixer import Mixed, apostrophe_in_use, with_apostrophe
 from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.sequences import MAIN_SEQ
 from keyboard_app.engine.wordfilter import offends
@@ -98,14 +98,7 @@ class InlinePredictor:
             words.append(word)
         if len(words) < MIN_WORDS:
             return ""
-        typed = mixed.query.typed.typed
-        head = in_typed_case(typed, typed + rest)[len(typed) :]  # an acronym's ending kept (MPs)
-        after = "".join(" " + word for word in words)  # each in its own case, but in capitals
-        if in_capitals(typed):
-            return head + after.upper()
-        if goes_on_in_capitals(typed, mixed.query.typed.boundary):
-            return (head + after).upper()
-        return head + after
+        return _written(mixed, rest, "".join(" " + word for word in words))
 
     def _follow(self, context: list[int], pieces: tuple[int, ...]) -> LogProbs | None:
         """Make the path start with `pieces` (the best word's); the log-probabilities after them,
@@ -195,3 +188,18 @@ class InlinePredictor:
         path.pieces.append(piece)
         path.logps.append(logp)
         return logp
+
+
+def _written(mixed: Mixed, rest: str, after: str) -> str:
+    """The prediction as the strip writes its words: the rest of the typed word in the case it
+    is typed in (an acronym's ending kept, MPs), the words after it each in its own case but in
+    capitals, and every apostrophe the one the text uses (`mixer.apostrophe_in_use`)."""
+    typed = mixed.query.typed
+    head = in_typed_case(typed.typed, typed.typed + rest)[len(typed.typed) :]
+    if in_capitals(typed.typed):
+        text = head + after.upper()
+    elif goes_on_in_capitals(typed.typed, typed.boundary):
+        text = (head + after).upper()
+    else:
+        text = head + after
+    return with_apostrophe(text, apostrophe_in_use(typed))

@@ -171,3 +171,11 @@ def test_a_lone_letter_never_ends_a_span(bigram_model, letter):
     spec = {"You": {" and": 9.0}, " and": {letter: 9.0}, letter: {".": 9.0}}
     with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
         assert _settled(predictor, "You an") == ""
+
+
+def test_its_apostrophes_are_the_ones_the_text_uses(bigram_model):
+    spec = {" I": {" don": 9.0}, " don": {"'t": 9.0}, "'t": {" know": 9.0}, " know": {" what": 9.0}}
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        for text, expected in (("It's", "don't know"), ("It\u2019s", "don\u2019t know")):
+            predictor.suggest(f"{text} late and I ", exact=True)  # "don't" decoded whole
+            assert _settled(predictor, f"{text} late and I ").startswith(expected)
