@@ -455,6 +455,38 @@ def test_a_dash_exports_to_standard_output_and_imports_from_standard_input(
     assert {entry["text"] for entry in json.loads(listed.stdout)} >= {"Ottoline", "wrote"}
 
 
+def test_an_export_to_standard_output_is_utf8_whatever_its_encoding(tmp_path: Path) -> None:
+    """Windows gives a redirected standard output its ANSI code page: the export is UTF-8 still,
+    as `import -` reads it."""
+    store = str(tmp_path / "a.sqlite3")
+    run_cli(["personal", "learn", "-", "--store", store], "Zażółć 東京.\n", tmp_path)
+    exported = subprocess.run(
+        [sys.executable, "-m", "keyboard_app.cli", "personal", "export", "-", "--store", store],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+        timeout=60,
+    )
+    assert exported.returncode == 0, exported.stderr
+    words = {word["word"] for word in json.loads(exported.stdout.decode("utf-8"))["words"]}
+    assert words == {"Zażółć", "東京"}
+
+
+def test_a_file_named_dash_is_reached_as_dot_slash_dash(tmp_path: Path) -> None:
+    (tmp_path / "-").write_text("Ottoline wrote.\n", "utf-8")
+    store = str(tmp_path / "store.sqlite3")
+    learned = subprocess.run(
+        [sys.executable, "-m", "keyboard_app.cli", "personal", "learn", "./-", "--store", store],
+        input="Standard input is not read.\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data")},
+        timeout=60,
+    )
+    assert learned.returncode == 0, learned.stderr
+    assert learned.stdout == f"Learned 2 words from {tmp_path / '-'}.\n"
+
+
 def test_a_dash_that_is_no_export_is_refused_and_makes_no_store(tmp_path: Path) -> None:
     store = tmp_path / "store.sqlite3"
     result = run_cli(["personal", "import", "-", "--store", str(store)], "Dear Ottoline", tmp_path)

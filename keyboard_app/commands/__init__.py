@@ -71,6 +71,13 @@ MAX_TEXT_FILE_BYTES = 256 * 2**20
 STANDARD_INPUT = Path("-")
 
 
+def file_or_dash(value: str) -> Path:
+    """An argparse type: a file, or `-` for standard input (or output). A file named `-` is
+    still reachable as `./-` (which `Path` would make `-`)."""
+    path = Path(value)
+    return path if value == "-" or path != STANDARD_INPUT else Path.cwd() / path
+
+
 def input_name(path: Path) -> str:
     """How a message names a file the command reads."""
     return "standard input" if path == STANDARD_INPUT else str(path)

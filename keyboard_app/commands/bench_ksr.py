@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from keyboard_app.commands import (
     CommandError,
     builtin_corpus,
+    file_or_dash,
     for_people,
     read_input,
     real_number,
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser("ksr", help="keystroke savings rate on a held-out text")
     parser.add_argument(
-        "file", type=Path, help="held-out texts, separated by blank lines (- for standard input)"
+        "file",
+        type=file_or_dash,
+        help="held-out texts, separated by blank lines (- for standard input)",
     )
     parser.add_argument("--model", type=Path, help="GGUF to measure (default: the built-in model)")
     parser.add_argument(
@@ -45,7 +48,7 @@ def register_bench(bench_subparsers: Any) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--train-text",
-        type=Path,
+        type=file_or_dash,
         help="training text for the baselines (default: the training split of resources/corpora)",
     )
     source.add_argument(

@@ -12,6 +12,7 @@ from typing import Any
 from keyboard_app.commands import (
     CommandError,
     builtin_corpus,
+    file_or_dash,
     for_people,
     read_input,
     real_number,
@@ -23,7 +24,7 @@ def register_bench(bench_subparsers: Any) -> None:
     parser = bench_subparsers.add_parser("typos", help="corrections of a noisy typist's slips")
     parser.add_argument(
         "file",
-        type=Path,
+        type=file_or_dash,
         nargs="?",
         help="held-out texts separated by blank lines, - for standard input (default: the built-in "
         "corpus's held-out split)",

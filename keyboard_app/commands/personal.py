@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from keyboard_app.commands import (
     STANDARD_INPUT,
+    file_or_dash,
     for_people,
     input_name,
     read_input_bytes,
@@ -58,7 +59,11 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("learn", parents=[store], help="learn from UTF-8 text files")
     p.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE", help="a text file, or - for standard input"
+        "files",
+        nargs="+",
+        type=file_or_dash,
+        metavar="FILE",
+        help="a text file, or - for standard input",
     )
     p.set_defaults(func=for_people(_learn))
 
@@ -73,11 +78,11 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=for_people(_clear))
 
     p = sub.add_parser("export", parents=[store], help="write everything learned to a JSON file")
-    p.add_argument("file", type=Path, help="the file to write, or - for standard output")
+    p.add_argument("file", type=file_or_dash, help="the file to write, or - for standard output")
     p.set_defaults(func=for_people(_export))
 
     p = sub.add_parser("import", parents=[store], help="add an exported JSON file's counts")
-    p.add_argument("file", type=Path, help="an exported file, or - for standard input")
+    p.add_argument("file", type=file_or_dash, help="an exported file, or - for standard input")
     p.set_defaults(func=for_people(_import))
 
 
@@ -266,7 +271,9 @@ def _export(args: argparse.Namespace) -> int:
             print(f"Exported {written:,} words and phrases to {args.file}.")
             return 0
         document = store.export_document()
-    sys.stdout.write(transfer.dumps(document))
+    sys.stdout.flush()  # UTF-8 whatever the terminal's encoding: the file `import -` reads back
+    sys.stdout.buffer.write(transfer.dumps(document).encode("utf-8"))
+    sys.stdout.buffer.flush()
     written = len(document["words"]) + len(document["phrases"])
     print(f"Exported {written:,} words and phrases.", file=sys.stderr)  # stdout is the file
     return 0

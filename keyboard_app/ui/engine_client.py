@@ -83,7 +83,7 @@ class EngineClient(QObject):
         self._latest_suggest = 0
         self._latest_explore = 0
         self._latest_load = 0
-        self._server_kept_by: int | None = None  # the load that keeps a server in use
+        self._keeping_server: set[int] = set()  # the loads that keep a server in use
         self._latest_connect = 0
         self._continuation: ContinueRequest | None = None
         self._document: DocumentRequest | None = None
@@ -147,7 +147,8 @@ class EngineClient(QObject):
             return
         self.switching.emit()
         self._latest_load = next(self._ids)
-        self._server_kept_by = self._latest_load if keep_server else None
+        if keep_server:
+            self._keeping_server.add(self._latest_load)
         request = LoadRequest(
             self._latest_load,
             path,
@@ -287,13 +288,16 @@ class EngineClient(QObject):
         if self._shut_down:
             return
         self.model_info = info
-        if request_id != self._server_kept_by:
+        if request_id in self._keeping_server:
+            self._keeping_server.discard(request_id)
+        else:
             self.server = None  # a model loaded while connected replaces the server
         if request_id == self._latest_load:
             self.loaded.emit(info)
 
     @Slot(int, str)
     def _on_load_failed(self, request_id: int, message: str) -> None:
+        self._keeping_server.discard(request_id)
         if request_id == self._latest_load and not self._shut_down:
             self.load_failed.emit(message)
 

@@ -34,9 +34,7 @@ log = logging.getLogger(__name__)
 
 GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
 Remember = Callable[[], None]  # makes the model just loaded the one the app starts on
-RELOAD_LATER = (
-    "The model in use ({name}) was removed: the new settings apply to the next model loaded."
-)
+RELOAD_LATER = "The model file {name} was removed: the new settings apply to the next model loaded."
 
 
 class ModelControls(QObject):
@@ -162,6 +160,8 @@ class ModelControls(QObject):
             log.warning("cannot load %s (%s); loading the built-in model", failed, message)
             message += " The built-in model is used instead."
             self.load(builtin)
+        elif self._client.server is not None:  # a reload behind the server: the server stays
+            self._status.show_server(self._client.server)
         elif info is None:
             self._status.show_no_model(NO_MODEL)
         else:

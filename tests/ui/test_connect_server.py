@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import signal
 import socket
 import time
@@ -206,6 +207,27 @@ def test_new_threads_while_connected_reload_the_local_model_and_keep_the_server(
     assert "(2 threads)" in win.status.device_label.text()
     qtbot.keyClicks(win.editor, "me")
     qtbot.waitUntil(lambda: win.strip.context == "Once upon a time" and bool(win.strip.best()))
+
+
+def test_a_reload_behind_the_server_that_fails_leaves_the_server_shown_and_in_use(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    model_path: Path,
+    server: ServerProcess,
+    tmp_path: Path,
+) -> None:
+    local = tmp_path / "local.gguf"
+    shutil.copyfile(model_path, local)
+    win = make_window(ui_settings(), local)
+    with qtbot.waitSignal(win.client.server_changed, timeout=LOAD_TIMEOUT_MS):
+        win.server.connect_to(server.url, KEY)
+    local.write_bytes(local.read_bytes()[:4096])  # the local model's file damaged since
+    with qtbot.waitSignal(win.client.load_failed, timeout=LOAD_TIMEOUT_MS):
+        win.apply_settings(replace(win.settings, n_threads=2))
+    assert win.client.server is not None and _action(win, "&Disconnect").isEnabled()
+    assert server.url in win.status.device_label.text()
+    assert win.models.message is not None
+    win.models.message.accept()
 
 
 def test_the_filter_changed_while_connected_keeps_the_server_and_applies_to_both(

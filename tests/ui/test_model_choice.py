@@ -238,7 +238,9 @@ def test_settings_changed_after_the_model_in_use_was_removed_say_when_they_apply
     dialog.close()
     with qtbot.assertNotEmitted(window.client.load_failed, wait=1000):
         window.apply_settings(replace(window.settings, filter_offensive=False, n_threads=2))
-    assert "other.gguf) was removed: the new settings apply" in window.status.currentMessage()
+    assert "The model file other.gguf was removed: the new settings apply" in (
+        window.status.currentMessage()
+    )
     assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     type_text(window, "Hi")
     qtbot.waitUntil(lambda: window.strip.context == "Hi")
