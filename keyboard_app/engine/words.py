@@ -164,8 +164,7 @@ _LINE_BREAKS = "\n\r\u2028\u2029"
 _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. e.g. i.e. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
 )
-# Where the last sentence of a text starts: after a line break, or a sentence's end and a space.
-_LAST_SENTENCE = re.compile(r"[\n\r\u2028\u2029]|[.!?\u2026](?=\s)")
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
 
@@ -184,11 +183,12 @@ def has_inner_capital(word: str) -> bool:
 
 def text_in_capitals(before: str) -> bool:
     """Whether the text `before` the word being typed is typed in capitals (Caps Lock): the words
-    of its last sentence on its last line, two or more, are all capitals, one of them four letters
-    or more. Not an acronym in a sentence (`at NASA `, `in THE NEW YORK TIMES `), nor a heading
-    or a name in capitals on a line before (`CHAPTER ONE` then a new line)."""
-    sentence = _LAST_SENTENCE.split(before[-200:])[-1]
-    words = re.findall(r"[^\W\d_]+", sentence)
+    of its last line (its last 200 characters), two or more, are all capitals, one of them four
+    letters or more, across sentences (`PLEASE CALL ME. T`). Not an acronym in a line of small
+    letters (`at NASA `, `in THE NEW YORK TIMES `), nor a heading or a name in capitals on a line
+    before (`CHAPTER ONE` then a new line)."""
+    line = _LINE_BREAK.split(before[-200:])[-1]
+    words = re.findall(r"[^\W\d_]+", line)
     return (
         len(words) >= 2
         and all(word.isupper() for word in words)

@@ -64,7 +64,7 @@ def test_the_built_in_keyboard_capitalises_a_sentences_first_word(
 
 
 @pytest.mark.parametrize(
-    "text", ["I THINK ", "PLEASE CALL ", "WE ARE GOING TO THE ", "STOP IT NOW! "]
+    "text", ["I THINK ", "PLEASE CALL ", "WE ARE GOING TO THE ", "STOP IT NOW! ", "CALL ME. "]
 )
 def test_next_words_in_a_text_typed_in_capitals_are_in_capitals(text: str) -> None:
     """Caps Lock on: the and The are one word, THE."""
