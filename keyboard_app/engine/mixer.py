@@ -30,7 +30,6 @@ capital). docs/engine.md has the measurements behind each weight.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -87,9 +86,7 @@ PHRASE_WEIGHT = 0.6
 
 Scores = dict[str, float]
 _SWAPPED_APOSTROPHES = str.maketrans("'’", "’'")
-# An apostrophe between letters (it's, straight or typographic): the one the text is written with.
-_INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])(['’])(?=[^\W\d_])")
-_STYLE_CHARS = 2000  # how far back the text's apostrophes are looked for
+_STYLE_CHARS = 2000  # how far back the text's apostrophes (between letters) are looked for
 
 
 @dataclass(frozen=True)
@@ -209,8 +206,13 @@ def apostrophe_in_use(typed: TypedWord) -> str | None:
     typed_mark = next((mark for mark in "'’" if mark in typed.typed), None)
     if typed_mark is not None:
         return typed_mark
-    used = _INNER_APOSTROPHE.findall(typed.boundary[-_STYLE_CHARS:])
-    return str(used[-1]) if used else None
+    tail = typed.boundary[-_STYLE_CHARS:]
+    at = max(tail.rfind("'"), tail.rfind("’"))
+    while at > 0:  # from the end: the last one is near in a text that has any (a keystroke's cost)
+        if tail[at - 1].isalpha() and tail[at + 1 : at + 2].isalpha():
+            return tail[at]
+        at = max(tail.rfind("'", 0, at), tail.rfind("’", 0, at))
+    return None
 
 
 def with_apostrophe(word: str, mark: str | None) -> str:
