@@ -164,7 +164,7 @@ _LINE_BREAKS = "\n\r\u2028\u2029"
 _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. e.g. i.e. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
 )
-_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
+_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
 
