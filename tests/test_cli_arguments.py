@@ -57,26 +57,6 @@ def test_the_desktop_file_opens_files(tmp_path: Path, random_model: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    "arguments",
-    [
-        ["train", "--corpus", "c", "--write-heldout", "-"],
-        ["train", "--corpus", "c", "--out", "-"],
-        ["models", "quantize", "m.gguf", "-"],
-        ["models", "convert", "folder", "--out", "-"],
-    ],
-)
-def test_a_dash_for_a_file_to_write_is_a_usage_error_not_a_file_named_dash(
-    arguments: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A model or a split is no text for a terminal (`personal export -` is JSON, and writes it
-    there)."""
-    with pytest.raises(SystemExit) as exit_:
-        main(arguments)
-    assert exit_.value.code == 2
-    assert "give a file name: this writes a file, not standard output" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
     ("arguments", "complaint"),
     [
         (["explore", "Hi", "--k", "-3"], "--k"),
@@ -127,24 +107,34 @@ def test_numbers_are_checked_before_anything_runs(
     assert "Traceback" not in captured.err and captured.out == ""
 
 
+EMPTY = "expected a value, not an empty one"
+DASH = "give a file name: this writes a file, not standard output"
+
+
 @pytest.mark.parametrize(
-    "arguments",
+    ("arguments", "complaint"),
     [
-        ["suggest", "Hi", "--server", ""],
-        ["continue", "Hi", "--server", " "],
-        ["explore", "Hi", "--model", ""],
-        ["gui", "--model", ""],
-        ["models", "import", "m.gguf", "--name", ""],
+        # An empty value (a shell variable left unset) quietly meant the local or default model.
+        (["suggest", "Hi", "--server", ""], EMPTY),
+        (["continue", "Hi", "--server", " "], EMPTY),
+        (["explore", "Hi", "--model", ""], EMPTY),
+        (["gui", "--model", ""], EMPTY),
+        (["models", "import", "m.gguf", "--name", ""], EMPTY),
+        # A model or a split is no text for a terminal (`personal export -` is JSON, and
+        # writes it there): `-` was a file of that name.
+        (["train", "--corpus", "c", "--write-heldout", "-"], DASH),
+        (["train", "--corpus", "c", "--out", "-"], DASH),
+        (["models", "quantize", "m.gguf", "-"], DASH),
+        (["models", "convert", "folder", "--out", "-"], DASH),
     ],
 )
-def test_an_empty_server_model_or_name_is_a_usage_error_not_the_default(
-    arguments: list[str], capsys: pytest.CaptureFixture[str]
+def test_an_empty_value_or_a_dash_for_a_file_to_write_is_a_usage_error(
+    arguments: list[str], complaint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An empty value (a shell variable left unset) quietly meant the local or default model."""
     with pytest.raises(SystemExit) as exit_:
         main(arguments)
     assert exit_.value.code == 2
-    assert "expected a value, not an empty one" in capsys.readouterr().err
+    assert complaint in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
