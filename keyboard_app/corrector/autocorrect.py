@@ -16,12 +16,13 @@ sync, cmake: make, mewhen: when; a prefixed word or two run together more often 
 for a doubled letter, "andd"), another stem than the typed word's when the typed word is a known
 word with an English ending ("firehouses"; but "occured": occurred, the same stem respelled), nor
 a word when the typed one is likelier a slip for a word of the offensive-word list (dman: damn,
-not man), nor a name for a word typed in small letters unless one common slip away (`NAME_SLIP`:
-londn, London; not luego, Lego). The likeliest such correction replaces the word when it is
-`AUTOCORRECT_RATIO` times likelier than anything else the strip has for it (the typed word's
-completions included; not the correction spelled with the other apostrophe, nor the typed word
-when it is the correction without its apostrophe: dont, don't). The pronoun i is always I (i'm:
-I'm).
+not man), nor a name for a word typed in small letters, nor anything for a word typed with a
+capital at a sentence's start (which may be a name the dictionary lacks: Naledi, not Naked),
+unless one common slip away (`NAME_SLIP`: londn, London; Becuase, Because; not luego, Lego).
+The likeliest such correction replaces the word when it is `AUTOCORRECT_RATIO` times likelier
+than anything else the strip has for it (the typed word's completions included; not the
+correction spelled with the other apostrophe, nor the typed word when it is the correction
+without its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm).
 """
 
 from __future__ import annotations
@@ -61,9 +62,11 @@ _ENDINGS = ("s", "es", "ed", "d", "ing", "ings", "er", "ers", "est", "ly", "ness
 _MIN_STEM = 4  # "the" and s is more likely a slip (they, these) than a word
 _ADDRESS = re.compile(r"(?:[@/\\:#]|www\.|\.\w)")
 # The slip a lower-case word must be from a name's spelling (a capital the dictionary nearly
-# always writes) to be put right to it: one of the common slips (a neighbouring key, a swap, a
-# letter doubled, undoubled or dropped: londn, London), not a far key, an extra letter away from
-# its neighbours or two slips (luego: Lego, abrazo: Brazos, saludos: Saudis; foreign words).
+# always writes) to be put right to it, and a word typed with a capital at a sentence's start
+# (itself perhaps a name) from any correction: one of the common slips (a neighbouring key, a
+# swap, a letter doubled, undoubled or dropped: londn, London), not a far key, an extra letter
+# away from its neighbours or two slips (luego: Lego, abrazo: Brazos, saludos: Saudis; foreign
+# words; Naledi: Naked, Grzegorz: Gregory, Kaveh: Have, names at a sentence's start).
 NAME_SLIP = 0.002
 
 
@@ -219,14 +222,19 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     scored = [(w, mixed.scores.get(w, corrections.words[w])) for w in whole]
     others = [(w, s) for w, s in mixed.scores.items() if w not in whole]
     best = autocorrection(word, scored, others)
-    if best is None or other_stem(word.lower(), best, known) or _far_name(word, best):
+    if best is None or other_stem(word.lower(), best, known) or _far_for_a_name(word, best):
         return None
     return None if near_offensive(word.lower()) > _slip(word, best) else best
 
 
-def _far_name(typed: str, correction: str) -> bool:
-    """`correction` is a name (a capital the typist did not type) further than `NAME_SLIP`."""
-    return typed[:1].islower() and correction[:1].isupper() and _slip(typed, correction) < NAME_SLIP
+def _far_for_a_name(typed: str, correction: str) -> bool:
+    """Either word may be a name, and `correction` is further than `NAME_SLIP`: it has a capital
+    the typist did not type, or the typist typed one (only at a sentence's start, where the
+    capital says nothing; mid-sentence such a word is never autocorrected)."""
+    lower = typed[:1].islower()
+    # A word in capitals (I THINK BECUASE) is neither.
+    may_be_a_name = correction[:1].isupper() if lower else not typed.isupper()
+    return may_be_a_name and _slip(typed, correction) < NAME_SLIP
 
 
 def _slip(typed: str, correction: str) -> float:

@@ -10,6 +10,7 @@ back with its space or mark (Ctrl+Z right after takes back the word and its spac
 tells who keeps it from being corrected again
 (`Predictor.keep_word`) and learns it. The correction acts on the model's answer
 for the word as typed: a space typed before that answer has come leaves the word as it is.
+A lone letter closed by a bracket labels an item of a list, "(i)", and stays as typed.
 Only a word the user typed is corrected (its letters typed in a row, as learning counts them): not
 one opened, pasted, or reached by moving the cursor, which the strip still offers to correct.
 """
@@ -91,6 +92,8 @@ class AutocorrectController(QObject):
         if not word_typed_in_a_row(before, self._typed_in_a_row()):
             return False
         typed = split_typed_word(before).typed
+        if end == ")" and _labels_an_item(before[: -len(typed)], typed):
+            return False
         with editor.user_edit():
             editor.replace_before_cursor(len(typed), word + end)
         position = editor.textCursor().position()
@@ -119,6 +122,13 @@ class AutocorrectController(QObject):
     def _forget_if_moved(self) -> None:
         if self._last is not None and self.editor.textCursor().position() != self._last.position:
             self._last = None
+
+
+def _labels_an_item(before: str, typed: str) -> bool:
+    """A lone letter closed by a bracket, in brackets or at a line's start, labels an item of a
+    list ("(i)", "i)"): it stays as typed, though "(i think" has the pronoun."""
+    line_start = before.rstrip(" \t")[-1:] in ("", "\n")
+    return len(typed) == 1 and (before.endswith("(") or line_start)
 
 
 def _word_end(event: QKeyEvent, modifiers: Qt.KeyboardModifier) -> str | None:

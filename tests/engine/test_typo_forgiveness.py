@@ -90,6 +90,7 @@ def test_a_contraction_takes_one_strip_place(predictor):
 
 def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor):
     assert corrected(predictor, "I live in londn") == "London"
+    assert corrected(predictor, "See you there. Londn") == "London"  # one common slip: a name too
     assert corrected(predictor, "I THINK BECUASE") == "BECAUSE"  # a text in capitals
     assert corrected(predictor, "I think RECIEVE") == "RECEIVE"  # four capitals: no acronym
 
@@ -112,6 +113,14 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Hasta luego",
         "Muchas gracias y saludos",
         "USD",  # an acronym, even at the start (was USE)
+        # Names at a sentence's start, two slips or a rare one from a word (they were made
+        # Najdi, Have, Someone, Gregory, Derek and Matter)
+        "Thanks for the file. Naledi",
+        "Kaveh",
+        "Soyeon",
+        "Grzegorz",
+        "Thanks for the file. Zdenek",
+        "Hi all,\nMatteo",
     ],
 )
 def test_words_never_spoilt(predictor, text):

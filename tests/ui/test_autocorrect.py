@@ -94,6 +94,35 @@ def test_a_mark_that_ends_the_word_corrects_it_before_the_mark_and_backspace_res
     assert win.editor.context() == f"I have teh{mark}"
 
 
+def open_window_offering_i(
+    make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> MainWindow:
+    """A model whose likeliest words are the pronoun I, so that the strip shows it."""
+    return make_window(ui_settings(), bigram_model({}, {" I": 9.0, "I": 9.0}))
+
+
+@pytest.mark.parametrize("text", ["See (i", "Steps:\ni", "Steps:\n  i", "i"])
+def test_a_lone_letter_closed_by_a_bracket_labels_an_item_and_stays_as_typed(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], text: str
+) -> None:
+    win = open_window_offering_i(make_window, bigram_model)
+    type_and_wait(qtbot, win, text)
+    assert win.strip.autocorrect == "I"  # the pronoun, for a space: "(i think"
+    type_char(win.editor, ")")
+    assert win.editor.context() == f"{text})"
+
+
+@pytest.mark.parametrize(("text", "mark"), [("See (i", " "), ("Then i", ")"), ("See (ii", ")")])
+def test_the_pronoun_is_corrected_before_a_space_or_after_a_word(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], text: str, mark: str
+) -> None:
+    win = open_window_offering_i(make_window, bigram_model)
+    type_and_wait(qtbot, win, text)
+    type_char(win.editor, mark)
+    expected = text if text.endswith("ii") else text[:-1] + "I"
+    assert win.editor.context() == expected + mark
+
+
 @pytest.mark.parametrize("mark", [".", ":"])
 def test_a_full_stop_or_colon_corrects_nothing_as_the_word_may_go_on(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], mark: str
