@@ -63,6 +63,11 @@ def test_a_word_after_an_opening_quote_is_completed(bigram_model):
         ("It rained. ", True),
         ("Dr. ", False),
         ("J. ", False),
+        ("I live in the U.S. ", False),  # letters each with its full stop: seldom a sentence's end
+        ("at 5 p.m. ", False),
+        ("(e.g. ", False),
+        ("It was a U.S. “", False),
+        ("We won at 5 p.m.\n", True),
         ("it rained ", False),
         ("Dr.\n", True),  # a new line, even after an abbreviation
         ("x\u2028", True),  # Shift+Enter's line break
