@@ -70,6 +70,8 @@ class AutocorrectController(QObject):
         if event.key() in MODIFIER_KEYS:
             return False
         last, self._last = self._last, None
+        if self.editor.preview_active:
+            return False  # the key acts on the preview (Backspace drops it, as any key does)
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if event.key() == Qt.Key.Key_Backspace and modifiers == Qt.KeyboardModifier.NoModifier:
             return last is not None and self._undo(last)
@@ -84,7 +86,7 @@ class AutocorrectController(QObject):
         """Put the strip's autocorrection in place of the typed word, with `end` (the space or
         mark typed); True then."""
         editor, word = self.editor, self.strip.autocorrect
-        if not word or editor.preview_active or editor.isReadOnly():
+        if not word or editor.isReadOnly():
             return False
         before = editor.context()
         if self.strip.context != before or editor.textCursor().hasSelection():

@@ -20,6 +20,7 @@ NO_MODEL = "No model is loaded yet."
 COMPOSING = "Finish the input method's composition first."
 STALE_ALTERNATIVES = "The text changed: the alternatives were for the text as it was."
 NOTHING_TO_ADD = "The model had nothing to add here."
+INSIDE_WORD = "The cursor is inside a word: move it to the word's end to continue from there."
 # The longest alternative of "three ways on": three side by side are read at a glance.
 ALTERNATIVE_TOKENS = 40
 
@@ -79,6 +80,10 @@ class ContinuationController(QObject):
             # Its text would come before the continuation, which the model has not seen.
             self.message.emit(COMPOSING)
             return None
+        if self._inside_word():
+            # The model would finish the word's start, and the rest of the word would follow.
+            self.message.emit(INSIDE_WORD)
+            return None
         try:
             return self.settings.sampling(max_tokens)
         except ModelError as error:
@@ -95,6 +100,7 @@ class ContinuationController(QObject):
             return
         self._alternatives = False
         self.editor.begin_preview()
+        self.editor.ensureCursorVisible()  # where it will show; scrolling away later is left
         self.client.continue_text(self.editor.context(), params)
         self.streaming_started.emit()
         self.editor.setFocus()
@@ -142,9 +148,7 @@ class ContinuationController(QObject):
     def accept(self) -> None:
         """Insert the preview at the cursor as one undo step."""
         self._halt()
-        text = self.editor.end_preview()
-        if text:
-            self.editor.replace_before_cursor(0, text)
+        self._insert(self.editor.end_preview())
 
     @Slot()
     def discard(self) -> None:
@@ -161,9 +165,29 @@ class ContinuationController(QObject):
         self._hide_alternatives()
         if not current:
             self.message.emit(STALE_ALTERNATIVES)
-        elif text:
-            self.editor.replace_before_cursor(0, text)
+        else:
+            self._insert(text)
         self.editor.setFocus()
+
+    def _inside_word(self) -> bool:
+        """Whether the cursor (or the selection, given up from its start) is between two letters
+        or digits of a word."""
+        editor = self.editor
+        if not editor.context()[-1:].isalnum():
+            return False
+        start = editor.textCursor().selectionStart()
+        # Two positions: the first may be the seam between a long line's blocks, which is no text.
+        end = min(start + 2, editor.document().characterCount() - 1)
+        return editor.text_between(start, end)[:1].isalnum()
+
+    def _insert(self, text: str) -> None:
+        """Insert a continuation at the cursor, with a space after it where it would run into
+        the word after the cursor ("Hello |world": "Hello the cat sat world")."""
+        if not text:
+            return
+        if not text[-1].isspace() and self.editor.character_after_cursor().isalnum():
+            text += " "
+        self.editor.replace_before_cursor(0, text)
 
     def _where(self) -> tuple[int, str]:
         return self.editor.textCursor().position(), self.editor.context()

@@ -294,6 +294,8 @@ class Editor(QPlainTextEdit):
         """Paste and drop: plain text, inserted like typed text (see `long_lines.insert_text`)."""
         if not source.hasText():
             return
+        if self._preview_active:  # a drop, which no key or click before it dismissed
+            self.preview_dismiss_requested.emit()
         self.clear_inline()
         cursor = self.textCursor()
         self._insert(cursor, source.text())
@@ -411,8 +413,10 @@ class Editor(QPlainTextEdit):
             self._ghost_timer.start()  # counted from the end of the layout, however long
 
     def end_preview(self) -> str:
-        """Remove the ghost text and return it (the caller decides whether to insert it)."""
-        text = self._preview_text
+        """Remove the ghost text and return what of it showed (the caller decides whether to
+        insert it): pieces come faster than the screen shows them, and a Tab or Enter accepts
+        what the user saw, not what was on its way."""
+        text = self._preview_shown
         self._ghost_timer.stop()
         self._preview_active = False
         self._preview_text = self._preview_shown = ""

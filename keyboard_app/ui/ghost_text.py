@@ -37,7 +37,7 @@ def show(editor: QPlainTextEdit, text: str, italic: bool) -> None:
     ghost.setFontItalic(italic)
     attributes = [
         QInputMethodEvent.Attribute(
-            QInputMethodEvent.AttributeType.TextFormat, 0, len(shown), ghost
+            QInputMethodEvent.AttributeType.TextFormat, 0, qt_length(shown), ghost
         ),
         QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Cursor, 0, 0, None),
     ]

@@ -203,6 +203,24 @@ def test_a_space_over_a_continuation_preview_drops_it_and_corrects_nothing(
     assert win.editor.text() == "I have teh "
 
 
+def test_backspace_over_a_continuation_preview_drops_it_and_undoes_no_correction(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """A continuation asked for right after an autocorrection: the Backspace that follows acts
+    on the preview (drops it, then deletes as usual); undoing the correction under the ghost
+    text left the preview streaming, for Tab to put in after the word restored."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have the "
+    with qtbot.waitSignal(win.client.continuation_piece, timeout=10_000):
+        press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    press(win.editor, Qt.Key.Key_Backspace)
+    assert not win.editor.preview_active
+    assert not win.continuation.streaming
+    assert win.editor.text() == "I have the"
+
+
 def test_switched_off_the_strip_offers_the_correction_and_the_space_is_a_space(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:

@@ -96,3 +96,26 @@ def test_a_carriage_return_in_a_preview_shows_as_the_line_break_it_becomes(qtbot
     assert shown == "one\u2028two\u2028three\u2028four"
     editor.replace_before_cursor(0, editor.end_preview())
     assert editor.text() == "one\ntwo\nthree\nfour"
+
+
+def ghost_units(editor: Editor) -> int:
+    """How many of the paragraph's UTF-16 units are drawn in the ghost text's colour."""
+    ghost = editor.palette().placeholderText().color()
+    formats = editor.textCursor().block().layout().formats()
+    return sum(f.length for f in formats if f.format.foreground().color() == ghost)
+
+
+@pytest.mark.parametrize("text", [" 😀 the cat sat", "🎉🎉🎉 tonight", " 𠀋𠀋 and"])
+def test_ghost_text_outside_the_bmp_is_grey_to_its_end(qtbot: QtBot, text: str) -> None:
+    """Qt counts UTF-16 units: counted in characters, the grey stopped one short for each emoji
+    and its end looked like text of the document."""
+    editor = Editor()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.begin_preview()
+    editor.append_preview(text)
+    editor.flush_preview()
+    assert ghost_units(editor) == len(text.encode("utf-16-le")) // 2
+    editor.end_preview()
+    editor.show_inline(text.lstrip())  # an inline prediction is drawn so too
+    assert ghost_units(editor) == len(text.lstrip().encode("utf-16-le")) // 2
