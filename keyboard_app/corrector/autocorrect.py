@@ -4,8 +4,8 @@ asking.
 Never for a word the user or the document has already used or the dictionary knows (`known`;
 also a chat or programming word of `vocabulary`, and the -ise spelling of a known -ize word), a
 word the user restored after an autocorrection, a capitalised word mid-sentence (a name; not a
-word of four capitals or more, nor one in a text typed in capitals), two or three capitals
-anywhere (an acronym: USD, KPI), a word with a capital inside ("iPhon", "McDonals": a name's own
+word of five capitals or more, nor one in a text typed in capitals), two to four capitals
+anywhere (an acronym: USD, KPI, GDPR), a word with a capital inside ("iPhon", "McDonals": a name's own
 spelling, begun or slipped), a word with a letter outside the QWERTY keys the slip model knows
 ("piñata", "Kraków": typed on purpose), a word with digits, or a piece of a URL or an e-mail
 address; those may still get a correction offered in the strip.
@@ -41,11 +41,10 @@ from keyboard_app.corrector.vocabulary import (
 )
 from keyboard_app.engine.wordfilter import is_offensive, offensive_words
 from keyboard_app.engine.words import (
-    ACRONYM_LETTERS,
     capital_pronoun,
+    in_capitals,
     starts_sentence,
     text_in_capitals,
-    typed_as_acronym,
 )
 
 if TYPE_CHECKING:
@@ -61,6 +60,11 @@ AUTOCORRECT_RATIO = 4.0
 _ENDINGS = ("s", "es", "ed", "d", "ing", "ings", "er", "ers", "est", "ly", "ness", "ment", "ments")
 _MIN_STEM = 4  # "the" and s is more likely a slip (they, these) than a word
 _ADDRESS = re.compile(r"(?:[@/\\:#]|www\.|\.\w)")
+# The most capitals of an acronym that autocorrect leaves alone outside a text typed in capitals:
+# one more than the strip's (`words.ACRONYM_LETTERS`, after which it completes a word in capitals,
+# PEOP: PEOPLE), as four capitals are often an acronym the dictionary lacks (GDPR, CCPA, JIRA were
+# made GDP, FCPA, KIRA); from five on, a word typed in capitals (I think RECIEVE: RECEIVE).
+ACRONYM_MOST_LETTERS = 4
 # The slip a lower-case word must be from a name's spelling (a capital the dictionary nearly
 # always writes) to be put right to it, and a word typed with a capital at a sentence's start
 # (itself perhaps a name) from any correction: one of the common slips (a neighbouring key, a
@@ -81,8 +85,8 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
         return True
     if typed[1:] != typed[1:].lower() and not typed.isupper():
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
-    if typed_as_acronym(typed, before):
-        return True  # an acronym (EUR, KPI), even at a sentence's start
+    if in_capitals(typed) and not _in_capitals(typed, before):
+        return True  # an acronym (EUR, KPI, GDPR), even at a sentence's start
     return _in_address(before)
 
 
@@ -182,7 +186,7 @@ def _bare(word: str) -> str:
 
 def _in_capitals(typed: str, before: str) -> bool:
     """`typed` is a word in capitals, not an acronym: long, or in a text typed in capitals."""
-    return typed.isupper() and (len(typed) > ACRONYM_LETTERS or text_in_capitals(before))
+    return typed.isupper() and (len(typed) > ACRONYM_MOST_LETTERS or text_in_capitals(before))
 
 
 def _in_address(before: str) -> bool:

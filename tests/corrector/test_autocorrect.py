@@ -40,7 +40,7 @@ def test_never_autocorrected(typed, before):
     assert never_autocorrected(typed, before, nothing_known)
 
 
-@pytest.mark.parametrize(("typed", "before"), [("Teh", ""), ("TEHM", ""), ("teh", "see ")])
+@pytest.mark.parametrize(("typed", "before"), [("Teh", ""), ("BECUASE", ""), ("teh", "see ")])
 def test_slips_in_plain_or_capitalised_or_capital_words_may_be_autocorrected(typed, before):
     assert not never_autocorrected(typed, before, nothing_known)
 
@@ -129,7 +129,10 @@ def test_a_likelier_slip_for_an_offensive_word_is_measured():
         ("Teh", "I came home. ", False),  # a sentence starts
         ("Laurance", "I saw Dr. ", True),  # an abbreviation ends no sentence: a name
         ("Smiht", "Call J. ", True),  # nor an initial
-        ("TEHM", "I think ", False),  # four capitals: a word typed in capitals
+        ("BECUASE", "I think ", False),  # five capitals or more: a word typed in capitals
+        ("TEHM", "I think ", True),  # four: likely an acronym the dictionary lacks (GDPR)
+        ("TEHM", "", True),
+        ("TEHM", "I THINK ", False),  # but not in a text in capitals
         ("TEH", "THIS IS ", False),  # a text in capitals
         ("USA", "I think ", True),  # three capitals alone: an acronym
         ("USD", "", True),  # even at a sentence's start (was USE)

@@ -113,6 +113,9 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Hasta luego",
         "Muchas gracias y saludos",
         "USD",  # an acronym, even at the start (was USE)
+        "we need to confirm GDPR",  # four capitals: an acronym too (was GDP)
+        "Legal flagged the CCPA",
+        "GDPR",
         # Names at a sentence's start, two slips or a rare one from a word (they were made
         # Najdi, Have, Someone, Gregory, Derek and Matter)
         "Thanks for the file. Naledi",
