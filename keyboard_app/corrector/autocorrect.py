@@ -10,7 +10,8 @@ spelling, begun or slipped), a word with a letter outside the QWERTY keys the sl
 ("piñata", "Kraków": typed on purpose), a word with digits, or a piece of a URL or an e-mail
 address; those may still get a correction offered in the strip.
 
-Only a whole word a slip or two from the typed one is put in, and not: a completion of the typed
+Only a whole word one slip from the typed one is put in (two when they differ in their double
+letters alone: tommorow, reccomend), and not: a completion of the typed
 word ("accomodation": accomodations), the typed word less one or two letters at either end (async:
 sync, cmake: make, mewhen: when; a prefixed word or two run together more often than a slip, but
 for a doubled letter, "andd"), another stem than the typed word's when the typed word is a known
@@ -33,7 +34,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from keyboard_app.corrector import APOSTROPHE_LEFT_OUT, without_apostrophes
-from keyboard_app.corrector.slips import slip_probability
+from keyboard_app.corrector.slips import LEAST_LIKELY_SLIP, slip_probability, undoubled
 from keyboard_app.corrector.vocabulary import (
     CHAT_WORDS,
     TECHNICAL_WORDS,
@@ -226,9 +227,21 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     scored = [(w, mixed.scores.get(w, corrections.words[w])) for w in whole]
     others = [(w, s) for w, s in mixed.scores.items() if w not in whole]
     best = autocorrection(word, scored, others)
-    if best is None or other_stem(word.lower(), best, known) or _far_for_a_name(word, best):
+    if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):
+        return None
+    if _far_for_a_name(word, best):
         return None
     return None if near_offensive(word.lower()) > _slip(word, best) else best
+
+
+def _one_slip(typed: str, correction: str) -> bool:
+    """`correction` is one slip from `typed`, or differs from it in its double letters alone
+    (tommorow, reccomend: two slips, but the commonest misspelling). Two other slips are more
+    often a word the dictionary lacks (docstring: doctrine, comida: comics, todoist: tourist)
+    than a slip: the strip offers them, a space never puts them in."""
+    if _slip(typed, correction) >= LEAST_LIKELY_SLIP:
+        return True
+    return undoubled(typed.lower()) == undoubled(_bare(correction))
 
 
 def _far_for_a_name(typed: str, correction: str) -> bool:

@@ -22,6 +22,7 @@ alignment, at most `MAX_SLIPS` slips).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -37,6 +38,9 @@ MAX_SLIPS = 2
 MOST_LIKELY_SLIP = max(
     NEIGHBOUR_SUBSTITUTION, TRANSPOSITION, DOUBLED, UNDOUBLED, NEIGHBOUR_INSERTION, DELETION
 )
+# One slip of any kind is at least this likely; two are at most MOST_LIKELY_SLIP squared, less.
+LEAST_LIKELY_SLIP = min(OTHER_SUBSTITUTION, OTHER_INSERTION, DELETION)
+_DOUBLES = re.compile(r"([a-z])\1+")
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _ROW_OFFSETS = (0.0, 0.25, 0.75)  # how far each row sits to the right of the one above
@@ -52,6 +56,13 @@ def _key_positions() -> dict[str, tuple[float, float]]:
 
 _POSITIONS = _key_positions()
 _LETTERS = "".join(_ROWS)
+
+
+def undoubled(word: str) -> str:
+    """`word` (lower case) with each run of a letter written once: two spellings with the same
+    letters but for their double ones ("tommorow", "tomorrow": tomorow), English's commonest
+    misspelling."""
+    return _DOUBLES.sub(r"\1", word)
 
 
 def one_slip_back(typed: str) -> Iterator[tuple[str, float]]:

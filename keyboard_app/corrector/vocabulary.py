@@ -13,18 +13,21 @@ import re
 # Chat abbreviations (the dictionary has some, lol and btw; these it lacks or holds too rarely).
 CHAT_WORDS = frozenset(
     """
-    afaik afk asap bc brb btw cya dm fwiw fyi gg gtg idc idk iirc ikr ily imho imo irl jk lmao
-    lmk lol msg msgs nvm np omg pls plz ppl rofl smh tbh thnx thx tho ttyl tx txt ty ur wbu wyd
+    afaik afk asap atm bc brb btw cya dm eod eow fwiw fyi gg gtg hbu hmu idc idk iirc ikr ily imho
+    imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np ofc omg ooo pls plz ppl pto qs rofl
+    smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu wfh wip wyd
     """.split()  # noqa: SIM905 (a list of words reads better as text)
 )
 # Programming words of everyday technical writing that the dictionary lacks and that are a slip
-# or two from a common word (the review's list of developer words, docs/engine.md).
+# or two from a common word (the reviews' lists of developer words, docs/engine.md).
 TECHNICAL_WORDS = frozenset(
     """
-    args argv async backend backends bool booleans chmod chown cmake cuda dockerfile enum enums
-    frontend frontends grafana hashmap hashmaps init json kwargs localhost mutex mutexes namespace
-    printf rebase rebased refactor refactored refactoring regex serialise serialize serialized
-    stderr stdin stdout struct structs toml unmarshal unmarshalled utf yaml
+    args argv async backend backends bool booleans chmod chown cmake codeowners conftest crontab
+    csv cuda dbt docstring docstrings dockerfile dotfiles enum enums esbuild eslint frontend
+    frontends grafana hashmap hashmaps init json jsonl jsx kubectl kwargs linter linters localhost
+    monorepo mutex mutexes namespace npm npx pnpm printf pytest rebase rebased redis refactor
+    refactored refactoring regex serialise serialize serialized stderr stdin stdout struct structs
+    toml tsx unmarshal unmarshalled utf uvicorn vitest webpack yaml
     """.split()  # noqa: SIM905
 )
 # British -ise spellings of the dictionary's -ize words (serialise, initialisation).

@@ -36,6 +36,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from keyboard_app.corrector.slips import undoubled
 from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.files import write_atomic
 
@@ -52,7 +53,6 @@ PER = 1e9  # counts are per this many words
 _LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
 _ONE_LETTER = frozenset({"a", "i"})
 _TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
-_DOUBLES = re.compile(r"([a-z])\1+")
 # The names among the offensive list's everyday words (`wordfilter.EVERYDAY_WORDS`): the training
 # text drops every sentence holding a word of the list, so it cannot spell them.
 NAME_SPELLINGS = {
@@ -166,19 +166,15 @@ def _unchecked_misspellings(
     misspelling people make most, often two edits away)."""
     likeliest: dict[str, float] = {}
     for word in checked:
-        key = _undoubled(word)
+        key = undoubled(word)
         likeliest[key] = max(likeliest.get(key, 0.0), frequencies[word])
     return {
         word
         for word, frequency in frequencies.items()
         if word not in protected
         and len(word) >= MIN_UNCHECKED
-        and likeliest.get(_undoubled(word), 0.0) >= MISSPELLING_RATIO * frequency
+        and likeliest.get(undoubled(word), 0.0) >= MISSPELLING_RATIO * frequency
     }
-
-
-def _undoubled(word: str) -> str:
-    return _DOUBLES.sub(r"\1", word)
 
 
 def _lacks_apostrophe(word: str, other: str) -> bool:

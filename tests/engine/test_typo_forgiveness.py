@@ -114,6 +114,15 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Muchas gracias y saludos",
         "USD",  # an acronym, even at the start (was USE)
         "we need to confirm GDPR",  # four capitals: an acronym too (was GDP)
+        # Two slips from a word, other than double letters: a word the dictionary lacks more often
+        # than a slip (they were made doctrine, frontal, comics, tourist, normal)
+        "left a few comments on the PR. the docstring",
+        "I'll check the crontab",
+        "such a great time with your family, la comida",
+        "do you use todoist",
+        "Bis dann, und danke nochmal",
+        "we're doing the thing at 2, nbd",  # chat and tool words (were NBC, unicorn)
+        "the fastapi app runs under uvicorn",
         "Legal flagged the CCPA",
         "GDPR",
         # Names at a sentence's start, two slips or a rare one from a word (they were made
@@ -128,6 +137,19 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
 )
 def test_words_never_spoilt(predictor, text):
     assert corrected(predictor, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'll reply tommorow", "tomorrow"),
+        ("I reccomend", "recommend"),
+        ("It is neccessary", "necessary"),
+    ],
+)
+def test_double_letters_put_in_the_wrong_place_are_corrected(predictor, text, expected):
+    """Two slips, but one mistake, the commonest of English spelling."""
+    assert corrected(predictor, text) == expected
 
 
 @pytest.mark.parametrize(
