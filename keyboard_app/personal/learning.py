@@ -43,11 +43,11 @@ _PREFIXED_KEY = re.compile(
     r"(?:(?:sk|pk|rk)[-_]|xox[a-z]-|gh[pousr]_|github_pat_|glpat-|hf_)[\w\-]{8,}"
 )
 _EDGE_PUNCTUATION = "\"'()[]{}<>“”‘’«».,;:!?"
-# Spans of the raw text: five digits or more, one gap between groups at most (one or two spaces, a
-# hyphen, a dot or a slash with a space either side or none, a comma before a digit, a
-# parenthesis): phone, card, account and ID numbers, dates ("+1 (555) 123-4567",
-# "4111 1111 1111 1111", "4111 - 1111 - ...", "12,345,678").
-_GAP = r"(?:\s{1,2}|\s?[\-./]\s?|,(?=\d)|\)\s?|\s?\()"
+# Spans of the raw text: five digits or more, one gap between groups at most (one to three
+# spaces, a hyphen, a dash, a dot or a slash with a space either side or none, a comma before a
+# digit, a parenthesis): phone, card, account and ID numbers, dates ("+1 (555) 123-4567",
+# "4111 1111 1111 1111", "4111 - 1111 - ...", "4111—1111...", "12,345,678").
+_GAP = r"(?:\s{1,3}|\s?[\-./\u2013\u2014]\s?|,(?=\d)|\)\s?|\s?\()"
 _DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{{MIN_DIGIT_RUN - 1},}}")
 # A number at the very end of a text that the text after it may go on with (its groups so far, and
 # a gap): "4111", "call +1 (555)", "4111 -".
@@ -57,12 +57,13 @@ _CONTROL_TOKEN = re.compile(r"<\|[^\s|<>]*\|>")
 # What follows a secret's label ("password: correcthorse", "my PIN is 4821", "token: abc..."):
 # the secret itself. Labels of passwords may be followed by "is"; the shorter or more general
 # labels (pass, pw, secret, token, api key) only by ":" or "=" ("the secret is out" is kept);
-# after the labels of numbers, only a value with a digit, and then a space is label enough
-# ("pin 4821", but "the pin is stuck" is kept).
+# after the labels of numbers (a PIN, a card's check digits, a one-time or door code), only a
+# value with a digit, and then a space is label enough ("pin 4821", "the code is 4821", but "the
+# pin is stuck" is kept).
 _AFTER_SECRET_LABEL = re.compile(
     r"(?i)\b(?:(?:password|passcode|passphrase|passwd|passwort|pwd)\s*(?:is\s*:?\s*|[:=]\s*)(\S+)"
-    r"|(?:pass|pw|secret|token|auth|(?:api|access|secret)[_-]?key|client[_-]?secret)\s*[:=]\s*(\S+)"
-    r"|(?:pin|cvv|cvc|otp)\s*(?:is\s*:?\s*|[:=]\s*|\s)(\S*\d\S*))"
+    r"|(?:pass|pw|secret|token|auth|(?:api|access|secret)[ _-]?key|client[ _-]?secret)\s*[:=]\s*(\S+)"
+    r"|(?:pin|cvv|cvc|otp|code)\s*(?:is\s*:?\s*|[:=]\s*|\s)(\S*\d\S*))"
 )
 # A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "./run", "C:\\Users\\ann", "D:/Users",
 # "Documents/taxes/salary.xlsx"): names, not words ("him/her/them" and "and/or" are words).

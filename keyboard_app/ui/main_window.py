@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.suggestions.taken.connect(self.personal.learner.on_taken)
         self.autocorrect.restored.connect(lambda undone: self.client.keep_word(undone.typed))
         self.autocorrect.restored.connect(self.personal.learner.on_restored)
+        self.personal.store_changed.connect(lambda: self.suggestions.refresh(force=True))
         for source in (self.continuation, self.documents, self.recovery, self.personal):
             source.message.connect(lambda message: self.status.showMessage(message, 10_000))
         self.autosaver.failed.connect(lambda message: self.status.showMessage(message, 10_000))

@@ -32,6 +32,8 @@ class PersonalControls(QObject):
     pausable_changed = Signal(bool)
     # A message for the status bar.
     message = Signal(str)
+    # The learned-words dialog changed the store: the strip's words may be gone (a word forgotten).
+    store_changed = Signal()
 
     def __init__(
         self,
@@ -100,6 +102,7 @@ class PersonalControls(QObject):
             dialog = PersonalDialog(self.store_path, self.window)
             dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
             dialog.store_closed.connect(lambda: self._dialog_ended(dialog))
+            dialog.changed.connect(self.store_changed)
             self.dialog = dialog
         self.dialog.show()
         self.dialog.raise_()

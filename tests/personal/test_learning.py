@@ -230,6 +230,14 @@ def test_a_context_without_its_paragraphs_start_starts_no_paragraph() -> None:
         ("my cvv is 123 ok", [[S, "my", "cvv", "is"], ["ok"]]),
         ("cvc: 987 ok", [[S, "cvc", ":"], ["ok"]]),
         ("otp 4821 ok", [[S, "otp"], ["ok"]]),
+        # a review's: a label of two words, codes, wider gaps and dashes between a card's groups
+        ("API key: frobnicatewidget ok", [[S, "API", "key", ":"], ["ok"]]),
+        ("client secret = frobnicate ok", [[S, "client", "secret"], ["ok"]]),
+        ("Your PIN code is 4821 ok", [[S, "Your", "PIN", "code", "is"], ["ok"]]),
+        ("one-time code: 4829 ok", [[S, "one-time", "code", ":"], ["ok"]]),
+        ("card 4111   1111   1111   1111 ok", [[S, "card"], ["ok"]]),
+        ("card 4111\u20141111\u20141111\u20141111 ok", [[S, "card"], ["ok"]]),
+        ("card 4111 \u2013 1111 \u2013 1111 \u2013 1111 ok", [[S, "card"], ["ok"]]),
     ],
 )
 def test_more_secret_shapes_are_dropped(text: str, runs: list[list[str]]) -> None:

@@ -616,3 +616,25 @@ def test_asking_again_for_the_open_dialog_gives_it_the_keyboard(
     qtbot.waitUntil(lambda: not window.personal._closing_dialogs)  # its thread ended, it went
     window.personal.show_dialog()
     assert window.personal.dialog not in (None, dialog)  # a new one: the old one's store closed
+
+
+def strip_words(window: MainWindow) -> list[str]:
+    return [window.strip.word_at(p) for p in range(len(window.strip.buttons))]
+
+
+def test_a_word_forgotten_in_the_dialog_leaves_the_strip_at_once(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """It stayed until the next key: Tab put it back in, and it was learned again."""
+    store.learn([["Okonkwo"]] * 5)
+    type_text(window, "Oko")
+    qtbot.waitUntil(lambda: "Okonkwo" in strip_words(window), timeout=10_000)
+    window.personal.show_dialog()
+    dialog = window.personal.dialog
+    assert dialog is not None
+    wait_idle(qtbot, dialog)
+    dialog.table.selectRow(texts(dialog).index("Okonkwo"))
+    dialog.forget_selected()
+    wait_idle(qtbot, dialog)
+    qtbot.waitUntil(lambda: "Okonkwo" not in strip_words(window), timeout=10_000)
+    assert window.strip.context == window.editor.context()

@@ -141,6 +141,8 @@ class PersonalDialog(QDialog):
     _run = Signal(int, object)
     # No action is waiting or running any more (the table and summary show their results).
     settled = Signal()
+    # A change was made to the store (forget, clear, import): what is suggested may differ.
+    changed = Signal()
     # The dialog was closed and its store thread has ended, the store closed.
     store_closed = Signal()
 
@@ -352,6 +354,7 @@ class PersonalDialog(QDialog):
         def done(result: Any) -> None:
             self._changing = False
             self._update_buttons()
+            self.changed.emit()
             then(result)
 
         self._ask(action, done)
