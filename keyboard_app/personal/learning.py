@@ -82,7 +82,9 @@ def learnable(text: str) -> list[list[str]]:
     return [_tokens(run) for paragraph in text.split("\n") for run in _paragraph_runs(paragraph)]
 
 
-def learnable_after(context: str, text: str, goes_on: bool = False) -> list[Learned]:
+def learnable_after(
+    context: str, text: str, goes_on: bool = False, number_before: bool = True
+) -> list[Learned]:
     """What to learn of `text`, written right after `context` (whose words were learned when it was
     written): what `learnable(context + text)` keeps of `text`, so that a secret's label or the
     first groups of a number in `context` drop what follows them in `text`. Each run with tokens
@@ -94,10 +96,12 @@ def learnable_after(context: str, text: str, goes_on: bool = False) -> list[Lear
 
     With `goes_on` (a word just finished, more may follow), a number at the end of `text` is held
     back: its groups may be the first of a card, phone or account number, which only the text
-    after them shows. It is learned with that text, when that is learned after it."""
+    after them shows. It is learned with that text, when that is learned after it (unless
+    `number_before` is False: then only what `text` itself gives is returned)."""
     _, line_break, paragraph = context.rpartition("\n")
     whole = paragraph + text
-    new_from = _number_start(paragraph.rstrip())  # a number held back before: learned now
+    kept = paragraph.rstrip()
+    new_from = _number_start(kept) if number_before else len(kept)  # a number held back before
     held_from = _number_start(whole) if goes_on else len(whole)
     learned: list[Learned] = []
     line_start = 0

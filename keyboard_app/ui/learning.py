@@ -100,9 +100,11 @@ def finished_chunk(before: str) -> tuple[str, str]:
 
 def _within(context: str, whole_context: str, text: str) -> bool:
     """Whether what is learned of `text` after `context` (part of `whole_context`'s end) is
-    what is learned of it after the whole one, its phrases reaching back less far at most."""
-    mine = learnable_after(context, text, goes_on=True)
-    whole = learnable_after(whole_context, text, goes_on=True)
+    what is learned of it after the whole one, its phrases reaching back less far at most. (A
+    number held back at the end of either is left out: one in text not typed is not learned, and
+    was no reason to learn nothing of `text`, "May 1994. Zorblax".)"""
+    mine = learnable_after(context, text, goes_on=True, number_before=False)
+    whole = learnable_after(whole_context, text, goes_on=True, number_before=False)
     return len(mine) == len(whole) and all(
         _words(tokens) == _words(whole_tokens)
         and history == whole_history[len(whole_history) - len(history) :]

@@ -87,6 +87,19 @@ def test_pasted_text_is_no_phrase_history(
     assert learned(store) == {"is": 1, "lovely": 1, "is lovely": 1}
 
 
+@pytest.mark.parametrize("pasted", ["We met in May 1994.", "Open page 12", "See you at 10:30"])
+def test_a_word_typed_after_pasted_text_ending_in_a_number_is_learned(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, pasted: str
+) -> None:
+    """The number held back at the pasted text's end is not learned, and no reason to learn
+    nothing of the words typed after it (they were lost)."""
+    QGuiApplication.clipboard().setText(pasted)
+    QTest.keyClick(window.editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    type_text(window, " Zorblax agreed ")
+    settle(qtbot, window, store)
+    assert learned(store) == {"Zorblax": 1, "agreed": 1, "Zorblax agreed": 1}
+
+
 def test_an_opened_files_text_is_no_phrase_history(
     qtbot: QtBot, window: MainWindow, store: PersonalStore, tmp_path: Path
 ) -> None:
