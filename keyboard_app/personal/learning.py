@@ -65,6 +65,13 @@ _AFTER_SECRET_LABEL = re.compile(
     r"|(?:pass|pw|secret|token|auth|(?:api|access|secret)[ _-]?key|client[ _-]?secret)\s*[:=]\s*(\S+)"
     r"|(?:pin|cvv|cvc|otp|code)\s*(?:is\s*:?\s*|[:=]\s*|\s)(\S*\d\S*))"
 )
+# A secret's label ending a line ("Here is the wifi password:", "API key ="): the first piece of
+# the next line is the secret.
+_LABEL_ENDING_LINE = re.compile(
+    r"(?i)\b(?:password|passcode|passphrase|passwd|passwort|pwd|pass|pw|secret|token|auth"
+    r"|(?:api|access|secret)[ _-]?key|client[ _-]?secret|pin|cvv|cvc|otp|code)"
+    r"\s*(?:is\s*:?|[:=])\s*\Z"
+)
 # A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "./run", "C:\\Users\\ann", "D:/Users",
 # "Documents/taxes/salary.xlsx"): names, not words ("him/her/them" and "and/or" are words).
 _PATH = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:[\\/])|\\|/[^/\s]*\.[A-Za-z][A-Za-z0-9]{0,4}$")
@@ -79,7 +86,12 @@ Learned = tuple[list[str], list[str]]  # tokens to count, and the (at most two) 
 def learnable(text: str) -> list[list[str]]:
     """The runs of tokens to learn from `text`: one per paragraph, broken wherever something was
     dropped; a run that begins its paragraph starts with `BOUNDARY`."""
-    return [_tokens(run) for paragraph in text.split("\n") for run in _paragraph_runs(paragraph)]
+    lines = text.split("\n")
+    return [
+        _tokens(run)
+        for before, paragraph in zip(["", *lines], lines, strict=False)
+        for run in _paragraph_runs(paragraph, after_label=_ends_in_label(before))
+    ]
 
 
 def learnable_after(
@@ -98,19 +110,25 @@ def learnable_after(
     back: its groups may be the first of a card, phone or account number, which only the text
     after them shows. It is learned with that text, when that is learned after it (unless
     `number_before` is False: then only what `text` itself gives is returned)."""
-    _, line_break, paragraph = context.rpartition("\n")
+    earlier, line_break, paragraph = context.rpartition("\n")
     whole = paragraph + text
     kept = paragraph.rstrip()
     new_from = _number_start(kept) if number_before else len(kept)  # a number held back before
     held_from = _number_start(whole) if goes_on else len(whole)
     learned: list[Learned] = []
     line_start = 0
+    line_before = earlier.rpartition("\n")[2]
     for i, line in enumerate(whole.split("\n")):
         starts = i > 0 or bool(line_break) or not context
-        for run in _paragraph_runs(line, starts):
+        for run in _paragraph_runs(line, starts, _ends_in_label(line_before)):
             learned.extend(_new_part(run, new_from - line_start, held_from - line_start))
         line_start += len(line) + 1
+        line_before = line
     return learned
+
+
+def _ends_in_label(line: str) -> bool:
+    return bool(_LABEL_ENDING_LINE.search(line))
 
 
 def is_dropped_chunk(chunk: str) -> bool:
@@ -255,12 +273,17 @@ def _tokens(run: Run) -> list[str]:
     return [token for token, _ in run]
 
 
-def _paragraph_runs(paragraph: str, starts: bool = True) -> list[Run]:
+def _paragraph_runs(paragraph: str, starts: bool = True, after_label: bool = False) -> list[Run]:
     """The runs of one paragraph; the first begins with `BOUNDARY` when it begins the paragraph
-    and `starts` (the paragraph's start is known)."""
+    and `starts` (the paragraph's start is known). `after_label`: the line before ended in a
+    secret's label, which makes the paragraph's first piece the secret."""
     runs: list[Run] = []
     start = 0
-    for span_start, span_end in [*_dropped_spans(paragraph), (len(paragraph), len(paragraph))]:
+    spans = _dropped_spans(paragraph)
+    first = re.search(r"\S+", paragraph) if after_label else None
+    if first is not None:
+        spans = sorted([*spans, first.span()])
+    for span_start, span_end in [*spans, (len(paragraph), len(paragraph))]:
         runs.extend(_segment_runs(paragraph, start, span_start, starts))
         start = max(start, span_end)
     return runs

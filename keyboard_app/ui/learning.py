@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 # How much of the paragraph before a finished word is sent with it: the store's phrases reach
 # back two tokens, read from at most 200 characters (trigrams.HISTORY_CHARS).
 CONTEXT_CHARS = 256
+# How much of the line before a paragraph is sent with its first words: enough for a label.
+LABEL_CHARS = 64
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -77,12 +79,13 @@ def paragraph_tail(context: str) -> str:
 def learning_context(context: str, typed: int | None = None) -> str:
     """What is sent with a word finished after `context` for its phrases to reach into
     (`learn_into`): the end of its paragraph, led by a line break when that is the paragraph's
-    start, by a space when the start is not in it. With `typed`, only the characters typed in a
-    row at its end (from a word's start): what was not typed is never a phrase's history."""
-    paragraph = context.rsplit("\n", 1)[-1]
+    start (and by the end of the line before, which may be a secret's label: "password:"), by a
+    space when the start is not in it. With `typed`, only the characters typed in a row at its
+    end (from a word's start): what was not typed is never a phrase's history."""
+    earlier, _, paragraph = context.rpartition("\n")
     known = len(paragraph) if typed is None else min(typed, len(paragraph))
     if known == len(paragraph) <= CONTEXT_CHARS:
-        return "\n" + paragraph
+        return earlier.rpartition("\n")[2][-LABEL_CHARS:] + "\n" + paragraph
     tail = paragraph[len(paragraph) - min(known, CONTEXT_CHARS) :]
     if not paragraph[: len(paragraph) - len(tail)][-1:].isspace():  # a word cut: not it
         space = _WHITESPACE.search(tail)

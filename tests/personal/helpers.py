@@ -19,6 +19,9 @@ TYPED_SECRETS = [
     ("call me on 555 123 4567 ok", ["555", "123", "4567"]),
     ("my pin is 4821 ok", ["4821"]),
     ("iban DE89 3704 0044 0532 0130 00 ok", ["3704", "0044", "0532", "0130", "00"]),
+    ("API key: frobnicatewidget ok", ["frobnicatewidget"]),
+    ("the door code is 4821 ok", ["4821"]),
+    ("the wifi password:\nBlueberrymuffin ok", ["Blueberrymuffin"]),  # a label ending its line
 ]
 
 
