@@ -27,7 +27,7 @@ from keyboard_app.engine.sequences import SequencePool
 from keyboard_app.engine.sources import Query, Source, standard_sources
 from keyboard_app.engine.sources.corrections import CorrectionSource
 from keyboard_app.engine.sources.network import NetworkSource
-from keyboard_app.engine.sources.personal import learn_into, personal_history
+from keyboard_app.engine.sources.personal import learn_into, personal_history, unlearn_from
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
 from keyboard_app.engine.words import PieceTable, composed, in_typed_case, split_typed_word
@@ -430,6 +430,12 @@ class Predictor:
         if self.personal_store is None:
             return 0
         return learn_into(self.personal_store, composed(text), composed(context))
+
+    def unlearn(self, text: str, context: str = "") -> None:
+        """Take back what `learn(text, context)` learned, when the words were deleted straight
+        after they were finished (none: nothing)."""
+        if self.personal_store is not None:
+            unlearn_from(self.personal_store, composed(text), composed(context))
 
     def penalise(self, word: str, context: str) -> None:
         """A suggestion `word` taken after `context` and deleted straight away: it counts against

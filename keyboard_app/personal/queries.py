@@ -88,6 +88,14 @@ def add(connection: sqlite3.Connection, tally: Tally, now: float) -> None:
     )
 
 
+def subtract(connection: sqlite3.Connection, tally: Tally) -> None:
+    """Take `tally`'s counts off the store's (none below zero: removed then)."""
+    for key, spelling in tally.words.items():
+        lower_word(connection, key, spelling.count)
+    for (history, token), count in tally.ngrams.items():
+        lower_ngram(connection, history, token, count)
+
+
 def merge(connection: sqlite3.Connection, words: list[Record], phrases: list[Record]) -> None:
     """Add imported counts to the store's (a word's spelling here wins over the file's)."""
     connection.executemany(

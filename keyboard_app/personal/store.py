@@ -106,10 +106,15 @@ class PersonalStore:
     ) -> int:
         """`learn_after` for each (history, tokens), all in one transaction (so that a busy store
         leaves none of them counted, and trying again counts each once)."""
-        tally = Tally()
-        for history, tokens in learned:
-            tally.add_run([*history, *tokens], skip=len(history))
-        return self._add(tally, now)
+        return self._add(_tally_after(learned), now)
+
+    def unlearn_each_after(self, learned: Iterable[tuple[Sequence[str], Sequence[str]]]) -> None:
+        """Take back what `learn_each_after(learned)` counted (words finished, then deleted
+        straight away), in one transaction."""
+        tally = _tally_after(learned)
+        if tally:
+            with self._writing("taking back what was learned") as connection:
+                queries.subtract(connection, tally)
 
     def penalise(self, history: Sequence[str], word: str) -> None:
         """A suggestion taken after `history` and deleted straight away: its n-grams after the
@@ -302,3 +307,11 @@ def _roll_back(connection: sqlite3.Connection) -> None:
         connection.execute("ROLLBACK")
     except sqlite3.Error:
         logger.exception("Rolling back a transaction of the personal store failed")
+
+
+def _tally_after(learned: Iterable[tuple[Sequence[str], Sequence[str]]]) -> Tally:
+    """The counts of tokens each after its history (counted already)."""
+    tally = Tally()
+    for history, tokens in learned:
+        tally.add_run([*history, *tokens], skip=len(history))
+    return tally

@@ -217,6 +217,11 @@ class EngineClient(QObject):
         if not self._shut_down:
             self._worker.submit_learn(LearnRequest(text, context))
 
+    def unlearn(self, text: str, context: str) -> None:
+        """`learn(text, context)` taken back: the words were deleted straight after."""
+        if not self._shut_down:
+            self._worker.submit_learn(LearnRequest(text, context, taken_back=True))
+
     def penalise(self, word: str, context: str) -> None:
         """The suggestion `word`, taken after `context`, was deleted straight away."""
         if not self._shut_down:

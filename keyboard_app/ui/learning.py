@@ -14,7 +14,8 @@ the user goes on; a Backspace into it first counts against it instead (`Predicto
 after the take is counted, as the store counts a take: together one count against the phrase,
 none against the word). An autocorrected word is learned as corrected; when the user undoes the
 autocorrection, it counts against the correction in the same way and the word as typed is
-learned.
+learned. A Backspace right after the whitespace that finished a word typed takes that word back
+(`Predictor.unlearn`); finished again, it is learned as it ends up ("recieve", then "receive").
 """
 
 from __future__ import annotations
@@ -59,11 +60,13 @@ class _TakenWord:
 @dataclass(frozen=True)
 class _Sent:
     """The chunk last sent to be learned, after `context`, of which `typed` characters were typed
-    in a row: what an autocorrection undone right after takes back."""
+    in a row: what an autocorrection undone right after takes back. `learned`: the text and the
+    context sent to learn it (None when nothing was), what a Backspace right after takes back."""
 
     chunk: str
     context: str
     typed: int
+    learned: tuple[str, str] | None
 
 
 def paragraph_tail(context: str) -> str:
@@ -200,8 +203,13 @@ class Learner(QObject):
 
     @Slot()
     def on_backspace(self) -> None:
+        """A Backspace typed: right after a word was finished, it deletes the whitespace that
+        finished it, and the word is taken back (learned again if finished again: a typo put right
+        or a word given an ending is learned as it ends up)."""
         self._typed = max(0, self._typed - 1)
-        self._sent = None
+        sent, self._sent = self._sent, None
+        if sent is not None and sent.learned is not None and self.active:
+            self.client.unlearn(*sent.learned)
         taken = self._taken
         if taken is not None:
             taken.trailing -= 1
@@ -267,6 +275,7 @@ class Learner(QObject):
         learned when the user goes on; `trailing` characters were inserted after it."""
         learn_context = self._learn_context(word, context, typed) if typed >= 0 else None
         self._taken = _TakenWord(word, context, learn_context, trailing, trailing)
+        self._sent = None  # a Backspace goes into this word, not into the one finished before
 
     def _finish(self, before: str, end: str) -> None:
         """The chunk at the end of `before` is finished by the whitespace `end`: a line break
@@ -274,13 +283,16 @@ class Learner(QObject):
         chunk, context = finished_chunk(before)
         if chunk and len(chunk) <= self._learnable and self.active:
             typed = self._learnable - len(chunk)
-            self._learn(chunk + "\n" if end == "\n" else chunk, context, typed)
-            self._sent = _Sent(chunk, context, typed)
+            learned = self._learn(chunk + "\n" if end == "\n" else chunk, context, typed)
+            self._sent = _Sent(chunk, context, typed, learned)
 
-    def _learn(self, text: str, context: str, typed: int) -> None:
+    def _learn(self, text: str, context: str, typed: int) -> tuple[str, str] | None:
+        """Send `text` to be learned; the text and context sent, or None when nothing was."""
         learn_context = self._learn_context(text, context, typed)
-        if learn_context is not None:
-            self.client.learn(text, learn_context)
+        if learn_context is None:
+            return None
+        self.client.learn(text, learn_context)
+        return text, learn_context
 
     def _learn_context(self, text: str, context: str, typed: int) -> str | None:
         """What to send with `text`, written after `context` (`typed` characters of it typed in a

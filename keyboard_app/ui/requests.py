@@ -71,12 +71,14 @@ class TextRequest:
 
 @dataclass(frozen=True)
 class LearnRequest:
-    """Words the user finished (`penalty`: a suggestion taken and deleted straight away), after
-    `context`, the text before them in their paragraph."""
+    """Words the user finished (`penalty`: a suggestion taken and deleted straight away;
+    `taken_back`: words finished and deleted straight away, what learning them counted taken
+    back), after `context`, the text before them in their paragraph."""
 
     text: str
     context: str
     penalty: bool = False
+    taken_back: bool = False
 
 
 @dataclass(frozen=True)

@@ -431,6 +431,8 @@ class EngineWorker(QObject):
     def _learn_request(predictor: Predictor, request: LearnRequest) -> None:
         if request.penalty:
             predictor.penalise(request.text, request.context)
+        elif request.taken_back:
+            predictor.unlearn(request.text, request.context)
         else:
             predictor.learn(request.text, request.context)
 

@@ -303,3 +303,14 @@ def test_a_closed_store_says_so(store: PersonalStore) -> None:
     store.close()
     with pytest.raises(PersonalStoreError, match="personal store"):
         store.completions("a")
+
+
+def test_unlearning_takes_back_exactly_what_learning_counted(store: PersonalStore) -> None:
+    store.learn(learnable("Kind regards to Ann"))
+    before = {(e.text, e.count) for e in store.entries(limit=100)}
+    learned = [([S, "Kind"], ["regards"]), (["regards", "to"], ["Zorblax", ","])]
+    store.learn_each_after(learned)
+    store.unlearn_each_after(learned)
+    assert {(e.text, e.count) for e in store.entries(limit=100)} == before
+    assert store.word_counts(["Zorblax"]) == {"Zorblax": 0}
+    check_consistent(store.path)

@@ -148,6 +148,24 @@ def _phrases(store: PersonalStore) -> dict[str, int]:
     return {key: counts.get(key, 0) for key in ("regards", "Kind regards", "¶ Kind regards")}
 
 
+def test_a_word_finished_and_deleted_straight_away_is_learned_as_it_ends_up(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """A typo put right after its space, a word given an ending: the first spelling stayed
+    learned (and, known, was never autocorrected again)."""
+    type_text(window, "the Zorblax ")
+    press(window.editor, Qt.Key.Key_Backspace)
+    type_text(window, "es agreed ")
+    press(window.editor, Qt.Key.Key_Backspace)
+    type_text(window, ", ok ")
+    settle(qtbot, window, store)
+    assert window.editor.text() == "the Zorblaxes agreed, ok "
+    entries = learned(store)
+    assert "Zorblax" not in entries and "the Zorblax" not in entries
+    assert entries["Zorblaxes"] == 1 and entries["the Zorblaxes"] == 1
+    assert entries["agreed"] == 1 and entries["agreed,"] == 1  # once, with its comma
+
+
 def test_a_word_taken_by_mistake_and_deleted_costs_the_phrase_one_count(
     qtbot: QtBot, window: MainWindow, store: PersonalStore
 ) -> None:

@@ -110,3 +110,12 @@ def learn_into(store: PersonalStore, text: str, context: str = "") -> int:
     if not context:
         return store.learn(learnable(text))
     return store.learn_each_after(learnable_after(context, text, goes_on=True))
+
+
+def unlearn_from(store: PersonalStore, text: str, context: str = "") -> None:
+    """Take back what `learn_into(store, text, context)` learned: the words were deleted straight
+    after they were finished (a typo put right, a word given an ending)."""
+    if context:
+        store.unlearn_each_after(learnable_after(context, text, goes_on=True))
+    else:
+        store.unlearn_each_after(([], run) for run in learnable(text))
