@@ -243,3 +243,15 @@ def test_a_context_always_followed_by_punctuation_is_no_phrase_of_words(tmp_path
     assert proposal.habit is None
     assert personal_weight(proposal) == evidence_weight(proposal.evidence) < mixer.PHRASE_WEIGHT
     store.close()
+
+
+@pytest.mark.parametrize("context", ["", "\nDear Ann, "])
+def test_unlearning_takes_back_what_learning_counted(bigram_model, tmp_path: Path, context):
+    with Predictor.load(bigram_model({}), personal=tmp_path / "p.sqlite3") as predictor:
+        store = predictor.personal_store
+        assert store is not None
+        predictor.learn("Ann is here", "")
+        kept = {(e.text, e.count) for e in store.entries(limit=100)}
+        predictor.learn("Zorblax agreed.", context)
+        predictor.unlearn("Zorblax agreed.", context)
+        assert {(e.text, e.count) for e in store.entries(limit=100)} == kept
