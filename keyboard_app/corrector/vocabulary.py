@@ -14,7 +14,7 @@ import re
 CHAT_WORDS = frozenset(
     """
     afaik afk asap atm bc brb btw cya dm eod eow fwiw fyi gg gtg hbu hmu idc idk iirc ikr ily imho
-    imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np ofc omg ooo pls plz ppl pto qs rofl
+    imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np omg ooo pls plz ppl pto rofl
     smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu wfh wip wyd
     """.split()  # noqa: SIM905 (a list of words reads better as text)
 )

@@ -165,8 +165,9 @@ _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
 )
 # Letters each with its full stop: an initial (J. Smith) or an abbreviation (U.S., p.m., e.g.),
-# whose full stop seldom ends a sentence: in the training split, a word after two such letters or
-# more starts with a small letter 597 times, with a capital 421 (names among them: U.S. Army).
+# whose full stop ends a sentence less often than not: in the training split, a word after two
+# such letters or more starts with a small letter 597 times, with a capital 421 (names among them,
+# U.S. Army, which a sentence's start would not leave as they are).
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.

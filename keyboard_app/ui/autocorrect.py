@@ -70,15 +70,15 @@ class AutocorrectController(QObject):
         if event.key() in MODIFIER_KEYS:
             return False
         last, self._last = self._last, None
+        if event.matches(QKeySequence.StandardKey.Undo):
+            if last is not None and self._right_after(last):
+                self.restored.emit(last)  # the editor's own undo takes it back; kept from now on
+            return False
         if self.editor.preview_active:
             return False  # the key acts on the preview (Backspace drops it, as any key does)
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if event.key() == Qt.Key.Key_Backspace and modifiers == Qt.KeyboardModifier.NoModifier:
             return last is not None and self._undo(last)
-        if event.matches(QKeySequence.StandardKey.Undo):
-            if last is not None and self._right_after(last):
-                self.restored.emit(last)  # the editor's own undo takes it back; kept from now on
-            return False
         end = _word_end(event, modifiers)
         return end is not None and self._correct(end)
 
@@ -129,7 +129,7 @@ class AutocorrectController(QObject):
 def _labels_an_item(before: str, typed: str) -> bool:
     """A lone letter closed by a bracket, in brackets or at a line's start, labels an item of a
     list ("(i)", "i)"): it stays as typed, though "(i think" has the pronoun."""
-    line_start = before.rstrip(" \t")[-1:] in ("", "\n")
+    line_start = before.rstrip(" \t")[-1:] in ("", "\n", "\r", "\u2028", "\u2029")
     return len(typed) == 1 and (before.endswith("(") or line_start)
 
 

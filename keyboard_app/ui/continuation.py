@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -173,19 +174,22 @@ class ContinuationController(QObject):
         """Whether the cursor (or the selection, given up from its start) is between two letters
         or digits of a word."""
         editor = self.editor
-        if not editor.context()[-1:].isalnum():
+        if not _spaces_words(editor.context()[-1:]):
             return False
         start = editor.textCursor().selectionStart()
         # Two positions: the first may be the seam between a long line's blocks, which is no text.
         end = min(start + 2, editor.document().characterCount() - 1)
-        return editor.text_between(start, end)[:1].isalnum()
+        return _spaces_words(editor.text_between(start, end)[:1])
 
     def _insert(self, text: str) -> None:
         """Insert a continuation at the cursor, with a space after it where it would run into
         the word after the cursor ("Hello |world": "Hello the cat sat world")."""
         if not text:
             return
-        if not text[-1].isspace() and self.editor.character_after_cursor().isalnum():
+        last = text[-1]
+        if not (last.isspace() or _wide(last)) and _spaces_words(
+            self.editor.character_after_cursor()
+        ):
             text += " "
         self.editor.replace_before_cursor(0, text)
 
@@ -246,3 +250,13 @@ class ContinuationController(QObject):
         if self._alternatives:
             return not any(self.panel.text(i) for i in range(len(self.panel.texts)))
         return not self.editor.preview_text
+
+
+def _spaces_words(char: str) -> bool:
+    """A letter or digit of a script that puts spaces between words."""
+    return char.isalnum() and not _wide(char)
+
+
+def _wide(char: str) -> bool:
+    """A wide character: Chinese or Japanese, whose text runs on without spaces between words."""
+    return unicodedata.east_asian_width(char) in "WF"

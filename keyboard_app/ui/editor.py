@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from PySide6.QtCore import QMargins, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
+    QDropEvent,
     QFont,
     QFontMetricsF,
     QGuiApplication,
@@ -290,12 +291,17 @@ class Editor(QPlainTextEdit):
 
     # --- clipboard and long lines ---
 
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A drop is an edit no key or click came before: the preview goes first, while the
+        cursor is still where it shows (Qt moves it to the drop point before inserting)."""
+        if self._preview_active:
+            self.preview_dismiss_requested.emit()
+        super().dropEvent(event)
+
     def insertFromMimeData(self, source: QMimeData) -> None:
         """Paste and drop: plain text, inserted like typed text (see `long_lines.insert_text`)."""
         if not source.hasText():
             return
-        if self._preview_active:  # a drop, which no key or click before it dismissed
-            self.preview_dismiss_requested.emit()
         self.clear_inline()
         cursor = self.textCursor()
         self._insert(cursor, source.text())

@@ -208,7 +208,8 @@ class Learner(QObject):
         or a word given an ending is learned as it ends up)."""
         self._typed = max(0, self._typed - 1)
         sent, self._sent = self._sent, None
-        if sent is not None and sent.learned is not None and self.active:
+        deleted_one = self.editor.textCursor().position() == self._position - 1
+        if sent is not None and sent.learned is not None and deleted_one and self.active:
             self.client.unlearn(*sent.learned)
         taken = self._taken
         if taken is not None:
@@ -245,7 +246,10 @@ class Learner(QObject):
             return
         lead = sent.chunk[: len(sent.chunk) - len(correction.corrected)]  # "(" of "(teh"
         self.client.penalise(correction.corrected, paragraph_tail(sent.context + lead))
-        self._learn(lead + correction.typed, sent.context, sent.typed)
+        restored = lead + correction.typed
+        learned = self._learn(restored, sent.context, sent.typed)
+        self._sent = _Sent(restored, sent.context, sent.typed, learned)
+        self._mark()
 
     def _insert(self, before: str, text: str) -> None:
         """Count `text`, typed after `before`; each whitespace finishes the chunk before it."""
@@ -254,6 +258,8 @@ class Learner(QObject):
                 self._finish(before, char)
             before += char
             self._typed += 1
+        if not text[-1:].isspace():
+            self._sent = None  # a Backspace now deletes what followed the whitespace
 
     def _accept(self, before: str, text: str) -> None:
         """An inline prediction accepted (`text`, inserted after `before`): the words it finishes

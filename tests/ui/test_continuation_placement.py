@@ -111,20 +111,23 @@ def test_a_drop_dismisses_the_preview(
 ) -> None:
     """Text dragged from another program: no key or click before it dropped the preview."""
     window = endless_window(make_window, bigram_model, tokens=400)
-    put_cursor(window, "Once upon a time")
+    put_cursor(window, "Once upon a time\nthe end", len("Once upon a time"))
     with qtbot.waitSignal(window.client.continuation_piece, timeout=10_000):
         press(window.editor, Qt.Key.Key_Return, CTRL)
     mime = QMimeData()
     mime.setText(" Dropped.")
-    at = window.editor.cursorRect().center()
+    end = window.editor.textCursor()
+    end.movePosition(QTextCursor.MoveOperation.End)
+    at = window.editor.cursorRect(end).center()  # on the other line
     copy, left, none = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0)
     viewport = window.editor.viewport()
     QApplication.sendEvent(viewport, QDragEnterEvent(QPoint(at), copy, mime, left, none))
     QApplication.sendEvent(viewport, QDropEvent(QPointF(at), copy, mime, left, none))
     assert not window.editor.preview_active
     assert not window.continuation.streaming
-    assert window.editor.text() == "Once upon a time Dropped."
-    assert preedit(window) == ""  # no ghost text left where the drop went in
+    assert window.editor.text() == "Once upon a time\nthe end Dropped."
+    first_line = window.editor.document().firstBlock().layout()
+    assert first_line.preeditAreaText() == ""  # no ghost text left where it showed
 
 
 def test_continuing_brings_the_cursor_into_view(
@@ -138,3 +141,18 @@ def test_continuing_brings_the_cursor_into_view(
     assert not editor.viewport().rect().intersects(editor.cursorRect())
     continue_to_the_end(qtbot, window)
     assert editor.viewport().rect().intersects(editor.cursorRect())
+
+
+def test_chinese_text_is_continued_anywhere_and_joined_without_a_space(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """Chinese runs on without spaces between words: no position is inside a word, and no space
+    goes between a continuation and the text after it."""
+    window = endless_window(make_window, bigram_model, tokens=3)
+    put_cursor(window, "我喜欢吃苹果", 3)
+    with qtbot.assertNotEmitted(window.continuation.message):
+        continue_to_the_end(qtbot, window)
+    preview = window.editor.preview_text
+    assert preview
+    press(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.text() == "我喜欢" + preview + "吃苹果"

@@ -22,7 +22,15 @@ from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
 from tests.personal.helpers import TYPED_SECRETS
 
-from .conftest import SENTINEL, confident_window, settle, type_text, ui_settings, wait_for_inline
+from .conftest import (
+    SENTINEL,
+    confident_window,
+    input_method,
+    settle,
+    type_text,
+    ui_settings,
+    wait_for_inline,
+)
 
 MakeWindow = Callable[..., MainWindow]
 ALT = Qt.KeyboardModifier.AltModifier
@@ -267,3 +275,39 @@ def test_an_autocorrection_undone_does_not_stay_learned(
     assert not [entry for entry in entries if "the" in entry.split()]
     assert entries["teh"] == 1 and entries["I have teh"] == 1 and entries["teh again"] == 1
     store.close()
+
+
+def test_a_word_restored_from_an_autocorrection_and_deleted_is_taken_back(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    corrector_of(load_lexicon(lexicon_path())).wait_ready()
+    win = make_window(replace(ui_settings(), autocorrect=True), bigram_model(THE, DEFAULT))
+    store = PersonalStore.open(paths.personal_store_path())
+    for char in "I have teh":
+        type_char(win.editor, char)
+    with qtbot.waitSignal(win.suggestions.refined, timeout=10_000):
+        win.suggestions.refresh(force=True)
+    type_char(win.editor, " ")
+    press(win.editor, Qt.Key.Key_Backspace)  # restored: "teh " learned
+    press(win.editor, Qt.Key.Key_Backspace)  # and its space deleted: taken back
+    type_text(win, "m ")
+    settle(qtbot, win, store)
+    assert win.editor.text() == "I have tehm "
+    entries = learned(store)
+    assert "teh" not in entries and "the" not in entries and entries["tehm"] == 1
+    store.close()
+
+
+def test_a_backspace_after_letters_that_followed_a_finished_word_leaves_it_learned(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """An input method's commit holding a space and a word after it: the Backspace deletes a
+    letter of that word, and the word before the space stays learned."""
+    type_text(window, "so ")
+    input_method(window, commit="hello world")
+    press(window.editor, Qt.Key.Key_Backspace)
+    type_text(window, "d ")
+    settle(qtbot, window, store)
+    assert window.editor.text() == "so hello world "
+    entries = learned(store)
+    assert entries["hello"] == 1 and entries["world"] == 1 and entries["so hello"] == 1
