@@ -5,10 +5,10 @@ Never for a word the user or the document has already used or the dictionary kno
 also a chat or programming word of `vocabulary`, and the -ise spelling of a known -ize word), a
 word the user restored after an autocorrection, a capitalised word mid-sentence (a name; not a
 word of five capitals or more, nor one in a text typed in capitals), two to four capitals
-anywhere (an acronym: USD, KPI, GDPR), a word with a capital inside ("iPhon", "McDonals": a name's own
-spelling, begun or slipped), a word with a letter outside the QWERTY keys the slip model knows
-("piñata", "Kraków": typed on purpose), a word with digits, or a piece of a URL or an e-mail
-address; those may still get a correction offered in the strip.
+anywhere (an acronym: USD, KPI, GDPR), a word with a capital inside ("iPhon", "McDonals": a
+name's own spelling, begun or slipped), a word with a letter outside the QWERTY keys the slip
+model knows ("piñata", "Kraków": typed on purpose), a word with digits, or a piece of a URL or
+an e-mail address; those may still get a correction offered in the strip.
 
 Only a whole word one slip from the typed one is put in (two when they differ in their double
 letters alone: tommorow, reccomend), and not: a completion of the typed
@@ -103,10 +103,10 @@ def is_known(word: str, known: Known) -> bool:
 def puts_in(typed: str, correction: str) -> bool:
     """Whether `correction` is a whole word a space may put in for `typed` (the likeliest such
     one is put in only one slip away, or double letters: `_one_slip`): a slip or two from it,
-    and neither a completion of it nor it less one or two letters at the start (a prefixed word, async: sync,
-    unmarshal: marshal; two words run together, mewhen: when) or two at the end. One extra key
-    at the end is the commonest slip of all (thenb, havev), and a letter doubled at the start
-    one too (tthe)."""
+    and neither a completion of it nor it less one or two letters at the start (a prefixed word,
+    async: sync, unmarshal: marshal; two words run together, mewhen: when) or two at the end.
+    One extra key at the end is the commonest slip of all (thenb, havev), and a letter doubled
+    at the start one too (tthe)."""
     word, meant = typed.lower(), correction.lower()
     if meant.startswith(word) or slip_probability(word, meant) == 0.0:
         return False

@@ -62,7 +62,8 @@ _CONTROL_TOKEN = re.compile(r"<\|[^\s|<>]*\|>")
 # pin is stuck" is kept).
 _AFTER_SECRET_LABEL = re.compile(
     r"(?i)\b(?:(?:password|passcode|passphrase|passwd|passwort|pwd)\s*(?:is\s*:?\s*|[:=]\s*)(\S+)"
-    r"|(?:pass|pw|secret|token|auth|(?:api|access|secret)[ _-]?key|client[ _-]?secret)\s*[:=]\s*(\S+)"
+    r"|(?:pass|pw|secret|token|auth|(?:api|access|secret)[ _-]?key|client[ _-]?secret)"
+    r"\s*[:=]\s*(\S+)"
     r"|(?:pin|cvv|cvc|otp|code)\s*(?:is\s*:?\s*|[:=]\s*|\s)(\S*\d\S*))"
 )
 # A secret's label ending a line ("Here is the wifi password:", "API key ="): the first piece of
