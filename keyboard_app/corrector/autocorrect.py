@@ -118,9 +118,10 @@ def puts_in(typed: str, correction: str) -> bool:
 def other_stem(typed: str, correction: str, known: Known) -> bool:
     """Whether `typed` (lower case) is a known word with an English ending (`_ENDINGS`:
     "firehouse" and s, "ventilate" and s: a real word the dictionary lacks, not a slip) and
-    `correction` is not that stem respelled with the same ending (its last letter doubled, its
-    final e dropped or one added: "occured" occurred, "makeing" making, "sincerly" sincerely:
-    the misspellings people make of inflected words)."""
+    `correction` is not that stem respelled with the same ending (its last letter doubled or a
+    double one undoubled, its final e dropped or one added: "occured" occurred, "comming"
+    coming, "makeing" making, "sincerly" sincerely: the misspellings people make of inflected
+    words)."""
     if _bare(correction) == typed:
         return False  # its contraction (thats: that's)
     stems = list(_inflections(typed, known))
@@ -140,7 +141,8 @@ def _inflections(word: str, known: Known) -> Iterator[tuple[str, str]]:
 
 
 def _respellings(stem: str, ending: str) -> set[str]:
-    variants = {stem + stem[-1], stem + "e", stem[:-1] if stem.endswith("e") else stem}
+    shorter = stem[:-1] if stem.endswith("e") or stem[-1] == stem[-2] else stem
+    variants = {stem + stem[-1], stem + "e", shorter}
     return {variant + ending for variant in variants}
 
 

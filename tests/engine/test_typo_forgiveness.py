@@ -48,6 +48,7 @@ def test_a_capital_after_an_abbreviation_is_a_name(predictor):
         ("He stoped", "stopped"),
         ("Yours truely", "truly"),
         ("I was swiming", "swimming"),
+        ("Are you comming", "coming"),
     ],
 )
 def test_misspelt_inflected_words_are_corrected(predictor, text, expected):
