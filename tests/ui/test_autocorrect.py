@@ -202,6 +202,15 @@ def test_a_space_over_a_continuation_preview_drops_it_and_corrects_nothing(
     assert win.editor.text() == "I have teh "
 
 
+def continue_after_an_autocorrection(qtbot: QtBot, win: MainWindow) -> None:
+    """`I have teh` and a space (made `the`), then a continuation, its first piece shown."""
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have the "
+    with qtbot.waitSignal(win.client.continuation_piece, timeout=10_000):
+        press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
 def test_backspace_over_a_continuation_preview_drops_it_and_undoes_no_correction(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:
@@ -209,11 +218,7 @@ def test_backspace_over_a_continuation_preview_drops_it_and_undoes_no_correction
     on the preview (drops it, then deletes as usual); undoing the correction under the ghost
     text left the preview streaming, for Tab to put in after the word restored."""
     win = open_window(make_window, bigram_model)
-    type_and_wait(qtbot, win, "I have teh")
-    type_char(win.editor, " ")
-    assert win.editor.text() == "I have the "
-    with qtbot.waitSignal(win.client.continuation_piece, timeout=10_000):
-        press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    continue_after_an_autocorrection(qtbot, win)
     press(win.editor, Qt.Key.Key_Backspace)
     assert not win.editor.preview_active
     assert not win.continuation.streaming
@@ -224,10 +229,7 @@ def test_ctrl_z_over_a_continuation_preview_still_restores_the_word_for_good(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:
     win = open_window(make_window, bigram_model)
-    type_and_wait(qtbot, win, "I have teh")
-    type_char(win.editor, " ")
-    with qtbot.waitSignal(win.client.continuation_piece, timeout=10_000):
-        press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    continue_after_an_autocorrection(qtbot, win)
     with qtbot.waitSignal(win.autocorrect.restored, timeout=1000):
         press(win.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert win.editor.text() == "I have teh"

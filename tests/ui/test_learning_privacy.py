@@ -254,17 +254,25 @@ THE = {" have": {" the": 9.0, " ten": 2.0}}
 DEFAULT = {".": 5.0}
 
 
-def test_an_autocorrection_undone_does_not_stay_learned(
+def autocorrecting_window(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
-) -> None:
+) -> MainWindow:
+    """A window with autocorrect on, `I have teh` typed and its correction `the` framed."""
     corrector_of(load_lexicon(lexicon_path())).wait_ready()
     win = make_window(replace(ui_settings(), autocorrect=True), bigram_model(THE, DEFAULT))
-    store = PersonalStore.open(paths.personal_store_path())
     for char in "I have teh":
         type_char(win.editor, char)
     with qtbot.waitSignal(win.suggestions.refined, timeout=10_000):
         win.suggestions.refresh(force=True)
     assert win.strip.autocorrect == "the"
+    return win
+
+
+def test_an_autocorrection_undone_does_not_stay_learned(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = autocorrecting_window(qtbot, make_window, bigram_model)
+    store = PersonalStore.open(paths.personal_store_path())
     type_char(win.editor, " ")
     assert win.editor.text() == "I have the "
     press(win.editor, Qt.Key.Key_Backspace)  # the user meant "teh"
@@ -280,13 +288,8 @@ def test_an_autocorrection_undone_does_not_stay_learned(
 def test_a_word_restored_from_an_autocorrection_and_deleted_is_taken_back(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:
-    corrector_of(load_lexicon(lexicon_path())).wait_ready()
-    win = make_window(replace(ui_settings(), autocorrect=True), bigram_model(THE, DEFAULT))
+    win = autocorrecting_window(qtbot, make_window, bigram_model)
     store = PersonalStore.open(paths.personal_store_path())
-    for char in "I have teh":
-        type_char(win.editor, char)
-    with qtbot.waitSignal(win.suggestions.refined, timeout=10_000):
-        win.suggestions.refresh(force=True)
     type_char(win.editor, " ")
     press(win.editor, Qt.Key.Key_Backspace)  # restored: "teh " learned
     press(win.editor, Qt.Key.Key_Backspace)  # and its space deleted: taken back
