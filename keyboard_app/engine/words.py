@@ -159,7 +159,8 @@ _SENTENCE_END = (
 # What may stand between a sentence's end and the next word: whitespace, closing quotes and
 # brackets ("Stop." ), and the opening ones of the next sentence (. “).
 _BETWEEN_SENTENCES = " \t\"'()[]“”‘’«»"
-_LINE_BREAKS = "\n\r\u2028\u2029"
+# What ends a line: a line feed, a carriage return, a line or a paragraph separator.
+LINE_BREAKS = "\n\r\u2028\u2029"
 # Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith).
 _ABBREVIATIONS = frozenset(
     "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
@@ -169,7 +170,7 @@ _ABBREVIATIONS = frozenset(
 # such letters or more starts with a small letter 597 times, with a capital 421 (names among them,
 # U.S. Army, which a sentence's start would not leave as they are).
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
-_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
 
@@ -214,7 +215,7 @@ def starts_sentence(before: str) -> bool:
     initial's (Dr. Smith, e.g. this, J. Smith, the U.S. army, at 5 p.m. on)."""
     stripped = before.rstrip(_BETWEEN_SENTENCES)
     words = stripped.rsplit(None, 1)
-    if not words or stripped[-1] in _LINE_BREAKS:  # nothing written yet, or a new line
+    if not words or stripped[-1] in LINE_BREAKS:  # nothing written yet, or a new line
         return True
     last = words[-1].lstrip("\"'([").lower()
     abbreviation = last in _ABBREVIATIONS or _DOTTED_LETTERS.fullmatch(last) is not None

@@ -60,18 +60,18 @@ _CONTROL_TOKEN = re.compile(r"<\|[^\s|<>]*\|>")
 # after the labels of numbers (a PIN, a card's check digits, a one-time or door code), only a
 # value with a digit, and then a space is label enough ("pin 4821", "the code is 4821", but "the
 # pin is stuck" is kept).
+_PASSWORD_LABELS = r"password|passcode|passphrase|passwd|passwort|pwd"
+_KEY_LABELS = r"pass|pw|secret|token|auth|(?:api|access|secret)[ _-]?key|client[ _-]?secret"
+_NUMBER_LABELS = r"pin|cvv|cvc|otp|code"
 _AFTER_SECRET_LABEL = re.compile(
-    r"(?i)\b(?:(?:password|passcode|passphrase|passwd|passwort|pwd)\s*(?:is\s*:?\s*|[:=]\s*)(\S+)"
-    r"|(?:pass|pw|secret|token|auth|(?:api|access|secret)[ _-]?key|client[ _-]?secret)"
-    r"\s*[:=]\s*(\S+)"
-    r"|(?:pin|cvv|cvc|otp|code)\s*(?:is\s*:?\s*|[:=]\s*|\s)(\S*\d\S*))"
+    rf"(?i)\b(?:(?:{_PASSWORD_LABELS})\s*(?:is\s*:?\s*|[:=]\s*)(\S+)"
+    rf"|(?:{_KEY_LABELS})\s*[:=]\s*(\S+)"
+    rf"|(?:{_NUMBER_LABELS})\s*(?:is\s*:?\s*|[:=]\s*|\s)(\S*\d\S*))"
 )
 # A secret's label ending a line ("Here is the wifi password:", "API key ="): the first piece of
 # the next line is the secret.
 _LABEL_ENDING_LINE = re.compile(
-    r"(?i)\b(?:password|passcode|passphrase|passwd|passwort|pwd|pass|pw|secret|token|auth"
-    r"|(?:api|access|secret)[ _-]?key|client[ _-]?secret|pin|cvv|cvc|otp|code)"
-    r"\s*(?:is\s*:?|[:=])\s*\Z"
+    rf"(?i)\b(?:{_PASSWORD_LABELS}|{_KEY_LABELS}|{_NUMBER_LABELS})\s*(?:is\s*:?|[:=])\s*\Z"
 )
 # A path to a file ("/home/ann/.ssh/id_rsa", "~/notes", "./run", "C:\\Users\\ann", "D:/Users",
 # "Documents/taxes/salary.xlsx"): names, not words ("him/her/them" and "and/or" are words).

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
-from keyboard_app.engine.words import split_typed_word
+from keyboard_app.engine.words import LINE_BREAKS, split_typed_word
 from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 from keyboard_app.ui.text_ops import word_typed_in_a_row
@@ -129,7 +129,7 @@ class AutocorrectController(QObject):
 def _labels_an_item(before: str, typed: str) -> bool:
     """A lone letter closed by a bracket, in brackets or at a line's start, labels an item of a
     list ("(i)", "i)"): it stays as typed, though "(i think" has the pronoun."""
-    line_start = before.rstrip(" \t")[-1:] in ("", "\n", "\r", "\u2028", "\u2029")
+    line_start = before.rstrip(" \t")[-1:] in ("", *LINE_BREAKS)
     return len(typed) == 1 and (before.endswith("(") or line_start)
 
 

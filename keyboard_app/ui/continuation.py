@@ -176,10 +176,7 @@ class ContinuationController(QObject):
         editor = self.editor
         if not _spaces_words(editor.context()[-1:]):
             return False
-        start = editor.textCursor().selectionStart()
-        # Two positions: the first may be the seam between a long line's blocks, which is no text.
-        end = min(start + 2, editor.document().characterCount() - 1)
-        return _spaces_words(editor.text_between(start, end)[:1])
+        return _spaces_words(editor.character_after(editor.textCursor().selectionStart()))
 
     def _insert(self, text: str) -> None:
         """Insert a continuation at the cursor, with a space after it where it would run into

@@ -183,9 +183,12 @@ class Editor(QPlainTextEdit):
         return self.text_between(start, end).replace(_NO_BREAK_SPACE, " ")
 
     def character_after_cursor(self) -> str:
-        """The character right after the cursor ('' at the end of the text, "\n" at a line's
+        """The character right after the cursor (`character_after`)."""
+        return self.character_after(self.textCursor().position())
+
+    def character_after(self, position: int) -> str:
+        """The character right after `position` ('' at the end of the text, "\n" at a line's
         end; where a long line's blocks meet, the next block's first)."""
-        position = self.textCursor().position()
         cursor = QTextCursor(self.document())
         cursor.setPosition(position)
         # Two steps: the first may be the seam between a long line's blocks, joined to nothing.

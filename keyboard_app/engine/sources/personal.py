@@ -18,7 +18,7 @@ from keyboard_app.engine.sources import Habit, Proposal, Query
 from keyboard_app.engine.trigrams import BOUNDARY, history
 from keyboard_app.engine.words import is_lone_letter, is_word
 from keyboard_app.personal import Followers, PersonalStore, learnable
-from keyboard_app.personal.learning import learnable_after
+from keyboard_app.personal.learning import Learned, learnable_after
 
 FOLLOWERS = 20  # next tokens read per history level
 COMPLETIONS = 12  # words read per typed prefix
@@ -107,15 +107,18 @@ def learn_into(store: PersonalStore, text: str, context: str = "") -> int:
     it, a number's first groups) is not learned; a number at its end is held back until the
     next text shows that it does not go on (`learning.learnable_after`, which says too how the
     context tells where its paragraph starts)."""
-    if not context:
-        return store.learn(learnable(text))
-    return store.learn_each_after(learnable_after(context, text, goes_on=True))
+    return store.learn_each_after(_learned(text, context))
 
 
 def unlearn_from(store: PersonalStore, text: str, context: str = "") -> None:
     """Take back what `learn_into(store, text, context)` learned: the words were deleted straight
     after they were finished (a typo put right, a word given an ending)."""
-    if context:
-        store.unlearn_each_after(learnable_after(context, text, goes_on=True))
-    else:
-        store.unlearn_each_after(([], run) for run in learnable(text))
+    store.unlearn_each_after(_learned(text, context))
+
+
+def _learned(text: str, context: str) -> list[Learned]:
+    """What `text` after `context` gives to learn: each run with the history it goes on from
+    (none without a context: `text` is a whole text)."""
+    if not context:
+        return [([], run) for run in learnable(text)]
+    return learnable_after(context, text, goes_on=True)
