@@ -82,6 +82,11 @@ def lexicon_path() -> Path:
     return resource("lexicon", "english-words.tsv")
 
 
+def misspellings_path() -> Path:
+    """Common misspellings and their corrections (see corrector/misspellings.py)."""
+    return resource("lexicon", "misspellings.tsv")
+
+
 def trigrams_path() -> Path:
     """The word trigram model mixed into the built-in model's next words (see engine/trigrams.py)."""
     return resource("lexicon", "english-trigrams.npz")

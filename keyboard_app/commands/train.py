@@ -117,7 +117,8 @@ def register(subparsers: Any) -> None:
         "--write-lexicon",
         type=output_file,
         help="write the words of the training split seen twice or more and stop: the input of "
-        "`python -m keyboard_app.training.wordlist`, which builds the shipped dictionary",
+        "`python -m keyboard_app.training.wordlist`, which builds the shipped dictionary "
+        "and the table of common misspellings",
     )
     parser.add_argument(
         "--write-trigrams",

@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from keyboard_app.corrector.misspellings import listed_correction
 from keyboard_app.corrector.slips import MOST_LIKELY_SLIP, one_slip_back, slip_probability
 from keyboard_app.engine import longlived
 from keyboard_app.engine.lexicon import Lexicon
@@ -48,9 +49,10 @@ INDEXED_WORDS = 40_000
 # Completions of a slip: from this many typed letters, the most frequent few per prefix.
 SLIP_COMPLETIONS_FROM = 3
 COMPLETIONS_PER_PREFIX = 2
-# The probability of typing a contraction without its apostrophe (dont, im, youre): a habit more
-# than a slip, so five times the likeliest slip (not tuned: the benchmark's slips never drop one).
-APOSTROPHE_LEFT_OUT = 5 * MOST_LIKELY_SLIP
+# The probability of a habit more than a slip: a contraction typed without its apostrophe (dont,
+# im, youre), a word misspelled as people commonly do (definetly, seperate: `misspellings.py`);
+# five times the likeliest slip (not tuned: the benchmark's slips make neither).
+HABIT = 5 * MOST_LIKELY_SLIP
 # The pronoun typed in lower case is a slip for I (the index holds words of two letters or more).
 _PRONOUN = (("I", 1.0),)
 
@@ -143,6 +145,7 @@ class Corrector:
                 index.create_dictionary_entry(word.lower(), count)
             elif _is_contraction(word) and not self.lexicon.knows(without_apostrophes(word)):
                 self._contractions.setdefault(without_apostrophes(word).lower(), (word, count))
+        listed_correction("")  # the table is read here, not on a keystroke
         self.build_seconds = time.perf_counter() - start
         self._index = index
         longlived.settle_late()
@@ -157,13 +160,21 @@ class Corrector:
             slip = slip_probability(key, item.term)
             if slip > 0.0:
                 bisect.insort(scored, (slip * item.count, item.term, slip), key=_first_desc)
-        if key in self._contractions:
-            word, count = self._contractions[key]
-            entry = (APOSTROPHE_LEFT_OUT * count, word, APOSTROPHE_LEFT_OUT)
-            bisect.insort(scored, entry, key=_first_desc)
+        for word, count in self._habits(key):
+            scored = [entry for entry in scored if entry[1] != word]
+            bisect.insort(scored, (HABIT * count, word, HABIT), key=_first_desc)
         return tuple(
             (self._spelled(word, typed), slip) for _, word, slip in scored[:MAX_CANDIDATES]
         )
+
+    def _habits(self, key: str) -> list[tuple[str, int]]:
+        """The words `key` is a habitual misspelling of (its contraction, its listed
+        correction), with their counts."""
+        habits = [self._contractions[key]] if key in self._contractions else []
+        listed = listed_correction(key)
+        if listed is not None and self.lexicon.knows(listed):
+            habits.append((listed, self.lexicon.count(listed)))
+        return habits
 
     def _near(self, key: str) -> list[Any]:
         """symspellpy's words one edit from `key` (`key` itself left out); none such and `key`

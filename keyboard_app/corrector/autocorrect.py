@@ -20,6 +20,9 @@ a word when the typed one is likelier a slip for a word of the offensive-word li
 not man), nor a name for a word typed in small letters, nor anything for a word typed with a
 capital at a sentence's start (which may be a name the dictionary lacks: Naledi, not Naked),
 unless one common slip away (`NAME_SLIP`: londn, London; Becuase, Because; not luego, Lego).
+A common misspelling's listed correction (`misspellings.py`: definetly, buisness, alway) is a
+habit, not a slip: it is put in whatever these rules say of its slips, and the misspelling is no
+rival of it (the model spells recieved as readily as received).
 The likeliest such correction replaces the word when it is `AUTOCORRECT_RATIO` times likelier
 than anything else the strip has for it (the typed word's completions included; not the
 correction spelled with the other apostrophe, nor the typed word when it is the correction
@@ -33,7 +36,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from keyboard_app.corrector import APOSTROPHE_LEFT_OUT, without_apostrophes
+from keyboard_app.corrector import HABIT, without_apostrophes
+from keyboard_app.corrector.misspellings import is_listed, listed_correction
 from keyboard_app.corrector.slips import LEAST_LIKELY_SLIP, slip_probability, undoubled
 from keyboard_app.corrector.vocabulary import (
     CHAT_WORDS,
@@ -108,6 +112,8 @@ def puts_in(typed: str, correction: str) -> bool:
     One extra key at the end is the commonest slip of all (thenb, havev), and a letter doubled
     at the start one too (tthe)."""
     word, meant = typed.lower(), correction.lower()
+    if is_listed(word, meant):
+        return True  # a common misspelling, of a longer word too (alway: always)
     if meant.startswith(word) or slip_probability(word, meant) == 0.0:
         return False
     if meant == word[1:] and word[0] == word[1]:
@@ -122,8 +128,8 @@ def other_stem(typed: str, correction: str, known: Known) -> bool:
     double one undoubled, its final e dropped or one added: "occured" occurred, "comming"
     coming, "makeing" making, "sincerly" sincerely: the misspellings people make of inflected
     words)."""
-    if _bare(correction) == typed:
-        return False  # its contraction (thats: that's)
+    if _bare(correction) == typed or is_listed(typed, correction):
+        return False  # its contraction (thats: that's), or a common misspelling of it (buisness)
     stems = list(_inflections(typed, known))
     return bool(stems) and not any(
         correction.lower() in _respellings(stem, ending) for stem, ending in stems
@@ -228,7 +234,10 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     # but it is a rival; so is every correction `puts_in` rules out.
     whole = {w for w in corrections.words if puts_in(word, w)}
     scored = [(w, mixed.scores.get(w, corrections.words[w])) for w in whole]
-    others = [(w, s) for w, s in mixed.scores.items() if w not in whole]
+    # A common misspelling is no rival of its correction, though the model spells it as
+    # readily (recieved)
+    not_rivals = whole | ({word} if listed_correction(word) else set())
+    others = [(w, s) for w, s in mixed.scores.items() if w not in not_rivals]
     best = autocorrection(word, scored, others)
     if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):
         return None
@@ -259,5 +268,5 @@ def _far_for_a_name(typed: str, correction: str) -> bool:
 
 def _slip(typed: str, correction: str) -> float:
     """The probability of the slip from `correction` to `typed`, as the corrector scores it."""
-    same = _bare(correction) == typed.lower()
-    return APOSTROPHE_LEFT_OUT if same else slip_probability(typed, correction)
+    habit = _bare(correction) == typed.lower() or is_listed(typed, correction)
+    return HABIT if habit else slip_probability(typed, correction)

@@ -15,7 +15,7 @@ CHAT_WORDS = frozenset(
     """
     afaik afk asap atm bc brb btw cya dm eod eow fwiw fyi gg gtg hbu hmu idc idk iirc ikr ily imho
     imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np omg ooo pls plz ppl pto rofl
-    smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu wfh wip wyd
+    smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu wfh wip wya wyd
     """.split()  # noqa: SIM905 (a list of words reads better as text)
 )
 # Programming words of everyday technical writing that the dictionary lacks and that are a slip

@@ -60,8 +60,12 @@ class Lexicon:
 
     def frequency(self, word: str) -> float:
         """How often `word` (any case) occurs, as a share of all the words counted."""
+        return self.count(word) / self._total if self._total else 0.0
+
+    def count(self, word: str) -> int:
+        """`word`'s count (any case), 0 when unknown."""
         index = self._index(word)
-        return self._forms[index][1] / self._total if index is not None and self._total else 0.0
+        return self._forms[index][1] if index is not None else 0
 
     def knows(self, word: str) -> bool:
         return self._index(word) is not None

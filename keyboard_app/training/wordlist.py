@@ -2,9 +2,11 @@
 frequencies (Wikipedia, subtitles, news, books, web text and social media; CC BY-SA 4.0), filtered,
 extended with the words of the built-in model's training text.
 
-wordfreq is needed only to build the list (the `wordlist` extra); the app reads the file. Built by
-`python -m keyboard_app.training.wordlist OUT TRAINING_LEXICON`, the second file written by
-`keyboard-app train --corpus resources/corpora --write-lexicon`. Filters:
+wordfreq and codespell are needed only to build the list (the `wordlist` extra); the app reads
+the file. Built by `python -m keyboard_app.training.wordlist OUT TRAINING_LEXICON MISSPELLINGS`,
+the second file written by `keyboard-app train --corpus resources/corpora --write-lexicon`; the
+third, written with it, is the table of common misspellings the corrector reads
+(`misspellings.py`). Filters:
 
 - words only (letters with inner apostrophes or hyphens), at least `MIN_FREQUENCY` (per word of
   text: below it the list is mostly names and junk), no offensive word, no lone letter but a and i,
@@ -18,6 +20,11 @@ wordfreq is needed only to build the list (the `wordlist` extra); the app reads 
   "im", as phone keyboards do), so that it can be corrected;
 - a word one or two double letters from a spell checker's word `MISSPELLING_RATIO` times more
   frequent is dropped too ("tommorow", "reccomend"), unless it is protected;
+- so is a word that a list of common misspellings (`misspellings.codespell_pairs`) gives as a
+  misspelling of a word `MISSPELLING_RATIO` times more frequent ("definetly", "greatful",
+  "accidently": two slips or more from the word, which the rules above miss), unless protected
+  or a name (one the training text writes with a capital: "Leibnitz"); one of the training
+  text's words too (Brown's "shuld", "becomin");
 - the spelling is the training text's most frequent one when it has the word ("I", "John"), but
   a spelling with capitals only when it is `CAPITAL_SHARE` of the word's uses (the corrector
   keeps such a spelling: "londn" is London, "conventiion" convention); else `NAME_SPELLINGS`' or
@@ -39,6 +46,7 @@ from typing import Any
 from keyboard_app.corrector.slips import undoubled
 from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.files import write_atomic
+from keyboard_app.training.misspellings import codespell_pairs, foreign_words, misspelling_lines
 
 MIN_FREQUENCY = 8e-8
 MISSPELLING_RATIO = 20.0
@@ -85,11 +93,12 @@ def build_wordlist(
     frequencies: Mapping[str, float],
     training: Mapping[str, int],
     real_words: Collection[str] = frozenset(),
+    listed: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The list's `word<TAB>count` lines, most frequent first: `frequencies` (wordfreq's, lower
     case) filtered as the module says (`real_words`: a spell checker's, never taken for
-    misspellings), spelled and extended from `training` (the training text's word counts, as
-    spelled)."""
+    misspellings; `listed`: common misspellings and their corrections), spelled and extended
+    from `training` (the training text's word counts, as spelled)."""
     forms = _training_forms(training)
     kept = {w: f for w, f in frequencies.items() if _is_listable(w)}
     protected = {key for key, (_, count) in forms.items() if count >= PROTECTED_COUNT}
@@ -97,10 +106,12 @@ def build_wordlist(
     dropped = _misspellings(kept, protected)
     checked = {word for word in kept if word in real_words}
     dropped |= _unchecked_misspellings(kept, protected, checked)
+    names = {key for key, (form, _) in forms.items() if form != key}  # Bothe, Leibnitz
+    dropped |= _listed_misspellings(kept, protected | names, listed or {})
     counts = {_spelling(w, forms): round(f * PER) for w, f in kept.items() if w not in dropped}
     total = sum(training.values()) or 1
     for key, (form, count) in forms.items():
-        if key not in kept and not is_offensive(key):
+        if key not in kept and key not in dropped and not is_offensive(key):
             counts.setdefault(form, max(1, round(count / total * PER)))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [f"{word}\t{count}" for word, count in ordered if count > 0]
@@ -177,6 +188,21 @@ def _unchecked_misspellings(
     }
 
 
+def _listed_misspellings(
+    frequencies: Mapping[str, float], protected: set[str], listed: Mapping[str, str]
+) -> set[str]:
+    """The unprotected words that `listed` gives as a misspelling of a word `MISSPELLING_RATIO`
+    times more frequent (those the training text alone has, too: they are not in
+    `frequencies`)."""
+    return {
+        word
+        for word, fix in listed.items()
+        if word not in protected
+        and frequencies.get(fix, 0.0) > 0.0
+        and frequencies[fix] >= MISSPELLING_RATIO * frequencies.get(word, 0.0)
+    }
+
+
 def _lacks_apostrophe(word: str, other: str) -> bool:
     return other.replace("'", "") == word and len(other) == len(word) + 1
 
@@ -191,12 +217,17 @@ def read_counts(lines: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def write_wordlist(out: Path, training_lexicon: Path) -> int:
+def write_wordlist(out: Path, training_lexicon: Path, misspellings_out: Path) -> int:
     """Build the list into `out` from wordfreq and the training text's dictionary (the
-    `word<TAB>count` lines of `keyboard-app train --write-lexicon`); the number of words."""
+    `word<TAB>count` lines of `keyboard-app train --write-lexicon`), and the table of common
+    misspellings of its words into `misspellings_out`; the number of words."""
     training = read_counts(training_lexicon.read_text(encoding="utf-8").splitlines())
-    lines = build_wordlist(wordfreq_frequencies(), training, spell_checker_words())
+    listed = codespell_pairs()
+    lines = build_wordlist(wordfreq_frequencies(), training, spell_checker_words(), listed)
+    words = {line.partition("\t")[0].lower() for line in lines}
+    table = misspelling_lines(listed, words, foreign_words(listed))
     write_atomic(out, "\n".join(lines) + "\n")
+    write_atomic(misspellings_out, "\n".join(table) + "\n")
     return len(lines)
 
 
@@ -204,7 +235,9 @@ if __name__ == "__main__":
     import sys
 
     logging.basicConfig(level=logging.INFO)
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: python -m keyboard_app.training.wordlist OUT TRAINING_LEXICON")
-    count = write_wordlist(Path(sys.argv[1]), Path(sys.argv[2]))
+    if len(sys.argv) != 4:
+        raise SystemExit(
+            "usage: python -m keyboard_app.training.wordlist OUT TRAINING_LEXICON MISSPELLINGS"
+        )
+    count = write_wordlist(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
     logging.getLogger(__name__).info("%d words written to %s", count, sys.argv[1])

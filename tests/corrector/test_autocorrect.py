@@ -93,6 +93,13 @@ def test_the_same_stem_respelled_is_a_misspelt_inflection(typed, correction):
     assert not other_stem(typed, correction, known)
 
 
+def test_a_listed_misspelling_with_an_ending_is_its_correction_not_another_stem():
+    known = {"buis", "enviro", "firehouse"}.__contains__  # dictionary words
+    assert not other_stem("buisness", "business", known)
+    assert not other_stem("enviroment", "environment", known)
+    assert other_stem("buisness", "busyness", known)  # only the listed correction
+
+
 @pytest.mark.parametrize(
     ("typed", "correction", "allowed"),
     [
@@ -107,6 +114,8 @@ def test_the_same_stem_respelled_is_a_misspelt_inflection(typed, correction):
         ("tthe", "the", True),
         ("accomodation", "accomodations", False),  # a completion
         ("seclude", "secluded", False),
+        ("alway", "always", True),  # a completion, but the listed correction of a misspelling
+        ("befor", "before", True),
     ],
 )
 def test_what_a_space_may_put_in(typed, correction, allowed):

@@ -2,7 +2,8 @@
 
 import gc
 
-from keyboard_app.corrector import Corrector
+from keyboard_app.corrector import HABIT, Corrector
+from keyboard_app.corrector.slips import MOST_LIKELY_SLIP
 from keyboard_app.engine.lexicon import Lexicon
 
 
@@ -33,3 +34,23 @@ def test_a_script_building_an_index_alone_keeps_its_collector():
     corrector.wait_ready()
     assert gc.get_freeze_count() == 0
     assert id(corrector._index._deletes) in {id(thing) for thing in gc.get_objects()}
+
+
+def test_a_common_misspelling_offers_its_correction_as_a_habit_before_any_slip():
+    corrector = Corrector(Lexicon({"definitely": 100, "defiantly": 500, "business": 100}))
+    corrector.wait_ready()
+    assert corrector.candidates("definetly")[0] == ("definitely", HABIT)  # two slips away
+    assert [word for word, _ in corrector.candidates("definetly")] == ["definitely", "defiantly"]
+    assert corrector.candidates("Buisness") == (("Business", HABIT),)
+
+
+def test_without_the_table_of_misspellings_the_corrector_knows_slips_alone(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setenv("KEYBOARD_APP_RESOURCES", str(tmp_path))
+    corrector = Corrector(Lexicon({"definitely": 100, "defiantly": 500}))
+    corrector.wait_ready()
+    slips = dict(corrector.candidates("definetly"))
+    assert set(slips) == {"definitely", "defiantly"}
+    assert slips["definitely"] < MOST_LIKELY_SLIP**2  # two slips, no habit
+    assert "common misspellings" in caplog.text

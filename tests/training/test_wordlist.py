@@ -1,3 +1,4 @@
+from keyboard_app import paths
 from keyboard_app.training.wordlist import PER, build_wordlist, read_counts, spell_checker_words
 
 
@@ -96,3 +97,32 @@ def test_an_offensive_word_of_the_training_text_is_never_added():
 def test_the_training_dictionary_skips_lines_that_are_no_word_and_count():
     lines = ["the\t900", "broken line", "word\tmany", "\t5", "I\t12", "minus\t-3"]
     assert read_counts(lines) == {"the": 900, "I": 12}
+
+
+def test_a_listed_common_misspelling_is_dropped_unless_it_is_a_real_word_or_a_name():
+    frequencies = {"definitely": 1e-4, "definetly": 3e-7, "shepherd": 1e-5, "shepard": 4e-6}
+    frequencies |= {"greatful": 1e-6, "grateful": 1e-5}  # not 20 times rarer: kept
+    listed_pairs = {"definetly": "definitely", "shepard": "shepherd", "greatful": "grateful"}
+    counts = read_counts(build_wordlist(frequencies, {}, listed=listed_pairs))
+    assert "definetly" not in counts and "definitely" in counts
+    assert {"greatful", "shepard"} <= set(counts)
+    frequencies["shepard"] = 1e-7
+    assert "shepard" not in read_counts(build_wordlist(frequencies, {}, listed=listed_pairs))
+    kept = build_wordlist(frequencies, {"Shepard": 3}, listed=listed_pairs)  # a name in training
+    assert "Shepard" in read_counts(kept)
+    checked = build_wordlist(frequencies, {}, frozenset({"shepard"}), listed_pairs)
+    assert "shepard" in read_counts(checked)
+
+
+def test_a_listed_misspelling_the_training_text_alone_has_is_not_added_unless_frequent():
+    frequencies = {"should": 1e-3}
+    pairs = {"shuld": "should"}
+    assert "shuld" not in read_counts(build_wordlist(frequencies, {"shuld": 2}, listed=pairs))
+    assert "shuld" in read_counts(build_wordlist(frequencies, {"shuld": 5}, listed=pairs))
+
+
+def test_the_shipped_list_holds_no_listed_misspelling_of_a_far_more_frequent_word():
+    shipped = read_counts(paths.lexicon_path().read_text("utf-8").splitlines())
+    words = {word.lower() for word in shipped}
+    assert not {"definetly", "greatful", "accidently", "shuld"} & words
+    assert {"definitely", "grateful", "accidentally", "should", "shepherd"} <= words
