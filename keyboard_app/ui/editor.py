@@ -66,7 +66,7 @@ GHOST_INTERVAL_MS = 40
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, SHIFT)
 # Where a change of the document comes from (`Editor.edit_origin`).
-USER, GHOST = "user", "ghost"
+USER, GHOST, REPLACED = "user", "ghost", "replaced"
 MODIFIER_KEYS = (
     Qt.Key.Key_Shift,
     Qt.Key.Key_Control,
@@ -159,7 +159,11 @@ class Editor(QPlainTextEdit):
         """Replace the whole text (no undo history), splitting very long lines into blocks."""
         self.clear_inline()
         self._joined = long_lines.makes_continuations(text)
-        long_lines.set_text(self.document(), text)
+        outer, self._edit_origin = self._edit_origin, REPLACED
+        try:
+            long_lines.set_text(self.document(), text)
+        finally:
+            self._edit_origin = outer
 
     def text(self) -> str:
         """The whole text as it is saved: line breaks are line feeds, long lines whole."""
@@ -460,7 +464,8 @@ class Editor(QPlainTextEdit):
     @property
     def edit_origin(self) -> str:
         """USER while the user's typing (or a word they took) changes the text, GHOST while ghost
-        text is shown or removed (Qt reports that as a change of the text), else ""."""
+        text is shown or removed (Qt reports that as a change of the text), REPLACED while the
+        whole text is replaced (`set_text`: a file opened, a new document), else ""."""
         return self._edit_origin
 
     @contextlib.contextmanager

@@ -16,6 +16,8 @@ none against the word). An autocorrected word is learned as corrected; when the 
 autocorrection, it counts against the correction in the same way and the word as typed is
 learned. A Backspace right after the whitespace that finished a word typed takes that word back
 (`Predictor.unlearn`); finished again, it is learned as it ends up ("recieve", then "receive").
+Deleting a word just taken or finished another way (Ctrl+Backspace, an undo, a selection cut)
+takes it back the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from PySide6.QtCore import QObject, Slot
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal.learning import learnable_after
 from keyboard_app.ui.autocorrect import Correction
-from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.editor import GHOST, REPLACED, USER, Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.text_ops import CLOSERS, Taken
 
@@ -329,22 +331,42 @@ class Learner(QObject):
         self._position = self.editor.textCursor().position()
 
     @Slot(int, int, int)
-    def _on_change(self, position: int, _removed: int, added: int) -> None:
+    def _on_change(self, position: int, removed: int, added: int) -> None:
         """A change that is not the user's writing (a file opened, a paste, an undo, a
         continuation inserted): nothing typed so far is followed on, nothing taken is learned.
         Text deleted after the cursor (Delete) leaves what was typed before it as it was. (Where
         the cursor was before the change: an undo of a word taken deletes it before the cursor,
         which is then where the word began.)"""
         deleted_after = added == 0 and position >= self._position
-        if not self.editor.edit_origin and not deleted_after:
-            self._taken = None
-            self._sent = None
-            self._typed = 0
+        origin = self.editor.edit_origin
+        if origin in (USER, GHOST) or deleted_after:
+            return
+        if origin != REPLACED and removed and not added and self.active:
+            self._take_back_deleted(position, position + removed)
+        self._taken = None
+        self._sent = None
+        self._typed = 0
+
+    def _take_back_deleted(self, start: int, end: int) -> None:
+        """The text from `start` to `end` was deleted, not by a Backspace typed (Ctrl+Backspace,
+        an undo, a selection cut): a word just taken or finished that it reaches into is taken
+        back as a Backspace into it takes it back. (Not when text took its place: the undo of an
+        autocorrection puts the word typed back, which `on_restored` has learned.)"""
+        taken, sent = self._taken, self._sent
+        if taken is not None:
+            word_end = self._position - taken.trailing
+            if start < word_end and end > word_end - len(taken.word):
+                self._count_against(taken.word, taken.context, taken.learn_context)
+        elif sent is not None and sent.learned is not None:
+            chunk_end = self._position - 1  # the whitespace that finished it, last typed
+            if start < chunk_end and end > chunk_end - len(sent.chunk):
+                self.client.unlearn(*sent.learned)
 
     @Slot()
     def _on_cursor(self) -> None:
         """The cursor moved elsewhere: a taken word is kept, and typing starts afresh."""
-        if self.editor.edit_origin or self.editor.textCursor().position() == self._position:
+        moved = self.editor.textCursor().position() != self._position
+        if self.editor.edit_origin in (USER, GHOST) or not moved:
             return
         self._settle()
         self._sent = None

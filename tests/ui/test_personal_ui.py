@@ -193,6 +193,49 @@ def test_backspace_into_a_word_just_taken_counts_against_it(
     assert count(store, word) == before  # counted when taken, then penalised (WORD_PENALTY)
 
 
+CTRL = Qt.KeyboardModifier.ControlModifier
+DELETE_THE_WORD = [(Qt.Key.Key_Z, "undo"), (Qt.Key.Key_Backspace, "delete the word before")]
+
+
+def phrase_count(store: PersonalStore, text: str) -> int:
+    return sum(entry.count for entry in store.entries(text) if entry.text == text)
+
+
+@pytest.mark.parametrize(("key", "_meaning"), DELETE_THE_WORD)
+def test_a_word_just_taken_undone_or_deleted_with_ctrl_counts_against_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, key: Qt.Key, _meaning: str
+) -> None:
+    word = _best_after_the(qtbot, window)
+    window.editor.set_text("")
+    window.client.learn(f"The {word}. The {word}. The {word}.", "")  # so that the penalty shows
+    settle(qtbot, window, store)
+    _best_after_the(qtbot, window)
+    slot = [window.strip.word_at(i) for i in range(3)].index(word)
+    press(window.editor, (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)[slot], ALT)
+    assert window.editor.text() == f"The {word} "
+    press(window.editor, key, CTRL)
+    assert window.editor.text() == "The "
+    settle(qtbot, window, store)
+    assert phrase_count(store, f"The {word}") == 3 + 1 - 2  # taken, then one against
+
+
+@pytest.mark.parametrize(("key", "_meaning"), DELETE_THE_WORD)
+def test_a_word_just_finished_undone_or_deleted_with_ctrl_is_taken_back(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, key: Qt.Key, _meaning: str
+) -> None:
+    type_text(window, "We met ")
+    window.editor.set_text("We met in ")  # no undo history: what is typed next is the one step
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(window, "Ljubljana ")
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 1
+    press(window.editor, key, CTRL)
+    assert window.editor.text() == "We met in "
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 0
+    assert count(store, "met") == 1
+
+
 def test_a_word_taken_is_learned_once_the_user_goes_on(
     qtbot: QtBot, window: MainWindow, store: PersonalStore
 ) -> None:
