@@ -13,6 +13,7 @@ import copy
 import json
 import logging
 import reprlib
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ MAX_RECENT_FILES = 10
 # Far above any real settings file (about 1 KB); a larger one is not read.
 MAX_FILE_BYTES = 1 << 20
 FILE_MODE = 0o600  # only the user's: it may hold the team server's API key
+# Learning's switches: privacy controls, which every running copy follows as soon as one changes
+# them (`SettingsStore.follow`).
+LEARNING_SWITCHES = ("learning_enabled", "learning_paused")
 # Fields of earlier versions, moved elsewhere (`SettingsStore.stored_value`): not written back,
 # unlike the other keys this version does not know (a newer version's), which are kept.
 RETIRED_KEYS = frozenset({"model_path"})
@@ -212,6 +216,19 @@ class SettingsStore:
             write_atomic(self.path, text, mode=FILE_MODE, create_folder=False)  # made above
         self._known = copy.deepcopy(settings)
         return merged
+
+    def follow(self, settings: Settings, names: Collection[str]) -> bool:
+        """Take the file's values of the fields `names` into `settings`, as if read from the file
+        now (another copy changed them: the next save keeps them); whether any value changed."""
+        stored = self._load()
+        changed = False
+        for name in names:
+            value = getattr(stored, name)
+            changed |= getattr(settings, name) != value
+            setattr(settings, name, copy.deepcopy(value))
+            if self._known is not None:
+                setattr(self._known, name, copy.deepcopy(value))
+        return changed
 
     def _load(self) -> Settings:
         return self._parse(self._read())

@@ -14,6 +14,7 @@ import pytest
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.settings import (
+    LEARNING_SWITCHES,
     MAX_RECENT_FILES,
     RANGES,
     SETTINGS_VERSION,
@@ -308,3 +309,20 @@ def test_saving_keeps_the_keys_of_a_newer_version(store: SettingsStore) -> None:
     assert written["theme"] == "dark" and written["future"] == {"a": [1, 2]}
     assert written["top_k"] == 12 and written["version"] == SETTINGS_VERSION
     assert "model_path" not in written  # retired by this version, not a newer one's
+
+
+def test_a_copy_follows_the_learning_switches_another_copy_saved(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    first_store, second_store = SettingsStore(path), SettingsStore(path)
+    first, second = first_store.load(), second_store.load()
+    first.learning_paused = True
+    first.font_size = 20
+    first_store.save(first)
+    assert second_store.follow(second, LEARNING_SWITCHES)
+    assert second.learning_paused and second.font_size != 20  # the switches alone
+    assert not second_store.follow(second, LEARNING_SWITCHES)  # nothing new
+    first.learning_paused = False
+    first_store.save(first)
+    second.font_size = 9
+    second_store.save(second)  # followed the pause, so it did not change it: the resume stays
+    assert not SettingsStore(path).load().learning_paused

@@ -35,6 +35,7 @@ from keyboard_app.ui.personal_controls import PersonalControls
 from keyboard_app.ui.recovery import Autosaver
 from keyboard_app.ui.recovery_offer import RecoveryOffer
 from keyboard_app.ui.server_controls import ServerControls
+from keyboard_app.ui.settings_watcher import SettingsWatcher
 from keyboard_app.ui.status_bar import StatusBar
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 from keyboard_app.ui.suggestions import SuggestionController
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.personal = PersonalControls(
             self, self.editor, self.client, self.status, self.save_settings, self.personal_store
         )
+        self.settings_watcher = SettingsWatcher(store.path, self)
         self.autosaver = Autosaver(
             self.editor,
             lambda: (
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self.autocorrect.restored.connect(lambda undone: self.client.keep_word(undone.typed))
         self.autocorrect.restored.connect(self.personal.learner.on_restored)
         self.personal.store_changed.connect(lambda: self.suggestions.refresh(force=True))
+        self.settings_watcher.changed.connect(lambda: self.personal.follow_other_copies(self.store))
         for source in (self.continuation, self.documents, self.recovery, self.personal):
             source.message.connect(lambda message: self.status.showMessage(message, 10_000))
         self.autosaver.failed.connect(lambda message: self.status.showMessage(message, 10_000))

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from keyboard_app.settings import Settings
+from keyboard_app.settings import LEARNING_SWITCHES, Settings, SettingsStore
 from keyboard_app.ui.dialogs.messages import inform
 from keyboard_app.ui.dialogs.personal_dialog import PersonalDialog
 from keyboard_app.ui.editor import Editor
@@ -19,6 +19,13 @@ from keyboard_app.ui.learning import Learner
 from keyboard_app.ui.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
+
+# What the status bar says when another copy of the app changed learning.
+FOLLOWED = {
+    "on": "Learning resumed in another keyboard-app window.",
+    "paused": "Learning paused in another keyboard-app window.",
+    "off": "Learning turned off in another keyboard-app window.",
+}
 
 
 class PersonalControls(QObject):
@@ -81,6 +88,14 @@ class PersonalControls(QObject):
         self.status.show_learning(self.state)
         self.pause_changed.emit(settings.learning_paused)
         self.pausable_changed.emit(self.pausable)
+
+    def follow_other_copies(self, store: SettingsStore) -> None:
+        """The settings file changed: another copy of the app may have paused, resumed, or turned
+        learning on or off. This copy does the same (a pause is for every window), and says so."""
+        if store.follow(self.settings, LEARNING_SWITCHES):
+            self.apply(self.settings)
+            if self.state in FOLLOWED:
+                self.message.emit(FOLLOWED[self.state])
 
     @property
     def pausable(self) -> bool:

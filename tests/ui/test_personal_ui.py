@@ -22,6 +22,7 @@ from keyboard_app import paths
 from keyboard_app.bench.key_typing import press
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.personal import PersonalStore, learnable
+from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.dialogs.personal_dialog import SHOWN_ENTRIES, PersonalDialog
 from keyboard_app.ui.main_window import MainWindow
 
@@ -85,6 +86,28 @@ def test_nothing_is_learned_while_paused_or_with_learning_off(
     type_text(window, "Bled ")
     settle(qtbot, window, store)
     assert count(store, "Bled") == 1
+
+
+def test_pausing_or_turning_off_learning_in_one_copy_does_so_in_every_copy(
+    qtbot: QtBot, make_window: MakeWindow, model_path: Path, store: PersonalStore
+) -> None:
+    """Two copies of the app share the settings file: a pause is for every window."""
+    first = make_window(ui_settings(), model_path)
+    second = make_window(ui_settings(), model_path)
+    first.status.learning.click()
+    qtbot.waitUntil(lambda: second.status.learning.text() == "Learning paused", timeout=5000)
+    assert second.menu_actions.pause_learning.isChecked()
+    assert "paused in another keyboard-app window" in second.status.currentMessage()
+    type_text(second, "Ljubljana ")
+    settle(qtbot, second, store)
+    assert count(store, "Ljubljana") == 0
+    first.status.learning.click()
+    qtbot.waitUntil(lambda: second.status.learning.text() == "Learning", timeout=5000)
+    first.apply_settings(replace(first.settings, learning_enabled=False))
+    first.save_settings()
+    qtbot.waitUntil(lambda: second.status.learning.text() == "Learning off", timeout=5000)
+    second.save_settings()  # a later save of the other copy keeps it off
+    assert not SettingsStore().load().learning_enabled
 
 
 def test_a_word_typed_while_paused_is_not_learned_when_learning_resumes(
