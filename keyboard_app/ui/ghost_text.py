@@ -39,7 +39,8 @@ def show(editor: QPlainTextEdit, text: str, italic: bool) -> None:
         QInputMethodEvent.Attribute(
             QInputMethodEvent.AttributeType.TextFormat, 0, qt_length(shown), ghost
         ),
-        QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Cursor, 0, 0, None),
+        # The caret at the ghost text's start, visible (a length of 0 would hide it, for good)
+        QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Cursor, 0, 1, None),
     ]
     follow = editor.viewport().rect().intersects(_ghost_end(editor))
     bars = (editor.horizontalScrollBar(), editor.verticalScrollBar())
