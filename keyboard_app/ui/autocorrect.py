@@ -77,7 +77,7 @@ class AutocorrectController(QObject):
         if self.editor.preview_active:
             return False  # the key acts on the preview (Backspace drops it, as any key does)
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if event.key() == Qt.Key.Key_Backspace and modifiers == Qt.KeyboardModifier.NoModifier:
+        if event.key() == Qt.Key.Key_Backspace and modifiers in TYPING_MODIFIERS:
             return last is not None and self._undo(last)
         end = _word_end(event, modifiers)
         return end is not None and self._correct(end)

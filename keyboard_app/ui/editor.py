@@ -583,7 +583,8 @@ class Editor(QPlainTextEdit):
         typing = (
             modifiers in TYPING_MODIFIERS and bool(text) and (text.isprintable() or text in "\n\t")
         )
-        backspace = plain and key == Qt.Key.Key_Backspace
+        # Shift held from a capital deletes as Backspace alone does: the same key for the user
+        backspace = modifiers in TYPING_MODIFIERS and key == Qt.Key.Key_Backspace
         with self.user_edit() if typing or backspace else contextlib.nullcontext():
             if not self._edit_long_line(key, plain):
                 super().keyPressEvent(event)

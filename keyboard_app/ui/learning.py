@@ -14,10 +14,13 @@ the user goes on; a Backspace into it first counts against it instead (`Predicto
 after the take is counted, as the store counts a take: together one count against the phrase,
 none against the word). An autocorrected word is learned as corrected; when the user undoes the
 autocorrection, it counts against the correction in the same way and the word as typed is
-learned. A Backspace right after the whitespace that finished a word typed takes that word back
-(`Predictor.unlearn`); finished again, it is learned as it ends up ("recieve", then "receive").
-Deleting a word just taken or finished another way (Ctrl+Backspace, an undo, a selection cut)
-takes it back the same way.
+learned. Deleting a word learned before anything is written before it (a Backspace over the
+whitespace that finished it, Ctrl+Backspace, an undo, a selection cut, deleted or typed over,
+after moving the cursor too), or typing inside it, takes it back (`Predictor.unlearn`;
+`LearnedRun` keeps where each one lies); finished again, it is learned as it ends up ("recieve",
+then "receive"). Such a delete of a word just taken counts against it, as a Backspace does.
+Taking back goes on while learning is paused or off: a user who pauses and then deletes what they
+typed wants it gone.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from keyboard_app.personal.learning import learnable_after
 from keyboard_app.ui.autocorrect import Correction
 from keyboard_app.ui.editor import GHOST, REPLACED, USER, Editor
 from keyboard_app.ui.engine_client import EngineClient
+from keyboard_app.ui.learned_run import LearnedRun
 from keyboard_app.ui.text_ops import CLOSERS, Taken
 
 log = logging.getLogger(__name__)
@@ -62,13 +66,11 @@ class _TakenWord:
 @dataclass(frozen=True)
 class _Sent:
     """The chunk last sent to be learned, after `context`, of which `typed` characters were typed
-    in a row: what an autocorrection undone right after takes back. `learned`: the text and the
-    context sent to learn it (None when nothing was), what a Backspace right after takes back."""
+    in a row: what an autocorrection undone right after takes back."""
 
     chunk: str
     context: str
     typed: int
-    learned: tuple[str, str] | None
 
 
 def paragraph_tail(context: str) -> str:
@@ -137,6 +139,9 @@ class Learner(QObject):
         self._unlearned = 0  # the first of them, typed before learning went off or on again
         self._taken: _TakenWord | None = None
         self._sent: _Sent | None = None
+        self._learned = LearnedRun()  # where the words learned lie, until text goes in before
+        self._selection: tuple[int, int] | None = None  # made since the last change
+        self.takes_back = True  # deleting a word learned takes it back (not once the store failed)
         self._accepting_inline = False  # the text typed next is an inline prediction accepted
         self._position = editor.textCursor().position()
         editor.inline_accepted.connect(self._on_inline_accepted)
@@ -152,7 +157,8 @@ class Learner(QObject):
     @active.setter
     def active(self, active: bool) -> None:
         """Learning on or off (paused, stopped): what was typed while it was off is never
-        learned, not even the word being typed when it comes back on."""
+        learned, not even the word being typed when it comes back on. (What was learned before
+        is still taken back if deleted.)"""
         if active != self._active:
             self._unlearned = self._typed
             self._taken = None
@@ -188,38 +194,41 @@ class Learner(QObject):
         word taken (`_accept`)."""
         self._accepting_inline = True
 
+    def forget_history(self) -> None:
+        """Words were forgotten (or everything cleared): the text typed so far is no history of
+        what is typed next, or a phrase would learn a forgotten word again."""
+        self._unlearned = self._typed
+        self._learned.clear()
+        self._taken = None
+        self._sent = None
+
     @Slot(str)
     def on_typed(self, text: str) -> None:
-        """Text the user typed (or accepted as their own), already in the document."""
+        """Text the user typed (or accepted as their own), already in the document: what it was
+        typed over (a selection, one Select All made too) or inside is taken back."""
+        start = self.editor.textCursor().position() - len(text)
+        self._take_back(*(self._selection or (start, max(start, self._position))))
         self._settle()
         self._sent = None
         accepting, self._accepting_inline = self._accepting_inline, False
         before = self.editor.context()
-        if not before.endswith(text):  # typed over a selection's end, or the editor changed it
-            self._typed = 0
+        if not before.endswith(text):  # the editor changed it
+            self._restart()
         elif accepting:
-            self._accept(before[: len(before) - len(text)], text)
+            self._accept(before[: len(before) - len(text)], text, start)
         else:
-            self._insert(before[: len(before) - len(text)], text)
+            self._insert(before[: len(before) - len(text)], text, start)
         self._mark()
 
     @Slot()
     def on_backspace(self) -> None:
-        """A Backspace typed: right after a word was finished, it deletes the whitespace that
-        finished it, and the word is taken back (learned again if finished again: a typo put right
-        or a word given an ending is learned as it ends up)."""
-        self._typed = max(0, self._typed - 1)
-        sent, self._sent = self._sent, None
-        deleted_one = self.editor.textCursor().position() == self._position - 1
-        if sent is not None and sent.learned is not None and deleted_one and self.active:
-            self.client.unlearn(*sent.learned)
-        taken = self._taken
-        if taken is not None:
-            taken.trailing -= 1
-            if taken.trailing < 0:
-                self._taken = None
-                if self.active:
-                    self._count_against(taken.word, taken.context, taken.learn_context)
+        """A Backspace typed (a character or a selection deleted): what it reaches into is taken
+        back (`_take_back`)."""
+        self._sent = None
+        position = self.editor.textCursor().position()
+        start, end = self._selection or (position, max(position, self._position))
+        self._typed = max(0, self._typed - (end - start))
+        self._take_back(start, end)
         self._mark()
 
     @Slot(object)
@@ -230,9 +239,10 @@ class Learner(QObject):
         self._sent = None
         self._typed = max(0, self._typed - taken.insertion.remove)
         if taken.word[:1] in CLOSERS:  # punctuation: it belongs to the chunk before it
-            self._insert(taken.kept, taken.insertion.text)
+            self._insert(taken.kept, taken.insertion.text, self._inserted_at(taken.insertion.text))
         else:
-            self._insert(taken.kept, taken.insertion.text[: taken.lead])
+            lead = taken.insertion.text[: taken.lead]
+            self._insert(taken.kept, lead, self._inserted_at(taken.insertion.text))
             self._hold(taken.word, taken.context, self._learnable, taken.trailing)
             self._typed += len(taken.word) + taken.trailing
         self._mark()
@@ -246,24 +256,35 @@ class Learner(QObject):
         sent, self._sent = self._sent, None
         if not self.active or sent is None or not sent.chunk.endswith(correction.corrected):
             return
+        self._learned.take(self._position - 1, self._position)  # counted against instead
         lead = sent.chunk[: len(sent.chunk) - len(correction.corrected)]  # "(" of "(teh"
         self.client.penalise(correction.corrected, paragraph_tail(sent.context + lead))
         restored = lead + correction.typed
         learned = self._learn(restored, sent.context, sent.typed)
-        self._sent = _Sent(restored, sent.context, sent.typed, learned)
+        self._sent = _Sent(restored, sent.context, sent.typed)
         self._mark()
+        back = restored + correction.end
+        if learned is not None and self.editor.context().endswith(back):  # not Ctrl+Z's, yet
+            self._learned.add(
+                self._position - len(correction.end) - len(restored), self._position, learned
+            )
 
-    def _insert(self, before: str, text: str) -> None:
-        """Count `text`, typed after `before`; each whitespace finishes the chunk before it."""
-        for char in text:
+    def _inserted_at(self, text: str) -> int:
+        """Where `text`, just inserted before the cursor, starts in the document."""
+        return self.editor.textCursor().position() - len(text)
+
+    def _insert(self, before: str, text: str, start: int) -> None:
+        """Count `text`, typed after `before` from the document position `start`; each
+        whitespace finishes the chunk before it."""
+        for offset, char in enumerate(text):
             if char.isspace():
-                self._finish(before, char)
+                self._finish(before, char, start + offset)
             before += char
             self._typed += 1
         if not text[-1:].isspace():
             self._sent = None  # a Backspace now deletes what followed the whitespace
 
-    def _accept(self, before: str, text: str) -> None:
+    def _accept(self, before: str, text: str, start: int) -> None:
         """An inline prediction accepted (`text`, inserted after `before`): the words it finishes
         are learned as typed, but its last one, with the space after it, is held as a word taken
         from the strip is."""
@@ -271,9 +292,9 @@ class Learner(QObject):
         chunk, context = finished_chunk(before + text[:word_end])
         word_start = max(0, word_end - len(chunk))
         if word_end == len(text) or not chunk:  # nothing after it: it goes on as typed
-            self._insert(before, text)
+            self._insert(before, text, start)
             return
-        self._insert(before, text[:word_start])
+        self._insert(before, text[:word_start], start)
         self._typed += word_end - word_start
         self._hold(chunk, context, self._learnable - len(chunk), len(text) - word_end)
         self._typed += len(text) - word_end
@@ -285,14 +306,17 @@ class Learner(QObject):
         self._taken = _TakenWord(word, context, learn_context, trailing, trailing)
         self._sent = None  # a Backspace goes into this word, not into the one finished before
 
-    def _finish(self, before: str, end: str) -> None:
-        """The chunk at the end of `before` is finished by the whitespace `end`: a line break
-        ends a number too, so it is sent with it (nothing is held back for what follows)."""
+    def _finish(self, before: str, end: str, at: int) -> None:
+        """The chunk at the end of `before` is finished by the whitespace `end` (at the document
+        position `at`): a line break ends a number too, so it is sent with it (nothing is held
+        back for what follows)."""
         chunk, context = finished_chunk(before)
         if chunk and len(chunk) <= self._learnable and self.active:
             typed = self._learnable - len(chunk)
             learned = self._learn(chunk + "\n" if end == "\n" else chunk, context, typed)
-            self._sent = _Sent(chunk, context, typed, learned)
+            self._sent = _Sent(chunk, context, typed)
+            if learned is not None:
+                self._learned.add(at - len(chunk), at + 1, learned)
 
     def _learn(self, text: str, context: str, typed: int) -> tuple[str, str] | None:
         """Send `text` to be learned; the text and context sent, or None when nothing was."""
@@ -326,9 +350,39 @@ class Learner(QObject):
             return
         if taken.learn_context is not None:
             self.client.learn(taken.word, taken.learn_context)
+            word_end = self._position - taken.trailing
+            self._learned.add(
+                word_end - len(taken.word), self._position, (taken.word, taken.learn_context)
+            )
+
+    def _take_back(self, start: int, end: int) -> None:
+        """The text from `start` to `end` was deleted (or text went in at `start`, when they are
+        the same): each word learned that it reaches into is taken back, those after it are no
+        longer followed (their places changed), and a word just taken (not learned yet) counts
+        against it; the characters inserted after that word which it deletes are gone."""
+        if self.takes_back:
+            for sent in self._learned.take(start, end):
+                self.client.unlearn(*sent)
+        taken = self._taken
+        if taken is None or end <= start:
+            return
+        word_end = self._position - taken.trailing
+        taken.trailing -= max(0, min(end, self._position) - max(start, word_end))
+        if start < word_end:
+            self._taken = None
+            if self.active:
+                self._count_against(taken.word, taken.context, taken.learn_context)
+
+    def _restart(self) -> None:
+        """Typing starts afresh here: nothing before is followed on (the words learned before
+        are still taken back if deleted)."""
+        self._taken = None
+        self._sent = None
+        self._typed = 0
 
     def _mark(self) -> None:
         self._position = self.editor.textCursor().position()
+        self._selection = None
 
     @Slot(int, int, int)
     def _on_change(self, position: int, removed: int, added: int) -> None:
@@ -337,38 +391,28 @@ class Learner(QObject):
         Text deleted after the cursor (Delete) leaves what was typed before it as it was. (Where
         the cursor was before the change: an undo of a word taken deletes it before the cursor,
         which is then where the word began.)"""
-        deleted_after = added == 0 and position >= self._position
         origin = self.editor.edit_origin
-        if origin in (USER, GHOST) or deleted_after:
+        if origin in (USER, GHOST):
             return
-        if origin != REPLACED and removed and not added and self.active:
-            self._take_back_deleted(position, position + removed)
-        self._taken = None
-        self._sent = None
-        self._typed = 0
-
-    def _take_back_deleted(self, start: int, end: int) -> None:
-        """The text from `start` to `end` was deleted, not by a Backspace typed (Ctrl+Backspace,
-        an undo, a selection cut): a word just taken or finished that it reaches into is taken
-        back as a Backspace into it takes it back. (Not when text took its place: the undo of an
-        autocorrection puts the word typed back, which `on_restored` has learned.)"""
-        taken, sent = self._taken, self._sent
-        if taken is not None:
-            word_end = self._position - taken.trailing
-            if start < word_end and end > word_end - len(taken.word):
-                self._count_against(taken.word, taken.context, taken.learn_context)
-        elif sent is not None and sent.learned is not None:
-            chunk_end = self._position - 1  # the whitespace that finished it, last typed
-            if start < chunk_end and end > chunk_end - len(sent.chunk):
-                self.client.unlearn(*sent.learned)
+        if origin == REPLACED:  # a file opened, a new document: nothing is taken back
+            self._learned.clear()
+        else:  # Ctrl+Backspace, an undo, a cut, a paste
+            self._take_back(position, position + removed)
+        deleted_after = added == 0 and position >= self._position and self._selection is None
+        self._selection = None
+        if not deleted_after:
+            self._restart()
 
     @Slot()
     def _on_cursor(self) -> None:
-        """The cursor moved elsewhere: a taken word is kept, and typing starts afresh."""
-        moved = self.editor.textCursor().position() != self._position
-        if self.editor.edit_origin in (USER, GHOST) or not moved:
+        """The cursor moved elsewhere: a taken word is kept, and typing starts afresh; not while
+        a selection is made in the text typed in a row (a cut, a delete or a Backspace of it
+        takes back what it reaches into, `_take_back`)."""
+        cursor = self.editor.textCursor()
+        if self.editor.edit_origin in (USER, GHOST) or cursor.position() == self._position:
             return
         self._settle()
-        self._sent = None
-        self._typed = 0
+        self._restart()
         self._mark()
+        start, end = sorted((cursor.anchor(), cursor.position()))
+        self._selection = (start, end) if start < end else None

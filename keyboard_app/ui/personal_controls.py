@@ -71,6 +71,7 @@ class PersonalControls(QObject):
         client.document_done.connect(self._on_document_done)
         client.switching.connect(self.stop_document)
         client.closing.connect(self._close_dialog)
+        self.store_changed.connect(self.learner.forget_history)
 
     @property
     def state(self) -> str:
@@ -83,6 +84,7 @@ class PersonalControls(QObject):
     def apply(self, settings: Settings) -> None:
         self.settings = settings
         self.learner.active = self.state == "on"
+        self.learner.takes_back = not self.stopped
         if self.state != "on":  # paused or off: a document being learned too
             self.stop_document()
         self.status.show_learning(self.state)

@@ -1,0 +1,46 @@
+"""What was learned of the text typed in a row, by where it lies in the document: what deleting
+that text takes back (`Learner`).
+
+Typing only adds at the cursor, so the places of the words finished before it stay put while the
+run goes on; anything else (a paste, an undo, the cursor moved) ends the run, and the record with
+it. One undo can delete a whole run (Qt merges consecutive typing into one undo step), so each
+word learned in it is kept, up to `MAX_KEPT` (an undo deeper than that takes back the newest).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+MAX_KEPT = 2000
+# What was sent to learn a chunk: its text and the context sent with it (`Predictor.learn`).
+Sent = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    start: int  # the document position of its first character
+    end: int  # just after the whitespace that finished it
+    sent: Sent
+
+
+class LearnedRun:
+    def __init__(self) -> None:
+        self._chunks: deque[_Chunk] = deque(maxlen=MAX_KEPT)
+
+    def add(self, start: int, end: int, sent: Sent) -> None:
+        """A chunk from `start` to `end` (its finishing whitespace included) was learned."""
+        self._chunks.append(_Chunk(start, end, sent))
+
+    def take(self, start: int, end: int) -> list[Sent]:
+        """What was sent for the chunks that the text from `start` to `end` reaches into (it was
+        deleted), forgotten with those after it (whose places it changed), newest first."""
+        taken = []
+        while self._chunks and self._chunks[-1].end > start:
+            chunk = self._chunks.pop()
+            if chunk.start < end:
+                taken.append(chunk.sent)
+        return taken
+
+    def clear(self) -> None:
+        self._chunks.clear()

@@ -1,0 +1,121 @@
+"""Words learned and then deleted before anything is written before them are taken back, however
+they are deleted (a cut, a selection deleted or typed over, one undo of a whole sentence, Shift
+held on Backspace), while learning is paused too; a word forgotten in the dialog is not learned
+again as the history of the next phrase."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from keyboard_app.bench.key_typing import press
+from keyboard_app.personal import PersonalStore
+from keyboard_app.ui.main_window import MainWindow
+
+from .conftest import settle, type_text
+from .test_personal_ui import count, texts, wait_idle
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def learned(qtbot: QtBot, window: MainWindow, store: PersonalStore, text: str) -> None:
+    type_text(window, text)
+    settle(qtbot, window, store)
+
+
+@pytest.mark.parametrize("delete", ["cut", "delete", "backspace", "typed over"])
+def test_a_selection_of_a_word_just_finished_deleted_takes_it_back(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, delete: str
+) -> None:
+    learned(qtbot, window, store, "We met in Ljubljana ")
+    assert count(store, "Ljubljana") == 1
+    press(window.editor, Qt.Key.Key_Left, CTRL | SHIFT)  # "Ljubljana " selected
+    key = {"cut": (Qt.Key.Key_X, CTRL), "delete": (Qt.Key.Key_Delete, Qt.KeyboardModifier(0))}
+    if delete in key:
+        press(window.editor, *key[delete])
+    elif delete == "backspace":
+        press(window.editor, Qt.Key.Key_Backspace)
+    else:
+        type_text(window, "Kranj")
+    assert window.editor.text() == "We met in " + ("Kranj" if delete == "typed over" else "")
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 0
+    assert count(store, "met") == 1
+
+
+def test_a_word_double_clicked_and_deleted_is_taken_back(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    learned(qtbot, window, store, "We met in Ljubljana ")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len("We met in Lju"))
+    middle = window.editor.cursorRect(cursor).center()
+    QTest.mouseDClick(window.editor.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert window.editor.textCursor().selectedText() == "Ljubljana"
+    press(window.editor, Qt.Key.Key_Delete)
+    settle(qtbot, window, store)
+    assert count(store, "Ljubljana") == 0
+
+
+def test_one_undo_of_a_sentence_takes_back_every_word_of_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    learned(qtbot, window, store, "my secret zorblax plan ")
+    assert count(store, "zorblax") == 1
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    assert window.editor.text() == ""
+    settle(qtbot, window, store)
+    assert store.word_counts(["my", "secret", "zorblax", "plan"]) == dict.fromkeys(
+        ["my", "secret", "zorblax", "plan"], 0
+    )
+    assert not store.entries("zorblax")
+
+
+@pytest.mark.parametrize("with_ctrl", [False, True])
+def test_a_word_deleted_after_pausing_is_taken_back(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, with_ctrl: bool
+) -> None:
+    learned(qtbot, window, store, "my pin is Zorblaxqy ")
+    window.status.learning.click()
+    assert window.status.learning.text() == "Learning paused"
+    press(window.editor, Qt.Key.Key_Backspace, CTRL if with_ctrl else Qt.KeyboardModifier(0))
+    settle(qtbot, window, store)
+    assert count(store, "Zorblaxqy") == 0
+
+
+def test_shift_backspace_puts_a_typo_right_as_backspace_does(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    window.apply_settings(replace(window.settings, autocorrect=False))
+    learned(qtbot, window, store, "I will recieve ")
+    press(window.editor, Qt.Key.Key_Backspace, SHIFT)
+    for _ in range(4):
+        press(window.editor, Qt.Key.Key_Backspace)
+    learned(qtbot, window, store, "eive it ")
+    assert window.editor.text() == "I will receive it "
+    assert store.word_counts(["recieve", "receive"]) == {"recieve": 0, "receive": 1}
+
+
+def test_a_word_forgotten_is_not_learned_again_as_the_history_of_the_next(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    learned(qtbot, window, store, "I met Zorblaxian yesterday ")
+    window.personal.show_dialog()
+    dialog = window.personal.dialog
+    assert dialog is not None
+    wait_idle(qtbot, dialog)
+    dialog.table.selectRow(texts(dialog).index("Zorblaxian"))
+    dialog.forget_selected()
+    wait_idle(qtbot, dialog)
+    dialog.close()
+    window.editor.setFocus()
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    learned(qtbot, window, store, "evening ")
+    assert count(store, "evening") == 1
+    assert not store.entries("Zorblaxian")
