@@ -60,6 +60,7 @@ class PersonalStore:
         self.max_bytes = max_bytes
         self._lock = threading.RLock()  # the writing connection's
         self._connection, self.recovered_from = database.connect(self.path, recover=recover)
+        self._file = _file_identity(self.path)
         queries.register_functions(self._connection)
         # Reads have a connection of their own (the write-ahead log lets them go on while a
         # transaction is written), so a suggestion never waits for a batch being learned.
@@ -290,6 +291,7 @@ class PersonalStore:
     def _writing(self, doing: str) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of the block's changes, or none of them."""
         with self._lock, database.sqlite_errors(self.path, doing):
+            self._check_same_file(doing)
             connection = self._connection
             connection.execute("BEGIN IMMEDIATE")
             try:
@@ -298,6 +300,25 @@ class PersonalStore:
             except BaseException:
                 _roll_back(connection)
                 raise
+
+    def _check_same_file(self, doing: str) -> None:
+        """The file at `path` is still the one opened: what is written to one deleted or
+        replaced since (by a clean-up, a sync tool, another program) would be lost with it."""
+        if _file_identity(self.path) != self._file:
+            raise PersonalStoreError(
+                f"The personal store {self.path} was deleted, moved or replaced while the app "
+                f"was running, so {doing} stopped (it would have been lost with the old file). "
+                "Start the app again to go on with the file there now."
+            )
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode (None when there is none): the same while it is the same."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _roll_back(connection: sqlite3.Connection) -> None:

@@ -203,3 +203,22 @@ def test_a_store_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "p.sqlite3").mkdir()
     with pytest.raises(PersonalStoreError, match="cannot be opened"):
         PersonalStore.open(tmp_path / "p.sqlite3")
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_store_deleted_or_replaced_while_open_stops_learning_with_a_clear_error(
+    tmp_path: Path, how: str
+) -> None:
+    """What would be learned into the old file would be lost with it, without a word."""
+    path = tmp_path / "personal.sqlite3"
+    with PersonalStore.open(path) as store:
+        store.learn(learnable("Okonkwo agreed"))
+        for file in tmp_path.iterdir():
+            file.unlink()
+        if how == "replaced":
+            with PersonalStore.open(path) as other:  # a backup put back, another copy's new one
+                other.learn(learnable("hello"))
+        with pytest.raises(PersonalStoreError, match="deleted, moved or replaced"):
+            store.learn(learnable("Zorblax agreed"))
+    with PersonalStore.open(path) as reopened:
+        assert reopened.word_counts(["Okonkwo", "Zorblax"]) == {"Okonkwo": 0, "Zorblax": 0}
