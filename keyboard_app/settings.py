@@ -63,6 +63,8 @@ class Settings:
     # A space replaces a mistyped word with the correction the strip marks. On by default: `bench
     # typos` measures about one correctly typed word in a thousand replaced (docs/engine.md).
     autocorrect: bool = True
+    window_width: int = 1100  # the main window's last size (fitted to the screen it opens on)
+    window_height: int = 720
     recent_files: list[str] = field(default_factory=list)
     server_url: str = ""  # the llama-server last connected to (Model > Connect to Server...)
     server_api_key: str = ""  # its API key: never logged (`SECRET_SETTINGS`)
@@ -95,6 +97,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "gpu_layers": (0, 1000),
     "font_size": (6, 48),
     "inline_threshold": (0.3, 0.95),
+    "window_width": (200, 16384),
+    "window_height": (150, 16384),
 }
 
 

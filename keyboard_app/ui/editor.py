@@ -25,7 +25,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from PySide6.QtCore import QMargins, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QMargins, QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDropEvent,
@@ -65,6 +65,9 @@ GHOST_INTERVAL_MS = 40
 # Modifiers with which a key's text is typed (no Ctrl, Alt or Meta: those are commands).
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, SHIFT)
+# What the editor's accessible description says while ghost text shows, before the text.
+INLINE_DESCRIPTION = "Inline prediction (Tab takes it, Ctrl+Right one word of it): "
+PREVIEW_DESCRIPTION = "Continuation preview (Tab or Enter takes it, Esc drops it): "
 # Where a change of the document comes from (`Editor.edit_origin`).
 USER, GHOST, REPLACED = "user", "ghost", "replaced"
 MODIFIER_KEYS = (
@@ -144,6 +147,9 @@ class Editor(QPlainTextEdit):
         # resize events arrive here too, hence the editor's own width, not the event's.)
         self._update_margins(self.width(), self.font())
         super().resizeEvent(event)
+        viewport_before = QRect(QPoint(0, 0), event.oldSize())
+        if event.size() == self.viewport().size() and viewport_before.intersects(self.cursorRect()):
+            self.ensureCursorVisible()  # the view shrank (three ways on shown): the cursor stays
 
     def _update_margins(self, width: int, font: QFont) -> None:
         """Centre a column of about COLUMN_CHARS characters."""
@@ -489,6 +495,10 @@ class Editor(QPlainTextEdit):
         finally:
             self._edit_origin = outer
             self._sending_ghost = False
+        # Not part of the text, so a screen reader would not read it: its description says it
+        self.setAccessibleDescription(
+            "" if not text else (PREVIEW_DESCRIPTION if italic else INLINE_DESCRIPTION) + text
+        )
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         """The input method's text: a commit or a composition is typing, and drops the ghost

@@ -6,8 +6,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QScreen
 from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.personal_store = personal_store or paths.personal_store_path()
         self.settings = settings
         self.store = store
-        self.resize(1100, 720)
+        self.resize(fitted_size(settings.window_width, settings.window_height, self.screen()))
         self.client = EngineClient(self)
         self.editor = Editor(self)
         self.strip = SuggestionStrip(settings.suggestion_count, self)
@@ -307,7 +307,16 @@ class MainWindow(QMainWindow):
         self.continuation.stop()
         self.models.shutdown()
         self.client.shutdown()
+        size = self.normalGeometry().size() if self.isMaximized() else self.size()
+        self.settings.window_width, self.settings.window_height = size.width(), size.height()
         self.save_settings(quiet=True)
+
+
+def fitted_size(width: int, height: int, screen: QScreen) -> QSize:
+    """The window's size, made to fit the screen's room for windows (a size saved on a larger
+    screen, or the default on a small or scaled one, was larger than the screen)."""
+    room = screen.availableGeometry().size()
+    return QSize(min(width, room.width()), min(height, room.height()))
 
 
 def _load_options(settings: Settings) -> tuple[int, int | None]:

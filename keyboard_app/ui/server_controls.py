@@ -26,17 +26,24 @@ if TYPE_CHECKING:
     from keyboard_app.ui.status_bar import StatusBar
 
 NOTICE_MS = 6000
+NOTICE_FONT_SCALE = 0.9
 FAILURE_MESSAGE_MS = 30_000  # a failed connection's reason in the status bar
 
 
 class StripNotice(QLabel):
-    """A small grey line over the strip's right end, gone after a few seconds."""
+    """A small line over the strip's right end, gone after a few seconds. In the text's own
+    colour (the palette's mid grey was unreadable on a dark theme), a little smaller than the
+    desktop's font (never a size in pixels: it follows the desktop's), and read out as what it
+    says (a screen reader heard its name alone)."""
 
     def __init__(self, strip: QWidget) -> None:
         super().__init__(strip)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setStyleSheet("color: palette(mid); font-size: 11px; padding: 0 8px;")
-        self.setAccessibleName("Suggestions notice")
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * NOTICE_FONT_SCALE)
+        self.setFont(font)
+        self.setContentsMargins(8, 0, 8, 0)
+        self.setAccessibleDescription("Suggestions notice")
         self.hide()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAccessible, QAction, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -532,3 +532,17 @@ def test_a_server_that_answers_only_errors_is_left_for_the_local_model(
             engine.suggest("Once upon a time", 3)
         assert proxy.requests == sent
     assert not failed
+
+
+def test_the_strips_notice_is_read_out_as_what_it_says_in_the_texts_colour(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    notice = window.server.notice
+    notice.notify("The server stopped answering: suggestions come from this computer.")
+    assert notice.isVisible()
+    interface = QAccessible.queryAccessibleInterface(notice)
+    assert interface is not None
+    assert "stopped answering" in interface.text(QAccessible.Text.Name)
+    label_colour = notice.palette().color(notice.foregroundRole())
+    assert label_colour == window.palette().color(QPalette.ColorRole.WindowText)
+    assert notice.font().pointSizeF() < window.font().pointSizeF()

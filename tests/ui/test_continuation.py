@@ -206,6 +206,19 @@ def test_esc_closes_three_ways_on(qtbot: QtBot, window: MainWindow) -> None:
     assert not window.continuation.streaming
 
 
+def test_three_ways_on_keeps_the_line_it_continues_in_view(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The panel takes room under the editor: the line at its bottom went under it."""
+    window.editor.set_text("\n".join(f"Line {n} of a long letter." for n in range(80)))
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.editor.ensureCursorVisible()
+    window.continuation.start_alternatives()
+    editor = window.editor
+    qtbot.waitUntil(lambda: editor.viewport().rect().contains(editor.cursorRect()), timeout=2000)
+    window.continuation.discard()
+
+
 def test_preview_wraps_inside_the_column(qtbot: QtBot, window: MainWindow) -> None:
     window.resize(1200, 700)
     window.menu_actions.explorer.trigger()  # the editor narrows

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QColor, QPalette
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press
 from keyboard_app.settings import Settings
 from keyboard_app.ui.editor import Editor
+from keyboard_app.ui.ghost_text import ghost_colour
 from keyboard_app.ui.main_window import MainWindow
 from tests.ui.conftest import ContinuationEnds, preedit, type_text
 from tests.ui.slow_stream import ENDLESS, ENDLESS_DEFAULT, SlowStream
@@ -100,7 +102,7 @@ def test_a_carriage_return_in_a_preview_shows_as_the_line_break_it_becomes(qtbot
 
 def ghost_units(editor: Editor) -> int:
     """How many of the paragraph's UTF-16 units are drawn in the ghost text's colour."""
-    ghost = editor.palette().placeholderText().color()
+    ghost = ghost_colour(editor.palette())
     formats = editor.textCursor().block().layout().formats()
     return sum(f.length for f in formats if f.format.foreground().color() == ghost)
 
@@ -119,3 +121,45 @@ def test_ghost_text_outside_the_bmp_is_grey_to_its_end(qtbot: QtBot, text: str) 
     editor.end_preview()
     editor.show_inline(text.lstrip())  # an inline prediction is drawn so too
     assert ghost_units(editor) == len(text.lstrip().encode("utf-16-le")) // 2
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """WCAG's contrast ratio of two colours."""
+
+    def luminance(colour: QColor) -> float:
+        parts = [colour.redF(), colour.greenF(), colour.blueF()]
+        linear = [p / 12.92 if p <= 0.03928 else ((p + 0.055) / 1.055) ** 2.4 for p in parts]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("text", "base"), [(QColor("black"), QColor("white")), (QColor("#fcfcfc"), QColor("#232629"))]
+)
+def test_ghost_text_is_readable_and_told_from_the_text(text: QColor, base: QColor) -> None:
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Text, text)
+    palette.setColor(QPalette.ColorRole.Base, base)
+    ghost = ghost_colour(palette)
+    assert contrast(ghost, base) >= 4.5  # WCAG AA for body text
+    assert contrast(ghost, text) >= 2.0
+
+
+def test_a_screen_reader_is_told_the_ghost_text(qtbot: QtBot) -> None:
+    """It is not part of the text: without the description, Tab took text never heard."""
+    editor = Editor()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.show_inline("with the report")
+    interface = QAccessible.queryAccessibleInterface(editor)
+    assert interface is not None
+    description = interface.text(QAccessible.Text.Description)
+    assert description.startswith("Inline prediction") and description.endswith("with the report")
+    editor.clear_inline()
+    assert interface.text(QAccessible.Text.Description) == ""
+    editor.begin_preview()
+    editor.append_preview(" and then")
+    editor.flush_preview()
+    assert interface.text(QAccessible.Text.Description).endswith(" and then")

@@ -45,9 +45,11 @@ def test_settings_survive_a_restart(qtbot: QtBot, make_window: MakeWindow) -> No
     assert len(win.strip.buttons) == 5
     assert win.editor.font().pointSize() == 16
     win.set_explorer_visible(True)
+    win.resize(700, 450)
     win.shutdown()
 
     again = make_window()
+    assert (again.width(), again.height()) == (700, 450)  # the size it was left at
     s = again.settings
     assert (s.top_k, s.temperature, s.suggestion_count) == (12, 0.6, 5)
     assert s.gpu_layers == 0
@@ -56,6 +58,16 @@ def test_settings_survive_a_restart(qtbot: QtBot, make_window: MakeWindow) -> No
     assert again.explorer.isVisible()
     assert len(again.strip.buttons) == 5
     assert again.menu_actions.take[4].isEnabled() and not again.menu_actions.take[5].isEnabled()
+
+
+def test_a_window_opens_within_the_screen_whatever_the_size_saved(
+    make_window: MakeWindow,
+) -> None:
+    """A size saved on a larger screen (or the default on a small or scaled one) was larger
+    than the screen: the strip and the status bar were off it."""
+    win = make_window(replace(ui_settings(), window_width=16000, window_height=9000))
+    room = win.screen().availableGeometry()
+    assert win.width() <= room.width() and win.height() <= room.height()
 
 
 def test_corrupt_settings_file_gives_defaults(make_window: MakeWindow) -> None:
@@ -89,6 +101,8 @@ def test_dialog_round_trips_every_field(qtbot: QtBot) -> None:
         inline_predictions=False,
         inline_threshold=0.7,
         autocorrect=not Settings().autocorrect,
+        window_width=900,
+        window_height=600,
         recent_files=["/a.txt"],
         server_url="http://127.0.0.1:8080",
         server_api_key="key",
