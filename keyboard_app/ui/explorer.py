@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
 
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID
@@ -121,6 +121,22 @@ class ExplorerPanel(QWidget):
         layout.addStretch(1)
         self.context = ""
         self._fill([])
+        self.rows[-1].installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Shift+Tab from the text enters at the last row, the least likely token: it goes on
+        to the first, the likeliest, as Tab from before the panel does."""
+        if (
+            watched is self.rows[-1]
+            and isinstance(event, QFocusEvent)
+            and event.type() == QEvent.Type.FocusIn
+            and event.reason() == Qt.FocusReason.BacktabFocusReason
+        ):
+            # once this focus change is over (one made inside it does not hold)
+            QTimer.singleShot(
+                0, self, lambda: self.rows[0].setFocus(Qt.FocusReason.OtherFocusReason)
+            )
+        return False
 
     def show_choices(self, context: str, choices: Sequence[TokenChoice]) -> None:
         """Fill the rows with the engine's choices for `context`, likeliest first."""

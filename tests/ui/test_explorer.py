@@ -173,3 +173,20 @@ def test_in_a_narrow_window_the_explorer_gives_up_its_width_first(
     qtbot.waitUntil(lambda: explorer.width() < wide)
     least = EDITOR_MINIMUM_CHARACTERS * window.fontMetrics().averageCharWidth()
     assert window.editor.width() >= least, (window.editor.width(), least)
+
+
+def test_shift_tab_from_the_text_reaches_the_likeliest_token_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.menu_actions.explorer.trigger()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    for char in "The cat":
+        type_char(window.editor, char)
+    qtbot.waitUntil(lambda: window.explorer.context == "The cat", timeout=10_000)
+    rows = window.explorer.rows
+    rows[-1].setFocus(Qt.FocusReason.BacktabFocusReason)  # as Shift+Tab from the text enters
+    qtbot.waitUntil(rows[0].hasFocus, timeout=1000)
+    rows[2].setFocus(Qt.FocusReason.TabFocusReason)
+    rows[-1].setFocus(Qt.FocusReason.OtherFocusReason)  # arrows and clicks move freely
+    assert rows[-1].hasFocus()

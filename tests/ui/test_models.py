@@ -70,9 +70,12 @@ def test_model_dialog_imports_and_switches(
     assert dialog is not None and dialog.isVisible()
     assert dialog.catalog.count() >= 4  # GPT-2 small, medium, large, XL
     assert dialog.quant.count() > 0
+    assert not dialog.progress.isTextVisible()  # no "0%" while nothing is under way
     with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
         dialog.start_import(second_model_path)
+        assert dialog.progress.isTextVisible()
     assert "Installed other" in dialog.status.text()
+    assert not dialog.progress.isTextVisible()
     names = [dialog.installed.item(i).text() for i in range(dialog.installed.count())]
     assert any(name.startswith("other") for name in names), names
     row = next(i for i, name in enumerate(names) if name.startswith("other"))

@@ -116,6 +116,7 @@ class ModelDialog(QDialog):
         self.cancel_button.clicked.connect(self.runner.cancel)
         self.progress = QProgressBar(box)
         self.progress.setAccessibleName("Progress")
+        self.progress.setTextVisible(False)  # "0%" with nothing under way read as a stalled task
         self.status = QLabel("", box)
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # messages and names as they are
@@ -236,6 +237,7 @@ class ModelDialog(QDialog):
         for button in self._task_buttons:
             button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
+        self.progress.setTextVisible(running)
         if not running:
             self.progress.setRange(0, 100)
             self.progress.setValue(0)
