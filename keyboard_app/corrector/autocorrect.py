@@ -234,9 +234,11 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     # but it is a rival; so is every correction `puts_in` rules out.
     whole = {w for w in corrections.words if puts_in(word, w)}
     scored = [(w, mixed.scores.get(w, corrections.words[w])) for w in whole]
-    # A common misspelling is no rival of its correction, though the model spells it as
-    # readily (recieved)
-    not_rivals = whole | ({word} if listed_correction(word) else set())
+    # A common misspelling is no rival of its listed correction, though the model spells it as
+    # readily (recieved); of another word it is (welp: well)
+    listed = listed_correction(word)
+    leader = max(scored, key=lambda item: item[1])[0].lower() if scored else None
+    not_rivals = whole | ({word} if listed is not None and leader == listed else set())
     others = [(w, s) for w, s in mixed.scores.items() if w not in not_rivals]
     best = autocorrection(word, scored, others)
     if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
-# Chat abbreviations (the dictionary has some, lol and btw; these it lacks or holds too rarely).
+# Chat abbreviations and spellings (the dictionary has some, lol and btw; these it lacks or holds
+# too rarely; some a list of common misspellings holds, welp: whelp, wth: with, ded: dead).
 CHAT_WORDS = frozenset(
     """
-    afaik afk asap atm bc brb btw cya dm eod eow fwiw fyi gg gtg hbu hmu idc idk iirc ikr ily imho
-    imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np omg ooo pls plz ppl pto rofl
-    smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu wfh wip wya wyd
+    afaik afk asap atm bc brb btw cya ded dm eazy eod eow fwiw fyi gg gtg haa halp hax hbu hmu
+    idc idk iirc ikr ily imho imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np omg ooo
+    pls plz ppl pto rofl smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu welp wew wfh wip wth
+    wya wyd yur
     """.split()  # noqa: SIM905 (a list of words reads better as text)
 )
 # Programming words of everyday technical writing that the dictionary lacks and that are a slip

@@ -10,8 +10,8 @@ wordfreq's list (`wordlist.build_wordlist`), and the corrector offers and puts i
 correction (`keyboard_app/corrector/misspellings.py`).
 
 A listed misspelling that is a common word of a language English writers often mix in (German
-"vor", French "persistant", Dutch "stil") is left out: a space would put the English word in its
-place. codespell and wordfreq are needed only to build the lists (the `wordlist` extra); the app
+"vor", French "persistant", Dutch "stil", Polish "nowe", Indonesian "sistem") is left out: a space
+would put the English word in its place. codespell and wordfreq are needed only to build the lists (the `wordlist` extra); the app
 reads the file.
 """
 
@@ -22,9 +22,25 @@ from collections.abc import Collection, Mapping
 from importlib.resources import files
 
 # The languages whose common words are no misspelling, and how common (a word in a million: the
-# review's German and Spanish chat had "vor" made "for"; at three in ten million the list would
-# lose "collegue", which French text writes often enough).
-OTHER_LANGUAGES = ("de", "es", "fr", "it", "nl", "pt")
+# reviews' German, Polish, Turkish, Indonesian, Tagalog and Swedish chat had "vor" made "for",
+# "nowe" now, "grup" group, "sistem" system, "puting" putting, "vill" will; at three in ten
+# million the list would lose "collegue", which French text writes often enough).
+OTHER_LANGUAGES = (
+    "da",
+    "de",
+    "es",
+    "fil",
+    "fr",
+    "id",
+    "it",
+    "ms",
+    "nb",
+    "nl",
+    "pl",
+    "pt",
+    "sv",
+    "tr",
+)
 FOREIGN_FREQUENCY = 1e-6
 # A misspelling the list maps to one word: `typo->fix`, the typo in small ASCII letters (the
 # list's entries with several corrections end in a comma, and are left out: which was meant
@@ -45,11 +61,13 @@ def codespell_pairs() -> dict[str, str]:
 
 
 def parse_pairs(lines: Collection[str]) -> dict[str, str]:
-    """The `typo->fix` lines of one correction each, as a mapping."""
+    """The `typo->fix` lines of one correction each, as a mapping; not a word with its final g
+    dropped (chasin, servin, usin: written so on purpose, as speech is, far more often than
+    mistyped)."""
     pairs = {}
     for line in lines:
         match = _PAIR.match(line.strip())
-        if match and match[1] != match[2]:
+        if match and match[1] != match[2] and match[2] != match[1] + "g":
             pairs[match[1]] = match[2]
     return pairs
 
@@ -60,7 +78,7 @@ def foreign_words(candidates: Collection[str]) -> frozenset[str]:
 
     common = set()
     for language in OTHER_LANGUAGES:
-        frequencies = get_frequency_dict(language, wordlist="large")
+        frequencies = get_frequency_dict(language, wordlist="best")  # "large" where there is one
         common |= {word for word in candidates if frequencies.get(word, 0.0) >= FOREIGN_FREQUENCY}
     return frozenset(common)
 

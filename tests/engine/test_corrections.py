@@ -3,7 +3,7 @@ controlled weights times the error model, mixed in, marked, and autocorrected on
 
 import pytest
 
-from keyboard_app.corrector import Corrector
+from keyboard_app.corrector import HABIT, Corrector
 from keyboard_app.corrector.slips import NEIGHBOUR_SUBSTITUTION, TRANSPOSITION
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.lexicon import Lexicon
@@ -26,7 +26,8 @@ def test_candidates_are_dictionary_words_a_slip_away_with_the_slip_probability()
     assert found["the"] == pytest.approx(TRANSPOSITION)
     assert found["ten"] == pytest.approx(NEIGHBOUR_SUBSTITUTION)  # n is next to h
     assert "teh" not in found and "cat" not in found
-    assert dict(corrector.candidates("recieve"))["receive"] == pytest.approx(TRANSPOSITION)
+    assert dict(corrector.candidates("reecive"))["receive"] == pytest.approx(TRANSPOSITION)
+    assert dict(corrector.candidates("recieve"))["receive"] == HABIT  # a common misspelling
     assert dict(corrector.candidates("Teh"))["The"] == pytest.approx(TRANSPOSITION)
 
 

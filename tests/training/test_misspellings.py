@@ -12,6 +12,7 @@ def test_only_misspellings_of_small_letters_with_one_correction_are_read():
         "Teh->The",
         "2nd->second",
         "havnt->haven't",
+        "chasin->chasing",  # a g dropped on purpose, as speech drops it
         "same->same",
         "not a pair",
     ]
@@ -35,4 +36,6 @@ def test_the_shipped_table_is_consistent_with_the_shipped_word_list():
     assert len(pairs) > 50_000 and table == sorted(table)
     assert all(typo not in words and fix in words for typo, fix in pairs)
     assert ["definetly", "definitely"] in pairs and ["buisness", "business"] in pairs
-    assert not {"vor", "stil", "persistant"} & {typo for typo, _ in pairs}  # German, Dutch, French
+    # German, Dutch, French, Polish, Turkish, Indonesian, Tagalog, Swedish words; dropped g's
+    foreign = {"vor", "stil", "persistant", "nowe", "grup", "sistem", "puting", "vill"}
+    assert not (foreign | {"chasin", "servin", "usin"}) & {typo for typo, _ in pairs}
