@@ -103,7 +103,8 @@ class Mixed:
         are typed in (`words.in_typed_case`; spellings that become one add their scores)."""
         typed = self.query.typed.typed
         boundary = self.query.typed.boundary
-        shown = _in_typed_case(self.scores, typed, apostrophe_in_use(self.query.typed))
+        scores = _as_named(self.scores, typed, self.proposals.get("dictionary"))
+        shown = _in_typed_case(scores, typed, apostrophe_in_use(self.query.typed))
         if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
         elif _starts_a_sentence(self.query):
@@ -186,6 +187,24 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
     if "personal" in proposals:
         scores = _mix_personal(scores, proposals["personal"], query)
     return _without_weak(scores, unknown) if unknown else scores
+
+
+def _as_named(scores: Scores, typed: str, dictionary: Proposal | None) -> Scores:
+    """`scores` with a name the dictionary spells with a capital spelled so (London, Andrew;
+    the list spells a word so only when its training text nearly always does, so never a word
+    also written in small letters: will, may), though typed in small letters, as a phone
+    keyboard offers it (`lon`: London, not london); spellings that become one add their scores.
+    Letters typed with a capital are the typist's case (`words.in_typed_case`)."""
+    spells = dictionary.spells if dictionary is not None else None
+    if spells is None or typed != typed.lower():
+        return scores
+
+    def named(word: str) -> str:
+        spelling = spells(word)
+        is_name = spelling[:1].isupper() and spelling.lower() == word.lower()
+        return spelling if is_name and word == word.lower() else word
+
+    return _merged(scores, named)
 
 
 def _in_typed_case(scores: Scores, typed: str, mark: str | None) -> Scores:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.mixer import (
     CORRECTION_WEIGHT,
     DOCUMENT_CACHE,
@@ -25,6 +26,7 @@ from keyboard_app.engine.mixer import (
     mix,
 )
 from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.sources.dictionary import DictionarySource
 from keyboard_app.engine.words import in_typed_case, split_typed_word
 
 TRIGRAM_WEIGHT = NEXT_WORD_WEIGHTS["trigrams"]
@@ -242,3 +244,28 @@ def test_spellings_that_become_one_add_their_scores():
     mixed = Mixed(query("I LOVE TH", k=2), mix(query("I LOVE TH"), network, {}), network)
     assert dict(mixed.ranked()) == pytest.approx({"THE": 0.4, "THAT": 0.2})
     assert [word for word, _ in mixed.ranked()] == ["THE", "THAT"]
+
+
+def test_a_name_the_dictionary_capitalises_is_offered_so_though_typed_in_small_letters():
+    lexicon = Lexicon({"London": 100, "long": 300, "lonely": 50, "will": 900, "William": 40})
+    network = Proposal({"london": 0.3, "long": 0.4}, mass=1.0)
+    dictionary = DictionarySource(lexicon).propose(query("We flew to lon", k=3), {})
+    mixed = Mixed(
+        query("We flew to lon", k=3),
+        mix(query("We flew to lon"), network, {"dictionary": dictionary}),
+        network,
+        {"dictionary": dictionary},
+    )
+    shown = dict(mixed.ranked())
+    assert "London" in shown and "london" not in shown  # one word, the name's spelling
+    assert shown["London"] == pytest.approx(mixed.scores["london"] + mixed.scores.get("London", 0))
+    typed_capital = Mixed(query("LON", k=3), {"london": 0.5}, network, {"dictionary": dictionary})
+    assert [word for word, _ in typed_capital.ranked()] == ["LONDON"]  # the typist's case
+
+
+def test_a_word_also_written_in_small_letters_keeps_them():
+    lexicon = Lexicon({"will": 900, "Will": 40, "William": 40})
+    dictionary = DictionarySource(lexicon).propose(query("I wil", k=3), {})
+    network = Proposal({"will": 0.6, "william": 0.1}, mass=1.0)
+    mixed = Mixed(query("I wil", k=3), dict(network.words), network, {"dictionary": dictionary})
+    assert [word for word, _ in mixed.ranked()] == ["will", "William"]

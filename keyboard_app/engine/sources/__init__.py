@@ -56,10 +56,12 @@ class Proposal:
     `mass` is the probability the source gives to everything that spells the typed letters (the
     network's first pieces; what its words leave of it goes to the dictionary's completions);
     `evidence` is how much the source has seen of this context (a weight may grow with it), and
-    `habit` how set the next word is in it."""
+    `habit` how set the next word is in it; `spells` how the source spells a word (a name's
+    capital: London, whatever the case typed)."""
 
     words: Mapping[str, float]
     knows: Callable[[str], bool] | None = None
+    spells: Callable[[str], str] | None = None
     mass: float = 0.0
     evidence: float = 0.0
     habit: Habit | None = None

@@ -31,4 +31,4 @@ class DictionarySource:
         words = (
             dict(self.lexicon.completions(typed, COMPLETIONS_PER_WORD * query.k)) if typed else {}
         )
-        return Proposal(words, knows=self.lexicon.knows)
+        return Proposal(words, knows=self.lexicon.knows, spells=self.lexicon.spelling)
