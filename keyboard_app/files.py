@@ -89,6 +89,16 @@ def replaceable_file(path: Path) -> Path:
     return target
 
 
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at `path` (the same while it is the same file, whatever
+    is written to it), or None when there is none; other errors (no permission) are raised."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 def is_same_file(one: Path, other: Path) -> bool:
     """Whether both paths name one existing file (by any name or link); False if either is
     missing or cannot be looked at."""

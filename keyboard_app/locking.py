@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from keyboard_app.files import file_identity
+
 _POLL_S = 0.05
 
 
@@ -63,12 +65,8 @@ else:
 
 def _is_current(fd: int, path: Path) -> bool:
     """Whether the locked open file is still the one at `path` (not deleted by its last holder)."""
-    try:
-        on_disk = path.stat()
-    except FileNotFoundError:
-        return False
     held = os.fstat(fd)
-    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
+    return file_identity(path) == (held.st_dev, held.st_ino)
 
 
 def _open(path: Path) -> int:

@@ -223,10 +223,15 @@ class SettingsStore:
 
     def follow(self, settings: Settings, names: Collection[str]) -> bool:
         """Take the file's values of the fields `names` into `settings`, as if read from the file
-        now (another copy changed them: the next save keeps them); whether any value changed."""
-        stored = self._load()
+        now (another copy changed them: the next save keeps them); whether any value changed.
+        Only values the file holds: a file gone, damaged or half-read gives no defaults (which
+        would turn learning back on)."""
+        data = self._read()
+        stored = self._parse(data)
         changed = False
         for name in names:
+            if name not in data or getattr(stored, name) != data[name]:
+                continue  # absent, or invalid (its default stood in)
             value = getattr(stored, name)
             changed |= getattr(settings, name) != value
             setattr(settings, name, copy.deepcopy(value))

@@ -326,3 +326,21 @@ def test_a_copy_follows_the_learning_switches_another_copy_saved(tmp_path: Path)
     second.font_size = 9
     second_store.save(second)  # followed the pause, so it did not change it: the resume stays
     assert not SettingsStore(path).load().learning_paused
+
+
+@pytest.mark.parametrize("damage", ["deleted", "damaged"])
+def test_a_copy_follows_no_learning_switch_from_a_file_gone_or_damaged(
+    tmp_path: Path, damage: str
+) -> None:
+    """Its defaults would turn learning back on."""
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    settings = store.load()
+    settings.learning_enabled = False
+    store.save(settings)
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_text('{"version": 1, "learning_enabled": "yes", "learning_pa', "utf-8")
+    assert not store.follow(settings, LEARNING_SWITCHES)
+    assert not settings.learning_enabled

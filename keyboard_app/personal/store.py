@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from keyboard_app.engine.trigrams import BOUNDARY
+from keyboard_app.files import file_identity
 from keyboard_app.personal import database, pruning, queries
 from keyboard_app.personal.counting import PARAGRAPH_START, Tally, history_levels
 from keyboard_app.personal.errors import PersonalStoreError
@@ -60,7 +61,7 @@ class PersonalStore:
         self.max_bytes = max_bytes
         self._lock = threading.RLock()  # the writing connection's
         self._connection, self.recovered_from = database.connect(self.path, recover=recover)
-        self._file = _file_identity(self.path)
+        self._file = _identity_at_open(self.path)
         queries.register_functions(self._connection)
         # Reads have a connection of their own (the write-ahead log lets them go on while a
         # transaction is written), so a suggestion never waits for a batch being learned.
@@ -303,8 +304,15 @@ class PersonalStore:
 
     def _check_same_file(self, doing: str) -> None:
         """The file at `path` is still the one opened: what is written to one deleted or
-        replaced since (by a clean-up, a sync tool, another program) would be lost with it."""
-        if _file_identity(self.path) != self._file:
+        replaced since (by a clean-up, a sync tool, another program) would be lost with it. (A
+        file that cannot be looked at now is left to SQLite's own error.)"""
+        if self._file is None:
+            return
+        try:
+            current = file_identity(self.path)
+        except OSError:
+            return
+        if current != self._file:
             raise PersonalStoreError(
                 f"The personal store {self.path} was deleted, moved or replaced while the app "
                 f"was running, so {doing} stopped (it would have been lost with the old file). "
@@ -312,13 +320,11 @@ class PersonalStore:
             )
 
 
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    """The file's device and inode (None when there is none): the same while it is the same."""
+def _identity_at_open(path: Path) -> tuple[int, int] | None:
     try:
-        status = path.stat()
+        return file_identity(path)
     except OSError:
-        return None
-    return status.st_dev, status.st_ino
+        return None  # (":memory:", or a file opened through a path that cannot be looked at)
 
 
 def _roll_back(connection: sqlite3.Connection) -> None:

@@ -65,9 +65,10 @@ GHOST_INTERVAL_MS = 40
 # Modifiers with which a key's text is typed (no Ctrl, Alt or Meta: those are commands).
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, SHIFT)
-# What the editor's accessible description says while ghost text shows, before the text.
+# The editor's accessible description, and what it says while ghost text shows.
+DESCRIPTION = "Write here; suggestions for the next word appear below."
 INLINE_DESCRIPTION = "Inline prediction (Tab takes it, Ctrl+Right one word of it): "
-PREVIEW_DESCRIPTION = "Continuation preview (Tab or Enter takes it, Esc drops it): "
+PREVIEW_DESCRIPTION = "Continuation preview shown (Tab or Enter takes it, Esc drops it)."
 # Where a change of the document comes from (`Editor.edit_origin`).
 USER, GHOST, REPLACED = "user", "ghost", "replaced"
 MODIFIER_KEYS = (
@@ -108,7 +109,7 @@ class Editor(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("editor")
         self.setAccessibleName("Text editor")
-        self.setAccessibleDescription("Write here; suggestions for the next word appear below.")
+        self.setAccessibleDescription(DESCRIPTION)
         self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
         # The whole area, margins around the text column included, is the page.
         self.setStyleSheet("#editor { background: palette(base); border: none; }")
@@ -298,8 +299,9 @@ class Editor(QPlainTextEdit):
             cursor.deletePreviousChar()
             cursor.endEditBlock()
             self.setTextCursor(cursor)
+        self.backspaced.emit()  # told while it is so: the space gone, the mark not yet there
+        with self.user_edit():
             self.replace_before_cursor(0, mark)
-        self.backspaced.emit()
         self.typed.emit(mark)
 
     # --- clipboard and long lines ---
@@ -496,8 +498,13 @@ class Editor(QPlainTextEdit):
             self._edit_origin = outer
             self._sending_ghost = False
         # Not part of the text, so a screen reader would not read it: its description says it
+        # (a preview's without its text, which changes as it streams)
         self.setAccessibleDescription(
-            "" if not text else (PREVIEW_DESCRIPTION if italic else INLINE_DESCRIPTION) + text
+            DESCRIPTION
+            if not text
+            else PREVIEW_DESCRIPTION
+            if italic
+            else INLINE_DESCRIPTION + text
         )
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
@@ -596,7 +603,7 @@ class Editor(QPlainTextEdit):
         # Shift held from a capital deletes as Backspace alone does: the same key for the user
         backspace = modifiers in TYPING_MODIFIERS and key == Qt.Key.Key_Backspace
         with self.user_edit() if typing or backspace else contextlib.nullcontext():
-            if not self._edit_long_line(key, plain):
+            if not self._edit_long_line(key, plain or backspace):
                 super().keyPressEvent(event)
         if typing:
             self.typed.emit(text)

@@ -121,21 +121,22 @@ class ExplorerPanel(QWidget):
         layout.addStretch(1)
         self.context = ""
         self._fill([])
-        self.rows[-1].installEventFilter(self)
+        for row in self.rows:
+            row.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Shift+Tab from the text enters at the last row, the least likely token: it goes on
-        to the first, the likeliest, as Tab from before the panel does."""
+        """Shift+Tab from the text enters at the last row that can be chosen, the least likely
+        token: it goes on to the first, the likeliest, as Tab from before the panel does."""
+        enabled = [row for row in self.rows if row.isEnabled()]
         if (
-            watched is self.rows[-1]
+            enabled
+            and watched is enabled[-1]
             and isinstance(event, QFocusEvent)
             and event.type() == QEvent.Type.FocusIn
             and event.reason() == Qt.FocusReason.BacktabFocusReason
         ):
             # once this focus change is over (one made inside it does not hold)
-            QTimer.singleShot(
-                0, self, lambda: self.rows[0].setFocus(Qt.FocusReason.OtherFocusReason)
-            )
+            QTimer.singleShot(0, self, lambda: enabled[0].setFocus(Qt.FocusReason.OtherFocusReason))
         return False
 
     def show_choices(self, context: str, choices: Sequence[TokenChoice]) -> None:

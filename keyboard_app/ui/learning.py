@@ -36,6 +36,7 @@ from keyboard_app.personal.learning import learnable_after
 from keyboard_app.ui.autocorrect import Correction
 from keyboard_app.ui.editor import GHOST, REPLACED, USER, Editor
 from keyboard_app.ui.engine_client import EngineClient
+from keyboard_app.ui.ghost_text import qt_length
 from keyboard_app.ui.learned_run import LearnedRun
 from keyboard_app.ui.text_ops import CLOSERS, Taken
 
@@ -149,6 +150,7 @@ class Learner(QObject):
         editor.backspaced.connect(self.on_backspace)
         editor.document().contentsChange.connect(self._on_change)
         editor.cursorPositionChanged.connect(self._on_cursor)
+        editor.selectionChanged.connect(self._on_cursor)  # one gone, the cursor where it was
 
     @property
     def active(self) -> bool:
@@ -206,8 +208,11 @@ class Learner(QObject):
     def on_typed(self, text: str) -> None:
         """Text the user typed (or accepted as their own), already in the document: what it was
         typed over (a selection, one Select All made too) or inside is taken back."""
-        start = self.editor.textCursor().position() - len(text)
-        self._take_back(*(self._selection or (start, max(start, self._position))))
+        start = self._inserted_at(text)
+        if self._selection is not None:
+            self._delete_selection(self._selection)
+        else:
+            self._take_back(start, max(start, self._position))
         self._settle()
         self._sent = None
         accepting, self._accepting_inline = self._accepting_inline, False
@@ -226,18 +231,31 @@ class Learner(QObject):
         back (`_take_back`)."""
         self._sent = None
         position = self.editor.textCursor().position()
-        start, end = self._selection or (position, max(position, self._position))
-        self._typed = max(0, self._typed - (end - start))
-        self._take_back(start, end)
+        self._delete_selection(self._selection or (position, max(position, self._position)))
         self._mark()
+
+    def _delete_selection(self, deleted: tuple[int, int]) -> None:
+        """The text from `deleted`'s start to its end was deleted by the user (a Backspace, or
+        typed over): what it reaches into is taken back; the typing goes on where it ended if it
+        ended there, else afresh."""
+        start, end = deleted
+        self._take_back(start, end)
+        if end == self._position:
+            self._typed = max(0, self._typed - (end - start))
+        else:
+            self._restart()
 
     @Slot(object)
     def on_taken(self, taken: Taken) -> None:
         """A word taken from the strip: the chunk its leading space finishes is learned now, the
-        word itself once the user goes on without deleting it."""
+        word itself once the user goes on without deleting it. What it replaced (the letters
+        typed of a word, a word it was taken inside, a selection) is taken back."""
+        insertion = taken.insertion
+        replaced = taken.before[len(taken.before) - insertion.remove :] if insertion.remove else ""
+        start = self._position - qt_length(replaced)
+        self._delete_selection(self._selection or (start, self._position + insertion.remove_after))
         self._settle()
         self._sent = None
-        self._typed = max(0, self._typed - taken.insertion.remove)
         if taken.word[:1] in CLOSERS:  # punctuation: it belongs to the chunk before it
             self._insert(taken.kept, taken.insertion.text, self._inserted_at(taken.insertion.text))
         else:
@@ -254,9 +272,12 @@ class Learner(QObject):
         deleted does, and the word as typed is learned. (One finished by a mark is not learned
         yet: the word as typed is, when its chunk is finished.)"""
         sent, self._sent = self._sent, None
+        corrected = self._learned.take(self._position - 1, self._position)
         if not self.active or sent is None or not sent.chunk.endswith(correction.corrected):
+            if self.takes_back:  # paused since: taken back as any word deleted is
+                for sent_back in corrected:
+                    self.client.unlearn(*sent_back)
             return
-        self._learned.take(self._position - 1, self._position)  # counted against instead
         lead = sent.chunk[: len(sent.chunk) - len(correction.corrected)]  # "(" of "(teh"
         self.client.penalise(correction.corrected, paragraph_tail(sent.context + lead))
         restored = lead + correction.typed
@@ -265,21 +286,22 @@ class Learner(QObject):
         self._mark()
         back = restored + correction.end
         if learned is not None and self.editor.context().endswith(back):  # not Ctrl+Z's, yet
-            self._learned.add(
-                self._position - len(correction.end) - len(restored), self._position, learned
-            )
+            self._learned.add(self._position - qt_length(back), self._position, learned)
 
     def _inserted_at(self, text: str) -> int:
-        """Where `text`, just inserted before the cursor, starts in the document."""
-        return self.editor.textCursor().position() - len(text)
+        """Where `text`, just inserted before the cursor, starts in the document (in Qt's
+        positions: two for a character beyond the BMP, an emoji)."""
+        return self.editor.textCursor().position() - qt_length(text)
 
     def _insert(self, before: str, text: str, start: int) -> None:
         """Count `text`, typed after `before` from the document position `start`; each
         whitespace finishes the chunk before it."""
-        for offset, char in enumerate(text):
+        at = start
+        for char in text:
             if char.isspace():
-                self._finish(before, char, start + offset)
+                self._finish(before, char, at)
             before += char
+            at += qt_length(char)
             self._typed += 1
         if not text[-1:].isspace():
             self._sent = None  # a Backspace now deletes what followed the whitespace
@@ -316,7 +338,7 @@ class Learner(QObject):
             learned = self._learn(chunk + "\n" if end == "\n" else chunk, context, typed)
             self._sent = _Sent(chunk, context, typed)
             if learned is not None:
-                self._learned.add(at - len(chunk), at + 1, learned)
+                self._learned.add(at - qt_length(chunk), at + 1, learned)
 
     def _learn(self, text: str, context: str, typed: int) -> tuple[str, str] | None:
         """Send `text` to be learned; the text and context sent, or None when nothing was."""
@@ -350,10 +372,8 @@ class Learner(QObject):
             return
         if taken.learn_context is not None:
             self.client.learn(taken.word, taken.learn_context)
-            word_end = self._position - taken.trailing
-            self._learned.add(
-                word_end - len(taken.word), self._position, (taken.word, taken.learn_context)
-            )
+            word_start = self._position - taken.trailing - qt_length(taken.word)
+            self._learned.add(word_start, self._position, (taken.word, taken.learn_context))
 
     def _take_back(self, start: int, end: int) -> None:
         """The text from `start` to `end` was deleted (or text went in at `start`, when they are
@@ -409,10 +429,15 @@ class Learner(QObject):
         a selection is made in the text typed in a row (a cut, a delete or a Backspace of it
         takes back what it reaches into, `_take_back`)."""
         cursor = self.editor.textCursor()
-        if self.editor.edit_origin in (USER, GHOST) or cursor.position() == self._position:
+        if self.editor.edit_origin in (USER, GHOST):
+            return
+        if cursor.hasSelection():  # nothing settled yet: a word taken may be deleted with it
+            start, end = sorted((cursor.anchor(), cursor.position()))
+            self._selection = (start, end)
+            return
+        self._selection = None
+        if cursor.position() == self._position:
             return
         self._settle()
         self._restart()
         self._mark()
-        start, end = sorted((cursor.anchor(), cursor.position()))
-        self._selection = (start, end) if start < end else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyboard_app import __version__, paths
-from keyboard_app.settings import Settings, SettingsStore
+from keyboard_app.settings import LEARNING_SWITCHES, Settings, SettingsStore
 from keyboard_app.ui import actions as window_actions
 from keyboard_app.ui.alternatives import AlternativesPanel
 from keyboard_app.ui.autocorrect import AutocorrectController
@@ -189,9 +190,14 @@ class MainWindow(QMainWindow):
     def show_settings_dialog(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        shown = copy.deepcopy(self.settings)
 
         def accepted() -> None:
-            self.apply_settings(dialog.result_settings())
+            chosen = dialog.result_settings()
+            for name in LEARNING_SWITCHES:  # left as shown: another copy may have changed them
+                if getattr(chosen, name) == getattr(shown, name):
+                    setattr(chosen, name, getattr(self.settings, name))
+            self.apply_settings(chosen)
             self.save_settings()
 
         dialog.accepted.connect(accepted)

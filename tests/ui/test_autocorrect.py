@@ -283,6 +283,24 @@ def test_a_corrected_word_is_learned_as_corrected_and_a_restored_one_as_typed(
     assert store.word_counts(["the", "teh"]) == {"the": 0, "teh": 1}
 
 
+def test_an_autocorrection_undone_after_pausing_takes_the_correction_back(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    bigram_model: Callable[..., Path],
+    store: PersonalStore,
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, " ")
+    settle(qtbot, win, store)
+    assert store.word_counts(["the"]) == {"the": 1}
+    win.status.learning.click()  # paused
+    press(win.editor, Qt.Key.Key_Backspace)
+    assert win.editor.text() == "I have teh "
+    settle(qtbot, win, store)
+    assert store.word_counts(["the", "teh"]) == {"the": 0, "teh": 0}  # nothing learned paused
+
+
 @pytest.mark.parametrize("how", ["opened", "opened-then-typed-on", "pasted", "cursor-moved"])
 def test_a_word_the_user_did_not_type_is_offered_but_never_autocorrected(
     qtbot: QtBot,

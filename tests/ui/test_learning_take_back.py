@@ -18,8 +18,9 @@ from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
 
 from .conftest import settle, type_text
-from .test_personal_ui import count, texts, wait_idle
+from .test_personal_ui import count, phrase_count, take_a_word_learned_thrice, texts, wait_idle
 
+ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -119,3 +120,74 @@ def test_a_word_forgotten_is_not_learned_again_as_the_history_of_the_next(
     learned(qtbot, window, store, "evening ")
     assert count(store, "evening") == 1
     assert not store.entries("Zorblaxian")
+
+
+def test_a_word_taken_inside_a_word_learned_takes_that_word_back(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    learned(qtbot, window, store, "We met Zorblax ")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len("We met Zorb"))
+    window.editor.setTextCursor(cursor)
+    qtbot.waitUntil(lambda: window.strip.context == "We met Zorb", timeout=10_000)
+    press(window.editor, Qt.Key.Key_1, ALT)
+    assert "Zorblax" not in window.editor.text()
+    settle(qtbot, window, store)
+    assert count(store, "Zorblax") == 0
+
+
+def test_a_word_just_taken_then_selected_and_cut_counts_against_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    word = take_a_word_learned_thrice(qtbot, window, store)
+    press(window.editor, Qt.Key.Key_Left, CTRL | SHIFT)  # the word and its space selected
+    press(window.editor, Qt.Key.Key_X, CTRL)
+    assert window.editor.text() == "The "
+    settle(qtbot, window, store)
+    assert phrase_count(store, f"The {word}") == 3 + 1 - 2  # taken, then one against
+
+
+def test_a_selection_gone_without_the_cursor_moving_takes_nothing_back(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    learned(qtbot, window, store, "hello world ")
+    for _ in range(len("world ")):
+        press(window.editor, Qt.Key.Key_Left)
+    for _ in range(len("world ")):
+        press(window.editor, Qt.Key.Key_Right, SHIFT)  # "world " selected, the cursor at the end
+    press(window.editor, Qt.Key.Key_Right)  # the selection goes; the cursor stays
+    learned(qtbot, window, store, "again ")
+    assert window.editor.text() == "hello world again "
+    assert count(store, "world") == 1
+
+
+def test_a_word_after_an_emoji_is_taken_back_where_it_is(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """Qt counts an emoji as two places: counted as one, the word was looked for one too early."""
+    learned(qtbot, window, store, "Zorblax\U0001f600 fine ")
+    assert count(store, "Zorblax") == 1
+    cursor = window.editor.textCursor()
+    cursor.setPosition(1)
+    window.editor.setTextCursor(cursor)
+    press(window.editor, Qt.Key.Key_Backspace)  # its first letter
+    assert window.editor.text() == "orblax\U0001f600 fine "
+    settle(qtbot, window, store)
+    assert count(store, "Zorblax") == 0
+
+
+def test_a_mark_after_a_word_taken_counts_no_letter_not_typed(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """The mark took the added space's place: the opening bracket opened with the file was then
+    learned with the word."""
+    window.editor.set_text("Notes (")
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.waitUntil(lambda: window.strip.context == "Notes (" and bool(window.strip.best()))
+    word = window.strip.word_at(0)
+    press(window.editor, Qt.Key.Key_1, ALT)
+    type_text(window, ", ")
+    assert window.editor.text() == f"Notes ({word}, "
+    settle(qtbot, window, store)
+    assert not any(entry.text.startswith("(") for entry in store.entries(word))
+    assert count(store, word) == 0

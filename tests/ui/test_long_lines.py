@@ -85,8 +85,9 @@ def test_enter_inside_a_long_line_starts_a_real_line(qtbot: QtBot, make_window: 
     assert win.editor.text() == LONG
 
 
+@pytest.mark.parametrize("shift", [False, True])  # Shift held from a capital: a Backspace too
 def test_backspace_and_delete_where_blocks_meet_remove_a_character(
-    qtbot: QtBot, make_window: MakeWindow
+    qtbot: QtBot, make_window: MakeWindow, shift: bool
 ) -> None:
     win = make_window()
     win.editor.set_text(LONG)
@@ -94,7 +95,8 @@ def test_backspace_and_delete_where_blocks_meet_remove_a_character(
     cursor = win.editor.textCursor()
     cursor.setPosition(second.position())  # at the start of the line's second block
     win.editor.setTextCursor(cursor)
-    press(win.editor, Qt.Key.Key_Backspace)
+    modifier = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+    press(win.editor, Qt.Key.Key_Backspace, modifier)
     assert win.editor.text() == LONG[: CHUNK - 1] + LONG[CHUNK:]
     cursor = win.editor.textCursor()
     cursor.setPosition(win.editor.document().findBlockByNumber(0).length() - 1)  # block end

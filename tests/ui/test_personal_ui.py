@@ -24,6 +24,7 @@ from keyboard_app.engine.errors import ModelError
 from keyboard_app.personal import PersonalStore, learnable
 from keyboard_app.settings import SettingsStore
 from keyboard_app.ui.dialogs.personal_dialog import SHOWN_ENTRIES, PersonalDialog
+from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
 from keyboard_app.ui.main_window import MainWindow
 
 from .conftest import input_method, settle, type_text, ui_settings
@@ -107,6 +108,23 @@ def test_pausing_or_turning_off_learning_in_one_copy_does_so_in_every_copy(
     first.save_settings()
     qtbot.waitUntil(lambda: second.status.learning.text() == "Learning off", timeout=5000)
     second.save_settings()  # a later save of the other copy keeps it off
+    assert not SettingsStore().load().learning_enabled
+
+
+def test_an_open_settings_dialog_keeps_the_learning_switch_another_copy_changed(
+    qtbot: QtBot, make_window: MakeWindow, model_path: Path
+) -> None:
+    first = make_window(ui_settings(), model_path)
+    second = make_window(ui_settings(), model_path)
+    first.show_settings_dialog()
+    dialog = first.dialog
+    assert isinstance(dialog, SettingsDialog) and dialog.learning.isChecked()
+    second.apply_settings(replace(second.settings, learning_enabled=False))
+    second.save_settings()
+    qtbot.waitUntil(lambda: first.status.learning.text() == "Learning off", timeout=5000)
+    dialog.font_size.setValue(17)  # the user changes something else, then OK
+    dialog.accept()
+    assert not first.settings.learning_enabled
     assert not SettingsStore().load().learning_enabled
 
 
@@ -224,18 +242,25 @@ def phrase_count(store: PersonalStore, text: str) -> int:
     return sum(entry.count for entry in store.entries(text) if entry.text == text)
 
 
-@pytest.mark.parametrize(("key", "_meaning"), DELETE_THE_WORD)
-def test_a_word_just_taken_undone_or_deleted_with_ctrl_counts_against_it(
-    qtbot: QtBot, window: MainWindow, store: PersonalStore, key: Qt.Key, _meaning: str
-) -> None:
+def take_a_word_learned_thrice(qtbot: QtBot, window: MainWindow, store: PersonalStore) -> str:
+    """Take the strip's word after "The " once "The word" is learned three times (so that a
+    penalty shows); the word."""
     word = _best_after_the(qtbot, window)
     window.editor.set_text("")
-    window.client.learn(f"The {word}. The {word}. The {word}.", "")  # so that the penalty shows
+    window.client.learn(f"The {word}. The {word}. The {word}.", "")
     settle(qtbot, window, store)
     _best_after_the(qtbot, window)
     slot = [window.strip.word_at(i) for i in range(3)].index(word)
     press(window.editor, (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)[slot], ALT)
     assert window.editor.text() == f"The {word} "
+    return word
+
+
+@pytest.mark.parametrize(("key", "_meaning"), DELETE_THE_WORD)
+def test_a_word_just_taken_undone_or_deleted_with_ctrl_counts_against_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore, key: Qt.Key, _meaning: str
+) -> None:
+    word = take_a_word_learned_thrice(qtbot, window, store)
     press(window.editor, key, CTRL)
     assert window.editor.text() == "The "
     settle(qtbot, window, store)
