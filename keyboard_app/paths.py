@@ -33,6 +33,14 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
+    return _source_or_installed_resources()
+
+
+@functools.cache
+def _source_or_installed_resources() -> Path:
+    """The resources of a source checkout or a wheel's install: where the package is does not
+    change while it runs, so the file system is asked once (the corrector's table path is asked
+    on every keystroke)."""
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / "pyproject.toml").is_file():
         return checkout / "resources"
