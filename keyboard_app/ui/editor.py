@@ -166,11 +166,8 @@ class Editor(QPlainTextEdit):
         """Replace the whole text (no undo history), splitting very long lines into blocks."""
         self.clear_inline()
         self._joined = long_lines.makes_continuations(text)
-        outer, self._edit_origin = self._edit_origin, REPLACED
-        try:
+        with self._edits_from(REPLACED):
             long_lines.set_text(self.document(), text)
-        finally:
-            self._edit_origin = outer
 
     def text(self) -> str:
         """The whole text as it is saved: line breaks are line feeds, long lines whole."""
@@ -479,7 +476,13 @@ class Editor(QPlainTextEdit):
     @contextlib.contextmanager
     def user_edit(self) -> Iterator[None]:
         """Changes made inside are the user's own writing (typed, or a suggestion taken)."""
-        outer, self._edit_origin = self._edit_origin, USER
+        with self._edits_from(USER):
+            yield
+
+    @contextlib.contextmanager
+    def _edits_from(self, origin: str) -> Iterator[None]:
+        """Changes made inside come from `origin` (`edit_origin`)."""
+        outer, self._edit_origin = self._edit_origin, origin
         try:
             yield
         finally:
@@ -490,12 +493,11 @@ class Editor(QPlainTextEdit):
         pre-edit text is its composition then)."""
         if self._composing:
             return
-        outer, self._edit_origin = self._edit_origin, GHOST
         self._sending_ghost = True
         try:
-            ghost_text.show(self, text, italic)
+            with self._edits_from(GHOST):
+                ghost_text.show(self, text, italic)
         finally:
-            self._edit_origin = outer
             self._sending_ghost = False
         # Not part of the text, so a screen reader would not read it: its description says it
         # (a preview's without its text, which changes as it streams)

@@ -18,6 +18,7 @@ from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
 
 from .conftest import settle, type_text
+from .test_editor_undo import put_cursor
 from .test_personal_ui import count, phrase_count, take_a_word_learned_thrice, texts, wait_idle
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -126,9 +127,7 @@ def test_a_word_taken_inside_a_word_learned_takes_that_word_back(
     qtbot: QtBot, window: MainWindow, store: PersonalStore
 ) -> None:
     learned(qtbot, window, store, "We met Zorblax ")
-    cursor = window.editor.textCursor()
-    cursor.setPosition(len("We met Zorb"))
-    window.editor.setTextCursor(cursor)
+    put_cursor(window.editor, len("We met Zorb"))
     qtbot.waitUntil(lambda: window.strip.context == "We met Zorb", timeout=10_000)
     press(window.editor, Qt.Key.Key_1, ALT)
     assert "Zorblax" not in window.editor.text()
@@ -167,9 +166,7 @@ def test_a_word_after_an_emoji_is_taken_back_where_it_is(
     """Qt counts an emoji as two places: counted as one, the word was looked for one too early."""
     learned(qtbot, window, store, "Zorblax\U0001f600 fine ")
     assert count(store, "Zorblax") == 1
-    cursor = window.editor.textCursor()
-    cursor.setPosition(1)
-    window.editor.setTextCursor(cursor)
+    put_cursor(window.editor, 1)
     press(window.editor, Qt.Key.Key_Backspace)  # its first letter
     assert window.editor.text() == "orblax\U0001f600 fine "
     settle(qtbot, window, store)
