@@ -65,6 +65,7 @@ class Settings:
     autocorrect: bool = True
     window_width: int = 1100  # the main window's last size (fitted to the screen it opens on)
     window_height: int = 720
+    window_maximised: bool = False  # left maximised: opens so (its size above is the one restored)
     recent_files: list[str] = field(default_factory=list)
     server_url: str = ""  # the llama-server last connected to (Model > Connect to Server...)
     server_api_key: str = ""  # its API key: never logged (`SECRET_SETTINGS`)

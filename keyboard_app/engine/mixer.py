@@ -103,7 +103,7 @@ class Mixed:
         are typed in (`words.in_typed_case`; spellings that become one add their scores)."""
         typed = self.query.typed.typed
         boundary = self.query.typed.boundary
-        scores = _as_named(self.scores, typed, self.proposals.get("dictionary"))
+        scores = _as_named(self.scores, typed, self.proposals)
         shown = _in_typed_case(scores, typed, apostrophe_in_use(self.query.typed))
         if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
@@ -189,22 +189,43 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
     return _without_weak(scores, unknown) if unknown else scores
 
 
-def _as_named(scores: Scores, typed: str, dictionary: Proposal | None) -> Scores:
-    """`scores` with a name the dictionary spells with a capital spelled so (London, Andrew;
-    the list spells a word so only when its training text nearly always does, so never a word
-    also written in small letters: will, may), though typed in small letters, as a phone
-    keyboard offers it (`lon`: London, not london); spellings that become one add their scores.
+def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> Scores:
+    """`scores` with the words typed in small letters spelled as the user spells them, else a
+    name the dictionary spells with a capital spelled so (London, Andrew; the list spells a word
+    so only when its training text nearly always does, so never a word also written in small
+    letters: will, may), as a phone keyboard offers them (`lon`: London, not london); spellings
+    that become one add their scores. The user's spelling wins where the dictionary has none
+    (a colleague's name, Naledi) and where it is in small letters (linux, though the list says
+    Linux); one with a capital where the dictionary knows the word may be a sentence's start
+    (the store keeps the first spelling of a word never written inside a sentence: Thanks).
     Letters typed with a capital are the typist's case (`words.in_typed_case`)."""
-    spells = dictionary.spells if dictionary is not None else None
-    if spells is None or typed != typed.lower():
+    if typed != typed.lower():
         return scores
+    own = _spelling_of(proposals.get("personal"))
+    listed = _spelling_of(proposals.get("dictionary"))
 
     def named(word: str) -> str:
-        spelling = spells(word)
-        is_name = spelling[:1].isupper() and spelling.lower() == word.lower()
-        return spelling if is_name and word == word.lower() else word
+        if word != word.lower():
+            return word
+        mine, general = own(word), listed(word)
+        if mine is not None and (mine == word or general is None):
+            return mine
+        return general if general is not None and general[:1].isupper() else word
 
     return _merged(scores, named)
+
+
+def _spelling_of(proposal: Proposal | None) -> Callable[[str], str | None]:
+    """How `proposal`'s source spells a word it knows, told apart only by case; None else."""
+    knows, spells = (proposal.knows, proposal.spells) if proposal is not None else (None, None)
+
+    def spelling(word: str) -> str | None:
+        if knows is None or spells is None or not knows(word):
+            return None
+        spelled = spells(word)
+        return spelled if spelled.lower() == word.lower() else None
+
+    return spelling
 
 
 def _in_typed_case(scores: Scores, typed: str, mark: str | None) -> Scores:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal
 
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal import pruning
@@ -165,12 +166,23 @@ def _counts_of(connection: sqlite3.Connection, history: str, tokens: list[str]) 
 
 def word_counts(connection: sqlite3.Connection, keys: Sequence[str]) -> dict[str, int]:
     """The counts of the words `keys` (lower-cased), those seen."""
-    found: dict[str, int] = {}
+    return {str(key): int(count) for key, count in _words_column(connection, "count", keys)}
+
+
+def spellings(connection: sqlite3.Connection, keys: Sequence[str]) -> dict[str, str]:
+    """The spellings of the words `keys` (lower-cased), those seen."""
+    return {str(key): str(word) for key, word in _words_column(connection, "word", keys)}
+
+
+def _words_column(
+    connection: sqlite3.Connection, column: Literal["count", "word"], keys: Sequence[str]
+) -> Iterator[tuple[Any, Any]]:
+    """(key, `column`) of the words `keys` that are in the store."""
     for start in range(0, len(keys), _MAX_IN_LIST):
         marks, padded = _in_list(keys[start : start + _MAX_IN_LIST])
-        rows = connection.execute(f"SELECT key, count FROM words WHERE key IN ({marks})", padded)
-        found.update((str(key), int(count)) for key, count in rows)
-    return found
+        yield from connection.execute(
+            f"SELECT key, {column} FROM words WHERE key IN ({marks})", padded
+        )
 
 
 def _in_list(values: Sequence[str]) -> tuple[str, list[str]]:

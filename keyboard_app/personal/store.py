@@ -169,6 +169,16 @@ class PersonalStore:
             counts = queries.word_counts(reader, list({w.lower() for w in asked}))
         return {word: counts.get(word.lower(), 0) for word in asked}
 
+    def spellings(self, words: Iterable[str]) -> dict[str, str]:
+        """How the user spells each of `words` learned, by the word lower-cased: as last written
+        inside a sentence, where its case is its own (as first written where never so). Words
+        never learned are left out."""
+        keys = list({w.lower() for w in words})
+        if not keys:
+            return {}
+        with self._reading() as reader:
+            return queries.spellings(reader, keys)
+
     def word_total(self) -> int:
         """The sum of all words' counts (what `stats().word_total` says, for one row's read)."""
         with self._reading() as reader:

@@ -84,7 +84,7 @@ def open_window(
     window = MainWindow(
         store.load(), store, recovery_file=recovery_file, personal_store=personal_store
     )
-    window.show()
+    window.show_as_left()
     window.open_files(list(files))
     try:
         path = model_store.model_to_load(model)

@@ -292,6 +292,13 @@ class MainWindow(QMainWindow):
         """If copies of the app ended without saving, offer their text back."""
         self.recovery.start()
 
+    def show_as_left(self) -> None:
+        """Show the window maximised if it was left so, else at the size it was left at."""
+        if self.settings.window_maximised:
+            self.showMaximized()
+        else:
+            self.show()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing and self.documents.modified:
             event.ignore()
@@ -315,6 +322,7 @@ class MainWindow(QMainWindow):
         self.client.shutdown()
         size = self.normalGeometry().size() if self.isMaximized() else self.size()
         self.settings.window_width, self.settings.window_height = size.width(), size.height()
+        self.settings.window_maximised = self.isMaximized()
         self.save_settings(quiet=True)
 
 

@@ -10,7 +10,8 @@ properties: a font set on a button would override the style sheet for good (an i
 one correction stayed on every word after it). The words' size is the application font's, scaled
 (`WORD_FONT_SCALE`), so that a desktop's large-text setting enlarges them too. A word wider than
 its button is elided in the middle; the tooltip and the accessible name carry it whole. Each slot
-keeps room for "…" at least, so that a narrow window never shows blank slots with words in them.
+keeps room for "…" at least, so that a narrow window never shows blank slots with words in them;
+an empty slot keeps only that room and gives the rest to the words beside it.
 """
 
 from __future__ import annotations
@@ -184,6 +185,9 @@ class SuggestionStrip(QWidget):
         for position, (button, rank) in enumerate(zip(self.buttons, order, strict=True)):
             word = self._words[rank] if rank < len(self._words) else ""
             button.setEnabled(bool(word))
+            # An empty slot gives its room to the words (a long word alone was elided between
+            # two blank slots); with no word at all, the slots share the strip alike.
+            self._layout.setStretchFactor(button, 1 if word or not self._words else 0)
             self._mark(button, word, best=position == middle)
             button.set_word(word)  # after the marks: bold and italics change its width
             where = "middle" if position == middle else f"position {position + 1}"

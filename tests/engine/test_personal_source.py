@@ -5,11 +5,13 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine import Predictor, mixer
-from keyboard_app.engine.mixer import evidence_weight, mix, personal_weight
+from keyboard_app.engine.lexicon import Lexicon
+from keyboard_app.engine.mixer import Mixed, evidence_weight, mix, personal_weight
 from keyboard_app.engine.sources import Habit, Proposal, Query
+from keyboard_app.engine.sources.dictionary import DictionarySource
 from keyboard_app.engine.sources.personal import PersonalSource, personal_history
 from keyboard_app.engine.words import split_typed_word
-from keyboard_app.personal import PersonalStore
+from keyboard_app.personal import PersonalStore, learnable
 from tests.personal.helpers import TYPED_SECRETS
 
 # After " met" the network is sure of " Xavier"; it never offers "Xanthippe" by itself (the
@@ -255,3 +257,36 @@ def test_unlearning_takes_back_what_learning_counted(bigram_model, tmp_path: Pat
         predictor.learn("Zorblax agreed.", context)
         predictor.unlearn("Zorblax agreed.", context)
         assert {(e.text, e.count) for e in store.entries(limit=100)} == kept
+
+
+def test_a_name_learned_keeps_its_capital_when_typed_in_small_letters(bigram_model, tmp_path):
+    with Predictor.load(bigram_model(SPEC), personal=tmp_path / "p.sqlite3") as predictor:
+        for _ in range(3):
+            predictor.learn("Yesterday I met Xanthippe at the station.")
+        words = _words(predictor, "Yesterday I met xa")
+    assert "Xanthippe" in words and "xanthippe" not in words
+
+
+def _ranked_with(store: PersonalStore, lexicon: Lexicon, text: str) -> list[str]:
+    asked = Query(split_typed_word(text), 3)
+    network = Proposal({}, mass=1.0)
+    proposals = {
+        "personal": PersonalSource(store, lexicon).propose(asked, {}),
+        "dictionary": DictionarySource(lexicon).propose(asked, {}),
+    }
+    return [
+        word
+        for word, _ in Mixed(asked, mix(asked, network, proposals), network, proposals).ranked()
+    ]
+
+
+def test_the_users_own_spelling_wins_over_the_dictionarys_capital(tmp_path: Path):
+    lexicon = Lexicon({"Linux": 100, "line": 300, "thanks": 500, "that": 900})
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("I run linux at home. " * 3))
+        assert "linux" in _ranked_with(store, lexicon, "We all run lin")
+        assert "Linux" not in _ranked_with(store, lexicon, "We all run lin")
+        # Written with a capital only at a sentence's start: the dictionary's small letters.
+        store.learn(learnable("Thanks a lot.\n" * 3))
+        assert store.spellings(["thanks"]) == {"thanks": "Thanks"}
+        assert "thanks" in _ranked_with(store, lexicon, "Many tha")

@@ -70,6 +70,25 @@ def test_a_window_opens_within_the_screen_whatever_the_size_saved(
     assert win.width() <= room.width() and win.height() <= room.height()
 
 
+def test_a_window_left_maximised_opens_maximised_and_restores_its_size(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    win = make_window(replace(ui_settings(), window_width=700, window_height=450))
+    win.showMaximized()
+    qtbot.waitUntil(win.isMaximized)
+    win.shutdown()
+    saved = SettingsStore().load()
+    assert saved.window_maximised
+    assert (saved.window_width, saved.window_height) == (700, 450)  # the size un-maximised
+
+    again = make_window()
+    again.show_as_left()
+    qtbot.waitUntil(again.isMaximized)
+    again.showNormal()
+    qtbot.waitUntil(lambda: not again.isMaximized())
+    assert (again.width(), again.height()) == (700, 450)
+
+
 def test_corrupt_settings_file_gives_defaults(make_window: MakeWindow) -> None:
     store = SettingsStore()
     store.path.write_text('{"version": 1, "top_k": "many", "font_size": 14', "utf-8")
@@ -103,6 +122,7 @@ def test_dialog_round_trips_every_field(qtbot: QtBot) -> None:
         autocorrect=not Settings().autocorrect,
         window_width=900,
         window_height=600,
+        window_maximised=True,
         recent_files=["/a.txt"],
         server_url="http://127.0.0.1:8080",
         server_api_key="key",

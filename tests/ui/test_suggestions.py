@@ -225,6 +225,19 @@ def test_a_long_word_is_elided_and_whole_in_its_tooltip_and_name(qtbot: QtBot) -
     qtbot.waitUntil(lambda: middle.text() == long)
 
 
+def test_a_long_word_alone_takes_the_room_of_the_empty_slots(qtbot: QtBot) -> None:
+    """It was elided to a third of the strip between two blank slots."""
+    long = "internationalization"
+    strip = shown_strip(qtbot, 330)
+    strip.show_suggestions("the ", [long])
+    middle = strip.buttons[1]
+    qtbot.waitUntil(lambda: middle.text() == long)
+    strip.show_suggestions("the ", [long, "a", "b"])  # three words share the strip again
+    qtbot.waitUntil(lambda: "…" in middle.text())
+    widths = [button.width() for button in strip.buttons]
+    assert max(widths) - min(widths) <= 1
+
+
 def test_a_word_with_an_ampersand_is_shown_and_is_no_shortcut(qtbot: QtBot) -> None:
     """A word with "&" is shown as it is: taken for a mnemonic, "R&D" would show "RD" and take
     Alt+D."""

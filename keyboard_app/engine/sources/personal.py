@@ -38,10 +38,13 @@ class PersonalSource:
         else:
             (words, evidence), habit = self._completions(query.typed.typed), None
         # The typed word too: one the user has written is never autocorrected.
-        counts = self.store.word_counts([*candidates, *words, query.typed.typed])
-        known = {word.lower() for word, count in counts.items() if count > 0}
+        spellings = self.store.spellings([*candidates, *words, query.typed.typed])
         return Proposal(
-            words, knows=lambda word: word.lower() in known, evidence=evidence, habit=habit
+            words,
+            knows=lambda word: word.lower() in spellings,
+            spells=lambda word: spellings.get(word.lower(), word),
+            evidence=evidence,
+            habit=habit,
         )
 
     def _next_words(self, history: list[str]) -> tuple[dict[str, float], float, Habit | None]:
