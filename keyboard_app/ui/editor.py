@@ -25,9 +25,10 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from PySide6.QtCore import QMargins, QMimeData, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QMargins, QMimeData, QPoint, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
+    QDragEnterEvent,
     QDropEvent,
     QFont,
     QFontMetricsF,
@@ -303,21 +304,30 @@ class Editor(QPlainTextEdit):
 
     # --- clipboard and long lines ---
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """The ghost text goes as a drag comes in: Qt places the drop among the document's
+        characters as laid out without it (with it, a drop on or after it went to the text's
+        start)."""
+        self._drop_ghost_text()
+        super().dragEnterEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
         """A drop is an edit no key or click came before: the preview goes first, while the
         cursor is still where it shows (Qt moves it to the drop point before inserting)."""
-        if self._preview_active:
-            self.preview_dismiss_requested.emit()
+        self._drop_ghost_text()
         super().dropEvent(event)
 
+    def _drop_ghost_text(self) -> None:
+        if self._preview_active:
+            self.preview_dismiss_requested.emit()
+        self.clear_inline()
+
     def insertFromMimeData(self, source: QMimeData) -> None:
-        """Paste and drop: plain text, inserted like typed text (see `long_lines.insert_text`)."""
+        """Paste and drop: plain text, inserted like typed text (see `long_lines.insert_text`),
+        an undo step of its own (a paste was undone with the letters typed before it)."""
         if not source.hasText():
             return
-        self.clear_inline()
-        cursor = self.textCursor()
-        self._insert(cursor, source.text())
-        self.setTextCursor(cursor)
+        self.replace_before_cursor(0, source.text())
         self.ensureCursorVisible()
 
     def _insert(self, cursor: QTextCursor, text: str) -> None:
@@ -613,10 +623,25 @@ class Editor(QPlainTextEdit):
             self.backspaced.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A click drops the ghost text, and lands where the user aimed: on the text as drawn
+        with the ghost text, which moved what follows it (the cursor went to the line's end,
+        or the text's)."""
         self._added_space = None
-        if self._preview_active:
-            self.preview_dismiss_requested.emit()
-        self.clear_inline()
+        aimed = ghost_text.position_at(self, event.position().toPoint())
+        self._drop_ghost_text()
+        if aimed is not None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(aimed)
+            point = QPointF(self.cursorRect(cursor).center())
+            global_point = QPointF(self.viewport().mapToGlobal(point.toPoint()))
+            event = QMouseEvent(
+                event.type(),
+                point,
+                global_point,
+                event.button(),
+                event.buttons(),
+                event.modifiers(),
+            )
         super().mousePressEvent(event)
 
 

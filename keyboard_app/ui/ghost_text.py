@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QInputMethodEvent, QPalette, QTextCharFormat
+from PySide6.QtCore import QPoint, QPointF, QRect
+from PySide6.QtGui import QColor, QInputMethodEvent, QPalette, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 # Pre-edit text is one line of the layout: a line break in it is shown as a line separator, a
@@ -70,6 +70,39 @@ def show(editor: QPlainTextEdit, text: str, italic: bool) -> None:
     else:
         for bar, value in zip(bars, scrolled, strict=True):
             bar.setValue(value)
+
+
+def position_at(editor: QPlainTextEdit, point: QPoint) -> int | None:
+    """The document's position drawn at `point` (in the viewport) while ghost text shows, None
+    when none does. What follows the ghost text is drawn after it (further on, or lines lower);
+    a point on the ghost text is its start, the cursor. Qt's own hit test counts the ghost
+    text's characters as the document's."""
+    ghost_block = editor.textCursor().block()
+    ghost_layout = ghost_block.layout()
+    ghost = ghost_layout.preeditAreaText() if ghost_layout is not None else ""
+    if not ghost:
+        return None
+    offset = editor.contentOffset()
+    block = editor.firstVisibleBlock()
+    geometry = editor.blockBoundingGeometry(block).translated(offset)
+    while point.y() >= geometry.bottom() and block.next().isValid():
+        block = block.next()
+        geometry = editor.blockBoundingGeometry(block).translated(offset)
+    hit = _hit(block.layout(), QPointF(point) - geometry.topLeft())
+    if block == ghost_block:
+        start = ghost_layout.preeditAreaPosition()
+        hit = hit if hit <= start else max(start, hit - qt_length(ghost))
+    return block.position() + hit
+
+
+def _hit(layout: QTextLayout, point: QPointF) -> int:
+    """The position in `layout` (its pre-edit text counted) nearest to `point`, in the layout's
+    coordinates."""
+    lines = [layout.lineAt(index) for index in range(layout.lineCount())]
+    if not lines:
+        return 0
+    line = next((line for line in lines if point.y() < line.rect().bottom()), lines[-1])
+    return int(line.xToCursor(point.x()))
 
 
 def _ghost_end(editor: QPlainTextEdit) -> QRect:
