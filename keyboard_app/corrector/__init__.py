@@ -46,6 +46,10 @@ CANDIDATE_CACHE = 2048
 # Words indexed, most frequent first: building the index takes about 5 s for 40,000 (two edits,
 # prefix 7) on one core, against 12 s for all 85,000; the rarer words are seldom meant.
 INDEXED_WORDS = 40_000
+# English's most frequent words, which tell a line in English from one in another language
+# (`autocorrect.in_other_language`): the dictionary knows many Spanish or Portuguese words (leche,
+# agua), its most frequent few only English's.
+COMMON_WORDS = 20_000
 # Completions of a slip: from this many typed letters, the most frequent few per prefix.
 SLIP_COMPLETIONS_FROM = 3
 COMPLETIONS_PER_PREFIX = 2
@@ -85,6 +89,7 @@ class Corrector:
         self._index: Any = None
         # Contractions by their letters ("dont": don't, 1584893) where those are no word.
         self._contractions: dict[str, tuple[str, int]] = {}
+        self._common: frozenset[str] = frozenset()  # of `COMMON_WORDS`, once the index is built
         self.build_seconds = 0.0
         self._lookup = lru_cache(maxsize=CANDIDATE_CACHE)(self._candidates)
         self._complete = lru_cache(maxsize=CANDIDATE_CACHE)(self._slip_completions)
@@ -94,6 +99,12 @@ class Corrector:
     def wait_ready(self) -> None:
         """Wait until the index is built (scripts and benchmarks; the app never waits)."""
         self._builder.join()
+
+    def is_common(self, word: str) -> bool:
+        """Whether `word` (any case) is one of English's `COMMON_WORDS` most frequent words;
+        True for every word until the index is built (no line is taken for another language's
+        while nothing is known)."""
+        return word.lower() in self._common or not self._common
 
     def candidates(self, typed: str) -> tuple[tuple[str, float], ...]:
         """Words `typed` may be a slip for (never `typed` itself), each with the probability of
@@ -140,13 +151,17 @@ class Corrector:
 
         start = time.perf_counter()
         index = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=PREFIX_LENGTH)
-        for word, count in islice(self.lexicon.by_frequency(), INDEXED_WORDS):
+        common = []
+        for rank, (word, count) in enumerate(islice(self.lexicon.by_frequency(), INDEXED_WORDS)):
+            if rank < COMMON_WORDS:
+                common.append(word.lower())
             if word.isalpha():
                 index.create_dictionary_entry(word.lower(), count)
             elif _is_contraction(word) and not self.lexicon.knows(without_apostrophes(word)):
                 self._contractions.setdefault(without_apostrophes(word).lower(), (word, count))
         listed_correction("")  # the table is read here, not on a keystroke
         self.build_seconds = time.perf_counter() - start
+        self._common = frozenset(common)
         self._index = index
         longlived.settle_late()
         log.info("Correction index: %d words in %.2f s", INDEXED_WORDS, self.build_seconds)

@@ -8,7 +8,9 @@ word of five capitals or more, nor one in a text typed in capitals), two to four
 anywhere (an acronym: USD, KPI, GDPR), a word with a capital inside ("iPhon", "McDonals": a
 name's own spelling, begun or slipped), a word with a letter outside the QWERTY keys the slip
 model knows ("piñata", "Kraków": typed on purpose), a word with digits, or a piece of a URL or
-an e-mail address; those may still get a correction offered in the strip.
+an e-mail address, or a word on a line in another language (`in_other_language`: German habe
+was made have, Dutch staan satan, French Je He); those may still get a correction offered in
+the strip.
 
 Only a whole word one slip from the typed one is put in (two when they differ in their double
 letters alone: tommorow, reccomend), and not: a completion of the typed
@@ -46,8 +48,10 @@ from keyboard_app.corrector.vocabulary import (
 )
 from keyboard_app.engine.wordfilter import is_offensive, offensive_words
 from keyboard_app.engine.words import (
+    WORDS,
     capital_pronoun,
     in_capitals,
+    last_line,
     starts_sentence,
     text_in_capitals,
 )
@@ -77,6 +81,15 @@ ACRONYM_MOST_LETTERS = 4
 # away from its neighbours or two slips (luego: Lego, abrazo: Brazos, saludos: Saudis; foreign
 # words; Naledi: Naked, Grzegorz: Gregory, Kaveh: Have, names at a sentence's start).
 NAME_SLIP = 0.002
+# A line in another language: of its last `OTHER_LANGUAGE_WORDS` words (without digits), at least
+# `OTHER_LANGUAGE_LEAST`, fewer than `ENGLISH_SHARE` are among English's most frequent words
+# (`Corrector.is_common`). The current line only: English typed right after a paragraph in another
+# language is corrected. Chosen on texts in 11 languages and in English with slips, and checked
+# on others written for it; docs/engine.md has both tables.
+OTHER_LANGUAGE_WORDS = 12
+OTHER_LANGUAGE_LEAST = 3
+ENGLISH_SHARE = 0.6
+_LINE_TAIL = 400  # characters of the line read for its last words: 12 words fit many times
 
 
 def never_autocorrected(typed: str, before: str, known: Known) -> bool:
@@ -206,9 +219,23 @@ def _in_address(before: str) -> bool:
     return bool(tail) and bool(_ADDRESS.search(tail + "x"))
 
 
-def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
+def in_other_language(before: str, common: Known) -> bool:
+    """Whether the line that the text `before` ends is in another language than English (see
+    `ENGLISH_SHARE`), by its `common` words."""
+    line = last_line(before[-_LINE_TAIL:])
+    words = [w for w in WORDS.findall(line) if not any(c.isdigit() for c in w)]
+    last = words[-OTHER_LANGUAGE_WORDS:]
+    if len(last) < OTHER_LANGUAGE_LEAST:
+        return False
+    return sum(common(word) for word in last) < ENGLISH_SHARE * len(last)
+
+
+def mixed_autocorrection(
+    mixed: Mixed, kept: Collection[str], common: Known | None = None
+) -> str | None:
     """The autocorrection of the word typed in `mixed`'s query (its strip's mixture), or None:
-    never for a word in `kept` (restored by the user) nor one `never_autocorrected`."""
+    never for a word in `kept` (restored by the user), one `never_autocorrected`, nor one on a
+    line `in_other_language` by the `common` words (when given: the corrector's)."""
     typed = mixed.query.typed
     word = typed.typed
     if word.lower() in kept:
@@ -216,8 +243,10 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     # The boundary lacks the space before the word: "home." would read as a web address.
     before = typed.boundary + (" " if typed.prefix.startswith(" ") else "")
     pronoun = capital_pronoun(word)
+    foreign = common is not None and in_other_language(typed.boundary, common)
     if pronoun is not None:  # typed in lower case, or already right (I'm)
-        return None if pronoun == word or _in_address(before) else pronoun  # example.com/i
+        # example.com/i, and Italian, Polish or Swedish i
+        return None if pronoun == word or _in_address(before) or foreign else pronoun
     corrections = mixed.proposals.get("corrections")
     if corrections is None:
         return None
@@ -228,7 +257,7 @@ def mixed_autocorrection(mixed: Mixed, kept: Collection[str]) -> str | None:
     def known(w: str) -> bool:
         return any(k(w) for k in knowers)
 
-    if never_autocorrected(word, before, known):
+    if foreign or never_autocorrected(word, before, known):
         return None
     # A completion of the letters one slip back ("recie": received) is never put in by a space,
     # but it is a rival; so is every correction `puts_in` rules out.

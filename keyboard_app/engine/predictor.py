@@ -228,9 +228,12 @@ class Predictor:
         """Wait until the corrector's index is built (it is built in the background from load
         on, and no correction is offered before): for scripts and benchmarks, which measure the
         keyboard as the typist has it after the first seconds. The app never waits."""
-        for source in self.sources:
-            if isinstance(source, CorrectionSource):
-                source.corrector.wait_ready()
+        corrections = self._corrections()
+        if corrections is not None:
+            corrections.corrector.wait_ready()
+
+    def _corrections(self) -> CorrectionSource | None:
+        return next((s for s in self.sources if isinstance(s, CorrectionSource)), None)
 
     def stats(self) -> EngineStats:
         return EngineStats(
@@ -309,7 +312,9 @@ class Predictor:
         return None if mixed is None else self._autocorrection(mixed)
 
     def _autocorrection(self, mixed: Mixed) -> str | None:
-        replacement = mixed_autocorrection(mixed, self.kept_words)
+        corrections = self._corrections()
+        common = corrections.corrector.is_common if corrections is not None else None
+        replacement = mixed_autocorrection(mixed, self.kept_words, common)
         if replacement is None:
             return None
         written = in_typed_case(mixed.query.typed.typed, replacement)

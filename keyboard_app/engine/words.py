@@ -187,13 +187,18 @@ def has_inner_capital(word: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in pairwise(word))
 
 
+def last_line(text: str) -> str:
+    """What follows `text`'s last line break (all of it when it has none)."""
+    return _LINE_BREAK.split(text)[-1]
+
+
 def text_in_capitals(before: str) -> bool:
     """Whether the text `before` the word being typed is typed in capitals (Caps Lock): the words
     of its last line (its last 200 characters), two or more, are all capitals, one of them four
     letters or more, across sentences (`PLEASE CALL ME. T`). Not an acronym in a line of small
     letters (`at NASA `, `in THE NEW YORK TIMES `), nor a heading or a name in capitals on a line
     before (`CHAPTER ONE` then a new line)."""
-    line = _LINE_BREAK.split(before[-200:])[-1]
+    line = last_line(before[-200:])
     words = re.findall(r"[^\W\d_]+", line)
     return (
         len(words) >= 2

@@ -5,6 +5,7 @@ import pytest
 from keyboard_app.corrector.autocorrect import (
     AUTOCORRECT_RATIO,
     autocorrection,
+    in_other_language,
     is_known,
     near_offensive,
     never_autocorrected,
@@ -180,3 +181,27 @@ def test_a_likelier_slip_for_an_offensive_word_is_never_put_right_to_another(pre
 def test_the_same_slip_far_from_any_offensive_word_is_put_right(predictor):
     predictor.suggest("that dkd")
     assert predictor.autocorrection("that dkd") == "did"
+
+
+COMMON = frozenset(
+    ["i", "sent", "the", "report", "to", "them", "yesterday", "and", "we", "are", "on", "it"]
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "other"),
+    [
+        ("Ich habe die Unterlagen ", True),
+        ("I sent the report to them ", False),
+        ("I sent the Unterlagen to Jürgen ", False),  # four in six: English still
+        ("I sent die Unterlagen to Jürgen ", True),
+        ("Ich habe ", False),  # two words say too little
+        ("Ich habe 42 1999 ", False),  # numbers are no words of any language
+        ("Ich habe die Unterlagen gestern.\nI sent the ", False),  # the line is what counts
+        ("Ich habe die Unterlagen gestern.\u2029I sent the ", False),
+        ("I sent the report.\nIch habe die ", True),
+        ("Ich habe die Unterlagen gestern " + "and we sent them to " * 3, False),  # its last 12
+    ],
+)
+def test_a_line_mostly_of_words_english_seldom_uses_is_in_another_language(before, other):
+    assert in_other_language(before, lambda word: word.lower() in COMMON) is other

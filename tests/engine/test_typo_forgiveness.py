@@ -180,3 +180,22 @@ def test_an_extra_key_at_the_end_is_corrected(predictor, text, expected):
 
 def test_the_pronoun_in_an_address_is_left_alone(predictor):
     assert corrected(predictor, "go to example.com/i") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich habe die Unterlagen gestern",  # western
+        "Idziemy do kina na osma",  # Osama
+        "Merci pour ta réponse, je dois compter",  # computer
+        "Abbiamo comprato frutta fresca per i",  # the pronoun I
+        "Nos vemos el sábado, pero antes tengo que llamar",  # Lamar
+    ],
+)
+def test_words_on_a_line_in_another_language_are_left_alone(predictor, text):
+    assert corrected(predictor, text) is None
+
+
+def test_english_after_a_paragraph_in_another_language_is_corrected(predictor):
+    text = "Ich habe die Unterlagen gestern geschickt.\nI sent them to teh"
+    assert corrected(predictor, text) == "the"
