@@ -3,8 +3,9 @@ that text takes back (`Learner`).
 
 Typing only adds at the cursor, so the places of the words finished before it stay put while the
 run goes on; anything else (a paste, an undo, the cursor moved) ends the run, and the record with
-it. One undo can delete a whole run (Qt merges consecutive typing into one undo step), so each
-word learned in it is kept, up to `MAX_KEPT` (an undo deeper than that takes back the newest).
+it. Undo deletes a typed word at a time (`editor._UNDO_GROUP`), but other deletions span words
+(a selection deleted, cut or typed over), so each word learned in the run is kept, up to `MAX_KEPT`
+(a deletion deeper than that takes back the newest).
 """
 
 from __future__ import annotations

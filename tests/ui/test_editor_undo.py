@@ -43,3 +43,18 @@ def test_a_change_redone_leaves_the_cursor_after_it(
     assert editor.text() == before
     editor.redo()
     assert (editor.text(), editor.textCursor().position()) == (changed, position)
+
+
+def test_typing_is_undone_a_word_and_its_space_at_a_time(editor: Editor) -> None:
+    """Qt undid all that was typed in a row at once: a paragraph for one Ctrl+Z."""
+    for char in "Hello world again, more":
+        type_char(editor, char)
+    undone = []
+    for _ in range(4):
+        editor.undo()
+        undone.append(editor.text())
+    assert undone == ["Hello world again, ", "Hello world ", "Hello ", ""]
+    for _ in range(4):
+        editor.redo()
+    assert editor.text() == "Hello world again, more"
+    assert editor.textCursor().position() == len("Hello world again, more")

@@ -114,14 +114,14 @@ def test_a_paste_is_an_undo_step_of_its_own(qtbot: QtBot) -> None:
     """One Ctrl+Z took back the paste and all that was typed before it."""
     editor = shown_editor(qtbot, "", 0)
     editor.setFocus()
-    QGuiApplication.clipboard().setText("PASTED")
+    QGuiApplication.clipboard().setText("PASTED ")
     for char in "Hello ":
         type_char(editor, char)
     press(editor, Qt.Key.Key_V, CTRL)
-    for char in " more":
+    for char in "more":
         type_char(editor, char)
     steps = []
     for _ in range(3):
         press(editor, Qt.Key.Key_Z, CTRL)
         steps.append(editor.text())
-    assert steps == ["Hello PASTED", "Hello ", ""]
+    assert steps == ["Hello PASTED ", "Hello ", ""]
