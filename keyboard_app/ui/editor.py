@@ -39,7 +39,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QResizeEvent,
     QTextCursor,
-    QTextFormat,
     QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
@@ -64,11 +63,6 @@ _ACCEPT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # How often, at most, a streaming preview's ghost text is laid out again (pieces in between are
 # collected and shown together).
 GHOST_INTERVAL_MS = 40
-# A character format property that alternates from word to word. Qt merges the letters typed in
-# a row into one undo step while their format is the same (a paragraph was undone at once); the
-# first letter of a word typed in the other format starts a step of the word and the space after
-# it, as word processors undo.
-_UNDO_GROUP = int(QTextFormat.Property.UserProperty) + 1
 # Modifiers with which a key's text is typed (no Ctrl, Alt or Meta: those are commands).
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier, SHIFT)
@@ -620,9 +614,11 @@ class Editor(QPlainTextEdit):
         )
         # Shift held from a capital deletes as Backspace alone does: the same key for the user
         backspace = modifiers in TYPING_MODIFIERS and key == Qt.Key.Key_Backspace
-        if typing and not text.isspace() and self._after_space():
-            self._start_undo_step()
-        with self.user_edit() if typing or backspace else contextlib.nullcontext():
+        starts_word = typing and not text.isspace() and self._after_space()
+        with (
+            self.user_edit() if typing or backspace else contextlib.nullcontext(),
+            self._undo_step() if starts_word else contextlib.nullcontext(),
+        ):
             if not self._edit_long_line(key, plain or backspace):
                 super().keyPressEvent(event)
         if typing:
@@ -634,12 +630,20 @@ class Editor(QPlainTextEdit):
         start = self.textCursor().selectionStart()
         return start > 0 and self.document().characterAt(start - 1).isspace()
 
-    def _start_undo_step(self) -> None:
-        """What is typed next is an undo step of its own (see `_UNDO_GROUP`); it changes only
-        the format new text takes, not the document."""
-        char_format = self.currentCharFormat()
-        char_format.setProperty(_UNDO_GROUP, not char_format.boolProperty(_UNDO_GROUP))
-        self.setCurrentCharFormat(char_format)
+    @contextlib.contextmanager
+    def _undo_step(self) -> Iterator[None]:
+        """What is typed inside starts an undo step, which the letters typed after it join.
+
+        Qt merges all that is typed in a row into one undo step (a paragraph was undone at once),
+        but not an edit block with what came before it, while it merges typing into the edit
+        block before it: a word's first letter typed as a block makes a step of the word and
+        the space or mark after it, as a word processor undoes."""
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        try:
+            yield
+        finally:
+            cursor.endEditBlock()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click drops the ghost text, and lands where the user aimed: on the text as drawn
