@@ -135,6 +135,8 @@ class Editor(QPlainTextEdit):
         # The space the app added after a taken word: the cursor after it and the undo steps
         # then (`mark_added_space`); None once anything else happened.
         self._added_space: tuple[int, int] | None = None
+        # After a key typed: `_typing_state` then, and where its undo step started.
+        self._typing: tuple[tuple[int, int, int, int], int] | None = None
         self.cursorPositionChanged.connect(self._forget_added_space_if_moved)
 
     # --- font and column ---
@@ -614,21 +616,41 @@ class Editor(QPlainTextEdit):
         )
         # Shift held from a capital deletes as Backspace alone does: the same key for the user
         backspace = modifiers in TYPING_MODIFIERS and key == Qt.Key.Key_Backspace
-        starts_word = typing and not text.isspace() and self._after_space()
+        new_step = typing and self._starts_undo_step(text)
+        step_start = self.textCursor().selectionStart()
         with (
             self.user_edit() if typing or backspace else contextlib.nullcontext(),
-            self._undo_step() if starts_word else contextlib.nullcontext(),
+            self._undo_step() if new_step else contextlib.nullcontext(),
         ):
             if not self._edit_long_line(key, plain or backspace):
                 super().keyPressEvent(event)
         if typing:
+            start = step_start if new_step or self._typing is None else self._typing[1]
+            self._typing = (self._typing_state(), start)
             self.typed.emit(text)
         elif backspace:
             self.backspaced.emit()
 
-    def _after_space(self) -> bool:
-        start = self.textCursor().selectionStart()
-        return start > 0 and self.document().characterAt(start - 1).isspace()
+    def _starts_undo_step(self, text: str) -> bool:
+        """Whether typing `text` starts an undo step: the first letter of a word typed after a
+        space (a word and the space after it are a step, the space after a word taken or a mark
+        with the word after it), or anything typed after another change or a cursor move."""
+        if self._typing is None or self._typing[0] != self._typing_state():
+            return True
+        start = self.textCursor().position()
+        after_space = start > 0 and self.document().characterAt(start - 1).isspace()
+        return after_space and not text.isspace() and self._typing[1] != start - 1
+
+    def _typing_state(self) -> tuple[int, int, int, int]:
+        """What typing alone changes as Qt merges it (ghost text changes none of it)."""
+        cursor = self.textCursor()
+        document = self.document()
+        return (
+            document.availableUndoSteps(),
+            document.characterCount(),
+            cursor.position(),
+            cursor.anchor(),
+        )
 
     @contextlib.contextmanager
     def _undo_step(self) -> Iterator[None]:

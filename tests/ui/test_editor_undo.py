@@ -58,3 +58,19 @@ def test_typing_is_undone_a_word_and_its_space_at_a_time(editor: Editor) -> None
         editor.redo()
     assert editor.text() == "Hello world again, more"
     assert editor.textCursor().position() == len("Hello world again, more")
+
+
+def test_a_space_typed_after_a_change_of_the_app_goes_with_the_word_after_it(
+    editor: Editor,
+) -> None:
+    """It was an undo step by itself: an undo took back `ok` and left the space."""
+    for char in "Thanks f":
+        type_char(editor, char)
+    editor.replace_before_cursor(1, "for,")  # a word taken and a mark, as the app puts them in
+    for char in " you all":
+        type_char(editor, char)
+    undone = []
+    for _ in range(3):
+        editor.undo()
+        undone.append(editor.text())
+    assert undone == ["Thanks for, you ", "Thanks for,", "Thanks f"]
