@@ -74,12 +74,16 @@ class AutocorrectController(QObject):
             if last is not None and self._right_after(last):
                 self.restored.emit(last)  # the editor's own undo takes it back; kept from now on
             return False
-        if self.editor.preview_active:
-            return False  # the key acts on the preview (Backspace drops it, as any key does)
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        end = _word_end(event, modifiers)
+        if self.editor.preview_active:
+            # The key acts on the preview (Backspace drops it, Enter takes it); a space or a mark
+            # drops it, as any key does, and then ends the word as ever (it was left uncorrected)
+            if end is None or end == "\n":
+                return False
+            self.editor.preview_dismiss_requested.emit()
         if event.key() == Qt.Key.Key_Backspace and modifiers in TYPING_MODIFIERS:
             return last is not None and self._undo(last)
-        end = _word_end(event, modifiers)
         return end is not None and self._correct(end)
 
     def _correct(self, end: str) -> bool:

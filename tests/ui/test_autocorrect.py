@@ -21,7 +21,7 @@ from keyboard_app.paths import lexicon_path
 from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
 
-from .conftest import settle, ui_settings
+from .conftest import ContinuationEnds, settle, ui_settings
 
 MakeWindow = Callable[..., MainWindow]
 THE = {" have": {" the": 9.0, " ten": 2.0}}
@@ -185,21 +185,6 @@ def test_a_space_typed_before_the_answer_for_the_word_corrects_nothing(
     type_char(win.editor, "s")  # no event is handled between the two keys
     type_char(win.editor, " ")
     assert win.editor.text() == "I have tehs "
-
-
-def test_a_space_over_a_continuation_preview_drops_it_and_corrects_nothing(
-    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
-) -> None:
-    """The preview was made for the text as typed: the space drops it, as any typing does, and
-    puts no correction under it."""
-    win = open_window(make_window, bigram_model)
-    type_and_wait(qtbot, win, "I have teh")
-    assert win.strip.autocorrect == "the"
-    with qtbot.waitSignal(win.client.continuation_piece, timeout=10_000):
-        press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    type_char(win.editor, " ")
-    assert not win.editor.preview_active
-    assert win.editor.text() == "I have teh "
 
 
 def continue_after_an_autocorrection(qtbot: QtBot, win: MainWindow) -> None:
@@ -409,3 +394,18 @@ def test_a_word_kept_from_autocorrect_stays_kept_when_the_model_is_loaded_again(
     assert "the" in win.strip.corrections and win.strip.autocorrect == ""
     type_char(win.editor, " ")
     assert win.editor.text() == "I have teh "
+
+
+def test_a_space_while_a_continuation_shows_drops_it_and_corrects_the_word(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """The space dropped the preview and left the word as typed, though the strip framed it."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    assert win.strip.autocorrect == "the"
+    ends = ContinuationEnds(win.client)
+    press(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(ends.outcomes) and bool(win.editor.preview_text), timeout=20_000)
+    type_char(win.editor, " ")
+    assert not win.editor.preview_active
+    assert win.editor.text() == "I have the "
