@@ -12,7 +12,8 @@ tells who keeps it from being corrected again
 for the word as typed: a space typed before that answer has come leaves the word as it is.
 A lone letter closed by a bracket labels an item of a list, "(i)", and stays as typed.
 Only a word the user typed is corrected (its letters typed in a row, as learning counts them): not
-one opened, pasted, or reached by moving the cursor, which the strip still offers to correct.
+one opened, pasted, or reached by moving the cursor, which the strip still offers to correct. A
+space or a mark that an input method commits alone (an on-screen keyboard's) acts as the key.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QKeySequence
 
 from keyboard_app.engine.words import LINE_BREAKS, split_typed_word
 from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
@@ -64,7 +65,11 @@ class AutocorrectController(QObject):
         editor.cursorPositionChanged.connect(self._forget_if_moved)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is not self.editor or event.type() != QEvent.Type.KeyPress:
+        if watched is not self.editor:
+            return False
+        if isinstance(event, QInputMethodEvent):
+            return self._committed(event)
+        if event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
         if event.key() in MODIFIER_KEYS:
@@ -85,6 +90,18 @@ class AutocorrectController(QObject):
         if event.key() == Qt.Key.Key_Backspace and modifiers in TYPING_MODIFIERS:
             return last is not None and self._undo(last)
         return end is not None and self._correct(end)
+
+    def _committed(self, event: QInputMethodEvent) -> bool:
+        """An input method's text (an on-screen keyboard's keys come so): a space or a mark
+        committed alone ends the word as the key does."""
+        end = event.commitString()
+        alone = not event.preeditString() and not event.replacementLength()
+        if not alone or not (end == " " or end in ENDS_WORD - {"\n"}):
+            return False
+        self._last = None
+        if self.editor.preview_active:
+            self.editor.preview_dismiss_requested.emit()
+        return self._correct(end)
 
     def _correct(self, end: str) -> bool:
         """Put the strip's autocorrection in place of the typed word, with `end` (the space or

@@ -529,6 +529,14 @@ class Editor(QPlainTextEdit):
             super().inputMethodEvent(event)
             return
         typing = bool(event.commitString() or event.preeditString() or event.replacementLength())
+        added = self._added_space if typing else None
+        if typing:
+            self._added_space = None
+        alone = not event.preeditString() and not event.replacementLength()
+        if alone and added is not None:
+            mark = event.commitString()
+            if self._typed_at_added_space(added, mark, Qt.KeyboardModifier.NoModifier):
+                return  # an on-screen keyboard's space or mark after a word taken, as a key's
         if typing:
             if self._preview_active:
                 self.preview_dismiss_requested.emit()

@@ -21,7 +21,7 @@ from keyboard_app.paths import lexicon_path
 from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
 
-from .conftest import ContinuationEnds, settle, ui_settings
+from .conftest import ContinuationEnds, input_method, settle, ui_settings
 
 MakeWindow = Callable[..., MainWindow]
 THE = {" have": {" the": 9.0, " ten": 2.0}}
@@ -409,3 +409,16 @@ def test_a_space_while_a_continuation_shows_drops_it_and_corrects_the_word(
     type_char(win.editor, " ")
     assert not win.editor.preview_active
     assert win.editor.text() == "I have the "
+
+
+@pytest.mark.parametrize("end", [" ", ","])
+def test_an_input_methods_space_or_mark_corrects_as_the_key_does(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], end: str
+) -> None:
+    """An on-screen keyboard's space left the framed word as typed."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    input_method(win, commit=end)
+    assert win.editor.text() == f"I have the{end}"
+    press(win.editor, Qt.Key.Key_Backspace)  # and undone as after the key
+    assert win.editor.text() == f"I have teh{end}"

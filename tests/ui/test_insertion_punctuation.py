@@ -12,7 +12,7 @@ from keyboard_app.bench.key_typing import press
 from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
 
-from .conftest import settle, type_text
+from .conftest import input_method, settle, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -39,6 +39,17 @@ def test_a_closing_mark_takes_the_place_of_the_added_space(
     assert window.editor.text() == f"Thanks {word}{mark}"
     type_text(window, " ok")
     assert window.editor.text() == f"Thanks {word}{mark} ok"
+
+
+@pytest.mark.parametrize(("committed", "after"), [(",", ","), (" ", " "), ("?", "?")])
+def test_an_input_methods_space_or_mark_acts_as_the_key(
+    qtbot: QtBot, window: MainWindow, committed: str, after: str
+) -> None:
+    """An on-screen keyboard commits its keys through the input method: a mark stood after the
+    added space (`for ,`), a space made two."""
+    word = take_with_tab(qtbot, window, "Thanks f")
+    input_method(window, commit=committed)
+    assert window.editor.text() == f"Thanks {word}{after}"
 
 
 def test_a_mark_typed_with_shift_held_first_attaches_too(qtbot: QtBot, window: MainWindow) -> None:
