@@ -195,9 +195,9 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     so only when its training text nearly always does, so never a word also written in small
     letters: will, may), as a phone keyboard offers them (`lon`: London, not london); spellings
     that become one add their scores. The user's spelling wins where the dictionary has none
-    (a colleague's name, Naledi) and where it is in small letters (linux, though the list says
-    Linux); one with a capital where the dictionary knows the word may be a sentence's start
-    (the store keeps the first spelling of a word never written inside a sentence: Thanks).
+    (a colleague's name, Naledi), where it is in small letters (linux, though the list says
+    Linux) and where it has a capital inside (iPhone, though the list says iphone); the store
+    keeps a capital only from inside a sentence, where it is the word's own.
     Letters typed with a capital are the typist's case (`words.in_typed_case`)."""
     if typed != typed.lower():
         return scores
@@ -208,7 +208,7 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
         if word != word.lower():
             return word
         mine, general = own(word), listed(word)
-        if mine is not None and (mine == word or general is None):
+        if mine is not None and (mine == word or general is None or has_inner_capital(mine)):
             return mine
         return general if general is not None and general[:1].isupper() else word
 

@@ -52,10 +52,13 @@ class Tally:
                 self.ngrams[(join_history(tokens[i - 2 : i]), token)] += 1
 
     def _add_word(self, token: str, previous: str | None) -> None:
+        """Count `token`; its spelling is the word's own inside a sentence and not in capitals
+        throughout ("The" at a sentence's start says nothing of how "the" is spelled, nor
+        NALEDI in a line typed with Caps Lock of how Naledi is)."""
         sentence_start = previous == BOUNDARY or previous in SENTENCE_ENDS
         spelling = self.words.setdefault(token.lower(), Spelling(token))
         spelling.count += 1
-        if not sentence_start:  # "The" at a sentence's start says nothing of how "the" is spelled
+        if not sentence_start and not (len(token) > 1 and token.isupper()):
             spelling.word = token
             spelling.mid_sentence = True
 
@@ -68,6 +71,12 @@ class Tally:
 
 
 PARAGRAPH_START = (BOUNDARY, BOUNDARY)
+
+
+def uncapitalised(word: str) -> str:
+    """`word` with a small first letter when the rest is in small letters (Thx: thx, but I,
+    iPhone and NASA as they are)."""
+    return word[:1].lower() + word[1:] if word[1:].islower() else word
 
 
 def history_levels(history: Sequence[str]) -> list[tuple[str, ...]]:

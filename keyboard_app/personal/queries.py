@@ -17,18 +17,19 @@ from typing import Any, Literal
 
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal import pruning
-from keyboard_app.personal.counting import Tally
+from keyboard_app.personal.counting import Tally, uncapitalised
 from keyboard_app.personal.results import Entry, Followers, Stats, phrase_text, text_tokens
 from keyboard_app.personal.schema import SEPARATOR, join_history, split_history
 from keyboard_app.personal.transfer import MAX_COUNT, Record
 
 # A count stays within what an export may hold (`transfer.MAX_COUNT`), so that importing a file
 # twice never makes a store whose export is refused.
-_ADD_WORD = f"""INSERT INTO words (key, word, count, last_used) VALUES (?, ?, ?, ?)
+_ADD_WORD = f"""INSERT INTO words (key, word, count, last_used, inside) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET
         count = min(count + excluded.count, {MAX_COUNT}),
         last_used = max(last_used, excluded.last_used),
-        word = CASE WHEN ? THEN excluded.word ELSE word END"""
+        word = CASE WHEN excluded.inside THEN excluded.word ELSE word END,
+        inside = max(inside, excluded.inside)"""
 _ADD_NGRAM = f"""INSERT INTO ngrams (history, next, n, count, last_used) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (history, next) DO UPDATE SET
         count = min(count + excluded.count, {MAX_COUNT}),
@@ -166,22 +167,26 @@ def _counts_of(connection: sqlite3.Connection, history: str, tokens: list[str]) 
 
 def word_counts(connection: sqlite3.Connection, keys: Sequence[str]) -> dict[str, int]:
     """The counts of the words `keys` (lower-cased), those seen."""
-    return {str(key): int(count) for key, count in _words_column(connection, "count", keys)}
+    return {str(key): int(count) for key, count in _words_columns(connection, "count", keys)}
 
 
 def spellings(connection: sqlite3.Connection, keys: Sequence[str]) -> dict[str, str]:
-    """The spellings of the words `keys` (lower-cased), those seen."""
-    return {str(key): str(word) for key, word in _words_column(connection, "word", keys)}
+    """The spellings of the words `keys` (lower-cased), those seen: a spelling never written
+    inside a sentence with a small first letter (Thx: thx; iPhone, NASA as they are)."""
+    return {
+        str(key): str(word) if inside else uncapitalised(str(word))
+        for key, word, inside in _words_columns(connection, "word, inside", keys)
+    }
 
 
-def _words_column(
-    connection: sqlite3.Connection, column: Literal["count", "word"], keys: Sequence[str]
-) -> Iterator[tuple[Any, Any]]:
-    """(key, `column`) of the words `keys` that are in the store."""
+def _words_columns(
+    connection: sqlite3.Connection, columns: Literal["count", "word, inside"], keys: Sequence[str]
+) -> Iterator[tuple[Any, ...]]:
+    """(key, *`columns`) of the words `keys` that are in the store."""
     for start in range(0, len(keys), _MAX_IN_LIST):
         marks, padded = _in_list(keys[start : start + _MAX_IN_LIST])
         yield from connection.execute(
-            f"SELECT key, {column} FROM words WHERE key IN ({marks})", padded
+            f"SELECT key, {columns} FROM words WHERE key IN ({marks})", padded
         )
 
 

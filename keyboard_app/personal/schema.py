@@ -81,7 +81,14 @@ _VERSION_1: Migration = (
     END""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_VERSION_1,)
+_VERSION_2: Migration = (
+    # Whether `word` was written inside a sentence and not in capitals throughout, where its case
+    # is the word's own (Naledi, linux); 0 for a spelling seen only at a sentence's start (Thx),
+    # as a line typed with Caps Lock has it, imported, or kept before this version.
+    "ALTER TABLE words ADD COLUMN inside INTEGER NOT NULL DEFAULT 0",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_VERSION_1, _VERSION_2)
 
 
 def version(connection: sqlite3.Connection) -> int:

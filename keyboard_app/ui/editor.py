@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator
 
 from PySide6.QtCore import QMargins, QMimeData, QPoint, QPointF, QRect, Qt, QTimer, Signal
@@ -41,7 +42,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextOption,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from keyboard_app.engine.window import TEXT_NEEDED, text_start
 from keyboard_app.ui import ghost_text, long_lines
@@ -135,6 +136,9 @@ class Editor(QPlainTextEdit):
         # The space the app added after a taken word: the cursor after it and the undo steps
         # then (`mark_added_space`); None once anything else happened.
         self._added_space: tuple[int, int] | None = None
+        # A pointer gesture begun on ghost text: its press's point, how far its events are
+        # moved (`mousePressEvent`) and when.
+        self._pointer: tuple[QPointF, QPointF, float] | None = None
         # After a key typed: `_typing_state` then, and where its undo step started.
         self._typing: tuple[tuple[int, int, int, int], int] | None = None
         self.cursorPositionChanged.connect(self._forget_added_space_if_moved)
@@ -543,7 +547,12 @@ class Editor(QPlainTextEdit):
             self._inline_text = ""  # before the cursor moves (a move would clear it, here)
         was_composing, self._composing = self._composing, bool(event.preeditString())
         committed = event.commitString() if not event.replacementLength() else ""
-        with self.user_edit() if committed else contextlib.nullcontext():
+        with (
+            self.user_edit() if committed else contextlib.nullcontext(),
+            self._typing_step(committed, joins=True)
+            if committed and alone
+            else contextlib.nullcontext(),
+        ):
             super().inputMethodEvent(event)
         if committed:
             self.typed.emit(committed)
@@ -624,20 +633,33 @@ class Editor(QPlainTextEdit):
         )
         # Shift held from a capital deletes as Backspace alone does: the same key for the user
         backspace = modifiers in TYPING_MODIFIERS and key == Qt.Key.Key_Backspace
-        new_step = typing and self._starts_undo_step(text)
-        step_start = self.textCursor().selectionStart()
         with (
             self.user_edit() if typing or backspace else contextlib.nullcontext(),
-            self._undo_step() if new_step else contextlib.nullcontext(),
+            self._typing_step(text) if typing else contextlib.nullcontext(),
         ):
             if not self._edit_long_line(key, plain or backspace):
                 super().keyPressEvent(event)
         if typing:
-            start = step_start if new_step or self._typing is None else self._typing[1]
-            self._typing = (self._typing_state(), start)
             self.typed.emit(text)
         elif backspace:
             self.backspaced.emit()
+
+    @contextlib.contextmanager
+    def _typing_step(self, text: str, joins: bool = False) -> Iterator[None]:
+        """`text` is typed inside: in an undo step of its own when it starts one, and what it
+        leaves is kept for the next key's. `joins`: else it is made part of the step typed
+        before (an input method's commit is an edit block of its own, which Qt merges with
+        nothing before: é composed with a dead key split café in two)."""
+        new_step = self._starts_undo_step(text)
+        start = self.textCursor().selectionStart()
+        with (
+            self._undo_step(join=joins and not new_step)
+            if new_step or joins
+            else contextlib.nullcontext()
+        ):
+            yield
+        kept = start if new_step or self._typing is None else self._typing[1]
+        self._typing = (self._typing_state(), kept)
 
     def _starts_undo_step(self, text: str) -> bool:
         """Whether typing `text` starts an undo step: the first letter of a word typed after a
@@ -661,15 +683,19 @@ class Editor(QPlainTextEdit):
         )
 
     @contextlib.contextmanager
-    def _undo_step(self) -> Iterator[None]:
+    def _undo_step(self, join: bool = False) -> Iterator[None]:
         """What is typed inside starts an undo step, which the letters typed after it join.
 
         Qt merges all that is typed in a row into one undo step (a paragraph was undone at once),
         but not an edit block with what came before it, while it merges typing into the edit
         block before it: a word's first letter typed as a block makes a step of the word and
-        the space or mark after it, as a word processor undoes."""
+        the space or mark after it, as a word processor undoes. `join`: what is typed inside
+        goes on the step before instead."""
         cursor = self.textCursor()
-        cursor.beginEditBlock()
+        if join:
+            cursor.joinPreviousEditBlock()
+        else:
+            cursor.beginEditBlock()
         try:
             yield
         finally:
@@ -678,24 +704,69 @@ class Editor(QPlainTextEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click drops the ghost text, and lands where the user aimed: on the text as drawn
         with the ghost text, which moved what follows it (the cursor went to the line's end,
-        or the text's)."""
+        or the text's). What follows near the press (a jitter, the release, a double click) is
+        moved as the press was: the text moved under the pointer (a jitter selected words)."""
         self._added_space = None
+        aimed = self._aim(event)
+        super().mousePressEvent(self._moved(event))
+        cursor = self.textCursor()
+        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
+        if aimed is not None and plain and not cursor.hasSelection() and cursor.position() != aimed:
+            cursor.setPosition(aimed)  # where left-to-right and right-to-left text meet, the
+            self.setTextCursor(cursor)  # point found for it may stand for the other end
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(self._moved(event) if event.buttons() else event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(self._moved(event))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self._aim(event)
+        super().mouseDoubleClickEvent(self._moved(event))
+
+    def _aim(self, event: QMouseEvent) -> int | None:
+        """A press: the ghost text goes, and where the press was aimed at the text as drawn
+        with it is kept for the gesture (`_moved`) and returned (None when none showed); the
+        second click of a double click begun so goes on with it."""
         aimed = ghost_text.position_at(self, event.position().toPoint())
         self._drop_ghost_text()
         if aimed is not None:
             cursor = QTextCursor(self.document())
             cursor.setPosition(aimed)
-            point = QPointF(self.cursorRect(cursor).center())
-            global_point = QPointF(self.viewport().mapToGlobal(point.toPoint()))
-            event = QMouseEvent(
-                event.type(),
-                point,
-                global_point,
-                event.button(),
-                event.buttons(),
-                event.modifiers(),
-            )
-        super().mousePressEvent(event)
+            shift = QPointF(self.cursorRect(cursor).center()) - event.position()
+            self._pointer = (event.position(), shift, time.monotonic())
+        elif not self._goes_on_gesture(event):
+            self._pointer = None
+        return aimed
+
+    def _goes_on_gesture(self, event: QMouseEvent) -> bool:
+        """Whether `event` is the second click of a double click begun on ghost text."""
+        if self._pointer is None or not self._near_press(event):
+            return False
+        return time.monotonic() - self._pointer[2] < QApplication.doubleClickInterval() / 1000
+
+    def _near_press(self, event: QMouseEvent) -> bool:
+        """Whether `event` is where a press on ghost text was: a jitter, a click's release, a
+        double click (a drag further is aimed at the text as it is drawn since)."""
+        if self._pointer is None:
+            return False
+        distance = (event.position() - self._pointer[0]).manhattanLength()
+        return distance < QApplication.startDragDistance()
+
+    def _moved(self, event: QMouseEvent) -> QMouseEvent:
+        """`event` moved as the press of a gesture begun on ghost text was, when near it."""
+        if self._pointer is None or not self._near_press(event):
+            return event
+        point = event.position() + self._pointer[1]
+        return QMouseEvent(
+            event.type(),
+            point,
+            QPointF(self.viewport().mapToGlobal(point.toPoint())),
+            event.button(),
+            event.buttons(),
+            event.modifiers(),
+        )
 
 
 def _close_undo_step(cursor: QTextCursor, start: int) -> None:

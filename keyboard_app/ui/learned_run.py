@@ -33,13 +33,16 @@ class LearnedRun:
         """A chunk from `start` to `end` (its finishing whitespace included) was learned."""
         self._chunks.append(_Chunk(start, end, sent))
 
-    def take(self, start: int, end: int) -> list[Sent]:
+    def take(self, start: int, end: int, words_only: bool = False) -> list[Sent]:
         """What was sent for the chunks that the text from `start` to `end` reaches into (it was
-        deleted), forgotten with those after it (whose places it changed), newest first."""
+        deleted), forgotten with those after it (whose places it changed), newest first. With
+        `words_only`, a chunk's finishing whitespace (its last character) alone does not count:
+        an undo of what was typed after a word may begin with the space that finished it."""
         taken = []
         while self._chunks and self._chunks[-1].end > start:
             chunk = self._chunks.pop()
-            if chunk.start < end:
+            reached_end = chunk.end - 1 if words_only else chunk.end
+            if chunk.start < end and reached_end > start:
                 taken.append(chunk.sent)
         return taken
 

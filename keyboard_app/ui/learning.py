@@ -375,13 +375,14 @@ class Learner(QObject):
             word_start = self._position - taken.trailing - qt_length(taken.word)
             self._learned.add(word_start, self._position, (taken.word, taken.learn_context))
 
-    def _take_back(self, start: int, end: int) -> None:
+    def _take_back(self, start: int, end: int, words_only: bool = False) -> None:
         """The text from `start` to `end` was deleted (or text went in at `start`, when they are
-        the same): each word learned that it reaches into is taken back, those after it are no
-        longer followed (their places changed), and a word just taken (not learned yet) counts
-        against it; the characters inserted after that word which it deletes are gone."""
+        the same): each word learned that it reaches into is taken back (with `words_only`, not
+        for its finishing space alone), those after it are no longer followed (their places
+        changed), and a word just taken (not learned yet) counts against it; the characters
+        inserted after that word which it deletes are gone."""
         if self.takes_back:
-            for sent in self._learned.take(start, end):
+            for sent in self._learned.take(start, end, words_only):
                 self.client.unlearn(*sent)
         taken = self._taken
         if taken is None or end <= start:
@@ -416,8 +417,8 @@ class Learner(QObject):
             return
         if origin == REPLACED:  # a file opened, a new document: nothing is taken back
             self._learned.clear()
-        else:  # Ctrl+Backspace, an undo, a cut, a paste
-            self._take_back(position, position + removed)
+        else:  # Ctrl+Backspace, an undo, a cut, a paste: a word's own letters deleted
+            self._take_back(position, position + removed, words_only=True)
         deleted_after = added == 0 and position >= self._position and self._selection is None
         self._selection = None
         if not deleted_after:

@@ -1,7 +1,9 @@
 """The corrector's candidates: words of the dictionary one slip away, or two from five letters."""
 
 import gc
+import threading
 
+import keyboard_app.corrector as corrector_module
 from keyboard_app.corrector import HABIT, Corrector
 from keyboard_app.corrector.slips import MOST_LIKELY_SLIP
 from keyboard_app.engine.lexicon import Lexicon
@@ -54,3 +56,17 @@ def test_without_the_table_of_misspellings_the_corrector_knows_slips_alone(
     assert set(slips) == {"definitely", "defiantly"}
     assert slips["definitely"] < MOST_LIKELY_SLIP**2  # two slips, no habit
     assert "common misspellings" in caplog.text
+
+
+def test_english_common_words_are_known_before_the_index_is_built(monkeypatch):
+    """The other-language rule needs them from the start: the pronoun i is corrected before the
+    index is ready, and "per i" on an Italian line was made "per I"."""
+    gate = threading.Event()
+    monkeypatch.setattr(Corrector, "_build", lambda self: gate.wait(10))
+    monkeypatch.setattr(corrector_module, "COMMON_WORDS", 2)
+    corrector = Corrector(Lexicon({"the": 100, "and": 90, "habe": 1}))
+    try:
+        assert corrector.is_common("The") and corrector.is_common("and")
+        assert not corrector.is_common("habe")
+    finally:
+        gate.set()

@@ -288,5 +288,29 @@ def test_the_users_own_spelling_wins_over_the_dictionarys_capital(tmp_path: Path
         assert "Linux" not in _ranked_with(store, lexicon, "We all run lin")
         # Written with a capital only at a sentence's start: the dictionary's small letters.
         store.learn(learnable("Thanks a lot.\n" * 3))
-        assert store.spellings(["thanks"]) == {"thanks": "Thanks"}
+        assert store.spellings(["thanks"]) == {"thanks": "thanks"}
         assert "thanks" in _ranked_with(store, lexicon, "Many tha")
+
+
+def test_a_word_written_only_at_sentences_starts_gets_no_capital_from_them(tmp_path: Path):
+    lexicon = Lexicon({"thanks": 500, "that": 900})
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("Thx for the help.\n" * 3))
+        assert store.spellings(["thx"]) == {"thx": "thx"}
+        assert "Thx" not in _ranked_with(store, lexicon, "Many th")
+
+
+def test_a_line_in_capitals_leaves_a_names_spelling_as_it_was(tmp_path: Path):
+    lexicon = Lexicon({"nail": 500})
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("Yesterday I met Naledi at the station.\n" * 3))
+        store.learn(learnable("PLEASE CALL NALEDI TODAY\n"))
+        assert store.spellings(["naledi"]) == {"naledi": "Naledi"}
+        assert "Naledi" in _ranked_with(store, lexicon, "I will see nal")
+
+
+def test_a_capital_inside_the_users_spelling_is_kept(tmp_path: Path):
+    lexicon = Lexicon({"iphone": 1, "iphones": 1, "the": 10_000})  # the user's word, not English's
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("I bought an iPhone yesterday.\n" * 3))
+        assert "iPhone" in _ranked_with(store, lexicon, "My new iph")

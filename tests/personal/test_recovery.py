@@ -11,6 +11,8 @@ import pytest
 from keyboard_app.personal import PersonalStore, PersonalStoreError, learnable, schema
 from tests.personal.helpers import check_consistent
 
+LATEST = len(schema.MIGRATIONS)
+
 
 def real_store(path: Path) -> bytes:
     """A store of a few hundred entries, closed; its bytes."""
@@ -36,7 +38,7 @@ def test_a_version_0_file_of_ours_is_migrated(tmp_path: Path) -> None:
         store.learn([["works"]])
         assert store.completions("w") == [("works", 1)]
     connection = sqlite3.connect(path)
-    assert connection.execute("PRAGMA user_version").fetchone() == (1,)
+    assert connection.execute("PRAGMA user_version").fetchone() == (LATEST,)
     connection.close()
 
 
@@ -44,19 +46,40 @@ def test_an_upgrade_keeps_the_data_and_runs_once(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
     with PersonalStore.open(path) as store:
         store.learn(learnable("Kind regards"))
-    version_2 = (
+    upgrade = (
         "ALTER TABLE words ADD COLUMN note TEXT",
-        "UPDATE words SET note = 'from version 1'",
+        "UPDATE words SET note = 'from the version before'",
     )
     connection = sqlite3.connect(path, isolation_level=None)
-    assert schema.migrate(connection, [*schema.MIGRATIONS, version_2]) == 1
-    assert schema.migrate(connection, [*schema.MIGRATIONS, version_2]) == 2  # nothing to do
-    assert connection.execute("PRAGMA user_version").fetchone() == (2,)
+    assert schema.migrate(connection, [*schema.MIGRATIONS, upgrade]) == LATEST
+    assert schema.migrate(connection, [*schema.MIGRATIONS, upgrade]) == LATEST + 1  # nothing
+    assert connection.execute("PRAGMA user_version").fetchone() == (LATEST + 1,)
     assert connection.execute("SELECT word, note FROM words ORDER BY key").fetchall() == [
-        ("Kind", "from version 1"),
-        ("regards", "from version 1"),
+        ("Kind", "from the version before"),
+        ("regards", "from the version before"),
     ]
     connection.close()
+
+
+def test_a_version_1_store_keeps_its_words_and_trusts_no_capital_until_written_again(
+    tmp_path: Path,
+) -> None:
+    """Version 1 kept a word's first spelling when it was never written inside a sentence, so
+    its capitals may be a sentence's start (Thx): they are not offered until written inside."""
+    path = tmp_path / "p.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(connection, schema.MIGRATIONS[:1])
+    connection.execute(
+        "INSERT INTO words (key, word, count, last_used) VALUES ('thx', 'Thx', 3, 0),"
+        " ('naledi', 'Naledi', 2, 0)"
+    )
+    connection.close()
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from is None
+        assert store.word_counts(["thx", "naledi"]) == {"thx": 3, "naledi": 2}
+        assert store.spellings(["thx", "naledi"]) == {"thx": "thx", "naledi": "naledi"}
+        store.learn(learnable("I met Naledi."))
+        assert store.spellings(["naledi"]) == {"naledi": "Naledi"}
 
 
 def test_a_failing_upgrade_leaves_the_old_version_whole(tmp_path: Path) -> None:
@@ -67,7 +90,7 @@ def test_a_failing_upgrade_leaves_the_old_version_whole(tmp_path: Path) -> None:
     connection = sqlite3.connect(path, isolation_level=None)
     with pytest.raises(sqlite3.OperationalError):
         schema.migrate(connection, [*schema.MIGRATIONS, broken])
-    assert connection.execute("PRAGMA user_version").fetchone() == (1,)
+    assert connection.execute("PRAGMA user_version").fetchone() == (LATEST,)
     columns = [row[1] for row in connection.execute("PRAGMA table_info(words)")]
     assert "note" not in columns
     connection.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine.trigrams import BOUNDARY
-from keyboard_app.personal import Entry, PersonalStore, learnable
+from keyboard_app.personal import Entry, PersonalStore, learnable, schema
 from keyboard_app.personal.queries import search_form
 from tests.personal.helpers import check_consistent
 
@@ -37,7 +37,7 @@ def test_opening_creates_the_file_with_its_settings(tmp_path: Path) -> None:
         assert store.stats().entries == 0
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    assert connection.execute("PRAGMA user_version").fetchone() == (1,)
+    assert connection.execute("PRAGMA user_version").fetchone() == (len(schema.MIGRATIONS),)
     connection.close()
 
 
@@ -86,8 +86,10 @@ def test_a_capital_at_a_sentences_start_never_respells_a_word(store: PersonalSto
     assert store.completions("the") == [("the", 4)]
     store.learn(learnable("The start"))
     assert store.completions("the") == [("the", 5)]
-    store.learn(learnable("ask THE cat"))  # written so inside a sentence: the user's spelling
-    assert store.completions("the") == [("THE", 6)]
+    store.learn(learnable("ask THE cat"))  # in capitals throughout: no spelling either
+    assert store.completions("the") == [("the", 6)]
+    store.learn(learnable("ask tHe cat"))  # written so inside a sentence: the user's spelling
+    assert store.completions("the") == [("tHe", 7)]
 
 
 def test_completions_case_order_and_limit(store: PersonalStore) -> None:

@@ -4,6 +4,8 @@ is one step, what is typed after it is another, and redone it leaves the cursor 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import type_char
@@ -63,7 +65,7 @@ def test_typing_is_undone_a_word_and_its_space_at_a_time(editor: Editor) -> None
 def test_a_space_typed_after_a_change_of_the_app_goes_with_the_word_after_it(
     editor: Editor,
 ) -> None:
-    """It was an undo step by itself: an undo took back `ok` and left the space."""
+    """It was an undo step by itself: an undo took back `you` and left the space."""
     for char in "Thanks f":
         type_char(editor, char)
     editor.replace_before_cursor(1, "for,")  # a word taken and a mark, as the app puts them in
@@ -74,3 +76,19 @@ def test_a_space_typed_after_a_change_of_the_app_goes_with_the_word_after_it(
         editor.undo()
         undone.append(editor.text())
     assert undone == ["Thanks for, you ", "Thanks for,", "Thanks f"]
+
+
+def test_a_letter_an_input_method_commits_stays_in_its_words_step(editor: Editor) -> None:
+    """Dead keys and Compose reach Qt as input-method commits: café was undone in two."""
+    for char in "un caf":
+        type_char(editor, char)
+    composed = QInputMethodEvent("", [])
+    composed.setCommitString("é")
+    QApplication.sendEvent(editor, composed)
+    for char in " au lait":
+        type_char(editor, char)
+    undone = []
+    while editor.document().isUndoAvailable():
+        editor.undo()
+        undone.append(editor.text())
+    assert undone == ["un café au ", "un café ", "un ", ""]

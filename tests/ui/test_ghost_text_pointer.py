@@ -3,14 +3,21 @@ a paste is an undo step of its own."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QMouseEvent,
+)
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.editor import Editor
-from keyboard_app.ui.ghost_text import qt_length
+from keyboard_app.ui.ghost_text import position_at, qt_length
 
 from .test_editor_undo import put_cursor
 
@@ -61,6 +68,56 @@ def test_a_click_after_an_inline_prediction_lands_where_it_was_aimed(qtbot: QtBo
     click(qtbot, editor, drawn_at(editor, target))
     assert editor.textCursor().position() == target
     assert editor.inline_text == "" and editor.text() == TYPED + TAIL
+
+
+def test_a_jitter_or_a_double_click_after_the_grey_text_acts_where_the_press_was_aimed(
+    qtbot: QtBot,
+) -> None:
+    """The text moves under the pointer as the grey text goes: a move of two pixels selected
+    "world and more", and a double click chose "more"."""
+    editor = shown_editor(qtbot, TYPED + TAIL, len(TYPED))
+    editor.show_inline("p with the report")
+    point = drawn_at(editor, len(TYPED) + TAIL.index("world"))
+    left = Qt.MouseButton.LeftButton
+    QTest.mousePress(editor.viewport(), left, pos=point)
+    jitter = QPointF(point.x() + 2, point.y())
+    QApplication.sendEvent(
+        editor.viewport(),
+        QMouseEvent(
+            QEvent.Type.MouseMove,
+            jitter,
+            QPointF(editor.viewport().mapToGlobal(jitter.toPoint())),
+            Qt.MouseButton.NoButton,
+            left,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+    QTest.mouseRelease(editor.viewport(), left, pos=jitter.toPoint())
+    assert editor.textCursor().selectedText() == ""
+    put_cursor(editor, len(TYPED))
+    editor.show_inline("p with the report")
+    inside_world = len(TYPED) + TAIL.index("world") + 2
+    QTest.mouseDClick(editor.viewport(), left, pos=drawn_at(editor, inside_world))
+    assert editor.textCursor().selectedText() == "world"
+
+
+def test_a_click_where_right_to_left_text_meets_left_to_right_lands_where_aimed(
+    qtbot: QtBot,
+) -> None:
+    """The point found for the place aimed at stood for the other end of the Hebrew words."""
+    text, before = "Hello שלום עולם and more text", "Hello "
+    editor = shown_editor(qtbot, text, len(before))
+    editor.show_inline("אבג דהו")
+    block = editor.document().firstBlock()
+    line = block.layout().lineAt(0)
+    top = editor.blockBoundingGeometry(block).translated(editor.contentOffset()).top()
+    for x in range(2, int(line.naturalTextWidth()), 3):
+        editor.show_inline("אבג דהו")
+        point = QPoint(x, int(top + line.y() + line.height() / 2))
+        aimed = position_at(editor, point)
+        click(qtbot, editor, point)
+        assert editor.textCursor().position() == aimed, x
+        put_cursor(editor, len(before))
 
 
 def test_a_click_on_the_grey_text_leaves_the_cursor_where_it_shows(qtbot: QtBot) -> None:

@@ -1,7 +1,7 @@
 """Words learned and then deleted before anything is written before them are taken back, however
-they are deleted (a cut, a selection deleted or typed over, one undo of a whole sentence, Shift
-held on Backspace), while learning is paused too; a word forgotten in the dialog is not learned
-again as the history of the next phrase."""
+they are deleted (a cut, a selection deleted or typed over, undo word by word, Shift held on
+Backspace), while learning is paused too, and a word still whole in the text is kept; a word
+forgotten in the dialog is not learned again as the history of the next phrase."""
 
 from __future__ import annotations
 
@@ -80,6 +80,39 @@ def test_undoing_a_sentence_word_by_word_takes_back_every_word_of_it(
         ["my", "secret", "zorblax", "plan"], 0
     )
     assert not store.entries("zorblax")
+
+
+def test_an_undo_of_the_words_after_a_mark_keeps_the_word_before_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """The undo of " you " begins with the space that finished "zorblax,": it took back that
+    word, still whole in the text, for good."""
+    type_text(window, "Thanks zo")
+    qtbot.waitUntil(lambda: window.strip.context == window.editor.context(), timeout=10_000)
+    window.strip.show_suggestions(window.editor.context(), ["zorblax"])
+    press(window.editor, Qt.Key.Key_2, ALT)
+    learned(qtbot, window, store, ", you all ")
+    assert count(store, "zorblax") == 1
+    undone = []
+    for _ in range(2):
+        press(window.editor, Qt.Key.Key_Z, CTRL)
+        undone.append(window.editor.text())
+    assert undone == ["Thanks zorblax, you ", "Thanks zorblax,"]
+    settle(qtbot, window, store)
+    assert count(store, "zorblax") == 1 and count(store, "you") == 0
+
+
+def test_an_undo_of_a_line_break_keeps_the_word_before_it(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    learned(qtbot, window, store, "hello zorblax\nnext ")
+    undone = []
+    for _ in range(2):
+        press(window.editor, Qt.Key.Key_Z, CTRL)
+        undone.append(window.editor.text())
+    assert undone == ["hello zorblax\n", "hello zorblax"]  # a line break is a step by itself
+    settle(qtbot, window, store)
+    assert count(store, "next") == 0 and count(store, "zorblax") == 1
 
 
 @pytest.mark.parametrize("with_ctrl", [False, True])
