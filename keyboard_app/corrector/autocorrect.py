@@ -243,10 +243,13 @@ def mixed_autocorrection(
     # The boundary lacks the space before the word: "home." would read as a web address.
     before = typed.boundary + (" " if typed.prefix.startswith(" ") else "")
     pronoun = capital_pronoun(word)
-    foreign = common is not None and in_other_language(typed.boundary, common)
+
+    def foreign() -> bool:  # asked last: most words are never corrected for cheaper reasons
+        return common is not None and in_other_language(typed.boundary, common)
+
     if pronoun is not None:  # typed in lower case, or already right (I'm)
         # example.com/i, and Italian, Polish or Swedish i
-        return None if pronoun == word or _in_address(before) or foreign else pronoun
+        return None if pronoun == word or _in_address(before) or foreign() else pronoun
     corrections = mixed.proposals.get("corrections")
     if corrections is None:
         return None
@@ -257,7 +260,7 @@ def mixed_autocorrection(
     def known(w: str) -> bool:
         return any(k(w) for k in knowers)
 
-    if foreign or never_autocorrected(word, before, known):
+    if never_autocorrected(word, before, known):
         return None
     # A completion of the letters one slip back ("recie": received) is never put in by a space,
     # but it is a rival; so is every correction `puts_in` rules out.
@@ -272,9 +275,9 @@ def mixed_autocorrection(
     best = autocorrection(word, scored, others)
     if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):
         return None
-    if _far_for_a_name(word, best):
+    if _far_for_a_name(word, best) or near_offensive(word.lower()) > _slip(word, best):
         return None
-    return None if near_offensive(word.lower()) > _slip(word, best) else best
+    return None if foreign() else best
 
 
 def _one_slip(typed: str, correction: str) -> bool:
