@@ -202,15 +202,20 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     if typed != typed.lower():
         return scores
     own = _spelling_of(proposals.get("personal"))
-    listed = _spelling_of(proposals.get("dictionary"))
+    dictionary = proposals.get("dictionary")
+    knows = dictionary.knows if dictionary is not None else None
+    spells = dictionary.spells if dictionary is not None else None
 
     def named(word: str) -> str:
         if word != word.lower():
             return word
-        mine, general = own(word), listed(word)
-        if mine is not None and (mine == word or general is None or has_inner_capital(mine)):
+        mine = own(word)  # without a store None at once: one dictionary lookup a word
+        if mine is not None and (
+            mine == word or has_inner_capital(mine) or knows is None or not knows(word)
+        ):
             return mine
-        return general if general is not None and general[:1].isupper() else word
+        listed = spells(word) if spells is not None else word
+        return listed if listed[:1].isupper() and listed.lower() == word else word
 
     return _merged(scores, named)
 
