@@ -194,10 +194,9 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     name the dictionary spells with a capital spelled so (London, Andrew; the list spells a word
     so only when its training text nearly always does, so never a word also written in small
     letters: will, may), as a phone keyboard offers them (`lon`: London, not london); spellings
-    that become one add their scores. The user's spelling wins where the dictionary has none
-    (a colleague's name, Naledi), where it is in small letters (linux, though the list says
-    Linux) and where it has a capital inside (iPhone, though the list says iphone); the store
-    keeps a capital only from inside a sentence, where it is the word's own.
+    that become one add their scores. The user's spelling (one written inside a sentence, where
+    its case is the word's own) wins where the dictionary has none (a colleague's name, Naledi)
+    and where it is in small letters (linux, though the list says Linux).
     Letters typed with a capital are the typist's case (`words.in_typed_case`)."""
     if typed != typed.lower():
         return scores
@@ -210,12 +209,10 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
         if word != word.lower():
             return word
         mine = own(word)  # without a store None at once: one dictionary lookup a word
-        if mine is not None and (
-            mine == word or has_inner_capital(mine) or knows is None or not knows(word)
-        ):
+        if mine is not None and (mine == word or knows is None or not knows(word)):
             return mine
-        listed = spells(word) if spells is not None else word
-        return listed if listed[:1].isupper() and listed.lower() == word else word
+        listed = spells(word) if spells is not None else None
+        return listed if listed and listed[:1].isupper() and listed.lower() == word else word
 
     return _merged(scores, named)
 
@@ -228,7 +225,7 @@ def _spelling_of(proposal: Proposal | None) -> Callable[[str], str | None]:
         if knows is None or spells is None or not knows(word):
             return None
         spelled = spells(word)
-        return spelled if spelled.lower() == word.lower() else None
+        return spelled if spelled is not None and spelled.lower() == word.lower() else None
 
     return spelling
 

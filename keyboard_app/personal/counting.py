@@ -73,12 +73,6 @@ class Tally:
 PARAGRAPH_START = (BOUNDARY, BOUNDARY)
 
 
-def uncapitalised(word: str) -> str:
-    """`word` with a small first letter when the rest is in small letters (Thx: thx, but I,
-    iPhone and NASA as they are)."""
-    return word[:1].lower() + word[1:] if word[1:].islower() else word
-
-
 def history_levels(history: Sequence[str]) -> list[tuple[str, ...]]:
     """The bigram and trigram histories at the end of `history` (its last one and two tokens),
     those it is long enough for. (<s>, <s>) is no trigram history of the store's: at a

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal import pruning
-from keyboard_app.personal.counting import Tally, uncapitalised
+from keyboard_app.personal.counting import Tally
 from keyboard_app.personal.results import Entry, Followers, Stats, phrase_text, text_tokens
 from keyboard_app.personal.schema import SEPARATOR, join_history, split_history
 from keyboard_app.personal.transfer import MAX_COUNT, Record
@@ -29,6 +29,13 @@ _ADD_WORD = f"""INSERT INTO words (key, word, count, last_used, inside) VALUES (
         count = min(count + excluded.count, {MAX_COUNT}),
         last_used = max(last_used, excluded.last_used),
         word = CASE WHEN excluded.inside THEN excluded.word ELSE word END,
+        inside = max(inside, excluded.inside)"""
+# An import: the store's spelling written inside a sentence wins over the file's.
+_MERGE_WORD = f"""INSERT INTO words (key, word, count, last_used, inside) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (key) DO UPDATE SET
+        count = min(count + excluded.count, {MAX_COUNT}),
+        last_used = max(last_used, excluded.last_used),
+        word = CASE WHEN inside THEN word WHEN excluded.inside THEN excluded.word ELSE word END,
         inside = max(inside, excluded.inside)"""
 _ADD_NGRAM = f"""INSERT INTO ngrams (history, next, n, count, last_used) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (history, next) DO UPDATE SET
@@ -99,10 +106,11 @@ def subtract(connection: sqlite3.Connection, tally: Tally) -> None:
 
 
 def merge(connection: sqlite3.Connection, words: list[Record], phrases: list[Record]) -> None:
-    """Add imported counts to the store's (a word's spelling here wins over the file's)."""
+    """Add imported counts to the store's (a word's spelling written inside a sentence here wins
+    over the file's)."""
     connection.executemany(
-        _ADD_WORD,
-        [(r.tokens[0].lower(), r.tokens[0], r.count, r.last_used, False) for r in words],
+        _MERGE_WORD,
+        [(r.tokens[0].lower(), r.tokens[0], r.count, r.last_used, _inside(r)) for r in words],
     )
     connection.executemany(
         _ADD_NGRAM,
@@ -111,6 +119,15 @@ def merge(connection: sqlite3.Connection, words: list[Record], phrases: list[Rec
             for r in phrases
         ],
     )
+
+
+def _inside(record: Record) -> bool:
+    """Whether an imported word is spelled as written inside a sentence: as its file says, or
+    for an older version's file, when it is in small letters (a capital there may be a
+    sentence's start, as in a store of schema 1)."""
+    if record.inside is not None:
+        return record.inside
+    return record.tokens[0] == record.tokens[0].lower()
 
 
 def lower_ngram(connection: sqlite3.Connection, history: str, token: str, amount: int) -> None:
@@ -170,11 +187,11 @@ def word_counts(connection: sqlite3.Connection, keys: Sequence[str]) -> dict[str
     return {str(key): int(count) for key, count in _words_columns(connection, "count", keys)}
 
 
-def spellings(connection: sqlite3.Connection, keys: Sequence[str]) -> dict[str, str]:
-    """The spellings of the words `keys` (lower-cased), those seen: a spelling never written
-    inside a sentence with a small first letter (Thx: thx; iPhone, NASA as they are)."""
+def spellings(connection: sqlite3.Connection, keys: Sequence[str]) -> dict[str, str | None]:
+    """The words `keys` (lower-cased) seen, each with its spelling when it was written inside a
+    sentence (None else: Thx, seen only at sentences' starts)."""
     return {
-        str(key): str(word) if inside else uncapitalised(str(word))
+        str(key): str(word) if inside else None
         for key, word, inside in _words_columns(connection, "word, inside", keys)
     }
 
@@ -270,9 +287,9 @@ def snapshot(connection: sqlite3.Connection) -> tuple[list[Record], list[Record]
     connection.execute("BEGIN")
     try:
         words = [
-            Record((word,), count, last_used)
-            for word, count, last_used in connection.execute(
-                "SELECT word, count, last_used FROM words ORDER BY key"
+            Record((word,), count, last_used, inside=bool(inside))
+            for word, inside, count, last_used in connection.execute(
+                "SELECT word, inside, count, last_used FROM words ORDER BY key"
             )
         ]
         phrases = [

@@ -83,9 +83,11 @@ _VERSION_1: Migration = (
 
 _VERSION_2: Migration = (
     # Whether `word` was written inside a sentence and not in capitals throughout, where its case
-    # is the word's own (Naledi, linux); 0 for a spelling seen only at a sentence's start (Thx),
-    # as a line typed with Caps Lock has it, imported, or kept before this version.
+    # is the word's own (Naledi, linux); 0 for a spelling seen only at a sentence's start (Thx)
+    # or as a line typed with Caps Lock has it. Of the spellings kept before, those in small
+    # letters are the user's (a capital may be a sentence's start's).
     "ALTER TABLE words ADD COLUMN inside INTEGER NOT NULL DEFAULT 0",
+    "UPDATE words SET inside = 1 WHERE word = key",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (_VERSION_1, _VERSION_2)

@@ -169,10 +169,10 @@ class PersonalStore:
             counts = queries.word_counts(reader, list({w.lower() for w in asked}))
         return {word: counts.get(word.lower(), 0) for word in asked}
 
-    def spellings(self, words: Iterable[str]) -> dict[str, str]:
-        """How the user spells each of `words` learned, by the word lower-cased: as last written
-        inside a sentence, where its case is its own (as first written where never so). Words
-        never learned are left out."""
+    def spellings(self, words: Iterable[str]) -> dict[str, str | None]:
+        """Each of `words` learned, by the word lower-cased, with how the user spells it: as last
+        written inside a sentence and not in capitals throughout, where its case is its own
+        (None where never so). Words never learned are left out."""
         keys = list({w.lower() for w in words})
         if not keys:
             return {}

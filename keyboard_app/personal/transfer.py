@@ -2,11 +2,13 @@
 
 ```json
 {"format": "keyboard-app personal store", "version": 1, "exported": 1767225600.0,
- "words": [{"word": "Ljubljana", "count": 4, "last_used": 1767225600.0}],
+ "words": [{"word": "Ljubljana", "inside": true, "count": 4, "last_used": 1767225600.0}],
  "phrases": [{"tokens": ["<s>", "Kind", "regards"], "count": 2, "last_used": 1767225600.0}]}
 ```
 
-Times are Unix times in seconds; a phrase is the tokens of a bigram or trigram, `<s>` (first
+`inside` says whether the word was spelled so inside a sentence (its case its own: the store's
+`words.inside`); in a file without it (an older version's) a word in small letters is, one with
+a capital is not (it may be a sentence's start). Times are Unix times in seconds; a phrase is the tokens of a bigram or trigram, `<s>` (first
 only) standing for a paragraph's start. Reading checks every field before anything is imported, so that a damaged or
 hostile file is one clear error; entries that break the learning rules (a secret-looking token)
 are skipped, as they would never have been learned. Words and tokens are composed (NFC), as typed
@@ -18,7 +20,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ class Record:
     tokens: tuple[str, ...]
     count: int
     last_used: float
+    inside: bool | None = None  # a word's: spelled so inside a sentence (None: not said)
 
 
 def document(words: list[Record], phrases: list[Record], now: float) -> dict[str, Any]:
@@ -50,7 +53,7 @@ def document(words: list[Record], phrases: list[Record], now: float) -> dict[str
         "format": FORMAT,
         "version": VERSION,
         "exported": now,
-        "words": [_entry({"word": r.tokens[0]}, r) for r in words],
+        "words": [_entry({"word": r.tokens[0], "inside": bool(r.inside)}, r) for r in words],
         "phrases": [_entry({"tokens": list(r.tokens)}, r) for r in phrases],
     }
 
@@ -155,7 +158,10 @@ class _Reader:
         word = composed(word) if isinstance(word, str) else word
         if not isinstance(word, str) or not is_word(word) or _token(word) != word:
             raise self.fail(f"words[{i}].word is not one word")
-        return self._record((word,), item, f"words[{i}]")
+        inside = item.get("inside")
+        if inside is not None and not isinstance(inside, bool):
+            raise self.fail(f"words[{i}].inside is not true or false")
+        return replace(self._record((word,), item, f"words[{i}]"), inside=inside)
 
     def phrase(self, item: Mapping[str, object], i: int) -> Record:
         tokens = item.get("tokens")

@@ -288,7 +288,7 @@ def test_the_users_own_spelling_wins_over_the_dictionarys_capital(tmp_path: Path
         assert "Linux" not in _ranked_with(store, lexicon, "We all run lin")
         # Written with a capital only at a sentence's start: the dictionary's small letters.
         store.learn(learnable("Thanks a lot.\n" * 3))
-        assert store.spellings(["thanks"]) == {"thanks": "thanks"}
+        assert store.spellings(["thanks"]) == {"thanks": None}  # no spelling of its own
         assert "thanks" in _ranked_with(store, lexicon, "Many tha")
 
 
@@ -296,7 +296,7 @@ def test_a_word_written_only_at_sentences_starts_gets_no_capital_from_them(tmp_p
     lexicon = Lexicon({"thanks": 500, "that": 900})
     with PersonalStore.open(tmp_path / "p.sqlite3") as store:
         store.learn(learnable("Thx for the help.\n" * 3))
-        assert store.spellings(["thx"]) == {"thx": "thx"}
+        assert store.spellings(["thx"]) == {"thx": None}
         assert "Thx" not in _ranked_with(store, lexicon, "Many th")
 
 
@@ -309,8 +309,27 @@ def test_a_line_in_capitals_leaves_a_names_spelling_as_it_was(tmp_path: Path):
         assert "Naledi" in _ranked_with(store, lexicon, "I will see nal")
 
 
-def test_a_capital_inside_the_users_spelling_is_kept(tmp_path: Path):
-    lexicon = Lexicon({"iphone": 1, "iphones": 1, "the": 10_000})  # the user's word, not English's
+def test_a_word_written_only_at_sentences_starts_keeps_the_dictionarys_capital(tmp_path: Path):
+    """Its first letter made small, it read as the user's small letters: Monday gave monday."""
+    lexicon = Lexicon({"Monday": 100, "money": 300})
     with PersonalStore.open(tmp_path / "p.sqlite3") as store:
-        store.learn(learnable("I bought an iPhone yesterday.\n" * 3))
-        assert "iPhone" in _ranked_with(store, lexicon, "My new iph")
+        store.learn(learnable("Monday was fine.\n" * 3))
+        assert "Monday" in _ranked_with(store, lexicon, "See you mon")
+
+
+def test_a_shift_slip_inside_a_word_never_beats_the_dictionary(tmp_path: Path):
+    lexicon = Lexicon({"the": 1000, "then": 100, "they": 100})
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("I saw the cat.\n" * 20 + "I saw tHE cat.\n"))
+        assert "tHE" not in _ranked_with(store, lexicon, "I saw th")
+
+
+def test_a_name_keeps_its_capital_through_an_export_and_an_import(tmp_path: Path):
+    lexicon = Lexicon({"nail": 500})
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("Yesterday I met Naledi at the station.\n" * 3 + "Thx a lot.\n"))
+        store.export_json(tmp_path / "export.json")
+    with PersonalStore.open(tmp_path / "other.sqlite3") as other:
+        other.import_json(tmp_path / "export.json")
+        assert other.spellings(["naledi", "thx"]) == {"naledi": "Naledi", "thx": None}
+        assert "Naledi" in _ranked_with(other, lexicon, "I will see nal")

@@ -65,19 +65,21 @@ def test_a_version_1_store_keeps_its_words_and_trusts_no_capital_until_written_a
     tmp_path: Path,
 ) -> None:
     """Version 1 kept a word's first spelling when it was never written inside a sentence, so
-    its capitals may be a sentence's start (Thx): they are not offered until written inside."""
+    its capitals may be a sentence's start (Thx): they are not offered until written inside;
+    its small letters are the user's."""
     path = tmp_path / "p.sqlite3"
     connection = sqlite3.connect(path, isolation_level=None)
     schema.migrate(connection, schema.MIGRATIONS[:1])
     connection.execute(
         "INSERT INTO words (key, word, count, last_used) VALUES ('thx', 'Thx', 3, 0),"
-        " ('naledi', 'Naledi', 2, 0)"
+        " ('naledi', 'Naledi', 2, 0), ('linux', 'linux', 4, 0)"
     )
     connection.close()
     with PersonalStore.open(path) as store:
         assert store.recovered_from is None
         assert store.word_counts(["thx", "naledi"]) == {"thx": 3, "naledi": 2}
-        assert store.spellings(["thx", "naledi"]) == {"thx": "thx", "naledi": "naledi"}
+        spelled = store.spellings(["thx", "naledi", "linux"])
+        assert spelled == {"thx": None, "naledi": None, "linux": "linux"}  # small letters: theirs
         store.learn(learnable("I met Naledi."))
         assert store.spellings(["naledi"]) == {"naledi": "Naledi"}
 

@@ -28,7 +28,7 @@ def test_round_trip_keeps_every_entry(tmp_path: Path) -> None:
         expected = everything(source)
     data = json.loads((tmp_path / "export.json").read_text("utf-8"))
     assert data["format"] == "keyboard-app personal store" and data["version"] == 1
-    assert {"word": "Ljubljana", "count": 1, "last_used": NOW} in data["words"]
+    assert {"word": "Ljubljana", "inside": True, "count": 1, "last_used": NOW} in data["words"]
     assert {"tokens": ["<s>", "Kind", "regards"], "count": 2, "last_used": NOW + 5} in data[
         "phrases"
     ]
@@ -273,3 +273,36 @@ def test_an_export_written_with_combining_marks_adds_to_the_same_entries(tmp_pat
         assert store.word_counts(["M\u00fcnchen"]) == {"M\u00fcnchen": 3}
         assert store.next_counts(["in"]).bigram.counts == {"M\u00fcnchen": 2}
         assert all(entry.text.isascii() or "\u00fc" in entry.text for entry in store.entries())
+
+
+def test_an_older_export_without_inside_trusts_small_letters_alone(
+    tmp_path: Path,
+) -> None:
+    export = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [
+            {"word": "Naledi", "count": 2, "last_used": NOW},
+            {"word": "NASA", "count": 2, "last_used": NOW},
+            {"word": "thx", "count": 2, "last_used": NOW},
+        ],
+    }
+    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        store.import_json(tmp_path / "export.json")
+        spelled = store.spellings(["naledi", "nasa", "thx"])
+        assert spelled == {"naledi": None, "nasa": None, "thx": "thx"}
+
+
+def test_inside_must_be_true_or_false(tmp_path: Path) -> None:
+    export = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [{"word": "Naledi", "inside": "yes", "count": 2, "last_used": NOW}],
+    }
+    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    with (
+        PersonalStore.open(tmp_path / "a.sqlite3") as store,
+        pytest.raises(PersonalStoreError, match=r"words\[0\]\.inside"),
+    ):
+        store.import_json(tmp_path / "export.json")

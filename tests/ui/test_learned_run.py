@@ -28,3 +28,13 @@ def test_only_the_newest_are_kept() -> None:
     run = run_of(*((i, i + 1, str(i)) for i in range(MAX_KEPT + 5)))
     taken = run.take(0, MAX_KEPT + 5)
     assert len(taken) == MAX_KEPT and taken[-1] == ("5", "")
+
+
+def test_a_deletion_of_a_words_finishing_space_alone_keeps_it_for_its_letters() -> None:
+    """An undo of what was typed after a word may begin with the space that finished it: the
+    word stays learned, and a later deletion of its letters still takes it back."""
+    run = run_of((0, 6, "hello"), (6, 14, "zorblax"))
+    assert run.take(13, 20, words_only=True) == []
+    assert run.take(10, 13, words_only=True) == [("zorblax", "")]
+    assert run.take(5, 6, words_only=True) == []  # "hello"'s space: kept again
+    assert run.take(2, 3, words_only=True) == [("hello", "")]

@@ -113,6 +113,10 @@ def test_an_undo_of_a_line_break_keeps_the_word_before_it(
     assert undone == ["hello zorblax\n", "hello zorblax"]  # a line break is a step by itself
     settle(qtbot, window, store)
     assert count(store, "next") == 0 and count(store, "zorblax") == 1
+    press(window.editor, Qt.Key.Key_Z, CTRL)  # and the word itself: taken back then
+    assert window.editor.text() == "hello "
+    settle(qtbot, window, store)
+    assert count(store, "zorblax") == 0
 
 
 @pytest.mark.parametrize("with_ctrl", [False, True])

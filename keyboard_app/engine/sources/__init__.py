@@ -57,11 +57,11 @@ class Proposal:
     network's first pieces; what its words leave of it goes to the dictionary's completions);
     `evidence` is how much the source has seen of this context (a weight may grow with it), and
     `habit` how set the next word is in it; `spells` how the source spells a word (a name's
-    capital: London, whatever the case typed)."""
+    capital: London, whatever the case typed; None when it has no spelling of its own)."""
 
     words: Mapping[str, float]
     knows: Callable[[str], bool] | None = None
-    spells: Callable[[str], str] | None = None
+    spells: Callable[[str], str | None] | None = None
     mass: float = 0.0
     evidence: float = 0.0
     habit: Habit | None = None

@@ -42,7 +42,7 @@ class PersonalSource:
         return Proposal(
             words,
             knows=lambda word: word.lower() in spellings,
-            spells=lambda word: spellings.get(word.lower(), word),
+            spells=lambda word: spellings.get(word.lower()),
             evidence=evidence,
             habit=habit,
         )
