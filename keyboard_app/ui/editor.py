@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Iterator
 
-from PySide6.QtCore import QMargins, QMimeData, QPoint, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QMargins, QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -42,7 +41,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextOption,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from keyboard_app.engine.window import TEXT_NEEDED, text_start
 from keyboard_app.ui import ghost_text, long_lines
@@ -136,9 +135,7 @@ class Editor(QPlainTextEdit):
         # The space the app added after a taken word: the cursor after it and the undo steps
         # then (`mark_added_space`); None once anything else happened.
         self._added_space: tuple[int, int] | None = None
-        # A pointer gesture begun on ghost text: its press's point, how far its events are
-        # moved (`mousePressEvent`) and when.
-        self._pointer: tuple[QPointF, QPointF, float] | None = None
+        self._gesture = ghost_text.Gesture(self)  # a pointer gesture begun on ghost text
         # After a key typed: `_typing_state` then, and where its undo step started.
         self._typing: tuple[tuple[int, int, int, int], int] | None = None
         self.cursorPositionChanged.connect(self._forget_added_space_if_moved)
@@ -704,11 +701,10 @@ class Editor(QPlainTextEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click drops the ghost text, and lands where the user aimed: on the text as drawn
         with the ghost text, which moved what follows it (the cursor went to the line's end,
-        or the text's). What follows near the press (a jitter, the release, a double click) is
-        moved as the press was: the text moved under the pointer (a jitter selected words)."""
+        or the text's; `ghost_text.Gesture`)."""
         self._added_space = None
-        aimed = self._aim(event)
-        super().mousePressEvent(self._moved(event))
+        aimed = self._gesture.aim(event, self._drop_ghost_text)
+        super().mousePressEvent(self._gesture.moved(event))
         cursor = self.textCursor()
         plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
         if aimed is not None and plain and not cursor.hasSelection() and cursor.position() != aimed:
@@ -716,57 +712,14 @@ class Editor(QPlainTextEdit):
             self.setTextCursor(cursor)  # point found for it may stand for the other end
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        super().mouseMoveEvent(self._moved(event) if event.buttons() else event)
+        super().mouseMoveEvent(self._gesture.moved(event) if event.buttons() else event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(self._moved(event))
+        super().mouseReleaseEvent(self._gesture.moved(event))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        self._aim(event)
-        super().mouseDoubleClickEvent(self._moved(event))
-
-    def _aim(self, event: QMouseEvent) -> int | None:
-        """A press: the ghost text goes, and where the press was aimed at the text as drawn
-        with it is kept for the gesture (`_moved`) and returned (None when none showed); the
-        second click of a double click begun so goes on with it."""
-        aimed = ghost_text.position_at(self, event.position().toPoint())
-        self._drop_ghost_text()
-        if aimed is not None:
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(aimed)
-            shift = QPointF(self.cursorRect(cursor).center()) - event.position()
-            self._pointer = (event.position(), shift, time.monotonic())
-        elif not self._goes_on_gesture(event):
-            self._pointer = None
-        return aimed
-
-    def _goes_on_gesture(self, event: QMouseEvent) -> bool:
-        """Whether `event` is the second click of a double click begun on ghost text."""
-        if self._pointer is None or not self._near_press(event):
-            return False
-        return time.monotonic() - self._pointer[2] < QApplication.doubleClickInterval() / 1000
-
-    def _near_press(self, event: QMouseEvent) -> bool:
-        """Whether `event` is where a press on ghost text was: a jitter, a click's release, a
-        double click (a drag further is aimed at the text as it is drawn since)."""
-        if self._pointer is None:
-            return False
-        distance = (event.position() - self._pointer[0]).manhattanLength()
-        return distance < QApplication.startDragDistance()
-
-    def _moved(self, event: QMouseEvent) -> QMouseEvent:
-        """`event` moved as the press of a gesture begun on ghost text was, when near it."""
-        if self._pointer is None or not self._near_press(event):
-            return event
-        point = event.position() + self._pointer[1]
-        return QMouseEvent(
-            event.type(),
-            point,
-            QPointF(self.viewport().mapToGlobal(point.toPoint())),
-            event.button(),
-            event.buttons(),
-            event.modifiers(),
-        )
+        self._gesture.aim(event, self._drop_ghost_text)
+        super().mouseDoubleClickEvent(self._gesture.moved(event))
 
 
 def _close_undo_step(cursor: QTextCursor, start: int) -> None:

@@ -2,15 +2,26 @@
 
 Qt lays pre-edit text out inline like the document's own, but it is not part of the document: it
 never enters the undo stack, never marks the document modified and is never saved. The editor
-(`editor.py`) decides when ghost text shows; this module draws it and keeps its end in view.
+(`editor.py`) decides when ghost text shows; this module draws it, keeps its end in view, and
+tells where a click on the text drawn after it was aimed.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QPointF, QRect
-from PySide6.QtGui import QColor, QInputMethodEvent, QPalette, QTextCharFormat, QTextLayout
+from PySide6.QtGui import (
+    QColor,
+    QInputMethodEvent,
+    QMouseEvent,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextLayout,
+)
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 # Pre-edit text is one line of the layout: a line break in it is shown as a line separator, a
@@ -93,6 +104,58 @@ def position_at(editor: QPlainTextEdit, point: QPoint) -> int | None:
         start = ghost_layout.preeditAreaPosition()
         hit = hit if hit <= start else max(start, hit - qt_length(ghost))
     return block.position() + hit
+
+
+class Gesture:
+    """A pointer gesture begun on ghost text. The press goes where it was aimed on the text as
+    drawn with the ghost text (`position_at`); the ghost text goes, which moves what follows it
+    under the pointer, so what follows near the press (a jitter, the release, the second click
+    of a double click) is moved as the press was (a jitter selected words). A drag further is
+    aimed at the text as drawn since."""
+
+    def __init__(self, editor: QPlainTextEdit) -> None:
+        self._editor = editor
+        # The press's point, how far the gesture's events are moved, and when it was.
+        self._press: tuple[QPointF, QPointF, float] | None = None
+
+    def aim(self, event: QMouseEvent, drop_ghost_text: Callable[[], None]) -> int | None:
+        """A press (or a double click): `drop_ghost_text` is called, and the position aimed at
+        returned (None when no ghost text showed)."""
+        aimed = position_at(self._editor, event.position().toPoint())
+        drop_ghost_text()
+        if aimed is not None:
+            cursor = QTextCursor(self._editor.document())
+            cursor.setPosition(aimed)
+            shift = QPointF(self._editor.cursorRect(cursor).center()) - event.position()
+            self._press = (event.position(), shift, time.monotonic())
+        elif not self._second_click(event):
+            self._press = None
+        return aimed
+
+    def moved(self, event: QMouseEvent) -> QMouseEvent:
+        """`event` moved as the gesture's press was, when near it; else as it is."""
+        if self._press is None or not self._near_press(event):
+            return event
+        point = event.position() + self._press[1]
+        viewport = self._editor.viewport()
+        return QMouseEvent(
+            event.type(),
+            point,
+            QPointF(viewport.mapToGlobal(point.toPoint())),
+            event.button(),
+            event.buttons(),
+            event.modifiers(),
+        )
+
+    def _second_click(self, event: QMouseEvent) -> bool:
+        if self._press is None or not self._near_press(event):
+            return False
+        return time.monotonic() - self._press[2] < QApplication.doubleClickInterval() / 1000
+
+    def _near_press(self, event: QMouseEvent) -> bool:
+        assert self._press is not None
+        distance = (event.position() - self._press[0]).manhattanLength()
+        return distance < QApplication.startDragDistance()
 
 
 def _hit(layout: QTextLayout, point: QPointF) -> int:
