@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from keyboard_app.engine.trigrams import BOUNDARY
-from keyboard_app.engine.words import is_word
+from keyboard_app.engine.words import in_capitals, is_word
 from keyboard_app.personal.schema import SEPARATOR, join_history
 
 SENTENCE_ENDS = frozenset(".!?")
@@ -58,7 +58,7 @@ class Tally:
         sentence_start = previous == BOUNDARY or previous in SENTENCE_ENDS
         spelling = self.words.setdefault(token.lower(), Spelling(token))
         spelling.count += 1
-        if not sentence_start and not (len(token) > 1 and token.isupper()):
+        if not sentence_start and not in_capitals(token):
             spelling.word = token
             spelling.mid_sentence = True
 

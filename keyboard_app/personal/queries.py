@@ -22,21 +22,26 @@ from keyboard_app.personal.results import Entry, Followers, Stats, phrase_text, 
 from keyboard_app.personal.schema import SEPARATOR, join_history, split_history
 from keyboard_app.personal.transfer import MAX_COUNT, Record
 
+
 # A count stays within what an export may hold (`transfer.MAX_COUNT`), so that importing a file
 # twice never makes a store whose export is refused.
-_ADD_WORD = f"""INSERT INTO words (key, word, count, last_used, inside) VALUES (?, ?, ?, ?, ?)
+def _upsert_word(spelling: str) -> str:
+    """Add a word's count to the store's, its last use the later one, `spelling` the SQL of the
+    spelling kept."""
+    return f"""INSERT INTO words (key, word, count, last_used, inside) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET
         count = min(count + excluded.count, {MAX_COUNT}),
         last_used = max(last_used, excluded.last_used),
-        word = CASE WHEN excluded.inside THEN excluded.word ELSE word END,
+        word = {spelling},
         inside = max(inside, excluded.inside)"""
+
+
+# Learning: the latest spelling written inside a sentence.
+_ADD_WORD = _upsert_word("CASE WHEN excluded.inside THEN excluded.word ELSE word END")
 # An import: the store's spelling written inside a sentence wins over the file's.
-_MERGE_WORD = f"""INSERT INTO words (key, word, count, last_used, inside) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (key) DO UPDATE SET
-        count = min(count + excluded.count, {MAX_COUNT}),
-        last_used = max(last_used, excluded.last_used),
-        word = CASE WHEN inside THEN word WHEN excluded.inside THEN excluded.word ELSE word END,
-        inside = max(inside, excluded.inside)"""
+_MERGE_WORD = _upsert_word(
+    "CASE WHEN inside THEN word WHEN excluded.inside THEN excluded.word ELSE word END"
+)
 _ADD_NGRAM = f"""INSERT INTO ngrams (history, next, n, count, last_used) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (history, next) DO UPDATE SET
         count = min(count + excluded.count, {MAX_COUNT}),

@@ -62,7 +62,7 @@ def test_english_common_words_are_known_before_the_index_is_built(monkeypatch):
     """The other-language rule needs them from the start: the pronoun i is corrected before the
     index is ready, and "per i" on an Italian line was made "per I"."""
     gate = threading.Event()
-    monkeypatch.setattr(Corrector, "_build", lambda self: gate.wait(10))
+    monkeypatch.setattr(Corrector, "_build", lambda self, indexed: gate.wait(10))
     monkeypatch.setattr(corrector_module, "COMMON_WORDS", 2)
     corrector = Corrector(Lexicon({"the": 100, "and": 90, "habe": 1}))
     try:
