@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QKeySequence
 
 from keyboard_app.engine.words import LINE_BREAKS, split_typed_word
-from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor
+from keyboard_app.ui.editor import MODIFIER_KEYS, TYPING_MODIFIERS, Editor, commit_alone
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 from keyboard_app.ui.text_ops import word_typed_in_a_row
 
@@ -94,9 +94,8 @@ class AutocorrectController(QObject):
     def _committed(self, event: QInputMethodEvent) -> bool:
         """An input method's text (an on-screen keyboard's keys come so): a space or a mark
         committed alone ends the word as the key does."""
-        end = event.commitString()
-        alone = not event.preeditString() and not event.replacementLength()
-        if not alone or not (end == " " or end in ENDS_WORD - {"\n"}):
+        end = commit_alone(event)
+        if not (end == " " or end in ENDS_WORD - {"\n"}):
             return False
         self._last = None
         if self.editor.preview_active:

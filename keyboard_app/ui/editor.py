@@ -533,11 +533,10 @@ class Editor(QPlainTextEdit):
         added = self._added_space if typing else None
         if typing:
             self._added_space = None
-        alone = not event.preeditString() and not event.replacementLength()
-        if alone and added is not None:
-            mark = event.commitString()
-            if self._typed_at_added_space(added, mark, Qt.KeyboardModifier.NoModifier):
-                return  # an on-screen keyboard's space or mark after a word taken, as a key's
+        alone = commit_alone(event)
+        no_keys = Qt.KeyboardModifier.NoModifier
+        if alone and added is not None and self._typed_at_added_space(added, alone, no_keys):
+            return  # an on-screen keyboard's space or mark after a word taken, as a key's
         if typing:
             if self._preview_active:
                 self.preview_dismiss_requested.emit()
@@ -546,9 +545,7 @@ class Editor(QPlainTextEdit):
         committed = event.commitString() if not event.replacementLength() else ""
         with (
             self.user_edit() if committed else contextlib.nullcontext(),
-            self._typing_step(committed, joins=True)
-            if committed and alone
-            else contextlib.nullcontext(),
+            self._typing_step(alone, joins=True) if alone else contextlib.nullcontext(),
         ):
             super().inputMethodEvent(event)
         if committed:
@@ -720,6 +717,14 @@ class Editor(QPlainTextEdit):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self._gesture.aim(event, self._drop_ghost_text)
         super().mouseDoubleClickEvent(self._gesture.moved(event))
+
+
+def commit_alone(event: QInputMethodEvent) -> str:
+    """The text an input method commits with no composition and nothing replaced ("" else):
+    typed as a key's (an on-screen keyboard's keys come so)."""
+    if event.preeditString() or event.replacementLength():
+        return ""
+    return event.commitString()
 
 
 def _close_undo_step(cursor: QTextCursor, start: int) -> None:
