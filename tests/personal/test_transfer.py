@@ -72,13 +72,16 @@ def test_counts_merged_past_what_an_export_holds_stay_at_its_bound(tmp_path: Pat
     check_consistent(tmp_path / "a.sqlite3")
 
 
+def export_of_words(tmp_path: Path, words: list[dict[str, object]]) -> Path:
+    """An export file holding `words` (and no phrases)."""
+    path = tmp_path / "export.json"
+    export = {"format": "keyboard-app personal store", "version": 1, "words": words}
+    path.write_text(json.dumps(export), "utf-8")
+    return path
+
+
 def test_import_keeps_the_stores_spelling_of_a_word(tmp_path: Path) -> None:
-    export = {
-        "format": "keyboard-app personal store",
-        "version": 1,
-        "words": [{"word": "PARIS", "count": 2, "last_used": NOW + 10}],
-    }
-    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    export_of_words(tmp_path, [{"word": "PARIS", "count": 2, "last_used": NOW + 10}])
     with PersonalStore.open(tmp_path / "a.sqlite3") as store:
         store.learn(learnable("we met in Paris"), now=NOW)
         store.import_json(tmp_path / "export.json")
@@ -278,16 +281,8 @@ def test_an_export_written_with_combining_marks_adds_to_the_same_entries(tmp_pat
 def test_an_older_export_without_inside_trusts_small_letters_alone(
     tmp_path: Path,
 ) -> None:
-    export = {
-        "format": "keyboard-app personal store",
-        "version": 1,
-        "words": [
-            {"word": "Naledi", "count": 2, "last_used": NOW},
-            {"word": "NASA", "count": 2, "last_used": NOW},
-            {"word": "thx", "count": 2, "last_used": NOW},
-        ],
-    }
-    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    words = [{"word": word, "count": 2, "last_used": NOW} for word in ("Naledi", "NASA", "thx")]
+    export_of_words(tmp_path, words)
     with PersonalStore.open(tmp_path / "a.sqlite3") as store:
         store.import_json(tmp_path / "export.json")
         spelled = store.spellings(["naledi", "nasa", "thx"])
@@ -295,12 +290,7 @@ def test_an_older_export_without_inside_trusts_small_letters_alone(
 
 
 def test_inside_must_be_true_or_false(tmp_path: Path) -> None:
-    export = {
-        "format": "keyboard-app personal store",
-        "version": 1,
-        "words": [{"word": "Naledi", "inside": "yes", "count": 2, "last_used": NOW}],
-    }
-    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    export_of_words(tmp_path, [{"word": "Naledi", "inside": "yes", "count": 2, "last_used": NOW}])
     with (
         PersonalStore.open(tmp_path / "a.sqlite3") as store,
         pytest.raises(PersonalStoreError, match=r"words\[0\]\.inside"),

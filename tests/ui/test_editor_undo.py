@@ -4,11 +4,12 @@ is one step, what is typed after it is another, and redone it leaves the cursor 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from keyboard_app.bench.key_typing import type_char
+from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.ui.editor import Editor
 
 
@@ -18,6 +19,15 @@ def editor(qtbot: QtBot) -> Editor:
     qtbot.addWidget(made)
     made.show()
     return made
+
+
+def undone_by_keys(editor: Editor, times: int) -> list[str]:
+    """The text after each of `times` Ctrl+Z."""
+    texts = []
+    for _ in range(times):
+        press(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        texts.append(editor.text())
+    return texts
 
 
 def put_cursor(editor: Editor, position: int) -> None:
@@ -51,11 +61,7 @@ def test_typing_is_undone_a_word_and_its_space_at_a_time(editor: Editor) -> None
     """Qt undid all that was typed in a row at once: a paragraph for one Ctrl+Z."""
     for char in "Hello world again, more":
         type_char(editor, char)
-    undone = []
-    for _ in range(4):
-        editor.undo()
-        undone.append(editor.text())
-    assert undone == ["Hello world again, ", "Hello world ", "Hello ", ""]
+    assert undone_by_keys(editor, 4) == ["Hello world again, ", "Hello world ", "Hello ", ""]
     for _ in range(4):
         editor.redo()
     assert editor.text() == "Hello world again, more"
@@ -71,11 +77,7 @@ def test_a_space_typed_after_a_change_of_the_app_goes_with_the_word_after_it(
     editor.replace_before_cursor(1, "for,")  # a word taken and a mark, as the app puts them in
     for char in " you all":
         type_char(editor, char)
-    undone = []
-    for _ in range(3):
-        editor.undo()
-        undone.append(editor.text())
-    assert undone == ["Thanks for, you ", "Thanks for,", "Thanks f"]
+    assert undone_by_keys(editor, 3) == ["Thanks for, you ", "Thanks for,", "Thanks f"]
 
 
 def test_a_letter_an_input_method_commits_stays_in_its_words_step(editor: Editor) -> None:

@@ -18,7 +18,7 @@ from keyboard_app.personal import PersonalStore
 from keyboard_app.ui.main_window import MainWindow
 
 from .conftest import settle, type_text
-from .test_editor_undo import put_cursor
+from .test_editor_undo import put_cursor, undone_by_keys
 from .test_personal_ui import count, phrase_count, take_a_word_learned_thrice, texts, wait_idle
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -70,10 +70,7 @@ def test_undoing_a_sentence_word_by_word_takes_back_every_word_of_it(
 ) -> None:
     learned(qtbot, window, store, "my secret zorblax plan ")
     assert count(store, "zorblax") == 1
-    undone = []
-    for _ in range(4):
-        press(window.editor, Qt.Key.Key_Z, CTRL)
-        undone.append(window.editor.text())
+    undone = undone_by_keys(window.editor, 4)
     assert undone == ["my secret zorblax ", "my secret ", "my ", ""]  # a word an undo step
     settle(qtbot, window, store)
     assert store.word_counts(["my", "secret", "zorblax", "plan"]) == dict.fromkeys(
@@ -93,11 +90,7 @@ def test_an_undo_of_the_words_after_a_mark_keeps_the_word_before_it(
     press(window.editor, Qt.Key.Key_2, ALT)
     learned(qtbot, window, store, ", you all ")
     assert count(store, "zorblax") == 1
-    undone = []
-    for _ in range(2):
-        press(window.editor, Qt.Key.Key_Z, CTRL)
-        undone.append(window.editor.text())
-    assert undone == ["Thanks zorblax, you ", "Thanks zorblax,"]
+    assert undone_by_keys(window.editor, 2) == ["Thanks zorblax, you ", "Thanks zorblax,"]
     settle(qtbot, window, store)
     assert count(store, "zorblax") == 1 and count(store, "you") == 0
 
@@ -106,11 +99,10 @@ def test_an_undo_of_a_line_break_keeps_the_word_before_it(
     qtbot: QtBot, window: MainWindow, store: PersonalStore
 ) -> None:
     learned(qtbot, window, store, "hello zorblax\nnext ")
-    undone = []
-    for _ in range(2):
-        press(window.editor, Qt.Key.Key_Z, CTRL)
-        undone.append(window.editor.text())
-    assert undone == ["hello zorblax\n", "hello zorblax"]  # a line break is a step by itself
+    assert undone_by_keys(window.editor, 2) == [
+        "hello zorblax\n",
+        "hello zorblax",
+    ]  # a line break is a step by itself
     settle(qtbot, window, store)
     assert count(store, "next") == 0 and count(store, "zorblax") == 1
     press(window.editor, Qt.Key.Key_Z, CTRL)  # and the word itself: taken back then
