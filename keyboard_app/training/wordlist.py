@@ -31,7 +31,9 @@ third, written with it, is the table of common misspellings the corrector reads
   wordfreq's (lower case).
 
 Counts are per billion words. The training text's words that wordfreq's selection lacks are added
-with their frequency there, so that every word the previous dictionary knew is still known.
+with their frequency there, so that every word the previous dictionary knew is still known; but
+not an archaic 't other than n't ("was't", "o't": the training text's old verse, which wordfreq's
+list has too rarely to keep), which was offered after "it was".
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ PER = 1e9  # counts are per this many words
 _LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
 _ONE_LETTER = frozenset({"a", "i"})
 _TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
+_ARCHAIC_IT = re.compile(r"[^n]'t$")  # was't, o't (of it); can't and don't end in n't
 # The names among the offensive list's everyday words (`wordfilter.EVERYDAY_WORDS`): the training
 # text drops every sentence holding a word of the list, so it cannot spell them.
 NAME_SPELLINGS = {
@@ -111,7 +114,7 @@ def build_wordlist(
     counts = {_spelling(w, forms): round(f * PER) for w, f in kept.items() if w not in dropped}
     total = sum(training.values()) or 1
     for key, (form, count) in forms.items():
-        if key not in kept and key not in dropped and not is_offensive(key):
+        if key not in kept and key not in dropped and _is_addable(key):
             counts.setdefault(form, max(1, round(count / total * PER)))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [f"{word}\t{count}" for word, count in ordered if count > 0]
@@ -126,6 +129,11 @@ def _is_listable(word: str) -> bool:
     if not _LOWER_WORD.match(word) or _TRIPLED.search(word) or is_offensive(word):
         return False
     return len(word) > 1 or word in _ONE_LETTER
+
+
+def _is_addable(key: str) -> bool:
+    """Whether a training-text word that wordfreq's selection lacks is added to the list."""
+    return not is_offensive(key) and not _ARCHAIC_IT.search(key)
 
 
 def _training_forms(training: Mapping[str, int]) -> dict[str, tuple[str, int]]:

@@ -94,6 +94,17 @@ def test_an_offensive_word_of_the_training_text_is_never_added():
     assert set(counts) == {"hello", "Jorda"}
 
 
+def test_an_archaic_t_of_the_training_text_is_not_added_but_contractions_and_names_are():
+    training = {"was't": 1, "o't": 3, "wasn't": 40, "O'Hara": 1, "y'all": 5, "Enron's": 9}
+    assert set(listed({"was": 1e-3}, training)) == {"was", "wasn't", "O'Hara", "y'all", "Enron's"}
+
+
+def test_the_shipped_list_offers_no_archaic_t_after_a_word():
+    words = read_counts(paths.lexicon_path().read_text("utf-8").splitlines())
+    assert "was't" not in words and "o't" not in words
+    assert {"wasn't", "can't", "y'all", "o'clock"} <= set(words)
+
+
 def test_the_training_dictionary_skips_lines_that_are_no_word_and_count():
     lines = ["the\t900", "broken line", "word\tmany", "\t5", "I\t12", "minus\t-3"]
     assert read_counts(lines) == {"the": 900, "I": 12}
