@@ -30,7 +30,7 @@ capital). docs/engine.md has the measurements behind each weight.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from keyboard_app.engine.sources import Proposal, Query, Source
@@ -40,6 +40,8 @@ from keyboard_app.engine.words import (
     TypedWord,
     goes_on_in_capitals,
     has_inner_capital,
+    in_camel_case,
+    in_capitals,
     in_typed_case,
     starts_sentence,
     typed_as_acronym,
@@ -112,6 +114,11 @@ class Mixed:
         elif self.query.next_word:
             shown = _in_likelier_case(shown)
         return rank(shown, typed, self.query.k, typed_as_acronym(typed, boundary))
+
+    def spelled(self, word: str) -> str:
+        """`word` spelled as `ranked` spells it before the typed case (the user's spelling, a
+        name's capital): an autocorrection puts in the word the strip shows."""
+        return next(iter(_as_named({word: 0.0}, self.query.typed.typed, self.proposals)))
 
 
 class Mixer:
@@ -195,12 +202,15 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     so only when its training text nearly always does, so never a word also written in small
     letters: will, may), as a phone keyboard offers them (`lon`: London, not london); spellings
     that become one add their scores. The user's spelling (one written inside a sentence, where
-    its case is the word's own) wins where the dictionary has none (a colleague's name, Naledi)
-    and where it is in small letters (linux, though the list says Linux).
-    Letters typed with a capital are the typist's case (`words.in_typed_case`)."""
+    its case is the word's own) wins where the dictionary has none (a colleague's name, Naledi),
+    where it is in small letters (linux, though the list says Linux) and where it is in camel
+    case (GitHub, iPhone: `words.in_camel_case`; never an everyday word's, as a colleague called
+    Will is). Letters typed with a capital are the typist's case (`words.in_typed_case`), but for
+    the user's camel case (`Gith`: GitHub)."""
+    own = _spelling_of(proposals.get("personal"), scores)
     if typed != typed.lower():
-        return scores
-    own = _spelling_of(proposals.get("personal"))
+        typed_as_title = typed[1:] == typed[1:].lower() and not in_capitals(typed)
+        return _merged(scores, _camel_case(own)) if typed_as_title else scores
     dictionary = proposals.get("dictionary")
     knows = dictionary.knows if dictionary is not None else None
     spells = dictionary.spells if dictionary is not None else None
@@ -209,7 +219,9 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
         if word != word.lower():
             return word
         mine = own(word)  # without a store None at once: one dictionary lookup a word
-        if mine is not None and (mine == word or knows is None or not knows(word)):
+        if mine is not None and (
+            mine == word or in_camel_case(mine) or knows is None or not knows(word)
+        ):
             return mine
         listed = spells(word) if spells is not None else None
         return listed if listed and listed[:1].isupper() and listed.lower() == word else word
@@ -217,9 +229,22 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     return _merged(scores, named)
 
 
-def _spelling_of(proposal: Proposal | None) -> Callable[[str], str | None]:
-    """How `proposal`'s source spells a word it knows, told apart only by case; None else."""
+def _camel_case(own: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A word as the user spells it (`own`) when that is in camel case, else as it is."""
+
+    def named(word: str) -> str:
+        mine = own(word)
+        return mine if mine is not None and in_camel_case(mine) else word
+
+    return named
+
+
+def _spelling_of(proposal: Proposal | None, words: Iterable[str]) -> Callable[[str], str | None]:
+    """How `proposal`'s source spells a word it knows, told apart only by case; None else
+    (`words`: those it will be asked about)."""
     knows, spells = (proposal.knows, proposal.spells) if proposal is not None else (None, None)
+    if proposal is not None and proposal.looks_up is not None:
+        proposal.looks_up(words)
 
     def spelling(word: str) -> str | None:
         if knows is None or spells is None or not knows(word):

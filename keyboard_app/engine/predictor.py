@@ -290,7 +290,7 @@ class Predictor:
             return []
         typed = mixed.query.typed.typed
         corrections = mixed.proposals.get("corrections")
-        proposed = {in_typed_case(typed, w) for w in corrections.words} if corrections else set()
+        proposed = {w.lower() for w in corrections.words} if corrections else set()
         # An instant answer's corrections are scored by word frequency alone: shown, never put in.
         replacement = None if instant else self._autocorrection(mixed)
         return [
@@ -298,7 +298,7 @@ class Predictor:
                 word,
                 p,
                 # A change of case is a correction too ("iphone" for "iPhon").
-                correction=word in proposed and not word.startswith(typed),
+                correction=word.lower() in proposed and not word.startswith(typed),
                 autocorrect=word == replacement,
             )
             for word, p in mixed.ranked()
@@ -317,7 +317,7 @@ class Predictor:
         replacement = mixed_autocorrection(mixed, self.kept_words, common)
         if replacement is None:
             return None
-        written = in_typed_case(mixed.query.typed.typed, replacement)
+        written = in_typed_case(mixed.query.typed.typed, mixed.spelled(replacement))
         return with_apostrophe(written, apostrophe_in_use(mixed.query.typed))
 
     def keep_word(self, word: str) -> None:

@@ -187,6 +187,13 @@ def has_inner_capital(word: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in pairwise(word))
 
 
+def in_camel_case(word: str) -> bool:
+    """A capital after a small letter (GitHub, iPhone, FastAPI, macOS): a word's own spelling, but
+    for a small letter followed by capitals alone, as a Caps Lock slip inverts a word's case
+    (tHE; iOS cannot be told from one)."""
+    return has_inner_capital(word) and not (word[:1].islower() and word[1:].isupper())
+
+
 def last_line(text: str) -> str:
     """What follows `text`'s last line break (all of it when it has none)."""
     return _LINE_BREAK.split(text)[-1]

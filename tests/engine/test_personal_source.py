@@ -338,3 +338,27 @@ def test_a_name_keeps_its_capital_through_an_export_and_an_import(tmp_path: Path
         other.import_json(tmp_path / "export.json")
         assert other.spellings(["naledi", "thx"]) == {"naledi": "Naledi", "thx": None}
         assert "Naledi" in _ranked_with(other, lexicon, "I will see nal")
+
+
+def test_the_users_camel_case_wins_over_the_dictionarys_small_letters(tmp_path: Path):
+    lexicon = Lexicon({"github": 100, "give": 500, "iphone": 100, "will": 900, "wild": 50})
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("I use GitHub and FastAPI daily. I met Will today.\n" * 3))
+        store.learn(learnable("This is my iPhone here.\n" * 3))
+        assert sorted(_ranked_with(store, lexicon, "We use gi")[:2]) == ["GitHub", "give"]  # one
+        assert "FastAPI" in _ranked_with(store, lexicon, "We use fa")  # not fastAPI
+        assert "GitHub" in _ranked_with(store, lexicon, "We use Gi")  # a capital typed
+        assert "iPhone" in _ranked_with(store, lexicon, "My ip")
+        # A colleague's name that is an everyday word keeps the dictionary's small letters.
+        assert "will" in _ranked_with(store, lexicon, "You wi")
+        assert "Will" not in _ranked_with(store, lexicon, "You wi")
+
+
+def test_a_correction_and_its_autocorrection_are_spelled_as_the_user_spells_them(tmp_path):
+    with Predictor.load(personal=tmp_path / "p.sqlite3") as predictor:
+        predictor.wait_for_corrections()
+        predictor.learn("I keep my code on GitHub and my notes on my iPhone.\n" * 3)
+        for text, word in [("I use githb", "GitHub"), ("I want an iphne", "iPhone")]:
+            shown = predictor.suggest(text)
+            assert [(s.word, s.correction) for s in shown if s.autocorrect] == [(word, True)]
+            assert predictor.autocorrection(text) == word

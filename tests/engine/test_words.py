@@ -4,7 +4,7 @@ letter of it; inner apostrophes and hyphens are part of it."""
 import pytest
 
 from keyboard_app.engine import Predictor
-from keyboard_app.engine.words import TypedWord, split_typed_word, starts_sentence
+from keyboard_app.engine.words import TypedWord, in_camel_case, split_typed_word, starts_sentence
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,13 @@ def test_a_text_of_line_breaks_alone_gets_next_words(bigram_model) -> None:
     with Predictor.load(bigram_model({"\n": {"The": 8.0}})) as predictor:
         for text in ("\n", " \n", "\n\n"):
             assert predictor.suggest(text, k=3, exact=True), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("word", "camel"),
+    [("GitHub", True), ("iPhone", True), ("McDonald", True), ("eBay", True), ("FastAPI", True),
+     ("macOS", True), ("tHE", False), ("iOS", False), ("THe", False), ("London", False),
+     ("the", False)],
+)  # fmt: skip
+def test_camel_case_is_a_capital_after_a_small_letter_but_not_the_case_inverted(word, camel):
+    assert in_camel_case(word) is camel

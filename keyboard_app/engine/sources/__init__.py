@@ -8,7 +8,7 @@ is a new module here, a line in `standard_sources`, and its rule (and weight) in
 from __future__ import annotations
 
 import filecmp
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -57,11 +57,14 @@ class Proposal:
     network's first pieces; what its words leave of it goes to the dictionary's completions);
     `evidence` is how much the source has seen of this context (a weight may grow with it), and
     `habit` how set the next word is in it; `spells` how the source spells a word (a name's
-    capital: London, whatever the case typed; None when it has no spelling of its own)."""
+    capital: London, whatever the case typed; None when it has no spelling of its own), and
+    `looks_up`, when given, is told the words `knows` and `spells` are about to be asked about,
+    so that a source reading them from a database reads them at once."""
 
     words: Mapping[str, float]
     knows: Callable[[str], bool] | None = None
     spells: Callable[[str], str | None] | None = None
+    looks_up: Callable[[Iterable[str]], None] | None = None
     mass: float = 0.0
     evidence: float = 0.0
     habit: Habit | None = None

@@ -11,12 +11,12 @@ predicts what everybody writes), which the mixer adds as a cache model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sources import Habit, Proposal, Query
 from keyboard_app.engine.trigrams import BOUNDARY, history
-from keyboard_app.engine.words import is_lone_letter, is_word
+from keyboard_app.engine.words import in_camel_case, is_lone_letter, is_word
 from keyboard_app.personal import Followers, PersonalStore, learnable
 from keyboard_app.personal.learning import Learned, learnable_after
 
@@ -38,11 +38,12 @@ class PersonalSource:
         else:
             (words, evidence), habit = self._completions(query.typed.typed), None
         # The typed word too: one the user has written is never autocorrected.
-        spellings = self.store.spellings([*candidates, *words, query.typed.typed])
+        spellings = _Spellings(self.store, [*candidates, *words, query.typed.typed])
         return Proposal(
             words,
-            knows=lambda word: word.lower() in spellings,
-            spells=lambda word: spellings.get(word.lower()),
+            knows=spellings.knows,
+            spells=spellings.spells,
+            looks_up=spellings.read,
             evidence=evidence,
             habit=habit,
         )
@@ -55,15 +56,16 @@ class PersonalSource:
         return offerable, float(found.evidence), _habit(found.trigram, offerable)
 
     def _completions(self, typed: str) -> tuple[dict[str, float], float]:
-        """The user's words that start with the typed letters (case as typed), each with its
-        frequency among all the words the user wrote (a cache model, like the document's)."""
+        """The user's words that start with the typed letters (case as typed, but for a word in
+        camel case: `gi`, GitHub), each with its frequency among all the words the user wrote (a
+        cache model, like the document's)."""
         total = self.store.word_total()
         words = {}
         for word, count in self.store.completions(typed, COMPLETIONS):
             if len(word) > len(typed) and _offerable(word):
                 excess = count / total - self._general(word)
                 if excess > 0:
-                    words[typed + word[len(typed) :]] = excess
+                    words[word if in_camel_case(word) else typed + word[len(typed) :]] = excess
         return words, float(total)
 
     def _general(self, word: str) -> float:
@@ -76,6 +78,32 @@ def _habit(followers: Followers, offerable: Mapping[str, float]) -> Habit | None
     if top is None or top[0] not in offerable:
         return None
     return Habit(count=top[1], total=followers.total)
+
+
+class _Spellings:
+    """The user's spellings (`PersonalStore.spellings`) of the words known ahead, and of any
+    others the mixer is about to ask about (`read`: the dictionary's completions, corrections:
+    githb, GitHub), each read once, together."""
+
+    def __init__(self, store: PersonalStore, words: list[str]) -> None:
+        self._store = store
+        self._spellings: dict[str, str | None] = {}
+        self._read: set[str] = set()
+        self.read(words)
+
+    def read(self, words: Iterable[str]) -> None:
+        keys = {word.lower() for word in words} - self._read
+        if keys:
+            self._read |= keys
+            self._spellings.update(self._store.spellings(keys))
+
+    def knows(self, word: str) -> bool:
+        self.read([word])
+        return word.lower() in self._spellings
+
+    def spells(self, word: str) -> str | None:
+        self.read([word])
+        return self._spellings.get(word.lower())
 
 
 def _level(followers: Followers, lower: Mapping[str, float]) -> dict[str, float]:
