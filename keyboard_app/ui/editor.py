@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QMargins, QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -386,9 +386,12 @@ class Editor(QPlainTextEdit):
             cursor.deleteChar()
         else:
             return False
+        self._show_cursor(cursor)
+        return True
+
+    def _show_cursor(self, cursor: QTextCursor) -> None:
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
-        return True
 
     # --- preview (ghost text) ---
 
@@ -543,11 +546,12 @@ class Editor(QPlainTextEdit):
             self._inline_text = ""  # before the cursor moves (a move would clear it, here)
         was_composing, self._composing = self._composing, bool(event.preeditString())
         committed = event.commitString() if not event.replacementLength() else ""
-        with (
-            self.user_edit() if committed else contextlib.nullcontext(),
-            self._typing_step(alone, joins=True) if alone else contextlib.nullcontext(),
-        ):
-            super().inputMethodEvent(event)
+        with self.user_edit() if committed else contextlib.nullcontext():
+            if alone:
+                super().inputMethodEvent(QInputMethodEvent())  # the pre-edit text goes
+                self._type(alone)
+            else:
+                super().inputMethodEvent(event)
         if committed:
             self.typed.emit(committed)
         if not typing and not was_composing:
@@ -627,33 +631,57 @@ class Editor(QPlainTextEdit):
         )
         # Shift held from a capital deletes as Backspace alone does: the same key for the user
         backspace = modifiers in TYPING_MODIFIERS and key == Qt.Key.Key_Backspace
-        with (
-            self.user_edit() if typing or backspace else contextlib.nullcontext(),
-            self._typing_step(text) if typing else contextlib.nullcontext(),
-        ):
-            if not self._edit_long_line(key, plain or backspace):
-                super().keyPressEvent(event)
+        with self.user_edit() if typing or backspace else contextlib.nullcontext():
+            if typing:
+                self._type(text, lambda: self._edit_by_key(event, key, plain), long_line=plain)
+            else:
+                self._edit_by_key(event, key, plain or backspace)
         if typing:
             self.typed.emit(text)
         elif backspace:
             self.backspaced.emit()
 
-    @contextlib.contextmanager
-    def _typing_step(self, text: str, joins: bool = False) -> Iterator[None]:
-        """`text` is typed inside: in an undo step of its own when it starts one, and what it
-        leaves is kept for the next key's. `joins`: else it is made part of the step typed
-        before (an input method's commit is an edit block of its own, which Qt merges with
-        nothing before: é composed with a dead key split café in two)."""
+    def _edit_by_key(self, event: QKeyEvent, key: int, plain: bool) -> None:
+        if not self._edit_long_line(key, plain):
+            super().keyPressEvent(event)
+
+    def _type(
+        self, text: str, by_qt: Callable[[], None] | None = None, long_line: bool = False
+    ) -> None:
+        """Puts in `text` typed: in an undo step of its own when it starts one, else by `by_qt`
+        (Qt's handling of the key), or without it as part of the step typed before (an input
+        method's commit: Qt makes it an edit block of its own, merged with nothing before, so
+        é composed with a dead key split café in two). What it leaves is kept for the next
+        key's. `long_line`: Enter ends a long line's text (`_edit_long_line`)."""
         new_step = self._starts_undo_step(text)
         start = self.textCursor().selectionStart()
-        with (
-            self._undo_step(join=joins and not new_step)
-            if new_step or joins
-            else contextlib.nullcontext()
-        ):
-            yield
+        if new_step or by_qt is None:
+            self._insert_as_step(text, join=not new_step, long_line=long_line)
+        else:
+            by_qt()
         kept = start if new_step or self._typing is None else self._typing[1]
         self._typing = (self._typing_state(), kept)
+
+    def _insert_as_step(self, text: str, join: bool, long_line: bool) -> None:
+        """Puts in `text` in an edit block: an undo step, which the letters typed after it join
+        (Qt merges all that is typed in a row into one undo step, so a paragraph was undone at
+        once, but not an edit block with what came before it, while it merges typing into the
+        edit block before it: a word's first letter typed as a block makes a step of the word
+        and the space or mark after it, as a word processor undoes). `join`: part of the step
+        before instead. Put in here, not by Qt's handling of the key inside the block: that lays
+        out the text before the block ends, with the lines as they were, and crashed where the
+        key made a wrapped paragraph at the top of the view a line longer."""
+        cursor = self.textCursor()
+        if join:
+            cursor.joinPreviousEditBlock()
+        else:
+            cursor.beginEditBlock()
+        if long_line and text == "\n" and self._joined and not cursor.hasSelection():
+            long_lines.new_line(cursor)
+        else:
+            cursor.insertText(text)
+        cursor.endEditBlock()
+        self._show_cursor(cursor)
 
     def _starts_undo_step(self, text: str) -> bool:
         """Whether typing `text` starts an undo step: the first letter of a word typed after a
@@ -675,25 +703,6 @@ class Editor(QPlainTextEdit):
             cursor.position(),
             cursor.anchor(),
         )
-
-    @contextlib.contextmanager
-    def _undo_step(self, join: bool = False) -> Iterator[None]:
-        """What is typed inside starts an undo step, which the letters typed after it join.
-
-        Qt merges all that is typed in a row into one undo step (a paragraph was undone at once),
-        but not an edit block with what came before it, while it merges typing into the edit
-        block before it: a word's first letter typed as a block makes a step of the word and
-        the space or mark after it, as a word processor undoes. `join`: what is typed inside
-        goes on the step before instead."""
-        cursor = self.textCursor()
-        if join:
-            cursor.joinPreviousEditBlock()
-        else:
-            cursor.beginEditBlock()
-        try:
-            yield
-        finally:
-            cursor.endEditBlock()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click drops the ghost text, and lands where the user aimed: on the text as drawn

@@ -3,7 +3,7 @@ that text takes back (`Learner`).
 
 Typing only adds at the cursor, so the places of the words finished before it stay put while the
 run goes on; anything else (a paste, an undo, the cursor moved) ends the run, and the record with
-it. Undo deletes a typed word at a time (`Editor._undo_step`), but other deletions span words
+it. Undo deletes a typed word at a time (`Editor._insert_as_step`), but other deletions span words
 (a selection deleted, cut or typed over), so each word learned in the run is kept, up to `MAX_KEPT`
 (a deletion deeper than that takes back the newest).
 """

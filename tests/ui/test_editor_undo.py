@@ -84,9 +84,7 @@ def test_a_letter_an_input_method_commits_stays_in_its_words_step(editor: Editor
     """Dead keys and Compose reach Qt as input-method commits: café was undone in two."""
     for char in "un caf":
         type_char(editor, char)
-    composed = QInputMethodEvent("", [])
-    composed.setCommitString("é")
-    QApplication.sendEvent(editor, composed)
+    commit(editor, "é")
     for char in " au lait":
         type_char(editor, char)
     undone = []
@@ -94,3 +92,35 @@ def test_a_letter_an_input_method_commits_stays_in_its_words_step(editor: Editor
         editor.undo()
         undone.append(editor.text())
     assert undone == ["un café au ", "un café ", "un ", ""]
+
+
+def commit(editor: Editor, text: str) -> None:
+    """`text` committed by an input method (no composition)."""
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(editor, event)
+
+
+@pytest.mark.parametrize("typed_by", [type_char, commit])
+def test_a_letter_that_wraps_a_paragraph_half_out_of_view_at_the_top_is_typed(
+    editor: Editor, typed_by
+) -> None:
+    """A key that starts an undo step was handled by Qt inside an edit block, which laid out the
+    paragraph with its lines as they were: where the letter made the top paragraph, its first
+    line scrolled out of view, a line longer, the app crashed (a segmentation fault)."""
+    editor.resize(800, 596)
+    words = "the quick brown fox jumps over the lazy dog " * 10
+    text = "\n".join(words[: 40 + (i * 37) % 260] for i in range(30))
+    editor.set_text(text)
+    top = editor.document().findBlockByNumber(2)
+    for position in range(top.position() + 70, top.position() + top.length()):
+        press(editor, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        while editor.textCursor().position() > position:  # the view scrolls up a line at a time
+            press(editor, Qt.Key.Key_Up)
+        while editor.textCursor().position() < position:
+            press(editor, Qt.Key.Key_Right)
+        assert editor.firstVisibleBlock().blockNumber() == 2
+        typed_by(editor, "x")  # the first key after a move starts a step
+        assert editor.text() == text[:position] + "x" + text[position:]
+        editor.undo()
+        assert editor.text() == text
