@@ -8,7 +8,8 @@ the probability of all that spells the letters under the trigrams); each other s
 1. **Unknown words demoted.** When some source has a vocabulary (the dictionary, the document), a
    network word that none of them knows (and that is not what the user typed) keeps
    `UNKNOWN_WORD_SHARE` of its probability, so non-words like "engagemented" drop out; one that
-   only a join of pieces makes (couldn't't, That'sHow) is left out.
+   only a join of pieces makes (couldn't't, That'sHow) is left out, and so is one going on from
+   a word typed whole that a source knows (iOS: iOSe, WhatsApp: WhatsApped).
 2. **The dictionary fills the gaps** (letters typed): its completions share what the network's
    words leave of the probability of all that spells the letters, by how often each occurs, always
    below the weakest known word the network found (`BELOW`).
@@ -23,9 +24,10 @@ the probability of all that spells the letters under the trigrams); each other s
    `PHRASE_WEIGHT` in a phrase the user always writes (`personal_weight`); for typed letters as a
    cache model with `PERSONAL_CACHE`.
 
-Last, a word no source knows that scores under `UNKNOWN_FLOOR` of the best is left out. Then the
-words are ranked (`wordsearch.rank`; an acronym typed first, a sentence's first word with its
-capital). docs/engine.md has the measurements behind each weight.
+Last, a word that repeats the word typed after a hyphen (it's-it's) and a word no source knows
+that scores under `UNKNOWN_FLOOR` of the best are left out. Then the words are ranked
+(`wordsearch.rank`; an acronym typed first, a sentence's first word with its capital).
+docs/engine.md has the measurements behind each weight.
 """
 
 from __future__ import annotations
@@ -193,7 +195,17 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
                 scores = _mix_linear(scores, proposals[kind].words, weight)
     if "personal" in proposals:
         scores = _mix_personal(scores, proposals["personal"], query)
+    if typed:
+        scores = _without_stutters(scores, typed)
     return _without_weak(scores, unknown) if unknown else scores
+
+
+def _without_stutters(scores: Scores, typed: str) -> Scores:
+    """`scores` without the words that repeat the word typed after a hyphen (it's-it's, I-I,
+    You-you're: dialogue's stutters, which the training text has, far more often wrong than
+    so-so or bye-bye, which are offered once the hyphen is typed)."""
+    stutter = f"{typed}-{typed}".lower()
+    return {w: s for w, s in scores.items() if not w.lower().startswith(stutter)}
 
 
 def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> Scores:
@@ -356,13 +368,18 @@ def _demote_unknown(
     found: Mapping[str, float], typed: str, knowers: list[Callable[[str], bool]]
 ) -> tuple[Scores, dict[str, float]]:
     """The network's words, each that no source knows demoted, and those pieced together
-    (`_pieced_together`) left out; and the known words with their scores."""
+    (`_pieced_together`) or going on from a word typed whole (`typed` a word a source knows,
+    or written so on purpose: iOSe, WhatsApped, playlisten) left out; and the known words with
+    their scores."""
     scores: Scores = {}
     known: dict[str, float] = {}
+    typed_whole = bool(typed) and (
+        has_inner_capital(typed) or any(knows(typed) for knows in knowers)
+    )
     for word, probability in found.items():
         if word == typed or any(knows(word) for knows in knowers):
             scores[word] = known[word] = probability
-        elif not _pieced_together(word, typed):
+        elif not typed_whole and not _pieced_together(word, typed):
             scores[word] = probability * UNKNOWN_WORD_SHARE
     return scores, known
 
@@ -417,10 +434,21 @@ def _add_corrections_below(scores: Scores, corrections: Mapping[str, float], typ
     of the typed word's score, so that `rank` puts them after it: "We shipped" offers shipped
     before whipped, and Tab never puts a correction in for it. (The typed word is given the best
     correction's score when no source scored it.) A correction that completes the typed letters
-    (the: they) is a completion, added as the others are."""
-    completing = {w: s for w, s in corrections.items() if w.lower().startswith(typed.lower())}
+    (the: they) is a completion, added as the others are; one in another case alone is not
+    (JavaScript typed, the dictionary's javascript: Tab put that in), and of a word typed with
+    a capital inside, it is none (Javascript)."""
+    typed_key = typed.lower()
+    recased = {w for w in corrections if w.lower() == typed_key}
+    completing = {
+        w: s for w, s in corrections.items() if w.lower().startswith(typed_key) and w not in recased
+    }
     _add_corrections(scores, completing)
-    others = {w: CORRECTION_WEIGHT * s for w, s in corrections.items() if w not in completing}
+    dropped = recased if has_inner_capital(typed) else set()
+    others = {
+        w: CORRECTION_WEIGHT * s
+        for w, s in corrections.items()
+        if w not in completing and w not in dropped
+    }
     if not others:
         return
     typed_score = scores.get(typed) or max(others.values())

@@ -249,16 +249,17 @@ def capital_pronoun(word: str) -> str | None:
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
-    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's) and the s of an
-    acronym's possessive (`USD`: USDA's, but `PEOP`: PEOPLE'S); else as it is, but the rest of a completion in capitals after a
-    small letter is put in small letters (`shi` completed by the model's piece ` SHIP` is ship,
+    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's; `MEETING`: MEETINGS,
+    more letters than an acronym's) and the s of an acronym's possessive (`USD`: USDA's, but
+    `PEOP`: PEOPLE'S); else as it is, but the rest of a completion in capitals after a small
+    letter is put in small letters (`shi` completed by the model's piece ` SHIP` is ship,
     not shiP). The pronoun I is always a capital ("i": I, "i'": I'm)."""
     rest = word[len(typed) :]
     pronoun = capital_pronoun(word)
     if pronoun is not None:
         return pronoun  # whatever the case typed ("i'm": I'm)
     if in_capitals(typed):
-        if word.startswith(typed) and rest in _ACRONYM_ENDINGS:
+        if word.startswith(typed) and rest in _ACRONYM_ENDINGS and len(typed) <= ACRONYM_LETTERS:
             return word
         possessive = (
             word.endswith(_POSSESSIVE_ENDINGS)

@@ -98,6 +98,41 @@ def test_a_word_no_source_knows_keeps_its_share_unless_it_was_typed():
     assert scores == pytest.approx({"conductoral": 0.001, "conduct": 0.01, "conduc": 0.004})
 
 
+@pytest.mark.parametrize("typed", ["conductor", "conDuc"])
+def test_no_word_no_source_knows_goes_on_from_a_word_typed_whole(typed: str) -> None:
+    """A known word typed whole, or one with a capital inside (iOS): iOSe, WhatsApped."""
+    network = Proposal({typed + "al": 0.5, typed + "s": 0.2, typed: 0.1}, mass=1.0)
+    dictionary = Proposal({}, knows=lambda word: knows(word) or word == "conDucs")
+    scores = mix(query("led by the " + typed), network, {"dictionary": dictionary})
+    expected = (
+        {typed: 0.1, "conductors": 0.2} if typed == "conductor" else {typed: 0.1, "conDucs": 0.2}
+    )
+    assert scores == pytest.approx(expected)
+
+
+def test_a_correction_in_another_case_alone_of_a_word_in_camel_case_is_none():
+    network = Proposal({"JavaScript": 0.01}, mass=0.01)
+    proposals = {
+        "dictionary": Proposal({}, knows=str.islower),
+        "corrections": Proposal({"javascript": 0.5, "JavaScripts": 0.0001}),
+    }
+    asked = query("We use JavaScript")
+    ranked = Mixed(asked, mix(asked, network, proposals), network, proposals).ranked()
+    assert [word for word, _ in ranked] == ["JavaScript", "JavaScripts"]  # Tab: no Javascript
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [("it’s", {"it’s", "it’s-a"}), ("so", {"so", "some"}), ("so-", {"so-so"}), ("You", {"You"})],
+)
+def test_a_stutter_is_offered_only_once_its_hyphen_is_typed(typed: str, offered: set[str]):
+    words = ["it’s", "it’s-it’s", "it’s-a", "so", "so-so", "some", "You", "You-you’re"]
+    completions = {w: 0.1 for w in words if w.lower().startswith(typed.lower())}
+    dictionary = Proposal(completions, knows=lambda word: True)
+    scores = mix(query("Well, " + typed), Proposal({}, mass=1.0), {"dictionary": dictionary})
+    assert set(scores) == offered
+
+
 def test_a_word_any_source_knows_is_not_demoted():
     network = Proposal({"Jorda": 0.003, "Jordan": 0.002}, mass=0.01)
     proposals = {
@@ -142,7 +177,7 @@ def test_with_no_known_word_the_dictionary_shares_all_that_is_left():
 def test_the_document_cache_adds_its_frequencies_scaled_to_keep_the_others():
     # (1 - 0.1) * p + 0.1 * f, divided by 0.9: p + f / 9.
     network = Proposal({"Jorda": 0.001, "John": 0.02}, mass=0.05)
-    document = Proposal({"Jorda": 0.25, "Jones": 0.09}, knows=lambda word: word != "John")
+    document = Proposal({"Jorda": 0.25, "Jones": 0.09}, knows={"Jorda", "Jones"}.__contains__)
     scores = mix(query("then Jo"), network, {"document": document})
     assert scores == pytest.approx({"Jorda": 0.001 + 0.25 / 9, "John": 0.001, "Jones": 0.01})
 
@@ -226,6 +261,8 @@ def test_a_source_set_on_the_predictor_is_mixed_in_with_its_weight(bigram_model)
         ("i", "iPhone", "iPhone"),  # a name's own capital inside stays
         ("MP", "MPs", "MPs"),  # an acronym's own endings
         ("UK", "UK’s", "UK’s"),
+        ("MEETING", "MEETINGs", "MEETINGS"),  # more letters than an acronym's
+        ("GOOD", "GOODs", "GOODS"),
         ("MP", "MPh", "MPH"),
         ("USD", "USDA's", "USDA's"),  # an acronym's possessive keeps its small s
         ("PEOP", "people's", "PEOPLE'S"),  # a word typed in capitals is all capitals
