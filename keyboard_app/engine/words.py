@@ -161,9 +161,14 @@ _SENTENCE_END = (
 _BETWEEN_SENTENCES = " \t\"'()[]“”‘’«»"
 # What ends a line: a line feed, a carriage return, a line or a paragraph separator.
 LINE_BREAKS = "\n\r\u2028\u2029"
-# Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith).
+# Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith,
+# Capt. Shen, which autocorrect made Capt. When), or the word after them goes on the sentence
+# (approx. ten, pp. 4-9, Jan. 5). Those that often end one (etc., Inc., no.) are not among them.
 _ABBREVIATIONS = frozenset(
-    "mr. mrs. ms. dr. st. prof. jr. sr. vs. cf. fig. gen. col. lt. sgt. rev.".split()  # noqa: SIM905
+    """mr. mrs. ms. mx. dr. st. prof. jr. sr. vs. cf. fig. gen. col. lt. sgt. rev. capt. maj.
+    cmdr. adm. brig. cpl. pvt. det. insp. supt. gov. sen. rep. pres. hon. fr. mme. mlle. messrs.
+    ph.d. approx. appt. dept. incl. vol. pp. ca. jan. feb. mar. apr. jun. jul. aug. sep. sept.
+    oct. nov. dec.""".split()  # noqa: SIM905
 )
 # Letters each with its full stop: an initial (J. Smith) or an abbreviation (U.S., p.m., e.g.),
 # whose full stop ends a sentence less often than not: in the training split, a word after two
