@@ -386,8 +386,10 @@ def _demote_unknown(
 
 def _pieced_together(word: str, typed: str) -> bool:
     """A word no source knows that only a join of pieces makes: a second apostrophe (couldn't't,
-    We'll'll) or a capital after a small letter past the letters typed (That'sHow, ifIs)."""
-    if sum(word.count(mark) for mark in "'’") >= 2:
+    We'll'll), one going on from an apostrophe typed (kids': kids're, years't; a plural's
+    possessive is whole) or a capital after a small letter past the letters typed (That'sHow,
+    ifIs)."""
+    if sum(word.count(mark) for mark in "'’") >= 2 or typed.endswith(("'", "’")):
         return True
     start = max(len(typed), 1)
     return any(word[i].isupper() and word[i - 1].islower() for i in range(start, len(word)))

@@ -90,6 +90,8 @@ def test_a_one_letter_capital_word_before_an_acronym_is_no_text_in_capitals(text
         ("I've", "I've'll"),
         ("That's", "That'sHow"),
         ("if", "ifIs"),
+        ("The kids'", "kids're"),  # a plural's possessive is whole
+        ("seven years’", "years’t"),
     ],
 )
 def test_words_pieced_together_by_the_model_are_never_offered(text: str, pieced: str) -> None:
@@ -135,7 +137,8 @@ def test_the_built_in_keyboard_offers_no_pieced_together_words(predictor: Predic
 def test_a_word_no_source_knows_far_below_the_best_leaves_its_place_empty() -> None:
     # "pageer" is demoted to 5% of 0.01 (0.0005), under UNKNOWN_FLOOR (1%) of "pages" (0.3).
     network = {"pages": 0.3, "page": 0.2, "pageer": 0.01}
-    assert ranked("the page", network, {}) == ["pages", "page"]
-    # Known, or not that far below, a word keeps its place.
-    assert ranked("the page", {**network, "pageer": 0.1}, {}) == ["pages", "pageer", "page"]
+    assert ranked("the pag", network, {}) == ["pages", "page"]
+    # Known, or not that far below, a word keeps its place; never after a word typed whole.
+    assert ranked("the pag", {**network, "pageer": 0.1}, {}) == ["pages", "page", "pageer"]
+    assert ranked("the page", {**network, "pageer": 0.1}, {}) == ["pages", "page"]
     assert ranked("the ship", {"shipped": 0.3, "ship": 0.2, "shipping": 1e-5}, {})[-1] == "shipping"
