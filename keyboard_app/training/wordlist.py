@@ -28,7 +28,7 @@ third, written with it, is the table of common misspellings the corrector reads
 - the spelling is the training text's most frequent one when it has the word ("I", "John"), but
   a spelling with capitals only when it is `CAPITAL_SHARE` of the word's uses (the corrector
   keeps such a spelling: "londn" is London, "conventiion" convention); else `NAME_SPELLINGS`' or
-  wordfreq's (lower case).
+  wordfreq's (lower case); a possessive's is its name's (sarah's: Sarah's).
 
 Counts are per billion words. The training text's words that wordfreq's selection lacks are added
 with their frequency there, so that every word the previous dictionary knew is still known; but
@@ -63,6 +63,7 @@ PER = 1e9  # counts are per this many words
 _LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
 _ONE_LETTER = frozenset({"a", "i"})
 _TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
+_POSSESSIVES = ("'s", "’s")
 _ARCHAIC_IT = re.compile(r"[^n]'t$")  # was't, o't (of it); can't and don't end in n't
 # The names among the offensive list's everyday words (`wordfilter.EVERYDAY_WORDS`): the training
 # text drops every sentence holding a word of the list, so it cannot spell them.
@@ -116,8 +117,21 @@ def build_wordlist(
     for key, (form, count) in forms.items():
         if key not in kept and key not in dropped and _is_addable(key):
             counts.setdefault(form, max(1, round(count / total * PER)))
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ordered = sorted(_possessives_as_names(counts).items(), key=lambda item: (-item[1], item[0]))
     return [f"{word}\t{count}" for word, count in ordered if count > 0]
+
+
+def _possessives_as_names(counts: Mapping[str, int]) -> dict[str, int]:
+    """`counts` with each possessive in small letters of a word the list spells with a capital
+    spelled so (sarah's: Sarah's, friday's: Friday's), its count added to the spelling's."""
+    spellings = {word.lower(): word for word in counts}
+    spelled: dict[str, int] = {}
+    for word, count in counts.items():
+        name = spellings.get(word[:-2].lower(), "") if word.endswith(_POSSESSIVES) else ""
+        if name[:1].isupper() and word[:1].islower():
+            word = name + word[-2:]
+        spelled[word] = spelled.get(word, 0) + count
+    return spelled
 
 
 def _spelling(word: str, forms: Mapping[str, tuple[str, int]]) -> str:

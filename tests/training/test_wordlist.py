@@ -99,9 +99,17 @@ def test_an_archaic_t_of_the_training_text_is_not_added_but_contractions_and_nam
     assert set(listed({"was": 1e-3}, training)) == {"was", "wasn't", "O'Hara", "y'all", "Enron's"}
 
 
+def test_a_possessive_is_spelled_as_the_name_it_belongs_to():
+    frequencies = {"sarah": 1e-5, "sarah's": 1e-6, "friday": 1e-5, "kid": 1e-5, "kid's": 1e-6}
+    counts = listed(frequencies, {"Sarah": 50, "Friday": 40, "Friday’s": 3, "kid": 9})
+    assert set(counts) == {"Sarah", "Sarah's", "Friday", "Friday’s", "kid", "kid's"}
+    assert counts["Sarah's"] == round(1e-6 * PER)
+
+
 def test_the_shipped_list_offers_no_archaic_t_after_a_word():
     words = read_counts(paths.lexicon_path().read_text("utf-8").splitlines())
     assert "was't" not in words and "o't" not in words
+    assert "Obama's" in words and "obama's" not in words
     assert {"wasn't", "can't", "y'all", "o'clock"} <= set(words)
 
 
