@@ -243,10 +243,28 @@ def _overwrite(fd: int, data: bytes) -> None:
 
 def utf16_hint(raw: bytes) -> str:
     """For a message saying `raw` is not UTF-8: what it is instead, when its start says it is
-    UTF-16 (Windows' "Unicode" text files), else nothing."""
+    UTF-16 (Windows' "Unicode" text files; `is_utf16`), else nothing."""
+    return " (it is UTF-16 text: save it as UTF-8)" if is_utf16(raw) else ""
+
+
+def is_utf16(raw: bytes) -> bool:
+    """Whether `raw` starts as UTF-16 text does: with its byte-order mark, or without one, every
+    other byte of its start NUL and none of the others (English in UTF-16, which reads as
+    UTF-8 full of NULs: saved so, any edit made it garbage)."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return " (it is UTF-16 text: save it as UTF-8)"
-    return ""
+        return True
+    start = raw[:_UTF16_SAMPLE]
+    if len(start) < 4:
+        return False
+    even, odd = start[0::2], start[1::2]
+    return any(
+        nul.count(0) >= _UTF16_NUL_SHARE * len(nul) and 0 not in other
+        for nul, other in ((even, odd), (odd, even))
+    )
+
+
+_UTF16_SAMPLE = 512  # bytes of a file's start looked at
+_UTF16_NUL_SHARE = 0.9  # of every other byte (a character outside Latin-1 has no NUL)
 
 
 class UnusableFile(ValueError):

@@ -406,18 +406,25 @@ def test_a_dash_learns_from_standard_input(tmp_path: Path) -> None:
     assert words["Ottoline"] == 2
 
 
-def test_a_dash_that_is_not_utf8_is_refused_like_a_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (b"caf\xe9\n", "(byte 3 is not)"),
+        ("Kind regards\n".encode("utf-16-le"), "(it is UTF-16 text: save it as UTF-8)"),  # no BOM
+    ],
+)
+def test_a_dash_that_is_not_utf8_is_refused_like_a_file(
+    tmp_path: Path, text: bytes, why: str
+) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "keyboard_app.cli", "bench", "typos", "-", "--words", "5"],
-        input=b"caf\xe9\n",
+        input=text,
         capture_output=True,
         env={**os.environ, "KEYBOARD_APP_DATA_DIR": str(tmp_path / "data")},
         timeout=60,
     )
     assert result.returncode == 1
-    assert result.stderr.decode().endswith(
-        "error: standard input is not UTF-8 text (byte 3 is not)\n"
-    )
+    assert result.stderr.decode().endswith(f"error: standard input is not UTF-8 text {why}\n")
 
 
 def test_a_dash_given_twice_is_the_same_text_twice(tmp_path: Path) -> None:

@@ -17,7 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from keyboard_app.engine.numbers import MAX_THREADS
-from keyboard_app.files import UnusableFile, human_size, read_regular_file, utf16_hint
+from keyboard_app.files import (
+    UnusableFile,
+    human_size,
+    is_utf16,
+    read_regular_file,
+    utf16_hint,
+)
 from keyboard_app.paths import corpora_dir
 
 Action = Callable[[argparse.Namespace], int]
@@ -113,6 +119,8 @@ def read_input(path: Path) -> str:
         raise CommandError(f"cannot read {name}: {error}") from None
     except OSError as error:
         raise CommandError(f"cannot read {name}: {error.strerror or error}") from None
+    if is_utf16(raw):
+        raise CommandError(f"{name} is not UTF-8 text{utf16_hint(raw)}")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -21,7 +21,7 @@ from keyboard_app.commands import (
     read_input_bytes,
     whole_number,
 )
-from keyboard_app.files import UnusableFile, utf16_hint
+from keyboard_app.files import UnusableFile, is_utf16, utf16_hint
 
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
@@ -211,7 +211,9 @@ def _read_text(path: Path) -> str:
         raise ValueError(f"{name} cannot be learned from: {error}.") from None
     except OSError as error:
         raise ValueError(f"{name} cannot be read: {error.strerror or error}.") from None
-    if b"\0" in raw and not utf16_hint(raw):
+    if is_utf16(raw):
+        raise ValueError(f"{name} is not UTF-8 text{utf16_hint(raw)}; nothing learned from it.")
+    if b"\0" in raw:
         raise ValueError(
             f"{name} is not a text file (it holds binary data); nothing learned from it."
         )

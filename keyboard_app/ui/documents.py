@@ -149,6 +149,11 @@ class DocumentController(QObject):
     def new(self) -> None:
         self.confirm_discard(lambda: self._set_text("", None, TextFormat()))
 
+    def new_file(self, path: Path) -> None:
+        """A new document for a file not written yet (named on the command line), saved to it."""
+        self._set_text("", path, TextFormat())
+        self.message.emit(f"{path.name} is a new file: saving writes it.")
+
     def open(self) -> None:
         def choose() -> None:
             start = str(self.path.parent) if self.path else ""

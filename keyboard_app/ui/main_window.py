@@ -228,8 +228,9 @@ class MainWindow(QMainWindow):
         return True
 
     def open_files(self, files: list[Path]) -> None:
-        """Files named on the command line: the first in the editor, the others (existing ones)
-        in Open Recent, after it."""
+        """Files named on the command line: the first in the editor (a file not written yet, in
+        a folder that exists, as a new document saved there), the others (existing ones) in Open
+        Recent, after it."""
         if not files:
             return
         for path in reversed(files[1:]):
@@ -237,9 +238,13 @@ class MainWindow(QMainWindow):
                 self.settings.add_recent_file(str(path.resolve()))
             else:
                 log.warning("not a file: %s", path)
-        if not self.documents.load(files[0].resolve()):
-            self.save_settings()
-            self._fill_recent()
+        first = files[0].resolve()
+        if not first.exists() and first.parent.is_dir():
+            self.documents.new_file(first)
+        elif self.documents.load(first):
+            return
+        self.save_settings()
+        self._fill_recent()
 
     def set_explorer_visible(self, visible: bool) -> None:
         self.explorer.setVisible(visible)

@@ -11,12 +11,14 @@ import errno
 import hashlib
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from keyboard_app.files import (
     UnusableFile,
     atomic_path,
+    is_utf16,
     read_regular_file_and_status,
     sha256_of,
     utf16_hint,
@@ -116,6 +118,8 @@ def read_text_file(path: Path) -> OpenedText:
         raise TextFileError(f"{path} was not opened: {error}.") from None
     except OSError as error:
         raise TextFileError(f"{path} could not be opened: {describe(error)}.") from None
+    if is_utf16(raw):  # without its byte-order mark it reads as UTF-8 full of NULs
+        raise TextFileError(f"{path} is not UTF-8 text{utf16_hint(raw)}; it was not opened.")
     bom = raw.startswith(UTF8_BOM)
     try:
         text = raw[len(UTF8_BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
@@ -165,6 +169,8 @@ def save_text_file(path: Path, text: str, text_format: TextFormat) -> SavedFile:
     target = Path(os.path.realpath(path))  # through a symbolic link, which stays one
     if target.exists() and not target.is_file():
         raise OSError(errno.EINVAL, "it is not a regular file", str(path))
+    if _read_only(target):  # renaming a new file over it would replace it all the same
+        raise PermissionError(errno.EACCES, "The file is read-only", str(path))
     data = encode(text, text_format)
     try:
         with atomic_path(target, create_folder=False) as temporary:
@@ -180,6 +186,16 @@ def save_text_file(path: Path, text: str, text_format: TextFormat) -> SavedFile:
         )
         return SavedFile(True, FileVersion.of(write_in_place(target, data), data))
     return SavedFile(False, FileVersion.of(written, data))
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the file at `path` is one its owner made read-only (no one may write it), or one
+    the user may not write; False when there is none."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
 
 
 def describe(error: OSError) -> str:

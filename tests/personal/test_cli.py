@@ -23,6 +23,7 @@ def texts(tmp_path: Path) -> Path:
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
     (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
     (tmp_path / "unicode.txt").write_bytes("Kind regards".encode("utf-16"))  # Windows' own
+    (tmp_path / "unmarked.txt").write_bytes("Kind regards".encode("utf-16-le"))  # no BOM
     return tmp_path
 
 
@@ -88,7 +89,7 @@ def test_learn_reports_each_bad_file_and_learns_the_others(
     texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "s.sqlite3"
-    names = ("image.png", "letter.txt", "missing.txt", "latin1.txt", "unicode.txt")
+    names = ("image.png", "letter.txt", "missing.txt", "latin1.txt", "unicode.txt", "unmarked.txt")
     files = [texts / name for name in names]
     assert main(["personal", "learn", *map(str, files), str(tmp_path), "--store", str(store)]) == 1
     out, err = capsys.readouterr()
@@ -96,9 +97,8 @@ def test_learn_reports_each_bad_file_and_learns_the_others(
     assert "image.png is not a text file" in err
     assert "missing.txt does not exist" in err
     assert "latin1.txt is not UTF-8 text" in err
-    assert (
-        "unicode.txt is not UTF-8 text (byte 0 is not) (it is UTF-16 text: save it as UTF-8)" in err
-    )
+    for name in ("unicode.txt", "unmarked.txt"):
+        assert f"{name} is not UTF-8 text (it is UTF-16 text: save it as UTF-8)" in err
     assert "is a folder" in err
     assert "Traceback" not in err
     with PersonalStore.open(store) as opened:

@@ -388,6 +388,26 @@ def test_files_from_the_command_line(make_window: MakeWindow, tmp_path: Path) ->
     assert SettingsStore().load().recent_files[:3] == [str(first), str(second), str(third)]
 
 
+def test_a_file_not_written_yet_from_the_command_line_is_a_new_document_saved_there(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    new, other = tmp_path / "new notes.txt", tmp_path / "other.txt"
+    other.write_text("other", "utf-8")
+    win = make_window()
+    win.open_files([new, other])
+    assert (win.editor.text(), win.documents.path, new.exists()) == ("", new, False)
+    assert not visible_notices(win)
+    type_char(win.editor, "x")
+    assert win.documents.save()
+    assert new.read_text("utf-8") == "x"
+    assert win.settings.recent_files[:2] == [str(new), str(other)]
+    # In a folder that does not exist, it is not opened (a mistyped folder): the dialog says why.
+    win = make_window()
+    win.open_files([tmp_path / "no folder" / "notes.txt"])
+    (notice,) = visible_notices(win)
+    assert "No such file" in notice.text() and win.documents.path is None
+
+
 def window_on_file(make_window: MakeWindow, path: Path, text: str) -> MainWindow:
     """A window with the file at `path`, holding `text`, opened in it."""
     win = make_window()

@@ -123,8 +123,22 @@ def test_a_read_only_file_in_a_read_only_folder_is_an_error(tmp_path: Path) -> N
             out = run_saver([], target, "new", 1)
     finally:
         tmp_path.chmod(0o755)
-    assert out.startswith("failed: “locked.txt” could not be saved: Permission denied.")
+    assert out.startswith("failed: “locked.txt” could not be saved: The file is read-only.")
     assert target.read_text("utf-8") == "kept"
+
+
+def test_a_read_only_file_in_a_folder_the_user_may_write_is_not_replaced(tmp_path: Path) -> None:
+    """Renaming a new file over it would replace it all the same, read-only as it is."""
+    target = tmp_path / "locked.txt"
+    target.write_text("kept", "utf-8")
+    target.chmod(0o444)
+    with pytest.raises(PermissionError) as raised:
+        save_text_file(target, "new", TextFormat())
+    assert save_error_message(target, raised.value).startswith(
+        "“locked.txt” could not be saved: The file is read-only."
+    )
+    assert target.read_text("utf-8") == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locked.txt"]
 
 
 @pytest.mark.parametrize(
@@ -156,6 +170,13 @@ def test_files_that_cannot_be_opened_say_why(tmp_path: Path) -> None:
     windows.write_bytes("Kind regards".encode("utf-16"))  # with its byte-order mark
     with pytest.raises(TextFileError, match=r"\(it is UTF-16 text: save it as UTF-8\)"):
         read_text_file(windows)
+    for encoding in ("utf-16-le", "utf-16-be"):  # no byte-order mark: it reads as UTF-8 with NULs
+        windows.write_bytes("Hello\r\nWorld\r\n".encode(encoding))
+        with pytest.raises(TextFileError, match=r"\(it is UTF-16 text: save it as UTF-8\)"):
+            read_text_file(windows)
+    nul = tmp_path / "nul.txt"
+    nul.write_bytes(b"a\x00b and more text")  # a NUL or two is no UTF-16
+    assert read_text_file(nul).text == "a\x00b and more text"
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as handle:
         handle.truncate(MAX_DOCUMENT_BYTES + 1)  # sparse: refused before it is read
