@@ -46,10 +46,6 @@ CANDIDATE_CACHE = 2048
 # Words indexed, most frequent first: building the index takes about 5 s for 40,000 (two edits,
 # prefix 7) on one core, against 12 s for all 85,000; the rarer words are seldom meant.
 INDEXED_WORDS = 40_000
-# English's most frequent words, which tell a line in English from one in another language
-# (`autocorrect.in_other_language`): the dictionary knows many Spanish or Portuguese words (leche,
-# agua), its most frequent few only English's.
-COMMON_WORDS = 20_000
 # Completions of a slip: from this many typed letters, the most frequent few per prefix.
 SLIP_COMPLETIONS_FROM = 3
 COMPLETIONS_PER_PREFIX = 2
@@ -89,11 +85,9 @@ class Corrector:
         self._index: Any = None
         # Contractions by their letters ("dont": don't, 1584893) where those are no word.
         self._contractions: dict[str, tuple[str, int]] = {}
-        # The words indexed, read now (a sort of the dictionary's counts, some 30 ms) for the
-        # common ones too: the pronoun i is corrected before the index is built, never on a line
-        # in another language
+        # The words indexed, read now (a sort of the dictionary's counts, some 30 ms, kept by
+        # the dictionary for its common words too)
         indexed = list(islice(lexicon.by_frequency(), INDEXED_WORDS))
-        self._common = frozenset(word.lower() for word, _ in indexed[:COMMON_WORDS])
         self.build_seconds = 0.0
         self._lookup = lru_cache(maxsize=CANDIDATE_CACHE)(self._candidates)
         self._complete = lru_cache(maxsize=CANDIDATE_CACHE)(self._slip_completions)
@@ -105,10 +99,6 @@ class Corrector:
     def wait_ready(self) -> None:
         """Wait until the index is built (scripts and benchmarks; the app never waits)."""
         self._builder.join()
-
-    def is_common(self, word: str) -> bool:
-        """Whether `word` (any case) is one of English's `COMMON_WORDS` most frequent words."""
-        return word.lower() in self._common
 
     def candidates(self, typed: str) -> tuple[tuple[str, float], ...]:
         """Words `typed` may be a slip for (never `typed` itself), each with the probability of

@@ -83,7 +83,7 @@ ACRONYM_MOST_LETTERS = 4
 NAME_SLIP = 0.002
 # A line in another language: of its last `OTHER_LANGUAGE_WORDS` words (without digits), at least
 # `OTHER_LANGUAGE_LEAST`, fewer than `ENGLISH_SHARE` are among English's most frequent words
-# (`Corrector.is_common`). The current line only: English typed right after a paragraph in another
+# (`Lexicon.is_common`). The current line only: English typed right after a paragraph in another
 # language is corrected. Chosen on texts in 11 languages and in English with slips, and checked
 # on others written for it; docs/engine.md has both tables.
 OTHER_LANGUAGE_WORDS = 12

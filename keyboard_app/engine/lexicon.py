@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -23,6 +23,11 @@ from keyboard_app.engine.wordfilter import is_offensive
 from keyboard_app.engine.words import prefix_range
 
 COMPLETION_CACHE = 4096
+# English's most frequent words: everyday words (will, rose, may: a capital the user gives one is
+# a name's, Will, where Siobhan, 42,982th, is the word's own), and what tells a line in English from
+# one in another language (`autocorrect.in_other_language`: the dictionary knows many Spanish or
+# Portuguese words, leche, agua, its most frequent few only English's).
+COMMON_WORDS = 20_000
 
 
 class Lexicon:
@@ -89,7 +94,19 @@ class Lexicon:
 
     def by_frequency(self) -> Iterator[tuple[str, int]]:
         """Every word (as spelled most often) with its count, most frequent first."""
-        return iter(sorted(self._forms, key=lambda form: -form[1]))
+        return iter(self._ranked)
+
+    def is_common(self, word: str) -> bool:
+        """Whether `word` (any case) is one of the `COMMON_WORDS` most frequent words."""
+        return word.lower() in self._common
+
+    @cached_property
+    def _ranked(self) -> list[tuple[str, int]]:  # a sort of the counts: some 30 ms, done once
+        return sorted(self._forms, key=lambda form: -form[1])
+
+    @cached_property
+    def _common(self) -> frozenset[str]:
+        return frozenset(word.lower() for word, _ in self._ranked[:COMMON_WORDS])
 
     def _index(self, word: str) -> int | None:
         key = word.lower()

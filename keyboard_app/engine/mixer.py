@@ -214,26 +214,27 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     so only when its training text nearly always does, so never a word also written in small
     letters: will, may), as a phone keyboard offers them (`lon`: London, not london); spellings
     that become one add their scores. The user's spelling (one written inside a sentence, where
-    its case is the word's own) wins where the dictionary has none (a colleague's name, Naledi),
-    where it is in small letters (linux, though the list says Linux) and where it is in camel
-    case (GitHub, iPhone: `words.in_camel_case`; never an everyday word's, as a colleague called
-    Will is). Letters typed with a capital are the typist's case (`words.in_typed_case`), but for
-    the user's camel case (`Gith`: GitHub)."""
+    its case is the word's own) wins where the dictionary has none or is no everyday word of it
+    (a colleague's name, Naledi, Siobhan: `Lexicon.is_common`), where it is in small letters
+    (linux, though the list says Linux) and where it is in camel case (GitHub, iPhone:
+    `words.in_camel_case`), but not for an everyday word (a colleague called Will: will). Letters
+    typed with a capital are the typist's case (`words.in_typed_case`), but for the user's camel
+    case (`Gith`: GitHub)."""
     own = _spelling_of(proposals.get("personal"), scores)
     if typed != typed.lower():
         typed_as_title = typed[1:] == typed[1:].lower() and not in_capitals(typed)
         return _merged(scores, _camel_case(own)) if typed_as_title else scores
-    dictionary = proposals.get("dictionary")
-    knows = dictionary.knows if dictionary is not None else None
-    spells = dictionary.spells if dictionary is not None else None
+    dictionary = proposals.get("dictionary") or Proposal({})
+    knows, spells, common = dictionary.knows, dictionary.spells, dictionary.common
+
+    def everyday(word: str) -> bool:
+        return knows is not None and knows(word) and (common is None or common(word))
 
     def named(word: str) -> str:
         if word != word.lower():
             return word
         mine = own(word)  # without a store None at once: one dictionary lookup a word
-        if mine is not None and (
-            mine == word or in_camel_case(mine) or knows is None or not knows(word)
-        ):
+        if mine is not None and (mine == word or in_camel_case(mine) or not everyday(word)):
             return mine
         listed = spells(word) if spells is not None else None
         return listed if listed and listed[:1].isupper() and listed.lower() == word else word

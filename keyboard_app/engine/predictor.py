@@ -313,7 +313,7 @@ class Predictor:
 
     def _autocorrection(self, mixed: Mixed) -> str | None:
         corrections = self._corrections()
-        common = corrections.corrector.is_common if corrections is not None else None
+        common = corrections.corrector.lexicon.is_common if corrections is not None else None
         replacement = mixed_autocorrection(mixed, self.kept_words, common)
         if replacement is None:
             return None

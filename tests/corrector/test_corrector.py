@@ -3,7 +3,7 @@
 import gc
 import threading
 
-import keyboard_app.corrector as corrector_module
+import keyboard_app.engine.lexicon as lexicon_module
 from keyboard_app.corrector import HABIT, Corrector
 from keyboard_app.corrector.slips import MOST_LIKELY_SLIP
 from keyboard_app.engine.lexicon import Lexicon
@@ -63,10 +63,10 @@ def test_english_common_words_are_known_before_the_index_is_built(monkeypatch):
     index is ready, and "per i" on an Italian line was made "per I"."""
     gate = threading.Event()
     monkeypatch.setattr(Corrector, "_build", lambda self, indexed: gate.wait(10))
-    monkeypatch.setattr(corrector_module, "COMMON_WORDS", 2)
+    monkeypatch.setattr(lexicon_module, "COMMON_WORDS", 2)
     corrector = Corrector(Lexicon({"the": 100, "and": 90, "habe": 1}))
     try:
-        assert corrector.is_common("The") and corrector.is_common("and")
-        assert not corrector.is_common("habe")
+        assert corrector.lexicon.is_common("The") and corrector.lexicon.is_common("and")
+        assert not corrector.lexicon.is_common("habe")
     finally:
         gate.set()

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine import Predictor, mixer
+from keyboard_app.engine import lexicon as lexicon_module
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.mixer import Mixed, evidence_weight, mix, personal_weight
 from keyboard_app.engine.sources import Habit, Proposal, Query
@@ -362,3 +363,17 @@ def test_a_correction_and_its_autocorrection_are_spelled_as_the_user_spells_them
             shown = predictor.suggest(text)
             assert [(s.word, s.correction) for s in shown if s.autocorrect] == [(word, True)]
             assert predictor.autocorrection(text) == word
+
+
+def test_the_users_capital_wins_over_the_dictionarys_small_letters_but_for_everyday_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """wordfreq's list is in small letters: it knows Siobhan as siobhan, a rare word."""
+    monkeypatch.setattr(lexicon_module, "COMMON_WORDS", 2)
+    lexicon = Lexicon({"will": 900, "sign": 300, "wild": 50, "siobhan": 1})
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("I met Will and Siobhan today.\n" * 3))
+        assert "Siobhan" in _ranked_with(store, lexicon, "Hi sio")
+        assert "siobhan" not in _ranked_with(store, lexicon, "Hi sio")
+        assert "will" in _ranked_with(store, lexicon, "You wi")
+        assert "Will" not in _ranked_with(store, lexicon, "You wi")

@@ -31,4 +31,7 @@ class DictionarySource:
         words = (
             dict(self.lexicon.completions(typed, COMPLETIONS_PER_WORD * query.k)) if typed else {}
         )
-        return Proposal(words, knows=self.lexicon.knows, spells=self.lexicon.spelling)
+        lexicon = self.lexicon
+        return Proposal(
+            words, knows=lexicon.knows, spells=lexicon.spelling, common=lexicon.is_common
+        )
