@@ -220,10 +220,12 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     `words.in_camel_case`), but not for an everyday word (a colleague called Will: will). Letters
     typed with a capital are the typist's case (`words.in_typed_case`), but for the user's camel
     case (`Gith`: GitHub)."""
+    capitals = typed != typed.lower()
+    if capitals and (typed[1:] != typed[1:].lower() or in_capitals(typed)):
+        return scores
     own = _spelling_of(proposals.get("personal"), scores)
-    if typed != typed.lower():
-        typed_as_title = typed[1:] == typed[1:].lower() and not in_capitals(typed)
-        return _merged(scores, _camel_case(own)) if typed_as_title else scores
+    if capitals:  # the first letter alone
+        return _merged(scores, _camel_case(own))
     dictionary = proposals.get("dictionary") or Proposal({})
     knows, spells, common = dictionary.knows, dictionary.spells, dictionary.common
 
