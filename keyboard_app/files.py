@@ -241,16 +241,26 @@ def _overwrite(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def utf16_hint(raw: bytes) -> str:
-    """For a message saying `raw` is not UTF-8: what it is instead, when its start says it is
-    UTF-16 (Windows' "Unicode" text files; `is_utf16`), else nothing."""
-    return " (it is UTF-16 text: save it as UTF-8)" if is_utf16(raw) else ""
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text; the message says why, for a person, to follow "... is not
+    UTF-8 text" in parentheses."""
+
+
+def decode_utf8(raw: bytes) -> str:
+    """`raw` as UTF-8 text; NotUtf8 when it is not, or when it is UTF-16 (Windows' "Unicode"
+    text files, `is_utf16`: without its byte-order mark English in UTF-16 reads as UTF-8 full of
+    NULs, and saved so, any edit made it garbage)."""
+    if is_utf16(raw):
+        raise NotUtf8("it is UTF-16 text: save it as UTF-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NotUtf8(f"byte {error.start:,} is not UTF-8") from None
 
 
 def is_utf16(raw: bytes) -> bool:
     """Whether `raw` starts as UTF-16 text does: with its byte-order mark, or without one, every
-    other byte of its start NUL and none of the others (English in UTF-16, which reads as
-    UTF-8 full of NULs: saved so, any edit made it garbage)."""
+    other byte of its start NUL and none of the others (English in UTF-16)."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
     start = raw[:_UTF16_SAMPLE]

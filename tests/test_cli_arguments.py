@@ -409,7 +409,7 @@ def test_a_dash_learns_from_standard_input(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        (b"caf\xe9\n", "(byte 3 is not)"),
+        (b"caf\xe9\n", "(byte 3 is not UTF-8)"),
         ("Kind regards\n".encode("utf-16-le"), "(it is UTF-16 text: save it as UTF-8)"),  # no BOM
     ],
 )

@@ -17,13 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from keyboard_app.engine.numbers import MAX_THREADS
-from keyboard_app.files import (
-    UnusableFile,
-    human_size,
-    is_utf16,
-    read_regular_file,
-    utf16_hint,
-)
+from keyboard_app.files import NotUtf8, UnusableFile, decode_utf8, human_size, read_regular_file
 from keyboard_app.paths import corpora_dir
 
 Action = Callable[[argparse.Namespace], int]
@@ -119,14 +113,10 @@ def read_input(path: Path) -> str:
         raise CommandError(f"cannot read {name}: {error}") from None
     except OSError as error:
         raise CommandError(f"cannot read {name}: {error.strerror or error}") from None
-    if is_utf16(raw):
-        raise CommandError(f"{name} is not UTF-8 text{utf16_hint(raw)}")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{name} is not UTF-8 text (byte {error.start:,} is not){utf16_hint(raw)}"
-        ) from None
+        return decode_utf8(raw)
+    except NotUtf8 as error:
+        raise CommandError(f"{name} is not UTF-8 text ({error})") from None
 
 
 def builtin_corpus(instead: str) -> Path:

@@ -4,6 +4,7 @@ import. Everything stays on this machine."""
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import json
 import sys
@@ -21,7 +22,7 @@ from keyboard_app.commands import (
     read_input_bytes,
     whole_number,
 )
-from keyboard_app.files import UnusableFile, is_utf16, utf16_hint
+from keyboard_app.files import NotUtf8, UnusableFile, decode_utf8, is_utf16
 
 if TYPE_CHECKING:
     from keyboard_app.personal import Entry, PersonalStore
@@ -211,19 +212,14 @@ def _read_text(path: Path) -> str:
         raise ValueError(f"{name} cannot be learned from: {error}.") from None
     except OSError as error:
         raise ValueError(f"{name} cannot be read: {error.strerror or error}.") from None
-    if is_utf16(raw):
-        raise ValueError(f"{name} is not UTF-8 text{utf16_hint(raw)}; nothing learned from it.")
-    if b"\0" in raw:
+    if b"\0" in raw and not is_utf16(raw):
         raise ValueError(
             f"{name} is not a text file (it holds binary data); nothing learned from it."
         )
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{name} is not UTF-8 text (byte {error.start:,} is not){utf16_hint(raw)}; nothing "
-            "learned from it."
-        ) from None
+        return decode_utf8(raw.removeprefix(codecs.BOM_UTF8))
+    except NotUtf8 as error:
+        raise ValueError(f"{name} is not UTF-8 text ({error}); nothing learned from it.") from None
 
 
 def _forget(args: argparse.Namespace) -> int:

@@ -96,17 +96,19 @@ class Lexicon:
         """Every word (as spelled most often) with its count, most frequent first."""
         return iter(self._ranked)
 
-    def is_common(self, word: str) -> bool:
-        """Whether `word` (any case) is one of the `COMMON_WORDS` most frequent words."""
-        return word.lower() in self._common
+    def is_common(self, word: str, commonest: int = COMMON_WORDS) -> bool:
+        """Whether `word` (any case) is one of the `commonest` most frequent words (at most
+        `COMMON_WORDS`)."""
+        rank = self._ranks.get(word.lower())
+        return rank is not None and rank < commonest
 
     @cached_property
     def _ranked(self) -> list[tuple[str, int]]:  # a sort of the counts: some 30 ms, done once
         return sorted(self._forms, key=lambda form: -form[1])
 
     @cached_property
-    def _common(self) -> frozenset[str]:
-        return frozenset(word.lower() for word, _ in self._ranked[:COMMON_WORDS])
+    def _ranks(self) -> dict[str, int]:
+        return {word.lower(): rank for rank, (word, _) in enumerate(self._ranked[:COMMON_WORDS])}
 
     def _index(self, word: str) -> int | None:
         key = word.lower()

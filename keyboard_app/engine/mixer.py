@@ -9,7 +9,7 @@ the probability of all that spells the letters under the trigrams); each other s
    network word that none of them knows (and that is not what the user typed) keeps
    `UNKNOWN_WORD_SHARE` of its probability, so non-words like "engagemented" drop out; one that
    only a join of pieces makes (couldn't't, That'sHow) is left out, and so is one going on from
-   a word typed whole that a source knows (iOS: iOSe, WhatsApp: WhatsApped).
+   a name's own spelling typed (iOS: iOSe, WhatsApp: WhatsApped).
 2. **The dictionary fills the gaps** (letters typed): its completions share what the network's
    words leave of the probability of all that spells the letters, by how often each occurs, always
    below the weakest known word the network found (`BELOW`).
@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from keyboard_app.engine.lexicon import COMMON_WORDS
 from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.wordfilter import offends
@@ -87,6 +88,11 @@ PERSONAL_CACHE = 0.1
 PHRASE_TIMES = 3
 PHRASE_SHARE = 0.9
 PHRASE_WEIGHT = 0.6
+
+# The user's camel case of one of this many commonest words is a slip of the Shift key (tHe,
+# ReAlly), not a name's own spelling: the commonest of those, YouTube and iPhone, are the 2,271th
+# and 3,502th words of the dictionary.
+SLIPPED_WORDS = 1_000
 
 Scores = dict[str, float]
 _SWAPPED_APOSTROPHES = str.maketrans("'’", "’'")
@@ -203,9 +209,14 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
 def _without_stutters(scores: Scores, typed: str) -> Scores:
     """`scores` without the words that repeat the word typed after a hyphen (it's-it's, I-I,
     You-you're: dialogue's stutters, which the training text has, far more often wrong than
-    so-so or bye-bye, which are offered once the hyphen is typed)."""
+    so-so or bye-bye, which are offered once the hyphen is typed; no-nonsense is not one)."""
     stutter = f"{typed}-{typed}".lower()
-    return {w: s for w, s in scores.items() if not w.lower().startswith(stutter)}
+    return {w: s for w, s in scores.items() if not _repeats(w.lower(), stutter)}
+
+
+def _repeats(word: str, stutter: str) -> bool:
+    """`word` is `stutter`, or it with a contraction's ending (you-you're)."""
+    return word == stutter or word.startswith((stutter + "'", stutter + "’"))
 
 
 def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> Scores:
@@ -213,45 +224,51 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
     name the dictionary spells with a capital spelled so (London, Andrew; the list spells a word
     so only when its training text nearly always does, so never a word also written in small
     letters: will, may), as a phone keyboard offers them (`lon`: London, not london); spellings
-    that become one add their scores. The user's spelling (one written inside a sentence, where
-    its case is the word's own) wins where the dictionary has none or is no everyday word of it
-    (a colleague's name, Naledi, Siobhan: `Lexicon.is_common`), where it is in small letters
-    (linux, though the list says Linux) and where it is in camel case (GitHub, iPhone:
-    `words.in_camel_case`), but not for an everyday word (a colleague called Will: will). Letters
+    that become one add their scores.
+
+    The user's spelling (one written inside a sentence, where its case is the word's own) wins
+    where the dictionary has none or knows it as no everyday word (a colleague's name: Naledi,
+    Siobhan; `Lexicon.is_common`), where it is in small letters (linux, though the list says
+    Linux), and where it is in camel case (GitHub, iPhone: `words.in_camel_case`), unless the
+    word is one of the `SLIPPED_WORDS` commonest, where that is a slip of the Shift key (tHe);
+    not where it only gives an everyday word a capital (a colleague called Will: will). Letters
     typed with a capital are the typist's case (`words.in_typed_case`), but for the user's camel
     case (`Gith`: GitHub)."""
     capitals = typed != typed.lower()
     if capitals and (typed[1:] != typed[1:].lower() or in_capitals(typed)):
         return scores
     own = _spelling_of(proposals.get("personal"), scores)
-    if capitals:  # the first letter alone
-        return _merged(scores, _camel_case(own))
     dictionary = proposals.get("dictionary") or Proposal({})
     knows, spells, common = dictionary.knows, dictionary.spells, dictionary.common
 
-    def everyday(word: str) -> bool:
-        return knows is not None and knows(word) and (common is None or common(word))
+    def everyday(word: str, commonest: int = COMMON_WORDS) -> bool:
+        known = knows is not None and knows(word)
+        return known and (common is None or common(word, commonest))
+
+    def own_camel_case(word: str) -> str | None:
+        """The user's spelling of `word` where it is in camel case and no slip."""
+        mine = own(word)
+        if mine is None or not in_camel_case(mine):
+            return None
+        return None if everyday(word, SLIPPED_WORDS) else mine
 
     def named(word: str) -> str:
         if word != word.lower():
             return word
         mine = own(word)  # without a store None at once: one dictionary lookup a word
-        if mine is not None and (mine == word or in_camel_case(mine) or not everyday(word)):
+        if mine is not None and (mine == word or not everyday(word)):
             return mine
-        listed = spells(word) if spells is not None else None
-        return listed if listed and listed[:1].isupper() and listed.lower() == word else word
+        return own_camel_case(word) or _listed_name(word, spells)
 
+    if capitals:  # the first letter alone
+        return _merged(scores, lambda word: own_camel_case(word) or word)
     return _merged(scores, named)
 
 
-def _camel_case(own: Callable[[str], str | None]) -> Callable[[str], str]:
-    """A word as the user spells it (`own`) when that is in camel case, else as it is."""
-
-    def named(word: str) -> str:
-        mine = own(word)
-        return mine if mine is not None and in_camel_case(mine) else word
-
-    return named
+def _listed_name(word: str, spells: Callable[[str], str | None] | None) -> str:
+    """`word` as the dictionary spells it when that is with a capital (London), else as it is."""
+    listed = spells(word) if spells is not None else None
+    return listed if listed and listed[:1].isupper() and listed.lower() == word else word
 
 
 def _spelling_of(proposal: Proposal | None, words: Iterable[str]) -> Callable[[str], str | None]:
@@ -371,18 +388,15 @@ def _demote_unknown(
     found: Mapping[str, float], typed: str, knowers: list[Callable[[str], bool]]
 ) -> tuple[Scores, dict[str, float]]:
     """The network's words, each that no source knows demoted, and those pieced together
-    (`_pieced_together`) or going on from a word typed whole (`typed` a word a source knows,
-    or written so on purpose: iOSe, WhatsApped, playlisten) left out; and the known words with
-    their scores."""
+    (`_pieced_together`) or going on from a name's own spelling typed whole (a capital inside:
+    iOS, iOSe; WhatsApp, WhatsApped) left out; and the known words with their scores. (A word
+    typed in small letters may be a new word's start however whole it is: deep, deepfakes.)"""
     scores: Scores = {}
     known: dict[str, float] = {}
-    typed_whole = bool(typed) and (
-        has_inner_capital(typed) or any(knows(typed) for knows in knowers)
-    )
     for word, probability in found.items():
         if word == typed or any(knows(word) for knows in knowers):
             scores[word] = known[word] = probability
-        elif not typed_whole and not _pieced_together(word, typed):
+        elif not has_inner_capital(typed) and not _pieced_together(word, typed):
             scores[word] = probability * UNKNOWN_WORD_SHARE
     return scores, known
 

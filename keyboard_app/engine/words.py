@@ -163,12 +163,13 @@ _BETWEEN_SENTENCES = " \t\"'()[]“”‘’«»"
 LINE_BREAKS = "\n\r\u2028\u2029"
 # Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith,
 # Capt. Shen, which autocorrect made Capt. When), or the word after them goes on the sentence
-# (approx. ten, pp. 4-9, Jan. 5). Those that often end one (etc., Inc., no.) are not among them.
+# (approx. ten, pp. 4-9, Jan. 5). Those that often end one (etc., Inc., no., appt., incl.) or
+# are words of chat too (hon., fr., rep.) are not among them.
 _ABBREVIATIONS = frozenset(
     """mr. mrs. ms. mx. dr. st. prof. jr. sr. vs. cf. fig. gen. col. lt. sgt. rev. capt. maj.
-    cmdr. adm. brig. cpl. pvt. det. insp. supt. gov. sen. rep. pres. hon. fr. mme. mlle. messrs.
-    ph.d. approx. appt. dept. incl. vol. pp. ca. jan. feb. mar. apr. jun. jul. aug. sep. sept.
-    oct. nov. dec.""".split()  # noqa: SIM905
+    cmdr. adm. brig. cpl. pvt. det. insp. supt. gov. sen. pres. mme. mlle. messrs. ph.d.
+    approx. dept. vol. pp. ca. jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov.
+    dec.""".split()  # noqa: SIM905
 )
 # Letters each with its full stop: an initial (J. Smith) or an abbreviation (U.S., p.m., e.g.),
 # whose full stop ends a sentence less often than not: in the training split, a word after two
@@ -220,10 +221,10 @@ def text_in_capitals(before: str) -> bool:
 
 
 def goes_on_in_capitals(typed: str, before: str) -> bool:
-    """Whether the words for none or one letter `typed` (a capital) after the text `before` are
-    shown in capitals: `before` is `text_in_capitals`. (Two capitals typed or more are
-    `in_typed_case`'s.)"""
-    return len(typed) <= 1 and typed == typed.upper() and text_in_capitals(before)
+    """Whether the words for the letters `typed` (none, or capitals) after the text `before` are
+    shown all in capitals: `before` is `text_in_capitals` (`THE MEETING`: MEETINGS, where an
+    acronym typed in a text in small letters keeps its endings, `in_typed_case`)."""
+    return typed == typed.upper() and text_in_capitals(before)
 
 
 def starts_sentence(before: str) -> bool:
@@ -254,9 +255,9 @@ def capital_pronoun(word: str) -> str | None:
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
-    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's; `MEETING`: MEETINGS,
-    more letters than an acronym's) and the s of an acronym's possessive (`USD`: USDA's, but
-    `PEOP`: PEOPLE'S); else as it is, but the rest of a completion in capitals after a small
+    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's, `NASA`: NASA's; in a
+    text in capitals all is, `goes_on_in_capitals`) and the s of an acronym's possessive (`USD`:
+    USDA's, but `PEOP`: PEOPLE'S); else as it is, but the rest of a completion in capitals after a small
     letter is put in small letters (`shi` completed by the model's piece ` SHIP` is ship,
     not shiP). The pronoun I is always a capital ("i": I, "i'": I'm)."""
     rest = word[len(typed) :]
@@ -264,7 +265,7 @@ def in_typed_case(typed: str, word: str) -> str:
     if pronoun is not None:
         return pronoun  # whatever the case typed ("i'm": I'm)
     if in_capitals(typed):
-        if word.startswith(typed) and rest in _ACRONYM_ENDINGS and len(typed) <= ACRONYM_LETTERS:
+        if word.startswith(typed) and rest in _ACRONYM_ENDINGS:
             return word
         possessive = (
             word.endswith(_POSSESSIVE_ENDINGS)

@@ -64,7 +64,7 @@ _LOWER_WORD = re.compile(r"^[a-z](?:[a-z]|['\-](?=[a-z]))*$")
 _ONE_LETTER = frozenset({"a", "i"})
 _TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
 _POSSESSIVES = ("'s", "’s")
-_ARCHAIC_IT = re.compile(r"[^n]'t$")  # was't, o't (of it); can't and don't end in n't
+_ARCHAIC_IT = re.compile(r"[^n]['’]t$")  # was't, o't (of it); can't and don't end in n't
 # The names among the offensive list's everyday words (`wordfilter.EVERYDAY_WORDS`): the training
 # text drops every sentence holding a word of the list, so it cannot spell them.
 NAME_SPELLINGS = {

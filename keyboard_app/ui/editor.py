@@ -547,10 +547,10 @@ class Editor(QPlainTextEdit):
         was_composing, self._composing = self._composing, bool(event.preeditString())
         committed = event.commitString() if not event.replacementLength() else ""
         with self.user_edit() if committed else contextlib.nullcontext():
-            if alone:
+            if alone and not (event.attributes() or event.replacementStart()):
                 super().inputMethodEvent(QInputMethodEvent())  # the pre-edit text goes
                 self._type(alone)
-            else:
+            else:  # where the commit puts the cursor, or what it replaces, is Qt's to read
                 super().inputMethodEvent(event)
         if committed:
             self.typed.emit(committed)
@@ -670,7 +670,8 @@ class Editor(QPlainTextEdit):
         and the space or mark after it, as a word processor undoes). `join`: part of the step
         before instead. Put in here, not by Qt's handling of the key inside the block: that lays
         out the text before the block ends, with the lines as they were, and crashed where the
-        key made a wrapped paragraph at the top of the view a line longer."""
+        key made a wrapped paragraph at the top of the view a line longer. (The editor is never
+        read-only nor in overwrite mode, which Qt's handling would heed.)"""
         cursor = self.textCursor()
         if join:
             cursor.joinPreviousEditBlock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -239,9 +240,9 @@ class MainWindow(QMainWindow):
             else:
                 log.warning("not a file: %s", path)
         first = files[0].resolve()
-        if not first.exists() and first.parent.is_dir():
+        if _not_written_yet(first):
             self.documents.new_file(first)
-        elif self.documents.load(first):
+        elif self.documents.load(first):  # else a dialog says why
             return
         self.save_settings()
         self._fill_recent()
@@ -340,3 +341,12 @@ def fitted_size(width: int, height: int, screen: QScreen) -> QSize:
 
 def _load_options(settings: Settings) -> tuple[int, int | None]:
     return settings.n_threads, settings.gpu_layers
+
+
+def _not_written_yet(path: Path) -> bool:
+    """Whether `path` is a file not written yet in a folder the user may write to (a name too
+    long, or a folder the user may not search, is for opening to say why)."""
+    try:
+        return not path.exists() and path.parent.is_dir() and os.access(path.parent, os.W_OK)
+    except OSError:
+        return False

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keyboard_app.files import (
+    NotUtf8,
     UnusableFile,
     atomic_path,
-    is_utf16,
+    decode_utf8,
     read_regular_file_and_status,
     sha256_of,
-    utf16_hint,
     write_in_place,
 )
 
@@ -118,16 +118,11 @@ def read_text_file(path: Path) -> OpenedText:
         raise TextFileError(f"{path} was not opened: {error}.") from None
     except OSError as error:
         raise TextFileError(f"{path} could not be opened: {describe(error)}.") from None
-    if is_utf16(raw):  # without its byte-order mark it reads as UTF-8 full of NULs
-        raise TextFileError(f"{path} is not UTF-8 text{utf16_hint(raw)}; it was not opened.")
     bom = raw.startswith(UTF8_BOM)
     try:
-        text = raw[len(UTF8_BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise TextFileError(
-            f"{path} is not UTF-8 text (byte {error.start} cannot be read as UTF-8)"
-            f"{utf16_hint(raw)}; it was not opened."
-        ) from None
+        text = decode_utf8(raw[len(UTF8_BOM) :] if bom else raw)
+    except NotUtf8 as error:
+        raise TextFileError(f"{path} is not UTF-8 text ({error}); it was not opened.") from None
     newline, mixed = _line_breaks(text)
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
     made = sum(normalised.count(char) for char in HELD_AS_LINE_BREAKS)

@@ -58,7 +58,7 @@ def test_without_the_table_of_misspellings_the_corrector_knows_slips_alone(
     assert "common misspellings" in caplog.text
 
 
-def test_english_common_words_are_known_before_the_index_is_built(monkeypatch):
+def test_english_common_words_are_known_while_the_index_is_being_built(monkeypatch):
     """The other-language rule needs them from the start: the pronoun i is corrected before the
     index is ready, and "per i" on an Italian line was made "per I"."""
     gate = threading.Event()

@@ -341,10 +341,16 @@ def test_a_name_keeps_its_capital_through_an_export_and_an_import(tmp_path: Path
         assert "Naledi" in _ranked_with(other, lexicon, "I will see nal")
 
 
-def test_the_users_camel_case_wins_over_the_dictionarys_small_letters(tmp_path: Path):
+def test_the_users_camel_case_wins_over_the_dictionarys_small_letters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(mixer, "SLIPPED_WORDS", 2)  # will and give: a Shift slip in them is one
     lexicon = Lexicon({"github": 100, "give": 500, "iphone": 100, "will": 900, "wild": 50})
     with PersonalStore.open(tmp_path / "p.sqlite3") as store:
         store.learn(learnable("I use GitHub and FastAPI daily. I met Will today.\n" * 3))
+        store.learn(learnable("Please GiVe it back.\n"))
+        assert "give" in _ranked_with(store, lexicon, "Please gi")
+        assert "GiVe" not in _ranked_with(store, lexicon, "Please gi")
         store.learn(learnable("This is my iPhone here.\n" * 3))
         assert sorted(_ranked_with(store, lexicon, "We use gi")[:2]) == ["GitHub", "give"]  # one
         assert "FastAPI" in _ranked_with(store, lexicon, "We use fa")  # not fastAPI

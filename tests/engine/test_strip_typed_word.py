@@ -138,7 +138,7 @@ def test_a_word_no_source_knows_far_below_the_best_leaves_its_place_empty() -> N
     # "pageer" is demoted to 5% of 0.01 (0.0005), under UNKNOWN_FLOOR (1%) of "pages" (0.3).
     network = {"pages": 0.3, "page": 0.2, "pageer": 0.01}
     assert ranked("the pag", network, {}) == ["pages", "page"]
-    # Known, or not that far below, a word keeps its place; never after a word typed whole.
+    # Known, or not that far below, a word keeps its place; never after a name's own spelling.
     assert ranked("the pag", {**network, "pageer": 0.1}, {}) == ["pages", "page", "pageer"]
-    assert ranked("the page", {**network, "pageer": 0.1}, {}) == ["pages", "page"]
+    assert ranked("I use iOS", {"iOSe": 0.5, "iOS": 0.1}, {}) == ["iOS"]
     assert ranked("the ship", {"shipped": 0.3, "ship": 0.2, "shipping": 1e-5}, {})[-1] == "shipping"

@@ -401,11 +401,14 @@ def test_a_file_not_written_yet_from_the_command_line_is_a_new_document_saved_th
     assert win.documents.save()
     assert new.read_text("utf-8") == "x"
     assert win.settings.recent_files[:2] == [str(new), str(other)]
-    # In a folder that does not exist, it is not opened (a mistyped folder): the dialog says why.
-    win = make_window()
-    win.open_files([tmp_path / "no folder" / "notes.txt"])
-    (notice,) = visible_notices(win)
-    assert "No such file" in notice.text() and win.documents.path is None
+    # In a folder that does not exist (a mistyped folder), or with a name too long for the
+    # disk, it is not opened: the dialog says why.
+    for path, why in [(tmp_path / "no folder" / "notes.txt", "No such file"),
+                      (tmp_path / ("n" * 300 + ".txt"), "File name too long")]:  # fmt: skip
+        win = make_window()
+        win.open_files([path])
+        (notice,) = visible_notices(win)
+        assert why in notice.text() and win.documents.path is None
 
 
 def window_on_file(make_window: MakeWindow, path: Path, text: str) -> MainWindow:

@@ -3,6 +3,8 @@ is one step, what is typed after it is another, and redone it leaves the cursor 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
@@ -103,7 +105,7 @@ def commit(editor: Editor, text: str) -> None:
 
 @pytest.mark.parametrize("typed_by", [type_char, commit])
 def test_a_letter_that_wraps_a_paragraph_half_out_of_view_at_the_top_is_typed(
-    editor: Editor, typed_by
+    editor: Editor, typed_by: Callable[[Editor, str], None]
 ) -> None:
     """A key that starts an undo step was handled by Qt inside an edit block, which laid out the
     paragraph with its lines as they were: where the letter made the top paragraph, its first
@@ -124,3 +126,13 @@ def test_a_letter_that_wraps_a_paragraph_half_out_of_view_at_the_top_is_typed(
         assert editor.text() == text[:position] + "x" + text[position:]
         editor.undo()
         assert editor.text() == text
+
+
+def test_a_commit_that_says_where_the_cursor_goes_is_left_to_qt(editor: Editor) -> None:
+    editor.set_text("abcdef")
+    put_cursor(editor, 6)
+    selection = QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Selection, 0, 0)
+    event = QInputMethodEvent("", [selection])
+    event.setCommitString("Q")
+    QApplication.sendEvent(editor, event)
+    assert (editor.text(), editor.textCursor().position()) == ("abcdefQ", 0)

@@ -58,14 +58,14 @@ class Proposal:
     `evidence` is how much the source has seen of this context (a weight may grow with it), and
     `habit` how set the next word is in it; `spells` how the source spells a word (a name's
     capital: London, whatever the case typed; None when it has no spelling of its own), and
-    `common` whether it is an everyday word of the source's (will, rose); `looks_up`, when
+    `common` whether it is among the source's n commonest words (will, rose: everyday words); `looks_up`, when
     given, is told the words `knows` and `spells` are about to be asked about, so that a source
     reading them from a database reads them at once."""
 
     words: Mapping[str, float]
     knows: Callable[[str], bool] | None = None
     spells: Callable[[str], str | None] | None = None
-    common: Callable[[str], bool] | None = None
+    common: Callable[[str, int], bool] | None = None
     looks_up: Callable[[Iterable[str]], None] | None = None
     mass: float = 0.0
     evidence: float = 0.0

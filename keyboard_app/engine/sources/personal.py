@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sources import Habit, Proposal, Query
 from keyboard_app.engine.trigrams import BOUNDARY, history
-from keyboard_app.engine.words import in_camel_case, is_lone_letter, is_word
+from keyboard_app.engine.words import is_lone_letter, is_word
 from keyboard_app.personal import Followers, PersonalStore, learnable
 from keyboard_app.personal.learning import Learned, learnable_after
 
@@ -56,16 +56,16 @@ class PersonalSource:
         return offerable, float(found.evidence), _habit(found.trigram, offerable)
 
     def _completions(self, typed: str) -> tuple[dict[str, float], float]:
-        """The user's words that start with the typed letters (case as typed, but for a word in
-        camel case: `gi`, GitHub), each with its frequency among all the words the user wrote (a
-        cache model, like the document's)."""
+        """The user's words that start with the typed letters (as typed, the rest in small
+        letters: the mixer spells them, `gi` GitHub but `rea` not ReAlly), each with its
+        frequency among all the words the user wrote (a cache model, like the document's)."""
         total = self.store.word_total()
         words = {}
         for word, count in self.store.completions(typed, COMPLETIONS):
             if len(word) > len(typed) and _offerable(word):
                 excess = count / total - self._general(word)
                 if excess > 0:
-                    words[word if in_camel_case(word) else typed + word[len(typed) :]] = excess
+                    words[typed + word[len(typed) :].lower()] = excess
         return words, float(total)
 
     def _general(self, word: str) -> float:
@@ -81,9 +81,9 @@ def _habit(followers: Followers, offerable: Mapping[str, float]) -> Habit | None
 
 
 class _Spellings:
-    """The user's spellings (`PersonalStore.spellings`) of the words known ahead, and of any
-    others the mixer is about to ask about (`read`: the dictionary's completions, corrections:
-    githb, GitHub), each read once, together."""
+    """The user's spellings (`PersonalStore.spellings`), each word's read once: those known ahead
+    together, those the mixer is about to spell together (`read`: the dictionary's completions,
+    corrections: githb, GitHub), any other when it is asked about (autocorrect's checks)."""
 
     def __init__(self, store: PersonalStore, words: list[str]) -> None:
         self._store = store
