@@ -172,7 +172,7 @@ def save_text_file(path: Path, text: str, text_format: TextFormat) -> SavedFile:
             temporary.write_bytes(data)
             written = temporary.stat()  # the file renamed into place keeps its stamp
     except PermissionError as error:
-        if not (target.is_file() and os.access(target, os.W_OK)):
+        if not target.is_file():  # a new file (one the user may not write was refused above)
             raise
         log.warning(
             "cannot write a temporary file beside %s (%s); writing the file in place",
