@@ -41,6 +41,9 @@ from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
     TypedWord,
+    after_abbreviation,
+    before_a_name,
+    capital_pronoun,
     goes_on_in_capitals,
     has_inner_capital,
     in_camel_case,
@@ -120,6 +123,7 @@ class Mixed:
         elif _starts_a_sentence(self.query):
             shown = _capitalised(shown)
         elif self.query.next_word:
+            shown = _after_abbreviation(shown, self.query, self.proposals.get("dictionary"))
             shown = _in_likelier_case(shown)
         return rank(shown, typed, self.query.k, typed_as_acronym(typed, boundary))
 
@@ -332,6 +336,31 @@ def _capitalised(scores: Scores) -> Scores:
     return _merged(
         scores, lambda word: word if has_inner_capital(word) else word[:1].upper() + word[1:]
     )
+
+
+def _after_abbreviation(scores: Scores, query: Query, dictionary: Proposal | None) -> Scores:
+    """The next words after an abbreviation's full stop, which the model takes for a sentence's
+    end (approx. The, Dr. He): after a title or an initial only names (Dr. James; the words the
+    dictionary spells with a capital or does not know), after another abbreviation a word the
+    dictionary spells in small letters in small letters (approx. the)."""
+    before = query.typed.boundary + query.typed.prefix
+    if dictionary is None or dictionary.knows is None or not after_abbreviation(before):
+        return scores
+    knows, spells = dictionary.knows, dictionary.spells
+
+    def as_listed(word: str) -> str:
+        lower = word[:1].lower() + word[1:]
+        if lower == word or has_inner_capital(word) or not knows(lower):
+            return word
+        return _listed_name(lower, spells)
+
+    if not before_a_name(before):
+        return _merged(scores, as_listed)
+    return {
+        word: score
+        for word, score in scores.items()
+        if word[:1].isupper() and as_listed(word) == word and capital_pronoun(word) is None
+    }
 
 
 def _in_likelier_case(scores: Scores) -> Scores:

@@ -30,7 +30,13 @@ from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.sources.personal import learn_into, personal_history, unlearn_from
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
-from keyboard_app.engine.words import PieceTable, composed, in_typed_case, split_typed_word
+from keyboard_app.engine.words import (
+    PieceTable,
+    composed,
+    compound_part,
+    in_typed_case,
+    split_typed_word,
+)
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
 from keyboard_app.paths import builtin_model_path
 from keyboard_app.personal import PersonalStore
@@ -285,15 +291,17 @@ class Predictor:
         estimated from what is decoded, and the owner is free for the newer text). The text is
         read with letters and their combining marks composed (`words.composed`), as are the
         words offered."""
-        mixed = self._mix(composed(text), k, exact, instant, superseded)
+        text = composed(text)
+        mixed = self._mix(text, k, exact, instant, superseded)
         if mixed is None:
             return []
         typed = mixed.query.typed.typed
         corrections = mixed.proposals.get("corrections")
         proposed = {w.lower() for w in corrections.words} if corrections else set()
+        head = _compound_head(text, mixed)
         # An instant answer's corrections are scored by word frequency alone: shown, never put in.
-        replacement = None if instant else self._autocorrection(mixed)
-        return [
+        replacement = None if instant or head else self._autocorrection(mixed)
+        suggestions = [
             Suggestion(
                 word,
                 p,
@@ -303,13 +311,17 @@ class Predictor:
             )
             for word, p in mixed.ranked()
         ]
+        return _in_compound(head, suggestions) if head else suggestions
 
     def autocorrection(self, text: str) -> str | None:
         """The word that replaces the word ending `text` when a space follows (autocorrect on
         space; `corrector.autocorrect` says when), or None: the suggestion `suggest(text)` marks
         `autocorrect`. Meant right after `suggest(text)`."""
-        mixed = self._mixture(composed(text))
-        return None if mixed is None else self._autocorrection(mixed)
+        text = composed(text)
+        mixed = self._mixture(text)
+        if mixed is None or _compound_head(text, mixed):
+            return None
+        return self._autocorrection(mixed)
 
     def _autocorrection(self, mixed: Mixed) -> str | None:
         corrections = self._corrections()
@@ -376,8 +388,13 @@ class Predictor:
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
             return None  # no word is that long: nothing sensible to complete
-        query = Query(typed, k, exact, self.filter_offensive, instant, superseded)
-        mixed = self._mixer.mix(query)
+        mixed = self._mixer.mix(Query(typed, k, exact, self.filter_offensive, instant, superseded))
+        part = compound_part(typed)
+        if part is not None and not mixed.ranked():
+            # A compound no source knows (user-friendly): its last part completed as a word
+            # after the rest (`compound_head` gives the rest back to the words offered).
+            query = Query(part, k, exact, self.filter_offensive, instant, superseded)
+            mixed = self._mixer.mix(query)
         if not instant:
             self._last = (text, mixed)
         return mixed
@@ -458,6 +475,25 @@ class Predictor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _compound_head(text: str, mixed: Mixed) -> str:
+    """What of the word typed at the end of `text` comes before the part `mixed` completes: the
+    rest of a compound no source knows (`user-` of `user-f`), else ""."""
+    whole = split_typed_word(text).typed
+    return whole[: len(whole) - len(mixed.query.typed.typed)]
+
+
+def _in_compound(head: str, suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The words completing a compound's last part, after the rest of it (`head`): not the
+    corrections (a compound no source knows may be a coinage, and its part a word's start that
+    no source knows either) nor a part repeating the one before (data-data)."""
+    before = head[:-1].rpartition("-")[2].lower()
+    return [
+        Suggestion(head + s.word, s.probability)
+        for s in suggestions
+        if not s.correction and s.word.lower() != before
+    ]
 
 
 def _check_count(k: int) -> None:

@@ -103,6 +103,15 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
     return TypedWord(text[:start], partial, partial)
 
 
+def compound_part(typed: TypedWord) -> TypedWord | None:
+    """The last part of a compound being typed (`user-f`: `f`, after `user-`) as a word of its
+    own, the rest of the compound before it; None when the word has no letter after a hyphen."""
+    head, hyphen, part = typed.typed.rpartition("-")
+    if not (head and hyphen and part):
+        return None
+    return TypedWord(typed.boundary + typed.prefix[: -len(part)], part, part)
+
+
 def _opens_single_quote(text: str, at: int) -> bool:
     """Whether `text[at]` is a single quote opening a quotation (`quote_opens`)."""
     return at >= 0 and text[at] in _SINGLE_QUOTES and quote_opens(text, at)
@@ -161,15 +170,17 @@ _SENTENCE_END = (
 _BETWEEN_SENTENCES = " \t\"'()[]“”‘’«»"
 # What ends a line: a line feed, a carriage return, a line or a paragraph separator.
 LINE_BREAKS = "\n\r\u2028\u2029"
-# Abbreviations whose full stop ends no sentence: the capital after them is a name's (Dr. Smith,
-# Capt. Shen, which autocorrect made Capt. When), or the word after them goes on the sentence
-# (approx. ten, pp. 4-9, Jan. 5). Those that often end one (etc., Inc., no., appt., incl.) or
-# are words of chat too (hon., fr., rep.) are not among them.
-_ABBREVIATIONS = frozenset(
-    """mr. mrs. ms. mx. dr. st. prof. jr. sr. vs. cf. fig. gen. col. lt. sgt. rev. capt. maj.
-    cmdr. adm. brig. cpl. pvt. det. insp. supt. gov. sen. pres. mme. mlle. messrs. ph.d.
-    approx. dept. vol. pp. ca. jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov.
-    dec.""".split()  # noqa: SIM905
+# Titles: the word after one is a name (Dr. Smith, Capt. Shen, which autocorrect made Capt. When).
+_TITLES = frozenset(
+    """mr. mrs. ms. mx. dr. prof. gen. col. lt. sgt. rev. capt. maj. cmdr. adm. brig. cpl. pvt.
+    det. insp. supt. gov. sen. pres. mme. mlle. messrs.""".split()  # noqa: SIM905
+)
+# Abbreviations whose full stop ends no sentence: the titles, and those after which the sentence
+# goes on (approx. ten, pp. 4-9, Jan. 5, St. Louis, J. Smith Jr. said). Those that often end one
+# (etc., Inc., no., appt., incl.) or are words of chat too (hon., fr., rep.) are not among them.
+_ABBREVIATIONS = _TITLES | frozenset(
+    """st. jr. sr. vs. cf. fig. ph.d. approx. dept. vol. pp. ca. jan. feb. mar. apr. jun. jul.
+    aug. sep. sept. oct. nov. dec.""".split()  # noqa: SIM905
 )
 # Letters each with its full stop: an initial (J. Smith) or an abbreviation (U.S., p.m., e.g.),
 # whose full stop ends a sentence less often than not: in the training split, a word after two
@@ -232,12 +243,34 @@ def starts_sentence(before: str) -> bool:
     after . ! ? or … (and closing quotes or brackets), but for an abbreviation's full stop or an
     initial's (Dr. Smith, e.g. this, J. Smith, the U.S. army, at 5 p.m. on)."""
     stripped = before.rstrip(_BETWEEN_SENTENCES)
-    words = stripped.rsplit(None, 1)
-    if not words or stripped[-1] in LINE_BREAKS:  # nothing written yet, or a new line
+    if not stripped.rsplit(None, 1) or stripped[-1] in LINE_BREAKS:  # nothing yet, a new line
         return True
-    last = words[-1].lstrip("\"'([").lower()
-    abbreviation = last in _ABBREVIATIONS or _DOTTED_LETTERS.fullmatch(last) is not None
-    return stripped[-1] in _SENTENCE_END and not abbreviation
+    return stripped[-1] in _SENTENCE_END and not after_abbreviation(before)
+
+
+def after_abbreviation(before: str) -> bool:
+    """Whether the text `before` ends with an abbreviation's full stop or an initial's, which
+    ends no sentence (Dr., e.g., J., U.S., p.m.), and what may stand after it."""
+    return _last_abbreviation(before) is not None
+
+
+def before_a_name(before: str) -> bool:
+    """Whether the word after the text `before` is a name: after a title (Dr., Capt.) or an
+    initial (J.)."""
+    last = _last_abbreviation(before)
+    return last is not None and (last.lower() in _TITLES or (len(last) == 2 and last.isupper()))
+
+
+def _last_abbreviation(before: str) -> str | None:
+    """The abbreviation or the letters with full stops that `before` ends with, as written."""
+    words = before.rstrip(_BETWEEN_SENTENCES).rsplit(None, 1)
+    if not words:
+        return None
+    last = words[-1].lstrip("\"'([")
+    folded = last.lower()
+    if folded in _ABBREVIATIONS or _DOTTED_LETTERS.fullmatch(folded) is not None:
+        return last
+    return None
 
 
 def typed_as_acronym(typed: str, before: str) -> bool:

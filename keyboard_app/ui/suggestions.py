@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
@@ -67,9 +67,15 @@ class SuggestionController(QObject):
         self._requested: str | None = None
         self._instant_words: list[str] | None = None  # on the strip for `_requested`, not refined
         self._explored: str | None = None
-        editor.textChanged.connect(self.refresh)
-        editor.cursorPositionChanged.connect(self.refresh)
-        editor.selectionChanged.connect(self.refresh)
+        # The words are asked for at once, and again once the event is over if the text before
+        # the cursor is no longer what it was: Qt's undo and redo tell of the change with the
+        # cursor where the change was, then put it back without a word (an undo of a letter typed
+        # over a selection), and the strip kept words for a text before another cursor.
+        self._refresh_after_event = QTimer(self, singleShot=True, interval=0)
+        self._refresh_after_event.timeout.connect(self.refresh)
+        for changed in (editor.textChanged, editor.cursorPositionChanged, editor.selectionChanged):
+            changed.connect(self.refresh)
+            changed.connect(self._refresh_after_event.start)
         strip.picked.connect(self.take)
         explorer.picked.connect(self.insert_token)
         client.suggestions.connect(self._on_suggestions)

@@ -338,3 +338,24 @@ def test_a_word_also_written_in_small_letters_keeps_them():
     network = Proposal({"will": 0.6, "william": 0.1}, mass=1.0)
     mixed = Mixed(query("I wil", k=3), dict(network.words), network, {"dictionary": dictionary})
     assert [word for word, _ in mixed.ranked()] == ["will", "William"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # After a title or an initial, a name: the words the dictionary spells with a capital or
+        # does not know (Brodie), not the model's sentence starts (The, He, I).
+        ("We met Dr. ", ["James", "Brodie"]),
+        ("a letter by J. ", ["James", "Brodie"]),
+        # After another abbreviation the sentence goes on: its words in the dictionary's case.
+        ("It costs approx. ", ["the", "he", "James", "I", "Brodie"]),
+        # After a sentence's end, the model's capitals stay.
+        ("We met. ", ["The", "He", "James", "I", "Brodie"]),
+    ],
+)
+def test_after_an_abbreviation_no_sentence_starts(text: str, shown: list[str]) -> None:
+    lexicon = Lexicon({"the": 900, "he": 500, "James": 60, "I": 400, "it": 300})
+    dictionary = DictionarySource(lexicon).propose(query(text, k=5), {})
+    network = Proposal({"The": 0.4, "He": 0.2, "James": 0.1, "I": 0.08, "Brodie": 0.02})
+    mixed = Mixed(query(text, k=5), dict(network.words), network, {"dictionary": dictionary})
+    assert [word for word, _ in mixed.ranked()] == shown

@@ -383,3 +383,23 @@ def test_the_users_capital_wins_over_the_dictionarys_small_letters_but_for_every
         assert "siobhan" not in _ranked_with(store, lexicon, "Hi sio")
         assert "will" in _ranked_with(store, lexicon, "You wi")
         assert "Will" not in _ranked_with(store, lexicon, "You wi")
+
+
+def test_a_slip_in_a_word_only_the_user_writes_is_corrected_to_it(tmp_path):
+    """Naledi is no word of the dictionary: the corrector's index never offered it for a slip."""
+    with Predictor.load(personal=tmp_path / "p.sqlite3") as predictor:
+        predictor.wait_for_corrections()
+        assert not any(s.word == "Naledi" for s in predictor.suggest("I spoke with nalsdi"))
+        predictor.learn("Naledi wrote back.")  # once: it may be a slip itself
+        assert not any(s.word == "Naledi" for s in predictor.suggest("I spoke with nalsdi"))
+        predictor.learn("I met Naledi today, and Naledi said hello.\n")
+        for text in ("I spoke with nalsdi", "I spoke with Nakedi", "I spoke with Naleid"):
+            corrections = [s.word for s in predictor.suggest(text) if s.correction]
+            assert "Naledi" in corrections, (text, corrections)
+        assert predictor.autocorrection("I spoke with nalsdi") == "Naledi"
+        # A word the user has written, and letters that start one, are no slip.
+        predictor.learn("Our Nalsdi project.\n")
+        assert not any(s.word == "Naledi" for s in predictor.suggest("Our nalsdi"))
+        assert [
+            s.correction for s in predictor.suggest("I spoke with Nal") if s.word == "Naledi"
+        ] == [False]

@@ -4,7 +4,14 @@ letter of it; inner apostrophes and hyphens are part of it."""
 import pytest
 
 from keyboard_app.engine import Predictor
-from keyboard_app.engine.words import TypedWord, in_camel_case, split_typed_word, starts_sentence
+from keyboard_app.engine.words import (
+    TypedWord,
+    after_abbreviation,
+    before_a_name,
+    in_camel_case,
+    split_typed_word,
+    starts_sentence,
+)
 
 
 @pytest.mark.parametrize(
@@ -109,3 +116,26 @@ def test_a_text_of_line_breaks_alone_gets_next_words(bigram_model) -> None:
 )  # fmt: skip
 def test_camel_case_is_a_capital_after_a_small_letter_but_not_the_case_inverted(word, camel):
     assert in_camel_case(word) is camel
+
+
+@pytest.mark.parametrize(
+    ("before", "abbreviation", "name"),
+    [
+        ("We met Dr. ", True, True),
+        ("We met (Capt. ", True, True),
+        ("a letter by J. ", True, True),
+        ("Mr. and Mrs. ", True, True),
+        ("It costs approx. ", True, False),
+        ("John Smith Jr. ", True, False),
+        ("the U.S. ", True, False),
+        ("such as e.g. ", True, False),
+        ("at 5 p.m. ", True, False),
+        ("We met. ", False, False),
+        ("We met Dr ", False, False),
+        ("Plan B ", False, False),
+        ("", False, False),
+    ],
+)
+def test_a_title_or_an_initial_comes_before_a_name(before, abbreviation, name):
+    assert after_abbreviation(before) is abbreviation
+    assert before_a_name(before) is name

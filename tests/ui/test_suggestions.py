@@ -75,6 +75,26 @@ def test_strip_follows_cursor_moves(qtbot: QtBot, window: MainWindow) -> None:
     assert all(word.lower().startswith("t") for word in words), words
 
 
+def test_strip_follows_an_undo_that_puts_the_cursor_back(qtbot: QtBot, window: MainWindow) -> None:
+    """Qt tells of an undone letter typed over a selection with the cursor before it, then puts the
+    cursor after it without a word: the strip is for the text as it ends up, undone and redone."""
+    type_text(window, "The cat")
+    wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    type_text(window, "p")
+    wait_for_strip(qtbot, window)
+    press(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.context() == "The cat"
+    assert all(word.lower().startswith("cat") for word in wait_for_strip(qtbot, window))
+    press(
+        window.editor,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.editor.context() == "The cap"
+    assert all(word.lower().startswith("cap") for word in wait_for_strip(qtbot, window))
+
+
 def test_clicking_each_button_inserts_its_word(qtbot: QtBot, window: MainWindow) -> None:
     for position in range(3):
         window.editor.clear()

@@ -110,7 +110,8 @@ def standard_sources(
     sources: list[Source] = []
     dictionary = DictionarySource.shipped() if use_dictionary else None
     if dictionary is not None:
-        sources += [dictionary, DocumentSource(), CorrectionSource.of(dictionary.lexicon)]
+        corrections = CorrectionSource.of(dictionary.lexicon, personal)
+        sources += [dictionary, DocumentSource(), corrections]
         mixed = is_builtin_model(model_path) if builtin is None else builtin
         sources.append(TrigramSource.shipped(mixed=mixed))
     if personal is not None:

@@ -5,7 +5,11 @@ slip.
 
 The model's probability is read off the distribution the context already has (no decode): that of
 the word's first piece after the word boundary, times the dictionary's share of the word among
-the words that start with that piece's letters. The network's word search decodes whole words for
+the words that start with that piece's letters.
+
+With a personal store, a word no word starts with is also a slip for a word the user writes that
+the dictionary lacks (Nalsdi: Naledi, a colleague's name), one slip away (`slips.one_slip_back`),
+scored as a dictionary word with its share of the user's words for its frequency. The network's word search decodes whole words for
 the typed letters only; a correction spells other letters, and a decode per correction would cost
 more than the keystroke's budget.
 """
@@ -19,14 +23,21 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.corrector import Corrector
+from keyboard_app.corrector.slips import one_slip_back
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.sources import Proposal, Query
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.tokenizer import encode_user_text, token_bytes
 from keyboard_app.engine.words import is_lone_letter
+from keyboard_app.personal import PersonalStore
 
 LogProbabilities = npt.NDArray[np.float32]
+# Letters typed from which the user's words are looked for among a slip's meanings.
+USERS_WORDS_FROM = 3
+# How often the user has written a word for it to be a slip's meaning: once may be the slip
+# itself, learned before it was mended.
+USERS_WORD_COUNT = 2
 
 
 class CorrectionSource:
@@ -36,16 +47,18 @@ class CorrectionSource:
     kind = "corrections"
     next_word = False
 
-    def __init__(self, corrector: Corrector) -> None:
+    def __init__(self, corrector: Corrector, personal: PersonalStore | None = None) -> None:
         self.corrector = corrector
+        self.personal = personal
         self._network: NetworkSource | None = None
         # The last boundary's distribution: its text, the logits it was made from, and it.
         self._boundary: tuple[str, npt.NDArray[np.float32], LogProbabilities] | None = None
 
     @classmethod
-    def of(cls, lexicon: Lexicon) -> CorrectionSource:
-        """A source on the one corrector of `lexicon` in this process (its index is built once)."""
-        return cls(corrector_of(lexicon))
+    def of(cls, lexicon: Lexicon, personal: PersonalStore | None = None) -> CorrectionSource:
+        """A source on the one corrector of `lexicon` in this process (its index is built once),
+        and the user's words in `personal`."""
+        return cls(corrector_of(lexicon), personal)
 
     def attach(self, network: NetworkSource) -> None:
         self._network = network
@@ -55,18 +68,53 @@ class CorrectionSource:
         corrections = dict(self.corrector.candidates(typed)) if typed else {}
         for word, slip in self.corrector.completions(typed):
             corrections.setdefault(word, slip)
+        users = self._users_words(typed)
+        for word, (slip, _) in users.items():
+            corrections.setdefault(word, slip)
         for word in [word for word in corrections if is_lone_letter(word)]:
             del corrections[word]  # the dictionary's letters ("x" for "qx"): never worth offering
         if not corrections:
             return None
         logp = None if query.instant else self._boundary_distribution(query)
         spaced = query.typed.prefix.startswith(" ")
+        lexicon = self.corrector.lexicon
         return Proposal(
             {
-                word: self._probability(word, logp, spaced) * slip
+                word: self._probability(
+                    word, users[word][1] if word in users else lexicon.frequency(word), logp, spaced
+                )
+                * slip
                 for word, slip in corrections.items()
             }
         )
+
+    def _users_words(self, typed: str) -> dict[str, tuple[float, float]]:
+        """The words the user writes, and the dictionary lacks, that `typed` is one slip from,
+        when no word of either starts with it (Nalsdi: Naledi); each spelled as the user spells
+        it (with a capital when typed with one), with the slip's probability and the word's share
+        of the user's words. (The dictionary's words are the corrector's.)"""
+        store, lexicon = self.personal, self.corrector.lexicon
+        key = typed.lower()
+        if store is None or len(typed) < USERS_WORDS_FROM or not typed.isalpha():
+            return {}
+        if lexicon.starts_a_word(key) or store.completions(key, 1):
+            return {}
+        slips: dict[str, float] = {}
+        for meant, slip in one_slip_back(key):
+            if not lexicon.knows(meant):
+                slips[meant] = max(slips.get(meant, 0.0), slip)
+        counts = {w: n for w, n in store.word_counts(slips).items() if n >= USERS_WORD_COUNT}
+        if not counts:
+            return {}
+        total = max(store.word_total(), 1)
+        spellings = store.spellings(counts)
+        found = {}
+        for meant, count in counts.items():
+            word = spellings.get(meant) or meant
+            if typed[:1].isupper():
+                word = word[:1].upper() + word[1:]
+            found[word] = (slips[meant], count / total)
+        return found
 
     def _boundary_distribution(self, query: Query) -> LogProbabilities | None:
         """The model's log-probabilities for the first piece after the boundary: the network has
@@ -85,12 +133,15 @@ class CorrectionSource:
         self._boundary = (boundary, logits, logp)
         return logp
 
-    def _probability(self, word: str, logp: LogProbabilities | None, spaced: bool) -> float:
-        lexicon = self.corrector.lexicon
+    def _probability(
+        self, word: str, frequency: float, logp: LogProbabilities | None, spaced: bool
+    ) -> float:
+        """The model's probability of `word` here, its share of its first piece's letters read
+        from its `frequency` (its frequency alone without the model's distribution)."""
         if logp is None:
-            return lexicon.frequency(word)
+            return frequency
         piece, text = _first_piece(word, spaced)
-        share = lexicon.frequency(word) / max(lexicon.prefix_frequency(text), 1e-12)
+        share = frequency / max(self.corrector.lexicon.prefix_frequency(text), 1e-12)
         return float(np.exp(logp[piece])) * min(share, 1.0)
 
 

@@ -1,0 +1,64 @@
+"""A compound no source knows (user-friendly) is offered part by part: its last part completed as
+a word after the rest, the rest kept as typed; never corrected, never a part repeated."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from keyboard_app.engine import Predictor
+from keyboard_app.engine.words import TypedWord, compound_part, split_typed_word
+
+
+@pytest.fixture(scope="module")
+def predictor() -> Iterator[Predictor]:
+    with Predictor.load() as loaded:
+        loaded.wait_for_corrections()
+        yield loaded
+
+
+def type_out(predictor: Predictor, text: str, instant: bool = False) -> list[list[str]]:
+    """The strip's words after each letter of `text`'s last word, typed one after another (the
+    last one asked for instantly when `instant`)."""
+    start = text.rindex(" ") + 1
+    strips = []
+    for end in range(start + 1, len(text) + 1):
+        asked = instant and end == len(text)
+        strips.append([s.word for s in predictor.suggest(text[:end], 3, instant=asked)])
+    return strips
+
+
+def test_the_last_part_of_a_compound_is_split_off() -> None:
+    typed = split_typed_word("It is a state-of-the-a")
+    assert compound_part(typed) == TypedWord("It is a state-of-the-", "a", "a")
+    assert compound_part(split_typed_word("user-f")) == TypedWord("user-", "f", "f")
+    for text in ("It is a user-", "It is a user", "It is a -f", "It is a "):
+        assert compound_part(split_typed_word(text)) is None, text
+
+
+def test_a_compound_no_source_knows_is_completed_by_its_last_part(predictor: Predictor) -> None:
+    strips = type_out(predictor, "It is a user-friendl")
+    assert "user-friendly" in strips[-1]
+    for strip in strips[len("user-") :]:
+        assert strip and all(word.startswith("user-") for word in strip), strips
+
+
+def test_the_rest_of_the_compound_keeps_its_case(predictor: Predictor) -> None:
+    assert "French-Canadian" in type_out(predictor, "the French-Canadi")[-1]
+    assert "User-friendly" in type_out(predictor, "It is User-friendl")[-1]
+
+
+def test_an_instant_answer_completes_the_part_too(predictor: Predictor) -> None:
+    assert "user-friendly" in type_out(predictor, "It is a user-friendl", instant=True)[-1]
+
+
+def test_a_known_compound_is_still_the_dictionary_s(predictor: Predictor) -> None:
+    assert type_out(predictor, "She is well-kn")[-1][0] == "well-known"
+
+
+def test_a_compound_s_part_is_never_corrected_nor_repeated(predictor: Predictor) -> None:
+    for strip in type_out(predictor, "the co-optation"):
+        assert not any("potato" in word or "rotation" in word for word in strip), strip
+    assert all("data-data" not in strip for strip in type_out(predictor, "a data-driven"))
+    suggestions = predictor.suggest("It is a user-freindly")
+    assert not any(s.correction or s.autocorrect for s in suggestions)
+    assert predictor.autocorrection("It is a user-freindly") is None
