@@ -96,6 +96,11 @@ class Corrector:
         )
         self._builder.start()
 
+    @property
+    def ready(self) -> bool:
+        """Whether the index is built (until then no correction is offered)."""
+        return self._index is not None
+
     def wait_ready(self) -> None:
         """Wait until the index is built (scripts and benchmarks; the app never waits)."""
         self._builder.join()

@@ -41,7 +41,6 @@ from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
     TypedWord,
-    after_abbreviation,
     before_a_name,
     capital_pronoun,
     goes_on_in_capitals,
@@ -49,6 +48,7 @@ from keyboard_app.engine.words import (
     in_camel_case,
     in_capitals,
     in_typed_case,
+    listed_abbreviation,
     starts_sentence,
     typed_as_acronym,
 )
@@ -63,6 +63,10 @@ UNKNOWN_WORD_SHARE = 0.05
 # prefix of 800 held-out words after the first 6,000 and the review's texts: it leaves out 1,120
 # of the 1,165 such words shown, never the word being typed (docs/engine.md, "The dictionary").
 UNKNOWN_FLOOR = 0.01
+# After an abbreviation's full stop, the model's sentence starts with a capital among this many
+# commonest words (The, He, It; `_after_abbreviation`). The 100th is "said"; the names that are
+# also everyday words are rarer (will, the 39th, is one; mark, brown and king are not).
+SENTENCE_STARTERS = 100
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
 # A correction's noisy-channel score (model probability times slip probability) is multiplied
@@ -202,12 +206,22 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
     if query.next_word:
         for kind, weight in NEXT_WORD_WEIGHTS.items():
             if kind in proposals:
-                scores = _mix_linear(scores, proposals[kind].words, weight)
+                scores = _mix_linear(scores, _known(proposals[kind].words, knowers), weight)
     if "personal" in proposals:
         scores = _mix_personal(scores, proposals["personal"], query)
     if typed:
         scores = _without_stutters(scores, typed)
     return _without_weak(scores, unknown) if unknown else scores
+
+
+def _known(words: Mapping[str, float], knowers: list[Callable[[str], bool]]) -> Scores:
+    """The `words` some source knows (all without such sources), and those the dictionary leaves
+    out for the filter: a next word no vocabulary knows is the training text's oddity after a
+    history seen once (`ETA revision0307`, `Won kürt`), which the trigrams' discounting leaves a
+    quarter of their mass."""
+    if not knowers:
+        return dict(words)
+    return {w: p for w, p in words.items() if offends(w) or any(knows(w) for knows in knowers)}
 
 
 def _without_stutters(scores: Scores, typed: str) -> Scores:
@@ -339,28 +353,26 @@ def _capitalised(scores: Scores) -> Scores:
 
 
 def _after_abbreviation(scores: Scores, query: Query, dictionary: Proposal | None) -> Scores:
-    """The next words after an abbreviation's full stop, which the model takes for a sentence's
-    end (approx. The, Dr. He): after a title or an initial only names (Dr. James; the words the
-    dictionary spells with a capital or does not know), after another abbreviation a word the
-    dictionary spells in small letters in small letters (approx. the)."""
+    """The next words after an abbreviation's full stop (`words.listed_abbreviation`), where the
+    model takes a sentence to start: its commonest words with a capital (The, He, It: among the
+    `SENTENCE_STARTERS` commonest, and I) are left out after a title (Dr., Capt.: a name comes,
+    Brown or King as well as Smith, or Mr. and Mrs.) and put in small letters after another
+    abbreviation (approx. the; the U.S. Army keeps its capital)."""
     before = query.typed.boundary + query.typed.prefix
-    if dictionary is None or dictionary.knows is None or not after_abbreviation(before):
+    common = dictionary.common if dictionary is not None else None
+    if common is None or listed_abbreviation(before) is None:
         return scores
-    knows, spells = dictionary.knows, dictionary.spells
 
-    def as_listed(word: str) -> str:
-        lower = word[:1].lower() + word[1:]
-        if lower == word or has_inner_capital(word) or not knows(lower):
-            return word
-        return _listed_name(lower, spells)
+    def starter(word: str) -> bool:
+        if not word[:1].isupper() or word[1:] != word[1:].lower():
+            return False
+        return capital_pronoun(word) is not None or common(word, SENTENCE_STARTERS)
 
-    if not before_a_name(before):
-        return _merged(scores, as_listed)
-    return {
-        word: score
-        for word, score in scores.items()
-        if word[:1].isupper() and as_listed(word) == word and capital_pronoun(word) is None
-    }
+    if before_a_name(before):
+        return {word: score for word, score in scores.items() if not starter(word)}
+    return _merged(
+        scores, lambda word: word.lower() if starter(word) and not capital_pronoun(word) else word
+    )
 
 
 def _in_likelier_case(scores: Scores) -> Scores:
@@ -416,18 +428,36 @@ def _mix_personal(scores: Scores, personal: Proposal, query: Query) -> Scores:
 def _demote_unknown(
     found: Mapping[str, float], typed: str, knowers: list[Callable[[str], bool]]
 ) -> tuple[Scores, dict[str, float]]:
-    """The network's words, each that no source knows demoted, and those pieced together
-    (`_pieced_together`) or going on from a name's own spelling typed whole (a capital inside:
-    iOS, iOSe; WhatsApp, WhatsApped) left out; and the known words with their scores. (A word
-    typed in small letters may be a new word's start however whole it is: deep, deepfakes.)"""
+    """The network's words, each that no source knows demoted, and left out where it is a next
+    word (none typed: the model's pieces, its, ch), pieced together (`_pieced_together`), a
+    contraction's start (`_contraction_start`) or going on from a name's own spelling typed
+    whole (a capital inside: iOS, iOSe; WhatsApp, WhatsApped); and the known words with their
+    scores. (A word typed in small letters may be a new word's start however whole it is: deep,
+    deepfakes.)"""
     scores: Scores = {}
     known: dict[str, float] = {}
     for word, probability in found.items():
         if word == typed or any(knows(word) for knows in knowers):
             scores[word] = known[word] = probability
-        elif not has_inner_capital(typed) and not _pieced_together(word, typed):
+        elif _may_be_new(word, typed, knowers):
             scores[word] = probability * UNKNOWN_WORD_SHARE
     return scores, known
+
+
+def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> bool:
+    """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`): as
+    the next word, only a word the dictionary leaves out for the filter (with the filter off)."""
+    if not typed:
+        return offends(word)
+    if has_inner_capital(typed) or _pieced_together(word, typed):
+        return False
+    return not _contraction_start(word, knowers)
+
+
+def _contraction_start(word: str, knowers: list[Callable[[str], bool]]) -> bool:
+    """A word no source knows that a known contraction starts with (couldn, doesn: the model's
+    " couldn" before "'t")."""
+    return any(knows(word + "'t") for knows in knowers)
 
 
 def _pieced_together(word: str, typed: str) -> bool:

@@ -30,8 +30,10 @@ from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.sources.personal import learn_into, personal_history, unlearn_from
 from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
+from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
     PieceTable,
+    TypedWord,
     composed,
     compound_part,
     in_typed_case,
@@ -46,6 +48,15 @@ SUGGEST_RESERVE = 64
 MAX_WORD_LENGTH = 48
 DEFAULT_SAMPLING = SamplingParams()
 N_SEQUENCES = 1 + max(MAX_ALTERNATIVES, SEQUENCES + 1)  # + 1: the inline prediction's
+
+# A compound's last part is never one of this many commonest words (`_in_compound`): the
+# function words (the 30th is "an"; the 60th is "time", as in real-time).
+FUNCTION_PARTS = 30
+# Nor a word shorter than this (th, ex, em: the dictionary's fragments; the short words that end
+# a compound, in, up, on, are function words, and the dictionary has such compounds).
+MIN_PART_LETTERS = 3
+# The words asked for a compound's last part, times those shown: `_in_compound` leaves some out.
+COMPOUND_PARTS_ASKED = 3
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,9 @@ class Predictor:
         self.kept_words: set[str] = set()  # restored after an autocorrection: never corrected again
         self._inline = InlinePredictor(self._main, words, self._table)
         self._last: tuple[str, Mixed] | None = None  # the last suggestion's text and mixture
+        # The last text whose word no source knew whole, completed by its compound's last part
+        # (`_mix`): its next letters go straight to the part.
+        self._part_only: str | None = None
         self._continuations = Continuations(self._main, self._table)
         self.inline_threshold = DEFAULT_THRESHOLD
         self.personal_store: PersonalStore | None = None
@@ -311,7 +325,12 @@ class Predictor:
             )
             for word, p in mixed.ranked()
         ]
-        return _in_compound(head, suggestions) if head else suggestions
+        if not head:
+            return suggestions
+        corrector = self._corrections()
+        common = corrector.corrector.lexicon.is_common if corrector is not None else None
+        offensive = offends if self.filter_offensive else None
+        return _in_compound(head, typed, suggestions, common, offensive)[:k]
 
     def autocorrection(self, text: str) -> str | None:
         """The word that replaces the word ending `text` when a space follows (autocorrect on
@@ -388,13 +407,30 @@ class Predictor:
         typed = split_typed_word(text)
         if len(typed.typed) > MAX_WORD_LENGTH:
             return None  # no word is that long: nothing sensible to complete
-        mixed = self._mixer.mix(Query(typed, k, exact, self.filter_offensive, instant, superseded))
         part = compound_part(typed)
-        if part is not None and not mixed.ranked():
-            # A compound no source knows (user-friendly): its last part completed as a word
-            # after the rest (`compound_head` gives the rest back to the words offered).
-            query = Query(part, k, exact, self.filter_offensive, instant, superseded)
-            mixed = self._mixer.mix(query)
+        if part is None or not self._goes_on_from_part(text, typed):
+            whole = Query(typed, k, exact, self.filter_offensive, instant, superseded)
+            mixed = self._mixer.mix(whole)
+            if part is None or mixed.ranked():
+                return self._remember(text, mixed, instant)
+        # A compound no source knows (user-friendly): its last part completed as a word after
+        # the rest (`_compound_head` gives the rest back to the words offered), more words asked
+        # for than shown, for those `_in_compound` leaves out. What no source knows whole, none
+        # knows with more letters: the next keystrokes of the word go straight to the part.
+        if not instant:
+            self._part_only = text
+        wanted = k * COMPOUND_PARTS_ASKED
+        query = Query(part, wanted, exact, self.filter_offensive, instant, superseded)
+        return self._remember(text, self._mixer.mix(query), instant)
+
+    def _goes_on_from_part(self, text: str, typed: TypedWord) -> bool:
+        """Whether `text` types on the word of the last text no source knew whole."""
+        last = self._part_only
+        if last is None or not text.startswith(last):
+            return False
+        return split_typed_word(last).boundary == typed.boundary
+
+    def _remember(self, text: str, mixed: Mixed, instant: bool) -> Mixed:
         if not instant:
             self._last = (text, mixed)
         return mixed
@@ -484,15 +520,41 @@ def _compound_head(text: str, mixed: Mixed) -> str:
     return whole[: len(whole) - len(mixed.query.typed.typed)]
 
 
-def _in_compound(head: str, suggestions: list[Suggestion]) -> list[Suggestion]:
-    """The words completing a compound's last part, after the rest of it (`head`): not the
-    corrections (a compound no source knows may be a coinage, and its part a word's start that
-    no source knows either) nor a part repeating the one before (data-data)."""
+def _in_compound(
+    head: str,
+    part: str,
+    suggestions: list[Suggestion],
+    common: Callable[[str, int], bool] | None,
+    offensive: Callable[[str], bool] | None = None,
+) -> list[Suggestion]:
+    """The words completing a compound's last `part`, after the rest of it (`head`). Not the
+    corrections (a compound no source knows may be a coinage, and its part a word's start that no
+    source knows either), nor a part with a hyphen of its own (end-to-end-to: the model's pieces
+    again), nor one of the `FUNCTION_PARTS` commonest words (user-for, real-the: the model's
+    guesses after a hyphen it knows little of; the dictionary has the compounds that end in one,
+    check-in, up-to-date) or of fewer than `MIN_PART_LETTERS`, nor one with a capital after small
+    letters typed (user-FL, real-Tim), nor the part before again (data-data); but the part as
+    typed is kept, whatever it is. With the filter on (`offensive`), no compound that joined
+    is an offensive word (dick-head)."""
     before = head[:-1].rpartition("-")[2].lower()
+    small = part == part.lower()
+
+    def fits(word: str) -> bool:
+        if word == part:
+            return True
+        if "-" in word or word.lower() == before or (small and word != word.lower()):
+            return False
+        if len(word) < MIN_PART_LETTERS:
+            return False
+        return common is None or not common(word, FUNCTION_PARTS)
+
+    def offends(compound: str) -> bool:
+        return offensive is not None and offensive(compound.replace("-", ""))
+
     return [
         Suggestion(head + s.word, s.probability)
         for s in suggestions
-        if not s.correction and s.word.lower() != before
+        if not s.correction and fits(s.word) and not offends(head + s.word)
     ]
 
 

@@ -105,10 +105,11 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
 
 def compound_part(typed: TypedWord) -> TypedWord | None:
     """The last part of a compound being typed (`user-f`: `f`, after `user-`) as a word of its
-    own, the rest of the compound before it; None when the word has no letter after a hyphen."""
+    own, the rest of the compound before it; None when the word has no letter right after a
+    hyphen."""
     head, hyphen, part = typed.typed.rpartition("-")
-    if not (head and hyphen and part):
-        return None
+    if not (head and hyphen and part[:1].isalpha()):
+        return None  # nor a number's (pp. 4-9, a range)
     return TypedWord(typed.boundary + typed.prefix[: -len(part)], part, part)
 
 
@@ -190,6 +191,7 @@ _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
+PLURAL_ACRONYM_LETTERS = 4  # NASAs; UNESCOs is rare, FRIDAYs a word typed in capitals
 
 
 def in_capitals(typed: str) -> bool:
@@ -245,32 +247,30 @@ def starts_sentence(before: str) -> bool:
     stripped = before.rstrip(_BETWEEN_SENTENCES)
     if not stripped.rsplit(None, 1) or stripped[-1] in LINE_BREAKS:  # nothing yet, a new line
         return True
-    return stripped[-1] in _SENTENCE_END and not after_abbreviation(before)
+    last = _last_word(before).lower()
+    abbreviation = last in _ABBREVIATIONS or _DOTTED_LETTERS.fullmatch(last) is not None
+    return stripped[-1] in _SENTENCE_END and not abbreviation
 
 
-def after_abbreviation(before: str) -> bool:
-    """Whether the text `before` ends with an abbreviation's full stop or an initial's, which
-    ends no sentence (Dr., e.g., J., U.S., p.m.), and what may stand after it."""
-    return _last_abbreviation(before) is not None
+def listed_abbreviation(before: str) -> str | None:
+    """The abbreviation whose full stop ends no sentence (Dr., approx., Jan.) that the text
+    `before` ends with, and what may stand after it, as written; None for any other end (an
+    initial or letters with full stops, J. or U.S., may end a sentence too: Plan A.)."""
+    last = _last_word(before)
+    return last if last.lower() in _ABBREVIATIONS else None
 
 
 def before_a_name(before: str) -> bool:
-    """Whether the word after the text `before` is a name: after a title (Dr., Capt.) or an
-    initial (J.)."""
-    last = _last_abbreviation(before)
-    return last is not None and (last.lower() in _TITLES or (len(last) == 2 and last.isupper()))
+    """Whether the word after the text `before` is a name: after a title written with its
+    capital (Dr., Capt.; not col. of a table, nor rev.)."""
+    last = listed_abbreviation(before)
+    return last is not None and last[:1].isupper() and last.lower() in _TITLES
 
 
-def _last_abbreviation(before: str) -> str | None:
-    """The abbreviation or the letters with full stops that `before` ends with, as written."""
+def _last_word(before: str) -> str:
+    """The last word of `before` with what may stand after it, and opening marks before it."""
     words = before.rstrip(_BETWEEN_SENTENCES).rsplit(None, 1)
-    if not words:
-        return None
-    last = words[-1].lstrip("\"'([")
-    folded = last.lower()
-    if folded in _ABBREVIATIONS or _DOTTED_LETTERS.fullmatch(folded) is not None:
-        return last
-    return None
+    return words[-1].lstrip("\"'([") if words else ""
 
 
 def typed_as_acronym(typed: str, before: str) -> bool:
@@ -288,7 +288,8 @@ def capital_pronoun(word: str) -> str | None:
 def in_typed_case(typed: str, word: str) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
-    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's, `NASA`: NASA's; in a
+    `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's, `NASA`: NASA's; not the
+    plural of five capitals or more, `FRIDAY`: FRIDAYS, `_acronym_ending`; in a
     text in capitals all is, `goes_on_in_capitals`) and the s of an acronym's possessive (`USD`:
     USDA's, but `PEOP`: PEOPLE'S); else as it is, but the rest of a completion in capitals after a small
     letter is put in small letters (`shi` completed by the model's piece ` SHIP` is ship,
@@ -298,7 +299,7 @@ def in_typed_case(typed: str, word: str) -> str:
     if pronoun is not None:
         return pronoun  # whatever the case typed ("i'm": I'm)
     if in_capitals(typed):
-        if word.startswith(typed) and rest in _ACRONYM_ENDINGS:
+        if word.startswith(typed) and rest in _ACRONYM_ENDINGS and _acronym_ending(typed, rest):
             return word
         possessive = (
             word.endswith(_POSSESSIVE_ENDINGS)
@@ -309,6 +310,13 @@ def in_typed_case(typed: str, word: str) -> str:
     if typed[-1:].islower() and word.startswith(typed) and rest.isupper():
         return typed + rest.lower()
     return word
+
+
+def _acronym_ending(typed: str, ending: str) -> bool:
+    """Whether `ending` after the capitals `typed` is an acronym's own: its possessive, or its
+    plural after `PLURAL_ACRONYM_LETTERS` at most (MPs, NASA's; FRIDAYS, not FRIDAYs, where a word
+    of more letters is a word typed in capitals, with no text in capitals before it)."""
+    return ending != "s" or len(typed) <= PLURAL_ACRONYM_LETTERS
 
 
 def is_lone_letter(word: str) -> bool:

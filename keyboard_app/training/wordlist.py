@@ -10,7 +10,8 @@ third, written with it, is the table of common misspellings the corrector reads
 
 - words only (letters with inner apostrophes or hyphens), at least `MIN_FREQUENCY` (per word of
   text: below it the list is mostly names and junk), no offensive word, no lone letter but a and i,
-  no letter three times in a row (social media's "alllll", "soooo");
+  no letter three times in a row (social media's "alllll", "soooo"), no contraction's end split
+  off by wordfreq's tokenizer ("ll", "ve", "nt");
 - no common misspelling: web text spells "teh" and "recieve" often enough to be listed, so a word
   one edit away from a word `MISSPELLING_RATIO` times more frequent is dropped, unless it is a
   real word: a spell checker's (`spell_checker_words`: symspellpy's English dictionary, SCOWL's
@@ -65,6 +66,9 @@ _ONE_LETTER = frozenset({"a", "i"})
 _TRIPLED = re.compile(r"([a-z])\1\1")  # "alllll", "soooo": social media's stretched words
 _POSSESSIVES = ("'s", "’s")
 _ARCHAIC_IT = re.compile(r"[^n]['’]t$")  # was't, o't (of it); can't and don't end in n't
+# Contractions' ends that wordfreq's tokenizer split off (we'll, I've, don't without its apostrophe:
+# "ll", "ve", "nt"), no words; "re" and "em" are words too (re: the subject; 'em).
+_CONTRACTION_ENDS = frozenset({"ll", "ve", "nt"})
 # The names among the offensive list's everyday words (`wordfilter.EVERYDAY_WORDS`): the training
 # text drops every sentence holding a word of the list, so it cannot spell them.
 NAME_SPELLINGS = {
@@ -142,12 +146,14 @@ def _spelling(word: str, forms: Mapping[str, tuple[str, int]]) -> str:
 def _is_listable(word: str) -> bool:
     if not _LOWER_WORD.match(word) or _TRIPLED.search(word) or is_offensive(word):
         return False
+    if word in _CONTRACTION_ENDS:
+        return False
     return len(word) > 1 or word in _ONE_LETTER
 
 
 def _is_addable(key: str) -> bool:
     """Whether a training-text word that wordfreq's selection lacks is added to the list."""
-    return not is_offensive(key) and not _ARCHAIC_IT.search(key)
+    return not is_offensive(key) and not _ARCHAIC_IT.search(key) and key not in _CONTRACTION_ENDS
 
 
 def _training_forms(training: Mapping[str, int]) -> dict[str, tuple[str, int]]:

@@ -24,6 +24,7 @@ from keyboard_app.engine.remote import (
     ServerUnusable,
 )
 from keyboard_app.engine.remote_backend import RemoteBackend
+from keyboard_app.engine.sources.corrections import CorrectionSource
 
 if TYPE_CHECKING:
     from keyboard_app.engine.predictor import Predictor
@@ -189,14 +190,18 @@ class ServerLink:
 def _carry_over(current: Predictor, remote: Predictor) -> None:
     """What the user set and what they wrote go on with the server: the filter, the threshold,
     the words taken back from autocorrect (the same set, both ways), and the user's store (its
-    source; learning goes on, and the local predictor closes it). The remote's own sources stay:
-    its corrections are scored with the server's model, its trigrams mixed for the server's."""
+    source, and the words its corrections may mean; learning goes on, and the local predictor
+    closes it). The remote's own sources stay: its corrections are scored with the server's
+    model, its trigrams mixed for the server's."""
     remote.filter_offensive = current.filter_offensive
     remote.inline_threshold = current.inline_threshold
     remote.kept_words = current.kept_words
     personal = [source for source in current.sources if source.kind == "personal"]
     remote.sources = [source for source in remote.sources if source.kind != "personal"] + personal
     remote.personal_store = current.personal_store
+    for source in remote.sources:
+        if isinstance(source, CorrectionSource):
+            source.personal = current.personal_store
 
 
 def _close_remote(remote: Predictor) -> None:

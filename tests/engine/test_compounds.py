@@ -62,3 +62,25 @@ def test_a_compound_s_part_is_never_corrected_nor_repeated(predictor: Predictor)
     suggestions = predictor.suggest("It is a user-freindly")
     assert not any(s.correction or s.autocorrect for s in suggestions)
     assert predictor.autocorrection("It is a user-freindly") is None
+
+
+def test_a_compound_s_part_is_a_word_of_its_own_not_a_guess(predictor: Predictor) -> None:
+    """After a hyphen the model guesses function words, names and pieces (real-the, user-FL,
+    end-to-end-to): the part offered is none of them."""
+    function_words = {"the", "to", "for", "of", "and", "a", "in", "on"}
+    for text in ("the real-time", "It is a user-friendly", "the end-to-end", "a data-driven"):
+        start = text.rindex(" ") + 1
+        for strip in type_out(predictor, text)[len(text) - start - 3 :]:
+            head = text[start:].rpartition("-")[0] + "-"
+            for word in strip:
+                part = word[len(head) :]
+                assert word.startswith(head) and "-" not in part, (text, strip)
+                assert part == part.lower() and len(part) >= 3, (text, strip)
+                assert part not in function_words, (text, strip)
+    assert "end-to-end" in type_out(predictor, "the end-to-e")[-1]
+
+
+def test_no_compound_offends_once_joined_nor_a_range_is_completed(predictor: Predictor) -> None:
+    assert not any("dick-head" in strip for strip in type_out(predictor, "You are a dick-hea"))
+    assert compound_part(split_typed_word("see pp. 4-9")) is None
+    assert all(not w.startswith("4-9") or w == "4-9" for w in type_out(predictor, "pp. 4-9")[-1])

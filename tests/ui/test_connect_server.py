@@ -254,6 +254,8 @@ def test_the_server_predictor_keeps_its_own_sources_and_the_users_words(
     corrections = [s for s in remote.sources if isinstance(s, CorrectionSource)]
     # Scored with the server's model, not the local one's last distribution.
     assert corrections and all(c._network is remote.network for c in corrections)
+    # The user's words are a slip's meanings there too (nalsdi: Naledi).
+    assert all(c.personal is local.personal_store for c in corrections)
     assert [s.kind for s in remote.sources].count("personal") == 1
     assert remote.personal_store is local.personal_store
     assert "teh" in remote.kept_words

@@ -5,13 +5,13 @@ slip.
 
 The model's probability is read off the distribution the context already has (no decode): that of
 the word's first piece after the word boundary, times the dictionary's share of the word among
-the words that start with that piece's letters.
-
-With a personal store, a word no word starts with is also a slip for a word the user writes that
-the dictionary lacks (Nalsdi: Naledi, a colleague's name), one slip away (`slips.one_slip_back`),
-scored as a dictionary word with its share of the user's words for its frequency. The network's word search decodes whole words for
+the words that start with that piece's letters. The network's word search decodes whole words for
 the typed letters only; a correction spells other letters, and a decode per correction would cost
 more than the keystroke's budget.
+
+With a personal store, letters no word starts with are also a slip for a word the user writes that
+the dictionary lacks (Nalsdi: Naledi, a colleague's name), one slip away (`slips.one_slip_back`),
+scored as a dictionary word with its share of the user's words for its frequency.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ from keyboard_app.engine.words import is_lone_letter
 from keyboard_app.personal import PersonalStore
 
 LogProbabilities = npt.NDArray[np.float32]
-# Letters typed from which the user's words are looked for among a slip's meanings.
+# Letters typed from which, and up to which, the user's words are looked for among a slip's
+# meanings (the strings one slip back grow with the letters: 200 for 6, 650 for 20).
 USERS_WORDS_FROM = 3
+USERS_WORDS_TO = 15
 # How often the user has written a word for it to be a slip's meaning: once may be the slip
 # itself, learned before it was mended.
 USERS_WORD_COUNT = 2
@@ -95,7 +97,9 @@ class CorrectionSource:
         of the user's words. (The dictionary's words are the corrector's.)"""
         store, lexicon = self.personal, self.corrector.lexicon
         key = typed.lower()
-        if store is None or len(typed) < USERS_WORDS_FROM or not typed.isalpha():
+        if store is None or not USERS_WORDS_FROM <= len(typed) <= USERS_WORDS_TO:
+            return {}
+        if not typed.isalpha() or not self.corrector.ready:
             return {}
         if lexicon.starts_a_word(key) or store.completions(key, 1):
             return {}
@@ -111,10 +115,19 @@ class CorrectionSource:
         found = {}
         for meant, count in counts.items():
             word = spellings.get(meant) or meant
+            if not self._meant(word):
+                continue
             if typed[:1].isupper():
                 word = word[:1].upper() + word[1:]
             found[word] = (slips[meant], count / total)
         return found
+
+    def _meant(self, word: str) -> bool:
+        """Whether a word of the user's, spelled as they spell it, may be what a slip meant: a
+        name (a capital where they write it inside sentences), or a word that is no slip for a
+        dictionary word itself (kubectl; not definatley or enviroment, a misspelling they made
+        twice and learned, which would otherwise be put in by autocorrect)."""
+        return word[:1].isupper() or not self.corrector.candidates(word)
 
     def _boundary_distribution(self, query: Query) -> LogProbabilities | None:
         """The model's log-probabilities for the first piece after the boundary: the network has
