@@ -122,12 +122,13 @@ class Mixed:
         boundary = self.query.typed.boundary
         scores = _as_named(self.scores, typed, self.proposals)
         shown = _in_typed_case(scores, typed, apostrophe_in_use(self.query.typed))
+        if self.query.next_word:
+            shown = _after_abbreviation(shown, self.query, self.proposals.get("dictionary"))
         if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
         elif _starts_a_sentence(self.query):
             shown = _capitalised(shown)
         elif self.query.next_word:
-            shown = _after_abbreviation(shown, self.query, self.proposals.get("dictionary"))
             shown = _in_likelier_case(shown)
         return rank(shown, typed, self.query.k, typed_as_acronym(typed, boundary))
 
@@ -215,13 +216,19 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
 
 
 def _known(words: Mapping[str, float], knowers: list[Callable[[str], bool]]) -> Scores:
-    """The `words` some source knows (all without such sources), and those the dictionary leaves
-    out for the filter: a next word no vocabulary knows is the training text's oddity after a
-    history seen once (`ETA revision0307`, `Won kürt`), which the trigrams' discounting leaves a
-    quarter of their mass."""
+    """The `words` some source knows or that are names (all without such sources): a trigram
+    word the dictionary, which has every word of the training text, lacks is one it left out, a
+    misspelling or letters with digits, which the trigrams' discounting gives a quarter of their
+    mass after a history seen once (`FYI the ETA ` offered revision0307, `Won ` kürt); but a name
+    it took for a misspelling (`Rishi ` Sunak, one letter from sunk) stays."""
     if not knowers:
         return dict(words)
-    return {w: p for w, p in words.items() if offends(w) or any(knows(w) for knows in knowers)}
+    return {w: p for w, p in words.items() if _name(w) or any(knows(w) for knows in knowers)}
+
+
+def _name(word: str) -> bool:
+    """Letters alone, the first a capital and no other (Sunak; not revision0307, ETA)."""
+    return word.isalpha() and word[:1].isupper() and word[1:].islower()
 
 
 def _without_stutters(scores: Scores, typed: str) -> Scores:
@@ -428,12 +435,11 @@ def _mix_personal(scores: Scores, personal: Proposal, query: Query) -> Scores:
 def _demote_unknown(
     found: Mapping[str, float], typed: str, knowers: list[Callable[[str], bool]]
 ) -> tuple[Scores, dict[str, float]]:
-    """The network's words, each that no source knows demoted, and left out where it is a next
-    word (none typed: the model's pieces, its, ch), pieced together (`_pieced_together`), a
-    contraction's start (`_contraction_start`) or going on from a name's own spelling typed
-    whole (a capital inside: iOS, iOSe; WhatsApp, WhatsApped); and the known words with their
-    scores. (A word typed in small letters may be a new word's start however whole it is: deep,
-    deepfakes.)"""
+    """The network's words, each that no source knows demoted, and left out where it is pieced
+    together (`_pieced_together`), a contraction's start (`_contraction_start`) or going on from
+    a name's own spelling typed whole (a capital inside: iOS, iOSe; WhatsApp, WhatsApped); and
+    the known words with their scores. (A word typed in small letters may be a new word's start
+    however whole it is: deep, deepfakes; and a next word no source knows a name, Rishi Sunak.)"""
     scores: Scores = {}
     known: dict[str, float] = {}
     for word, probability in found.items():
@@ -445,10 +451,7 @@ def _demote_unknown(
 
 
 def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> bool:
-    """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`): as
-    the next word, only a word the dictionary leaves out for the filter (with the filter off)."""
-    if not typed:
-        return offends(word)
+    """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`)."""
     if has_inner_capital(typed) or _pieced_together(word, typed):
         return False
     return not _contraction_start(word, knowers)

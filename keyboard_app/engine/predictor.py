@@ -36,6 +36,7 @@ from keyboard_app.engine.words import (
     TypedWord,
     composed,
     compound_part,
+    in_capitals,
     in_typed_case,
     split_typed_word,
 )
@@ -49,12 +50,13 @@ MAX_WORD_LENGTH = 48
 DEFAULT_SAMPLING = SamplingParams()
 N_SEQUENCES = 1 + max(MAX_ALTERNATIVES, SEQUENCES + 1)  # + 1: the inline prediction's
 
-# A compound's last part is never one of this many commonest words (`_in_compound`): the
+# A compound's last part is not one of this many commonest words (`_in_compound`): the
 # function words (the 30th is "an"; the 60th is "time", as in real-time).
 FUNCTION_PARTS = 30
-# Nor a word shorter than this (th, ex, em: the dictionary's fragments; the short words that end
-# a compound, in, up, on, are function words, and the dictionary has such compounds).
+# Nor a word shorter than this (th, ex, em: the dictionary's fragments).
 MIN_PART_LETTERS = 3
+# But these end compounds the dictionary lacks (check-in, warm-up, hands-on, log-out, drop-off).
+PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back", "by", "away"})
 # The words asked for a compound's last part, times those shown: `_in_compound` leaves some out.
 COMPOUND_PARTS_ASKED = 3
 
@@ -329,8 +331,7 @@ class Predictor:
             return suggestions
         corrector = self._corrections()
         common = corrector.corrector.lexicon.is_common if corrector is not None else None
-        offensive = offends if self.filter_offensive else None
-        return _in_compound(head, typed, suggestions, common, offensive)[:k]
+        return _in_compound(head, typed, suggestions, common, self.filter_offensive)[:k]
 
     def autocorrection(self, text: str) -> str | None:
         """The word that replaces the word ending `text` when a space follows (autocorrect on
@@ -408,27 +409,33 @@ class Predictor:
         if len(typed.typed) > MAX_WORD_LENGTH:
             return None  # no word is that long: nothing sensible to complete
         part = compound_part(typed)
-        if part is None or not self._goes_on_from_part(text, typed):
+        if part is None or not self._goes_on_from_part(text, typed, k):
             whole = Query(typed, k, exact, self.filter_offensive, instant, superseded)
             mixed = self._mixer.mix(whole)
             if part is None or mixed.ranked():
                 return self._remember(text, mixed, instant)
         # A compound no source knows (user-friendly): its last part completed as a word after
         # the rest (`_compound_head` gives the rest back to the words offered), more words asked
-        # for than shown, for those `_in_compound` leaves out. What no source knows whole, none
-        # knows with more letters: the next keystrokes of the word go straight to the part.
+        # for than shown, for those `_in_compound` leaves out. The model's pieces seldom spell
+        # more letters of what they did not spell whole: the next keystrokes of the word go
+        # straight to the part unless another source knows the word by then.
         if not instant:
             self._part_only = text
         wanted = k * COMPOUND_PARTS_ASKED
         query = Query(part, wanted, exact, self.filter_offensive, instant, superseded)
         return self._remember(text, self._mixer.mix(query), instant)
 
-    def _goes_on_from_part(self, text: str, typed: TypedWord) -> bool:
-        """Whether `text` types on the word of the last text no source knew whole."""
+    def _goes_on_from_part(self, text: str, typed: TypedWord, k: int) -> bool:
+        """Whether `text` types on the word of the last text no source knew whole, and no source
+        but the network knows it now either (asked without a decode: the store may have learned
+        it since, the filter let it through, the document have it)."""
         last = self._part_only
         if last is None or not text.startswith(last):
             return False
-        return split_typed_word(last).boundary == typed.boundary
+        if split_typed_word(last).boundary != typed.boundary:
+            return False
+        others = Query(typed, k, False, self.filter_offensive, instant=True)
+        return not self._mixer.mix(others).ranked()
 
     def _remember(self, text: str, mixed: Mixed, instant: bool) -> Mixed:
         if not instant:
@@ -525,37 +532,38 @@ def _in_compound(
     part: str,
     suggestions: list[Suggestion],
     common: Callable[[str, int], bool] | None,
-    offensive: Callable[[str], bool] | None = None,
+    filter_offensive: bool = False,
 ) -> list[Suggestion]:
     """The words completing a compound's last `part`, after the rest of it (`head`). Not the
     corrections (a compound no source knows may be a coinage, and its part a word's start that no
-    source knows either), nor a part with a hyphen of its own (end-to-end-to: the model's pieces
-    again), nor one of the `FUNCTION_PARTS` commonest words (user-for, real-the: the model's
-    guesses after a hyphen it knows little of; the dictionary has the compounds that end in one,
-    check-in, up-to-date) or of fewer than `MIN_PART_LETTERS`, nor one with a capital after small
-    letters typed (user-FL, real-Tim), nor the part before again (data-data); but the part as
-    typed is kept, whatever it is. With the filter on (`offensive`), no compound that joined
-    is an offensive word (dick-head)."""
+    source knows either), nor a part of other than letters (end-to-end-to, check-it's, well-km2:
+    the model's pieces), nor one of the `FUNCTION_PARTS` commonest words or of fewer than
+    `MIN_PART_LETTERS` (user-for, real-the, end-th: the model's guesses after a hyphen it knows
+    little of) but for the `PARTICLES` that end compounds (check-in, warm-up, hands-on, which
+    the dictionary lacks), nor one with a capital after small letters typed (user-FL, real-Tim),
+    nor the part before again (data-data); the part as typed is kept, whatever it is. After a
+    rest in capitals, the part is in capitals (USER-FREE). With the filter on, no compound that
+    offends (dick-head, `wordfilter.offends`)."""
     before = head[:-1].rpartition("-")[2].lower()
     small = part == part.lower()
+    shouting = in_capitals(head)
 
     def fits(word: str) -> bool:
         if word == part:
             return True
-        if "-" in word or word.lower() == before or (small and word != word.lower()):
+        if not word.isalpha() or word.lower() == before or (small and word != word.lower()):
             return False
-        if len(word) < MIN_PART_LETTERS:
-            return False
-        return common is None or not common(word, FUNCTION_PARTS)
+        if word.lower() in PARTICLES:
+            return True
+        short = len(word) < MIN_PART_LETTERS
+        return not short and (common is None or not common(word, FUNCTION_PARTS))
 
-    def offends(compound: str) -> bool:
-        return offensive is not None and offensive(compound.replace("-", ""))
-
-    return [
-        Suggestion(head + s.word, s.probability)
+    compounds = [
+        Suggestion(head + (s.word.upper() if shouting else s.word), s.probability)
         for s in suggestions
-        if not s.correction and fits(s.word) and not offends(head + s.word)
+        if not s.correction and fits(s.word)
     ]
+    return [s for s in compounds if not (filter_offensive and offends(s.word))]
 
 
 def _check_count(k: int) -> None:

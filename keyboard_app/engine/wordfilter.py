@@ -82,12 +82,14 @@ def is_offensive(word: str) -> bool:
 
 
 def offends(word: str) -> bool:
-    """What the filter keeps out of suggestions: a word on the list, its plural, possessive or
-    verb form (`inflected_from`: bastards, Negroes, dickhead's, retarded), or a word made from one
-    of the strongest (`_OFFENSIVE_STARTS`, `_OFFENSIVE_INSIDE`)."""
+    """What the filter keeps out of suggestions: a word on the list (also joined at its hyphens,
+    dick-head), its plural, possessive or verb form (`inflected_from`: bastards, Negroes,
+    dickhead's, retarded), or a word made from one of the strongest (`_OFFENSIVE_STARTS`,
+    `_OFFENSIVE_INSIDE`)."""
     key = word.strip().lower()
     return (
         is_offensive(key)
+        or is_offensive(key.replace("-", ""))  # dick-head
         or key.startswith(_OFFENSIVE_STARTS)
         or any(stem in key for stem in _OFFENSIVE_INSIDE)
         or (key not in _NOT_KEPT_OUT and any(map(is_offensive, inflected_from(key))))

@@ -55,6 +55,7 @@ WORD_PUNCTUATION = "'’-"
 _APOSTROPHES = "'’"
 _SINGLE_QUOTES = "'‘"  # what opens a quotation that an apostrophe closes
 _OPENING_QUOTES = "‘“„«"
+_OPENING_MARKS = "\"'([" + _OPENING_QUOTES  # what may open a word: (Dr., “Dr.
 _CLOSING_MARKS = ".,;!?…)]}’”»"  # after one, a straight quote closes ("Stop!"); not after ":"
 # Words contractions go on from (don't, it's, I'm, y'all, o'clock): after an opening quote, an
 # apostrophe typed after one is the contraction's, not the closing quote. (The possessive 's,
@@ -270,7 +271,7 @@ def before_a_name(before: str) -> bool:
 def _last_word(before: str) -> str:
     """The last word of `before` with what may stand after it, and opening marks before it."""
     words = before.rstrip(_BETWEEN_SENTENCES).rsplit(None, 1)
-    return words[-1].lstrip("\"'([") if words else ""
+    return words[-1].lstrip(_OPENING_MARKS) if words else ""
 
 
 def typed_as_acronym(typed: str, before: str) -> bool:

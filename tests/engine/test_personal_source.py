@@ -397,11 +397,14 @@ def test_a_slip_in_a_word_only_the_user_writes_is_corrected_to_it(tmp_path):
             corrections = [s.word for s in predictor.suggest(text) if s.correction]
             assert "Naledi" in corrections, (text, corrections)
         assert predictor.autocorrection("I spoke with nalsdi") == "Naledi"
-        # A misspelling learned twice is no slip's meaning: it is a slip for a dictionary word.
-        predictor.learn("It is definatley done. I definatley agree.\n")
-        for text in ("It is definatlye", "It is dwfinatley"):
-            assert predictor.autocorrection(text) != "definatley"
-            assert "definatley" not in [s.word for s in predictor.suggest(text) if s.correction]
+        # A common misspelling learned twice is no slip's meaning; a word of jargon is.
+        predictor.learn("The enviroment is fine. Our enviroment works.\n")
+        predictor.learn("Then we run pytest and kubectl. I like pytest and kubectl.\n")
+        for text in ("The enviromnet", "The enviroemnt"):
+            assert predictor.autocorrection(text) != "enviroment"
+            assert "enviroment" not in [s.word for s in predictor.suggest(text) if s.correction]
+        for text, word in [("Then run pytesr", "pytest"), ("Then run kubevtl", "kubectl")]:
+            assert word in [s.word for s in predictor.suggest(text) if s.correction], text
         # A word the user has written, and letters that start one, are no slip.
         predictor.learn("Our Nalsdi project.\n")
         assert not any(s.word == "Naledi" for s in predictor.suggest("Our nalsdi"))

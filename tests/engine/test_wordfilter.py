@@ -118,3 +118,8 @@ def test_every_source_is_filtered_in_the_mixer_but_the_typed_word(
         assert "shitload" in {s.word for s in predictor.suggest(text + "sh", k=50, exact=True)}
         predictor.filter_offensive = True
         assert "fuckery" in {s.word for s in predictor.suggest("fuckery", k=50, exact=True)}
+
+
+def test_a_listed_word_written_with_a_hyphen_offends_but_no_join_of_innocent_words() -> None:
+    assert offends("dick-head") and offends("Dick-Head")
+    assert not offends("push-it") and not offends("glass-house")

@@ -123,6 +123,7 @@ def test_camel_case_is_a_capital_after_a_small_letter_but_not_the_case_inverted(
     [
         ("We met Dr. ", "Dr.", True),
         ("We met (Capt. ", "Capt.", True),
+        ("He said \u201cDr. ", "Dr.", True),  # an opening quote, typographic too
         ("Mr. and Mrs. ", "Mrs.", True),
         ("I went to the dr. ", "dr.", False),  # a title in small letters: another word
         ("See Table 3, col. ", "col.", False),

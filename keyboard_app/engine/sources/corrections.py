@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.corrector import Corrector
+from keyboard_app.corrector.misspellings import listed_correction
 from keyboard_app.corrector.slips import one_slip_back
 from keyboard_app.engine.lexicon import Lexicon
 from keyboard_app.engine.sampling import log_softmax
@@ -124,10 +125,11 @@ class CorrectionSource:
 
     def _meant(self, word: str) -> bool:
         """Whether a word of the user's, spelled as they spell it, may be what a slip meant: a
-        name (a capital where they write it inside sentences), or a word that is no slip for a
-        dictionary word itself (kubectl; not definatley or enviroment, a misspelling they made
-        twice and learned, which would otherwise be put in by autocorrect)."""
-        return word[:1].isupper() or not self.corrector.candidates(word)
+        name (a capital where they write it inside sentences), or a word that is no common
+        misspelling (`misspellings.listed_correction`: enviroment, pratice, seperate, made twice
+        and learned, would otherwise be put in by autocorrect; pytest, webpack and kubectl are
+        words, though a slip or two from purest, webpage and the like)."""
+        return word[:1].isupper() or listed_correction(word.lower()) is None
 
     def _boundary_distribution(self, query: Query) -> LogProbabilities | None:
         """The model's log-probabilities for the first piece after the boundary: the network has
