@@ -217,10 +217,10 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
 
 def _known(words: Mapping[str, float], knowers: list[Callable[[str], bool]]) -> Scores:
     """The `words` some source knows or that are names (all without such sources): a trigram
-    word the dictionary, which has every word of the training text, lacks is one it left out, a
-    misspelling or letters with digits, which the trigrams' discounting gives a quarter of their
-    mass after a history seen once (`FYI the ETA ` offered revision0307, `Won ` kürt); but a name
-    it took for a misspelling (`Rishi ` Sunak, one letter from sunk) stays."""
+    word the dictionary, which has the training text's words seen twice or more, lacks is one
+    seen once or one the list left out (a misspelling, letters with digits), which the trigrams'
+    discounting gives a quarter of their mass after a history seen once (`FYI the ETA ` offered
+    revision0307, `Won ` kürt); but a name seen once stays (`Rishi ` Sunak)."""
     if not knowers:
         return dict(words)
     return {w: p for w, p in words.items() if _name(w) or any(knows(w) for knows in knowers)}
