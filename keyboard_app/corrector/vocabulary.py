@@ -29,7 +29,7 @@ TECHNICAL_WORDS = frozenset(
     frontends grafana hashmap hashmaps init json jsonl jsx kubectl kwargs linter linters localhost
     monorepo mutex mutexes namespace npm npx pnpm printf pytest rebase rebased redis refactor
     refactored refactoring regex serialise serialize serialized stderr stdin stdout struct structs
-    toml tsx unmarshal unmarshalled utf uvicorn vitest webpack yaml
+    todo todos toml tsx unmarshal unmarshalled utf uvicorn vitest webpack yaml
     """.split()  # noqa: SIM905
 )
 # British -ise spellings of the dictionary's -ize words (serialise, initialisation).

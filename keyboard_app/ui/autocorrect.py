@@ -4,7 +4,8 @@ The strip marks the correction a space would put in (`Suggestion.autocorrect`, f
 the cursor; only while the setting is on, `SuggestionController.autocorrect`). A Space typed right
 there puts it in place of the typed word, with the space, as one undo step; so does a mark that
 ends a word (`ENDS_WORD`: , ; ! ? ) ] " ” and Enter; not . or :, which may go on within a word: a
-file name, an abbreviation, an address), put in after the correction. A Backspace
+file name, an abbreviation, an address), put in after the correction; a full stop typed right
+after the word ends it once a Space follows it (`See you tomorow. `: tomorrow. ). A Backspace
 right after (no other key, no cursor move between) undoes it, as on a phone: the typed word comes
 back with its space or mark (Ctrl+Z right after takes back the word and its space), and `restored`
 tells who keeps it from being corrected again
@@ -38,13 +39,23 @@ _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 @dataclass(frozen=True)
 class Correction:
     """`typed` was replaced by `corrected`; `position`: the cursor right after its space (or
-    the mark that ended it, `end`)."""
+    the mark that ended it, or the full stop and the space, `end`)."""
 
     typed: str
     corrected: str
     before: str  # the text before the typed word
     position: int
     end: str = " "
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """A full stop typed right after a word the strip framed for correction: a Space next ends
+    the sentence, and the correction goes in before the stop."""
+
+    after: str  # the text before the cursor with the stop
+    typed: str
+    corrected: str
 
 
 class AutocorrectController(QObject):
@@ -61,6 +72,7 @@ class AutocorrectController(QObject):
         self.strip = strip
         self._typed_in_a_row = typed_in_a_row  # `Learner.typed_in_a_row`
         self._last: Correction | None = None  # undoable while nothing else happened
+        self._stop: _Stop | None = None  # waits for the key right after the stop
         editor.installEventFilter(self)
         editor.cursorPositionChanged.connect(self._forget_if_moved)
 
@@ -75,12 +87,18 @@ class AutocorrectController(QObject):
         if event.key() in MODIFIER_KEYS:
             return False
         last, self._last = self._last, None
+        stop, self._stop = self._stop, None
         if event.matches(QKeySequence.StandardKey.Undo):
             if last is not None and self._right_after(last):
                 self.restored.emit(last)  # the editor's own undo takes it back; kept from now on
             return False
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         end = _word_end(event, modifiers)
+        if event.text() == "." and modifiers in TYPING_MODIFIERS and not self.editor.preview_active:
+            self._stop = self._framed_stop()
+            return False
+        if end == " " and stop is not None and not self.editor.preview_active:
+            return self._correct_at_stop(stop)
         if self.editor.preview_active:
             # The key acts on the preview (Backspace drops it, Enter takes it); a space or a mark
             # drops it, as any key does, and then ends the word as ever (it was left uncorrected)
@@ -95,33 +113,72 @@ class AutocorrectController(QObject):
         """An input method's text (an on-screen keyboard's keys come so): a space or a mark
         committed alone ends the word as the key does."""
         end = commit_alone(event)
+        stop, self._stop = self._stop, None
+        if end == "." and not self.editor.preview_active:
+            self._last, self._stop = None, self._framed_stop()
+            return False
         if not (end == " " or end in ENDS_WORD - {"\n"}):
             return False
         self._last = None
         if self.editor.preview_active:
             self.editor.preview_dismiss_requested.emit()
+        if end == " " and stop is not None:
+            return self._correct_at_stop(stop)
         return self._correct(end)
+
+    def _framed(self) -> tuple[str, str, str] | None:
+        """The text before the cursor, the word typed at its end and the correction the strip
+        frames for it, when a space or a mark would put it in."""
+        editor, word = self.editor, self.strip.autocorrect
+        if not word or editor.isReadOnly():
+            return None
+        before = editor.context()
+        if self.strip.context != before or editor.textCursor().hasSelection():
+            return None
+        if not word_typed_in_a_row(before, self._typed_in_a_row()):
+            return None
+        return before, split_typed_word(before).typed, word
+
+    def _framed_stop(self) -> _Stop | None:
+        """What a Space after the full stop being typed will correct, if anything."""
+        framed = self._framed()
+        if framed is None:
+            return None
+        before, typed, word = framed
+        return _Stop(before + ".", typed, word)
+
+    def _correct_at_stop(self, stop: _Stop) -> bool:
+        """The Space after a stop typed right after a framed word: the correction goes in before
+        the stop, the space after it (one undo step; Backspace right after restores the word)."""
+        editor = self.editor
+        if editor.isReadOnly() or editor.textCursor().hasSelection():
+            return False
+        before = editor.context()
+        if before != stop.after:
+            return False
+        return self._put_in(before[: -len(stop.typed) - 1], stop.typed, stop.corrected, ". ")
 
     def _correct(self, end: str) -> bool:
         """Put the strip's autocorrection in place of the typed word, with `end` (the space or
         mark typed); True then."""
-        editor, word = self.editor, self.strip.autocorrect
-        if not word or editor.isReadOnly():
+        framed = self._framed()
+        if framed is None:
             return False
-        before = editor.context()
-        if self.strip.context != before or editor.textCursor().hasSelection():
-            return False
-        if not word_typed_in_a_row(before, self._typed_in_a_row()):
-            return False
-        typed = split_typed_word(before).typed
+        before, typed, word = framed
         if end == ")" and _labels_an_item(before[: -len(typed)], typed):
             return False
+        return self._put_in(before[: -len(typed)], typed, word, end)
+
+    def _put_in(self, start: str, typed: str, word: str, end: str) -> bool:
+        """Replace what was typed after `start` (the word, and a stop) with `word` and `end`;
+        the last character of `end` is what the user typed."""
+        editor = self.editor
+        typed_end = end[-1]
         with editor.user_edit():
-            editor.replace_before_cursor(len(typed), word + end)
+            editor.replace_before_cursor(len(typed) + len(end) - 1, word + end)
         position = editor.textCursor().position()
-        correction = Correction(typed, word, before[: -len(typed)], position, end)
-        editor.typed.emit(end)
-        self._last = correction
+        self._last = Correction(typed, word, start, position, end)
+        editor.typed.emit(typed_end)
         return True
 
     def _undo(self, last: Correction) -> bool:
@@ -129,7 +186,9 @@ class AutocorrectController(QObject):
         if not self._right_after(last):
             return False
         with self.editor.user_edit():
-            self.editor.replace_before_cursor(len(last.corrected) + 1, last.typed + last.end)
+            self.editor.replace_before_cursor(
+                len(last.corrected) + len(last.end), last.typed + last.end
+            )
         self.restored.emit(last)
         return True
 

@@ -273,18 +273,19 @@ class Learner(QObject):
         yet: the word as typed is, when its chunk is finished.)"""
         sent, self._sent = self._sent, None
         corrected = self._learned.take(self._position - 1, self._position)
-        if not self.active or sent is None or not sent.chunk.endswith(correction.corrected):
+        stop = correction.end.rstrip()  # the "." of "tomorrow. ", learned with the word
+        if not self.active or sent is None or not sent.chunk.endswith(correction.corrected + stop):
             if self.takes_back:  # paused since: taken back as any word deleted is
                 for sent_back in corrected:
                     self.client.unlearn(*sent_back)
             return
-        lead = sent.chunk[: len(sent.chunk) - len(correction.corrected)]  # "(" of "(teh"
+        lead = sent.chunk[: len(sent.chunk) - len(correction.corrected + stop)]  # "(" of "(teh"
         self.client.penalise(correction.corrected, paragraph_tail(sent.context + lead))
-        restored = lead + correction.typed
+        restored = lead + correction.typed + stop
         learned = self._learn(restored, sent.context, sent.typed)
         self._sent = _Sent(restored, sent.context, sent.typed)
         self._mark()
-        back = restored + correction.end
+        back = lead + correction.typed + correction.end
         if learned is not None and self.editor.context().endswith(back):  # not Ctrl+Z's, yet
             self._learned.add(self._position - qt_length(back), self._position, learned)
 

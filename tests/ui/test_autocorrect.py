@@ -242,6 +242,67 @@ def test_words_names_and_digits_are_never_corrected(
     assert win.editor.text() == typed + " "
 
 
+def test_a_space_after_a_full_stop_corrects_the_word_before_the_stop(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """A sentence's last word: the stop corrects nothing (the word may go on, teh.txt), the space
+    after it does, before the stop; Backspace right after restores the word for good."""
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, ".")
+    assert win.editor.text() == "I have teh."
+    type_char(win.editor, " ")
+    assert win.editor.text() == "I have the. "
+    press(win.editor, Qt.Key.Key_Backspace)
+    assert win.editor.text() == "I have teh. "
+    press(win.editor, Qt.Key.Key_Backspace)  # an ordinary Backspace now
+    assert win.editor.text() == "I have teh."
+
+
+@pytest.mark.parametrize("after", ["t", ".", "\n"])
+def test_a_full_stop_followed_by_anything_but_a_space_corrects_nothing(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], after: str
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, ".")
+    if after == "\n":
+        press(win.editor, Qt.Key.Key_Return, text="\r")
+    else:
+        type_char(win.editor, after)
+    type_char(win.editor, " ")
+    assert win.editor.text() == f"I have teh.{after} "
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [
+        (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+    ],
+)
+def test_a_word_corrected_after_a_stop_is_learned_so_and_a_restored_one_as_typed(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    bigram_model: Callable[..., Path],
+    store: PersonalStore,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier,
+) -> None:
+    win = open_window(make_window, bigram_model)
+    type_and_wait(qtbot, win, "I have teh")
+    type_char(win.editor, ".")
+    type_char(win.editor, " ")
+    settle(qtbot, win, store)
+    assert store.word_counts(["the", "teh"]) == {"the": 1, "teh": 0}
+    press(win.editor, key, modifier)
+    if not win.editor.text().endswith(" "):
+        type_char(win.editor, " ")  # finished again (after the undo, which took its space)
+    settle(qtbot, win, store)
+    assert store.word_counts(["the", "teh"]) == {"the": 0, "teh": 1}
+    assert win.editor.text() == "I have teh. "
+
+
 @pytest.mark.parametrize(
     ("key", "modifier"),
     [
@@ -411,14 +472,15 @@ def test_a_space_while_a_continuation_shows_drops_it_and_corrects_the_word(
     assert win.editor.text() == "I have the "
 
 
-@pytest.mark.parametrize("end", [" ", ","])
+@pytest.mark.parametrize("end", [" ", ",", ". "])
 def test_an_input_methods_space_or_mark_corrects_as_the_key_does(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path], end: str
 ) -> None:
     """An on-screen keyboard's space left the framed word as typed."""
     win = open_window(make_window, bigram_model)
     type_and_wait(qtbot, win, "I have teh")
-    input_method(win, commit=end)
+    for char in end:
+        input_method(win, commit=char)
     assert win.editor.text() == f"I have the{end}"
     press(win.editor, Qt.Key.Key_Backspace)  # and undone as after the key
     assert win.editor.text() == f"I have teh{end}"
