@@ -55,7 +55,7 @@ WORD_PUNCTUATION = "'’-"
 _APOSTROPHES = "'’"
 _SINGLE_QUOTES = "'‘"  # what opens a quotation that an apostrophe closes
 _OPENING_QUOTES = "‘“„«"
-_OPENING_MARKS = "\"'([" + _OPENING_QUOTES  # what may open a word: (Dr., “Dr.
+_OPENING_MARKS = "\"'([" + _OPENING_QUOTES  # what may open a word (`_opened`)
 _CLOSING_MARKS = ".,;!?…)]}’”»"  # after one, a straight quote closes ("Stop!"); not after ":"
 # Words contractions go on from (don't, it's, I'm, y'all, o'clock): after an opening quote, an
 # apostrophe typed after one is the contraction's, not the closing quote. (The possessive 's,
@@ -246,9 +246,10 @@ def starts_sentence(before: str) -> bool:
     after . ! ? or … (and closing quotes or brackets), but for an abbreviation's full stop or an
     initial's (Dr. Smith, e.g. this, J. Smith, the U.S. army, at 5 p.m. on)."""
     stripped = before.rstrip(_BETWEEN_SENTENCES)
-    if not stripped.rsplit(None, 1) or stripped[-1] in LINE_BREAKS:  # nothing yet, a new line
+    words = stripped.rsplit(None, 1)
+    if not words or stripped[-1] in LINE_BREAKS:  # nothing written yet, or a new line
         return True
-    last = _last_word(before).lower()
+    last = _opened(words[-1]).lower()
     abbreviation = last in _ABBREVIATIONS or _DOTTED_LETTERS.fullmatch(last) is not None
     return stripped[-1] in _SENTENCE_END and not abbreviation
 
@@ -271,7 +272,12 @@ def before_a_name(before: str) -> bool:
 def _last_word(before: str) -> str:
     """The last word of `before` with what may stand after it, and opening marks before it."""
     words = before.rstrip(_BETWEEN_SENTENCES).rsplit(None, 1)
-    return words[-1].lstrip(_OPENING_MARKS) if words else ""
+    return _opened(words[-1]) if words else ""
+
+
+def _opened(word: str) -> str:
+    """`word` without the marks that may open it: (Dr., “Dr."""
+    return word.lstrip(_OPENING_MARKS)
 
 
 def typed_as_acronym(typed: str, before: str) -> bool:
