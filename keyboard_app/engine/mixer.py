@@ -67,6 +67,10 @@ UNKNOWN_FLOOR = 0.01
 # commonest words (The, He, It; `_after_abbreviation`). The 100th is "said"; the names that are
 # also everyday words are rarer (will, the 39th, is one; mark, brown and king are not).
 SENTENCE_STARTERS = 100
+# The small words that may stand between a title and its name: Mr. and Mrs., Dr. van Gogh,
+# Gen. de Gaulle; any other word in small letters after a title (the model's and, in, of when it
+# takes the title's full stop for a sentence's end) is left out.
+BEFORE_A_NAME = frozenset({"and", "de", "van", "von", "der", "du", "da", "di", "del", "la", "le"})
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
 # A correction's noisy-channel score (model probability times slip probability) is multiplied
@@ -122,8 +126,7 @@ class Mixed:
         boundary = self.query.typed.boundary
         scores = _as_named(self.scores, typed, self.proposals)
         shown = _in_typed_case(scores, typed, apostrophe_in_use(self.query.typed))
-        if self.query.next_word:
-            shown = _after_abbreviation(shown, self.query, self.proposals.get("dictionary"))
+        shown = _after_abbreviation(shown, self.query, self.proposals.get("dictionary"))
         if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
         elif _starts_a_sentence(self.query):
@@ -364,8 +367,10 @@ def _after_abbreviation(scores: Scores, query: Query, dictionary: Proposal | Non
     model takes a sentence to start: its commonest words with a capital (The, He, It: among the
     `SENTENCE_STARTERS` commonest, and I) are left out after a title (Dr., Capt.: a name comes,
     Brown or King as well as Smith, or Mr. and Mrs.) and put in small letters after another
-    abbreviation (approx. the; the U.S. Army keeps its capital)."""
-    before = query.typed.boundary + query.typed.prefix
+    abbreviation (approx. the; the U.S. Army keeps its capital). Once a letter of the word is
+    typed, its case is the user's: only the sentence starts after a title are left out."""
+    typed = query.typed
+    before = typed.boundary + typed.prefix[: len(typed.prefix) - len(typed.typed)]
     common = dictionary.common if dictionary is not None else None
     if common is None or listed_abbreviation(before) is None:
         return scores
@@ -376,10 +381,22 @@ def _after_abbreviation(scores: Scores, query: Query, dictionary: Proposal | Non
         return capital_pronoun(word) is not None or common(word, SENTENCE_STARTERS)
 
     if before_a_name(before):
-        return {word: score for word, score in scores.items() if not starter(word)}
+        if typed.typed:
+            return {word: score for word, score in scores.items() if not starter(word)}
+        return {word: score for word, score in scores.items() if _may_follow_a_title(word, starter)}
+    if typed.typed:
+        return scores
     return _merged(
         scores, lambda word: word.lower() if starter(word) and not capital_pronoun(word) else word
     )
+
+
+def _may_follow_a_title(word: str, starter: Callable[[str], bool]) -> bool:
+    """Whether `word` may come after a title: a name (a capital, not a sentence's common start)
+    or what stands between a title and a name (Mr. and Mrs., Dr. van Gogh); never and, in, of."""
+    if word in BEFORE_A_NAME:
+        return True
+    return word[:1].isupper() and not starter(word)
 
 
 def _in_likelier_case(scores: Scores) -> Scores:

@@ -32,6 +32,7 @@ from keyboard_app.engine.timing import DecodeTimes, time_decodes
 from keyboard_app.engine.tokenizer import token_bytes
 from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
+    ACRONYM_LETTERS,
     PieceTable,
     TypedWord,
     composed,
@@ -412,7 +413,7 @@ class Predictor:
         if part is None or not self._goes_on_from_part(text, typed, k):
             whole = Query(typed, k, exact, self.filter_offensive, instant, superseded)
             mixed = self._mixer.mix(whole)
-            if part is None or mixed.ranked():
+            if part is None or _offers_a_word(mixed):
                 return self._remember(text, mixed, instant)
         # A compound no source knows (user-friendly): its last part completed as a word after
         # the rest (`_compound_head` gives the rest back to the words offered), more words asked
@@ -435,7 +436,7 @@ class Predictor:
         if split_typed_word(last).boundary != typed.boundary:
             return False
         others = Query(typed, k, False, self.filter_offensive, instant=True)
-        return not self._mixer.mix(others).ranked()
+        return not _offers_a_word(self._mixer.mix(others))
 
     def _remember(self, text: str, mixed: Mixed, instant: bool) -> Mixed:
         if not instant:
@@ -520,6 +521,12 @@ class Predictor:
         self.close()
 
 
+def _offers_a_word(mixed: Mixed) -> bool:
+    """Whether `mixed` ranks a word other than the letters typed (`AI-` offered back as typed
+    is no word of a compound)."""
+    return any(word != mixed.query.typed.typed for word, _ in mixed.ranked())
+
+
 def _compound_head(text: str, mixed: Mixed) -> str:
     """What of the word typed at the end of `text` comes before the part `mixed` completes: the
     rest of a compound no source knows (`user-` of `user-f`), else ""."""
@@ -541,20 +548,23 @@ def _in_compound(
     `MIN_PART_LETTERS` (user-for, real-the, end-th: the model's guesses after a hyphen it knows
     little of) but for the `PARTICLES` that end compounds (check-in, warm-up, hands-on, which
     the dictionary lacks), nor one with a capital after small letters typed (user-FL, real-Tim),
-    nor the part before again (data-data); the part as typed is kept, whatever it is. After a
-    rest in capitals, the part is in capitals (USER-FREE). With the filter on, no compound that
+    nor the part before again (data-data); the part as typed is kept, whatever it is. With no
+    letter of the part typed yet, the part before says whether a capital may come (Anglo-Saxon,
+    not user-FL), and no particle is guessed (user-in). After a rest in capitals, not an
+    acronym's (GPU-based), the part is in capitals (USER-FREE). With the filter on, no compound that
     offends (dick-head, `wordfilter.offends`)."""
-    before = head[:-1].rpartition("-")[2].lower()
-    small = part == part.lower()
-    shouting = in_capitals(head)
+    before = head[:-1].rpartition("-")[2]
+    small = (part or before) == (part or before).lower()
+    before = before.lower()
+    shouting = in_capitals(head) and sum(char.isalpha() for char in head) > ACRONYM_LETTERS
 
     def fits(word: str) -> bool:
-        if word == part:
+        if part and word == part:
             return True
         if not word.isalpha() or word.lower() == before or (small and word != word.lower()):
             return False
         if word.lower() in PARTICLES:
-            return True
+            return bool(part)
         short = len(word) < MIN_PART_LETTERS
         return not short and (common is None or not common(word, FUNCTION_PARTS))
 

@@ -105,13 +105,13 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
 
 
 def compound_part(typed: TypedWord) -> TypedWord | None:
-    """The last part of a compound being typed (`user-f`: `f`, after `user-`) as a word of its
-    own, the rest of the compound before it; None when the word has no letter right after a
-    hyphen."""
+    """The last part of a compound being typed (`user-f`: `f`, after `user-`; `user-`: its next
+    word) as a word of its own, the rest of the compound before it; None when the word has no
+    hyphen between a letter and a letter or the word's end."""
     head, hyphen, part = typed.typed.rpartition("-")
-    if not (head and hyphen and part[:1].isalpha()):
-        return None  # nor a number's (pp. 4-9, a range)
-    return TypedWord(typed.boundary + typed.prefix[: -len(part)], part, part)
+    if not (head[-1:].isalpha() and hyphen and (part[:1].isalpha() or not part)):
+        return None  # nor a number's (pp. 4-9, a range), nor a dash (word--)
+    return TypedWord(typed.boundary + typed.prefix[: len(typed.prefix) - len(part)], part, part)
 
 
 def _opens_single_quote(text: str, at: int) -> bool:

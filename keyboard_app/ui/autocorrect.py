@@ -53,7 +53,7 @@ class _Stop:
     """A full stop typed right after a word the strip framed for correction: a Space next ends
     the sentence, and the correction goes in before the stop."""
 
-    after: str  # the text before the cursor with the stop
+    position: int  # the cursor right after the stop
     typed: str
     corrected: str
 
@@ -144,17 +144,19 @@ class AutocorrectController(QObject):
         framed = self._framed()
         if framed is None:
             return None
-        before, typed, word = framed
-        return _Stop(before + ".", typed, word)
+        _, typed, word = framed
+        return _Stop(self.editor.textCursor().position() + 1, typed, word)
 
     def _correct_at_stop(self, stop: _Stop) -> bool:
         """The Space after a stop typed right after a framed word: the correction goes in before
         the stop, the space after it (one undo step; Backspace right after restores the word)."""
         editor = self.editor
-        if editor.isReadOnly() or editor.textCursor().hasSelection():
+        cursor = editor.textCursor()
+        if editor.isReadOnly() or cursor.hasSelection() or cursor.position() != stop.position:
             return False
+        # The context's start may have moved on with the stop (`Editor.context`): its end tells.
         before = editor.context()
-        if before != stop.after:
+        if not before.endswith(stop.typed + "."):
             return False
         return self._put_in(before[: -len(stop.typed) - 1], stop.typed, stop.corrected, ". ")
 

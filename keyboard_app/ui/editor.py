@@ -55,7 +55,7 @@ MIN_SIDE_MARGIN = 16
 _NO_BREAK_SPACE = "\u00a0"
 # How much of the document before the cursor `context()` reads, in Qt's positions (UTF-16 units,
 # two for a character outside the BMP): at least TEXT_NEEDED characters, the most the engine uses.
-_CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
+CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
 # How much of the text after the cursor `text_after_cursor()` reads (the rest of a word and what
 # follows it), in Qt's positions.
 _AFTER_UNITS = 64
@@ -191,7 +191,7 @@ class Editor(QPlainTextEdit):
         evaluated prefix is reused; the engine trims it to what the model sees. Only that end is
         read: typing at the end of a document of megabytes costs what it costs in a short one."""
         end = self.textCursor().selectionStart()
-        start = text_start(end, _CONTEXT_UNITS)
+        start = text_start(end, CONTEXT_UNITS)
         return self.text_between(start, end).replace(_NO_BREAK_SPACE, " ")
 
     def character_after_cursor(self) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine import Predictor
+from keyboard_app.engine.predictor import PARTICLES
 from keyboard_app.engine.words import TypedWord, compound_part, split_typed_word
 
 
@@ -32,8 +33,36 @@ def test_the_last_part_of_a_compound_is_split_off() -> None:
     typed = split_typed_word("It is a state-of-the-a")
     assert compound_part(typed) == TypedWord("It is a state-of-the-", "a", "a")
     assert compound_part(split_typed_word("user-f")) == TypedWord("user-", "f", "f")
-    for text in ("It is a user-", "It is a user", "It is a -f", "It is a "):
+    assert compound_part(split_typed_word("It is a user-")) == TypedWord("It is a user-", "", "")
+    for text in ("It is a user", "It is a -f", "It is a ", "a word--", "pp. 4-", "- "):
         assert compound_part(split_typed_word(text)) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "compounds"),
+    [
+        ("She is a well-", {"well-known", "well-trained", "well-deserved"}),
+        ("Send me an e-", {"e-mail"}),
+        ("the Anglo-", {"Anglo-Saxon", "Anglo-American"}),  # a capital after a capital
+        ("a long-", {"long-term", "long-range"}),
+        # A head no dictionary word starts with: the strip was empty, or the letters typed.
+        ("a customer-", {"customer-service"}),
+        ("an AI-", {"AI-based"}),  # an acronym's: not in capitals, nor AI- as typed
+    ],
+)
+def test_right_after_the_hyphen_the_next_part_is_offered(
+    predictor: Predictor, text: str, compounds: set[str]
+) -> None:
+    """The strip was empty after a hyphen no source's word goes on from: now the words the model
+    gives after it, as parts of the compound."""
+    strip = [s.word for s in predictor.suggest(text, 3)]
+    assert compounds & set(strip), strip
+    head = text.rpartition(" ")[2]
+    for word in strip:
+        part = word.removeprefix(head)
+        assert word.startswith(head) and part.isalpha() and len(part) >= 3, strip
+        assert head[0].isupper() or part == part.lower(), strip
+        assert part != part.upper() and part not in PARTICLES, strip  # nor a guessed customer-in
 
 
 def test_a_compound_no_source_knows_is_completed_by_its_last_part(predictor: Predictor) -> None:

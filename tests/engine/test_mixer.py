@@ -358,7 +358,8 @@ def test_a_word_also_written_in_small_letters_keeps_them():
     ("text", "shown"),
     [
         # After a title, a name or "and" (Mr. and Mrs.): not the model's sentence starts among
-        # the commonest words (The, He, I); a name that is a word too (Brown) stays.
+        # the commonest words (The, He, I) nor another word in small letters (in); a name that
+        # is a word too (Brown) stays.
         ("We met Dr. ", ["and", "Brown", "Brodie"]),
         ("Mr. and Mrs. ", ["and", "Brown", "Brodie"]),
         ("PLEASE CALL DR. ", ["AND", "BROWN", "BRODIE"]),  # in a text in capitals too
@@ -378,7 +379,25 @@ def test_after_an_abbreviation_no_sentence_starts(
     lexicon = Lexicon({"the": 900, "he": 500, "and": 400, "brown": 50, "I": 300})
     dictionary = DictionarySource(lexicon).propose(query(text, k=5), {})
     network = Proposal(
-        {"The": 0.4, "He": 0.2, "and": 0.15, "Brown": 0.1, "I": 0.08, "Brodie": 0.02}
+        {"The": 0.4, "He": 0.2, "and": 0.15, "Brown": 0.1, "I": 0.08, "in": 0.03, "Brodie": 0.02}
     )
     mixed = Mixed(query(text, k=5), dict(network.words), network, {"dictionary": dictionary})
+    assert [word for word, _ in mixed.ranked()] == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("We met Capt. H", ["Harris", "Here"]),  # a title: not its sentence start He
+        ("It costs approx. H", ["He", "Harris", "Here"]),  # not a title: the user's capital
+    ],
+)
+def test_after_an_abbreviation_the_typed_letters(
+    text: str, shown: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mixer_module, "SENTENCE_STARTERS", 2)  # the, he
+    lexicon = Lexicon({"the": 900, "he": 500, "here": 100})
+    dictionary = DictionarySource(lexicon).propose(query(text, k=3), {})
+    network = Proposal({"He": 0.5, "Harris": 0.2, "Here": 0.1})
+    mixed = Mixed(query(text, k=3), dict(network.words), network, {"dictionary": dictionary})
     assert [word for word, _ in mixed.ranked()] == shown

@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.engine.lexicon import load_lexicon
 from keyboard_app.engine.sources.corrections import corrector_of
+from keyboard_app.engine.window import TEXT_STEP
 from keyboard_app.paths import lexicon_path
 from keyboard_app.personal import PersonalStore
+from keyboard_app.ui.editor import CONTEXT_UNITS
 from keyboard_app.ui.main_window import MainWindow
 
 from .conftest import ContinuationEnds, input_method, settle, ui_settings
@@ -254,6 +256,25 @@ def test_a_space_after_a_full_stop_corrects_the_word_before_the_stop(
     assert win.editor.text() == "I have teh. "
     press(win.editor, Qt.Key.Key_Backspace)  # an ordinary Backspace now
     assert win.editor.text() == "I have teh."
+
+
+def test_the_space_after_the_stop_corrects_where_the_context_moves_on_with_the_stop(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """The model's context starts further on once the stop crosses one of its steps
+    (`Editor.context`); the word before the stop is corrected all the same."""
+    win = open_window(make_window, bigram_model)
+    typed = "I have teh"
+    filler = ("x" * 79 + "\n") * ((CONTEXT_UNITS + TEXT_STEP) // 80 + 1)
+    filler = filler[: CONTEXT_UNITS + TEXT_STEP - 1 - len(typed)]
+    win.editor.setPlainText(filler)
+    win.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_and_wait(qtbot, win, typed)
+    context = win.editor.context()
+    type_char(win.editor, ".")
+    assert not win.editor.context().startswith(context[:100])  # its start moved on
+    type_char(win.editor, " ")
+    assert win.editor.text() == filler + "I have the. "
 
 
 @pytest.mark.parametrize("after", ["t", ".", "\n"])
