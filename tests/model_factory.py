@@ -58,22 +58,23 @@ def write_bigram_model(
     default: dict[str, float] | None = None,
     n_ctx: int = 256,
     n_layer: int = 1,
+    name: str = "bigram test model",
 ) -> Path:
     classes, logits = bigram_logits(spec, default)
     codes = hadamard(WIDTH)[
         1 : len(logits) + 1
     ]  # zero-mean rows: layer norm leaves them as they are
     config = Gpt2Config(n_layer=n_layer, n_embd=WIDTH, n_head=4, n_ctx=n_ctx)
-    arrays = {name: np.zeros(shape, np.float32) for name, shape in expected_shapes(config).items()}
-    for name in arrays:
-        if name.endswith("norm.weight"):
-            arrays[name][:] = 1.0
+    arrays = {key: np.zeros(shape, np.float32) for key, shape in expected_shapes(config).items()}
+    for key in arrays:
+        if key.endswith("norm.weight"):
+            arrays[key][:] = 1.0
     embedding = np.tile(codes[0], (config.n_vocab, 1))
     for token, row in classes.items():
         embedding[token] = codes[row]
     arrays["token_embd.weight"] = embedding.astype(np.float32)
     arrays["output.weight"] = (logits.T @ codes / WIDTH).astype(np.float32)
-    return write_gpt2_gguf(path, config, specs_from_arrays(arrays, 0), name="bigram test model")
+    return write_gpt2_gguf(path, config, specs_from_arrays(arrays, 0), name=name)
 
 
 def write_random_model(path: Path, n_ctx: int = 1024, n_layer: int = 2, seed: int = 0) -> Path:

@@ -43,6 +43,7 @@ from keyboard_app.corrector.misspellings import is_listed, listed_correction
 from keyboard_app.corrector.slips import LEAST_LIKELY_SLIP, slip_probability, undoubled
 from keyboard_app.corrector.vocabulary import (
     CHAT_WORDS,
+    SERVICE_NAMES,
     TECHNICAL_WORDS,
     american,
 )
@@ -109,9 +110,10 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
 
 
 def is_known(word: str, known: Known) -> bool:
-    """A word `known` knows, a chat or programming word, or the -ise spelling of a known word."""
+    """A word `known` knows, a chat or programming word or a service's name, or the -ise spelling
+    of a known word."""
     lower = word.lower()
-    if known(word) or lower in CHAT_WORDS or lower in TECHNICAL_WORDS:
+    if known(word) or lower in CHAT_WORDS or lower in TECHNICAL_WORDS or lower in SERVICE_NAMES:
         return True
     spelled = american(lower)
     return spelled != lower and known(spelled)

@@ -32,6 +32,13 @@ TECHNICAL_WORDS = frozenset(
     todo todos toml tsx unmarshal unmarshalled utf uvicorn vitest webpack yaml
     """.split()  # noqa: SIM905
 )
+# Services and products written in small letters in e-mails and chat that the dictionary lacks
+# and that are a slip from a common word (gmail: email, lyft: left, vimeo: video).
+SERVICE_NAMES = frozenset(
+    """
+    gcal gdocs gdrive gmail hotmail icloud imessage lyft vimeo ymail
+    """.split()  # noqa: SIM905
+)
 # British -ise spellings of the dictionary's -ize words (serialise, initialisation).
 _BRITISH_ENDING = re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$")
 

@@ -7,6 +7,7 @@ start of the window stays put while the user types, and the cache keeps being re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,13 +20,22 @@ from keyboard_app.engine.window import CHARS_PER_TOKEN_BOUND
 
 CHAR_CHUNK = 2048
 TOKEN_CHUNK = 128
+# What `keyboard-app train` names the models it makes (the built-in one among them). They were
+# trained on paragraphs joined by one line break: a blank line's token ("\n\n") is one they never
+# saw, which leaves them guessing word pieces after it (`Hi Sarah,\n\nT`: Te, Ton, Ter).
+TRAINED_MODEL_NAME = "keyboard-app built-in GPT-2"
+_LINE_BREAKS = re.compile("\n{2,}")
 
 
-def build_context(text: str, n_ctx: int, reserve: int) -> list[int]:
-    """`[<|endoftext|>] + tokens of the end of text`, at most `n_ctx - reserve` long, whatever the text."""
+def build_context(text: str, n_ctx: int, reserve: int, *, blank_lines: bool = True) -> list[int]:
+    """`[<|endoftext|>] + tokens of the end of text`, at most `n_ctx - reserve` long, whatever the
+    text; for a model that never saw a blank line (not `blank_lines`), each run of line breaks
+    read as one."""
     budget = n_ctx - reserve - 1
     if budget < 1:
         raise ValueError(f"a context of {n_ctx} cannot keep {reserve} positions in reserve")
+    if not blank_lines:
+        text = _LINE_BREAKS.sub("\n", text)
     tokens = encode_user_text(_tail(text, budget * CHARS_PER_TOKEN_BOUND))
     excess = len(tokens) - budget
     if excess > 0:

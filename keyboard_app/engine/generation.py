@@ -70,11 +70,15 @@ Advance = Callable[[list[tuple[_Stream, int]], int], None]
 class Continuations:
     """Continuations of the user's text on one model (owned by the Predictor's thread)."""
 
-    def __init__(self, main: MainSequence, table: PieceTable) -> None:
+    def __init__(self, main: MainSequence, table: PieceTable, blank_lines: bool = True) -> None:
         self._main = main
         self._table = table
+        self._blank_lines = blank_lines  # whether the model knows them (`build_context`)
         self._end_of_text = np.zeros(table.n_vocab, dtype=np.bool_)
         self._end_of_text[END_OF_TEXT_ID] = True
+
+    def _context(self, text: str, n_ctx: int, reserve: int) -> list[int]:
+        return build_context(text, n_ctx, reserve, blank_lines=self._blank_lines)
 
     def continuation(
         self, text: str, params: SamplingParams, stop: threading.Event | None, filtered: bool
@@ -84,13 +88,13 @@ class Continuations:
         n_ctx = self._main.backend.n_ctx
         text, heal = healed(text)
         top = params.tokens_read
-        context = build_context(text, n_ctx, min(params.max_tokens, n_ctx // 2))
+        context = self._context(text, n_ctx, min(params.max_tokens, n_ctx // 2))
         stream = _Stream(0, np.random.default_rng(params.seed), self._main.evaluate(context, top))
 
         def advance(chosen: list[tuple[_Stream, int]], step: int) -> None:
             for item, token in chosen:
                 if len(self._main.tokens) >= n_ctx:
-                    context = build_context(text + item.written, n_ctx, n_ctx // 2)
+                    context = self._context(text + item.written, n_ctx, n_ctx // 2)
                     item.logits = self._main.evaluate(context, top)
                 else:
                     item.logits = self._main.append(token, top)
@@ -115,7 +119,7 @@ class Continuations:
         n_ctx = self._main.backend.n_ctx
         max_tokens = min(params.max_tokens, n_ctx // (2 * n))
         text, heal = healed(text)
-        context = build_context(text, n_ctx, n * max_tokens)
+        context = self._context(text, n_ctx, n * max_tokens)
         first = self._main.evaluate(context, params.tokens_read)
         rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(n)]
         streams = [_Stream(i, rng, first) for i, rng in enumerate(rngs)]

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from keyboard_app.corrector.misspellings import listed_correction
 from keyboard_app.engine.lexicon import COMMON_WORDS
 from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
@@ -125,7 +126,14 @@ class Mixed:
         typed = self.query.typed.typed
         boundary = self.query.typed.boundary
         scores = _as_named(self.scores, typed, self.proposals)
-        shown = _in_typed_case(scores, typed, apostrophe_in_use(self.query.typed))
+        dictionary = self.proposals.get("dictionary")
+        common = dictionary.common if dictionary is not None else None
+
+        def everyday(word: str) -> bool:
+            return common is not None and common(word, SLIPPED_WORDS)
+
+        mark = apostrophe_in_use(self.query.typed)
+        shown = _in_typed_case(scores, typed, mark, everyday)
         shown = _after_abbreviation(shown, self.query, self.proposals.get("dictionary"))
         if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
@@ -235,16 +243,18 @@ def _name(word: str) -> bool:
 
 
 def _without_stutters(scores: Scores, typed: str) -> Scores:
-    """`scores` without the words that repeat the word typed after a hyphen (it's-it's, I-I,
+    """`scores` without the words that repeat their first part after a hyphen (it's-it's, I-I,
     You-you're: dialogue's stutters, which the training text has, far more often wrong than
     so-so or bye-bye, which are offered once the hyphen is typed; no-nonsense is not one)."""
-    stutter = f"{typed}-{typed}".lower()
-    return {w: s for w, s in scores.items() if not _repeats(w.lower(), stutter)}
+    if "-" in typed:
+        return scores
+    return {w: s for w, s in scores.items() if not _stutter(w.lower())}
 
 
-def _repeats(word: str, stutter: str) -> bool:
-    """`word` is `stutter`, or it with a contraction's ending (you-you're)."""
-    return word == stutter or word.startswith((stutter + "'", stutter + "’"))
+def _stutter(word: str) -> bool:
+    """`word` is a part, a hyphen and the part again, or it with a contraction's ending."""
+    first, hyphen, second = word.partition("-")
+    return bool(hyphen) and (second == first or second.startswith((first + "'", first + "’")))
 
 
 def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> Scores:
@@ -315,13 +325,16 @@ def _spelling_of(proposal: Proposal | None, words: Iterable[str]) -> Callable[[s
     return spelling
 
 
-def _in_typed_case(scores: Scores, typed: str, mark: str | None) -> Scores:
-    """`scores` by the word in the typed case; a word spelled with the straight and the curly
+def _in_typed_case(
+    scores: Scores, typed: str, mark: str | None, everyday: Callable[[str], bool]
+) -> Scores:
+    """`scores` by the word in the typed case (`everyday`: whether a word is one of the
+    commonest, no acronym's plural); a word spelled with the straight and the curly
     apostrophe is one word (don't and the curly one), spelled with `mark` (`apostrophe_in_use`),
     or else as its likelier spelling is."""
     shown: Scores = {}
     for word, score in sorted(scores.items(), key=lambda item: -item[1]):
-        key = _one_apostrophe(in_typed_case(typed, word), mark, shown)
+        key = _one_apostrophe(in_typed_case(typed, word, everyday), mark, shown)
         shown[key] = shown.get(key, 0.0) + score
     return shown
 
@@ -348,10 +361,12 @@ def with_apostrophe(word: str, mark: str | None) -> str:
 
 
 def _starts_a_sentence(query: Query) -> bool:
-    """The next word (no letter typed) after a space or a new line that starts a sentence
-    (`words.starts_sentence`: not after Mr. or e.g.); not right after a full stop (example.com)."""
+    """The next word (no letter typed) that starts a sentence (`words.starts_sentence`: not
+    after Mr. or e.g.), after a space, a new line, or right after ? ! or a closing mark (a word
+    taken there gets its space before it: `tonight?` And); not right after a full stop, which
+    may go on (example.com, 3.5)."""
     text = query.typed.boundary + query.typed.prefix
-    return query.next_word and (not text or text[-1].isspace()) and starts_sentence(text)
+    return query.next_word and (not text or text[-1] != ".") and starts_sentence(text)
 
 
 def _capitalised(scores: Scores) -> Scores:
@@ -468,8 +483,12 @@ def _demote_unknown(
 
 
 def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> bool:
-    """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`)."""
+    """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`):
+    not a common misspelling (definately, recieved: the model learned them from the web; the
+    correction is offered for it)."""
     if has_inner_capital(typed) or _pieced_together(word, typed):
+        return False
+    if listed_correction(word) is not None:
         return False
     return not _contraction_start(word, knowers)
 

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from keyboard_app.corrector.autocorrect import mixed_autocorrection
 from keyboard_app.engine import longlived
 from keyboard_app.engine.backend import DecodingBackend, LlamaBackend
-from keyboard_app.engine.context import MainSequence
+from keyboard_app.engine.context import TRAINED_MODEL_NAME, MainSequence
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.generation import MAX_ALTERNATIVES, Continuations, healed
 from keyboard_app.engine.gguf_validate import validate_gguf
@@ -97,6 +97,8 @@ class ModelInfo:
     device: str
     n_threads: int
     n_gpu_layers: int
+    # Whether the model saw blank lines in training (GPT-2 did; `TRAINED_MODEL_NAME`'s did not).
+    knows_blank_lines: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ class Predictor:
         self._main = MainSequence(backend, SequencePool(backend))
         reserve = min(SUGGEST_RESERVE, backend.n_ctx // 4)
         words = self._words = WordSearch(self._main, self._table)
-        self._network = NetworkSource(self._main, words, reserve)
+        self._network = NetworkSource(self._main, words, reserve, info.knows_blank_lines)
         self._ahead: Prefetch | None = None  # the work ahead for the last suggestion's text
         self._mixer = Mixer(self._network, sources)
         for source in sources:
@@ -156,7 +158,7 @@ class Predictor:
         # The last text whose word no source knew whole, completed by its compound's last part
         # (`_mix`): its next letters go straight to the part.
         self._part_only: str | None = None
-        self._continuations = Continuations(self._main, self._table)
+        self._continuations = Continuations(self._main, self._table, info.knows_blank_lines)
         self.inline_threshold = DEFAULT_THRESHOLD
         self.personal_store: PersonalStore | None = None
 
@@ -212,6 +214,7 @@ class Predictor:
             backend.device,
             backend.n_threads,
             backend.n_gpu_layers,
+            knows_blank_lines=checked.name != TRAINED_MODEL_NAME,
         )
         log.info("loaded %s (%s) on %s", info.name, info.quantization, info.device)
         predictor = cls(backend, info, filter_offensive, sources)

@@ -309,6 +309,9 @@ def connect_predictor(
         backend.device,
         0,
         0,
+        # A model in the built-in model's shape is one `keyboard-app train` made: it never saw
+        # a blank line (`TRAINED_MODEL_NAME`; a server does not tell a model's name).
+        knows_blank_lines=model.shape != builtin_model_shape(),
     )
     predictor = Predictor(backend, info, filter_offensive, sources)
     predictor.personal_store = store

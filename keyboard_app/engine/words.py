@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -190,14 +190,16 @@ _ABBREVIATIONS = _TITLES | frozenset(
 # U.S. Army, which a sentence's start would not leave as they are).
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+_NAME_PREFIX = re.compile("^[^\\W\\d_I]['’]")  # O'Neill's O', D'Angelo's D' (not I'M)
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
 PLURAL_ACRONYM_LETTERS = 4  # NASAs; UNESCOs is rare, FRIDAYs a word typed in capitals
 
 
 def in_capitals(typed: str) -> bool:
-    """Whether the letters typed are two or more, all capitals: the words go on in capitals."""
-    letters = [char for char in typed if char.isalpha()]
+    """Whether the letters typed are two or more, all capitals: the words go on in capitals. A
+    name's capital before an apostrophe is not counted (`O'N`: O'Neill, not O'NEILL; D'Angelo)."""
+    letters = [char for char in _NAME_PREFIX.sub("", typed) if char.isalpha()]
     return len(letters) >= 2 and all(char.isupper() for char in letters)
 
 
@@ -292,7 +294,7 @@ def capital_pronoun(word: str) -> str | None:
     return "I" + word[1:] if _PRONOUN_I.fullmatch(word) else None
 
 
-def in_typed_case(typed: str, word: str) -> str:
+def in_typed_case(typed: str, word: str, everyday: Callable[[str], bool] | None = None) -> str:
     """`word`, a completion or a correction of the letters `typed`, in the case they are typed in:
     all capitals when two letters or more are typed, all capitals (`THE PEOP`: PEOPLE, not PEOPle;
     `TEH`: THE), but for an acronym's own endings (`MP`: MPs, `UK`: UK's, `NASA`: NASA's; not the
@@ -300,13 +302,16 @@ def in_typed_case(typed: str, word: str) -> str:
     text in capitals all is, `goes_on_in_capitals`) and the s of an acronym's possessive (`USD`:
     USDA's, but `PEOP`: PEOPLE'S); else as it is, but the rest of a completion in capitals after a small
     letter is put in small letters (`shi` completed by the model's piece ` SHIP` is ship,
-    not shiP). The pronoun I is always a capital ("i": I, "i'": I'm)."""
+    not shiP). The pronoun I is always a capital ("i": I, "i'": I'm). A word that is an
+    `everyday` one in small letters is no acronym's plural or possessive (`HI`: HIS, not HIs;
+    `WHAT`: WHAT'S)."""
     rest = word[len(typed) :]
     pronoun = capital_pronoun(word)
     if pronoun is not None:
         return pronoun  # whatever the case typed ("i'm": I'm)
     if in_capitals(typed):
-        if word.startswith(typed) and rest in _ACRONYM_ENDINGS and _acronym_ending(typed, rest):
+        acronyms = word.startswith(typed) and rest in _ACRONYM_ENDINGS
+        if acronyms and _acronym_ending(typed, rest) and not (everyday and everyday(word.lower())):
             return word
         possessive = (
             word.endswith(_POSSESSIVE_ENDINGS)

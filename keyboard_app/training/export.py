@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from keyboard_app.engine.context import TRAINED_MODEL_NAME
 from keyboard_app.engine.gguf_format import (
     BLOCK_LAYERS,
     FILE_TYPE_F32,
@@ -24,8 +25,6 @@ from keyboard_app.engine.gguf_format import (
 from keyboard_app.engine.tokenizer import N_VOCAB
 from keyboard_app.training.model import RESERVED_OUTPUT, UNSEEN_OFFSET, Gpt2, ModelConfig
 from keyboard_app.training.vocab import RestrictedVocab
-
-MODEL_NAME = "keyboard-app built-in GPT-2"
 
 
 def load_best(path: Path) -> tuple[Gpt2, RestrictedVocab, dict[str, Any]]:
@@ -75,7 +74,7 @@ def export_gguf(model: Gpt2, vocab: RestrictedVocab, out: Path) -> Path:
         out,
         config,
         specs_from_arrays(gguf_arrays(model, vocab), FILE_TYPE_F32),
-        name=MODEL_NAME,
+        name=TRAINED_MODEL_NAME,
         file_type=FILE_TYPE_F32,
     )
 

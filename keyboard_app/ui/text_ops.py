@@ -24,6 +24,8 @@ CLOSERS = ",.;:!?)]}>\"'\u201d\u2019\u00bb\u2026"
 # quotes (as often opening ones) nor guillemets (French sets » after a space, German opens with
 # it).
 ATTACHING = frozenset(".,;:!?)]}\u201d\u2019\u2026")
+# An emoticon whose mouth is an opener (`:(`, `;-[`, `:/`): it opens nothing.
+_EMOTICON = re.compile(r"(?:^|\s)[:;=]-?[(\[</]$")
 # A digit and a mark that a number may go on after: 3:30, $1,000, 2.5.
 _NUMBER_GOES_ON = re.compile(r"\d[:,.]$")
 # Characters after the cursor after which a taken word needs no space of its own.
@@ -128,8 +130,8 @@ def space_after(rest: str) -> str:
 def _needs_space_before(before: str, word: str) -> bool:
     """Whether a next `word` taken after the text `before` is put after a space: not at the
     start, after whitespace or an opener (a straight quote only where it opens,
-    `words.quote_opens`: `"stop"` closes), nor for a number going on after a digit; after a
-    dash, as before it."""
+    `words.quote_opens`: `"stop"` closes; not an emoticon's mouth, `:(`), nor for a number going
+    on after a digit; after a dash, as before it."""
     if not before or before[-1].isspace():
         return False
     last = len(before) - 1
@@ -138,7 +140,7 @@ def _needs_space_before(before: str, word: str) -> bool:
     opens = (
         quote_opens(before, last) if before[last] in _STRAIGHT_QUOTES else before[last] in OPENERS
     )
-    if opens:
+    if opens and not _EMOTICON.search(before):
         return False
     return not (word[:1].isdigit() and _NUMBER_GOES_ON.search(before))
 

@@ -3,12 +3,12 @@
 import pytest
 
 from keyboard_app.engine import Predictor
-from keyboard_app.engine.context import build_context, common_prefix_length
+from keyboard_app.engine.context import TRAINED_MODEL_NAME, build_context, common_prefix_length
 from keyboard_app.engine.sampling import SamplingParams
 from keyboard_app.engine.tokenizer import END_OF_TEXT_ID, encode_user_text, token_bytes
 from keyboard_app.engine.words import split_typed_word
 from keyboard_app.engine.wordsearch import NEXT_WORD_BUDGET
-from tests.model_factory import token_id, write_random_model
+from tests.model_factory import token_id, write_bigram_model, write_random_model
 
 PASSAGE = (
     "The museum opened its doors early on Saturday morning, and by nine o'clock a long line of "
@@ -160,3 +160,23 @@ def test_a_word_typed_out_is_not_evaluated_again(bigram_model):
     assert after.cached_context_tokens == len(context)  # " help" is in the cache all the same
     assert found[0].word == "with"
     assert after.tokens_decoded - before.tokens_decoded <= NEXT_WORD_BUDGET
+
+
+def test_a_model_that_never_saw_a_blank_line_reads_one_as_a_line_break():
+    hi = encode_user_text("Hi Sarah,")
+    for text in ("Hi Sarah,\n\n", "Hi Sarah,\n\n\n"):
+        assert build_context(text, 256, 8, blank_lines=False) == [END_OF_TEXT_ID, *hi, 198]
+    assert build_context("Hi Sarah,\n\n", 256, 8)[-1] == token_id("\n\n")  # GPT-2 knows it
+
+
+@pytest.mark.parametrize(("name", "next_word"), [(TRAINED_MODEL_NAME, "Thanks"), ("GPT-2", "Te")])
+def test_the_models_trained_here_read_a_blank_line_as_a_line_break(tmp_path, name, next_word):
+    """`keyboard-app train` joins a text's paragraphs with one line break: its models (the
+    built-in one) never saw a blank line's token, and guess word pieces after it."""
+    spec = {"\n": {"Thanks": 9.0}, "\n\n": {"Te": 9.0}}
+    model = write_bigram_model(tmp_path / "model.gguf", spec, name=name)
+    with Predictor.load(model, use_dictionary=False) as predictor:
+        assert predictor.explore("Hi Sarah,\n\n", 1)[0].token == next_word
+        assert predictor.suggest("Hi Sarah,\n\n", 1)[0].word == next_word
+        params = SamplingParams(max_tokens=1, top_k=1)
+        assert "".join(predictor.continue_text("Hi Sarah,\n\n", params)) == next_word

@@ -124,6 +124,8 @@ def test_a_correction_in_another_case_alone_of_a_word_in_camel_case_is_none():
     ("typed", "offered"),
     [
         ("it’s", {"it’s", "it’s-a"}),
+        ("it’", {"it’s", "it’s-a"}),  # the letters typed before the part's end too
+        ("i", {"it’s", "it’s-a"}),
         ("so", {"so", "some"}),
         ("so-", {"so-so"}),
         ("You", {"You"}),
@@ -305,6 +307,30 @@ def test_words_are_shown_in_the_case_they_are_typed_in(typed: str, word: str, sh
     assert in_typed_case(typed, word) == shown
 
 
+EVERYDAY = {"his", "this", "was", "what's", "its", "us"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "shown"),
+    [
+        # An everyday word typed in capitals is no acronym's plural or possessive.
+        ("HI", "HIs", "HIS"),
+        ("THI", "THIs", "THIS"),
+        ("WA", "WAs", "WAS"),
+        ("WHAT", "WHAT's", "WHAT'S"),
+        ("MP", "MPs", "MPs"),  # an acronym's all the same
+        ("US", "US's", "US's"),  # "us's" is no everyday word
+        # A name's capital before an apostrophe is no capital typed in a row.
+        ("O'N", "O'Neill", "O'Neill"),
+        ("D'A", "D'Angelo", "D'Angelo"),
+        ("O'NE", "O'Neill", "O'NEILL"),
+        ("I'M", "I'Ma", "I'MA"),  # the pronoun's I counts
+    ],
+)
+def test_an_everyday_word_or_a_name_typed_with_capitals(typed: str, word: str, shown: str) -> None:
+    assert in_typed_case(typed, word, EVERYDAY.__contains__) == shown
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
@@ -401,3 +427,16 @@ def test_after_an_abbreviation_the_typed_letters(
     network = Proposal({"He": 0.5, "Harris": 0.2, "Here": 0.1})
     mixed = Mixed(query(text, k=3), dict(network.words), network, {"dictionary": dictionary})
     assert [word for word, _ in mixed.ranked()] == shown
+
+
+def test_a_common_misspelling_no_source_knows_is_never_offered() -> None:
+    """The model learned definately and recieved from the web: they came first, unmarked, and
+    Tab took them; the corrections are offered for them instead."""
+    lexicon = Lexicon({"definite": 50, "definitely": 40})
+    text = "it was definat"
+    dictionary = DictionarySource(lexicon).propose(query(text), {})
+    network = Proposal({"definately": 0.5, "definite": 0.1}, mass=1.0)
+    scores = mixer_module.mix(query(text), network, {"dictionary": dictionary})
+    ranked = Mixed(query(text), scores, network, {"dictionary": dictionary}).ranked()
+    assert "definately" not in [word for word, _ in ranked]
+    assert ranked[0][0] == "definite"

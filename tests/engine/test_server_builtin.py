@@ -62,7 +62,9 @@ def test_a_copy_of_the_builtin_model_on_a_server_gives_the_local_words(
     trigrams are mixed in as here, so the words and their order are the same."""
     with Predictor.connect(copy_server.url) as remote:
         assert _trigrams_mixed(remote)
-        for text in ("Once upon a ", "I want to go to the ", "The weather today is "):
+        assert not remote.info.knows_blank_lines  # a blank line read as a line break, as here
+        texts = ("Once upon a ", "I want to go to the ", "The weather today is ", "Hi Sarah,\n\nT")
+        for text in texts:
             there = remote.suggest(text, exact=True)
             here = local.suggest(text, exact=True)
             assert [s.word for s in there] == [s.word for s in here], text
@@ -87,6 +89,7 @@ def test_a_server_running_another_model_gets_no_builtin_trigrams(
 ) -> None:
     with Predictor.connect(random_model_server.url) as remote:
         assert not _trigrams_mixed(remote)
+        assert remote.info.knows_blank_lines
 
 
 def test_the_same_start_distribution_on_the_server_as_here(copy_server: ServerProcess) -> None:
@@ -117,6 +120,7 @@ def test_a_model_retrained_in_the_builtin_models_shape_gets_no_builtin_trigrams(
         assert model.shape == builtin_model_shape()
         with Predictor.connect(server.url) as remote:
             assert not _trigrams_mixed(remote)
+            assert not remote.info.knows_blank_lines  # made by `keyboard-app train` all the same
 
 
 def test_three_ways_on_at_top_k_200_is_the_local_models_text(

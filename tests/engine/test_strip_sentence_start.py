@@ -20,7 +20,19 @@ def ranked(text: str) -> list[tuple[str, float]]:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "We shipped them.\n\n", "Hello team,\n\n", "Great news! ", "Thanks.\n", "Why? "]
+    "text",
+    [
+        "",
+        "We shipped them.\n\n",
+        "Hello team,\n\n",
+        "Great news! ",
+        "Thanks.\n",
+        "Why? ",
+        # Right after ? ! or a closing mark: a word taken there gets its space before it.
+        "Are you coming tonight?",
+        "Great news!",
+        'He said "stop."',
+    ],
 )
 def test_a_sentences_first_word_is_capitalised_and_case_duplicates_are_one(text: str) -> None:
     shown = ranked(text)

@@ -123,6 +123,9 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "logs to stdout",
         "to serialise",  # British -ise
         "ok thx",  # chat
+        "I sent it via gmail",  # services (were email, left and video)
+        "can you check lyft",
+        "it's on vimeo",
         "Call mewhen",  # a missed space: never by deleting a word
         "oh dman",  # likelier a slip for a word of the offensive list
         # Foreign words two slips or a far one from a name: never made that name (the review's

@@ -76,6 +76,13 @@ def test_partial_word(before: str, expected: str) -> None:
         ("issue #", "3", Insertion(0, "3 ")),
         ("ask @", "ann", Insertion(0, "ann ")),
         ("and/", "or", Insertion(0, "or ")),
+        # An emoticon's mouth opens nothing: the next word after a space.
+        ("Can't make it :(", "the", Insertion(0, " the ")),
+        (":-(", "the", Insertion(0, " the ")),
+        ("ok ;[", "the", Insertion(0, " the ")),
+        ("hmm :/", "the", Insertion(0, " the ")),
+        ("see (", "the", Insertion(0, "the ")),
+        ("ratio 3:(", "the", Insertion(0, "the ")),
     ],
 )
 def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> None:

@@ -22,16 +22,20 @@ class NetworkSource:
 
     kind = "network"
 
-    def __init__(self, main: MainSequence, words: WordSearch, reserve: int) -> None:
+    def __init__(
+        self, main: MainSequence, words: WordSearch, reserve: int, blank_lines: bool = True
+    ) -> None:
         self._main = main
         self._words = words
         self._reserve = reserve
+        self._blank_lines = blank_lines  # whether the model knows them (`build_context`)
         self.last_context: list[int] = []  # what the last proposal ran the model on
         self.knowledge: Knowledge | None = None
 
     def context(self, text: str) -> list[int]:
         """The tokens the network is run on for a word starting after `text`."""
-        return build_context(text, self._main.backend.n_ctx, self._reserve)
+        n_ctx = self._main.backend.n_ctx
+        return build_context(text, n_ctx, self._reserve, blank_lines=self._blank_lines)
 
     def propose(self, query: Query, wanted: int) -> Proposal:
         if query.instant:
