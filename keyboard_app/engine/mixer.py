@@ -72,6 +72,9 @@ SENTENCE_STARTERS = 100
 # Gen. de Gaulle; any other word in small letters after a title (the model's and, in, of when it
 # takes the title's full stop for a sentence's end) is left out.
 BEFORE_A_NAME = frozenset({"and", "de", "van", "von", "der", "du", "da", "di", "del", "la", "le"})
+# A word no source knows that goes on from a known word typed whole by this many letters at most
+# is no word (Saras, kidston, GPUT; `_may_be_new`).
+BARELY_PAST = 3
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
 # A correction's noisy-channel score (model probability times slip probability) is multiplied
@@ -485,12 +488,20 @@ def _demote_unknown(
 def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> bool:
     """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`):
     not a common misspelling (definately, recieved: the model learned them from the web; the
-    correction is offered for it)."""
+    correction is offered for it), nor a known word typed whole with a few letters more (Sara:
+    Saras, kids: kidston, GPU: GPUT: the model's end of a word, estimated, not decoded)."""
     if has_inner_capital(typed) or _pieced_together(word, typed):
         return False
     if listed_correction(word) is not None:
         return False
+    if _barely_past(word, typed) and any(knows(typed) for knows in knowers):
+        return False
     return not _contraction_start(word, knowers)
+
+
+def _barely_past(word: str, typed: str) -> bool:
+    """`word` goes on from the letters `typed` by `BARELY_PAST` letters at most."""
+    return bool(typed) and word.startswith(typed) and len(word) - len(typed) <= BARELY_PAST
 
 
 def _contraction_start(word: str, knowers: list[Callable[[str], bool]]) -> bool:

@@ -190,6 +190,7 @@ _ABBREVIATIONS = _TITLES | frozenset(
 # U.S. Army, which a sentence's start would not leave as they are).
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+_QUOTED_LINE_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]*>[> \t]*$")
 _NAME_PREFIX = re.compile("^[^\\W\\d_I]['’]")  # O'Neill's O', D'Angelo's D' (not I'M)
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
@@ -248,6 +249,8 @@ def starts_sentence(before: str) -> bool:
     after . ! ? or … (and closing quotes or brackets), but for an abbreviation's full stop or an
     initial's (Dr. Smith, e.g. this, J. Smith, the U.S. army, at 5 p.m. on)."""
     stripped = before.rstrip(_BETWEEN_SENTENCES)
+    if _QUOTED_LINE_START.search(stripped):
+        return True  # a quoted reply's line in an e-mail (`> `, `>> `)
     words = stripped.rsplit(None, 1)
     if not words or stripped[-1] in LINE_BREAKS:  # nothing written yet, or a new line
         return True

@@ -101,9 +101,10 @@ def test_a_word_no_source_knows_keeps_its_share_unless_it_was_typed():
 
 def test_no_word_no_source_knows_goes_on_from_a_names_own_spelling_typed() -> None:
     """iOS, WhatsApp: iOSe, WhatsApped; after small letters such a word is kept, demoted: a new
-    word may start with a whole one (deep: deepfakes)."""
-    for typed, kept in [("conDuc", {}), ("conductor", {"conductoral": 0.5 * UNKNOWN_WORD_SHARE})]:
-        network = Proposal({typed + "al": 0.5, typed + "s": 0.2, typed: 0.1}, mass=1.0)
+    word may start with a whole one (deep: deepfakes), but not by a few letters alone (Saras)."""
+    kept_on = {"conductorship": 0.5 * UNKNOWN_WORD_SHARE}
+    for typed, kept in [("conDuc", {}), ("conductor", kept_on)]:
+        network = Proposal({typed + "ship": 0.5, typed + "s": 0.2, typed: 0.1}, mass=1.0)
         dictionary = Proposal({}, knows=lambda word: knows(word) or word == "conDucs")
         scores = mix(query("led by the " + typed), network, {"dictionary": dictionary})
         assert scores == pytest.approx({typed: 0.1, typed + "s": 0.2, **kept})
@@ -440,3 +441,25 @@ def test_a_common_misspelling_no_source_knows_is_never_offered() -> None:
     ranked = Mixed(query(text), scores, network, {"dictionary": dictionary}).ranked()
     assert "definately" not in [word for word, _ in ranked]
     assert ranked[0][0] == "definite"
+
+
+@pytest.mark.parametrize(
+    ("text", "network", "shown"),
+    [
+        # A known word typed whole and a few letters more that no source knows: the model's
+        # estimated end of a word, not a word.
+        ("Hi Sara", {"Sarah": 0.3, "Saras": 0.2, "Saratoga": 0.1}, ["Sarah", "Saratoga"]),
+        ("Dear Henderson", {"Hendersony": 0.3, "Henderson's": 0.2}, ["Henderson's"]),
+        # Letters that are no known word may start a new one (deepfak: deepfakes).
+        ("the deepfak", {"deepfakes": 0.3}, ["deepfakes"]),
+    ],
+)
+def test_a_known_word_and_a_few_letters_no_source_knows_are_no_word(
+    text: str, network: dict[str, float], shown: list[str]
+) -> None:
+    lexicon = Lexicon({"Sara": 50, "Sarah": 80, "Saratoga": 10, "Henderson": 20, "Henderson's": 9})
+    dictionary = DictionarySource(lexicon).propose(query(text), {})
+    proposal = Proposal(network, mass=1.0)
+    scores = mixer_module.mix(query(text), proposal, {"dictionary": dictionary})
+    ranked = Mixed(query(text), scores, proposal, {"dictionary": dictionary}).ranked()
+    assert [word for word, _ in ranked if word != split_typed_word(text).typed] == shown

@@ -95,6 +95,11 @@ def test_a_word_after_an_opening_quote_is_completed(bigram_model):
         # An ellipsis character is three full stops.
         ("The end... ", True),
         ("The end\u2026 ", True),
+        # A quoted reply's line in an e-mail starts one.
+        ("> ", True),
+        ("Are you free on Friday?\n>", True),
+        ("On Monday, Ann wrote:\n>> ", True),
+        ("if x > ", False),
     ],
 )
 def test_where_a_sentence_starts(before: str, starts: bool) -> None:
