@@ -299,17 +299,28 @@ def _as_named(scores: Scores, typed: str, proposals: Mapping[str, Proposal]) -> 
         mine = own(word)  # without a store None at once: one dictionary lookup a word
         if mine is not None and (mine == word or not everyday(word)):
             return mine
-        return own_camel_case(word) or _listed_name(word, spells)
+        return own_camel_case(word) or _listed_name(word, spells, knows)
 
     if capitals:  # the first letter alone
         return _merged(scores, lambda word: own_camel_case(word) or word)
     return _merged(scores, named)
 
 
-def _listed_name(word: str, spells: Callable[[str], str | None] | None) -> str:
-    """`word` as the dictionary spells it when that is with a capital (London), else as it is."""
+def _listed_name(
+    word: str,
+    spells: Callable[[str], str | None] | None,
+    knows: Callable[[str], bool] | None = None,
+) -> str:
+    """`word` as the dictionary spells it when that is with a capital (London), else as it is;
+    not where the dictionary spells it with the other apostrophe in small letters (it'll with a
+    curly one is listed with its capital, from sentences' starts; with a straight one it is not)."""
     listed = spells(word) if spells is not None else None
-    return listed if listed and listed[:1].isupper() and listed.lower() == word else word
+    if not (listed and listed[:1].isupper() and listed.lower() == word):
+        return word
+    swapped = word.translate(_SWAPPED_APOSTROPHES)
+    known = knows is not None and swapped != word and knows(swapped)
+    other = spells(swapped) if known and spells is not None else None
+    return word if other is not None and other[:1].islower() else listed
 
 
 def _spelling_of(proposal: Proposal | None, words: Iterable[str]) -> Callable[[str], str | None]:

@@ -463,3 +463,16 @@ def test_a_known_word_and_a_few_letters_no_source_knows_are_no_word(
     scores = mixer_module.mix(query(text), proposal, {"dictionary": dictionary})
     ranked = Mixed(query(text), scores, proposal, {"dictionary": dictionary}).ranked()
     assert [word for word, _ in ranked if word != split_typed_word(text).typed] == shown
+
+
+def test_a_contraction_listed_with_a_capital_in_one_apostrophe_alone_is_no_name() -> None:
+    """The list has it'll with a curly apostrophe and its capital, from the training text's
+    sentence starts, and with a straight one in small letters: `I think it` and a curly
+    apostrophe offered it with its capital."""
+    lexicon = Lexicon({"it's": 900, "it'll": 400, "It\u2019ll": 10, "America\u2019s": 30})
+    for text, word in [("I think it\u2019", "it\u2019ll"), ("in America\u2019", "America\u2019s")]:
+        typed = split_typed_word(text).typed
+        dictionary = DictionarySource(lexicon).propose(query(text), {})
+        network = Proposal({typed + word[len(typed) :].lower(): 0.5}, mass=1.0)
+        mixed = Mixed(query(text), dict(network.words), network, {"dictionary": dictionary})
+        assert word in [w for w, _ in mixed.ranked()], text
