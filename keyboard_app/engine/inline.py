@@ -195,7 +195,7 @@ def _written(mixed: Mixed, rest: str, after: str) -> str:
     is typed in (an acronym's ending kept, MPs), the words after it each in its own case but in
     capitals, and every apostrophe the one the text uses (`mixer.apostrophe_in_use`)."""
     typed = mixed.query.typed
-    head = in_typed_case(typed.typed, typed.typed + rest)[len(typed.typed) :]
+    head = in_typed_case(typed.typed, typed.typed + rest, mixed.everyday)[len(typed.typed) :]
     if in_capitals(typed.typed):
         text = head + after.upper()
     elif goes_on_in_capitals(typed.typed, typed.boundary):

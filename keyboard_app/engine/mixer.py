@@ -32,6 +32,7 @@ docs/engine.md has the measurements behind each weight.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -71,10 +72,13 @@ SENTENCE_STARTERS = 100
 # The small words that may stand between a title and its name: Mr. and Mrs., Dr. van Gogh,
 # Gen. de Gaulle; any other word in small letters after a title (the model's and, in, of when it
 # takes the title's full stop for a sentence's end) is left out.
-BEFORE_A_NAME = frozenset({"and", "de", "van", "von", "der", "du", "da", "di", "del", "la", "le"})
+BEFORE_A_NAME = frozenset(
+    "and al bin da das de del della den der des di dos du ibn la le ten ter van von zu".split()  # noqa: SIM905
+)
 # A word no source knows that goes on from a known word typed whole by this many letters at most
-# is no word (Saras, kidston, GPUT; `_may_be_new`).
+# is no word (Saras, Hendersony; `_may_be_new`).
 BARELY_PAST = 3
+MIN_BARELY_PAST_TYPED = 3  # letters typed for that rule: the dictionary lists lone letters too
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
 # A correction's noisy-channel score (model probability times slip probability) is multiplied
@@ -129,14 +133,8 @@ class Mixed:
         typed = self.query.typed.typed
         boundary = self.query.typed.boundary
         scores = _as_named(self.scores, typed, self.proposals)
-        dictionary = self.proposals.get("dictionary")
-        common = dictionary.common if dictionary is not None else None
-
-        def everyday(word: str) -> bool:
-            return common is not None and common(word, SLIPPED_WORDS)
-
         mark = apostrophe_in_use(self.query.typed)
-        shown = _in_typed_case(scores, typed, mark, everyday)
+        shown = _in_typed_case(scores, typed, mark, self.everyday)
         shown = _after_abbreviation(shown, self.query, self.proposals.get("dictionary"))
         if goes_on_in_capitals(typed, boundary):  # typed with Caps Lock: every word in capitals
             shown = _merged(shown, str.upper)
@@ -145,6 +143,13 @@ class Mixed:
         elif self.query.next_word:
             shown = _in_likelier_case(shown)
         return rank(shown, typed, self.query.k, typed_as_acronym(typed, boundary))
+
+    def everyday(self, word: str) -> bool:
+        """Whether `word` is one of the dictionary's `SLIPPED_WORDS` commonest (in capitals it is
+        no acronym's plural or possessive: HIS, not HIs; `words.in_typed_case`)."""
+        dictionary = self.proposals.get("dictionary")
+        common = dictionary.common if dictionary is not None else None
+        return common is not None and common(word, SLIPPED_WORDS)
 
     def spelled(self, word: str) -> str:
         """`word` spelled as `ranked` spells it before the typed case (the user's spelling, a
@@ -380,7 +385,16 @@ def _starts_a_sentence(query: Query) -> bool:
     taken there gets its space before it: `tonight?` And); not right after a full stop, which
     may go on (example.com, 3.5)."""
     text = query.typed.boundary + query.typed.prefix
-    return query.next_word and (not text or text[-1] != ".") and starts_sentence(text)
+    if not (query.next_word and starts_sentence(text)):
+        return False
+    return not text or text[-1].isspace() or _ENDS_A_SENTENCE_HERE.search(text) is not None
+
+
+# A word (no address, no code: `if (!`, `page?`) ended by ? ! or … and closing marks, or by a full
+# stop and closing marks (`"stop."`), with no space yet: a word taken there starts a sentence.
+_ENDS_A_SENTENCE_HERE = re.compile(
+    r"(?:^|\s)[^\s/=(\[{]*[^\W_](?:[?!…]+[)\]\"'”’]*|\.[)\]\"'”’]+)$"
+)
 
 
 def _capitalised(scores: Scores) -> Scores:
@@ -500,7 +514,7 @@ def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> 
     """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`):
     not a common misspelling (definately, recieved: the model learned them from the web; the
     correction is offered for it), nor a known word typed whole with a few letters more (Sara:
-    Saras, kids: kidston, GPU: GPUT: the model's end of a word, estimated, not decoded)."""
+    Saras, Henderson: Hendersony: the model's end of a word, estimated, not decoded)."""
     if has_inner_capital(typed) or _pieced_together(word, typed):
         return False
     if listed_correction(word) is not None:
@@ -511,8 +525,14 @@ def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> 
 
 
 def _barely_past(word: str, typed: str) -> bool:
-    """`word` goes on from the letters `typed` by `BARELY_PAST` letters at most."""
-    return bool(typed) and word.startswith(typed) and len(word) - len(typed) <= BARELY_PAST
+    """`word` goes on from the letters `typed` by `BARELY_PAST` letters at most, the letters
+    three or more and in small letters after the first (not `3`: 3pm, `Jo`: Jo's, `GPU`: GPUs),
+    and not by a possessive's ending (Fauci's)."""
+    rest = word[len(typed) :]
+    if not (word.startswith(typed) and 0 < len(rest) <= BARELY_PAST):
+        return False
+    letters = len(typed) >= MIN_BARELY_PAST_TYPED and typed.isalpha() and typed[1:].islower()
+    return letters and rest not in ("'s", "’s")
 
 
 def _contraction_start(word: str, knowers: list[Callable[[str], bool]]) -> bool:

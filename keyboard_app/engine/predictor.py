@@ -40,6 +40,7 @@ from keyboard_app.engine.words import (
     in_capitals,
     in_typed_case,
     split_typed_word,
+    text_in_capitals,
 )
 from keyboard_app.engine.wordsearch import SEQUENCES, WordSearch
 from keyboard_app.paths import builtin_model_path
@@ -58,6 +59,11 @@ FUNCTION_PARTS = 30
 MIN_PART_LETTERS = 3
 # But these end compounds the dictionary lacks (check-in, warm-up, hands-on, log-out, drop-off).
 PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back", "by", "away"})
+# With no letter of the part typed yet (`user-`), the model's guess is a next word: not one of
+# this many commonest words (user-who, GPU-one, NASA-has)...
+GUESSED_COMMON = 200
+# ...but for those of them that end 10 or more of the dictionary's compounds (30-day, ten-year).
+GUESSED_PARTS = frozenset({"day", "old", "time", "year"})
 # The words asked for a compound's last part, times those shown: `_in_compound` leaves some out.
 COMPOUND_PARTS_ASKED = 3
 
@@ -335,7 +341,9 @@ class Predictor:
             return suggestions
         corrector = self._corrections()
         common = corrector.corrector.lexicon.is_common if corrector is not None else None
-        return _in_compound(head, typed, suggestions, common, self.filter_offensive)[:k]
+        before = split_typed_word(text).boundary
+        compounds = _in_compound(head, typed, suggestions, common, self.filter_offensive, before)
+        return compounds[:k]
 
     def autocorrection(self, text: str) -> str | None:
         """The word that replaces the word ending `text` when a space follows (autocorrect on
@@ -353,7 +361,8 @@ class Predictor:
         replacement = mixed_autocorrection(mixed, self.kept_words, common)
         if replacement is None:
             return None
-        written = in_typed_case(mixed.query.typed.typed, mixed.spelled(replacement))
+        typed = mixed.query.typed.typed
+        written = in_typed_case(typed, mixed.spelled(replacement), mixed.everyday)
         return with_apostrophe(written, apostrophe_in_use(mixed.query.typed))
 
     def keep_word(self, word: str) -> None:
@@ -543,6 +552,7 @@ def _in_compound(
     suggestions: list[Suggestion],
     common: Callable[[str, int], bool] | None,
     filter_offensive: bool = False,
+    text_before: str = "",
 ) -> list[Suggestion]:
     """The words completing a compound's last `part`, after the rest of it (`head`). Not the
     corrections (a compound no source knows may be a coinage, and its part a word's start that no
@@ -553,13 +563,18 @@ def _in_compound(
     the dictionary lacks), nor one with a capital after small letters typed (user-FL, real-Tim),
     nor the part before again (data-data); the part as typed is kept, whatever it is. With no
     letter of the part typed yet, the part before says whether a capital may come (Anglo-Saxon,
-    not user-FL), and no particle is guessed (user-in). After a rest in capitals, not an
+    not user-FL), no particle is guessed (user-in) nor one of the `GUESSED_COMMON` commonest
+    words but `GUESSED_PARTS` (user-who, GPU-one), and the part is in capitals only in a text in
+    capitals (`text_before`: NASA-based). After a rest of letters typed in capitals, not an
     acronym's (GPU-based), the part is in capitals (USER-FREE). With the filter on, no compound that
     offends (dick-head, `wordfilter.offends`)."""
     before = head[:-1].rpartition("-")[2]
     small = (part or before) == (part or before).lower()
     before = before.lower()
-    shouting = in_capitals(head) and sum(char.isalpha() for char in head) > ACRONYM_LETTERS
+    if part:
+        shouting = in_capitals(head) and sum(char.isalpha() for char in head) > ACRONYM_LETTERS
+    else:
+        shouting = in_capitals(head) and text_in_capitals(text_before)
 
     def fits(word: str) -> bool:
         if part and word == part:
@@ -568,8 +583,11 @@ def _in_compound(
             return False
         if word.lower() in PARTICLES:
             return bool(part)
-        short = len(word) < MIN_PART_LETTERS
-        return not short and (common is None or not common(word, FUNCTION_PARTS))
+        if len(word) < MIN_PART_LETTERS:
+            return False
+        if not part:  # a guess: not a common word but the commonest compounds' (user-who)
+            return common is None or word in GUESSED_PARTS or not common(word, GUESSED_COMMON)
+        return common is None or not common(word, FUNCTION_PARTS)
 
     compounds = [
         Suggestion(head + (s.word.upper() if shouting else s.word), s.probability)

@@ -105,13 +105,23 @@ def split_typed_word(text: str, max_length: int = 1000) -> TypedWord:
 
 
 def compound_part(typed: TypedWord) -> TypedWord | None:
-    """The last part of a compound being typed (`user-f`: `f`, after `user-`; `user-`: its next
-    word) as a word of its own, the rest of the compound before it; None when the word has no
-    hyphen between a letter and a letter or the word's end."""
+    """The last part of a compound being typed (`user-f`: `f`, after `user-`; `x86-b`; `user-`:
+    its next word, after a letter, not in an address) as a word of its own, the rest of the
+    compound before it; None when the word has no hyphen before a letter or, after a letter, at
+    the word's end."""
     head, hyphen, part = typed.typed.rpartition("-")
-    if not (head[-1:].isalpha() and hyphen and (part[:1].isalpha() or not part)):
-        return None  # nor a number's (pp. 4-9, a range), nor a dash (word--)
+    if not (hyphen and head and head[-1] != "-"):
+        return None  # no hyphen, or a dash (word--)
+    guessed = not part and head[-1].isalpha() and not _in_address(typed)
+    if not (part[:1].isalpha() or guessed):
+        return None  # a number's range (pp. 4-9), an address's (john.doe-)
     return TypedWord(typed.boundary + typed.prefix[: len(typed.prefix) - len(part)], part, part)
+
+
+def _in_address(typed: TypedWord) -> bool:
+    """Whether the word typed goes on from an address's marks (john.doe-, site.org/my-)."""
+    text = typed.boundary + typed.prefix
+    return text[: len(text) - len(typed.typed)][-1:] in (".", "/", "@", ":")
 
 
 def _opens_single_quote(text: str, at: int) -> bool:
@@ -320,6 +330,7 @@ def in_typed_case(typed: str, word: str, everyday: Callable[[str], bool] | None 
             word.endswith(_POSSESSIVE_ENDINGS)
             and len(word) > len(typed) + 1
             and len(typed) <= ACRONYM_LETTERS  # an acronym's (USDA's), not PEOPLE'S in capitals
+            and not (everyday and everyday(word.lower()))  # nor WHAT'S after WHA
         )
         return word[:-1].upper() + word[-1] if possessive else word.upper()
     if typed[-1:].islower() and word.startswith(typed) and rest.isupper():
@@ -366,6 +377,8 @@ class PieceTable:
         # bytes, so that the first piece of a character of several bytes (" \xc3" of " ñ") counts.
         self.spaced = np.array([len(b) > 1 and b[:1] == b" " and b[1:2] != b" " for b in raw])
         self.spaced[END_OF_TEXT_ID] = False
+        # Whether a piece's text (after its space) starts with a small letter.
+        self.starts_small = np.array([t.lstrip(" ")[:1].islower() for t in self.texts])
         self.word_continuations = np.flatnonzero(self.continues_word)
         # The marks that end a word without a space (the work ahead decodes the likeliest).
         marks = set(".,;:!?")

@@ -21,7 +21,6 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +36,7 @@ from keyboard_app.engine.words import (
     TypedWord,
     is_lone_letter,
     is_word,
+    last_line,
     starts_sentence,
     text_in_capitals,
 )
@@ -134,16 +134,17 @@ class BestFirst:
     ) -> npt.NDArray[np.floating]:
         """`logp` with the first pieces in small letters demoted (`SMALL_AFTER_CAPITAL`) when the
         word is typed with a capital first and small letters after it where no sentence starts,
-        after a word in small letters (or a number, or nothing on the line but punctuation)."""
+        after a word in small letters (or a number) on its line."""
         word = typed.typed
         if not word[:1].isupper() or word[1:] != word[1:].lower():
             return logp
-        last = _LAST_WORD.search(typed.boundary[-60:])
-        if last is not None and last.group(1)[:1].isupper():
-            return logp
+        line = last_line(typed.boundary[-60:])
+        last = _LAST_WORD.search(line)
+        if last is None or last.group(1)[:1].isupper():
+            return logp  # a line's first word (a list's item: `- Mil`), or a name's next
         if starts_sentence(typed.boundary) or text_in_capitals(typed.boundary):
             return logp
-        small = _in_small_letters(self.table)[ids]
+        small = self.table.starts_small[ids]
         if not small.any():
             return logp
         cased: npt.NDArray[np.floating] = logp.copy()
@@ -461,12 +462,6 @@ def rank(
 
     finite = [(word, p) for word, p in scores.items() if math.isfinite(p)]  # a broken model's NaN
     return sorted(finite, key=key)[:k]
-
-
-@lru_cache(maxsize=2)
-def _in_small_letters(table: PieceTable) -> npt.NDArray[np.bool_]:
-    """Per token: whether its text (after a lead space) starts with a small letter."""
-    return np.array([text.lstrip(" ")[:1].islower() for text in table.texts], dtype=bool)
 
 
 def _lone_letter(word: str, typed: str) -> bool:

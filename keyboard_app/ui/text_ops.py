@@ -25,7 +25,7 @@ CLOSERS = ",.;:!?)]}>\"'\u201d\u2019\u00bb\u2026"
 # it).
 ATTACHING = frozenset(".,;:!?)]}\u201d\u2019\u2026")
 # An emoticon whose mouth is an opener (`:(`, `;-[`, `:/`): it opens nothing.
-_EMOTICON = re.compile(r"(?:^|\s)[:;=]-?[(\[</]$")
+_EMOTICON = re.compile(r"(?:^|\s)>?[:;]['’]?-?[(\[</]$")
 # A digit and a mark that a number may go on after: 3:30, $1,000, 2.5.
 _NUMBER_GOES_ON = re.compile(r"\d[:,.]$")
 # Characters after the cursor after which a taken word needs no space of its own.

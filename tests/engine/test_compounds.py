@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from keyboard_app.engine import Predictor
-from keyboard_app.engine.predictor import PARTICLES
+from keyboard_app.engine.predictor import GUESSED_PARTS, PARTICLES
 from keyboard_app.engine.words import TypedWord, compound_part, split_typed_word
 
 
@@ -34,7 +34,9 @@ def test_the_last_part_of_a_compound_is_split_off() -> None:
     assert compound_part(typed) == TypedWord("It is a state-of-the-", "a", "a")
     assert compound_part(split_typed_word("user-f")) == TypedWord("user-", "f", "f")
     assert compound_part(split_typed_word("It is a user-")) == TypedWord("It is a user-", "", "")
-    for text in ("It is a user", "It is a -f", "It is a ", "a word--", "pp. 4-", "- "):
+    assert compound_part(split_typed_word("an x86-b")) == TypedWord("an x86-", "b", "b")
+    nothing_to_complete = ("It is a user", "It is a -f", "It is a ", "a word--", "pp. 4-", "- ")
+    for text in (*nothing_to_complete, "john.doe-", "see my-site.org/my-", "pp. 4-9"):
         assert compound_part(split_typed_word(text)) is None, text
 
 
@@ -63,6 +65,18 @@ def test_right_after_the_hyphen_the_next_part_is_offered(
         assert word.startswith(head) and part.isalpha() and len(part) >= 3, strip
         assert head[0].isupper() or part == part.lower(), strip
         assert part != part.upper() and part not in PARTICLES, strip  # nor a guessed customer-in
+
+
+@pytest.mark.parametrize(
+    "text", ["a user-", "a GPU-", "my kids love the yo-", "a NASA-", "a team-"]
+)
+def test_right_after_the_hyphen_no_common_word_is_guessed(predictor: Predictor, text: str) -> None:
+    """The model's next words there are guesses: user-who, GPU-one, NASA-HAS were offered."""
+    head = text.rpartition(" ")[2]
+    common = {"who", "one", "has", "were", "the", "year"} - GUESSED_PARTS
+    for word in [s.word for s in predictor.suggest(text, 3)]:
+        part = word.removeprefix(head)
+        assert part.lower() not in common and part != part.upper(), word
 
 
 def test_a_compound_no_source_knows_is_completed_by_its_last_part(predictor: Predictor) -> None:

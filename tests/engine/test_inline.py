@@ -179,3 +179,10 @@ def test_its_apostrophes_are_the_ones_the_text_uses(bigram_model):
         for text, expected in (("It's", "don't know"), ("It\u2019s", "don\u2019t know")):
             predictor.suggest(f"{text} late and I ", exact=True)  # "don't" decoded whole
             assert _settled(predictor, f"{text} late and I ").startswith(expected)
+
+
+def test_an_everyday_word_typed_in_capitals_goes_on_in_capitals(bigram_model):
+    """Not an acronym's plural (WAs THE), as the strip writes it (WAS)."""
+    spec = {" IT": {" was": 9.0}, " was": {" the": 9.0}, " the": {" best": 9.0}}
+    with Predictor.load(bigram_model(spec)) as predictor:
+        assert _settled(predictor, "SO IT WA", threshold=0.3).startswith("S THE")

@@ -308,7 +308,7 @@ def test_words_are_shown_in_the_case_they_are_typed_in(typed: str, word: str, sh
     assert in_typed_case(typed, word) == shown
 
 
-EVERYDAY = {"his", "this", "was", "what's", "its", "us"}
+EVERYDAY = {"his", "this", "was", "what's", "its", "us", "let's"}
 
 
 @pytest.mark.parametrize(
@@ -319,6 +319,8 @@ EVERYDAY = {"his", "this", "was", "what's", "its", "us"}
         ("THI", "THIs", "THIS"),
         ("WA", "WAs", "WAS"),
         ("WHAT", "WHAT's", "WHAT'S"),
+        ("WHA", "WHAT's", "WHAT'S"),  # a possessive's small s after three capitals too
+        ("LE", "LET's", "LET'S"),
         ("MP", "MPs", "MPs"),  # an acronym's all the same
         ("US", "US's", "US's"),  # "us's" is no everyday word
         # A name's capital before an apostrophe is no capital typed in a row.
@@ -452,12 +454,20 @@ def test_a_common_misspelling_no_source_knows_is_never_offered() -> None:
         ("Dear Henderson", {"Hendersony": 0.3, "Henderson's": 0.2}, ["Henderson's"]),
         # Letters that are no known word may start a new one (deepfak: deepfakes).
         ("the deepfak", {"deepfakes": 0.3}, ["deepfakes"]),
+        # Nor is the rule for an acronym's plural, a possessive, a number or two letters.
+        ("two GPU", {"GPUs": 0.6}, ["GPUs"]),
+        ("ask Fauci", {"Fauci's": 0.6}, ["Fauci's"]),
+        ("see you at 3", {"3pm": 0.6}, ["3pm"]),
+        ("this is Jo", {"Jo's": 0.3, "Jos": 0.2}, ["Jo's", "Jos"]),
     ],
 )
 def test_a_known_word_and_a_few_letters_no_source_knows_are_no_word(
     text: str, network: dict[str, float], shown: list[str]
 ) -> None:
-    lexicon = Lexicon({"Sara": 50, "Sarah": 80, "Saratoga": 10, "Henderson": 20, "Henderson's": 9})
+    lexicon = Lexicon(
+        {"Sara": 50, "Sarah": 80, "Saratoga": 10, "Henderson": 20, "Henderson's": 9}
+        | {"GPU": 9, "Fauci": 9, "3": 90, "Jo": 9}
+    )
     dictionary = DictionarySource(lexicon).propose(query(text), {})
     proposal = Proposal(network, mass=1.0)
     scores = mixer_module.mix(query(text), proposal, {"dictionary": dictionary})

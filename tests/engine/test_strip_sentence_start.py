@@ -40,7 +40,10 @@ def test_a_sentences_first_word_is_capitalised_and_case_duplicates_are_one(text:
     assert [score for _, score in shown] == pytest.approx([0.5, 0.1, 0.05, 0.01])
 
 
-@pytest.mark.parametrize("text", ["I met Mr. ", "See e.g. ", "Call J. ", "It is ", "see example."])
+@pytest.mark.parametrize(
+    "text",
+    ["I met Mr. ", "See e.g. ", "Call J. ", "It is ", "see example.", "if (!", "see x.org/page?"],
+)
 def test_elsewhere_a_word_in_two_cases_is_one_in_its_likelier_case(text: str) -> None:
     """(the and The after e.g. took two of three slots.)"""
     shown = ranked(text)

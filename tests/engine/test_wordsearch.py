@@ -38,6 +38,7 @@ def test_a_score_that_is_not_a_number_is_never_ranked():
         ("I went to the S", "San"),  # a capital after small letters: a name's
         ("We sang Over The S", "Same"),  # after a capital: a title's or a name's next word
         ("It was late. S", "Same"),  # a sentence's start
+        ("Shopping list:\n- S", "Same"),  # a line's first word (a list's item)
         ("I went to the s", "same"),  # no capital typed
     ],
 )
@@ -46,6 +47,6 @@ def test_a_capital_typed_mid_sentence_starts_a_name(bigram_model, text, first):
     capital) before San: a capital typed where no sentence starts, after a word in small
     letters, demotes the pieces in small letters (`SMALL_AFTER_CAPITAL`)."""
     after = {" same": 6.0, " San": 4.0, " Series": 2.0, " Same": 1.0}
-    spec = {" the": after, " The": after, ".": after}
+    spec = {" the": after, " The": after, ".": after, "-": after}
     with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
         assert predictor.suggest(text, 1, exact=True)[0].word == first

@@ -83,6 +83,8 @@ def test_partial_word(before: str, expected: str) -> None:
         ("hmm :/", "the", Insertion(0, " the ")),
         ("see (", "the", Insertion(0, "the ")),
         ("ratio 3:(", "the", Insertion(0, "the ")),
+        ("so sad :'(", "the", Insertion(0, " the ")),
+        ("x =(", "the", Insertion(0, "the ")),  # code, not a face
     ],
 )
 def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> None:
