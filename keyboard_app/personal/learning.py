@@ -2,8 +2,11 @@
 
 Tokens are the word trigram model's (`keyboard_app.engine.trigrams.TOKENS`: words and the marks
 `.,;:!?`), so that the personal n-grams share their histories. Each line is a paragraph, and the
-run that begins a paragraph starts with `BOUNDARY`. Whatever is dropped breaks the run there, so
-that no n-gram spans the gap and joins the words on either side as if they were neighbours.
+run that begins a paragraph starts with `BOUNDARY`, but for a line that follows one ending in a
+comma (an e-mail's "Kind regards," or "Hi Siobhan,"), which goes on with its paragraph: its first
+word is learned after the comma and the token before it (`paragraph_start`). Whatever is dropped
+breaks the run there, so that no n-gram spans the gap and joins the words on either side as if
+they were neighbours.
 
 Offensive words are learned like any other: the filter applies when suggesting, while it is on.
 """
@@ -87,11 +90,10 @@ Learned = tuple[list[str], list[str]]  # tokens to count, and the (at most two) 
 def learnable(text: str) -> list[list[str]]:
     """The runs of tokens to learn from `text`: one per paragraph, broken wherever something was
     dropped; a run that begins its paragraph starts with `BOUNDARY`."""
-    lines = text.split("\n")
     return [
         _tokens(run)
-        for before, paragraph in zip(["", *lines], lines, strict=False)
-        for run in _paragraph_runs(paragraph, after_label=_ends_in_label(before))
+        for start, end, before in _paragraphs(text)
+        for run in _paragraph_runs(text[start:end], after_label=_ends_in_label(before))
     ]
 
 
@@ -103,29 +105,69 @@ def learnable_after(
     first groups of a number in `context` drop what follows them in `text`. Each run with tokens
     in `text` gives those tokens and the (at most two) tokens before them in the run.
 
-    The paragraph of `context` starts after its last line break, or at its start when it is
-    empty; a context without a line break is the end of a paragraph whose start is not known (what
-    came before it was not the user's to learn), so no run reaching into it starts a paragraph.
+    The paragraph of `context` starts after its last line break that starts a paragraph (not one
+    after a line ending in a comma, before a line that is not blank: `_paragraphs`), or at its
+    start when it is empty; a context without such a line break is the end of a paragraph whose
+    start is not known (what came before it was not the user's to learn), so no run reaching into
+    it starts a paragraph.
 
     With `goes_on` (a word just finished, more may follow), a number at the end of `text` is held
     back: its groups may be the first of a card, phone or account number, which only the text
     after them shows. It is learned with that text, when that is learned after it (unless
     `number_before` is False: then only what `text` itself gives is returned)."""
-    earlier, line_break, paragraph = context.rpartition("\n")
-    whole = paragraph + text
-    kept = paragraph.rstrip()
-    new_from = _number_start(kept) if number_before else len(kept)  # a number held back before
+    whole = context + text
+    paragraphs = _paragraphs(whole)
+    first = max(i for i, (start, _, _) in enumerate(paragraphs) if start <= len(context))
+    paragraph_from = paragraphs[first][0]
+    kept = whole[paragraph_from : len(context)].rstrip()
+    # Positions are in `whole`: a number held back before, and one held back now.
+    new_from = paragraph_from + (_number_start(kept) if number_before else len(kept))
     held_from = _number_start(whole) if goes_on else len(whole)
     learned: list[Learned] = []
-    line_start = 0
-    line_before = earlier.rpartition("\n")[2]
-    for i, line in enumerate(whole.split("\n")):
-        starts = i > 0 or bool(line_break) or not context
-        for run in _paragraph_runs(line, starts, _ends_in_label(line_before)):
-            learned.extend(_new_part(run, new_from - line_start, held_from - line_start))
-        line_start += len(line) + 1
-        line_before = line
+    for start, end, before in paragraphs[first:]:
+        starts = start > 0 or not context
+        for run in _paragraph_runs(whole[start:end], starts, _ends_in_label(before)):
+            placed = [(token, start + at) for token, at in run]
+            learned.extend(_new_part(placed, new_from, held_from))
     return learned
+
+
+def paragraph_start(text: str) -> int:
+    """Where the paragraph at the end of `text` starts, the word being typed on its last line (so
+    that line is not blank): after the last line break that follows a line not ending in a comma
+    (whitespace after the comma aside), else at the start of `text`. A line that follows one
+    ending in a comma goes on with its paragraph: "Kind regards," and the name on the line after
+    it, "Hi Siobhan," and the line that begins the e-mail."""
+    start = text.rfind("\n") + 1
+    while start > 0:
+        line_start = text.rfind("\n", 0, start - 1) + 1
+        if not _goes_on(text[line_start : start - 1]):
+            break
+        start = line_start
+    return start
+
+
+def _paragraphs(text: str) -> list[tuple[int, int, str]]:
+    """Where each paragraph of `text` starts and ends, with the line before it (read for a
+    secret's label): its lines, each line that is not blank going on with the paragraph of the
+    line before when that ends in a comma (`paragraph_start`)."""
+    found: list[tuple[int, int, str]] = []
+    start = 0
+    before = ""
+    for line in text.split("\n"):
+        end = start + len(line)
+        if found and line.strip() and _goes_on(before):
+            found[-1] = (found[-1][0], end, found[-1][2])
+        else:
+            found.append((start, end, before))
+        before = line
+        start = end + 1
+    return found
+
+
+def _goes_on(line: str) -> bool:
+    """Whether the line after `line` goes on with its paragraph (when it is not blank)."""
+    return line.rstrip().endswith(",")
 
 
 def _ends_in_label(line: str) -> bool:

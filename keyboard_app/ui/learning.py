@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Slot
 
 from keyboard_app.engine.trigrams import BOUNDARY
-from keyboard_app.personal.learning import learnable_after
+from keyboard_app.personal.learning import learnable_after, paragraph_start
 from keyboard_app.ui.autocorrect import Correction
 from keyboard_app.ui.editor import GHOST, REPLACED, USER, Editor
 from keyboard_app.ui.engine_client import EngineClient
@@ -77,7 +77,7 @@ class _Sent:
 def paragraph_tail(context: str) -> str:
     """The end of the paragraph of `context` that the store's phrases may reach into, cut after
     a space (so that no word is cut) when the paragraph is longer."""
-    paragraph = context.rsplit("\n", 1)[-1]
+    paragraph = context[paragraph_start(context) :]
     if len(paragraph) <= CONTEXT_CHARS:
         return paragraph
     tail = paragraph[-CONTEXT_CHARS:]
@@ -90,7 +90,8 @@ def learning_context(context: str, typed: int | None = None) -> str:
     start (and by the end of the line before, which may be a secret's label: "password:"), by a
     space when the start is not in it. With `typed`, only the characters typed in a row at its
     end (from a word's start): what was not typed is never a phrase's history."""
-    earlier, _, paragraph = context.rpartition("\n")
+    start = paragraph_start(context)
+    earlier, paragraph = context[: max(start - 1, 0)], context[start:]
     known = len(paragraph) if typed is None else min(typed, len(paragraph))
     if known == len(paragraph) <= CONTEXT_CHARS:
         return earlier.rpartition("\n")[2][-LABEL_CHARS:] + "\n" + paragraph

@@ -32,6 +32,11 @@ def _words(predictor: Predictor, text: str) -> list[str]:
         ("", ["<s>"]),
         ("Dear", ["<s>", "Dear"]),
         ("Kind regards,\nDear John, ", ["John", ","]),
+        ("Thanks.\nKind regards,\n", ["regards", ","]),  # a line after a comma goes on
+        ("Kind regards, \n  ", ["regards", ","]),
+        ("Kind regards,\n\n", ["<s>"]),  # a blank line between: a paragraph's start
+        ("Kind regards\n", ["<s>"]),
+        ("Hi,\n,\n", [",", ","]),
         ("x" * 300 + " kind regards", ["kind", "regards"]),
         ("y" * 300, []),  # the paragraph's end holds no whole token
         ("z" * 300 + " regards", ["regards"]),
@@ -411,3 +416,23 @@ def test_a_slip_in_a_word_only_the_user_writes_is_corrected_to_it(tmp_path):
         assert [
             s.correction for s in predictor.suggest("I spoke with Nal") if s.word == "Naledi"
         ] == [False]
+
+
+E_MAIL = "Hi {},\nThanks for the {}. I will send the rest on Monday.\n\nKind regards,\nNaledi\n"
+
+
+def test_a_sign_offs_name_is_offered_on_the_line_after_it(tmp_path: Path):
+    """The name on the line after "Kind regards," is learned after it, not as the first word of
+    any paragraph: the fifth e-mail gets it there, and not after the greeting's blank line."""
+    with Predictor.load(personal=tmp_path / "p.sqlite3") as predictor:
+        for name, thing in [
+            ("Siobhan", "notes"),
+            ("Ann", "slides"),
+            ("Bo", "draft"),
+            ("Li", "plan"),
+        ]:
+            predictor.learn(E_MAIL.format(name, thing))
+        fifth = "Hi Siobhan,\nThanks for the photos.\n\nKind regards,\n"
+        assert "Naledi" in _words(predictor, fifth)
+        assert "Naledi" not in _words(predictor, "Hi Siobhan,\n\n")
+        assert "Naledi" not in _words(predictor, fifth + "\n")

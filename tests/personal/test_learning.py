@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -198,7 +199,9 @@ def test_a_context_without_its_paragraphs_start_starts_no_paragraph() -> None:
     assert learnable_after("", "Hello") == [([], [S, "Hello"])]
     assert learnable_after(" ", "Hello") == [([], ["Hello"])]
     assert learnable_after(" Kind ", "regards") == [(["Kind"], ["regards"])]
-    assert learnable_after("Dear Ann,\nKind ", "regards") == [([S, "Kind"], ["regards"])]
+    assert learnable_after("Dear Ann.\nKind ", "regards") == [([S, "Kind"], ["regards"])]
+    # A line after one ending in a comma goes on with its paragraph, whose start is not known
+    assert learnable_after("Dear Ann,\nKind ", "regards") == [([",", "Kind"], ["regards"])]
 
 
 @pytest.mark.parametrize(
@@ -295,3 +298,76 @@ def test_a_secret_cut_by_a_batch_boundary_is_dropped_whole(
         assert not any(part in " ".join(learned) for part in ("swordfish", "4111", "1111"))
         assert "more" in learned
         store.close()
+
+
+EMAILS = "Hi Siobhan,\nThanks for the notes.\n\nKind regards,\nNaledi\n"
+
+
+def test_a_line_after_one_ending_in_a_comma_goes_on_with_its_paragraph() -> None:
+    """A sign-off's name and a greeting's first line are learned after the comma, not as a
+    paragraph's start; a line after a blank line, or after one not ending in a comma, starts one."""
+    assert learnable(EMAILS) == [
+        [S, "Hi", "Siobhan", ",", "Thanks", "for", "the", "notes", "."],
+        [S, "Kind", "regards", ",", "Naledi"],
+    ]
+    assert learnable("Kind regards,\n\nNaledi") == [[S, "Kind", "regards", ","], [S, "Naledi"]]
+    assert learnable("Kind regards,\n \t\nNaledi") == [[S, "Kind", "regards", ","], [S, "Naledi"]]
+    assert learnable("Kind regards\nNaledi") == [[S, "Kind", "regards"], [S, "Naledi"]]
+    assert learnable("Best, \nNaledi") == [[S, "Best", ",", "Naledi"]]  # a space after it
+    assert learnable("Hi,\n,\nBob") == [[S, "Hi", ",", ",", "Bob"]]
+    assert learnable_after("\nKind regards,\n", "Naledi") == [(["regards", ","], ["Naledi"])]
+    assert learnable_after("\nKind regards,\n\n", "Naledi") == [([], [S, "Naledi"])]
+
+
+def test_a_dropped_chunk_or_a_label_still_breaks_a_line_going_on() -> None:
+    assert learnable("mail me at ann@example.com,\nThanks") == [[S, "mail", "me", "at"], ["Thanks"]]
+    assert learnable("Hi,\nann@example.com, Thanks") == [[S, "Hi", ","], ["Thanks"]]
+    assert learnable("Hi,\nPassword:\nhunter,\nThanks") == [
+        [S, "Hi", ",", "Password", ":"],
+        ["Thanks"],  # the secret, comma and all, is dropped; the line after it too goes on
+    ]
+    assert learnable("my pin is 4821,\nThanks") == [[S, "my", "pin", "is"], ["Thanks"]]
+    assert learnable("card 4111 1111,\n1111 1111 ok") == [[S, "card"], [","], ["ok"]]
+
+
+def _typed_as_the_editor_does(text: str) -> list[tuple[list[str], list[str]]]:
+    """What learnable_after gives for each chunk of `text` finished by the whitespace after it,
+    with that whitespace when it is a line break, after the text before it (as the editor sends
+    them, through `Predictor.learn(text, context)`)."""
+    found = []
+    for match in re.finditer(r"\S+(\s|$)", text):
+        chunk = match.group().rstrip(" \t")
+        found.extend(learnable_after("\n" + text[: match.start()], chunk, goes_on=True))
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        EMAILS * 2,
+        "Dear Ann,\nthe password is hunter,\nok\n\nBest,\nBo\n",
+        "Call me on 555,\n123 4567 or write.\nThanks,\n\nNaledi\n",
+        "Hi,\n,\nBob, and Ann,\n  Zed\n",
+    ],
+)
+def test_learning_word_by_word_counts_what_learning_the_whole_text_counts(
+    tmp_path: Path, text: str
+) -> None:
+    with PersonalStore.open(tmp_path / "typed.sqlite3") as typed:
+        typed.learn_each_after(_typed_as_the_editor_does(text), now=1.0)
+        with PersonalStore.open(tmp_path / "whole.sqlite3") as whole:
+            whole.learn(learnable(text), now=1.0)
+            assert typed.entries() == whole.entries()
+            assert typed.next_counts(["regards", ","]) == whole.next_counts(["regards", ","])
+
+
+def test_a_document_learned_in_batches_goes_on_after_a_comma_across_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("keyboard_app.personal.learning.BATCH_CHARS", 30)
+    with PersonalStore.open(tmp_path / "batches.sqlite3") as batches:
+        learn_text(batches, EMAILS * 20, now=1.0)
+        with PersonalStore.open(tmp_path / "whole.sqlite3") as whole:
+            whole.learn(learnable(EMAILS * 20), now=1.0)
+            assert batches.entries() == whole.entries()
+            assert batches.next_counts(["regards", ","]).trigram.counts == {"Naledi": 20}

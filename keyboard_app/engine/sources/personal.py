@@ -18,7 +18,7 @@ from keyboard_app.engine.sources import Habit, Proposal, Query
 from keyboard_app.engine.trigrams import BOUNDARY, history
 from keyboard_app.engine.words import is_lone_letter, is_word
 from keyboard_app.personal import Followers, PersonalStore, learnable
-from keyboard_app.personal.learning import Learned, learnable_after
+from keyboard_app.personal.learning import Learned, learnable_after, paragraph_start
 
 FOLLOWERS = 20  # next tokens read per history level
 COMPLETIONS = 12  # words read per typed prefix
@@ -122,8 +122,11 @@ def _level(followers: Followers, lower: Mapping[str, float]) -> dict[str, float]
 
 def personal_history(boundary: str) -> list[str]:
     """The last two tokens of the paragraph before the word being typed, as the store keys them
-    (the trigram model's `history`, one `BOUNDARY` at the paragraph's start, none unknown)."""
-    known = [token for token in history(boundary.rsplit("\n", 1)[-1]) if token is not None]
+    (the trigram model's `history`, one `BOUNDARY` at the paragraph's start, none unknown). A line
+    after one ending in a comma goes on with its paragraph, as it is learned
+    (`learning.paragraph_start`): after "Kind regards,\n" the history is `regards ,`."""
+    paragraph = boundary[paragraph_start(boundary) :]
+    known = [token for token in history(paragraph) if token is not None]
     return known[1:] if known == [BOUNDARY, BOUNDARY] else known
 
 
