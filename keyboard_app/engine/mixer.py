@@ -382,8 +382,8 @@ def with_apostrophe(word: str, mark: str | None) -> str:
 def _starts_a_sentence(query: Query) -> bool:
     """The next word (no letter typed) that starts a sentence (`words.starts_sentence`: not
     after Mr. or e.g.), after a space, a new line, or right after ? ! or a closing mark (a word
-    taken there gets its space before it: `tonight?` And); not right after a full stop, which
-    may go on (example.com, 3.5)."""
+    taken there gets its space before it: `tonight?` And; `_ENDS_A_SENTENCE_HERE`); not right
+    after a full stop, which may go on (example.com, 3.5), unless a closing mark follows it."""
     text = query.typed.boundary + query.typed.prefix
     if not (query.next_word and starts_sentence(text)):
         return False
