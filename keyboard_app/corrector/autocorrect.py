@@ -45,6 +45,7 @@ from keyboard_app.corrector.vocabulary import (
     CHAT_WORDS,
     SERVICE_NAMES,
     TECHNICAL_WORDS,
+    UNITS,
     american,
 )
 from keyboard_app.engine.wordfilter import is_offensive, offensive_words
@@ -106,14 +107,17 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
     if in_capitals(typed) and not _in_capitals(typed, before):
         return True  # an acronym (EUR, KPI, GDPR), even at a sentence's start
-    return _in_address(before)
+    return _in_address(before) or _in_code(before)
+
+
+_VOCABULARIES = (CHAT_WORDS, TECHNICAL_WORDS, SERVICE_NAMES, UNITS)
 
 
 def is_known(word: str, known: Known) -> bool:
-    """A word `known` knows, a chat or programming word or a service's name, or the -ise spelling
-    of a known word."""
+    """A word `known` knows, a chat or programming word, a service's name or a unit, or the -ise
+    spelling of a known word."""
     lower = word.lower()
-    if known(word) or lower in CHAT_WORDS or lower in TECHNICAL_WORDS or lower in SERVICE_NAMES:
+    if known(word) or any(lower in words for words in _VOCABULARIES):
         return True
     spelled = american(lower)
     return spelled != lower and known(spelled)
@@ -221,6 +225,12 @@ def _in_address(before: str) -> bool:
     return bool(tail) and bool(_ADDRESS.search(tail + "x"))
 
 
+def _in_code(before: str) -> bool:
+    """The word is inside inline code: its line holds an odd number of backticks before it
+    (`` `vpn ``, `` `zsh ``: a command or an identifier, not a slip)."""
+    return last_line(before).count("`") % 2 == 1
+
+
 def in_other_language(before: str, common: Known) -> bool:
     """Whether the line that the text `before` ends is in another language than English (see
     `ENGLISH_SHARE`), by its `common` words."""
@@ -295,8 +305,11 @@ def _one_slip(typed: str, correction: str) -> bool:
 def _far_for_a_name(typed: str, correction: str) -> bool:
     """Either word may be a name, and `correction` is further than `NAME_SLIP`: it has a capital
     the typist did not type, or the typist typed one (only at a sentence's start, where the
-    capital says nothing; mid-sentence such a word is never autocorrected)."""
+    capital says nothing; mid-sentence such a word is never autocorrected); or the typist typed a
+    capital first and `correction` starts with another letter (a name typed so: Etsy, not Betsy)."""
     lower = typed[:1].islower()
+    if not lower and correction[:1].lower() != typed[:1].lower():
+        return True  # the capital typed is the word's own first letter (Etsy, not Betsy)
     # A word in capitals (I THINK BECUASE) is neither.
     may_be_a_name = correction[:1].isupper() if lower else not typed.isupper()
     return may_be_a_name and _slip(typed, correction) < NAME_SLIP

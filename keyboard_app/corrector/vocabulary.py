@@ -17,7 +17,7 @@ CHAT_WORDS = frozenset(
     afaik afk asap atm bc brb btw cya ded dm eazy eod eow fwiw fyi gg gtg haa halp hax hbu hmu
     idc idk iirc ikr ily imho imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np omg ooo
     pls plz ppl pto rofl smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu welp wew wfh wip wth
-    wya wyd yur
+    wya wyd yur hbd idts ig rn tmrw
     """.split()  # noqa: SIM905 (a list of words reads better as text)
 )
 # Programming words of everyday technical writing that the dictionary lacks and that are a slip
@@ -29,14 +29,22 @@ TECHNICAL_WORDS = frozenset(
     frontends grafana hashmap hashmaps init json jsonl jsx kubectl kwargs linter linters localhost
     monorepo mutex mutexes namespace npm npx pnpm printf pytest rebase rebased redis refactor
     refactored refactoring regex serialise serialize serialized stderr stdin stdout struct structs
-    todo todos toml tsx unmarshal unmarshalled utf uvicorn vitest webpack yaml
+    todo todos toml tsx unmarshal unmarshalled utf uvicorn vitest webpack yaml csrf jwt oauth ssd
+    vpn zsh
+    """.split()  # noqa: SIM905
+)
+# Units written after a number that the dictionary lacks and that are a slip from a common word
+# (5 qt: at, 900 sqft: soft).
+UNITS = frozenset(
+    """
+    qt qts sqft sqm tbsp tbs tsp
     """.split()  # noqa: SIM905
 )
 # Services and products written in small letters in e-mails and chat that the dictionary lacks
 # and that are a slip from a common word (gmail: email, lyft: left, vimeo: video).
 SERVICE_NAMES = frozenset(
     """
-    gcal gdocs gdrive gmail hotmail icloud imessage lyft vimeo ymail
+    etsy gcal gdocs gdrive gmail hotmail icloud imessage lyft vimeo ymail
     """.split()  # noqa: SIM905
 )
 # British -ise spellings of the dictionary's -ize words (serialise, initialisation).

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from keyboard_app.engine.words import (
     WORD_PUNCTUATION,
     is_word_char,
+    last_line,
     quote_opens,
     split_typed_word,
 )
@@ -129,20 +130,28 @@ def space_after(rest: str) -> str:
 
 def _needs_space_before(before: str, word: str) -> bool:
     """Whether a next `word` taken after the text `before` is put after a space: not at the
-    start, after whitespace or an opener (a straight quote only where it opens,
-    `words.quote_opens`: `"stop"` closes; not an emoticon's mouth, `:(`), nor for a number going
-    on after a digit; after a dash, as before it."""
+    start, after whitespace or an opener (`_opens`; not an emoticon's mouth, `:(`), nor for a
+    number going on after a digit; after a dash, as before it."""
     if not before or before[-1].isspace():
         return False
     last = len(before) - 1
     if before[last] in _DASHES:
         return before[last - 1 : last].isspace()
-    opens = (
-        quote_opens(before, last) if before[last] in _STRAIGHT_QUOTES else before[last] in OPENERS
-    )
-    if opens and not _EMOTICON.search(before):
+    if _opens(before) and not _EMOTICON.search(before):
         return False
     return not (word[:1].isdigit() and _NUMBER_GOES_ON.search(before))
+
+
+def _opens(before: str) -> bool:
+    """Whether the last character of `before` opens what follows: an opener, a straight quote
+    where it opens (`words.quote_opens`: `"stop"` closes), a backtick that opens inline code
+    (an odd number of them on the line: `` run `ls` ``)."""
+    last = len(before) - 1
+    if before[last] == "`":
+        return last_line(before).count("`") % 2 == 1
+    if before[last] in _STRAIGHT_QUOTES:
+        return quote_opens(before, last)
+    return before[last] in OPENERS
 
 
 def word_chars_at_start(text: str) -> int:

@@ -126,6 +126,15 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "I sent it via gmail",  # services (were email, left and video)
         "can you check lyft",
         "it's on vimeo",
+        "I sold it on etsy",
+        "Thanks. Etsy",  # a capital typed first is the word's own (was Betsy)
+        "Use a 5 qt",  # units (were at, soft)
+        "a 900 sqft",
+        "Send the jwt",  # programming words (were jet, oath)
+        "Enable oauth",
+        "Then run `zsh",  # inside inline code (were ash, von)
+        "Run `vpn",
+        "happy bday, hbd",  # chat (was had)
         "Call mewhen",  # a missed space: never by deleting a word
         "oh dman",  # likelier a slip for a word of the offensive list
         # Foreign words two slips or a far one from a name: never made that name (the review's

@@ -85,6 +85,10 @@ def test_partial_word(before: str, expected: str) -> None:
         ("ratio 3:(", "the", Insertion(0, "the ")),
         ("so sad :'(", "the", Insertion(0, " the ")),
         ("x =(", "the", Insertion(0, "the ")),  # code, not a face
+        # A backtick opens inline code where the line holds an odd number of them.
+        ("Please run `", "make", Insertion(0, "make ")),
+        ("Run `make` `", "test", Insertion(0, "test ")),
+        ("Run `make`", "and", Insertion(0, " and ")),
     ],
 )
 def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> None:
