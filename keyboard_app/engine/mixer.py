@@ -231,6 +231,8 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
         scores = _mix_personal(scores, proposals["personal"], query)
     if typed:
         scores = _without_stutters(scores, typed)
+        if any(char.isdigit() for char in typed):
+            scores = _numbers_as_written(scores, query.typed)
     return _without_weak(scores, unknown) if unknown else scores
 
 
@@ -257,6 +259,32 @@ def _without_stutters(scores: Scores, typed: str) -> Scores:
     if "-" in typed:
         return scores
     return {w: s for w, s in scores.items() if not _stutter(w.lower())}
+
+
+def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
+    """`scores` without the words that write the number being typed as no one does: a group
+    after a thousands separator of other than three digits (`$1,250`: 2500), digits alone added
+    to letters and digits (`Q4`: Q48, `v2`: v23: the model's guesses), or a word with a capital
+    run into digits (`1.2M`: 2Moro, `9J`: 9John); the letters typed are kept as they are."""
+    thousands = _THOUSANDS.search(typed.boundary + typed.prefix[: -len(typed.typed)])
+    alphanumeric = any(char.isalpha() for char in typed.typed)
+
+    def odd(word: str) -> bool:
+        if word == typed.typed:
+            return False
+        if thousands and len(word) - len(word.lstrip(_DIGITS)) != 3:
+            return True
+        added = word[len(typed.typed) :]
+        if alphanumeric and word.startswith(typed.typed) and added.isdigit():
+            return True
+        return _DIGITS_INTO_A_WORD.match(word) is not None
+
+    return {word: score for word, score in scores.items() if not odd(word)}
+
+
+_THOUSANDS = re.compile(r"\d,$")
+_DIGITS = "0123456789"
+_DIGITS_INTO_A_WORD = re.compile(r"\d+[A-Z][a-z]")
 
 
 def _stutter(word: str) -> bool:

@@ -486,3 +486,24 @@ def test_a_contraction_listed_with_a_capital_in_one_apostrophe_alone_is_no_name(
         network = Proposal({typed + word[len(typed) :].lower(): 0.5}, mass=1.0)
         mixed = Mixed(query(text), dict(network.words), network, {"dictionary": dictionary})
         assert word in [w for w, _ in mixed.ranked()], text
+
+
+@pytest.mark.parametrize(
+    ("text", "network", "shown"),
+    [
+        # A group after a thousands separator has three digits.
+        ("It costs $1,25", {"2500": 0.5, "250": 0.3, "25070": 0.1}, ["250", "25"]),
+        # Digits alone added to letters and digits are the model's guesses.
+        ("the plan for Q4", {"Q48": 0.5, "Q4s": 0.2}, ["Q4s", "Q4"]),
+        # A capital run into digits is no word; a unit is.
+        ("see you at 9J", {"9John": 0.5, "9Just": 0.3}, ["9J"]),
+        ("see you at 3p", {"3pm": 0.5}, ["3pm", "3p"]),
+    ],
+)
+def test_numbers_are_offered_as_they_are_written(
+    text: str, network: dict[str, float], shown: list[str]
+) -> None:
+    typed = split_typed_word(text).typed
+    proposal = Proposal({**network, typed: 0.01}, mass=1.0)
+    scores = mixer_module.mix(query(text), proposal, {})
+    assert [word for word, _ in Mixed(query(text), scores, proposal, {}).ranked()] == shown
