@@ -338,7 +338,7 @@ class Predictor:
             for word, p in mixed.ranked()
         ]
         if not head:
-            return suggestions
+            return _with_possessive(suggestions, typed, k)
         corrector = self._corrections()
         common = corrector.corrector.lexicon.is_common if corrector is not None else None
         before = split_typed_word(text).boundary
@@ -531,6 +531,19 @@ class Predictor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _with_possessive(suggestions: list[Suggestion], typed: str, k: int) -> list[Suggestion]:
+    """`suggestions`, with the possessive of the word typed before its apostrophe in a place
+    left empty (`the logo'`: the model's pieces seldom go on from an apostrophe, and the strip
+    was empty; `kids'` is whole already)."""
+    base, mark = typed[:-1], typed[-1:]
+    if len(suggestions) >= k or mark not in ("'", "’") or not base.isalpha():
+        return suggestions
+    if len(base) < 2 or base[-1] in "sS" or any(s.word[: len(typed)] == typed for s in suggestions):
+        return suggestions
+    floor = min((s.probability for s in suggestions), default=0.0)
+    return [*suggestions, Suggestion(typed + ("S" if base.isupper() else "s"), floor / 2)]
 
 
 def _offers_a_word(mixed: Mixed) -> bool:

@@ -142,3 +142,22 @@ def test_a_word_no_source_knows_far_below_the_best_leaves_its_place_empty() -> N
     assert ranked("the pag", {**network, "pageer": 0.1}, {}) == ["pages", "page", "pageer"]
     assert ranked("I use iOS", {"iOSe": 0.5, "iOS": 0.1}, {}) == ["iOS"]
     assert ranked("the ship", {"shipped": 0.3, "ship": 0.2, "shipping": 1e-5}, {})[-1] == "shipping"
+
+
+@pytest.mark.parametrize(
+    ("text", "possessive"),
+    [("but the logo'", "logo's"), ("ask Kirov\u2019", "Kirov\u2019s"), ("ASK JOHN'", "JOHN'S")],
+)
+def test_after_an_apostrophe_typed_the_possessive_fills_an_empty_place(
+    predictor: Predictor, text: str, possessive: str
+) -> None:
+    """The model's pieces seldom go on from an apostrophe: the strip was empty at `the logo'`."""
+    assert possessive in [s.word for s in predictor.suggest(text, 3)]
+
+
+@pytest.mark.parametrize("text", ["the kids'", "I don'"])
+def test_no_possessive_after_a_plural_s_or_a_contraction_s_start(
+    predictor: Predictor, text: str
+) -> None:
+    words = [s.word for s in predictor.suggest(text, 3)]
+    assert not any(word.endswith(("'s", "\u2019s")) for word in words), words
