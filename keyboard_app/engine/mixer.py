@@ -78,6 +78,7 @@ BEFORE_A_NAME = frozenset(
 # A word no source knows that goes on from a known word typed whole by this many letters at most
 # is no word (Saras, Hendersony; `_may_be_new`).
 BARELY_PAST = 3
+MAX_FRAGMENT = 2  # a word no source knows of this many letters at most is a piece (De, Ch, Un)
 MIN_BARELY_PAST_TYPED = 3  # letters typed for that rule: the dictionary lists lone letters too
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
@@ -540,12 +541,13 @@ def _demote_unknown(
 
 def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> bool:
     """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`):
-    not a common misspelling (definately, recieved: the model learned them from the web; the
-    correction is offered for it), nor a known word typed whole with a few letters more (Sara:
+    not two letters (De, Ch, Un: the model's pieces after a letter typed), nor a word ending in a
+    hyphen (WH-), nor a common misspelling (definately, recieved: the model learned them from the
+    web; the correction is offered for it), nor a known word typed whole with a few letters more (Sara:
     Saras, Henderson: Hendersony: the model's end of a word, estimated, not decoded)."""
     if has_inner_capital(typed) or _pieced_together(word, typed):
         return False
-    if listed_correction(word) is not None:
+    if len(word) <= MAX_FRAGMENT or word.endswith("-") or listed_correction(word) is not None:
         return False
     if _barely_past(word, typed) and any(knows(typed) for knows in knowers):
         return False

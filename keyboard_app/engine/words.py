@@ -112,9 +112,10 @@ def compound_part(typed: TypedWord) -> TypedWord | None:
     head, hyphen, part = typed.typed.rpartition("-")
     if not (hyphen and head and head[-1] != "-"):
         return None  # no hyphen, or a dash (word--)
-    guessed = not part and head[-1].isalpha() and not _in_address(typed)
-    if not (part[:1].isalpha() or guessed):
-        return None  # a number's range (pp. 4-9), an address's (john.doe-)
+    if _in_address(typed):
+        return None  # an address's or a version's (john.doe-, v5.0.0-b)
+    if not (part[:1].isalpha() or (not part and head[-1].isalpha())):
+        return None  # a number's range (pp. 4-9)
     return TypedWord(typed.boundary + typed.prefix[: len(typed.prefix) - len(part)], part, part)
 
 

@@ -36,7 +36,8 @@ def test_the_last_part_of_a_compound_is_split_off() -> None:
     assert compound_part(split_typed_word("It is a user-")) == TypedWord("It is a user-", "", "")
     assert compound_part(split_typed_word("an x86-b")) == TypedWord("an x86-", "b", "b")
     nothing_to_complete = ("It is a user", "It is a -f", "It is a ", "a word--", "pp. 4-", "- ")
-    for text in (*nothing_to_complete, "john.doe-", "see my-site.org/my-", "pp. 4-9"):
+    addresses = ("john.doe-", "see my-site.org/my-", "release v5.0.0-b")
+    for text in (*nothing_to_complete, *addresses, "pp. 4-9"):
         assert compound_part(split_typed_word(text)) is None, text
 
 

@@ -507,3 +507,19 @@ def test_numbers_are_offered_as_they_are_written(
     proposal = Proposal({**network, typed: 0.01}, mass=1.0)
     scores = mixer_module.mix(query(text), proposal, {})
     assert [word for word, _ in Mixed(query(text), scores, proposal, {}).ranked()] == shown
+
+
+def test_two_letters_or_a_hyphen_at_the_end_no_source_knows_are_no_word() -> None:
+    """The model's pieces after a letter typed (Ch, Un) and a word left at its hyphen (WH-)."""
+    lexicon = Lexicon({"Chicken": 50, "Under": 80})
+    for text, network, shown in [
+        ("(175 C", {"Ch": 0.5, "Chicken": 0.2}, ["Chicken"]),
+        ("at the U", {"Un": 0.5, "Under": 0.1}, ["Under"]),
+        ("Sony WH", {"WH-": 0.5, "WHO": 0.1}, ["WHO"]),
+    ]:
+        dictionary = DictionarySource(lexicon).propose(query(text), {})
+        proposal = Proposal(network, mass=1.0)
+        scores = mixer_module.mix(query(text), proposal, {"dictionary": dictionary})
+        ranked = Mixed(query(text), scores, proposal, {"dictionary": dictionary}).ranked()
+        typed = split_typed_word(text).typed
+        assert [word for word, _ in ranked if word != typed] == shown, text
