@@ -225,10 +225,14 @@ def _in_address(before: str) -> bool:
     return bool(tail) and bool(_ADDRESS.search(tail + "x"))
 
 
+_CODE_MARK = re.compile(r"`(?<![^\W\d_]`)|`(?![^\W\d_])")
+
+
 def _in_code(before: str) -> bool:
     """The word is inside inline code: its line holds an odd number of backticks before it
-    (`` `vpn ``, `` `zsh ``: a command or an identifier, not a slip)."""
-    return last_line(before).count("`") % 2 == 1
+    (`` `vpn ``, `` `zsh ``: a command or an identifier, not a slip), not counting one between
+    two letters (`don`t`: an apostrophe typed so)."""
+    return len(_CODE_MARK.findall(last_line(before))) % 2 == 1
 
 
 def in_other_language(before: str, common: Known) -> bool:
@@ -305,11 +309,8 @@ def _one_slip(typed: str, correction: str) -> bool:
 def _far_for_a_name(typed: str, correction: str) -> bool:
     """Either word may be a name, and `correction` is further than `NAME_SLIP`: it has a capital
     the typist did not type, or the typist typed one (only at a sentence's start, where the
-    capital says nothing; mid-sentence such a word is never autocorrected); or the typist typed a
-    capital first and `correction` starts with another letter (a name typed so: Etsy, not Betsy)."""
+    capital says nothing; mid-sentence such a word is never autocorrected)."""
     lower = typed[:1].islower()
-    if not lower and correction[:1].lower() != typed[:1].lower():
-        return True  # the capital typed is the word's own first letter (Etsy, not Betsy)
     # A word in capitals (I THINK BECUASE) is neither.
     may_be_a_name = correction[:1].isupper() if lower else not typed.isupper()
     return may_be_a_name and _slip(typed, correction) < NAME_SLIP

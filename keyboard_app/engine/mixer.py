@@ -78,7 +78,7 @@ BEFORE_A_NAME = frozenset(
 # A word no source knows that goes on from a known word typed whole by this many letters at most
 # is no word (Saras, Hendersony; `_may_be_new`).
 BARELY_PAST = 3
-MAX_FRAGMENT = 2  # a word no source knows of this many letters at most is a piece (De, Ch, Un)
+MAX_FRAGMENT = 2  # a piece after a letter typed: a capital and a small letter no source knows
 MIN_BARELY_PAST_TYPED = 3  # letters typed for that rule: the dictionary lists lone letters too
 # A dictionary completion's score stays under the network's weakest known word.
 BELOW = 0.999
@@ -264,26 +264,22 @@ def _without_stutters(scores: Scores, typed: str) -> Scores:
 
 def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
     """`scores` without the words that write the number being typed as no one does: a group
-    after a thousands separator of other than three digits (`$1,250`: 2500), digits alone added
-    to letters and digits (`Q4`: Q48, `v2`: v23: the model's guesses), or a word with a capital
-    run into digits (`1.2M`: 2Moro, `9J`: 9John); the letters typed are kept as they are."""
+    after a thousands separator of other than three digits (`$1,250`: 2500; not after `0,` nor
+    in euros, where the comma is a decimal one), or a word with a capital run into digits
+    (`1.2M`: 2Moro, `9J`: 9John); the letters typed are kept as they are."""
     thousands = _THOUSANDS.search(typed.boundary + typed.prefix[: -len(typed.typed)])
-    alphanumeric = any(char.isalpha() for char in typed.typed)
 
     def odd(word: str) -> bool:
         if word == typed.typed:
             return False
         if thousands and len(word) - len(word.lstrip(_DIGITS)) != 3:
             return True
-        added = word[len(typed.typed) :]
-        if alphanumeric and word.startswith(typed.typed) and added.isdigit():
-            return True
         return _DIGITS_INTO_A_WORD.match(word) is not None
 
     return {word: score for word, score in scores.items() if not odd(word)}
 
 
-_THOUSANDS = re.compile(r"\d,$")
+_THOUSANDS = re.compile(r"(?:^|[^\d.,€])[1-9]\d{0,2}(?:,\d{3})*,$")
 _DIGITS = "0123456789"
 _DIGITS_INTO_A_WORD = re.compile(r"\d+[A-Z][a-z]")
 
@@ -541,17 +537,27 @@ def _demote_unknown(
 
 def _may_be_new(word: str, typed: str, knowers: list[Callable[[str], bool]]) -> bool:
     """Whether `word`, which no source knows, may be a word all the same (`_demote_unknown`):
-    not two letters (De, Ch, Un: the model's pieces after a letter typed), nor a word ending in a
+    not a piece after a letter typed (`_piece_after_a_letter`), nor a word ending in a
     hyphen (WH-), nor a common misspelling (definately, recieved: the model learned them from the
     web; the correction is offered for it), nor a known word typed whole with a few letters more (Sara:
     Saras, Henderson: Hendersony: the model's end of a word, estimated, not decoded)."""
     if has_inner_capital(typed) or _pieced_together(word, typed):
         return False
-    if len(word) <= MAX_FRAGMENT or word.endswith("-") or listed_correction(word) is not None:
+    if _piece_after_a_letter(word, typed) or word.endswith("-"):
+        return False
+    if listed_correction(word) is not None:
         return False
     if _barely_past(word, typed) and any(knows(typed) for knows in knowers):
         return False
     return not _contraction_start(word, knowers)
+
+
+def _piece_after_a_letter(word: str, typed: str) -> bool:
+    """`word` is a capital and a small letter after the one capital typed (`C`: Ch, `U`: Un,
+    `D`: De: the model's pieces, no source's words; 5G, UI and np are not such)."""
+    if len(typed) != 1 or len(word) != MAX_FRAGMENT or not word.isalpha():
+        return False
+    return word[0].isupper() and word[1].islower()
 
 
 def _barely_past(word: str, typed: str) -> bool:

@@ -338,7 +338,7 @@ class Predictor:
             for word, p in mixed.ranked()
         ]
         if not head:
-            return _with_possessive(suggestions, typed, k)
+            return _with_possessive(suggestions, mixed.query.typed, k)
         corrector = self._corrections()
         common = corrector.corrector.lexicon.is_common if corrector is not None else None
         before = split_typed_word(text).boundary
@@ -533,17 +533,20 @@ class Predictor:
         self.close()
 
 
-def _with_possessive(suggestions: list[Suggestion], typed: str, k: int) -> list[Suggestion]:
+def _with_possessive(suggestions: list[Suggestion], word: TypedWord, k: int) -> list[Suggestion]:
     """`suggestions`, with the possessive of the word typed before its apostrophe in a place
     left empty (`the logo'`: the model's pieces seldom go on from an apostrophe, and the strip
-    was empty; `kids'` is whole already)."""
+    was empty; `kids'` is whole already), its s a capital in a text in capitals (NASA's, but
+    PLEASE ASK JOHN'S)."""
+    typed = word.typed
     base, mark = typed[:-1], typed[-1:]
     if len(suggestions) >= k or mark not in ("'", "’") or not base.isalpha():
         return suggestions
     if len(base) < 2 or base[-1] in "sS" or any(s.word[: len(typed)] == typed for s in suggestions):
         return suggestions
     floor = min((s.probability for s in suggestions), default=0.0)
-    return [*suggestions, Suggestion(typed + ("S" if base.isupper() else "s"), floor / 2)]
+    shouting = base.isupper() and text_in_capitals(word.boundary)
+    return [*suggestions, Suggestion(typed + ("S" if shouting else "s"), floor / 2)]
 
 
 def _offers_a_word(mixed: Mixed) -> bool:

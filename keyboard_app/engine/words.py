@@ -112,17 +112,22 @@ def compound_part(typed: TypedWord) -> TypedWord | None:
     head, hyphen, part = typed.typed.rpartition("-")
     if not (hyphen and head and head[-1] != "-"):
         return None  # no hyphen, or a dash (word--)
-    if _in_address(typed):
-        return None  # an address's or a version's (john.doe-, v5.0.0-b)
-    if not (part[:1].isalpha() or (not part and head[-1].isalpha())):
-        return None  # a number's range (pp. 4-9)
+    if _VERSION.search(_before_the_word(typed)):
+        return None  # a version's (v5.0.0-beta)
+    guessed = not part and head[-1].isalpha() and not _in_address(typed)
+    if not (part[:1].isalpha() or guessed):
+        return None  # a number's range (pp. 4-9), an address's (john.doe-)
     return TypedWord(typed.boundary + typed.prefix[: len(typed.prefix) - len(part)], part, part)
 
 
 def _in_address(typed: TypedWord) -> bool:
     """Whether the word typed goes on from an address's marks (john.doe-, site.org/my-)."""
+    return _before_the_word(typed)[-1:] in (".", "/", "@", ":")
+
+
+def _before_the_word(typed: TypedWord) -> str:
     text = typed.boundary + typed.prefix
-    return text[: len(text) - len(typed.typed)][-1:] in (".", "/", "@", ":")
+    return text[: len(text) - len(typed.typed)]
 
 
 def _opens_single_quote(text: str, at: int) -> bool:
@@ -201,6 +206,7 @@ _ABBREVIATIONS = _TITLES | frozenset(
 # U.S. Army, which a sentence's start would not leave as they are).
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+_VERSION = re.compile(r"\d\.\d+\.$")  # v5.0. before 0-beta
 _QUOTED_LINE_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]*>[> \t]*$")
 _NAME_PREFIX = re.compile("^[^\\W\\d_I]['’]")  # O'Neill's O', D'Angelo's D' (not I'M)
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
@@ -343,7 +349,7 @@ def _acronym_ending(typed: str, ending: str) -> bool:
     """Whether `ending` after the capitals `typed` is an acronym's own: its possessive, or its
     plural after `PLURAL_ACRONYM_LETTERS` at most (MPs, NASA's; FRIDAYS, not FRIDAYs, where a word
     of more letters is a word typed in capitals, with no text in capitals before it)."""
-    return ending != "s" or len(typed) <= PLURAL_ACRONYM_LETTERS
+    return ending != "s" or len(typed.rstrip("'’")) <= PLURAL_ACRONYM_LETTERS  # NASA' too
 
 
 def is_lone_letter(word: str) -> bool:

@@ -54,8 +54,9 @@ class Tally:
     def _add_word(self, token: str, previous: str | None) -> None:
         """Count `token`; its spelling is the word's own inside a sentence and not in capitals
         throughout ("The" at a sentence's start says nothing of how "the" is spelled, nor
-        NALEDI in a line typed with Caps Lock of how Naledi is)."""
-        sentence_start = previous == BOUNDARY or previous in SENTENCE_ENDS
+        NALEDI in a line typed with Caps Lock of how Naledi is, nor "Standup" after a comma,
+        which may end the line before: `Hi Ann,` and the e-mail's first sentence)."""
+        sentence_start = previous in (BOUNDARY, ",") or previous in SENTENCE_ENDS
         spelling = self.words.setdefault(token.lower(), Spelling(token))
         spelling.count += 1
         if not sentence_start and not in_capitals(token):

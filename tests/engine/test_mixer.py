@@ -493,8 +493,10 @@ def test_a_contraction_listed_with_a_capital_in_one_apostrophe_alone_is_no_name(
     [
         # A group after a thousands separator has three digits.
         ("It costs $1,25", {"2500": 0.5, "250": 0.3, "25070": 0.1}, ["250", "25"]),
-        # Digits alone added to letters and digits are the model's guesses.
-        ("the plan for Q4", {"Q48": 0.5, "Q4s": 0.2}, ["Q4s", "Q4"]),
+        ("It costs $12,345,6", {"6789": 0.5, "678": 0.3}, ["678", "6"]),
+        # A decimal comma is no thousands separator.
+        ("It costs €1,5", {"50": 0.5, "500": 0.3}, ["50", "500", "5"]),
+        ("It costs 0,5", {"50": 0.5, "500": 0.3}, ["50", "500", "5"]),
         # A capital run into digits is no word; a unit is.
         ("see you at 9J", {"9John": 0.5, "9Just": 0.3}, ["9J"]),
         ("see you at 3p", {"3pm": 0.5}, ["3pm", "3p"]),
@@ -516,6 +518,8 @@ def test_two_letters_or_a_hyphen_at_the_end_no_source_knows_are_no_word() -> Non
         ("(175 C", {"Ch": 0.5, "Chicken": 0.2}, ["Chicken"]),
         ("at the U", {"Un": 0.5, "Under": 0.1}, ["Under"]),
         ("Sony WH", {"WH-": 0.5, "WHO": 0.1}, ["WHO"]),
+        ("the new phone has 5", {"5G": 0.5}, ["5G"]),  # not a piece after a capital
+        ("the U", {"UI": 0.5, "Un": 0.4}, ["Under", "UI"]),
     ]:
         dictionary = DictionarySource(lexicon).propose(query(text), {})
         proposal = Proposal(network, mass=1.0)

@@ -436,3 +436,15 @@ def test_a_sign_offs_name_is_offered_on_the_line_after_it(tmp_path: Path):
         assert "Naledi" in _words(predictor, fifth)
         assert "Naledi" not in _words(predictor, "Hi Siobhan,\n\n")
         assert "Naledi" not in _words(predictor, fifth + "\n")
+
+
+def test_a_word_after_a_comma_says_nothing_of_its_spelling(tmp_path: Path):
+    """`Hi Ann,` and on the next line the e-mail's first sentence: its capital is the sentence's,
+    not the word's own (the strip offered Standup mid-sentence)."""
+    with PersonalStore.open(tmp_path / "p.sqlite3") as store:
+        store.learn(learnable("Hi Ann,\nStandup moved to ten.\n" * 3 + "Ask Ann, Bo and me.\n"))
+        assert store.spellings(["standup", "ann", "bo"]) == {
+            "standup": None,
+            "ann": "Ann",
+            "bo": None,
+        }

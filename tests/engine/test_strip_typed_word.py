@@ -146,7 +146,12 @@ def test_a_word_no_source_knows_far_below_the_best_leaves_its_place_empty() -> N
 
 @pytest.mark.parametrize(
     ("text", "possessive"),
-    [("but the logo'", "logo's"), ("ask Kirov\u2019", "Kirov\u2019s"), ("ASK JOHN'", "JOHN'S")],
+    [
+        ("but the logo'", "logo's"),
+        ("ask Kirov\u2019", "Kirov\u2019s"),
+        ("PLEASE ASK JOHN'", "JOHN'S"),  # in a text in capitals
+        ("Have you seen the NASA'", "NASA's"),
+    ],
 )
 def test_after_an_apostrophe_typed_the_possessive_fills_an_empty_place(
     predictor: Predictor, text: str, possessive: str

@@ -127,13 +127,14 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "can you check lyft",
         "it's on vimeo",
         "I sold it on etsy",
-        "Thanks. Etsy",  # a capital typed first is the word's own (was Betsy)
+        "Thanks. Etsy",  # a service (was Betsy)
         "Use a 5 qt",  # units (were at, soft)
         "a 900 sqft",
         "Send the jwt",  # programming words (were jet, oath)
         "Enable oauth",
         "Then run `zsh",  # inside inline code (were ash, von)
         "Run `vpn",
+        "Run `teh",  # a slip too: code is typed as it is
         "happy bday, hbd",  # chat (was had)
         "Call mewhen",  # a missed space: never by deleting a word
         "oh dman",  # likelier a slip for a word of the offensive list
@@ -167,6 +168,18 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
 )
 def test_words_never_spoilt(predictor, text):
     assert corrected(predictor, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I don`t think teh", "the"),  # a backtick between letters is an apostrophe, not code
+        ("Run `make` and teh", "the"),  # after the code closes
+        ("It rained. Yhe", "The"),  # a slip of the first letter at a sentence's start
+    ],
+)
+def test_a_slip_outside_inline_code_is_corrected(predictor, text, expected):
+    assert corrected(predictor, text) == expected
 
 
 @pytest.mark.parametrize(
