@@ -44,6 +44,7 @@ from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
     TypedWord,
     before_a_name,
+    before_the_word,
     capital_pronoun,
     goes_on_in_capitals,
     has_inner_capital,
@@ -267,7 +268,7 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
     after a thousands separator of other than three digits (`$1,250`: 2500; not after `0,` nor
     in euros, where the comma is a decimal one), or a word with a capital run into digits
     (`1.2M`: 2Moro, `9J`: 9John); the letters typed are kept as they are."""
-    thousands = _THOUSANDS.search(typed.boundary + typed.prefix[: -len(typed.typed)])
+    thousands = _THOUSANDS.search(before_the_word(typed))
 
     def odd(word: str) -> bool:
         if word == typed.typed:
@@ -438,7 +439,7 @@ def _after_abbreviation(scores: Scores, query: Query, dictionary: Proposal | Non
     abbreviation (approx. the; the U.S. Army keeps its capital). Once a letter of the word is
     typed, its case is the user's: only the sentence starts after a title are left out."""
     typed = query.typed
-    before = typed.boundary + typed.prefix[: len(typed.prefix) - len(typed.typed)]
+    before = before_the_word(typed)
     common = dictionary.common if dictionary is not None else None
     if common is None or listed_abbreviation(before) is None:
         return scores

@@ -584,9 +584,9 @@ def _in_compound(
     capitals (`text_before`: NASA-based). After a rest of letters typed in capitals, not an
     acronym's (GPU-based), the part is in capitals (USER-FREE). With the filter on, no compound that
     offends (dick-head, `wordfilter.offends`)."""
-    before = head[:-1].rpartition("-")[2]
-    small = (part or before) == (part or before).lower()
-    before = before.lower()
+    last_part = head[:-1].rpartition("-")[2]
+    small = (part or last_part) == (part or last_part).lower()
+    before = last_part.lower()
     if part:
         shouting = in_capitals(head) and sum(char.isalpha() for char in head) > ACRONYM_LETTERS
     else:

@@ -112,7 +112,7 @@ def compound_part(typed: TypedWord) -> TypedWord | None:
     head, hyphen, part = typed.typed.rpartition("-")
     if not (hyphen and head and head[-1] != "-"):
         return None  # no hyphen, or a dash (word--)
-    if _VERSION.search(_before_the_word(typed)):
+    if _VERSION.search(before_the_word(typed)):
         return None  # a version's (v5.0.0-beta)
     guessed = not part and head[-1].isalpha() and not _in_address(typed)
     if not (part[:1].isalpha() or guessed):
@@ -122,10 +122,11 @@ def compound_part(typed: TypedWord) -> TypedWord | None:
 
 def _in_address(typed: TypedWord) -> bool:
     """Whether the word typed goes on from an address's marks (john.doe-, site.org/my-)."""
-    return _before_the_word(typed)[-1:] in (".", "/", "@", ":")
+    return before_the_word(typed)[-1:] in (".", "/", "@", ":")
 
 
-def _before_the_word(typed: TypedWord) -> str:
+def before_the_word(typed: TypedWord) -> str:
+    """The text before the letters typed (the boundary and the space of the prefix, if any)."""
     text = typed.boundary + typed.prefix
     return text[: len(text) - len(typed.typed)]
 
