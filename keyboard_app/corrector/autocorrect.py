@@ -53,6 +53,7 @@ from keyboard_app.engine.words import (
     WORDS,
     capital_pronoun,
     in_capitals,
+    in_inline_code,
     last_line,
     starts_sentence,
     text_in_capitals,
@@ -107,7 +108,8 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
     if in_capitals(typed) and not _in_capitals(typed, before):
         return True  # an acronym (EUR, KPI, GDPR), even at a sentence's start
-    return _in_address(before) or _in_code(before)
+    # Inline code (`` `vpn ``, `` `zsh ``) is a command or an identifier, not a slip.
+    return _in_address(before) or in_inline_code(before)
 
 
 _VOCABULARIES = (CHAT_WORDS, TECHNICAL_WORDS, SERVICE_NAMES, UNITS)
@@ -223,16 +225,6 @@ def _in_address(before: str) -> bool:
     between them)."""
     tail = before.rsplit(None, 1)[-1] if before.strip() and not before[-1:].isspace() else ""
     return bool(tail) and bool(_ADDRESS.search(tail + "x"))
-
-
-_CODE_MARK = re.compile(r"`(?<![^\W\d_]`)|`(?![^\W\d_])")
-
-
-def _in_code(before: str) -> bool:
-    """The word is inside inline code: its line holds an odd number of backticks before it
-    (`` `vpn ``, `` `zsh ``: a command or an identifier, not a slip), not counting one between
-    two letters (`don`t`: an apostrophe typed so)."""
-    return len(_CODE_MARK.findall(last_line(before))) % 2 == 1
 
 
 def in_other_language(before: str, common: Known) -> bool:

@@ -207,6 +207,7 @@ _ABBREVIATIONS = _TITLES | frozenset(
 # U.S. Army, which a sentence's start would not leave as they are).
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+_CODE_MARK = re.compile(r"`(?<![^\W\d_]`)|`(?![^\W\d_])")  # a backtick not between letters
 _VERSION = re.compile(r"\d\.\d+\.$")  # v5.0. before 0-beta
 _QUOTED_LINE_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]*>[> \t]*$")
 _NAME_PREFIX = re.compile("^[^\\W\\d_I]['’]")  # O'Neill's O', D'Angelo's D' (not I'M)
@@ -238,6 +239,13 @@ def in_camel_case(word: str) -> bool:
 def last_line(text: str) -> str:
     """What follows `text`'s last line break (all of it when it has none)."""
     return _LINE_BREAK.split(text)[-1]
+
+
+def in_inline_code(before: str) -> bool:
+    """Whether the text after `before` is inside inline code: the last line of `before` holds an
+    odd number of backticks, not counting one between two letters (`don`t`: an apostrophe typed
+    so)."""
+    return len(_CODE_MARK.findall(last_line(before))) % 2 == 1
 
 
 def text_in_capitals(before: str) -> bool:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from keyboard_app.engine.words import (
     WORD_PUNCTUATION,
+    in_inline_code,
     is_word_char,
-    last_line,
     quote_opens,
     split_typed_word,
 )
@@ -145,10 +145,10 @@ def _needs_space_before(before: str, word: str) -> bool:
 def _opens(before: str) -> bool:
     """Whether the last character of `before` opens what follows: an opener, a straight quote
     where it opens (`words.quote_opens`: `"stop"` closes), a backtick that opens inline code
-    (an odd number of them on the line: `` run `ls` ``)."""
+    (`words.in_inline_code`: `` run `ls` ``)."""
     last = len(before) - 1
     if before[last] == "`":
-        return last_line(before).count("`") % 2 == 1
+        return in_inline_code(before)
     if before[last] in _STRAIGHT_QUOTES:
         return quote_opens(before, last)
     return before[last] in OPENERS

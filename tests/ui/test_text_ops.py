@@ -89,6 +89,7 @@ def test_partial_word(before: str, expected: str) -> None:
         ("Please run `", "make", Insertion(0, "make ")),
         ("Run `make` `", "test", Insertion(0, "test ")),
         ("Run `make`", "and", Insertion(0, " and ")),
+        ("I don`t know `", "make", Insertion(0, "make ")),  # an apostrophe typed as a backtick
     ],
 )
 def test_suggestion_insertion(before: str, word: str, expected: Insertion) -> None:
