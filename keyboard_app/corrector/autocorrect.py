@@ -53,6 +53,7 @@ from keyboard_app.engine.words import (
     WORDS,
     capital_pronoun,
     in_capitals,
+    in_code_block,
     in_inline_code,
     last_line,
     starts_sentence,
@@ -108,8 +109,8 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
     if in_capitals(typed) and not _in_capitals(typed, before):
         return True  # an acronym (EUR, KPI, GDPR), even at a sentence's start
-    # Inline code (`` `vpn ``, `` `zsh ``) is a command or an identifier, not a slip.
-    return _in_address(before) or in_inline_code(before)
+    # Code (`` `vpn ``, `` `zsh ``, a line in a fenced block) is a command or an identifier, not a slip.
+    return _in_address(before) or in_inline_code(before) or in_code_block(before)
 
 
 _VOCABULARIES = (CHAT_WORDS, TECHNICAL_WORDS, SERVICE_NAMES, UNITS)

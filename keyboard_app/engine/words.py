@@ -208,6 +208,8 @@ _ABBREVIATIONS = _TITLES | frozenset(
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 _CODE_MARK = re.compile(r"`(?<![^\W\d_]`)|`(?![^\W\d_])")  # a backtick not between letters
+# A Markdown code fence: three backticks or tildes or more at a line's start, up to three spaces in.
+_FENCE = re.compile(f"(?:^|[{LINE_BREAKS}]) {{0,3}}(```|~~~)", re.MULTILINE)
 _VERSION = re.compile(r"\d\.\d+\.$")  # v5.0. before 0-beta
 _QUOTED_LINE_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]*>[> \t]*$")
 _NAME_PREFIX = re.compile("^[^\\W\\d_I]['’]")  # O'Neill's O', D'Angelo's D' (not I'M)
@@ -246,6 +248,18 @@ def in_inline_code(before: str) -> bool:
     odd number of backticks, not counting one between two letters (`don`t`: an apostrophe typed
     so)."""
     return len(_CODE_MARK.findall(last_line(before))) % 2 == 1
+
+
+def in_code_block(before: str) -> bool:
+    """Whether the text after `before` is inside a fenced code block (Markdown's ``` or ~~~): a
+    fence opened in `before` that no fence of the same kind has closed since."""
+    opened = ""
+    for fence in _FENCE.findall(before):
+        if not opened:
+            opened = fence
+        elif fence == opened:
+            opened = ""
+    return bool(opened)
 
 
 def text_in_capitals(before: str) -> bool:

@@ -135,6 +135,8 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Then run `zsh",  # inside inline code (were ash, von)
         "Run `vpn",
         "Run `teh",  # a slip too: code is typed as it is
+        "Install it:\n\n```bash\nsudo apt install teh",  # in a fenced code block
+        "~~~\n```\ncd teh",  # a fence of the other kind does not close it
         "happy bday, hbd",  # chat (was had)
         "Call mewhen",  # a missed space: never by deleting a word
         "oh dman",  # likelier a slip for a word of the offensive list
@@ -175,6 +177,7 @@ def test_words_never_spoilt(predictor, text):
     [
         ("I don`t think teh", "the"),  # a backtick between letters is an apostrophe, not code
         ("Run `make` and teh", "the"),  # after the code closes
+        ("```\nmake\n```\nThen teh", "the"),  # after the fenced block closes
         ("It rained. Yhe", "The"),  # a slip of the first letter at a sentence's start
     ],
 )
