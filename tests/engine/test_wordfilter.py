@@ -92,6 +92,7 @@ def test_the_dictionarys_forms_of_listed_words_never_reach_the_strip(random_mode
     """The shipped dictionary holds bastards, retards and Negroes: its completions of "Bast" and
     the others must not offer them (the review's "Hasta": Bastards in the middle slot)."""
     with Predictor.load(random_model) as predictor:
+        predictor.wait_for_corrections()  # their words count too: the same words on a busy machine
         for typed, forms in [
             ("Bast", {"Bastards", "Bastard's"}),
             ("They are retar", {"retards", "retarding"}),
