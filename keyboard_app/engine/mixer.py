@@ -222,7 +222,8 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
             else:
                 _add_corrections(scores, corrections)
         if typed and "document" in proposals:
-            scores = _mix_cache(scores, proposals["document"].words, DOCUMENT_CACHE)
+            cached = _out_of_headings(proposals["document"].words, typed, proposals)
+            scores = _mix_cache(scores, cached, DOCUMENT_CACHE)
     if typed_as_acronym(typed, query.typed.boundary):  # offered first (`Mixed.ranked`)
         scores.setdefault(typed, max(scores.values(), default=0.0))
     if query.next_word:
@@ -652,6 +653,25 @@ def _add_corrections_below(scores: Scores, corrections: Mapping[str, float], typ
     ceiling = BELOW * TYPED_WORD_SHARE * typed_score
     for word, score in others.items():
         scores[word] = min(max(scores.get(word, 0.0), score), ceiling)
+
+
+def _out_of_headings(
+    cached: Mapping[str, float], typed: str, proposals: Mapping[str, Proposal]
+) -> Mapping[str, float]:
+    """The document's words for letters not typed in capitals, a word it wrote in capitals (a
+    heading's: `MEMO TO ALL STAFF`, `MEETING NOTES`) in the typed case when the dictionary spells
+    it in small letters (`STAFF\nT`: To, not TO; `the m`: meeting); an acronym (UK, NASA) only
+    where the letters typed start it as written."""
+    dictionary = proposals.get("dictionary")
+    if in_capitals(typed) or dictionary is None or dictionary.spells is None:
+        return {word: f for word, f in cached.items() if word.startswith(typed)}
+    found: dict[str, float] = {}
+    for word, frequency in cached.items():
+        if len(word) > 1 and word.isupper() and (dictionary.spells(word) or "").islower():
+            word = typed + word[len(typed) :].lower()
+        if word.startswith(typed):
+            found[word] = found.get(word, 0.0) + frequency
+    return found
 
 
 def _mix_cache(scores: Scores, cached: Mapping[str, float], weight: float) -> Scores:

@@ -111,9 +111,32 @@ def test_the_document_never_offers_the_word_as_typed():
 def test_the_document_knows_words_in_any_case_and_counts_them_as_spelled():
     words = DocumentWords.of("Jorda and JORDA, and shit")
     assert words.knows("jorda") and words.knows("SHIT") and not words.knows("Jord")
-    assert words.completions("Jo") == {"Jorda": 1 / 5}
+    # A word in capitals is proposed for the letters in any case (a heading's: the mixer decides)
+    assert words.completions("Jo") == {"Jorda": 1 / 5, "JORDA": 1 / 5}
+    assert words.completions("jo") == {"JORDA": 1 / 5}
     # Offensive words too: the mixer keeps them out while the filter is on (test_wordfilter.py)
     assert words.completions("sh") == {"shit": 1 / 5}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MEMO TO THE CONDUCTORS\nThe conduc", "conductors"),  # a heading's word in the typed case
+        ("MEMO TO THE CONDUCTORS\nConduc", "Conductors"),
+        ("MEMO TO THE CONDUCTORS\nPLEASE CONDUC", "CONDUCTORS"),  # typed in capitals: as written
+    ],
+)
+def test_a_word_of_a_heading_in_capitals_is_offered_in_the_typed_case(text, expected):
+    scores = mixed_with_dictionary_and_document(text, {}, mass=0.0)
+    frequency = 1 / (len(text.split()) - 1)
+    assert scores[expected] == pytest.approx(DOCUMENT_CACHE / (1 - DOCUMENT_CACHE) * frequency)
+    assert "CONDUCTORS" not in scores or expected == "CONDUCTORS"
+
+
+def test_an_acronym_of_the_document_is_offered_only_as_written():
+    """The dictionary does not spell JORDA in small letters: no heading's word but an acronym."""
+    assert "JORDA" in mixed_with_dictionary_and_document("JORDA said so. J", {}, mass=0.0)
+    assert mixed_with_dictionary_and_document("JORDA said so. j", {}, mass=0.0) == {}
 
 
 def test_the_document_is_its_last_4000_characters():

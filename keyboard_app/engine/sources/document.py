@@ -3,7 +3,7 @@
 The network sees only its last tokens and spells a rare name badly; a writer repeats names and
 terms, so a word used above is likely again. The words of the text before the cursor (its last
 `DOCUMENT_WINDOW` characters) count as known, and those that complete the typed letters (case as
-typed) are proposed with their frequency there. Offensive words are never proposed.
+typed, or a word written in capitals) are proposed with their frequency there. Offensive words are never proposed.
 """
 
 from __future__ import annotations
@@ -37,11 +37,14 @@ class DocumentWords:
         return word.lower() in self.lowered
 
     def completions(self, typed: str) -> dict[str, float]:
-        """The words that start with `typed` (case as typed) and go on, each with its frequency."""
+        """The words that start with `typed` and go on, each with its frequency: in the case typed,
+        or written in capitals (a heading's, which the mixer puts in the typed case)."""
+        upper = typed.upper()
         return {
             word: count / self.total
             for word, count in self.counts.items()
-            if word.startswith(typed) and len(word) > len(typed)
+            if len(word) > len(typed)
+            and (word.startswith(typed) or (word.isupper() and word.startswith(upper)))
         }
 
 
