@@ -45,7 +45,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from keyboard_app.engine.window import TEXT_NEEDED, text_start
 from keyboard_app.ui import ghost_text, long_lines
-from keyboard_app.ui.text_ops import ATTACHING
+from keyboard_app.ui.text_ops import ATTACHING, CLOSING_WHEN_OPEN, closes_after_word
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 COLUMN_CHARS = 72
 MIN_SIDE_MARGIN = 16
 _NO_BREAK_SPACE = "\u00a0"
+_MAY_ATTACH = ATTACHING | CLOSING_WHEN_OPEN  # what may take the place of the space added
 # How much of the document before the cursor `context()` reads, in Qt's positions (UTF-16 units,
 # two for a character outside the BMP): at least TEXT_NEEDED characters, the most the engine uses.
 CONTEXT_UNITS = 2 * TEXT_NEEDED + 64
@@ -264,8 +265,8 @@ class Editor(QPlainTextEdit):
 
     def mark_added_space(self) -> None:
         """The space right before the cursor was added by the app, after a word taken from the
-        strip. Typed right there, a closing mark (`ATTACHING`) takes its place ("for," not
-        "for ,") and a Space is absorbed (no double space), as phone keyboards do. Any other
+        strip. Typed right there, a closing mark takes its place ("for," not "for ,"; a backtick
+        or a straight quote that closes, `text_ops.closes_after_word`) and a Space is absorbed (no double space), as phone keyboards do. Any other
         key, a click or a cursor move forgets it."""
         self._added_space = (self.textCursor().position(), self.document().availableUndoSteps())
 
@@ -277,13 +278,16 @@ class Editor(QPlainTextEdit):
         self, added: tuple[int, int], text: str, modifiers: Qt.KeyboardModifier
     ) -> bool:
         """Act on a key typed right after the added space; returns whether it was handled here."""
-        if modifiers not in TYPING_MODIFIERS or not (text == " " or text in ATTACHING):
+        if modifiers not in TYPING_MODIFIERS or not (text == " " or text in _MAY_ATTACH):
             return False
         position, undo_steps = added
         cursor = self.textCursor()
-        if cursor.hasSelection() or cursor.position() != position or self.context()[-1:] != " ":
+        context = self.context()
+        if cursor.hasSelection() or cursor.position() != position or context[-1:] != " ":
             return False
         if text != " ":
+            if not closes_after_word(text, context[:-1]):
+                return False
             self._attach_mark(text, undo_steps)
         return True
 

@@ -9,6 +9,7 @@ from keyboard_app.engine.words import (
     WORD_PUNCTUATION,
     in_inline_code,
     is_word_char,
+    last_line,
     quote_opens,
     split_typed_word,
 )
@@ -25,6 +26,9 @@ CLOSERS = ",.;:!?)]}>\"'\u201d\u2019\u00bb\u2026"
 # quotes (as often opening ones) nor guillemets (French sets » after a space, German opens with
 # it).
 ATTACHING = frozenset(".,;:!?)]}\u201d\u2019\u2026")
+# Marks that close what is open on the line (inline code, a quotation): they take the added
+# space's place too then (`closes_after_word`).
+CLOSING_WHEN_OPEN = frozenset('`"')
 # An emoticon whose mouth is an opener (`:(`, `;-[`, `:/`): it opens nothing.
 _EMOTICON = re.compile(r"(?:^|\s)>?[:;]['’]?-?[(\[</]$")
 # A digit and a mark that a number may go on after: 3:30, $1,000, 2.5.
@@ -140,6 +144,18 @@ def _needs_space_before(before: str, word: str) -> bool:
     if _opens(before) and not _EMOTICON.search(before):
         return False
     return not (word[:1].isdigit() and _NUMBER_GOES_ON.search(before))
+
+
+def closes_after_word(mark: str, before: str) -> bool:
+    """Whether `mark`, typed right after the space the app added after a word taken (`before`: the
+    text up to that space), takes the space's place: a closing mark (`ATTACHING`), a backtick that
+    closes inline code (`` run `ls` ``), a straight double quote that closes a quotation opened
+    on the line (`"stop"`)."""
+    if mark == "`":
+        return in_inline_code(before)
+    if mark == '"':
+        return last_line(before).count('"') % 2 == 1
+    return mark in ATTACHING
 
 
 def _opens(before: str) -> bool:

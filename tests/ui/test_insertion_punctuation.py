@@ -41,6 +41,24 @@ def test_a_closing_mark_takes_the_place_of_the_added_space(
     assert window.editor.text() == f"Thanks {word}{mark} ok"
 
 
+@pytest.mark.parametrize(
+    ("text", "mark", "closes"),
+    [
+        ('He said "Thanks f', '"', True),  # closes the quotation opened on the line
+        ("Then run `git f", "`", True),  # closes inline code
+        ("Thanks f", '"', False),  # opens a quotation: the space stays before it
+        ("Thanks f", "`", False),
+    ],
+)
+def test_a_quote_or_backtick_takes_the_added_space_only_where_it_closes(
+    qtbot: QtBot, window: MainWindow, text: str, mark: str, closes: bool
+) -> None:
+    word = take_with_tab(qtbot, window, text)
+    type_text(window, mark)
+    before = text.rpartition(" ")[0]
+    assert window.editor.text() == f"{before} {word}{'' if closes else ' '}{mark}"
+
+
 @pytest.mark.parametrize(("committed", "after"), [(",", ","), (" ", " "), ("?", "?")])
 def test_an_input_methods_space_or_mark_acts_as_the_key(
     qtbot: QtBot, window: MainWindow, committed: str, after: str
