@@ -41,13 +41,7 @@ from typing import TYPE_CHECKING
 from keyboard_app.corrector import HABIT, without_apostrophes
 from keyboard_app.corrector.misspellings import is_listed, listed_correction
 from keyboard_app.corrector.slips import LEAST_LIKELY_SLIP, slip_probability, undoubled
-from keyboard_app.corrector.vocabulary import (
-    CHAT_WORDS,
-    SERVICE_NAMES,
-    TECHNICAL_WORDS,
-    UNITS,
-    american,
-)
+from keyboard_app.corrector.vocabulary import american, in_vocabularies
 from keyboard_app.engine.wordfilter import is_offensive, offensive_words
 from keyboard_app.engine.words import (
     WORDS,
@@ -113,15 +107,12 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
     return _in_address(before) or in_inline_code(before) or in_code_block(before)
 
 
-_VOCABULARIES = (CHAT_WORDS, TECHNICAL_WORDS, SERVICE_NAMES, UNITS)
-
-
 def is_known(word: str, known: Known) -> bool:
     """A word `known` knows, a chat or programming word, a service's name or a unit, or the -ise
     spelling of a known word."""
-    lower = word.lower()
-    if known(word) or any(lower in words for words in _VOCABULARIES):
+    if known(word) or in_vocabularies(word):
         return True
+    lower = word.lower()
     spelled = american(lower)
     return spelled != lower and known(spelled)
 

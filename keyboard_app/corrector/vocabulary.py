@@ -3,7 +3,7 @@
 The shipped dictionary is wordfreq's list and the training text's words: it lacks much of chat
 and programming English, whose words are one or two slips from common words (thx: the, np: no,
 stdout: stout, mutex: muted). A space must never "correct" them; the strip may still offer a
-correction. These lists are for that only: they add no suggestion.
+correction below the word as typed. These lists are for that only: they add no suggestion.
 """
 
 from __future__ import annotations
@@ -47,6 +47,15 @@ SERVICE_NAMES = frozenset(
     etsy gcal gdocs gdrive gmail hotmail icloud imessage lyft vimeo ymail
     """.split()  # noqa: SIM905
 )
+_VOCABULARIES = (CHAT_WORDS, TECHNICAL_WORDS, SERVICE_NAMES, UNITS)
+
+
+def in_vocabularies(word: str) -> bool:
+    """Whether `word` (any case) is a chat or programming word, a service's name or a unit."""
+    lower = word.lower()
+    return any(lower in words for words in _VOCABULARIES)
+
+
 # British -ise spellings of the dictionary's -ize words (serialise, initialisation).
 _BRITISH_ENDING = re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$")
 

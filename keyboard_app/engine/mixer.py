@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from keyboard_app.corrector.misspellings import listed_correction
+from keyboard_app.corrector.vocabulary import in_vocabularies
 from keyboard_app.engine.lexicon import COMMON_WORDS
 from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
@@ -616,13 +617,17 @@ def _add_corrections(scores: Scores, corrections: Mapping[str, float]) -> None:
 
 def _keeps_typed(typed: TypedWord, knowers: list[Callable[[str], bool]]) -> bool:
     """Whether the word typed is meant as typed, above any correction of it: a word some source
-    knows (shipped, stored: a slip that makes a real word is far rarer than the word), or one
-    written so on purpose (iOS, EUR)."""
+    knows (shipped, stored: a slip that makes a real word is far rarer than the word), one
+    written so on purpose (iOS, EUR; with a letter beyond the QWERTY keys, as autocorrect reads
+    it), or a chat, programming, service or unit word that autocorrect knows
+    (`corrector.vocabulary`: omg was offered as ombudsman, omega, ombre)."""
     word = typed.typed
     return (
         any(knows(word) for knows in knowers)
         or has_inner_capital(word)
         or typed_as_acronym(word, typed.boundary)
+        or in_vocabularies(word)
+        or not word.isascii()  # é, ü, ó: keys no slip gives (Kraków was offered as Kraken)
     )
 
 

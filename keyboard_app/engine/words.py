@@ -195,11 +195,12 @@ _TITLES = frozenset(
     det. insp. supt. gov. sen. pres. mme. mlle. messrs.""".split()  # noqa: SIM905
 )
 # Abbreviations whose full stop ends no sentence: the titles, and those after which the sentence
-# goes on (approx. ten, pp. 4-9, Jan. 5, St. Louis, J. Smith Jr. said). Those that often end one
-# (etc., Inc., no., appt., incl.) or are words of chat too (hon., fr., rep.) are not among them.
+# goes on (approx. ten, pp. 4-9, Jan. 5, St. Louis, J. Smith Jr. said, Smith et al. found). Those
+# that often end one (etc., Inc., no., appt., incl.) or are words of chat too (hon., fr., rep.) are
+# not among them.
 _ABBREVIATIONS = _TITLES | frozenset(
     """st. jr. sr. vs. cf. fig. ph.d. approx. dept. vol. pp. ca. jan. feb. mar. apr. jun. jul.
-    aug. sep. sept. oct. nov. dec.""".split()  # noqa: SIM905
+    aug. sep. sept. oct. nov. dec. al.""".split()  # noqa: SIM905
 )
 # Letters each with its full stop: an initial (J. Smith) or an abbreviation (U.S., p.m., e.g.),
 # whose full stop ends a sentence less often than not: in the training split, a word after two

@@ -527,3 +527,18 @@ def test_two_letters_or_a_hyphen_at_the_end_no_source_knows_are_no_word() -> Non
         ranked = Mixed(query(text), scores, proposal, {"dictionary": dictionary}).ranked()
         typed = split_typed_word(text).typed
         assert [word for word, _ in ranked if word != typed] == shown, text
+
+
+@pytest.mark.parametrize("typed", ["omg", "thx", "mutex", "Kraków", "Zürich"])
+def test_a_word_autocorrect_leaves_is_kept_above_its_corrections(typed: str):
+    """The dictionary lacks them; the strip offered omg as ombudsman, omega, ombre, and Kraków as
+    Kraken alone (chat and programming words, a letter beyond the QWERTY keys)."""
+    network = Proposal({}, mass=0.01)
+    corrections = {"ombudsman": 0.3, "the": 0.3, "muted": 0.3, "Kraken": 0.3, "Zurich": 0.3}
+    proposals = {
+        "dictionary": Proposal({}, knows=knows),
+        "corrections": Proposal(corrections),
+    }
+    asked = query("oh " + typed)
+    ranked = Mixed(asked, mix(asked, network, proposals), network, proposals).ranked()
+    assert ranked[0][0] == typed
