@@ -21,7 +21,9 @@ word with an English ending ("firehouses"; but "occured": occurred, the same ste
 a word when the typed one is likelier a slip for a word of the offensive-word list (dman: damn,
 not man), nor a name for a word typed in small letters, nor anything for a word typed with a
 capital at a sentence's start (which may be a name the dictionary lacks: Naledi, not Naked),
-unless one common slip away (`NAME_SLIP`: londn, London; Becuase, Because; not luego, Lego).
+unless one common slip away (`NAME_SLIP`: londn, London; Becuase, Because; not luego, Lego),
+and mid-sentence only a day's or a month's name so near (Febuary: February, Firday: Friday; names
+the dictionary lacks are often a slip from one it has: Jaxon, Jason).
 A common misspelling's listed correction (`misspellings.py`: definetly, buisness, alway) is a
 habit, not a slip: it is put in whatever these rules say of its slips, and the misspelling is no
 rival of it (the model spells recieved as readily as received).
@@ -97,8 +99,6 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
         return True
     if not typed.isascii():
         return True  # é, ñ, ß: keys the slip model's layout lacks, typed on purpose (Kraków)
-    if typed[:1].isupper() and not starts_sentence(before) and not _in_capitals(typed, before):
-        return True
     if typed[1:] != typed[1:].lower() and not typed.isupper():
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
     if in_capitals(typed) and not _in_capitals(typed, before):
@@ -207,6 +207,20 @@ def _bare(word: str) -> str:
     return without_apostrophes(word.lower())
 
 
+# The names mid-sentence that are corrected (Febuary, Wendesday, Firday: among English's commonest
+# misspellings, typed with their capital); a person's or a place's may be one the dictionary lacks
+# one slip from one it has (Jaxon: Jason, Kayden: Jayden).
+CALENDAR_NAMES = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December""".split()  # noqa: SIM905
+)
+
+
+def _named_mid_sentence(typed: str, before: str) -> bool:
+    """`typed` has a capital where no sentence starts, in a text in small letters: a name."""
+    return typed[:1].isupper() and not starts_sentence(before) and not _in_capitals(typed, before)
+
+
 def _in_capitals(typed: str, before: str) -> bool:
     """`typed` is a word in capitals, not an acronym: long, or in a text typed in capitals."""
     return typed.isupper() and (len(typed) > ACRONYM_MOST_LETTERS or text_in_capitals(before))
@@ -275,6 +289,8 @@ def mixed_autocorrection(
     best = autocorrection(word, scored, others)
     if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):
         return None
+    if _named_mid_sentence(word, before) and best not in CALENDAR_NAMES:
+        return None  # a name the dictionary lacks (Jaxon, not Jason), but a day's or a month's
     if _far_for_a_name(word, best) or near_offensive(word.lower()) > _slip(word, best):
         return None
     return None if foreign() else best
@@ -293,7 +309,7 @@ def _one_slip(typed: str, correction: str) -> bool:
 def _far_for_a_name(typed: str, correction: str) -> bool:
     """Either word may be a name, and `correction` is further than `NAME_SLIP`: it has a capital
     the typist did not type, or the typist typed one (only at a sentence's start, where the
-    capital says nothing; mid-sentence such a word is never autocorrected)."""
+    capital says nothing; mid-sentence only for a correction with a capital of its own)."""
     lower = typed[:1].islower()
     # A word in capitals (I THINK BECUASE) is neither.
     may_be_a_name = correction[:1].isupper() if lower else not typed.isupper()

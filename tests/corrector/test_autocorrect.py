@@ -21,7 +21,6 @@ def nothing_known(word: str) -> bool:
 @pytest.mark.parametrize(
     ("typed", "before"),
     [
-        ("Jhon", "I met "),  # capitalised mid-sentence: a name
         ("iPhon", ""),  # a capital inside: a name's own spelling, even at a sentence's start
         ("McDonals", "We ate at "),
         ("teh2", "see "),  # digits
@@ -138,8 +137,6 @@ def test_a_likelier_slip_for_an_offensive_word_is_measured():
     ("typed", "before", "never"),
     [
         ("Teh", "I came home. ", False),  # a sentence starts
-        ("Laurance", "I saw Dr. ", True),  # an abbreviation ends no sentence: a name
-        ("Smiht", "Call J. ", True),  # nor an initial
         ("BECUASE", "I think ", False),  # five capitals or more: a word typed in capitals
         ("TEHM", "I think ", True),  # four: likely an acronym the dictionary lacks (GDPR)
         ("TEHM", "", True),

@@ -160,6 +160,13 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "GDPR",
         # Names at a sentence's start, two slips or a rare one from a word (they were made
         # Najdi, Have, Someone, Gregory, Derek and Matter)
+        # Capitalised mid-sentence: a name, which the dictionary may lack one slip from one it has
+        # (after an abbreviation or an initial too: no sentence starts there)
+        "I met Jhon",
+        "I met Jaxon",  # not Jason
+        "with Kayden",  # not Jayden
+        "I saw Dr. Laurance",
+        "Call J. Smiht",
         "Thanks for the file. Naledi",
         "Kaveh",
         "Soyeon",
@@ -182,6 +189,21 @@ def test_words_never_spoilt(predictor, text):
     ],
 )
 def test_a_slip_outside_inline_code_is_corrected(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see you on Firday", "Friday"),
+        ("due in Febuary", "February"),
+        ("on Wendesday", "Wednesday"),
+    ],
+)
+def test_a_day_or_a_month_typed_with_its_capital_is_corrected_mid_sentence(
+    predictor, text, expected
+):
+    """Among English's commonest misspellings; other names mid-sentence are left (above)."""
     assert corrected(predictor, text) == expected
 
 
