@@ -328,8 +328,13 @@ def _opened(word: str) -> str:
 
 def typed_as_acronym(typed: str, before: str) -> bool:
     """Two or three capitals (EUR, OK, KPI) not in a text typed in capitals: an acronym, meant as
-    typed, not the start of a word in capitals."""
-    return in_capitals(typed) and len(typed) <= ACRONYM_LETTERS and not text_in_capitals(before)
+    typed, not the start of a word in capitals. Nor after a line's words all in capitals, two or
+    one of four letters or more (`HELLO WOR`, `I AM GOI`: Caps Lock's second and third words)."""
+    if not in_capitals(typed) or len(typed) > ACRONYM_LETTERS or text_in_capitals(before):
+        return False
+    words = re.findall(r"[^\W\d_]+", last_line(before[-200:]))
+    in_capitals_before = bool(words) and all(word.isupper() for word in words)
+    return not (in_capitals_before and (len(words) >= 2 or len(words[0]) > ACRONYM_LETTERS))
 
 
 def capital_pronoun(word: str) -> str | None:

@@ -82,6 +82,17 @@ def test_a_one_letter_capital_word_before_an_acronym_is_no_text_in_capitals(text
     assert ranked(text, {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUR"
 
 
+@pytest.mark.parametrize("text", ["HELLO EUR", "I AM EUR", "SEE YOU EUR"])
+def test_after_a_lines_words_in_capitals_three_capitals_start_a_word(text: str) -> None:
+    """Caps Lock's second or third word (`HELLO WOR`: Tab gave WOR back): one word before of four
+    capitals or more, or two."""
+    assert ranked(text, {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUROPEAN"
+
+
+def test_after_one_acronym_three_capitals_are_one_too() -> None:
+    assert ranked("UK EUR", {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUR"
+
+
 @pytest.mark.parametrize(
     ("text", "pieced"),
     [
