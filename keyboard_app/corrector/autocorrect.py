@@ -203,6 +203,15 @@ def autocorrection(
     return best if best != typed and score > AUTOCORRECT_RATIO * rival else None
 
 
+def _contraction(typed: str, corrections: Iterable[tuple[str, float]]) -> str | None:
+    """The contraction `typed` is without its apostrophe (dont, Im, wasnt: no word the dictionary
+    knows), put in whatever its rivals: a habit, as on phone keyboards, where the model may
+    rank a slip's word (Im: In) or a completion (dont: dontcha) above it."""
+    bare = typed.lower()
+    spelled = [(w, s) for w, s in corrections if w != typed and _bare(w) == bare]
+    return max(spelled, key=lambda item: item[1])[0] if spelled else None
+
+
 def _bare(word: str) -> str:
     return without_apostrophes(word.lower())
 
@@ -286,7 +295,7 @@ def mixed_autocorrection(
     leader = max(scored, key=lambda item: item[1])[0].lower() if scored else None
     not_rivals = whole | ({word} if listed is not None and leader == listed else set())
     others = [(w, s) for w, s in mixed.scores.items() if w not in not_rivals]
-    best = autocorrection(word, scored, others)
+    best = _contraction(word, scored) or autocorrection(word, scored, others)
     if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):
         return None
     if _named_mid_sentence(word, before) and best not in CALENDAR_NAMES:

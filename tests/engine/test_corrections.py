@@ -164,5 +164,6 @@ def test_a_word_whose_first_piece_is_part_of_a_letter_scores_at_most_the_piece_t
         _wait(predictor)
         scores = {s.word: s.probability for s in predictor.suggest("Östberf", k=10)}
         p_first = predictor.next_token_probabilities("")[encode_user_text("Östberg")[0]]
-        assert scores["Östberg"] == pytest.approx(p_first * NEIGHBOUR_SUBSTITUTION, rel=1e-3)
+        # (At most: Östberf, typed with a letter beyond the QWERTY keys, is kept above it.)
+        assert 0 < scores["Östberg"] <= p_first * NEIGHBOUR_SUBSTITUTION * (1 + 1e-3)
         assert all(0 < s.probability <= 1 for s in predictor.suggest("Özkan", k=10))

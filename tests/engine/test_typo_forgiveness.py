@@ -195,6 +195,24 @@ def test_a_slip_outside_inline_code_is_corrected(predictor, text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # At a sentence's start in small letters: the model gives " The", not " the" (were none)
+        ("Thanks. teh", "the"),
+        ("It was late. teh", "the"),
+        # A contraction without its apostrophe, whatever the model ranks above it (In, dontcha)
+        ("Thanks. dont", "don't"),
+        ("Thanks. Dont", "Don't"),
+        ("Im", "I'm"),
+        ("Wasnt", "Wasn't"),
+        ("I think youre", "you're"),
+    ],
+)
+def test_slips_and_habits_at_a_sentences_start_are_corrected(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("see you on Firday", "Friday"),
         ("due in Febuary", "February"),
         ("on Wendesday", "Wednesday"),

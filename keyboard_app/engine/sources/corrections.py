@@ -30,7 +30,7 @@ from keyboard_app.engine.sampling import log_softmax
 from keyboard_app.engine.sources import Proposal, Query
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.tokenizer import encode_user_text, token_bytes
-from keyboard_app.engine.words import is_lone_letter
+from keyboard_app.engine.words import is_lone_letter, starts_sentence
 from keyboard_app.personal import PersonalStore
 
 LogProbabilities = npt.NDArray[np.float32]
@@ -80,11 +80,15 @@ class CorrectionSource:
             return None
         logp = None if query.instant else self._boundary_distribution(query)
         spaced = query.typed.prefix.startswith(" ")
+        either_case = starts_sentence(query.typed.boundary)
         lexicon = self.corrector.lexicon
         return Proposal(
             {
                 word: self._probability(
-                    word, users[word][1] if word in users else lexicon.frequency(word), logp, spaced
+                    word,
+                    users[word][1] if word in users else lexicon.frequency(word),
+                    logp,
+                    (spaced, either_case),
                 )
                 * slip
                 for word, slip in corrections.items()
@@ -149,15 +153,29 @@ class CorrectionSource:
         return logp
 
     def _probability(
-        self, word: str, frequency: float, logp: LogProbabilities | None, spaced: bool
+        self,
+        word: str,
+        frequency: float,
+        logp: LogProbabilities | None,
+        place: tuple[bool, bool],
     ) -> float:
         """The model's probability of `word` here, its share of its first piece's letters read
-        from its `frequency` (its frequency alone without the model's distribution)."""
+        from its `frequency` (its frequency alone without the model's distribution). `place`:
+        whether a space comes before the word, and whether it starts a sentence, where a word in
+        small letters is the model's word with its capital too (`Thanks. teh`: the model's " The",
+        not " the", which it gives little)."""
         if logp is None:
             return frequency
-        piece, text = _first_piece(word, spaced)
-        share = frequency / max(self.corrector.lexicon.prefix_frequency(text), 1e-12)
-        return float(np.exp(logp[piece])) * min(share, 1.0)
+        spaced, either_case = place
+        spellings = {word}
+        if either_case and word[:1].islower():
+            spellings.add(word[:1].upper() + word[1:])
+        pieces = {_first_piece(spelling, spaced) for spelling in spellings}
+        return sum(
+            float(np.exp(logp[piece]))
+            * min(frequency / max(self.corrector.lexicon.prefix_frequency(text), 1e-12), 1.0)
+            for piece, text in pieces
+        )
 
 
 @lru_cache(maxsize=4)
