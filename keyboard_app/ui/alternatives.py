@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -65,7 +65,7 @@ class AlternativesPanel(QWidget):
         text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         text.setMinimumHeight(90)
         text.setFrameShape(QFrame.Shape.NoFrame)
-        button = QPushButton(f"Use {index + 1}", self)
+        button = _UseButton(f"Use {index + 1}", self)
         button.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
         button.setToolTip(f"Ctrl+{index + 1}")
         button.setAccessibleName(f"Use alternative {index + 1}")
@@ -94,3 +94,15 @@ class AlternativesPanel(QWidget):
 
     def text(self, index: int) -> str:
         return self.texts[index].text()
+
+
+class _UseButton(QPushButton):
+    """A Use button whose shortcut clicks it at once. Qt's clicks it 100 ms later (to show it
+    pressed): a key typed meanwhile, the user going on writing, changed the text the
+    alternatives were for, and the choice was refused."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Shortcut:
+            self.click()
+            return True
+        return super().event(event)

@@ -576,8 +576,10 @@ class Editor(QPlainTextEdit):
         added = None
         if key not in MODIFIER_KEYS:  # Shift before "?" keeps it
             added, self._added_space = self._added_space, None
-        if self._preview_active and key not in MODIFIER_KEYS and self._preview_key(key, plain):
-            return
+        if self._preview_active and key not in MODIFIER_KEYS:
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            if self._preview_key(key, plain, undo):
+                return
         if self._inline_key(key, modifiers):
             return
         if added is not None and self._typed_at_added_space(added, event.text(), modifiers):
@@ -596,16 +598,17 @@ class Editor(QPlainTextEdit):
             return
         self._edit(event, key, modifiers)
 
-    def _preview_key(self, key: int, plain: bool) -> bool:
-        """While a preview is active: Tab or Enter accepts it, any other key drops it (Esc only
-        that). Before anything of it shows, Tab only drops it and Enter drops it and puts in its
-        line break: the user cannot have meant to accept what they have not seen. Returns
-        whether the key was handled here."""
+    def _preview_key(self, key: int, plain: bool, undo: bool = False) -> bool:
+        """While a preview is active: Tab or Enter accepts it, any other key drops it (Esc and
+        Undo only that: the preview shows as the last thing put in, and Ctrl+Z meant to take it
+        back undid the user's last word as well). Before anything of it shows, Tab only drops it
+        and Enter drops it and puts in its line break: the user cannot have meant to accept what
+        they have not seen. Returns whether the key was handled here."""
         if plain and key in _ACCEPT_KEYS and self._preview_shown:
             self.preview_accept_requested.emit()
             return True
         self.preview_dismiss_requested.emit()
-        return key == Qt.Key.Key_Escape or (plain and key == Qt.Key.Key_Tab)
+        return key == Qt.Key.Key_Escape or (plain and key == Qt.Key.Key_Tab) or undo
 
     def _inline_key(self, key: int, modifiers: Qt.KeyboardModifier) -> bool:
         """Tab and Ctrl+Right take an inline prediction; any other key (not a lone modifier)

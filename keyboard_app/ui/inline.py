@@ -27,6 +27,9 @@ class InlineController(QObject):
         self.editor = editor
         self.enabled = True
         self._context = ""  # the text before the cursor the shown prediction is for
+        # The rest of a prediction left shown by Ctrl+Right: the engine's empty answer for the
+        # text it is shown after (a lone next word is never offered) does not take it away.
+        self._rest_kept = False
         client.inline_prediction.connect(self._on_prediction)
         editor.inline_accept_requested.connect(self.accept_all)
         editor.inline_word_requested.connect(self.accept_word)
@@ -53,8 +56,9 @@ class InlineController(QObject):
             return
         if text:
             self._context = context
+            self._rest_kept = False
             editor.show_inline(text)
-        else:
+        elif not (self._rest_kept and context == self._context and editor.inline_text):
             editor.clear_inline()
 
     @Slot()
@@ -82,6 +86,7 @@ class InlineController(QObject):
             editor.mark_added_space()
         if rest:
             self._context = editor.context()
+            self._rest_kept = True
             editor.show_inline(rest)
 
     @Slot()

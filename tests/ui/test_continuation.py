@@ -544,3 +544,48 @@ def test_three_ways_on_again_stops_the_alternatives_still_streaming(
     qtbot.waitUntil(lambda: bool(ends.outcomes), timeout=20_000)
     assert ends.outcomes[0] == STOPPED
     press(window.editor, Qt.Key.Key_Escape)
+
+
+def test_ctrl_z_drops_the_preview_and_undoes_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    """The preview shows as the last thing put in: Ctrl+Z takes it away, as Esc does, and
+    leaves the user's own last word (it undid both)."""
+    window.apply_settings(LONG)
+    ends = ContinuationEnds(window.client)
+    window.editor.clear()
+    type_text(window, "Once upon a time")
+    with qtbot.waitSignal(window.client.continuation_piece, timeout=10_000):
+        press(window.editor, Qt.Key.Key_Return, CTRL)
+    window.menu_actions.stop.trigger()
+    wait_for_the_end(qtbot, ends)
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    assert not window.editor.preview_active
+    assert window.editor.toPlainText() == "Once upon a time"
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    assert window.editor.toPlainText() == "Once upon a "
+
+
+def test_ctrl_2_puts_in_the_second_way_at_once(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    """Ctrl+N inserts its choice with the key, not a button's click 100 ms later: a key typed
+    right after it (the user goes on writing) changed the text first, and the choice was
+    refused."""
+    window = make_window(Settings(n_threads=1, inline_predictions=False), bigram_model(THERE_WAS))
+    type_text(window, "Once upon a time")
+    three_ways(qtbot, window)
+    second = window.alternatives.text(1)
+    assert second
+    press(window.editor, Qt.Key.Key_2, CTRL)
+    type_char(window.editor, "!")
+    assert window.editor.text() == "Once upon a time" + second + "!"
+    assert not window.alternatives.isVisible()
+
+
+def test_ctrl_1_does_nothing_while_three_ways_on_is_closed(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+) -> None:
+    window = make_window(Settings(n_threads=1, inline_predictions=False), bigram_model(THERE_WAS))
+    type_text(window, "Once upon a time")
+    with qtbot.assertNotEmitted(window.alternatives.chosen, wait=300):
+        press(window.editor, Qt.Key.Key_1, CTRL)
+    assert window.editor.text() == "Once upon a time"

@@ -105,6 +105,25 @@ def test_ctrl_right_inserts_one_word_and_keeps_the_rest(
     assert win.editor.text() == "Thank you for your help with "
 
 
+def test_the_last_word_left_by_ctrl_right_stays_shown(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    """The engine offers no lone next word inline (the strip has it): its empty answer for the
+    text after the words taken must not take away the word still shown."""
+    win = confident_window(make_window, bigram_model)
+    type_text(win, TYPED)
+    wait_for_inline(qtbot, win, "p with the report")
+    for _ in range(3):
+        press(win.editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert win.editor.inline_text == "report"
+    with qtbot.waitSignal(win.client.inline_prediction, timeout=10_000) as answer:
+        pass
+    assert answer.args == [win.editor.context(), ""]
+    assert win.editor.inline_text == "report"
+    press(win.editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert win.editor.text() == "Thank you for your help with the report "
+
+
 def test_typing_or_moving_the_cursor_drops_it(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
 ) -> None:
