@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import time
@@ -35,6 +36,11 @@ FULL_DISK_BYTES = 2**20  # less free than this, and a "disk I/O error" means a f
 
 class _Damaged(Exception):
     """The file is not a usable store of this app (the message says why)."""
+
+
+class _DamagedInside(_Damaged):
+    """The file is a store of this app (its owner and version read) that SQLite's check finds
+    damaged: the damage may be in an index alone, which its table rebuilds."""
 
 
 class StoreBusy(PersonalStoreError):
@@ -70,6 +76,21 @@ def _open_or_move_aside(path: Path) -> tuple[sqlite3.Connection, Path | None]:
     the file being moved can meet SQLite's journal of the new store by its name."""
     try:
         return _open_checked(path), None
+    except _DamagedInside as damage:
+        reason = str(damage)
+        copy = _reindexed(path)
+        if copy is not None:
+            logger.warning(
+                "The personal store %s %s; its indexes were rebuilt from its tables, and a copy "
+                "of the damaged file kept as %s",
+                path,
+                reason,
+                copy,
+            )
+            try:
+                return _open_checked(path), None
+            except _Damaged as again:
+                reason = str(again)
     except _Damaged as damage:
         reason = str(damage)
     moved = move_aside(path)
@@ -82,14 +103,54 @@ def _open_or_move_aside(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         ) from damage
 
 
-def move_aside(path: Path) -> Path:
-    """Rename `path` (and its write-ahead log) to `<name>.damaged-<time>`, never over a file."""
+def _reindexed(path: Path) -> Path | None:
+    """Rebuild the indexes of the damaged store at `path` from its tables (REINDEX): damage in an
+    index alone then loses nothing. A copy of the damaged file (and its log) is kept first, under
+    the name `move_aside` would give it. The copy's path if the store is whole afterwards; None if
+    not, with the copy deleted and the store as it was (the rebuild's transaction rolled back)."""
+    copy = _damaged_name(path)
+    try:
+        shutil.copyfile(path, copy)
+        wal = Path(f"{path}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{copy}-wal"))
+        keep_private(copy)
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as connection:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute("REINDEX")
+                checked = connection.execute("PRAGMA quick_check").fetchall()
+                whole = [row[0] for row in checked] == ["ok"]
+            except sqlite3.DatabaseError:
+                whole = False
+            connection.execute("COMMIT" if whole else "ROLLBACK")
+    except (OSError, sqlite3.Error) as error:
+        logger.warning("The indexes of the personal store %s cannot be rebuilt: %s", path, error)
+        whole = False
+    if whole:
+        return copy
+    for file in store_files(copy):
+        with contextlib.suppress(OSError):
+            file.unlink()
+    return None
+
+
+def _damaged_name(path: Path) -> Path:
+    """A name for the damaged store at `path` beside it, `<name>.damaged-<time>`, that no file
+    (or log) has."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.damaged-{stamp}")
     attempt = 1
     while any(Path(f"{target}{suffix}").exists() for suffix in ("", *_SIDE_FILES)):
         attempt += 1
         target = path.with_name(f"{path.name}.damaged-{stamp}-{attempt}")
+    return target
+
+
+def move_aside(path: Path) -> Path:
+    """Rename `path` (and its write-ahead log) to `<name>.damaged-<time>`, never over a file."""
+    target = _damaged_name(path)
     try:
         os.replace(path, target)
         for suffix in _SIDE_FILES:
@@ -130,6 +191,28 @@ def keep_private(path: Path) -> None:
             logger.warning("cannot make %s readable by its owner alone: %s", file, error)
 
 
+def _side_files_writable_as_the_store(path: Path) -> None:
+    """Give the write-ahead log and shared memory back the owner's write permission when the
+    store has it. SQLite makes them with the store's mode, and a connection that could only read
+    leaves them behind: once the store is made writable again, SQLite would open the read-only
+    shared memory read-only, and the store would stay read-only."""
+    try:
+        writable = stat.S_IMODE(path.stat().st_mode) & stat.S_IWUSR and os.access(path, os.W_OK)
+    except OSError:
+        return
+    if not writable:
+        return
+    for side in store_files(path)[1:]:
+        try:
+            mode = stat.S_IMODE(side.stat().st_mode)
+            if not mode & stat.S_IWUSR:
+                os.chmod(side, (mode | stat.S_IRUSR | stat.S_IWUSR) & PRIVATE_FILE)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            logger.warning("cannot make %s writable as the store is: %s", side, error)
+
+
 def _create_private(path: Path) -> None:
     """Make the folder (the user's alone) and an empty file (likewise) for a new store, before
     SQLite opens it: SQLite gives its log and shared memory files the mode of the store's."""
@@ -145,6 +228,7 @@ def _create_private(path: Path) -> None:
 
 def _open_checked(path: Path) -> sqlite3.Connection:
     _create_private(path)
+    _side_files_writable_as_the_store(path)
     with sqlite_errors(path, "opening it"):
         connection = sqlite3.connect(
             path,
@@ -249,11 +333,26 @@ def _check(connection: sqlite3.Connection) -> None:
     found, latest = schema.version(connection), len(schema.MIGRATIONS)
     problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
     if problems != ["ok"]:
-        raise _Damaged(f"is damaged ({problems[0]})")
+        raise _DamagedInside(f"is damaged ({_first_problem(problems)})")
     if found < latest:
         schema.migrate(connection)
     if schema.objects(connection) != schema.expected_objects():
         raise _Damaged("is damaged or altered (its tables, indexes and triggers are not the app's)")
+
+
+def _first_problem(problems: list[str]) -> str:
+    """The first problem SQLite's check found, on one line: a row may hold many lines (a
+    heading, then a line for each damaged cell of a page), and a message is one line."""
+    lines = [
+        line.strip()
+        for problem in problems
+        for line in problem.splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    if not lines:
+        return "damaged"
+    more = len(lines) - 1
+    return lines[0] + (f", and {more} more problem{'s' if more > 1 else ''}" if more else "")
 
 
 def is_busy(error: sqlite3.Error) -> bool:

@@ -547,15 +547,25 @@ class _DocumentInProgress:
 
 
 def _loaded(request: LoadRequest, personal: str | None) -> Predictor:
+    """The model loaded, and asked once for a distribution: a file whose weights are not numbers
+    (NaN or infinity) is refused here, with the model in use kept, not loaded to fail at every
+    keystroke and be remembered for the next start."""
     from keyboard_app.engine.predictor import Predictor
+    from keyboard_app.models.trial_load import PROBE_TEXT
 
-    return Predictor.load(
+    predictor = Predictor.load(
         request.path,
         n_threads=request.n_threads,
         n_gpu_layers=request.n_gpu_layers,
         filter_offensive=request.filter_offensive,
         personal=personal,
     )
+    try:
+        predictor.next_token_probabilities(PROBE_TEXT)
+    except BaseException:
+        predictor.close()
+        raise
+    return predictor
 
 
 def _message(what: str, error: Exception) -> str:

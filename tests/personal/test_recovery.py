@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 from pathlib import Path
@@ -143,6 +144,48 @@ def test_a_store_damaged_inside_is_moved_aside(tmp_path: Path) -> None:
         handle.write(random.Random(2).randbytes(8192))
     with PersonalStore.open(path) as store:
         assert store.recovered_from is not None
+
+
+def damage_an_index(path: Path, content: bytearray) -> None:
+    """Write the store's `content` to `path` with the cells of one index's first page damaged."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'words_by_count'"
+        ).fetchone()
+    content[root * size - 1100 : root * size] = b"\x7f" * 1100  # its cells, at the page's end
+    path.write_bytes(bytes(content))
+
+
+def test_a_store_damaged_in_an_index_alone_is_rebuilt_and_keeps_every_entry(
+    tmp_path: Path,
+) -> None:
+    """An index holds nothing its table does not: rebuilt from the table, the store loses
+    nothing, where moving it aside lost every learned word. A copy of the damaged file is kept."""
+    path = tmp_path / "p.sqlite3"
+    content = bytearray(real_store(path))
+    with PersonalStore.open(path) as store:
+        before = sorted((e.kind, e.tokens, e.count) for e in store.entries(limit=10**6))
+    damage_an_index(path, content)
+    with PersonalStore.open(path) as store:
+        assert store.recovered_from is None
+        assert sorted((e.kind, e.tokens, e.count) for e in store.entries(limit=10**6)) == before
+    check_consistent(path)
+    (copy,) = moved_files(tmp_path)
+    assert copy.read_bytes() == bytes(content)
+
+
+def test_a_damaged_store_named_is_one_line_of_error(tmp_path: Path) -> None:
+    """SQLite's check gives a line for each damaged cell of a page; the error (the command line's
+    `error:` line, the app's dialog) says the first and how many more, on one line."""
+    path = tmp_path / "p.sqlite3"
+    content = bytearray(real_store(path))
+    damage_an_index(path, content)
+    with pytest.raises(PersonalStoreError) as caught:
+        PersonalStore.open(path, recover=False)
+    message = str(caught.value)
+    assert "\n" not in message and "***" not in message
+    assert "more problem" in message
 
 
 def test_a_foreign_sqlite_database_is_moved_aside_with_its_log(tmp_path: Path) -> None:

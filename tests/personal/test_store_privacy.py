@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,6 +59,56 @@ def test_a_read_only_store_is_made_private_and_stays_read_only(tmp_path: Path) -
     with PersonalStore.open(path) as store:
         assert store.word_counts(["kept"]) == {"kept": 1}
     assert mode(path) == 0o400
+
+
+# Root without the capabilities that override file permissions, so that they apply to it too.
+WITHOUT_OVERRIDES = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+
+OPEN_AND_LEARN = """
+import sys
+from keyboard_app.personal import PersonalStore, PersonalStoreError, learnable
+with PersonalStore.open(sys.argv[1]) as store:
+    print(store.word_counts(["kept"]))
+    if sys.argv[2] == "learn":
+        try:
+            store.learn(learnable("new words"))
+        except PersonalStoreError as error:
+            print(error)
+        else:
+            print("learned")
+"""
+
+
+def open_and_learn(path: Path, action: str) -> list[str]:
+    """The store opened (and learned into) by another process, which file permissions bind
+    (root drops the capabilities that override them)."""
+    prefix = WITHOUT_OVERRIDES if os.geteuid() == 0 else []
+    result = subprocess.run(
+        [*prefix, sys.executable, "-c", OPEN_AND_LEARN, str(path), action],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None,
+    reason="no setpriv(1) to drop the privileges that override permissions",
+)
+def test_a_store_made_writable_again_learns_again(tmp_path: Path) -> None:
+    """Opened while read-only, the store leaves its shared memory file read-only behind it; once
+    the store is writable again, learning must work again, not say it is read-only."""
+    path = tmp_path / "personal.sqlite3"
+    with PersonalStore.open(path) as store:
+        store.learn(learnable("kept words"))
+    path.chmod(0o400)
+    assert open_and_learn(path, "read") == ["{'kept': 1}"]
+    path.chmod(0o600)
+    assert open_and_learn(path, "learn") == ["{'kept': 1}", "learned"]
+    with PersonalStore.open(path) as store:
+        assert store.word_counts(["new"]) == {"new": 1}
 
 
 @pytest.mark.usefixtures("open_umask")

@@ -118,6 +118,40 @@ def test_entries_breaking_the_learning_rules_are_skipped(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["password", "is", "swordfish"],
+        ["password", ":", "swordfish"],
+        ["pwd", ":", "swordfish"],
+        ["pin", "4821"],
+        ["code", "is", "4821"],
+    ],
+)
+def test_a_phrase_holding_a_secret_after_its_label_is_skipped(
+    tmp_path: Path, tokens: list[str]
+) -> None:
+    """Such a phrase is never learned from text; imported, it would offer the secret after its
+    label ("My password is " -> "swordfish")."""
+    export = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [],
+        "phrases": [
+            {"tokens": tokens, "count": 9, "last_used": NOW},
+            {"tokens": ["<s>", "Kind", "regards"], "count": 1, "last_used": NOW},
+            {"tokens": [",", "John", "."], "count": 1, "last_used": NOW},
+        ],
+    }
+    (tmp_path / "export.json").write_text(json.dumps(export), "utf-8")
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        assert store.import_json(tmp_path / "export.json") == Imported(2, skipped=1)
+        assert {e.tokens for e in store.entries()} == {
+            ("<s>", "Kind", "regards"),
+            (",", "John", "."),
+        }
+
+
 GOOD_WORD = {"word": "fine", "count": 1, "last_used": NOW}
 
 

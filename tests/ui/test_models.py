@@ -17,6 +17,7 @@ from keyboard_app.models import store
 from keyboard_app.ui.continuation import NO_MODEL
 from keyboard_app.ui.dialogs import model_dialog
 from keyboard_app.ui.main_window import MainWindow
+from tests.model_factory import write_poisoned_model
 
 from .test_dialog_mnemonics import assert_unique
 
@@ -52,6 +53,23 @@ def test_invalid_model_file_shows_why(qtbot: QtBot, window: MainWindow, tmp_path
     # The working model stays in use.
     assert window.client.model_info is not None
     assert "stand-in" in window.status.model_label.text()
+
+
+def test_a_model_whose_weights_are_not_numbers_is_refused_and_the_working_one_stays(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Open Model File on a GGUF with NaN weights (valid in every count and shape): refused when
+    it loads, not loaded to fail at every keystroke and be the next start's model."""
+    damaged = write_poisoned_model(tmp_path / "damaged.gguf", float("nan"))
+    with qtbot.waitSignal(window.client.load_failed, timeout=30_000) as failed:
+        window.use_model_file(str(damaged))
+    assert "not numbers" in failed.args[0]
+    box = window.models.message
+    assert isinstance(box, QMessageBox)
+    box.accept()
+    assert window.client.model_info is not None
+    assert "stand-in" in window.status.model_label.text()
+    assert store.default_model_path() is None
 
 
 def test_no_model_says_so(make_window: Callable[..., MainWindow]) -> None:
