@@ -100,6 +100,11 @@ def trigrams_path() -> Path:
     return resource("lexicon", "english-trigrams.npz")
 
 
+def formulas_path() -> Path:
+    """The stock phrases of letters and e-mails (see engine/sources/formulas.py)."""
+    return resource("lexicon", "formulas.txt")
+
+
 def offensive_words_path() -> Path:
     """The words never suggested (see engine/wordfilter.py)."""
     return resource("lexicon", "offensive-words.txt")

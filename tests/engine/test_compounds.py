@@ -1,7 +1,6 @@
 """A compound no source knows (user-friendly) is offered part by part: its last part completed as
 a word after the rest, the rest kept as typed; never corrected, never a part repeated."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,13 +8,6 @@ import pytest
 from keyboard_app.engine import Predictor
 from keyboard_app.engine.predictor import GUESSED_PARTS, PARTICLES
 from keyboard_app.engine.words import TypedWord, compound_part, split_typed_word
-
-
-@pytest.fixture(scope="module")
-def predictor() -> Iterator[Predictor]:
-    with Predictor.load() as loaded:
-        loaded.wait_for_corrections()
-        yield loaded
 
 
 def type_out(predictor: Predictor, text: str, instant: bool = False) -> list[list[str]]:

@@ -2,8 +2,6 @@
 keeps its place above its corrections (the review's "We shipped": whipped, Tab gave "We whipped");
 non-words pieced together from the model's pieces are never offered (couldn't't, That'sHow)."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from keyboard_app.engine import Predictor
@@ -108,13 +106,6 @@ def test_after_one_acronym_three_capitals_are_one_too() -> None:
 def test_words_pieced_together_by_the_model_are_never_offered(text: str, pieced: str) -> None:
     typed = split_typed_word(text).typed
     assert pieced not in ranked(text, {typed: 1e-3, pieced: 0.5}, {})
-
-
-@pytest.fixture(scope="module")
-def predictor() -> Iterator[Predictor]:
-    with Predictor.load() as loaded:
-        loaded.wait_for_corrections()
-        yield loaded
 
 
 @pytest.mark.parametrize(

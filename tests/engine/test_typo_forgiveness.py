@@ -3,18 +3,9 @@
 put right, and the words it used to spoil (prefixed and technical words, chat, a missed space,
 completions, a word of the offensive list) are left alone."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from keyboard_app.engine import Predictor
-
-
-@pytest.fixture(scope="module")
-def predictor() -> Iterator[Predictor]:
-    with Predictor.load() as loaded:
-        loaded.wait_for_corrections()
-        yield loaded
 
 
 def corrected(predictor: Predictor, text: str) -> str | None:

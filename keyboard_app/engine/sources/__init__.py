@@ -104,6 +104,7 @@ def standard_sources(
     from keyboard_app.engine.sources.corrections import CorrectionSource
     from keyboard_app.engine.sources.dictionary import DictionarySource
     from keyboard_app.engine.sources.document import DocumentSource
+    from keyboard_app.engine.sources.formulas import FormulaSource
     from keyboard_app.engine.sources.personal import PersonalSource
     from keyboard_app.engine.sources.trigrams import TrigramSource
 
@@ -111,7 +112,7 @@ def standard_sources(
     dictionary = DictionarySource.shipped() if use_dictionary else None
     if dictionary is not None:
         corrections = CorrectionSource.of(dictionary.lexicon, personal)
-        sources += [dictionary, DocumentSource(), corrections]
+        sources += [dictionary, DocumentSource(), corrections, FormulaSource.shipped()]
         mixed = is_builtin_model(model_path) if builtin is None else builtin
         sources.append(TrigramSource.shipped(mixed=mixed))
     if personal is not None:

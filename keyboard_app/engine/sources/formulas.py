@@ -1,0 +1,84 @@
+"""The stock phrases of letters and e-mails as a source of next words (`resources/lexicon/formulas.txt`).
+
+The built-in model's training text has few letters: after "Kind" at a line's start it offers "of",
+after "I look forward to" "seeing", and "regards" or "hearing" come only after their letters. A
+phrase is offered a word at a time once the sentence so far is exactly its words up to there,
+from the sentence's start (`Kind ` on its own line: regards; `Please let me know if you have any `:
+questions), never in the middle of a sentence (`a kind ` offers nothing of it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from keyboard_app.engine.errors import ModelError
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.words import find_words, last_line
+from keyboard_app.paths import formulas_path
+
+Phrases = Mapping[tuple[str, ...], Counter[str]]
+# Where a sentence starts on a line: after . ! ? or … and a space.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+
+
+def read_formulas(text: str) -> dict[tuple[str, ...], Counter[str]]:
+    """The phrases of a formulas file: for each start of a sentence (its words in small letters),
+    the words that go on from it, as spelled, with how many phrases do so."""
+    phrases: dict[tuple[str, ...], Counter[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        start, bar, rest = line.partition("|")
+        opening, offered = start.split(), rest.split()
+        if not bar or not opening or not offered:
+            raise ValueError(f"line {number} is no phrase ('words | words offered')")
+        for i, word in enumerate(offered):
+            key = tuple(w.lower() for w in opening + offered[:i])
+            phrases.setdefault(key, Counter())[word] += 1
+    return phrases
+
+
+def sentence_so_far(boundary: str) -> tuple[str, ...] | None:
+    """The words of the sentence the text `boundary` ends in, in small letters, from its start
+    on its line; None when the text does not end with a word (`Thanks,`: no phrase goes on)."""
+    line = last_line(boundary).rstrip()
+    if not line or not (line[-1].isalnum() or line[-1] in "'’"):
+        return None
+    starts = [match.end() for match in _SENTENCE_END.finditer(line)]
+    sentence = line[starts[-1] :] if starts else line
+    return tuple(word.lower() for word in find_words(sentence))
+
+
+@dataclass
+class FormulaSource:
+    """The words that go on from the sentence so far in a stock phrase, each with its share of
+    the phrases that do (of those spelling the typed letters, once letters are typed)."""
+
+    phrases: Phrases
+    kind: str = "formulas"
+    next_word: bool = True
+
+    @classmethod
+    def shipped(cls) -> FormulaSource:
+        return cls.read(formulas_path())
+
+    @classmethod
+    def read(cls, path: Path) -> FormulaSource:
+        try:
+            return cls(read_formulas(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise ModelError(f"The phrases of letters {path} cannot be read: {error}") from error
+
+    def propose(self, query: Query, candidates: Mapping[str, float]) -> Proposal | None:
+        words = sentence_so_far(query.typed.boundary)
+        following = self.phrases.get(words) if words else None
+        if not following:
+            return None
+        typed = query.typed.typed.lower()
+        found = {w: n for w, n in following.items() if w.lower().startswith(typed)}
+        total = sum(found.values())
+        return Proposal({w: n / total for w, n in found.items()}) if found else None

@@ -1,0 +1,108 @@
+"""The stock phrases of letters and e-mails: offered a word at a time from a sentence's start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyboard_app.engine import ModelError, Predictor
+from keyboard_app.engine.mixer import FORMULA_WEIGHT, mix
+from keyboard_app.engine.sources import Proposal, Query
+from keyboard_app.engine.sources.formulas import FormulaSource, read_formulas, sentence_so_far
+from keyboard_app.engine.words import split_typed_word
+
+PHRASES = """# letters
+Kind | regards
+Best | regards
+Best | wishes
+Let me | know if you have any questions
+Let me | know if you need anything
+"""
+
+
+def proposed(text: str) -> dict[str, float] | None:
+    found = FormulaSource(read_formulas(PHRASES)).propose(Query(split_typed_word(text), 3), {})
+    return None if found is None else dict(found.words)
+
+
+def test_each_word_after_the_opening_goes_on_from_the_words_before_it() -> None:
+    phrases = read_formulas(PHRASES)
+    assert phrases[("best",)] == {"regards": 1, "wishes": 1}
+    assert phrases[("let", "me", "know", "if", "you")] == {"have": 1, "need": 1}
+    assert ("let",) not in phrases  # the opening's own words are offered by nothing of it
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Thanks,\nKind ", {"regards": 1.0}),  # a line's start
+        ("That is all. Best ", {"regards": 0.5, "wishes": 0.5}),  # a sentence's start
+        ("Best w", {"wishes": 1.0}),  # letters typed: the phrases spelling them
+        ("KIND R", {"regards": 1.0}),  # in any case
+        ("Let me know if you have any ", {"questions": 1.0}),
+    ],
+)
+def test_a_sentence_that_starts_a_phrase_is_offered_its_next_word(
+    text: str, words: dict[str, float]
+) -> None:
+    assert proposed(text) == pytest.approx(words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was kind ",  # mid-sentence
+        "Thanks, and kind ",
+        "Kind,",  # no word ends the text: a comma does
+        "Kind, ",
+        "Best x",  # no phrase spells the letters
+        "",
+    ],
+)
+def test_nothing_is_offered_elsewhere(text: str) -> None:
+    assert proposed(text) is None
+
+
+def test_the_sentence_so_far_is_read_from_its_start_on_its_line() -> None:
+    assert sentence_so_far("Hi Ann,\n\nThanks. I hope this") == ("i", "hope", "this")
+    assert sentence_so_far('He said "no." Kind') == ("kind",)
+    assert sentence_so_far("Kind regards,") is None
+
+
+def test_the_phrases_are_mixed_in_linearly() -> None:
+    network = Proposal({"of": 0.5, "and": 0.1})
+    scores = mix(
+        Query(split_typed_word("Kind "), 3), network, {"formulas": Proposal({"regards": 1.0})}
+    )
+    w = FORMULA_WEIGHT
+    assert scores == pytest.approx({"of": (1 - w) * 0.5, "and": (1 - w) * 0.1, "regards": w})
+
+
+@pytest.mark.parametrize("content", ["Kind regards\n", "| regards\n", "Kind |\n"])
+def test_a_damaged_file_of_phrases_is_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "formulas.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ModelError, match="line 1"):
+        FormulaSource.read(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thanks,\nKind ", "regards"),  # the built-in model offered of, the, and
+        ("Thanks,\nKind r", "regards"),  # reform, relations, raised
+        ("Thank you for your help.\n\nYours ", "sincerely"),
+        ("Please do not hesitate to ", "contact"),
+        ("I look forward to h", "hearing"),
+    ],
+)
+def test_the_built_in_keyboard_offers_the_phrases_of_letters(
+    predictor: Predictor, text: str, expected: str
+) -> None:
+    assert expected in [s.word for s in predictor.suggest(text)]
+
+
+def test_the_shipped_phrases_are_read() -> None:
+    phrases = FormulaSource.shipped().phrases
+    assert phrases[("kind",)]["regards"] == 1
