@@ -245,8 +245,8 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
         scores = _mix_personal(scores, proposals["personal"], query)
     if typed:
         scores = _without_stutters(scores, typed)
-        if any(char.isdigit() for char in typed):
-            scores = _numbers_as_written(scores, query.typed)
+    if any(char.isdigit() for char in typed) or _HOUR.search(before_the_word(query.typed)):
+        scores = _numbers_as_written(scores, query.typed)
     return _without_weak(scores, unknown) if unknown else scores
 
 
@@ -279,13 +279,19 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
     """`scores` without the words that write the number being typed as no one does: a group
     after a thousands separator of other than three digits (`$1,250`: 2500; not after `0,` nor
     in euros, where the comma is a decimal one), or a word with a capital run into digits
-    (`1.2M`: 2Moro, `9J`: 9John); the letters typed are kept as they are."""
-    thousands = _THOUSANDS.search(before_the_word(typed))
+    (`1.2M`: 2Moro, `9J`: 9John), or a time's minutes of other than two digits, or with other
+    letters than am or pm, which an hour after 12 has none of (`2:15`: 150, 15th; `14:30am`); the
+    letters typed are kept as they are."""
+    before = before_the_word(typed)
+    thousands = _THOUSANDS.search(before)
+    hour = _HOUR.search(before)
 
     def odd(word: str) -> bool:
         if word == typed.typed:
             return False
         if thousands and len(word) - len(word.lstrip(_DIGITS)) != 3:
+            return True
+        if hour and not _minutes(word, int(hour.group(1))):
             return True
         return _DIGITS_INTO_A_WORD.match(word) is not None
 
@@ -294,6 +300,17 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
 
 _THOUSANDS = re.compile(r"(?:^|[^\d.,€])[1-9]\d{0,2}(?:,\d{3})*,$")
 _DIGITS = "0123456789"
+_HOUR = re.compile(r"(?:^|[^\d:.,])(\d{1,2}):$")  # 2: or 14: (not 1:2: nor 3.5:)
+_MINUTES = re.compile(r"[0-5]\d(?:([ap]\.?m\.?))?", re.IGNORECASE)
+
+
+def _minutes(word: str, hour: int) -> bool:
+    """Whether `word` writes a time's minutes after `hour` and its colon (15, 30pm; not 30pm
+    after 14)."""
+    found = _MINUTES.fullmatch(word)
+    return found is not None and (found.group(1) is None or hour <= 12)
+
+
 _DIGITS_INTO_A_WORD = re.compile(r"\d+[A-Z][a-z]")
 
 

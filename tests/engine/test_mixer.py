@@ -500,13 +500,16 @@ def test_a_contraction_listed_with_a_capital_in_one_apostrophe_alone_is_no_name(
         # A capital run into digits is no word; a unit is.
         ("see you at 9J", {"9John": 0.5, "9Just": 0.3}, ["9J"]),
         ("see you at 3p", {"3pm": 0.5}, ["3pm", "3p"]),
+        # A time's minutes: two digits, am or pm only after an hour of 12 or less.
+        ("at 2:1", {"150": 0.5, "15th": 0.4, "15": 0.3, "10am": 0.2}, ["15", "10am", "1"]),
+        ("from 9 to 14:", {"30am": 0.5, "30": 0.3, "00": 0.2}, ["30", "00"]),
     ],
 )
 def test_numbers_are_offered_as_they_are_written(
     text: str, network: dict[str, float], shown: list[str]
 ) -> None:
     typed = split_typed_word(text).typed
-    proposal = Proposal({**network, typed: 0.01}, mass=1.0)
+    proposal = Proposal({**network, **({typed: 0.01} if typed else {})}, mass=1.0)
     scores = mixer_module.mix(query(text), proposal, {})
     assert [word for word, _ in Mixed(query(text), scores, proposal, {}).ranked()] == shown
 
