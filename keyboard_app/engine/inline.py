@@ -84,6 +84,8 @@ class InlinePredictor:
         if probability < threshold:
             return ""
         rest = first[len(mixed.query.typed.typed) :]
+        if _has_digits(rest):
+            return ""  # a number's digits are guessed, never sure (`between 9`: 99 and)
         pieces = self._words.spelling(first)
         if pieces is None:
             return ""  # a dictionary or document word: nothing decoded to go on from
@@ -92,7 +94,7 @@ class InlinePredictor:
         at, words = len(pieces), list[str]()
         while logp is not None and len(words) < MAX_WORDS:
             word, p, at, logp = self._next_word(at, logp, mixed.query.filter_offensive)
-            if word is None or probability * p < threshold:
+            if word is None or probability * p < threshold or _has_digits(word):
                 break
             probability *= p
             words.append(word)
@@ -188,6 +190,10 @@ class InlinePredictor:
         path.pieces.append(piece)
         path.logps.append(logp)
         return logp
+
+
+def _has_digits(text: str) -> bool:
+    return any(char.isdigit() for char in text)
 
 
 def _written(mixed: Mixed, rest: str, after: str) -> str:

@@ -186,3 +186,19 @@ def test_an_everyday_word_typed_in_capitals_goes_on_in_capitals(bigram_model):
     spec = {" IT": {" was": 9.0}, " was": {" the": 9.0}, " the": {" best": 9.0}}
     with Predictor.load(bigram_model(spec)) as predictor:
         assert _settled(predictor, "SO IT WA", threshold=0.3).startswith("S THE")
+
+
+def test_no_digit_is_guessed(bigram_model):
+    """A number's rest and a number after the word are never sure (`between 9` showed `9 and`)."""
+    spec = {
+        " between": {" 9": 9.0},
+        " 9": {"9": 9.0},
+        "9": {" and": 9.0},
+        " and": {" 10": 9.0},
+        " from": {" the": 9.0},
+        " the": {" 10": 9.0},
+        " 10": {".": 9.0},
+    }
+    with Predictor.load(bigram_model(spec), use_dictionary=False) as predictor:
+        assert _settled(predictor, "It is between 9") == ""
+        assert _settled(predictor, "Open from ") == ""  # the, then 10: no span of two words
