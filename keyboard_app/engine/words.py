@@ -213,6 +213,7 @@ _CODE_MARK = re.compile(r"`(?<![^\W\d_]`)|`(?![^\W\d_])")  # a backtick not betw
 _FENCE = re.compile(f"(?:^|[{LINE_BREAKS}]) {{0,3}}(```|~~~)", re.MULTILINE)
 _VERSION = re.compile(r"\d\.\d+\.$")  # v5.0. before 0-beta
 _QUOTED_LINE_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]*>[> \t]*$")
+_HEADING_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]{{0,3}}#{{1,6}}$")  # Markdown's `## `
 _NAME_PREFIX = re.compile("^[^\\W\\d_I]['’]")  # O'Neill's O', D'Angelo's D' (not I'M)
 # The most letters of an acronym typed in capitals; four or more is a word typed in capitals.
 ACRONYM_LETTERS = 3
@@ -292,6 +293,8 @@ def starts_sentence(before: str) -> bool:
     stripped = before.rstrip(_BETWEEN_SENTENCES)
     if _QUOTED_LINE_START.search(stripped):
         return True  # a quoted reply's line in an e-mail (`> `, `>> `)
+    if _HEADING_START.search(stripped) and before[-1:] in " \t":
+        return True  # a heading in Markdown (`## `; not a hashtag's `#`)
     words = stripped.rsplit(None, 1)
     if not words or stripped[-1] in LINE_BREAKS:  # nothing written yet, or a new line
         return True

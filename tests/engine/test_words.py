@@ -101,6 +101,10 @@ def test_a_word_after_an_opening_quote_is_completed(bigram_model):
         ("Are you free on Friday?\n>", True),
         ("On Monday, Ann wrote:\n>> ", True),
         ("if x > ", False),
+        ("## ", True),  # a Markdown heading
+        ("Notes\n### ", True),
+        ("#", False),  # a hashtag's start
+        ("see issue ## ", False),
     ],
 )
 def test_where_a_sentence_starts(before: str, starts: bool) -> None:
