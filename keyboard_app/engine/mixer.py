@@ -245,7 +245,7 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
         scores = _mix_personal(scores, proposals["personal"], query)
     if typed:
         scores = _without_stutters(scores, typed)
-    if any(char.isdigit() for char in typed) or _HOUR.search(before_the_word(query.typed)):
+    if any(char.isdigit() for char in typed) or _NUMBER_GOES_ON.search(query.typed.boundary):
         scores = _numbers_as_written(scores, query.typed)
     return _without_weak(scores, unknown) if unknown else scores
 
@@ -280,11 +280,13 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
     after a thousands separator of other than three digits (`$1,250`: 2500; not after `0,` nor
     in euros, where the comma is a decimal one), or a word with a capital run into digits
     (`1.2M`: 2Moro, `9J`: 9John), or a time's minutes of other than two digits, or with other
-    letters than am or pm, which an hour after 12 has none of (`2:15`: 150, 15th; `14:30am`); the
-    letters typed are kept as they are."""
+    letters than am or pm, which an hour after 12 has none of (`2:15`: 150, 15th; `14:30am`), or
+    an amount's cents of other than two digits (`£12.5`: 500, 50s); the letters typed are kept as
+    they are."""
     before = before_the_word(typed)
     thousands = _THOUSANDS.search(before)
     hour = _HOUR.search(before)
+    cents = _CENTS.search(before)
 
     def odd(word: str) -> bool:
         if word == typed.typed:
@@ -293,6 +295,8 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
             return True
         if hour and not _minutes(word, int(hour.group(1))):
             return True
+        if cents and not (len(word) == 2 and word.isdigit()):
+            return True
         return _DIGITS_INTO_A_WORD.match(word) is not None
 
     return {word: score for word, score in scores.items() if not odd(word)}
@@ -300,6 +304,8 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
 
 _THOUSANDS = re.compile(r"(?:^|[^\d.,€])[1-9]\d{0,2}(?:,\d{3})*,$")
 _DIGITS = "0123456789"
+_NUMBER_GOES_ON = re.compile(r"\d[:.]$")  # the next word may be minutes or cents
+_CENTS = re.compile(r"[$£€¥]\d[\d,]*\.$")  # $12. before the cents
 _HOUR = re.compile(r"(?:^|[^\d:.,])(\d{1,2}):$")  # 2: or 14: (not 1:2: nor 3.5:)
 _MINUTES = re.compile(r"[0-5]\d(?:([ap]\.?m\.?))?", re.IGNORECASE)
 

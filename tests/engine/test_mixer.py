@@ -503,6 +503,10 @@ def test_a_contraction_listed_with_a_capital_in_one_apostrophe_alone_is_no_name(
         # A time's minutes: two digits, am or pm only after an hour of 12 or less.
         ("at 2:1", {"150": 0.5, "15th": 0.4, "15": 0.3, "10am": 0.2}, ["15", "10am", "1"]),
         ("from 9 to 14:", {"30am": 0.5, "30": 0.3, "00": 0.2}, ["30", "00"]),
+        # An amount's cents: two digits.
+        ("It came to £12.5", {"500": 0.5, "50s": 0.4, "50": 0.3}, ["50", "5"]),
+        ("It came to $12.", {"500": 0.5, "00": 0.4, "5": 0.3}, ["00"]),
+        ("version 3.5", {"500": 0.5, "50": 0.3}, ["500", "50", "5"]),  # no amount
     ],
 )
 def test_numbers_are_offered_as_they_are_written(
