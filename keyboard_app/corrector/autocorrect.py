@@ -208,8 +208,22 @@ def _contraction(typed: str, corrections: Iterable[tuple[str, float]]) -> str | 
     knows), put in whatever its rivals: a habit, as on phone keyboards, where the model may
     rank a slip's word (Im: In) or a completion (dont: dontcha) above it."""
     bare = typed.lower()
-    spelled = [(w, s) for w, s in corrections if w != typed and _bare(w) == bare]
+    spelled = [(w, s) for w, s in corrections if w != typed and _bare(w) == bare and _contracted(w)]
     return max(spelled, key=lambda item: item[1])[0] if spelled else None
+
+
+# The endings of a contraction (don't, you're, I've, we'll, he'd, I'm); one in 's is a contraction
+# after a pronoun or a question word alone (he's, that's, let's), elsewhere a possessive, whose
+# letters without it are as often a plural or a verb (year olds, heroes, grays: old's, hero's).
+_CONTRACTED = ("n't", "'re", "'ve", "'ll", "'d", "'m")
+_CONTRACTED_S = frozenset("he she it that what who there here where when why how let".split())  # noqa: SIM905
+
+
+def _contracted(word: str) -> bool:
+    spelled = word.lower().replace("\u2019", "'")
+    if spelled.endswith("'s"):
+        return spelled[:-2] in _CONTRACTED_S
+    return spelled.endswith(_CONTRACTED)
 
 
 def _bare(word: str) -> str:

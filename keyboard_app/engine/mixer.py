@@ -45,6 +45,7 @@ from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
 from keyboard_app.engine.wordfilter import offends
 from keyboard_app.engine.words import (
+    ACRONYM_LETTERS,
     TypedWord,
     before_a_name,
     before_the_word,
@@ -696,16 +697,21 @@ def _add_corrections_below(scores: Scores, corrections: Mapping[str, float], typ
 def _out_of_headings(
     cached: Mapping[str, float], typed: str, proposals: Mapping[str, Proposal]
 ) -> Mapping[str, float]:
-    """The document's words for letters not typed in capitals, a word it wrote in capitals (a
-    heading's: `MEMO TO ALL STAFF`, `MEETING NOTES`) in the typed case when the dictionary spells
-    it in small letters (`STAFF\nT`: To, not TO; `the m`: meeting); an acronym (UK, NASA) only
-    where the letters typed start it as written."""
+    """The document's words for letters not typed in capitals, a word of four letters or more it
+    wrote in capitals (a heading's: `MEETING NOTES`, `STAFF`) in the typed case when the
+    dictionary spells it in small letters (`the m`: meeting; `S`: Staff); one of three letters or
+    fewer, which may be an acronym that is a word too (WHO, IT), or an acronym the dictionary
+    spells so (UK, NASA) only where the letters typed start it as written."""
     dictionary = proposals.get("dictionary")
     if in_capitals(typed) or dictionary is None or dictionary.spells is None:
         return {word: f for word, f in cached.items() if word.startswith(typed)}
     found: dict[str, float] = {}
     for word, frequency in cached.items():
-        if len(word) > 1 and word.isupper() and (dictionary.spells(word) or "").islower():
+        if (
+            len(word) > ACRONYM_LETTERS
+            and word.isupper()
+            and (dictionary.spells(word) or "").islower()
+        ):
             word = typed + word[len(typed) :].lower()
         if word.startswith(typed):
             found[word] = found.get(word, 0.0) + frequency

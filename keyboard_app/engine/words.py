@@ -200,8 +200,10 @@ _TITLES = frozenset(
 # not among them.
 _ABBREVIATIONS = _TITLES | frozenset(
     """st. jr. sr. vs. cf. fig. ph.d. approx. dept. vol. pp. ca. jan. feb. mar. apr. jun. jul.
-    aug. sep. sept. oct. nov. dec. al.""".split()  # noqa: SIM905
+    aug. sep. sept. oct. nov. dec.""".split()  # noqa: SIM905
 )
+# A citation's et al.: al. alone is as often a sentence's end after the name Al (Thanks, Al.).
+_ET_AL = re.compile(r"(?<![^\W\d_])et al\.$", re.IGNORECASE)
 # Letters each with its full stop: an initial (J. Smith) or an abbreviation (U.S., p.m., e.g.),
 # whose full stop ends a sentence less often than not: in the training split, a word after two
 # such letters or more starts with a small letter 597 times, with a capital 421 (names among them,
@@ -209,8 +211,9 @@ _ABBREVIATIONS = _TITLES | frozenset(
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+")
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 _CODE_MARK = re.compile(r"`(?<![^\W\d_]`)|`(?![^\W\d_])")  # a backtick not between letters
-# A Markdown code fence: three backticks or tildes or more at a line's start, up to three spaces in.
-_FENCE = re.compile(f"(?:^|[{LINE_BREAKS}]) {{0,3}}(```|~~~)", re.MULTILINE)
+# A Markdown code fence: three backticks or more at a line's start, up to three spaces in (not
+# tildes, which fence code too but are as often a scene break in prose: `~~~`).
+_FENCE = re.compile(f"(?:^|[{LINE_BREAKS}]) {{0,3}}```", re.MULTILINE)
 _VERSION = re.compile(r"\d\.\d+\.$")  # v5.0. before 0-beta
 _QUOTED_LINE_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]*>[> \t]*$")
 _HEADING_START = re.compile(f"(?:^|[{LINE_BREAKS}])[ \t]{{0,3}}#{{1,6}}$")  # Markdown's `## `
@@ -253,15 +256,10 @@ def in_inline_code(before: str) -> bool:
 
 
 def in_code_block(before: str) -> bool:
-    """Whether the text after `before` is inside a fenced code block (Markdown's ``` or ~~~): a
-    fence opened in `before` that no fence of the same kind has closed since."""
-    opened = ""
-    for fence in _FENCE.findall(before):
-        if not opened:
-            opened = fence
-        elif fence == opened:
-            opened = ""
-    return bool(opened)
+    """Whether the text after `before` is inside a fenced code block (Markdown's ```): an odd
+    number of fences in `before`. (A window of a document that starts inside a block reads it
+    the other way round, until the window has moved past the block.)"""
+    return len(_FENCE.findall(before)) % 2 == 1
 
 
 def text_in_capitals(before: str) -> bool:
@@ -299,7 +297,7 @@ def starts_sentence(before: str) -> bool:
     if not words or stripped[-1] in LINE_BREAKS:  # nothing written yet, or a new line
         return True
     last = _opened(words[-1]).lower()
-    abbreviation = last in _ABBREVIATIONS or _DOTTED_LETTERS.fullmatch(last) is not None
+    abbreviation = _is_abbreviation(stripped, last) or _DOTTED_LETTERS.fullmatch(last) is not None
     return stripped[-1] in _SENTENCE_END and not abbreviation
 
 
@@ -308,7 +306,13 @@ def listed_abbreviation(before: str) -> str | None:
     `before` ends with, and what may stand after it, as written; None for any other end (an
     initial or letters with full stops, J. or U.S., may end a sentence too: Plan A.)."""
     last = _last_word(before)
-    return last if last.lower() in _ABBREVIATIONS else None
+    return last if _is_abbreviation(before.rstrip(_BETWEEN_SENTENCES), last.lower()) else None
+
+
+def _is_abbreviation(text: str, last: str) -> bool:
+    """Whether `last`, the last word of `text` in small letters, is an abbreviation whose full stop
+    ends no sentence."""
+    return last in _ABBREVIATIONS or (last == "al." and _ET_AL.search(text) is not None)
 
 
 def before_a_name(before: str) -> bool:
@@ -335,7 +339,8 @@ def typed_as_acronym(typed: str, before: str) -> bool:
     one of four letters or more (`HELLO WOR`, `I AM GOI`: Caps Lock's second and third words)."""
     if not in_capitals(typed) or len(typed) > ACRONYM_LETTERS or text_in_capitals(before):
         return False
-    words = re.findall(r"[^\W\d_]+", last_line(before[-200:]))
+    after_a_label = re.split(r"[:;.!?]|\s[-–—](?:\s|$)", last_line(before[-200:]))[-1]  # `TODO: AP`
+    words = re.findall(r"[^\W\d_]+", after_a_label)
     in_capitals_before = bool(words) and all(word.isupper() for word in words)
     return not (in_capitals_before and (len(words) >= 2 or len(words[0]) > ACRONYM_LETTERS))
 

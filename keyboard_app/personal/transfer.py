@@ -30,6 +30,7 @@ from keyboard_app.engine.words import composed, is_word
 from keyboard_app.files import UnusableFile, parse_json, read_json, write_atomic
 from keyboard_app.personal.errors import PersonalStoreError
 from keyboard_app.personal.learning import is_dropped_chunk, is_dropped_token, learnable
+from keyboard_app.personal.results import phrase_text
 
 FORMAT = "keyboard-app personal store"
 VERSION = 1
@@ -140,17 +141,11 @@ def _kept_whole(tokens: list[str]) -> bool:
     """Whether learning the phrase's own text keeps its tokens together in one run: a token that
     those before it make a secret (`password is swordfish`, `pin 4821`) is dropped there, and a
     phrase holding one would offer the secret after its label."""
-    text = ""
-    for token in tokens:
-        text += token if not text or token in _MARKS else f" {token}"
     return any(
         run[i : i + len(tokens)] == tokens
-        for run in learnable(text)
+        for run in learnable(phrase_text(tokens))
         for i in range(len(run) - len(tokens) + 1)
     )
-
-
-_MARKS = frozenset(".,;:!?")  # the tokens written against the word before
 
 
 class _Reader:

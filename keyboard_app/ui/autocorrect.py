@@ -89,6 +89,9 @@ class AutocorrectController(QObject):
         last, self._last = self._last, None
         stop, self._stop = self._stop, None
         if event.matches(QKeySequence.StandardKey.Undo):
+            if self.editor.preview_showing:  # it drops the preview alone: the next one undoes
+                self._last, self._stop = last, stop
+                return False
             if last is not None and self._right_after(last):
                 self.restored.emit(last)  # the editor's own undo takes it back; kept from now on
             return False

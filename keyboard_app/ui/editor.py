@@ -408,6 +408,11 @@ class Editor(QPlainTextEdit):
         return self._preview_text
 
     @property
+    def preview_showing(self) -> bool:
+        """Whether some of the preview shows (`Ctrl+Z` then drops it and undoes nothing)."""
+        return self._preview_active and bool(self._preview_shown)
+
+    @property
     def composing(self) -> bool:
         """Whether the input method's composition is in progress (no ghost text shows then)."""
         return self._composing
@@ -607,8 +612,9 @@ class Editor(QPlainTextEdit):
         if plain and key in _ACCEPT_KEYS and self._preview_shown:
             self.preview_accept_requested.emit()
             return True
+        shown = self.preview_showing  # Ctrl+Z before anything shows undoes, as it would
         self.preview_dismiss_requested.emit()
-        return key == Qt.Key.Key_Escape or (plain and key == Qt.Key.Key_Tab) or undo
+        return key == Qt.Key.Key_Escape or (plain and key == Qt.Key.Key_Tab) or (undo and shown)
 
     def _inline_key(self, key: int, modifiers: Qt.KeyboardModifier) -> bool:
         """Tab and Ctrl+Right take an inline prediction; any other key (not a lone modifier)

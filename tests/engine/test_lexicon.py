@@ -133,6 +133,13 @@ def test_a_word_of_a_heading_in_capitals_is_offered_in_the_typed_case(text, expe
     assert "CONDUCTORS" not in scores or expected == "CONDUCTORS"
 
 
+@pytest.mark.parametrize("text", ["The WHO warned about it. Then the W", "The CONDUCT and IT. I"])
+def test_a_word_of_three_capitals_or_fewer_is_offered_as_written(text: str) -> None:
+    """WHO, IT: acronyms that are words too."""
+    scores = mixed_with_dictionary_and_document(text, {}, mass=0.0)
+    assert {"WHO", "IT"} & set(scores) and not {"Who", "It"} & set(scores)
+
+
 def test_an_acronym_of_the_document_is_offered_only_as_written():
     """The dictionary does not spell JORDA in small letters: no heading's word but an acronym."""
     assert "JORDA" in mixed_with_dictionary_and_document("JORDA said so. J", {}, mass=0.0)
@@ -165,7 +172,8 @@ def test_a_word_the_model_cannot_spell_is_completed_from_the_dictionary(bigram_m
     spec = {" the": {" conduct": 9.0}, " conduct": {"or": 1.0, ".": 9.0}}
     with Predictor.load(bigram_model(spec)) as predictor:
         kinds = {source.kind for source in predictor.sources}
-        assert kinds == {"dictionary", "document", "corrections", "trigrams"}  # standing in only
+        # (the trigrams standing in only)
+        assert kinds == {"dictionary", "document", "corrections", "formulas", "trigrams"}
         with_dictionary = [s.word for s in predictor.suggest("led by the conducto")]
         predictor.sources = []
         alone = [s.word for s in predictor.suggest("led by the conducto")]

@@ -87,8 +87,9 @@ def test_after_a_lines_words_in_capitals_three_capitals_start_a_word(text: str) 
     assert ranked(text, {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUROPEAN"
 
 
-def test_after_one_acronym_three_capitals_are_one_too() -> None:
-    assert ranked("UK EUR", {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUR"
+@pytest.mark.parametrize("text", ["UK EUR", "TODO: EUR", "NOTE - EUR"])
+def test_after_one_acronym_or_a_label_three_capitals_are_one_too(text: str) -> None:
+    assert ranked(text, {"European": 6e-5, "Europe": 2e-5}, {})[0] == "EUR"
 
 
 @pytest.mark.parametrize(

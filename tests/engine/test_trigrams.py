@@ -269,7 +269,9 @@ def test_the_next_word_mixes_the_trigrams_in_and_typed_letters_do_not(bigram_mod
 
 def test_only_the_built_in_model_with_its_dictionary_mixes_the_trigrams_in():
     with Predictor.load() as predictor:
-        assert kinds(predictor) == ["dictionary", "document", "corrections", "trigrams"]
+        assert kinds(predictor) == [
+            *("dictionary", "document", "corrections", "formulas", "trigrams")
+        ]
         assert all(s.mixed for s in predictor.sources if isinstance(s, TrigramSource))
         words = [s.word for s in predictor.suggest("The United States of ", k=3)]
     assert words[0] == "America"
@@ -303,9 +305,8 @@ def test_a_damaged_shipped_trigram_file_stops_the_built_in_model_with_a_clear_er
         if entry.name != "lexicon":
             (tmp_path / entry.name).symlink_to(entry)
     (tmp_path / "lexicon").mkdir()
-    (tmp_path / "lexicon" / "english-words.tsv").symlink_to(
-        shipped / "lexicon" / "english-words.tsv"
-    )
+    for name in ("english-words.tsv", "formulas.txt"):
+        (tmp_path / "lexicon" / name).symlink_to(shipped / "lexicon" / name)
     (tmp_path / "lexicon" / "english-trigrams.npz").write_bytes(b"PK\x03\x04 not a table")
     monkeypatch.setenv("KEYBOARD_APP_RESOURCES", str(tmp_path))
     with pytest.raises(ModelError, match="trigram file"):

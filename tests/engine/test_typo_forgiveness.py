@@ -21,6 +21,7 @@ def corrected(predictor: Predictor, text: str) -> str | None:
         ("Note: recieve", "receive"),
         ("and/or teh", "the"),
         ("e.g. teh", "the"),
+        ("Thanks, Al. Becuase", "Because"),  # the name Al's full stop, not et al.'s
     ],
 )
 def test_the_word_after_a_full_stop_colon_or_slash_is_corrected(predictor, text, expected):
@@ -127,7 +128,7 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Run `vpn",
         "Run `teh",  # a slip too: code is typed as it is
         "Install it:\n\n```bash\nsudo apt install teh",  # in a fenced code block
-        "~~~\n```\ncd teh",  # a fence of the other kind does not close it
+        "~~~\n```\ncd teh",  # tildes are no fence: a scene break as often
         "happy bday, hbd",  # chat (was had)
         "Call mewhen",  # a missed space: never by deleting a word
         "oh dman",  # likelier a slip for a word of the offensive list
@@ -176,6 +177,7 @@ def test_words_never_spoilt(predictor, text):
         ("I don`t think teh", "the"),  # a backtick between letters is an apostrophe, not code
         ("Run `make` and teh", "the"),  # after the code closes
         ("```\nmake\n```\nThen teh", "the"),  # after the fenced block closes
+        ("The end of part one.\n\n~~~\n\nThe next morning teh", "the"),  # a scene break
         ("It rained. Yhe", "The"),  # a slip of the first letter at a sentence's start
     ],
 )
@@ -213,6 +215,22 @@ def test_a_day_or_a_month_typed_with_its_capital_is_corrected_mid_sentence(
     predictor, text, expected
 ):
     """Among English's commonest misspellings; other names mid-sentence are left (above)."""
+    assert corrected(predictor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A possessive is no contraction: its letters without the apostrophe are as often a
+        # plural or a verb, left to the model (they were made old's, gray's, tesla's, hero's)
+        ("for 10 year olds", None),
+        ("his hair grays", None),
+        ("a field of 3 teslas", None),
+        ("the heros", "heroes"),
+        ("in many countrys", "countries"),
+    ],
+)
+def test_a_word_in_s_is_no_contraction(predictor, text, expected):
     assert corrected(predictor, text) == expected
 
 

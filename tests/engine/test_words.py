@@ -75,6 +75,8 @@ def test_a_word_after_an_opening_quote_is_completed(bigram_model):
         ("She has a Ph.D. ", False),
         ("It is done, etc. ", True),  # often a sentence's end
         ("as Smith et al. ", False),  # a citation: et al. found
+        ("Thanks, Al. ", True),  # the name Al, not et al.
+        ("I went fishing with Al. ", True),
         ("J. ", False),
         ("I live in the U.S. ", False),  # letters each with its full stop: seldom a sentence's end
         ("at 5 p.m. ", False),

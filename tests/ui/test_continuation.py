@@ -564,6 +564,19 @@ def test_ctrl_z_drops_the_preview_and_undoes_nothing(qtbot: QtBot, window: MainW
     assert window.editor.toPlainText() == "Once upon a "
 
 
+def test_ctrl_z_before_the_preview_shows_undoes(qtbot: QtBot, window: MainWindow) -> None:
+    """Nothing of the preview shows yet (its first piece has not come): Ctrl+Z drops it and
+    undoes the user's last word, as it would have without it, not nothing."""
+    window.apply_settings(LONG)
+    window.editor.clear()
+    type_text(window, "Once upon a time")
+    press(window.editor, Qt.Key.Key_Return, CTRL)  # no event handled since: no piece shown
+    assert window.editor.preview_active
+    press(window.editor, Qt.Key.Key_Z, CTRL)
+    assert not window.editor.preview_active
+    assert window.editor.toPlainText() == "Once upon a "
+
+
 def test_ctrl_2_puts_in_the_second_way_at_once(
     qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
 ) -> None:
