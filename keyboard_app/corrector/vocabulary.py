@@ -17,7 +17,7 @@ CHAT_WORDS = frozenset(
     afaik afk asap atm bc brb btw cya ded dm eazy eod eow fwiw fyi gg gtg haa halp hax hbu hmu
     idc idk iirc ikr ily imho imo irl jk kpis lgtm lmao lmk lol msg msgs nbd ngl nvm np omg ooo
     pls plz ppl pto rofl smh tbd tbh thnx thx tho tldr ttyl tx txt ty ur wbu welp wew wfh wip wth
-    wya wyd yur hbd idts ig rn tmrw
+    wya wyd yur hbd idts ig rn tmrw ofc ayy gn sry
     """.split()  # noqa: SIM905 (a list of words reads better as text)
 )
 # Programming words of everyday technical writing that the dictionary lacks and that are a slip

@@ -337,6 +337,12 @@ class Predictor:
             )
             for word, p in mixed.ranked()
         ]
+        if replacement is not None and all(s.word != replacement for s in suggestions):
+            # What a space puts in is shown, or the strip's mark (which the editor puts in) is
+            # lost: the pronoun and a contraction outranked by completions (7 i: ill, in; ive)
+            best = max((s.probability for s in suggestions), default=0.0)
+            mark = Suggestion(replacement, best, correction=True, autocorrect=True)
+            suggestions = [mark, *suggestions][:k]
         if not head:
             return _with_possessive(suggestions, mixed.query.typed, k)
         corrector = self._corrections()

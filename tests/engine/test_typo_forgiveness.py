@@ -94,6 +94,21 @@ def test_a_contraction_is_written_with_the_texts_apostrophe(predictor, text, exp
     assert expected in suggested and suggested[expected].autocorrect
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ill be there by 7 i",  # the strip's own words: ill, in, if
+        "id go but ive",  # ives, iverson, ivermectin
+        "we said 8. im",  # impact, impossible, implemented
+    ],
+)
+def test_the_strip_marks_what_a_space_puts_in_though_other_words_rank_above_it(predictor, text):
+    expected = corrected(predictor, text)
+    assert expected is not None
+    marked = [s.word for s in predictor.suggest(text) if s.autocorrect]
+    assert marked == [expected]  # the editor puts in the strip's marked word alone
+
+
 def test_a_contraction_takes_one_strip_place(predictor):
     words = [s.word for s in predictor.suggest("She doesn")]
     assert sorted(w.replace("’", "'") for w in words).count("doesn't") == 1
@@ -130,6 +145,11 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Install it:\n\n```bash\nsudo apt install teh",  # in a fenced code block
         "~~~\n```\ncd teh",  # tildes are no fence: a scene break as often
         "happy bday, hbd",  # chat (was had)
+        "Thanks for dinner. je",  # two letters at a sentence's start: French as often (was he)
+        "ok. ofc",  # chat at a sentence's start (were of, any, in, dry)
+        "ayy",
+        "gn",
+        "sry",
         "Call mewhen",  # a missed space: never by deleting a word
         "oh dman",  # likelier a slip for a word of the offensive list
         # Foreign words two slips or a far one from a name: never made that name (the review's
