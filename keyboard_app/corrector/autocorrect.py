@@ -215,8 +215,12 @@ def _contraction(typed: str, corrections: Iterable[tuple[str, float]]) -> str | 
 # The endings of a contraction (don't, you're, I've, we'll, he'd, I'm); one in 's is a contraction
 # after a pronoun or a question word alone (he's, that's, let's), elsewhere a possessive, whose
 # letters without it are as often a plural or a verb (year olds, heroes, grays: old's, hero's).
-_CONTRACTED = ("n't", "'re", "'ve", "'ll", "'d", "'m")
-_CONTRACTED_S = frozenset("he she it that what who there here where when why how let".split())  # noqa: SIM905
+# and y'all and ma'am, whose letters are no other word.
+_CONTRACTED = ("n't", "'re", "'ve", "'ll", "'d", "'m", "y'all", "ma'am")
+# (everything's too: its letters are no plural, everythings.)
+_CONTRACTED_S = frozenset(
+    "he she it that what who there here where when why how let everything".split()  # noqa: SIM905
+)
 
 
 def _contracted(word: str) -> bool:
@@ -312,6 +316,8 @@ def mixed_autocorrection(
     best = _contraction(word, scored) or autocorrection(word, scored, others)
     if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):
         return None
+    if len(word) == 2 and word.islower() and starts_sentence(before) and not _contracted(best):
+        return None  # as often another language's word there as a slip (je: he); offered only
     if _named_mid_sentence(word, before) and best not in CALENDAR_NAMES:
         return None  # a name the dictionary lacks (Jaxon, not Jason), but a day's or a month's
     if _far_for_a_name(word, best) or near_offensive(word.lower()) > _slip(word, best):

@@ -39,7 +39,8 @@ def test_each_word_after_the_opening_goes_on_from_the_words_before_it() -> None:
         ("Thanks,\nKind ", {"regards": 1.0}),  # a line's start
         ("That is all. Best ", {"regards": 0.5, "wishes": 0.5}),  # a sentence's start
         ("Best w", {"wishes": 1.0}),  # letters typed: the phrases spelling them
-        ("KIND R", {"regards": 1.0}),  # in any case
+        ("KIND R", {"Regards": 1.0}),  # in any case, the letters typed as typed
+        ("Kind r", {"regards": 1.0}),
         ("Let me know if you have any ", {"questions": 1.0}),
     ],
 )
@@ -55,6 +56,7 @@ def test_a_sentence_that_starts_a_phrase_is_offered_its_next_word(
         "It was kind ",  # mid-sentence
         "Thanks, and kind ",
         "Kind,",  # no word ends the text: a comma does
+        "Dear Mr. Kind ",  # a title's full stop ends no sentence
         "Kind, ",
         "Best x",  # no phrase spells the letters
         "",
@@ -68,6 +70,11 @@ def test_the_sentence_so_far_is_read_from_its_start_on_its_line() -> None:
     assert sentence_so_far("Hi Ann,\n\nThanks. I hope this") == ("i", "hope", "this")
     assert sentence_so_far('He said "no." Kind') == ("kind",)
     assert sentence_so_far("Kind regards,") is None
+    assert sentence_so_far("I hope you\u2019re") == ("i", "hope", "you're")
+
+
+def test_a_typographic_apostrophe_goes_on_as_a_straight_one(predictor: Predictor) -> None:
+    assert "well" in [s.word for s in predictor.suggest("Hi Ann,\nI hope you\u2019re ")]
 
 
 def test_the_phrases_are_mixed_in_linearly() -> None:

@@ -224,6 +224,14 @@ def test_slips_and_habits_at_a_sentences_start_are_corrected(predictor, text, ex
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"), [("ok. ti", "it"), ("yeah. ot", "it"), ("lol. og", "of")]
+)
+def test_two_letters_at_a_sentences_start_are_offered_their_correction(predictor, text, expected):
+    """Never put in there (je is as often French), but offered: the model's It counts for it."""
+    assert expected in [s.word for s in predictor.suggest(text)]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("see you on Firday", "Friday"),
@@ -251,6 +259,19 @@ def test_a_day_or_a_month_typed_with_its_capital_is_corrected_mid_sentence(
     ],
 )
 def test_a_word_in_s_is_no_contraction(predictor, text, expected):
+    assert corrected(predictor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes maam", "ma'am"),  # was mama
+        ("Thank you maam", "ma'am"),
+        ("how are yall", "y'all"),
+        ("I think everythings", "everything's"),  # was everything, its s dropped
+    ],
+)
+def test_a_contraction_of_no_pronoun_is_still_put_in(predictor, text, expected):
     assert corrected(predictor, text) == expected
 
 

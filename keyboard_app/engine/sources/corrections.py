@@ -80,8 +80,7 @@ class CorrectionSource:
             return None
         logp = None if query.instant else self._boundary_distribution(query)
         spaced = query.typed.prefix.startswith(" ")
-        # (A word of two letters is as often a word of another language there: je, not he.)
-        either_case = len(typed) > 2 and starts_sentence(query.typed.boundary)
+        either_case = starts_sentence(query.typed.boundary)
         lexicon = self.corrector.lexicon
         return Proposal(
             {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from keyboard_app.engine.errors import ModelError
 from keyboard_app.engine.sources import Proposal, Query
-from keyboard_app.engine.words import find_words, last_line
+from keyboard_app.engine.words import find_words, last_line, starts_sentence
 from keyboard_app.paths import formulas_path
 
 Phrases = Mapping[tuple[str, ...], Counter[str]]
@@ -48,9 +48,12 @@ def sentence_so_far(boundary: str) -> tuple[str, ...] | None:
     line = last_line(boundary).rstrip()
     if not line or not (line[-1].isalnum() or line[-1] in "'’"):
         return None
-    starts = [match.end() for match in _SENTENCE_END.finditer(line)]
-    sentence = line[starts[-1] :] if starts else line
-    return tuple(word.lower() for word in find_words(sentence))
+    ends = [match.end() for match in _SENTENCE_END.finditer(line)]
+    # The last that ends a sentence (`starts_sentence`: not a title's, `Dear Mr. Kind`)
+    start = next((end for end in reversed(ends) if starts_sentence(line[:end])), 0)
+    sentence = line[start:]
+    # (a typographic apostrophe read as the file's straight one: you\u2019re)
+    return tuple(word.lower().replace("\u2019", "'") for word in find_words(sentence))
 
 
 @dataclass
@@ -78,7 +81,11 @@ class FormulaSource:
         following = self.phrases.get(words) if words else None
         if not following:
             return None
-        typed = query.typed.typed.lower()
-        found = {w: n for w, n in following.items() if w.lower().startswith(typed)}
+        typed = query.typed.typed
+        found = {
+            typed + w[len(typed) :]: n  # in the case typed (`Kind R`: Regards)
+            for w, n in following.items()
+            if w.lower().startswith(typed.lower())
+        }
         total = sum(found.values())
         return Proposal({w: n / total for w, n in found.items()}) if found else None
