@@ -246,7 +246,7 @@ def mix(query: Query, network: Proposal, proposals: Mapping[str, Proposal]) -> S
         scores = _mix_personal(scores, proposals["personal"], query)
     if typed:
         scores = _without_stutters(scores, typed)
-    if any(char.isdigit() for char in typed) or _NUMBER_GOES_ON.search(query.typed.boundary):
+    if any(char.isdigit() for char in typed) or _NUMBER_GOES_ON.search(query.typed.boundary[-2:]):
         scores = _numbers_as_written(scores, query.typed)
     return _without_weak(scores, unknown) if unknown else scores
 
@@ -285,9 +285,8 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
     an amount's cents of other than two digits (`£12.5`: 500, 50s); the letters typed are kept as
     they are."""
     before = before_the_word(typed)
-    thousands = _THOUSANDS.search(before)
-    hour = _HOUR.search(before)
-    cents = _CENTS.search(before)
+    tail = before[-_NUMBER_CHARS:]  # (a search of the whole text reads it all: its end will do)
+    thousands, hour, cents = _THOUSANDS.search(tail), _HOUR.search(tail), _CENTS.search(tail)
 
     def odd(word: str) -> bool:
         if word == typed.typed:
@@ -305,6 +304,7 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
 
 _THOUSANDS = re.compile(r"(?:^|[^\d.,€])[1-9]\d{0,2}(?:,\d{3})*,$")
 _DIGITS = "0123456789"
+_NUMBER_CHARS = 40  # the end of the text a number's rules read
 _NUMBER_GOES_ON = re.compile(r"\d[:.]$")  # the next word may be minutes or cents
 _CENTS = re.compile(r"[$£€¥]\d[\d,]*\.$")  # $12. before the cents
 _HOUR = re.compile(r"(?:^|[^\d:.,])(\d{1,2}):$")  # 2: or 14: (not 1:2: nor 3.5:)

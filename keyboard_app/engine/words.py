@@ -289,9 +289,10 @@ def starts_sentence(before: str) -> bool:
     after . ! ? or … (and closing quotes or brackets), but for an abbreviation's full stop or an
     initial's (Dr. Smith, e.g. this, J. Smith, the U.S. army, at 5 p.m. on)."""
     stripped = before.rstrip(_BETWEEN_SENTENCES)
-    if _QUOTED_LINE_START.search(stripped):
+    tail = stripped[-200:]  # (searched to its end, the whole text would be read)
+    if _QUOTED_LINE_START.search(tail):
         return True  # a quoted reply's line in an e-mail (`> `, `>> `)
-    if _HEADING_START.search(stripped) and before[-1:] in " \t":
+    if _HEADING_START.search(tail) and before[-1:] in " \t":
         return True  # a heading in Markdown (`## `; not a hashtag's `#`)
     words = stripped.rsplit(None, 1)
     if not words or stripped[-1] in LINE_BREAKS:  # nothing written yet, or a new line

@@ -68,6 +68,9 @@ def test_nothing_is_offered_elsewhere(text: str) -> None:
 
 def test_the_sentence_so_far_is_read_from_its_start_on_its_line() -> None:
     assert sentence_so_far("Hi Ann,\n\nThanks. I hope this") == ("i", "hope", "this")
+    long_line = "It was a long day. " * 40
+    assert sentence_so_far(long_line + "I hope this") == ("i", "hope", "this")
+    assert sentence_so_far("and so " * 40 + "kind") is None  # begun too far back for a phrase
     assert sentence_so_far('He said "no." Kind') == ("kind",)
     assert sentence_so_far("Kind regards,") is None
     assert sentence_so_far("I hope you\u2019re") == ("i", "hope", "you're")

@@ -21,6 +21,7 @@ from keyboard_app.engine.words import find_words, last_line, starts_sentence
 from keyboard_app.paths import formulas_path
 
 Phrases = Mapping[tuple[str, ...], Counter[str]]
+_LONGEST = 200  # characters: the longest phrase is some 50
 # Where a sentence starts on a line: after . ! ? or … and a space.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 
@@ -45,13 +46,16 @@ def read_formulas(text: str) -> dict[tuple[str, ...], Counter[str]]:
 def sentence_so_far(boundary: str) -> tuple[str, ...] | None:
     """The words of the sentence the text `boundary` ends in, in small letters, from its start
     on its line; None when the text does not end with a word (`Thanks,`: no phrase goes on)."""
-    line = last_line(boundary).rstrip()
+    whole = last_line(boundary).rstrip()
+    line = whole[-_LONGEST:]  # a sentence started further back is longer than any phrase
     if not line or not (line[-1].isalnum() or line[-1] in "'’"):
         return None
     ends = [match.end() for match in _SENTENCE_END.finditer(line)]
     # The last that ends a sentence (`starts_sentence`: not a title's, `Dear Mr. Kind`)
-    start = next((end for end in reversed(ends) if starts_sentence(line[:end])), 0)
-    sentence = line[start:]
+    start = next((end for end in reversed(ends) if starts_sentence(line[:end])), None)
+    if start is None and len(whole) > len(line):
+        return None
+    sentence = line[start or 0 :]
     # (a typographic apostrophe read as the file's straight one: you\u2019re)
     return tuple(word.lower().replace("\u2019", "'") for word in find_words(sentence))
 
