@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -66,6 +67,31 @@ GUESSED_COMMON = 200
 GUESSED_PARTS = frozenset({"day", "old", "time", "year"})
 # The words asked for a compound's last part, times those shown: `_in_compound` leaves some out.
 COMPOUND_PARTS_ASKED = 3
+
+
+# The pronoun typed in small letters or a contraction without its apostrophe, a word of its own:
+# the writer's habit (`i think`, `ill be there`).
+_SMALL_I = re.compile(
+    r"(?<![\w'’])(?:i|im|ive|id|ill|dont|cant|wont|didnt|doesnt|isnt|wasnt|youre|thats)(?![\w'’])"
+)
+_HABIT_CHARS = 2000  # of the text before the word, read for it
+
+
+def _with_autocorrection(
+    suggestions: list[Suggestion], replacement: str, typed: TypedWord, k: int
+) -> list[Suggestion]:
+    """`suggestions` with the autocorrection its own words outrank in the first place (the
+    editor puts in the word the strip marks, which was then none) where the text before the
+    word writes the pronoun in small letters or a contraction without its apostrophe, the
+    habits that make one (`ill be there by 7 i`: ill, in, if; the space left i). Elsewhere the
+    place is a completion's (`It is i`: into, important), and a space puts in what it shows."""
+    if any(s.word == replacement for s in suggestions):
+        return suggestions
+    if _SMALL_I.search(typed.boundary[-_HABIT_CHARS:]) is None:
+        return suggestions
+    best = max((s.probability for s in suggestions), default=0.0)
+    mark = Suggestion(replacement, best, correction=True, autocorrect=True)
+    return [mark, *suggestions][:k]
 
 
 @dataclass(frozen=True)
@@ -337,12 +363,8 @@ class Predictor:
             )
             for word, p in mixed.ranked()
         ]
-        if replacement is not None and all(s.word != replacement for s in suggestions):
-            # What a space puts in is shown, or the strip's mark (which the editor puts in) is
-            # lost: the pronoun and a contraction outranked by completions (7 i: ill, in; ive)
-            best = max((s.probability for s in suggestions), default=0.0)
-            mark = Suggestion(replacement, best, correction=True, autocorrect=True)
-            suggestions = [mark, *suggestions][:k]
+        if replacement is not None:
+            suggestions = _with_autocorrection(suggestions, replacement, mixed.query.typed, k)
         if not head:
             return _with_possessive(suggestions, mixed.query.typed, k)
         corrector = self._corrections()

@@ -99,14 +99,22 @@ def test_a_contraction_is_written_with_the_texts_apostrophe(predictor, text, exp
     [
         "ill be there by 7 i",  # the strip's own words: ill, in, if
         "id go but ive",  # ives, iverson, ivermectin
-        "we said 8. im",  # impact, impossible, implemented
+        "i know, we said 8. im",  # impact, impossible, implemented
     ],
 )
 def test_the_strip_marks_what_a_space_puts_in_though_other_words_rank_above_it(predictor, text):
+    """Where the text writes the pronoun in small letters or a contraction without its
+    apostrophe before: the habits that make one."""
     expected = corrected(predictor, text)
     assert expected is not None
     marked = [s.word for s in predictor.suggest(text) if s.autocorrect]
     assert marked == [expected]  # the editor puts in the strip's marked word alone
+
+
+@pytest.mark.parametrize("text", ["It is i", "It was i"])
+def test_elsewhere_the_pronoun_takes_no_place_from_the_completions(predictor, text):
+    """`It is i` on its way to into or important: the bench typist lost those places to I."""
+    assert "I" not in [s.word for s in predictor.suggest(text)]
 
 
 def test_a_contraction_takes_one_strip_place(predictor):
