@@ -67,7 +67,9 @@ class FormulaSource:
 
     phrases: Phrases
     kind: str = "formulas"
-    next_word: bool = True
+    # Its next words are added to the network's, not scored among them: the network is asked for
+    # no more candidates for it (with a large model, a slower search at every space).
+    next_word: bool = False
 
     @classmethod
     def shipped(cls) -> FormulaSource:
