@@ -103,7 +103,8 @@ def never_autocorrected(typed: str, before: str, known: Known) -> bool:
         return True  # a capital inside: written so on purpose (iPhone, McDonald)
     if in_capitals(typed) and not _in_capitals(typed, before):
         return True  # an acronym (EUR, KPI, GDPR), even at a sentence's start
-    # Code (`` `vpn ``, `` `zsh ``, a line in a fenced block) is a command or an identifier, not a slip.
+    # Code (`` `vpn ``, `` `zsh ``, a line in a fenced block) is a command or an identifier, not
+    # a slip.
     return _in_address(before) or in_inline_code(before) or in_code_block(before)
 
 

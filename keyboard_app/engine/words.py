@@ -268,8 +268,7 @@ def text_in_capitals(before: str) -> bool:
     letters or more, across sentences (`PLEASE CALL ME. T`). Not an acronym in a line of small
     letters (`at NASA `, `in THE NEW YORK TIMES `), nor a heading or a name in capitals on a line
     before (`CHAPTER ONE` then a new line)."""
-    line = last_line(before[-200:])
-    words = re.findall(r"[^\W\d_]+", line)
+    words = _line_words(last_line(before[-200:]))
     return (
         len(words) >= 2
         and all(word.isupper() for word in words)
@@ -340,10 +339,17 @@ def typed_as_acronym(typed: str, before: str) -> bool:
     one of four letters or more (`HELLO WOR`, `I AM GOI`: Caps Lock's second and third words)."""
     if not in_capitals(typed) or len(typed) > ACRONYM_LETTERS or text_in_capitals(before):
         return False
-    after_a_label = re.split(r"[:;.!?]|\s[-–—](?:\s|$)", last_line(before[-200:]))[-1]  # `TODO: AP`
-    words = re.findall(r"[^\W\d_]+", after_a_label)
+    words = _line_words(_AFTER_A_LABEL.split(last_line(before[-200:]))[-1])  # `TODO: AP`
     in_capitals_before = bool(words) and all(word.isupper() for word in words)
     return not (in_capitals_before and (len(words) >= 2 or len(words[0]) > ACRONYM_LETTERS))
+
+
+_AFTER_A_LABEL = re.compile(r"[:;.!?]|\s[-–—](?:\s|$)")  # a label's end: `TODO:`, `NOTE -`
+
+
+def _line_words(line: str) -> list[str]:
+    """The words of `line`, letters alone (Q3 KPI: Q, KPI)."""
+    return re.findall(r"[^\W\d_]+", line)
 
 
 def capital_pronoun(word: str) -> str | None:

@@ -266,8 +266,9 @@ class Editor(QPlainTextEdit):
     def mark_added_space(self) -> None:
         """The space right before the cursor was added by the app, after a word taken from the
         strip. Typed right there, a closing mark takes its place ("for," not "for ,"; a backtick
-        or a straight quote that closes, `text_ops.closes_after_word`) and a Space is absorbed (no double space), as phone keyboards do. Any other
-        key, a click or a cursor move forgets it."""
+        or a straight quote that closes, `text_ops.closes_after_word`) and a Space is absorbed
+        (no double space), as phone keyboards do. Any other key, a click or a cursor move
+        forgets it."""
         self._added_space = (self.textCursor().position(), self.document().availableUndoSteps())
 
     def _forget_added_space_if_moved(self) -> None:
@@ -603,7 +604,7 @@ class Editor(QPlainTextEdit):
             return
         self._edit(event, key, modifiers)
 
-    def _preview_key(self, key: int, plain: bool, undo: bool = False) -> bool:
+    def _preview_key(self, key: int, plain: bool, undo: bool) -> bool:
         """While a preview is active: Tab or Enter accepts it, any other key drops it (Esc and
         Undo only that: the preview shows as the last thing put in, and Ctrl+Z meant to take it
         back undid the user's last word as well). Before anything of it shows, Tab only drops it

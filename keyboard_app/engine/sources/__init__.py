@@ -93,8 +93,8 @@ def standard_sources(
     builtin: bool | None = None,
 ) -> list[Source]:
     """The sources mixed with the network's words: the dictionary, the document's words, the
-    corrections and the phrases of letters with `use_dictionary`, the word trigrams of the built-in model's training text (mixed in with the
-    built-in model alone, as they count that text; with another model they only stand in for the
+    corrections and the phrases of letters with `use_dictionary`, the word trigrams of the
+    built-in model's training text (mixed in with the built-in model alone, as they count that text; with another model they only stand in for the
     network while it knows nothing of the context yet, as in an instant answer before the model
     has caught up), and the user's `personal` store with every model (measured
     against the dictionary's frequencies when it is on). Whether the model is the built-in one:

@@ -88,7 +88,8 @@ class CorrectionSource:
                     word,
                     users[word][1] if word in users else lexicon.frequency(word),
                     logp,
-                    (spaced, either_case),
+                    spaced=spaced,
+                    either_case=either_case,
                 )
                 * slip
                 for word, slip in corrections.items()
@@ -157,23 +158,24 @@ class CorrectionSource:
         word: str,
         frequency: float,
         logp: LogProbabilities | None,
-        place: tuple[bool, bool],
+        *,
+        spaced: bool,
+        either_case: bool,
     ) -> float:
         """The model's probability of `word` here, its share of its first piece's letters read
-        from its `frequency` (its frequency alone without the model's distribution). `place`:
-        whether a space comes before the word, and whether it starts a sentence, where a word in
-        small letters is the model's word with its capital too (`Thanks. teh`: the model's " The",
-        not " the", which it gives little)."""
+        from its `frequency` (its frequency alone without the model's distribution); `spaced`:
+        a space comes before the word; `either_case`: it starts a sentence, where a word in small
+        letters is the model's word with its capital too (`Thanks. teh`: the model's " The", not
+        " the", which it gives little)."""
         if logp is None:
             return frequency
-        spaced, either_case = place
         spellings = {word}
         if either_case and word[:1].islower():
             spellings.add(word[:1].upper() + word[1:])
         pieces = {_first_piece(spelling, spaced) for spelling in spellings}
+        prefix_frequency = self.corrector.lexicon.prefix_frequency
         return sum(
-            float(np.exp(logp[piece]))
-            * min(frequency / max(self.corrector.lexicon.prefix_frequency(text), 1e-12), 1.0)
+            float(np.exp(logp[piece])) * min(frequency / max(prefix_frequency(text), 1e-12), 1.0)
             for piece, text in pieces
         )
 

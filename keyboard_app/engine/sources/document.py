@@ -3,7 +3,8 @@
 The network sees only its last tokens and spells a rare name badly; a writer repeats names and
 terms, so a word used above is likely again. The words of the text before the cursor (its last
 `DOCUMENT_WINDOW` characters) count as known, and those that complete the typed letters (case as
-typed, or a word written in capitals) are proposed with their frequency there. Offensive words are never proposed.
+typed, or a word written in capitals) are proposed with their frequency there. Offensive words
+are never proposed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The stock phrases of letters and e-mails as a source of next words (`resources/lexicon/formulas.txt`).
+"""The stock phrases of letters and e-mails as a source of next words
+(`resources/lexicon/formulas.txt`).
 
 The built-in model's training text has few letters: after "Kind" at a line's start it offers "of",
 after "I look forward to" "seeing", and "regards" or "hearing" come only after their letters. A
