@@ -250,6 +250,8 @@ def decode_utf8(raw: bytes) -> str:
     """`raw` as UTF-8 text; NotUtf8 when it is not, or when it is UTF-16 (Windows' "Unicode"
     text files, `is_utf16`: without its byte-order mark English in UTF-16 reads as UTF-8 full of
     NULs, and saved so, any edit made it garbage)."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # (UTF-16's mark starts one)
+        raise NotUtf8("it is UTF-32 text: save it as UTF-8")
     if is_utf16(raw):
         raise NotUtf8("it is UTF-16 text: save it as UTF-8")
     try:

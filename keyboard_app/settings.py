@@ -85,6 +85,10 @@ class Settings:
         self.recent_files = [path, *(p for p in self.recent_files if p != path)]
         del self.recent_files[MAX_RECENT_FILES:]
 
+    def forget_recent_file(self, path: str) -> None:
+        """Take `path` out of the recent-files list."""
+        self.recent_files = [p for p in self.recent_files if p != path]
+
 
 # Inclusive ranges of the numeric settings; values outside fall back to the default.
 SECRET_SETTINGS = {"server_api_key"}  # values never written to the log
@@ -174,7 +178,8 @@ def merge(ours: Settings, known: Settings | None, theirs: Settings) -> Settings:
     """What to write when this copy holds `ours`, had `known` when it last read or wrote the file,
     and the file now holds `theirs` (another copy wrote it meanwhile): the fields this copy changed
     since `known` (all of them if unknown) take its values, the others keep the file's; the recent
-    files are this copy's first, then the file's others, up to the usual number."""
+    files are this copy's first, then the file's others but those this copy took out since
+    `known` (a file gone), up to the usual number."""
     merged = copy.deepcopy(theirs)
     for spec in fields(Settings):
         if spec.name == "recent_files":
@@ -182,7 +187,9 @@ def merge(ours: Settings, known: Settings | None, theirs: Settings) -> Settings:
         value = getattr(ours, spec.name)
         if known is None or value != getattr(known, spec.name):
             setattr(merged, spec.name, copy.deepcopy(value))
-    recent = dict.fromkeys([*ours.recent_files, *theirs.recent_files])
+    taken_out = set(known.recent_files if known else []) - set(ours.recent_files)
+    theirs_kept = [name for name in theirs.recent_files if name not in taken_out]
+    recent = dict.fromkeys([*ours.recent_files, *theirs_kept])
     merged.recent_files = list(recent)[:MAX_RECENT_FILES]
     return merged
 

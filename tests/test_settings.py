@@ -275,6 +275,19 @@ def test_merged_recent_files_stay_capped(store: SettingsStore) -> None:
     assert merged.recent_files[0] == f"/b{MAX_RECENT_FILES - 1}"
 
 
+def test_a_recent_file_taken_out_stays_out_while_another_copys_stay(store: SettingsStore) -> None:
+    first, second = SettingsStore(store.path), SettingsStore(store.path)
+    a = first.load()
+    a.add_recent_file("/gone.txt")
+    first.save(a)
+    b = second.load()
+    b.add_recent_file("/theirs.txt")  # another copy opens a file meanwhile
+    second.save(b)
+    a.forget_recent_file("/gone.txt")
+    assert first.save(a).recent_files == ["/theirs.txt"]
+    assert SettingsStore(store.path).load().recent_files == ["/theirs.txt"]
+
+
 def test_learning_and_inline_settings_round_trip_and_are_checked(store: SettingsStore) -> None:
     chosen = Settings(
         learning_enabled=False, learning_paused=True, inline_predictions=False, inline_threshold=0.9

@@ -184,7 +184,7 @@ class ContinuationController(QObject):
         if not text:
             return
         last = text[-1]
-        if not (last.isspace() or _wide(last)) and _spaces_words(
+        if not (last.isspace() or _unspaced(last)) and _spaces_words(
             self.editor.character_after_cursor()
         ):
             text += " "
@@ -251,9 +251,11 @@ class ContinuationController(QObject):
 
 def _spaces_words(char: str) -> bool:
     """A letter or digit of a script that puts spaces between words."""
-    return char.isalnum() and not _wide(char)
+    return char.isalnum() and not _unspaced(char)
 
 
-def _wide(char: str) -> bool:
-    """A wide character: Chinese or Japanese, whose text runs on without spaces between words."""
-    return unicodedata.east_asian_width(char) in "WF"
+def _unspaced(char: str) -> bool:
+    """A wide character of Chinese or Japanese, whose text runs on without spaces between words
+    (Korean's Hangul, wide too, has them)."""
+    wide = unicodedata.east_asian_width(char) in "WF"
+    return wide and not unicodedata.name(char, "").startswith("HANGUL")

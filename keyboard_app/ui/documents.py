@@ -75,6 +75,8 @@ class DocumentController(QObject):
 
     def _update_title(self) -> None:
         name = self.path.name if self.path else "Untitled"
+        # "[*]" is Qt's placeholder for the modified mark; one in a file name is shown as it is.
+        name = name.replace("[*]", "[*][*]")
         self.window.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.window.setWindowModified(self.modified)
 
@@ -164,6 +166,18 @@ class DocumentController(QObject):
         self.confirm_discard(choose)
 
     def open_recent(self, path: Path) -> None:
+        """Open `path` (Open Recent, a file dropped on the text) after the unsaved-changes
+        question; a file gone since is taken out of Open Recent, where it would fail each time."""
+        if not path.exists():
+            self.settings.forget_recent_file(str(path))
+            self.save_settings()
+            self.recent_changed.emit()
+            inform(
+                self.window,
+                "Cannot open file",
+                f"{path} no longer exists; it is taken out of Open Recent.",
+            )
+            return
         self.confirm_discard(lambda: self.load(path))
 
     def load(self, path: Path) -> bool:

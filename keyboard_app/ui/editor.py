@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from PySide6.QtCore import QMargins, QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -106,6 +107,9 @@ class Editor(QPlainTextEdit):
     inline_accept_requested = Signal()
     # Ctrl+Right while an inline prediction shows: insert its first word.
     inline_word_requested = Signal()
+    # Files dragged from a file manager were dropped on the text: they are to be opened (their
+    # file:// addresses are not text to insert).
+    files_dropped = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +327,11 @@ class Editor(QPlainTextEdit):
         """A drop is an edit no key or click came before: the preview goes first, while the
         cursor is still where it shows (Qt moves it to the drop point before inserting)."""
         self._drop_ghost_text()
+        files = dropped_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.files_dropped.emit(files)
+            return
         super().dropEvent(event)
 
     def _drop_ghost_text(self) -> None:
@@ -771,3 +780,11 @@ def _close_undo_step(cursor: QTextCursor, start: int) -> None:
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     cursor.setCharFormat(cursor.charFormat())
     cursor.setPosition(end)
+
+
+def dropped_files(source: QMimeData) -> list[Path]:
+    """The local files a drop carries ([] unless it carries only local files)."""
+    urls = source.urls() if source.hasUrls() else []
+    if not urls or not all(url.isLocalFile() for url in urls):
+        return []
+    return [Path(url.toLocalFile()) for url in urls]

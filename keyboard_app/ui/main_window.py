@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
             source.message.connect(lambda message: self.status.showMessage(message, 10_000))
         self.autosaver.failed.connect(lambda message: self.status.showMessage(message, 10_000))
         self.editor.best_suggestion_requested.connect(self.suggestions.take_best)
+        # One document a window: the first file dropped is opened, as Open Recent opens one.
+        self.editor.files_dropped.connect(lambda files: self.documents.open_recent(files[0]))
         self.documents.clean.connect(self.autosaver.discard)
         self.documents.replaced.connect(self.continuation.drop)
         self.documents.recent_changed.connect(self._fill_recent)
@@ -174,6 +176,8 @@ class MainWindow(QMainWindow):
         self.personal.apply(settings)
         self.inline.set_enabled(settings.inline_predictions)
         inline = settings.inline_threshold if settings.inline_predictions else None
+        # Turned on, or made less or more sure: asked for again now, not at the next key.
+        reinline = inline is not None and inline != self.suggestions.inline_threshold
         self.suggestions.inline_threshold = inline
         self.suggestions.set_autocorrect(settings.autocorrect)
         self.editor.set_writing_font(writing_font(settings.font_family, settings.font_size))
@@ -184,6 +188,7 @@ class MainWindow(QMainWindow):
         self.explorer.setVisible(settings.explorer_visible)
         if refilter:
             self.client.set_filter(settings.filter_offensive)
+        if refilter or reinline:
             self.suggestions.refresh(force=True)
         if reload:
             self.models.reload()
@@ -283,7 +288,9 @@ class MainWindow(QMainWindow):
         inform(
             self,
             f"About {APP_TITLE}",
-            f"{APP_TITLE} {__version__}\nA local predictive keyboard: GPT-2 on llama.cpp.",
+            f"{APP_TITLE} {__version__}\nA local predictive keyboard: GPT-2 on llama.cpp.\n\n"
+            "MIT licence. Word list from wordfreq's data (CC BY-SA 4.0), misspellings from "
+            "codespell and Wikipedia (CC BY-SA 3.0), GPT-2's vocabulary by OpenAI (modified MIT).",
             icon=QMessageBox.Icon.Information,
         )
 

@@ -93,6 +93,8 @@ class ServerControls(QObject):
 
     def show_dialog(self) -> None:
         s = self._settings()
+        if self.dialog is not None:  # one at a time: a closed one (holding the key) is not kept
+            self.dialog.deleteLater()
         dialog = ConnectServerDialog(
             s.server_url, s.server_api_key, self._window, last_failure=self.last_failure
         )

@@ -548,3 +548,15 @@ def test_the_strips_notice_is_read_out_as_what_it_says_in_the_texts_colour(
     label_colour = notice.palette().color(notice.foregroundRole())
     assert label_colour == window.palette().color(QPalette.ColorRole.WindowText)
     assert notice.font().pointSizeF() < window.font().pointSizeF()
+
+
+def test_a_closed_dialog_is_not_kept_with_the_key_it_was_given(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    win = make_window(ui_settings())
+    for _ in range(3):
+        win.server.show_dialog()
+        assert isinstance(win.server.dialog, ConnectServerDialog)
+        win.server.dialog.api_key.setText(KEY)
+        win.server.dialog.reject()
+    qtbot.waitUntil(lambda: len(win.findChildren(ConnectServerDialog)) == 1, timeout=2_000)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -72,12 +73,16 @@ def test_a_continuation_before_a_space_or_a_mark_is_put_in_as_it_is(
     assert window.editor.text() == "Hello there the cat sat, world"
 
 
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [("The document", 8), ("안녕하세요 세상", 2)],  # The docu|ment; Korean spaces its words too
+)
 def test_no_continuation_starts_inside_a_word(
-    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: BigramModel, text: str, position: int
 ) -> None:
     """The model would finish the word's start ("docu": document) before the rest of it."""
     window = endless_window(make_window, bigram_model, tokens=3)
-    put_cursor(window, "The document", 8)  # The docu|ment
+    put_cursor(window, text, position)
     for modifiers in (CTRL, CTRL | Qt.KeyboardModifier.ShiftModifier):  # and three ways on
         with (
             qtbot.waitSignal(window.continuation.message, timeout=1000) as told,
@@ -86,7 +91,7 @@ def test_no_continuation_starts_inside_a_word(
             press(window.editor, Qt.Key.Key_Return, modifiers)
         assert told.args == [INSIDE_WORD]
         assert not window.editor.preview_active and not window.alternatives.isVisible()
-    assert window.editor.text() == "The document"
+    assert window.editor.text() == text
 
 
 def test_tab_or_enter_takes_only_what_the_ghost_text_shows(

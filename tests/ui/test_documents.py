@@ -19,9 +19,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
@@ -42,6 +42,41 @@ def test_title_shows_name_and_modified_marker(make_window: MakeWindow, tmp_path:
     assert win.documents.write(tmp_path / "note.txt")
     assert win.windowTitle().startswith("note.txt[*]")
     assert not win.isWindowModified()
+
+
+def test_a_file_name_holding_the_modified_placeholder_is_shown_as_it_is(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    assert win.documents.write(tmp_path / "notes[*].txt")
+    assert win.windowHandle().title().startswith("notes[*].txt — ")
+    type_char(win.editor, "x")
+    assert win.windowHandle().title().startswith("notes[*].txt* — ")
+
+
+COPY = Qt.DropAction.CopyAction
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
+
+
+def test_a_file_dropped_on_the_text_is_opened_not_its_address_inserted(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    dropped = tmp_path / "dropped.txt"
+    dropped.write_text("the file's text\n", "utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(dropped))])
+    viewport = win.editor.viewport()
+    where = viewport.rect().center()
+    events = (
+        QDragEnterEvent(where, COPY, data, Qt.MouseButton.LeftButton, NO_MODIFIER),
+        QDragMoveEvent(where, COPY, data, Qt.MouseButton.LeftButton, NO_MODIFIER),
+        QDropEvent(QPointF(where), COPY, data, Qt.MouseButton.LeftButton, NO_MODIFIER),
+    )
+    for event in events:  # as a drag from a file manager comes in (a drop alone is ignored)
+        QApplication.sendEvent(viewport, event)
+    assert win.editor.toPlainText() == "the file's text\n"
+    assert win.documents.path == dropped
 
 
 def test_save_and_open_round_trip(make_window: MakeWindow, tmp_path: Path) -> None:
@@ -122,6 +157,25 @@ def test_unreadable_file_is_reported(make_window: MakeWindow, tmp_path: Path) ->
     notices = [b for b in win.findChildren(QMessageBox) if b.isVisible()]
     assert notices
     notices[0].accept()
+
+
+def test_a_recent_file_gone_since_is_taken_out_of_open_recent(
+    make_window: MakeWindow, tmp_path: Path
+) -> None:
+    win = make_window()
+    win.editor.setPlainText("kept")
+    gone = tmp_path / "gone.txt"
+    gone.write_text("x", "utf-8")
+    assert win.documents.load(gone)
+    win.editor.setPlainText("the text typed since")
+    gone.unlink()
+    win.menu_actions.recent.actions()[0].trigger()  # (it failed the same way every time)
+    notices = [b for b in win.findChildren(QMessageBox) if b.isVisible()]
+    assert notices and "no longer exists" in notices[0].text()
+    notices[0].accept()
+    assert win.menu_actions.recent.actions() == []
+    assert SettingsStore().load().recent_files == []
+    assert win.editor.toPlainText() == "the text typed since"
 
 
 def test_an_ampersand_in_a_recent_file_name_is_shown(

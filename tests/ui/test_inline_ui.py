@@ -282,3 +282,15 @@ def test_none_shows_inside_a_word(
     cursor.setPosition(len(TYPED))
     win.editor.setTextCursor(cursor)
     wait_for_inline(qtbot, win, "p with the report")
+
+
+def test_turning_them_on_shows_one_for_the_text_as_it_is(
+    qtbot: QtBot, make_window: MakeWindow, bigram_model: Callable[..., Path]
+) -> None:
+    win = confident_window(make_window, bigram_model)
+    win.apply_settings(replace(win.settings, inline_predictions=False))
+    type_text(win, TYPED)
+    qtbot.waitUntil(lambda: win.strip.context == TYPED and bool(win.strip.best()))
+    assert win.editor.inline_text == ""
+    win.apply_settings(replace(win.settings, inline_predictions=True))
+    wait_for_inline(qtbot, win, "p with the report")  # no key needed

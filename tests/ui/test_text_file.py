@@ -3,6 +3,7 @@ files that are not regular, BOMs and line endings."""
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import subprocess
@@ -170,6 +171,10 @@ def test_files_that_cannot_be_opened_say_why(tmp_path: Path) -> None:
     windows.write_bytes("Kind regards".encode("utf-16"))  # with its byte-order mark
     with pytest.raises(TextFileError, match=r"\(it is UTF-16 text: save it as UTF-8\)"):
         read_text_file(windows)
+    for mark, encoding in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")):
+        windows.write_bytes(mark + "Hi".encode(encoding))  # the first's mark starts as UTF-16's
+        with pytest.raises(TextFileError, match=r"\(it is UTF-32 text: save it as UTF-8\)"):
+            read_text_file(windows)
     for encoding in ("utf-16-le", "utf-16-be"):  # no byte-order mark: it reads as UTF-8 with NULs
         windows.write_bytes("Hello\r\nWorld\r\n".encode(encoding))
         with pytest.raises(TextFileError, match=r"\(it is UTF-16 text: save it as UTF-8\)"):

@@ -9,6 +9,7 @@ opened again says why.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from PySide6.QtCore import Qt, Signal
@@ -114,9 +115,13 @@ class ConnectServerDialog(QDialog):
         self.test_button.setEnabled(False)
         self.test_result.setText("Testing…")
         url, key = self.url.text().strip(), self.api_key.text().strip() or None
-        threading.Thread(
-            target=lambda: self.tested.emit(server_test(url, key)), daemon=True
-        ).start()
+
+        def report() -> None:
+            line = server_test(url, key)
+            with contextlib.suppress(RuntimeError):  # the dialog was deleted meanwhile
+                self.tested.emit(line)
+
+        threading.Thread(target=report, daemon=True).start()
 
     def _show_test(self, line: str) -> None:
         self.test_result.setText(line)
