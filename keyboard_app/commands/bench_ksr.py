@@ -102,7 +102,7 @@ def register_bench(bench_subparsers: Any) -> None:
         help="with --chars-per-second: also with this delay added to every decode, as a slow "
         "model's (default 190: GPT-2 XL on two cores)",
     )
-    parser.add_argument("--threads", type=thread_count, default=None)
+    parser.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.set_defaults(func=for_people(partial(_run, parser)))
 

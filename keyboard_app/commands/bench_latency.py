@@ -17,7 +17,7 @@ def register_bench(bench_subparsers: Any) -> None:
     parser.add_argument(
         "--model", type=Path, help="GGUF to measure (default: random GPT-2 small q8_0)"
     )
-    parser.add_argument("--threads", type=thread_count, default=None)
+    parser.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     parser.add_argument(
         "--personal",
         type=Path,

@@ -25,19 +25,19 @@ if TYPE_CHECKING:
 
 def register(subparsers: Any) -> None:
     suggest = subparsers.add_parser("suggest", help="the likeliest words to type next")
-    suggest.add_argument("text")
+    suggest.add_argument("text", help="the text before the cursor")
     suggest.add_argument("--k", type=whole_number(1), default=3, help="how many words (default 3)")
     suggest.add_argument("--json", action="store_true", help="print JSON")
 
     explore = subparsers.add_parser("explore", help="the likeliest next tokens and probabilities")
-    explore.add_argument("text")
+    explore.add_argument("text", help="the text before the cursor")
     explore.add_argument(
         "--k", type=whole_number(1), default=10, help="how many tokens (default 10)"
     )
     explore.add_argument("--json", action="store_true", help="print JSON")
 
     cont = subparsers.add_parser("continue", help="continue TEXT with top-k sampling")
-    cont.add_argument("text")
+    cont.add_argument("text", help="the text to continue")
     cont.add_argument(
         "--tokens", type=_token_count, default=60, help="how many tokens to write (default 60)"
     )

@@ -21,7 +21,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="text files to open: the first in the editor, the others in Open Recent",
     )
     parser.add_argument(
-        "--model", type=given, metavar="PATH", help="GGUF model to load instead of the default"
+        "--model",
+        type=given,
+        metavar="MODEL",
+        help="a GGUF file or an installed model's name to load instead of the default",
     )
     parser.add_argument(
         "--demo-text", metavar="TEXT", help="type TEXT into the editor (with --screenshot)"

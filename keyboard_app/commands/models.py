@@ -33,29 +33,35 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("convert", help="convert a Hugging Face GPT-2 folder to GGUF")
     p.add_argument("src", type=Path, help="folder with config.json and model.safetensors")
     p.add_argument("--out", type=output_file, required=True, help="the GGUF file to write")
-    p.add_argument("--type", dest="out_type", default="f32", choices=("f32", "f16"))
+    p.add_argument(
+        "--type",
+        dest="out_type",
+        default="f32",
+        choices=("f32", "f16"),
+        help="the weights' type (default: f32)",
+    )
     p.set_defaults(func=_convert)
 
     p = sub.add_parser("quantize", help="quantize a GGUF with llama.cpp")
-    p.add_argument("src", type=Path)
-    p.add_argument("dst", type=output_file)
+    p.add_argument("src", type=Path, help="the GGUF file to quantize")
+    p.add_argument("dst", type=output_file, help="the GGUF file to write")
     p.add_argument("--type", dest="kind", default="q8_0", help=QUANT_HELP)
-    p.add_argument("--threads", type=thread_count, default=None)
+    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads")
     p.set_defaults(func=_quantize)
 
     p = sub.add_parser("import", help="check a GGUF file and add it to the installed models")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the GGUF file")
     p.add_argument(
         "--name", type=given, help="the name to install it under (default: the file name)"
     )
     p.set_defaults(func=_import)
 
     p = sub.add_parser("remove", help="delete an installed model")
-    p.add_argument("name")
+    p.add_argument("name", help="an installed model's name")
     p.set_defaults(func=_remove)
 
     p = sub.add_parser("use", help="the model the app uses ('builtin' for the built-in one)")
-    p.add_argument("name")
+    p.add_argument("name", help="an installed model's name, or builtin")
     p.set_defaults(func=_use)
 
     # Hidden (no help): the child process of `models import`, reachable in a frozen app.
