@@ -30,7 +30,29 @@ TECHNICAL_WORDS = frozenset(
     monorepo mutex mutexes namespace npm npx pnpm printf pytest rebase rebased redis refactor
     refactored refactoring regex serialise serialize serialized stderr stdin stdout struct structs
     todo todos toml tsx unmarshal unmarshalled utf uvicorn vitest webpack yaml csrf jwt oauth ssd
-    vpn zsh
+    vpn zsh pipx vite
+    """.split()  # noqa: SIM905
+)
+# Dishes, drinks and ingredients of menus, recipes and reviews that the dictionary lacks and that
+# are a slip from a common word (matcha: match, elote: elite, crema: cream, masa: mass).
+FOOD_WORDS = frozenset(
+    """
+    adobo affogato arancini arepa arepas ayran banchan banh bao barbacoa bibimbap birria blini boba
+    borek bulgogi burrata cacio cassoulet chaat chilaquiles cortado crema crostini daal dal dango
+    dashi dhal doenjang dolma dosa elote elotes esquites farro freekeh furikake galbi galette
+    genmaicha gochugaru gochujang guanciale halva hojicha idli ikura injera jalebi japchae jollof
+    karaage kimbap kofta labneh lahmacun larb lumpia lungo makgeolli mapo masa matcha merguez
+    moussaka nasi nduja nopales okonomiyaki onigiri pakora pancit pandan panettone patatas pelmeni
+    pide pierogies pintxos poha ponzu pozole pupusa pupusas rendang ristretto sencha shakshuka
+    sinigang sope sopes spaetzle spanakopita suya tagine taiyaki takoyaki tobiko togarashi tonkatsu
+    tostada tteok tteokbokki ube udon unagi vada yakitori
+    """.split()  # noqa: SIM905
+)
+# Players' words of game chat (laners: lanes, ganked: ranked, noob: nob).
+GAMING_WORDS = frozenset(
+    """
+    gank ganked ganking ganks jungler junglers kited laner laners lootbox nerfs noob oneshot
+    oneshotted respawned respawns speedrunner speedruns
     """.split()  # noqa: SIM905
 )
 # Units written after a number that the dictionary lacks and that are a slip from a common word
@@ -47,19 +69,41 @@ SERVICE_NAMES = frozenset(
     etsy gcal gdocs gdrive gmail hotmail icloud imessage lyft vimeo ymail
     """.split()  # noqa: SIM905
 )
-_VOCABULARIES = (CHAT_WORDS, TECHNICAL_WORDS, SERVICE_NAMES, UNITS)
+_VOCABULARIES = (CHAT_WORDS, TECHNICAL_WORDS, SERVICE_NAMES, UNITS, FOOD_WORDS, GAMING_WORDS)
 
 
 def in_vocabularies(word: str) -> bool:
-    """Whether `word` (any case) is a chat or programming word, a service's name or a unit."""
+    """Whether `word` (any case) is a chat, programming, food or gaming word, a service's name or
+    a unit."""
     lower = word.lower()
     return any(lower in words for words in _VOCABULARIES)
 
 
-# British -ise spellings of the dictionary's -ize words (serialise, initialisation).
-_BRITISH_ENDING = re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$")
+# British spellings and their American ones, by their endings: -ise, -yse, -our, -tre, -ogue, -ence
+# and a final l doubled before an ending (serialise, analyse, colour, centre, catalogue, defence,
+# travelled). A word must be long enough before the ending for it to be one of these (four: for,
+# tour; acre; rogue), and a double l only after an unstressed e (filled is no filed).
+_BRITISH = (
+    (re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=[a-z])ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=[a-z]{3})our(s|ed|ing|ite|ites|ful|able|er|ers)?$"), r"or\1"),
+    (re.compile(r"(?<=[a-z]{3})tre(s|d)?$"), r"ter\1"),
+    (re.compile(r"(?<=[a-z]{3})ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=[a-z]{3})ence(s)?$"), r"ense\1"),
+    (re.compile(r"([aeiou][b-df-hj-np-tv-z]{1,3}e)ll(ed|ing|er|ers)$"), r"\1l\2"),
+)
 
 
 def american(word: str) -> str:
-    """`word` (lower case) with a British -ise ending as -ize (serialise: serialize)."""
-    return _BRITISH_ENDING.sub(r"iz\1", word)
+    """`word` (lower case) spelled the American way where its ending is British (serialise:
+    serialize, colour: color, travelled: traveled)."""
+    for british, spelled in _BRITISH:
+        word = british.sub(spelled, word)
+    return word
+
+
+def other_spelling(word: str, other: str) -> bool:
+    """Whether `other` is `word` in the other of British and American spelling (colours and
+    colors, theater and theatre): both right, neither a correction of the other."""
+    first, second = word.lower(), other.lower()
+    return first != second and american(first) == american(second)

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from keyboard_app.corrector.misspellings import listed_correction
-from keyboard_app.corrector.vocabulary import in_vocabularies
+from keyboard_app.corrector.vocabulary import in_vocabularies, other_spelling
 from keyboard_app.engine.lexicon import COMMON_WORDS
 from keyboard_app.engine.sources import Proposal, Query, Source
 from keyboard_app.engine.sources.network import NetworkSource
@@ -653,7 +653,7 @@ def _keeps_typed(typed: TypedWord, knowers: list[Callable[[str], bool]]) -> bool
     """Whether the word typed is meant as typed, above any correction of it: a word some source
     knows (shipped, stored: a slip that makes a real word is far rarer than the word), one
     written so on purpose (iOS, EUR; with a letter beyond the QWERTY keys, as autocorrect reads
-    it), or a chat, programming, service or unit word that autocorrect knows
+    it), or a chat, programming, food, gaming, service or unit word that autocorrect knows
     (`corrector.vocabulary`: omg was offered as ombudsman, omega, ombre)."""
     word = typed.typed
     return (
@@ -672,8 +672,11 @@ def _add_corrections_below(scores: Scores, corrections: Mapping[str, float], typ
     correction's score when no source scored it.) A correction that completes the typed letters
     (the: they) is a completion, added as the others are; one in another case alone is not
     (JavaScript typed, the dictionary's javascript: Tab put that in), and of a word typed with
-    a capital inside, it is none (Javascript)."""
+    a capital inside, it is none (Javascript). The word in the other of British and American
+    spelling is none (colours: colors, theater: theatre)."""
     typed_key = typed.lower()
+    # Both right: a text in one spelling is not offered the other's after each such word.
+    corrections = {w: c for w, c in corrections.items() if not other_spelling(typed, w)}
     recased = {w for w in corrections if w.lower() == typed_key}
     completing = {
         w: s for w, s in corrections.items() if w.lower().startswith(typed_key) and w not in recased

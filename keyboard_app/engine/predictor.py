@@ -87,11 +87,23 @@ def _with_autocorrection(
     place is a completion's (`It is i`: into, important), and a space puts in what it shows."""
     if any(s.word == replacement for s in suggestions):
         return suggestions
-    if _SMALL_I.search(typed.boundary[-_HABIT_CHARS:]) is None:
+    if not _takes_a_place(replacement, typed):
         return suggestions
     best = max((s.probability for s in suggestions), default=0.0)
     mark = Suggestion(replacement, best, correction=True, autocorrect=True)
     return [mark, *suggestions][:k]
+
+
+def _takes_a_place(replacement: str, typed: TypedWord) -> bool:
+    """Whether an autocorrection the strip's own words outrank takes a place: the contraction the
+    typed word is without its apostrophe (maam: ma'am, ive: I've, a habit by itself), or where the
+    text before the word writes the pronoun in small letters or a contraction without its
+    apostrophe."""
+    apostrophe = "'" in replacement or "’" in replacement
+    bare = replacement.lower().replace("’", "").replace("'", "")
+    if apostrophe and bare == typed.typed.lower():
+        return True
+    return _SMALL_I.search(typed.boundary[-_HABIT_CHARS:]) is not None
 
 
 @dataclass(frozen=True)
@@ -381,7 +393,13 @@ class Predictor:
         mixed = self._mixture(text)
         if mixed is None or _compound_head(text, mixed):
             return None
-        return self._autocorrection(mixed)
+        replacement = self._autocorrection(mixed)
+        if replacement is None:
+            return None
+        # What the strip shows and marks, as `suggest` does: an outranked one only where the
+        # text shows the habit (`_with_autocorrection`); else a space leaves the word.
+        shown = replacement in (word for word, _ in mixed.ranked())
+        return replacement if shown or _takes_a_place(replacement, mixed.query.typed) else None
 
     def _autocorrection(self, mixed: Mixed) -> str | None:
         corrections = self._corrections()

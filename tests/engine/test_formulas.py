@@ -105,6 +105,9 @@ def test_a_damaged_file_of_phrases_is_a_clear_error(tmp_path: Path, content: str
         ("Thank you for your help.\n\nYours ", "sincerely"),
         ("Please do not hesitate to ", "contact"),
         ("I look forward to h", "hearing"),
+        ("Hi ", "there"),  # I, Andreu, Ricky
+        ("Hey ", "there"),  # I, you, Rach
+        ("Hello ", "everyone"),  # I, you, I'm
     ],
 )
 def test_the_built_in_keyboard_offers_the_phrases_of_letters(

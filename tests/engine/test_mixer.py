@@ -549,3 +549,30 @@ def test_a_word_autocorrect_leaves_is_kept_above_its_corrections(typed: str):
     asked = query("oh " + typed)
     ranked = Mixed(asked, mix(asked, network, proposals), network, proposals).ranked()
     assert ranked[0][0] == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [
+        ("colours", "colors"),
+        ("theater", "theatre"),
+        ("travelled", "traveled"),
+        ("defence", "defense"),
+    ],
+)
+def test_a_known_word_is_not_offered_in_its_other_spelling(typed: str, other: str):
+    """British and American spellings are both right: a text in one was offered the other after
+    each such word, as a correction."""
+    network = Proposal({typed: 0.2}, mass=0.5)
+    corrections = {other: 0.5, typed[:-1]: 0.1}
+    proposals = {
+        "dictionary": Proposal({}, knows=lambda word: word in (typed, other, typed[:-1])),
+        "corrections": Proposal(corrections),
+    }
+    asked = query("the " + typed)
+    ranked = [
+        word
+        for word, _ in Mixed(asked, mix(asked, network, proposals), network, proposals).ranked()
+    ]
+    assert other not in ranked
+    assert typed[:-1] in ranked  # another correction stays

@@ -193,6 +193,17 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "Grzegorz",
         "Thanks for the file. Zdenek",
         "Hi all,\nMatteo",
+        # Dishes and players' words the dictionary lacks (were match, elite, cream, lanes, ranked)
+        "We tried matcha",
+        "We ordered elote",
+        "I had some crema",
+        "the mid laners",
+        "the enemy team ganked",
+        # A far key or an extra letter away from its neighbours: a word the dictionary lacks
+        # more often than a slip (were bored, loco, member)
+        "We ordered borek",
+        "We ordered locro",
+        "I can't rember",
     ],
 )
 def test_words_never_spoilt(predictor, text):
@@ -298,6 +309,21 @@ def test_double_letters_put_in_the_wrong_place_are_corrected(predictor, text, ex
 
 @pytest.mark.parametrize(
     ("text", "expected"),
+    [
+        ("Good morining", "morning"),
+        ("the kitchin", "kitchen"),  # a vowel for another: a mistake of spelling, not of a key
+        ("we entred", "entered"),
+        ("I am serously", "seriously"),
+        ("he was briging", "bringing"),
+    ],
+)
+def test_a_slip_that_reads_as_a_rare_word_and_an_ending_is_corrected(predictor, text, expected):
+    """The dictionary knows morin, entre, serous and brig: each slip read as a word it lacks."""
+    assert corrected(predictor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
     [("I think thenb", "then"), ("I havev", "have"), ("I andf", "and"), ("I knowq", "know")],
 )
 def test_an_extra_key_at_the_end_is_corrected(predictor, text, expected):
@@ -325,3 +351,22 @@ def test_words_on_a_line_in_another_language_are_left_alone(predictor, text):
 def test_english_after_a_paragraph_in_another_language_is_corrected(predictor):
     text = "Ich habe die Unterlagen gestern geschickt.\nI sent them to teh"
     assert corrected(predictor, text) == "the"
+
+
+@pytest.mark.parametrize(
+    "text", ["It is i", "I said ive", "ill be there by 7 i", "i know, we said 8. im", "Teh"]
+)
+def test_the_autocorrection_is_the_word_the_strip_marks(predictor, text):
+    """`bench typos` and the engine's users read `autocorrection`; the editor puts in the
+    strip's marked word: they agree, an outranked correction included."""
+    marked = [s.word for s in predictor.suggest(text) if s.autocorrect]
+    assert [predictor.autocorrection(text)] == (marked or [None])
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Yes maam", "ma'am"), ("I said ive", "I've")])
+def test_a_contraction_typed_without_its_apostrophe_is_marked_though_outranked(
+    predictor, text, expected
+):
+    """What `_contraction` puts in whatever its rivals: with three places, mama, manama and mam
+    outranked ma'am, and a space left maam."""
+    assert [s.word for s in predictor.suggest(text) if s.autocorrect] == [expected]

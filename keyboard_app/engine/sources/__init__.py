@@ -73,8 +73,10 @@ class Proposal:
 
 
 class Source(Protocol):
-    """One kind of evidence. `kind` names it for the mixer; `next_word` says whether it proposes
-    next words (no letters typed), where the mixer then asks the network for more candidates."""
+    """One kind of evidence. `kind` names it for the mixer; `next_word` says whether the mixer
+    re-ranks the network's next words (no letters typed) with it, and so asks the network for more
+    candidates (`NEXT_WORD_CANDIDATES`). A source whose next words are only added (the phrases of
+    letters) says False."""
 
     kind: str
     next_word: bool
