@@ -280,13 +280,15 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
     """`scores` without the words that write the number being typed as no one does: a group
     after a thousands separator of other than three digits (`$1,250`: 2500; not after `0,` nor
     in euros, where the comma is a decimal one), or a word with a capital run into digits
-    (`1.2M`: 2Moro, `9J`: 9John), or a time's minutes of other than two digits, or with other
-    letters than am or pm, which an hour after 12 has none of (`2:15`: 150, 15th; `14:30am`), or
-    an amount's cents of other than two digits (`£12.5`: 500, 50s); the letters typed are kept as
-    they are."""
+    (`1.2M`: 2Moro, `9J`: 9John) or small letters no number runs into (`900g`: 900ger), or a
+    time's minutes of other than two digits, or with other letters than am or pm, which an hour
+    after 12 has none of (`2:15`: 150, 15th; `14:30am`), or an amount's cents of other than two
+    digits (`£12.5`: 500, 50s), or an amount run into a hyphen's word (`$120`: 120-degrees); the
+    letters typed are kept as they are."""
     before = before_the_word(typed)
     tail = before[-_NUMBER_CHARS:]  # (a search of the whole text reads it all: its end will do)
     thousands, hour, cents = _THOUSANDS.search(tail), _HOUR.search(tail), _CENTS.search(tail)
+    amount = _AMOUNT.search(tail) is not None
 
     def odd(word: str) -> bool:
         if word == typed.typed:
@@ -297,7 +299,9 @@ def _numbers_as_written(scores: Scores, typed: TypedWord) -> Scores:
             return True
         if cents and not (len(word) == 2 and word.isdigit()):
             return True
-        return _DIGITS_INTO_A_WORD.match(word) is not None
+        if amount and "-" in word:
+            return True  # $120-degrees, $389,000-foot
+        return _DIGITS_INTO_A_WORD.match(word) is not None or _digits_into_letters(word)
 
     return {word: score for word, score in scores.items() if not odd(word)}
 
@@ -319,6 +323,20 @@ def _minutes(word: str, hour: int) -> bool:
 
 
 _DIGITS_INTO_A_WORD = re.compile(r"\d+[A-Z][a-z]")
+_AMOUNT = re.compile(r"[$£€¥][\d,.]*$")  # a currency's sign before the number typed
+# What a number runs into in writing: an ordinal's ending, a decade's s, a time's am or pm, a
+# thousand's k, a unit (5pm, 90s, 10k, 900g, 5km, 4x, 1080p, 3.5GHz, 37C).
+_NUMBER_ENDING = re.compile(
+    r"(?:st|nd|rd|th|s|am|pm|k|m|bn|g|kg|mg|km|cm|mm|ml|l|lb|lbs|oz|ft|in|mi|mph|kph|h|hr|hrs"
+    r"|min|mins|sec|secs|ms|x|p|gb|mb|tb|kb|hz|khz|mhz|ghz|kw|kwh|w|v|mah|c|f|°c|°f|°)",
+    re.IGNORECASE,
+)
+
+
+def _digits_into_letters(word: str) -> bool:
+    """`word` is digits run into letters that no number runs into (900ger, 95ka; not 900g, 5pm)."""
+    letters = word.lstrip(_DIGITS + ".,")
+    return letters != word and letters.isalpha() and not _NUMBER_ENDING.fullmatch(letters)
 
 
 def _stutter(word: str) -> bool:

@@ -507,6 +507,11 @@ def test_a_contraction_listed_with_a_capital_in_one_apostrophe_alone_is_no_name(
         ("It came to £12.5", {"500": 0.5, "50s": 0.4, "50": 0.3}, ["50", "5"]),
         ("It came to $12.", {"500": 0.5, "00": 0.4, "5": 0.3}, ["00"]),
         ("version 3.5", {"500": 0.5, "50": 0.3}, ["500", "50", "5"]),  # no amount
+        # Small letters no number runs into; an amount run into a hyphen's word.
+        ("line a 900g", {"900ger": 0.5, "900gy": 0.4, "900g": 0.3}, ["900g"]),
+        ("at 5", {"5pm": 0.5, "50s": 0.4, "5km": 0.3, "5ka": 0.2}, ["5pm", "50s", "5km"]),
+        ("HOA fees $120", {"120-degrees": 0.5, "1200": 0.3}, ["1200", "120"]),
+        ("a 120", {"120-degrees": 0.5, "1200": 0.3}, ["120-degrees", "1200", "120"]),  # no amount
     ],
 )
 def test_numbers_are_offered_as_they_are_written(
