@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from keyboard_app.corrector import without_apostrophes
 from keyboard_app.corrector.autocorrect import mixed_autocorrection
 from keyboard_app.engine import longlived
 from keyboard_app.engine.backend import DecodingBackend, LlamaBackend
@@ -96,13 +97,17 @@ def _with_autocorrection(
 
 def _takes_a_place(replacement: str, typed: TypedWord) -> bool:
     """Whether an autocorrection the strip's own words outrank takes a place: the contraction the
-    typed word is without its apostrophe (maam: ma'am, ive: I've, a habit by itself), or where the
-    text before the word writes the pronoun in small letters or a contraction without its
-    apostrophe."""
-    apostrophe = "'" in replacement or "’" in replacement
-    bare = replacement.lower().replace("’", "").replace("'", "")
-    if apostrophe and bare == typed.typed.lower():
-        return True
+    typed word of three letters or more is without its apostrophe (maam: ma'am, ive: I've, a habit
+    by itself; im starts impressive and important, and took their place in held-out text), or
+    where the text before the word writes the pronoun in small letters or a contraction without
+    its apostrophe."""
+    letters = typed.typed.lower()
+    if replacement.lower() != letters and without_apostrophes(replacement.lower()) == letters:
+        return len(letters) > 2 or _shows_the_habit(typed)
+    return _shows_the_habit(typed)
+
+
+def _shows_the_habit(typed: TypedWord) -> bool:
     return _SMALL_I.search(typed.boundary[-_HABIT_CHARS:]) is not None
 
 

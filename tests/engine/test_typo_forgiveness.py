@@ -370,3 +370,12 @@ def test_a_contraction_typed_without_its_apostrophe_is_marked_though_outranked(
     """What `_contraction` puts in whatever its rivals: with three places, mama, manama and mam
     outranked ma'am, and a space left maam."""
     assert [s.word for s in predictor.suggest(text) if s.autocorrect] == [expected]
+
+
+def test_two_letters_that_start_many_words_keep_the_place_of_a_completion(predictor):
+    """im starts impressive and important: outranked, I'm takes no place unless the text shows the
+    habit (it cost keystrokes in held-out text), and a space then leaves it."""
+    text = "What we did get, however, was im"
+    assert not any(s.autocorrect for s in predictor.suggest(text))
+    assert predictor.autocorrection(text) is None
+    assert predictor.autocorrection("i know. im") == "I'm"
