@@ -350,6 +350,8 @@ def read_json(path: str | Path, max_bytes: int) -> object:
 
 def parse_json(data: bytes) -> object:
     """The JSON value in `data`, read as defensively as `read_json` reads a file (UnusableFile)."""
+    if not data.strip():
+        raise UnusableFile("it is empty")  # (json's message: Expecting value, line 1)
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:

@@ -484,6 +484,16 @@ def test_a_file_named_dash_is_reached_as_dot_slash_dash(tmp_path: Path) -> None:
     assert learned.stdout == f"Learned 2 words from {tmp_path / '-'}.\n"
 
 
+def test_an_empty_file_to_import_is_said_to_be_empty(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    result = run_cli(["personal", "import", "-", "--store", str(store)], "\n", tmp_path)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: standard input is not a JSON file of learned words: it is empty.\n",
+    )
+    assert not store.exists()
+
+
 def test_a_dash_that_is_no_export_is_refused_and_makes_no_store(tmp_path: Path) -> None:
     store = tmp_path / "store.sqlite3"
     result = run_cli(["personal", "import", "-", "--store", str(store)], "Dear Ottoline", tmp_path)
