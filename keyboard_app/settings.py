@@ -90,8 +90,8 @@ class Settings:
         self.recent_files = [p for p in self.recent_files if p != path]
 
 
-# Inclusive ranges of the numeric settings; values outside fall back to the default.
 SECRET_SETTINGS = {"server_api_key"}  # values never written to the log
+# Inclusive ranges of the numeric settings; values outside fall back to the default.
 RANGES: dict[str, tuple[float, float]] = {
     "top_k": (1, 200),
     "temperature": (0.05, 2.0),

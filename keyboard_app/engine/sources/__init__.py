@@ -96,13 +96,14 @@ def standard_sources(
 ) -> list[Source]:
     """The sources mixed with the network's words: the dictionary, the document's words, the
     corrections and the phrases of letters with `use_dictionary`, the word trigrams of the
-    built-in model's training text (mixed in with the built-in model alone, as they count that text; with another model they only stand in for the
-    network while it knows nothing of the context yet, as in an instant answer before the model
-    has caught up), and the user's `personal` store with every model (measured
-    against the dictionary's frequencies when it is on). Whether the model is the built-in one:
-    `builtin` (a server's, told by what the server says of its model), else whether the file at
-    `model_path` is (`is_builtin_model`). The shipped files are read here, before llama.cpp
-    loads, so that a damaged one fails early and leaks nothing."""
+    built-in model's training text (mixed in with the built-in model alone, as they count that
+    text; with another model they only stand in for the network while it knows nothing of the
+    context yet, as in an instant answer before the model has caught up), and the user's
+    `personal` store with every model (measured against the dictionary's frequencies when it is
+    on). Whether the model is the built-in one: `builtin` (a server's, told by what the server
+    says of its model), else whether the file at `model_path` is (`is_builtin_model`). The
+    shipped files are read here, before llama.cpp loads, so that a damaged one fails early and
+    leaks nothing."""
     from keyboard_app.engine.sources.corrections import CorrectionSource
     from keyboard_app.engine.sources.dictionary import DictionarySource
     from keyboard_app.engine.sources.document import DocumentSource
