@@ -12,25 +12,24 @@ address, or a word on a line in another language (`in_other_language`: German ha
 Dutch staan satan, French Je He); those may still get a correction offered in the strip.
 
 Only a whole word one common slip from the typed one is put in (`_one_slip`: not a far key, matcha:
-match; a vowel for another or a letter typed ahead are mistakes of spelling, kitchin, morining; two
-slips when they differ in their double letters alone: tommorow, reccomend), and not: a completion of
-the typed word ("accomodation": accomodations), the typed word less one or two letters at either end
-(async: sync, cmake: make, mewhen: when; a prefixed word or two run together more often than a slip,
-but for a doubled letter, "andd"), another stem than the typed word's when the typed word is a known
-word with an English ending ("firehouses"; but "occured": occurred, the same stem respelled; a rare
-stem is none for a common word, morining), nor a word when the typed one is likelier a slip for a
-word of the offensive-word list (dman: damn, not man), nor a name for a word typed in small letters,
-nor anything for a word typed with a capital at a sentence's start (which may be a name the
-dictionary lacks: Naledi, not Naked), unless one common slip away (`NAME_SLIP`: londn, London;
-Becuase, Because; not luego, Lego), and mid-sentence only a day's or a month's name so near
-(Febuary: February, Firday: Friday; names the dictionary lacks are often a slip from one it has:
-Jaxon, Jason). A common misspelling's listed correction (`misspellings.py`: definetly, buisness,
-alway) is a habit, not a slip: it is put in whatever these rules say of its slips, and the
-misspelling is no rival of it (the model spells recieved as readily as received). The likeliest such
-correction replaces the word when it is `AUTOCORRECT_RATIO` times likelier than anything else the
-strip has for it (the typed word's completions included; not the correction spelled with the other
-apostrophe, nor the typed word when it is the correction without its apostrophe: dont, don't). The
-pronoun i is always I (i'm: I'm).
+match; a vowel for another or one added inside the word are mistakes of spelling, kitchin, garagae;
+two slips when they differ in their double letters alone: tommorow, reccomend), and not: a
+completion of the typed word ("accomodation": accomodations), the typed word less one or two letters
+at either end (async: sync, cmake: make, mewhen: when; a prefixed word or two run together more
+often than a slip, but for a doubled letter, "andd"), another stem than the typed word's when the
+typed word is a known word with an English ending ("firehouses"; but "occured": occurred, the same
+stem respelled), nor a word when the typed one is likelier a slip for a word of the offensive-word
+list (dman: damn, not man), nor a name for a word typed in small letters, nor anything for a word
+typed with a capital at a sentence's start (which may be a name the dictionary lacks: Naledi, not
+Naked), unless one common slip away (`NAME_SLIP`: londn, London; Becuase, Because; not luego, Lego),
+and mid-sentence only a day's or a month's name so near (Febuary: February, Firday: Friday; names
+the dictionary lacks are often a slip from one it has: Jaxon, Jason). A common misspelling's listed
+correction (`misspellings.py`: definetly, buisness, alway) is a habit, not a slip: it is put in
+whatever these rules say of its slips, and the misspelling is no rival of it (the model spells
+recieved as readily as received). The likeliest such correction replaces the word when it is
+`AUTOCORRECT_RATIO` times likelier than anything else the strip has for it (the typed word's
+completions included; not the correction spelled with the other apostrophe, nor the typed word when
+it is the correction without its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm).
 """
 
 from __future__ import annotations
@@ -135,20 +134,16 @@ def puts_in(typed: str, correction: str) -> bool:
     return meant not in (word[1:], word[2:], word[:-2])
 
 
-def other_stem(typed: str, correction: str, known: Known, common: Known | None = None) -> bool:
+def other_stem(typed: str, correction: str, known: Known) -> bool:
     """Whether `typed` (lower case) is a known word with an English ending (`_ENDINGS`:
     "firehouse" and s, "ventilate" and s: a real word the dictionary lacks, not a slip) and
     `correction` is not that stem respelled with the same ending (its last letter doubled or a
     double one undoubled, its final e dropped or one added: "occured" occurred, "comming"
     coming, "makeing" making, "sincerly" sincerely: the misspellings people make of inflected
-    words). A stem that is not `common` is none for a correction that is a letter more or less
-    inside the word (morining is morning, not morin and ing; but clucks, whose u may be meant,
-    is no slip for clicks, nor lazed for glazed)."""
+    words)."""
     if _bare(correction) == typed or is_listed(typed, correction):
         return False  # its contraction (thats: that's), or a common misspelling of it (buisness)
     stems = list(_inflections(typed, known))
-    if common is not None and common(correction) and _added_or_dropped_inside(typed, correction):
-        stems = [(stem, ending) for stem, ending in stems if _common_stem(stem, common)]
     return bool(stems) and not any(
         correction.lower() in _respellings(stem, ending) for stem, ending in stems
     )
@@ -162,20 +157,6 @@ def _inflections(word: str, known: Known) -> Iterator[tuple[str, str]]:
             continue
         if known(stem) or known(stem + "e") or (stem.endswith("i") and known(stem[:-1] + "y")):
             yield stem, ending
-
-
-def _added_or_dropped_inside(typed: str, correction: str) -> bool:
-    """`typed` is `correction` with a letter added or dropped after its first."""
-    shorter, longer = sorted((typed.lower(), correction.lower()), key=len)
-    if len(longer) != len(shorter) + 1 or shorter[:1] != longer[:1]:
-        return False
-    return any(longer[:at] + longer[at + 1 :] == shorter for at in range(1, len(longer)))
-
-
-def _common_stem(stem: str, common: Known) -> bool:
-    """Whether `stem`, in any of the forms `_inflections` knows it by, is common."""
-    forms = (stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem)
-    return any(common(form) for form in forms)
 
 
 def _respellings(stem: str, ending: str) -> set[str]:
@@ -333,7 +314,7 @@ def mixed_autocorrection(
     not_rivals = whole | ({word} if listed is not None and leader == listed else set())
     others = [(w, s) for w, s in mixed.scores.items() if w not in not_rivals]
     best = _contraction(word, scored) or autocorrection(word, scored, others)
-    if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known, common):
+    if best is None or not _one_slip(word, best) or other_stem(word.lower(), best, known):
         return None
     if len(word) == 2 and word.islower() and starts_sentence(before) and not _contracted(best):
         return None  # as often another language's word there as a slip (je: he); offered only
@@ -347,12 +328,11 @@ def mixed_autocorrection(
 def _one_slip(typed: str, correction: str) -> bool:
     """`correction` is one common slip from `typed` (`NAME_SLIP`: a neighbouring key, a swap, a
     letter doubled, undoubled or dropped; at the end a key beside the space bar, havev), a vowel
-    written for another (kitchin) or a letter typed ahead of its place (morining, janurary), or
-    differs from it in its double letters alone (tommorow, reccomend: two slips, but the
-    commonest misspelling). A far key or an extra letter away from its neighbours is more often
-    a word the dictionary lacks (matcha: match, borek: bored, pozole: poole, pipx: pipe), and so
-    are two other slips (docstring: doctrine, comida: comics, todoist: tourist): the strip offers
-    them, a space never puts them in."""
+    written for another (kitchin), or differs from it in its double letters alone (tommorow,
+    reccomend: two slips, but the commonest misspelling). A far key or an extra letter away from
+    its neighbours is more often a word the dictionary lacks (matcha: match, borek: bored, pozole:
+    poole, pipx: pipe), and so are two other slips (docstring: doctrine, comida: comics, todoist:
+    tourist): the strip offers them, a space never puts them in."""
     if _slip(typed, correction) >= NAME_SLIP:
         return True
     typed, meant = typed.lower(), _bare(correction)
@@ -362,15 +342,13 @@ def _one_slip(typed: str, correction: str) -> bool:
 
 
 def _misspelt(typed: str, meant: str) -> bool:
-    """`typed` is `meant` with a vowel written for another, or with a letter added ahead of the
-    same letter's place (two on: morining): a mistake of spelling more often than of a key."""
-    if len(typed) == len(meant):
-        differ = [at for at in range(len(typed)) if typed[at] != meant[at]]
-        return len(differ) == 1 and {typed[differ[0]], meant[differ[0]]} <= set(_VOWELS)
-    if len(typed) != len(meant) + 1:
+    """`typed` is `meant` with a vowel written for another: a mistake of spelling more often than
+    of a key. (A vowel added inside the word was one too, garagae, but as often a word the
+    dictionary lacks: louvers, banditos were made lovers, bandits.)"""
+    if len(typed) != len(meant):
         return False
-    at = next((i for i in range(len(meant)) if typed[i] != meant[i]), len(meant))
-    return typed[at + 1 :] == meant[at:] and typed[at : at + 1] == typed[at + 2 : at + 3]
+    differ = [at for at in range(len(typed)) if typed[at] != meant[at]]
+    return len(differ) == 1 and {typed[differ[0]], meant[differ[0]]} <= set(_VOWELS)
 
 
 _VOWELS = "aeiou"

@@ -476,7 +476,7 @@ class Predictor:
         if part is None or not self._goes_on_from_part(text, typed, k):
             whole = Query(typed, k, exact, self.filter_offensive, instant, superseded)
             mixed = self._mixer.mix(whole)
-            if part is None or _offers_a_word(mixed):
+            if part is None or _offers_a_word(mixed) or _knows_the_word(mixed):
                 return self._remember(text, mixed, instant)
         # A compound no source knows (user-friendly): its last part completed as a word after
         # the rest (`_compound_head` gives the rest back to the words offered), more words asked
@@ -604,6 +604,13 @@ def _offers_a_word(mixed: Mixed) -> bool:
     """Whether `mixed` ranks a word other than the letters typed (`AI-` offered back as typed
     is no word of a compound)."""
     return any(word != mixed.query.typed.typed for word, _ in mixed.ranked())
+
+
+def _knows_the_word(mixed: Mixed) -> bool:
+    """Whether a source knows the word typed whole (a compound typed out, `cul-de-sac`: its last
+    part completed as a word offered cul-de-sack, cul-de-sacrifice, cul-de-sacred)."""
+    typed = mixed.query.typed.typed
+    return any(p.knows is not None and p.knows(typed) for p in mixed.proposals.values())
 
 
 def _compound_head(text: str, mixed: Mixed) -> str:
