@@ -92,6 +92,11 @@ def test_a_known_compound_is_still_the_dictionary_s(predictor: Predictor) -> Non
     assert type_out(predictor, "She is well-kn")[-1][0] == "well-known"
 
 
+def test_a_known_compound_typed_out_is_offered_whole(predictor: Predictor) -> None:
+    """Its last part was completed as a word: cul-de-sack, cul-de-sacrifice, cul-de-sacred."""
+    assert [s.word for s in predictor.suggest("in a quiet cul-de-sac")] == ["cul-de-sac"]
+
+
 def test_a_compound_s_part_is_never_corrected_nor_repeated(predictor: Predictor) -> None:
     for strip in type_out(predictor, "the co-optation"):
         assert not any("potato" in word or "rotation" in word for word in strip), strip
