@@ -79,24 +79,50 @@ def in_vocabularies(word: str) -> bool:
     return any(lower in words for words in _VOCABULARIES)
 
 
-# British spellings and their American ones, by their endings: -ise, -yse, -our, -tre, -ogue, -ence
-# and a final l doubled before an ending (serialise, analyse, colour, centre, catalogue, defence,
-# travelled). A word must be long enough before the ending for it to be one of these (four: for,
-# tour; acre; rogue), and a double l only after an unstressed e (filled is no filed).
+# British spellings and their American ones, by their endings: -ise, -yse, -our, -tre and -bre,
+# -ogue, -ence and a final l doubled before an ending (serialise, analyse, colour, centre, fibre,
+# catalogue, defence, travelled). A word must be long enough before the ending for it to be one of
+# these (four: for, tour; acre; rogue), and a double l only after an unstressed e (filled is no
+# filed).
 _BRITISH = (
     (re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
     (re.compile(r"(?<=[a-z])ys(e|es|ed|ing)$"), r"yz\1"),
     (re.compile(r"(?<=[a-z]{3})our(s|ed|ing|ite|ites|ful|able|er|ers)?$"), r"or\1"),
-    (re.compile(r"(?<=[a-z]{3})tre(s|d)?$"), r"ter\1"),
+    (re.compile(r"(?<=[a-z]{2})([tb])re(s|d)?$"), r"\1er\2"),
     (re.compile(r"(?<=[a-z]{3})ogue(s)?$"), r"og\1"),
     (re.compile(r"(?<=[a-z]{3})ence(s)?$"), r"ense\1"),
     (re.compile(r"([aeiou][b-df-hj-np-tv-z]{1,3}e)ll(ed|ing|er|ers)$"), r"\1l\2"),
 )
 
 
+# Words spelled apart in the middle (and their plurals).
+_BRITISH_WORDS = {
+    "aluminium": "aluminum",
+    "yoghurt": "yogurt",
+    "sceptic": "skeptic",
+    "sceptical": "skeptical",
+    "grey": "gray",
+    "plough": "plow",
+    "mould": "mold",
+    "moustache": "mustache",
+    "pyjamas": "pajamas",
+    "programme": "program",
+    "jewellery": "jewelry",
+    "manoeuvre": "maneuver",
+    "paediatric": "pediatric",
+    "anaesthetic": "anesthetic",
+    "cosy": "cozy",
+    "kerb": "curb",
+}
+
+
 def american(word: str) -> str:
     """`word` (lower case) spelled the American way where its ending is British (serialise:
-    serialize, colour: color, travelled: traveled)."""
+    serialize, colour: color, travelled: traveled, litre: liter), or the whole word (aluminium,
+    yoghurt, sceptical)."""
+    plural = word.endswith("s") and word[:-1] in _BRITISH_WORDS
+    if word in _BRITISH_WORDS or plural:
+        return _BRITISH_WORDS[word[:-1]] + "s" if plural else _BRITISH_WORDS[word]
     for british, spelled in _BRITISH:
         word = british.sub(spelled, word)
     return word

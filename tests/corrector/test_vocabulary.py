@@ -19,6 +19,10 @@ from keyboard_app.corrector.vocabulary import american, in_vocabularies, other_s
         ("defence", "defense"),
         ("travelled", "traveled"),
         ("modelling", "modeling"),
+        ("litres", "liters"),
+        ("fibre", "fiber"),
+        ("aluminium", "aluminum"),
+        ("yoghurts", "yogurts"),
     ],
 )
 def test_a_british_ending_is_spelled_the_american_way(british: str, spelled: str) -> None:
