@@ -29,7 +29,8 @@ whatever these rules say of its slips, and the misspelling is no rival of it (th
 recieved as readily as received). The likeliest such correction replaces the word when it is
 `AUTOCORRECT_RATIO` times likelier than anything else the strip has for it (the typed word's
 completions included; not the correction spelled with the other apostrophe, nor the typed word when
-it is the correction without its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm).
+it is the correction without its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm)
+where the strip shows it (`predictor._with_autocorrection`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from typing import TYPE_CHECKING
 from keyboard_app.corrector import HABIT, without_apostrophes
 from keyboard_app.corrector.misspellings import is_listed, listed_correction
 from keyboard_app.corrector.slips import slip_probability, undoubled
-from keyboard_app.corrector.vocabulary import american, in_vocabularies
+from keyboard_app.corrector.vocabulary import in_vocabularies, ize_spelling
 from keyboard_app.engine.wordfilter import is_offensive, offensive_words
 from keyboard_app.engine.words import (
     WORDS,
@@ -113,7 +114,7 @@ def is_known(word: str, known: Known) -> bool:
     if known(word) or in_vocabularies(word):
         return True
     lower = word.lower()
-    spelled = american(lower)
+    spelled = ize_spelling(lower)
     return spelled != lower and known(spelled)
 
 
@@ -342,16 +343,21 @@ def _one_slip(typed: str, correction: str) -> bool:
 
 
 def _misspelt(typed: str, meant: str) -> bool:
-    """`typed` is `meant` with a vowel written for another: a mistake of spelling more often than
-    of a key. (A vowel added inside the word was one too, garagae, but as often a word the
-    dictionary lacks: louvers, banditos were made lovers, bandits.)"""
+    """`typed` is `meant` with a vowel written for another or a letter for one that sounds the
+    same (c and s, c and k: fasility, akademic): a mistake of spelling more often than of a key.
+    (A vowel added inside the word was one too, garagae, but as often a word the dictionary
+    lacks: louvers, banditos were made lovers, bandits.)"""
     if len(typed) != len(meant):
         return False
     differ = [at for at in range(len(typed)) if typed[at] != meant[at]]
-    return len(differ) == 1 and {typed[differ[0]], meant[differ[0]]} <= set(_VOWELS)
+    if len(differ) != 1:
+        return False
+    letters = frozenset((typed[differ[0]], meant[differ[0]]))
+    return letters <= _VOWELS or letters in _SOUNDS_ALIKE
 
 
-_VOWELS = "aeiou"
+_VOWELS = frozenset("aeiou")
+_SOUNDS_ALIKE = (frozenset("cs"), frozenset("ck"))  # (s and z are neighbouring keys)
 _BESIDE_THE_SPACE_BAR = "cvbnm"
 
 

@@ -84,11 +84,15 @@ def in_vocabularies(word: str) -> bool:
 # catalogue, defence, travelled). A word must be long enough before the ending for it to be one of
 # these (four: for, tour; acre; rogue), and a double l only after an unstressed e (filled is no
 # filed).
-_BRITISH = (
-    (re.compile(r"(?<=[a-z])is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+_IZE = (
+    (re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),  # (prise: prize)
     (re.compile(r"(?<=[a-z])ys(e|es|ed|ing)$"), r"yz\1"),
+)
+_BRITISH = (
+    *_IZE,
     (re.compile(r"(?<=[a-z]{3})our(s|ed|ing|ite|ites|ful|able|er|ers)?$"), r"or\1"),
-    (re.compile(r"(?<=[a-z]{2})([tb])re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"(?<=[a-z]{2})([tb])re(s)?$"), r"\1er\2"),
+    (re.compile(r"(?<=[a-z]{2})([tb])red$"), r"\1ered"),
     (re.compile(r"(?<=[a-z]{3})ogue(s)?$"), r"og\1"),
     (re.compile(r"(?<=[a-z]{3})ence(s)?$"), r"ense\1"),
     (re.compile(r"([aeiou][b-df-hj-np-tv-z]{1,3}e)ll(ed|ing|er|ers)$"), r"\1l\2"),
@@ -124,6 +128,15 @@ def american(word: str) -> str:
     if word in _BRITISH_WORDS or plural:
         return _BRITISH_WORDS[word[:-1]] + "s" if plural else _BRITISH_WORDS[word]
     for british, spelled in _BRITISH:
+        word = british.sub(spelled, word)
+    return word
+
+
+def ize_spelling(word: str) -> str:
+    """`word` (lower case) with a British -ise or -yse ending as -ize or -yze (serialise:
+    serialize). The other British endings are also a common slip's (bettre: better, nonsence:
+    nonsense): a word is not known for being one of them respelled."""
+    for british, spelled in _IZE:
         word = british.sub(spelled, word)
     return word
 

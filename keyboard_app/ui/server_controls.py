@@ -99,6 +99,7 @@ class ServerControls(QObject):
             s.server_url, s.server_api_key, self._window, last_failure=self.last_failure
         )
         dialog.connect_requested.connect(self.connect_to)
+        dialog.rejected.connect(dialog.api_key.clear)  # a key typed, then Cancel: not kept
         self.dialog = dialog
         dialog.open()
 

@@ -129,6 +129,12 @@ def test_chat_technical_and_british_words_are_known():
     assert not is_known("teh", known)
 
 
+@pytest.mark.parametrize("typed", ["bettre", "nonsence", "doctour"])
+def test_a_slip_that_looks_like_a_british_ending_is_not_known(typed):
+    known = {"better", "nonsense", "doctor"}.__contains__
+    assert not is_known(typed, known)
+
+
 def test_a_likelier_slip_for_an_offensive_word_is_measured():
     assert near_offensive("dman") > near_offensive("teh") == 0.0
 

@@ -318,6 +318,8 @@ def test_double_letters_put_in_the_wrong_place_are_corrected(predictor, text, ex
     [
         ("the kitchin", "kitchen"),  # a vowel for another: a mistake of spelling, not of a key
         ("the hospitel", "hospital"),
+        ("call the polise", "police"),  # a letter for one that sounds the same
+        ("an akademic", "academic"),
     ],
 )
 def test_mistakes_of_spelling_far_on_the_keys_are_corrected(predictor, text, expected):
@@ -381,3 +383,12 @@ def test_two_letters_that_start_many_words_keep_the_place_of_a_completion(predic
     assert not any(s.autocorrect for s in predictor.suggest(text))
     assert predictor.autocorrection(text) is None
     assert predictor.autocorrection("i know. im") == "I'm"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("it is bettre", "better"), ("that was nonsence", "nonsense"), ("my sistre", "sister")],
+)
+def test_a_slip_that_looks_like_a_british_spelling_is_corrected(predictor, text, expected):
+    """Only -ise and -yse make a word known: bettre is no British better."""
+    assert corrected(predictor, text) == expected

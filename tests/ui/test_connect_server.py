@@ -560,3 +560,4 @@ def test_a_closed_dialog_is_not_kept_with_the_key_it_was_given(
         win.server.dialog.api_key.setText(KEY)
         win.server.dialog.reject()
     qtbot.waitUntil(lambda: len(win.findChildren(ConnectServerDialog)) == 1, timeout=2_000)
+    assert win.server.dialog.api_key.text() == ""  # the key typed before Cancel is not held
