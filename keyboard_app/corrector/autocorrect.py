@@ -120,7 +120,8 @@ def is_known(word: str, known: Known) -> bool:
 
 def puts_in(typed: str, correction: str) -> bool:
     """Whether `correction` is a whole word a space may put in for `typed` (the likeliest such
-    one is put in only one slip away, or double letters: `_one_slip`): a slip or two from it,
+    one is put in only one common slip away, or a mistake of spelling: `_one_slip`): a slip or
+    two from it,
     and neither a completion of it nor it less one or two letters at the start (a prefixed word,
     async: sync, unmarshal: marshal; two words run together, mewhen: when) or two at the end.
     One extra key at the end is the commonest slip of all (thenb, havev), and a letter doubled

@@ -38,8 +38,6 @@ MAX_SLIPS = 2
 MOST_LIKELY_SLIP = max(
     NEIGHBOUR_SUBSTITUTION, TRANSPOSITION, DOUBLED, UNDOUBLED, NEIGHBOUR_INSERTION, DELETION
 )
-# One slip of any kind is at least this likely; two are at most MOST_LIKELY_SLIP squared, less.
-LEAST_LIKELY_SLIP = min(OTHER_SUBSTITUTION, OTHER_INSERTION, DELETION)
 _DOUBLES = re.compile(r"([a-z])\1+")
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")

