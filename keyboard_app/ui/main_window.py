@@ -170,14 +170,18 @@ class MainWindow(QMainWindow):
         changed (a server in use stays in use); the offensive-word filter changes in place."""
         reload = _load_options(settings) != _load_options(self.settings)
         refilter = settings.filter_offensive != self.settings.filter_offensive
+        # Turned on, or made less or more sure: asked for again now, not at the next key (not at
+        # the start, where `settings` is the window's own).
+        reinline = settings.inline_predictions and (
+            not self.settings.inline_predictions
+            or settings.inline_threshold != self.settings.inline_threshold
+        )
         self.settings = settings
         self.continuation.settings = settings
         self.documents.settings = settings
         self.personal.apply(settings)
         self.inline.set_enabled(settings.inline_predictions)
         inline = settings.inline_threshold if settings.inline_predictions else None
-        # Turned on, or made less or more sure: asked for again now, not at the next key.
-        reinline = inline is not None and inline != self.suggestions.inline_threshold
         self.suggestions.inline_threshold = inline
         self.suggestions.set_autocorrect(settings.autocorrect)
         self.editor.set_writing_font(writing_font(settings.font_family, settings.font_size))
