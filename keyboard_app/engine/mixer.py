@@ -330,13 +330,14 @@ _AMOUNT = re.compile(r"[$£€¥][\d,.]*$")  # a currency's sign before the numb
 # thousand's k, a unit (5pm, 90s, 10k, 900g, 5km, 4x, 1080p, 3.5GHz, 37C).
 _NUMBER_ENDING = re.compile(
     r"(?:st|nd|rd|th|s|am|pm|k|m|bn|g|kg|mg|km|cm|mm|ml|l|lb|lbs|oz|ft|in|mi|mph|kph|h|hr|hrs"
-    r"|min|mins|sec|secs|ms|x|p|gb|mb|tb|kb|hz|khz|mhz|ghz|kw|kwh|w|v|mah|c|f|°c|°f|°)",
+    r"|min|mins|sec|secs|ms|x|p|gb|mb|tb|kb|hz|khz|mhz|ghz|kw|kwh|w|v|mah|c|f)",
     re.IGNORECASE,
 )
 
 
 def _digits_into_letters(word: str) -> bool:
-    """`word` is digits run into letters that no number runs into (900ger, 95ka; not 900g, 5pm)."""
+    """`word` is digits run into letters alone that no number runs into (900ger, 95ka; not 900g,
+    5pm; 20°C has a sign, no letters alone)."""
     letters = word.lstrip(_DIGITS + ".,")
     return letters != word and letters.isalpha() and not _NUMBER_ENDING.fullmatch(letters)
 

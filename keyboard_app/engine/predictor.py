@@ -82,10 +82,11 @@ def _with_autocorrection(
     suggestions: list[Suggestion], replacement: str, typed: TypedWord, k: int
 ) -> list[Suggestion]:
     """`suggestions` with the autocorrection its own words outrank in the first place (the
-    editor puts in the word the strip marks, which was then none) where the text before the
-    word writes the pronoun in small letters or a contraction without its apostrophe, the
-    habits that make one (`ill be there by 7 i`: ill, in, if; the space left i). Elsewhere the
-    place is a completion's (`It is i`: into, important), and a space puts in what it shows."""
+    editor puts in the word the strip marks, which was then none) where `_takes_a_place`: a
+    contraction typed without its apostrophe (`Yes maam`), or where the text before the word
+    writes the pronoun in small letters or a contraction without its apostrophe, the habits
+    that make one (`ill be there by 7 i`: ill, in, if; the space left i). Elsewhere the place is
+    a completion's (`It is i`: into, important), and a space puts in what it shows."""
     if any(s.word == replacement for s in suggestions):
         return suggestions
     if not _takes_a_place(replacement, typed):
@@ -401,8 +402,8 @@ class Predictor:
         replacement = self._autocorrection(mixed)
         if replacement is None:
             return None
-        # What the strip shows and marks, as `suggest` does: an outranked one only where the
-        # text shows the habit (`_with_autocorrection`); else a space leaves the word.
+        # What the strip shows and marks, as `suggest` does: an outranked one only where it
+        # takes a place (`_with_autocorrection`); else a space leaves the word.
         shown = replacement in (word for word, _ in mixed.ranked())
         return replacement if shown or _takes_a_place(replacement, mixed.query.typed) else None
 
