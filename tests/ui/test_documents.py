@@ -170,7 +170,7 @@ def test_a_recent_file_gone_since_is_taken_out_of_open_recent(
     win.editor.setPlainText("the text typed since")
     gone.unlink()
     win.menu_actions.recent.actions()[0].trigger()  # (it failed the same way every time)
-    notices = [b for b in win.findChildren(QMessageBox) if b.isVisible()]
+    notices = visible_notices(win)
     assert notices and "no longer exists" in notices[0].text()
     notices[0].accept()
     assert win.menu_actions.recent.actions() == []
