@@ -12,25 +12,25 @@ address, or a word on a line in another language (`in_other_language`: German ha
 Dutch staan satan, French Je He); those may still get a correction offered in the strip.
 
 Only a whole word one common slip from the typed one is put in (`_one_slip`: not a far key, matcha:
-match; a vowel for another or one added inside the word are mistakes of spelling, kitchin, garagae;
-two slips when they differ in their double letters alone: tommorow, reccomend), and not: a
-completion of the typed word ("accomodation": accomodations), the typed word less one or two letters
-at either end (async: sync, cmake: make, mewhen: when; a prefixed word or two run together more
-often than a slip, but for a doubled letter, "andd"), another stem than the typed word's when the
-typed word is a known word with an English ending ("firehouses"; but "occured": occurred, the same
-stem respelled), nor a word when the typed one is likelier a slip for a word of the offensive-word
-list (dman: damn, not man), nor a name for a word typed in small letters, nor anything for a word
-typed with a capital at a sentence's start (which may be a name the dictionary lacks: Naledi, not
-Naked), unless one common slip away (`NAME_SLIP`: londn, London; Becuase, Because; not luego, Lego),
-and mid-sentence only a day's or a month's name so near (Febuary: February, Firday: Friday; names
-the dictionary lacks are often a slip from one it has: Jaxon, Jason). A common misspelling's listed
-correction (`misspellings.py`: definetly, buisness, alway) is a habit, not a slip: it is put in
-whatever these rules say of its slips, and the misspelling is no rival of it (the model spells
-recieved as readily as received). The likeliest such correction replaces the word when it is
-`AUTOCORRECT_RATIO` times likelier than anything else the strip has for it (the typed word's
-completions included; not the correction spelled with the other apostrophe, nor the typed word when
-it is the correction without its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm)
-where the strip shows it (`predictor._with_autocorrection`).
+match; a vowel for another, or c for s or k, is a mistake of spelling, kitchin, polise; two slips
+when they differ in their double letters alone: tommorow, reccomend), and not: a completion of the
+typed word ("accomodation": accomodations), the typed word less one or two letters at either end
+(async: sync, cmake: make, mewhen: when; a prefixed word or two run together more often than a slip,
+but for a doubled letter, "andd"), another stem than the typed word's when the typed word is a known
+word with an English ending ("firehouses"; but "occured": occurred, the same stem respelled), nor a
+word when the typed one is likelier a slip for a word of the offensive-word list (dman: damn, not
+man), nor a name for a word typed in small letters, nor anything for a word typed with a capital at
+a sentence's start (which may be a name the dictionary lacks: Naledi, not Naked), unless one common
+slip away (`NAME_SLIP`: londn, London; Becuase, Because; not luego, Lego), and mid-sentence only a
+day's or a month's name so near (Febuary: February, Firday: Friday; names the dictionary lacks are
+often a slip from one it has: Jaxon, Jason). A common misspelling's listed correction
+(`misspellings.py`: definetly, buisness, alway) is a habit, not a slip: it is put in whatever these
+rules say of its slips, and the misspelling is no rival of it (the model spells recieved as readily
+as received). The likeliest such correction replaces the word when it is `AUTOCORRECT_RATIO` times
+likelier than anything else the strip has for it (the typed word's completions included; not the
+correction spelled with the other apostrophe, nor the typed word when it is the correction without
+its apostrophe: dont, don't). The pronoun i is always I (i'm: I'm) where the strip shows it
+(`predictor._with_autocorrection`).
 """
 
 from __future__ import annotations

@@ -170,8 +170,7 @@ class DocumentController(QObject):
         question; a file gone since is taken out of Open Recent, where it would fail each time."""
         if not path.exists():
             self.settings.forget_recent_file(str(path))
-            self.save_settings()
-            self.recent_changed.emit()
+            self._recent_files_changed()
             inform(
                 self.window,
                 "Cannot open file",
@@ -257,5 +256,8 @@ class DocumentController(QObject):
     def remember(self, path: Path) -> None:
         """Put `path` first in the recent files."""
         self.settings.add_recent_file(str(path))
+        self._recent_files_changed()
+
+    def _recent_files_changed(self) -> None:
         self.save_settings()
         self.recent_changed.emit()
