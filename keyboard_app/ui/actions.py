@@ -1,4 +1,11 @@
-"""Menus, the toolbar and keyboard shortcuts of the main window."""
+"""Menus, the toolbar and keyboard shortcuts of the main window.
+
+The Edit menu's Undo, Redo, Cut, Copy, Paste and Select All are the editor's keys: each sends its
+key to the editor (`press_in_editor`), so the menu does exactly what the key does there (a preview
+dropped before an undo, an autocorrection's undo learned from, a paste an undo step of its own,
+long lines copied whole), with no second path to keep in step. With the editor focused, those keys
+never reach the window's shortcuts (the editor takes them first); the menu shows them, and they
+work from the rest of the window."""
 
 from __future__ import annotations
 
@@ -8,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QToolBar
 
 from keyboard_app.settings import RANGES
 
@@ -17,6 +25,7 @@ if TYPE_CHECKING:
     from keyboard_app.ui.main_window import MainWindow
 
 MAX_TAKE_ACTIONS = int(RANGES["suggestion_count"][1])
+StandardKey = QKeySequence.StandardKey
 
 
 @dataclass
@@ -34,13 +43,16 @@ def _action(
     window: MainWindow,
     text: str,
     slot: Callable[[], object] | None,
-    shortcut: QKeySequence.StandardKey | str | list[str] | None = None,
+    shortcut: StandardKey | str | list[str] | None = None,
     tip: str = "",
 ) -> QAction:
-    """An action of the window; a list of shortcuts all trigger it (the first is shown)."""
+    """An action of the window; a list of shortcuts, or all of a standard key's bindings, trigger
+    it (the first is shown)."""
     action = QAction(text, window)
     if isinstance(shortcut, list):
         action.setShortcuts([QKeySequence(key) for key in shortcut])
+    elif isinstance(shortcut, StandardKey):
+        action.setShortcuts(QKeySequence.keyBindings(shortcut))
     elif shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if tip:
@@ -65,6 +77,7 @@ def install_actions(window: MainWindow) -> Actions:
     file_menu.addSeparator()
     # Not StandardKey.Quit: Windows and some platforms bind nothing to it.
     file_menu.addAction(_action(window, "&Quit", window.close, "Ctrl+Q"))
+    _install_edit(window)
 
     write = menu.addMenu("&Write")
     # Return and the keypad's Enter; these shortcuts are the only place these keys are handled.
@@ -142,6 +155,54 @@ def install_actions(window: MainWindow) -> Actions:
         toolbar.addAction(action)
     window.addToolBar(toolbar)
     return Actions(stop, explorer, recent, pause_learning, take)
+
+
+def press_in_editor(window: MainWindow, key: StandardKey) -> None:
+    """Press the platform's first binding of `key` in the editor, as the user would."""
+    combination = QKeySequence.keyBindings(key)[0][0]  # type: ignore[index]  # missing in stubs
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        event = QKeyEvent(kind, combination.key(), combination.keyboardModifiers())
+        QApplication.sendEvent(window.editor, event)
+
+
+# The Edit menu's keys of the editor, in menu order (None: a separator).
+_EDITOR_KEYS: list[tuple[str, StandardKey] | None] = [
+    ("&Undo", StandardKey.Undo),
+    ("&Redo", StandardKey.Redo),
+    None,
+    ("Cu&t", StandardKey.Cut),
+    ("&Copy", StandardKey.Copy),
+    ("&Paste", StandardKey.Paste),
+    None,
+    ("Select &All", StandardKey.SelectAll),
+]
+
+
+def _install_edit(window: MainWindow) -> None:
+    """The Edit menu: the editor's keys (see the module's docstring), then find."""
+    edit = window.menuBar().addMenu("&Edit")
+    editor = window.editor
+    actions: dict[StandardKey, QAction] = {}
+    for entry in _EDITOR_KEYS:
+        if entry is None:
+            edit.addSeparator()
+            continue
+        text, key = entry
+        actions[key] = _action(window, text, functools.partial(press_in_editor, window, key), key)
+        edit.addAction(actions[key])
+    for key, available in (
+        (StandardKey.Undo, editor.undoAvailable),
+        (StandardKey.Redo, editor.redoAvailable),
+        (StandardKey.Cut, editor.copyAvailable),
+        (StandardKey.Copy, editor.copyAvailable),
+    ):
+        actions[key].setEnabled(False)
+        available.connect(actions[key].setEnabled)
+    edit.addSeparator()
+    find = window.find_bar
+    edit.addAction(_action(window, "&Find…", find.open, StandardKey.Find))
+    edit.addAction(_action(window, "Find &Next", find.find_next, StandardKey.FindNext))
+    edit.addAction(_action(window, "Find Pre&vious", find.find_previous, StandardKey.FindPrevious))
 
 
 def _install_tools(window: MainWindow) -> QAction:

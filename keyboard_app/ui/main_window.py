@@ -31,6 +31,7 @@ from keyboard_app.ui.documents import APP_TITLE, DocumentController
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.explorer import ExplorerPanel
+from keyboard_app.ui.find_bar import FindBar
 from keyboard_app.ui.inline import InlineController
 from keyboard_app.ui.model_controls import ModelControls
 from keyboard_app.ui.personal_controls import PersonalControls
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.strip = SuggestionStrip(settings.suggestion_count, self)
         self.explorer = ExplorerPanel(self)
         self.alternatives = AlternativesPanel(parent=self)
+        self.find_bar = FindBar(self.editor, self)
         self.status = StatusBar(self)
         self._compose()
         self.suggestions = SuggestionController(
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.alternatives)
         layout.addWidget(self.strip)
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
             EDITOR_MINIMUM_CHARACTERS * self.fontMetrics().averageCharWidth()
         )
         self.alternatives.hide()
+        self.find_bar.hide()
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(column)
         splitter.addWidget(self.explorer)

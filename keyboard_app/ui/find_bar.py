@@ -1,0 +1,203 @@
+"""Find in the document: a bar above the editor with the words sought, Previous and Next, Match
+case, and where the match found is among all of them ("3 of 12").
+
+It searches the text as it is saved, so a match that crosses where a long line's blocks meet (see
+`long_lines`) is found like any other; the match found is selected in the editor. The search
+starts from the cursor and goes round the end of the document to its start (and back)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+from keyboard_app.ui import long_lines
+from keyboard_app.ui.editor import Editor
+
+NOT_FOUND = "Not found"
+
+
+@dataclass(frozen=True)
+class _SearchedText:
+    """The document's text as saved, with where each block starts in it and in the document."""
+
+    text: str
+    text_starts: list[int]
+    block_positions: list[int]
+
+    def position(self, index: int) -> int:
+        """The document position of the text's character `index` (`index` may be its end)."""
+        block = max(bisect.bisect_right(self.text_starts, index) - 1, 0)
+        return self.block_positions[block] + index - self.text_starts[block]
+
+    def index(self, position: int) -> int:
+        """Where document position `position` is in the text."""
+        block = max(bisect.bisect_right(self.block_positions, position) - 1, 0)
+        return self.text_starts[block] + position - self.block_positions[block]
+
+
+def _searched_text(document: QTextDocument) -> _SearchedText:
+    pieces: list[str] = []
+    text_starts: list[int] = []
+    block_positions: list[int] = []
+    length = 0
+    block = document.firstBlock()
+    while block.isValid():
+        if block != document.firstBlock() and not long_lines.continues(block):
+            pieces.append("\n")
+            length += 1
+        text_starts.append(length)
+        block_positions.append(block.position())
+        pieces.append(block.text())
+        length += len(block.text())
+        block = block.next()
+    return _SearchedText("".join(pieces), text_starts, block_positions)
+
+
+class FindBar(QWidget):
+    """Enter finds the next match, Shift+Enter the one before, Esc closes the bar (the editor
+    gets the focus back, the match still selected). Typing searches at once from where the
+    search started, so the match grows with the words sought."""
+
+    # The bar was closed (Esc or its close button).
+    closed = Signal()
+
+    def __init__(self, editor: Editor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.setAccessibleName("Find")
+        self.sought = QLineEdit(self)
+        self.sought.setPlaceholderText("Find in the document")
+        self.sought.setAccessibleName("Find")
+        self.sought.setClearButtonEnabled(True)
+        self.match_case = QCheckBox("Match &case", self)
+        self.found = QLabel(self)
+        self.found.setAccessibleName("Matches")
+        # Room for a long count: the line beside it keeps its width as the count changes.
+        self.found.setMinimumWidth(self.fontMetrics().horizontalAdvance("00000 of 00000"))
+        self._start = 0  # where typing in the bar searches from
+        self._compose()
+        self.sought.textEdited.connect(lambda _text: self._search_from(self._start))
+        self.sought.installEventFilter(self)
+        self.match_case.toggled.connect(lambda _on: self._search_from(self._start))
+
+    def _compose(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.sought, 1)
+        for text, name, slot in (
+            ("‹", "Previous match", self.find_previous),
+            ("›", "Next match", self.find_next),
+            ("×", "Close find", self.close_bar),
+        ):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(name)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+            if slot == self.find_next:
+                layout.addWidget(self.match_case)
+                layout.addWidget(self.found)
+
+    def open(self) -> None:
+        """Show the bar with the focus in it: a selection of one line becomes what is sought."""
+        cursor = self.editor.textCursor()
+        selected = self.editor.text_between(cursor.selectionStart(), cursor.selectionEnd())
+        if selected and "\n" not in selected:
+            self.sought.setText(selected)
+        self._start = cursor.selectionStart()
+        self.show()
+        self.sought.setFocus()
+        self.sought.selectAll()
+        self._show_count(None)
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.editor.setFocus()
+        self.closed.emit()
+
+    def find_next(self) -> None:
+        """The first match after the cursor (or the selection's start, plus one: the match
+        selected now is passed over)."""
+        cursor = self.editor.textCursor()
+        if not self.sought.text():
+            self.open()
+            return
+        self._start = cursor.selectionStart() + (1 if cursor.hasSelection() else 0)
+        self._search_from(self._start)
+
+    def find_previous(self) -> None:
+        """The last match before the cursor (or the selection's start)."""
+        if not self.sought.text():
+            self.open()
+            return
+        searched = _searched_text(self.editor.document())
+        before = searched.index(self.editor.textCursor().selectionStart())
+        matches = self._matches(searched.text)
+        earlier = [match for match in matches if match.start() < before]
+        self._select(searched, (earlier or matches)[-1:], matches)
+
+    def _search_from(self, position: int) -> None:
+        searched = _searched_text(self.editor.document())
+        start = searched.index(position)
+        matches = self._matches(searched.text)
+        later = [match for match in matches if match.start() >= start]
+        self._select(searched, (later or matches)[:1], matches)
+
+    def _matches(self, text: str) -> list[re.Match[str]]:
+        if not self.sought.text():
+            return []
+        flags = 0 if self.match_case.isChecked() else re.IGNORECASE
+        return list(re.finditer(re.escape(self.sought.text()), text, flags))
+
+    def _select(
+        self, searched: _SearchedText, chosen: list[re.Match[str]], matches: list[re.Match[str]]
+    ) -> None:
+        """Select the chosen match in the editor and say which of the matches it is."""
+        if not chosen:
+            self._show_count(None if not self.sought.text() else 0)
+            return
+        match = chosen[0]
+        cursor = QTextCursor(self.editor.document())
+        cursor.setPosition(searched.position(match.start()))
+        # The end as the last character's position plus one: where a long line's blocks meet,
+        # the end of the block before, not the start of the next (with the seam selected).
+        end = searched.position(match.end() - 1) + 1
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.ensureCursorVisible()
+        self._show_count(len(matches), matches.index(match) + 1)
+
+    def _show_count(self, total: int | None, which: int = 0) -> None:
+        """`total` None: nothing sought yet."""
+        if total is None:
+            self.found.setText("")
+        elif total == 0:
+            self.found.setText(NOT_FOUND)
+        else:
+            self.found.setText(f"{which} of {total}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter and Shift+Enter in the line (QLineEdit's own Enter takes no Shift apart)."""
+        if watched is not self.sought or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return False
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.find_previous()
+        else:
+            self.find_next()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc anywhere in the bar closes it."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_bar()
+            return
+        super().keyPressEvent(event)
