@@ -179,7 +179,7 @@ _EDITOR_KEYS: list[tuple[str, StandardKey] | None] = [
 
 
 def _install_edit(window: MainWindow) -> None:
-    """The Edit menu: the editor's keys (see the module's docstring), then find."""
+    """The Edit menu: the editor's keys (see the module's docstring), then find and replace."""
     edit = window.menuBar().addMenu("&Edit")
     editor = window.editor
     actions: dict[StandardKey, QAction] = {}
@@ -203,6 +203,7 @@ def _install_edit(window: MainWindow) -> None:
     edit.addAction(_action(window, "&Find…", find.open, StandardKey.Find))
     edit.addAction(_action(window, "Find &Next", find.find_next, StandardKey.FindNext))
     edit.addAction(_action(window, "Find Pre&vious", find.find_previous, StandardKey.FindPrevious))
+    edit.addAction(_action(window, "R&eplace…", find.open_replace, StandardKey.Replace))
 
 
 def _install_tools(window: MainWindow) -> QAction:

@@ -246,6 +246,21 @@ class Editor(QPlainTextEdit):
         cursor.endEditBlock()
         self.setTextCursor(cursor)
 
+    def replace_ranges(self, ranges: list[tuple[int, int]], text: str) -> None:
+        """Put `text` in place of each of the document's `ranges` (start, end: in order, not
+        overlapping), all one undo step; the cursor stays where it was in the text around them."""
+        self.clear_inline()
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        for start, end in reversed(ranges):
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            self._insert(cursor, text)
+        if ranges:
+            _close_undo_step(cursor, ranges[0][0])
+        cursor.endEditBlock()
+
     def _start_of(self, removed: str, cursor: QTextCursor) -> int:
         """Where `removed`, the text just before `cursor`, starts in the document. Qt counts
         UTF-16 units, and the seam between a long line's blocks as one position (moving by

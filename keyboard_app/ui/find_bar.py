@@ -1,5 +1,6 @@
-"""Find in the document: a bar above the editor with the words sought, Previous and Next, Match
-case, and where the match found is among all of them ("3 of 12").
+"""Find and replace in the document: a bar above the editor with the words sought, Previous and
+Next, Match case, and where the match found is among all of them ("3 of 12"); opened for
+replacing, a second row with the replacement, Replace and Replace All.
 
 It searches the text as it is saved, so a match that crosses where a long line's blocks meet (see
 `long_lines`) is found like any other; the match found is selected in the editor. The search
@@ -13,7 +14,16 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from keyboard_app.ui import long_lines
 from keyboard_app.ui.editor import Editor
@@ -58,10 +68,18 @@ def _searched_text(document: QTextDocument) -> _SearchedText:
     return _SearchedText("".join(pieces), text_starts, block_positions)
 
 
+def _span(searched: _SearchedText, match: re.Match[str]) -> tuple[int, int]:
+    """Where `match` starts and ends in the document. The end is the last character's position
+    plus one: where a long line's blocks meet, the end of the block before, not the start of the
+    next (with the seam between them)."""
+    return searched.position(match.start()), searched.position(match.end() - 1) + 1
+
+
 class FindBar(QWidget):
     """Enter finds the next match, Shift+Enter the one before, Esc closes the bar (the editor
     gets the focus back, the match still selected). Typing searches at once from where the
-    search started, so the match grows with the words sought."""
+    search started, so the match grows with the words sought. Enter in the replacement replaces
+    the match selected and selects the next."""
 
     # The bar was closed (Esc or its close button).
     closed = Signal()
@@ -79,15 +97,24 @@ class FindBar(QWidget):
         self.found.setAccessibleName("Matches")
         # Room for a long count: the line beside it keeps its width as the count changes.
         self.found.setMinimumWidth(self.fontMetrics().horizontalAdvance("00000 of 00000"))
+        self.replacement = QLineEdit(self)
+        self.replacement.setPlaceholderText("Replace with")
+        self.replacement.setAccessibleName("Replace with")
+        self.replace_row = QWidget(self)
         self._start = 0  # where typing in the bar searches from
         self._compose()
         self.sought.textEdited.connect(lambda _text: self._search_from(self._start))
         self.sought.installEventFilter(self)
+        self.replacement.returnPressed.connect(self.replace_one)
         self.match_case.toggled.connect(lambda _on: self._search_from(self._start))
 
     def _compose(self) -> None:
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 4, 6, 4)
+        layout = QHBoxLayout()
+        rows.addLayout(layout)
+        rows.addWidget(self.replace_row)
+        self._compose_replace_row()
         layout.addWidget(self.sought, 1)
         for text, name, slot in (
             ("‹", "Previous match", self.find_previous),
@@ -95,6 +122,7 @@ class FindBar(QWidget):
             ("×", "Close find", self.close_bar),
         ):
             button = QToolButton(self)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter, Shift+Enter and Esc do these
             button.setText(text)
             button.setToolTip(name)
             button.setAccessibleName(name)
@@ -103,6 +131,51 @@ class FindBar(QWidget):
             if slot == self.find_next:
                 layout.addWidget(self.match_case)
                 layout.addWidget(self.found)
+
+    def _compose_replace_row(self) -> None:
+        layout = QHBoxLayout(self.replace_row)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.replacement, 1)
+        for text, slot in (("&Replace", self.replace_one), ("Replace &All", self.replace_all)):
+            button = QPushButton(text, self.replace_row)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        self.replace_row.hide()
+        QWidget.setTabOrder(self.sought, self.replacement)
+
+    def open_replace(self) -> None:
+        """Show the bar with its replacement row; the focus in the replacement once there is
+        something sought."""
+        self.replace_row.show()
+        self.open()
+        if self.sought.text():
+            self.replacement.setFocus()
+            self.replacement.selectAll()
+
+    def replace_one(self) -> None:
+        """Replace the match selected (as one undo step), then select the next; with no match
+        selected, only select the next."""
+        cursor = self.editor.textCursor()
+        if self._selected_match(cursor):
+            self.editor.replace_before_cursor(0, self.replacement.text())
+        self._search_from(self.editor.textCursor().position())
+
+    def replace_all(self) -> None:
+        """Replace every match, all as one undo step, and say how many."""
+        searched = _searched_text(self.editor.document())
+        matches = self._matches(searched.text)
+        self.editor.replace_ranges(
+            [_span(searched, match) for match in matches], self.replacement.text()
+        )
+        self.found.setText(f"Replaced {len(matches)}" if matches else NOT_FOUND)
+
+    def _selected_match(self, cursor: QTextCursor) -> bool:
+        if not cursor.hasSelection():
+            return False
+        searched = _searched_text(self.editor.document())
+        selection = (cursor.selectionStart(), cursor.selectionEnd())
+        return any(_span(searched, match) == selection for match in self._matches(searched.text))
 
     def open(self) -> None:
         """Show the bar with the focus in it: a selection of one line becomes what is sought."""
@@ -118,6 +191,7 @@ class FindBar(QWidget):
 
     def close_bar(self) -> None:
         self.hide()
+        self.replace_row.hide()
         self.editor.setFocus()
         self.closed.emit()
 
@@ -163,11 +237,9 @@ class FindBar(QWidget):
             self._show_count(None if not self.sought.text() else 0)
             return
         match = chosen[0]
+        start, end = _span(searched, match)
         cursor = QTextCursor(self.editor.document())
-        cursor.setPosition(searched.position(match.start()))
-        # The end as the last character's position plus one: where a long line's blocks meet,
-        # the end of the block before, not the start of the next (with the seam selected).
-        end = searched.position(match.end() - 1) + 1
+        cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         self.editor.setTextCursor(cursor)
         self.editor.ensureCursorVisible()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from keyboard_app.bench.key_typing import press, type_char
@@ -46,12 +46,16 @@ def plain_window(make_window: MakeWindow) -> MainWindow:
     return make_window(ui_settings())
 
 
-def find(window: MainWindow, sought: str) -> None:
-    """Open the find bar as Ctrl+F does and type `sought` in it."""
-    press(window.editor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+def type_into(widget: QWidget, text: str) -> None:
+    for char in text:
+        type_char(widget, char)
+
+
+def find(window: MainWindow, sought: str, key: Qt.Key = Qt.Key.Key_F) -> None:
+    """Open the find bar as Ctrl+F (or Ctrl+`key`) does and type `sought` in it."""
+    press(window.editor, key, Qt.KeyboardModifier.ControlModifier)
     assert window.find_bar.isVisible() and window.find_bar.sought.hasFocus()
-    for char in sought:
-        type_char(window.find_bar.sought, char)
+    type_into(window.find_bar.sought, sought)
 
 
 def test_typing_in_the_find_bar_selects_the_first_match_after_the_cursor(
@@ -198,3 +202,48 @@ def test_select_all_and_copy_in_the_menu_copy_a_long_line_whole(plain_window: Ma
     assert plain_window.editor.text() == ""
     edit_action(plain_window, "Paste").trigger()
     assert plain_window.editor.text() == text
+
+
+def open_replace(window: MainWindow, sought: str, replacement: str) -> None:
+    """Open the bar for replacing as Ctrl+H does, type what is sought and the replacement."""
+    find(window, sought, Qt.Key.Key_H)
+    assert window.find_bar.replace_row.isVisible()
+    press(window.find_bar.sought, Qt.Key.Key_Tab)  # the focus goes on to the replacement
+    type_into(window.find_bar.replacement, replacement)
+
+
+def test_replace_puts_in_the_replacement_for_the_match_and_selects_the_next(
+    plain_window: MainWindow,
+) -> None:
+    plain_window.editor.set_text(TEXT)
+    open_replace(plain_window, "cat", "bird")
+    assert plain_window.find_bar.replacement.hasFocus()
+    press(plain_window.find_bar.replacement, Qt.Key.Key_Return)
+    assert plain_window.editor.text() == TEXT.replace("cat", "bird", 1)
+    assert selected(plain_window) == (TEXT.index("cat,") + 1, "cat")
+    assert plain_window.find_bar.found.text() == "1 of 3"
+    plain_window.editor.undo()
+    assert plain_window.editor.text() == TEXT
+
+
+def test_replace_all_is_one_undo_step_and_says_how_many(plain_window: MainWindow) -> None:
+    line = "x" * (CHUNK - 3) + "needle" + "y" * LONG_LINE
+    text = f"{TEXT}\n{line}\nneedle"
+    plain_window.editor.set_text(text)
+    open_replace(plain_window, "needle", "pin")
+    next(b for b in plain_window.find_bar.findChildren(QPushButton) if "All" in b.text()).click()
+    assert plain_window.find_bar.found.text() == "Replaced 2"
+    assert plain_window.editor.text() == text.replace("needle", "pin")
+    edit_action(plain_window, "Undo").trigger()
+    assert plain_window.editor.text() == text
+
+
+def test_replace_with_nothing_selected_only_finds(plain_window: MainWindow) -> None:
+    plain_window.editor.set_text(TEXT)
+    open_replace(plain_window, "dog", "fox")
+    cursor = plain_window.editor.textCursor()
+    cursor.setPosition(0)
+    plain_window.editor.setTextCursor(cursor)  # the match selected while typing is dropped
+    plain_window.find_bar.replace_one()
+    assert plain_window.editor.text() == TEXT
+    assert selected(plain_window) == (TEXT.index("dog"), "dog")
