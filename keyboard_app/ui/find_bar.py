@@ -29,11 +29,23 @@ from keyboard_app.ui import long_lines
 from keyboard_app.ui.editor import Editor
 
 NOT_FOUND = "Not found"
+_OUTSIDE_THE_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _in_qt_units(text: str) -> str:
+    """`text` with each character outside the BMP (an emoji) as its two UTF-16 surrogates, so
+    that an index in it counts Qt's positions."""
+    return _OUTSIDE_THE_BMP.sub(lambda match: _surrogates(ord(match[0]) - 0x10000), text)
+
+
+def _surrogates(offset: int) -> str:
+    return chr(0xD800 + (offset >> 10)) + chr(0xDC00 + (offset & 0x3FF))
 
 
 @dataclass(frozen=True)
 class _SearchedText:
-    """The document's text as saved, with where each block starts in it and in the document."""
+    """The document's text as saved, with where each block starts in it and in the document
+    (counted in Qt's positions: see `_in_qt_units`)."""
 
     text: str
     text_starts: list[int]
@@ -62,8 +74,9 @@ def _searched_text(document: QTextDocument) -> _SearchedText:
             length += 1
         text_starts.append(length)
         block_positions.append(block.position())
-        pieces.append(block.text())
-        length += len(block.text())
+        text = _in_qt_units(block.text())
+        pieces.append(text)
+        length += len(text)
         block = block.next()
     return _SearchedText("".join(pieces), text_starts, block_positions)
 
@@ -227,7 +240,7 @@ class FindBar(QWidget):
         if not self.sought.text():
             return []
         flags = 0 if self.match_case.isChecked() else re.IGNORECASE
-        return list(re.finditer(re.escape(self.sought.text()), text, flags))
+        return list(re.finditer(re.escape(_in_qt_units(self.sought.text())), text, flags))
 
     def _select(
         self, searched: _SearchedText, chosen: list[re.Match[str]], matches: list[re.Match[str]]

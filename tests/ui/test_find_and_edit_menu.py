@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -247,3 +247,19 @@ def test_replace_with_nothing_selected_only_finds(plain_window: MainWindow) -> N
     plain_window.find_bar.replace_one()
     assert plain_window.editor.text() == TEXT
     assert selected(plain_window) == (TEXT.index("dog"), "dog")
+
+
+def test_matches_after_emoji_and_cjk_are_selected_exactly(plain_window: MainWindow) -> None:
+    text = "😀 日本 cat 🎉🎉 cat\n👍🏽 cat"
+    plain_window.editor.set_text(text)
+    find(plain_window, "cat")
+    assert plain_window.find_bar.found.text() == "1 of 3"
+    for _ in range(3):
+        assert selected(plain_window)[1] == "cat"
+        press(plain_window.find_bar.sought, Qt.Key.Key_Return)
+    press(plain_window.find_bar.sought, Qt.Key.Key_Escape)
+    plain_window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    plain_window.find_bar.sought.clear()
+    open_replace(plain_window, "🎉", "!")
+    plain_window.find_bar.replace_all()
+    assert plain_window.editor.text() == text.replace("🎉", "!")
