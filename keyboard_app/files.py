@@ -325,7 +325,11 @@ def read_regular_file_and_status(path: str | Path, max_bytes: int) -> tuple[byte
     with open_regular_file(path) as file:
         status = os.fstat(file.fileno())
         _check_regular(status, max_bytes)
-        data = file.read(max_bytes + 1)
+        # As much as the file holds, not the bound: a read allocates all it is asked for (512 MB
+        # for a small export, which a limited address space refuses); more if it has grown.
+        data = file.read(min(status.st_size, max_bytes) + 1)
+        if len(data) > status.st_size:
+            data += file.read(max(max_bytes + 1 - len(data), 0))
     if len(data) > max_bytes:
         raise UnusableFile(f"it is larger than {human_size(max_bytes)}")
     return data, status

@@ -12,7 +12,9 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 import reprlib
+import time
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -223,6 +225,8 @@ class SettingsStore:
         # would otherwise both merge with the file from before the other's write.
         with exclusive_lock(self.path.with_name(self.path.name + ".lock")):
             data = self._read()
+            if not data:
+                self._keep_if_damaged()
             merged = merge(settings, self._known, self._parse(data))
             text = json.dumps(_with_unknown_keys(merged, data), indent=2, sort_keys=True) + "\n"
             write_atomic(self.path, text, mode=FILE_MODE, create_folder=False)  # made above
@@ -260,6 +264,31 @@ class SettingsStore:
                 SETTINGS_VERSION,
             )
         return settings_from_dict(data)
+
+    def _keep_if_damaged(self) -> None:
+        """Rename a file that is there but could not be used (a hand edit gone wrong, a damaged
+        disk) to `<name>.damaged-<time>` beside it: the save would otherwise write the defaults
+        over everything it held. A folder or a pipe is left where it is (the save then fails)."""
+        try:
+            content = read_json(self.path, MAX_FILE_BYTES)
+        except FileNotFoundError:
+            return
+        except UnusableFile as error:
+            if error.kind:  # a folder, a pipe: not a file that held settings
+                return
+        except OSError:
+            return
+        else:
+            if isinstance(content, dict):
+                return
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        attempt = 1
+        while kept.exists():
+            attempt += 1
+            kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{attempt}")
+        os.replace(self.path, kept)
+        log.warning("settings: %s could not be used; kept as %s", self.path, kept)
 
     def _read(self) -> dict[str, Any]:
         """The file's JSON object; empty if there is no file or it cannot be used."""

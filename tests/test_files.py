@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,31 @@ def test_a_file_of_exactly_the_largest_size_allowed_is_read(tmp_path: Path) -> N
     assert files.read_regular_file(path, 100) == b"x" * 100
     with pytest.raises(files.UnusableFile, match="larger than 99 B"):
         files.read_regular_file(path, 99)
+
+
+def test_a_small_file_is_read_in_as_much_memory_as_it_holds(tmp_path: Path) -> None:
+    """The bound is no size to allocate: reading a small file with a large bound (a personal
+    store's export: 512 MiB) took that much, a MemoryError where the address space is limited."""
+    path = tmp_path / "export.json"
+    path.write_bytes(b"x" * 1000)
+    tracemalloc.start()
+    try:
+        assert files.read_regular_file(path, 512 * 2**20) == b"x" * 1000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux's /proc")
+def test_a_file_larger_than_its_size_said_is_read_to_its_bound() -> None:
+    """A file that has grown since its size was taken (here one of /proc, whose size says 0):
+    read whole, up to the bound and no further."""
+    path = Path("/proc/self/status")
+    assert os.stat(path).st_size == 0 and stat.S_ISREG(os.stat(path).st_mode)
+    assert files.read_regular_file(path, 2**20).startswith(b"Name:\t")
+    with pytest.raises(files.UnusableFile, match="larger than 10 B"):
+        files.read_regular_file(path, 10)
 
 
 _WRITE_PAST_THE_LIMIT = """

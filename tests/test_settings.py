@@ -187,6 +187,29 @@ def test_hostile_json_gives_defaults(store: SettingsStore, content: str) -> None
     assert store.load() == Settings()
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{\n  "top_k": 7,\n  "recent_files": ["/home/ann/novel.txt"],\n}\n',  # a comma too many
+        '["top_k", 7]',
+        '{"top_k": 7, "pad": "' + "x" * (2 << 20) + '"}',  # too large to read
+    ],
+)
+def test_a_file_that_cannot_be_read_is_kept_beside_the_new_one(
+    store: SettingsStore, content: str
+) -> None:
+    """A hand edit gone wrong: the defaults are used, and the next save (opening any document
+    saves the recent files) keeps what the file held rather than writing over it."""
+    store.path.write_text(content, "utf-8")
+    assert store.load() == Settings()
+    store.save(Settings(top_k=3))
+    (kept,) = store.path.parent.glob("settings.json.damaged-*")
+    assert kept.read_text("utf-8") == content
+    assert SettingsStore(store.path).load().top_k == 3
+    store.save(Settings(top_k=4))  # a file that reads is written over, as always
+    assert len(list(store.path.parent.glob("settings.json.damaged-*"))) == 1
+
+
 def test_a_huge_file_is_not_read(store: SettingsStore) -> None:
     store.path.write_text('{"top_k": 7, "pad": "' + "x" * (2 << 20) + '"}', "utf-8")
     assert store.load() == Settings()

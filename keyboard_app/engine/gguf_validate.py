@@ -377,7 +377,10 @@ def validate_gguf(path: str | Path) -> GgufInfo:
         with open_regular_file(path) as file:
             size = os.fstat(file.fileno()).st_size
             if size < 24:
-                raise ModelError(f"Model file {path} cannot be used: it is empty or truncated.")
+                # A short note renamed .gguf is no model at all; the start of one is cut short.
+                cut = b"GGUF".startswith(file.read(4))
+                reason = "it is empty or truncated" if cut else "it is not a GGUF file"
+                raise ModelError(f"Model file {path} cannot be used: {reason}.")
             return _validate_file(path, file, size)
     except UnusableFile as exc:  # a pipe, a device, a folder: never read (a pipe would block)
         raise ModelError(f"{path} is {exc.kind}, not a model file.") from exc

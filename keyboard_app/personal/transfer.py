@@ -29,7 +29,12 @@ from keyboard_app.engine.trigrams import BOUNDARY, TOKENS
 from keyboard_app.engine.words import composed, is_word
 from keyboard_app.files import UnusableFile, parse_json, read_json, write_atomic
 from keyboard_app.personal.errors import PersonalStoreError
-from keyboard_app.personal.learning import is_dropped_chunk, is_dropped_token, learnable
+from keyboard_app.personal.learning import (
+    MAX_TOKEN_CHARS,
+    is_dropped_chunk,
+    is_dropped_token,
+    learnable,
+)
 from keyboard_app.personal.results import phrase_text
 
 FORMAT = "keyboard-app personal store"
@@ -170,7 +175,7 @@ class _Reader:
     def word(self, item: Mapping[str, object], i: int) -> Record:
         word = item.get("word")
         word = composed(word) if isinstance(word, str) else word
-        if not isinstance(word, str) or not is_word(word) or _token(word) != word:
+        if not isinstance(word, str) or not (_unread(word) or (is_word(word) and _token(word))):
             raise self.fail(f"words[{i}].word is not one word")
         inside = item.get("inside")
         if inside is not None and not isinstance(inside, bool):
@@ -200,9 +205,18 @@ class _Reader:
 
 
 def _token(text: str) -> str | None:
-    """`text` when it is exactly one token."""
+    """`text` when it is exactly one token (or `_unread`)."""
+    if _unread(text):
+        return text
     match = TOKENS.fullmatch(text)
     return match.group() if match else None
+
+
+def _unread(text: str) -> bool:
+    """Whether `text` is longer than any token learned: it is taken as one without a look, to be
+    skipped as too long (`_learnable`). Matching a word's pattern takes memory in proportion to
+    the text: a word of 20 MB in a file took 3.5 GB."""
+    return len(text) > MAX_TOKEN_CHARS
 
 
 def _shortened(number: str) -> str:

@@ -162,3 +162,10 @@ def test_a_gpt2_file_with_large_unread_arrays_passes_quickly(tmp_path: Path) -> 
     assert len(info.metadata["tokenizer.ggml.tokens"]) == 50257
     assert len(info.metadata["tokenizer.ggml.merges"]) == 50000
     assert "extra.numbers" not in info.metadata and "extra.words" not in info.metadata
+
+
+def test_a_key_given_twice_is_refused(tmp_path: Path) -> None:
+    """Which of the two values a reader takes is its own choice: the file is not one model."""
+    entries = [_string_entry("general.architecture", b"gpt2")] * 2
+    with pytest.raises(ModelError, match=r"'general\.architecture' appears twice"):
+        validate_gguf(_raw_gguf(tmp_path / "twice.gguf", entries))

@@ -36,6 +36,10 @@ def test_empty_and_foreign_files(tmp_path: Path) -> None:
     _expect_error(tmp_path / "empty.gguf", "empty")
     (tmp_path / "notes.gguf").write_text("These are my notes, not a model." * 10)
     _expect_error(tmp_path / "notes.gguf", "not a GGUF")
+    (tmp_path / "note.gguf").write_text("my short note")  # shorter than a GGUF's header
+    _expect_error(tmp_path / "note.gguf", "not a GGUF")
+    (tmp_path / "start.gguf").write_bytes(b"GGUF\x03\x00")  # a model's first bytes alone
+    _expect_error(tmp_path / "start.gguf", "empty or truncated")
 
 
 @pytest.mark.parametrize("fraction", [0.05, 0.5, 0.99])

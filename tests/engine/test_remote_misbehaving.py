@@ -105,17 +105,22 @@ def test_an_answer_trickling_in_is_cut_at_the_requests_time() -> None:
 
 
 def test_an_endless_answer_is_refused_once_past_the_cap() -> None:
+    sent = [0]
+
     def endless(connection: socket.socket, _n: int) -> None:
         connection.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {2**40}\r\n\r\n".encode())
         block = b" " * 2**20
         while True:
             connection.sendall(block)
+            sent[0] += len(block)
 
     with serving(endless) as url:
         client = ServerClient(url, timeout=30)
         with pytest.raises(ServerError, match=f"larger than {MAX_ANSWER_BYTES // 2**20} MB"):
             client.get("/health")
         client.close()
+    # Refused at the cap, not later: what was sent is the cap and what the sockets buffer.
+    assert MAX_ANSWER_BYTES <= sent[0] <= MAX_ANSWER_BYTES + 16 * 2**20
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,8 @@ def test_empty_lines_and_symbols_give_no_run() -> None:
         ("key Tr0ub4dor&3 ok", [[S, "key"], ["ok"]]),
         # long digit runs, also with separators: phone, card and account numbers
         ("call 0123456789 now", [[S, "call"], ["now"]]),
+        ("my code 48213 ok", [[S, "my", "code"], ["ok"]]),  # five digits: the fewest dropped
+        ("call 555 12 ok", [[S, "call"], ["ok"]]),  # five, in two groups
         ("call +1 (555) 123-4567 now", [[S, "call"], ["now"]]),
         ("card 4111 1111 1111 1111 ok", [[S, "card"], ["ok"]]),
         ("pay 12,345,678 now", [[S, "pay"], ["now"]]),

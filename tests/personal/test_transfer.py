@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from keyboard_app.personal import Imported, PersonalStore, PersonalStoreError, learnable
-from keyboard_app.personal.transfer import FUTURE_SLACK_S, MAX_COUNT
+from keyboard_app.personal.transfer import FUTURE_SLACK_S, MAX_COUNT, parse
 from tests.personal.helpers import check_consistent
 
 TEXT = "Kind regards, John.\nLet me know if Ljubljana works."
@@ -330,3 +331,26 @@ def test_inside_must_be_true_or_false(tmp_path: Path) -> None:
         pytest.raises(PersonalStoreError, match=r"words\[0\]\.inside"),
     ):
         store.import_json(tmp_path / "export.json")
+
+
+def test_a_huge_word_or_token_is_skipped_without_memory_in_proportion(tmp_path: Path) -> None:
+    """A hostile export's word of megabytes is skipped as too long, without matching a word's
+    pattern on it: that took memory in proportion to it, 3.5 GB for a word of 20 MB."""
+    huge = "a" * 2_000_000
+    export = {
+        "format": "keyboard-app personal store",
+        "version": 1,
+        "words": [{"word": huge, "count": 1, "last_used": NOW}],
+        "phrases": [{"tokens": ["my", huge], "count": 1, "last_used": NOW}],
+    }
+    raw = json.dumps(export).encode()
+    tracemalloc.start()
+    try:
+        read = parse(raw, "export.json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * len(raw)  # the text parsed and composed: a few copies of it
+    with PersonalStore.open(tmp_path / "a.sqlite3") as store:
+        assert store.import_export(read, "export.json") == Imported(0, skipped=2)
+        assert store.entries() == []

@@ -160,3 +160,26 @@ def test_the_newest_text_is_written_last_and_an_overtaken_write_is_not_made(
     assert found is not None and found.text == "one two three"
     assert len(writers) == 2 and writers[0].startswith("recovery-writer")
     assert writers[1] == threading.main_thread().name
+
+
+def test_a_write_asked_for_before_the_save_is_not_made_after_it(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The writer's thread is busy when a write of the text is asked for, and the text is saved
+    before it gets to it: that write is not made, or the next start would offer back text already
+    saved."""
+    monkeypatch.setattr(recovery, "AUTOSAVE_DELAY_MS", 50)
+    window = make_window()
+    autosaver = window.autosaver
+    with qtbot.waitSignal(autosaver.saved, timeout=5000):
+        type_text(window, "one")
+    busy = threading.Event()
+    autosaver._writer.submit(busy.wait, 10)  # the writer's thread, busy
+    asked = autosaver._newest
+    type_text(window, " two")
+    qtbot.waitUntil(lambda: autosaver._newest > asked, timeout=5000)  # asked for, waiting
+    assert window.documents.write(tmp_path / "saved.txt")
+    assert not autosaver.path.exists()
+    busy.set()
+    autosaver._writer.submit(lambda: None).result(timeout=10)  # what waited, done
+    assert not autosaver.path.exists()
