@@ -393,13 +393,26 @@ def _default_name(data: dict[str, Any]) -> str | None:
 
 def model_file(model: str | Path) -> Path:
     """The GGUF meant by `model`: a path, or the name of an installed model (a name has no path
-    separator; "builtin" is the built-in model). ModelManagerError for an unknown name."""
+    separator; "builtin" is the built-in model). ModelManagerError for an unknown name. Something
+    there by a model file's name (a folder, a pipe called x.gguf) is a path: opening it says what
+    it is (a folder `gpt2` is no reason not to use the model of that name)."""
     path = Path(model)
-    if path.is_file() or not isinstance(model, str) or "/" in model or os.sep in model:
+    named_as_a_file = str(model).lower().endswith(".gguf")
+    if path.is_file() or (named_as_a_file and path.exists()) or not isinstance(model, str):
+        return path
+    if "/" in model or os.sep in model:
         return path
     if model.lower() in BUILTIN_NAMES:
         return paths.builtin_model_path()
-    return get_model(model).path
+    try:
+        return get_model(model).path
+    except ModelManagerError:
+        if not named_as_a_file:
+            raise
+        raise ModelManagerError(
+            f"There is no model file {model!r} here, nor an installed model of that name; "
+            "see `keyboard-app models list`."
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,9 @@ def test_the_model_chosen_with_models_use_answers_and_a_name_is_a_model(random_m
     assert unknown.stderr == (
         "error: No installed model is called 'nosuch'; see `keyboard-app models list`.\n"
     )
+    missing = run_cli("suggest", "Hello", "--model", "nosuch.gguf")
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        "error: There is no model file 'nosuch.gguf' here, nor an installed model of that name; "
+        "see `keyboard-app models list`.\n",
+    )

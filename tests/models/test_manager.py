@@ -495,3 +495,18 @@ def test_a_checkpoint_of_another_shape_is_refused(fake_hub: FakeHub, tmp_path: P
         manager.download_model("tiny-gpt2", "q8_0", keep_download=True, options=FAST)
     assert manager.installed_models() == []
     assert _files(manager.download_dir(fake_hub.entry)) == set()
+
+
+def test_something_there_by_a_models_file_name_is_taken_as_that_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder called `x.gguf` in the current folder is that folder (opening it then says it is
+    one), not an installed model's name that no model has."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.gguf").mkdir()
+    assert store.model_file("x.gguf") == Path("x.gguf")
+    with pytest.raises(ModelManagerError, match=r"no model file 'y\.gguf' here"):
+        store.model_file("y.gguf")
+    (tmp_path / "y").mkdir()  # a folder by a model's name is no path to a model
+    with pytest.raises(ModelManagerError, match="No installed model is called 'y'"):
+        store.model_file("y")
