@@ -227,6 +227,8 @@ def _create_private(path: Path) -> None:
 
 
 def _open_checked(path: Path) -> sqlite3.Connection:
+    if path.is_dir():  # SQLite says only that it cannot open the file
+        raise PersonalStoreError(f"The personal store {path} cannot be opened: it is a folder.")
     _create_private(path)
     _side_files_writable_as_the_store(path)
     with sqlite_errors(path, "opening it"):

@@ -269,7 +269,7 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_store_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "p.sqlite3").mkdir()
-    with pytest.raises(PersonalStoreError, match="cannot be opened"):
+    with pytest.raises(PersonalStoreError, match="cannot be opened: it is a folder"):
         PersonalStore.open(tmp_path / "p.sqlite3")
 
 
