@@ -9,7 +9,12 @@ import pytest
 from keyboard_app.engine import ModelError, Predictor
 from keyboard_app.engine.mixer import FORMULA_WEIGHT, mix
 from keyboard_app.engine.sources import Proposal, Query
-from keyboard_app.engine.sources.formulas import FormulaSource, read_formulas, sentence_so_far
+from keyboard_app.engine.sources.formulas import (
+    FormulaSource,
+    in_a_letter,
+    read_formulas,
+    sentence_so_far,
+)
 from keyboard_app.engine.words import split_typed_word
 
 PHRASES = """# letters
@@ -18,6 +23,9 @@ Best | regards
 Best | wishes
 Let me | know if you have any questions
 Let me | know if you need anything
+¶ | Thanks
+¶ | Thanks
+¶ | Best
 """
 
 
@@ -31,6 +39,8 @@ def test_each_word_after_the_opening_goes_on_from_the_words_before_it() -> None:
     assert phrases[("best",)] == {"regards": 1, "wishes": 1}
     assert phrases[("let", "me", "know", "if", "you")] == {"have": 1, "need": 1}
     assert ("let",) not in phrases  # the opening's own words are offered by nothing of it
+    assert phrases[("¶",)] == {"Thanks": 2, "Best": 1}  # a line's first word in a letter
+    assert ("thanks",) not in phrases
 
 
 @pytest.mark.parametrize(
@@ -64,6 +74,46 @@ def test_a_sentence_that_starts_a_phrase_is_offered_its_next_word(
 )
 def test_nothing_is_offered_elsewhere(text: str) -> None:
     assert proposed(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Ann,\nPlease see the file.\n",
+        "Hi Ann,\n\nPlease see the file.\n\n",  # blank lines between paragraphs
+        "Dear Mr. Petrov,\n",
+        "Team,\nThe meeting moved to 3.\n",
+        "hi jen, sorry\n",
+        "Good morning all\n",
+    ],
+)
+def test_a_line_of_a_letter_is_offered_its_first_words(text: str) -> None:
+    assert in_a_letter(text)
+    assert proposed(text) == pytest.approx({"Thanks": 2 / 3, "Best": 1 / 3})
+    assert proposed(text + "B") == pytest.approx({"Best": 1.0})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The man came in.\nHe sat down.\n",  # prose: no greeting above
+        "When I woke up,\nthe sun was out.\n",  # a poem's line ends in a comma too
+        "Hi Ann,",  # the greeting's own line
+        "Hi Ann,\nPlease see the file. ",  # not at a line's start
+        "Hi Ann, thanks for the file and for all the notes on it.\n",  # a long first line
+        "",
+    ],
+)
+def test_no_line_start_is_a_letters_elsewhere(text: str) -> None:
+    assert not in_a_letter(text)
+    assert (proposed(text) or {}).get("Thanks") is None
+
+
+def test_a_line_start_phrase_offers_one_word(tmp_path: Path) -> None:
+    path = tmp_path / "formulas.txt"
+    path.write_text("¶ | Best regards\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="line 1"):
+        FormulaSource.read(path)
 
 
 def test_the_sentence_so_far_is_read_from_its_start_on_its_line() -> None:
@@ -108,6 +158,9 @@ def test_a_damaged_file_of_phrases_is_a_clear_error(tmp_path: Path, content: str
         ("Hi ", "there"),  # I, Andreu, Ricky
         ("Hey ", "there"),  # I, you, Rach
         ("Hello ", "everyone"),  # I, you, I'm
+        ("Hi Sarah,\nPlease see the revised term sheet.\n", "Thanks"),  # The, I, In
+        ("Hi Sarah,\nPlease see the revised term sheet.\nT", "Thanks"),  # The, There, This
+        ("Dear Dr. Haddad,\nI will meet you in the lobby at 2:30.\nR", "Regards"),  # Re, Res
     ],
 )
 def test_the_built_in_keyboard_offers_the_phrases_of_letters(
@@ -119,3 +172,4 @@ def test_the_built_in_keyboard_offers_the_phrases_of_letters(
 def test_the_shipped_phrases_are_read() -> None:
     phrases = FormulaSource.shipped().phrases
     assert phrases[("kind",)]["regards"] == 1
+    assert phrases[("¶",)].most_common(1)[0][0] == "Thanks"
