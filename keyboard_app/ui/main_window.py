@@ -8,9 +8,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QScreen
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QPalette, QScreen
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QMainWindow,
     QMessageBox,
@@ -43,7 +44,7 @@ from keyboard_app.ui.status_bar import StatusBar
 from keyboard_app.ui.suggestion_strip import SuggestionStrip
 from keyboard_app.ui.suggestions import SuggestionController
 from keyboard_app.ui.text_file import describe
-from keyboard_app.ui.theme import writing_font
+from keyboard_app.ui.theme import restyle, writing_font
 
 if TYPE_CHECKING:
     from keyboard_app.ui.dialogs.model_dialog import ModelDialog
@@ -118,6 +119,8 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._shut_down = False
         self._settings_unsaved_told = False
+        self._styled_palette = QPalette(QApplication.palette())  # a copy: not the live one
+        self._restyle_pending = False
         self._wire()
         self.apply_settings(settings)
         self.editor.setFocus()
@@ -306,6 +309,23 @@ class MainWindow(QMainWindow):
         """`Learner.typed_in_a_row`, for the strip's autocorrect mark and autocorrect (made
         before the learner)."""
         return self.personal.learner.typed_in_a_row
+
+    # --- look ---
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The application's palette changed (the desktop's light or dark scheme): the widgets
+        with a style sheet follow it, once the change has reached every widget."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._restyle_pending:
+            self._restyle_pending = True
+            QTimer.singleShot(0, self, self._follow_palette)
+
+    def _follow_palette(self) -> None:
+        self._restyle_pending = False
+        palette = QPalette(QApplication.palette())
+        if palette != self._styled_palette:
+            self._styled_palette = palette
+            restyle(self)
 
     # --- recovery and closing ---
 

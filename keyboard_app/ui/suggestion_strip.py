@@ -3,7 +3,8 @@
 The likeliest word sits in the middle, the next ones alternate to its left and right. Buttons never
 take focus, so the cursor stays in the editor; Alt+1, Alt+2, ... pick them from left to right. A
 correction of the typed word (not a completion of it) is shown in italics in the link colour; the
-one a space will put in place of the typed word (autocorrect) is framed too, as on a phone.
+one a space will put in place of the typed word (autocorrect) is framed too, as on a phone. Every
+word has the frame's room (a transparent border), so that the frame does not make the strip taller.
 
 Bold (the best word), italics and the frame are all the style sheet's, set through dynamic
 properties: a font set on a button would override the style sheet for good (an italic copied from
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 STYLE = """
 #suggestionStrip { background: palette(window); border-top: 1px solid palette(mid); }
 #suggestionStrip QPushButton {
-    border: none; border-radius: 8px; padding: 10px 12px; margin: 5px 3px;
+    border: 1px solid transparent; border-radius: 8px; padding: 10px 12px; margin: 5px 3px;
     background: transparent; color: palette(window-text);
 }
 #suggestionStrip QPushButton:hover { background: palette(midlight); }
@@ -46,6 +47,7 @@ STYLE = """
 """
 WORD_FONT_SCALE = 4 / 3  # the words against the application font: 12 pt on Qt's 9 pt default
 ELLIPSIS = "…"
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size: no maximum
 
 
 def word_font_rule(font: QFont) -> str:
@@ -187,9 +189,15 @@ class SuggestionStrip(QWidget):
             button.setEnabled(bool(word))
             # An empty slot gives its room to the words (a long word alone was elided between
             # two blank slots); with no word at all, the slots share the strip alike.
-            self._layout.setStretchFactor(button, 1 if word or not self._words else 0)
+            shares = bool(word) or not self._words
+            self._layout.setStretchFactor(button, 1 if shares else 0)
+            # A slot that gives up its room keeps the room for "…", inside the strip: with its
+            # width ignored, the layout gave the words all of the strip and put it past the edge.
+            width_policy = QSizePolicy.Policy.Ignored if shares else QSizePolicy.Policy.Preferred
+            button.setSizePolicy(width_policy, QSizePolicy.Policy.Fixed)
             self._mark(button, word, best=position == middle)
             button.set_word(word)  # after the marks: bold and italics change its width
+            button.setMaximumWidth(QWIDGETSIZE_MAX if shares else button.minimumWidth())
             where = "middle" if position == middle else f"position {position + 1}"
             button.setAccessibleName(
                 f"Suggestion {position + 1} ({where}): {word or 'none'}{self._kind(word)}"

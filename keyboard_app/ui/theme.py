@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from keyboard_app import paths
 
@@ -49,3 +49,15 @@ def writing_font(family: str, size: int) -> QFont:
     font.setPointSize(size)
     font.setStyleHint(QFont.StyleHint.Serif, QFont.StyleStrategy.PreferAntialias)
     return font
+
+
+def restyle(window: QWidget) -> None:
+    """Set the style sheets of `window`'s widgets again, for the application's palette now. A
+    style sheet's `palette(...)` colours are read when it is set, and a widget with a style sheet
+    is not told of the window's new palette: after the desktop switched to its dark scheme (at
+    dusk, or by hand) the editor and the strip stayed light in a dark window."""
+    for widget in window.findChildren(QWidget):
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)

@@ -233,6 +233,20 @@ def test_after_a_correction_the_next_words_are_upright(qtbot: QtBot) -> None:
     assert [b.font().bold() for b in strip.buttons] == [False, True, False]
 
 
+def test_the_autocorrect_frame_does_not_change_the_strip_s_height(qtbot: QtBot) -> None:
+    """The frame's border made the strip 2 px taller while it showed: the editor above it
+    shrank and grew again, the strip jumping under the typist's eyes, with each framed typo."""
+    strip = shown_strip(qtbot, 600)
+    strip.show_suggestions("I will sned", ["send", "shed", "seed"], ["send", "shed", "seed"])
+    plain = (strip.sizeHint().height(), [button.sizeHint().height() for button in strip.buttons])
+    strip.show_suggestions(
+        "I will sned", ["send", "shed", "seed"], ["send", "shed", "seed"], "send"
+    )
+    assert strip.buttons[1].property("autocorrect") == "true"
+    framed = (strip.sizeHint().height(), [button.sizeHint().height() for button in strip.buttons])
+    assert framed == plain
+
+
 def test_a_long_word_is_elided_and_whole_in_its_tooltip_and_name(qtbot: QtBot) -> None:
     long = "internationalization"
     strip = shown_strip(qtbot, 330)
@@ -256,6 +270,27 @@ def test_a_long_word_alone_takes_the_room_of_the_empty_slots(qtbot: QtBot) -> No
     qtbot.waitUntil(lambda: "…" in middle.text())
     widths = [button.width() for button in strip.buttons]
     assert max(widths) - min(widths) <= 1
+
+
+def test_an_empty_slot_stays_inside_the_strip(qtbot: QtBot) -> None:
+    """With two words, the empty third slot and its divider were laid out past the strip's right
+    edge (x 792 to 838 in a strip 800 wide): the words had been given all of the strip."""
+    strip = shown_strip(qtbot, 800)
+    strip.show_suggestions("I will see you tomor", ["tomorrow", "tomorrow's", "tomorrows"])
+    qtbot.wait(50)  # laid out with three words first, as while typing
+    strip.show_suggestions("I will see you tomorow", ["tomorrow", "tomorow"], ["tomorrow"])
+    empty = strip.buttons[2]
+    assert not empty.isEnabled()
+    margins = strip.layout().contentsMargins()  # type: ignore[union-attr]
+    right = strip.contentsRect().right() - margins.right()
+    qtbot.waitUntil(lambda: strip.buttons[0].width() > 300)  # the two words took the room
+    assert empty.geometry().right() <= right, [b.geometry().getRect() for b in strip.buttons]
+    assert empty.width() >= empty.minimumWidth()
+    assert strip.buttons[1].geometry().right() < empty.geometry().left()
+    strip.show_suggestions("I will see you tomorrow ", ["at", "and", "morning"])
+    qtbot.waitUntil(
+        lambda: max(b.width() for b in strip.buttons) - min(b.width() for b in strip.buttons) <= 1
+    )
 
 
 def test_a_word_with_an_ampersand_is_shown_and_is_no_shortcut(qtbot: QtBot) -> None:
