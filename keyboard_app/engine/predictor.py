@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.corrector import without_apostrophes
-from keyboard_app.corrector.autocorrect import mixed_autocorrection
+from keyboard_app.corrector.autocorrect import mixed_autocorrection, puts_in
 from keyboard_app.engine import longlived
 from keyboard_app.engine.backend import DecodingBackend, LlamaBackend
 from keyboard_app.engine.context import TRAINED_MODEL_NAME, MainSequence
@@ -68,6 +68,9 @@ GUESSED_COMMON = 200
 GUESSED_PARTS = frozenset({"day", "old", "time", "year"})
 # The words asked for a compound's last part, times those shown: `_in_compound` leaves some out.
 COMPOUND_PARTS_ASKED = 3
+# How many times more a keystroke's mixture is asked for (each decodes what the last estimated)
+# while a correction is in play and none is put in: see `Predictor._settled`.
+SETTLING_ASKS = 3
 
 
 # The pronoun typed in small letters or a contraction without its apostrophe, a word of its own:
@@ -94,6 +97,13 @@ def _with_autocorrection(
     best = max((s.probability for s in suggestions), default=0.0)
     mark = Suggestion(replacement, best, correction=True, autocorrect=True)
     return [mark, *suggestions][:k]
+
+
+def _correction_in_play(mixed: Mixed) -> bool:
+    """Whether a correction a space may put in is among `mixed`'s words."""
+    corrections = mixed.proposals.get("corrections")
+    typed = mixed.query.typed.typed
+    return corrections is not None and any(puts_in(typed, word) for word in corrections.words)
 
 
 def _takes_a_place(replacement: str, typed: TypedWord) -> bool:
@@ -365,12 +375,14 @@ class Predictor:
         mixed = self._mix(text, k, exact, instant, superseded)
         if mixed is None:
             return []
+        head = _compound_head(text, mixed)
+        # An instant answer's corrections are scored by word frequency alone: shown, never put in.
+        replacement = None
+        if not (instant or head):
+            mixed, replacement = self._settled(text, k, exact, superseded, mixed)
         typed = mixed.query.typed.typed
         corrections = mixed.proposals.get("corrections")
         proposed = {w.lower() for w in corrections.words} if corrections else set()
-        head = _compound_head(text, mixed)
-        # An instant answer's corrections are scored by word frequency alone: shown, never put in.
-        replacement = None if instant or head else self._autocorrection(mixed)
         suggestions = [
             Suggestion(
                 word,
@@ -406,6 +418,31 @@ class Predictor:
         # takes a place (`_with_autocorrection`); else a space leaves the word.
         shown = replacement in (word for word, _ in mixed.ranked())
         return replacement if shown or _takes_a_place(replacement, mixed.query.typed) else None
+
+    def _settled(
+        self,
+        text: str,
+        k: int,
+        exact: bool,
+        superseded: Callable[[], bool] | None,
+        mixed: Mixed,
+    ) -> tuple[Mixed, str | None]:
+        """`mixed` and its autocorrection, the mixture asked for again (asking twice refines)
+        up to SETTLING_ASKS times while a correction is in play and none is put in. A first
+        answer's estimates of completions not decoded yet may outrank the correction until they
+        are (`I will sned`: sneddon, snedeker above send): whether a space corrected the word
+        then depended on how fast it was typed, and a word left uncorrected is learned."""
+        replacement = self._autocorrection(mixed)
+        for _ in range(SETTLING_ASKS):
+            if replacement is not None or not _correction_in_play(mixed):
+                break
+            if superseded is not None and superseded():
+                break
+            again = self._mix(text, k, exact, superseded=superseded)
+            if again is None:
+                break
+            mixed, replacement = again, self._autocorrection(again)
+        return mixed, replacement
 
     def _autocorrection(self, mixed: Mixed) -> str | None:
         corrections = self._corrections()

@@ -48,6 +48,19 @@ class Correction:
     end: str = " "
 
 
+# How long the status bar tells of an autocorrection (`autocorrect_told`).
+AUTOCORRECT_TOLD_MS = 4000
+
+
+def autocorrect_told(correction: Correction) -> str:
+    """What the status bar says of an autocorrection: the word put in leaves no mark of its own in
+    the text, and the typed word is one Backspace away (as long as nothing else happens)."""
+    return (
+        f"{correction.typed} → {correction.corrected} "
+        f"(Backspace right away puts {correction.typed} back)"
+    )
+
+
 @dataclass(frozen=True)
 class _Stop:
     """A full stop typed right after a word the strip framed for correction: a Space next ends
@@ -63,6 +76,8 @@ class AutocorrectController(QObject):
 
     # A Backspace or Ctrl+Z undid an autocorrection (the Correction undone).
     restored = Signal(object)
+    # A word was autocorrected (the Correction put in).
+    corrected = Signal(object)
 
     def __init__(
         self, editor: Editor, strip: SuggestionStrip, typed_in_a_row: Callable[[], int]
@@ -184,6 +199,7 @@ class AutocorrectController(QObject):
         position = editor.textCursor().position()
         self._last = Correction(typed, word, start, position, end)
         editor.typed.emit(typed_end)
+        self.corrected.emit(self._last)
         return True
 
     def _undo(self, last: Correction) -> bool:

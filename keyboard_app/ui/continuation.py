@@ -21,6 +21,8 @@ NO_MODEL = "No model is loaded yet."
 COMPOSING = "Finish the input method's composition first."
 STALE_ALTERNATIVES = "The text changed: the alternatives were for the text as it was."
 NOTHING_TO_ADD = "The model had nothing to add here."
+# Told while a continuation shows: the grey text says nothing of how it is kept or dropped.
+PREVIEW_KEYS = "Tab or Enter keeps the continuation, Esc drops it, Write > Stop stops it."
 INSIDE_WORD = "The cursor is inside a word: move it to the word's end to continue from there."
 # The longest alternative of "three ways on": three side by side are read at a glance.
 ALTERNATIVE_TOKENS = 40
@@ -104,6 +106,7 @@ class ContinuationController(QObject):
         self.editor.ensureCursorVisible()  # where it will show; scrolling away later is left
         self.client.continue_text(self.editor.context(), params)
         self.streaming_started.emit()
+        self.message.emit(PREVIEW_KEYS)
         self.editor.setFocus()
 
     @Slot()
@@ -150,12 +153,14 @@ class ContinuationController(QObject):
         """Insert the preview at the cursor as one undo step."""
         self._halt()
         self._insert(self.editor.end_preview())
+        self.message.emit("")  # the keys told are no longer of use
 
     @Slot()
     def discard(self) -> None:
         if self.editor.preview_active:
             self._halt()
             self.editor.end_preview()
+            self.message.emit("")  # the keys told are no longer of use
 
     @Slot(int)
     def choose(self, index: int) -> None:

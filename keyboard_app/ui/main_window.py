@@ -24,7 +24,11 @@ from keyboard_app import __version__, paths
 from keyboard_app.settings import LEARNING_SWITCHES, Settings, SettingsStore
 from keyboard_app.ui import actions as window_actions
 from keyboard_app.ui.alternatives import AlternativesPanel
-from keyboard_app.ui.autocorrect import AutocorrectController
+from keyboard_app.ui.autocorrect import (
+    AUTOCORRECT_TOLD_MS,
+    AutocorrectController,
+    autocorrect_told,
+)
 from keyboard_app.ui.continuation import ContinuationController
 from keyboard_app.ui.dialogs.messages import inform
 from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -157,6 +161,9 @@ class MainWindow(QMainWindow):
         self.suggestions.taken.connect(self.personal.learner.on_taken)
         self.autocorrect.restored.connect(lambda undone: self.client.keep_word(undone.typed))
         self.autocorrect.restored.connect(self.personal.learner.on_restored)
+        self.autocorrect.corrected.connect(
+            lambda done: self.status.showMessage(autocorrect_told(done), AUTOCORRECT_TOLD_MS)
+        )
         self.personal.store_changed.connect(lambda: self.suggestions.refresh(force=True))
         self.settings_watcher.changed.connect(lambda: self.personal.follow_other_copies(self.store))
         for source in (self.continuation, self.documents, self.recovery, self.personal):

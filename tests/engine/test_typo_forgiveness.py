@@ -396,3 +396,19 @@ def test_a_slip_that_looks_like_a_british_spelling_is_corrected(predictor, text,
 def test_a_far_key_is_not_put_right_to_another_word(predictor):
     """rember is remember, two letters dropped; member, a far key away, was put in."""
     assert corrected(predictor, "I can't rember") != "member"
+
+
+@pytest.mark.parametrize("asked_before", [[], ["sne"], ["sn"], ["s", "sn", "sne"]])
+def test_whether_a_typo_is_corrected_does_not_depend_on_what_was_asked_before(
+    predictor, asked_before
+):
+    """The first answer for `sned` estimated the completions it had not decoded (Sneddon,
+    Snedeker) above `send`: asked at once it was not marked, asked after `sn` it was; so whether
+    a space corrected the word depended on how fast it was typed. A correction in play is now
+    settled before the answer (`Predictor._settled`)."""
+    base = "Thanks for the notes. I will "
+    predictor.drop_cache()
+    for letters in asked_before:
+        predictor.suggest(base + letters)
+    marked = [s.word for s in predictor.suggest(base + "sned") if s.autocorrect]
+    assert marked == ["send"]

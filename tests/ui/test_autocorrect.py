@@ -70,6 +70,7 @@ def test_space_corrects_and_backspace_right_after_restores_the_word_for_good(
     type_and_wait(qtbot, win, "I have teh")
     type_char(win.editor, " ")
     assert win.editor.text() == "I have the "
+    assert win.status.currentMessage() == "teh → the (Backspace right away puts teh back)"
     press(win.editor, Qt.Key.Key_Backspace)
     assert win.editor.text() == "I have teh "
     press(win.editor, Qt.Key.Key_Backspace)  # an ordinary Backspace now

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
@@ -14,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.engine.tokenizer import load_encoding
 from keyboard_app.settings import Settings
-from keyboard_app.ui.continuation import ALTERNATIVE_TOKENS
+from keyboard_app.ui.continuation import ALTERNATIVE_TOKENS, PREVIEW_KEYS
 from keyboard_app.ui.editor import GHOST_INTERVAL_MS
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.worker import FINISHED, STOPPED
@@ -70,6 +71,19 @@ def test_tab_accepts_as_one_undo_step(qtbot: QtBot, window: MainWindow) -> None:
     assert not window.editor.preview_active
     window.editor.undo()
     assert window.editor.toPlainText() == "Once upon a time"
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Tab, Qt.Key.Key_Escape])
+def test_the_status_bar_tells_the_keys_while_the_preview_shows(
+    qtbot: QtBot, window: MainWindow, key: Qt.Key
+) -> None:
+    """The grey text says nothing of how to keep or drop it; once kept or dropped, the keys
+    told go."""
+    start_continuation(qtbot, window)
+    assert window.status.currentMessage() == PREVIEW_KEYS
+    wait_until_streamed(qtbot, window)
+    press(window.editor, key)
+    assert window.status.currentMessage() == ""
 
 
 def wait_for_the_end(qtbot: QtBot, ends: ContinuationEnds) -> None:
