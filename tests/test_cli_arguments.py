@@ -585,3 +585,16 @@ def test_clear_asks_first_and_enter_alone_is_no(
     assert ("Nothing was cleared." in out) == (not cleared)
     with PersonalStore.open(tmp_path / "s.sqlite3") as opened:
         assert (opened.stats().entries == 0) == cleared
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    """`python -m keyboard_app` is the `keyboard-app` command (it failed: no `__main__`)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "keyboard_app", "suggest", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: keyboard-app suggest")

@@ -100,10 +100,17 @@ def _with_autocorrection(
 
 
 def _correction_in_play(mixed: Mixed) -> bool:
-    """Whether a correction a space may put in is among `mixed`'s words."""
+    """Whether `mixed`'s likeliest word is a correction a space may put in, of a word no source
+    knows (never corrected: `form` in a sentence the model sees `from` in). Mid-word, the
+    likeliest is most often a completion."""
     corrections = mixed.proposals.get("corrections")
+    if corrections is None or not mixed.scores:
+        return False
     typed = mixed.query.typed.typed
-    return corrections is not None and any(puts_in(typed, word) for word in corrections.words)
+    best = max(mixed.scores, key=mixed.scores.__getitem__)
+    if best not in corrections.words or not puts_in(typed, best):
+        return False
+    return not any(p.knows(typed) for p in mixed.proposals.values() if p.knows is not None)
 
 
 def _takes_a_place(replacement: str, typed: TypedWord) -> bool:
