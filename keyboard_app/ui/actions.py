@@ -1,11 +1,12 @@
 """Menus, the toolbar and keyboard shortcuts of the main window.
 
-The Edit menu's Undo, Redo, Cut, Copy, Paste and Select All are the editor's keys: each sends its
-key to the editor (`press_in_editor`), so the menu does exactly what the key does there (a preview
-dropped before an undo, an autocorrection's undo learned from, a paste an undo step of its own,
-long lines copied whole), with no second path to keep in step. With the editor focused, those keys
-never reach the window's shortcuts (the editor takes them first); the menu shows them, and they
-work from the rest of the window."""
+The Edit menu's Undo, Redo, Cut, Copy, Paste and Select All are keys: each sends its key to the
+editor (`press_in_editor`; the clipboard's and Select All to the find bar's line when it has the
+focus), so the menu does exactly what the key does there (a preview dropped before an undo, an
+autocorrection's undo learned from, a paste an undo step of its own, long lines copied whole), with
+no second path to keep in step. With the editor or a line focused, those keys never reach the
+window's shortcuts (the widget takes them first); the menu shows them, and they work from the rest
+of the window."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QToolBar
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QToolBar, QWidget
 
 from keyboard_app.settings import RANGES
 
@@ -157,12 +158,22 @@ def install_actions(window: MainWindow) -> Actions:
     return Actions(stop, explorer, recent, pause_learning, take)
 
 
+# The keys that act where the focus is: Paste with the focus in the find bar pastes there.
+_LINE_KEYS = (StandardKey.Cut, StandardKey.Copy, StandardKey.Paste, StandardKey.SelectAll)
+
+
 def press_in_editor(window: MainWindow, key: StandardKey) -> None:
-    """Press the platform's first binding of `key` in the editor, as the user would."""
+    """Press the platform's first binding of `key` in the editor, as the user would; a key of
+    the clipboard or Select All in the window's line that has the focus (the find bar's) instead,
+    as that key pressed there does. Undo and Redo are the document's."""
     combination = QKeySequence.keyBindings(key)[0][0]  # type: ignore[index]  # missing in stubs
+    focused = QApplication.focusWidget()
+    target: QWidget = window.editor
+    if isinstance(focused, QLineEdit) and window.isAncestorOf(focused) and key in _LINE_KEYS:
+        target = focused
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         event = QKeyEvent(kind, combination.key(), combination.keyboardModifiers())
-        QApplication.sendEvent(window.editor, event)
+        QApplication.sendEvent(target, event)
 
 
 # The Edit menu's keys of the editor, in menu order (None: a separator).

@@ -27,9 +27,10 @@ from keyboard_app.ui.alternatives import AlternativesPanel
 from keyboard_app.ui.autocorrect import (
     AUTOCORRECT_TOLD_MS,
     AutocorrectController,
+    Correction,
     autocorrect_told,
 )
-from keyboard_app.ui.continuation import ContinuationController
+from keyboard_app.ui.continuation import PREVIEW_KEYS, ContinuationController
 from keyboard_app.ui.dialogs.messages import inform
 from keyboard_app.ui.dialogs.settings_dialog import SettingsDialog
 from keyboard_app.ui.documents import APP_TITLE, DocumentController
@@ -161,13 +162,14 @@ class MainWindow(QMainWindow):
         self.suggestions.taken.connect(self.personal.learner.on_taken)
         self.autocorrect.restored.connect(lambda undone: self.client.keep_word(undone.typed))
         self.autocorrect.restored.connect(self.personal.learner.on_restored)
+        self.autocorrect.restored.connect(self._untell_autocorrection)
         self.autocorrect.corrected.connect(
             lambda done: self.status.showMessage(autocorrect_told(done), AUTOCORRECT_TOLD_MS)
         )
         self.personal.store_changed.connect(lambda: self.suggestions.refresh(force=True))
         self.settings_watcher.changed.connect(lambda: self.personal.follow_other_copies(self.store))
         for source in (self.continuation, self.documents, self.recovery, self.personal):
-            source.message.connect(lambda message: self.status.showMessage(message, 10_000))
+            source.message.connect(self._tell)
         self.autosaver.failed.connect(lambda message: self.status.showMessage(message, 10_000))
         self.editor.best_suggestion_requested.connect(self.suggestions.take_best)
         # One document a window: the first file dropped is opened, as Open Recent opens one.
@@ -316,6 +318,19 @@ class MainWindow(QMainWindow):
         """`Learner.typed_in_a_row`, for the strip's autocorrect mark and autocorrect (made
         before the learner)."""
         return self.personal.learner.typed_in_a_row
+
+    def _untell_autocorrection(self, undone: Correction) -> None:
+        """The autocorrection told of is undone: what it said of it is no longer so."""
+        if self.status.currentMessage() == autocorrect_told(undone):
+            self.status.clearMessage()
+
+    def _tell(self, message: str) -> None:
+        """A controller's message, for 10 s; "" takes back the keys told while a continuation
+        shows, and nothing else (a continuation that had nothing to add, a save that failed)."""
+        if message:
+            self.status.showMessage(message, 10_000)
+        elif self.status.currentMessage() == PREVIEW_KEYS:
+            self.status.clearMessage()
 
     # --- look ---
 

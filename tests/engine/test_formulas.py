@@ -173,3 +173,10 @@ def test_the_shipped_phrases_are_read() -> None:
     phrases = FormulaSource.shipped().phrases
     assert phrases[("kind",)]["regards"] == 1
     assert phrases[("¶",)].most_common(1)[0][0] == "Thanks"
+
+
+def test_the_first_line_of_a_long_texts_end_is_no_greeting() -> None:
+    """The editor sends the end of a long document: its first line may be any line's end."""
+    story = '"Come in," said Mr. Petrov, Anna, Tom,\n' + "It was late when they came back.\n" * 40
+    assert not in_a_letter(story[story.index("Petrov") :] * 10)
+    assert in_a_letter("Hi Ann,\n" + "Thanks for the notes on the draft.\n" * 20)

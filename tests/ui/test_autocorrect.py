@@ -73,6 +73,7 @@ def test_space_corrects_and_backspace_right_after_restores_the_word_for_good(
     assert win.status.currentMessage() == "teh → the (Backspace right away puts teh back)"
     press(win.editor, Qt.Key.Key_Backspace)
     assert win.editor.text() == "I have teh "
+    assert win.status.currentMessage() == ""  # no longer so
     press(win.editor, Qt.Key.Key_Backspace)  # an ordinary Backspace now
     assert win.editor.text() == "I have teh"
     type_and_wait(qtbot, win, "")

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from keyboard_app.bench.key_typing import press, type_char
 from keyboard_app.engine.tokenizer import load_encoding
 from keyboard_app.settings import Settings
-from keyboard_app.ui.continuation import ALTERNATIVE_TOKENS, PREVIEW_KEYS
+from keyboard_app.ui.continuation import ALTERNATIVE_TOKENS, NOTHING_TO_ADD, PREVIEW_KEYS
 from keyboard_app.ui.editor import GHOST_INTERVAL_MS
 from keyboard_app.ui.main_window import MainWindow
 from keyboard_app.ui.worker import FINISHED, STOPPED
@@ -616,3 +616,19 @@ def test_ctrl_1_does_nothing_while_three_ways_on_is_closed(
     with qtbot.assertNotEmitted(window.alternatives.chosen, wait=300):
         press(window.editor, Qt.Key.Key_1, CTRL)
     assert window.editor.text() == "Once upon a time"
+
+
+def test_a_preview_dropped_takes_back_only_the_keys_told(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    """That the model had nothing to add is not taken back by the key that drops the empty
+    preview it leaves."""
+    window = make_window(Settings())
+    window.editor.set_text("Hello")
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.editor.begin_preview()
+    window.continuation._on_done(FINISHED, "")
+    told = window.status.currentMessage()
+    assert told == NOTHING_TO_ADD
+    type_char(window.editor, "x")
+    assert (window.editor.text(), window.status.currentMessage()) == ("Hellox", told)

@@ -263,3 +263,32 @@ def test_matches_after_emoji_and_cjk_are_selected_exactly(plain_window: MainWind
     open_replace(plain_window, "🎉", "!")
     plain_window.find_bar.replace_all()
     assert plain_window.editor.text() == text.replace("🎉", "!")
+
+
+def test_paste_and_select_all_in_the_menu_act_on_the_find_bar_when_it_has_the_focus(
+    plain_window: MainWindow,
+) -> None:
+    plain_window.editor.set_text("hello")
+    find(plain_window, "he")
+    QGuiApplication.clipboard().setText("llo")
+    edit_action(plain_window, "Select All").trigger()
+    assert plain_window.find_bar.sought.selectedText() == "he"
+    edit_action(plain_window, "Paste").trigger()
+    assert (plain_window.find_bar.sought.text(), plain_window.editor.text()) == ("llo", "hello")
+
+
+def test_what_is_found_follows_the_text_changed_since(plain_window: MainWindow) -> None:
+    """The text and its matches are read again once the document changes (they are kept
+    between searches)."""
+    plain_window.editor.set_text(TEXT)
+    find(plain_window, "dog")
+    assert plain_window.find_bar.found.text() == "1 of 1"
+    press(plain_window.find_bar.sought, Qt.Key.Key_Escape)
+    plain_window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(plain_window, " and a dog")
+    cursor = plain_window.editor.textCursor()
+    cursor.setPosition(len(TEXT))
+    plain_window.editor.setTextCursor(cursor)
+    press(plain_window.editor, Qt.Key.Key_F3)
+    assert plain_window.find_bar.found.text() == "2 of 2"
+    assert selected(plain_window) == (len(TEXT) + len(" and a "), "dog")

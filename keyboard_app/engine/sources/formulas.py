@@ -30,6 +30,10 @@ LINE_START = "¶"
 # A greeting's line: the text's first, of this many words at most, that starts with a greeting's
 # word (`Hi all`, `Dear Sir or Madam,`) or is names with a comma (`Ann,`, `Mr. Petrov,`, `Team,`).
 GREETING_WORDS = 4
+# The longest text whose first line is taken for a greeting's: the text is the end of the document
+# the editor sends (`text_start`: some 12,000 positions and more), so a longer one may start on any
+# line of a novel (`Petrov, Anna, Tom,`); a letter is shorter.
+LETTER_CHARS = 5000
 _GREETING = re.compile(
     r"(?:hi|hello|hey|dear|hiya|greetings|good (?:morning|afternoon|evening))\b", re.IGNORECASE
 )
@@ -82,7 +86,7 @@ def in_a_letter(boundary: str) -> bool:
     """Whether the text `boundary` ends at a line's start (a line break) in a letter: below a
     first line that greets (`Hi Ann,`, `Dear Mr. Petrov,`, `All,`, `Hi all`; of `GREETING_WORDS`
     at most; not a poem's `When I woke up,`)."""
-    if not boundary or boundary[-1] not in LINE_BREAKS:
+    if not boundary or boundary[-1] not in LINE_BREAKS or len(boundary) > LETTER_CHARS:
         return False
     first = _LINE_BREAK.split(boundary.lstrip()[:_LONGEST], maxsplit=1)[0].strip()
     words = find_words(first)
