@@ -74,6 +74,9 @@ INLINE_DESCRIPTION = "Inline prediction (Tab takes it, Ctrl+Right one word of it
 PREVIEW_DESCRIPTION = "Continuation preview shown (Tab or Enter takes it, Esc drops it)."
 # Where a change of the document comes from (`Editor.edit_origin`).
 USER, GHOST, REPLACED = "user", "ghost", "replaced"
+# Ranges of the text replaced all at once (Replace All): Qt tells it as one change, from the first
+# range's start to the last's end; `replaced_ranges` says which ranges.
+RANGES = "ranges"
 MODIFIER_KEYS = (
     Qt.Key.Key_Shift,
     Qt.Key.Key_Control,
@@ -129,6 +132,7 @@ class Editor(QPlainTextEdit):
         self._preview_shown = ""  # what of the preview the ghost text shows now
         self._inline_text = ""
         self._edit_origin = ""
+        self.replaced_ranges: list[tuple[int, int]] = []  # those of the last `replace_ranges`
         self._sending_ghost = False  # an input-method event the editor sends itself
         self._composing = False  # the input method's composition is in progress
         self._ghost_timer = QTimer(self)
@@ -250,16 +254,18 @@ class Editor(QPlainTextEdit):
         """Put `text` in place of each of the document's `ranges` (start, end: in order, not
         overlapping), all one undo step; the cursor stays where it was in the text around them."""
         self.clear_inline()
+        self.replaced_ranges = ranges
         cursor = QTextCursor(self.document())
-        cursor.beginEditBlock()
-        for start, end in reversed(ranges):
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.removeSelectedText()
-            self._insert(cursor, text)
-        if ranges:
-            _close_undo_step(cursor, ranges[0][0])
-        cursor.endEditBlock()
+        with self._edits_from(RANGES):
+            cursor.beginEditBlock()
+            for start, end in reversed(ranges):
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.removeSelectedText()
+                self._insert(cursor, text)
+            if ranges:
+                _close_undo_step(cursor, ranges[0][0])
+            cursor.endEditBlock()
 
     def _start_of(self, removed: str, cursor: QTextCursor) -> int:
         """Where `removed`, the text just before `cursor`, starts in the document. Qt counts

@@ -121,6 +121,8 @@ class FindBar(QWidget):
         self.sought.textEdited.connect(lambda _text: self._search_from(self._start))
         self.sought.installEventFilter(self)
         self.replacement.returnPressed.connect(self.replace_one)
+        # A count of the text as it was is stale once it changes (typed, undone, a new document).
+        editor.document().contentsChanged.connect(lambda: self.found.setText(""))
         self.match_case.toggled.connect(lambda _on: self._search_from(self._start))
 
     def _compose(self) -> None:
@@ -151,7 +153,8 @@ class FindBar(QWidget):
         layout = QHBoxLayout(self.replace_row)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.replacement, 1)
-        for text, slot in (("&Replace", self.replace_one), ("Replace &All", self.replace_all)):
+        # No mnemonics: Alt+A pressed in the text would replace all through the document.
+        for text, slot in (("Replace", self.replace_one), ("Replace All", self.replace_all)):
             button = QPushButton(text, self.replace_row)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
@@ -171,6 +174,7 @@ class FindBar(QWidget):
     def replace_one(self) -> None:
         """Replace the match selected (as one undo step), then select the next; with no match
         selected, only select the next."""
+        self._drop_preview()
         cursor = self.editor.textCursor()
         if self._selected_match(cursor):
             self.editor.replace_before_cursor(0, self.replacement.text())
@@ -178,6 +182,7 @@ class FindBar(QWidget):
 
     def replace_all(self) -> None:
         """Replace every match, all as one undo step, and say how many."""
+        self._drop_preview()
         searched = self._searched()
         matches = self._matches(searched)
         self.editor.replace_ranges(
@@ -194,6 +199,7 @@ class FindBar(QWidget):
 
     def open(self) -> None:
         """Show the bar with the focus in it: a selection of one line becomes what is sought."""
+        self._drop_preview()
         cursor = self.editor.textCursor()
         selected = self.editor.text_between(cursor.selectionStart(), cursor.selectionEnd())
         if selected and "\n" not in selected:
@@ -264,6 +270,7 @@ class FindBar(QWidget):
         if not chosen:
             self._show_count(None if not self.sought.text() else 0)
             return
+        self._drop_preview()
         match = chosen[0]
         start, end = _span(searched, match)
         cursor = QTextCursor(self.editor.document())
@@ -272,6 +279,12 @@ class FindBar(QWidget):
         self.editor.setTextCursor(cursor)
         self.editor.ensureCursorVisible()
         self._show_count(len(matches), matches.index(match) + 1)
+
+    def _drop_preview(self) -> None:
+        """A continuation preview goes before the bar moves the cursor or changes the text, as
+        any key drops it: kept, Tab or Enter would put it in place of the match selected."""
+        if self.editor.preview_active:
+            self.editor.preview_dismiss_requested.emit()
 
     def _show_count(self, total: int | None, which: int = 0) -> None:
         """`total` None: nothing sought yet."""

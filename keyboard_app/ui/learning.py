@@ -34,7 +34,7 @@ from PySide6.QtCore import QObject, Slot
 from keyboard_app.engine.trigrams import BOUNDARY
 from keyboard_app.personal.learning import learnable_after, paragraph_start
 from keyboard_app.ui.autocorrect import Correction
-from keyboard_app.ui.editor import GHOST, REPLACED, USER, Editor
+from keyboard_app.ui.editor import GHOST, RANGES, REPLACED, USER, Editor
 from keyboard_app.ui.engine_client import EngineClient
 from keyboard_app.ui.ghost_text import qt_length
 from keyboard_app.ui.learned_run import LearnedRun
@@ -419,6 +419,9 @@ class Learner(QObject):
             return
         if origin == REPLACED:  # a file opened, a new document: nothing is taken back
             self._learned.clear()
+        elif origin == RANGES:  # Replace All: the words replaced, not those between them
+            for start, end in reversed(self.editor.replaced_ranges):
+                self._take_back(start, end, words_only=True)
         else:  # Ctrl+Backspace, an undo, a cut, a paste: a word's own letters deleted
             self._take_back(position, position + removed, words_only=True)
         deleted_after = added == 0 and position >= self._position and self._selection is None

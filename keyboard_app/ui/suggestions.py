@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from keyboard_app.ui.editor import Editor
 from keyboard_app.ui.engine_client import EngineClient
@@ -186,7 +187,10 @@ class SuggestionController(QObject):
         self.taken.emit(Taken(word, before, insertion))
 
     def take_position(self, position: int) -> None:
-        """Alt+1, Alt+2, ...: the word in strip slot `position` (0 = leftmost)."""
+        """Alt+1, Alt+2, ...: the word in strip slot `position` (0 = leftmost); not while a line
+        of the window has the focus (the find bar's: the word went in place of the match)."""
+        if isinstance(QApplication.focusWidget(), QLineEdit):
+            return
         word = self.strip.word_at(position) if self._strip_is_current() else ""
         if word:
             self.take(word)

@@ -21,7 +21,8 @@ from keyboard_app.ui.find_bar import NOT_FOUND
 from keyboard_app.ui.long_lines import CHUNK, LONG_LINE
 from keyboard_app.ui.main_window import MainWindow
 
-from .conftest import type_text, ui_settings
+from .conftest import preedit, type_text, ui_settings
+from .test_continuation import start_continuation, wait_until_streamed
 
 MakeWindow = Callable[..., MainWindow]
 TEXT = "The cat sat.\nA cat, a Cat and a dog.\nNo more cats"
@@ -292,3 +293,37 @@ def test_what_is_found_follows_the_text_changed_since(plain_window: MainWindow) 
     press(plain_window.editor, Qt.Key.Key_F3)
     assert plain_window.find_bar.found.text() == "2 of 2"
     assert selected(plain_window) == (len(TEXT) + len(" and a "), "dog")
+
+
+def test_finding_drops_a_continuation_preview(qtbot: QtBot, window: MainWindow) -> None:
+    """Kept, the preview stayed drawn where it was, and Tab or Enter then put it in place of
+    the match selected ("Once  Gerald… a time")."""
+    start_continuation(qtbot, window)  # "Once upon a time", a preview after it
+    wait_until_streamed(qtbot, window)
+    assert window.editor.preview_text
+    find(window, "upon")
+    assert not window.editor.preview_active
+    assert preedit(window) == ""
+    assert selected(window) == (5, "upon")
+    press(window.find_bar.sought, Qt.Key.Key_Escape)
+    press(window.editor, Qt.Key.Key_Return)  # a line break in place of the match, as typed
+    assert window.editor.text() == "Once \n a time"
+
+
+def test_a_strip_word_is_not_taken_from_the_find_bar(plain_window: MainWindow) -> None:
+    """Alt+2 in the find bar put a strip word in place of the match selected."""
+    plain_window.editor.set_text(TEXT)
+    open_replace(plain_window, "cat", "dog")
+    context = plain_window.editor.context()
+    plain_window.strip.show_suggestions(context, ["one", "two", "three"])
+    assert plain_window.strip.context == context
+    press(plain_window.find_bar.replacement, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert plain_window.editor.text() == TEXT
+
+
+def test_the_count_goes_once_the_text_changes(plain_window: MainWindow) -> None:
+    plain_window.editor.set_text(TEXT)
+    find(plain_window, "cat")
+    assert plain_window.find_bar.found.text() == "1 of 4"
+    plain_window.editor.set_text("")  # File > New
+    assert plain_window.find_bar.found.text() == ""

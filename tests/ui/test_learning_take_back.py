@@ -220,3 +220,23 @@ def test_a_mark_after_a_word_taken_counts_no_letter_not_typed(
     settle(qtbot, window, store)
     assert not any(entry.text.startswith("(") for entry in store.entries(word))
     assert count(store, word) == 0
+
+
+def test_replace_all_takes_back_the_words_replaced_and_no_others(
+    qtbot: QtBot, window: MainWindow, store: PersonalStore
+) -> None:
+    """Qt tells a Replace All as one change from the first match to the last: every word
+    learned between them was taken back, though it was still in the text."""
+    learned(qtbot, window, store, "the cat met zorblax in Ljubljana and the cat ")
+    assert count(store, "zorblax") == 1
+    bar = window.find_bar
+    bar.open_replace()
+    bar.sought.setText("cat")
+    bar.replacement.setText("dog")
+    bar.replace_all()
+    assert window.editor.text() == "the dog met zorblax in Ljubljana and the dog "
+    settle(qtbot, window, store)
+    assert count(store, "cat") == 0
+    assert store.word_counts(["met", "zorblax", "Ljubljana"]) == dict.fromkeys(
+        ["met", "zorblax", "Ljubljana"], 1
+    )
