@@ -18,6 +18,7 @@ import os
 import secrets
 import shutil
 import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -97,6 +98,18 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return status.st_dev, status.st_ino
+
+
+def damaged_name(path: Path, side_suffixes: tuple[str, ...] = ()) -> Path:
+    """A name beside `path` to keep a damaged file under, `<name>.damaged-<time>`, that no file
+    has (nor, with each of `side_suffixes` added, any of the files that go with it)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    attempt = 1
+    while any(Path(f"{target}{suffix}").exists() for suffix in ("", *side_suffixes)):
+        attempt += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{attempt}")
+    return target
 
 
 def is_same_file(one: Path, other: Path) -> bool:

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import reprlib
-import time
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 from keyboard_app import paths
 from keyboard_app.engine.numbers import MAX_THREADS
 from keyboard_app.engine.sampling import SamplingParams
-from keyboard_app.files import UnusableFile, read_json, write_atomic
+from keyboard_app.files import UnusableFile, damaged_name, read_json, write_atomic
 from keyboard_app.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
@@ -281,12 +280,7 @@ class SettingsStore:
         else:
             if isinstance(content, dict):
                 return
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        attempt = 1
-        while kept.exists():
-            attempt += 1
-            kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{attempt}")
+        kept = damaged_name(self.path)
         os.replace(self.path, kept)
         log.warning("settings: %s could not be used; kept as %s", self.path, kept)
 

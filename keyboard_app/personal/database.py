@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from keyboard_app.files import NotEnoughSpace, check_free_space, is_same_file
+from keyboard_app.files import NotEnoughSpace, check_free_space, damaged_name, is_same_file
 from keyboard_app.locking import LockUnavailable, exclusive_lock
 from keyboard_app.paths import PRIVATE_FOLDER
 from keyboard_app.personal import schema
@@ -108,7 +108,7 @@ def _reindexed(path: Path) -> Path | None:
     index alone then loses nothing. A copy of the damaged file (and its log) is kept first, under
     the name `move_aside` would give it. The copy's path if the store is whole afterwards; None if
     not, with the copy deleted and the store as it was (the rebuild's transaction rolled back)."""
-    copy = _damaged_name(path)
+    copy = damaged_name(path, _SIDE_FILES)
     try:
         shutil.copyfile(path, copy)
         wal = Path(f"{path}-wal")
@@ -136,21 +136,9 @@ def _reindexed(path: Path) -> Path | None:
     return None
 
 
-def _damaged_name(path: Path) -> Path:
-    """A name for the damaged store at `path` beside it, `<name>.damaged-<time>`, that no file
-    (or log) has."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    attempt = 1
-    while any(Path(f"{target}{suffix}").exists() for suffix in ("", *_SIDE_FILES)):
-        attempt += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{attempt}")
-    return target
-
-
 def move_aside(path: Path) -> Path:
     """Rename `path` (and its write-ahead log) to `<name>.damaged-<time>`, never over a file."""
-    target = _damaged_name(path)
+    target = damaged_name(path, _SIDE_FILES)
     try:
         os.replace(path, target)
         for suffix in _SIDE_FILES:
