@@ -273,6 +273,11 @@ def in_other_language(before: str, common: Known) -> bool:
     return sum(common(word) for word in last) < ENGLISH_SHARE * len(last)
 
 
+def known_by_a_source(mixed: Mixed, word: str) -> bool:
+    """Whether a source of `mixed` knows `word` (the dictionary, the document, the user's store)."""
+    return any(p.knows(word) for p in mixed.proposals.values() if p.knows is not None)
+
+
 def mixed_autocorrection(
     mixed: Mixed, kept: Collection[str], common: Known | None = None
 ) -> str | None:
@@ -296,12 +301,11 @@ def mixed_autocorrection(
     corrections = mixed.proposals.get("corrections")
     if corrections is None:
         return None
+
     # A word on the offensive-word list is a real word, typed on purpose (pee, knob), though the
     # dictionary leaves it out
-    knowers = [p.knows for p in mixed.proposals.values() if p.knows is not None] + [is_offensive]
-
     def known(w: str) -> bool:
-        return any(k(w) for k in knowers)
+        return known_by_a_source(mixed, w) or is_offensive(w)
 
     if never_autocorrected(word, before, known):
         return None

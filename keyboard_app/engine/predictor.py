@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keyboard_app.corrector import without_apostrophes
-from keyboard_app.corrector.autocorrect import mixed_autocorrection, puts_in
+from keyboard_app.corrector.autocorrect import known_by_a_source, mixed_autocorrection, puts_in
 from keyboard_app.engine import longlived
 from keyboard_app.engine.backend import DecodingBackend, LlamaBackend
 from keyboard_app.engine.context import TRAINED_MODEL_NAME, MainSequence
@@ -110,7 +110,7 @@ def _correction_in_play(mixed: Mixed) -> bool:
     best = max(mixed.scores, key=mixed.scores.__getitem__)
     if best not in corrections.words or not puts_in(typed, best):
         return False
-    return not any(p.knows(typed) for p in mixed.proposals.values() if p.knows is not None)
+    return not known_by_a_source(mixed, typed)
 
 
 def _takes_a_place(replacement: str, typed: TypedWord) -> bool:
